@@ -4,10 +4,11 @@ module.exports = {
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   transform: {
-    "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }],
+    "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
   },
   moduleFileExtensions: ["ts", "js", "json"],
   globalSetup: "<rootDir>/test/setup/global-setup.js",
   globalTeardown: "<rootDir>/test/setup/global-teardown.js",
+  setupFilesAfterEnv: ["<rootDir>/test/setup/cdktf-matchers.ts"],
   testTimeout: 60000,
 };
