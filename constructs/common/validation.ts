@@ -1,14 +1,8 @@
 import { Token } from "cdktf";
+import { formatProblems, ValidationProblem } from "../../lib/problems";
 
-/** One thing wrong with a construct's props or a configuration value. */
-export interface ValidationProblem {
-  /** Dotted path of the offending field, e.g. `nodeGroups[1].minSize`. */
-  readonly path: string;
-  /** What was given, rendered for a message. */
-  readonly value: unknown;
-  /** What is allowed instead. */
-  readonly allowed: string;
-}
+export { formatProblems, renderValue } from "../../lib/problems";
+export type { ValidationProblem } from "../../lib/problems";
 
 /** A problem list for a construct's props, collected before anything is built. */
 export class ValidationError extends Error {
@@ -19,21 +13,6 @@ export class ValidationError extends Error {
   ) {
     super(formatProblems(scope, problems));
     this.name = "ValidationError";
-  }
-}
-
-/** Renders problems as one line each: `scope: path: got <value>; allowed: <allowed>`. */
-export function formatProblems(scope: string, problems: readonly ValidationProblem[]): string {
-  return problems.map((p) => `${scope}: ${p.path}: got ${renderValue(p.value)}; allowed: ${p.allowed}`).join("\n");
-}
-
-function renderValue(value: unknown): string {
-  if (value === undefined) return "nothing";
-  if (typeof value === "string") return JSON.stringify(value);
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
   }
 }
 

@@ -1,4 +1,6 @@
-// Registers cdktf's jest matchers (toHaveResource, toHaveResourceWithProperties, toHaveDataSource, …).
+// Registers cdktf's jest matchers (toHaveResource, toHaveResourceWithProperties, toHaveDataSource, …);
+// the side-effect import brings their type declarations into the type-check.
+import "cdktf/lib/testing/adapters/jest";
 import { Testing } from "cdktf";
 
 Testing.setupJest();
