@@ -1,0 +1,50 @@
+import type { EnvironmentConfig } from "../lib/config/environment-schema";
+import { DEFAULT_KUBERNETES_VERSION } from "../lib/eks/versions";
+
+/**
+ * What every environment shares unless it says otherwise. Environments spread these sections and
+ * override fields; the result is validated as a whole by `loadEnvironments()`.
+ */
+export const shared = {
+  backend: {
+    bucket: "sre-platform-terraform-state",
+    region: "eu-west-1",
+    locking: "s3-lockfile",
+  },
+  network: {
+    intraSubnets: true,
+    interfaceEndpoints: [],
+    flowLogRetentionDays: 365,
+    reservedCidrs: ["10.0.0.0/16"],
+  },
+  cluster: {
+    kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
+    publicAccessCidrs: [],
+    adminRoleArns: [],
+    logRetentionDays: 365,
+  },
+  storage: {
+    efs: true,
+    noncurrentVersionExpirationDays: 90,
+  },
+  platform: {
+    autoscaler: "karpenter",
+    metricsServer: true,
+  },
+  tags: {
+    Owner: "platform-team",
+    CostCentre: "cc-1042",
+    ManagedBy: "sre-platform",
+  },
+  slo: {
+    specs: ["environments/slos/checkout-api.yaml", "environments/slos/payments-worker.yaml"],
+  },
+} as const satisfies {
+  backend: Partial<EnvironmentConfig["backend"]>;
+  network: Partial<EnvironmentConfig["network"]>;
+  cluster: Partial<EnvironmentConfig["cluster"]>;
+  storage: EnvironmentConfig["storage"];
+  platform: EnvironmentConfig["platform"];
+  tags: EnvironmentConfig["tags"];
+  slo: EnvironmentConfig["slo"];
+};

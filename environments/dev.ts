@@ -1,0 +1,41 @@
+import type { EnvironmentConfig } from "../lib/config/environment-schema";
+import { shared } from "./defaults";
+
+/**
+ * dev: cheap. Two AZs, one NAT gateway, small spot nodes, and a public API endpoint open only to the
+ * office and VPN egress ranges. Nothing is protected from `terraform destroy`.
+ */
+export const dev: EnvironmentConfig = {
+  name: "dev",
+  account: "111111111111",
+  region: "eu-west-1",
+  availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+  network: { ...shared.network, reservedCidrs: [...shared.network.reservedCidrs], interfaceEndpoints: [], vpcCidr: "10.10.0.0/16", azCount: 2, natGateways: "single" },
+  cluster: {
+    ...shared.cluster,
+    publicAccessCidrs: ["203.0.113.0/24", "198.51.100.16/28"],
+    adminRoleArns: [],
+    name: "dev-platform",
+    logRetentionDays: 90,
+    deletionProtection: false,
+    nodeGroups: [
+      {
+        name: "general",
+        instanceTypes: ["t3a.large", "t3.large", "m6a.large"],
+        capacityType: "SPOT",
+        minSize: 1,
+        maxSize: 4,
+        desiredSize: 2,
+        diskSizeGiB: 50,
+        labels: { "sre-platform.io/node-role": "system" },
+        taints: [],
+      },
+    ],
+  },
+  storage: { ...shared.storage, noncurrentVersionExpirationDays: 30 },
+  platform: { ...shared.platform },
+  protection: { preventDestroy: false },
+  backend: { ...shared.backend, keyPrefix: "sre-platform/dev" },
+  tags: { ...shared.tags, Environment: "dev" },
+  slo: { specs: [...shared.slo.specs] },
+};

@@ -1,0 +1,58 @@
+import type { EnvironmentConfig } from "../lib/config/environment-schema";
+import { shared } from "./defaults";
+
+/**
+ * prod: three AZs, a NAT gateway per AZ, a private API endpoint, on-demand system nodes plus spot
+ * workload nodes, EKS deletion protection and `prevent_destroy` on stateful resources.
+ */
+export const prod: EnvironmentConfig = {
+  name: "prod",
+  account: "333333333333",
+  region: "eu-west-1",
+  availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+  network: {
+    ...shared.network,
+    reservedCidrs: [...shared.network.reservedCidrs],
+    interfaceEndpoints: ["ecr.api", "ecr.dkr", "sts", "logs"],
+    vpcCidr: "10.30.0.0/16",
+    azCount: 3,
+    natGateways: "per-az",
+  },
+  cluster: {
+    ...shared.cluster,
+    publicAccessCidrs: [],
+    adminRoleArns: ["arn:aws:iam::333333333333:role/platform-admin"],
+    name: "prod-platform",
+    deletionProtection: true,
+    nodeGroups: [
+      {
+        name: "system",
+        instanceTypes: ["m7i.xlarge"],
+        capacityType: "ON_DEMAND",
+        minSize: 3,
+        maxSize: 6,
+        desiredSize: 3,
+        diskSizeGiB: 80,
+        labels: { "sre-platform.io/node-role": "system" },
+        taints: [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }],
+      },
+      {
+        name: "workloads",
+        instanceTypes: ["m7i.xlarge", "m6i.xlarge", "m7a.xlarge", "m6a.xlarge"],
+        capacityType: "SPOT",
+        minSize: 3,
+        maxSize: 30,
+        desiredSize: 3,
+        diskSizeGiB: 100,
+        labels: { "sre-platform.io/node-role": "workloads" },
+        taints: [],
+      },
+    ],
+  },
+  storage: { ...shared.storage, noncurrentVersionExpirationDays: 365 },
+  platform: { ...shared.platform },
+  protection: { preventDestroy: true },
+  backend: { ...shared.backend, keyPrefix: "sre-platform/prod" },
+  tags: { ...shared.tags, Environment: "prod" },
+  slo: { specs: [...shared.slo.specs] },
+};

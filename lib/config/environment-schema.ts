@@ -1,0 +1,115 @@
+import { z } from "zod";
+
+/**
+ * The shape of one environment's configuration. Every difference between environments is data here,
+ * never a branch on the environment's name in a construct. Semantic rules that need more than one field
+ * (CIDR overlap, subnet plan, node group sizes, AZ counts) live in `validate-environment.ts`.
+ *
+ * Later parts of the platform (observability, mesh, security, chaos, GitOps) add one strict section each.
+ */
+
+const nonEmpty = z.string().min(1);
+
+/** CloudWatch Logs accepts only these retention periods, in days. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const retentionDays = z
+  .number()
+  .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+    message: `one of the CloudWatch Logs retention periods: ${LOG_RETENTION_DAYS.join(", ")} days`,
+  });
+
+/** Interface endpoints the network can create in the private subnets. */
+export const INTERFACE_ENDPOINTS = ["ecr.api", "ecr.dkr", "sts", "logs", "ec2", "elasticloadbalancing", "autoscaling", "ssm", "sqs", "kms"] as const;
+
+export const NodeGroupSchema = z.strictObject({
+  /** Node group name, unique in the cluster. */
+  name: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, { message: "lowercase letters, digits and '-', starting with a letter, at most 31 characters" }),
+  instanceTypes: z
+    .array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "an EC2 instance type such as m7i.large" }))
+    .min(1, { message: "at least one EC2 instance type" }),
+  capacityType: z.enum(["ON_DEMAND", "SPOT"]),
+  minSize: z.number().int().min(0),
+  maxSize: z.number().int().min(1),
+  desiredSize: z.number().int().min(0),
+  /** Root volume size (encrypted gp3). */
+  diskSizeGiB: z.number().int().min(20).max(16384),
+  labels: z.record(z.string(), z.string()),
+  taints: z.array(
+    z.strictObject({
+      key: nonEmpty,
+      value: z.string(),
+      effect: z.enum(["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"]),
+    }),
+  ),
+});
+
+export const EnvironmentSchema = z.strictObject({
+  /** Short environment name; prefixes every stack (`<name>-network`). */
+  name: z.string().regex(/^[a-z][a-z0-9]{1,11}$/, { message: "2–12 lowercase letters and digits, starting with a letter" }),
+  /** AWS account id the environment deploys into; the AWS provider refuses any other account. */
+  account: z.string().regex(/^\d{12}$/, { message: "a 12-digit AWS account id" }),
+  region: z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, { message: "an AWS region name such as eu-west-1" }),
+  /** The availability zones the environment may use, in order; the first `network.azCount` are used. */
+  availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d[a-z]$/, { message: "an AZ name such as eu-west-1a" })).min(1),
+  network: z.strictObject({
+    vpcCidr: nonEmpty,
+    /** EKS needs subnets in at least two AZs. */
+    azCount: z.number().int().min(2).max(6),
+    natGateways: z.enum(["single", "per-az"]),
+    /** Subnets without internet routes for the EKS control-plane ENIs. */
+    intraSubnets: z.boolean(),
+    interfaceEndpoints: z.array(z.enum(INTERFACE_ENDPOINTS)),
+    flowLogRetentionDays: retentionDays,
+    /** Networks this VPC must never overlap: peered VPCs, on-premises ranges, transit gateway attachments. */
+    reservedCidrs: z.array(nonEmpty),
+  }),
+  cluster: z.strictObject({
+    name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,99}$/, { message: "an EKS cluster name: letters, digits and '-', starting with a letter" }),
+    kubernetesVersion: nonEmpty,
+    /** CIDRs allowed to reach a public API endpoint; empty means the endpoint is private only. */
+    publicAccessCidrs: z.array(nonEmpty),
+    /** IAM role ARNs given cluster-admin through EKS access entries. */
+    adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/, { message: "an IAM role ARN" })),
+    logRetentionDays: retentionDays,
+    deletionProtection: z.boolean(),
+    nodeGroups: z.array(NodeGroupSchema).min(1, { message: "at least one node group" }),
+  }),
+  storage: z.strictObject({
+    /** Create the shared EFS file system and its StorageClass. */
+    efs: z.boolean(),
+    /** Days before noncurrent object versions in the platform buckets expire. */
+    noncurrentVersionExpirationDays: z.number().int().min(1),
+  }),
+  platform: z.strictObject({
+    autoscaler: z.enum(["karpenter", "cluster-autoscaler"]),
+    metricsServer: z.boolean(),
+  }),
+  /** `prevent_destroy` on stateful resources (KMS keys, EFS, buckets) and EKS deletion protection. */
+  protection: z.strictObject({
+    preventDestroy: z.boolean(),
+  }),
+  /** Where Terraform keeps this environment's state; each stack gets `<keyPrefix>/<stack>.tfstate`. */
+  backend: z.strictObject({
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "an S3 bucket name" }),
+    keyPrefix: z.string().regex(/^[a-zA-Z0-9!_.*'()\/-]+$/, { message: "an S3 key prefix without a leading or trailing '/'" }),
+    region: z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, { message: "an AWS region name such as eu-west-1" }),
+    /** `s3-lockfile`: S3 native locking (Terraform ≥ 1.10); `dynamodb`: the legacy lock table. */
+    locking: z.enum(["s3-lockfile", "dynamodb"]),
+    dynamodbTable: z.string().optional(),
+    /** KMS key for the state objects; SSE-S3 when absent. */
+    kmsKeyId: z.string().optional(),
+  }),
+  /** Provider default tags on every resource. `Owner`, `CostCentre` and `Environment` are required. */
+  tags: z.record(z.string(), z.string()),
+  slo: z.strictObject({
+    /** SLO spec files (relative to the package root) compiled for this environment. */
+    specs: z.array(nonEmpty),
+  }),
+});
+
+/** One environment's configuration as written in `environments/`. */
+export type EnvironmentConfig = z.infer<typeof EnvironmentSchema>;
+export type NodeGroupConfig = z.infer<typeof NodeGroupSchema>;

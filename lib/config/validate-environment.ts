@@ -1,0 +1,218 @@
+import { z } from "zod";
+import { cidrsOverlap, parseCidr, subnetPlanProblems } from "../net";
+import { isSupportedKubernetesVersion, SUPPORTED_KUBERNETES_VERSIONS } from "../eks/versions";
+import { formatProblems, ValidationProblem } from "../problems";
+import { EnvironmentConfig, EnvironmentSchema } from "./environment-schema";
+
+/** Tags every environment must set (non-empty); `Environment` must equal the environment name. */
+export const REQUIRED_TAGS = ["Owner", "CostCentre", "Environment"] as const;
+
+/** Problems of one environment, or of the set of environments, found before any stack is built. */
+export class ConfigError extends Error {
+  constructor(public readonly problemsByEnvironment: ReadonlyMap<string, readonly ValidationProblem[]>) {
+    super(
+      [...problemsByEnvironment]
+        .map(([env, problems]) => formatProblems(`environment "${env}"`, problems))
+        .join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+/**
+ * Validates one environment's configuration: its shape (unknown keys, types, enums) through the
+ * schema, then the rules that need several fields. Returns the typed configuration or every problem.
+ */
+export function validateEnvironment(input: unknown): { config?: EnvironmentConfig; problems: ValidationProblem[] } {
+  const parsed = EnvironmentSchema.safeParse(input);
+  if (!parsed.success) return { problems: zodProblems(parsed.error, input) };
+  return { config: parsed.data, problems: semanticProblems(parsed.data) };
+}
+
+/**
+ * Validates every environment and the rules between them (unique names, non-overlapping VPCs).
+ * @throws ConfigError naming every environment, field path, value given and what is allowed
+ */
+export function validateEnvironments(inputs: readonly unknown[]): EnvironmentConfig[] {
+  const byEnv = new Map<string, ValidationProblem[]>();
+  const configs: EnvironmentConfig[] = [];
+  inputs.forEach((input, i) => {
+    const { config, problems } = validateEnvironment(input);
+    const name = nameOf(input) ?? `#${i}`;
+    if (problems.length > 0) byEnv.set(name, problems);
+    if (config) configs.push(config);
+  });
+  const seen = new Map<string, EnvironmentConfig>();
+  for (const config of configs) {
+    const add = (p: ValidationProblem) => byEnv.set(config.name, [...(byEnv.get(config.name) ?? []), p]);
+    if (seen.has(config.name)) add({ path: "name", value: config.name, allowed: "a name no other environment uses" });
+    for (const other of seen.values()) {
+      if (validCidr(config.network.vpcCidr) && validCidr(other.network.vpcCidr) && cidrsOverlap(config.network.vpcCidr, other.network.vpcCidr)) {
+        add({
+          path: "network.vpcCidr",
+          value: config.network.vpcCidr,
+          allowed: `a range that does not overlap environment "${other.name}" (${other.network.vpcCidr}), so the VPCs can be peered or joined by a transit gateway`,
+        });
+      }
+    }
+    seen.set(config.name, config);
+  }
+  if (byEnv.size > 0) throw new ConfigError(byEnv);
+  return configs;
+}
+
+function nameOf(input: unknown): string | undefined {
+  const name = (input as { name?: unknown } | null)?.name;
+  return typeof name === "string" && name !== "" ? name : undefined;
+}
+
+function validCidr(text: string): boolean {
+  try {
+    parseCidr(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const add = (path: string, value: unknown, allowed: string) => problems.push({ path, value, allowed });
+
+  // Availability zones.
+  if (c.network.azCount > c.availabilityZones.length) {
+    add("network.azCount", c.network.azCount, `at most the ${c.availabilityZones.length} zones listed in availabilityZones`);
+  }
+  c.availabilityZones.forEach((az, i) => {
+    if (!az.startsWith(c.region)) add(`availabilityZones[${i}]`, az, `a zone of region ${c.region} (${c.region}a, ${c.region}b, …)`);
+    if (c.availabilityZones.indexOf(az) !== i) add(`availabilityZones[${i}]`, az, "each zone listed once");
+  });
+
+  // CIDRs: valid, plan fits, no overlap with reserved networks.
+  let vpcValid = true;
+  try {
+    parseCidr(c.network.vpcCidr);
+  } catch (e) {
+    vpcValid = false;
+    add("network.vpcCidr", c.network.vpcCidr, `an IPv4 CIDR block from /16 to /28 (${(e as Error).message})`);
+  }
+  if (vpcValid) {
+    const planProblems = subnetPlanProblems({ vpcCidr: c.network.vpcCidr, azCount: c.network.azCount, intraSubnets: c.network.intraSubnets });
+    if (planProblems.length > 0) {
+      const tiers = c.network.intraSubnets ? "public, private and intra" : "public and private";
+      add("network.vpcCidr", c.network.vpcCidr, `a VPC large enough for ${tiers} subnets in ${c.network.azCount} AZs (the subnet plan: ${planProblems.map((p) => p.message).join("; ")})`);
+    }
+  }
+  c.network.reservedCidrs.forEach((cidr, i) => {
+    if (!validCidr(cidr)) add(`network.reservedCidrs[${i}]`, cidr, "an IPv4 CIDR block such as 10.10.0.0/16");
+    else if (vpcValid && cidrsOverlap(cidr, c.network.vpcCidr)) {
+      add("network.vpcCidr", c.network.vpcCidr, `a range that does not overlap reserved network ${cidr} (network.reservedCidrs[${i}])`);
+    }
+  });
+
+  // Cluster.
+  if (!isSupportedKubernetesVersion(c.cluster.kubernetesVersion)) {
+    add("cluster.kubernetesVersion", c.cluster.kubernetesVersion, `one of ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")} (EKS standard support)`);
+  }
+  c.cluster.publicAccessCidrs.forEach((cidr, i) => {
+    const path = `cluster.publicAccessCidrs[${i}]`;
+    if (!validCidr(cidr)) add(path, cidr, "an IPv4 CIDR block such as 203.0.113.0/24");
+    else if (parseCidr(cidr).prefix === 0) add(path, cidr, "an allow-list of specific networks; the API endpoint is never open to the whole internet (0.0.0.0/0)");
+  });
+  const names = new Set<string>();
+  c.cluster.nodeGroups.forEach((g, i) => {
+    const path = `cluster.nodeGroups[${i}]`;
+    if (names.has(g.name)) add(`${path}.name`, g.name, "a name no other node group of this cluster uses");
+    names.add(g.name);
+    if (g.minSize > g.maxSize) add(`${path}.minSize`, g.minSize, `at most maxSize (${g.maxSize})`);
+    if (g.desiredSize < g.minSize || g.desiredSize > g.maxSize) add(`${path}.desiredSize`, g.desiredSize, `from minSize (${g.minSize}) to maxSize (${g.maxSize})`);
+    for (const key of Object.keys(g.labels)) {
+      if (!isLabelKey(key)) add(`${path}.labels.${key}`, key, "a Kubernetes label key: [prefix/]name, name of at most 63 alphanumerics, '-', '_' or '.'");
+    }
+    g.taints.forEach((t, j) => {
+      if (!isLabelKey(t.key)) add(`${path}.taints[${j}].key`, t.key, "a Kubernetes taint key: [prefix/]name");
+    });
+  });
+
+  // Backend.
+  if (c.backend.locking === "dynamodb" && !c.backend.dynamodbTable) {
+    add("backend.dynamodbTable", undefined, 'a DynamoDB table name when backend.locking is "dynamodb"');
+  }
+  if (c.backend.keyPrefix.startsWith("/") || c.backend.keyPrefix.endsWith("/")) {
+    add("backend.keyPrefix", c.backend.keyPrefix, "a prefix without a leading or trailing '/'");
+  }
+
+  // Tags.
+  for (const tag of REQUIRED_TAGS) {
+    const value = c.tags[tag];
+    if (value === undefined || value.trim() === "") add(`tags.${tag}`, value, `a non-empty value; every environment tags ${REQUIRED_TAGS.join(", ")}`);
+  }
+  if (c.tags.Environment !== undefined && c.tags.Environment.trim() !== "" && c.tags.Environment !== c.name) {
+    add("tags.Environment", c.tags.Environment, `the environment's name, "${c.name}"`);
+  }
+  for (const [key, value] of Object.entries(c.tags)) {
+    if (key.length > 128 || value.length > 256 || key.toLowerCase().startsWith("aws:")) {
+      add(`tags.${key}`, value, "keys of at most 128 characters not starting with 'aws:', values of at most 256");
+    }
+  }
+  return problems;
+}
+
+function isLabelKey(key: string): boolean {
+  const parts = key.split("/");
+  if (parts.length > 2) return false;
+  const name = parts[parts.length - 1] as string;
+  const prefix = parts.length === 2 ? (parts[0] as string) : undefined;
+  const nameOk = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(name);
+  const prefixOk = prefix === undefined || (prefix.length <= 253 && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(prefix));
+  return nameOk && prefixOk;
+}
+
+/** Turns zod's issues into problems that name the field path, the value given and what is allowed. */
+function zodProblems(error: z.ZodError, input: unknown): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  for (const issue of error.issues) {
+    const base = issue.path.map(String);
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) {
+        const parent = valueAt(input, issue.path);
+        const allowed = knownKeys(issue.path);
+        problems.push({ path: joinPath([...base, key]), value: (parent as Record<string, unknown>)?.[key], allowed: `no field "${key}" here${allowed ? `; known fields: ${allowed}` : ""}` });
+      }
+      continue;
+    }
+    const value = valueAt(input, issue.path);
+    let allowed = issue.message;
+    if (issue.code === "invalid_value") allowed = `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    else if (issue.code === "invalid_type") allowed = value === undefined ? `a value (required), of type ${issue.expected}` : `a value of type ${issue.expected}`;
+    else if (issue.code === "too_small") allowed = `${issue.origin === "array" ? "at least" : "at least"} ${issue.minimum}${issue.origin === "array" ? " item(s)" : ""}${issue.message.startsWith("Too small") ? "" : ` (${issue.message})`}`;
+    else if (issue.code === "too_big") allowed = `at most ${issue.maximum}${issue.origin === "array" ? " item(s)" : ""}`;
+    problems.push({ path: joinPath(base), value, allowed });
+  }
+  return problems;
+}
+
+function joinPath(parts: readonly string[]): string {
+  return parts.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), "") || "(root)";
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = input;
+  for (const key of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[key];
+  }
+  return cur;
+}
+
+function knownKeys(path: readonly PropertyKey[]): string | undefined {
+  let schema: z.ZodType = EnvironmentSchema;
+  for (const key of path) {
+    const s = schema as unknown as { shape?: Record<string, z.ZodType>; element?: z.ZodType };
+    if (typeof key === "number" && s.element) schema = s.element;
+    else if (s.shape && typeof key === "string" && s.shape[key]) schema = s.shape[key] as z.ZodType;
+    else return undefined;
+  }
+  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;
+  return shape ? Object.keys(shape).join(", ") : undefined;
+}

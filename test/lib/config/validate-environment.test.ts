@@ -1,0 +1,84 @@
+import { ConfigError, validateEnvironment, validateEnvironments } from "../../../lib/config/validate-environment";
+import { dev } from "../../../environments/dev";
+import { prod } from "../../../environments/prod";
+
+type Mutable = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function devWith(mutate: (c: Mutable) => void): unknown {
+  const copy = structuredClone(dev) as Mutable;
+  mutate(copy);
+  return copy;
+}
+
+/** Runs validation and returns the one-line messages, as a user would read them. */
+function messages(input: unknown): string[] {
+  try {
+    validateEnvironments([input]);
+    return [];
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message.split("\n");
+  }
+}
+
+describe("validateEnvironment", () => {
+  test("accepts the shipped environments unchanged", () => {
+    expect(validateEnvironment(dev).problems).toEqual([]);
+    expect(validateEnvironment(prod).problems).toEqual([]);
+  });
+
+  // One row per validation rule: how to break a valid config, and the message the user must see.
+  const rules: Array<[string, (c: Mutable) => void, RegExp]> = [
+    ["the VPC CIDR is not a CIDR", (c) => (c.network.vpcCidr = "10.10.0.0/33"), /environment "dev": network\.vpcCidr: got "10\.10\.0\.0\/33"; allowed: an IPv4 CIDR block/],
+    ["the VPC CIDR has host bits set", (c) => (c.network.vpcCidr = "10.10.1.0/16"), /network\.vpcCidr: got "10\.10\.1\.0\/16"; allowed: an IPv4 CIDR block .*10\.10\.0\.0\/16/],
+    ["the VPC overlaps a reserved network", (c) => (c.network.vpcCidr = "10.0.0.0/16"), /network\.vpcCidr: got "10\.0\.0\.0\/16"; allowed: a range that does not overlap reserved network 10\.0\.0\.0\/16/],
+    ["a reserved CIDR is invalid", (c) => (c.network.reservedCidrs = ["nope"]), /network\.reservedCidrs\[0\]: got "nope"; allowed: an IPv4 CIDR block/],
+    ["the subnet plan does not fit the VPC", (c) => (c.network.vpcCidr = "10.10.0.0/24"), /network\.vpcCidr: got "10\.10\.0\.0\/24"; allowed: a VPC large enough for public, private and intra subnets in 2 AZs/],
+    ["more AZs are asked for than listed", (c) => ((c.network.azCount = 3), (c.availabilityZones = ["eu-west-1a", "eu-west-1b"])), /network\.azCount: got 3; allowed: at most the 2 zones listed in availabilityZones/],
+    ["fewer than two AZs are used", (c) => (c.network.azCount = 1), /network\.azCount: got 1; allowed: at least 2/],
+    ["an AZ is not in the region", (c) => (c.availabilityZones = ["eu-west-1a", "us-east-1b"]), /availabilityZones\[1\]: got "us-east-1b"; allowed: a zone of region eu-west-1/],
+    ["an AZ is listed twice", (c) => (c.availabilityZones = ["eu-west-1a", "eu-west-1a"]), /availabilityZones\[1\]: got "eu-west-1a"; allowed: each zone listed once/],
+    ["the EKS version is unsupported", (c) => (c.cluster.kubernetesVersion = "1.24"), /cluster\.kubernetesVersion: got "1\.24"; allowed: one of 1\.\d+(, 1\.\d+)* \(EKS standard support\)/],
+    ["a node group has min > max", (c) => (c.cluster.nodeGroups[0].minSize = 5), /cluster\.nodeGroups\[0\]\.minSize: got 5; allowed: at most maxSize \(4\)/],
+    ["desired size is outside min..max", (c) => (c.cluster.nodeGroups[0].desiredSize = 9), /cluster\.nodeGroups\[0\]\.desiredSize: got 9; allowed: from minSize \(1\) to maxSize \(4\)/],
+    ["two node groups share a name", (c) => c.cluster.nodeGroups.push({ ...c.cluster.nodeGroups[0] }), /cluster\.nodeGroups\[1\]\.name: got "general"; allowed: a name no other node group/],
+    ["a node group has no instance type", (c) => (c.cluster.nodeGroups[0].instanceTypes = []), /cluster\.nodeGroups\[0\]\.instanceTypes: got \[\]; allowed: at least 1/],
+    ["a node label key is invalid", (c) => (c.cluster.nodeGroups[0].labels = { "bad key!": "x" }), /cluster\.nodeGroups\[0\]\.labels\.bad key!: got "bad key!"; allowed: a Kubernetes label key/],
+    ["a required tag is missing", (c) => delete c.tags.Owner, /tags\.Owner: got nothing; allowed: a non-empty value; every environment tags Owner, CostCentre, Environment/],
+    ["a required tag is blank", (c) => (c.tags.CostCentre = " "), /tags\.CostCentre: got " "; allowed: a non-empty value/],
+    ["the Environment tag names another environment", (c) => (c.tags.Environment = "prod"), /tags\.Environment: got "prod"; allowed: the environment's name, "dev"/],
+    ["the public endpoint is open to 0.0.0.0/0", (c) => (c.cluster.publicAccessCidrs = ["0.0.0.0/0"]), /cluster\.publicAccessCidrs\[0\]: got "0\.0\.0\.0\/0"; allowed: an allow-list of specific networks/],
+    ["a public access CIDR is invalid", (c) => (c.cluster.publicAccessCidrs = ["203.0.113.0"]), /cluster\.publicAccessCidrs\[0\]: got "203\.0\.113\.0"; allowed: an IPv4 CIDR block/],
+    ["the NAT strategy is unknown", (c) => (c.network.natGateways = "none"), /network\.natGateways: got "none"; allowed: one of "single", "per-az"/],
+    ["a field name is misspelt", (c) => (c.network.vpcCdir = "10.0.0.0/16"), /network\.vpcCdir: got "10\.0\.0\.0\/16"; allowed: no field "vpcCdir" here; known fields: vpcCidr, azCount/],
+    ["a required field is missing", (c) => delete c.region, /\(root\)|region: got nothing; allowed: a value \(required\)/],
+    ["the account id is malformed", (c) => (c.account = "1234"), /account: got "1234"; allowed: a 12-digit AWS account id/],
+    ["the log retention is not a CloudWatch period", (c) => (c.cluster.logRetentionDays = 100), /cluster\.logRetentionDays: got 100; allowed: one of the CloudWatch Logs retention periods/],
+    ["DynamoDB locking has no table", (c) => (c.backend.locking = "dynamodb"), /backend\.dynamodbTable: got nothing; allowed: a DynamoDB table name when backend\.locking is "dynamodb"/],
+    ["the backend key prefix ends with /", (c) => (c.backend.keyPrefix = "sre-platform/dev/"), /backend\.keyPrefix: got "sre-platform\/dev\/"; allowed: a prefix without a leading or trailing/],
+    ["an admin role is not a role ARN", (c) => (c.cluster.adminRoleArns = ["arn:aws:iam::111111111111:user/alice"]), /cluster\.adminRoleArns\[0\]: got "arn:aws:iam::111111111111:user\/alice"; allowed: an IAM role ARN/],
+  ];
+
+  test.each(rules)("fails when %s", (_name, mutate, expected) => {
+    const lines = messages(devWith(mutate));
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.join("\n")).toMatch(expected);
+    for (const line of lines) expect(line).toMatch(/^environment "(dev|#0)": /);
+  });
+
+  test("fails when two environments' VPCs overlap", () => {
+    const clash = { ...structuredClone(prod), network: { ...prod.network, vpcCidr: "10.10.128.0/17" } };
+    expect(() => validateEnvironments([dev, clash])).toThrow(
+      /environment "prod": network\.vpcCidr: got "10\.10\.128\.0\/17"; allowed: a range that does not overlap environment "dev" \(10\.10\.0\.0\/16\)/,
+    );
+  });
+
+  test("fails when two environments share a name", () => {
+    expect(() => validateEnvironments([dev, dev])).toThrow(/environment "dev": name: got "dev"; allowed: a name no other environment uses/);
+  });
+
+  test("reports every problem at once, not only the first", () => {
+    const lines = messages(devWith((c) => ((c.cluster.kubernetesVersion = "1.2"), (c.tags.Owner = ""), (c.cluster.nodeGroups[0].minSize = 9))));
+    expect(lines).toHaveLength(4); // version, tag, minSize > maxSize, desired < minSize
+  });
+});
