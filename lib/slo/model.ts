@@ -14,6 +14,14 @@ export interface SloSource {
   readonly format: SloInputFormat;
   /** Index of the SLO inside its file (0-based), for field paths such as `slos[2].sli`. */
   readonly index: number;
+  /**
+   * Where each model field was written in the file, keyed by the model path (`objective`, `sli.errorQuery`,
+   * `alerting.name`, `labels.team`, `alerting.page.labels`, …) and valued by the path in the file's own
+   * terms (`slos[0].sli.events.error_query`), so diagnostics of any stage name the field the user wrote.
+   * Use `sourceField(def, key)` from `validate.ts` to look a path up with fallbacks.
+   * @default - the model path itself
+   */
+  readonly fields?: Readonly<Record<string, string>>;
 }
 
 export type SloInputFormat = "sre-platform/v1" | "prometheus/v1" | "openslo/v1";
