@@ -1,0 +1,4 @@
+export * from "./interface-endpoints";
+export * from "./network";
+export * from "./network-types";
+export * from "./vpc-flow-log";

@@ -1,0 +1,389 @@
+import { Construct } from "constructs";
+import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
+import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
+import { Eip } from "@cdktf/provider-aws/lib/eip";
+import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
+import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
+import { Route } from "@cdktf/provider-aws/lib/route";
+import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
+import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { SUBNET_PLAN_DEFAULTS, planSubnets, subnetPlanProblems } from "../../lib/net";
+import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/validation";
+import { InterfaceEndpointService, interfaceEndpointId, isInterfaceEndpointService, INTERFACE_ENDPOINT_SERVICES } from "./interface-endpoints";
+import { INetwork, NetworkAttributes } from "./network-types";
+import { retentionProblems, VpcFlowLog } from "./vpc-flow-log";
+
+/** How many NAT gateways: one per AZ (an AZ outage cuts no other AZ off the internet) or one in total. */
+export type NatGatewayMode = "single" | "per-az";
+
+/** Props of {@link Network}. */
+export interface NetworkProps {
+  /** Primary IPv4 CIDR of the VPC, `/16` to `/28`; subnets are carved from it by `planSubnets()`. */
+  readonly vpcCidr: string;
+  /**
+   * Availability zone names (e.g. `eu-west-1a`), one subnet per tier in each, 1 to 6 of them. Given
+   * explicitly so the synth needs no AWS lookup and the subnet order never changes under a deployed VPC.
+   */
+  readonly availabilityZones: string[];
+  /**
+   * One NAT gateway per AZ, or a single one shared by all private subnets (cheaper, not AZ-independent).
+   * @default "per-az"
+   */
+  readonly natGateways?: NatGatewayMode;
+  /**
+   * Create subnets without any route to the internet (EKS control-plane ENIs, databases).
+   * @default true
+   */
+  readonly intraSubnets?: boolean;
+  /**
+   * Bits added to the VPC prefix for each public subnet.
+   * @default 6 - `/22` in a `/16`
+   */
+  readonly publicNewBits?: number;
+  /**
+   * Bits added to the VPC prefix for each private subnet (the largest: pods take VPC addresses).
+   * @default 3 - `/19` in a `/16`
+   */
+  readonly privateNewBits?: number;
+  /**
+   * Bits added to the VPC prefix for each intra subnet.
+   * @default 6 - `/22` in a `/16`
+   */
+  readonly intraNewBits?: number;
+  /**
+   * EKS cluster that uses the subnets: tags them `kubernetes.io/cluster/<name>=shared` and the private
+   * ones `karpenter.sh/discovery=<name>`.
+   * @default - only the load-balancer role tags
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html
+   */
+  readonly clusterName?: string;
+  /**
+   * Days the flow logs are kept; one of the periods CloudWatch Logs accepts.
+   * @default 365
+   */
+  readonly flowLogRetentionDays?: number;
+  /**
+   * ARN of an existing KMS key for the flow log group (it must let CloudWatch Logs use it).
+   * @default - a new customer-managed key with yearly rotation
+   */
+  readonly flowLogKmsKeyArn?: string;
+  /**
+   * AWS services to reach through interface endpoints in the private subnets, with private DNS and a
+   * security group that allows HTTPS from the VPC only.
+   * @default - none (an S3 gateway endpoint is always created; it is free)
+   */
+  readonly interfaceEndpoints?: readonly InterfaceEndpointService[];
+  /**
+   * Prefix of the `Name` tags and of the flow log group name.
+   * @default - the construct's id
+   */
+  readonly name?: string;
+}
+
+/**
+ * A VPC for an EKS platform, hardened by default: public, private and intra subnets in every AZ; public
+ * subnets that never assign public IPs; NAT per AZ; the default security group stripped of all rules;
+ * flow logs of all traffic encrypted with a customer-managed key; an S3 gateway endpoint; optional
+ * interface endpoints reachable on 443 from the VPC only. Subnet CIDRs come from `planSubnets()`, the
+ * same function configuration validation uses.
+ * @see https://docs.aws.amazon.com/eks/latest/best-practices/subnets.html
+ */
+export class Network extends Construct implements INetwork {
+  /** An {@link INetwork} for a VPC that another stack or team owns. */
+  public static fromNetworkAttributes(scope: Construct, id: string, attrs: NetworkAttributes): INetwork {
+    return new ImportedNetwork(scope, id, attrs);
+  }
+
+  public readonly vpc: Vpc;
+  public readonly vpcId: string;
+  /** The canonical VPC CIDR (a literal, so consumers can check it at synth time). */
+  public readonly vpcCidrBlock: string;
+  public readonly availabilityZones: string[];
+  public readonly publicSubnetIds: string[];
+  public readonly privateSubnetIds: string[];
+  public readonly intraSubnetIds: string[];
+  public readonly publicSubnetCidrs: string[];
+  public readonly privateSubnetCidrs: string[];
+  /** Empty when `intraSubnets` is false. */
+  public readonly intraSubnetCidrs: string[];
+  /** Resolved NAT mode. */
+  public readonly natGateways: NatGatewayMode;
+  public readonly natGatewayIds: string[];
+  public readonly publicRouteTableId: string;
+  /** One per AZ with `per-az` NAT, otherwise one. */
+  public readonly privateRouteTableIds: string[];
+  /** Undefined when `intraSubnets` is false. */
+  public readonly intraRouteTableId?: string;
+  public readonly intraSubnetsEnabled: boolean;
+  public readonly flowLogRetentionDays: number;
+  public readonly flowLog: VpcFlowLog;
+  /** Resolved interface endpoint services, in the order given. */
+  public readonly interfaceEndpoints: readonly InterfaceEndpointService[];
+  /** The security group of the interface endpoints; undefined when there are none. */
+  public readonly endpointSecurityGroupId?: string;
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, props: NetworkProps) {
+    super(scope, id);
+    throwIfProblems(this.node.path, validateNetworkProps(props));
+    this.name = props.name ?? id;
+    this.natGateways = props.natGateways ?? "per-az";
+    this.intraSubnetsEnabled = props.intraSubnets ?? SUBNET_PLAN_DEFAULTS.intraSubnets;
+    this.flowLogRetentionDays = props.flowLogRetentionDays ?? 365;
+    this.interfaceEndpoints = [...(props.interfaceEndpoints ?? [])];
+    this.availabilityZones = [...props.availabilityZones];
+    const plan = planSubnets({
+      vpcCidr: props.vpcCidr,
+      azCount: this.availabilityZones.length,
+      publicNewBits: props.publicNewBits,
+      privateNewBits: props.privateNewBits,
+      intraNewBits: props.intraNewBits,
+      intraSubnets: this.intraSubnetsEnabled,
+    });
+    this.publicSubnetCidrs = plan.public;
+    this.privateSubnetCidrs = plan.private;
+    this.intraSubnetCidrs = plan.intra;
+
+    const n = this.name;
+    const clusterTags: Record<string, string> = props.clusterName ? { [`kubernetes.io/cluster/${props.clusterName}`]: "shared" } : {};
+
+    this.vpc = new Vpc(this, "Vpc", {
+      cidrBlock: props.vpcCidr.trim(),
+      enableDnsSupport: true,
+      enableDnsHostnames: true,
+      tags: { Name: n },
+    });
+    this.vpcId = this.vpc.id;
+    this.vpcCidrBlock = props.vpcCidr.trim();
+
+    // Adopting the default security group removes every rule from it, so nothing can use it by accident.
+    new DefaultSecurityGroup(this, "DefaultSecurityGroup", {
+      vpcId: this.vpc.id,
+      ingress: [],
+      egress: [],
+      tags: { Name: `${n}-default-deny` },
+    });
+
+    const igw = new InternetGateway(this, "InternetGateway", { vpcId: this.vpc.id, tags: { Name: n } });
+
+    const publicSubnets = plan.public.map(
+      (cidr, i) =>
+        new Subnet(this, `PublicSubnet${i}`, {
+          vpcId: this.vpc.id,
+          cidrBlock: cidr,
+          availabilityZone: this.availabilityZones[i],
+          mapPublicIpOnLaunch: false,
+          tags: { Name: `${n}-public-${this.availabilityZones[i]}`, "kubernetes.io/role/elb": "1", ...clusterTags },
+        }),
+    );
+    const privateSubnets = plan.private.map(
+      (cidr, i) =>
+        new Subnet(this, `PrivateSubnet${i}`, {
+          vpcId: this.vpc.id,
+          cidrBlock: cidr,
+          availabilityZone: this.availabilityZones[i],
+          tags: {
+            Name: `${n}-private-${this.availabilityZones[i]}`,
+            "kubernetes.io/role/internal-elb": "1",
+            ...clusterTags,
+            ...(props.clusterName ? { "karpenter.sh/discovery": props.clusterName } : {}),
+          },
+        }),
+    );
+    const intraSubnets = plan.intra.map(
+      (cidr, i) =>
+        new Subnet(this, `IntraSubnet${i}`, {
+          vpcId: this.vpc.id,
+          cidrBlock: cidr,
+          availabilityZone: this.availabilityZones[i],
+          tags: { Name: `${n}-intra-${this.availabilityZones[i]}` },
+        }),
+    );
+    this.publicSubnetIds = publicSubnets.map((s) => s.id);
+    this.privateSubnetIds = privateSubnets.map((s) => s.id);
+    this.intraSubnetIds = intraSubnets.map((s) => s.id);
+
+    const publicTable = new RouteTable(this, "PublicRouteTable", { vpcId: this.vpc.id, tags: { Name: `${n}-public` } });
+    new Route(this, "PublicInternetRoute", { routeTableId: publicTable.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id });
+    publicSubnets.forEach((s, i) => new RouteTableAssociation(this, `PublicRouteTableAssociation${i}`, { subnetId: s.id, routeTableId: publicTable.id }));
+    this.publicRouteTableId = publicTable.id;
+
+    // NAT i lives in public subnet i; with a single NAT, index 0 keeps its address when switching to per-az.
+    const natCount = this.natGateways === "per-az" ? this.availabilityZones.length : 1;
+    const nats = Array.from({ length: natCount }, (_, i) => {
+      const eip = new Eip(this, `NatEip${i}`, { domain: "vpc", tags: { Name: `${n}-nat-${this.availabilityZones[i]}` } });
+      return new NatGateway(this, `NatGateway${i}`, {
+        allocationId: eip.allocationId,
+        subnetId: publicSubnets[i].id,
+        tags: { Name: `${n}-${this.availabilityZones[i]}` },
+        dependsOn: [igw],
+      });
+    });
+    this.natGatewayIds = nats.map((g) => g.id);
+
+    const privateTables = nats.map((nat, i) => {
+      const table = new RouteTable(this, `PrivateRouteTable${i}`, {
+        vpcId: this.vpc.id,
+        tags: { Name: natCount > 1 ? `${n}-private-${this.availabilityZones[i]}` : `${n}-private` },
+      });
+      new Route(this, `PrivateNatRoute${i}`, { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id });
+      return table;
+    });
+    privateSubnets.forEach(
+      (s, i) => new RouteTableAssociation(this, `PrivateRouteTableAssociation${i}`, { subnetId: s.id, routeTableId: privateTables[natCount > 1 ? i : 0].id }),
+    );
+    this.privateRouteTableIds = privateTables.map((t) => t.id);
+
+    const endpointTables = [...this.privateRouteTableIds];
+    if (this.intraSubnetsEnabled) {
+      // No routes at all: only the VPC-local route (and the S3 gateway endpoint's prefix list).
+      const intraTable = new RouteTable(this, "IntraRouteTable", { vpcId: this.vpc.id, tags: { Name: `${n}-intra` } });
+      intraSubnets.forEach((s, i) => new RouteTableAssociation(this, `IntraRouteTableAssociation${i}`, { subnetId: s.id, routeTableId: intraTable.id }));
+      this.intraRouteTableId = intraTable.id;
+      endpointTables.push(intraTable.id);
+    }
+
+    const region = new DataAwsRegion(this, "Region");
+    new VpcEndpoint(this, "S3GatewayEndpoint", {
+      vpcId: this.vpc.id,
+      serviceName: `com.amazonaws.${region.region}.s3`,
+      vpcEndpointType: "Gateway",
+      routeTableIds: endpointTables,
+      tags: { Name: `${n}-s3` },
+    });
+
+    if (this.interfaceEndpoints.length > 0) {
+      const sg = new SecurityGroup(this, "EndpointSecurityGroup", {
+        namePrefix: `${n}-endpoints-`,
+        description: "Interface endpoints: HTTPS from inside the VPC only",
+        vpcId: this.vpc.id,
+        tags: { Name: `${n}-endpoints` },
+      });
+      new VpcSecurityGroupIngressRule(this, "EndpointHttpsFromVpc", {
+        securityGroupId: sg.id,
+        description: "HTTPS from the VPC to the interface endpoints",
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: this.vpcCidrBlock,
+      });
+      this.endpointSecurityGroupId = sg.id;
+      for (const service of this.interfaceEndpoints) {
+        new VpcEndpoint(this, interfaceEndpointId(service), {
+          vpcId: this.vpc.id,
+          serviceName: `com.amazonaws.${region.region}.${service}`,
+          vpcEndpointType: "Interface",
+          subnetIds: this.privateSubnetIds,
+          securityGroupIds: [sg.id],
+          privateDnsEnabled: true,
+          tags: { Name: `${n}-${service}` },
+        });
+      }
+    }
+
+    this.flowLog = new VpcFlowLog(this, "FlowLog", {
+      vpcId: this.vpc.id,
+      retentionInDays: this.flowLogRetentionDays,
+      kmsKeyArn: props.flowLogKmsKeyArn,
+      logGroupNamePrefix: `/aws/vpc-flow-logs/${n}-`,
+    });
+  }
+}
+
+const AZ_NAME = /^[a-z]{2}(-[a-z0-9]+)+[a-z]$/;
+const CLUSTER_NAME = /^[a-zA-Z][a-zA-Z0-9-]{0,99}$/;
+const NAME = /^[a-zA-Z0-9][a-zA-Z0-9-_.]{0,62}$/;
+
+/** Checks {@link NetworkProps} without building anything. */
+export function validateNetworkProps(props: NetworkProps): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const add = (path: string, value: unknown, allowed: string) => problems.push({ path, value, allowed });
+  const azs = props.availabilityZones ?? [];
+
+  if (isUnresolved(props.vpcCidr)) {
+    add("vpcCidr", props.vpcCidr, "a literal CIDR: subnets are planned at synth time, so the VPC range cannot come from another resource");
+  } else {
+    for (const p of subnetPlanProblems({
+      vpcCidr: props.vpcCidr,
+      azCount: azs.length,
+      publicNewBits: props.publicNewBits,
+      privateNewBits: props.privateNewBits,
+      intraNewBits: props.intraNewBits,
+      intraSubnets: props.intraSubnets,
+    })) {
+      if (p.field === "azCount") add("availabilityZones", azs, `1 to 6 availability zone names (got ${azs.length})`);
+      else add(p.field, p.value, p.allowed);
+    }
+  }
+  const seen = new Set<string>();
+  azs.forEach((az, i) => {
+    if (isUnresolved(az)) return;
+    if (!AZ_NAME.test(az)) add(`availabilityZones[${i}]`, az, "an availability zone name such as eu-west-1a");
+    if (seen.has(az)) add(`availabilityZones[${i}]`, az, "each availability zone once");
+    seen.add(az);
+  });
+  if (props.natGateways !== undefined && props.natGateways !== "single" && props.natGateways !== "per-az") {
+    add("natGateways", props.natGateways, '"single" or "per-az"');
+  }
+  problems.push(...retentionProblems("flowLogRetentionDays", props.flowLogRetentionDays));
+  const endpoints = new Set<string>();
+  (props.interfaceEndpoints ?? []).forEach((service, i) => {
+    if (!isInterfaceEndpointService(service)) add(`interfaceEndpoints[${i}]`, service, `one of ${INTERFACE_ENDPOINT_SERVICES.join(", ")}`);
+    else if (endpoints.has(service)) add(`interfaceEndpoints[${i}]`, service, "each service once");
+    endpoints.add(service);
+  });
+  if (props.clusterName !== undefined && !isUnresolved(props.clusterName) && !CLUSTER_NAME.test(props.clusterName)) {
+    add("clusterName", props.clusterName, "an EKS cluster name: letters, digits and '-', starting with a letter, at most 100 characters");
+  }
+  if (props.name !== undefined && !isUnresolved(props.name) && !NAME.test(props.name)) {
+    add("name", props.name, "1–63 letters, digits, '-', '_' or '.', starting with a letter or digit");
+  }
+  return problems;
+}
+
+/** A VPC owned elsewhere, seen through {@link INetwork}. */
+class ImportedNetwork extends Construct implements INetwork {
+  public readonly vpcId: string;
+  public readonly vpcCidrBlock: string;
+  public readonly availabilityZones: string[];
+  public readonly publicSubnetIds: string[];
+  public readonly privateSubnetIds: string[];
+  public readonly intraSubnetIds: string[];
+
+  constructor(scope: Construct, id: string, attrs: NetworkAttributes) {
+    super(scope, id);
+    throwIfProblems(this.node.path, validateNetworkAttributes(attrs));
+    this.vpcId = attrs.vpcId;
+    this.vpcCidrBlock = attrs.vpcCidrBlock;
+    this.availabilityZones = [...attrs.availabilityZones];
+    this.publicSubnetIds = [...attrs.publicSubnetIds];
+    this.privateSubnetIds = [...attrs.privateSubnetIds];
+    this.intraSubnetIds = [...(attrs.intraSubnetIds ?? [])];
+  }
+}
+
+/**
+ * Checks {@link NetworkAttributes}: every non-empty subnet list must follow the AZ list one to one,
+ * because consumers index them together. Lists given as a single token are skipped.
+ */
+export function validateNetworkAttributes(attrs: NetworkAttributes): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const azs = attrs.availabilityZones;
+  if (isUnresolved(azs)) return problems;
+  if (azs.length === 0) problems.push({ path: "availabilityZones", value: azs, allowed: "at least one availability zone" });
+  const lists: [string, string[] | undefined, boolean][] = [
+    ["publicSubnetIds", attrs.publicSubnetIds, false],
+    ["privateSubnetIds", attrs.privateSubnetIds, false],
+    ["intraSubnetIds", attrs.intraSubnetIds, true],
+  ];
+  for (const [path, ids, mayBeEmpty] of lists) {
+    if (ids === undefined || isUnresolved(ids) || (mayBeEmpty && ids.length === 0)) continue;
+    if (ids.length !== azs.length) problems.push({ path, value: ids, allowed: `one subnet id per availability zone (${azs.length})` });
+  }
+  return problems;
+}
