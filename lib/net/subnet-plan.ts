@@ -10,6 +10,13 @@ export interface SubnetPlanInput {
   /** Number of availability zones, one subnet per tier in each. */
   readonly azCount: number;
   /**
+   * Subnet slots reserved per tier, from `azCount` to 6. Each tier is laid out as if there were this many
+   * AZs, so raising `azCount` later adds subnets without moving any existing one (moving a subnet means
+   * destroying it, which fails while nodes or load balancers use it).
+   * @default 6 - room for every AZ a region can have
+   */
+  readonly azSlots?: number;
+  /**
    * Bits added to the VPC prefix for each public subnet (load balancers and NAT gateways only).
    * @default 6 - `/22` (1,024 addresses) in a `/16`
    */
@@ -41,8 +48,9 @@ export interface SubnetPlan {
   readonly intra: string[];
 }
 
-/** The defaults {@link planSubnets} uses; with them every VPC from `/16` to `/22` fits six AZs. */
+/** The defaults {@link planSubnets} uses; with them every VPC from `/16` to `/22` fits six AZ slots. */
 export const SUBNET_PLAN_DEFAULTS = {
+  azSlots: 6,
   publicNewBits: 6,
   privateNewBits: 3,
   intraNewBits: 6,
@@ -91,9 +99,10 @@ export function subnetPlanProblems(input: SubnetPlanInput): SubnetPlanError[] {
 }
 
 /**
- * Carves one subnet per AZ and tier out of the VPC, deterministically: all private subnets first, then
- * all public, then all intra, each block at the next address aligned to its own size. The same input
- * always gives the same CIDRs, and adding a tier later does not move the subnets before it.
+ * Carves one subnet per AZ and tier out of the VPC, deterministically: `azSlots` private blocks first,
+ * then `azSlots` public, then `azSlots` intra, each tier starting at the next address aligned to its
+ * block size; AZ `i` gets slot `i` of each tier. The same input always gives the same CIDRs, and raising
+ * `azCount` up to `azSlots` or turning intra subnets on never moves an existing subnet.
  * @throws SubnetPlanError naming the first field to change
  */
 export function planSubnets(input: SubnetPlanInput): SubnetPlan {
@@ -118,6 +127,10 @@ function carve(input: SubnetPlanInput): { plan?: SubnetPlan; problems: SubnetPla
   if (!Number.isInteger(azCount) || azCount < MIN_AZ_COUNT || azCount > MAX_AZ_COUNT) {
     problems.push(new SubnetPlanError("azCount", azCount, `a whole number from ${MIN_AZ_COUNT} to ${MAX_AZ_COUNT}`));
   }
+  const azSlots = input.azSlots ?? Math.max(SUBNET_PLAN_DEFAULTS.azSlots, Number.isInteger(azCount) ? azCount : 0);
+  if (input.azSlots !== undefined && (!Number.isInteger(azSlots) || azSlots > MAX_AZ_COUNT || azSlots < Math.max(MIN_AZ_COUNT, azCount))) {
+    problems.push(new SubnetPlanError("azSlots", input.azSlots, `a whole number from azCount (${azCount}) to ${MAX_AZ_COUNT}`));
+  }
   const intraSubnets = input.intraSubnets ?? SUBNET_PLAN_DEFAULTS.intraSubnets;
   const tiers = TIERS.filter((t) => t.tier !== "intra" || intraSubnets);
   const bits: Partial<Record<Tier, number>> = {};
@@ -139,14 +152,17 @@ function carve(input: SubnetPlanInput): { plan?: SubnetPlan; problems: SubnetPla
   for (const { tier, field } of tiers) {
     const prefix = vpc.prefix + (bits[tier] as number);
     const size = 2 ** (32 - prefix);
-    for (let az = 0; az < azCount; az++) {
-      cursor = Math.ceil(cursor / size) * size;
-      if (cursor + size > end) {
-        return { problems: [new SubnetPlanError(field, bits[tier], `a larger value: ${describe(vpc, bits, tiers, azCount)} do not fit the ${cidrSize(vpc)} addresses of ${vpc.text} (or use a larger vpcCidr or fewer AZs)`)] };
-      }
-      plan[tier].push(formatCidr(cursor, prefix));
-      cursor += size;
+    const base = Math.ceil(cursor / size) * size;
+    cursor = base + azSlots * size;
+    if (cursor > end) {
+      const need = describe(vpc, bits, tiers, azSlots);
+      return {
+        problems: [
+          new SubnetPlanError(field, bits[tier], `a larger value: ${need} (slots for ${azSlots} AZs) do not fit the ${cidrSize(vpc)} addresses of ${vpc.text} (or a larger vpcCidr, or fewer azSlots)`),
+        ],
+      };
     }
+    for (let az = 0; az < azCount; az++) plan[tier].push(formatCidr(base + az * size, prefix));
   }
   return { plan, problems: [] };
 }
