@@ -1,0 +1,55 @@
+/**
+ * Data tables of the cluster constructs: one place to change when EKS moves on.
+ */
+
+/**
+ * Kubernetes minor versions this library builds clusters for: those in EKS standard support when it was
+ * last reviewed. A version outside this list is refused (CKV_AWS_339) rather than silently accepted.
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html
+ */
+export const SUPPORTED_KUBERNETES_VERSIONS = ["1.31", "1.32", "1.33", "1.34"] as const;
+
+/** A Kubernetes minor version from {@link SUPPORTED_KUBERNETES_VERSIONS}. */
+export type KubernetesVersion = (typeof SUPPORTED_KUBERNETES_VERSIONS)[number];
+
+/** Every control-plane log type; all are always enabled (CKV_AWS_37). */
+export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
+
+/**
+ * Retention periods CloudWatch Logs accepts that keep control-plane logs for at least one year (CKV_AWS_338).
+ * @see https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
+ */
+export const LOG_RETENTION_DAYS = [365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/**
+ * AMI types a managed node group may use. Only Amazon Linux 2023 variants: their root volume is `/dev/xvda`,
+ * which the launch template encrypts, and AL2 AMIs are not published for Kubernetes 1.33 and later.
+ * @see https://docs.aws.amazon.com/eks/latest/APIReference/API_Nodegroup.html#AmazonEKS-Type-Nodegroup-amiType
+ */
+export const NODE_AMI_TYPES = [
+  "AL2023_x86_64_STANDARD",
+  "AL2023_ARM_64_STANDARD",
+  "AL2023_x86_64_NVIDIA",
+  "AL2023_ARM_64_NVIDIA",
+  "AL2023_x86_64_NEURON",
+] as const;
+
+/** An AMI type from {@link NODE_AMI_TYPES}. */
+export type NodeAmiType = (typeof NODE_AMI_TYPES)[number];
+
+/** Root device name of the Amazon Linux 2023 EKS AMIs. */
+export const ROOT_DEVICE_NAME = "/dev/xvda";
+
+/** AWS-managed IAM policies, by name; the ARN is built with the partition at synth time. */
+export const MANAGED_POLICIES = {
+  cluster: "AmazonEKSClusterPolicy",
+  workerNode: "AmazonEKSWorkerNodePolicy",
+  registryPullOnly: "AmazonEC2ContainerRegistryPullOnly",
+  ssmCore: "AmazonSSMManagedInstanceCore",
+  cni: "AmazonEKS_CNI_Policy",
+  ebsCsi: "service-role/AmazonEBSCSIDriverPolicy",
+  efsCsi: "service-role/AmazonEFSCSIDriverPolicy",
+} as const;
+
+/** EKS access policy granted to `adminRoleArns`. */
+export const CLUSTER_ADMIN_ACCESS_POLICY = "AmazonEKSClusterAdminPolicy";

@@ -1,0 +1,254 @@
+import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
+import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
+import { EksCluster as EksClusterResource } from "@cdktf/provider-aws/lib/eks-cluster";
+import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { KmsKey } from "../common/kms-key";
+import { throwIfProblems } from "../common/validation";
+import { ClusterAddons } from "./cluster-addons";
+import { CLUSTER_ADMIN_ACCESS_POLICY, CONTROL_PLANE_LOG_TYPES, MANAGED_POLICIES } from "./cluster-constants";
+import { ServiceRole } from "./cluster-iam";
+import { ClusterAttributes, ICluster } from "./cluster-types";
+import { EksClusterProps, validateEksClusterProps } from "./eks-cluster-props";
+import { ManagedNodeGroup, nodeGroupConstructId } from "./node-group";
+
+/**
+ * A hardened EKS cluster: private API endpoint by default (public only for an allow-list), secrets
+ * envelope-encrypted with a customer-managed KMS key, all control-plane logs in a KMS-encrypted log group
+ * kept for at least a year, authentication through EKS access entries only (no aws-auth ConfigMap, no
+ * implicit creator admin), an IAM OIDC provider for IRSA, the Pod Identity agent, EKS managed add-ons
+ * with least-privilege IRSA roles, and managed node groups with IMDSv2, encrypted volumes and no SSH.
+ * @see https://docs.aws.amazon.com/eks/latest/best-practices/security.html
+ */
+export class EksCluster extends Construct implements ICluster {
+  /** Builds an {@link ICluster} for a cluster that another stack or team owns. */
+  public static fromClusterAttributes(scope: Construct, id: string, attrs: ClusterAttributes): ICluster {
+    return new ImportedCluster(scope, id, attrs);
+  }
+
+  public readonly clusterName: string;
+  public readonly clusterArn: string;
+  public readonly clusterEndpoint: string;
+  public readonly clusterCertificateAuthorityData: string;
+  public readonly clusterSecurityGroupId: string;
+  public readonly oidcProviderArn: string;
+  public readonly oidcIssuerUrl: string;
+  public readonly kubernetesVersion: string;
+
+  /** True when the public endpoint is on (only with `publicAccessCidrs`). */
+  public readonly endpointPublicAccess: boolean;
+  public readonly publicAccessCidrs: readonly string[];
+  public readonly privateAccessCidrs: readonly string[];
+  /** Subnets of the control-plane network interfaces. */
+  public readonly controlPlaneSubnetIds: string[];
+  public readonly logRetentionDays: number;
+  public readonly logGroupName: string;
+  public readonly adminRoleArns: readonly string[];
+  public readonly deletionProtection: boolean;
+  public readonly preventDestroy: boolean;
+
+  public readonly cluster: EksClusterResource;
+  /** Encrypts Kubernetes secrets and the control-plane log group. */
+  public readonly clusterKey: KmsKey;
+  /** Encrypts node root volumes; the EBS CSI driver may use it for persistent volumes. */
+  public readonly volumeKey: KmsKey;
+  public readonly volumeKmsKeyArn: string;
+  public readonly logGroup: CloudwatchLogGroup;
+  public readonly clusterRole: ServiceRole;
+  /** Security group of ours on the control plane, next to the one EKS manages. */
+  public readonly controlPlaneSecurityGroup: SecurityGroup;
+  public readonly oidcProvider: IamOpenidConnectProvider;
+  /** Role of the managed nodes; Karpenter may reuse it for the nodes it launches. */
+  public readonly nodeRole: ServiceRole;
+  public readonly nodeRoleArn: string;
+  public readonly nodeGroups: readonly ManagedNodeGroup[];
+  public readonly addons: ClusterAddons;
+
+  constructor(scope: Construct, id: string, props: EksClusterProps) {
+    super(scope, id);
+    throwIfProblems(this.node.path, validateEksClusterProps(props));
+    const network = props.network;
+    this.kubernetesVersion = props.kubernetesVersion;
+    this.publicAccessCidrs = props.publicAccessCidrs ?? [];
+    this.endpointPublicAccess = this.publicAccessCidrs.length > 0;
+    this.privateAccessCidrs = props.privateAccessCidrs ?? [network.vpcCidrBlock];
+    this.controlPlaneSubnetIds = network.intraSubnetIds.length > 0 ? network.intraSubnetIds : network.privateSubnetIds;
+    this.logRetentionDays = props.logRetentionDays ?? 365;
+    this.logGroupName = `/aws/eks/${props.clusterName}/cluster`;
+    this.adminRoleArns = props.adminRoleArns ?? [];
+    this.deletionProtection = props.deletionProtection ?? false;
+    this.preventDestroy = props.preventDestroy ?? false;
+
+    const partition = new DataAwsPartition(this, "Partition").partition;
+    const managedPolicy = (name: string) => `arn:${partition}:iam::aws:policy/${name}`;
+
+    this.clusterKey = new KmsKey(this, "ClusterKey", {
+      description: `EKS secrets envelope encryption and control-plane logs of ${props.clusterName}`,
+      alias: `eks/${props.clusterName}`,
+      allowCloudWatchLogs: true,
+      viaServices: ["eks"],
+      preventDestroy: this.preventDestroy,
+    });
+    // EC2 uses the key for EBS on behalf of the Auto Scaling service-linked role and the CSI driver.
+    this.volumeKey = new KmsKey(this, "VolumeKey", {
+      description: `EBS volumes of the nodes and persistent volumes of ${props.clusterName}`,
+      alias: `eks/${props.clusterName}/volumes`,
+      viaServices: ["ec2"],
+      preventDestroy: this.preventDestroy,
+    });
+    this.volumeKmsKeyArn = this.volumeKey.keyArn;
+
+    // Created by us, not by EKS, so it exists before the first log line with retention and encryption.
+    this.logGroup = new CloudwatchLogGroup(this, "ControlPlaneLogGroup", {
+      name: this.logGroupName,
+      retentionInDays: this.logRetentionDays,
+      kmsKeyId: this.clusterKey.keyArn,
+    });
+
+    this.clusterRole = new ServiceRole(this, "ClusterRole", {
+      servicePrincipal: "eks.amazonaws.com",
+      trustActions: ["sts:AssumeRole", "sts:TagSession"],
+      description: `EKS control plane of ${props.clusterName}`,
+      managedPolicyArns: { ClusterPolicy: managedPolicy(MANAGED_POLICIES.cluster) },
+      inlineStatements: [
+        {
+          sid: "EnvelopeEncryptionOfSecrets",
+          effect: "Allow",
+          actions: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"],
+          resources: [this.clusterKey.keyArn],
+        },
+      ],
+    });
+
+    this.controlPlaneSecurityGroup = new SecurityGroup(this, "ControlPlaneSecurityGroup", {
+      namePrefix: `${props.clusterName}-control-plane-`,
+      description: `Additional rules of the EKS control plane of ${props.clusterName}`,
+      vpcId: network.vpcId,
+      tags: { Name: `${props.clusterName}-control-plane` },
+      lifecycle: { createBeforeDestroy: true },
+    });
+    this.privateAccessCidrs.forEach((cidr, i) => {
+      new VpcSecurityGroupIngressRule(this, `PrivateApiAccess${i}`, {
+        securityGroupId: this.controlPlaneSecurityGroup.id,
+        description: `Kubernetes API over HTTPS from ${cidr}`,
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: cidr,
+      });
+    });
+
+    this.cluster = new EksClusterResource(this, "Cluster", {
+      name: props.clusterName,
+      version: props.kubernetesVersion,
+      roleArn: this.clusterRole.roleArn,
+      enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
+      vpcConfig: {
+        subnetIds: this.controlPlaneSubnetIds,
+        endpointPrivateAccess: true,
+        endpointPublicAccess: this.endpointPublicAccess,
+        publicAccessCidrs: this.endpointPublicAccess ? [...this.publicAccessCidrs] : undefined,
+        securityGroupIds: [this.controlPlaneSecurityGroup.id],
+      },
+      encryptionConfig: { resources: ["secrets"], provider: { keyArn: this.clusterKey.keyArn } },
+      accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
+      // Every default add-on is an EKS managed add-on below; none is installed unmanaged behind our back.
+      bootstrapSelfManagedAddons: false,
+      deletionProtection: this.deletionProtection,
+      dependsOn: [this.logGroup, ...this.clusterRole.grants],
+      lifecycle: this.preventDestroy ? { preventDestroy: true } : undefined,
+    });
+    this.clusterName = this.cluster.name;
+    this.clusterArn = this.cluster.arn;
+    this.clusterEndpoint = this.cluster.endpoint;
+    this.clusterCertificateAuthorityData = this.cluster.certificateAuthority.get(0).data;
+    this.clusterSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
+    this.oidcIssuerUrl = this.cluster.identity.get(0).oidc.get(0).issuer;
+
+    // Omitting thumbprint_list lets the AWS provider compute the thumbprint of the issuer's certificate.
+    this.oidcProvider = new IamOpenidConnectProvider(this, "OidcProvider", {
+      url: this.oidcIssuerUrl,
+      clientIdList: ["sts.amazonaws.com"],
+    });
+    this.oidcProviderArn = this.oidcProvider.arn;
+
+    this.adminRoleArns.forEach((principalArn, i) => {
+      const entry = new EksAccessEntry(this, `AdminAccessEntry${i}`, { clusterName: this.cluster.name, principalArn, type: "STANDARD" });
+      new EksAccessPolicyAssociation(this, `AdminAccessPolicy${i}`, {
+        clusterName: this.cluster.name,
+        principalArn: entry.principalArn,
+        policyArn: `arn:${partition}:eks::aws:cluster-access-policy/${CLUSTER_ADMIN_ACCESS_POLICY}`,
+        accessScope: { type: "cluster" },
+      });
+    });
+
+    // The VPC CNI's permissions live on its IRSA role, not here (EKS best practice).
+    const nodePolicies: Record<string, string> = {
+      WorkerNodePolicy: managedPolicy(MANAGED_POLICIES.workerNode),
+      RegistryPullOnly: managedPolicy(MANAGED_POLICIES.registryPullOnly),
+    };
+    if (props.enableSsmOnNodes) nodePolicies.SsmManagedInstanceCore = managedPolicy(MANAGED_POLICIES.ssmCore);
+    this.nodeRole = new ServiceRole(this, "NodeRole", {
+      servicePrincipal: "ec2.amazonaws.com",
+      description: `Nodes of EKS cluster ${props.clusterName}`,
+      managedPolicyArns: nodePolicies,
+    });
+    this.nodeRoleArn = this.nodeRole.roleArn;
+
+    this.addons = new ClusterAddons(this, "Addons", {
+      clusterName: this.cluster.name,
+      kubernetesVersion: props.kubernetesVersion,
+      oidc: this,
+      partition,
+      versions: props.addonVersions,
+      versionPolicy: props.addonVersionPolicy,
+      enableEfsCsiDriver: props.enableEfsCsiDriver,
+      volumeKmsKeyArn: this.volumeKmsKeyArn,
+    });
+
+    this.nodeGroups = props.nodeGroups.map(
+      (spec) =>
+        new ManagedNodeGroup(this, nodeGroupConstructId(spec.name), {
+          spec,
+          clusterName: this.cluster.name,
+          kubernetesVersion: this.cluster.version,
+          nodeRoleArn: this.nodeRoleArn,
+          subnetIds: spec.subnetIds ?? network.privateSubnetIds,
+          clusterSecurityGroupId: this.clusterSecurityGroupId,
+          volumeKmsKeyArn: this.volumeKmsKeyArn,
+          namePrefix: props.clusterName,
+          // Nodes become Ready only with the CNI, and their role's permissions must exist first.
+          dependsOn: [...this.addons.beforeNodes, ...this.nodeRole.grants],
+        }),
+    );
+    this.addons.waitForNodes(this.nodeGroups.map((g) => g.nodeGroup));
+  }
+}
+
+/** An existing cluster, known only by its attributes. */
+class ImportedCluster extends Construct implements ICluster {
+  public readonly clusterName: string;
+  public readonly clusterArn: string;
+  public readonly clusterEndpoint: string;
+  public readonly clusterCertificateAuthorityData: string;
+  public readonly clusterSecurityGroupId: string;
+  public readonly oidcProviderArn: string;
+  public readonly oidcIssuerUrl: string;
+  public readonly kubernetesVersion: string;
+
+  constructor(scope: Construct, id: string, attrs: ClusterAttributes) {
+    super(scope, id);
+    this.clusterName = attrs.clusterName;
+    this.clusterArn = attrs.clusterArn;
+    this.clusterEndpoint = attrs.clusterEndpoint;
+    this.clusterCertificateAuthorityData = attrs.clusterCertificateAuthorityData;
+    this.clusterSecurityGroupId = attrs.clusterSecurityGroupId;
+    this.oidcProviderArn = attrs.oidcProviderArn;
+    this.oidcIssuerUrl = attrs.oidcIssuerUrl;
+    this.kubernetesVersion = attrs.kubernetesVersion;
+  }
+}

@@ -1,0 +1,11 @@
+export * from "./cluster-types";
+export * from "./cluster-constants";
+export { EksCluster } from "./eks-cluster";
+export { validateEksClusterProps } from "./eks-cluster-props";
+export type { EksClusterProps } from "./eks-cluster-props";
+export { ManagedNodeGroup, validateNodeGroupSpecs } from "./node-group";
+export type { ManagedNodeGroupProps, NodeGroupSpec, NodeTaint, TaintEffect } from "./node-group";
+export { ClusterAddons } from "./cluster-addons";
+export type { ClusterAddonsProps, AddonVersions, AddonVersionPolicy, ManagedAddonKey } from "./cluster-addons";
+export { ServiceRole } from "./cluster-iam";
+export type { ServiceRoleProps } from "./cluster-iam";
