@@ -1,0 +1,222 @@
+import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
+import { HelmAddon, HelmAddonProps, HelmChartDefaults, HelmReleaseOptions } from "../common/helm-addon";
+import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/validation";
+import { karpenterControllerStatements } from "./karpenter-policy";
+import { ContainerResources, SystemNodePlacement } from "./addon-types";
+import { arnContext } from "./private/cluster-arn";
+import { invalidLabelKeys, requiredNodeAffinity, resolvePlacement } from "./private/placement";
+
+/**
+ * The Karpenter controller chart from the public ECR OCI registry (chart and app 1.14.1).
+ * Its CRDs ship in the chart's `crds/` folder, so Helm installs them on first install only: upgrade them
+ * with the `karpenter-crd` chart when moving to a release that changes them.
+ * @see https://karpenter.sh/docs/upgrading/upgrade-guide/
+ */
+export const KARPENTER_DEFAULTS: HelmChartDefaults = {
+  chart: "karpenter",
+  repository: "oci://public.ecr.aws/karpenter",
+  version: "1.14.1",
+  // kube-system, as the Karpenter guide recommends: its API Priority and Fairness flow schemas cover it there.
+  namespace: "kube-system",
+  releaseName: "karpenter",
+};
+
+/** The service account the chart creates (from the release name), which the IRSA role trusts. */
+export const KARPENTER_SERVICE_ACCOUNT = "karpenter";
+
+/** The EventBridge events Karpenter reacts to before AWS takes a node away. */
+export const KARPENTER_INTERRUPTION_EVENTS: ReadonlyArray<{ readonly id: string; readonly source: string; readonly detailType: string }> = [
+  { id: "HealthEvent", source: "aws.health", detailType: "AWS Health Event" },
+  { id: "SpotInterruption", source: "aws.ec2", detailType: "EC2 Spot Instance Interruption Warning" },
+  { id: "Rebalance", source: "aws.ec2", detailType: "EC2 Instance Rebalance Recommendation" },
+  { id: "InstanceStateChange", source: "aws.ec2", detailType: "EC2 Instance State-change Notification" },
+  { id: "CapacityReservationInterruption", source: "aws.ec2", detailType: "EC2 Capacity Reservation Instance Interruption Warning" },
+];
+
+/** Props of {@link Karpenter}. */
+export interface KarpenterProps extends HelmAddonProps, HelmReleaseOptions {
+  /**
+   * Role of the nodes Karpenter launches (EC2 trust, worker/CNI/ECR/SSM policies). It is the only role the
+   * controller may pass, and it gets an `EC2_LINUX` access entry so its nodes can join in API auth mode.
+   */
+  readonly nodeRoleArn: string;
+  /**
+   * Create the `EC2_LINUX` access entry for `nodeRoleArn`. Turn off only if the cluster already has one for that role.
+   * @default true
+   */
+  readonly createNodeAccessEntry?: boolean;
+  /**
+   * Handle spot interruptions, rebalance recommendations, state changes and health events through an SQS queue
+   * (SSE on) fed by EventBridge, so Karpenter drains a node before AWS reclaims it.
+   * @default true
+   */
+  readonly interruptionHandling?: boolean;
+  /**
+   * Name of the interruption queue.
+   * @default - `<clusterName>-karpenter`
+   */
+  readonly interruptionQueueName?: string;
+  /**
+   * Keep the controller on the system (on-demand, managed) node group, never on capacity it manages.
+   * @default - the `eks.amazonaws.com/capacityType: ON_DEMAND` label and the `CriticalAddonsOnly` toleration
+   */
+  readonly systemNodePlacement?: SystemNodePlacement;
+  /**
+   * Controller replicas (leader-elected; the chart adds a PodDisruptionBudget and one pod per node).
+   * @default 2
+   */
+  readonly replicas?: number;
+  /**
+   * Controller container resources.
+   * @default { requests: { cpu: "1", memory: "1Gi" }, limits: { memory: "1Gi" } } (the Karpenter guide's sizing, no CPU limit)
+   */
+  readonly resources?: ContainerResources;
+}
+
+/**
+ * Karpenter: the controller (Helm), its least-privilege IRSA role, the spot-interruption queue and rules, and
+ * the access entry that lets its nodes join. Subnets and security groups for nodes must carry
+ * `karpenter.sh/discovery: <clusterName>`: the controller may launch into nothing else.
+ * NodePools and EC2NodeClasses are workload policy and belong to a later layer (they need the CRDs first).
+ * @see https://karpenter.sh/docs/getting-started/getting-started-with-karpenter/
+ */
+export class Karpenter extends Construct implements ITerraformDependable {
+  public readonly addon: HelmAddon;
+  public readonly interruptionQueue?: SqsQueue;
+  public readonly nodeAccessEntry?: EksAccessEntry;
+  public readonly replicas: number;
+  public readonly nodeLabels: Readonly<Record<string, string>>;
+
+  constructor(scope: Construct, id: string, props: KarpenterProps) {
+    super(scope, id);
+    this.replicas = props.replicas ?? 2;
+    const placement = resolvePlacement(props.systemNodePlacement);
+    this.nodeLabels = placement.nodeLabels;
+    throwIfProblems(this.node.path, validateKarpenterProps(props));
+    const { cluster } = props;
+
+    if (props.interruptionHandling ?? true) {
+      this.interruptionQueue = this.interruptionQueueFor(props);
+    }
+    if (props.createNodeAccessEntry ?? true) {
+      this.nodeAccessEntry = new EksAccessEntry(this, "NodeAccessEntry", {
+        clusterName: cluster.clusterName,
+        principalArn: props.nodeRoleArn,
+        type: "EC2_LINUX",
+      });
+    }
+
+    const statements = karpenterControllerStatements({
+      ...arnContext(cluster.clusterArn),
+      clusterName: cluster.clusterName,
+      clusterArn: cluster.clusterArn,
+      nodeRoleArn: props.nodeRoleArn,
+      interruptionQueueArn: this.interruptionQueue?.arn,
+    });
+
+    this.addon = new HelmAddon(this, "Release", {
+      ...props,
+      defaults: KARPENTER_DEFAULTS,
+      irsa: {
+        serviceAccountName: KARPENTER_SERVICE_ACCOUNT,
+        namePath: ["serviceAccount", "name"],
+        annotationsPath: ["serviceAccount", "annotations"],
+        statements,
+      },
+      chartValues: {
+        settings: {
+          clusterName: cluster.clusterName,
+          clusterEndpoint: cluster.clusterEndpoint,
+          interruptionQueue: this.interruptionQueue?.name ?? "",
+        },
+        replicas: this.replicas,
+        controller: { resources: props.resources ?? { requests: { cpu: "1", memory: "1Gi" }, limits: { memory: "1Gi" } } },
+        // Helm replaces lists, so the chart's own "not on a Karpenter node" expression is repeated here.
+        affinity: {
+          nodeAffinity: requiredNodeAffinity(this.nodeLabels, [{ key: "karpenter.sh/nodepool", operator: "DoesNotExist" }]),
+        },
+        tolerations: placement.tolerations,
+      },
+      // Nodes it launches must be able to join before the controller starts launching them.
+      dependsOn: [...(props.dependsOn ?? []), ...(this.nodeAccessEntry ? [this.nodeAccessEntry] : [])],
+    });
+  }
+
+  /** The release's address, so other add-ons (e.g. NodePools) can depend on this one. */
+  public get fqn(): string {
+    return this.addon.fqn;
+  }
+
+  private interruptionQueueFor(props: KarpenterProps): SqsQueue {
+    const queue = new SqsQueue(this, "InterruptionQueue", {
+      name: props.interruptionQueueName ?? `${props.cluster.clusterName}-karpenter`,
+      // Interruption warnings are useless after two minutes; five keeps the queue from piling up.
+      messageRetentionSeconds: 300,
+      sqsManagedSseEnabled: true,
+    });
+    const rules = KARPENTER_INTERRUPTION_EVENTS.map((event) => {
+      const rule = new CloudwatchEventRule(this, `${event.id}Rule`, {
+        description: `Karpenter interruption handling of ${props.cluster.clusterName}: ${event.detailType}`,
+        eventPattern: JSON.stringify({ source: [event.source], "detail-type": [event.detailType] }),
+      });
+      new CloudwatchEventTarget(this, `${event.id}Target`, { rule: rule.name, arn: queue.arn, targetId: "KarpenterInterruptionQueue" });
+      return rule;
+    });
+    const policy = new DataAwsIamPolicyDocument(this, "InterruptionQueuePolicyDocument", {
+      statement: [
+        {
+          sid: "EventBridgeRulesOfThisClusterOnly",
+          effect: "Allow",
+          principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+          actions: ["sqs:SendMessage"],
+          resources: [queue.arn],
+          condition: [{ test: "ArnEquals", variable: "aws:SourceArn", values: rules.map((r) => r.arn) }],
+        },
+        {
+          // A Deny guard, not a grant: no principal may use the queue without TLS.
+          sid: "DenyInsecureTransport",
+          effect: "Deny",
+          principals: [{ type: "AWS", identifiers: ["*"] }],
+          actions: ["sqs:*"],
+          resources: [queue.arn],
+          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+        },
+      ],
+    });
+    new SqsQueuePolicy(this, "InterruptionQueuePolicy", { queueUrl: queue.url, policy: policy.json });
+    return queue;
+  }
+}
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
+
+/** Checks {@link KarpenterProps} without building anything (the release is checked by {@link HelmAddon}). */
+export function validateKarpenterProps(props: KarpenterProps): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  if (!isUnresolved(props.nodeRoleArn) && !ROLE_ARN.test(props.nodeRoleArn ?? "")) {
+    problems.push({ path: "nodeRoleArn", value: props.nodeRoleArn, allowed: "an IAM role ARN (arn:aws:iam::<account>:role/<name>)" });
+  }
+  const queueName = props.interruptionQueueName;
+  if (queueName !== undefined && !isUnresolved(queueName) && !QUEUE_NAME.test(queueName)) {
+    problems.push({ path: "interruptionQueueName", value: queueName, allowed: "1–80 letters, digits, '-' or '_'" });
+  }
+  if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 1)) {
+    problems.push({ path: "replicas", value: props.replicas, allowed: "a whole number, at least 1" });
+  }
+  const labels = props.systemNodePlacement?.nodeLabels;
+  if (labels !== undefined && Object.keys(labels).length === 0) {
+    problems.push({ path: "systemNodePlacement.nodeLabels", value: labels, allowed: "at least one label, or leave it out for the default" });
+  }
+  for (const key of invalidLabelKeys(labels ?? {})) {
+    problems.push({ path: `systemNodePlacement.nodeLabels["${key}"]`, value: key, allowed: "a Kubernetes label key ([prefix/]name)" });
+  }
+  return problems;
+}

@@ -1,0 +1,105 @@
+import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
+import { HelmAddon, HelmAddonProps, HelmChartDefaults, HelmReleaseOptions } from "../common/helm-addon";
+import { throwIfProblems, ValidationProblem } from "../common/validation";
+import { ContainerResources, DEFAULT_SYSTEM_TOLERATIONS, Toleration } from "./addon-types";
+
+/**
+ * The kubernetes-sigs chart (3.13.1 ships metrics-server 0.8.1).
+ * @see https://github.com/kubernetes-sigs/metrics-server/tree/master/charts/metrics-server
+ */
+export const METRICS_SERVER_DEFAULTS: HelmChartDefaults = {
+  chart: "metrics-server",
+  repository: "https://kubernetes-sigs.github.io/metrics-server",
+  version: "3.13.1",
+  namespace: "kube-system",
+  releaseName: "metrics-server",
+};
+
+/** Props of {@link MetricsServer}. */
+export interface MetricsServerProps extends HelmAddonProps, HelmReleaseOptions {
+  /**
+   * Replicas. With two or more a PodDisruptionBudget (`minAvailable: 1`) keeps the metrics API, and so
+   * every HorizontalPodAutoscaler, working through node drains; with one it would block drains, so none is made.
+   * @default 2
+   */
+  readonly replicas?: number;
+  /**
+   * Container resources. No CPU limit: throttling the metrics API slows every HPA decision.
+   * @default { requests: { cpu: "100m", memory: "200Mi" }, limits: { memory: "400Mi" } }
+   * @see https://github.com/kubernetes-sigs/metrics-server#scaling
+   */
+  readonly resources?: ContainerResources;
+  /**
+   * Tolerations, so the pods may also run on the tainted system node group.
+   * @default [{ key: "CriticalAddonsOnly", operator: "Exists" }]
+   */
+  readonly tolerations?: readonly Toleration[];
+}
+
+/**
+ * metrics-server, the source of the `metrics.k8s.io` API behind `kubectl top` and CPU/memory HPAs:
+ * two replicas on different nodes, a PodDisruptionBudget, and a hardened, read-only, non-root container.
+ */
+export class MetricsServer extends Construct implements ITerraformDependable {
+  public readonly addon: HelmAddon;
+  public readonly replicas: number;
+  public readonly resources: ContainerResources;
+  public readonly podDisruptionBudget: boolean;
+
+  constructor(scope: Construct, id: string, props: MetricsServerProps) {
+    super(scope, id);
+    this.replicas = props.replicas ?? 2;
+    this.resources = props.resources ?? { requests: { cpu: "100m", memory: "200Mi" }, limits: { memory: "400Mi" } };
+    this.podDisruptionBudget = this.replicas >= 2;
+    throwIfProblems(this.node.path, validateMetricsServerProps(props));
+
+    const selector = { "app.kubernetes.io/name": "metrics-server", "app.kubernetes.io/instance": METRICS_SERVER_DEFAULTS.releaseName };
+    this.addon = new HelmAddon(this, "Release", {
+      ...props,
+      defaults: METRICS_SERVER_DEFAULTS,
+      chartValues: {
+        replicas: this.replicas,
+        podDisruptionBudget: this.podDisruptionBudget ? { enabled: true, minAvailable: 1 } : { enabled: false },
+        resources: this.resources,
+        podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+        securityContext: {
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          runAsNonRoot: true,
+          runAsUser: 1000,
+          seccompProfile: { type: "RuntimeDefault" },
+          capabilities: { drop: ["ALL"] },
+        },
+        // Replicas on different nodes, so losing one node never takes the metrics API down. Preferred, not
+        // required: a one-node dev cluster must still install (atomic would otherwise roll the release back).
+        affinity: {
+          podAntiAffinity: {
+            preferredDuringSchedulingIgnoredDuringExecution: [
+              { weight: 100, podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: selector } } },
+            ],
+          },
+        },
+        topologySpreadConstraints: [
+          { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
+        ],
+        tolerations: [...(props.tolerations ?? DEFAULT_SYSTEM_TOLERATIONS)],
+        updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+      },
+    });
+  }
+
+  /** The release's address, so other add-ons can depend on this one. */
+  public get fqn(): string {
+    return this.addon.fqn;
+  }
+}
+
+/** Checks {@link MetricsServerProps} without building anything (the release is checked by {@link HelmAddon}). */
+export function validateMetricsServerProps(props: MetricsServerProps): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 1)) {
+    problems.push({ path: "replicas", value: props.replicas, allowed: "a whole number, at least 1 (2 or more for a PodDisruptionBudget)" });
+  }
+  return problems;
+}
