@@ -1,0 +1,445 @@
+import { Construct } from "constructs";
+import { Lazy } from "cdktf";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLifecycleConfiguration, S3BucketLifecycleConfigurationRule } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
+import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notification";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { KmsKey } from "../common/kms-key";
+import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/validation";
+
+/** A customer-managed KMS key, as far as a bucket needs it. {@link KmsKey} satisfies it. */
+export interface IEncryptionKey {
+  readonly keyArn: string;
+}
+
+/** A bucket that receives S3 server access logs but is not a {@link SecureBucket} of this app. */
+export interface IAccessLogsBucket {
+  /** Name (Terraform `id`) of the target bucket; its policy must already admit `logging.s3.amazonaws.com`. */
+  readonly bucketId: string;
+}
+
+/** Default encryption of a {@link SecureBucket}. */
+export type BucketEncryption = "KMS" | "S3_MANAGED";
+
+/** Props of {@link SecureBucket}. */
+export interface SecureBucketProps {
+  /**
+   * Exact, globally unique bucket name. Mutually exclusive with `bucketPrefix`.
+   * @default - Terraform generates a unique name (from `bucketPrefix` when given)
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+   */
+  readonly bucketName?: string;
+  /**
+   * Prefix of a name Terraform makes unique (at most 37 characters).
+   * @default - Terraform's own `terraform-` prefix
+   */
+  readonly bucketPrefix?: string;
+  /**
+   * Default encryption. `S3_MANAGED` (SSE-S3) is the named opt-out for buckets whose writers cannot use
+   * KMS, such as S3 server access logging, which AWS documents as unsupported with SSE-KMS destinations.
+   * @default - "KMS", or "S3_MANAGED" when `accessLogsTarget` is true
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
+   */
+  readonly encryption?: BucketEncryption;
+  /**
+   * Customer-managed key for SSE-KMS; not allowed with `S3_MANAGED` encryption.
+   * @default - a dedicated {@link KmsKey} (id `Key`) with yearly rotation
+   */
+  readonly encryptionKey?: IEncryptionKey;
+  /**
+   * This bucket receives S3 server access logs: its policy lets `logging.s3.amazonaws.com` of this account
+   * write into it, it does not log to itself (logging a log bucket into itself would loop), and its default
+   * encryption is SSE-S3 (log delivery does not support SSE-KMS; CKV_AWS_145 must be skipped for it).
+   * @default false
+   */
+  readonly accessLogsTarget?: boolean;
+  /**
+   * Where S3 server access logs of this bucket go. A {@link SecureBucket} must have `accessLogsTarget: true`
+   * and is told to admit this bucket as a log source.
+   * @default - no server access logging
+   */
+  readonly accessLogsBucket?: SecureBucket | IAccessLogsBucket;
+  /**
+   * Key prefix of this bucket's logs in the target bucket.
+   * @default - `<this bucket's name>/`
+   */
+  readonly accessLogsPrefix?: string;
+  /**
+   * Deny requests negotiated below `minimumTlsVersion` (`s3:TlsVersion`), on top of the unconditional
+   * denial of plain HTTP.
+   * @default true
+   */
+  readonly enforceMinimumTlsVersion?: boolean;
+  /**
+   * Lowest TLS version accepted when `enforceMinimumTlsVersion` is on.
+   * @default "1.2"
+   */
+  readonly minimumTlsVersion?: "1.2" | "1.3";
+  /**
+   * Days after which incomplete multipart uploads are aborted (their parts cost storage but are invisible).
+   * @default 7
+   */
+  readonly abortIncompleteMultipartUploadDays?: number;
+  /**
+   * Days after which a replaced or deleted object version is removed for good.
+   * @default 90
+   */
+  readonly noncurrentVersionExpirationDays?: number;
+  /**
+   * Move current objects to INTELLIGENT_TIERING. Objects below 128 KB never move (S3's own minimum).
+   * @default true
+   */
+  readonly intelligentTiering?: boolean;
+  /**
+   * Days after creation before the move to INTELLIGENT_TIERING; 0 moves objects at once. 30 avoids paying the
+   * per-object monitoring fee for short-lived objects.
+   * @default 30
+   */
+  readonly intelligentTieringTransitionDays?: number;
+  /**
+   * Days after which current objects expire (become noncurrent, then follow `noncurrentVersionExpirationDays`).
+   * @default - current objects never expire
+   */
+  readonly expirationDays?: number;
+  /**
+   * Send all object events to Amazon EventBridge (satisfies CKV2_AWS_62). A bucket has one notification
+   * configuration, so consumers then subscribe with EventBridge rules.
+   * @default false
+   */
+  readonly eventBridgeNotifications?: boolean;
+  /**
+   * Let `terraform destroy` delete a bucket that still holds objects.
+   * @default false
+   */
+  readonly forceDestroy?: boolean;
+  /**
+   * Terraform `prevent_destroy` on the bucket (and on the key this construct creates).
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
+  /**
+   * Extra bucket policy statements, appended after the defaults (a bucket has exactly one policy).
+   * @default - none
+   */
+  readonly extraPolicyStatements?: readonly DataAwsIamPolicyDocumentStatement[];
+}
+
+/**
+ * An S3 bucket that is hardened without configuration: versioned, SSE-KMS with a customer key and an S3
+ * bucket key, every public access block setting on, ACLs disabled (BucketOwnerEnforced), TLS (1.2+) only,
+ * and a lifecycle that cleans up multipart uploads and old versions.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html
+ */
+export class SecureBucket extends Construct {
+  public readonly bucket: S3Bucket;
+  /** Bucket name (Terraform `id`). */
+  public readonly bucketId: string;
+  public readonly bucketArn: string;
+  /** ARN of the SSE-KMS key, or undefined with `S3_MANAGED` encryption. */
+  public readonly encryptionKeyArn?: string;
+  /** The key this construct created, if it created one. */
+  public readonly createdKey?: KmsKey;
+  public readonly encryption: BucketEncryption;
+  public readonly accessLogsTarget: boolean;
+  public readonly enforceMinimumTlsVersion: boolean;
+  public readonly minimumTlsVersion: "1.2" | "1.3";
+  public readonly abortIncompleteMultipartUploadDays: number;
+  public readonly noncurrentVersionExpirationDays: number;
+  /** Days before the move to INTELLIGENT_TIERING, or undefined when tiering is off. */
+  public readonly intelligentTieringTransitionDays?: number;
+  public readonly expirationDays?: number;
+  public readonly eventBridgeNotifications: boolean;
+  public readonly forceDestroy: boolean;
+  public readonly preventDestroy: boolean;
+  private readonly logSourceArns: string[] = [];
+
+  constructor(scope: Construct, id: string, props: SecureBucketProps = {}) {
+    super(scope, id);
+    throwIfProblems(this.node.path, validateSecureBucketProps(props));
+    this.accessLogsTarget = props.accessLogsTarget ?? false;
+    this.encryption = props.encryption ?? (this.accessLogsTarget ? "S3_MANAGED" : "KMS");
+    this.enforceMinimumTlsVersion = props.enforceMinimumTlsVersion ?? true;
+    this.minimumTlsVersion = props.minimumTlsVersion ?? "1.2";
+    this.abortIncompleteMultipartUploadDays = props.abortIncompleteMultipartUploadDays ?? 7;
+    this.noncurrentVersionExpirationDays = props.noncurrentVersionExpirationDays ?? 90;
+    this.intelligentTieringTransitionDays = props.intelligentTiering === false ? undefined : props.intelligentTieringTransitionDays ?? 30;
+    this.expirationDays = props.expirationDays;
+    this.eventBridgeNotifications = props.eventBridgeNotifications ?? false;
+    this.forceDestroy = props.forceDestroy ?? false;
+    this.preventDestroy = props.preventDestroy ?? false;
+
+    const account = new DataAwsCallerIdentity(this, "Account");
+    const partition = new DataAwsPartition(this, "Partition");
+
+    this.bucket = new S3Bucket(this, "Bucket", {
+      bucket: props.bucketName,
+      bucketPrefix: props.bucketPrefix,
+      forceDestroy: this.forceDestroy,
+      lifecycle: this.preventDestroy ? { preventDestroy: true } : undefined,
+    });
+    this.bucketId = this.bucket.id;
+    this.bucketArn = this.bucket.arn;
+
+    const publicAccessBlock = new S3BucketPublicAccessBlock(this, "PublicAccessBlock", {
+      bucket: this.bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(this, "OwnershipControls", {
+      bucket: this.bucket.id,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+    });
+    const versioning = new S3BucketVersioningA(this, "Versioning", {
+      bucket: this.bucket.id,
+      versioningConfiguration: { status: "Enabled" },
+    });
+
+    if (this.encryption === "KMS") {
+      if (props.encryptionKey) {
+        this.encryptionKeyArn = props.encryptionKey.keyArn;
+      } else {
+        this.createdKey = new KmsKey(this, "Key", {
+          description: `SSE-KMS of S3 bucket ${this.node.path}`,
+          preventDestroy: this.preventDestroy,
+        });
+        this.encryptionKeyArn = this.createdKey.keyArn;
+      }
+    }
+    new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
+      bucket: this.bucket.id,
+      rule: [
+        this.encryption === "KMS"
+          ? {
+              applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.encryptionKeyArn },
+              // One data key per bucket instead of per object: far fewer KMS calls and lower cost.
+              bucketKeyEnabled: true,
+            }
+          : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+      ],
+    });
+
+    const policyDocument = new DataAwsIamPolicyDocument(this, "PolicyDocument", {
+      statement: [...this.defaultPolicyStatements(account.accountId, partition.partition), ...(props.extraPolicyStatements ?? [])],
+    });
+    // Public access block first: S3 rejects concurrent bucket-level configuration changes.
+    new S3BucketPolicy(this, "Policy", { bucket: this.bucket.id, policy: policyDocument.json, dependsOn: [publicAccessBlock] });
+
+    new S3BucketLifecycleConfiguration(this, "Lifecycle", {
+      bucket: this.bucket.id,
+      rule: this.lifecycleRules(),
+      // Noncurrent-version rules only make sense once versioning is on.
+      dependsOn: [versioning],
+    });
+
+    if (props.accessLogsBucket) {
+      if (props.accessLogsBucket instanceof SecureBucket) props.accessLogsBucket.allowAccessLogsFrom(this.bucketArn);
+      new S3BucketLoggingA(this, "AccessLogs", {
+        bucket: this.bucket.id,
+        targetBucket: props.accessLogsBucket.bucketId,
+        targetPrefix: props.accessLogsPrefix ?? `${this.bucket.id}/`,
+        // Date-partitioned keys let Athena prune partitions when querying the logs.
+        targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
+      });
+    }
+
+    if (this.eventBridgeNotifications) {
+      new S3BucketNotification(this, "Notifications", { bucket: this.bucket.id, eventbridge: true });
+    }
+  }
+
+  /**
+   * Admit S3 server access logs of the given source bucket into this bucket (bucket policy `aws:SourceArn`).
+   * Only valid on a bucket with `accessLogsTarget: true`.
+   */
+  public allowAccessLogsFrom(sourceBucketArn: string): void {
+    if (!this.accessLogsTarget) {
+      throw new Error(`${this.node.path}: accessLogsTarget: got false; allowed: true, to receive server access logs`);
+    }
+    this.logSourceArns.push(sourceBucketArn);
+  }
+
+  private defaultPolicyStatements(accountId: string, partition: string): DataAwsIamPolicyDocumentStatement[] {
+    const everyone = [{ type: "*", identifiers: ["*"] }];
+    const bucketAndObjects = [this.bucketArn, `${this.bucketArn}/*`];
+    const statements: DataAwsIamPolicyDocumentStatement[] = [
+      {
+        sid: "DenyInsecureTransport",
+        effect: "Deny",
+        principals: everyone,
+        actions: ["s3:*"],
+        resources: bucketAndObjects,
+        condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+      },
+    ];
+    if (this.enforceMinimumTlsVersion) {
+      statements.push({
+        sid: "DenyOutdatedTls",
+        effect: "Deny",
+        principals: everyone,
+        actions: ["s3:*"],
+        resources: bucketAndObjects,
+        condition: [{ test: "NumericLessThan", variable: "s3:TlsVersion", values: [this.minimumTlsVersion] }],
+      });
+    }
+    if (this.accessLogsTarget) {
+      statements.push({
+        sid: "S3ServerAccessLogDelivery",
+        effect: "Allow",
+        principals: [{ type: "Service", identifiers: ["logging.s3.amazonaws.com"] }],
+        actions: ["s3:PutObject"],
+        resources: [`${this.bucketArn}/*`],
+        condition: [
+          { test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] },
+          {
+            test: "ArnLike",
+            variable: "aws:SourceArn",
+            // Filled at synth time by allowAccessLogsFrom(); until a source registers, any bucket of this account.
+            values: Lazy.listValue({
+              produce: () => (this.logSourceArns.length > 0 ? [...this.logSourceArns] : [`arn:${partition}:s3:::*`]),
+            }),
+          },
+        ],
+      });
+    }
+    return statements;
+  }
+
+  private lifecycleRules(): S3BucketLifecycleConfigurationRule[] {
+    // An empty prefix filter applies a rule to every object (provider 6 warns when no filter is given).
+    const everyObject = [{ prefix: "" }];
+    const rules: S3BucketLifecycleConfigurationRule[] = [
+      {
+        id: "abort-incomplete-multipart-uploads",
+        status: "Enabled",
+        filter: everyObject,
+        abortIncompleteMultipartUpload: [{ daysAfterInitiation: this.abortIncompleteMultipartUploadDays }],
+      },
+      {
+        id: "expire-noncurrent-versions",
+        status: "Enabled",
+        filter: everyObject,
+        noncurrentVersionExpiration: [{ noncurrentDays: this.noncurrentVersionExpirationDays }],
+      },
+      {
+        // A delete marker with no versions behind it only slows down listings.
+        id: "remove-expired-delete-markers",
+        status: "Enabled",
+        filter: everyObject,
+        expiration: [{ expiredObjectDeleteMarker: true }],
+      },
+    ];
+    if (this.intelligentTieringTransitionDays !== undefined) {
+      rules.push({
+        id: "transition-to-intelligent-tiering",
+        status: "Enabled",
+        filter: everyObject,
+        transition: [{ days: this.intelligentTieringTransitionDays, storageClass: "INTELLIGENT_TIERING" }],
+      });
+    }
+    if (this.expirationDays !== undefined) {
+      rules.push({ id: "expire-current-versions", status: "Enabled", filter: everyObject, expiration: [{ days: this.expirationDays }] });
+    }
+    return rules;
+  }
+}
+
+const RESERVED_NAME_PREFIXES = ["xn--", "sthree-", "amzn-s3-demo-"];
+const RESERVED_NAME_SUFFIXES = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
+
+/** Problems with an S3 general purpose bucket name, per the AWS naming rules. */
+export function bucketNameProblems(path: string, name: string): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  if (name.length < 3 || name.length > 63) {
+    problems.push({ path, value: name, allowed: "3 to 63 characters" });
+  }
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) {
+    problems.push({ path, value: name, allowed: "lowercase letters, digits, '.' and '-', starting and ending with a letter or digit" });
+  }
+  if (name.includes("..")) {
+    problems.push({ path, value: name, allowed: "no two adjacent periods" });
+  }
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) {
+    problems.push({ path, value: name, allowed: "a name that is not formatted as an IP address" });
+  }
+  const prefix = RESERVED_NAME_PREFIXES.find((p) => name.startsWith(p));
+  const suffix = RESERVED_NAME_SUFFIXES.find((s) => name.endsWith(s));
+  if (prefix || suffix) {
+    problems.push({ path, value: name, allowed: `a name without the reserved ${prefix ? `prefix '${prefix}'` : `suffix '${suffix}'`}` });
+  }
+  return problems;
+}
+
+function wholeDays(problems: ValidationProblem[], path: string, value: number | undefined, min: number): void {
+  if (value === undefined || isUnresolved(value)) return;
+  if (!Number.isInteger(value) || value < min) {
+    problems.push({ path, value, allowed: `a whole number of days, at least ${min}` });
+  }
+}
+
+/** Checks {@link SecureBucketProps} without building anything. */
+export function validateSecureBucketProps(props: SecureBucketProps): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  if (props.bucketName !== undefined && props.bucketPrefix !== undefined) {
+    problems.push({ path: "bucketPrefix", value: props.bucketPrefix, allowed: "nothing when bucketName is given (they are mutually exclusive)" });
+  }
+  if (props.bucketName !== undefined && !isUnresolved(props.bucketName)) {
+    problems.push(...bucketNameProblems("bucketName", props.bucketName));
+  }
+  if (props.bucketPrefix !== undefined && !isUnresolved(props.bucketPrefix) && !/^[a-z0-9][a-z0-9.-]{0,36}$/.test(props.bucketPrefix)) {
+    problems.push({
+      path: "bucketPrefix",
+      value: props.bucketPrefix,
+      allowed: "1 to 37 lowercase letters, digits, '.' or '-', starting with a letter or digit",
+    });
+  }
+  if (props.encryption !== undefined && props.encryption !== "KMS" && props.encryption !== "S3_MANAGED") {
+    problems.push({ path: "encryption", value: props.encryption, allowed: "'KMS' or 'S3_MANAGED'" });
+  }
+  const encryption = props.encryption ?? (props.accessLogsTarget ? "S3_MANAGED" : "KMS");
+  if (encryption === "S3_MANAGED" && props.encryptionKey !== undefined) {
+    problems.push({ path: "encryptionKey", value: "a key", allowed: "nothing with encryption 'S3_MANAGED' (the key would be unused)" });
+  }
+  if (props.accessLogsTarget && props.encryption === "KMS") {
+    problems.push({
+      path: "encryption",
+      value: props.encryption,
+      allowed: "'S3_MANAGED' on an accessLogsTarget bucket (S3 server access logging does not support SSE-KMS destinations)",
+    });
+  }
+  if (props.minimumTlsVersion !== undefined && props.minimumTlsVersion !== "1.2" && props.minimumTlsVersion !== "1.3") {
+    problems.push({ path: "minimumTlsVersion", value: props.minimumTlsVersion, allowed: "'1.2' or '1.3'" });
+  }
+  if (props.accessLogsBucket instanceof SecureBucket && !props.accessLogsBucket.accessLogsTarget) {
+    problems.push({
+      path: "accessLogsBucket",
+      value: props.accessLogsBucket.node.path,
+      allowed: "a SecureBucket created with accessLogsTarget: true",
+    });
+  }
+  if (props.accessLogsPrefix !== undefined && props.accessLogsBucket === undefined) {
+    problems.push({ path: "accessLogsPrefix", value: props.accessLogsPrefix, allowed: "nothing unless accessLogsBucket is given" });
+  }
+  wholeDays(problems, "abortIncompleteMultipartUploadDays", props.abortIncompleteMultipartUploadDays, 1);
+  wholeDays(problems, "noncurrentVersionExpirationDays", props.noncurrentVersionExpirationDays, 1);
+  wholeDays(problems, "intelligentTieringTransitionDays", props.intelligentTieringTransitionDays, 0);
+  wholeDays(problems, "expirationDays", props.expirationDays, 1);
+  const tierDays = props.intelligentTiering === false ? undefined : props.intelligentTieringTransitionDays ?? 30;
+  if (props.expirationDays !== undefined && tierDays !== undefined && props.expirationDays <= tierDays) {
+    problems.push({
+      path: "expirationDays",
+      value: props.expirationDays,
+      allowed: `more than intelligentTieringTransitionDays (${tierDays}), or intelligentTiering: false`,
+    });
+  }
+  return problems;
+}
