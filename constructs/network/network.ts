@@ -41,6 +41,11 @@ export interface NetworkProps {
    */
   readonly intraSubnets?: boolean;
   /**
+   * Subnet slots reserved per tier (`availabilityZones.length` to 6), so adding AZs later moves no subnet.
+   * @default 6
+   */
+  readonly azSlots?: number;
+  /**
    * Bits added to the VPC prefix for each public subnet.
    * @default 6 - `/22` in a `/16`
    */
@@ -140,6 +145,7 @@ export class Network extends Construct implements INetwork {
     const plan = planSubnets({
       vpcCidr: props.vpcCidr,
       azCount: this.availabilityZones.length,
+      azSlots: props.azSlots,
       publicNewBits: props.publicNewBits,
       privateNewBits: props.privateNewBits,
       intraNewBits: props.intraNewBits,
@@ -311,6 +317,7 @@ export function validateNetworkProps(props: NetworkProps): ValidationProblem[] {
     for (const p of subnetPlanProblems({
       vpcCidr: props.vpcCidr,
       azCount: azs.length,
+      azSlots: props.azSlots,
       publicNewBits: props.publicNewBits,
       privateNewBits: props.privateNewBits,
       intraNewBits: props.intraNewBits,
