@@ -1,0 +1,97 @@
+import { Token } from "cdktf";
+import { SUPPORTED_KUBERNETES_VERSIONS } from "../../../constructs/cluster/cluster-constants";
+import { EksClusterProps, validateEksClusterProps } from "../../../constructs/cluster/eks-cluster-props";
+import { baseProps, fakeNetwork, synth } from "./helpers";
+
+const paths = (overrides: Partial<EksClusterProps>) => validateEksClusterProps(baseProps(overrides)).map((p) => p.path);
+
+describe("validateEksClusterProps", () => {
+  test("accepts the base props", () => {
+    expect(validateEksClusterProps(baseProps())).toEqual([]);
+  });
+
+  test("fails when the cluster name has characters EKS refuses", () => {
+    expect(paths({ clusterName: "dev platform" })).toEqual(["clusterName"]);
+    expect(paths({ clusterName: "x".repeat(101) })).toEqual(["clusterName"]);
+  });
+
+  test("fails when the Kubernetes version is unsupported, naming the allowed versions", () => {
+    expect(() => synth({ kubernetesVersion: "1.29" })).toThrow(
+      `kubernetesVersion: got "1.29"; allowed: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`,
+    );
+  });
+
+  test("fails when the public endpoint would be open to the whole internet", () => {
+    expect(paths({ publicAccessCidrs: ["203.0.113.0/24", "0.0.0.0/0"] })).toEqual(["publicAccessCidrs[1]"]);
+    expect(paths({ publicAccessCidrs: ["::/0"] })).toEqual(["publicAccessCidrs[0]"]);
+  });
+
+  test("fails when a public CIDR is not an IPv4 CIDR", () => {
+    expect(paths({ publicAccessCidrs: ["203.0.113.0"] })).toEqual(["publicAccessCidrs[0]"]);
+    expect(paths({ publicAccessCidrs: ["300.0.113.0/24"] })).toEqual(["publicAccessCidrs[0]"]);
+    expect(paths({ publicAccessCidrs: ["203.0.113.0/33"] })).toEqual(["publicAccessCidrs[0]"]);
+  });
+
+  test("fails when a CIDR has host bits set", () => {
+    const problems = validateEksClusterProps(baseProps({ publicAccessCidrs: ["203.0.113.7/24"] }));
+    expect(problems).toEqual([expect.objectContaining({ path: "publicAccessCidrs[0]", allowed: expect.stringContaining("host bits zero") })]);
+  });
+
+  test("fails when the private endpoint would be open to anywhere", () => {
+    expect(paths({ privateAccessCidrs: ["0.0.0.0/0"] })).toEqual(["privateAccessCidrs[0]"]);
+  });
+
+  test("fails when privateAccessCidrs is given empty", () => {
+    expect(paths({ privateAccessCidrs: [] })).toEqual(["privateAccessCidrs"]);
+  });
+
+  test("fails when log retention is shorter than a year or not a CloudWatch value", () => {
+    expect(paths({ logRetentionDays: 90 })).toEqual(["logRetentionDays"]);
+    expect(paths({ logRetentionDays: 366 })).toEqual(["logRetentionDays"]);
+    expect(paths({ logRetentionDays: 0 })).toEqual(["logRetentionDays"]);
+  });
+
+  test("fails when an admin ARN is not an IAM role ARN", () => {
+    expect(paths({ adminRoleArns: ["arn:aws:iam::111122223333:user/alice"] })).toEqual(["adminRoleArns[0]"]);
+    expect(paths({ adminRoleArns: ["arn:aws:sts::111122223333:assumed-role/admin/alice"] })).toEqual(["adminRoleArns[0]"]);
+  });
+
+  test("fails when an admin role is listed twice", () => {
+    const arn = "arn:aws:iam::111122223333:role/admin";
+    expect(paths({ adminRoleArns: [arn, arn] })).toEqual(["adminRoleArns[1]"]);
+  });
+
+  test("fails when the control plane would have subnets in fewer than two zones", () => {
+    expect(paths({ network: fakeNetwork({ intraSubnetIds: ["subnet-intra-a"] }) })).toEqual(["network.intraSubnetIds"]);
+    expect(paths({ network: fakeNetwork({ intraSubnetIds: [], privateSubnetIds: ["subnet-priv-a"] }) })).toEqual(["network.privateSubnetIds"]);
+  });
+
+  test("fails when nodes would have no private subnet", () => {
+    expect(paths({ network: fakeNetwork({ privateSubnetIds: [] }) })).toEqual(["network.privateSubnetIds"]);
+  });
+
+  test("includes node group and add-on problems", () => {
+    expect(paths({ nodeGroups: [], addonVersions: { coreDns: "latest" } })).toEqual(["nodeGroups", "addonVersions.coreDns"]);
+  });
+
+  test("skips values only Terraform knows", () => {
+    const token = Token.asString({ resolve: () => "x" } as never);
+    const list = Token.asList({ resolve: () => [] } as never);
+    expect(
+      validateEksClusterProps(
+        baseProps({
+          clusterName: token,
+          publicAccessCidrs: [token],
+          adminRoleArns: [token],
+          network: fakeNetwork({ intraSubnetIds: list, privateSubnetIds: list }),
+        }),
+      ),
+    ).toEqual([]);
+  });
+
+  test("the constructor throws one error naming every problem and builds nothing", () => {
+    expect(() => synth({ clusterName: "bad name", logRetentionDays: 7 })).toThrow(
+      /test\/Eks: clusterName: got "bad name".*\ntest\/Eks: logRetentionDays: got 7/,
+    );
+  });
+});

@@ -1,0 +1,281 @@
+import { TerraformOutput, Testing, TerraformStack } from "cdktf";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
+import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
+import { EksCluster as EksClusterResource } from "@cdktf/provider-aws/lib/eks-cluster";
+import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
+import { KmsKey as KmsKeyResource } from "@cdktf/provider-aws/lib/kms-key";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { EksCluster } from "../../../constructs/cluster/eks-cluster";
+import { CONTROL_PLANE_LOG_TYPES } from "../../../constructs/cluster/cluster-constants";
+import { all, byId, fakeNetwork, only, synth } from "./helpers";
+
+const ADMIN = "arn:aws:iam::111122223333:role/platform-admins";
+
+function policyArns(parsed: ReturnType<typeof synth>["parsed"], roleFragment: string): string[] {
+  return Object.entries(all(parsed, "aws_iam_role_policy_attachment"))
+    .filter(([id]) => id.includes(roleFragment))
+    .map(([, a]) => a.policy_arn as string);
+}
+
+describe("EksCluster endpoint", () => {
+  test("is private only by default", () => {
+    const { json, parsed, cluster } = synth();
+    expect(json).toHaveResourceWithProperties(EksClusterResource, {
+      vpc_config: expect.objectContaining({ endpoint_private_access: true, endpoint_public_access: false }),
+    });
+    expect(only(parsed, "aws_eks_cluster").vpc_config.public_access_cidrs).toBeUndefined();
+    expect(cluster.endpointPublicAccess).toBe(false);
+    expect(cluster.publicAccessCidrs).toEqual([]);
+  });
+
+  test("opens the public endpoint only to the given allow-list and keeps the private one", () => {
+    const { parsed, cluster } = synth({ publicAccessCidrs: ["203.0.113.0/24", "198.51.100.7/32"] });
+    expect(only(parsed, "aws_eks_cluster").vpc_config).toEqual(
+      expect.objectContaining({
+        endpoint_private_access: true,
+        endpoint_public_access: true,
+        public_access_cidrs: ["203.0.113.0/24", "198.51.100.7/32"],
+      }),
+    );
+    expect(cluster.endpointPublicAccess).toBe(true);
+  });
+
+  test("puts the control plane in the intra subnets", () => {
+    const { parsed, cluster } = synth();
+    expect(only(parsed, "aws_eks_cluster").vpc_config.subnet_ids).toEqual(["subnet-intra-a", "subnet-intra-b", "subnet-intra-c"]);
+    expect(cluster.controlPlaneSubnetIds).toEqual(["subnet-intra-a", "subnet-intra-b", "subnet-intra-c"]);
+  });
+
+  test("falls back to the private subnets when the network has no intra subnets", () => {
+    const { parsed } = synth({ network: fakeNetwork({ intraSubnetIds: [] }) });
+    expect(only(parsed, "aws_eks_cluster").vpc_config.subnet_ids).toEqual(["subnet-priv-a", "subnet-priv-b", "subnet-priv-c"]);
+  });
+
+  test("adds a described HTTPS rule from the VPC CIDR to our control-plane security group by default", () => {
+    const { json, parsed, cluster } = synth();
+    expect(json).toHaveResourceWithProperties(VpcSecurityGroupIngressRule, {
+      cidr_ipv4: "10.20.0.0/16",
+      from_port: 443,
+      to_port: 443,
+      ip_protocol: "tcp",
+      description: "Kubernetes API over HTTPS from 10.20.0.0/16",
+    });
+    expect(cluster.privateAccessCidrs).toEqual(["10.20.0.0/16"]);
+    const sgId = Object.keys(all(parsed, "aws_security_group"))[0];
+    expect(only(parsed, "aws_eks_cluster").vpc_config.security_group_ids).toEqual([`\${aws_security_group.${sgId}.id}`]);
+    const sg = only(parsed, "aws_security_group");
+    expect(sg.ingress).toBeUndefined();
+    expect(sg.egress).toBeUndefined();
+  });
+
+  test("allows the private endpoint from the given CIDRs instead, never from anywhere", () => {
+    const { parsed } = synth({ privateAccessCidrs: ["10.20.8.0/24", "192.168.0.0/16"] });
+    const rules = Object.values(all(parsed, "aws_vpc_security_group_ingress_rule"));
+    expect(rules.map((r) => r.cidr_ipv4)).toEqual(["10.20.8.0/24", "192.168.0.0/16"]);
+    expect(rules.every((r) => typeof r.description === "string" && r.description.length > 0)).toBe(true);
+    expect(JSON.stringify(parsed.resource)).not.toContain("0.0.0.0/0");
+  });
+});
+
+describe("EksCluster encryption and logging", () => {
+  test("envelope-encrypts secrets with a rotating customer key that EKS may use", () => {
+    const { json, parsed } = synth();
+    const keyId = Object.keys(all(parsed, "aws_kms_key")).find((id) => id.includes("ClusterKey"));
+    expect(only(parsed, "aws_eks_cluster").encryption_config).toEqual({
+      resources: ["secrets"],
+      provider: { key_arn: `\${aws_kms_key.${keyId}.arn}` },
+    });
+    expect(json).toHaveResourceWithProperties(KmsKeyResource, { enable_key_rotation: true });
+    const policy = byId(parsed, "aws_iam_policy_document", "ClusterKey_Policy", "data");
+    expect(JSON.stringify(policy)).toContain("eks.${data.aws_region");
+  });
+
+  test("lets the cluster role use the secrets key and nothing else through its inline policy", () => {
+    const { parsed } = synth();
+    const doc = byId(parsed, "aws_iam_policy_document", "ClusterRole_InlinePolicyDocument", "data");
+    expect(doc.statement).toHaveLength(1);
+    expect(doc.statement[0].resources).toEqual([expect.stringContaining("aws_kms_key.Eks_ClusterKey")]);
+    expect(doc.statement[0].actions).not.toContain("kms:*");
+  });
+
+  test("sends all five control-plane log types to our KMS-encrypted log group kept 365 days", () => {
+    const { json, parsed, cluster } = synth();
+    const eks = only(parsed, "aws_eks_cluster");
+    expect(eks.enabled_cluster_log_types).toEqual(["api", "audit", "authenticator", "controllerManager", "scheduler"]);
+    expect(CONTROL_PLANE_LOG_TYPES).toHaveLength(5);
+    expect(json).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      name: "/aws/eks/dev-platform/cluster",
+      retention_in_days: 365,
+      kms_key_id: expect.stringContaining("aws_kms_key.Eks_ClusterKey"),
+    });
+    const logGroupId = Object.keys(all(parsed, "aws_cloudwatch_log_group"))[0];
+    expect(eks.depends_on).toContain(`aws_cloudwatch_log_group.${logGroupId}`);
+    expect(cluster.logRetentionDays).toBe(365);
+    expect(cluster.logGroupName).toBe("/aws/eks/dev-platform/cluster");
+  });
+
+  test("lets CloudWatch Logs use the cluster key", () => {
+    const { parsed } = synth();
+    const policy = byId(parsed, "aws_iam_policy_document", "ClusterKey_Policy", "data");
+    expect(policy.statement.map((s: { sid: string }) => s.sid)).toContain("CloudWatchLogsOfThisAccount");
+  });
+
+  test("keeps logs longer when asked", () => {
+    const { json } = synth({ logRetentionDays: 731 });
+    expect(json).toHaveResourceWithProperties(CloudwatchLogGroup, { retention_in_days: 731 });
+  });
+});
+
+describe("EksCluster access", () => {
+  test("authenticates through access entries only and gives the creator no admin rights", () => {
+    const { json } = synth();
+    expect(json).toHaveResourceWithProperties(EksClusterResource, {
+      access_config: { authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: false },
+    });
+    expect(json).not.toHaveResource(EksAccessEntry);
+    expect(json).not.toHaveResource(EksAccessPolicyAssociation);
+  });
+
+  test("makes each admin role a cluster-wide admin through an access entry", () => {
+    const other = "arn:aws:iam::111122223333:role/break-glass";
+    const { json, parsed, cluster } = synth({ adminRoleArns: [ADMIN, other] });
+    expect(Object.values(all(parsed, "aws_eks_access_entry")).map((e) => e.principal_arn)).toEqual([ADMIN, other]);
+    expect(json).toHaveResourceWithProperties(EksAccessEntry, { principal_arn: ADMIN, type: "STANDARD" });
+    const associations = Object.values(all(parsed, "aws_eks_access_policy_association"));
+    expect(associations).toHaveLength(2);
+    for (const a of associations) {
+      expect(a.policy_arn).toMatch(/:eks::aws:cluster-access-policy\/AmazonEKSClusterAdminPolicy$/);
+      expect(a.access_scope).toEqual({ type: "cluster" });
+      expect(a.principal_arn).toMatch(/^\$\{aws_eks_access_entry\./);
+    }
+    expect(cluster.adminRoleArns).toEqual([ADMIN, other]);
+  });
+
+  test("gives the cluster role only AmazonEKSClusterPolicy, trusted by EKS", () => {
+    const { parsed } = synth();
+    expect(policyArns(parsed, "ClusterRole")).toEqual([expect.stringMatching(/:iam::aws:policy\/AmazonEKSClusterPolicy$/)]);
+    const trust = byId(parsed, "aws_iam_policy_document", "ClusterRole_Trust", "data");
+    expect(trust.statement[0].principals).toEqual([{ type: "Service", identifiers: ["eks.amazonaws.com"] }]);
+  });
+
+  test("creates an IAM OIDC provider for IRSA and lets the provider compute the thumbprint", () => {
+    const { json, parsed } = synth();
+    expect(json).toHaveResourceWithProperties(IamOpenidConnectProvider, {
+      client_id_list: ["sts.amazonaws.com"],
+      url: expect.stringMatching(/identity\[0\]\.oidc\[0\]\.issuer/),
+    });
+    expect(only(parsed, "aws_iam_openid_connect_provider").thumbprint_list).toBeUndefined();
+  });
+});
+
+describe("EksCluster node role", () => {
+  test("has worker-node and registry pull permissions only; the CNI policy is not on it", () => {
+    const { parsed } = synth();
+    const arns = policyArns(parsed, "NodeRole");
+    expect(arns).toHaveLength(2);
+    expect(arns.some((a) => a.endsWith("/AmazonEKSWorkerNodePolicy"))).toBe(true);
+    expect(arns.some((a) => a.endsWith("/AmazonEC2ContainerRegistryPullOnly"))).toBe(true);
+    expect(arns.some((a) => a.includes("CNI"))).toBe(false);
+  });
+
+  test("adds Session Manager when asked", () => {
+    const { parsed } = synth({ enableSsmOnNodes: true });
+    expect(policyArns(parsed, "NodeRole").some((a) => a.endsWith("/AmazonSSMManagedInstanceCore"))).toBe(true);
+  });
+
+  test("exposes the node role for Karpenter", () => {
+    const { parsed } = synth({}, (stack, cluster) => new TerraformOutput(stack, "nodeRole", { value: cluster.nodeRoleArn }));
+    const roleId = Object.keys(all(parsed, "aws_iam_role")).find((id) => id.includes("NodeRole"));
+    expect(parsed.output?.nodeRole?.value).toBe(`\${aws_iam_role.${roleId}.arn}`);
+    expect(only(parsed, "aws_eks_node_group").node_role_arn).toBe(`\${aws_iam_role.${roleId}.arn}`);
+  });
+});
+
+describe("EksCluster lifecycle", () => {
+  test("has deletion protection off and no prevent_destroy by default", () => {
+    const { parsed, cluster } = synth();
+    const eks = only(parsed, "aws_eks_cluster");
+    expect(eks.deletion_protection).toBe(false);
+    expect(eks.lifecycle).toBeUndefined();
+    expect(cluster.deletionProtection).toBe(false);
+    expect(cluster.preventDestroy).toBe(false);
+  });
+
+  test("turns on EKS deletion protection when asked", () => {
+    const { json } = synth({ deletionProtection: true });
+    expect(json).toHaveResourceWithProperties(EksClusterResource, { deletion_protection: true });
+  });
+
+  test("sets prevent_destroy on the cluster and its keys when asked", () => {
+    const { parsed } = synth({ preventDestroy: true });
+    expect(only(parsed, "aws_eks_cluster").lifecycle).toEqual({ prevent_destroy: true });
+    for (const key of Object.values(all(parsed, "aws_kms_key"))) {
+      expect(key.lifecycle).toEqual({ prevent_destroy: true });
+    }
+  });
+
+  test("lets EKS install no unmanaged default add-ons", () => {
+    const { json } = synth();
+    expect(json).toHaveResourceWithProperties(EksClusterResource, { bootstrap_self_managed_addons: false });
+  });
+});
+
+describe("EksCluster as ICluster", () => {
+  test("references the cluster's attributes for consumers", () => {
+    const { parsed } = synth({}, (stack, cluster) => {
+      new TerraformOutput(stack, "ca", { value: cluster.clusterCertificateAuthorityData });
+      new TerraformOutput(stack, "sg", { value: cluster.clusterSecurityGroupId });
+      new TerraformOutput(stack, "endpoint", { value: cluster.clusterEndpoint });
+      new TerraformOutput(stack, "oidc", { value: cluster.oidcProviderArn });
+      new TerraformOutput(stack, "issuer", { value: cluster.oidcIssuerUrl });
+    });
+    const eksId = Object.keys(all(parsed, "aws_eks_cluster"))[0];
+    const out = parsed.output ?? {};
+    expect(out.ca?.value).toBe(`\${aws_eks_cluster.${eksId}.certificate_authority[0].data}`);
+    expect(out.sg?.value).toBe(`\${aws_eks_cluster.${eksId}.vpc_config[0].cluster_security_group_id}`);
+    expect(out.endpoint?.value).toBe(`\${aws_eks_cluster.${eksId}.endpoint}`);
+    expect(out.oidc?.value).toMatch(/^\$\{aws_iam_openid_connect_provider\..+\.arn\}$/);
+    expect(out.issuer?.value).toBe(`\${aws_eks_cluster.${eksId}.identity[0].oidc[0].issuer}`);
+  });
+
+  test("keeps the Kubernetes version literal", () => {
+    const { cluster, json } = synth({ kubernetesVersion: "1.34" });
+    expect(cluster.kubernetesVersion).toBe("1.34");
+    expect(json).toHaveResourceWithProperties(EksClusterResource, { version: "1.34", name: "dev-platform" });
+  });
+
+  test("fromClusterAttributes builds an ICluster that creates nothing", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "consumer");
+    const attrs = {
+      clusterName: "shared",
+      clusterArn: "arn:aws:eks:eu-west-1:111122223333:cluster/shared",
+      clusterEndpoint: "https://ABC.gr7.eu-west-1.eks.amazonaws.com",
+      clusterCertificateAuthorityData: "LS0tLS1C",
+      clusterSecurityGroupId: "sg-0123",
+      oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+      oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+      kubernetesVersion: "1.33",
+    };
+    const imported = EksCluster.fromClusterAttributes(stack, "Shared", attrs);
+    expect({ ...imported }).toEqual(expect.objectContaining(attrs));
+    expect(JSON.parse(Testing.synth(stack)).resource).toBeUndefined();
+  });
+
+  test("keeps construct ids stable (they are Terraform addresses)", () => {
+    const { parsed } = synth();
+    const ids = [
+      ...Object.keys(all(parsed, "aws_eks_cluster")),
+      ...Object.keys(all(parsed, "aws_cloudwatch_log_group")),
+      ...Object.keys(all(parsed, "aws_iam_openid_connect_provider")),
+      ...Object.keys(all(parsed, "aws_eks_node_group")),
+    ];
+    expect(ids.map((id) => id.replace(/_[0-9A-F]{8}$/, ""))).toEqual([
+      "Eks_Cluster",
+      "Eks_ControlPlaneLogGroup",
+      "Eks_OidcProvider",
+      "Eks_NodeGroupSystem_NodeGroup",
+    ]);
+  });
+});
