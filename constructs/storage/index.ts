@@ -1,2 +1,3 @@
 export * from "./secure-bucket";
 export * from "./efs-storage";
+export * from "./storage";

@@ -1,0 +1,189 @@
+import { Construct } from "constructs";
+import { ICluster } from "../cluster/cluster-types";
+import { KmsKey } from "../common/kms-key";
+import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/validation";
+import { INetwork } from "../network/network-types";
+import { EfsStorage, EfsStorageOptions, validateEfsStorageProps } from "./efs-storage";
+import { SecureBucket } from "./secure-bucket";
+
+/** Props of {@link Storage}. */
+export interface StorageProps {
+  /** VPC of the EFS mount targets. */
+  readonly network: INetwork;
+  /** Cluster whose security group may reach EFS. */
+  readonly cluster: ICluster;
+  /**
+   * Lowercase prefix of bucket names (`<namePrefix>-logs-…`) and key aliases (`<namePrefix>/backups`), e.g.
+   * `prod-platform`. At most 26 characters, so that every bucket prefix stays within S3's 37.
+   */
+  readonly namePrefix: string;
+  /**
+   * Terraform `prevent_destroy` on the KMS keys, the buckets and the file system (production turns it on).
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
+  /**
+   * Let `terraform destroy` empty and delete the buckets (for throw-away environments).
+   * @default false
+   */
+  readonly forceDestroy?: boolean;
+  /**
+   * Days S3 server access logs are kept.
+   * @default 365
+   */
+  readonly accessLogRetentionDays?: number;
+  /**
+   * Days a replaced or deleted object version is kept, in every bucket.
+   * @default 90
+   */
+  readonly noncurrentVersionExpirationDays?: number;
+  /**
+   * Days before backups and artifacts move to INTELLIGENT_TIERING.
+   * @default 30
+   */
+  readonly intelligentTieringTransitionDays?: number;
+  /**
+   * Days after which artifacts expire.
+   * @default - artifacts never expire
+   */
+  readonly artifactsExpirationDays?: number;
+  /**
+   * The shared EFS file system, or `false` for none.
+   * @default - an {@link EfsStorage} with its defaults
+   */
+  readonly efs?: false | EfsStorageOptions;
+}
+
+/**
+ * The platform's storage: a bucket for S3 server access logs, backup and artifact buckets that log into it,
+ * and an EFS file system for the cluster.
+ *
+ * Each purpose gets its own customer-managed key (`BackupsKey`, `ArtifactsKey`, `EfsKey`): a key is the
+ * unit of `kms:Decrypt` permission, CloudTrail auditing and emergency revocation, so letting CI read
+ * artifacts never lets it decrypt backups, and disabling one key takes down one purpose only. The cost is
+ * about 1 USD per key and month. The log bucket uses SSE-S3, the only encryption S3 log delivery supports.
+ */
+export class Storage extends Construct {
+  /** Receives the server access logs of the other buckets. */
+  public readonly logsBucket: SecureBucket;
+  /** Backups (e.g. Velero). */
+  public readonly backupsBucket: SecureBucket;
+  /** Build and deployment artifacts. */
+  public readonly artifactsBucket: SecureBucket;
+  /** The shared file system, or undefined with `efs: false`. */
+  public readonly efs?: EfsStorage;
+  public readonly backupsKey: KmsKey;
+  public readonly artifactsKey: KmsKey;
+  /** Key of the file system, or undefined with `efs: false`. */
+  public readonly efsKey?: KmsKey;
+  public readonly preventDestroy: boolean;
+  public readonly forceDestroy: boolean;
+  public readonly accessLogRetentionDays: number;
+  public readonly noncurrentVersionExpirationDays: number;
+  public readonly intelligentTieringTransitionDays: number;
+  public readonly artifactsExpirationDays?: number;
+
+  constructor(scope: Construct, id: string, props: StorageProps) {
+    super(scope, id);
+    throwIfProblems(this.node.path, validateStorageProps(props));
+    this.preventDestroy = props.preventDestroy ?? false;
+    this.forceDestroy = props.forceDestroy ?? false;
+    this.accessLogRetentionDays = props.accessLogRetentionDays ?? 365;
+    this.noncurrentVersionExpirationDays = props.noncurrentVersionExpirationDays ?? 90;
+    this.intelligentTieringTransitionDays = props.intelligentTieringTransitionDays ?? 30;
+    this.artifactsExpirationDays = props.artifactsExpirationDays;
+    const { namePrefix } = props;
+    const protection = { preventDestroy: this.preventDestroy, forceDestroy: this.forceDestroy };
+
+    this.logsBucket = new SecureBucket(this, "LogsBucket", {
+      ...protection,
+      bucketPrefix: `${namePrefix}-logs-`,
+      accessLogsTarget: true,
+      // Log objects are far below the 128 KB that S3 ever moves to INTELLIGENT_TIERING.
+      intelligentTiering: false,
+      expirationDays: this.accessLogRetentionDays,
+      noncurrentVersionExpirationDays: this.noncurrentVersionExpirationDays,
+    });
+
+    this.backupsKey = new KmsKey(this, "BackupsKey", {
+      description: `Backups of ${namePrefix}`,
+      alias: `${namePrefix}/backups`,
+      preventDestroy: this.preventDestroy,
+    });
+    this.backupsBucket = new SecureBucket(this, "BackupsBucket", {
+      ...protection,
+      bucketPrefix: `${namePrefix}-backups-`,
+      encryptionKey: this.backupsKey,
+      accessLogsBucket: this.logsBucket,
+      noncurrentVersionExpirationDays: this.noncurrentVersionExpirationDays,
+      intelligentTieringTransitionDays: this.intelligentTieringTransitionDays,
+    });
+
+    this.artifactsKey = new KmsKey(this, "ArtifactsKey", {
+      description: `Artifacts of ${namePrefix}`,
+      alias: `${namePrefix}/artifacts`,
+      preventDestroy: this.preventDestroy,
+    });
+    this.artifactsBucket = new SecureBucket(this, "ArtifactsBucket", {
+      ...protection,
+      bucketPrefix: `${namePrefix}-artifacts-`,
+      encryptionKey: this.artifactsKey,
+      accessLogsBucket: this.logsBucket,
+      noncurrentVersionExpirationDays: this.noncurrentVersionExpirationDays,
+      intelligentTieringTransitionDays: this.intelligentTieringTransitionDays,
+      expirationDays: this.artifactsExpirationDays,
+    });
+
+    if (props.efs !== false) {
+      this.efsKey = new KmsKey(this, "EfsKey", {
+        description: `EFS file system of ${namePrefix}`,
+        alias: `${namePrefix}/efs`,
+        preventDestroy: this.preventDestroy,
+      });
+      this.efs = new EfsStorage(this, "Efs", {
+        ...(props.efs ?? {}),
+        network: props.network,
+        cluster: props.cluster,
+        encryptionKey: this.efsKey,
+        preventDestroy: this.preventDestroy,
+      });
+    }
+  }
+}
+
+/** Checks {@link StorageProps} without building anything; EFS problems carry an `efs.` path. */
+export function validateStorageProps(props: StorageProps): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const prefix = props.namePrefix;
+  if (!isUnresolved(prefix) && !/^[a-z0-9][a-z0-9-]{0,25}$/.test(prefix)) {
+    problems.push({
+      path: "namePrefix",
+      value: prefix,
+      allowed: "1 to 26 lowercase letters, digits or '-', starting with a letter or digit",
+    });
+  }
+  const days: Array<[string, number | undefined, number]> = [
+    ["accessLogRetentionDays", props.accessLogRetentionDays, 1],
+    ["noncurrentVersionExpirationDays", props.noncurrentVersionExpirationDays, 1],
+    ["intelligentTieringTransitionDays", props.intelligentTieringTransitionDays, 0],
+    ["artifactsExpirationDays", props.artifactsExpirationDays, 1],
+  ];
+  for (const [path, value, min] of days) {
+    if (value !== undefined && !isUnresolved(value) && (!Number.isInteger(value) || value < min)) {
+      problems.push({ path, value, allowed: `a whole number of days, at least ${min}` });
+    }
+  }
+  const tierDays = props.intelligentTieringTransitionDays ?? 30;
+  if (props.artifactsExpirationDays !== undefined && props.artifactsExpirationDays <= tierDays) {
+    problems.push({
+      path: "artifactsExpirationDays",
+      value: props.artifactsExpirationDays,
+      allowed: `more than intelligentTieringTransitionDays (${tierDays})`,
+    });
+  }
+  if (props.efs !== false) {
+    const efsProblems = validateEfsStorageProps({ ...(props.efs ?? {}), network: props.network });
+    problems.push(...efsProblems.map((p) => ({ ...p, path: p.path.startsWith("network.") ? p.path : `efs.${p.path}` })));
+  }
+  return problems;
+}

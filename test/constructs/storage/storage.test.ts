@@ -1,0 +1,225 @@
+import { Testing, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { ICluster } from "../../../constructs/cluster/cluster-types";
+import { INetwork } from "../../../constructs/network/network-types";
+import { Storage, StorageProps, validateStorageProps } from "../../../constructs/storage";
+
+const network: INetwork = {
+  vpcId: "vpc-0abc",
+  vpcCidrBlock: "10.0.0.0/16",
+  availabilityZones: ["eu-west-1a", "eu-west-1b"],
+  publicSubnetIds: ["subnet-pub-a", "subnet-pub-b"],
+  privateSubnetIds: ["subnet-priv-a", "subnet-priv-b"],
+  intraSubnetIds: [],
+};
+
+const cluster: ICluster = {
+  clusterName: "dev",
+  clusterArn: "arn:aws:eks:eu-west-1:111122223333:cluster/dev",
+  clusterEndpoint: "https://example.eks.amazonaws.com",
+  clusterCertificateAuthorityData: "Q0E=",
+  clusterSecurityGroupId: "sg-cluster",
+  oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+  oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+  kubernetesVersion: "1.33",
+};
+
+type Props = Partial<StorageProps>;
+
+function synth(extra: Props = {}) {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "test");
+  new AwsProvider(stack, "aws", { region: "eu-west-1" });
+  const storage = new Storage(stack, "Storage", { network, cluster, namePrefix: "dev-platform", ...extra });
+  const json = Testing.synth(stack);
+  return { storage, json, parsed: JSON.parse(json) };
+}
+
+/** Logical ids of one resource type, with the cdktf hash suffix removed. */
+function ids(parsed: any, type: string): string[] {
+  return Object.keys(parsed.resource?.[type] ?? {})
+    .map((k) => k.replace(/_[0-9A-F]{8}$/, ""))
+    .sort();
+}
+
+function byId<T>(parsed: any, type: string, idPrefix: string): T {
+  const entry = Object.entries(parsed.resource[type]).find(([k]) => k.startsWith(idPrefix));
+  if (!entry) throw new Error(`no ${type} ${idPrefix}`);
+  return entry[1] as T;
+}
+
+function rules(parsed: any, bucket: string): Array<{ id: string; [k: string]: unknown }> {
+  return byId<{ rule: Array<{ id: string }> }>(parsed, "aws_s3_bucket_lifecycle_configuration", `Storage_${bucket}_`).rule;
+}
+
+describe("Storage defaults", () => {
+  test("creates a log, a backups and an artifacts bucket with stable construct ids and prefixed names", () => {
+    const { parsed, json } = synth();
+    expect(ids(parsed, "aws_s3_bucket")).toEqual(["Storage_ArtifactsBucket", "Storage_BackupsBucket", "Storage_LogsBucket"]);
+    for (const prefix of ["dev-platform-logs-", "dev-platform-backups-", "dev-platform-artifacts-"]) {
+      expect(json).toHaveResourceWithProperties(S3Bucket, { bucket_prefix: prefix, force_destroy: false });
+    }
+  });
+
+  test("creates one customer key per purpose with aliases, none for the log bucket", () => {
+    const { parsed, json } = synth();
+    expect(ids(parsed, "aws_kms_key")).toEqual(["Storage_ArtifactsKey", "Storage_BackupsKey", "Storage_EfsKey"]);
+    for (const alias of ["alias/dev-platform/backups", "alias/dev-platform/artifacts", "alias/dev-platform/efs"]) {
+      expect(json).toHaveResourceWithProperties(KmsAlias, { name: alias });
+    }
+  });
+
+  test("encrypts backups and artifacts with their own keys and the log bucket with SSE-S3", () => {
+    const { parsed } = synth();
+    const sse = (bucket: string) =>
+      byId<{ rule: Array<{ apply_server_side_encryption_by_default: Record<string, string> }> }>(
+        parsed,
+        "aws_s3_bucket_server_side_encryption_configuration",
+        `Storage_${bucket}_`,
+      ).rule[0].apply_server_side_encryption_by_default;
+    expect(sse("BackupsBucket").kms_master_key_id).toMatch(/^\$\{aws_kms_key\.Storage_BackupsKey_\w+\.arn\}$/);
+    expect(sse("ArtifactsBucket").kms_master_key_id).toMatch(/^\$\{aws_kms_key\.Storage_ArtifactsKey_\w+\.arn\}$/);
+    expect(sse("LogsBucket")).toEqual({ sse_algorithm: "AES256" });
+  });
+
+  test("logs backups and artifacts into the log bucket, and the log bucket nowhere", () => {
+    const { parsed } = synth();
+    expect(ids(parsed, "aws_s3_bucket_logging")).toEqual(["Storage_ArtifactsBucket_AccessLogs", "Storage_BackupsBucket_AccessLogs"]);
+    for (const bucket of ["ArtifactsBucket", "BackupsBucket"]) {
+      expect(byId<{ target_bucket: string }>(parsed, "aws_s3_bucket_logging", `Storage_${bucket}_`).target_bucket).toMatch(
+        /^\$\{aws_s3_bucket\.Storage_LogsBucket_\w+\.id\}$/,
+      );
+    }
+  });
+
+  test("admits exactly the backups and artifacts buckets as log sources", () => {
+    const { parsed } = synth();
+    const doc = Object.entries(parsed.data.aws_iam_policy_document).find(([k]) => k.startsWith("Storage_LogsBucket_PolicyDocument"))?.[1] as {
+      statement: Array<{ sid: string; condition: Array<{ variable: string; values: string[] }> }>;
+    };
+    const sourceArns = doc.statement.find((s) => s.sid === "S3ServerAccessLogDelivery")?.condition.find((c) => c.variable === "aws:SourceArn")?.values;
+    expect(sourceArns).toEqual([
+      expect.stringMatching(/^\$\{aws_s3_bucket\.Storage_BackupsBucket_\w+\.arn\}$/),
+      expect.stringMatching(/^\$\{aws_s3_bucket\.Storage_ArtifactsBucket_\w+\.arn\}$/),
+    ]);
+  });
+
+  test("keeps access logs 365 days without tiering, versions 90 days, tiers data after 30 days", () => {
+    const { parsed, storage } = synth();
+    expect(rules(parsed, "LogsBucket").find((r) => r.id === "expire-current-versions")?.expiration).toEqual([{ days: 365 }]);
+    expect(rules(parsed, "LogsBucket").map((r) => r.id)).not.toContain("transition-to-intelligent-tiering");
+    for (const bucket of ["LogsBucket", "BackupsBucket", "ArtifactsBucket"]) {
+      expect(rules(parsed, bucket).find((r) => r.id === "expire-noncurrent-versions")?.noncurrent_version_expiration).toEqual([{ noncurrent_days: 90 }]);
+    }
+    for (const bucket of ["BackupsBucket", "ArtifactsBucket"]) {
+      expect(rules(parsed, bucket).find((r) => r.id === "transition-to-intelligent-tiering")?.transition).toEqual([
+        { days: 30, storage_class: "INTELLIGENT_TIERING" },
+      ]);
+      expect(rules(parsed, bucket).map((r) => r.id)).not.toContain("expire-current-versions");
+    }
+    expect([storage.accessLogRetentionDays, storage.noncurrentVersionExpirationDays, storage.intelligentTieringTransitionDays]).toEqual([365, 90, 30]);
+  });
+
+  test("builds EFS with its own key and exposes it", () => {
+    const { json, storage } = synth();
+    expect(json).toHaveResourceWithProperties(EfsFileSystem, { kms_key_id: expect.stringMatching(/Storage_EfsKey_\w+\.arn/) });
+    expect(storage.efs?.fileSystemId).toBeDefined();
+    expect(storage.efs?.createdKey).toBeUndefined();
+  });
+
+  test("does not prevent destroy anywhere", () => {
+    const { json, storage } = synth();
+    expect(json).not.toMatch(/prevent_destroy/);
+    expect(storage.preventDestroy).toBe(false);
+  });
+});
+
+describe("Storage options", () => {
+  test("prevents destroying every key, bucket and the file system when asked", () => {
+    const { parsed } = synth({ preventDestroy: true });
+    const protectedIds = (type: string) =>
+      Object.entries(parsed.resource[type] as Record<string, { lifecycle?: { prevent_destroy?: boolean } }>)
+        .filter(([, r]) => r.lifecycle?.prevent_destroy === true)
+        .map(([k]) => k.replace(/_[0-9A-F]{8}$/, ""))
+        .sort();
+    expect(protectedIds("aws_kms_key")).toEqual(ids(parsed, "aws_kms_key"));
+    expect(protectedIds("aws_s3_bucket")).toEqual(ids(parsed, "aws_s3_bucket"));
+    expect(protectedIds("aws_efs_file_system")).toEqual(["Storage_Efs_FileSystem"]);
+    expect(ids(parsed, "aws_kms_key")).toHaveLength(3);
+  });
+
+  test("lets destroy empty the buckets when asked", () => {
+    const { parsed } = synth({ forceDestroy: true });
+    expect(Object.values(parsed.resource.aws_s3_bucket).map((b) => (b as { force_destroy: boolean }).force_destroy)).toEqual([true, true, true]);
+  });
+
+  test("takes retention and lifecycle periods from props", () => {
+    const { parsed } = synth({
+      accessLogRetentionDays: 30,
+      noncurrentVersionExpirationDays: 7,
+      intelligentTieringTransitionDays: 0,
+      artifactsExpirationDays: 180,
+    });
+    expect(rules(parsed, "LogsBucket").find((r) => r.id === "expire-current-versions")?.expiration).toEqual([{ days: 30 }]);
+    expect(rules(parsed, "BackupsBucket").find((r) => r.id === "expire-noncurrent-versions")?.noncurrent_version_expiration).toEqual([{ noncurrent_days: 7 }]);
+    expect(rules(parsed, "BackupsBucket").find((r) => r.id === "transition-to-intelligent-tiering")?.transition).toEqual([
+      { days: 0, storage_class: "INTELLIGENT_TIERING" },
+    ]);
+    expect(rules(parsed, "ArtifactsBucket").find((r) => r.id === "expire-current-versions")?.expiration).toEqual([{ days: 180 }]);
+    expect(rules(parsed, "BackupsBucket").map((r) => r.id)).not.toContain("expire-current-versions");
+  });
+
+  test("skips EFS and its key with efs: false", () => {
+    const { json, parsed, storage } = synth({ efs: false });
+    expect(json).not.toHaveResource(EfsFileSystem);
+    expect(ids(parsed, "aws_kms_key")).toEqual(["Storage_ArtifactsKey", "Storage_BackupsKey"]);
+    expect(storage.efs).toBeUndefined();
+  });
+
+  test("passes EFS options through", () => {
+    const { storage } = synth({ efs: { posixUid: 2000, posixGid: 2000, transitionToIa: "AFTER_90_DAYS" } });
+    expect([storage.efs?.posixUid, storage.efs?.transitionToIa]).toEqual([2000, "AFTER_90_DAYS"]);
+  });
+});
+
+describe("validateStorageProps", () => {
+  const paths = (extra: Props) => validateStorageProps({ network, cluster, namePrefix: "dev", ...extra }).map((p) => p.path);
+
+  test("accepts the defaults", () => {
+    expect(paths({})).toEqual([]);
+  });
+
+  test("fails when the name prefix is not lowercase letters, digits and dashes", () => {
+    expect(() => synth({ namePrefix: "Dev_Platform" })).toThrow(/namePrefix: got "Dev_Platform"; allowed: 1 to 26 lowercase letters/);
+  });
+
+  test("fails when the name prefix would make a bucket prefix longer than 37 characters", () => {
+    expect(paths({ namePrefix: "a".repeat(27) })).toEqual(["namePrefix"]);
+    expect(paths({ namePrefix: "a".repeat(26) })).toEqual([]);
+  });
+
+  test("fails when a retention period is below one day", () => {
+    expect(paths({ accessLogRetentionDays: 0 })).toEqual(["accessLogRetentionDays"]);
+    expect(paths({ noncurrentVersionExpirationDays: 0.5 })).toEqual(["noncurrentVersionExpirationDays"]);
+  });
+
+  test("fails when the tiering transition is negative", () => {
+    expect(paths({ intelligentTieringTransitionDays: -1 })).toEqual(["intelligentTieringTransitionDays"]);
+  });
+
+  test("fails when artifacts would expire before they are tiered", () => {
+    expect(paths({ artifactsExpirationDays: 30 })).toEqual(["artifactsExpirationDays"]);
+  });
+
+  test("fails when an EFS option is invalid, naming it under efs.", () => {
+    expect(() => synth({ efs: { posixUid: 0 } })).toThrow(/Storage: efs.posixUid: got 0/);
+  });
+
+  test("fails when EFS is wanted but the network has no private subnet", () => {
+    expect(paths({ network: { ...network, privateSubnetIds: [] } })).toEqual(["network.privateSubnetIds"]);
+    expect(paths({ network: { ...network, privateSubnetIds: [] }, efs: false })).toEqual([]);
+  });
+});
