@@ -3,6 +3,7 @@ import { ITerraformDependable } from "cdktf";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { Ec2Tag } from "@cdktf/provider-aws/lib/ec2-tag";
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
@@ -11,7 +12,7 @@ import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/vali
 import { karpenterControllerStatements } from "./karpenter-policy";
 import { ContainerResources, SystemNodePlacement } from "./addon-types";
 import { arnContext } from "./private/cluster-arn";
-import { invalidLabelKeys, requiredNodeAffinity, resolvePlacement } from "./private/placement";
+import { requiredNodeAffinity, resolvePlacement, validateSystemNodePlacement } from "./private/placement";
 
 /**
  * The Karpenter controller chart from the public ECR OCI registry (chart and app 1.14.1).
@@ -48,10 +49,17 @@ export interface KarpenterProps extends HelmAddonProps, HelmReleaseOptions {
    */
   readonly nodeRoleArn: string;
   /**
-   * Create the `EC2_LINUX` access entry for `nodeRoleArn`. Turn off only if the cluster already has one for that role.
+   * Create the `EC2_LINUX` access entry for `nodeRoleArn`. Turn it off when `nodeRoleArn` is a managed node group's
+   * role: EKS already made an entry for that role, and a second one fails with ResourceInUseException.
    * @default true
    */
   readonly createNodeAccessEntry?: boolean;
+  /**
+   * Tag the cluster security group `karpenter.sh/discovery: <clusterName>`, so an EC2NodeClass can select it and
+   * the controller policy (which launches only into tagged subnets and security groups) allows it.
+   * @default true
+   */
+  readonly tagClusterSecurityGroup?: boolean;
   /**
    * Handle spot interruptions, rebalance recommendations, state changes and health events through an SQS queue
    * (SSE on) fed by EventBridge, so Karpenter drains a node before AWS reclaims it.
@@ -110,6 +118,14 @@ export class Karpenter extends Construct implements ITerraformDependable {
         clusterName: cluster.clusterName,
         principalArn: props.nodeRoleArn,
         type: "EC2_LINUX",
+      });
+    }
+
+    if (props.tagClusterSecurityGroup ?? true) {
+      new Ec2Tag(this, "ClusterSecurityGroupDiscoveryTag", {
+        resourceId: cluster.clusterSecurityGroupId,
+        key: "karpenter.sh/discovery",
+        value: cluster.clusterName,
       });
     }
 
@@ -211,12 +227,6 @@ export function validateKarpenterProps(props: KarpenterProps): ValidationProblem
   if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 1)) {
     problems.push({ path: "replicas", value: props.replicas, allowed: "a whole number, at least 1" });
   }
-  const labels = props.systemNodePlacement?.nodeLabels;
-  if (labels !== undefined && Object.keys(labels).length === 0) {
-    problems.push({ path: "systemNodePlacement.nodeLabels", value: labels, allowed: "at least one label, or leave it out for the default" });
-  }
-  for (const key of invalidLabelKeys(labels ?? {})) {
-    problems.push({ path: `systemNodePlacement.nodeLabels["${key}"]`, value: key, allowed: "a Kubernetes label key ([prefix/]name)" });
-  }
+  problems.push(...validateSystemNodePlacement(props.systemNodePlacement));
   return problems;
 }

@@ -1,3 +1,4 @@
+import { ValidationProblem } from "../../common/validation";
 import { SystemNodePlacement, DEFAULT_SYSTEM_NODE_LABELS, DEFAULT_SYSTEM_TOLERATIONS, Toleration } from "../addon-types";
 
 /** One `matchExpressions` entry of a node selector term. */
@@ -19,10 +20,20 @@ export function requiredNodeAffinity(labels: Readonly<Record<string, string>>, e
   return { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions }] } };
 }
 
-/** The keys that are not valid Kubernetes label keys (`[prefix/]name`). */
-export function invalidLabelKeys(labels: Readonly<Record<string, string>>): string[] {
-  const key = /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-  return Object.keys(labels).filter((k) => !key.test(k));
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+
+/** Checks a {@link SystemNodePlacement}; paths start at `systemNodePlacement`. */
+export function validateSystemNodePlacement(placement: SystemNodePlacement | undefined): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const labels = placement?.nodeLabels;
+  if (labels === undefined) return problems;
+  if (Object.keys(labels).length === 0) {
+    problems.push({ path: "systemNodePlacement.nodeLabels", value: labels, allowed: "at least one label, or leave it out for the default" });
+  }
+  for (const key of Object.keys(labels).filter((k) => !LABEL_KEY.test(k))) {
+    problems.push({ path: `systemNodePlacement.nodeLabels["${key}"]`, value: key, allowed: "a Kubernetes label key ([prefix/]name)" });
+  }
+  return problems;
 }
 
 /** The placement in use: the caller's, else the system node group defaults. */

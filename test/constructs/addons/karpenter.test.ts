@@ -1,5 +1,6 @@
 import { Testing, TerraformStack } from "cdktf";
 import { Release } from "@cdktf/provider-helm/lib/release";
+import { Ec2Tag } from "@cdktf/provider-aws/lib/ec2-tag";
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
@@ -84,6 +85,11 @@ describe("Karpenter", () => {
     const { json, release } = build();
     expect(json).toHaveResourceWithProperties(EksAccessEntry, { cluster_name: "test", principal_arn: NODE_ROLE, type: "EC2_LINUX" });
     expect(release.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_eks_access_entry\./)]));
+  });
+
+  test("tags the cluster security group for discovery, unless asked not to", () => {
+    expect(build().json).toHaveResourceWithProperties(Ec2Tag, { resource_id: "sg-0123456789abcdef0", key: "karpenter.sh/discovery", value: "test" });
+    expect(build({ tagClusterSecurityGroup: false }).json).not.toHaveResource(Ec2Tag);
   });
 
   test("skips the access entry when asked", () => {

@@ -1,0 +1,172 @@
+import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
+import { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { HelmAddon, HelmAddonProps, HelmChartDefaults, HelmReleaseOptions } from "../common/helm-addon";
+import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/validation";
+import { ContainerResources, SystemNodePlacement } from "./addon-types";
+import { ArnContext, arnContext } from "./private/cluster-arn";
+import { requiredNodeAffinity, resolvePlacement, validateSystemNodePlacement } from "./private/placement";
+
+/**
+ * The kubernetes/autoscaler chart (9.59.0 ships Cluster Autoscaler 1.35.0). The autoscaler's minor version
+ * should match the cluster's Kubernetes minor: set `imageTag` for older clusters.
+ * @see https://github.com/kubernetes/autoscaler/tree/master/charts/cluster-autoscaler
+ */
+export const CLUSTER_AUTOSCALER_DEFAULTS: HelmChartDefaults = {
+  chart: "cluster-autoscaler",
+  repository: "https://kubernetes.github.io/autoscaler",
+  version: "9.59.0",
+  namespace: "kube-system",
+  releaseName: "cluster-autoscaler",
+};
+
+/** The service account the add-on names in the chart values, which the IRSA role trusts. */
+export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = "cluster-autoscaler";
+
+/** Props of {@link ClusterAutoscaler}. */
+export interface ClusterAutoscalerProps extends HelmAddonProps, HelmReleaseOptions {
+  /**
+   * Image tag; pick the release whose minor matches the cluster's Kubernetes minor (e.g. `v1.33.2` for 1.33).
+   * @default - the chart's own (v1.35.0 for chart 9.59.0)
+   * @see https://github.com/kubernetes/autoscaler/tree/master/cluster-autoscaler#releases
+   */
+  readonly imageTag?: string;
+  /**
+   * Replicas (leader-elected: one is active, the other takes over within seconds).
+   * @default 2
+   */
+  readonly replicas?: number;
+  /**
+   * Where the autoscaler runs: on the system node group, so scaling down a workload group never evicts it.
+   * @default - the `eks.amazonaws.com/capacityType: ON_DEMAND` label and the `CriticalAddonsOnly` toleration
+   */
+  readonly systemNodePlacement?: SystemNodePlacement;
+  /**
+   * Container resources.
+   * @default { requests: { cpu: "100m", memory: "300Mi" }, limits: { memory: "600Mi" } }
+   */
+  readonly resources?: ContainerResources;
+  /**
+   * Which node group to grow when several fit.
+   * @default "least-waste"
+   * @see https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/FAQ.md#what-are-expanders
+   */
+  readonly expander?: "least-waste" | "most-pods" | "random" | "price" | "priority";
+}
+
+/**
+ * Least-privilege statements of the Cluster Autoscaler: it may change only Auto Scaling groups tagged
+ * `k8s.io/cluster-autoscaler/<cluster>: owned` (EKS managed node groups carry that tag), and read the rest.
+ * The describe actions support no resource-level permissions, so they use resource `*`; they are reads only.
+ * @see https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/cloudprovider/aws/README.md#iam-policy
+ */
+export function clusterAutoscalerStatements(clusterName: string, arn: ArnContext): DataAwsIamPolicyDocumentStatement[] {
+  return [
+    {
+      sid: "ScaleOwnAutoScalingGroupsOnly",
+      effect: "Allow",
+      actions: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
+      resources: [`arn:${arn.partition}:autoscaling:${arn.region}:${arn.account}:autoScalingGroup:*:autoScalingGroupName/*`],
+      condition: [{ test: "StringEquals", variable: `aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`, values: ["owned"] }],
+    },
+    {
+      sid: "DescribeNodeGroupsOfThisCluster",
+      effect: "Allow",
+      actions: ["eks:DescribeNodegroup"],
+      resources: [`arn:${arn.partition}:eks:${arn.region}:${arn.account}:nodegroup/${clusterName}/*/*`],
+    },
+    {
+      sid: "ReadsWithoutResourceScope",
+      effect: "Allow",
+      actions: [
+        "autoscaling:DescribeAutoScalingGroups",
+        "autoscaling:DescribeAutoScalingInstances",
+        "autoscaling:DescribeLaunchConfigurations",
+        "autoscaling:DescribeScalingActivities",
+        "autoscaling:DescribeTags",
+        "ec2:DescribeImages",
+        "ec2:DescribeInstanceTypes",
+        "ec2:DescribeLaunchTemplateVersions",
+        "ec2:GetInstanceTypesFromInstanceRequirements",
+      ],
+      resources: ["*"],
+    },
+  ];
+}
+
+/**
+ * Cluster Autoscaler for EKS managed node groups, discovered by their tags, with an IRSA role that can scale
+ * only this cluster's groups. The alternative to {@link Karpenter}; {@link NodeAutoscaling} picks one.
+ */
+export class ClusterAutoscaler extends Construct implements ITerraformDependable {
+  public readonly addon: HelmAddon;
+  public readonly replicas: number;
+  public readonly expander: string;
+  public readonly nodeLabels: Readonly<Record<string, string>>;
+
+  constructor(scope: Construct, id: string, props: ClusterAutoscalerProps) {
+    super(scope, id);
+    this.replicas = props.replicas ?? 2;
+    this.expander = props.expander ?? "least-waste";
+    const placement = resolvePlacement(props.systemNodePlacement);
+    this.nodeLabels = placement.nodeLabels;
+    throwIfProblems(this.node.path, validateClusterAutoscalerProps(props));
+    const { cluster } = props;
+    const arn = arnContext(cluster.clusterArn);
+
+    this.addon = new HelmAddon(this, "Release", {
+      ...props,
+      defaults: CLUSTER_AUTOSCALER_DEFAULTS,
+      irsa: {
+        serviceAccountName: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
+        namePath: ["rbac", "serviceAccount", "name"],
+        annotationsPath: ["rbac", "serviceAccount", "annotations"],
+        statements: clusterAutoscalerStatements(cluster.clusterName, arn),
+      },
+      chartValues: {
+        cloudProvider: "aws",
+        awsRegion: arn.region,
+        autoDiscovery: { clusterName: cluster.clusterName },
+        ...(props.imageTag ? { image: { tag: props.imageTag } } : {}),
+        replicaCount: this.replicas,
+        extraArgs: {
+          expander: this.expander,
+          "balance-similar-node-groups": true,
+          // Managed node groups run DaemonSets and kube-system pods everywhere; without this no node ever scales in.
+          "skip-nodes-with-system-pods": false,
+        },
+        resources: props.resources ?? { requests: { cpu: "100m", memory: "300Mi" }, limits: { memory: "600Mi" } },
+        securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } },
+        containerSecurityContext: {
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ["ALL"] },
+        },
+        affinity: { nodeAffinity: requiredNodeAffinity(this.nodeLabels) },
+        tolerations: placement.tolerations,
+      },
+    });
+  }
+
+  /** The release's address, so other add-ons can depend on this one. */
+  public get fqn(): string {
+    return this.addon.fqn;
+  }
+}
+
+/** Checks {@link ClusterAutoscalerProps} without building anything (the release is checked by {@link HelmAddon}). */
+export function validateClusterAutoscalerProps(props: ClusterAutoscalerProps): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  if (props.imageTag !== undefined && !isUnresolved(props.imageTag) && !/^v\d+\.\d+\.\d+$/.test(props.imageTag)) {
+    problems.push({ path: "imageTag", value: props.imageTag, allowed: "an exact release tag such as v1.33.2" });
+  }
+  if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 1)) {
+    problems.push({ path: "replicas", value: props.replicas, allowed: "a whole number, at least 1" });
+  }
+  const expanders = ["least-waste", "most-pods", "random", "price", "priority"];
+  if (props.expander !== undefined && !expanders.includes(props.expander)) {
+    problems.push({ path: "expander", value: props.expander, allowed: expanders.join(", ") });
+  }
+  problems.push(...validateSystemNodePlacement(props.systemNodePlacement));
+  return problems;
+}
