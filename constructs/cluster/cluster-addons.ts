@@ -18,6 +18,12 @@ export type ManagedAddonKey = "vpcCni" | "coreDns" | "kubeProxy" | "podIdentityA
 export type AddonVersions = Readonly<Partial<Record<ManagedAddonKey, string>>>;
 
 /**
+ * Add-on configuration (the add-on's `configuration_values` schema), merged key by key over ours.
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/add-ons-configuration.html
+ */
+export type AddonConfiguration = Readonly<Partial<Record<ManagedAddonKey, Readonly<Record<string, unknown>>>>>;
+
+/**
  * How versions of add-ons that are not pinned are chosen, per Kubernetes version:
  * `DEFAULT` is the version EKS marks as default (changes only with the Kubernetes version),
  * `LATEST` the newest compatible one (may change on any plan).
@@ -85,6 +91,8 @@ export interface ClusterAddonsProps {
   readonly versionPolicy?: AddonVersionPolicy;
   /** @default true */
   readonly enableEfsCsiDriver?: boolean;
+  /** @default - ours only (network policy enforcement in the VPC CNI) */
+  readonly configuration?: AddonConfiguration;
   /** KMS key the EBS CSI driver may use to encrypt persistent volumes. */
   readonly volumeKmsKeyArn: string;
 }
@@ -126,7 +134,7 @@ export class ClusterAddons extends Construct {
         addonName: def.addonName,
         addonVersion: props.versions?.[def.key] ?? this.lookUpVersion(def, props.kubernetesVersion),
         serviceAccountRoleArn,
-        configurationValues: def.configuration ? JSON.stringify(def.configuration) : undefined,
+        configurationValues: configurationValues(def, props.configuration?.[def.key]),
         resolveConflictsOnCreate: "OVERWRITE",
         resolveConflictsOnUpdate: "OVERWRITE",
       });
@@ -154,6 +162,11 @@ export class ClusterAddons extends Construct {
   }
 }
 
+function configurationValues(def: AddonDefinition, overrides: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  const merged = { ...(def.configuration ?? {}), ...(overrides ?? {}) };
+  return Object.keys(merged).length > 0 ? JSON.stringify(merged) : undefined;
+}
+
 /** Lets the EBS CSI driver create and attach volumes encrypted with the node volume key. */
 function volumeKeyStatements(keyArn: string): DataAwsIamPolicyDocumentStatement[] {
   return [
@@ -175,8 +188,12 @@ function volumeKeyStatements(keyArn: string): DataAwsIamPolicyDocumentStatement[
 
 const ADDON_VERSION = /^v\d+\.\d+\.\d+(-eksbuild\.\d+)?$/;
 
-/** Checks pinned add-on versions; paths start with `addonVersions`. */
-export function validateAddonVersions(versions: AddonVersions | undefined, policy: string | undefined): ValidationProblem[] {
+/** Checks pinned versions, the version policy and configuration keys; paths are those of {@link EksClusterProps}. */
+export function validateAddonSettings(
+  versions: AddonVersions | undefined,
+  policy: string | undefined,
+  configuration?: AddonConfiguration,
+): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   const keys = ADDONS.map((a) => a.key as string);
   for (const [key, version] of Object.entries(versions ?? {})) {
@@ -188,6 +205,9 @@ export function validateAddonVersions(versions: AddonVersions | undefined, polic
   }
   if (policy !== undefined && policy !== "DEFAULT" && policy !== "LATEST") {
     problems.push({ path: "addonVersionPolicy", value: policy, allowed: "DEFAULT, LATEST" });
+  }
+  for (const key of Object.keys(configuration ?? {})) {
+    if (!keys.includes(key)) problems.push({ path: `addonConfiguration.${key}`, value: key, allowed: keys.join(", ") });
   }
   return problems;
 }

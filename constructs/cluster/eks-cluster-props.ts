@@ -1,6 +1,6 @@
 import { INetwork } from "../network/network-types";
 import { isUnresolved, ValidationProblem } from "../common/validation";
-import { AddonVersionPolicy, AddonVersions, validateAddonVersions } from "./cluster-addons";
+import { AddonConfiguration, AddonVersionPolicy, AddonVersions, validateAddonSettings } from "./cluster-addons";
 import { LOG_RETENTION_DAYS, SUPPORTED_KUBERNETES_VERSIONS } from "./cluster-constants";
 import { NodeGroupSpec, validateNodeGroupSpecs } from "./node-group";
 
@@ -62,6 +62,13 @@ export interface EksClusterProps {
    * @default "DEFAULT" - the version EKS marks as default
    */
   readonly addonVersionPolicy?: AddonVersionPolicy;
+  /**
+   * Configuration of managed add-ons, merged key by key over ours; e.g.
+   * `{ vpcCni: { env: { ENABLE_PREFIX_DELEGATION: "true" } } }`. Setting `vpcCni.enableNetworkPolicy` to
+   * `"false"` turns NetworkPolicy enforcement off, so default-deny policies would silently do nothing.
+   * @default - ours only: `{ vpcCni: { enableNetworkPolicy: "true" } }`
+   */
+  readonly addonConfiguration?: AddonConfiguration;
   /**
    * Install the EFS CSI driver add-on (and its IRSA role).
    * @default true
@@ -145,6 +152,6 @@ export function validateEksClusterProps(props: EksClusterProps): ValidationProbl
     problems.push({ path: "network.privateSubnetIds", value: [], allowed: "at least one private subnet for the nodes" });
   }
   problems.push(...validateNodeGroupSpecs(props.nodeGroups));
-  problems.push(...validateAddonVersions(props.addonVersions, props.addonVersionPolicy));
+  problems.push(...validateAddonSettings(props.addonVersions, props.addonVersionPolicy, props.addonConfiguration));
   return problems;
 }

@@ -50,6 +50,8 @@ export class EksCluster extends Construct implements ICluster {
   public readonly adminRoleArns: readonly string[];
   public readonly deletionProtection: boolean;
   public readonly preventDestroy: boolean;
+  public readonly enableEfsCsiDriver: boolean;
+  public readonly enableSsmOnNodes: boolean;
 
   public readonly cluster: EksClusterResource;
   /** Encrypts Kubernetes secrets and the control-plane log group. */
@@ -82,6 +84,8 @@ export class EksCluster extends Construct implements ICluster {
     this.adminRoleArns = props.adminRoleArns ?? [];
     this.deletionProtection = props.deletionProtection ?? false;
     this.preventDestroy = props.preventDestroy ?? false;
+    this.enableEfsCsiDriver = props.enableEfsCsiDriver ?? true;
+    this.enableSsmOnNodes = props.enableSsmOnNodes ?? false;
 
     const partition = new DataAwsPartition(this, "Partition").partition;
     const managedPolicy = (name: string) => `arn:${partition}:iam::aws:policy/${name}`;
@@ -191,7 +195,7 @@ export class EksCluster extends Construct implements ICluster {
       WorkerNodePolicy: managedPolicy(MANAGED_POLICIES.workerNode),
       RegistryPullOnly: managedPolicy(MANAGED_POLICIES.registryPullOnly),
     };
-    if (props.enableSsmOnNodes) nodePolicies.SsmManagedInstanceCore = managedPolicy(MANAGED_POLICIES.ssmCore);
+    if (this.enableSsmOnNodes) nodePolicies.SsmManagedInstanceCore = managedPolicy(MANAGED_POLICIES.ssmCore);
     this.nodeRole = new ServiceRole(this, "NodeRole", {
       servicePrincipal: "ec2.amazonaws.com",
       description: `Nodes of EKS cluster ${props.clusterName}`,
@@ -206,7 +210,8 @@ export class EksCluster extends Construct implements ICluster {
       partition,
       versions: props.addonVersions,
       versionPolicy: props.addonVersionPolicy,
-      enableEfsCsiDriver: props.enableEfsCsiDriver,
+      enableEfsCsiDriver: this.enableEfsCsiDriver,
+      configuration: props.addonConfiguration,
       volumeKmsKeyArn: this.volumeKmsKeyArn,
     });
 

@@ -1,6 +1,6 @@
 import { DataAwsEksAddonVersion } from "@cdktf/provider-aws/lib/data-aws-eks-addon-version";
 import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon";
-import { validateAddonVersions } from "../../../constructs/cluster/cluster-addons";
+import { validateAddonSettings } from "../../../constructs/cluster/cluster-addons";
 import { all, synth } from "./helpers";
 
 type Parsed = ReturnType<typeof synth>["parsed"];
@@ -100,12 +100,28 @@ describe("ClusterAddons", () => {
     expect(looked).toHaveLength(4);
   });
 
+  test("merges add-on configuration over ours", () => {
+    const { parsed } = synth({
+      addonConfiguration: { vpcCni: { env: { ENABLE_PREFIX_DELEGATION: "true" } }, coreDns: { replicaCount: 3 } },
+    });
+    expect(JSON.parse(addon(parsed, "vpc-cni").configuration_values)).toEqual({
+      enableNetworkPolicy: "true",
+      env: { ENABLE_PREFIX_DELEGATION: "true" },
+    });
+    expect(JSON.parse(addon(parsed, "coredns").configuration_values)).toEqual({ replicaCount: 3 });
+    expect(addon(parsed, "kube-proxy").configuration_values).toBeUndefined();
+  });
+
+  test("fails when configuration names an unknown add-on", () => {
+    expect(() => synth({ addonConfiguration: { cni: {} } as never })).toThrow(/addonConfiguration\.cni: got "cni"/);
+  });
+
   test("fails when a pinned version is malformed", () => {
-    expect(validateAddonVersions({ kubeProxy: "1.33" }, undefined)).toEqual([expect.objectContaining({ path: "addonVersions.kubeProxy" })]);
+    expect(validateAddonSettings({ kubeProxy: "1.33" }, undefined)).toEqual([expect.objectContaining({ path: "addonVersions.kubeProxy" })]);
   });
 
   test("fails when a pinned version names an unknown add-on", () => {
-    expect(validateAddonVersions({ metricsServer: "v0.7.2-eksbuild.1" } as never, undefined)).toEqual([
+    expect(validateAddonSettings({ metricsServer: "v0.7.2-eksbuild.1" } as never, undefined)).toEqual([
       expect.objectContaining({ path: "addonVersions.metricsServer" }),
     ]);
   });

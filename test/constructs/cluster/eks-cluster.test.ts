@@ -180,7 +180,8 @@ describe("EksCluster node role", () => {
   });
 
   test("adds Session Manager when asked", () => {
-    const { parsed } = synth({ enableSsmOnNodes: true });
+    const { parsed, cluster } = synth({ enableSsmOnNodes: true });
+    expect(cluster.enableSsmOnNodes).toBe(true);
     expect(policyArns(parsed, "NodeRole").some((a) => a.endsWith("/AmazonSSMManagedInstanceCore"))).toBe(true);
   });
 
