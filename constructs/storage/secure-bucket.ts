@@ -4,7 +4,7 @@ import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-i
 import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration, S3BucketLifecycleConfigurationRule } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notification";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
@@ -14,6 +14,8 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { KmsKey } from "../common/kms-key";
 import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/validation";
+import { bucketNameProblems } from "./private/bucket-naming";
+import { lifecycleRules } from "./private/lifecycle-rules";
 
 /** A customer-managed KMS key, as far as a bucket needs it. {@link KmsKey} satisfies it. */
 export interface IEncryptionKey {
@@ -236,7 +238,12 @@ export class SecureBucket extends Construct {
 
     new S3BucketLifecycleConfiguration(this, "Lifecycle", {
       bucket: this.bucket.id,
-      rule: this.lifecycleRules(),
+      rule: lifecycleRules({
+        abortIncompleteMultipartUploadDays: this.abortIncompleteMultipartUploadDays,
+        noncurrentVersionExpirationDays: this.noncurrentVersionExpirationDays,
+        intelligentTieringTransitionDays: this.intelligentTieringTransitionDays,
+        expirationDays: this.expirationDays,
+      }),
       // Noncurrent-version rules only make sense once versioning is on.
       dependsOn: [versioning],
     });
@@ -313,70 +320,6 @@ export class SecureBucket extends Construct {
     }
     return statements;
   }
-
-  private lifecycleRules(): S3BucketLifecycleConfigurationRule[] {
-    // An empty prefix filter applies a rule to every object (provider 6 warns when no filter is given).
-    const everyObject = [{ prefix: "" }];
-    const rules: S3BucketLifecycleConfigurationRule[] = [
-      {
-        id: "abort-incomplete-multipart-uploads",
-        status: "Enabled",
-        filter: everyObject,
-        abortIncompleteMultipartUpload: [{ daysAfterInitiation: this.abortIncompleteMultipartUploadDays }],
-      },
-      {
-        id: "expire-noncurrent-versions",
-        status: "Enabled",
-        filter: everyObject,
-        noncurrentVersionExpiration: [{ noncurrentDays: this.noncurrentVersionExpirationDays }],
-      },
-      {
-        // A delete marker with no versions behind it only slows down listings.
-        id: "remove-expired-delete-markers",
-        status: "Enabled",
-        filter: everyObject,
-        expiration: [{ expiredObjectDeleteMarker: true }],
-      },
-    ];
-    if (this.intelligentTieringTransitionDays !== undefined) {
-      rules.push({
-        id: "transition-to-intelligent-tiering",
-        status: "Enabled",
-        filter: everyObject,
-        transition: [{ days: this.intelligentTieringTransitionDays, storageClass: "INTELLIGENT_TIERING" }],
-      });
-    }
-    if (this.expirationDays !== undefined) {
-      rules.push({ id: "expire-current-versions", status: "Enabled", filter: everyObject, expiration: [{ days: this.expirationDays }] });
-    }
-    return rules;
-  }
-}
-
-const RESERVED_NAME_PREFIXES = ["xn--", "sthree-", "amzn-s3-demo-"];
-const RESERVED_NAME_SUFFIXES = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
-
-/** Problems with an S3 general purpose bucket name, per the AWS naming rules. */
-export function bucketNameProblems(path: string, name: string): ValidationProblem[] {
-  const problems: ValidationProblem[] = [];
-  if (name.length < 3 || name.length > 63) {
-    problems.push({ path, value: name, allowed: "3 to 63 characters" });
-  }
-  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) {
-    problems.push({ path, value: name, allowed: "lowercase letters, digits, '.' and '-', starting and ending with a letter or digit" });
-  }
-  if (name.includes("..")) {
-    problems.push({ path, value: name, allowed: "no two adjacent periods" });
-  }
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) {
-    problems.push({ path, value: name, allowed: "a name that is not formatted as an IP address" });
-  }
-  const prefix = RESERVED_NAME_PREFIXES.find((p) => name.startsWith(p));
-  const suffix = RESERVED_NAME_SUFFIXES.find((s) => name.endsWith(s));
-  if (prefix || suffix) {
-    problems.push({ path, value: name, allowed: `a name without the reserved ${prefix ? `prefix '${prefix}'` : `suffix '${suffix}'`}` });
-  }
-  return problems;
 }
 
 function wholeDays(problems: ValidationProblem[], path: string, value: number | undefined, min: number): void {
