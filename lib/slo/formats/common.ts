@@ -1,0 +1,202 @@
+/**
+ * Helpers shared by the input-format parsers: field paths, diagnostics, zod schemas for the common shapes
+ * and the rendering of zod issues into our own messages (`file: slo: field: message`).
+ */
+import { z } from "zod";
+import type { SloDiagnostic, SloInputFormat, SloPeriod } from "../model";
+import { normalizeWindowPlaceholder } from "../promql";
+
+export type PathSegment = string | number;
+export type FieldPath = readonly PathSegment[];
+
+/** `["slos", 0, "sli", "events"]` → `slos[0].sli.events`; odd keys are quoted: `labels["a.b"]`. */
+export function formatPath(path: FieldPath): string {
+  let out = "";
+  for (const seg of path) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(seg)) out += out === "" ? seg : `.${seg}`;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out;
+}
+
+/** Per-document parsing state: where we are, and where problems go. */
+export interface FormatContext {
+  readonly file: string;
+  readonly format: SloInputFormat;
+  /** Prepended to every field path, e.g. `["docs", 1]` in a file with several YAML documents. */
+  readonly prefix: FieldPath;
+  /** Environment whose overrides apply (platform specs only). */
+  readonly environment?: string;
+  /** When given, `environments` keys of platform specs must be among these. */
+  readonly knownEnvironments?: readonly string[];
+  readonly errors: SloDiagnostic[];
+  readonly warnings: SloDiagnostic[];
+}
+
+export function fieldOf(ctx: FormatContext, path: FieldPath): string {
+  return formatPath([...ctx.prefix, ...path]);
+}
+
+export function addError(ctx: FormatContext, path: FieldPath, message: string, slo?: string): void {
+  ctx.errors.push(diag(ctx, path, message, slo));
+}
+
+export function addWarning(ctx: FormatContext, path: FieldPath, message: string, slo?: string): void {
+  ctx.warnings.push(diag(ctx, path, message, slo));
+}
+
+function diag(ctx: FormatContext, path: FieldPath, message: string, slo?: string): SloDiagnostic {
+  const field = fieldOf(ctx, path);
+  return {
+    file: ctx.file,
+    ...(slo !== undefined ? { slo } : {}),
+    ...(field !== "" ? { field } : {}),
+    stage: "parse",
+    message,
+  };
+}
+
+/** ` (did you mean "objective"?)` when a close allowed word exists, else the empty string. */
+export function suggest(word: string, allowed: readonly string[]): string {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of allowed) {
+    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = candidate;
+    }
+  }
+  const limit = Math.max(1, Math.floor(word.length / 3));
+  return best !== undefined && bestDistance <= limit ? ` (did you mean "${best}"?)` : "";
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const swap =
+        i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1] ? (prev[j - 2] ?? Infinity) : Infinity;
+      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1), swap);
+    }
+    prev = cur;
+  }
+  return prev[b.length] ?? 0;
+}
+
+/** The message for keys a schema does not know: names the key, a likely intended one, and all allowed keys. */
+export function unknownKeysMessage(keys: readonly string[], allowed: readonly string[]): string {
+  const parts = keys.map((k) => `unknown field "${k}"${suggest(k, allowed)}`);
+  return `${parts.join("; ")}; allowed fields: ${allowed.join(", ")}`;
+}
+
+/** A zod object that refuses unknown keys with our message (typo suggestion + allowed keys). */
+export function strictObject<T extends z.ZodRawShape>(shape: T) {
+  const allowed = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (issue) => (issue.code === "unrecognized_keys" ? unknownKeysMessage(issue.keys, allowed) : undefined),
+  });
+}
+
+/** Label and annotation values: YAML numbers and booleans (`tier: 1`) are taken as their text. */
+export const labelValue = z.preprocess(
+  (v) => (typeof v === "number" || typeof v === "boolean" ? String(v) : v),
+  z.string({ error: "must be a string" }),
+);
+
+/** A map of label (or annotation) names to values; names and values are checked in validate.ts. */
+export const labelMap = z.record(z.string(), labelValue);
+
+/** Query strings: YAML block scalars (`|`) keep a trailing newline, which we drop; `{{ .window }}` → `{{.window}}`. */
+export const queryString = z.string().transform((s) => normalizeWindowPlaceholder(s.trim()));
+
+/** Periods as written in specs; `4w` and `1w` are Prometheus' own spelling of 28d and 7d. */
+export const PERIOD_ALIASES: Readonly<Record<string, SloPeriod>> = { "30d": "30d", "28d": "28d", "4w": "28d", "7d": "7d", "1w": "7d" };
+
+/** Renders zod issues as diagnostics under `base` (the path of the parsed value inside the document). */
+export function reportZodIssues(
+  ctx: FormatContext,
+  issues: readonly z.core.$ZodIssue[],
+  base: FieldPath,
+  slo?: string,
+): void {
+  for (const issue of issues) {
+    const path: PathSegment[] = [...base, ...issue.path.map((p) => (typeof p === "symbol" ? String(p) : p))];
+    let message = issue.message;
+    switch (issue.code) {
+      case "invalid_type":
+        if (issue.input === undefined) message = `required field is missing (expected ${article(issue.expected)})`;
+        else if (issue.message && !issue.message.startsWith("Invalid input")) message = `${issue.message}, got ${describeValue(issue.input)}`;
+        else message = `expected ${article(issue.expected)}, got ${describeValue(issue.input)}`;
+        break;
+      case "unrecognized_keys":
+        if (issue.keys.length === 1) path.push(issue.keys[0] as string);
+        break;
+      case "invalid_value":
+        message = `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${describeValue(issue.input)}`;
+        break;
+      default:
+        break;
+    }
+    addError(ctx, path, message, slo);
+  }
+}
+
+function article(type: string): string {
+  if (type === "array") return "a list";
+  if (type === "object" || type === "record") return "a map";
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+/** A short, safe rendering of a YAML value for messages. */
+export function describeValue(v: unknown): string {
+  if (v === undefined) return "nothing";
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a map";
+  const text = JSON.stringify(v);
+  return text.length > 60 ? `${text.slice(0, 57)}…"` : text;
+}
+
+/** SLO and service names: used in rule group names, label values and ids. */
+export const SLO_NAME_RE = /^[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?$/;
+
+/** `checkout-api` + `availability` → `CheckoutApiAvailability`: the alert name when a spec gives none. */
+export function defaultAlertName(service: string, name: string): string {
+  const pascal = `${service} ${name}`
+    .split(/[^A-Za-z0-9]+/)
+    .filter((p) => p !== "")
+    .map((p) => p[0]!.toUpperCase() + p.slice(1))
+    .join("");
+  return /^[A-Za-z_]/.test(pascal) ? pascal : `Slo${pascal}`;
+}
+
+/** Collects `SloSource.fields`: model path → file path. */
+export class FieldMap {
+  private readonly entries: Record<string, string> = {};
+  constructor(private readonly ctx: FormatContext) {}
+
+  /** `inCtx` names another document of the same file (an OpenSLO `SLI` referenced by an `SLO`). */
+  set(key: string, path: FieldPath, inCtx: FormatContext = this.ctx): this {
+    this.entries[key] = fieldOf(inCtx, path);
+    return this;
+  }
+
+  /** Records `<key>` and `<key>.<label>` for each label of a map written at `path`. */
+  map(key: string, values: Readonly<Record<string, string>> | undefined, path: FieldPath): this {
+    this.set(key, path);
+    for (const name of Object.keys(values ?? {})) this.set(`${key}.${name}`, [...path, name]);
+    return this;
+  }
+
+  build(): Readonly<Record<string, string>> {
+    return { ...this.entries };
+  }
+}
+
+/** True for a plain YAML map (not a list, not a scalar). */
+export function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,295 @@
+/**
+ * The platform's own SLO spec, `version: sre-platform/v1`: the same shape in YAML (environments/slos/*.yaml)
+ * and in TypeScript (`SloSpecV1`), so both go through one schema and one validation.
+ */
+import { z } from "zod";
+import type { Sli, SloAlerting, SloAlertSeverity, SloDefinition } from "../model";
+import {
+  addError, defaultAlertName, FieldMap, type FieldPath, type FormatContext, isMap, labelMap,
+  queryString, reportZodIssues, strictObject, suggest,
+} from "./common";
+
+export const SRE_PLATFORM_V1 = "sre-platform/v1";
+
+/** A service's SLOs. */
+export interface SloSpecV1 {
+  readonly version: "sre-platform/v1";
+  /** Owning service; becomes the `service` of every SLO and part of its id. */
+  readonly service: string;
+  /** Labels added to every rule and alert of every SLO of the service. @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly slos: readonly SloSpecV1Slo[];
+}
+
+export interface SloSpecV1Slo {
+  /** Unique per service; the SLO id is `<service>-<name>`. */
+  readonly name: string;
+  /** Target in percent, strictly between 0 and 100, e.g. `99.9`. */
+  readonly objective: number;
+  readonly description?: string;
+  /** Labels of this SLO, merged over the service labels. @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** @default - the compiler's period (30d unless `--period` says otherwise) */
+  readonly period?: "30d" | "28d" | "7d";
+  /** Exactly one SLI kind. */
+  readonly sli: SloSpecV1Sli;
+  /** @default - both alerts enabled, named after service and SLO (`CheckoutApiAvailability`) */
+  readonly alerting?: SloSpecV1Alerting;
+  /** Per-environment overrides, applied when loading for that environment (`--environment prod`). */
+  readonly environments?: Readonly<Record<string, SloSpecV1EnvironmentOverride>>;
+}
+
+export interface SloSpecV1Sli {
+  /** Bad and total events; both queries use `{{.window}}`, e.g. `sum(rate(x_total{code=~"5.."}[{{.window}}]))`. */
+  readonly events?: { readonly errorQuery: string; readonly totalQuery: string };
+  /** A ready-made error ratio (0..1) over `{{.window}}`. */
+  readonly raw?: { readonly errorRatioQuery: string };
+  /** Latency from a classic histogram: good when within bucket `le=threshold`. */
+  readonly latency?: {
+    /** Histogram base name, without `_bucket`/`_count`. */
+    readonly metric: string;
+    /** Label matchers without braces, e.g. `job="api"`. @default "" (all series) */
+    readonly selector?: string;
+    /** Bucket bound as the `le` label writes it; quote it (`"1.0"`) when the exporter writes it so. */
+    readonly threshold: string | number;
+    /** @default [] */
+    readonly groupBy?: readonly string[];
+  };
+  /** Availability from a 0/1 gauge such as `up{job="api"}` (no window: the compiler averages it). */
+  readonly availability?: { readonly gaugeQuery: string };
+}
+
+export interface SloSpecV1Alert {
+  /** @default false */
+  readonly disabled?: boolean;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+export interface SloSpecV1Alerting {
+  /** A Prometheus identifier. @default - PascalCase of service and SLO name */
+  readonly name?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** @default - none; the compiler may derive one from its `runbookBaseUrl` */
+  readonly runbookUrl?: string;
+  readonly page?: SloSpecV1Alert;
+  readonly ticket?: SloSpecV1Alert;
+}
+
+export interface SloSpecV1EnvironmentOverride {
+  readonly objective?: number;
+  readonly alerting?: {
+    readonly page?: { readonly disabled?: boolean };
+    readonly ticket?: { readonly disabled?: boolean };
+  };
+}
+
+const SLI_KINDS = ["events", "raw", "latency", "availability"] as const;
+
+const alertSchema = strictObject({
+  disabled: z.boolean().optional(),
+  labels: labelMap.optional(),
+  annotations: labelMap.optional(),
+});
+
+const overrideSchema = strictObject({
+  objective: z.number().optional(),
+  alerting: strictObject({
+    page: strictObject({ disabled: z.boolean().optional() }).optional(),
+    ticket: strictObject({ disabled: z.boolean().optional() }).optional(),
+  }).optional(),
+});
+
+const sloSchema = strictObject({
+  name: z.string(),
+  objective: z.number(),
+  description: z.string().optional(),
+  labels: labelMap.optional(),
+  period: z.enum(["30d", "28d", "7d"]).optional(),
+  sli: strictObject({
+    events: strictObject({ errorQuery: queryString, totalQuery: queryString }).optional(),
+    raw: strictObject({ errorRatioQuery: queryString }).optional(),
+    latency: strictObject({
+      metric: z.string(),
+      selector: z.string().optional(),
+      threshold: z.union([z.string(), z.number()], { error: "expected a number or a string such as \"0.3\"" }),
+      groupBy: z.array(z.string()).optional(),
+    }).optional(),
+    availability: strictObject({ gaugeQuery: queryString }).optional(),
+  }).optional(),
+  alerting: strictObject({
+    name: z.string().optional(),
+    labels: labelMap.optional(),
+    annotations: labelMap.optional(),
+    runbookUrl: z.string().optional(),
+    page: alertSchema.optional(),
+    ticket: alertSchema.optional(),
+  }).optional(),
+  environments: z.record(z.string(), overrideSchema).optional(),
+});
+
+const specSchema = strictObject({
+  version: z.literal(SRE_PLATFORM_V1),
+  service: z.string(),
+  labels: labelMap.optional(),
+  slos: z.array(z.unknown()).min(1, { error: "at least one SLO is required" }),
+});
+
+/**
+ * Type check: whatever the schema accepts is a `SloSpecV1Slo` (the interface is the documentation); `sli` is
+ * optional in the schema only so that its absence gets our own "missing SLI" message.
+ */
+const _sloSchemaMatchesType: z.ZodType<Omit<SloSpecV1Slo, "sli"> & { sli?: SloSpecV1Sli }> = sloSchema;
+void _sloSchemaMatchesType;
+
+/**
+ * Turns one `sre-platform/v1` document (YAML-parsed or built in TypeScript) into definitions. Problems go
+ * to `ctx.errors`; an SLO with a problem is left out, the others are still returned so that validation can
+ * report their problems in the same run.
+ */
+export function parseSrePlatformV1(doc: unknown, ctx: FormatContext): SloDefinition[] {
+  const top = specSchema.safeParse(doc, { reportInput: true });
+  if (!top.success) {
+    reportZodIssues(ctx, top.error.issues.filter((i) => i.path[0] !== "slos" || i.path.length === 1), []);
+    if (!isMap(doc) || !Array.isArray(doc["slos"]) || typeof doc["service"] !== "string") return [];
+  }
+  const spec = doc as { service: string; labels?: Record<string, string>; slos: unknown[] };
+  const serviceLabels = top.success ? (top.data.labels ?? {}) : {};
+  const defs: SloDefinition[] = [];
+  spec.slos.forEach((raw, index) => {
+    const def = parseSlo(raw, index, spec.service, serviceLabels, ctx);
+    if (def) defs.push(def);
+  });
+  return top.success ? defs : [];
+}
+
+function parseSlo(
+  raw: unknown,
+  index: number,
+  service: string,
+  serviceLabels: Readonly<Record<string, string>>,
+  ctx: FormatContext,
+): SloDefinition | undefined {
+  const base: FieldPath = ["slos", index];
+  const rawName = isMap(raw) && typeof raw["name"] === "string" ? raw["name"] : undefined;
+  const sloLabel = rawName !== undefined ? `${service}-${rawName}` : undefined;
+  const parsed = sloSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) {
+    reportZodIssues(ctx, parsed.error.issues, base, sloLabel);
+    return undefined;
+  }
+  const slo = parsed.data;
+  const id = `${service}-${slo.name}`;
+  const fields = new FieldMap(ctx)
+    .set("service", ["service"])
+    .set("name", [...base, "name"])
+    .set("objective", [...base, "objective"])
+    .set("period", [...base, "period"])
+    .set("labels", [...base, "labels"]);
+  for (const k of Object.keys(serviceLabels)) fields.set(`labels.${k}`, ["labels", k]);
+  for (const k of Object.keys(slo.labels ?? {})) fields.set(`labels.${k}`, [...base, "labels", k]);
+
+  const sli = toSli(slo.sli, base, fields, ctx, id);
+  if (!sli) return undefined;
+
+  const a = slo.alerting ?? {};
+  const ap: FieldPath = [...base, "alerting"];
+  fields
+    .set("alerting", ap)
+    .set("alerting.name", a.name !== undefined ? [...ap, "name"] : ap)
+    .set("alerting.runbookUrl", [...ap, "runbookUrl"])
+    .map("alerting.labels", a.labels, [...ap, "labels"])
+    .map("alerting.annotations", a.annotations, [...ap, "annotations"])
+    .map("alerting.page.labels", a.page?.labels, [...ap, "page", "labels"])
+    .map("alerting.page.annotations", a.page?.annotations, [...ap, "page", "annotations"])
+    .map("alerting.ticket.labels", a.ticket?.labels, [...ap, "ticket", "labels"])
+    .map("alerting.ticket.annotations", a.ticket?.annotations, [...ap, "ticket", "annotations"]);
+
+  let objective = slo.objective;
+  let pageDisabled = a.page?.disabled ?? false;
+  let ticketDisabled = a.ticket?.disabled ?? false;
+  const envs = slo.environments ?? {};
+  if (ctx.knownEnvironments) {
+    for (const env of Object.keys(envs)) {
+      if (!ctx.knownEnvironments.includes(env)) {
+        addError(ctx, [...base, "environments", env],
+          `unknown environment "${env}"${suggest(env, ctx.knownEnvironments)}; known environments: ${ctx.knownEnvironments.join(", ")}`, id);
+      }
+    }
+  }
+  const override = ctx.environment !== undefined ? envs[ctx.environment] : undefined;
+  if (override) {
+    const op: FieldPath = [...base, "environments", ctx.environment as string];
+    if (override.objective !== undefined) {
+      objective = override.objective;
+      fields.set("objective", [...op, "objective"]);
+    }
+    if (override.alerting?.page?.disabled !== undefined) pageDisabled = override.alerting.page.disabled;
+    if (override.alerting?.ticket?.disabled !== undefined) ticketDisabled = override.alerting.ticket.disabled;
+  }
+
+  const severity = (s: typeof a.page, disabled: boolean): SloAlertSeverity => ({
+    disabled,
+    labels: s?.labels ?? {},
+    annotations: s?.annotations ?? {},
+  });
+  const alerting: SloAlerting = {
+    name: a.name ?? defaultAlertName(service, slo.name),
+    labels: a.labels ?? {},
+    annotations: a.annotations ?? {},
+    page: severity(a.page, pageDisabled),
+    ticket: severity(a.ticket, ticketDisabled),
+    ...(a.runbookUrl !== undefined ? { runbookUrl: a.runbookUrl } : {}),
+  };
+  return {
+    service,
+    name: slo.name,
+    id,
+    objective,
+    ...(slo.description !== undefined ? { description: slo.description } : {}),
+    labels: { ...serviceLabels, ...(slo.labels ?? {}) },
+    sli,
+    ...(slo.period !== undefined ? { period: slo.period } : {}),
+    alerting,
+    source: { file: ctx.file, format: SRE_PLATFORM_V1, index, fields: fields.build() },
+  };
+}
+
+type SliInput = z.infer<typeof sloSchema>["sli"];
+
+function toSli(sli: SliInput, base: FieldPath, fields: FieldMap, ctx: FormatContext, id: string): Sli | undefined {
+  const sp: FieldPath = [...base, "sli"];
+  fields.set("sli", sp);
+  const given = SLI_KINDS.filter((k) => sli?.[k] !== undefined);
+  if (!sli || given.length === 0) {
+    addError(ctx, sp, `missing SLI: give one of ${SLI_KINDS.join(", ")}`, id);
+    return undefined;
+  }
+  if (given.length > 1) {
+    addError(ctx, sp, `give exactly one SLI kind, got ${given.join(" and ")}`, id);
+    return undefined;
+  }
+  if (sli.events) {
+    fields.set("sli.errorQuery", [...sp, "events", "errorQuery"]).set("sli.totalQuery", [...sp, "events", "totalQuery"]);
+    return { kind: "events", errorQuery: sli.events.errorQuery, totalQuery: sli.events.totalQuery };
+  }
+  if (sli.raw) {
+    fields.set("sli.errorRatioQuery", [...sp, "raw", "errorRatioQuery"]);
+    return { kind: "raw", errorRatioQuery: sli.raw.errorRatioQuery };
+  }
+  if (sli.latency) {
+    const lp: FieldPath = [...sp, "latency"];
+    for (const k of ["metric", "selector", "threshold", "groupBy"]) fields.set(`sli.${k}`, [...lp, k]);
+    const l = sli.latency;
+    return {
+      kind: "latency",
+      metric: l.metric,
+      selector: (l.selector ?? "").trim(),
+      threshold: String(l.threshold),
+      ...(l.groupBy !== undefined ? { groupBy: l.groupBy } : {}),
+    };
+  }
+  fields.set("sli.gaugeQuery", [...sp, "availability", "gaugeQuery"]);
+  return { kind: "availability", gaugeQuery: sli.availability!.gaugeQuery };
+}

@@ -1,0 +1,28 @@
+/**
+ * Public API of the SLO compiler: input formats → validated `SloDefinition`s → rules.
+ * `import { loadSloFiles, compileSlos } from "sre-platform/slo"`.
+ */
+export * from "./model";
+export { parseSloYaml, parseSloDocuments, SUPPORTED_VERSIONS, SUPPORTED_API_VERSIONS } from "./parse";
+export type { ParseOptions, ParseResult } from "./parse";
+export { validateSloDefinitions, validateSloSpec, sourceField, ALERT_NAME_RE } from "./validate";
+export type { ValidateSpecOptions } from "./validate";
+export { loadSloFiles, loadSloFilesWithWarnings, expandSloPaths } from "./load";
+export type { LoadOptions, LoadResult } from "./load";
+export { checkPromql, fillWindow, hasWindowPlaceholder, normalizeWindowPlaceholder, WINDOW_PLACEHOLDER } from "./promql";
+export type { PromqlProblem } from "./promql";
+export { SRE_PLATFORM_V1 } from "./formats/sre-platform-v1";
+export type {
+  SloSpecV1, SloSpecV1Slo, SloSpecV1Sli, SloSpecV1Alerting, SloSpecV1Alert, SloSpecV1EnvironmentOverride,
+} from "./formats/sre-platform-v1";
+
+// The compiler's later stages (windows → rules → emit).
+export { compileSlos, unreachableAlertWarnings } from "./compile";
+export type { CompileOptions, CompiledSlo, CompileResult } from "./compile";
+export { periodWindows, alertWindows, detectionSeconds, burnRateFactor, durationSeconds, SUPPORTED_PERIODS, PERIOD_WINDOW_TABLE } from "./windows";
+export type { AlertSeverityName, BurnRateWindow, PeriodWindows } from "./windows";
+export { buildRuleGroups, runbookUrl } from "./rules";
+export type { AlertingRule, RecordingRule, Rule, RuleGroup, RuleOptions } from "./rules";
+export { emitRulesYaml, emitPrometheusRuleYaml, toRuleGroups, toPrometheusRule, GENERATED_HEADER } from "./emit";
+export type { PrometheusRuleGroup, PrometheusRuleObject, PrometheusRuleOptions } from "./emit";
+export * as conventions from "./conventions";

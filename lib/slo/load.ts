@@ -1,0 +1,78 @@
+/**
+ * Reads SLO files (or directories of them), parses and validates everything together, and either returns
+ * definitions that every later stage can trust or throws one `SloError` listing every problem of every file.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { type SloDefinition, type SloDiagnostic, SloError } from "./model";
+import { parseSloYaml, type ParseOptions } from "./parse";
+import { validateSloDefinitions } from "./validate";
+
+export type LoadOptions = ParseOptions;
+
+export interface LoadResult {
+  /** Valid definitions of all files, in file order then SLO order. */
+  readonly definitions: SloDefinition[];
+  /** Non-fatal findings (ignored fields, …), for stderr. */
+  readonly warnings: SloDiagnostic[];
+  /** The files read, after directories were expanded. */
+  readonly files: string[];
+}
+
+const SLO_FILE_RE = /\.ya?ml$/;
+
+/** Expands directories into their `*.yaml`/`*.yml` files (sorted, not recursive); files are kept as given. */
+export function expandSloPaths(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    let isDir = false;
+    try {
+      isDir = statSync(p).isDirectory();
+    } catch {
+      // A missing path is reported when it is read.
+    }
+    if (isDir) out.push(...readdirSync(p).filter((f) => SLO_FILE_RE.test(f)).sort().map((f) => join(p, f)));
+    else out.push(p);
+  }
+  return out;
+}
+
+/**
+ * Loads, parses and validates SLO files as one set (SLO ids must be unique across all of them).
+ * @returns the definitions; use `loadSloFilesWithWarnings` to also get the non-fatal findings
+ * @throws SloError listing every problem found in every file; nothing is returned partially
+ */
+export function loadSloFiles(paths: readonly string[], options: LoadOptions = {}): SloDefinition[] {
+  return loadSloFilesWithWarnings(paths, options).definitions;
+}
+
+/**
+ * Like `loadSloFiles`, and also returns the warnings (ignored fields, …) and the files read.
+ * @throws SloError listing every problem found in every file
+ */
+export function loadSloFilesWithWarnings(paths: readonly string[], options: LoadOptions = {}): LoadResult {
+  const files = expandSloPaths(paths);
+  const errors: SloDiagnostic[] = [];
+  const warnings: SloDiagnostic[] = [];
+  const definitions: SloDefinition[] = [];
+  if (files.length === 0) {
+    errors.push({ file: paths.join(", ") || "<none>", stage: "load", message: "no SLO files given (or no *.yaml files in the directories given)" });
+  }
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      errors.push({ file, stage: "load", message: code === "ENOENT" ? "cannot read file: no such file" : `cannot read file: ${code ?? (e as Error).message}` });
+      continue;
+    }
+    const parsed = parseSloYaml(text, file, options);
+    errors.push(...parsed.errors);
+    warnings.push(...parsed.warnings);
+    definitions.push(...parsed.definitions);
+  }
+  errors.push(...validateSloDefinitions(definitions));
+  if (errors.length > 0) throw new SloError(errors);
+  return { definitions, warnings, files };
+}

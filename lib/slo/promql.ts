@@ -1,0 +1,188 @@
+/**
+ * PromQL checks with the official grammar (`@prometheus-io/lezer-promql`, the parser behind the Prometheus
+ * UI), so a query that would be refused by Prometheus is refused here, before any rule is written.
+ *
+ * The lezer grammar is syntactic only; on top of it we check the two type errors that SLO queries most often
+ * contain and that promtool would otherwise report much later: a query whose result is a range vector or a
+ * string, and a range-vector function (`rate`, `increase`, `*_over_time`, …) given an instant vector.
+ */
+import { parser } from "@prometheus-io/lezer-promql";
+import type { SyntaxNode } from "@lezer/common";
+
+/** The placeholder that the compiler replaces by each alert window (`5m`, `1h`, …). */
+export const WINDOW_PLACEHOLDER = "{{.window}}";
+
+/** The window placeholder also written with spaces, as Go templates (Sloth) accept `{{ .window }}`. */
+const WINDOW_RE = /\{\{\s*\.window\s*\}\}/g;
+const ANY_TEMPLATE_RE = /\{\{[^}]*\}\}/g;
+
+/** The duration substituted for the placeholder when a query is checked. */
+const CHECK_WINDOW = "5m";
+
+const strictParser = parser.configure({ strict: true });
+
+/** True when the query contains `{{.window}}` (spaces inside the braces allowed). */
+export function hasWindowPlaceholder(query: string): boolean {
+  return new RegExp(WINDOW_RE.source).test(query);
+}
+
+/** Rewrites `{{ .window }}` to the canonical `{{.window}}` that later stages replace. */
+export function normalizeWindowPlaceholder(query: string): string {
+  return query.replace(WINDOW_RE, WINDOW_PLACEHOLDER);
+}
+
+/** Replaces every window placeholder by a Prometheus duration such as `5m`. */
+export function fillWindow(query: string, window: string): string {
+  return query.replace(WINDOW_RE, window);
+}
+
+/** Template expressions other than the window placeholder (`{{.service}}`, …), which nothing fills in. */
+export function unknownTemplates(query: string): string[] {
+  return (query.match(ANY_TEMPLATE_RE) ?? []).filter((t) => !new RegExp(WINDOW_RE.source).test(t));
+}
+
+/** Why a query is not valid PromQL. */
+export interface PromqlProblem {
+  readonly message: string;
+}
+
+/** Functions whose (first) argument must be a range vector. */
+const RANGE_FUNCTIONS = new Set([
+  "rate", "irate", "increase", "delta", "idelta", "deriv", "predict_linear", "resets", "changes",
+  "avg_over_time", "min_over_time", "max_over_time", "sum_over_time", "count_over_time", "quantile_over_time",
+  "stddev_over_time", "stdvar_over_time", "last_over_time", "present_over_time", "absent_over_time",
+  "mad_over_time", "holt_winters", "double_exponential_smoothing", "first_over_time", "ts_of_max_over_time",
+  "ts_of_min_over_time", "ts_of_last_over_time",
+]);
+/** Node types that certainly evaluate to an instant vector or a scalar. */
+const INSTANT_NODES = new Set(["VectorSelector", "AggregateExpr", "FunctionCall", "BinaryExpr", "NumberDurationLiteral", "UnaryExpr"]);
+
+/**
+ * Checks a PromQL expression. Window placeholders are replaced by `5m` first; positions in messages refer to
+ * the query as written (placeholders included).
+ * @returns undefined when the query is valid
+ */
+export function checkPromql(query: string): PromqlProblem | undefined {
+  if (query.trim() === "") return { message: "query is empty" };
+  const templates = unknownTemplates(query);
+  if (templates.length > 0) {
+    return { message: `unsupported template ${templates.map((t) => `"${t}"`).join(", ")}: only ${WINDOW_PLACEHOLDER} is replaced` };
+  }
+  const filled = fillWindow(query, CHECK_WINDOW);
+  let tree;
+  try {
+    tree = strictParser.parse(filled);
+  } catch (e) {
+    const m = /No parse at (\d+)/.exec(String((e as Error).message));
+    const at = m ? Number(m[1]) : 0;
+    return { message: `not valid PromQL: unexpected input at ${describeAt(query, originalOffset(query, at))}` };
+  }
+  const top = tree.topNode.firstChild;
+  if (!top) return { message: "query is empty" };
+  const topType = unwrapParens(top).type.name;
+  if (topType === "MatrixSelector" || topType === "SubqueryExpr") {
+    return { message: "query returns a range vector; a rule needs an instant vector, e.g. wrap it in rate(...)" };
+  }
+  if (topType === "StringLiteral") return { message: "query returns a string; a rule needs an instant vector" };
+  return checkRangeArguments(top, filled, query);
+}
+
+function unwrapParens(node: SyntaxNode): SyntaxNode {
+  let n = node;
+  while (n.type.name === "ParenExpr" && n.firstChild) n = n.firstChild;
+  return n;
+}
+
+function checkRangeArguments(root: SyntaxNode, filled: string, query: string): PromqlProblem | undefined {
+  let problem: PromqlProblem | undefined;
+  const cursor = root.cursor();
+  do {
+    if (problem) break;
+    if (cursor.type.name !== "FunctionCall") continue;
+    const node = cursor.node;
+    const ident = node.getChild("FunctionIdentifier");
+    const body = node.getChild("FunctionCallBody");
+    if (!ident || !body) continue;
+    const fn = filled.slice(ident.from, ident.to);
+    const arg = body.firstChild;
+    if (RANGE_FUNCTIONS.has(fn) && arg && INSTANT_NODES.has(unwrapParens(arg).type.name)) {
+      problem = {
+        message: `${fn}() needs a range vector such as metric[${WINDOW_PLACEHOLDER}], got an instant vector at ${describeAt(query, originalOffset(query, arg.from))}`,
+      };
+    }
+  } while (cursor.next());
+  return problem;
+}
+
+/** Maps an offset in the filled query back to the query as written. */
+function originalOffset(query: string, filledOffset: number): number {
+  const re = new RegExp(WINDOW_RE.source, "g");
+  let shift = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(query)) !== null) {
+    const filledStart = m.index - shift;
+    if (filledStart >= filledOffset) break;
+    if (filledStart + CHECK_WINDOW.length > filledOffset) return m.index;
+    shift += m[0].length - CHECK_WINDOW.length;
+  }
+  return filledOffset + shift;
+}
+
+function describeAt(query: string, offset: number): string {
+  const before = query.slice(0, offset);
+  const line = before.split("\n").length;
+  const column = offset - before.lastIndexOf("\n");
+  const rest = query.slice(offset).split("\n")[0] ?? "";
+  const near = rest.length === 0 ? "end of query" : `"${rest.length > 30 ? rest.slice(0, 30) + "…" : rest}"`;
+  return `line ${line}, column ${column} (near ${near})`;
+}
+
+/** Prometheus metric names: `[a-zA-Z_:][a-zA-Z0-9_:]*`. */
+export const METRIC_NAME_RE = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+/** Prometheus label names: `[a-zA-Z_][a-zA-Z0-9_]*` (names starting with `__` are reserved). */
+export const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** A plain vector selector split into its metric name and its matchers (without braces). */
+export interface ParsedSelector {
+  readonly metric: string;
+  readonly matchers: string;
+}
+
+/**
+ * Reads `name{a="b"}` as a plain vector selector.
+ * @returns undefined when the query is anything else (a function, an operator, a range, no metric name)
+ */
+export function parseVectorSelector(query: string): ParsedSelector | undefined {
+  let tree;
+  try {
+    tree = strictParser.parse(query.trim());
+  } catch {
+    return undefined;
+  }
+  const top = tree.topNode.firstChild;
+  if (!top || top.type.name !== "VectorSelector" || top.nextSibling) return undefined;
+  const ident = top.getChild("Identifier");
+  if (!ident) return undefined;
+  const text = query.trim();
+  const matchers = top.getChild("LabelMatchers");
+  const inner = matchers ? text.slice(matchers.from, matchers.to).trim().replace(/^\{/, "").replace(/\}$/, "").trim() : "";
+  return { metric: text.slice(ident.from, ident.to), matchers: inner.replace(/,\s*$/, "") };
+}
+
+/** The label names used by the matchers of a selector such as `job="api",le="0.3"`. */
+export function matcherLabelNames(matchers: string): string[] {
+  let tree;
+  try {
+    tree = strictParser.parse(`{${matchers}}`);
+  } catch {
+    return [];
+  }
+  const names: string[] = [];
+  const text = `{${matchers}}`;
+  tree.iterate({
+    enter: (n) => {
+      if (n.type.name === "LabelName") names.push(text.slice(n.from, n.to));
+    },
+  });
+  return names;
+}

@@ -1,0 +1,179 @@
+/**
+ * Stage 2, validate: checks on normalized definitions, whatever format they came from, before any output.
+ * Every problem is collected (not just the first), and each names the file, the SLO and the field as the
+ * user wrote it (through `SloSource.fields`).
+ */
+import { type SloDefinition, type SloDiagnostic, SloError } from "./model";
+import { RESERVED_LABELS } from "./conventions";
+import { SLO_NAME_RE } from "./formats/common";
+import { parseSloDocuments, type ParseOptions } from "./parse";
+import type { SloSpecV1 } from "./formats/sre-platform-v1";
+import { checkPromql, hasWindowPlaceholder, LABEL_NAME_RE, matcherLabelNames, METRIC_NAME_RE } from "./promql";
+
+/** Alert names: Prometheus identifiers. */
+export const ALERT_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const PERIODS = ["30d", "28d", "7d"];
+
+/**
+ * The path of a model field in the user's file (`slos[0].sli.events.error_query`); falls back to the parent
+ * field (`labels.team` → `labels`) and finally to the model path itself.
+ */
+export function sourceField(def: SloDefinition, key: string): string {
+  const fields = def.source.fields ?? {};
+  if (fields[key] !== undefined) return fields[key];
+  const dot = key.lastIndexOf(".");
+  if (dot > 0) {
+    const parent = key.slice(0, dot);
+    const base = fields[parent];
+    if (base !== undefined) return `${base}.${key.slice(dot + 1)}`;
+  }
+  return key;
+}
+
+/** All problems of a set of definitions compiled together (including duplicate ids across files). */
+export function validateSloDefinitions(defs: readonly SloDefinition[]): SloDiagnostic[] {
+  const out: SloDiagnostic[] = [];
+  const seen = new Map<string, SloDefinition>();
+  for (const def of defs) {
+    const problem = (key: string, message: string): void => {
+      out.push({ file: def.source.file, slo: def.id, field: sourceField(def, key), stage: "validate", message });
+    };
+    validateOne(def, problem);
+    const first = seen.get(def.id);
+    if (first) {
+      const where = first.source.file === def.source.file ? sourceField(first, "name") : `${first.source.file} (${sourceField(first, "name")})`;
+      problem("name", `duplicate SLO id "${def.id}": already defined at ${where}; SLO names must be unique per service`);
+    } else {
+      seen.set(def.id, def);
+    }
+  }
+  return out;
+}
+
+type Report = (key: string, message: string) => void;
+
+function validateOne(def: SloDefinition, problem: Report): void {
+  for (const key of ["service", "name"] as const) {
+    if (!SLO_NAME_RE.test(def[key])) {
+      problem(key, `invalid ${key} ${JSON.stringify(def[key])}: use letters, digits, "-", "_" and ".", starting and ending with a letter or digit`);
+    }
+  }
+  if (typeof def.objective !== "number" || !Number.isFinite(def.objective) || def.objective <= 0 || def.objective >= 100) {
+    problem("objective", `objective must be a percentage strictly between 0 and 100 (e.g. 99.9), got ${String(def.objective)}`);
+  }
+  if (def.period !== undefined && !PERIODS.includes(def.period)) {
+    problem("period", `unsupported period ${JSON.stringify(def.period)}; allowed: ${PERIODS.join(", ")}`);
+  }
+  checkLabels(def.labels, "labels", "label", problem, true);
+  const a = def.alerting;
+  if (!ALERT_NAME_RE.test(a.name)) {
+    problem("alerting.name", `invalid alert name ${JSON.stringify(a.name)}: must match [a-zA-Z_][a-zA-Z0-9_]* (e.g. CheckoutApiAvailability)`);
+  }
+  checkLabels(a.labels, "alerting.labels", "label", problem, true);
+  checkLabels(a.annotations, "alerting.annotations", "annotation", problem, false);
+  for (const sev of ["page", "ticket"] as const) {
+    checkLabels(a[sev].labels, `alerting.${sev}.labels`, "label", problem, true);
+    checkLabels(a[sev].annotations, `alerting.${sev}.annotations`, "annotation", problem, false);
+  }
+  if (a.runbookUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(a.runbookUrl)) {
+    problem("alerting.runbookUrl", `runbook URL must be an absolute http(s) URL, got ${JSON.stringify(a.runbookUrl)}`);
+  }
+  validateSli(def, problem);
+}
+
+function checkLabels(labels: Readonly<Record<string, string>>, key: string, what: string, problem: Report, valueRequired: boolean): void {
+  for (const [name, value] of Object.entries(labels ?? {})) {
+    if (!LABEL_NAME_RE.test(name)) {
+      problem(`${key}.${name}`, `invalid ${what} name ${JSON.stringify(name)}: must match [a-zA-Z_][a-zA-Z0-9_]*`);
+    } else if (name.startsWith("__")) {
+      problem(`${key}.${name}`, `invalid ${what} name ${JSON.stringify(name)}: names starting with "__" are reserved for Prometheus`);
+    } else if (valueRequired && RESERVED_LABELS.includes(name)) {
+      problem(`${key}.${name}`, `${what} name ${JSON.stringify(name)} is reserved: the compiler sets it to identify the SLO`);
+    }
+    if (typeof value !== "string") {
+      problem(`${key}.${name}`, `${what} value must be a string, got ${typeof value}`);
+    } else if (valueRequired && value === "") {
+      problem(`${key}.${name}`, `${what} value must not be empty (an empty value removes the label in Prometheus)`);
+    }
+  }
+}
+
+function validateSli(def: SloDefinition, problem: Report): void {
+  const sli = def.sli;
+  if (!sli || typeof sli !== "object") {
+    problem("sli", "missing SLI: give one of events, raw, latency, availability");
+    return;
+  }
+  const windowed = (key: string, query: string): void => {
+    if (typeof query !== "string" || query.trim() === "") {
+      problem(key, "query is empty");
+      return;
+    }
+    if (!hasWindowPlaceholder(query)) {
+      problem(key, "missing {{.window}}: the range of every rate must be {{.window}} so each alert window gets its own query, e.g. sum(rate(http_requests_total[{{.window}}]))");
+      return;
+    }
+    const p = checkPromql(query);
+    if (p) problem(key, p.message);
+  };
+  switch (sli.kind) {
+    case "events":
+      windowed("sli.errorQuery", sli.errorQuery);
+      windowed("sli.totalQuery", sli.totalQuery);
+      return;
+    case "raw":
+      windowed("sli.errorRatioQuery", sli.errorRatioQuery);
+      return;
+    case "availability": {
+      if (hasWindowPlaceholder(sli.gaugeQuery)) {
+        problem("sli.gaugeQuery", "remove {{.window}}: an availability SLI is an instant 0/1 gauge such as up{job=\"api\"}; the compiler averages it over each window");
+        return;
+      }
+      const p = checkPromql(sli.gaugeQuery);
+      if (p) problem("sli.gaugeQuery", p.message);
+      return;
+    }
+    case "latency": {
+      if (!METRIC_NAME_RE.test(sli.metric)) {
+        problem("sli.metric", `invalid metric name ${JSON.stringify(sli.metric)}: give the histogram's base name, e.g. http_request_duration_seconds`);
+      } else if (/_(bucket|count|sum)$/.test(sli.metric)) {
+        problem("sli.metric", `give the histogram's base name without the _bucket/_count/_sum suffix, e.g. ${sli.metric.replace(/_(bucket|count|sum)$/, "")}`);
+      } else if (sli.selector.trim() !== "") {
+        const p = checkPromql(`${sli.metric}_bucket{${sli.selector}}`);
+        if (p) problem("sli.selector", `invalid label matchers ${JSON.stringify(sli.selector)} (write them without braces, e.g. job="api",route!="/health"): ${p.message}`);
+        else if (matcherLabelNames(sli.selector).includes("le")) problem("sli.selector", "remove the le matcher: the bucket comes from threshold");
+      }
+      if (!/^([0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?)$/.test(sli.threshold) || !(Number(sli.threshold) > 0)) {
+        problem("sli.threshold", `threshold must be a positive number written as the bucket's le label value (e.g. "0.3"), got ${JSON.stringify(sli.threshold)}`);
+      }
+      for (const l of sli.groupBy ?? []) {
+        if (!LABEL_NAME_RE.test(l) || l === "le") problem("sli.groupBy", `invalid groupBy label ${JSON.stringify(l)}: a label name other than le`);
+      }
+      return;
+    }
+    default:
+      problem("sli", `unknown SLI kind ${JSON.stringify((sli as { kind?: unknown }).kind)}; allowed: events, raw, latency, availability`);
+  }
+}
+
+/** Options for validating a spec built in TypeScript. */
+export interface ValidateSpecOptions extends ParseOptions {
+  /**
+   * Name used in messages in place of a file name.
+   * @default "<inline>"
+   */
+  readonly file?: string;
+}
+
+/**
+ * Validates a platform spec built in TypeScript, exactly as a YAML file is validated.
+ * @returns the definitions (overrides of `options.environment` applied)
+ * @throws SloError with every problem found
+ */
+export function validateSloSpec(spec: SloSpecV1, options: ValidateSpecOptions = {}): SloDefinition[] {
+  const file = options.file ?? "<inline>";
+  const parsed = parseSloDocuments([spec], file, options);
+  const problems = [...parsed.errors, ...validateSloDefinitions(parsed.definitions)];
+  if (problems.length > 0) throw new SloError(problems);
+  return parsed.definitions;
+}
