@@ -16,7 +16,6 @@ export const dev: EnvironmentConfig = {
     publicAccessCidrs: ["203.0.113.0/24", "198.51.100.16/28"],
     adminRoleArns: [],
     name: "dev-platform",
-    logRetentionDays: 90,
     deletionProtection: false,
     nodeGroups: [
       {

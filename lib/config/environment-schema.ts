@@ -73,7 +73,8 @@ export const EnvironmentSchema = z.strictObject({
     publicAccessCidrs: z.array(nonEmpty),
     /** IAM role ARNs given cluster-admin through EKS access entries. */
     adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/, { message: "an IAM role ARN" })),
-    logRetentionDays: retentionDays,
+    /** Control-plane audit logs are kept at least a year (CIS EKS, Checkov CKV_AWS_338). */
+    logRetentionDays: retentionDays.refine((d) => d >= 365, { message: "at least 365 days: control-plane audit logs are kept a year or more" }),
     deletionProtection: z.boolean(),
     nodeGroups: z.array(NodeGroupSchema).min(1, { message: "at least one node group" }),
   }),

@@ -54,6 +54,7 @@ describe("validateEnvironment", () => {
     ["a required field is missing", (c) => delete c.region, /\(root\)|region: got nothing; allowed: a value \(required\)/],
     ["the account id is malformed", (c) => (c.account = "1234"), /account: got "1234"; allowed: a 12-digit AWS account id/],
     ["the log retention is not a CloudWatch period", (c) => (c.cluster.logRetentionDays = 100), /cluster\.logRetentionDays: got 100; allowed: one of the CloudWatch Logs retention periods/],
+    ["control-plane logs are kept less than a year", (c) => (c.cluster.logRetentionDays = 90), /cluster\.logRetentionDays: got 90; allowed: at least 365 days/],
     ["DynamoDB locking has no table", (c) => (c.backend.locking = "dynamodb"), /backend\.dynamodbTable: got nothing; allowed: a DynamoDB table name when backend\.locking is "dynamodb"/],
     ["the backend key prefix ends with /", (c) => (c.backend.keyPrefix = "sre-platform/dev/"), /backend\.keyPrefix: got "sre-platform\/dev\/"; allowed: a prefix without a leading or trailing/],
     ["an admin role is not a role ARN", (c) => (c.cluster.adminRoleArns = ["arn:aws:iam::111111111111:user/alice"]), /cluster\.adminRoleArns\[0\]: got "arn:aws:iam::111111111111:user\/alice"; allowed: an IAM role ARN/],

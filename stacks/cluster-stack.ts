@@ -1,0 +1,26 @@
+import { Construct } from "constructs";
+import type { EnvironmentConfig } from "../lib/config/environment-schema";
+import { EksCluster } from "../constructs/cluster/eks-cluster";
+import type { INetwork } from "../constructs/network/network-types";
+import { EnvironmentStack } from "./environment-stack";
+
+/** `<env>-cluster`: the EKS control plane, its managed add-ons and node groups. */
+export class ClusterStack extends EnvironmentStack {
+  public readonly cluster: EksCluster;
+
+  constructor(scope: Construct, config: EnvironmentConfig, network: INetwork) {
+    super(scope, config, "cluster");
+    this.cluster = new EksCluster(this, "Cluster", {
+      network,
+      clusterName: config.cluster.name,
+      kubernetesVersion: config.cluster.kubernetesVersion,
+      publicAccessCidrs: config.cluster.publicAccessCidrs,
+      adminRoleArns: config.cluster.adminRoleArns,
+      logRetentionDays: config.cluster.logRetentionDays,
+      deletionProtection: config.cluster.deletionProtection,
+      preventDestroy: config.protection.preventDestroy,
+      enableEfsCsiDriver: config.storage.efs,
+      nodeGroups: config.cluster.nodeGroups,
+    });
+  }
+}

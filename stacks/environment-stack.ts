@@ -1,0 +1,53 @@
+import { Construct } from "constructs";
+import { S3Backend, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import type { EnvironmentConfig } from "../lib/config/environment-schema";
+
+/** The layers of one environment, in deployment order; each is one Terraform state. */
+export const LAYERS = ["network", "cluster", "storage", "platform"] as const;
+export type Layer = (typeof LAYERS)[number];
+
+/** `<env>-<layer>`: the stack name, its cdktf.out folder and its state key. */
+export function stackName(env: string, layer: Layer): string {
+  return `${env}-${layer}`;
+}
+
+/**
+ * Base of every stack of an environment: its own state object in the environment's S3 backend
+ * (encrypted, locked), and an AWS provider pinned to the environment's account and region that tags
+ * every resource. Subclasses add providers and constructs; they never branch on the environment's name.
+ */
+export class EnvironmentStack extends TerraformStack {
+  public readonly config: EnvironmentConfig;
+  public readonly layer: Layer;
+  public readonly awsProvider: AwsProvider;
+  /** State object key, `<keyPrefix>/<env>-<layer>.tfstate`. */
+  public readonly stateKey: string;
+
+  constructor(scope: Construct, config: EnvironmentConfig, layer: Layer) {
+    const name = stackName(config.name, layer);
+    super(scope, name);
+    this.config = config;
+    this.layer = layer;
+    this.stateKey = `${config.backend.keyPrefix}/${name}.tfstate`;
+
+    new S3Backend(this, {
+      bucket: config.backend.bucket,
+      key: this.stateKey,
+      region: config.backend.region,
+      encrypt: true,
+      kmsKeyId: config.backend.kmsKeyId,
+      dynamodbTable: config.backend.locking === "dynamodb" ? config.backend.dynamodbTable : undefined,
+    });
+    if (config.backend.locking === "s3-lockfile") {
+      // S3 native state locking (Terraform >= 1.10); cdktf 0.21's S3Backend has no field for it yet.
+      this.addOverride("terraform.backend.s3.use_lockfile", true);
+    }
+
+    this.awsProvider = new AwsProvider(this, "aws", {
+      region: config.region,
+      allowedAccountIds: [config.account],
+      defaultTags: [{ tags: { ...config.tags, Layer: layer } }],
+    });
+  }
+}

@@ -1,0 +1,49 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { EnvironmentConfig } from "../lib/config/environment-schema";
+import { packageRoot } from "../lib/package-root";
+import { compileSlos } from "../lib/slo/compile";
+import { emitPrometheusRuleYaml, emitRulesYaml } from "../lib/slo/emit";
+import { loadSloFiles } from "../lib/slo/load";
+import { formatDiagnostic } from "../lib/slo/model";
+
+/** One environment's SLOs, compiled before any stack is built. */
+export interface EnvironmentSlos {
+  readonly environment: string;
+  readonly sloCount: number;
+  /** Plain Prometheus rules file (`groups:`), checked with `promtool check rules`. */
+  readonly rulesYaml: string;
+  /** The same rules as a prometheus-operator PrometheusRule object. */
+  readonly prometheusRuleYaml: string;
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Loads the environment's SLO specs (with its per-environment objective overrides) and compiles them.
+ * @throws SloError naming the file, the SLO and the field, so the synth stops before writing anything
+ */
+export function compileEnvironmentSlos(config: EnvironmentConfig): EnvironmentSlos {
+  const root = packageRoot();
+  const files = config.slo.specs.map((f) => path.resolve(root, f));
+  const defs = loadSloFiles(files, { environment: config.name });
+  const result = compileSlos(defs);
+  return {
+    environment: config.name,
+    sloCount: defs.length,
+    rulesYaml: emitRulesYaml(result),
+    prometheusRuleYaml: emitPrometheusRuleYaml(result, { name: `${config.name}-slos`, namespace: "monitoring" }),
+    warnings: result.warnings.map(formatDiagnostic),
+  };
+}
+
+/**
+ * Writes `<outdir>/slo/<env>/rules.yaml` and `prometheusrule.yaml` beside the stacks, for review, for
+ * `promtool` in CI, and for the observability layer that deploys them as PrometheusRule objects.
+ */
+export function writeEnvironmentSlos(outdir: string, slos: EnvironmentSlos): void {
+  const dir = path.join(outdir, "slo", slos.environment);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "rules.yaml"), slos.rulesYaml);
+  fs.writeFileSync(path.join(dir, "prometheusrule.yaml"), slos.prometheusRuleYaml);
+  for (const w of slos.warnings) process.stderr.write(`warning: ${slos.environment}: ${w}\n`);
+}

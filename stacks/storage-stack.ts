@@ -1,0 +1,26 @@
+import { Construct } from "constructs";
+import type { EnvironmentConfig } from "../lib/config/environment-schema";
+import type { ICluster } from "../constructs/cluster/cluster-types";
+import type { INetwork } from "../constructs/network/network-types";
+import { Storage } from "../constructs/storage/storage";
+import { EnvironmentStack } from "./environment-stack";
+
+/**
+ * `<env>-storage`: the stateful resources (KMS keys, buckets, EFS) in a state of their own, so a plan
+ * of the cluster or the add-ons can never touch them, and `prevent_destroy` guards them in production.
+ */
+export class StorageStack extends EnvironmentStack {
+  public readonly storage: Storage;
+
+  constructor(scope: Construct, config: EnvironmentConfig, network: INetwork, cluster: ICluster) {
+    super(scope, config, "storage");
+    this.storage = new Storage(this, "Storage", {
+      network,
+      cluster,
+      namePrefix: `${config.name}-platform`,
+      preventDestroy: config.protection.preventDestroy,
+      noncurrentVersionExpirationDays: config.storage.noncurrentVersionExpirationDays,
+      efs: config.storage.efs ? {} : false,
+    });
+  }
+}

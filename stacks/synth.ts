@@ -1,0 +1,103 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { App } from "cdktf";
+import { loadEnvironments } from "../environments";
+import { ConfigError } from "../lib/config/validate-environment";
+import type { EnvironmentConfig } from "../lib/config/environment-schema";
+import { ValidationError } from "../constructs/common/validation";
+import { buildEnvironment } from "./platform-app";
+import { compileEnvironmentSlos, EnvironmentSlos, writeEnvironmentSlos } from "./slo-artifacts";
+import { SloError } from "../lib/slo/model";
+
+const USAGE = `usage: node dist/main.js [--env NAME[,NAME…]] [--out DIR]
+  --env NAME   environments to synthesize (default: all; or SRE_ENV)
+  --out DIR    output folder (default: cdktf.out; or CDKTF_OUTDIR)
+  --help       this text`;
+
+/** Reasons a synth stops before writing anything, with the message the user sees. */
+class UsageError extends Error {}
+
+/**
+ * Validates everything, builds every stack, and writes the synthesized output. Outside the cdktf CLI,
+ * the output is written to a sibling temporary folder and swapped in only when complete, so a failure
+ * never leaves a half-written cdktf.out.
+ * @returns the process exit code
+ */
+export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv): number {
+  let selection: string[] | undefined;
+  let outdir: string;
+  let configs: EnvironmentConfig[];
+  let slos: EnvironmentSlos[];
+  try {
+    const args = parseSynthArgs(argv, env);
+    if (args.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    selection = args.environments;
+    outdir = args.outdir;
+    configs = loadEnvironments(selection);
+    slos = configs.map((c) => compileEnvironmentSlos(c));
+  } catch (e) {
+    return reportBadInput(e);
+  }
+
+  // Under `cdktf synth|diff|deploy` the CLI owns the output folder (CDKTF_OUTDIR); write into it directly.
+  const underCli = env.CDKTF_OUTDIR !== undefined;
+  const target = path.resolve(outdir);
+  const staging = underCli ? target : `${target}.tmp-${process.pid}`;
+  try {
+    if (!underCli) fs.rmSync(staging, { recursive: true, force: true });
+    const app = new App({ outdir: staging });
+    for (const config of configs) buildEnvironment(app, config);
+    app.synth();
+    for (const s of slos) writeEnvironmentSlos(staging, s);
+  } catch (e) {
+    if (!underCli) fs.rmSync(staging, { recursive: true, force: true });
+    return reportBadInput(e);
+  }
+  if (!underCli) swapInto(staging, target);
+  const stacks = fs.readdirSync(path.join(target, "stacks")).sort();
+  process.stdout.write(`synthesized ${stacks.length} stacks into ${path.relative(process.cwd(), target) || "."}: ${stacks.join(", ")}\n`);
+  return 0;
+}
+
+function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv): { environments?: string[]; outdir: string; help: boolean } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: { env: { type: "string", multiple: true }, out: { type: "string" }, help: { type: "boolean", short: "h" } },
+      allowPositionals: false,
+      strict: true,
+    });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.replace(/\. To specify.*$/s, "")}\n${USAGE}`);
+  }
+  const fromArgs = (parsed.values.env ?? []).flatMap((v) => v.split(",")).map((s) => s.trim());
+  const fromEnv = (env.SRE_ENV ?? "").split(",").map((s) => s.trim());
+  const names = (fromArgs.length > 0 ? fromArgs : fromEnv).filter((s) => s !== "");
+  if (parsed.values.out === "") throw new UsageError(`--out: got ""; allowed: a folder path\n${USAGE}`);
+  return {
+    environments: names.length > 0 ? names : undefined,
+    outdir: parsed.values.out ?? env.CDKTF_OUTDIR ?? "cdktf.out",
+    help: parsed.values.help === true,
+  };
+}
+
+function reportBadInput(e: unknown): number {
+  if (e instanceof ConfigError || e instanceof SloError || e instanceof ValidationError || e instanceof UsageError) {
+    process.stderr.write(`synth stopped, nothing was written:\n${e.message}\n`);
+    return 1;
+  }
+  throw e;
+}
+
+/** Replaces `target` with `staging` in two renames, so readers see the old or the new output, never a mix. */
+function swapInto(staging: string, target: string): void {
+  const old = `${target}.old-${process.pid}`;
+  if (fs.existsSync(target)) fs.renameSync(target, old);
+  fs.renameSync(staging, target);
+  fs.rmSync(old, { recursive: true, force: true });
+}
