@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { dependable, ITerraformDependable } from "cdktf";
 import { DataAwsEksAddonVersion } from "@cdktf/provider-aws/lib/data-aws-eks-addon-version";
-import { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon";
 import { IrsaRole, OidcIssuer } from "../common/irsa-role";
 import { ValidationProblem, isUnresolved } from "../common/validation";
@@ -39,6 +39,8 @@ interface AddonDefinition {
   /** Needs running nodes to become healthy (a Deployment), so it waits for the node groups. */
   readonly needsNodes: boolean;
   readonly serviceAccount?: string;
+  /** Further service accounts in kube-system that EKS annotates with the same role. */
+  readonly moreServiceAccounts?: readonly string[];
   readonly managedPolicy?: string;
   readonly configuration?: Readonly<Record<string, unknown>>;
 }
@@ -72,6 +74,8 @@ const ADDONS: readonly AddonDefinition[] = [
     addonName: "aws-efs-csi-driver",
     needsNodes: true,
     serviceAccount: "efs-csi-controller-sa",
+    // EKS annotates the node DaemonSet's service account too (IAM-authorised mounts use it).
+    moreServiceAccounts: ["efs-csi-node-sa"],
     managedPolicy: MANAGED_POLICIES.efsCsi,
   },
 ];
@@ -126,6 +130,7 @@ export class ClusterAddons extends Construct {
           managedPolicyArns: [`arn:${props.partition}:iam::aws:policy/${def.managedPolicy}`],
           statements: def.key === "ebsCsiDriver" ? volumeKeyStatements(props.volumeKmsKeyArn) : undefined,
         });
+        if (def.moreServiceAccounts) bindMoreServiceAccounts(role, def.moreServiceAccounts);
         this.roles[def.key] = role;
         serviceAccountRoleArn = role.roleArn;
       }
@@ -160,6 +165,16 @@ export class ClusterAddons extends Construct {
       mostRecent: this.versionPolicy === "LATEST",
     }).version;
   }
+}
+
+/**
+ * Adds a few more named service accounts to the exact `sub` condition of an {@link IrsaRole} (still
+ * `StringEquals`, no wildcard). cdktf appends an array override to the array it overrides. IrsaRole takes one
+ * service account; this override can go once it takes several.
+ */
+function bindMoreServiceAccounts(role: IrsaRole, more: readonly string[]): void {
+  const trust = role.node.findChild("Trust") as DataAwsIamPolicyDocument;
+  trust.addOverride("statement.0.condition.0.values", more.map((sa) => `system:serviceaccount:kube-system:${sa}`));
 }
 
 function configurationValues(def: AddonDefinition, overrides: Readonly<Record<string, unknown>> | undefined): string | undefined {

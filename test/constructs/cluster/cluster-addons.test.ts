@@ -58,11 +58,18 @@ describe("ClusterAddons", () => {
     expect(grant.resources).toEqual([expect.stringContaining("aws_kms_key.Eks_VolumeKey")]);
   });
 
-  test("gives the EFS CSI driver an IRSA role with its policy", () => {
+  test("gives the EFS CSI driver an IRSA role with its policy, bound to its controller and node service accounts", () => {
     const { parsed } = synth();
     const { trust, policies } = irsa(parsed, "aws-efs-csi-driver");
     expect(policies).toEqual([expect.stringMatching(/:iam::aws:policy\/service-role\/AmazonEFSCSIDriverPolicy$/)]);
-    expect(JSON.stringify(trust)).toContain("system:serviceaccount:kube-system:efs-csi-controller-sa");
+    const conditions = trust.statement[0].condition as Array<{ test: string; variable: string; values: string[] }>;
+    expect(conditions.find((c) => c.variable.endsWith(":sub"))).toEqual(
+      expect.objectContaining({
+        test: "StringEquals",
+        values: ["system:serviceaccount:kube-system:efs-csi-controller-sa", "system:serviceaccount:kube-system:efs-csi-node-sa"],
+      }),
+    );
+    expect(conditions.find((c) => c.variable.endsWith(":aud"))?.values).toEqual(["sts.amazonaws.com"]);
   });
 
   test("leaves the EFS CSI driver out when asked", () => {
