@@ -46,6 +46,12 @@ export interface HelmAddonProps {
    */
   readonly namespace?: string;
   /**
+   * Secrets by dotted value path (e.g. `alertmanager.config.global.slack_api_url`), passed with Helm's
+   * `set_sensitive` so they stay out of the values document and the plan output (they are still in state).
+   * @default - none
+   */
+  readonly sensitiveValues?: Readonly<Record<string, string>>;
+  /**
    * Constructs the release waits for, e.g. the cluster's node groups or another add-on
    * (every add-on is itself dependable). References, never names.
    * @default - none
@@ -201,6 +207,7 @@ export class HelmAddon extends Construct implements ITerraformDependable {
     const irsaResources = this.irsaRole ? this.irsaRole.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource) : [];
     const dependsOn = [...(config.dependsOn ?? []), ...irsaResources];
 
+    const sensitive = Object.entries(config.sensitiveValues ?? {}).map(([name, value]) => ({ name, value }));
     this.release = new Release(this, "Release", {
       provider: config.provider,
       name: this.releaseName,
@@ -215,6 +222,7 @@ export class HelmAddon extends Construct implements ITerraformDependable {
       cleanupOnFail: this.cleanupOnFail,
       maxHistory: this.maxHistory,
       values: [this.valuesYaml],
+      setSensitive: sensitive.length > 0 ? sensitive : undefined,
       dependsOn: dependsOn.length > 0 ? dependsOn : undefined,
     });
   }
@@ -276,6 +284,11 @@ export function validateHelmAddonConfig(config: HelmAddonConfig): ValidationProb
   }
   if (config.maxHistory !== undefined && (!Number.isInteger(config.maxHistory) || config.maxHistory < 1)) {
     problems.push({ path: "maxHistory", value: config.maxHistory, allowed: "a whole number of revisions, at least 1" });
+  }
+  for (const path of Object.keys(config.sensitiveValues ?? {})) {
+    if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(path)) {
+      problems.push({ path: `sensitiveValues["${path}"]`, value: path, allowed: "a dotted chart value path such as a.b.c" });
+    }
   }
   if (config.values !== undefined && !isPlainObject(config.values)) {
     problems.push({ path: "values", value: config.values, allowed: "a plain object of chart values" });

@@ -1,4 +1,4 @@
-import { Testing, TerraformStack } from "cdktf";
+import { Testing, TerraformStack, TerraformVariable } from "cdktf";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { Ec2Tag } from "@cdktf/provider-aws/lib/ec2-tag";
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
@@ -170,6 +170,20 @@ describe("Karpenter", () => {
 
   test("writes only keys the chart knows", () => {
     expect(unknownTopLevelKeys(build().values, KARPENTER_CHART_KEYS)).toEqual([]);
+  });
+
+  test("builds for a cluster from another stack, whose attributes are tokens", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "test");
+    const v = (name: string) => new TerraformVariable(stack, name, { type: "string" }).stringValue;
+    const cluster = fakeCluster({ clusterName: v("name"), clusterArn: v("arn"), clusterEndpoint: v("endpoint"), oidcProviderArn: v("oidc"), oidcIssuerUrl: v("issuer") });
+    new Karpenter(stack, "Karpenter", { cluster, nodeRoleArn: v("nodeRole") });
+    const parsed = JSON.parse(Testing.synth(stack));
+    const values = parse((Object.values(parsed.resource.helm_release)[0] as any).values[0]);
+    expect(values.settings).toEqual({ clusterName: "${var.name}", clusterEndpoint: "${var.endpoint}", interruptionQueue: expect.stringMatching(/^\$\{aws_sqs_queue\.\w+\.name\}$/) });
+    const resources = controllerStatements(policyStatements(parsed)).flatMap((st) => st.resources);
+    expect(resources).toContain('arn:${element(split(":", var.arn), 1)}:ec2:${element(split(":", var.arn), 3)}:${element(split(":", var.arn), 4)}:subnet/*');
+    expect(resources).toContain("${var.nodeRole}");
   });
 
   test("fails when nodeRoleArn is not a role ARN", () => {

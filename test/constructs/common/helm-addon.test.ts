@@ -149,6 +149,18 @@ describe("HelmAddon", () => {
     expect(release.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_iam_role_policy_attachment\./)]));
   });
 
+  test("passes secrets through set_sensitive, never in the values document", () => {
+    const { parsed, addon } = build({ sensitiveValues: { "alertmanager.config.global.slack_api_url": "https://hooks.example.com/x" } });
+    const release = releases(parsed)[0];
+    expect(release.set_sensitive).toEqual([{ name: "alertmanager.config.global.slack_api_url", value: "https://hooks.example.com/x" }]);
+    expect(release.values[0]).not.toContain("hooks.example.com");
+    expect(JSON.stringify(addon.values)).not.toContain("hooks.example.com");
+  });
+
+  test("fails when a sensitive value path is not a dotted path", () => {
+    expect(() => build({ sensitiveValues: { "a..b": "x" } })).toThrow(/sensitiveValues\["a..b"\]/);
+  });
+
   test("fails when the version is a range", () => {
     expect(() => build({ version: "^1.2" })).toThrow(/version: got "\^1.2"; allowed: an exact chart version/);
   });
