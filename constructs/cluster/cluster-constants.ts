@@ -3,14 +3,11 @@
  */
 
 /**
- * Kubernetes minor versions this library builds clusters for: those in EKS standard support when it was
- * last reviewed. A version outside this list is refused (CKV_AWS_339) rather than silently accepted.
- * @see https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html
+ * Kubernetes minor versions clusters are built with: one list, shared with the configuration validation in
+ * `lib/eks/versions.ts`. A version outside it is refused (CKV_AWS_339).
  */
-export const SUPPORTED_KUBERNETES_VERSIONS = ["1.31", "1.32", "1.33", "1.34"] as const;
-
-/** A Kubernetes minor version from {@link SUPPORTED_KUBERNETES_VERSIONS}. */
-export type KubernetesVersion = (typeof SUPPORTED_KUBERNETES_VERSIONS)[number];
+export { SUPPORTED_KUBERNETES_VERSIONS } from "../../lib/eks/versions";
+export type { KubernetesVersion } from "../../lib/eks/versions";
 
 /** Every control-plane log type; all are always enabled (CKV_AWS_37). */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -19,7 +16,7 @@ export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "contro
  * Retention periods CloudWatch Logs accepts that keep control-plane logs for at least one year (CKV_AWS_338).
  * @see https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
  */
-export const LOG_RETENTION_DAYS = [365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export const CLUSTER_LOG_RETENTION_DAYS = [365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 /**
  * AMI types a managed node group may use. Only Amazon Linux 2023 variants: their root volume is `/dev/xvda`,

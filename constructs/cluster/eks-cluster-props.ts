@@ -1,7 +1,7 @@
 import { INetwork } from "../network/network-types";
 import { isUnresolved, ValidationProblem } from "../common/validation";
 import { AddonConfiguration, AddonVersionPolicy, AddonVersions, validateAddonSettings } from "./cluster-addons";
-import { LOG_RETENTION_DAYS, SUPPORTED_KUBERNETES_VERSIONS } from "./cluster-constants";
+import { CLUSTER_LOG_RETENTION_DAYS, SUPPORTED_KUBERNETES_VERSIONS } from "./cluster-constants";
 import { NodeGroupSpec, validateNodeGroupSpecs } from "./node-group";
 
 /** Props of {@link EksCluster}. */
@@ -126,8 +126,8 @@ export function validateEksClusterProps(props: EksClusterProps): ValidationProbl
     problems.push({ path: "privateAccessCidrs", value: [], allowed: "at least one CIDR, or leave it out for the VPC's CIDR block" });
   }
   const retention = props.logRetentionDays;
-  if (retention !== undefined && !(LOG_RETENTION_DAYS as readonly number[]).includes(retention)) {
-    problems.push({ path: "logRetentionDays", value: retention, allowed: `one of ${LOG_RETENTION_DAYS.join(", ")} (at least a year)` });
+  if (retention !== undefined && !(CLUSTER_LOG_RETENTION_DAYS as readonly number[]).includes(retention)) {
+    problems.push({ path: "logRetentionDays", value: retention, allowed: `one of ${CLUSTER_LOG_RETENTION_DAYS.join(", ")} (at least a year)` });
   }
   const seen = new Set<string>();
   (props.adminRoleArns ?? []).forEach((arn, i) => {

@@ -1,5 +1,6 @@
 export * from "./cluster-types";
-export * from "./cluster-constants";
+export { CLUSTER_LOG_RETENTION_DAYS, CONTROL_PLANE_LOG_TYPES, NODE_AMI_TYPES } from "./cluster-constants";
+export type { NodeAmiType } from "./cluster-constants";
 export { EksCluster } from "./eks-cluster";
 export { validateEksClusterProps } from "./eks-cluster-props";
 export type { EksClusterProps } from "./eks-cluster-props";
