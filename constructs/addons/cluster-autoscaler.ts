@@ -114,7 +114,7 @@ export class ClusterAutoscaler extends Construct implements ITerraformDependable
     const { cluster } = props;
     const arn = arnContext(cluster.clusterArn);
 
-    this.addon = new HelmAddon(this, "Release", {
+    this.addon = new HelmAddon(this, "Helm", {
       ...props,
       defaults: CLUSTER_AUTOSCALER_DEFAULTS,
       irsa: {

@@ -137,7 +137,7 @@ export class Karpenter extends Construct implements ITerraformDependable {
       interruptionQueueArn: this.interruptionQueue?.arn,
     });
 
-    this.addon = new HelmAddon(this, "Release", {
+    this.addon = new HelmAddon(this, "Helm", {
       ...props,
       defaults: KARPENTER_DEFAULTS,
       irsa: {

@@ -55,7 +55,7 @@ export class MetricsServer extends Construct implements ITerraformDependable {
     throwIfProblems(this.node.path, validateMetricsServerProps(props));
 
     const selector = { "app.kubernetes.io/name": "metrics-server", "app.kubernetes.io/instance": METRICS_SERVER_DEFAULTS.releaseName };
-    this.addon = new HelmAddon(this, "Release", {
+    this.addon = new HelmAddon(this, "Helm", {
       ...props,
       defaults: METRICS_SERVER_DEFAULTS,
       chartValues: {

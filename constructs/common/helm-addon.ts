@@ -144,7 +144,7 @@ export const IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
 /**
  * One `helm_release` built the same way for every add-on: pinned chart, typed values, IRSA hook,
  * caller overrides merged last and rendered as one YAML document, ordering through references.
- * Add-ons compose it (`new HelmAddon(this, "Release", …)`) after creating what their values refer to.
+ * Add-ons compose it (`new HelmAddon(this, "Helm", …)`, so the release is `<AddOn>/Helm/Release`) after creating what their values refer to.
  */
 export class HelmAddon extends Construct implements ITerraformDependable {
   public readonly release: Release;
