@@ -178,9 +178,6 @@ export class SecureBucket extends Construct {
     this.forceDestroy = props.forceDestroy ?? false;
     this.preventDestroy = props.preventDestroy ?? false;
 
-    const account = new DataAwsCallerIdentity(this, "Account");
-    const partition = new DataAwsPartition(this, "Partition");
-
     this.bucket = new S3Bucket(this, "Bucket", {
       bucket: props.bucketName,
       bucketPrefix: props.bucketPrefix,
@@ -231,7 +228,7 @@ export class SecureBucket extends Construct {
     });
 
     const policyDocument = new DataAwsIamPolicyDocument(this, "PolicyDocument", {
-      statement: [...this.defaultPolicyStatements(account.accountId, partition.partition), ...(props.extraPolicyStatements ?? [])],
+      statement: [...this.defaultPolicyStatements(), ...(props.extraPolicyStatements ?? [])],
     });
     // Public access block first: S3 rejects concurrent bucket-level configuration changes.
     new S3BucketPolicy(this, "Policy", { bucket: this.bucket.id, policy: policyDocument.json, dependsOn: [publicAccessBlock] });
@@ -275,7 +272,7 @@ export class SecureBucket extends Construct {
     this.logSourceArns.push(sourceBucketArn);
   }
 
-  private defaultPolicyStatements(accountId: string, partition: string): DataAwsIamPolicyDocumentStatement[] {
+  private defaultPolicyStatements(): DataAwsIamPolicyDocumentStatement[] {
     const everyone = [{ type: "*", identifiers: ["*"] }];
     const bucketAndObjects = [this.bucketArn, `${this.bucketArn}/*`];
     const statements: DataAwsIamPolicyDocumentStatement[] = [
@@ -299,6 +296,8 @@ export class SecureBucket extends Construct {
       });
     }
     if (this.accessLogsTarget) {
+      const account = new DataAwsCallerIdentity(this, "Account");
+      const partition = new DataAwsPartition(this, "Partition");
       statements.push({
         sid: "S3ServerAccessLogDelivery",
         effect: "Allow",
@@ -306,13 +305,13 @@ export class SecureBucket extends Construct {
         actions: ["s3:PutObject"],
         resources: [`${this.bucketArn}/*`],
         condition: [
-          { test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] },
+          { test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] },
           {
             test: "ArnLike",
             variable: "aws:SourceArn",
             // Filled at synth time by allowAccessLogsFrom(); until a source registers, any bucket of this account.
             values: Lazy.listValue({
-              produce: () => (this.logSourceArns.length > 0 ? [...this.logSourceArns] : [`arn:${partition}:s3:::*`]),
+              produce: () => (this.logSourceArns.length > 0 ? [...this.logSourceArns] : [`arn:${partition.partition}:s3:::*`]),
             }),
           },
         ],
