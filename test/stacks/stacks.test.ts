@@ -1,0 +1,154 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { App, Testing, TerraformStack } from "cdktf";
+import { ENVIRONMENTS } from "../../environments";
+import { buildEnvironment, EnvironmentStacks } from "../../stacks/platform-app";
+import { LAYERS } from "../../stacks/environment-stack";
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const app: App = Testing.app();
+const built = new Map<string, EnvironmentStacks>(ENVIRONMENTS.map((c) => [c.name, buildEnvironment(app, c)]));
+// Cross-stack references (outputs, remote state, stack dependencies) are resolved only when the whole
+// app synthesizes, so synthesize it once, as `npm run synth` does, and read each stack's output.
+app.synth();
+function synth(stack: TerraformStack): Json {
+  return JSON.parse(fs.readFileSync(path.join(app.outdir, "stacks", stack.node.id, "cdk.tf.json"), "utf8"));
+}
+const allStacks = [...built.values()].flatMap((s) => LAYERS.map((l) => s[l] as TerraformStack));
+
+/** Every object of a given resource (or data) type across a synthesized stack. */
+function all(tf: Json, kind: "resource" | "data", type: string): Json[] {
+  return Object.values(tf[kind]?.[type] ?? {}) as Json[];
+}
+
+describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config) => {
+  const stacks = built.get(env)!;
+
+  test.each(LAYERS.map((l) => [l]))("%s stack matches its snapshot", (layer) => {
+    expect(synth(stacks[layer])).toMatchSnapshot();
+  });
+
+  test.each(LAYERS.map((l) => [l]))("%s stack keeps its own encrypted, locked state object", (layer) => {
+    const s3 = synth(stacks[layer]).terraform.backend.s3;
+    expect(s3).toEqual(
+      expect.objectContaining({ bucket: config.backend.bucket, key: `${config.backend.keyPrefix}/${env}-${layer}.tfstate`, encrypt: true, use_lockfile: true }),
+    );
+  });
+
+  test.each(LAYERS.map((l) => [l]))("%s stack's AWS provider is pinned to the account and tags every resource", (layer) => {
+    const aws = synth(stacks[layer]).provider.aws[0];
+    expect(aws.allowed_account_ids).toEqual([config.account]);
+    expect(aws.region).toBe(config.region);
+    expect(aws.default_tags[0].tags).toEqual(expect.objectContaining({ Environment: env, Owner: expect.any(String), CostCentre: expect.any(String), Layer: layer }));
+  });
+
+  test("stacks depend on the layers below them, so `cdktf deploy '<env>-*'` orders them", () => {
+    const deps = (s: TerraformStack) => s.dependencies.map((d) => d.node.id).sort();
+    expect(deps(stacks.network)).toEqual([]);
+    expect(deps(stacks.cluster)).toEqual([`${env}-network`]);
+    expect(deps(stacks.storage)).toEqual([`${env}-cluster`, `${env}-network`]);
+    expect(deps(stacks.platform)).toEqual(expect.arrayContaining([`${env}-cluster`, `${env}-storage`]));
+  });
+
+  test("the platform's Kubernetes and Helm providers are configured from the cluster stack's outputs", () => {
+    const tf = synth(stacks.platform);
+    const fromCluster = new RegExp(`^\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-${env}-cluster\\.outputs\\.`);
+    const k8s = tf.provider.kubernetes[0];
+    const helm = tf.provider.helm[0].kubernetes;
+    for (const p of [k8s, helm]) {
+      expect(p.host).toMatch(fromCluster);
+      expect(p.cluster_ca_certificate).toMatch(/^\$\{base64decode\(data\.terraform_remote_state\.cross-stack-reference-input-/);
+    }
+    expect(k8s.exec[0].args).toEqual(expect.arrayContaining(["eks", "get-token", "--region", config.region]));
+    // The remote state cdktf generated reads the cluster stack's own state object.
+    const remote = tf.data.terraform_remote_state[`cross-stack-reference-input-${env}-cluster`];
+    expect(remote.config.key).toBe(`${config.backend.keyPrefix}/${env}-cluster.tfstate`);
+  });
+
+  test("stateful resources are protected exactly when the environment asks for it", () => {
+    const protectedTypes: Array<[TerraformStack, string]> = [
+      [stacks.storage, "aws_kms_key"],
+      [stacks.storage, "aws_s3_bucket"],
+      [stacks.storage, "aws_efs_file_system"],
+      [stacks.cluster, "aws_kms_key"],
+    ];
+    for (const [stack, type] of protectedTypes) {
+      const resources = all(synth(stack), "resource", type);
+      expect(resources.length).toBeGreaterThan(0);
+      for (const r of resources) expect(r.lifecycle?.prevent_destroy === true).toBe(config.protection.preventDestroy);
+    }
+    const eks = all(synth(stacks.cluster), "resource", "aws_eks_cluster")[0]!;
+    expect(eks.deletion_protection === true).toBe(config.cluster.deletionProtection);
+  });
+
+  test("the API endpoint is private, or public only for the environment's allow-list", () => {
+    const vpc = all(synth(stacks.cluster), "resource", "aws_eks_cluster")[0]!.vpc_config;
+    expect(vpc.endpoint_private_access).toBe(true);
+    expect(vpc.endpoint_public_access).toBe(config.cluster.publicAccessCidrs.length > 0);
+    if (config.cluster.publicAccessCidrs.length > 0) expect(vpc.public_access_cidrs).toEqual(config.cluster.publicAccessCidrs);
+  });
+
+  test("one NAT gateway per AZ or a single one, as configured", () => {
+    const nats = all(synth(stacks.network), "resource", "aws_nat_gateway");
+    expect(nats).toHaveLength(config.network.natGateways === "single" ? 1 : config.network.azCount);
+  });
+});
+
+describe("security across every stack of every environment", () => {
+  const tfs = allStacks.map((s) => [s.node.id, synth(s)] as const);
+
+  test("no IAM policy statement allows '*' or a service-wide wildcard action (denies may)", () => {
+    for (const [stack, tf] of tfs) {
+      for (const doc of all(tf, "data", "aws_iam_policy_document")) {
+        for (const st of (doc.statement ?? []) as Json[]) {
+          if (st.effect === "Deny") continue;
+          const principalIsAccountRoot = JSON.stringify(st.principals ?? []).includes(":root");
+          if (principalIsAccountRoot && st.sid === "AccountAdministersKeyThroughIam") continue; // KMS key policy: delegate to IAM
+          for (const action of (st.actions ?? []) as string[]) {
+            expect({ stack, sid: st.sid, action }).toEqual({ stack, sid: st.sid, action: expect.not.stringMatching(/^(\*|[a-z0-9-]+:\*)$/) });
+          }
+        }
+      }
+    }
+  });
+
+  test("no AdministratorAccess or other broad managed policy is attached", () => {
+    for (const [, tf] of tfs) {
+      for (const a of all(tf, "resource", "aws_iam_role_policy_attachment")) {
+        expect(String(a.policy_arn)).not.toMatch(/AdministratorAccess|PowerUserAccess|IAMFullAccess/);
+      }
+    }
+  });
+
+  test("every security group and rule has a description and nothing is open to the internet", () => {
+    for (const [stack, tf] of tfs) {
+      for (const type of ["aws_security_group", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule", "aws_security_group_rule"]) {
+        for (const r of all(tf, "resource", type)) expect({ stack, type, description: r.description }).toEqual({ stack, type, description: expect.stringMatching(/\S/) });
+      }
+      for (const r of all(tf, "resource", "aws_vpc_security_group_ingress_rule")) {
+        expect(r.cidr_ipv4).not.toBe("0.0.0.0/0");
+        expect(r.cidr_ipv6).not.toBe("::/0");
+      }
+      for (const sg of all(tf, "resource", "aws_security_group")) {
+        for (const rule of (sg.ingress ?? []) as Json[]) expect(rule.cidr_blocks ?? []).not.toContain("0.0.0.0/0");
+      }
+    }
+  });
+
+  test("web-identity trust policies are bound to both sub and aud", () => {
+    let trusts = 0;
+    for (const [, tf] of tfs) {
+      for (const doc of all(tf, "data", "aws_iam_policy_document")) {
+        for (const st of (doc.statement ?? []) as Json[]) {
+          if (!(st.actions ?? []).includes("sts:AssumeRoleWithWebIdentity")) continue;
+          trusts++;
+          const variables = ((st.condition ?? []) as Json[]).map((c) => String(c.variable));
+          expect(variables.some((v) => v.endsWith(":sub"))).toBe(true);
+          expect(variables.some((v) => v.endsWith(":aud"))).toBe(true);
+        }
+      }
+    }
+    expect(trusts).toBeGreaterThan(0);
+  });
+});
