@@ -55,7 +55,8 @@ export class PlatformStack extends EnvironmentStack {
     this.autoscaling = new NodeAutoscaling(this, "NodeAutoscaling", {
       cluster,
       autoscaler: config.platform.autoscaler,
-      karpenter: config.platform.autoscaler === "karpenter" ? { nodeRoleArn: inputs.nodeRoleArn, systemNodePlacement: placement } : undefined,
+      // The managed node groups already gave this role an EC2_LINUX access entry; a second one would fail.
+      karpenter: config.platform.autoscaler === "karpenter" ? { nodeRoleArn: inputs.nodeRoleArn, createNodeAccessEntry: false, systemNodePlacement: placement } : undefined,
       clusterAutoscaler: config.platform.autoscaler === "cluster-autoscaler" ? { systemNodePlacement: placement } : undefined,
       provider: this.helmProvider,
     });

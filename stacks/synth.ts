@@ -49,7 +49,7 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv): numbe
   const staging = underCli ? target : `${target}.tmp-${process.pid}`;
   try {
     if (!underCli) fs.rmSync(staging, { recursive: true, force: true });
-    const app = new App({ outdir: staging });
+    const app = new App({ outdir: staging, stackTraces: false });
     for (const config of configs) buildEnvironment(app, config);
     app.synth();
     for (const s of slos) writeEnvironmentSlos(staging, s);
