@@ -220,7 +220,7 @@ export class SecureBucket extends Construct {
         this.encryption === "KMS"
           ? {
               applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.encryptionKeyArn },
-              // One data key per bucket instead of per object: far fewer KMS calls and lower cost.
+              // S3 derives object keys from a short-lived bucket-level key: far fewer KMS requests, lower cost.
               bucketKeyEnabled: true,
             }
           : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
