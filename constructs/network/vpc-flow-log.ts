@@ -7,13 +7,11 @@ import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { CLOUDWATCH_RETENTION_DAYS, isCloudWatchRetentionDays } from "../../lib/aws/cloudwatch-logs";
 import { KmsKey } from "../common/kms-key";
 import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/validation";
 
-/** CloudWatch Logs accepts only these retention periods, in days. */
-export const CLOUDWATCH_RETENTION_DAYS: readonly number[] = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
+export { CLOUDWATCH_RETENTION_DAYS } from "../../lib/aws/cloudwatch-logs";
 
 /** Props of {@link VpcFlowLog}. */
 export interface VpcFlowLogProps {
@@ -127,6 +125,6 @@ export function validateVpcFlowLogProps(props: VpcFlowLogProps): ValidationProbl
 
 /** The problem with a log retention period given at `path`, if any (shared with `Network`'s props). */
 export function retentionProblems(path: string, days: number | undefined): ValidationProblem[] {
-  if (days === undefined || isUnresolved(days) || CLOUDWATCH_RETENTION_DAYS.includes(days)) return [];
+  if (days === undefined || isUnresolved(days) || isCloudWatchRetentionDays(days)) return [];
   return [{ path, value: days, allowed: `one of the CloudWatch Logs retention periods: ${CLOUDWATCH_RETENTION_DAYS.join(", ")} days` }];
 }

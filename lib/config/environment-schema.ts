@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { CLOUDWATCH_RETENTION_DAYS, isCloudWatchRetentionDays } from "../aws/cloudwatch-logs";
+import { INTERFACE_ENDPOINT_SERVICES } from "../aws/interface-endpoints";
 
 /**
  * The shape of one environment's configuration. Every difference between environments is data here,
@@ -10,19 +12,10 @@ import { z } from "zod";
 
 const nonEmpty = z.string().min(1);
 
-/** CloudWatch Logs accepts only these retention periods, in days. */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+const retentionDays = z.number().refine(isCloudWatchRetentionDays, {
+  message: `one of the CloudWatch Logs retention periods: ${CLOUDWATCH_RETENTION_DAYS.join(", ")} days`,
+});
 
-const retentionDays = z
-  .number()
-  .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
-    message: `one of the CloudWatch Logs retention periods: ${LOG_RETENTION_DAYS.join(", ")} days`,
-  });
-
-/** Interface endpoints the network can create in the private subnets. */
-export const INTERFACE_ENDPOINTS = ["ecr.api", "ecr.dkr", "sts", "logs", "ec2", "elasticloadbalancing", "autoscaling", "ssm", "sqs", "kms"] as const;
 
 export const NodeGroupSchema = z.strictObject({
   /** Node group name, unique in the cluster. */
@@ -61,7 +54,7 @@ export const EnvironmentSchema = z.strictObject({
     natGateways: z.enum(["single", "per-az"]),
     /** Subnets without internet routes for the EKS control-plane ENIs. */
     intraSubnets: z.boolean(),
-    interfaceEndpoints: z.array(z.enum(INTERFACE_ENDPOINTS)),
+    interfaceEndpoints: z.array(z.enum(INTERFACE_ENDPOINT_SERVICES)),
     flowLogRetentionDays: retentionDays,
     /** Networks this VPC must never overlap: peered VPCs, on-premises ranges, transit gateway attachments. */
     reservedCidrs: z.array(nonEmpty),

@@ -3,8 +3,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { CLOUDWATCH_RETENTION_DAYS, validateVpcFlowLogProps, VpcFlowLog, VpcFlowLogProps } from "../../../constructs/network";
-import { LOG_RETENTION_DAYS } from "../../../lib/config/environment-schema";
+import { validateVpcFlowLogProps, VpcFlowLog, VpcFlowLogProps } from "../../../constructs/network";
 
 function synth(props: VpcFlowLogProps) {
   const stack = new TerraformStack(Testing.app(), "test");
@@ -34,9 +33,5 @@ describe("VpcFlowLog", () => {
     expect(() => synth({ vpcId: "vpc-1", retentionInDays: 366 })).toThrow(/retentionInDays: got 366; allowed: one of the CloudWatch Logs retention periods/);
     expect(validateVpcFlowLogProps({ vpcId: "v", retentionInDays: 0 })).toHaveLength(1);
     expect(validateVpcFlowLogProps({ vpcId: "v", retentionInDays: 3653 })).toEqual([]);
-  });
-
-  test("accepts the same retention periods as environment configuration", () => {
-    expect([...CLOUDWATCH_RETENTION_DAYS]).toEqual([...LOG_RETENTION_DAYS]);
   });
 });

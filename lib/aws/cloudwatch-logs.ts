@@ -1,0 +1,11 @@
+/**
+ * The retention periods CloudWatch Logs accepts, in days; any other value is refused by the API.
+ * @see https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
+ */
+export const CLOUDWATCH_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+export function isCloudWatchRetentionDays(days: number): boolean {
+  return (CLOUDWATCH_RETENTION_DAYS as readonly number[]).includes(days);
+}
