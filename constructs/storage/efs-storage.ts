@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { TerraformIterator, Token, Tokenization } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { EfsAccessPoint } from "@cdktf/provider-aws/lib/efs-access-point";
 import { EfsBackupPolicy } from "@cdktf/provider-aws/lib/efs-backup-policy";
@@ -87,6 +87,14 @@ export interface EfsStorageOptions {
    * @default - only the cluster security group
    */
   readonly additionalClientSecurityGroupIds?: readonly string[];
+  /**
+   * Let NFS clients that do not authenticate with IAM (no `iam` mount option) mount and write through a
+   * mount target. Off, every client must mount with `-o tls,iam` and an IAM identity allowed
+   * {@link EfsStorage.clientPolicyStatement}.
+   * @default false
+   * @see https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html
+   */
+  readonly allowAnonymousAccess?: boolean;
 }
 
 /** Props of {@link EfsStorage}. */
@@ -113,6 +121,10 @@ const NFS_PORT = 2049;
  * An EFS file system for the cluster: encrypted with a customer key, reachable over NFS only from the
  * cluster security group through one mount target per private subnet, TLS-only and mount-target-only by
  * file system policy, backed up daily, tiered to Infrequent Access, with a non-root access point.
+ *
+ * Anonymous clients are refused by default: mount with the `iam` option (for the EFS CSI driver,
+ * `mountOptions: [tls, iam]` on the StorageClass or PersistentVolume) from an IAM identity, such as the
+ * driver's IRSA role, that has {@link EfsStorage.clientPolicyStatement}.
  * @see https://docs.aws.amazon.com/efs/latest/ug/security-considerations.html
  */
 export class EfsStorage extends Construct {
@@ -124,6 +136,11 @@ export class EfsStorage extends Construct {
   public readonly accessPointArn: string;
   public readonly securityGroup: SecurityGroup;
   public readonly securityGroupId: string;
+  /**
+   * What an IAM identity needs to mount and write this file system through a mount target; attach it to
+   * the EFS CSI driver's role (the AWS-managed `AmazonEFSCSIDriverPolicy` does not grant it).
+   */
+  public readonly clientPolicyStatement: DataAwsIamPolicyDocumentStatement;
   /** ARN of the key encrypting the file system. */
   public readonly encryptionKeyArn: string;
   /** The key this construct created, if it created one. */
@@ -136,6 +153,7 @@ export class EfsStorage extends Construct {
   public readonly posixGid: number;
   public readonly rootDirectoryPath: string;
   public readonly rootDirectoryPermissions: string;
+  public readonly allowAnonymousAccess: boolean;
   public readonly preventDestroy: boolean;
 
   constructor(scope: Construct, id: string, props: EfsStorageProps) {
@@ -149,6 +167,7 @@ export class EfsStorage extends Construct {
     this.posixGid = props.posixGid ?? 1000;
     this.rootDirectoryPath = props.rootDirectoryPath ?? "/platform";
     this.rootDirectoryPermissions = props.rootDirectoryPermissions ?? "0750";
+    this.allowAnonymousAccess = props.allowAnonymousAccess ?? false;
     this.preventDestroy = props.preventDestroy ?? false;
 
     if (props.encryptionKey) {
@@ -216,6 +235,15 @@ export class EfsStorage extends Construct {
     this.accessPointId = this.accessPoint.id;
     this.accessPointArn = this.accessPoint.arn;
 
+    const clientActions = ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"];
+    const throughMountTarget = [{ test: "Bool", variable: "elasticfilesystem:AccessedViaMountTarget", values: ["true"] }];
+    this.clientPolicyStatement = {
+      sid: "MountAndWriteThroughMountTargets",
+      effect: "Allow",
+      actions: clientActions,
+      resources: [this.fileSystemArn],
+      condition: throughMountTarget,
+    };
     const account = new DataAwsCallerIdentity(this, "Account");
     const partition = new DataAwsPartition(this, "Partition");
     const policy = new DataAwsIamPolicyDocument(this, "PolicyDocument", {
@@ -229,14 +257,17 @@ export class EfsStorage extends Construct {
           condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
         },
         {
-          // A file system policy replaces EFS's default "any client may do anything"; granting only IAM
-          // principals of this account, and only through a mount target, refuses anonymous NFS clients.
-          sid: "AccountPrincipalsThroughMountTargets",
+          // Any file system policy replaces EFS's default "any client may do anything". Naming the account
+          // (not "*") as principal refuses anonymous NFS clients and leaves the grant to IAM identity policies;
+          // either way, only through a mount target. ClientRootAccess is never granted: root is squashed.
+          sid: this.allowAnonymousAccess ? "AnyClientThroughMountTargets" : "AccountPrincipalsThroughMountTargets",
           effect: "Allow",
-          principals: [{ type: "AWS", identifiers: [`arn:${partition.partition}:iam::${account.accountId}:root`] }],
-          actions: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+          principals: this.allowAnonymousAccess
+            ? [{ type: "AWS", identifiers: ["*"] }]
+            : [{ type: "AWS", identifiers: [`arn:${partition.partition}:iam::${account.accountId}:root`] }],
+          actions: clientActions,
           resources: [this.fileSystem.arn],
-          condition: [{ test: "Bool", variable: "elasticfilesystem:AccessedViaMountTarget", values: ["true"] }],
+          condition: throughMountTarget,
         },
       ],
     });

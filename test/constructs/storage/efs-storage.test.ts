@@ -146,6 +146,17 @@ describe("EfsStorage defaults", () => {
     expect(Object.keys(parsed.resource.aws_efs_file_system_policy)).toHaveLength(1);
   });
 
+  test("refuses anonymous clients and offers the statement an IAM client needs", () => {
+    const { efs } = synth();
+    expect(efs.allowAnonymousAccess).toBe(false);
+    expect(efs.clientPolicyStatement).toMatchObject({
+      effect: "Allow",
+      actions: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+      resources: [efs.fileSystemArn],
+      condition: [{ test: "Bool", variable: "elasticfilesystem:AccessedViaMountTarget", values: ["true"] }],
+    });
+  });
+
   test("exposes ids of the file system, access point and security group", () => {
     const { efs } = synth();
     for (const value of [efs.fileSystemId, efs.accessPointId, efs.securityGroupId]) expect(value).toMatch(/TOKEN/);
@@ -201,6 +212,17 @@ describe("EfsStorage options", () => {
       (r) => r.referenced_security_group_id,
     );
     expect(sources.sort()).toEqual(["sg-cluster", "sg-karpenter"]);
+  });
+
+  test("lets anonymous clients mount through a mount target when asked, still TLS only", () => {
+    const { parsed } = synth({ allowAnonymousAccess: true });
+    const [tls, mount] = policyStatements(parsed);
+    expect(tls.sid).toBe("DenyInsecureTransport");
+    expect(mount).toMatchObject({
+      sid: "AnyClientThroughMountTargets",
+      principals: [{ type: "AWS", identifiers: ["*"] }],
+      condition: [{ test: "Bool", variable: "elasticfilesystem:AccessedViaMountTarget", values: ["true"] }],
+    });
   });
 
   test("sets prevent_destroy on the file system and its key when asked", () => {
