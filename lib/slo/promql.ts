@@ -8,6 +8,7 @@
  */
 import { parser } from "@prometheus-io/lezer-promql";
 import type { SyntaxNode } from "@lezer/common";
+import type { Sli } from "./model";
 
 /** The placeholder that the compiler replaces by each alert window (`5m`, `1h`, …). */
 export const WINDOW_PLACEHOLDER = "{{.window}}";
@@ -185,4 +186,73 @@ export function matcherLabelNames(matchers: string): string[] {
     },
   });
   return names;
+}
+
+/** A problem of an SLI, keyed by the model path of the field (`sli.errorQuery`). */
+export interface SliProblem {
+  readonly key: string;
+  readonly message: string;
+}
+
+/** Checks every query and name of an SLI (the checks that do not depend on the rest of the SLO). */
+export function checkSli(sli: Sli | undefined): SliProblem[] {
+  const out: SliProblem[] = [];
+  const problem = (key: string, message: string): void => {
+    out.push({ key, message });
+  };
+  if (!sli || typeof sli !== "object") {
+    problem("sli", "missing SLI: give one of events, raw, latency, availability");
+    return out;
+  }
+  const windowed = (key: string, query: string): void => {
+    if (typeof query !== "string" || query.trim() === "") {
+      problem(key, "query is empty");
+      return;
+    }
+    if (!hasWindowPlaceholder(query)) {
+      problem(key, "missing {{.window}}: the range of every rate must be {{.window}} so each alert window gets its own query, e.g. sum(rate(http_requests_total[{{.window}}]))");
+      return;
+    }
+    const p = checkPromql(query);
+    if (p) problem(key, p.message);
+  };
+  switch (sli.kind) {
+    case "events":
+      windowed("sli.errorQuery", sli.errorQuery);
+      windowed("sli.totalQuery", sli.totalQuery);
+      return out;
+    case "raw":
+      windowed("sli.errorRatioQuery", sli.errorRatioQuery);
+      return out;
+    case "availability": {
+      if (hasWindowPlaceholder(sli.gaugeQuery)) {
+        problem("sli.gaugeQuery", "remove {{.window}}: an availability SLI is an instant 0/1 gauge such as up{job=\"api\"}; the compiler averages it over each window");
+        return out;
+      }
+      const p = checkPromql(sli.gaugeQuery);
+      if (p) problem("sli.gaugeQuery", p.message);
+      return out;
+    }
+    case "latency": {
+      if (!METRIC_NAME_RE.test(sli.metric)) {
+        problem("sli.metric", `invalid metric name ${JSON.stringify(sli.metric)}: give the histogram's base name, e.g. http_request_duration_seconds`);
+      } else if (/_(bucket|count|sum)$/.test(sli.metric)) {
+        problem("sli.metric", `give the histogram's base name without the _bucket/_count/_sum suffix, e.g. ${sli.metric.replace(/_(bucket|count|sum)$/, "")}`);
+      } else if (sli.selector.trim() !== "") {
+        const p = checkPromql(`${sli.metric}_bucket{${sli.selector}}`);
+        if (p) problem("sli.selector", `invalid label matchers ${JSON.stringify(sli.selector)} (write them without braces, e.g. job="api",route!="/health"): ${p.message}`);
+        else if (matcherLabelNames(sli.selector).includes("le")) problem("sli.selector", "remove the le matcher: the bucket comes from threshold");
+      }
+      if (!/^([0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?)$/.test(sli.threshold) || !(Number(sli.threshold) > 0)) {
+        problem("sli.threshold", `threshold must be a positive number written as the bucket's le label value (e.g. "0.3"), got ${JSON.stringify(sli.threshold)}`);
+      }
+      for (const l of sli.groupBy ?? []) {
+        if (!LABEL_NAME_RE.test(l) || l === "le") problem("sli.groupBy", `invalid groupBy label ${JSON.stringify(l)}: a label name other than le`);
+      }
+      return out;
+    }
+    default:
+      problem("sli", `unknown SLI kind ${JSON.stringify((sli as { kind?: unknown }).kind)}; allowed: events, raw, latency, availability`);
+      return out;
+  }
 }

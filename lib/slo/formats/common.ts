@@ -4,7 +4,8 @@
  */
 import { z } from "zod";
 import type { SloDiagnostic, SloInputFormat, SloPeriod } from "../model";
-import { normalizeWindowPlaceholder } from "../promql";
+import type { Sli } from "../model";
+import { checkSli, normalizeWindowPlaceholder } from "../promql";
 
 export type PathSegment = string | number;
 export type FieldPath = readonly PathSegment[];
@@ -199,4 +200,16 @@ export class FieldMap {
 /** True for a plain YAML map (not a list, not a scalar). */
 export function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * For an SLO dropped because of other problems (a misspelt key, a missing objective): still report the
+ * problems of its queries, so one run shows everything.
+ */
+export function reportSliProblems(ctx: FormatContext, sli: Sli | undefined, fields: FieldMap, slo: string | undefined): void {
+  if (!sli) return;
+  const paths = fields.build();
+  for (const p of checkSli(sli)) {
+    ctx.errors.push({ file: ctx.file, ...(slo !== undefined ? { slo } : {}), field: paths[p.key] ?? paths["sli"] ?? p.key, stage: "validate", message: p.message });
+  }
 }

@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { Sli, SloAlertSeverity, SloDefinition, SloInputFormat } from "../model";
 import {
   addError, addWarning, defaultAlertName, FieldMap, type FieldPath, type FormatContext, isMap, labelMap,
-  queryString, reportZodIssues, strictObject,
+  queryString, reportSliProblems, reportZodIssues, strictObject,
 } from "./common";
 
 export const SLOTH_PROMETHEUS_V1 = "prometheus/v1";
@@ -100,7 +100,14 @@ function parseSlo(
   const rawName = isMap(raw) && typeof raw["name"] === "string" ? raw["name"] : undefined;
   const parsed = (keys === SNAKE ? SNAKE_SLO : CAMEL_SLO).safeParse(raw, { reportInput: true });
   if (!parsed.success) {
-    reportZodIssues(ctx, parsed.error.issues, base, rawName !== undefined ? `${service}-${rawName}` : undefined);
+    const sloLabel = rawName !== undefined ? `${service}-${rawName}` : undefined;
+    reportZodIssues(ctx, parsed.error.issues, base, sloLabel);
+    const sliSchema = (keys === SNAKE ? SNAKE_SLO : CAMEL_SLO).shape.sli;
+    const sliOnly = isMap(raw) && !parsed.error.issues.some((i) => i.path[0] === "sli") ? sliSchema.safeParse(raw["sli"]) : undefined;
+    if (sliOnly?.success && sliOnly.data !== undefined) {
+      const fields = new FieldMap(ctx);
+      reportSliProblems(ctx, toSli(sliOnly.data as SlothSlo["sli"], [...base, "sli"], keys, fields, ctx, sloLabel ?? ""), fields, sloLabel);
+    }
     return undefined;
   }
   // The schema's keys are computed, so the parsed value is read through plain records.

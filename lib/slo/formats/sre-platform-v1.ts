@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { Sli, SloAlerting, SloAlertSeverity, SloDefinition } from "../model";
 import {
   addError, defaultAlertName, FieldMap, type FieldPath, type FormatContext, isMap, labelMap,
-  queryString, reportZodIssues, strictObject, suggest,
+  queryString, reportSliProblems, reportZodIssues, strictObject, suggest,
 } from "./common";
 
 export const SRE_PLATFORM_V1 = "sre-platform/v1";
@@ -101,23 +101,25 @@ const overrideSchema = strictObject({
   }).optional(),
 });
 
+const sliSchema = strictObject({
+  events: strictObject({ errorQuery: queryString, totalQuery: queryString }).optional(),
+  raw: strictObject({ errorRatioQuery: queryString }).optional(),
+  latency: strictObject({
+    metric: z.string(),
+    selector: z.string().optional(),
+    threshold: z.union([z.string(), z.number()], { error: "expected a number or a string such as \"0.3\"" }),
+    groupBy: z.array(z.string()).optional(),
+  }).optional(),
+  availability: strictObject({ gaugeQuery: queryString }).optional(),
+});
+
 const sloSchema = strictObject({
   name: z.string(),
   objective: z.number(),
   description: z.string().optional(),
   labels: labelMap.optional(),
   period: z.enum(["30d", "28d", "7d"]).optional(),
-  sli: strictObject({
-    events: strictObject({ errorQuery: queryString, totalQuery: queryString }).optional(),
-    raw: strictObject({ errorRatioQuery: queryString }).optional(),
-    latency: strictObject({
-      metric: z.string(),
-      selector: z.string().optional(),
-      threshold: z.union([z.string(), z.number()], { error: "expected a number or a string such as \"0.3\"" }),
-      groupBy: z.array(z.string()).optional(),
-    }).optional(),
-    availability: strictObject({ gaugeQuery: queryString }).optional(),
-  }).optional(),
+  sli: sliSchema.optional(),
   alerting: strictObject({
     name: z.string().optional(),
     labels: labelMap.optional(),
@@ -177,6 +179,11 @@ function parseSlo(
   const parsed = sloSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
     reportZodIssues(ctx, parsed.error.issues, base, sloLabel);
+    const sliOnly = isMap(raw) && !parsed.error.issues.some((i) => i.path[0] === "sli") ? sliSchema.safeParse(raw["sli"]) : undefined;
+    if (sliOnly?.success && sliOnly.data !== undefined) {
+      const fields = new FieldMap(ctx);
+      reportSliProblems(ctx, toSli(sliOnly.data, base, fields, ctx, sloLabel ?? ""), fields, sloLabel);
+    }
     return undefined;
   }
   const slo = parsed.data;

@@ -1,0 +1,281 @@
+#!/usr/bin/env node
+/**
+ * `sre-platform slo compile|validate|report`: the SLO compiler on the command line.
+ *
+ * Exit codes: 0 success (warnings, if any, on stderr); 1 the input is invalid or cannot be read/written
+ * (every problem on stderr, nothing written); 2 usage error (unknown command or flag, bad flag value, no files).
+ * Bad input never prints a stack trace (set SRE_PLATFORM_DEBUG=1 to see one for an internal error).
+ */
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { ENVIRONMENTS } from "../environments";
+import { packageRoot } from "../lib/package-root";
+import { compileSlos, type CompileResult } from "../lib/slo/compile";
+import { emitPrometheusRuleYaml, emitRulesYaml } from "../lib/slo/emit";
+import { loadSloFilesWithWarnings } from "../lib/slo/load";
+import { formatDiagnostic, type SloDefinition, type SloDiagnostic, SloError, type SloPeriod } from "../lib/slo/model";
+import { sourceField } from "../lib/slo/validate";
+import { SUPPORTED_PERIODS } from "../lib/slo/windows";
+import { renderReport } from "./slo-report";
+
+export const EXIT_OK = 0;
+export const EXIT_INVALID_INPUT = 1;
+export const EXIT_USAGE = 2;
+
+const FORMATS = ["rules", "prometheusrule"] as const;
+type Format = (typeof FORMATS)[number];
+
+/** Where output goes; tests pass their own. */
+export interface Io {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+const processIo: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+
+class UsageError extends Error {}
+
+const MAIN_HELP = `Usage: sre-platform slo <command> [options]
+
+Commands:
+  slo compile <files…>   compile SLO specs into Prometheus rules (YAML on stdout or --out FILE)
+  slo validate <files…>  check SLO specs; print every problem
+  slo report [files…]    per SLO: budget, alert windows, burn-rate thresholds, outage detection times
+
+Inputs: sre-platform/v1, Sloth prometheus/v1 (and sloth.slok.dev/v1), OpenSLO openslo/v1; a directory
+stands for its *.yaml files.
+Exit codes: 0 ok (warnings on stderr), 1 invalid input (errors on stderr, nothing written), 2 usage error.
+Run "sre-platform slo <command> --help" for a command's options.
+`;
+
+const COMMON_OPTIONS = `  --period 30d|28d|7d      period for every SLO (default: each spec's own, else 30d)
+  --environment ENV        apply the specs' per-environment overrides (${envNames().join(", ")})
+  -h, --help               show this help`;
+
+const HELP: Record<string, string> = {
+  compile: `Usage: sre-platform slo compile <files…> [options]
+
+Compiles SLO specs into recording and alerting rules. Everything is validated first; on any error nothing
+is written (--out is replaced atomically, only on success).
+
+Options:
+  --format rules|prometheusrule  a plain rules file (groups:) or a prometheus-operator PrometheusRule (default: rules)
+  --out FILE               write to FILE instead of stdout
+  --name NAME              PrometheusRule metadata.name (default: slo-rules)
+  --namespace NS           PrometheusRule metadata.namespace (default: none)
+  --runbook-base-url URL   runbook_url for alerts without one: <URL>/<service>/<slo>
+${COMMON_OPTIONS}
+`,
+  validate: `Usage: sre-platform slo validate <files…> [options]
+
+Parses, validates and compiles the specs without writing anything; prints every problem (file: SLO: field:
+message) and warnings such as alerts that can never fire.
+
+Options:
+${COMMON_OPTIONS}
+`,
+  report: `Usage: sre-platform slo report [files…] [options]
+
+Prints per SLO the objective, period, error budget in minutes and, for every page and ticket window pair,
+the burn-rate factor, the error-ratio threshold and how long a total outage takes to fire it
+((1 − objective) × factor × long window). Without files: the platform's own environments/slos/*.yaml.
+
+Options:
+${COMMON_OPTIONS}
+`,
+};
+
+function envNames(): string[] {
+  return ENVIRONMENTS.map((e) => e.name);
+}
+
+interface Parsed {
+  readonly files: string[];
+  readonly period?: SloPeriod;
+  readonly environment?: string;
+  readonly format: Format;
+  readonly out?: string;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly runbookBaseUrl?: string;
+  readonly help: boolean;
+}
+
+const OPTIONS = {
+  period: { type: "string" },
+  environment: { type: "string" },
+  help: { type: "boolean", short: "h" },
+  format: { type: "string" },
+  out: { type: "string" },
+  name: { type: "string" },
+  namespace: { type: "string" },
+  "runbook-base-url": { type: "string" },
+} as const;
+const COMMAND_OPTIONS: Record<string, readonly (keyof typeof OPTIONS)[]> = {
+  compile: ["period", "environment", "help", "format", "out", "name", "namespace", "runbook-base-url"],
+  validate: ["period", "environment", "help"],
+  report: ["period", "environment", "help"],
+};
+
+function parseCommandArgs(command: string, args: readonly string[]): Parsed {
+  const allowed = COMMAND_OPTIONS[command]!;
+  const options = Object.fromEntries(allowed.map((k) => [k, OPTIONS[k]]));
+  const flags = allowed.map((k) => `--${k}`).join(", ");
+  let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args: [...args], options, allowPositionals: true, strict: true }) as {
+      values: Record<string, string | boolean | undefined>;
+      positionals: string[];
+    });
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    const flag = /'([^']+)'/.exec((e as Error).message)?.[1] ?? "";
+    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") throw new UsageError(`unknown option ${flag}; allowed: ${flags}`);
+    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+      throw new UsageError(/does not take/.test((e as Error).message) ? `option ${flag} takes no value` : `option ${flag.replace(/ <value>$/, "")} needs a value`);
+    }
+    throw new UsageError((e as Error).message);
+  }
+  const str = (k: string): string | undefined => values[k] as string | undefined;
+  const period = str("period");
+  if (period !== undefined && !(SUPPORTED_PERIODS as readonly string[]).includes(period)) {
+    throw new UsageError(`invalid --period ${JSON.stringify(period)}; allowed: ${SUPPORTED_PERIODS.join(", ")}`);
+  }
+  const format = str("format") ?? "rules";
+  if (!(FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`invalid --format ${JSON.stringify(format)}; allowed: ${FORMATS.join(", ")}`);
+  }
+  const environment = str("environment");
+  if (environment !== undefined && !envNames().includes(environment)) {
+    throw new UsageError(`invalid --environment ${JSON.stringify(environment)}; allowed: ${envNames().join(", ")}`);
+  }
+  for (const k of ["out", "name", "namespace", "runbook-base-url"]) {
+    if (str(k) === "") throw new UsageError(`option --${k} needs a non-empty value`);
+  }
+  return {
+    files: positionals,
+    ...(period !== undefined ? { period: period as SloPeriod } : {}),
+    ...(environment !== undefined ? { environment } : {}),
+    format: format as Format,
+    ...(str("out") !== undefined ? { out: str("out") } : {}),
+    name: str("name") ?? "slo-rules",
+    ...(str("namespace") !== undefined ? { namespace: str("namespace") } : {}),
+    ...(str("runbook-base-url") !== undefined ? { runbookBaseUrl: str("runbook-base-url") } : {}),
+    help: values["help"] === true,
+  };
+}
+
+/** Loads and compiles; warnings go to stderr, with fields named as the user wrote them. */
+function loadAndCompile(files: readonly string[], p: Parsed, io: Io): CompileResult {
+  const loaded = loadSloFilesWithWarnings(files, {
+    ...(p.environment !== undefined ? { environment: p.environment } : {}),
+    knownEnvironments: envNames(),
+  });
+  const result = compileSlos(loaded.definitions, {
+    ...(p.period !== undefined ? { period: p.period } : {}),
+    ...(p.runbookBaseUrl !== undefined ? { runbookBaseUrl: p.runbookBaseUrl } : {}),
+  });
+  const byId = new Map(loaded.definitions.map((d) => [d.id, d]));
+  for (const w of [...loaded.warnings, ...result.warnings]) io.err(`warning: ${formatDiagnostic(withSourceField(w, byId))}\n`);
+  return result;
+}
+
+/** Rewrites a model field path (`alerting.page`) of a later stage into the file's own (`slos[0].alerting.page`). */
+function withSourceField(d: SloDiagnostic, byId: Map<string, SloDefinition>): SloDiagnostic {
+  const def = d.slo !== undefined ? byId.get(d.slo) : undefined;
+  if (!def || d.field === undefined || d.stage === "parse" || d.stage === "validate") return d;
+  return { ...d, field: sourceField(def, d.field) };
+}
+
+/** Writes FILE only once everything succeeded: a temp file beside it, then an atomic rename. */
+function writeAtomically(file: string, text: string): void {
+  const target = resolve(file);
+  mkdirSync(dirname(target), { recursive: true });
+  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, target);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new SloError([{ file, stage: "emit", message: `cannot write output: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }]);
+  }
+}
+
+/** The platform's own specs, found from the package root (not the current directory); shown relative when inside it. */
+function defaultSpecFiles(): string[] {
+  const dir = join(packageRoot(__dirname), "environments", "slos");
+  const rel = relative(process.cwd(), dir);
+  return [rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel : dir];
+}
+
+function runSlo(command: string | undefined, args: readonly string[], io: Io): number {
+  if (command === undefined) {
+    io.err(MAIN_HELP);
+    return EXIT_USAGE;
+  }
+  if (command === "--help" || command === "-h" || command === "help") {
+    io.out(MAIN_HELP);
+    return EXIT_OK;
+  }
+  if (!(command in COMMAND_OPTIONS)) {
+    throw new UsageError(`unknown command "slo ${command}"; allowed: ${Object.keys(COMMAND_OPTIONS).join(", ")}`);
+  }
+  const p = parseCommandArgs(command, args);
+  if (p.help) {
+    io.out(HELP[command]!);
+    return EXIT_OK;
+  }
+  if (p.files.length === 0 && command !== "report") {
+    throw new UsageError(`no SLO files given; usage: sre-platform slo ${command} <files…> (see --help)`);
+  }
+  const files = p.files.length > 0 ? p.files : defaultSpecFiles();
+  const result = loadAndCompile(files, p, io);
+  if (command === "validate") {
+    io.out(`ok: ${result.slos.length} SLO${result.slos.length === 1 ? "" : "s"} valid\n`);
+  } else if (command === "report") {
+    io.out(renderReport(result, p.environment));
+  } else {
+    const yaml = p.format === "rules"
+      ? emitRulesYaml(result)
+      : emitPrometheusRuleYaml(result, { name: p.name, ...(p.namespace !== undefined ? { namespace: p.namespace } : {}) });
+    if (p.out !== undefined) writeAtomically(p.out, yaml);
+    else io.out(yaml);
+  }
+  return EXIT_OK;
+}
+
+/** Runs the CLI; returns the exit code. Never throws for bad input or arguments. */
+export function main(argv: readonly string[], io: Io = processIo): number {
+  try {
+    const [group, command, ...rest] = argv;
+    if (group === undefined) {
+      io.err(MAIN_HELP);
+      return EXIT_USAGE;
+    }
+    if (group === "--help" || group === "-h" || group === "help") {
+      io.out(MAIN_HELP);
+      return EXIT_OK;
+    }
+    if (group !== "slo") throw new UsageError(`unknown command "${group}"; allowed: slo`);
+    return runSlo(command, rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`sre-platform: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    if (e instanceof SloError) {
+      for (const d of e.diagnostics) io.err(`error: ${formatDiagnostic(d)}\n`);
+      io.err(`${e.diagnostics.length} problem${e.diagnostics.length === 1 ? "" : "s"} found; nothing written\n`);
+      return EXIT_INVALID_INPUT;
+    }
+    io.err(`sre-platform: internal error: ${(e as Error).message ?? String(e)}\n`);
+    if (process.env["SRE_PLATFORM_DEBUG"]) io.err(`${(e as Error).stack ?? ""}\n`);
+    return EXIT_INVALID_INPUT;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}
