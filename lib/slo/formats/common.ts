@@ -60,6 +60,12 @@ function diag(ctx: FormatContext, path: FieldPath, message: string, slo?: string
 
 /** ` (did you mean "objective"?)` when a close allowed word exists, else the empty string. */
 export function suggest(word: string, allowed: readonly string[]): string {
+  const best = closest(word, allowed);
+  return best !== undefined ? ` (did you mean "${best}"?)` : "";
+}
+
+/** The allowed word within a small edit distance of `word` (typos, swapped letters), if any. */
+export function closest(word: string, allowed: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of allowed) {
@@ -70,7 +76,7 @@ export function suggest(word: string, allowed: readonly string[]): string {
     }
   }
   const limit = Math.max(1, Math.floor(word.length / 3));
-  return best !== undefined && bestDistance <= limit ? ` (did you mean "${best}"?)` : "";
+  return best !== undefined && bestDistance <= limit ? best : undefined;
 }
 
 function editDistance(a: string, b: string): number {
@@ -123,7 +129,18 @@ export function reportZodIssues(
   base: FieldPath,
   slo?: string,
 ): void {
+  // A misspelt required key gives two issues (unknown "objetive", missing "objective"); keep the first only.
+  const misspelt = new Set<string>();
   for (const issue of issues) {
+    if (issue.code !== "unrecognized_keys") continue;
+    const allowed = /allowed fields: (.*)$/.exec(issue.message)?.[1]?.split(", ") ?? [];
+    for (const k of issue.keys) {
+      const meant = closest(k, allowed);
+      if (meant !== undefined) misspelt.add(JSON.stringify([...issue.path, meant]));
+    }
+  }
+  for (const issue of issues) {
+    if (issue.code === "invalid_type" && issue.input === undefined && misspelt.has(JSON.stringify(issue.path))) continue;
     const path: PathSegment[] = [...base, ...issue.path.map((p) => (typeof p === "symbol" ? String(p) : p))];
     let message = issue.message;
     switch (issue.code) {

@@ -144,6 +144,18 @@ describe("validation of SLO specs", () => {
     ]);
   });
 
+  it("reports a misspelt required key once, and still checks the queries of that SLO", () => {
+    const s = spec();
+    s.slos[0].objetive = 99.9;
+    delete s.slos[0].objective;
+    s.slos[0].sli.events.errorQuery = "sum(rate(x[5m]))";
+    const found = problemsOf(s);
+    expect(found.map((d) => [d.slo, d.field])).toEqual([
+      ["api-availability", "slos[0].objetive"],
+      ["api-availability", "slos[0].sli.events.errorQuery"],
+    ]);
+  });
+
   it("collects every problem of a file in one run, not just the first", () => {
     const s = spec();
     s.slos[0].objective = 101;
