@@ -41,33 +41,45 @@ export class EksCluster extends Construct implements ICluster {
 
   /** True when the public endpoint is on (only with `publicAccessCidrs`). */
   public readonly endpointPublicAccess: boolean;
+  /** Networks allowed to the public endpoint; empty when it is off. */
   public readonly publicAccessCidrs: readonly string[];
+  /** Networks allowed to the private endpoint on port 443 through our security group. */
   public readonly privateAccessCidrs: readonly string[];
   /** Subnets of the control-plane network interfaces. */
   public readonly controlPlaneSubnetIds: string[];
   public readonly logRetentionDays: number;
+  /** `/aws/eks/<name>/cluster`, the name EKS writes control-plane logs to. */
   public readonly logGroupName: string;
+  /** Roles with cluster-wide admin access entries. */
   public readonly adminRoleArns: readonly string[];
   public readonly deletionProtection: boolean;
   public readonly preventDestroy: boolean;
   public readonly enableEfsCsiDriver: boolean;
   public readonly enableSsmOnNodes: boolean;
 
+  /** The `aws_eks_cluster` resource, for escape hatches. */
   public readonly cluster: EksClusterResource;
   /** Encrypts Kubernetes secrets and the control-plane log group. */
   public readonly clusterKey: KmsKey;
   /** Encrypts node root volumes; the EBS CSI driver may use it for persistent volumes. */
   public readonly volumeKey: KmsKey;
+  /** ARN of {@link volumeKey}, for gp3 storage classes and Karpenter node classes. */
   public readonly volumeKmsKeyArn: string;
+  /** Control-plane log group, KMS-encrypted with {@link clusterKey}. */
   public readonly logGroup: CloudwatchLogGroup;
+  /** Role of the control plane: AmazonEKSClusterPolicy and use of the secrets key only. */
   public readonly clusterRole: ServiceRole;
   /** Security group of ours on the control plane, next to the one EKS manages. */
   public readonly controlPlaneSecurityGroup: SecurityGroup;
+  /** IAM OIDC provider of the cluster's issuer, for IRSA. */
   public readonly oidcProvider: IamOpenidConnectProvider;
   /** Role of the managed nodes; Karpenter may reuse it for the nodes it launches. */
   public readonly nodeRole: ServiceRole;
+  /** ARN of {@link nodeRole}. */
   public readonly nodeRoleArn: string;
+  /** The managed node groups, in the order of `nodeGroups`. */
   public readonly nodeGroups: readonly ManagedNodeGroup[];
+  /** The EKS managed add-ons and their IRSA roles. */
   public readonly addons: ClusterAddons;
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
