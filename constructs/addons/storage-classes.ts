@@ -185,6 +185,9 @@ export class StorageClasses extends Construct {
         parameters: { ...this.efsParameters },
         reclaimPolicy: efs.reclaimPolicy ?? "Delete",
         volumeBindingMode: "Immediate",
+        // Encrypt NFS traffic and authenticate with the driver's IAM role: the file system policy of
+        // `EfsStorage` refuses anonymous and non-TLS clients.
+        mountOptions: ["tls", "iam"],
       });
     }
   }

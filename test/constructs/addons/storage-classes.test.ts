@@ -84,6 +84,11 @@ describe("StorageClasses", () => {
     });
   });
 
+  test("mounts EFS over TLS with IAM authentication, as the file system policy requires", () => {
+    const { json } = build({ efs: { fileSystemId: "fs-0123456789abcdef0" } });
+    expect(json).toHaveResourceWithProperties(StorageClassV1, { metadata: { name: "efs" }, mount_options: ["tls", "iam"] });
+  });
+
   test("passes the Kubernetes provider and dependsOn to every object", () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, "test");
