@@ -137,10 +137,13 @@ function baseEventRules(ctx: Ctx): RecordingRule[] {
   ];
 }
 
-/** Raw SLI: the only raw-data query; NaN (0/0 at zero traffic) is dropped so it never poisons averages. */
+/**
+ * Raw SLI: the only raw-data query. NaN (0/0 at zero traffic) and ±Inf (a counter reset seen in one series
+ * only) are dropped, so they never poison the averages of longer windows.
+ */
 function baseRawRules(ctx: Ctx): RecordingRule[] {
   const q = fillWindow((ctx.def.sli as RawSli).errorRatioQuery, c.BASE_WINDOW);
-  return [rec(ctx, c.sliErrorRatio(c.BASE_WINDOW), `(\n${q}\n) >= 0`, { [c.LABEL_WINDOW]: c.BASE_WINDOW })];
+  return [rec(ctx, c.sliErrorRatio(c.BASE_WINDOW), `(\n${q}\n) >= 0 < Inf`, { [c.LABEL_WINDOW]: c.BASE_WINDOW })];
 }
 
 /** The error ratio over a window longer than 5m, derived from the recorded base series. */

@@ -1,0 +1,162 @@
+/**
+ * The promtool proofs as scenarios: a traffic profile, and checks whose expected values come from the
+ * Workbook math (window table, objective, error ratio), never from the compiler's output.
+ *
+ * Time 0 is the first sample; T0 = 6h10m of good traffic first, so every page window is full of history.
+ */
+import type { SloDefinition } from "../../../../lib/slo/model";
+import { detectionSeconds, durationSeconds, type PeriodWindows } from "../../../../lib/slo/windows";
+import type { ExprCheck, TestGroup } from "./promtool-tests";
+import { seriesFor, type Segment } from "./series";
+
+export const STEP = 30; // scrape interval, s
+export const EVAL = 30; // promtool evaluation interval, s
+export const BASE = 300; // base window (5m), s
+export const T0 = 6 * 3600 + 600;
+/**
+ * 100,000 requests per scrape: every error ratio used here (1, 1 %, 0.09 %, 0.05 %) gives whole numbers of
+ * errors per scrape, so promtool's float expansion of `a+bxn` never makes a counter step backwards (a fake
+ * counter reset) at a segment boundary.
+ */
+const PER_SCRAPE = 100000;
+
+const floorTo = (t: number, g: number) => Math.floor(t / g) * g;
+const ceilTo = (t: number, g: number) => Math.ceil(t / g) * g;
+
+export interface Scenario {
+  readonly group: TestGroup;
+  /** promtool evaluation interval for this scenario's file, s. */
+  readonly evaluationInterval: number;
+  /** Expressions whose values are worth reporting (probe), at given times. */
+  readonly probes: readonly ExprCheck[];
+  /** Numbers from the math, for the report. */
+  readonly bound: Record<string, number>;
+}
+
+function sel(def: SloDefinition, extra = ""): string {
+  return `{sre_id="${def.id}"${extra}}`;
+}
+const firingPage = (def: SloDefinition) => `count(ALERTS${sel(def, ', alertstate="firing", sre_severity="page"')})`;
+const anyAlert = (def: SloDefinition, range: number) => `count(max_over_time(ALERTS${sel(def)}[${range}s]))`;
+const ONE = [{ labels: "{}", value: 1 }];
+
+function group(def: SloDefinition, name: string, profile: Segment[], duration: number, checks: ExprCheck[], step = STEP, phase = 0.5): TestGroup {
+  const rps = (p: Segment) => (p.rps === 0 ? 0 : PER_SCRAPE / step);
+  const scaled = profile.map((p) => ({ ...p, rps: rps(p) }));
+  return { name: `${def.sli.kind}: ${name}`, step, series: seriesFor(def.sli, scaled, { step, duration, targets: 20, phase }), checks };
+}
+
+/** A total outage from T0 pages within the Workbook detection time of the 1h pair plus two evaluations. */
+export function totalOutage(def: SloDefinition, w: PeriodWindows): Scenario {
+  const detect = detectionSeconds(def.objective, 1, w.page[0]);
+  const deadline = floorTo(T0 + detect + 2 * EVAL, EVAL);
+  const end = T0 + 1200;
+  return {
+    group: group(def, "total outage pages within the Workbook detection time + 2 evaluations", [
+      { from: 0, rps: 1, errorRatio: 0 },
+      { from: T0, rps: 1, errorRatio: 1 },
+    ], end, [
+      { expr: firingPage(def), at: T0, expect: [], why: "no errors yet" },
+      { expr: firingPage(def), at: deadline, expect: ONE, why: `Workbook: ${detect}s + 2 × ${EVAL}s` },
+    ]),
+    evaluationInterval: EVAL,
+    probes: [{ expr: `min_over_time(timestamp(ALERTS${sel(def, ', sre_severity="page"')})[1200s:${EVAL}s]) - ${T0}`, at: end, expect: [] }],
+    bound: { workbookSeconds: detect, deadlineSeconds: deadline - T0 },
+  };
+}
+
+/** Burn rate 10 pages through the 6h/30m pair, never through the 1h/5m pair. */
+export function burnRate10(def: SloDefinition, w: PeriodWindows): Scenario {
+  const budget = (100 - def.objective) / 100;
+  const e = 10 * budget;
+  const [quick, slow] = w.page;
+  const exact = detectionSeconds(def.objective, e, slow); // 3.6 h for 30d/99.9
+  // Derived windows lag the exact ones by S/2 under a linear ramp (docs/slo-compiler.md), never lead them.
+  const notBefore = floorTo(T0 + exact, EVAL) - EVAL;
+  const firingBy = ceilTo(T0 + exact + BASE / 2, EVAL) + 2 * EVAL;
+  const end = firingBy + 600;
+  const thrQuick = quick.factor * budget;
+  const thrSlow = slow.factor * budget;
+  return {
+    group: group(def, "burn rate 10 pages through the 6h pair, not the 1h pair", [
+      { from: 0, rps: 1, errorRatio: 0 },
+      { from: T0, rps: 1, errorRatio: e },
+    ], end, [
+      { expr: firingPage(def), at: notBefore, expect: [], why: "before the exact 6h window crosses" },
+      { expr: firingPage(def), at: firingBy, expect: ONE, why: "6h pair, + S/2 + 2 evaluations" },
+      { expr: `count(slo:sli_error:ratio_rate6h${sel(def)} > ${thrSlow})`, at: firingBy, expect: ONE },
+      { expr: `count(max_over_time(slo:sli_error:ratio_rate1h${sel(def)}[${end}s]) < ${thrQuick})`, at: end, expect: ONE, why: "1h window never over 14.4×" },
+    ]),
+    evaluationInterval: EVAL,
+    probes: [{ expr: `min_over_time(timestamp(ALERTS${sel(def, ', sre_severity="page"')})[${end - T0}s:${EVAL}s]) - ${T0}`, at: end, expect: [] }],
+    bound: { workbookSeconds: exact, deadlineSeconds: firingBy - T0 },
+  };
+}
+
+/** Burn rate 0.9 from the start never alerts (page or ticket) over three days. */
+export function burnRate09(def: SloDefinition): Scenario {
+  const e = 0.9 * ((100 - def.objective) / 100);
+  const end = 3 * 86400;
+  // 3 days at a 30s evaluation costs promtool minutes (every 3d window re-reads all history); a 2m
+  // evaluation over 1m scrapes is 16× cheaper and still checks every evaluation for a firing alert.
+  return {
+    group: group(def, "burn rate 0.9 never alerts over three days", [{ from: 0, rps: 1, errorRatio: e }], end, [
+      { expr: anyAlert(def, end), at: end, expect: [] },
+      { expr: `count(slo:sli_error:ratio_rate3d${sel(def)} > 0)`, at: end, expect: ONE, why: "the windows did see the errors" },
+    ], 60, 0),
+    evaluationInterval: 120,
+    probes: [],
+    bound: {},
+  };
+}
+
+/** A 30m outage: the page stops once the short windows no longer see the errors. */
+export function pageStops(def: SloDefinition, w: PeriodWindows): Scenario {
+  const t1 = T0 + 1800;
+  const longestShort = Math.max(...w.page.map((p) => durationSeconds(p.shortWindow)));
+  // Exact short window stops seeing errors at T1 + 30m; the derived one at most S (5m) later.
+  const stoppedBy = ceilTo(t1 + longestShort + BASE, EVAL) + 2 * EVAL;
+  const end = stoppedBy + 600;
+  return {
+    group: group(def, "page stops once the short windows no longer see the errors", [
+      { from: 0, rps: 1, errorRatio: 0 },
+      { from: T0, rps: 1, errorRatio: 1 },
+      { from: t1, rps: 1, errorRatio: 0 },
+    ], end, [
+      { expr: firingPage(def), at: t1, expect: ONE },
+      { expr: firingPage(def), at: t1 + longestShort - 300, expect: ONE, why: "the 30m window still sees the outage" },
+      { expr: firingPage(def), at: stoppedBy, expect: [] },
+    ]),
+    evaluationInterval: EVAL,
+    probes: [{ expr: `max_over_time(timestamp(ALERTS${sel(def, ', sre_severity="page"')})[${end - T0}s:${EVAL}s]) + ${EVAL} - ${t1}`, at: end, expect: [] }],
+    bound: { exactSeconds: longestShort - 0.006 * longestShort, deadlineSeconds: stoppedBy - t1 },
+  };
+}
+
+/** Zero traffic: no alert, and the remaining budget is a number (1); then traffic followed by silence. */
+export function zeroTraffic(def: SloDefinition): Scenario {
+  const end = 2 * 3600;
+  const budget = `slo:period_error_budget_remaining:ratio${sel(def)}`;
+  const silent = group(def, "zero traffic: no alert, budget is a number", [{ from: 0, rps: 0, errorRatio: 0 }], end, [
+    { expr: anyAlert(def, end), at: end, expect: [] },
+    ...[600, 3600, end].map((at) => ({ expr: `sum(${budget})`, at, expect: [{ labels: "{}", value: 1 }] })),
+  ]);
+  return { group: silent, evaluationInterval: EVAL, probes: [], bound: {} };
+}
+
+/** Traffic with 0.5% errors for 1h, then silence: the budget stays a number strictly between 0 and 1. */
+export function trafficThenSilence(def: SloDefinition): Scenario {
+  const end = 3 * 3600;
+  const budget = `slo:period_error_budget_remaining:ratio${sel(def)}`;
+  return {
+    group: group(def, "traffic then silence: budget stays a number", [
+      { from: 0, rps: 1, errorRatio: 0.0005 },
+      { from: 3600, rps: 0, errorRatio: 0 },
+    ], end, [
+      ...[3600 + 600, end].map((at) => ({ expr: `count(${budget} > 0 < 1)`, at, expect: ONE })),
+    ]),
+    evaluationInterval: EVAL,
+    probes: [],
+    bound: {},
+  };
+}

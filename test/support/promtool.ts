@@ -1,0 +1,106 @@
+/**
+ * promtool for jest: where it is, how to run it, and what to do when it is missing.
+ *
+ * - promtool found (PATH, or the PROMTOOL environment variable): the suite runs.
+ * - missing and `CI=true`: the suite FAILS (CI installs Debian's `prometheus` package; a silent skip there
+ *   would hide a broken proof).
+ * - missing elsewhere: the suite is skipped and a plain message names it and says how to get promtool.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+let cached: string | null | undefined;
+
+/** Absolute path of promtool, or undefined. */
+export function findPromtool(): string | undefined {
+  if (cached !== undefined) return cached ?? undefined;
+  const candidates = [process.env.PROMTOOL, ...(process.env.PATH ?? "").split(path.delimiter).map((d) => path.join(d, "promtool"))];
+  cached = candidates.find((p): p is string => p !== undefined && p !== "" && isExecutable(p)) ?? null;
+  return cached ?? undefined;
+}
+
+function isExecutable(p: string): boolean {
+  try {
+    fs.accessSync(p, fs.constants.X_OK);
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export const INSTALL_HINT =
+  "install promtool with `apt-get install prometheus` (Debian/Ubuntu) or `brew install prometheus` (macOS), or set PROMTOOL=/path/to/promtool";
+
+/** `describe` that runs only with promtool; see the module comment for CI behaviour. */
+export function describeWithPromtool(name: string, fn: () => void): void {
+  if (findPromtool() !== undefined) {
+    describe(name, fn);
+  } else if (process.env.CI === "true") {
+    describe(name, () => {
+      test("promtool is installed (required when CI=true)", () => {
+        throw new Error(`promtool not found; ${INSTALL_HINT}`);
+      });
+    });
+  } else {
+    console.warn(`Skipped promtool suite "${name}": promtool not found; ${INSTALL_HINT}.`);
+    describe.skip(name, fn);
+  }
+}
+
+export interface PromtoolRun {
+  readonly code: number;
+  readonly output: string;
+}
+
+/** Runs promtool with arguments, in `cwd`. */
+export function runPromtool(args: readonly string[], cwd?: string): PromtoolRun {
+  const bin = findPromtool();
+  if (bin === undefined) throw new Error(`promtool not found; ${INSTALL_HINT}`);
+  const r = spawnSync(bin, args, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  return { code: r.status ?? -1, output: `${r.stdout ?? ""}${r.stderr ?? ""}` };
+}
+
+/** A fresh temporary directory for generated rule and test files. */
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+}
+
+/** `promtool check rules <file>`, written to a temp dir. */
+export function checkRulesText(text: string, name = "rules.yaml"): PromtoolRun {
+  const dir = tempDir("promtool-check");
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text);
+  try {
+    return runPromtool(["check", "rules", file]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One failed promql_expr_test as promtool prints it: the expression, time, and the samples it got. */
+export interface ExprFailure {
+  readonly expr: string;
+  readonly time: string;
+  readonly got: ReadonlyArray<{ labels: string; value: number }>;
+}
+
+/** Parses promtool's failure report (`expr: "…", time: 1h2m, … got: {…} 1E+00`). */
+export function parseExprFailures(output: string): ExprFailure[] {
+  const out: ExprFailure[] = [];
+  const re = /expr: "((?:[^"\\]|\\.)*)", time: (\S+),\n\s+exp: .*\n\s+got: (.*)/g;
+  for (const m of output.matchAll(re)) {
+    const got = m[3]!.trim() === "nil" ? [] : [...m[3]!.matchAll(/(\{[^}]*\}) (\S+?)(?:,|$)/g)].map((g) => ({ labels: g[1]!, value: Number(g[2]) }));
+    out.push({ expr: JSON.parse(`"${m[1]}"`) as string, time: m[2]!, got });
+  }
+  return out;
+}
+
+/** Parses a promtool duration like `1h2m30s` or `3d` into seconds. */
+export function promDurationSeconds(d: string): number {
+  const units: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
+  let total = 0;
+  for (const m of d.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)/g)) total += Number(m[1]) * units[m[2]!]!;
+  return total;
+}
