@@ -21,7 +21,8 @@ export interface EnvironmentStacks {
 export function buildEnvironment(scope: Construct, config: EnvironmentConfig): EnvironmentStacks {
   const network = new NetworkStack(scope, config);
   const cluster = new ClusterStack(scope, config, network.network);
-  const storage = new StorageStack(scope, config, network.network, cluster.cluster);
+  const efsCsiRole = cluster.cluster.addons.roles.efsCsiDriver;
+  const storage = new StorageStack(scope, config, network.network, cluster.cluster, efsCsiRole?.role.name);
   const platform = new PlatformStack(scope, config, {
     cluster: cluster.cluster,
     nodeRoleArn: cluster.cluster.nodeRoleArn,

@@ -1,4 +1,6 @@
 import { Construct } from "constructs";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import type { ICluster } from "../constructs/cluster/cluster-types";
 import type { INetwork } from "../constructs/network/network-types";
@@ -12,7 +14,11 @@ import { EnvironmentStack } from "./environment-stack";
 export class StorageStack extends EnvironmentStack {
   public readonly storage: Storage;
 
-  constructor(scope: Construct, config: EnvironmentConfig, network: INetwork, cluster: ICluster) {
+  /**
+   * @param efsClientRoleName IAM role of the EFS CSI driver; it is granted mount and write on the file
+   *   system, whose policy refuses anonymous clients
+   */
+  constructor(scope: Construct, config: EnvironmentConfig, network: INetwork, cluster: ICluster, efsClientRoleName?: string) {
     super(scope, config, "storage");
     this.storage = new Storage(this, "Storage", {
       network,
@@ -22,5 +28,10 @@ export class StorageStack extends EnvironmentStack {
       noncurrentVersionExpirationDays: config.storage.noncurrentVersionExpirationDays,
       efs: config.storage.efs ? {} : false,
     });
+    const efs = this.storage.efs;
+    if (efs && efsClientRoleName) {
+      const doc = new DataAwsIamPolicyDocument(this, "EfsClientPolicy", { statement: [efs.clientPolicyStatement] });
+      new IamRolePolicy(this, "EfsCsiDriverAccess", { role: efsClientRoleName, name: `${config.name}-platform-efs-client`, policy: doc.json });
+    }
   }
 }

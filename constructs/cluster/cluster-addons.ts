@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { dependable, ITerraformDependable } from "cdktf";
 import { DataAwsEksAddonVersion } from "@cdktf/provider-aws/lib/data-aws-eks-addon-version";
-import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon";
 import { IrsaRole, OidcIssuer } from "../common/irsa-role";
 import { ValidationProblem, isUnresolved } from "../common/validation";
@@ -127,10 +127,10 @@ export class ClusterAddons extends Construct {
           cluster: props.oidc,
           namespace: "kube-system",
           serviceAccount: def.serviceAccount,
+          additionalServiceAccounts: def.moreServiceAccounts,
           managedPolicyArns: [`arn:${props.partition}:iam::aws:policy/${def.managedPolicy}`],
           statements: def.key === "ebsCsiDriver" ? volumeKeyStatements(props.volumeKmsKeyArn) : undefined,
         });
-        if (def.moreServiceAccounts) bindMoreServiceAccounts(role, def.moreServiceAccounts);
         this.roles[def.key] = role;
         serviceAccountRoleArn = role.roleArn;
       }
@@ -172,11 +172,6 @@ export class ClusterAddons extends Construct {
  * `StringEquals`, no wildcard). cdktf appends an array override to the array it overrides. IrsaRole takes one
  * service account; this override can go once it takes several.
  */
-function bindMoreServiceAccounts(role: IrsaRole, more: readonly string[]): void {
-  const trust = role.node.findChild("Trust") as DataAwsIamPolicyDocument;
-  trust.addOverride("statement.0.condition.0.values", more.map((sa) => `system:serviceaccount:kube-system:${sa}`));
-}
-
 function configurationValues(def: AddonDefinition, overrides: Readonly<Record<string, unknown>> | undefined): string | undefined {
   const merged = { ...(def.configuration ?? {}), ...(overrides ?? {}) };
   return Object.keys(merged).length > 0 ? JSON.stringify(merged) : undefined;

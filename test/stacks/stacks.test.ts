@@ -82,6 +82,14 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
     expect(eks.deletion_protection === true).toBe(config.cluster.deletionProtection);
   });
 
+  test("the EFS CSI driver's role may mount and write the environment's file system", () => {
+    const tf = synth(stacks.storage);
+    const grant = all(tf, "resource", "aws_iam_role_policy")[0]!;
+    expect(grant.role).toMatch(new RegExp(`^\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-${env}-cluster\\.outputs\\.`));
+    const statement = all(tf, "data", "aws_iam_policy_document").find((d) => JSON.stringify(d).includes("elasticfilesystem:ClientMount"));
+    expect(JSON.stringify(statement)).toMatch(/elasticfilesystem:ClientWrite/);
+  });
+
   test("the API endpoint is private, or public only for the environment's allow-list", () => {
     const vpc = all(synth(stacks.cluster), "resource", "aws_eks_cluster")[0]!.vpc_config;
     expect(vpc.endpoint_private_access).toBe(true);
