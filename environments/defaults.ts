@@ -28,7 +28,9 @@ export const shared = {
     noncurrentVersionExpirationDays: 90,
   },
   platform: {
-    autoscaler: "karpenter",
+    // Scales the managed node groups as they are. Karpenter is the alternative; it provisions nothing until
+    // NodePools and EC2NodeClasses are applied (they need its CRDs, so a later layer or GitOps applies them).
+    autoscaler: "cluster-autoscaler",
     metricsServer: true,
   },
   tags: {

@@ -8,8 +8,20 @@ import { ArnContext, arnContext } from "./private/cluster-arn";
 import { requiredNodeAffinity, resolvePlacement, validateSystemNodePlacement } from "./private/placement";
 
 /**
- * The kubernetes/autoscaler chart (9.59.0 ships Cluster Autoscaler 1.35.0). The autoscaler's minor version
- * should match the cluster's Kubernetes minor: set `imageTag` for older clusters.
+ * Cluster Autoscaler release per Kubernetes minor version: the autoscaler is built and tested against the
+ * scheduler of its own minor, so a version skew mis-predicts where pods fit.
+ * @see https://github.com/kubernetes/autoscaler/releases
+ */
+export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<string, string>> = {
+  "1.31": "v1.31.2",
+  "1.32": "v1.32.5",
+  "1.33": "v1.33.5",
+  "1.34": "v1.34.4",
+};
+
+/**
+ * The kubernetes/autoscaler chart (9.59.0 ships Cluster Autoscaler 1.35.0); the image is chosen to match
+ * the cluster's Kubernetes minor from {@link CLUSTER_AUTOSCALER_IMAGE_TAGS}.
  * @see https://github.com/kubernetes/autoscaler/tree/master/charts/cluster-autoscaler
  */
 export const CLUSTER_AUTOSCALER_DEFAULTS: HelmChartDefaults = {
@@ -27,7 +39,7 @@ export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = "cluster-autoscaler";
 export interface ClusterAutoscalerProps extends HelmAddonProps, HelmReleaseOptions {
   /**
    * Image tag; pick the release whose minor matches the cluster's Kubernetes minor (e.g. `v1.33.2` for 1.33).
-   * @default - the chart's own (v1.35.0 for chart 9.59.0)
+   * @default - the release matching the cluster's Kubernetes minor in {@link CLUSTER_AUTOSCALER_IMAGE_TAGS}; the chart's own (v1.35.0) for a version not listed
    * @see https://github.com/kubernetes/autoscaler/tree/master/cluster-autoscaler#releases
    */
   readonly imageTag?: string;
@@ -102,11 +114,14 @@ export class ClusterAutoscaler extends Construct implements ITerraformDependable
   public readonly addon: HelmAddon;
   public readonly replicas: number;
   public readonly expander: string;
+  /** Image tag in use; undefined means the chart's own. */
+  public readonly imageTag?: string;
   public readonly nodeLabels: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: ClusterAutoscalerProps) {
     super(scope, id);
     this.replicas = props.replicas ?? 2;
+    this.imageTag = props.imageTag ?? (isUnresolved(props.cluster.kubernetesVersion) ? undefined : CLUSTER_AUTOSCALER_IMAGE_TAGS[props.cluster.kubernetesVersion]);
     this.expander = props.expander ?? "least-waste";
     const placement = resolvePlacement(props.systemNodePlacement);
     this.nodeLabels = placement.nodeLabels;
@@ -127,7 +142,7 @@ export class ClusterAutoscaler extends Construct implements ITerraformDependable
         cloudProvider: "aws",
         awsRegion: arn.region,
         autoDiscovery: { clusterName: cluster.clusterName },
-        ...(props.imageTag ? { image: { tag: props.imageTag } } : {}),
+        ...(this.imageTag ? { image: { tag: this.imageTag } } : {}),
         replicaCount: this.replicas,
         extraArgs: {
           expander: this.expander,

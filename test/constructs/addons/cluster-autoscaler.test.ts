@@ -1,7 +1,8 @@
+import { SUPPORTED_KUBERNETES_VERSIONS } from "../../../lib/eks/versions";
 import { Testing, TerraformStack, TerraformVariable } from "cdktf";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { parse } from "yaml";
-import { CLUSTER_AUTOSCALER_DEFAULTS, ClusterAutoscaler, ClusterAutoscalerProps, validateClusterAutoscalerProps } from "../../../constructs/addons/cluster-autoscaler";
+import { CLUSTER_AUTOSCALER_DEFAULTS, CLUSTER_AUTOSCALER_IMAGE_TAGS, ClusterAutoscaler, ClusterAutoscalerProps, validateClusterAutoscalerProps } from "../../../constructs/addons/cluster-autoscaler";
 import { CLUSTER_AUTOSCALER_CHART_KEYS } from "./chart-keys";
 import { fakeCluster, policyStatements, unknownTopLevelKeys } from "./fake-cluster";
 
@@ -61,9 +62,18 @@ describe("ClusterAutoscaler", () => {
     expect(values.tolerations).toEqual([{ key: "CriticalAddonsOnly", operator: "Exists" }]);
   });
 
-  test("keeps the chart's image unless a tag is given", () => {
-    expect(build().values.image).toBeUndefined();
+  test("runs the release of the cluster's own Kubernetes minor, unless a tag is given", () => {
+    expect(build().values.image).toEqual({ tag: expect.stringMatching(/^v1\.33\.\d+$/) });
+    expect(build({ cluster: fakeCluster({ kubernetesVersion: "1.31" }) }).values.image).toEqual({ tag: expect.stringMatching(/^v1\.31\.\d+$/) });
     expect(build({ imageTag: "v1.33.2" }).values.image).toEqual({ tag: "v1.33.2" });
+  });
+
+  test("has a release for every Kubernetes version the platform supports", () => {
+    for (const v of SUPPORTED_KUBERNETES_VERSIONS) expect([v, CLUSTER_AUTOSCALER_IMAGE_TAGS[v]]).toEqual([v, expect.stringMatching(new RegExp(`^v${v.replace(".", "\\.")}\\.\\d+$`))]);
+  });
+
+  test("keeps the chart's image for a Kubernetes version it has no release for", () => {
+    expect(build({ cluster: fakeCluster({ kubernetesVersion: "1.99" }) }).values.image).toBeUndefined();
   });
 
   test("annotates the chart's service account with its IRSA role, trusted through sub and aud", () => {
