@@ -52,7 +52,7 @@ export function compress(values: readonly (number | undefined)[]): string {
 }
 
 /** Counter samples at 0, step, …, duration: the integral of `rate(t)` over each interval, cumulated. */
-function counter(profile: readonly Segment[], step: number, duration: number, rate: (s: Segment) => number): number[] {
+export function counter(profile: readonly Segment[], step: number, duration: number, rate: (s: Segment) => number): number[] {
   const out = [0];
   let acc = 0;
   for (let t = step; t <= duration; t += step) {

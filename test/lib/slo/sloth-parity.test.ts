@@ -1,0 +1,111 @@
+/**
+ * Sloth parity: Sloth's own inputs (../shared/slo/sloth-golden/<case>/input.yaml) compiled by us, and Sloth's
+ * own expected rules for them (expected.yaml), run through promtool on the SAME input series. We first read
+ * Sloth's alert timeline (firing or not at every evaluation), then ask promtool to check OUR rules against
+ * exactly that timeline. Where they differ, the difference is at an episode's edge and within the bound of
+ * the derivation (docs/slo-compiler.md): our derived windows may lag the exact ones by up to the 5m base
+ * window, and our 1h/6h floors may fire one evaluation earlier at the start of an outage.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { compileSlos } from "../../../lib/slo/compile";
+import { emitRulesYaml } from "../../../lib/slo/emit";
+import { loadSloFiles } from "../../../lib/slo/load";
+import type { SloPeriod } from "../../../lib/slo/model";
+import { describeWithPromtool } from "../../support/promtool";
+import { runSuite, type PromtoolSuite } from "./support/promtool-tests";
+import { compress, counter, type Segment } from "./support/series";
+import { episodes, everyEval, secondsOf, timelines } from "./support/timeline";
+
+const GOLDEN = path.resolve(__dirname, "../../../../shared/slo/sloth-golden");
+const STEP = 30;
+const EVAL = 60; // Sloth's groups have no `interval:` (checked below): the Prometheus global, 1m by default.
+const BASE = 300;
+const H = 3600;
+const T0 = 6 * H + 600;
+const PER_SCRAPE = 100000;
+/** Good traffic, a 10 minute outage, recovery, a burn-rate-10 stretch, a burn-rate-4 stretch, recovery. */
+const PROFILE: Segment[] = [
+  { from: 0, rps: PER_SCRAPE / STEP, errorRatio: 0 },
+  { from: T0, rps: PER_SCRAPE / STEP, errorRatio: 1 },
+  { from: T0 + 600, rps: PER_SCRAPE / STEP, errorRatio: 0 },
+  { from: T0 + 3 * H, rps: PER_SCRAPE / STEP, errorRatio: 0.01 },
+  { from: T0 + 8 * H, rps: PER_SCRAPE / STEP, errorRatio: 0.004 },
+  { from: T0 + 11 * H, rps: PER_SCRAPE / STEP, errorRatio: 0 },
+];
+const END = T0 + 18 * H; // long enough for the ticket's 6h short window to clear after the last errors
+
+const CASES: Array<[string, SloPeriod]> = [
+  ["01-base-30d", "30d"],
+  ["02-base-28d", "28d"],
+  ["03-custom-windows-7d", "7d"],
+];
+
+function series() {
+  const m = "http_request_duration_seconds_count";
+  return [
+    { series: `${m}{job="myservice",code="200"}`, values: compress(counter(PROFILE, STEP, END, (s) => s.rps * (1 - s.errorRatio))) },
+    { series: `${m}{job="myservice",code="500"}`, values: compress(counter(PROFILE, STEP, END, (s) => s.rps * s.errorRatio)) },
+  ];
+}
+
+const alertExpr = (severityLabel: string, sev: string) =>
+  `count(ALERTS{alertname="myServiceAlert", alertstate="firing", ${severityLabel}="${sev}"})`;
+
+describeWithPromtool("Sloth parity on Sloth's own inputs (promtool)", () => {
+  const report: string[] = [];
+  afterAll(() => console.log(["Sloth parity (episode [start, end] in minutes after T0; Δ in s):", ...report].join("\n")));
+
+  test.each(CASES)("%s", (name, period) => {
+    const dir = path.join(GOLDEN, name);
+    const slothRules = fs.readFileSync(path.join(dir, "expected.yaml"), "utf8");
+    const slothGroups = (parse(slothRules).groups as Array<{ name: string; interval?: string }>);
+    expect(slothGroups.filter((g) => g.interval !== undefined)).toEqual([]);
+
+    const result = compileSlos(loadSloFiles([path.join(dir, "input.yaml")]), { period });
+    const ours: Omit<PromtoolSuite, "groups"> = {
+      rules: emitRulesYaml(result),
+      groupOrder: result.slos.flatMap((s) => s.groups.map((g) => g.name)),
+      evaluationInterval: EVAL,
+    };
+    const sloth: Omit<PromtoolSuite, "groups"> = { rules: slothRules, groupOrder: slothGroups.map((g) => g.name), evaluationInterval: EVAL };
+    const input = series();
+
+    for (const sev of ["page", "ticket"]) {
+      const slothExpr = alertExpr("sloth_severity", sev);
+      const slothTimes = timelines({ ...sloth, groups: [{ name: `sloth ${sev}`, step: STEP, series: input, checks: everyEval(slothExpr, END, EVAL) }] }).get(slothExpr)!;
+      expect(slothTimes.size).toBeGreaterThan(0); // the profile exercises every alert
+
+      // Our rules, checked by promtool against Sloth's timeline at every evaluation.
+      const ourExpr = alertExpr("sre_severity", sev);
+      const run = runSuite({ ...ours, groups: [{ name: `ours ${sev}`, step: STEP, series: input, checks: everyEval(ourExpr, END, EVAL, slothTimes) }] }, "slo-parity");
+      fs.rmSync(run.dir, { recursive: true, force: true });
+      const differ = run.failures.map((f) => f.time);
+      // Reconstruct our timeline from the disagreements.
+      const ourTimes = new Set(slothTimes);
+      for (const f of run.failures) {
+        const t = secondsOf(f.time);
+        if (f.got.length > 0) ourTimes.add(t);
+        else ourTimes.delete(t);
+      }
+      const se = episodes(slothTimes, EVAL);
+      const oe = episodes(ourTimes, EVAL);
+      const fmt = (e: Array<[number, number]>) => e.map(([a, b]) => `[${(a - T0) / 60}, ${(b - T0) / 60}]`).join(" ");
+      const deltas = se.map((s, i) => [oe[i] ? oe[i]![0] - s[0] : NaN, oe[i] ? oe[i]![1] - s[1] : NaN]);
+      report.push(
+        `${name} ${sev}: sloth ${fmt(se)} | ours ${fmt(oe)} | Δstart,Δend ${deltas.map((d) => d.join(",")).join(" ")} | ` +
+          `${differ.length} of ${END / EVAL + 1} evaluations differ`,
+      );
+
+      // Same episodes, edges within the documented bound: start in [−1 eval, +S + 1 eval], end in [−1 eval, +S + 2 eval].
+      expect(oe.length).toBe(se.length);
+      for (const [ds, de] of deltas) {
+        expect(ds).toBeGreaterThanOrEqual(-EVAL);
+        expect(ds).toBeLessThanOrEqual(BASE + EVAL);
+        expect(de).toBeGreaterThanOrEqual(-EVAL);
+        expect(de).toBeLessThanOrEqual(BASE + 2 * EVAL);
+      }
+    }
+  });
+});
