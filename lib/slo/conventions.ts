@@ -63,12 +63,12 @@ export function identityLabels(service: string, slo: string, id: string): Record
   return { [LABEL_SERVICE]: service, [LABEL_SLO]: slo, [LABEL_ID]: id };
 }
 
-/** A selector for one SLO's series of a metric: `metric{sre_id="…", sre_service="…", sre_slo="…"}`. */
+/**
+ * A selector for one SLO's series of a metric: `metric{sre_id="…"}`. The id alone is unique across
+ * everything compiled together (the compiler refuses duplicates), and one matcher keeps the rules file small.
+ */
 export function sloSelector(metric: string, ident: Readonly<Record<string, string>>): string {
-  const matchers = Object.keys(ident)
-    .sort()
-    .map((k) => `${k}=${JSON.stringify(ident[k])}`);
-  return `${metric}{${matchers.join(", ")}}`;
+  return `${metric}{${LABEL_ID}=${JSON.stringify(ident[LABEL_ID])}}`;
 }
 
 /** Default annotation texts; `{{$labels.x}}` is expanded by Prometheus when the alert fires. */

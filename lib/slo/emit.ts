@@ -4,9 +4,9 @@
  *
  * Output is deterministic (groups in SLO order, labels sorted) so golden files and snapshots are stable.
  */
-import { stringify } from "yaml";
 import type { CompileResult } from "./compile";
 import type { Rule, RuleGroup } from "./rules";
+import { toYamlText, type YamlValue } from "./yaml-writer";
 
 /** A rule group as Prometheus and prometheus-operator spell it (same shape in both). */
 export interface PrometheusRuleGroup {
@@ -59,9 +59,9 @@ export function toRuleGroups(result: Pick<CompileResult, "slos">): PrometheusRul
   return result.slos.flatMap((s) => s.groups.map(groupToPlain));
 }
 
-function toYaml(doc: unknown): string {
-  // lineWidth 0: never fold long PromQL lines; multi-line expressions become `|` block scalars.
-  return stringify(doc, { lineWidth: 0, minContentWidth: 0 });
+function toYaml(doc: object): string {
+  // Never folds long PromQL lines; multi-line expressions become `|-` block scalars.
+  return toYamlText(doc as { [k: string]: YamlValue });
 }
 
 /** A plain Prometheus rules file, as `rule_files:` and `promtool check rules` read it. */
