@@ -20,7 +20,8 @@ export const shared = {
   cluster: {
     kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
     publicAccessCidrs: [],
-    adminRoleArns: [],
+    privateAccessCidrs: [],
+    addonVersions: {},
     logRetentionDays: 365,
   },
   storage: {
@@ -44,7 +45,7 @@ export const shared = {
 } as const satisfies {
   backend: Partial<EnvironmentConfig["backend"]>;
   network: Partial<EnvironmentConfig["network"]>;
-  cluster: Partial<EnvironmentConfig["cluster"]>;
+  cluster: Omit<Partial<EnvironmentConfig["cluster"]>, "adminRoleArns">;
   storage: EnvironmentConfig["storage"];
   platform: EnvironmentConfig["platform"];
   tags: EnvironmentConfig["tags"];

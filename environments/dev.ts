@@ -2,8 +2,9 @@ import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { shared } from "./defaults";
 
 /**
- * dev: cheap. Two AZs, one NAT gateway, small spot nodes, and a public API endpoint open only to the
- * office and VPN egress ranges. Nothing is protected from `terraform destroy`.
+ * dev: cheap. Two AZs, one NAT gateway, small spot nodes, and a public API endpoint open only to an
+ * allow-list (the documentation ranges below stand for the office and VPN egress networks: replace them).
+ * Nothing is protected from `terraform destroy`.
  */
 export const dev: EnvironmentConfig = {
   name: "dev",
@@ -14,7 +15,7 @@ export const dev: EnvironmentConfig = {
   cluster: {
     ...shared.cluster,
     publicAccessCidrs: ["203.0.113.0/24", "198.51.100.16/28"],
-    adminRoleArns: [],
+    adminRoleArns: ["arn:aws:iam::111111111111:role/platform-admin"],
     name: "dev-platform",
     deletionProtection: false,
     nodeGroups: [

@@ -15,6 +15,8 @@ export class ClusterStack extends EnvironmentStack {
       clusterName: config.cluster.name,
       kubernetesVersion: config.cluster.kubernetesVersion,
       publicAccessCidrs: config.cluster.publicAccessCidrs,
+      privateAccessCidrs: config.cluster.privateAccessCidrs.length > 0 ? config.cluster.privateAccessCidrs : undefined,
+      addonVersions: config.cluster.addonVersions,
       adminRoleArns: config.cluster.adminRoleArns,
       logRetentionDays: config.cluster.logRetentionDays,
       deletionProtection: config.cluster.deletionProtection,

@@ -64,8 +64,29 @@ export const EnvironmentSchema = z.strictObject({
     kubernetesVersion: nonEmpty,
     /** CIDRs allowed to reach a public API endpoint; empty means the endpoint is private only. */
     publicAccessCidrs: z.array(nonEmpty),
-    /** IAM role ARNs given cluster-admin through EKS access entries. */
-    adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/, { message: "an IAM role ARN" })),
+    /**
+     * IAM role ARNs given cluster-admin through EKS access entries. The cluster grants its creator nothing,
+     * so the platform layer's Kubernetes and Helm providers authenticate as the first of these roles.
+     */
+    adminRoleArns: z
+      .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/, { message: "an IAM role ARN" }))
+      .min(1, { message: "at least one role: the cluster grants its creator no access, and the platform layer deploys as the first role" }),
+    /** Networks allowed to reach the private API endpoint on 443; empty means the VPC's own range. */
+    privateAccessCidrs: z.array(nonEmpty),
+    /**
+     * Pinned EKS add-on versions (`v1.19.2-eksbuild.1`); an add-on left out follows the version EKS marks
+     * as default for the cluster's Kubernetes version.
+     */
+    addonVersions: z
+      .strictObject({
+        vpcCni: z.string(),
+        coreDns: z.string(),
+        kubeProxy: z.string(),
+        podIdentityAgent: z.string(),
+        ebsCsiDriver: z.string(),
+        efsCsiDriver: z.string(),
+      })
+      .partial(),
     /** Control-plane audit logs are kept at least a year (CIS EKS, Checkov CKV_AWS_338). */
     logRetentionDays: retentionDays.refine((d) => d >= 365, { message: "at least 365 days: control-plane audit logs are kept a year or more" }),
     deletionProtection: z.boolean(),

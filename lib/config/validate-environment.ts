@@ -119,6 +119,16 @@ function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
     if (!validCidr(cidr)) add(path, cidr, "an IPv4 CIDR block such as 203.0.113.0/24");
     else if (parseCidr(cidr).prefix === 0) add(path, cidr, "an allow-list of specific networks; the API endpoint is never open to the whole internet (0.0.0.0/0)");
   });
+  c.cluster.privateAccessCidrs.forEach((cidr, i) => {
+    const path = `cluster.privateAccessCidrs[${i}]`;
+    if (!validCidr(cidr)) add(path, cidr, "an IPv4 CIDR block such as 10.40.0.0/16 (a peered VPC or a CI runner network)");
+    else if (parseCidr(cidr).prefix === 0) add(path, cidr, "specific networks, not 0.0.0.0/0");
+  });
+  for (const [addon, version] of Object.entries(c.cluster.addonVersions)) {
+    if (version !== undefined && !/^v\d+\.\d+\.\d+-eksbuild\.\d+$/.test(version)) {
+      add(`cluster.addonVersions.${addon}`, version, "an EKS add-on version such as v1.19.2-eksbuild.1");
+    }
+  }
   const names = new Set<string>();
   c.cluster.nodeGroups.forEach((g, i) => {
     const path = `cluster.nodeGroups[${i}]`;

@@ -61,6 +61,9 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
       expect(p.cluster_ca_certificate).toMatch(/^\$\{base64decode\(data\.terraform_remote_state\.cross-stack-reference-input-/);
     }
     expect(k8s.exec[0].args).toEqual(expect.arrayContaining(["eks", "get-token", "--region", config.region]));
+    // The cluster grants its creator nothing: the providers authenticate as the first admin role.
+    expect(k8s.exec[0].args.join(" ")).toContain(`--role-arn ${config.cluster.adminRoleArns[0]}`);
+    expect(helm.exec.args).toEqual(k8s.exec[0].args);
     // The remote state cdktf generated reads the cluster stack's own state object.
     const remote = tf.data.terraform_remote_state[`cross-stack-reference-input-${env}-cluster`];
     expect(remote.config.key).toBe(`${config.backend.keyPrefix}/${env}-cluster.tfstate`);
@@ -88,6 +91,16 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
     expect(grant.role).toMatch(new RegExp(`^\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-${env}-cluster\\.outputs\\.`));
     const statement = all(tf, "data", "aws_iam_policy_document").find((d) => JSON.stringify(d).includes("elasticfilesystem:ClientMount"));
     expect(JSON.stringify(statement)).toMatch(/elasticfilesystem:ClientWrite/);
+  });
+
+  test("every admin role gets a cluster-admin access entry (the creator gets none)", () => {
+    const tf = synth(stacks.cluster);
+    const eks = all(tf, "resource", "aws_eks_cluster")[0]!;
+    expect(eks.access_config).toEqual(expect.objectContaining({ authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: false }));
+    const entries = all(tf, "resource", "aws_eks_access_entry").map((e) => e.principal_arn);
+    for (const arn of config.cluster.adminRoleArns) expect(entries).toContain(arn);
+    const policies = all(tf, "resource", "aws_eks_access_policy_association");
+    expect(policies.map((p) => [String(p.policy_arn), p.access_scope.type])).toEqual(config.cluster.adminRoleArns.map(() => [expect.stringMatching(/AmazonEKSClusterAdminPolicy$/), "cluster"]));
   });
 
   test("the API endpoint is private, or public only for the environment's allow-list", () => {

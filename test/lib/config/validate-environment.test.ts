@@ -57,6 +57,11 @@ describe("validateEnvironment", () => {
     ["control-plane logs are kept less than a year", (c) => (c.cluster.logRetentionDays = 90), /cluster\.logRetentionDays: got 90; allowed: at least 365 days/],
     ["DynamoDB locking has no table", (c) => (c.backend.locking = "dynamodb"), /backend\.dynamodbTable: got nothing; allowed: a DynamoDB table name when backend\.locking is "dynamodb"/],
     ["the backend key prefix ends with /", (c) => (c.backend.keyPrefix = "sre-platform/dev/"), /backend\.keyPrefix: got "sre-platform\/dev\/"; allowed: a prefix without a leading or trailing/],
+    ["no admin role is given", (c) => (c.cluster.adminRoleArns = []), /cluster\.adminRoleArns: got \[\]; allowed: at least 1 item\(s\) \(at least one role: the cluster grants its creator no access/],
+    ["a private access CIDR is invalid", (c) => (c.cluster.privateAccessCidrs = ["10.40.0.0"]), /cluster\.privateAccessCidrs\[0\]: got "10\.40\.0\.0"; allowed: an IPv4 CIDR block/],
+    ["the private endpoint is opened to 0.0.0.0/0", (c) => (c.cluster.privateAccessCidrs = ["0.0.0.0/0"]), /cluster\.privateAccessCidrs\[0\]: got "0\.0\.0\.0\/0"; allowed: specific networks/],
+    ["an add-on version is not an EKS add-on version", (c) => (c.cluster.addonVersions = { coreDns: "1.11" }), /cluster\.addonVersions\.coreDns: got "1\.11"; allowed: an EKS add-on version such as v1\.19\.2-eksbuild\.1/],
+    ["an unknown add-on is pinned", (c) => (c.cluster.addonVersions = { istio: "v1.0.0-eksbuild.1" }), /cluster\.addonVersions\.istio: got "v1\.0\.0-eksbuild\.1"; allowed: no field "istio" here; known fields: vpcCni, coreDns/],
     ["an admin role is not a role ARN", (c) => (c.cluster.adminRoleArns = ["arn:aws:iam::111111111111:user/alice"]), /cluster\.adminRoleArns\[0\]: got "arn:aws:iam::111111111111:user\/alice"; allowed: an IAM role ARN/],
   ];
 
