@@ -5,7 +5,21 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey as KmsKeyResource } from "@cdktf/provider-aws/lib/kms-key";
-import { throwIfProblems, ValidationProblem } from "./validation";
+import { isUnresolved, throwIfProblems, ValidationProblem } from "./validation";
+
+/**
+ * What a service needs to envelope-encrypt with a key, named one by one: scanners (Trivy) flag wildcard
+ * actions, and `kms:GenerateDataKey*` would also grant the asymmetric `GenerateDataKeyPair*` no one here uses.
+ */
+export const KMS_ENVELOPE_ACTIONS: readonly string[] = [
+  "kms:Encrypt",
+  "kms:Decrypt",
+  "kms:ReEncryptFrom",
+  "kms:ReEncryptTo",
+  "kms:GenerateDataKey",
+  "kms:GenerateDataKeyWithoutPlaintext",
+  "kms:DescribeKey",
+];
 
 /** Props of {@link KmsKey}. */
 export interface KmsKeyProps {
@@ -17,14 +31,26 @@ export interface KmsKeyProps {
    */
   readonly alias?: string;
   /**
-   * Let CloudWatch Logs in this account and region use the key, restricted by the
-   * `kms:EncryptionContext:aws:logs:arn` condition to log groups of this account.
+   * Let CloudWatch Logs in this account and region use the key for ANY log group of this account
+   * (`kms:EncryptionContext:aws:logs:arn` = `…:log-group:*`). Prefer `cloudWatchLogGroupNames`, which
+   * names the log groups.
    * @default false
    */
   readonly allowCloudWatchLogs?: boolean;
   /**
-   * AWS services (e.g. `eks.amazonaws.com`) allowed to use the key through a grant or
-   * `kms:ViaService` in this region, for this account only.
+   * Let CloudWatch Logs in this account and region use the key only for these log groups: exact names, or
+   * name prefixes ending in `*` (for groups created with `name_prefix`). Each becomes
+   * `arn:<partition>:logs:<region>:<account>:log-group:<name>` in the `kms:EncryptionContext:aws:logs:arn`
+   * condition. Takes precedence over `allowCloudWatchLogs`.
+   * @default - as `allowCloudWatchLogs` says
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+   */
+  readonly cloudWatchLogGroupNames?: readonly string[];
+  /**
+   * AWS services (e.g. `ec2.amazonaws.com`) allowed to use the key on behalf of any principal of this
+   * account, in this region (`kms:ViaService` and `kms:CallerAccount`), as AWS-managed keys such as
+   * `aws/ebs` do. The statement's principal is `AWS: "*"`, which Checkov reports as CKV_AWS_33; use it only
+   * where the callers cannot be named, and prefer identity policies of named roles otherwise.
    * @default - none
    */
   readonly viaServices?: readonly string[];
@@ -56,10 +82,20 @@ export class KmsKey extends Construct {
   public readonly keyArn: string;
   /** Resolved deletion window in days. */
   public readonly deletionWindowInDays: number;
+  /**
+   * Log group names (or `*`-terminated prefixes) CloudWatch Logs may use the key for: `["*"]` with
+   * `allowCloudWatchLogs` alone, empty when CloudWatch Logs may not use the key.
+   */
+  public readonly cloudWatchLogGroupNames: readonly string[];
 
   constructor(scope: Construct, id: string, props: KmsKeyProps) {
     super(scope, id);
     this.deletionWindowInDays = props.deletionWindowInDays ?? 30;
+    this.cloudWatchLogGroupNames = props.cloudWatchLogGroupNames
+      ? [...props.cloudWatchLogGroupNames]
+      : props.allowCloudWatchLogs
+        ? ["*"]
+        : [];
     throwIfProblems(this.node.path, validateKmsKeyProps(props));
 
     const account = new DataAwsCallerIdentity(this, "Account");
@@ -76,18 +112,19 @@ export class KmsKey extends Construct {
         resources: ["*"],
       },
     ];
-    if (props.allowCloudWatchLogs) {
+    if (this.cloudWatchLogGroupNames.length > 0) {
+      const logGroupArn = (name: string) => `arn:${partition.partition}:logs:${region.region}:${account.accountId}:log-group:${name}`;
       statements.push({
         sid: "CloudWatchLogsOfThisAccount",
         effect: "Allow",
         principals: [{ type: "Service", identifiers: [`logs.${region.region}.amazonaws.com`] }],
-        actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        actions: [...KMS_ENVELOPE_ACTIONS],
         resources: ["*"],
         condition: [
           {
             test: "ArnLike",
             variable: "kms:EncryptionContext:aws:logs:arn",
-            values: [`arn:${partition.partition}:logs:${region.region}:${account.accountId}:log-group:*`],
+            values: this.cloudWatchLogGroupNames.map(logGroupArn),
           },
         ],
       });
@@ -97,7 +134,7 @@ export class KmsKey extends Construct {
         sid: "ServicesOfThisAccount",
         effect: "Allow",
         principals: [{ type: "AWS", identifiers: ["*"] }],
-        actions: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"],
+        actions: [...KMS_ENVELOPE_ACTIONS, "kms:CreateGrant"],
         resources: ["*"],
         condition: [
           { test: "StringEquals", variable: "kms:CallerAccount", values: [account.accountId] },
@@ -126,6 +163,8 @@ export class KmsKey extends Construct {
   }
 }
 
+const LOG_GROUP_NAME_OR_PREFIX = /^[A-Za-z0-9._\-/#]{1,512}\*?$/;
+
 /** Checks {@link KmsKeyProps} without building anything. */
 export function validateKmsKeyProps(props: KmsKeyProps): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
@@ -138,6 +177,24 @@ export function validateKmsKeyProps(props: KmsKeyProps): ValidationProblem[] {
   }
   if (props.alias?.startsWith("aws/")) {
     problems.push({ path: "alias", value: props.alias, allowed: "a name not starting with 'aws/' (reserved for AWS-managed keys)" });
+  }
+  const names = props.cloudWatchLogGroupNames;
+  if (names !== undefined && !isUnresolved(names)) {
+    if (names.length === 0) {
+      problems.push({ path: "cloudWatchLogGroupNames", value: [], allowed: "at least one log group name, or leave it out" });
+    }
+    if (props.allowCloudWatchLogs === false && names.length > 0) {
+      problems.push({ path: "allowCloudWatchLogs", value: false, allowed: "true or nothing when cloudWatchLogGroupNames is given" });
+    }
+    names.forEach((name, i) => {
+      if (!isUnresolved(name) && !LOG_GROUP_NAME_OR_PREFIX.test(name)) {
+        problems.push({
+          path: `cloudWatchLogGroupNames[${i}]`,
+          value: name,
+          allowed: "a log group name (1–512 letters, digits, '.', '-', '_', '/', '#'), optionally ending in '*' as a prefix",
+        });
+      }
+    });
   }
   return problems;
 }
