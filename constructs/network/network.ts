@@ -74,9 +74,14 @@ export interface NetworkProps {
   readonly flowLogRetentionDays?: number;
   /**
    * ARN of an existing KMS key for the flow log group (it must let CloudWatch Logs use it).
-   * @default - a new customer-managed key with yearly rotation
+   * @default - a new customer-managed key with yearly rotation, alias `<name>/flow-logs`
    */
   readonly flowLogKmsKeyArn?: string;
+  /**
+   * Terraform `prevent_destroy` on the flow log group and its KMS key (production turns it on).
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
   /**
    * AWS services to reach through interface endpoints in the private subnets, with private DNS and a
    * security group that allows HTTPS from the VPC only.
@@ -127,6 +132,7 @@ export class Network extends Construct implements INetwork {
   public readonly intraSubnetsEnabled: boolean;
   public readonly flowLogRetentionDays: number;
   public readonly flowLog: VpcFlowLog;
+  public readonly preventDestroy: boolean;
   /** Resolved interface endpoint services, in the order given. */
   public readonly interfaceEndpoints: readonly InterfaceEndpointService[];
   /** The security group of the interface endpoints; undefined when there are none. */
@@ -140,6 +146,7 @@ export class Network extends Construct implements INetwork {
     this.natGateways = props.natGateways ?? "per-az";
     this.intraSubnetsEnabled = props.intraSubnets ?? SUBNET_PLAN_DEFAULTS.intraSubnets;
     this.flowLogRetentionDays = props.flowLogRetentionDays ?? 365;
+    this.preventDestroy = props.preventDestroy ?? false;
     this.interfaceEndpoints = [...(props.interfaceEndpoints ?? [])];
     this.availabilityZones = [...props.availabilityZones];
     const plan = planSubnets({
@@ -296,7 +303,9 @@ export class Network extends Construct implements INetwork {
       vpcId: this.vpc.id,
       retentionInDays: this.flowLogRetentionDays,
       kmsKeyArn: props.flowLogKmsKeyArn,
+      keyAlias: `${n}/flow-logs`,
       logGroupNamePrefix: `/aws/vpc-flow-logs/${n}-`,
+      preventDestroy: this.preventDestroy,
     });
   }
 }
@@ -349,6 +358,8 @@ export function validateNetworkProps(props: NetworkProps): ValidationProblem[] {
   }
   if (props.name !== undefined && !isUnresolved(props.name) && !NAME.test(props.name)) {
     add("name", props.name, "1–63 letters, digits, '-', '_' or '.', starting with a letter or digit");
+  } else if (props.name !== undefined && !isUnresolved(props.name) && props.name.includes(".") && props.flowLogKmsKeyArn === undefined) {
+    add("name", props.name, "no '.' when the network creates its flow-log key: the name prefixes the key alias (<name>/flow-logs)");
   }
   return problems;
 }

@@ -23,10 +23,24 @@ export interface VpcFlowLogProps {
    */
   readonly retentionInDays?: number;
   /**
-   * ARN of an existing KMS key that lets CloudWatch Logs encrypt (see `KmsKey`'s `allowCloudWatchLogs`).
-   * @default - a new customer-managed key with yearly rotation
+   * ARN of an existing KMS key that lets CloudWatch Logs encrypt this log group (see `KmsKey`'s
+   * `cloudWatchLogGroupNames`).
+   * @default - a new customer-managed key with yearly rotation, usable by CloudWatch Logs for this log
+   * group's name prefix only
    */
   readonly kmsKeyArn?: string;
+  /**
+   * Alias of the key this construct creates, without `alias/` (e.g. `<network name>/flow-logs`). Ignored
+   * with `kmsKeyArn`.
+   * @default - no alias
+   */
+  readonly keyAlias?: string;
+  /**
+   * Terraform `prevent_destroy` on the log group and on the key this construct creates: the flow logs are
+   * audit evidence, and deleting the key makes them unreadable.
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
   /**
    * Prefix of the log group name; Terraform appends a unique suffix so two stacks in one account never clash.
    * @default "/aws/vpc-flow-logs/"
@@ -51,14 +65,26 @@ export class VpcFlowLog extends Construct {
   public readonly retentionInDays: number;
   /** ARN of the key that encrypts the log group. */
   public readonly kmsKeyArn: string;
+  /** Resolved prefix of the log group name. */
+  public readonly logGroupNamePrefix: string;
+  public readonly preventDestroy: boolean;
 
   constructor(scope: Construct, id: string, props: VpcFlowLogProps) {
     super(scope, id);
     this.retentionInDays = props.retentionInDays ?? 365;
+    this.logGroupNamePrefix = props.logGroupNamePrefix ?? "/aws/vpc-flow-logs/";
+    this.preventDestroy = props.preventDestroy ?? false;
     throwIfProblems(this.node.path, validateVpcFlowLogProps(props));
 
     if (props.kmsKeyArn === undefined) {
-      this.key = new KmsKey(this, "Key", { description: "Encrypts VPC flow logs", allowCloudWatchLogs: true });
+      // The group's name is only known after apply (name_prefix), and naming the group here would make the
+      // key depend on the group that depends on the key: its name prefix scopes the grant instead.
+      this.key = new KmsKey(this, "Key", {
+        description: "Encrypts VPC flow logs",
+        alias: props.keyAlias,
+        cloudWatchLogGroupNames: [`${this.logGroupNamePrefix}*`],
+        preventDestroy: this.preventDestroy,
+      });
     }
     this.kmsKeyArn = props.kmsKeyArn ?? (this.key as KmsKey).keyArn;
 
@@ -67,9 +93,10 @@ export class VpcFlowLog extends Construct {
     const region = new DataAwsRegion(this, "Region");
 
     this.logGroup = new CloudwatchLogGroup(this, "LogGroup", {
-      namePrefix: props.logGroupNamePrefix ?? "/aws/vpc-flow-logs/",
+      namePrefix: this.logGroupNamePrefix,
       retentionInDays: this.retentionInDays,
       kmsKeyId: this.kmsKeyArn,
+      lifecycle: this.preventDestroy ? { preventDestroy: true } : undefined,
     });
 
     const trust = new DataAwsIamPolicyDocument(this, "Trust", {

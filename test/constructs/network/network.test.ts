@@ -137,10 +137,23 @@ describe("Network defaults", () => {
     expect(byId(resources, "aws_cloudwatch_log_group", "FlowLog_LogGroup").name_prefix).toBe("/aws/vpc-flow-logs/Network-");
   });
 
-  test("lets CloudWatch Logs use the flow log key", () => {
-    const { data } = synth();
+  test("lets CloudWatch Logs use the flow log key for the flow log group's name prefix only", () => {
+    const { data } = synth({ name: "dev" });
     const keyPolicy = byId(data, "aws_iam_policy_document", "FlowLog_Key_Policy");
-    expect(keyPolicy.statement.map((s: { sid: string }) => s.sid)).toContain("CloudWatchLogsOfThisAccount");
+    const logs = keyPolicy.statement.find((s: { sid: string }) => s.sid === "CloudWatchLogsOfThisAccount");
+    expect(logs.condition[0].values).toEqual([expect.stringMatching(/:log-group:\/aws\/vpc-flow-logs\/dev-\*$/)]);
+  });
+
+  test("gives the flow log key the alias <name>/flow-logs", () => {
+    const { resources } = synth({ name: "dev" });
+    expect(byId(resources, "aws_kms_alias", "FlowLog_Key_Alias").name).toBe("alias/dev/flow-logs");
+  });
+
+  test("sets no prevent_destroy on the flow log group or key by default", () => {
+    const { resources, net } = synth();
+    expect(net.preventDestroy).toBe(false);
+    expect(byId(resources, "aws_cloudwatch_log_group", "FlowLog_LogGroup").lifecycle).toBeUndefined();
+    expect(byId(resources, "aws_kms_key", "FlowLog_Key").lifecycle).toBeUndefined();
   });
 
   test("gives the flow log role only named log actions on its own log group, assumable only by this account's flow logs", () => {
@@ -222,6 +235,14 @@ describe("Network options", () => {
     const { json, net } = synth({ flowLogRetentionDays: 30 });
     expect(json).toHaveResourceWithProperties(CloudwatchLogGroup, { retention_in_days: 30 });
     expect(net.flowLogRetentionDays).toBe(30);
+  });
+
+  test("preventDestroy protects the flow log group and its key", () => {
+    const { resources, net } = synth({ preventDestroy: true });
+    expect(net.preventDestroy).toBe(true);
+    expect(net.flowLog.preventDestroy).toBe(true);
+    expect(byId(resources, "aws_cloudwatch_log_group", "FlowLog_LogGroup").lifecycle).toEqual({ prevent_destroy: true });
+    expect(byId(resources, "aws_kms_key", "FlowLog_Key").lifecycle).toEqual({ prevent_destroy: true });
   });
 
   test("flowLogKmsKeyArn uses the given key instead of creating one", () => {
@@ -392,6 +413,11 @@ describe("validateNetworkProps", () => {
 
   test("fails when the name has characters tags and log group names reject", () => {
     expect(problemsOf({ name: "dev/prod" })).toEqual([expect.objectContaining({ path: "name" })]);
+  });
+
+  test("fails when the name has a '.' and the network creates its flow-log key (KMS aliases refuse it)", () => {
+    expect(problemsOf({ name: "dev.eu" })).toEqual([expect.objectContaining({ path: "name", value: "dev.eu" })]);
+    expect(problemsOf({ name: "dev.eu", flowLogKmsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/k" })).toEqual([]);
   });
 
   test("reports every problem at once", () => {

@@ -2,6 +2,7 @@ import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { validateVpcFlowLogProps, VpcFlowLog, VpcFlowLogProps } from "../../../constructs/network";
 
@@ -27,6 +28,24 @@ describe("VpcFlowLog", () => {
     expect(json).toHaveResourceWithProperties(CloudwatchLogGroup, { kms_key_id: "arn:aws:kms:eu-west-1:111122223333:key/k", name_prefix: "/x/" });
     expect(json).not.toHaveResource(KmsKey);
     expect(flowLog.key).toBeUndefined();
+  });
+
+  test("protects the log group and its key from destruction when asked", () => {
+    const { json, flowLog } = synth({ vpcId: "vpc-1", preventDestroy: true });
+    expect(flowLog.preventDestroy).toBe(true);
+    expect(json).toHaveResourceWithProperties(CloudwatchLogGroup, { lifecycle: { prevent_destroy: true } });
+    expect(json).toHaveResourceWithProperties(KmsKey, { lifecycle: { prevent_destroy: true } });
+  });
+
+  test("protects the log group even with a given key", () => {
+    const { json } = synth({ vpcId: "vpc-1", kmsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/k", preventDestroy: true });
+    expect(json).toHaveResourceWithProperties(CloudwatchLogGroup, { lifecycle: { prevent_destroy: true } });
+  });
+
+  test("scopes the new key to log groups of its name prefix and aliases it when asked", () => {
+    const { json, flowLog } = synth({ vpcId: "vpc-1", logGroupNamePrefix: "/flows/dev-", keyAlias: "dev/flow-logs" });
+    expect(flowLog.key?.cloudWatchLogGroupNames).toEqual(["/flows/dev-*"]);
+    expect(json).toHaveResourceWithProperties(KmsAlias, { name: "alias/dev/flow-logs" });
   });
 
   test("fails when the retention is not a CloudWatch Logs period", () => {
