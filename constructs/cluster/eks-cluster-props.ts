@@ -48,7 +48,7 @@ export interface EksClusterProps {
    */
   readonly deletionProtection?: boolean;
   /**
-   * Terraform `prevent_destroy` on the cluster and its KMS keys.
+   * Terraform `prevent_destroy` on the cluster, its KMS keys and its control-plane log group (the audit log).
    * @default false
    */
   readonly preventDestroy?: boolean;

@@ -61,7 +61,17 @@ export class EksCluster extends Construct implements ICluster {
   public readonly cluster: EksClusterResource;
   /** Encrypts Kubernetes secrets and the control-plane log group. */
   public readonly clusterKey: KmsKey;
-  /** Encrypts node root volumes; the EBS CSI driver may use it for persistent volumes. */
+  /**
+   * Encrypts node root volumes; the EBS CSI driver may use it for persistent volumes.
+   *
+   * Its policy lets any principal of this account use it through EC2 in this region (`kms:ViaService`
+   * `ec2.<region>.amazonaws.com` and `kms:CallerAccount`), with `Principal: AWS "*"`, which Checkov reports as
+   * CKV_AWS_33. This is deliberate and what AWS's own `aws/ebs` key policy does: the managed node groups'
+   * Auto Scaling groups launch the nodes as the `AWSServiceRoleForAutoScaling` service-linked role, which has
+   * no identity policy we could extend, and naming it in the key policy fails while that role does not exist
+   * yet (a new account). The conditions keep the key to EBS of this account.
+   * @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html
+   */
   public readonly volumeKey: KmsKey;
   /** ARN of {@link volumeKey}, for gp3 storage classes and Karpenter node classes. */
   public readonly volumeKmsKeyArn: string;
@@ -102,14 +112,16 @@ export class EksCluster extends Construct implements ICluster {
     const partition = new DataAwsPartition(this, "Partition").partition;
     const managedPolicy = (name: string) => `arn:${partition}:iam::aws:policy/${name}`;
 
+    // EKS uses the secrets key as the cluster role, whose inline policy below grants exactly what envelope
+    // encryption needs; the key policy delegates to IAM, so no `kms:ViaService` statement (with its
+    // `Principal: AWS "*"`, CKV_AWS_33) is needed. CloudWatch Logs may use it for this cluster's group only.
     this.clusterKey = new KmsKey(this, "ClusterKey", {
       description: `EKS secrets envelope encryption and control-plane logs of ${props.clusterName}`,
       alias: `eks/${props.clusterName}`,
-      allowCloudWatchLogs: true,
-      viaServices: ["eks"],
+      cloudWatchLogGroupNames: [this.logGroupName],
       preventDestroy: this.preventDestroy,
     });
-    // EC2 uses the key for EBS on behalf of the Auto Scaling service-linked role and the CSI driver.
+    // `kms:ViaService` ec2 with `Principal: AWS "*"` on purpose (CKV_AWS_33): see the `volumeKey` field.
     this.volumeKey = new KmsKey(this, "VolumeKey", {
       description: `EBS volumes of the nodes and persistent volumes of ${props.clusterName}`,
       alias: `eks/${props.clusterName}/volumes`,
@@ -119,10 +131,12 @@ export class EksCluster extends Construct implements ICluster {
     this.volumeKmsKeyArn = this.volumeKey.keyArn;
 
     // Created by us, not by EKS, so it exists before the first log line with retention and encryption.
+    // It holds the audit log, so prevent_destroy protects it like the cluster and its key.
     this.logGroup = new CloudwatchLogGroup(this, "ControlPlaneLogGroup", {
       name: this.logGroupName,
       retentionInDays: this.logRetentionDays,
       kmsKeyId: this.clusterKey.keyArn,
+      lifecycle: this.preventDestroy ? { preventDestroy: true } : undefined,
     });
 
     this.clusterRole = new ServiceRole(this, "ClusterRole", {

@@ -87,8 +87,17 @@ describe("EksCluster encryption and logging", () => {
       provider: { key_arn: `\${aws_kms_key.${keyId}.arn}` },
     });
     expect(json).toHaveResourceWithProperties(KmsKeyResource, { enable_key_rotation: true });
+  });
+
+  test("grants the secrets key to no AWS \"*\" principal (CKV_AWS_33): EKS uses it as the cluster role", () => {
+    const { parsed } = synth();
     const policy = byId(parsed, "aws_iam_policy_document", "ClusterKey_Policy", "data");
-    expect(JSON.stringify(policy)).toContain("eks.${data.aws_region");
+    expect(JSON.stringify(policy)).not.toContain("kms:ViaService");
+    for (const statement of policy.statement) {
+      for (const principal of statement.principals ?? []) expect(principal.identifiers).not.toContain("*");
+    }
+    const role = byId(parsed, "aws_iam_policy_document", "ClusterRole_InlinePolicyDocument", "data");
+    expect(role.statement[0].actions).toEqual(["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"]);
   });
 
   test("lets the cluster role use the secrets key and nothing else through its inline policy", () => {
@@ -115,10 +124,18 @@ describe("EksCluster encryption and logging", () => {
     expect(cluster.logGroupName).toBe("/aws/eks/dev-platform/cluster");
   });
 
-  test("lets CloudWatch Logs use the cluster key", () => {
-    const { parsed } = synth();
+  test("lets CloudWatch Logs use the cluster key for the control-plane log group only", () => {
+    const { parsed, cluster } = synth();
     const policy = byId(parsed, "aws_iam_policy_document", "ClusterKey_Policy", "data");
-    expect(policy.statement.map((s: { sid: string }) => s.sid)).toContain("CloudWatchLogsOfThisAccount");
+    const logs = policy.statement.find((s: { sid: string }) => s.sid === "CloudWatchLogsOfThisAccount");
+    expect(logs.condition).toEqual([
+      {
+        test: "ArnLike",
+        variable: "kms:EncryptionContext:aws:logs:arn",
+        values: [expect.stringMatching(/:log-group:\/aws\/eks\/dev-platform\/cluster$/)],
+      },
+    ]);
+    expect(cluster.clusterKey.cloudWatchLogGroupNames).toEqual(["/aws/eks/dev-platform/cluster"]);
   });
 
   test("keeps logs longer when asked", () => {
@@ -199,6 +216,7 @@ describe("EksCluster lifecycle", () => {
     const eks = only(parsed, "aws_eks_cluster");
     expect(eks.deletion_protection).toBe(false);
     expect(eks.lifecycle).toBeUndefined();
+    expect(byId(parsed, "aws_cloudwatch_log_group", "ControlPlaneLogGroup").lifecycle).toBeUndefined();
     expect(cluster.deletionProtection).toBe(false);
     expect(cluster.preventDestroy).toBe(false);
   });
@@ -208,9 +226,10 @@ describe("EksCluster lifecycle", () => {
     expect(json).toHaveResourceWithProperties(EksClusterResource, { deletion_protection: true });
   });
 
-  test("sets prevent_destroy on the cluster and its keys when asked", () => {
+  test("sets prevent_destroy on the cluster, its keys and its audit log group when asked", () => {
     const { parsed } = synth({ preventDestroy: true });
     expect(only(parsed, "aws_eks_cluster").lifecycle).toEqual({ prevent_destroy: true });
+    expect(byId(parsed, "aws_cloudwatch_log_group", "ControlPlaneLogGroup").lifecycle).toEqual({ prevent_destroy: true });
     for (const key of Object.values(all(parsed, "aws_kms_key"))) {
       expect(key.lifecycle).toEqual({ prevent_destroy: true });
     }

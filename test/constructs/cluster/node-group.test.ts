@@ -29,10 +29,12 @@ describe("ManagedNodeGroup launch template", () => {
     expect(cluster.nodeGroups[0]?.diskSizeGiB).toBe(50);
   });
 
-  test("lets the volume key be used through EC2 (Auto Scaling launches the nodes)", () => {
+  test("lets the volume key be used through EC2 by this account only (Auto Scaling launches the nodes)", () => {
     const { parsed } = synth();
     const policy = Object.entries(all(parsed, "aws_iam_policy_document", "data")).find(([id]) => id.includes("VolumeKey_Policy"))?.[1];
-    expect(JSON.stringify(policy)).toContain("ec2.${data.aws_region");
+    const via = policy.statement.find((s: { sid: string }) => s.sid === "ServicesOfThisAccount");
+    expect(via.condition.map((c: { variable: string }) => c.variable)).toEqual(["kms:CallerAccount", "kms:ViaService"]);
+    expect(JSON.stringify(via.condition)).toContain("ec2.${data.aws_region");
   });
 
   test("sizes the root volume as asked", () => {
