@@ -4,6 +4,7 @@ import { DataAwsEksAddonVersion } from "@cdktf/provider-aws/lib/data-aws-eks-add
 import { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon";
 import { IrsaRole, OidcIssuer } from "../common/irsa-role";
+import { KMS_ENVELOPE_ACTIONS } from "../common/kms-key";
 import { ValidationProblem, isUnresolved } from "../common/validation";
 import { MANAGED_POLICIES } from "./cluster-constants";
 
@@ -183,7 +184,7 @@ function volumeKeyStatements(keyArn: string): DataAwsIamPolicyDocumentStatement[
     {
       sid: "UseVolumeKey",
       effect: "Allow",
-      actions: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+      actions: [...KMS_ENVELOPE_ACTIONS],
       resources: [keyArn],
     },
     {

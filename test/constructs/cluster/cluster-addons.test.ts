@@ -58,6 +58,18 @@ describe("ClusterAddons", () => {
     expect(grant.resources).toEqual([expect.stringContaining("aws_kms_key.Eks_VolumeKey")]);
   });
 
+  test("lets the EBS CSI driver use the volume key through exact KMS actions, no wildcard", () => {
+    const { parsed } = synth();
+    const { inline } = irsa(parsed, "aws-ebs-csi-driver");
+    const use = inline.statement.find((s: { sid: string }) => s.sid === "UseVolumeKey");
+    expect(use.actions).toEqual(
+      expect.arrayContaining(["kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]),
+    );
+    for (const statement of inline.statement) {
+      for (const action of statement.actions) expect(action).not.toContain("*");
+    }
+  });
+
   test("gives the EFS CSI driver an IRSA role with its policy, bound to its controller and node service accounts", () => {
     const { parsed } = synth();
     const { trust, policies } = irsa(parsed, "aws-efs-csi-driver");
