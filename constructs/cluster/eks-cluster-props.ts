@@ -151,7 +151,9 @@ export function validateEksClusterProps(props: EksClusterProps): ValidationProbl
   if (isKnownList(network.privateSubnetIds) && network.privateSubnetIds.length === 0 && props.nodeGroups.some((g) => g.subnetIds === undefined)) {
     problems.push({ path: "network.privateSubnetIds", value: [], allowed: "at least one private subnet for the nodes" });
   }
-  problems.push(...validateNodeGroupSpecs(props.nodeGroups));
+  // Node group names start with the cluster name; a cluster name already reported is not reported again.
+  const clusterNameOk = isUnresolved(props.clusterName) || CLUSTER_NAME.test(props.clusterName);
+  problems.push(...validateNodeGroupSpecs(props.nodeGroups, clusterNameOk ? props.clusterName : undefined));
   problems.push(...validateAddonSettings(props.addonVersions, props.addonVersionPolicy, props.addonConfiguration));
   return problems;
 }

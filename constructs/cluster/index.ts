@@ -4,7 +4,7 @@ export type { NodeAmiType } from "./cluster-constants";
 export { EksCluster } from "./eks-cluster";
 export { validateEksClusterProps } from "./eks-cluster-props";
 export type { EksClusterProps } from "./eks-cluster-props";
-export { ManagedNodeGroup, validateNodeGroupSpecs } from "./node-group";
+export { ManagedNodeGroup, MAX_NODE_GROUP_NAME_PREFIX_LENGTH, validateNodeGroupSpecs } from "./node-group";
 export type { ManagedNodeGroupProps, NodeGroupSpec, NodeTaint, TaintEffect } from "./node-group";
 export { ClusterAddons, validateAddonSettings } from "./cluster-addons";
 export type { ClusterAddonsProps, AddonConfiguration, AddonVersions, AddonVersionPolicy, ManagedAddonKey } from "./cluster-addons";

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { ITerraformDependable, Token } from "cdktf";
 import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
-import { isUnresolved, ValidationProblem } from "../common/validation";
+import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/validation";
 import { NODE_AMI_TYPES, NodeAmiType, ROOT_DEVICE_NAME } from "./cluster-constants";
 
 /** Effect of a node taint, as the EKS API spells it. */
@@ -79,7 +79,10 @@ export interface ManagedNodeGroupProps {
   readonly clusterSecurityGroupId: string;
   /** KMS key that encrypts the root volumes. */
   readonly volumeKmsKeyArn: string;
-  /** Prefix of the launch template's name, e.g. the cluster name. */
+  /**
+   * Start of the launch template's and node group's names, e.g. the cluster name: both become
+   * `<namePrefix>-<spec.name>-` followed by a suffix Terraform generates.
+   */
   readonly namePrefix: string;
   /** Resources that must exist before nodes join (e.g. the VPC CNI add-on). */
   readonly dependsOn?: ITerraformDependable[];
@@ -89,12 +92,22 @@ export interface ManagedNodeGroupProps {
  * An EKS managed node group launched from its own launch template: IMDSv2 only with a hop limit of 1 (pods
  * cannot borrow the node's credentials; they use IRSA or Pod Identity), an encrypted gp3 root volume, no
  * public IP, no SSH key and no remote access (CKV_AWS_79, CKV_AWS_100).
+ *
+ * Changing the instance types, capacity type, AMI type or subnets replaces a managed node group. With a fixed
+ * name Terraform would have to delete the old group first (the name is taken), leaving the cluster without
+ * those nodes; so the group's name is generated from {@link nodeGroupNamePrefix} and the replacement is
+ * created before the old group is drained and deleted.
  * @see https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html
  */
 export class ManagedNodeGroup extends Construct {
   public readonly launchTemplate: LaunchTemplate;
   public readonly nodeGroup: EksNodeGroup;
   public readonly name: string;
+  /**
+   * `<namePrefix>-<name>-`: Terraform appends 26 characters to make the node group's name, so the prefix is
+   * at most {@link MAX_NODE_GROUP_NAME_PREFIX_LENGTH} characters.
+   */
+  public readonly nodeGroupNamePrefix: string;
   public readonly instanceTypes: readonly string[];
   public readonly minSize: number;
   public readonly maxSize: number;
@@ -110,6 +123,8 @@ export class ManagedNodeGroup extends Construct {
     super(scope, id);
     const spec = props.spec;
     this.name = spec.name;
+    this.nodeGroupNamePrefix = nodeGroupNamePrefix(props.namePrefix, spec.name);
+    throwIfProblems(this.node.path, nodeGroupNamePrefixProblems("namePrefix", props.namePrefix, spec.name));
     this.instanceTypes = spec.instanceTypes;
     this.minSize = spec.minSize;
     this.maxSize = spec.maxSize;
@@ -123,7 +138,7 @@ export class ManagedNodeGroup extends Construct {
 
     const nameTag = { Name: `${props.namePrefix}-${spec.name}` };
     this.launchTemplate = new LaunchTemplate(this, "LaunchTemplate", {
-      namePrefix: `${props.namePrefix}-${spec.name}-`,
+      namePrefix: this.nodeGroupNamePrefix,
       description: `Hardened nodes of node group ${spec.name}`,
       updateDefaultVersion: true,
       metadataOptions: {
@@ -159,11 +174,15 @@ export class ManagedNodeGroup extends Construct {
         { resourceType: "volume", tags: nameTag },
         { resourceType: "network-interface", tags: nameTag },
       ],
+      // Changes are new versions of the same template (the node group rolls to `latest_version`); only a new
+      // name prefix replaces it, and then the new template (its name is generated) must exist before the
+      // node group moves off the old one. Terraform would also infer this from the node group below.
+      lifecycle: { createBeforeDestroy: true },
     });
 
     this.nodeGroup = new EksNodeGroup(this, "NodeGroup", {
       clusterName: props.clusterName,
-      nodeGroupName: spec.name,
+      nodeGroupNamePrefix: this.nodeGroupNamePrefix,
       version: props.kubernetesVersion,
       nodeRoleArn: props.nodeRoleArn,
       subnetIds: [...props.subnetIds],
@@ -176,13 +195,50 @@ export class ManagedNodeGroup extends Construct {
       updateConfig: { maxUnavailablePercentage: this.maxUnavailablePercentage },
       launchTemplate: { id: this.launchTemplate.id, version: Token.asString(this.launchTemplate.latestVersion) },
       dependsOn: props.dependsOn,
-      // The cluster autoscaler (or Karpenter) changes the desired size; Terraform must not reset it.
-      lifecycle: { ignoreChanges: ["scaling_config[0].desired_size"] },
+      lifecycle: {
+        // A replacement (new instance types, capacity type, AMI type, subnets) starts the new group before the
+        // old one is drained and deleted, so the cluster never drops to zero nodes of this group.
+        createBeforeDestroy: true,
+        // The cluster autoscaler (or Karpenter) changes the desired size; Terraform must not reset it.
+        ignoreChanges: ["scaling_config[0].desired_size"],
+      },
     });
   }
 }
 
 const NODE_GROUP_NAME = /^[a-z][a-z0-9-]{0,62}$/;
+
+/** EKS refuses node group names longer than 63 characters. */
+const MAX_NODE_GROUP_NAME_LENGTH = 63;
+/** Length of the unique suffix Terraform appends to a `*_name_prefix` (a timestamp and a counter). */
+const GENERATED_SUFFIX_LENGTH = 26;
+/** Longest `node_group_name_prefix` whose generated names EKS accepts (63 − 26). */
+export const MAX_NODE_GROUP_NAME_PREFIX_LENGTH = MAX_NODE_GROUP_NAME_LENGTH - GENERATED_SUFFIX_LENGTH;
+
+/** `<namePrefix>-<groupName>-`, the prefix of a managed node group's (and its launch template's) name. */
+export function nodeGroupNamePrefix(namePrefix: string, groupName: string): string {
+  return `${namePrefix}-${groupName}-`;
+}
+
+/**
+ * The problem with a node group's generated name, if any: `<namePrefix>-<groupName>-` plus Terraform's
+ * 26-character suffix must fit EKS's 63. Reported at `path`; skipped for unresolved tokens.
+ */
+export function nodeGroupNamePrefixProblems(path: string, namePrefix: string, groupName: string): ValidationProblem[] {
+  if (isUnresolved(namePrefix) || isUnresolved(groupName)) return [];
+  const prefix = nodeGroupNamePrefix(namePrefix, groupName);
+  if (prefix.length <= MAX_NODE_GROUP_NAME_PREFIX_LENGTH) return [];
+  return [
+    {
+      path,
+      value: groupName,
+      allowed:
+        `a name whose node group name prefix "${prefix}" (${prefix.length} characters) is at most ` +
+        `${MAX_NODE_GROUP_NAME_PREFIX_LENGTH}: Terraform appends ${GENERATED_SUFFIX_LENGTH} characters and EKS allows ` +
+        `${MAX_NODE_GROUP_NAME_LENGTH}; shorten the node group or cluster name`,
+    },
+  ];
+}
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
 const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -209,8 +265,11 @@ function isWholeNumber(n: number, min: number, max = Number.MAX_SAFE_INTEGER): b
   return Number.isInteger(n) && n >= min && n <= max;
 }
 
-/** Checks node group specs without building anything; paths start with `nodeGroups[i]`. */
-export function validateNodeGroupSpecs(specs: readonly NodeGroupSpec[]): ValidationProblem[] {
+/**
+ * Checks node group specs without building anything; paths start with `nodeGroups[i]`. With the cluster
+ * name, also checks that each generated node group name fits EKS's 63 characters.
+ */
+export function validateNodeGroupSpecs(specs: readonly NodeGroupSpec[], clusterName?: string): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   if (specs.length === 0) {
     problems.push({ path: "nodeGroups", value: [], allowed: "at least one node group (CoreDNS and the CSI drivers need nodes)" });
@@ -221,6 +280,7 @@ export function validateNodeGroupSpecs(specs: readonly NodeGroupSpec[]): Validat
     if (!NODE_GROUP_NAME.test(spec.name)) {
       problems.push({ path: `${at}.name`, value: spec.name, allowed: "1–63 lowercase letters, digits and '-', starting with a letter" });
     } else {
+      if (clusterName !== undefined) problems.push(...nodeGroupNamePrefixProblems(`${at}.name`, clusterName, spec.name));
       const id = nodeGroupConstructId(spec.name);
       const other = seenIds.get(id);
       if (other !== undefined) {

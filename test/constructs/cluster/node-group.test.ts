@@ -1,6 +1,13 @@
 import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
-import { NodeGroupSpec, isQualifiedName, nodeGroupConstructId, validateNodeGroupSpecs } from "../../../constructs/cluster/node-group";
+import { Token } from "cdktf";
+import {
+  MAX_NODE_GROUP_NAME_PREFIX_LENGTH,
+  NodeGroupSpec,
+  isQualifiedName,
+  nodeGroupConstructId,
+  validateNodeGroupSpecs,
+} from "../../../constructs/cluster/node-group";
 import { all, only, synth } from "./helpers";
 
 const base: NodeGroupSpec = { name: "system", instanceTypes: ["m7i.large"], minSize: 2, maxSize: 4 };
@@ -70,7 +77,6 @@ describe("ManagedNodeGroup node group", () => {
   test("runs on-demand AL2023 nodes in the private subnets with desired = min by default", () => {
     const { json, cluster } = synth();
     expect(json).toHaveResourceWithProperties(EksNodeGroup, {
-      node_group_name: "system",
       ami_type: "AL2023_x86_64_STANDARD",
       capacity_type: "ON_DEMAND",
       instance_types: ["m7i.large"],
@@ -84,7 +90,24 @@ describe("ManagedNodeGroup node group", () => {
 
   test("leaves the desired size to the autoscaler after creation", () => {
     const { parsed } = synth();
-    expect(only(parsed, "aws_eks_node_group").lifecycle).toEqual({ ignore_changes: ["scaling_config[0].desired_size"] });
+    expect(only(parsed, "aws_eks_node_group").lifecycle.ignore_changes).toEqual(["scaling_config[0].desired_size"]);
+  });
+
+  test("names the group from a prefix, so a replacement is created before the old group is deleted", () => {
+    const { parsed, cluster } = synth();
+    const ng = only(parsed, "aws_eks_node_group");
+    expect(ng.node_group_name).toBeUndefined();
+    expect(ng.node_group_name_prefix).toBe("dev-platform-system-");
+    expect(ng.lifecycle).toEqual({ create_before_destroy: true, ignore_changes: ["scaling_config[0].desired_size"] });
+    expect(cluster.nodeGroups[0]?.nodeGroupNamePrefix).toBe("dev-platform-system-");
+  });
+
+  test("replaces the launch template, should its name prefix change, before the node group moves off it", () => {
+    const { parsed } = synth();
+    const lt = only(parsed, "aws_launch_template");
+    expect(lt.name_prefix).toBe("dev-platform-system-");
+    expect(lt.update_default_version).toBe(true);
+    expect(lt.lifecycle).toEqual({ create_before_destroy: true });
   });
 
   test("follows the cluster's Kubernetes version", () => {
@@ -244,6 +267,22 @@ describe("validateNodeGroupSpecs", () => {
   test("recognises Kubernetes qualified names", () => {
     expect(["app", "example.com/app", "a.b-c_d", "x".repeat(63)].every(isQualifiedName)).toBe(true);
     expect(["", "/app", "Example.com/app", "-app", "x".repeat(64), "a/b/c"].some(isQualifiedName)).toBe(false);
+  });
+
+  test("fails when the generated node group name would exceed EKS's 63 characters", () => {
+    expect(MAX_NODE_GROUP_NAME_PREFIX_LENGTH).toBe(37);
+    // "dev-platform-" + 23 + "-" = 37 characters: the longest accepted prefix.
+    expect(validateNodeGroupSpecs([{ ...base, name: "a".repeat(23) }], "dev-platform")).toEqual([]);
+    expect(validateNodeGroupSpecs([{ ...base, name: "a".repeat(24) }], "dev-platform")).toEqual([
+      expect.objectContaining({ path: "nodeGroups[0].name", value: "a".repeat(24) }),
+    ]);
+    expect(() => withGroup({ name: "a".repeat(24) })).toThrow(
+      /nodeGroups\[0\]\.name: got "a{24}"; allowed: a name whose node group name prefix "dev-platform-a{24}-" \(38 characters\) is at most 37/,
+    );
+  });
+
+  test("skips the name length check for a cluster name known only to Terraform", () => {
+    expect(validateNodeGroupSpecs([{ ...base, name: "a".repeat(40) }], Token.asString({ Ref: "x" }))).toEqual([]);
   });
 
   test("the cluster refuses to build with a bad node group, naming the field", () => {
