@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Lazy } from "cdktf";
+import { ITerraformDependable, Lazy } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
@@ -26,6 +26,12 @@ export interface IEncryptionKey {
 export interface IAccessLogsBucket {
   /** Name (Terraform `id`) of the target bucket; its policy must already admit `logging.s3.amazonaws.com`. */
   readonly bucketId: string;
+  /**
+   * The resource that admits log delivery into the target bucket (its `aws_s3_bucket_policy`), when it is
+   * managed in the same stack: the logging configuration is applied after it.
+   * @default - the policy is assumed to be in place already
+   */
+  readonly bucketPolicy?: ITerraformDependable;
 }
 
 /** Default encryption of a {@link SecureBucket}. */
@@ -145,6 +151,11 @@ export class SecureBucket extends Construct {
   /** Bucket name (Terraform `id`). */
   public readonly bucketId: string;
   public readonly bucketArn: string;
+  /**
+   * The bucket's policy. A bucket that logs into this one waits for it: until it admits
+   * `logging.s3.amazonaws.com`, S3 may refuse the first log deliveries.
+   */
+  public readonly bucketPolicy: S3BucketPolicy;
   /** ARN of the SSE-KMS key, or undefined with `S3_MANAGED` encryption. */
   public readonly encryptionKeyArn?: string;
   /** The key this construct created, if it created one. */
@@ -231,7 +242,7 @@ export class SecureBucket extends Construct {
       statement: [...this.defaultPolicyStatements(), ...(props.extraPolicyStatements ?? [])],
     });
     // Public access block first: S3 rejects concurrent bucket-level configuration changes.
-    new S3BucketPolicy(this, "Policy", { bucket: this.bucket.id, policy: policyDocument.json, dependsOn: [publicAccessBlock] });
+    this.bucketPolicy = new S3BucketPolicy(this, "Policy", { bucket: this.bucket.id, policy: policyDocument.json, dependsOn: [publicAccessBlock] });
 
     new S3BucketLifecycleConfiguration(this, "Lifecycle", {
       bucket: this.bucket.id,
@@ -247,12 +258,16 @@ export class SecureBucket extends Construct {
 
     if (props.accessLogsBucket) {
       if (props.accessLogsBucket instanceof SecureBucket) props.accessLogsBucket.allowAccessLogsFrom(this.bucketArn);
+      const targetPolicy = props.accessLogsBucket.bucketPolicy;
       new S3BucketLoggingA(this, "AccessLogs", {
         bucket: this.bucket.id,
         targetBucket: props.accessLogsBucket.bucketId,
         targetPrefix: props.accessLogsPrefix ?? `${this.bucket.id}/`,
         // Date-partitioned keys let Athena prune partitions when querying the logs.
         targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
+        // Nothing else orders the two: without this, logging may start before the target's policy admits
+        // the log service, and S3 refuses those first deliveries.
+        dependsOn: targetPolicy ? [targetPolicy] : undefined,
       });
     }
 

@@ -233,6 +233,13 @@ describe("SecureBucket access logging", () => {
     });
   });
 
+  test("starts logging only after the target bucket's policy admits the log service", () => {
+    const { parsed, logs } = withLogBucket();
+    const logging = resourcesOf<{ depends_on?: string[] }>(parsed, "aws_s3_bucket_logging", "Data_")[0];
+    expect(logging.depends_on).toEqual([expect.stringMatching(/^aws_s3_bucket_policy\.Logs_Policy_\w+$/)]);
+    expect(logs.bucketPolicy).toBeDefined();
+  });
+
   test("uses a custom log prefix when given", () => {
     expect(withLogBucket({ accessLogsPrefix: "data/" }).json).toHaveResourceWithProperties(S3BucketLoggingA, { target_prefix: "data/" });
   });
@@ -271,6 +278,17 @@ describe("SecureBucket access logging", () => {
     const { json, parsed } = synth({ accessLogsBucket: { bucketId: "central-access-logs" } });
     expect(json).toHaveResourceWithProperties(S3BucketLoggingA, { target_bucket: "central-access-logs" });
     expect(policyStatements(parsed).map((s) => s.sid)).not.toContain("S3ServerAccessLogDelivery");
+    expect(resourcesOf<{ depends_on?: string[] }>(parsed, "aws_s3_bucket_logging", "Data_")[0].depends_on).toBeUndefined();
+  });
+
+  test("waits for the given policy of a bucket of another construct", () => {
+    const stack = newStack();
+    const target = new SecureBucket(stack, "Central", { accessLogsTarget: true });
+    new SecureBucket(stack, "Data", { accessLogsBucket: { bucketId: "central-access-logs", bucketPolicy: target.bucketPolicy } });
+    const parsed = JSON.parse(Testing.synth(stack));
+    expect(resourcesOf<{ depends_on?: string[] }>(parsed, "aws_s3_bucket_logging", "Data_")[0].depends_on).toEqual([
+      expect.stringMatching(/^aws_s3_bucket_policy\.Central_Policy_\w+$/),
+    ]);
   });
 
   test("allowAccessLogsFrom fails on a bucket that is not a log target", () => {

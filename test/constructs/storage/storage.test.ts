@@ -95,6 +95,15 @@ describe("Storage defaults", () => {
     }
   });
 
+  test("applies backups and artifacts logging after the log bucket's policy admits the log service", () => {
+    const { parsed } = synth();
+    for (const bucket of ["ArtifactsBucket", "BackupsBucket"]) {
+      expect(byId<{ depends_on?: string[] }>(parsed, "aws_s3_bucket_logging", `Storage_${bucket}_`).depends_on).toEqual([
+        expect.stringMatching(/^aws_s3_bucket_policy\.Storage_LogsBucket_Policy_\w+$/),
+      ]);
+    }
+  });
+
   test("admits exactly the backups and artifacts buckets as log sources", () => {
     const { parsed } = synth();
     const doc = Object.entries(parsed.data.aws_iam_policy_document).find(([k]) => k.startsWith("Storage_LogsBucket_PolicyDocument"))?.[1] as {
