@@ -44,9 +44,8 @@ describeWithPromtool("promtool test rules: Workbook scenarios per SLI kind", () 
     const result = compileSlos([def]);
     const w = result.slos[0]!.windows;
     const scenarios = [
-      sc.totalOutage(def, w),
+      sc.outageThenRecovery(def, w),
       sc.burnRate10(def, w),
-      sc.pageStops(def, w),
       sc.burnRate09(def),
       sc.zeroTraffic(def),
       sc.trafficThenSilence(def),
@@ -66,7 +65,7 @@ describeWithPromtool("promtool test rules: Workbook scenarios per SLI kind", () 
     if (process.env.SLO_PROBE === "1") {
       const withProbes = scenarios.filter((s) => s.probes.length > 0);
       const probed = probe({ ...base, evaluationInterval: sc.EVAL, groups: withProbes.map((s) => ({ ...s.group, checks: s.probes })) });
-      const rows = withProbes.map((s) => `${s.group.name}: observed ${probed.get(`${s.group.name}/0`)?.join(",")} s; bound ${JSON.stringify(s.bound)}`);
+      const rows = withProbes.map((s) => `${s.group.name}: observed ${s.probes.map((_, i) => probed.get(`${s.group.name}/${i}`)?.join(",")).join(" / ")} s; bound ${JSON.stringify(s.bound)}`);
       console.log(rows.join("\n"));
     }
   });

@@ -46,25 +46,6 @@ function group(def: SloDefinition, name: string, profile: Segment[], duration: n
   return { name: `${def.sli.kind}: ${name}`, step, series: seriesFor(def.sli, scaled, { step, duration, targets: 20, phase }), checks };
 }
 
-/** A total outage from T0 pages within the Workbook detection time of the 1h pair plus two evaluations. */
-export function totalOutage(def: SloDefinition, w: PeriodWindows): Scenario {
-  const detect = detectionSeconds(def.objective, 1, w.page[0]);
-  const deadline = floorTo(T0 + detect + 2 * EVAL, EVAL);
-  const end = T0 + 1200;
-  return {
-    group: group(def, "total outage pages within the Workbook detection time + 2 evaluations", [
-      { from: 0, rps: 1, errorRatio: 0 },
-      { from: T0, rps: 1, errorRatio: 1 },
-    ], end, [
-      { expr: firingPage(def), at: T0, expect: [], why: "no errors yet" },
-      { expr: firingPage(def), at: deadline, expect: ONE, why: `Workbook: ${detect}s + 2 × ${EVAL}s` },
-    ]),
-    evaluationInterval: EVAL,
-    probes: [{ expr: `min_over_time(timestamp(ALERTS${sel(def, ', sre_severity="page"')})[1200s:${EVAL}s]) - ${T0}`, at: end, expect: [] }],
-    bound: { workbookSeconds: detect, deadlineSeconds: deadline - T0 },
-  };
-}
-
 /** Burn rate 10 pages through the 6h/30m pair, never through the 1h/5m pair. */
 export function burnRate10(def: SloDefinition, w: PeriodWindows): Scenario {
   const budget = (100 - def.objective) / 100;
@@ -110,26 +91,44 @@ export function burnRate09(def: SloDefinition): Scenario {
   };
 }
 
-/** A 30m outage: the page stops once the short windows no longer see the errors. */
-export function pageStops(def: SloDefinition, w: PeriodWindows): Scenario {
+/**
+ * A 30m total outage from T0, then recovery at T1:
+ * - the page fires within the Workbook detection time of the 1h pair plus two evaluations;
+ * - the page stops once the short windows no longer see the errors (exact 30m window: T1 + 30m − 10.8 s;
+ *   derived: at most S later), checked at T1 + 30m + S + 2 evaluations.
+ */
+export function outageThenRecovery(def: SloDefinition, w: PeriodWindows): Scenario {
+  const detect = detectionSeconds(def.objective, 1, w.page[0]);
+  const deadline = floorTo(T0 + detect + 2 * EVAL, EVAL);
   const t1 = T0 + 1800;
   const longestShort = Math.max(...w.page.map((p) => durationSeconds(p.shortWindow)));
-  // Exact short window stops seeing errors at T1 + 30m; the derived one at most S (5m) later.
+  const budget = (100 - def.objective) / 100;
   const stoppedBy = ceilTo(t1 + longestShort + BASE, EVAL) + 2 * EVAL;
   const end = stoppedBy + 600;
+  const page = `ALERTS${sel(def, ', sre_severity="page"')}`;
   return {
-    group: group(def, "page stops once the short windows no longer see the errors", [
+    group: group(def, "total outage pages within the Workbook time + 2 evaluations, stops after recovery", [
       { from: 0, rps: 1, errorRatio: 0 },
       { from: T0, rps: 1, errorRatio: 1 },
       { from: t1, rps: 1, errorRatio: 0 },
     ], end, [
+      { expr: firingPage(def), at: T0, expect: [], why: "no errors yet" },
+      { expr: firingPage(def), at: deadline, expect: ONE, why: `Workbook: ${detect}s + 2 × ${EVAL}s` },
       { expr: firingPage(def), at: t1, expect: ONE },
       { expr: firingPage(def), at: t1 + longestShort - 300, expect: ONE, why: "the 30m window still sees the outage" },
       { expr: firingPage(def), at: stoppedBy, expect: [] },
     ]),
     evaluationInterval: EVAL,
-    probes: [{ expr: `max_over_time(timestamp(ALERTS${sel(def, ', sre_severity="page"')})[${end - T0}s:${EVAL}s]) + ${EVAL} - ${t1}`, at: end, expect: [] }],
-    bound: { exactSeconds: longestShort - 0.006 * longestShort, deadlineSeconds: stoppedBy - t1 },
+    probes: [
+      { expr: `min_over_time(timestamp(${page})[${end - T0}s:${EVAL}s]) - ${T0}`, at: end, expect: [] },
+      { expr: `max_over_time(timestamp(${page})[${end - T0}s:${EVAL}s]) + ${EVAL} - ${t1}`, at: end, expect: [] },
+    ],
+    bound: {
+      workbookDetectSeconds: detect,
+      detectDeadlineSeconds: deadline - T0,
+      exactStopSeconds: longestShort - (w.page[1].factor * budget * longestShort),
+      stopDeadlineSeconds: stoppedBy - t1,
+    },
   };
 }
 
