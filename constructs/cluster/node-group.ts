@@ -207,6 +207,10 @@ export class ManagedNodeGroup extends Construct {
 }
 
 const NODE_GROUP_NAME = /^[a-z][a-z0-9-]{0,62}$/;
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
+const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 
 /** EKS refuses node group names longer than 63 characters. */
 const MAX_NODE_GROUP_NAME_LENGTH = 63;
@@ -239,10 +243,6 @@ export function nodeGroupNamePrefixProblems(path: string, namePrefix: string, gr
     },
   ];
 }
-const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
-const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 
 /** True for a Kubernetes qualified name: an optional DNS-subdomain prefix and '/', then a name of ≤ 63 characters. */
 export function isQualifiedName(key: string): boolean {
