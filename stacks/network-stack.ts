@@ -18,6 +18,7 @@ export class NetworkStack extends EnvironmentStack {
       interfaceEndpoints: config.network.interfaceEndpoints,
       flowLogRetentionDays: config.network.flowLogRetentionDays,
       clusterName: config.cluster.name,
+      preventDestroy: config.protection.preventDestroy,
     });
   }
 }

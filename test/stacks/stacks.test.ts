@@ -75,6 +75,9 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
       [stacks.storage, "aws_s3_bucket"],
       [stacks.storage, "aws_efs_file_system"],
       [stacks.cluster, "aws_kms_key"],
+      [stacks.cluster, "aws_cloudwatch_log_group"],
+      [stacks.network, "aws_kms_key"],
+      [stacks.network, "aws_cloudwatch_log_group"],
     ];
     for (const [stack, type] of protectedTypes) {
       const resources = all(synth(stack), "resource", type);
