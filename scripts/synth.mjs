@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 // The fast synth path: bundle the TypeScript entry with esbuild (only when a source changed), then run the
-// bundle in this process. No ts-node, no type-check (that is `npm run typecheck` / `npm test`), deep
-// provider imports only. Arguments are passed to main.ts: `npm run synth -- --env dev`.
+// bundle in this process with a V8 code cache (compiling the 4.6 MB bundle is a fifth of a warm synth).
+// No ts-node, no type-check (that is `npm run typecheck` / `npm test`), deep provider imports only.
+// Arguments are passed to main.ts: `npm run synth -- --env dev`.
 import fs from "node:fs";
 import path from "node:path";
-import { createRequire } from "node:module";
+import vm from "node:vm";
+import Module from "node:module";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const bundle = path.join(root, "dist", "synth", "main.cjs");
+const codeCache = `${bundle}.v8-cache`;
 const SOURCE_DIRS = ["environments", "stacks", "constructs", "lib"];
 
 function newestSourceMtime() {
@@ -26,6 +29,7 @@ function newestSourceMtime() {
 
 export async function ensureBundle() {
   if (fs.existsSync(bundle) && fs.statSync(bundle).mtimeMs >= newestSourceMtime()) return bundle;
+  fs.rmSync(codeCache, { force: true });
   const esbuild = await import("esbuild");
   await esbuild.build({
     entryPoints: [path.join(root, "main.ts")],
@@ -40,9 +44,33 @@ export async function ensureBundle() {
   return bundle;
 }
 
+/** Runs a CommonJS bundle as `node file` would, compiling it from (and refreshing) the V8 code cache. */
+function runWithCodeCache(file, args) {
+  const source = fs.readFileSync(file, "utf8");
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(codeCache);
+  } catch {
+    cachedData = undefined;
+  }
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+  if (cachedData === undefined || script.cachedDataRejected) {
+    // After the run, so the cache holds the functions the synth actually compiled.
+    process.once("exit", () => {
+      try {
+        fs.writeFileSync(codeCache, script.createCachedData());
+      } catch {
+        // a read-only checkout only loses the speed-up
+      }
+    });
+  }
+  const mod = new Module(file, null);
+  mod.filename = file;
+  mod.paths = Module._nodeModulePaths(path.dirname(file));
+  process.argv = [process.argv[0], file, ...args];
+  script.runInThisContext().call(mod.exports, mod.exports, (id) => mod.require(id), mod, file, path.dirname(file));
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const file = await ensureBundle();
-  // main.ts reads process.argv; the arguments after the script name are its own.
-  process.argv = [process.argv[0], file, ...process.argv.slice(2)];
-  createRequire(import.meta.url)(file);
+  runWithCodeCache(await ensureBundle(), process.argv.slice(2));
 }

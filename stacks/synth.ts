@@ -59,7 +59,8 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv): numbe
   }
   if (!underCli) swapInto(staging, target);
   const stacks = fs.readdirSync(path.join(target, "stacks")).sort();
-  process.stdout.write(`synthesized ${stacks.length} stacks into ${path.relative(process.cwd(), target) || "."}: ${stacks.join(", ")}\n`);
+  const shown = path.relative(process.cwd(), target);
+  process.stdout.write(`synthesized ${stacks.length} stacks into ${shown.startsWith("..") ? target : shown || "."}: ${stacks.join(", ")}\n`);
   return 0;
 }
 
