@@ -61,6 +61,7 @@ const out = fs.mkdtempSync(path.join(os.tmpdir(), "bench-synth-"));
 const rows = [bench("`npm run synth` (esbuild bundle, node)", "npm", ["run", "--silent", "synth", "--", "--out", path.join(out, "fast")], runs)];
 if (!opts["skip-cdktf"]) {
   const cdktf = path.join(root, "node_modules/.bin/cdktf");
+  rows.push(bench("`cdktf synth` through cdktf.json (the CLI running the fast path)", cdktf, ["synth", "--output", path.join(out, "cli")], runs));
   rows.push(bench("`cdktf synth` (ts-node main.ts, as `cdktf init` sets up)", cdktf, ["synth", "--app", "npx ts-node main.ts", "--output", path.join(out, "cdktf")], runs));
 }
 const stacks = fs.readdirSync(path.join(out, "fast", "stacks")).length;
@@ -74,6 +75,7 @@ for (const r of rows) {
   console.log(`| ${r.label} | ${r.runs} | ${r.wall.toFixed(2)} s | ${mem} | ${(r.wall / rows[0].wall).toFixed(1)}× |`);
 }
 console.log(`\nGoal: the fast path under 1.5 s and at least 20× faster than \`cdktf synth\` through ts-node.`);
+console.log("Both paths import providers by deep path; a barrel import alone costs the ts-node path about 25 s (ARCHITECTURE.md).");
 
 if (!opts["skip-slo"]) {
   const slo = path.join(root, "scripts/bench-slo.mjs");
