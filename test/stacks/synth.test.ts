@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { describeWithPromtool, runPromtool } from "../support/promtool";
 
 const root = path.resolve(__dirname, "../..");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "synth-test-"));
@@ -54,6 +55,17 @@ describe("npm run synth", () => {
   });
 });
 
+describeWithPromtool("synthesized SLO rules", () => {
+  test("every environment's rules file passes promtool check rules", () => {
+    const out = path.join(tmp, "promtool");
+    expect(synth(["--out", out]).code).toBe(0);
+    for (const env of ["dev", "staging", "prod"]) {
+      const r = runPromtool(["check", "rules", path.join(out, "slo", env, "rules.yaml")]);
+      expect({ env, code: r.code, output: r.output }).toEqual({ env, code: 0, output: expect.stringMatching(/SUCCESS: \d+ rules found/) });
+    }
+  });
+});
+
 describe("runSynth with bad configuration", () => {
   afterEach(() => jest.resetModules());
 
@@ -78,5 +90,30 @@ describe("runSynth with bad configuration", () => {
     });
     expect(fs.readdirSync(path.join(out, "stacks"))).toEqual(["marker"]);
     expect(fs.readdirSync(tmp).filter((f) => f.includes(".tmp-"))).toEqual([]);
+  });
+
+  test("fails before writing when an environment's SLO spec is invalid, naming file, SLO and field", () => {
+    const spec = path.join(tmp, "bad-slo.yaml");
+    fs.writeFileSync(
+      spec,
+      ["version: sre-platform/v1", "service: api", "slos:", "  - name: availability", "    objective: 100.5", "    sli:", "      events:", '        errorQuery: sum(rate(errors_total[{{.window}}]))', '        totalQuery: sum(rate(requests_total[{{.window}}]))', ""].join("\n"),
+    );
+    const out = path.join(tmp, "bad-slo-out");
+    jest.isolateModules(() => {
+      jest.doMock("../../environments/dev", () => {
+        const { dev } = jest.requireActual("../../environments/dev");
+        return { dev: { ...dev, slo: { specs: [spec] } } };
+      });
+      const { runSynth } = require("../../stacks/synth"); // eslint-disable-line @typescript-eslint/no-require-imports
+      const errors: string[] = [];
+      const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => (errors.push(String(chunk)), true));
+      try {
+        expect(runSynth(["--out", out, "--env", "dev"], {})).toBe(1);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(errors.join("")).toMatch(/bad-slo\.yaml: api-availability: slos\[0\]\.objective: /);
+    });
+    expect(fs.existsSync(out)).toBe(false);
   });
 });
