@@ -4,7 +4,7 @@ import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { packageRoot } from "../lib/package-root";
 import { compileSlos } from "../lib/slo/compile";
 import { emitPrometheusRuleYaml, emitRulesYaml } from "../lib/slo/emit";
-import { loadSloFiles } from "../lib/slo/load";
+import { loadSloFilesWithWarnings } from "../lib/slo/load";
 import { formatDiagnostic } from "../lib/slo/model";
 
 /** One environment's SLOs, compiled before any stack is built. */
@@ -25,14 +25,15 @@ export interface EnvironmentSlos {
 export function compileEnvironmentSlos(config: EnvironmentConfig): EnvironmentSlos {
   const root = packageRoot();
   const files = config.slo.specs.map((f) => path.resolve(root, f));
-  const defs = loadSloFiles(files, { environment: config.name });
+  const loaded = loadSloFilesWithWarnings(files, { environment: config.name });
+  const defs = loaded.definitions;
   const result = compileSlos(defs);
   return {
     environment: config.name,
     sloCount: defs.length,
     rulesYaml: emitRulesYaml(result),
     prometheusRuleYaml: emitPrometheusRuleYaml(result, { name: `${config.name}-slos`, namespace: "monitoring" }),
-    warnings: result.warnings.map(formatDiagnostic),
+    warnings: [...loaded.warnings, ...result.warnings].map(formatDiagnostic),
   };
 }
 
