@@ -6,11 +6,12 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { sharedPath, withShared } from "../support/shared";
 
 const ROOT = join(__dirname, "../..");
 const CLI = join(ROOT, "dist/bin/sre-platform.js");
 const SPECS = join(ROOT, "environments/slos");
-const GOLDEN = join(ROOT, "../shared/slo/sloth-golden");
+const GOLDEN = sharedPath("slo/sloth-golden");
 
 function newestSource(dir: string): number {
   let newest = 0;
@@ -83,7 +84,7 @@ describe("sre-platform slo compile", () => {
     expect(r.stdout).toMatch(/namespace: monitoring/);
   });
 
-  it.each([
+  withShared(it, "Sloth golden inputs").each([
     ["01-base-30d", []],
     ["02-base-28d", ["--period", "28d"]],
     ["03-custom-windows-7d", ["--period", "7d"]],

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { parseSloYaml } from "../../../lib/slo/parse";
 import { validateSloDefinitions } from "../../../lib/slo/validate";
+import { sharedPath, withShared } from "../../support/shared";
 
 const fixture = (name: string): string => join(__dirname, "fixtures", "inputs", name);
 const load = (name: string) => parseSloYaml(readFileSync(fixture(name), "utf8"), name);
@@ -89,8 +90,8 @@ describe("OpenSLO openslo/v1", () => {
     if (field !== "kind") expect(hit.slo).toBe("web-avail");
   });
 
-  it("refuses openslo/v1alpha naming the supported version", () => {
-    const text = readFileSync(join(__dirname, "../../../../shared/slo/sloth-golden/04-openslo-v1alpha/input.yaml"), "utf8");
+  withShared(it, "Sloth's OpenSLO v1alpha golden input")("refuses openslo/v1alpha naming the supported version", () => {
+    const text = readFileSync(sharedPath("slo/sloth-golden/04-openslo-v1alpha/input.yaml"), "utf8");
     const r = parseSloYaml(text, "in.yaml");
     expect(r.errors).toEqual([expect.objectContaining({ field: "apiVersion", message: expect.stringMatching(/openslo\/v1alpha is not supported; allowed: openslo\/v1/) })]);
   });

@@ -17,8 +17,9 @@ import { describeWithPromtool } from "../../support/promtool";
 import { runSuite, type PromtoolSuite } from "./support/promtool-tests";
 import { compress, counter, type Segment } from "./support/series";
 import { episodes, everyEval, secondsOf, timelines } from "./support/timeline";
+import { sharedPath, withShared } from "../../support/shared";
 
-const GOLDEN = path.resolve(__dirname, "../../../../shared/slo/sloth-golden");
+const GOLDEN = sharedPath("slo/sloth-golden");
 const STEP = 30;
 const EVAL = 60; // Sloth's groups have no `interval:` (checked below): the Prometheus global, 1m by default.
 const BASE = 300;
@@ -57,7 +58,7 @@ describeWithPromtool("Sloth parity on Sloth's own inputs (promtool)", () => {
   const report: string[] = [];
   afterAll(() => console.log(["Sloth parity (episode [start, end] in minutes after T0; Δ in s):", ...report].join("\n")));
 
-  test.each(CASES)("%s", (name, period) => {
+  withShared(test, "Sloth parity").each(CASES)("%s", (name, period) => {
     const dir = path.join(GOLDEN, name);
     const slothRules = fs.readFileSync(path.join(dir, "expected.yaml"), "utf8");
     const slothGroups = (parse(slothRules).groups as Array<{ name: string; interval?: string }>);
