@@ -7,6 +7,7 @@
  * Bad configuration, SLO specs or arguments print one line per problem on stderr and exit 1 before
  * anything is written; the previous cdktf.out stays as it was.
  */
+import { ENVIRONMENTS, loadEnvironments } from "./environments";
 import { runSynth } from "./stacks/synth";
 
 // cdktf records a full stack trace for every token it creates (used only to decorate its own error
@@ -15,4 +16,4 @@ import { runSynth } from "./stacks/synth";
 Error.prepareStackTrace = (err: unknown, frames: NodeJS.CallSite[]) =>
   err instanceof Error ? `${err.name}: ${err.message}${frames.map((f) => `\n    at ${f}`).join("")}` : "";
 
-process.exitCode = runSynth(process.argv.slice(2), process.env);
+process.exitCode = runSynth(process.argv.slice(2), process.env, { load: loadEnvironments, names: ENVIRONMENTS.map((e) => e.name) });

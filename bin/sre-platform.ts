@@ -11,11 +11,10 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from "node:pat
 import { parseArgs } from "node:util";
 import { ENVIRONMENTS } from "../environments";
 import { packageRoot } from "../lib/package-root";
-import { compileSlos, type CompileResult } from "../lib/slo/compile";
+import type { CompileResult } from "../lib/slo/compile";
 import { emitPrometheusRuleYaml, emitRulesYaml } from "../lib/slo/emit";
-import { loadSloFilesWithWarnings } from "../lib/slo/load";
-import { formatDiagnostic, type SloDefinition, type SloDiagnostic, SloError, type SloPeriod } from "../lib/slo/model";
-import { sourceField } from "../lib/slo/validate";
+import { formatDiagnostic, SloError, type SloPeriod } from "../lib/slo/model";
+import { loadAndCompileSlos } from "../lib/slo/pipeline";
 import { SUPPORTED_PERIODS } from "../lib/slo/windows";
 import { renderReport } from "./slo-report";
 
@@ -169,24 +168,14 @@ function parseCommandArgs(command: string, args: readonly string[]): Parsed {
 
 /** Loads and compiles; warnings go to stderr, with fields named as the user wrote them. */
 function loadAndCompile(files: readonly string[], p: Parsed, io: Io): CompileResult {
-  const loaded = loadSloFilesWithWarnings(files, {
+  const { result, warnings } = loadAndCompileSlos(files, {
     ...(p.environment !== undefined ? { environment: p.environment } : {}),
     knownEnvironments: envNames(),
-  });
-  const result = compileSlos(loaded.definitions, {
     ...(p.period !== undefined ? { period: p.period } : {}),
     ...(p.runbookBaseUrl !== undefined ? { runbookBaseUrl: p.runbookBaseUrl } : {}),
   });
-  const byId = new Map(loaded.definitions.map((d) => [d.id, d]));
-  for (const w of [...loaded.warnings, ...result.warnings]) io.err(`warning: ${formatDiagnostic(withSourceField(w, byId))}\n`);
+  for (const w of warnings) io.err(`warning: ${formatDiagnostic(w)}\n`);
   return result;
-}
-
-/** Rewrites a model field path (`alerting.page`) of a later stage into the file's own (`slos[0].alerting.page`). */
-function withSourceField(d: SloDiagnostic, byId: Map<string, SloDefinition>): SloDiagnostic {
-  const def = d.slo !== undefined ? byId.get(d.slo) : undefined;
-  if (!def || d.field === undefined || d.stage === "parse" || d.stage === "validate") return d;
-  return { ...d, field: sourceField(def, d.field) };
 }
 
 /** Writes FILE only once everything succeeded: a temp file beside it, then an atomic rename. */

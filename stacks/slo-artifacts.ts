@@ -2,10 +2,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { packageRoot } from "../lib/package-root";
-import { compileSlos } from "../lib/slo/compile";
 import { emitPrometheusRuleYaml, emitRulesYaml } from "../lib/slo/emit";
-import { loadSloFilesWithWarnings } from "../lib/slo/load";
 import { formatDiagnostic } from "../lib/slo/model";
+import { loadAndCompileSlos } from "../lib/slo/pipeline";
 
 /** One environment's SLOs, compiled before any stack is built. */
 export interface EnvironmentSlos {
@@ -20,20 +19,19 @@ export interface EnvironmentSlos {
 
 /**
  * Loads the environment's SLO specs (with its per-environment objective overrides) and compiles them.
+ * @param knownEnvironments every environment's name, so an override for a misspelt one is refused
  * @throws SloError naming the file, the SLO and the field, so the synth stops before writing anything
  */
-export function compileEnvironmentSlos(config: EnvironmentConfig): EnvironmentSlos {
+export function compileEnvironmentSlos(config: EnvironmentConfig, knownEnvironments: readonly string[]): EnvironmentSlos {
   const root = packageRoot();
   const files = config.slo.specs.map((f) => path.resolve(root, f));
-  const loaded = loadSloFilesWithWarnings(files, { environment: config.name });
-  const defs = loaded.definitions;
-  const result = compileSlos(defs);
+  const { definitions: defs, result, warnings } = loadAndCompileSlos(files, { environment: config.name, knownEnvironments });
   return {
     environment: config.name,
     sloCount: defs.length,
     rulesYaml: emitRulesYaml(result),
     prometheusRuleYaml: emitPrometheusRuleYaml(result, { name: `${config.name}-slos`, namespace: "monitoring" }),
-    warnings: [...loaded.warnings, ...result.warnings].map(formatDiagnostic),
+    warnings: warnings.map(formatDiagnostic),
   };
 }
 

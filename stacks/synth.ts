@@ -2,7 +2,6 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { App } from "cdktf";
-import { loadEnvironments } from "../environments";
 import { ConfigError } from "../lib/config/validate-environment";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { ValidationError } from "../constructs/common/validation";
@@ -18,13 +17,21 @@ const USAGE = `usage: node dist/main.js [--env NAME[,NAME…]] [--out DIR]
 /** Reasons a synth stops before writing anything, with the message the user sees. */
 class UsageError extends Error {}
 
+/** Where the environments come from: the app's `environments/` (the stacks layer never imports it). */
+export interface EnvironmentSource {
+  /** Validates every environment and returns the named ones (all when none are named). */
+  readonly load: (names?: readonly string[]) => EnvironmentConfig[];
+  /** Every environment's name, for refusing SLO overrides of an unknown one. */
+  readonly names: readonly string[];
+}
+
 /**
  * Validates everything, builds every stack, and writes the synthesized output. Outside the cdktf CLI,
  * the output is written to a sibling temporary folder and swapped in only when complete, so a failure
  * never leaves a half-written cdktf.out.
  * @returns the process exit code
  */
-export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv): number {
+export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, environments: EnvironmentSource): number {
   let selection: string[] | undefined;
   let outdir: string;
   let configs: EnvironmentConfig[];
@@ -37,8 +44,8 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv): numbe
     }
     selection = args.environments;
     outdir = args.outdir;
-    configs = loadEnvironments(selection);
-    slos = configs.map((c) => compileEnvironmentSlos(c));
+    configs = environments.load(selection);
+    slos = configs.map((c) => compileEnvironmentSlos(c, environments.names));
   } catch (e) {
     return reportBadInput(e);
   }
@@ -53,11 +60,11 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv): numbe
     for (const config of configs) buildEnvironment(app, config);
     app.synth();
     for (const s of slos) writeEnvironmentSlos(staging, s);
+    if (!underCli) swapInto(staging, target);
   } catch (e) {
-    if (!underCli) fs.rmSync(staging, { recursive: true, force: true });
-    return reportBadInput(e);
+    if (!underCli) removeQuietly(staging);
+    return reportBadInput(isFileSystemError(e) ? new UsageError(`--out: cannot write ${JSON.stringify(outdir)}: ${e.message}`) : e);
   }
-  if (!underCli) swapInto(staging, target);
   const stacks = fs.readdirSync(path.join(target, "stacks")).sort();
   const shown = path.relative(process.cwd(), target);
   process.stdout.write(`synthesized ${stacks.length} stacks into ${shown.startsWith("..") ? target : shown || "."}: ${stacks.join(", ")}\n`);
@@ -93,6 +100,18 @@ function reportBadInput(e: unknown): number {
     return 1;
   }
   throw e;
+}
+
+function isFileSystemError(e: unknown): e is NodeJS.ErrnoException {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === "string" && typeof (e as NodeJS.ErrnoException).syscall === "string";
+}
+
+function removeQuietly(dir: string): void {
+  try {
+    fs.rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // nothing was created there, or it cannot be removed either: the error that led here is what matters
+  }
 }
 
 /** Replaces `target` with `staging` in two renames, so readers see the old or the new output, never a mix. */

@@ -5,7 +5,7 @@ import { ENVIRONMENTS } from "../../environments";
 import { buildEnvironment, EnvironmentStacks } from "../../stacks/platform-app";
 import { LAYERS } from "../../stacks/environment-stack";
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 const app: App = Testing.app();
 const built = new Map<string, EnvironmentStacks>(ENVIRONMENTS.map((c) => [c.name, buildEnvironment(app, c)]));

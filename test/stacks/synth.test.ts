@@ -45,6 +45,15 @@ describe("npm run synth", () => {
     expect(fs.existsSync(out)).toBe(false);
   });
 
+  test("fails when the output folder cannot be written: exit 1, --out named, no stack trace", () => {
+    const blocker = path.join(tmp, "a-file");
+    fs.writeFileSync(blocker, "");
+    const r = synth(["--env", "dev", "--out", path.join(blocker, "out")]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--out: cannot write ".*a-file\/out": /);
+    expect(r.stderr).not.toMatch(NO_STACK_TRACE);
+  });
+
   test("fails when a flag is unknown: exit 1, the flag named, usage shown, nothing written", () => {
     const out = path.join(tmp, "bad-flag");
     const r = synth(["--environment", "dev", "--out", out]);
@@ -78,11 +87,13 @@ describe("runSynth with bad configuration", () => {
         const { dev } = jest.requireActual("../../environments/dev");
         return { dev: { ...dev, cluster: { ...dev.cluster, publicAccessCidrs: ["0.0.0.0/0"] } } };
       });
-      const { runSynth } = require("../../stacks/synth"); // eslint-disable-line @typescript-eslint/no-require-imports
+      const { runSynth } = require("../../stacks/synth");
+      const { ENVIRONMENTS, loadEnvironments } = require("../../environments");
+      const environments = { load: loadEnvironments, names: ENVIRONMENTS.map((e: { name: string }) => e.name) };
       const errors: string[] = [];
       const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => (errors.push(String(chunk)), true));
       try {
-        expect(runSynth(["--out", out], {})).toBe(1);
+        expect(runSynth(["--out", out], {}, environments)).toBe(1);
       } finally {
         spy.mockRestore();
       }
@@ -104,15 +115,44 @@ describe("runSynth with bad configuration", () => {
         const { dev } = jest.requireActual("../../environments/dev");
         return { dev: { ...dev, slo: { specs: [spec] } } };
       });
-      const { runSynth } = require("../../stacks/synth"); // eslint-disable-line @typescript-eslint/no-require-imports
+      const { runSynth } = require("../../stacks/synth");
+      const { ENVIRONMENTS, loadEnvironments } = require("../../environments");
+      const environments = { load: loadEnvironments, names: ENVIRONMENTS.map((e: { name: string }) => e.name) };
       const errors: string[] = [];
       const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => (errors.push(String(chunk)), true));
       try {
-        expect(runSynth(["--out", out, "--env", "dev"], {})).toBe(1);
+        expect(runSynth(["--out", out, "--env", "dev"], {}, environments)).toBe(1);
       } finally {
         spy.mockRestore();
       }
       expect(errors.join("")).toMatch(/bad-slo\.yaml: api-availability: slos\[0\]\.objective: /);
+    });
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  test("fails before writing when an SLO spec overrides an environment that does not exist", () => {
+    const spec = path.join(tmp, "typo-env.yaml");
+    fs.writeFileSync(
+      spec,
+      ["version: sre-platform/v1", "service: api", "slos:", "  - name: availability", "    objective: 99.9", "    sli:", "      events:", "        errorQuery: sum(rate(errors_total[{{.window}}]))", "        totalQuery: sum(rate(requests_total[{{.window}}]))", "    environments:", "      stagng:", "        objective: 99.5", ""].join("\n"),
+    );
+    const out = path.join(tmp, "typo-env-out");
+    jest.isolateModules(() => {
+      jest.doMock("../../environments/dev", () => {
+        const { dev } = jest.requireActual("../../environments/dev");
+        return { dev: { ...dev, slo: { specs: [spec] } } };
+      });
+      const { runSynth } = require("../../stacks/synth");
+      const { ENVIRONMENTS, loadEnvironments } = require("../../environments");
+      const environments = { load: loadEnvironments, names: ENVIRONMENTS.map((e: { name: string }) => e.name) };
+      const errors: string[] = [];
+      const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => (errors.push(String(chunk)), true));
+      try {
+        expect(runSynth(["--out", out, "--env", "dev"], {}, environments)).toBe(1);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(errors.join("")).toMatch(/typo-env\.yaml: api-availability: slos\[0\]\.environments\.stagng: .*dev, staging, prod/);
     });
     expect(fs.existsSync(out)).toBe(false);
   });

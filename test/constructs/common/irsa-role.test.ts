@@ -41,7 +41,7 @@ describe("IrsaRole", () => {
       managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonEBSCSIDriverPolicy"],
     });
     expect(Object.keys(parsed.resource.aws_iam_policy)).toHaveLength(1);
-    expect(Object.values(parsed.resource.aws_iam_role_policy_attachment).map((a: any) => a.policy_arn)).toContain("arn:aws:iam::aws:policy/AmazonEBSCSIDriverPolicy"); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(Object.values(parsed.resource.aws_iam_role_policy_attachment).map((a: any) => a.policy_arn)).toContain("arn:aws:iam::aws:policy/AmazonEBSCSIDriverPolicy");
   });
 
   test.each([

@@ -2,7 +2,7 @@ import { ConfigError, validateEnvironment, validateEnvironments } from "../../..
 import { dev } from "../../../environments/dev";
 import { prod } from "../../../environments/prod";
 
-type Mutable = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Mutable = Record<string, any>;
 
 function devWith(mutate: (c: Mutable) => void): unknown {
   const copy = structuredClone(dev) as Mutable;
