@@ -4,6 +4,11 @@ import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/validation";
 import { NODE_AMI_TYPES, NodeAmiType, ROOT_DEVICE_NAME } from "./cluster-constants";
+import { isLabelValue, isQualifiedName } from "../../lib/kubernetes/names";
+import { MAX_NODE_GROUP_NAME_PREFIX_LENGTH, nodeGroupNamePrefix, nodeGroupNamePrefixProblem } from "../../lib/eks/node-group-names";
+
+export { isQualifiedName } from "../../lib/kubernetes/names";
+export { MAX_NODE_GROUP_NAME_PREFIX_LENGTH, nodeGroupNamePrefix } from "../../lib/eks/node-group-names";
 
 /** Effect of a node taint, as the EKS API spells it. */
 export type TaintEffect = "NO_SCHEDULE" | "NO_EXECUTE" | "PREFER_NO_SCHEDULE";
@@ -208,52 +213,14 @@ export class ManagedNodeGroup extends Construct {
 
 const NODE_GROUP_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
-const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
-
-/** EKS refuses node group names longer than 63 characters. */
-const MAX_NODE_GROUP_NAME_LENGTH = 63;
-/** Length of the unique suffix Terraform appends to a `*_name_prefix` (a timestamp and a counter). */
-const GENERATED_SUFFIX_LENGTH = 26;
-/** Longest `node_group_name_prefix` whose generated names EKS accepts (63 − 26). */
-export const MAX_NODE_GROUP_NAME_PREFIX_LENGTH = MAX_NODE_GROUP_NAME_LENGTH - GENERATED_SUFFIX_LENGTH;
-
-/** `<namePrefix>-<groupName>-`, the prefix of a managed node group's (and its launch template's) name. */
-export function nodeGroupNamePrefix(namePrefix: string, groupName: string): string {
-  return `${namePrefix}-${groupName}-`;
-}
-
 /**
  * The problem with a node group's generated name, if any: `<namePrefix>-<groupName>-` plus Terraform's
  * 26-character suffix must fit EKS's 63. Reported at `path`; skipped for unresolved tokens.
  */
 export function nodeGroupNamePrefixProblems(path: string, namePrefix: string, groupName: string): ValidationProblem[] {
   if (isUnresolved(namePrefix) || isUnresolved(groupName)) return [];
-  const prefix = nodeGroupNamePrefix(namePrefix, groupName);
-  if (prefix.length <= MAX_NODE_GROUP_NAME_PREFIX_LENGTH) return [];
-  return [
-    {
-      path,
-      value: groupName,
-      allowed:
-        `a name whose node group name prefix "${prefix}" (${prefix.length} characters) is at most ` +
-        `${MAX_NODE_GROUP_NAME_PREFIX_LENGTH}: Terraform appends ${GENERATED_SUFFIX_LENGTH} characters and EKS allows ` +
-        `${MAX_NODE_GROUP_NAME_LENGTH}; shorten the node group or cluster name`,
-    },
-  ];
-}
-
-/** True for a Kubernetes qualified name: an optional DNS-subdomain prefix and '/', then a name of ≤ 63 characters. */
-export function isQualifiedName(key: string): boolean {
-  const parts = key.split("/");
-  if (parts.length > 2) return false;
-  const name = parts[parts.length - 1] ?? "";
-  if (parts.length === 2) {
-    const prefix = parts[0] ?? "";
-    if (prefix.length === 0 || prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix)) return false;
-  }
-  return LABEL_NAME.test(name);
+  const allowed = nodeGroupNamePrefixProblem(namePrefix, groupName);
+  return allowed === undefined ? [] : [{ path, value: groupName, allowed }];
 }
 
 /** PascalCase construct id of a node group, e.g. `general-purpose` → `NodeGroupGeneralPurpose`. */
@@ -329,7 +296,7 @@ export function validateNodeGroupSpecs(specs: readonly NodeGroupSpec[], clusterN
       if (!isQualifiedName(key)) {
         problems.push({ path: `${at}.labels`, value: key, allowed: "label keys that are Kubernetes qualified names ([prefix/]name, name ≤ 63 characters)" });
       }
-      if (!isUnresolved(value) && !LABEL_VALUE.test(value)) {
+      if (!isUnresolved(value) && !isLabelValue(value)) {
         problems.push({ path: `${at}.labels.${key}`, value, allowed: "a label value: ≤ 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric" });
       }
     }
@@ -337,7 +304,7 @@ export function validateNodeGroupSpecs(specs: readonly NodeGroupSpec[], clusterN
       if (!isQualifiedName(taint.key)) {
         problems.push({ path: `${at}.taints[${j}].key`, value: taint.key, allowed: "a Kubernetes qualified name ([prefix/]name, name ≤ 63 characters)" });
       }
-      if (taint.value !== undefined && !LABEL_VALUE.test(taint.value)) {
+      if (taint.value !== undefined && !isLabelValue(taint.value)) {
         problems.push({ path: `${at}.taints[${j}].value`, value: taint.value, allowed: "≤ 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric" });
       }
       if (!["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"].includes(taint.effect)) {

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { cidrsOverlap, parseCidr, subnetPlanProblems } from "../net";
+import { nodeGroupNamePrefixProblem } from "../eks/node-group-names";
 import { isSupportedKubernetesVersion, SUPPORTED_KUBERNETES_VERSIONS } from "../eks/versions";
+import { isLabelValue, isQualifiedName } from "../kubernetes/names";
 import { formatProblems, ValidationProblem } from "../problems";
 import { EnvironmentConfig, EnvironmentSchema } from "./environment-schema";
 
@@ -39,7 +41,7 @@ export function validateEnvironments(inputs: readonly unknown[]): EnvironmentCon
   inputs.forEach((input, i) => {
     const { config, problems } = validateEnvironment(input);
     const name = nameOf(input) ?? `#${i}`;
-    if (problems.length > 0) byEnv.set(name, problems);
+    if (problems.length > 0) byEnv.set(name, [...(byEnv.get(name) ?? []), ...problems]);
     if (config) configs.push(config);
   });
   const seen = new Map<string, EnvironmentConfig>();
@@ -136,12 +138,21 @@ function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
     names.add(g.name);
     if (g.minSize > g.maxSize) add(`${path}.minSize`, g.minSize, `at most maxSize (${g.maxSize})`);
     if (g.desiredSize < g.minSize || g.desiredSize > g.maxSize) add(`${path}.desiredSize`, g.desiredSize, `from minSize (${g.minSize}) to maxSize (${g.maxSize})`);
-    for (const key of Object.keys(g.labels)) {
-      if (!isLabelKey(key)) add(`${path}.labels.${key}`, key, "a Kubernetes label key: [prefix/]name, name of at most 63 alphanumerics, '-', '_' or '.'");
+    const prefixProblem = nodeGroupNamePrefixProblem(c.cluster.name, g.name);
+    if (prefixProblem) add(`${path}.name`, g.name, prefixProblem);
+    for (const [key, value] of Object.entries(g.labels)) {
+      if (!isQualifiedName(key)) add(`${path}.labels.${key}`, key, "a Kubernetes label key: [prefix/]name, name of at most 63 alphanumerics, '-', '_' or '.'");
+      else if (!isLabelValue(value)) add(`${path}.labels.${key}`, value, "a Kubernetes label value: at most 63 alphanumerics, '-', '_' or '.', alphanumeric at both ends");
     }
     g.taints.forEach((t, j) => {
-      if (!isLabelKey(t.key)) add(`${path}.taints[${j}].key`, t.key, "a Kubernetes taint key: [prefix/]name");
+      if (!isQualifiedName(t.key)) add(`${path}.taints[${j}].key`, t.key, "a Kubernetes taint key: [prefix/]name");
+      if (!isLabelValue(t.value)) add(`${path}.taints[${j}].value`, t.value, "a Kubernetes taint value: at most 63 alphanumerics, '-', '_' or '.'");
     });
+  });
+
+  c.cluster.adminRoleArns.forEach((arn, i) => {
+    const account = arn.split(":")[4];
+    if (account !== c.account) add(`cluster.adminRoleArns[${i}]`, arn, `a role of the environment's own account, ${c.account} (a copied environment keeps the old account's roles)`);
   });
 
   // Backend.
@@ -168,16 +179,6 @@ function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
   return problems;
 }
 
-function isLabelKey(key: string): boolean {
-  const parts = key.split("/");
-  if (parts.length > 2) return false;
-  const name = parts[parts.length - 1] as string;
-  const prefix = parts.length === 2 ? (parts[0] as string) : undefined;
-  const nameOk = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(name);
-  const prefixOk = prefix === undefined || (prefix.length <= 253 && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(prefix));
-  return nameOk && prefixOk;
-}
-
 /** Turns zod's issues into problems that name the field path, the value given and what is allowed. */
 function zodProblems(error: z.ZodError, input: unknown): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
@@ -195,7 +196,7 @@ function zodProblems(error: z.ZodError, input: unknown): ValidationProblem[] {
     let allowed = issue.message;
     if (issue.code === "invalid_value") allowed = `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     else if (issue.code === "invalid_type") allowed = value === undefined ? `a value (required), of type ${issue.expected}` : `a value of type ${issue.expected}`;
-    else if (issue.code === "too_small") allowed = `${issue.origin === "array" ? "at least" : "at least"} ${issue.minimum}${issue.origin === "array" ? " item(s)" : ""}${issue.message.startsWith("Too small") ? "" : ` (${issue.message})`}`;
+    else if (issue.code === "too_small") allowed = `at least ${issue.minimum}${issue.origin === "array" ? " item(s)" : ""}${issue.message.startsWith("Too small") ? "" : ` (${issue.message})`}`;
     else if (issue.code === "too_big") allowed = `at most ${issue.maximum}${issue.origin === "array" ? " item(s)" : ""}`;
     problems.push({ path: joinPath(base), value, allowed });
   }
