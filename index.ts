@@ -13,8 +13,8 @@
 export * from "./constructs/common/validation";
 export * from "./constructs/common/kms-key";
 export * from "./constructs/common/irsa-role";
-export * from "./constructs/common/helm-addon";
-export * from "./constructs/common/deep-merge";
+export { HelmAddon, validateHelmAddonConfig } from "./constructs/common/helm-addon";
+export type { HelmAddonConfig, HelmAddonIrsa, HelmAddonProps, HelmChartDefaults, HelmReleaseOptions } from "./constructs/common/helm-addon";
 export * from "./constructs/network";
 export * from "./constructs/cluster";
 export * from "./constructs/storage";

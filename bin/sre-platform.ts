@@ -181,14 +181,14 @@ function loadAndCompile(files: readonly string[], p: Parsed, io: Io): CompileRes
 /** Writes FILE only once everything succeeded: a temp file beside it, then an atomic rename. */
 function writeAtomically(file: string, text: string): void {
   const target = resolve(file);
-  mkdirSync(dirname(target), { recursive: true });
   const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
   try {
+    mkdirSync(dirname(target), { recursive: true });
     writeFileSync(tmp, text);
     renameSync(tmp, target);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw new SloError([{ file, stage: "emit", message: `cannot write output: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }]);
+    throw new SloError([{ file, field: "--out", stage: "emit", message: `cannot write output: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }]);
   }
 }
 

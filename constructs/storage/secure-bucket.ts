@@ -13,7 +13,7 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { KmsKey } from "../common/kms-key";
-import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/validation";
+import { isUnresolved, throwIfProblems, ValidationError, ValidationProblem } from "../common/validation";
 import { bucketNameProblems } from "./private/bucket-naming";
 import { lifecycleRules } from "./private/lifecycle-rules";
 
@@ -282,7 +282,7 @@ export class SecureBucket extends Construct {
    */
   public allowAccessLogsFrom(sourceBucketArn: string): void {
     if (!this.accessLogsTarget) {
-      throw new Error(`${this.node.path}: accessLogsTarget: got false; allowed: true, to receive server access logs`);
+      throw new ValidationError(this.node.path, [{ path: "accessLogsTarget", value: false, allowed: "true, to receive server access logs" }]);
     }
     this.logSourceArns.push(sourceBucketArn);
   }

@@ -23,6 +23,7 @@
 import type { AvailabilitySli, EventsSli, LatencySli, RawSli, SloDefinition } from "./model";
 import * as c from "./conventions";
 import { alertWindows, durationSeconds, roundFactor, type BurnRateWindow, type PeriodWindows } from "./windows";
+import { fillWindow } from "./promql";
 
 export interface RecordingRule {
   readonly record: string;
@@ -52,12 +53,6 @@ export interface RuleOptions {
   readonly runbookBaseUrl?: string;
 }
 
-const WINDOW_RE = /\{\{\s*\.window\s*\}\}/g;
-
-/** Replaces `{{.window}}` (spaces allowed) by a Prometheus duration. */
-export function fillWindow(query: string, window: string): string {
-  return query.replace(WINDOW_RE, window).trim();
-}
 
 /** Formats a number for PromQL without binary noise (`0.0009999999999999432` → `0.001`). */
 export function num(x: number): string {
@@ -101,9 +96,9 @@ function baseEventRules(ctx: Ctx): RecordingRule[] {
   switch (sli.kind) {
     case "events": {
       const s = sli as EventsSli;
-      totalExpr = fillWindow(s.totalQuery, w);
+      totalExpr = fillWindowTrimmed(s.totalQuery, w);
       // No error series at all (nothing ever failed) must read as 0 errors, not as "no data".
-      errorExpr = `(${fillWindow(s.errorQuery, w)})\nor on()\n0 * ${requests}`;
+      errorExpr = `(${fillWindowTrimmed(s.errorQuery, w)})\nor on()\n0 * ${requests}`;
       break;
     }
     case "latency": {
@@ -142,7 +137,7 @@ function baseEventRules(ctx: Ctx): RecordingRule[] {
  * only) are dropped, so they never poison the averages of longer windows.
  */
 function baseRawRules(ctx: Ctx): RecordingRule[] {
-  const q = fillWindow((ctx.def.sli as RawSli).errorRatioQuery, c.BASE_WINDOW);
+  const q = fillWindowTrimmed((ctx.def.sli as RawSli).errorRatioQuery, c.BASE_WINDOW);
   return [rec(ctx, c.sliErrorRatio(c.BASE_WINDOW), `(\n${q}\n) >= 0 < Inf`, { [c.LABEL_WINDOW]: c.BASE_WINDOW })];
 }
 
@@ -264,4 +259,9 @@ export function buildRuleGroups(def: SloDefinition, windows: PeriodWindows, opts
     { name: c.groupName(def.id, "alerts"), interval: c.GROUP_INTERVALS.alerts, rules: alerts },
     { name: c.groupName(def.id, "period"), interval: c.GROUP_INTERVALS.period, rules: period },
   ];
+}
+
+/** The query with its window filled in, trimmed (multi-line YAML block scalars end with a newline). */
+function fillWindowTrimmed(query: string, window: string): string {
+  return fillWindow(query, window).trim();
 }
