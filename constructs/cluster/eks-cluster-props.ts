@@ -36,12 +36,12 @@ export interface EksClusterProps {
    */
   readonly logRetentionDays?: number;
   /**
-   * IAM role ARNs given cluster-wide `AmazonEKSClusterAdminPolicy` through EKS access entries. The creator
-   * of the cluster gets no implicit admin rights. Append new roles at the end: each entry's construct id
-   * is its position.
-   * @default - none
+   * IAM role ARNs given cluster-wide `AmazonEKSClusterAdminPolicy` through EKS access entries; at least
+   * one. The creator of the cluster gets no implicit admin rights, so without a role here nobody, Terraform
+   * included, could reach the Kubernetes API. Append new roles at the end: each entry's construct id is its
+   * position.
    */
-  readonly adminRoleArns?: readonly string[];
+  readonly adminRoleArns: readonly string[];
   /**
    * EKS deletion protection: the cluster cannot be deleted until it is turned off.
    * @default false
@@ -130,6 +130,13 @@ export function validateEksClusterProps(props: EksClusterProps): ValidationProbl
     problems.push({ path: "logRetentionDays", value: retention, allowed: `one of ${CLUSTER_LOG_RETENTION_DAYS.join(", ")} (at least a year)` });
   }
   const seen = new Set<string>();
+  if ((props.adminRoleArns ?? []).length === 0) {
+    problems.push({
+      path: "adminRoleArns",
+      value: props.adminRoleArns,
+      allowed: "at least one IAM role ARN: the cluster grants its creator nothing, so without one nobody (Terraform included) can reach the Kubernetes API",
+    });
+  }
   (props.adminRoleArns ?? []).forEach((arn, i) => {
     if (isUnresolved(arn)) return;
     if (!IAM_ROLE_ARN.test(arn)) {
