@@ -2,6 +2,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { ENVIRONMENTS, loadEnvironments } from "../../environments";
+import type { EnvironmentConfig } from "../../lib/config/environment-schema";
+import { runSynth } from "../../stacks/synth";
 import { describeWithPromtool, runPromtool } from "../support/promtool";
 
 const root = path.resolve(__dirname, "../..");
@@ -75,85 +78,58 @@ describeWithPromtool("synthesized SLO rules", () => {
   });
 });
 
-describe("runSynth with bad configuration", () => {
-  afterEach(() => jest.resetModules());
+/**
+ * Runs the synth in-process with dev's configuration changed, the way main.ts runs it, and returns its
+ * exit code and what it wrote to stderr.
+ */
+function synthWithDev(change: (d: EnvironmentConfig) => EnvironmentConfig, args: string[]): { code: number; stderr: string } {
+  const inputs = ENVIRONMENTS.map((e) => (e.name === "dev" ? change(structuredClone(e)) : e));
+  const environments = { load: (names?: readonly string[]) => loadEnvironments(names, inputs), names: ENVIRONMENTS.map((e) => e.name) };
+  const errors: string[] = [];
+  const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => (errors.push(String(chunk)), true));
+  try {
+    return { code: runSynth(args, {}, environments), stderr: errors.join("") };
+  } finally {
+    spy.mockRestore();
+  }
+}
 
+/** An sre-platform/v1 spec of one events SLO, with extra lines appended to the SLO. */
+function writeSpec(name: string, objective: number, extra: string[] = []): string {
+  const file = path.join(tmp, name);
+  const lines = ["version: sre-platform/v1", "service: api", "slos:", "  - name: availability", `    objective: ${objective}`, "    sli:", "      events:"];
+  lines.push("        errorQuery: sum(rate(errors_total[{{.window}}]))", "        totalQuery: sum(rate(requests_total[{{.window}}]))", ...extra, "");
+  fs.writeFileSync(file, lines.join("\n"));
+  return file;
+}
+
+describe("runSynth with bad configuration", () => {
   test("fails before writing: the previous output stays as it was", () => {
     const out = path.join(tmp, "previous");
     fs.mkdirSync(path.join(out, "stacks"), { recursive: true });
     fs.writeFileSync(path.join(out, "stacks", "marker"), "old");
-    jest.isolateModules(() => {
-      jest.doMock("../../environments/dev", () => {
-        const { dev } = jest.requireActual("../../environments/dev");
-        return { dev: { ...dev, cluster: { ...dev.cluster, publicAccessCidrs: ["0.0.0.0/0"] } } };
-      });
-      const { runSynth } = require("../../stacks/synth");
-      const { ENVIRONMENTS, loadEnvironments } = require("../../environments");
-      const environments = { load: loadEnvironments, names: ENVIRONMENTS.map((e: { name: string }) => e.name) };
-      const errors: string[] = [];
-      const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => (errors.push(String(chunk)), true));
-      try {
-        expect(runSynth(["--out", out], {}, environments)).toBe(1);
-      } finally {
-        spy.mockRestore();
-      }
-      expect(errors.join("")).toMatch(/environment "dev": cluster\.publicAccessCidrs\[0\]: got "0\.0\.0\.0\/0"; allowed: an allow-list/);
-    });
+    const r = synthWithDev((d) => ({ ...d, cluster: { ...d.cluster, publicAccessCidrs: ["0.0.0.0/0"] } }), ["--out", out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/environment "dev": cluster\.publicAccessCidrs\[0\]: got "0\.0\.0\.0\/0"; allowed: an allow-list/);
     expect(fs.readdirSync(path.join(out, "stacks"))).toEqual(["marker"]);
     expect(fs.readdirSync(tmp).filter((f) => f.includes(".tmp-"))).toEqual([]);
   });
 
   test("fails before writing when an environment's SLO spec is invalid, naming file, SLO and field", () => {
-    const spec = path.join(tmp, "bad-slo.yaml");
-    fs.writeFileSync(
-      spec,
-      ["version: sre-platform/v1", "service: api", "slos:", "  - name: availability", "    objective: 100.5", "    sli:", "      events:", '        errorQuery: sum(rate(errors_total[{{.window}}]))', '        totalQuery: sum(rate(requests_total[{{.window}}]))', ""].join("\n"),
-    );
+    const spec = writeSpec("bad-slo.yaml", 100.5);
     const out = path.join(tmp, "bad-slo-out");
-    jest.isolateModules(() => {
-      jest.doMock("../../environments/dev", () => {
-        const { dev } = jest.requireActual("../../environments/dev");
-        return { dev: { ...dev, slo: { specs: [spec] } } };
-      });
-      const { runSynth } = require("../../stacks/synth");
-      const { ENVIRONMENTS, loadEnvironments } = require("../../environments");
-      const environments = { load: loadEnvironments, names: ENVIRONMENTS.map((e: { name: string }) => e.name) };
-      const errors: string[] = [];
-      const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => (errors.push(String(chunk)), true));
-      try {
-        expect(runSynth(["--out", out, "--env", "dev"], {}, environments)).toBe(1);
-      } finally {
-        spy.mockRestore();
-      }
-      expect(errors.join("")).toMatch(/bad-slo\.yaml: api-availability: slos\[0\]\.objective: /);
-    });
+    const r = synthWithDev((d) => ({ ...d, slo: { specs: [spec] } }), ["--out", out, "--env", "dev"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/bad-slo\.yaml: api-availability: slos\[0\]\.objective: /);
     expect(fs.existsSync(out)).toBe(false);
   });
 
   test("fails before writing when an SLO spec overrides an environment that does not exist", () => {
-    const spec = path.join(tmp, "typo-env.yaml");
-    fs.writeFileSync(
-      spec,
-      ["version: sre-platform/v1", "service: api", "slos:", "  - name: availability", "    objective: 99.9", "    sli:", "      events:", "        errorQuery: sum(rate(errors_total[{{.window}}]))", "        totalQuery: sum(rate(requests_total[{{.window}}]))", "    environments:", "      stagng:", "        objective: 99.5", ""].join("\n"),
-    );
+    const spec = writeSpec("typo-env.yaml", 99.9, ["    environments:", "      stagng:", "        objective: 99.5"]);
     const out = path.join(tmp, "typo-env-out");
-    jest.isolateModules(() => {
-      jest.doMock("../../environments/dev", () => {
-        const { dev } = jest.requireActual("../../environments/dev");
-        return { dev: { ...dev, slo: { specs: [spec] } } };
-      });
-      const { runSynth } = require("../../stacks/synth");
-      const { ENVIRONMENTS, loadEnvironments } = require("../../environments");
-      const environments = { load: loadEnvironments, names: ENVIRONMENTS.map((e: { name: string }) => e.name) };
-      const errors: string[] = [];
-      const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => (errors.push(String(chunk)), true));
-      try {
-        expect(runSynth(["--out", out, "--env", "dev"], {}, environments)).toBe(1);
-      } finally {
-        spy.mockRestore();
-      }
-      expect(errors.join("")).toMatch(/typo-env\.yaml: api-availability: slos\[0\]\.environments\.stagng: .*dev, staging, prod/);
-    });
+    const r = synthWithDev((d) => ({ ...d, slo: { specs: [spec] } }), ["--out", out, "--env", "dev"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/typo-env\.yaml: api-availability: slos\[0\]\.environments\.stagng: .*dev, staging, prod/);
     expect(fs.existsSync(out)).toBe(false);
   });
 });
