@@ -2,20 +2,10 @@ import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { EksCluster } from "../../../constructs/cluster/eks-cluster";
 import { EksClusterProps } from "../../../constructs/cluster/eks-cluster-props";
-import { INetwork } from "../../../constructs/network/network-types";
+import { fakeNetwork } from "../../support/fakes";
 
 /** A plain-object network: the cluster must need nothing but the interface. */
-export function fakeNetwork(overrides: Partial<INetwork> = {}): INetwork {
-  return {
-    vpcId: "vpc-0123456789abcdef0",
-    vpcCidrBlock: "10.20.0.0/16",
-    availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
-    publicSubnetIds: ["subnet-pub-a", "subnet-pub-b", "subnet-pub-c"],
-    privateSubnetIds: ["subnet-priv-a", "subnet-priv-b", "subnet-priv-c"],
-    intraSubnetIds: ["subnet-intra-a", "subnet-intra-b", "subnet-intra-c"],
-    ...overrides,
-  };
-}
+export { fakeNetwork };
 
 /** Smallest valid props; tests override one field at a time. */
 export function baseProps(overrides: Partial<EksClusterProps> = {}): EksClusterProps {

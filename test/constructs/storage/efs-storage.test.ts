@@ -10,26 +10,25 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { ICluster } from "../../../constructs/cluster/cluster-types";
 import { INetwork } from "../../../constructs/network/network-types";
 import { EfsStorage, EfsStorageProps, validateEfsStorageProps } from "../../../constructs/storage";
+import { fakeCluster, fakeNetwork } from "../../support/fakes";
 
-const network: INetwork = {
+const network: INetwork = fakeNetwork({
   vpcId: "vpc-0abc",
   vpcCidrBlock: "10.0.0.0/16",
   availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
   publicSubnetIds: ["subnet-pub-a", "subnet-pub-b", "subnet-pub-c"],
   privateSubnetIds: ["subnet-priv-a", "subnet-priv-b", "subnet-priv-c"],
   intraSubnetIds: [],
-};
+});
 
-const cluster: ICluster = {
+const cluster: ICluster = fakeCluster({
   clusterName: "dev",
   clusterArn: "arn:aws:eks:eu-west-1:111122223333:cluster/dev",
   clusterEndpoint: "https://example.eks.amazonaws.com",
-  clusterCertificateAuthorityData: "Q0E=",
   clusterSecurityGroupId: "sg-cluster",
   oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC",
   oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC",
-  kubernetesVersion: "1.33",
-};
+});
 
 interface Statement {
   sid: string;
