@@ -8,7 +8,7 @@ import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-con
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { KmsKey } from "../common/kms-key";
-import { throwIfProblems } from "../common/validation";
+import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/validation";
 import { ClusterAddons } from "./cluster-addons";
 import { CLUSTER_ADMIN_ACCESS_POLICY, CONTROL_PLANE_LOG_TYPES, MANAGED_POLICIES } from "./cluster-constants";
 import { ServiceRole } from "./cluster-iam";
@@ -273,6 +273,7 @@ class ImportedCluster extends Construct implements ICluster {
 
   constructor(scope: Construct, id: string, attrs: ClusterAttributes) {
     super(scope, id);
+    throwIfProblems(this.node.path, validateClusterAttributes(attrs));
     this.clusterName = attrs.clusterName;
     this.clusterArn = attrs.clusterArn;
     this.clusterEndpoint = attrs.clusterEndpoint;
@@ -282,4 +283,25 @@ class ImportedCluster extends Construct implements ICluster {
     this.oidcIssuerUrl = attrs.oidcIssuerUrl;
     this.kubernetesVersion = attrs.kubernetesVersion;
   }
+}
+
+/**
+ * Checks {@link ClusterAttributes} of an imported cluster, so a mix-up (an ARN where a name belongs, a
+ * plain-HTTP endpoint) fails here rather than at apply time. Values that are tokens are skipped.
+ */
+export function validateClusterAttributes(attrs: ClusterAttributes): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const check = (path: keyof ClusterAttributes, ok: (v: string) => boolean, allowed: string) => {
+    const value = attrs[path];
+    if (typeof value !== "string" || (!isUnresolved(value) && !ok(value))) problems.push({ path, value, allowed });
+  };
+  check("clusterName", (v) => /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/.test(v), "an EKS cluster name (not its ARN)");
+  check("clusterArn", (v) => /^arn:aws[a-z-]*:eks:[a-z0-9-]+:\d{12}:cluster\/.+$/.test(v), "an EKS cluster ARN");
+  check("clusterEndpoint", (v) => v.startsWith("https://"), "the API server's https:// endpoint");
+  check("clusterCertificateAuthorityData", (v) => /^[A-Za-z0-9+/]+=*$/.test(v), "the base64-encoded certificate authority data");
+  check("clusterSecurityGroupId", (v) => /^sg-[0-9a-f]+$/.test(v), "a security group id (sg-…)");
+  check("oidcProviderArn", (v) => /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/.+$/.test(v), "an IAM OIDC provider ARN");
+  check("oidcIssuerUrl", (v) => v.startsWith("https://"), "the cluster's https:// OIDC issuer URL");
+  check("kubernetesVersion", (v) => /^1\.\d+$/.test(v), "a Kubernetes minor version such as 1.33");
+  return problems;
 }

@@ -285,6 +285,28 @@ describe("EksCluster as ICluster", () => {
     expect(JSON.parse(Testing.synth(stack)).resource).toBeUndefined();
   });
 
+  test.each([
+    ["the name is an ARN", { clusterName: "arn:aws:eks:eu-west-1:111122223333:cluster/shared" }, "clusterName"],
+    ["the endpoint is plain HTTP", { clusterEndpoint: "http://ABC.gr7.eu-west-1.eks.amazonaws.com" }, "clusterEndpoint"],
+    ["the security group is not an sg- id", { clusterSecurityGroupId: "default" }, "clusterSecurityGroupId"],
+    ["the OIDC provider ARN is a role ARN", { oidcProviderArn: "arn:aws:iam::111122223333:role/x" }, "oidcProviderArn"],
+    ["the version is not a minor version", { kubernetesVersion: "v1.33.2" }, "kubernetesVersion"],
+  ])("fromClusterAttributes fails when %s", (_name, change, path) => {
+    const stack = new TerraformStack(Testing.app(), "consumer");
+    const attrs = {
+      clusterName: "shared",
+      clusterArn: "arn:aws:eks:eu-west-1:111122223333:cluster/shared",
+      clusterEndpoint: "https://ABC.gr7.eu-west-1.eks.amazonaws.com",
+      clusterCertificateAuthorityData: "LS0tLS1C",
+      clusterSecurityGroupId: "sg-0123",
+      oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+      oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+      kubernetesVersion: "1.33",
+      ...change,
+    };
+    expect(() => EksCluster.fromClusterAttributes(stack, "Shared", attrs)).toThrow(new RegExp(`consumer/Shared: ${path}: got `));
+  });
+
   test("keeps construct ids stable (they are Terraform addresses)", () => {
     const { parsed } = synth();
     const ids = [
