@@ -3,6 +3,7 @@ import { isUnresolved, ValidationProblem } from "../common/validation";
 import { AddonConfiguration, AddonVersionPolicy, AddonVersions, validateAddonSettings } from "./cluster-addons";
 import { CLUSTER_LOG_RETENTION_DAYS, SUPPORTED_KUBERNETES_VERSIONS } from "./cluster-constants";
 import { NodeGroupSpec, validateNodeGroupSpecs } from "./node-group";
+import { EKS_CLUSTER_NAME as CLUSTER_NAME } from "../../lib/eks/cluster-name";
 
 /** Props of {@link EksCluster}. */
 export interface EksClusterProps {
@@ -81,7 +82,6 @@ export interface EksClusterProps {
   readonly enableSsmOnNodes?: boolean;
 }
 
-const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 

@@ -17,6 +17,7 @@ import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/vali
 import { InterfaceEndpointService, interfaceEndpointId, isInterfaceEndpointService, INTERFACE_ENDPOINT_SERVICES } from "./interface-endpoints";
 import { INetwork, NetworkAttributes } from "./network-types";
 import { retentionProblems, VpcFlowLog } from "./vpc-flow-log";
+import { EKS_CLUSTER_NAME as CLUSTER_NAME } from "../../lib/eks/cluster-name";
 
 /** How many NAT gateways: one per AZ (an AZ outage cuts no other AZ off the internet) or one in total. */
 export type NatGatewayMode = "single" | "per-az";
@@ -311,7 +312,6 @@ export class Network extends Construct implements INetwork {
 }
 
 const AZ_NAME = /^[a-z]{2}(-[a-z0-9]+)+[a-z]$/;
-const CLUSTER_NAME = /^[a-zA-Z][a-zA-Z0-9-]{0,99}$/;
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9-_.]{0,62}$/;
 
 /** Checks {@link NetworkProps} without building anything. */

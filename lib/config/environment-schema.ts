@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CLOUDWATCH_RETENTION_DAYS, isCloudWatchRetentionDays } from "../aws/cloudwatch-logs";
 import { INTERFACE_ENDPOINT_SERVICES } from "../aws/interface-endpoints";
+import { EKS_CLUSTER_NAME, EKS_CLUSTER_NAME_RULE } from "../eks/cluster-name";
 
 /**
  * The shape of one environment's configuration. Every difference between environments is data here,
@@ -60,7 +61,7 @@ export const EnvironmentSchema = z.strictObject({
     reservedCidrs: z.array(nonEmpty),
   }),
   cluster: z.strictObject({
-    name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,99}$/, { message: "an EKS cluster name: letters, digits and '-', starting with a letter" }),
+    name: z.string().regex(EKS_CLUSTER_NAME, { message: EKS_CLUSTER_NAME_RULE }),
     kubernetesVersion: nonEmpty,
     /** CIDRs allowed to reach a public API endpoint; empty means the endpoint is private only. */
     publicAccessCidrs: z.array(nonEmpty),
