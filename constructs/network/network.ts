@@ -17,7 +17,7 @@ import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/vali
 import { InterfaceEndpointService, interfaceEndpointId, isInterfaceEndpointService, INTERFACE_ENDPOINT_SERVICES } from "./interface-endpoints";
 import { INetwork, NetworkAttributes } from "./network-types";
 import { retentionProblems, VpcFlowLog } from "./vpc-flow-log";
-import { EKS_CLUSTER_NAME as CLUSTER_NAME } from "../../lib/eks/cluster-name";
+import { EKS_CLUSTER_NAME as CLUSTER_NAME, EKS_CLUSTER_NAME_RULE } from "../../lib/eks/cluster-name";
 
 /** How many NAT gateways: one per AZ (an AZ outage cuts no other AZ off the internet) or one in total. */
 export type NatGatewayMode = "single" | "per-az";
@@ -354,7 +354,7 @@ export function validateNetworkProps(props: NetworkProps): ValidationProblem[] {
     endpoints.add(service);
   });
   if (props.clusterName !== undefined && !isUnresolved(props.clusterName) && !CLUSTER_NAME.test(props.clusterName)) {
-    add("clusterName", props.clusterName, "an EKS cluster name: letters, digits and '-', starting with a letter, at most 100 characters");
+    add("clusterName", props.clusterName, EKS_CLUSTER_NAME_RULE);
   }
   if (props.name !== undefined && !isUnresolved(props.name) && !NAME.test(props.name)) {
     add("name", props.name, "1–63 letters, digits, '-', '_' or '.', starting with a letter or digit");
