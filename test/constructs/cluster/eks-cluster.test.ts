@@ -267,19 +267,22 @@ describe("EksCluster as ICluster", () => {
     expect(json).toHaveResourceWithProperties(EksClusterResource, { version: "1.34", name: "dev-platform" });
   });
 
+  /** Attributes of a cluster owned by another stack. */
+  const SHARED_CLUSTER = {
+    clusterName: "shared",
+    clusterArn: "arn:aws:eks:eu-west-1:111122223333:cluster/shared",
+    clusterEndpoint: "https://ABC.gr7.eu-west-1.eks.amazonaws.com",
+    clusterCertificateAuthorityData: "LS0tLS1C",
+    clusterSecurityGroupId: "sg-0123",
+    oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+    oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+    kubernetesVersion: "1.33",
+  };
+
   test("fromClusterAttributes builds an ICluster that creates nothing", () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, "consumer");
-    const attrs = {
-      clusterName: "shared",
-      clusterArn: "arn:aws:eks:eu-west-1:111122223333:cluster/shared",
-      clusterEndpoint: "https://ABC.gr7.eu-west-1.eks.amazonaws.com",
-      clusterCertificateAuthorityData: "LS0tLS1C",
-      clusterSecurityGroupId: "sg-0123",
-      oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC",
-      oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC",
-      kubernetesVersion: "1.33",
-    };
+    const attrs = SHARED_CLUSTER;
     const imported = EksCluster.fromClusterAttributes(stack, "Shared", attrs);
     expect({ ...imported }).toEqual(expect.objectContaining(attrs));
     expect(JSON.parse(Testing.synth(stack)).resource).toBeUndefined();
@@ -293,17 +296,7 @@ describe("EksCluster as ICluster", () => {
     ["the version is not a minor version", { kubernetesVersion: "v1.33.2" }, "kubernetesVersion"],
   ])("fromClusterAttributes fails when %s", (_name, change, path) => {
     const stack = new TerraformStack(Testing.app(), "consumer");
-    const attrs = {
-      clusterName: "shared",
-      clusterArn: "arn:aws:eks:eu-west-1:111122223333:cluster/shared",
-      clusterEndpoint: "https://ABC.gr7.eu-west-1.eks.amazonaws.com",
-      clusterCertificateAuthorityData: "LS0tLS1C",
-      clusterSecurityGroupId: "sg-0123",
-      oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC",
-      oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC",
-      kubernetesVersion: "1.33",
-      ...change,
-    };
+    const attrs = { ...SHARED_CLUSTER, ...change };
     expect(() => EksCluster.fromClusterAttributes(stack, "Shared", attrs)).toThrow(new RegExp(`consumer/Shared: ${path}: got `));
   });
 

@@ -12,23 +12,9 @@ import { INetwork } from "../../../constructs/network/network-types";
 import { EfsStorage, EfsStorageProps, validateEfsStorageProps } from "../../../constructs/storage";
 import { fakeCluster, fakeNetwork } from "../../support/fakes";
 
-const network: INetwork = fakeNetwork({
-  vpcId: "vpc-0abc",
-  vpcCidrBlock: "10.0.0.0/16",
-  availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
-  publicSubnetIds: ["subnet-pub-a", "subnet-pub-b", "subnet-pub-c"],
-  privateSubnetIds: ["subnet-priv-a", "subnet-priv-b", "subnet-priv-c"],
-  intraSubnetIds: [],
-});
+const network: INetwork = fakeNetwork({ vpcId: "vpc-0abc", intraSubnetIds: [] });
 
-const cluster: ICluster = fakeCluster({
-  clusterName: "dev",
-  clusterArn: "arn:aws:eks:eu-west-1:111122223333:cluster/dev",
-  clusterEndpoint: "https://example.eks.amazonaws.com",
-  clusterSecurityGroupId: "sg-cluster",
-  oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC",
-  oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC",
-});
+const cluster: ICluster = fakeCluster({ clusterSecurityGroupId: "sg-cluster" });
 
 interface Statement {
   sid: string;

@@ -9,22 +9,13 @@ import { Storage, StorageProps, validateStorageProps } from "../../../constructs
 import { fakeCluster, fakeNetwork } from "../../support/fakes";
 
 const network: INetwork = fakeNetwork({
-  vpcId: "vpc-0abc",
-  vpcCidrBlock: "10.0.0.0/16",
   availabilityZones: ["eu-west-1a", "eu-west-1b"],
   publicSubnetIds: ["subnet-pub-a", "subnet-pub-b"],
   privateSubnetIds: ["subnet-priv-a", "subnet-priv-b"],
   intraSubnetIds: [],
 });
 
-const cluster: ICluster = fakeCluster({
-  clusterName: "dev",
-  clusterArn: "arn:aws:eks:eu-west-1:111122223333:cluster/dev",
-  clusterEndpoint: "https://example.eks.amazonaws.com",
-  clusterSecurityGroupId: "sg-cluster",
-  oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC",
-  oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC",
-});
+const cluster: ICluster = fakeCluster({ clusterSecurityGroupId: "sg-cluster" });
 
 type Props = Partial<StorageProps>;
 
