@@ -13,6 +13,7 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { SUBNET_PLAN_DEFAULTS, planSubnets, subnetPlanProblems } from "../../lib/net";
+import { defaultUniqueName } from "../common/naming";
 import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/validation";
 import { InterfaceEndpointService, interfaceEndpointId, isInterfaceEndpointService, INTERFACE_ENDPOINT_SERVICES } from "./interface-endpoints";
 import { INetwork, NetworkAttributes } from "./network-types";
@@ -90,8 +91,9 @@ export interface NetworkProps {
    */
   readonly interfaceEndpoints?: readonly InterfaceEndpointService[];
   /**
-   * Prefix of the `Name` tags and of the flow log group name.
-   * @default - the construct's id
+   * Prefix of the `Name` tags, of the flow log group name and of the flow-log key alias (`<name>/flow-logs`),
+   * which must be unique in the account and region.
+   * @default - the stack id and construct path, e.g. `team-a-Network`, so two stacks never share an alias
    */
   readonly name?: string;
 }
@@ -143,7 +145,7 @@ export class Network extends Construct implements INetwork {
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
     throwIfProblems(this.node.path, validateNetworkProps(props));
-    this.name = props.name ?? id;
+    this.name = props.name ?? defaultUniqueName(this, { maxLength: 63, allowed: /[a-zA-Z0-9_-]/ });
     this.natGateways = props.natGateways ?? "per-az";
     this.intraSubnetsEnabled = props.intraSubnets ?? SUBNET_PLAN_DEFAULTS.intraSubnets;
     this.flowLogRetentionDays = props.flowLogRetentionDays ?? 365;

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { ICluster } from "../cluster/cluster-types";
 import { KmsKey } from "../common/kms-key";
+import { defaultUniqueName } from "../common/naming";
 import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/validation";
 import { INetwork } from "../network/network-types";
 import { EfsStorage, EfsStorageOptions, validateEfsStorageProps } from "./efs-storage";
@@ -14,9 +15,11 @@ export interface StorageProps {
   readonly cluster: ICluster;
   /**
    * Lowercase prefix of bucket names (`<namePrefix>-logs-…`) and key aliases (`<namePrefix>/backups`), e.g.
-   * `prod-platform`. At most 26 characters, so that every bucket prefix stays within S3's 37.
+   * `prod-platform`. At most 26 characters, so that every bucket prefix stays within S3's 37. Key aliases
+   * must be unique in the account and region.
+   * @default - the stack id and construct path in lowercase, e.g. `team-a-storage`, so two stacks never share an alias
    */
-  readonly namePrefix: string;
+  readonly namePrefix?: string;
   /**
    * Terraform `prevent_destroy` on the KMS keys, the buckets and the file system (production turns it on).
    * @default false
@@ -82,6 +85,8 @@ export class Storage extends Construct {
   public readonly noncurrentVersionExpirationDays: number;
   public readonly intelligentTieringTransitionDays: number;
   public readonly artifactsExpirationDays?: number;
+  /** Resolved prefix of bucket names and key aliases. */
+  public readonly namePrefix: string;
 
   constructor(scope: Construct, id: string, props: StorageProps) {
     super(scope, id);
@@ -92,7 +97,8 @@ export class Storage extends Construct {
     this.noncurrentVersionExpirationDays = props.noncurrentVersionExpirationDays ?? 90;
     this.intelligentTieringTransitionDays = props.intelligentTieringTransitionDays ?? 30;
     this.artifactsExpirationDays = props.artifactsExpirationDays;
-    const { namePrefix } = props;
+    this.namePrefix = props.namePrefix ?? defaultUniqueName(this, { maxLength: 26, allowed: /[a-z0-9-]/i, lowercase: true });
+    const namePrefix = this.namePrefix;
     const protection = { preventDestroy: this.preventDestroy, forceDestroy: this.forceDestroy };
 
     this.logsBucket = new SecureBucket(this, "LogsBucket", {
@@ -155,7 +161,7 @@ export class Storage extends Construct {
 export function validateStorageProps(props: StorageProps): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   const prefix = props.namePrefix;
-  if (!isUnresolved(prefix) && !/^[a-z0-9][a-z0-9-]{0,25}$/.test(prefix)) {
+  if (prefix !== undefined && !isUnresolved(prefix) && !/^[a-z0-9][a-z0-9-]{0,25}$/.test(prefix)) {
     problems.push({
       path: "namePrefix",
       value: prefix,
