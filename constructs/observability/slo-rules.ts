@@ -1,8 +1,9 @@
 import * as path from "node:path";
 import { Construct } from "constructs";
-import { AnnotationMetadataEntryType, TerraformProvider } from "cdktf";
+import { AnnotationMetadataEntryType } from "cdktf";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { isDnsLabel, isQualifiedName, isLabelValue } from "../../lib/kubernetes/names";
+import type { IClusterAccess } from "../cluster/cluster-access";
 import type { CompiledSlo } from "../../lib/slo/compile";
 import { toPrometheusRule, type PrometheusRuleObject } from "../../lib/slo/emit";
 import { formatDiagnostic, SloError, type SloPeriod } from "../../lib/slo/model";
@@ -57,10 +58,11 @@ export interface SloRulesProps {
    */
   readonly namePrefix?: string;
   /**
-   * Kubernetes provider of the cluster that runs the Prometheus, e.g. `ClusterAccess.kubernetesProvider`.
+   * How Terraform reaches the cluster that runs the Prometheus: its Kubernetes provider creates the
+   * PrometheusRule objects (see `ClusterAccess`).
    * @default - the stack's default Kubernetes provider
    */
-  readonly provider?: TerraformProvider;
+  readonly access?: IClusterAccess;
 }
 
 /**
@@ -120,7 +122,7 @@ export class SloRules extends Construct {
         }
         if (problems.length === 0) {
           for (const [service, rule] of Object.entries(rules)) {
-            manifests[service] = new Manifest(this, service, { manifest: rule as unknown as Record<string, unknown>, provider: props.provider });
+            manifests[service] = new Manifest(this, service, { manifest: rule as unknown as Record<string, unknown>, provider: props.access?.kubernetesProvider });
           }
         }
       } catch (e) {
@@ -173,7 +175,7 @@ export function validateSloRulesProps(props: SloRulesProps): ValidationProblem[]
   if (props.period !== undefined && !(SUPPORTED_PERIODS as readonly string[]).includes(props.period)) {
     problems.push({ path: "period", value: props.period, allowed: SUPPORTED_PERIODS.join(", ") });
   }
-  if (props.namePrefix !== undefined && !isDnsLabel(props.namePrefix)) {
+  if (props.namePrefix !== undefined && (typeof props.namePrefix !== "string" || !isDnsLabel(props.namePrefix))) {
     problems.push({ path: "namePrefix", value: props.namePrefix, allowed: "lowercase letters, digits and '-', starting with a letter" });
   }
   return problems;

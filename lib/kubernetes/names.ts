@@ -36,10 +36,3 @@ export function isQualifiedName(key: string): boolean {
 export function isLabelValue(value: string): boolean {
   return LABEL_VALUE.test(value);
 }
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
-/** True for a DNS-1123 label: namespaces and most object names (≤ 63 lowercase alphanumerics and '-'). */
-export function isDnsLabel(name: string): boolean {
-  return typeof name === "string" && DNS_LABEL.test(name);
-}

@@ -2,8 +2,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { App, Testing, TerraformStack } from "cdktf";
-import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { ClusterAccess } from "../../../constructs/cluster/cluster-access";
 import { SloRules, SloRulesProps, validateSloRulesProps } from "../../../constructs/observability/slo-rules";
+import { fakeCluster } from "../../support/fakes";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slo-rules-"));
 fs.mkdirSync(path.join(dir, "good"));
@@ -35,8 +36,8 @@ const search = spec("good/search.yaml", "search", 99.5);
 function build(props: Partial<SloRulesProps> = {}) {
   const app = Testing.app();
   const stack = new TerraformStack(app, "team");
-  const provider = new KubernetesProvider(stack, "kubernetes", {});
-  const rules = new SloRules(stack, "SloRules", { specs: [orders, search], prometheus: { namespace: "monitoring", releaseLabel: "kube-prometheus-stack" }, provider, ...props });
+  const access = new ClusterAccess(stack, "Access", { cluster: fakeCluster(), alias: "observed" });
+  const rules = new SloRules(stack, "SloRules", { specs: [orders, search], prometheus: { namespace: "monitoring", releaseLabel: "kube-prometheus-stack" }, access, ...props });
   return { app, stack, rules };
 }
 
@@ -53,7 +54,7 @@ describe("SloRules", () => {
       expect(o.manifest).toMatchObject({ apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule" });
       expect(o.manifest.metadata.namespace).toBe("monitoring");
       expect(o.manifest.metadata.labels.release).toBe("kube-prometheus-stack");
-      expect(o.provider).toBe("kubernetes");
+      expect(o.provider).toBe("kubernetes.observed");
     }
     const orderRules = objs.find((o) => o.manifest.metadata.name === "slo-orders")!.manifest.spec.groups.flatMap((g: any) => g.rules);
     expect(orderRules.some((r: any) => r.alert === "OrdersAvailability")).toBe(true);
