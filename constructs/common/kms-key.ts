@@ -5,7 +5,7 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey as KmsKeyResource } from "@cdktf/provider-aws/lib/kms-key";
-import { isUnresolved, throwIfProblems, ValidationProblem } from "./validation";
+import { isUnresolved, throwIfProblems, ValidationProblem, requireProps } from "./validation";
 
 /**
  * What a service needs to envelope-encrypt with a key, named one by one: scanners (Trivy) flag wildcard
@@ -90,6 +90,7 @@ export class KmsKey extends Construct {
 
   constructor(scope: Construct, id: string, props: KmsKeyProps) {
     super(scope, id);
+    requireProps(this, props, { description: "what the key protects, shown in the AWS console" });
     this.deletionWindowInDays = props.deletionWindowInDays ?? 30;
     this.cloudWatchLogGroupNames = props.cloudWatchLogGroupNames
       ? [...props.cloudWatchLogGroupNames]

@@ -14,7 +14,7 @@ import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { SUBNET_PLAN_DEFAULTS, planSubnets, subnetPlanProblems } from "../../lib/net";
 import { defaultUniqueName } from "../common/naming";
-import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/validation";
+import { isUnresolved, throwIfProblems, ValidationProblem, requireProps } from "../common/validation";
 import { InterfaceEndpointService, interfaceEndpointId, isInterfaceEndpointService, INTERFACE_ENDPOINT_SERVICES } from "./interface-endpoints";
 import { INetwork, NetworkAttributes } from "./network-types";
 import { retentionProblems, VpcFlowLog } from "./vpc-flow-log";
@@ -144,6 +144,7 @@ export class Network extends Construct implements INetwork {
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
+    requireProps(this, props, { vpcCidr: "the VPC's IPv4 CIDR, /16 to /28, e.g. 10.0.0.0/16", availabilityZones: "the availability zone names, e.g. [\"eu-west-1a\", \"eu-west-1b\"]" });
     throwIfProblems(this.node.path, validateNetworkProps(props));
     this.name = props.name ?? defaultUniqueName(this, { maxLength: 63, allowed: /[a-zA-Z0-9_-]/ });
     this.natGateways = props.natGateways ?? "per-az";
@@ -377,6 +378,7 @@ class ImportedNetwork extends Construct implements INetwork {
 
   constructor(scope: Construct, id: string, attrs: NetworkAttributes) {
     super(scope, id);
+    requireProps(this, attrs, { vpcId: "the VPC id", vpcCidrBlock: "the VPC's CIDR block", availabilityZones: "the availability zone names", publicSubnetIds: "one public subnet id per availability zone", privateSubnetIds: "one private subnet id per availability zone" });
     throwIfProblems(this.node.path, validateNetworkAttributes(attrs));
     this.vpcId = attrs.vpcId;
     this.vpcCidrBlock = attrs.vpcCidrBlock;

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { ICluster } from "../cluster/cluster-types";
 import { KmsKey } from "../common/kms-key";
 import { defaultUniqueName } from "../common/naming";
-import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/validation";
+import { isUnresolved, throwIfProblems, ValidationProblem, requireProps } from "../common/validation";
 import { INetwork } from "../network/network-types";
 import { EfsStorage, EfsStorageOptions, validateEfsStorageProps } from "./efs-storage";
 import { SecureBucket } from "./secure-bucket";
@@ -90,6 +90,7 @@ export class Storage extends Construct {
 
   constructor(scope: Construct, id: string, props: StorageProps) {
     super(scope, id);
+    requireProps(this, props, { network: "an INetwork (Network or Network.fromNetworkAttributes())", cluster: "an ICluster (EksCluster or EksCluster.fromClusterAttributes())" });
     throwIfProblems(this.node.path, validateStorageProps(props));
     this.preventDestroy = props.preventDestroy ?? false;
     this.forceDestroy = props.forceDestroy ?? false;

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import { HelmAddon, HelmAddonProps, HelmChartDefaults, HelmReleaseOptions } from "../helm-addon";
-import { isUnresolved, throwIfProblems, ValidationProblem } from "../../common/validation";
+import { isUnresolved, throwIfProblems, ValidationProblem, requireProps } from "../../common/validation";
 import { ContainerResources, SystemNodePlacement } from "../addon-types";
 import { arnContext } from "../../common/cluster-arn";
 import { clusterAutoscalerStatements } from "./cluster-autoscaler-policy";
@@ -80,6 +80,7 @@ export class ClusterAutoscaler extends Construct implements ITerraformDependable
 
   constructor(scope: Construct, id: string, props: ClusterAutoscalerProps) {
     super(scope, id);
+    requireProps(this, props, { cluster: "an ICluster (EksCluster or EksCluster.fromClusterAttributes())" });
     this.replicas = props.replicas ?? 2;
     this.imageTag = props.imageTag ?? (isUnresolved(props.cluster.kubernetesVersion) ? undefined : CLUSTER_AUTOSCALER_IMAGE_TAGS[props.cluster.kubernetesVersion]);
     this.expander = props.expander ?? "least-waste";
