@@ -16,6 +16,7 @@ import { SUBNET_PLAN_DEFAULTS, planSubnets, subnetPlanProblems } from "../../lib
 import { defaultUniqueName } from "../common/naming";
 import { isUnresolved, throwIfProblems, ValidationProblem, requireProps } from "../common/validation";
 import { InterfaceEndpointService, interfaceEndpointId, isInterfaceEndpointService, INTERFACE_ENDPOINT_SERVICES } from "./interface-endpoints";
+import { ImportedNetwork } from "./imported-network";
 import { INetwork, NetworkAttributes } from "./network-types";
 import { retentionProblems, VpcFlowLog } from "./vpc-flow-log";
 import { EKS_CLUSTER_NAME as CLUSTER_NAME, EKS_CLUSTER_NAME_RULE } from "../../lib/eks/cluster-name";
@@ -363,49 +364,6 @@ export function validateNetworkProps(props: NetworkProps): ValidationProblem[] {
     add("name", props.name, "1–63 letters, digits, '-', '_' or '.', starting with a letter or digit");
   } else if (props.name !== undefined && !isUnresolved(props.name) && props.name.includes(".") && props.flowLogKmsKeyArn === undefined) {
     add("name", props.name, "no '.' when the network creates its flow-log key: the name prefixes the key alias (<name>/flow-logs)");
-  }
-  return problems;
-}
-
-/** A VPC owned elsewhere, seen through {@link INetwork}. */
-class ImportedNetwork extends Construct implements INetwork {
-  public readonly vpcId: string;
-  public readonly vpcCidrBlock: string;
-  public readonly availabilityZones: string[];
-  public readonly publicSubnetIds: string[];
-  public readonly privateSubnetIds: string[];
-  public readonly intraSubnetIds: string[];
-
-  constructor(scope: Construct, id: string, attrs: NetworkAttributes) {
-    super(scope, id);
-    requireProps(this, attrs, { vpcId: "the VPC id", vpcCidrBlock: "the VPC's CIDR block", availabilityZones: "the availability zone names", publicSubnetIds: "one public subnet id per availability zone", privateSubnetIds: "one private subnet id per availability zone" });
-    throwIfProblems(this.node.path, validateNetworkAttributes(attrs));
-    this.vpcId = attrs.vpcId;
-    this.vpcCidrBlock = attrs.vpcCidrBlock;
-    this.availabilityZones = [...attrs.availabilityZones];
-    this.publicSubnetIds = [...attrs.publicSubnetIds];
-    this.privateSubnetIds = [...attrs.privateSubnetIds];
-    this.intraSubnetIds = [...(attrs.intraSubnetIds ?? [])];
-  }
-}
-
-/**
- * Checks {@link NetworkAttributes}: every non-empty subnet list must follow the AZ list one to one,
- * because consumers index them together. Lists given as a single token are skipped.
- */
-export function validateNetworkAttributes(attrs: NetworkAttributes): ValidationProblem[] {
-  const problems: ValidationProblem[] = [];
-  const azs = attrs.availabilityZones;
-  if (isUnresolved(azs)) return problems;
-  if (azs.length === 0) problems.push({ path: "availabilityZones", value: azs, allowed: "at least one availability zone" });
-  const lists: [string, string[] | undefined, boolean][] = [
-    ["publicSubnetIds", attrs.publicSubnetIds, false],
-    ["privateSubnetIds", attrs.privateSubnetIds, false],
-    ["intraSubnetIds", attrs.intraSubnetIds, true],
-  ];
-  for (const [path, ids, mayBeEmpty] of lists) {
-    if (ids === undefined || isUnresolved(ids) || (mayBeEmpty && ids.length === 0)) continue;
-    if (ids.length !== azs.length) problems.push({ path, value: ids, allowed: `one subnet id per availability zone (${azs.length})` });
   }
   return problems;
 }
