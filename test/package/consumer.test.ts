@@ -6,10 +6,10 @@ import * as path from "node:path";
 /**
  * Another team's cdktf app, as a new user would set it up: the folder `cdktf init --template=typescript`
  * lays out (its tsconfig.json, cdktf.json and package.json, read from the installed cdktf-cli's own
- * template), this package installed from the tarball `npm pack` builds, and the README's example as
- * main.ts. Offline: the tarball is unpacked into node_modules as npm would, and the app's other packages
- * (cdktf, the providers, TypeScript, ts-node, the cdktf CLI) and the tarball's dependencies are linked from
- * this repository's node_modules. One pack and one install for the whole suite.
+ * template), this package installed from the tarball `npm pack` builds in a fresh checkout, and the
+ * README's example as main.ts. Offline: the tarball is unpacked into node_modules as npm would, and the
+ * app's other packages (cdktf, the providers, TypeScript, ts-node, the cdktf CLI) and the tarball's
+ * dependencies are linked from this repository's node_modules. One pack and one install for the suite.
  */
 const root = path.resolve(__dirname, "../..");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "consumer-"));
@@ -47,8 +47,18 @@ function readmeBlocks(): string[] {
 
 beforeAll(() => {
   const started = Date.now();
-  // npm pack runs prepack (tsc; incremental after `npm test`'s build) and applies package.json `files`.
-  const packed = run("npm", ["pack", "--json", "--pack-destination", work], { cwd: root });
+  // A fresh checkout: the repository's files without dist/ (what git would clone, uncommitted changes
+  // included), its dependencies linked. npm pack runs `prepare`, which must build dist/ from nothing.
+  const checkout = path.join(work, "checkout");
+  const listed = run("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: root });
+  if (listed.status !== 0) throw new Error(`git ls-files failed:\n${listed.stderr}`);
+  for (const file of listed.stdout.split("\0").filter((f) => f !== "" && fs.existsSync(path.join(root, f)))) {
+    fs.mkdirSync(path.dirname(path.join(checkout, file)), { recursive: true });
+    fs.copyFileSync(path.join(root, file), path.join(checkout, file));
+  }
+  fs.symlinkSync(path.join(root, "node_modules"), path.join(checkout, "node_modules"), "dir");
+  expect(fs.existsSync(path.join(checkout, "dist"))).toBe(false);
+  const packed = run("npm", ["pack", "--json", "--pack-destination", work], { cwd: checkout });
   if (packed.status !== 0) throw new Error(`npm pack failed:\n${packed.stderr}`);
   const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf("["))) as [{ filename: string; files: { path: string }[] }];
   tarball = path.join(work, info.filename);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm pack`, `npm publish` and a git dependency (npm packs the clone) run this before packing: compile the
-// package into dist/ (a fresh clone has none), then drop compiled files whose source is gone, because tsc
+// npm runs `prepare` before `npm pack` and `npm publish`, after `npm install`/`npm ci` here, and, for a git
+// dependency, in the clone it packs (only `prepare`: npm does not run `prepack` there). It compiles the
+// package into dist/ (a fresh clone has none), then drops compiled files whose source is gone, because tsc
 // never deletes outputs and package.json `files` would ship a stale module.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -31,4 +32,4 @@ function prune(dir) {
   }
 }
 prune(dist);
-if (removed > 0) process.stdout.write(`prepack: removed ${removed} compiled file(s) whose source is gone\n`);
+if (removed > 0) process.stdout.write(`prepare: removed ${removed} compiled file(s) whose source is gone\n`);
