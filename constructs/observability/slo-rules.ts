@@ -1,4 +1,3 @@
-import * as path from "node:path";
 import { Construct } from "constructs";
 import { AnnotationMetadataEntryType } from "cdktf";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
@@ -99,7 +98,7 @@ export class SloRules extends Construct {
     let files: string[] = [];
     if (problems.length === 0) {
       try {
-        const compiled = loadAndCompileSlos(props.specs.map((f) => path.resolve(f)), {
+        const compiled = loadAndCompileSlos(props.specs, {
           ...(props.environment !== undefined ? { environment: props.environment } : {}),
           ...(props.period !== undefined ? { period: props.period } : {}),
           ...(props.runbookBaseUrl !== undefined ? { runbookBaseUrl: props.runbookBaseUrl } : {}),

@@ -102,7 +102,8 @@ beforeAll(() => {
 service: orders
 slos:
   - name: availability
-    objective: 99.5
+    # Low enough that the fastest page pair can never fire: the compiler warns, and cdktf synth must show it.
+    objective: 92
     sli:
       events:
         errorQuery: sum(rate(http_requests_total{job="orders",code=~"5.."}[{{.window}}]))
@@ -199,6 +200,7 @@ describe("an app as cdktf init sets it up", () => {
     // ts-node only transpiles here: the test above type-checked main.ts with the same tsconfig.
     const r = run(path.join(modules, ".bin/cdktf"), ["synth"], { env: { TS_NODE_TRANSPILE_ONLY: "true" } });
     if (r.status !== 0) throw new Error(r.stdout + r.stderr);
+    expect(r.stdout).toMatch(/WARN \[team-a\/SloRules\]: .*slos\/orders\.yaml: orders-availability: .*the page alert's 1h\/5m pair can never fire/);
     const tf = JSON.parse(fs.readFileSync(path.join(app, "cdktf.out/stacks/team-a/cdk.tf.json"), "utf8"));
     const rule = Object.values(tf.resource.kubernetes_manifest as Record<string, { manifest: any; provider: string }>);
     expect(rule.map((m) => [m.manifest.kind, m.manifest.metadata.name, m.manifest.metadata.labels.release, m.provider])).toEqual([
