@@ -27,7 +27,7 @@ export interface PlatformStackInputs {
 /**
  * `<env>-platform`: Kubernetes add-ons through Helm and the Kubernetes API. Its Kubernetes and Helm
  * providers are configured from the cluster stack's outputs (endpoint, CA, a token from
- * `aws eks get-token` as the environment's first admin role), so Terraform configures them only after
+ * `aws eks get-token` as the environment's CI deploy role), so Terraform configures them only after
  * the cluster exists.
  */
 export class PlatformStack extends EnvironmentStack {
@@ -46,8 +46,8 @@ export class PlatformStack extends EnvironmentStack {
       exec: {
         apiVersion: "client.authentication.k8s.io/v1beta1",
         command: "aws",
-        // The cluster grants its creator nothing: deploy as the first admin role, which has an access entry.
-        args: ["eks", "get-token", "--cluster-name", cluster.clusterName, "--region", config.region, "--role-arn", config.cluster.adminRoleArns[0]!, "--output", "json"],
+        // The cluster grants its creator nothing: deploy as the CI deploy role, which has an access entry.
+        args: ["eks", "get-token", "--cluster-name", cluster.clusterName, "--region", config.region, "--role-arn", config.iam.deployRoleArn, "--output", "json"],
       },
     };
     this.kubernetesProvider = new KubernetesProvider(this, "kubernetes", { ...auth, exec: [auth.exec] });

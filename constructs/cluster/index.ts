@@ -10,3 +10,5 @@ export { ClusterAddons, validateAddonSettings } from "./cluster-addons";
 export type { ClusterAddonsProps, AddonConfiguration, AddonVersions, AddonVersionPolicy, ManagedAddonKey } from "./cluster-addons";
 export { ServiceRole } from "./cluster-iam";
 export type { ServiceRoleProps } from "./cluster-iam";
+export { ClusterAccessEntries, accessEntryKey, validateAccessEntries } from "./cluster-access-entries";
+export type { ClusterAccessEntriesProps, ClusterAccessEntry } from "./cluster-access-entries";

@@ -21,7 +21,7 @@ function allStatements(): Array<Record<string, any>> {
     clusterName: "dev-platform",
     kubernetesVersion: "1.33",
     nodeGroups: [{ name: "system", instanceTypes: ["m7i.large"], minSize: 2, maxSize: 4 }],
-    adminRoleArns: ["arn:aws:iam::111122223333:role/platform-admins"],
+    deployRoleArn: "arn:aws:iam::111122223333:role/platform-admins",
   });
   new Storage(stack, "Storage", { network, cluster, namePrefix: "dev-platform" });
   new Karpenter(stack, "Karpenter", { cluster, nodeRoleArn: cluster.nodeRoleArn });

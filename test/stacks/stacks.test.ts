@@ -29,11 +29,32 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
     expect(synth(stacks[layer])).toMatchSnapshot();
   });
 
-  test.each(LAYERS.map((l) => [l]))("%s stack keeps its own encrypted, locked state object", (layer) => {
-    const s3 = synth(stacks[layer]).terraform.backend.s3;
-    expect(s3).toEqual(
-      expect.objectContaining({ bucket: config.backend.bucket, key: `${config.backend.keyPrefix}/${env}-${layer}.tfstate`, encrypt: true, use_lockfile: true }),
+  test.each(LAYERS.map((l) => [l]))("%s stack keeps its own state object, in the environment's bucket, under its key, as its deploy role", (layer) => {
+    const tf = synth(stacks[layer]);
+    expect(tf.terraform.backend.s3).toEqual(
+      expect.objectContaining({
+        bucket: config.backend.bucket,
+        key: `${config.backend.keyPrefix}/${env}-${layer}.tfstate`,
+        encrypt: true,
+        kms_key_id: config.backend.kmsKeyId,
+        use_lockfile: true,
+        assume_role: expect.objectContaining({ role_arn: config.iam.deployRoleArn }),
+        allowed_account_ids: [config.account],
+      }),
     );
+    // use_lockfile needs Terraform 1.10; an older binary would ignore it and run unlocked.
+    expect(tf.terraform.required_version).toBe(">= 1.10.0");
+  });
+
+  test("remote-state reads of the layers below use the same bucket, key and role, never another environment's", () => {
+    for (const layer of LAYERS) {
+      for (const remote of Object.values(synth(stacks[layer]).data?.terraform_remote_state ?? {}) as Json[]) {
+        expect(remote.config).toEqual(
+          expect.objectContaining({ bucket: config.backend.bucket, kms_key_id: config.backend.kmsKeyId, assume_role: expect.objectContaining({ role_arn: config.iam.deployRoleArn }) }),
+        );
+        expect(remote.config.key).toMatch(new RegExp(`^${config.backend.keyPrefix}/${env}-`));
+      }
+    }
   });
 
   test.each(LAYERS.map((l) => [l]))("%s stack's AWS provider is pinned to the account and tags every resource", (layer) => {
@@ -61,8 +82,9 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
       expect(p.cluster_ca_certificate).toMatch(/^\$\{base64decode\(data\.terraform_remote_state\.cross-stack-reference-input-/);
     }
     expect(k8s.exec[0].args).toEqual(expect.arrayContaining(["eks", "get-token", "--region", config.region]));
-    // The cluster grants its creator nothing: the providers authenticate as the first admin role.
-    expect(k8s.exec[0].args.join(" ")).toContain(`--role-arn ${config.cluster.adminRoleArns[0]}`);
+    // The cluster grants its creator nothing: the providers authenticate as the CI deploy role, no person's role.
+    expect(k8s.exec[0].args.join(" ")).toContain(`--role-arn ${config.iam.deployRoleArn}`);
+    for (const person of config.cluster.access) expect(k8s.exec[0].args).not.toContain(person.roleArn);
     expect(helm.exec.args).toEqual(k8s.exec[0].args);
     // The remote state cdktf generated reads the cluster stack's own state object.
     const remote = tf.data.terraform_remote_state[`cross-stack-reference-input-${env}-cluster`];
@@ -96,14 +118,15 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
     expect(JSON.stringify(statement)).toMatch(/elasticfilesystem:ClientWrite/);
   });
 
-  test("every admin role gets a cluster-admin access entry (the creator gets none)", () => {
+  test("cluster-admin goes to the CI deploy and break-glass roles only; people get the access config gives them", () => {
     const tf = synth(stacks.cluster);
     const eks = all(tf, "resource", "aws_eks_cluster")[0]!;
     expect(eks.access_config).toEqual(expect.objectContaining({ authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: false }));
     const entries = all(tf, "resource", "aws_eks_access_entry").map((e) => e.principal_arn);
-    for (const arn of config.cluster.adminRoleArns) expect(entries).toContain(arn);
-    const policies = all(tf, "resource", "aws_eks_access_policy_association");
-    expect(policies.map((p) => [String(p.policy_arn), p.access_scope.type])).toEqual(config.cluster.adminRoleArns.map(() => [expect.stringMatching(/AmazonEKSClusterAdminPolicy$/), "cluster"]));
+    expect(entries.sort()).toEqual([config.iam.deployRoleArn, config.iam.breakGlassRoleArn, ...config.cluster.access.map((a) => a.roleArn)].sort());
+    const policies = all(tf, "resource", "aws_eks_access_policy_association").map((p) => String(p.policy_arn).replace(/^.*\//, ""));
+    const short = { view: "AmazonEKSViewPolicy", edit: "AmazonEKSEditPolicy", admin: "AmazonEKSAdminPolicy" } as const;
+    expect(policies.sort()).toEqual(["AmazonEKSClusterAdminPolicy", "AmazonEKSClusterAdminPolicy", ...config.cluster.access.map((a) => short[a.policy])].sort());
   });
 
   test("the API endpoint is private, or public only for the environment's allow-list", () => {
