@@ -24,6 +24,8 @@ export class StorageStack extends EnvironmentStack {
       network,
       cluster,
       namePrefix: `${config.name}-platform`,
+      // Terraform (the deploy role) creates and tags the keys, so it administers them too, without use.
+      keyAdministration: { adminRoleArns: [config.iam.keyAdminRoleArn, config.iam.deployRoleArn], breakGlassRoleArn: config.iam.breakGlassRoleArn },
       preventDestroy: config.protection.preventDestroy,
       noncurrentVersionExpirationDays: config.storage.noncurrentVersionExpirationDays,
       efs: config.storage.efs ? {} : false,

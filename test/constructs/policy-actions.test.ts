@@ -23,7 +23,12 @@ function allStatements(): Array<Record<string, any>> {
     nodeGroups: [{ name: "system", instanceTypes: ["m7i.large"], minSize: 2, maxSize: 4 }],
     deployRoleArn: "arn:aws:iam::111122223333:role/platform-admins",
   });
-  new Storage(stack, "Storage", { network, cluster, namePrefix: "dev-platform" });
+  new Storage(stack, "Storage", {
+    network,
+    cluster,
+    namePrefix: "dev-platform",
+    keyAdministration: { adminRoleArns: ["arn:aws:iam::111122223333:role/kms-admin"], breakGlassRoleArn: "arn:aws:iam::111122223333:role/break-glass" },
+  });
   new Karpenter(stack, "Karpenter", { cluster, nodeRoleArn: cluster.nodeRoleArn });
   new ClusterAutoscaler(stack, "ClusterAutoscaler", { cluster });
   const parsed = JSON.parse(Testing.synth(stack));
