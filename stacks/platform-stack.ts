@@ -70,8 +70,8 @@ export class PlatformStack extends EnvironmentStack {
       });
     }
     this.storageClasses = new StorageClasses(this, "StorageClasses", {
-      gp3: { kmsKeyId: inputs.volumeKmsKeyArn },
-      efs: inputs.efsFileSystemId ? { fileSystemId: inputs.efsFileSystemId } : undefined,
+      gp3: { kmsKeyId: inputs.volumeKmsKeyArn, reclaimPolicy: config.storage.reclaimPolicy },
+      efs: inputs.efsFileSystemId ? { fileSystemId: inputs.efsFileSystemId, reclaimPolicy: config.storage.reclaimPolicy } : undefined,
       provider: this.kubernetesProvider,
     });
   }

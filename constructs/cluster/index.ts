@@ -12,3 +12,5 @@ export { ServiceRole } from "./cluster-iam";
 export type { ServiceRoleProps } from "./cluster-iam";
 export { ClusterAccessEntries, accessEntryKey, validateAccessEntries } from "./cluster-access-entries";
 export type { ClusterAccessEntriesProps, ClusterAccessEntry } from "./cluster-access-entries";
+export { EbsDefaultEncryption } from "./ebs-default-encryption";
+export type { EbsDefaultEncryptionProps } from "./ebs-default-encryption";

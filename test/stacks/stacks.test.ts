@@ -129,6 +129,21 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
     expect(policies.sort()).toEqual(["AmazonEKSClusterAdminPolicy", "AmazonEKSClusterAdminPolicy", ...config.cluster.access.map((a) => short[a.policy])].sort());
   });
 
+  test("every new EBS volume of the account is encrypted with the cluster's volume key, and gp2 is no longer default", () => {
+    const cluster = synth(stacks.cluster);
+    expect(all(cluster, "resource", "aws_ebs_encryption_by_default").map((r) => r.enabled)).toEqual([true]);
+    const [defaultKey] = all(cluster, "resource", "aws_ebs_default_kms_key");
+    expect(defaultKey!.key_arn).toMatch(/^\$\{aws_kms_key\.Cluster_VolumeKey_[0-9A-F]{8}\.arn\}$/);
+    const gp2 = all(synth(stacks.platform), "resource", "kubernetes_annotations").find((a) => a.metadata.name === "gp2")!;
+    expect(gp2.annotations).toEqual({ "storageclass.kubernetes.io/is-default-class": "false" });
+  });
+
+  test("StorageClasses reclaim volumes as the environment's data says", () => {
+    const classes = all(synth(stacks.platform), "resource", "kubernetes_storage_class_v1");
+    expect(classes.map((c) => c.metadata.name).sort()).toEqual(["efs", "gp3"]);
+    for (const c of classes) expect(c.reclaim_policy).toBe(config.storage.reclaimPolicy);
+  });
+
   test("the API endpoint is private, or public only for the environment's allow-list", () => {
     const vpc = all(synth(stacks.cluster), "resource", "aws_eks_cluster")[0]!.vpc_config;
     expect(vpc.endpoint_private_access).toBe(true);
