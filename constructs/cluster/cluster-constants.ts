@@ -45,7 +45,6 @@ export const MANAGED_POLICIES = {
   ssmCore: "AmazonSSMManagedInstanceCore",
   cni: "AmazonEKS_CNI_Policy",
   ebsCsi: "service-role/AmazonEBSCSIDriverPolicy",
-  efsCsi: "service-role/AmazonEFSCSIDriverPolicy",
 } as const;
 
 /** EKS access policies by short name (cluster-admin for the deploy and break-glass roles only). */

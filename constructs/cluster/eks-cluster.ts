@@ -238,6 +238,7 @@ export class EksCluster extends Construct implements ICluster {
 
     this.addons = new ClusterAddons(this, "Addons", {
       clusterName: this.cluster.name,
+      clusterArn: this.cluster.arn,
       kubernetesVersion: props.kubernetesVersion,
       oidc: this,
       partition,

@@ -53,6 +53,8 @@ export interface IrsaRoleProps {
 export class IrsaRole extends Construct {
   public readonly role: IamRole;
   public readonly roleArn: string;
+  /** The role's policy attachments: what a resource using the role must wait for (IAM is eventually consistent). */
+  public readonly attachments: IamRolePolicyAttachment[] = [];
 
   constructor(scope: Construct, id: string, props: IrsaRoleProps) {
     super(scope, id);
@@ -88,11 +90,11 @@ export class IrsaRole extends Construct {
         description: `Least-privilege permissions of ${props.namespace}/${props.serviceAccount}`,
         policy: doc.json,
       });
-      new IamRolePolicyAttachment(this, "PolicyAttachment", { role: this.role.name, policyArn: policy.arn });
+      this.attachments.push(new IamRolePolicyAttachment(this, "PolicyAttachment", { role: this.role.name, policyArn: policy.arn }));
     }
     // Keyed by the policy's name, so removing one attachment never moves another's Terraform address.
     for (const arn of props.managedPolicyArns ?? []) {
-      new IamRolePolicyAttachment(this, `ManagedPolicy-${managedPolicyKey(arn)}`, { role: this.role.name, policyArn: arn });
+      this.attachments.push(new IamRolePolicyAttachment(this, `ManagedPolicy-${managedPolicyKey(arn)}`, { role: this.role.name, policyArn: arn }));
     }
   }
 }

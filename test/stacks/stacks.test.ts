@@ -95,7 +95,11 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
     const protectedTypes: Array<[TerraformStack, string]> = [
       [stacks.storage, "aws_kms_key"],
       [stacks.storage, "aws_s3_bucket"],
+      [stacks.storage, "aws_s3_bucket_policy"],
+      [stacks.storage, "aws_s3_bucket_public_access_block"],
       [stacks.storage, "aws_efs_file_system"],
+      [stacks.storage, "aws_efs_file_system_policy"],
+      [stacks.network, "aws_vpc"],
       [stacks.cluster, "aws_kms_key"],
       [stacks.cluster, "aws_cloudwatch_log_group"],
       [stacks.network, "aws_kms_key"],
@@ -110,12 +114,20 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
     expect(eks.deletion_protection === true).toBe(config.cluster.deletionProtection);
   });
 
-  test("the EFS CSI driver's role may mount and write the environment's file system", () => {
+  test("EFS: the node role may only mount through access points, the controller may only manage access points of this file system", () => {
     const tf = synth(stacks.storage);
-    const grant = all(tf, "resource", "aws_iam_role_policy")[0]!;
-    expect(grant.role).toMatch(new RegExp(`^\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-${env}-cluster\\.outputs\\.`));
-    const statement = all(tf, "data", "aws_iam_policy_document").find((d) => JSON.stringify(d).includes("elasticfilesystem:ClientMount"));
-    expect(JSON.stringify(statement)).toMatch(/elasticfilesystem:ClientWrite/);
+    const grants = Object.fromEntries(Object.entries(tf.resource.aws_iam_role_policy as Record<string, Json>).map(([id, g]) => [id.replace(/_[0-9A-F]{8}$/, ""), g]));
+    expect(Object.keys(grants).sort()).toEqual(["EfsCsiControllerAccess", "EfsCsiNodeAccess"]);
+    const fromCluster = new RegExp(`^\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-${env}-cluster\\.outputs\\.`);
+    expect(grants.EfsCsiNodeAccess!.role).toMatch(fromCluster);
+    expect(grants.EfsCsiControllerAccess!.role).toMatch(fromCluster);
+    expect(grants.EfsCsiNodeAccess!.role).not.toBe(grants.EfsCsiControllerAccess!.role);
+    const docs = tf.data.aws_iam_policy_document as Record<string, Json>;
+    const doc = (prefix: string) => JSON.stringify(Object.entries(docs).find(([id]) => id.startsWith(prefix))![1]);
+    expect(doc("EfsClientPolicy")).toMatch(/elasticfilesystem:ClientWrite.*elasticfilesystem:AccessPointArn/);
+    expect(doc("EfsClientPolicy")).not.toMatch(/CreateAccessPoint|DeleteAccessPoint/);
+    expect(doc("EfsAccessPointPolicy")).toMatch(/elasticfilesystem:CreateAccessPoint/);
+    expect(doc("EfsAccessPointPolicy")).not.toMatch(/ClientMount|ClientWrite/);
   });
 
   test("cluster-admin goes to the CI deploy and break-glass roles only; people get the access config gives them", () => {
