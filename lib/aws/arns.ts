@@ -24,3 +24,6 @@ export function arnRegion(arn: string): string | undefined {
 export function roleNameOf(arn: string): string {
   return arn.slice(arn.lastIndexOf("/") + 1);
 }
+
+/** An AWS Organizations id: `o-` and 10 to 32 lowercase letters or digits. */
+export const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;

@@ -3,7 +3,7 @@ import { CLOUDWATCH_RETENTION_DAYS, isCloudWatchRetentionDays } from "../aws/clo
 import { INTERFACE_ENDPOINT_SERVICES } from "../aws/interface-endpoints";
 import { PEOPLE_ACCESS_POLICIES } from "../eks/access-policies";
 import { EKS_CLUSTER_NAME, EKS_CLUSTER_NAME_RULE } from "../eks/cluster-name";
-import { IAM_ROLE_ARN, KMS_KEY_ARN } from "../aws/arns";
+import { IAM_ROLE_ARN, KMS_KEY_ARN, ORGANIZATION_ID } from "../aws/arns";
 
 /**
  * The shape of one environment's configuration. Every difference between environments is data here,
@@ -68,7 +68,7 @@ export const EnvironmentSchema = z.strictObject({
      * AWS Organizations id (`o-…`) whose principals and resources the VPC endpoint policies admit besides
      * this account's; absent, the endpoints admit this account only (plus the AWS-owned buckets nodes need).
      */
-    organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/, { message: "an AWS Organizations id such as o-a1b2c3d4e5" }).optional(),
+    organizationId: z.string().regex(ORGANIZATION_ID, { message: "an AWS Organizations id such as o-a1b2c3d4e5" }).optional(),
   }),
   cluster: z.strictObject({
     name: z.string().regex(EKS_CLUSTER_NAME, { message: EKS_CLUSTER_NAME_RULE }),

@@ -180,6 +180,8 @@ describe("security across every stack of every environment", () => {
           if (st.effect === "Deny") continue;
           const principalIsAccountRoot = JSON.stringify(st.principals ?? []).includes(":root");
           if (principalIsAccountRoot && st.sid === "AccountAdministersKeyThroughIam") continue; // KMS key policy: delegate to IAM
+          // VPC endpoint policies grant nothing; they bound traffic by the caller's account, checked below.
+          if (String(st.sid).startsWith("Endpoint") && JSON.stringify(st.condition ?? []).match(/aws:Principal(Account|OrgID)/)) continue;
           for (const action of (st.actions ?? []) as string[]) {
             checked++;
             expect({ stack, sid: st.sid, action }).toEqual({ stack, sid: st.sid, action: expect.not.stringMatching(/^(\*|[a-z0-9-]+:\*)$/) });
@@ -188,6 +190,21 @@ describe("security across every stack of every environment", () => {
       }
     }
     expect(checked).toBeGreaterThan(50);
+  });
+
+  test("every VPC endpoint has a policy bounding it to the account's principals, and S3 to its buckets", () => {
+    let endpoints = 0;
+    for (const [stack, tf] of tfs) {
+      for (const [id, ep] of Object.entries((tf.resource?.aws_vpc_endpoint ?? {}) as Record<string, Json>)) {
+        endpoints++;
+        const docId = /data\.aws_iam_policy_document\.([^.]+)\.json/.exec(String(ep.policy))?.[1];
+        expect({ stack, id, docId }).toEqual({ stack, id, docId: expect.any(String) });
+        const text = JSON.stringify(tf.data.aws_iam_policy_document[docId!]);
+        expect(text).toMatch(/aws:PrincipalAccount|aws:PrincipalOrgID/);
+        if (ep.vpc_endpoint_type === "Gateway") expect(text).toMatch(/aws:ResourceAccount|aws:ResourceOrgID/);
+      }
+    }
+    expect(endpoints).toBeGreaterThan(3);
   });
 
   test("no AdministratorAccess or other broad managed policy is attached", () => {
