@@ -1,5 +1,6 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { shared } from "./defaults";
+import { nodeRoleLabels } from "../lib/kubernetes/labels";
 
 /** CI deploys as the first; people never do (they get `cluster.access`). */
 const ROLES = {
@@ -34,7 +35,7 @@ export const dev: EnvironmentConfig = {
         maxSize: 4,
         desiredSize: 2,
         diskSizeGiB: 50,
-        labels: { "sre-platform.io/node-role": "system" },
+        labels: nodeRoleLabels("system"),
         taints: [],
       },
     ],

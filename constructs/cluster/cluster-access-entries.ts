@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
-import { IAM_ROLE_ARN, roleNameOf } from "../../lib/aws/arns";
+import { IAM_ROLE_ARN, roleNameOf } from "../../lib/aws/iam";
 import { EKS_ACCESS_POLICIES, EksAccessPolicyName, PEOPLE_ACCESS_POLICIES } from "../../lib/eks/access-policies";
 import { constructKey } from "../../lib/naming/construct-key";
 import { isUnresolved, ValidationProblem } from "../common/validation";

@@ -1,11 +1,11 @@
 import { INetwork } from "../network/network-types";
 import { isUnresolved, ValidationProblem } from "../common/validation";
-import { AddonConfiguration, AddonVersionPolicy, AddonVersions, validateAddonSettings } from "./cluster-addons";
+import { AddonConfiguration, AddonVersionPolicy, AddonVersions, validateAddonSettings } from "./eks-managed-addons";
 import { CLUSTER_LOG_RETENTION_DAYS, SUPPORTED_KUBERNETES_VERSIONS } from "./cluster-constants";
 import { NodeGroupSpec, validateNodeGroupSpecs } from "./node-group";
 import { EKS_CLUSTER_NAME as CLUSTER_NAME } from "../../lib/eks/cluster-name";
 import { MIN_PUBLIC_ACCESS_PREFIX } from "../../lib/eks/public-access";
-import { IAM_ROLE_ARN } from "../../lib/aws/arns";
+import { IAM_ROLE_ARN, IAM_ROLE_ARN_RULE } from "../../lib/aws/iam";
 import { ClusterAccessEntry, validateAccessEntries } from "./cluster-access-entries";
 
 /** Props of {@link EksCluster}. */
@@ -154,7 +154,7 @@ export function validateEksClusterProps(props: EksClusterProps): ValidationProbl
       }
       continue;
     }
-    if (!IAM_ROLE_ARN.test(arn)) problems.push({ path, value: arn, allowed: "an IAM role ARN, arn:aws:iam::<account>:role/<name>" });
+    if (!IAM_ROLE_ARN.test(arn)) problems.push({ path, value: arn, allowed: IAM_ROLE_ARN_RULE });
   }
   if (props.breakGlassRoleArn !== undefined && props.breakGlassRoleArn === props.deployRoleArn) {
     problems.push({ path: "breakGlassRoleArn", value: props.breakGlassRoleArn, allowed: "a role other than deployRoleArn" });

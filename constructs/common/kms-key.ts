@@ -5,7 +5,7 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey as KmsKeyResource } from "@cdktf/provider-aws/lib/kms-key";
-import { IAM_ROLE_ARN } from "../../lib/aws/arns";
+import { IAM_ROLE_ARN } from "../../lib/aws/iam";
 import { KmsKeyAdministration, separationOfDutiesStatements } from "./private/kms-separation-of-duties";
 import { isUnresolved, throwIfProblems, ValidationProblem } from "./validation";
 

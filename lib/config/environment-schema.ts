@@ -3,7 +3,8 @@ import { CLOUDWATCH_RETENTION_DAYS, isCloudWatchRetentionDays } from "../aws/clo
 import { INTERFACE_ENDPOINT_SERVICES } from "../aws/interface-endpoints";
 import { PEOPLE_ACCESS_POLICIES } from "../eks/access-policies";
 import { EKS_CLUSTER_NAME, EKS_CLUSTER_NAME_RULE } from "../eks/cluster-name";
-import { IAM_ROLE_ARN, KMS_KEY_ARN, ORGANIZATION_ID } from "../aws/arns";
+import { KMS_KEY_ARN, ORGANIZATION_ID } from "../aws/arns";
+import { IAM_ROLE_ARN, IAM_ROLE_ARN_RULE } from "../aws/iam";
 
 /**
  * The shape of one environment's configuration. Every difference between environments is data here,
@@ -16,7 +17,7 @@ import { IAM_ROLE_ARN, KMS_KEY_ARN, ORGANIZATION_ID } from "../aws/arns";
 const nonEmpty = z.string().min(1);
 
 /** An IAM role ARN (a role, never a user or an assumed-role session). */
-const roleArn = z.string().regex(IAM_ROLE_ARN, { message: "an IAM role ARN, arn:aws:iam::<account>:role/<name>" });
+const roleArn = z.string().regex(IAM_ROLE_ARN, { message: IAM_ROLE_ARN_RULE });
 
 const retentionDays = z.number().refine(isCloudWatchRetentionDays, {
   message: `one of the CloudWatch Logs retention periods: ${CLOUDWATCH_RETENTION_DAYS.join(", ")} days`,

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { cidrsOverlap, parseCidr, subnetPlanProblems } from "../net";
 import { nodeGroupNamePrefixProblem } from "../eks/node-group-names";
+import { arnAccount } from "../aws/iam";
 import { isSupportedKubernetesVersion, SUPPORTED_KUBERNETES_VERSIONS } from "../eks/versions";
 import { isLabelValue, isQualifiedName } from "../kubernetes/names";
 import { formatProblems, ValidationProblem } from "../problems";
-import { arnAccount, arnRegion } from "../aws/arns";
+import { arnRegion } from "../aws/arns";
 import { MIN_PUBLIC_ACCESS_PREFIX } from "../eks/public-access";
 import { EnvironmentConfig, EnvironmentSchema } from "./environment-schema";
 

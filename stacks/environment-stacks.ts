@@ -21,7 +21,7 @@ export interface EnvironmentStacks {
 export function buildEnvironment(scope: Construct, config: EnvironmentConfig): EnvironmentStacks {
   const network = new NetworkStack(scope, config);
   const cluster = new ClusterStack(scope, config, network.network);
-  const efsRoles = cluster.cluster.addons.efsCsiRoles;
+  const efsRoles = cluster.cluster.managedAddons.efsCsiRoles;
   const efsCsiRoleNames = efsRoles ? { controller: efsRoles.controller.role.name, node: efsRoles.node.role.name } : undefined;
   const storage = new StorageStack(scope, config, network.network, cluster.cluster, efsCsiRoleNames);
   const platform = new PlatformStack(scope, config, {
