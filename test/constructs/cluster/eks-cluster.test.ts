@@ -219,7 +219,7 @@ describe("EksCluster node role", () => {
 
   test("exposes the node role for Karpenter", () => {
     const { parsed } = synth({}, (stack, cluster) => new TerraformOutput(stack, "nodeRole", { value: cluster.nodeRoleArn }));
-    const roleId = Object.keys(all(parsed, "aws_iam_role")).find((id) => id.includes("NodeRole"));
+    const roleId = Object.keys(all(parsed, "aws_iam_role")).find((id) => id.startsWith("Eks_NodeRole_"));
     expect(parsed.output?.nodeRole?.value).toBe(`\${aws_iam_role.${roleId}.arn}`);
     expect(only(parsed, "aws_eks_node_group").node_role_arn).toBe(`\${aws_iam_role.${roleId}.arn}`);
   });
