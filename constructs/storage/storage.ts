@@ -1,8 +1,8 @@
 import { Construct } from "constructs";
 import { ICluster } from "../cluster/cluster-types";
-import { KmsKey } from "../common/kms-key";
+import { KmsKey, KmsKeyAdministration } from "../common/kms-key";
 import { defaultUniqueName } from "../common/naming";
-import { isUnresolved, throwIfProblems, ValidationProblem, requireProps } from "../common/validation";
+import { isUnresolved, requireProps, throwIfProblems, ValidationProblem } from "../common/validation";
 import { INetwork } from "../network/network-types";
 import { EfsStorage, EfsStorageOptions, validateEfsStorageProps } from "./efs-storage";
 import { SecureBucket } from "./secure-bucket";
@@ -20,6 +20,11 @@ export interface StorageProps {
    * @default - the stack id and construct path in lowercase, e.g. `team-a-storage`, so two stacks never share an alias
    */
   readonly namePrefix?: string;
+  /**
+   * Who administers the backups, artifacts and EFS keys (never using them) and the break-glass role that
+   * alone may delete or re-policy them. Required: no safe default names roles of your account.
+   */
+  readonly keyAdministration: KmsKeyAdministration;
   /**
    * Terraform `prevent_destroy` on the KMS keys, the buckets and the file system (production turns it on).
    * @default false
@@ -65,6 +70,9 @@ export interface StorageProps {
  * unit of `kms:Decrypt` permission, CloudTrail auditing and emergency revocation, so letting CI read
  * artifacts never lets it decrypt backups, and disabling one key takes down one purpose only. The cost is
  * about 1 USD per key and month. The log bucket uses SSE-S3, the only encryption S3 log delivery supports.
+ *
+ * The keys separate duties: `keyAdministration` roles administer them without decrypt, principals of
+ * the account use them only through S3 (or EFS), and only the break-glass role deletes or re-policies them.
  */
 export class Storage extends Construct {
   /** Receives the server access logs of the other buckets. */
@@ -90,7 +98,7 @@ export class Storage extends Construct {
 
   constructor(scope: Construct, id: string, props: StorageProps) {
     super(scope, id);
-    requireProps(this, props, { network: "an INetwork (Network or Network.fromNetworkAttributes())", cluster: "an ICluster (EksCluster or EksCluster.fromClusterAttributes())" });
+    requireProps(this, props, { network: "an INetwork (Network or Network.fromNetworkAttributes())", cluster: "an ICluster (EksCluster or EksCluster.fromClusterAttributes())", keyAdministration: "{ adminRoleArns, breakGlassRoleArn }: who administers the keys" });
     throwIfProblems(this.node.path, validateStorageProps(props));
     this.preventDestroy = props.preventDestroy ?? false;
     this.forceDestroy = props.forceDestroy ?? false;
@@ -112,7 +120,9 @@ export class Storage extends Construct {
       noncurrentVersionExpirationDays: this.noncurrentVersionExpirationDays,
     });
 
+    const keyPolicy = (service: string) => ({ administration: props.keyAdministration, viaServices: [service] });
     this.backupsKey = new KmsKey(this, "BackupsKey", {
+      ...keyPolicy("s3"),
       description: `Backups of ${namePrefix}`,
       alias: `${namePrefix}/backups`,
       preventDestroy: this.preventDestroy,
@@ -127,6 +137,7 @@ export class Storage extends Construct {
     });
 
     this.artifactsKey = new KmsKey(this, "ArtifactsKey", {
+      ...keyPolicy("s3"),
       description: `Artifacts of ${namePrefix}`,
       alias: `${namePrefix}/artifacts`,
       preventDestroy: this.preventDestroy,
@@ -143,6 +154,7 @@ export class Storage extends Construct {
 
     if (props.efs !== false) {
       this.efsKey = new KmsKey(this, "EfsKey", {
+        ...keyPolicy("elasticfilesystem"),
         description: `EFS file system of ${namePrefix}`,
         alias: `${namePrefix}/efs`,
         preventDestroy: this.preventDestroy,

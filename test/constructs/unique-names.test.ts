@@ -33,9 +33,9 @@ function teamStack(app: ReturnType<typeof Testing.app>, team: string) {
     clusterName: `${team}-eks`,
     kubernetesVersion: "1.33",
     nodeGroups: [{ name: "system", instanceTypes: ["m7i.large"], minSize: 2, maxSize: 3 }],
-    adminRoleArns: ["arn:aws:iam::111122223333:role/admins"],
+    deployRoleArn: "arn:aws:iam::111122223333:role/deploy",
   });
-  new Storage(stack, "Storage", { network, cluster: fakeCluster() });
+  new Storage(stack, "Storage", { network, cluster: fakeCluster(), keyAdministration: { adminRoleArns: ["arn:aws:iam::111122223333:role/kms-admin"], breakGlassRoleArn: "arn:aws:iam::111122223333:role/break-glass" } });
   new SecureBucket(stack, "Bucket", {});
   void cluster;
   return JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, Record<string, unknown>>> };

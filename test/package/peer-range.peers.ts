@@ -81,11 +81,11 @@ const stack = new TerraformStack(app, "oldest");
 new AwsProvider(stack, "aws", { region: "eu-west-1" });
 const network = new Network(stack, "Network", { vpcCidr: "10.60.0.0/16", availabilityZones: ["eu-west-1a", "eu-west-1b"], clusterName: "oldest" });
 const cluster = new EksCluster(stack, "Cluster", {
-  network, clusterName: "oldest", kubernetesVersion: "1.33", adminRoleArns: ["arn:aws:iam::111111111111:role/admins"],
+  network, clusterName: "oldest", kubernetesVersion: "1.33", deployRoleArn: "arn:aws:iam::111111111111:role/deploy",
   nodeGroups: [{ name: "system", instanceTypes: ["m7i.large"], minSize: 2, maxSize: 3 }],
 });
-const storage = new Storage(stack, "Storage", { network, cluster });
-const access = new ClusterAccess(stack, "ClusterAccess", { cluster, roleArn: "arn:aws:iam::111111111111:role/admins" });
+const storage = new Storage(stack, "Storage", { network, cluster, keyAdministration: { adminRoleArns: ["arn:aws:iam::111111111111:role/kms-admin"], breakGlassRoleArn: "arn:aws:iam::111111111111:role/break-glass" } });
+const access = new ClusterAccess(stack, "ClusterAccess", { cluster, roleArn: "arn:aws:iam::111111111111:role/deploy" });
 new NodeAutoscaling(stack, "NodeAutoscaling", { cluster, autoscaler: "karpenter", karpenter: { nodeRoleArn: cluster.nodeRoleArn, createNodeAccessEntry: false }, access });
 new ClusterAutoscaler(stack, "ClusterAutoscaler", { cluster, access });
 new MetricsServer(stack, "MetricsServer", { cluster, access });
