@@ -119,7 +119,7 @@ export interface ValidateSpecOptions extends ParseOptions {
 export function validateSloSpec(spec: SloSpecV1, options: ValidateSpecOptions = {}): SloDefinition[] {
   const file = options.file ?? "<inline>";
   const parsed = parseSloDocuments([spec], file, options);
-  const problems = [...parsed.errors, ...validateSloDefinitions(parsed.definitions)];
+  const problems = [...parsed.errors, ...validateSloDefinitions([...parsed.definitions, ...parsed.rejected])];
   if (problems.length > 0) throw new SloError(problems);
   return parsed.definitions;
 }
