@@ -144,6 +144,9 @@ function parseSlo(
   for (const k of Object.keys(slo.labels ?? {})) fields.set(`labels.${k}`, [...base, "labels", k]);
 
   const sli = toSli(slo.sli, [...base, "sli"], keys, fields, ctx, id);
+  if (slo.infoLabels !== undefined) {
+    addWarning(ctx, [...base, "infoLabels"], "ignored: the compiler's info series (sre_slo_info) carries the SLO's labels, objective, period and SLI kind", id);
+  }
   if (slo.interval !== undefined) {
     addWarning(ctx, [...base, "interval"], "ignored: rule group intervals are chosen by the compiler to suit each window", id);
   }
@@ -209,6 +212,7 @@ interface SlothSlo {
   sli?: { events?: Record<string, string>; raw?: Record<string, string>; plugin?: unknown };
   alerting?: { name?: string; labels?: Record<string, string>; annotations?: Record<string, string> } & Record<string, unknown>;
   interval?: unknown;
+  infoLabels?: unknown;
   plugins?: unknown;
 }
 
