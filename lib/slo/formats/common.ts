@@ -179,7 +179,7 @@ export function parseLenient<T>(schema: z.ZodType<T>, raw: unknown, ctx: FormatC
       if (meant !== undefined && missing.has(JSON.stringify([...issue.path, meant]))) {
         misspelt.push({ ...issue, keys: [k], message: unknownKeysMessage([k], allowed) });
       } else {
-        addWarning(ctx, path, `${unknownKeysMessage([k], allowed)}; ignored, as ${ctx.format === "openslo/v1" ? "OpenSLO" : "Sloth"} ignores it (an error in strict mode)`, slo);
+        addWarning(ctx, path, `${unknownKeysMessage([k], allowed)}; ignored${ctx.format === "prometheus/v1" ? ", as Sloth ignores it" : ""} (an error in strict mode)`, slo);
       }
     }
   }

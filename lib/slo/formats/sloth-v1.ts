@@ -83,7 +83,7 @@ export function parseSlothK8sV1(doc: unknown, ctx: FormatContext): SloDefinition
     return [];
   }
   if (kind !== "PrometheusServiceLevel") {
-    addError(ctx, ["kind"], `unsupported kind ${JSON.stringify(kind)} for ${SLOTH_K8S_V1}; allowed: PrometheusServiceLevel`);
+    addError(ctx, ["kind"], kind === undefined ? `required field is missing; allowed: PrometheusServiceLevel` : `unsupported kind ${JSON.stringify(kind)} for ${SLOTH_K8S_V1}; allowed: PrometheusServiceLevel`);
     return [];
   }
   return parseService(doc, k8sSchema, ["spec"], CAMEL, ctx);

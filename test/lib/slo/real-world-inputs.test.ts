@@ -3,12 +3,16 @@
  * keys, plugins, AlertWindows, OpenSLO counters, SLIs in other files, monthly windows. Each problem is
  * asserted by file, field and message; accepted files are compiled and their queries parsed.
  */
+import * as fs from "node:fs";
 import { join } from "node:path";
 import { compileSlos } from "../../../lib/slo/compile";
 import { emitRulesYaml } from "../../../lib/slo/emit";
 import { loadSloFilesWithWarnings } from "../../../lib/slo/load";
+import { parseSloYaml } from "../../../lib/slo/parse";
 import { SloError, type SloDiagnostic } from "../../../lib/slo/model";
 import { checkRulesText, describeWithPromtool } from "../../support/promtool";
+import { runSuite } from "./support/promtool-tests";
+import * as sc from "./support/scenarios";
 
 const input = (name: string): string => join(__dirname, "fixtures", "inputs", name);
 
@@ -95,5 +99,55 @@ describeWithPromtool("accepted real-world files compile to rules promtool accept
     const r = loadSloFilesWithWarnings(["sloth-everyday.yaml", "openslo-counters-slis.yaml", "openslo-counters-slo.yaml"].map(input));
     const run = checkRulesText(emitRulesYaml(compileSlos(r.definitions)));
     expect([run.code, run.output]).toEqual([0, expect.stringMatching(/SUCCESS/)]);
+  });
+});
+
+/** An OpenSLO counter SLI as its users write it, over the scenario series (`http_requests_total{job="api"}`). */
+const OPENSLO_COUNTERS = `apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: requests
+spec:
+  service: api
+  indicator:
+    metadata:
+      name: api-good
+    spec:
+      ratioMetric:
+        counter: true
+        good:
+          metricSource:
+            type: Prometheus
+            spec:
+              query: http_requests_total{job="api",code!~"5.."}
+        total:
+          metricSource:
+            type: Prometheus
+            spec:
+              query: http_requests_total{job="api"}
+  timeWindow:
+    - duration: 30d
+      isRolling: true
+  budgetingMethod: Occurrences
+  objectives:
+    - target: 0.999
+`;
+
+describeWithPromtool("promtool test rules: OpenSLO counters rewritten into rates", () => {
+  test("a total outage pages within the Workbook time and stops after recovery; zero traffic keeps the budget", () => {
+    const parsed = parseSloYaml(OPENSLO_COUNTERS, "openslo.yaml");
+    expect(parsed.errors).toEqual([]);
+    const def = parsed.definitions[0]!;
+    expect(def.sli).toMatchObject({ totalQuery: 'sum(rate(http_requests_total{job="api"}[{{.window}}]))' });
+    const result = compileSlos([def]);
+    const scenarios = [sc.outageThenRecovery(def, result.slos[0]!.windows), sc.zeroTraffic(def)];
+    const run = runSuite({
+      rules: emitRulesYaml(result),
+      groupOrder: result.slos[0]!.groups.map((g) => g.name),
+      evaluationInterval: sc.EVAL,
+      groups: scenarios.map((s) => s.group),
+    }, "slo-openslo");
+    if (run.code !== 0) throw new Error(`promtool test rules failed (files kept in ${run.dir}):\n${run.output}`);
+    fs.rmSync(run.dir, { recursive: true, force: true });
   });
 });
