@@ -116,6 +116,19 @@ describe("OpenSLO openslo/v1", () => {
     expect(parseSloYaml(stringify(s), "web.yaml").definitions[0]!.sli).toMatchObject({ totalQuery: "sum(rate(all_total[{{.window}}]))" });
   });
 
+  it("fails when two SLI documents share a name, or a metricSourceRef names no DataSource", () => {
+    const sliDoc = (query: string) => ({
+      apiVersion: "openslo/v1", kind: "SLI", metadata: { name: "web-sli" },
+      spec: { ratioMetric: { counter: true, good: { metricSource: { metricSourceRef: "prom", spec: { query } } }, total: { metricSource: { type: "Prometheus", spec: { query: "sum(all_total)" } } } } },
+    });
+    const text = [sliDoc("sum(ok_total)"), sliDoc("sum(ok_total)")].map((d) => stringify(d)).join("---\n");
+    const r = parseSloYaml(text, "slis.yaml");
+    expect(r.errors.map((e) => `${e.field}: ${e.message}`)).toEqual([
+      "docs[1].metadata.name: duplicate SLI name \"web-sli\": already defined in slis.yaml (docs[0])",
+      'docs[0].spec.ratioMetric.good.metricSource.type: required field is missing: metric source type (allowed: Prometheus) (no DataSource named "prom" in the files given)',
+    ]);
+  });
+
   it("warns that alert policies are not mapped", () => {
     const s = base();
     s.spec.alertPolicies = ["fast-burn"];

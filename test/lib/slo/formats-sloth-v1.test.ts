@@ -89,6 +89,11 @@ describe("Sloth prometheus/v1 and sloth.slok.dev/v1", () => {
     expect(r.definitions).toEqual([]);
   });
 
+  it("fails when a sloth.slok.dev/v1 object is of another kind, in one line", () => {
+    const r = parseSloYaml("apiVersion: sloth.slok.dev/v1\nkind: ServiceLevel\nspec:\n  service: s\n", "k8s.yaml");
+    expect(r.errors.map((e) => `${e.field}: ${e.message}`)).toEqual(['kind: unsupported kind "ServiceLevel" for sloth.slok.dev/v1; allowed: PrometheusServiceLevel']);
+  });
+
   it("accepts {{ .window }} with spaces, as Go templates do, and normalizes it", () => {
     const s = base();
     s.slos[0].sli.events.error_query = "sum(rate(e[{{ .window }}]))";
