@@ -4,7 +4,7 @@
  * (OpenSLO, Sloth's Kubernetes form). Problems are collected, never thrown, so that one run reports them all.
  */
 import { parseAllDocuments } from "yaml";
-import type { SloDefinition, SloDiagnostic } from "./model";
+import type { RejectedSloDefinition, SloDefinition, SloDiagnostic } from "./model";
 import { addError, dropNulls, type FieldPath, type FormatContext, isMap, suggest } from "./formats/common";
 import { OPENSLO_V1, parseOpensloV1, type OpensloDocument } from "./formats/openslo-v1";
 import { parseSlothK8sV1, parseSlothV1, SLOTH_K8S_V1, SLOTH_PROMETHEUS_V1 } from "./formats/sloth-v1";
@@ -45,7 +45,7 @@ export interface ParseResult {
    * SLOs left out for a parse problem but complete enough to validate, so one run also reports their other
    * problems; never compile them.
    */
-  readonly rejected: SloDefinition[];
+  readonly rejected: RejectedSloDefinition[];
 }
 
 /** The text of one SLO file and the name it is reported under. */
@@ -94,7 +94,7 @@ interface Sink {
   readonly definitions: SloDefinition[];
   readonly errors: SloDiagnostic[];
   readonly warnings: SloDiagnostic[];
-  readonly rejected: SloDefinition[];
+  readonly rejected: RejectedSloDefinition[];
   readonly openslo: OpensloDocument[];
 }
 

@@ -3,7 +3,7 @@
  * and the rendering of zod issues into our own messages (`file: slo: field: message`).
  */
 import { z } from "zod";
-import type { SloDefinition, SloDiagnostic, SloInputFormat, SloPeriod } from "../model";
+import type { RejectedSloDefinition, SloDiagnostic, SloInputFormat, SloPeriod } from "../model";
 import type { Sli } from "../model";
 import { checkSli, normalizeWindowPlaceholder } from "../promql";
 
@@ -43,7 +43,7 @@ export interface FormatContext {
    * Definitions built despite a parse problem (e.g. a missing alert name): never compiled, but validated so
    * that one run reports their other problems (a bad label name) too.
    */
-  readonly rejected: SloDefinition[];
+  readonly rejected: RejectedSloDefinition[];
 }
 
 export function fieldOf(ctx: FormatContext, path: FieldPath): string {

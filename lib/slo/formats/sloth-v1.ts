@@ -5,7 +5,7 @@
  * @see https://sloth.dev/specs/default/
  */
 import { z } from "zod";
-import type { Sli, SloAlertSeverity, SloDefinition, SloInputFormat } from "../model";
+import type { RejectedSloDefinition, Sli, SloAlertSeverity, SloDefinition, SloInputFormat } from "../model";
 import { SUPPORTED_PERIODS } from "../windows";
 import {
   addError, addWarning, defaultAlertName, FieldMap, fieldOf, type FieldPath, type FormatContext, isMap, labelMap,
@@ -159,7 +159,6 @@ function parseSlo(
   if (a.name === undefined && anyEnabled) {
     addError(ctx, [...ap, "name"], `required field is missing: the alert name is needed while ${keys.pageAlert} or ${keys.ticketAlert} is enabled`, id);
   }
-  if (!sli) return undefined;
   fields
     .set("alerting", ap)
     .set("alerting.name", a.name !== undefined ? [...ap, "name"] : ap)
@@ -174,14 +173,14 @@ function parseSlo(
     labels: s?.labels ?? {},
     annotations: s?.annotations ?? {},
   });
-  const def: SloDefinition = {
+  const def: RejectedSloDefinition = {
     service,
     name: slo.name,
     id,
     objective: slo.objective,
     ...(slo.description !== undefined ? { description: slo.description } : {}),
     labels: { ...serviceLabels, ...(slo.labels ?? {}) },
-    sli,
+    ...(sli !== undefined ? { sli } : {}),
     alerting: {
       name: a.name ?? defaultAlertName(service, slo.name),
       labels: a.labels ?? {},
@@ -192,11 +191,11 @@ function parseSlo(
     source: { file: ctx.file, format: FORMAT, index, fields: fields.build() },
   };
   // Built despite a problem found above: validated (labels, queries) so one run shows everything, never compiled.
-  if (ctx.errors.length > errorsBefore) {
+  if (sli === undefined || ctx.errors.length > errorsBefore) {
     ctx.rejected.push(def);
     return undefined;
   }
-  return def;
+  return { ...def, sli };
 }
 
 interface SlothAlert {
