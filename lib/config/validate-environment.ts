@@ -3,6 +3,7 @@ import { cidrsOverlap, parseCidr, subnetPlanProblems } from "../net";
 import { nodeGroupNamePrefixProblem } from "../eks/node-group-names";
 import { isSupportedKubernetesVersion, SUPPORTED_KUBERNETES_VERSIONS } from "../eks/versions";
 import { isLabelValue, isQualifiedName } from "../kubernetes/names";
+import { validateAlertRouting } from "../observability/alertmanager/validate";
 import { formatProblems, ValidationProblem } from "../problems";
 import { EnvironmentConfig, EnvironmentSchema } from "./environment-schema";
 
@@ -80,6 +81,7 @@ function validCidr(text: string): boolean {
 function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   const add = (path: string, value: unknown, allowed: string) => problems.push({ path, value, allowed });
+  if (c.alerting !== undefined) problems.push(...validateAlertRouting(c.alerting, "alerting"));
 
   // Availability zones.
   if (c.network.azCount > c.availabilityZones.length) {
