@@ -59,9 +59,9 @@ export function describeWithBinaries(name: string, specs: readonly BinarySpec[],
 }
 
 /** Runs a binary to completion. */
-export function runBinary(spec: BinarySpec, args: readonly string[]): { code: number; output: string } {
+export function runBinary(spec: BinarySpec, args: readonly string[]): { code: number; stdout: string; output: string } {
   const bin = findBinary(spec);
   if (bin === undefined) throw new Error(`${spec.name} not found; ${spec.install}`);
   const r = spawnSync(bin, args, { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
-  return { code: r.status ?? -1, output: `${r.stdout ?? ""}${r.stderr ?? ""}` };
+  return { code: r.status ?? -1, stdout: r.stdout ?? "", output: `${r.stdout ?? ""}${r.stderr ?? ""}` };
 }
