@@ -12,7 +12,7 @@ import {
   type AlertRoutingConfig, type TierTiming,
 } from "./model";
 import type { AlertmanagerConfig, AmReceiver, AmRoute } from "./types";
-import { validateAlertRouting } from "./validate";
+import { durationSeconds, validateAlertRouting } from "./validate";
 
 /** Options of {@link buildAlertmanagerConfig} that are about where it runs, not about the environment. */
 export interface AlertmanagerBuildOptions {
@@ -41,6 +41,17 @@ export function secretFile(key: keyof typeof RECEIVER_SECRET_KEYS, dir: string =
 /** Each tier's timing: the defaults with the environment's overrides. */
 export function resolveTierTiming(c: AlertRoutingConfig): Record<Priority, TierTiming> {
   return Object.fromEntries(PRIORITIES.map((p) => [p, { ...DEFAULT_TIER_TIMING[p], ...c.tiers?.[p] }])) as Record<Priority, TierTiming>;
+}
+
+/**
+ * The notification log retention Alertmanager needs for this routing: its longest repeat interval (the P4
+ * digest's week by default). With less (Alertmanager's default is 120h) it forgets what it sent and repeats
+ * early; the cluster layer sets `alertmanagerSpec.retention` to at least this.
+ * @returns hours, as Alertmanager's `--data.retention` spells them, e.g. `168h`
+ */
+export function requiredAlertmanagerRetention(c: AlertRoutingConfig): string {
+  const seconds = Math.max(...Object.values(resolveTierTiming(c)).map((t) => durationSeconds(t.repeatInterval) ?? 0));
+  return `${Math.ceil(seconds / 3600)}h`;
 }
 
 const is = (p: Priority) => `${LABEL_PRIORITY}="${p}"`;

@@ -6,6 +6,6 @@ export * from "./model";
 export type * from "./types";
 export { validateAlertRouting, durationSeconds, isTimeZone } from "./validate";
 export {
-  buildAlertmanagerConfig, emitAlertmanagerYaml, resolveTierTiming, secretFile, AlertRoutingError, ALERTMANAGER_HEADER,
+  buildAlertmanagerConfig, emitAlertmanagerYaml, requiredAlertmanagerRetention, resolveTierTiming, secretFile, AlertRoutingError, ALERTMANAGER_HEADER,
 } from "./generate";
 export type { AlertmanagerBuildOptions } from "./generate";

@@ -4,8 +4,11 @@
  */
 import type { Priority } from "../priorities";
 
-/** Days as Alertmanager spells them in `time_intervals[].weekdays`. */
-export const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
+/**
+ * Days as Alertmanager spells and orders them in `time_intervals[].weekdays`: its weeks start on Sunday, so a
+ * range must ascend in this order (`sunday:saturday` is the whole week; `monday:sunday` is refused).
+ */
+export const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"] as const;
 
 /**
  * When a P1 (SLO page) may page a person. Outside these hours a P1 goes to chat instead.
@@ -14,7 +17,7 @@ export const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday",
 export interface BusinessHours {
   /** IANA time zone the hours are in, e.g. `Europe/Dublin` (Alertmanager's `location`). */
   readonly location: string;
-  /** Days or inclusive day ranges, e.g. `["monday:friday"]`. */
+  /** Days or inclusive day ranges in Sunday-first order, e.g. `["monday:friday"]`, `["sunday:saturday"]`. */
   readonly weekdays: readonly string[];
   /** Start and end of each span, `HH:MM` in 24-hour time (`24:00` ends at midnight); start before end. */
   readonly times: ReadonlyArray<{ readonly start: string; readonly end: string }>;

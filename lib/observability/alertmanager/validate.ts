@@ -57,7 +57,7 @@ export function validateAlertRouting(c: AlertRoutingConfig, at = "alerting"): Va
     const days = w.split(":");
     const idx = days.map((d) => (WEEKDAYS as readonly string[]).indexOf(d));
     if (days.length > 2 || idx.some((x) => x < 0) || (idx.length === 2 && idx[0]! > idx[1]!)) {
-      add(`businessHours.weekdays[${i}]`, w, `a lowercase day (${WEEKDAYS.join(", ")}) or an ascending range "start:end" such as "monday:friday"`);
+      add(`businessHours.weekdays[${i}]`, w, `a lowercase day (${WEEKDAYS.join(", ")}) or a range "start:end" ascending in Alertmanager's Sunday-first week, such as "monday:friday" or "sunday:saturday"`);
     }
   });
   if (bh.times.length === 0) add("businessHours.times", bh.times, 'at least one span, e.g. { start: "09:00", end: "17:00" }');

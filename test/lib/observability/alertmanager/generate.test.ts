@@ -1,6 +1,6 @@
 import { parse } from "yaml";
 import {
-  buildAlertmanagerConfig, emitAlertmanagerYaml, validateAlertRouting, durationSeconds, AlertRoutingError,
+  buildAlertmanagerConfig, emitAlertmanagerYaml, requiredAlertmanagerRetention, validateAlertRouting, durationSeconds, AlertRoutingError,
   type AlertRoutingConfig, type AmRoute,
 } from "../../../../lib/observability/alertmanager";
 
@@ -75,6 +75,11 @@ describe("buildAlertmanagerConfig", () => {
     expect(cfg.route).toMatchObject({ receiver: "slack", group_wait: "1m" });
   });
 
+  test("Alertmanager must keep its notification log as long as the longest repeat interval", () => {
+    expect(requiredAlertmanagerRetention(BASE)).toBe("168h");
+    expect(requiredAlertmanagerRetention({ ...BASE, tiers: { P4: { groupInterval: "1d", repeatInterval: "2d" } } })).toBe("48h");
+  });
+
   test("the YAML parses back to the same object", () => {
     expect(parse(emitAlertmanagerYaml(cfg))).toEqual(JSON.parse(JSON.stringify(cfg)));
   });
@@ -94,7 +99,8 @@ describe("validateAlertRouting", () => {
     ["the time zone is unknown", { businessHours: { ...bh, location: "Europe/Atlantis" } }, "alerting.businessHours.location", /IANA time zone/],
     ["no weekdays are given", { businessHours: { ...bh, weekdays: [] } }, "alerting.businessHours.weekdays", /at least one day/],
     ["a weekday is misspelt", { businessHours: { ...bh, weekdays: ["Monday:friday"] } }, "alerting.businessHours.weekdays[0]", /lowercase day/],
-    ["a weekday range descends", { businessHours: { ...bh, weekdays: ["friday:monday"] } }, "alerting.businessHours.weekdays[0]", /ascending range/],
+    ["a weekday range descends", { businessHours: { ...bh, weekdays: ["friday:monday"] } }, "alerting.businessHours.weekdays[0]", /range "start:end" ascending/],
+    ["a weekday range wraps past Saturday (Alertmanager weeks start on Sunday)", { businessHours: { ...bh, weekdays: ["monday:sunday"] } }, "alerting.businessHours.weekdays[0]", /Sunday-first week.*"sunday:saturday"/],
     ["no times are given", { businessHours: { ...bh, times: [] } }, "alerting.businessHours.times", /at least one span/],
     ["a time is not HH:MM", { businessHours: { ...bh, times: [{ start: "9am", end: "17:00" }] } }, "alerting.businessHours.times[0].start", /HH:MM/],
     ["a span ends before it starts", { businessHours: { ...bh, times: [{ start: "18:00", end: "09:00" }] } }, "alerting.businessHours.times[0]", /start before the end/],
