@@ -10,7 +10,8 @@ import type { CompiledSlo } from "../../slo/compile";
 import * as c from "../../slo/conventions";
 import type { EventsSli, LatencySli } from "../../slo/model";
 import { fillWindow } from "../../slo/promql";
-import { DASHBOARD_TAG, DATASOURCE, dashboardUid, datasourceVariable, legend, query, SATURATION_SERIES, toJson, type GeneratedDashboard } from "./common";
+import { DASHBOARD_TAG, dashboardUid, SATURATION_SERIES, type GeneratedDashboard } from "./common";
+import { DATASOURCE, datasourceVariable, legend, query, toJson } from "./private/sdk";
 import type { DashboardOptions } from "./slo-dashboard";
 
 /** Grafana's range for `rate()` that is always at least four scrape intervals. */

@@ -13,7 +13,8 @@ import * as c from "../../slo/conventions";
 import { alertWindows } from "../../slo/windows";
 import { LABEL_PRIORITY } from "../priorities";
 import { num } from "../../slo/rules";
-import { ALERTS_SERIES, DASHBOARD_TAG, DATASOURCE, dashboardUid, datasourceVariable, legend, query, toJson, type GeneratedDashboard } from "./common";
+import { ALERTS_SERIES, DASHBOARD_TAG, dashboardUid, type GeneratedDashboard } from "./common";
+import { DATASOURCE, datasourceVariable, legend, query, toJson } from "./private/sdk";
 
 /** Options shared by the dashboard generators. */
 export interface DashboardOptions {
