@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { App, Testing, TerraformStack } from "cdktf";
 import { ENVIRONMENTS } from "../../environments";
-import { buildEnvironment, EnvironmentStacks } from "../../stacks/platform-app";
+import { buildEnvironment, EnvironmentStacks } from "../../stacks/environment-stacks";
 import { LAYERS } from "../../stacks/environment-stack";
 
 type Json = Record<string, any>;
