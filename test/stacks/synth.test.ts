@@ -33,6 +33,9 @@ describe("npm run synth", () => {
     expect(fs.readFileSync(path.join(out, "observability/dev/alertmanager.yaml"), "utf8")).toMatch(/channel: "#alerts-dev"/);
     expect(fs.readdirSync(path.join(out, "observability/dev/dashboards")).sort()).toEqual(["golden-signals.json", "slo-checkout-api.json", "slo-payments-worker.json"]);
     expect(fs.readdirSync(tmp).filter((f) => f.includes(".tmp-"))).toEqual([]);
+    // The state bucket's policy, for the bootstrap step the README describes.
+    const policy = JSON.parse(fs.readFileSync(path.join(out, "bootstrap/dev/state-bucket-policy.json"), "utf8"));
+    expect(policy.Statement.map((st: { Sid: string }) => st.Sid)).toContain("DenyObjectsOutsideThisEnvironmentsPrefix");
   });
 
   test("SRE_ENV selects environments too", () => {
