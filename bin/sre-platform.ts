@@ -67,6 +67,8 @@ Run "sre-platform slo <command> --help" for a command's options.
 
 const COMMON_OPTIONS = `  --period 30d|28d|7d      period for every SLO (default: each spec's own, else 30d)
   --environment ENV        apply the specs' per-environment overrides${envNames() ? ` (${envNames()!.join(", ")})` : ""}
+  --strict                 unknown keys in Sloth and OpenSLO files are errors (default: warnings, as Sloth
+                           and OpenSLO ignore them; the sre-platform/v1 format always refuses them)
   -h, --help               show this help`;
 
 const HELP: Record<string, string> = {
@@ -113,12 +115,14 @@ interface Parsed {
   readonly name: string;
   readonly namespace?: string;
   readonly runbookBaseUrl?: string;
+  readonly strict: boolean;
   readonly help: boolean;
 }
 
 const OPTIONS = {
   period: { type: "string" },
   environment: { type: "string" },
+  strict: { type: "boolean" },
   help: { type: "boolean", short: "h" },
   format: { type: "string" },
   out: { type: "string" },
@@ -127,9 +131,9 @@ const OPTIONS = {
   "runbook-base-url": { type: "string" },
 } as const;
 const COMMAND_OPTIONS: Record<string, readonly (keyof typeof OPTIONS)[]> = {
-  compile: ["period", "environment", "help", "format", "out", "name", "namespace", "runbook-base-url"],
-  validate: ["period", "environment", "help"],
-  report: ["period", "environment", "help"],
+  compile: ["period", "environment", "strict", "help", "format", "out", "name", "namespace", "runbook-base-url"],
+  validate: ["period", "environment", "strict", "help"],
+  report: ["period", "environment", "strict", "help"],
 };
 
 function parseCommandArgs(command: string, args: readonly string[]): Parsed {
@@ -179,6 +183,7 @@ function parseCommandArgs(command: string, args: readonly string[]): Parsed {
     name: str("name") ?? "slo-rules",
     ...(str("namespace") !== undefined ? { namespace: str("namespace") } : {}),
     ...(str("runbook-base-url") !== undefined ? { runbookBaseUrl: str("runbook-base-url") } : {}),
+    strict: values["strict"] === true,
     help: values["help"] === true,
   };
 }
@@ -188,6 +193,7 @@ function loadAndCompile(files: readonly string[], p: Parsed, io: Io): CompileRes
   const { result, warnings } = loadAndCompileSlos(files, {
     ...(p.environment !== undefined ? { environment: p.environment } : {}),
     ...(envNames() !== undefined ? { knownEnvironments: envNames() } : {}),
+    strict: p.strict,
     ...(p.period !== undefined ? { period: p.period } : {}),
     ...(p.runbookBaseUrl !== undefined ? { runbookBaseUrl: p.runbookBaseUrl } : {}),
   });

@@ -3,14 +3,16 @@
  * `import { loadSloFiles, compileSlos } from "sre-platform/slo"`.
  */
 export * from "./model";
-export { parseSloYaml, parseSloDocuments, SUPPORTED_VERSIONS, SUPPORTED_API_VERSIONS } from "./parse";
-export type { ParseOptions, ParseResult } from "./parse";
+export { parseSloYaml, parseSloTexts, parseSloDocuments, SUPPORTED_VERSIONS, SUPPORTED_API_VERSIONS } from "./parse";
+export type { ParseOptions, ParseResult, SloText } from "./parse";
 export { validateSloDefinitions, validateSloSpec, sourceField, ALERT_NAME_RE } from "./validate";
 export type { ValidateSpecOptions } from "./validate";
 export { loadSloFiles, loadSloFilesWithWarnings, expandSloPaths } from "./load";
 export type { LoadOptions, LoadResult } from "./load";
 export { checkPromql, fillWindow, hasWindowPlaceholder, normalizeWindowPlaceholder, WINDOW_PLACEHOLDER } from "./promql";
 export type { PromqlProblem } from "./promql";
+export { counterRates, splitDivision } from "./promql-rewrite";
+export type { CounterRewrite } from "./promql-rewrite";
 export { SRE_PLATFORM_V1 } from "./formats/sre-platform-v1";
 export type {
   SloSpecV1, SloSpecV1Slo, SloSpecV1Sli, SloSpecV1Alerting, SloSpecV1Alert, SloSpecV1EnvironmentOverride,

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { type SloDefinition, type SloDiagnostic, SloError } from "./model";
-import { parseSloYaml, type ParseOptions } from "./parse";
+import { parseSloTexts, type ParseOptions, type SloText } from "./parse";
 import { validateSloDefinitions } from "./validate";
 
 export type LoadOptions = ParseOptions;
@@ -58,21 +58,22 @@ export function loadSloFilesWithWarnings(paths: readonly string[], options: Load
   if (files.length === 0) {
     errors.push({ file: paths.join(", ") || "<none>", stage: "load", message: "no SLO files given (or no *.yaml files in the directories given)" });
   }
+  const texts: SloText[] = [];
   for (const file of files) {
-    let text: string;
     try {
-      text = readFileSync(file, "utf8");
+      texts.push({ text: readFileSync(file, "utf8"), file });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       errors.push({ file, stage: "load", message: code === "ENOENT" ? "cannot read file: no such file" : `cannot read file: ${code ?? (e as Error).message}` });
-      continue;
     }
-    const parsed = parseSloYaml(text, file, options);
-    errors.push(...parsed.errors);
-    warnings.push(...parsed.warnings);
-    definitions.push(...parsed.definitions);
   }
-  errors.push(...validateSloDefinitions(definitions));
+  // All files at once: an OpenSLO indicatorRef may name an SLI of another file.
+  const parsed = parseSloTexts(texts, options);
+  errors.push(...parsed.errors);
+  warnings.push(...parsed.warnings);
+  definitions.push(...parsed.definitions);
+  // Rejected SLOs are validated too, so one run reports every independent problem; they are never returned.
+  errors.push(...validateSloDefinitions([...definitions, ...parsed.rejected]));
   if (errors.length > 0) throw new SloError(errors);
   return { definitions, warnings, files };
 }

@@ -123,6 +123,12 @@ export interface SloDefinition {
   readonly source: SloSource;
 }
 
+/**
+ * An SLO left out of compilation for a parse problem (a missing alert name, a missing SLI), still validated
+ * so that one run reports its other problems (a bad label name) too.
+ */
+export type RejectedSloDefinition = Omit<SloDefinition, "sli"> & { readonly sli?: Sli };
+
 /** A message about one SLO, for stderr: `file: slo-id: field: message`. */
 export interface SloDiagnostic {
   readonly file: string;

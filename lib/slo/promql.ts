@@ -76,16 +76,79 @@ export function checkPromql(query: string): PromqlProblem | undefined {
   } catch (e) {
     const m = /No parse at (\d+)/.exec(String((e as Error).message));
     const at = m ? Number(m[1]) : 0;
-    return { message: `not valid PromQL: unexpected input at ${describeAt(query, originalOffset(query, at))}` };
+    const where = describeAt(query, originalOffset(query, at));
+    const construct = notPromqlConstruct(filled, at);
+    return { message: construct !== undefined ? `not valid PromQL: ${construct}, at ${where}` : `not valid PromQL: unexpected input at ${where}` };
   }
   const top = tree.topNode.firstChild;
   if (!top) return { message: "query is empty" };
+  const rangeOnExpression = rangeOnNonSelector(top, filled);
+  if (rangeOnExpression !== undefined) return { message: rangeOnExpression };
   const topType = unwrapParens(top).type.name;
   if (topType === "MatrixSelector" || topType === "SubqueryExpr") {
     return { message: "query returns a range vector; a rule needs an instant vector, e.g. wrap it in rate(...)" };
   }
   if (topType === "StringLiteral") return { message: "query returns a string; a rule needs an instant vector" };
   return checkRangeArguments(top, filled, query);
+}
+
+/**
+ * MetricsQL (VictoriaMetrics) accepts more than PromQL; Sloth users coming from it write these most often.
+ * Named so the message says which construct to replace, not just where parsing stopped.
+ */
+const METRICSQL_FUNCTIONS = new Set([
+  "histogram_share", "histogram_avg", "histogram_stddev", "histogram_stdvar", "histogram_quantiles", "prometheus_buckets", "buckets_limit",
+  "range_avg", "range_first", "range_last", "range_max", "range_min", "range_median", "range_sum", "range_quantile",
+  "rollup", "rollup_rate", "rollup_increase", "rollup_delta", "rollup_deriv", "rollup_candlestick", "rollup_scrape_interval",
+  "keep_last_value", "keep_next_value", "interpolate", "running_avg", "running_max", "running_min", "running_sum",
+  "label_set", "label_del", "label_keep", "label_copy", "label_move", "label_transform", "label_value", "label_match",
+  "label_mismatch", "label_uppercase", "label_lowercase", "label_map", "increase_pure", "increase_prometheus", "rate_over_sum",
+  "median_over_time", "tmin_over_time", "tmax_over_time", "tfirst_over_time", "tlast_change_over_time", "distinct_over_time",
+  "share_le_over_time", "share_gt_over_time", "share_eq_over_time", "count_le_over_time", "count_gt_over_time",
+  "count_eq_over_time", "count_ne_over_time", "sum2_over_time", "geomean_over_time", "integrate", "lifetime", "lag", "lead",
+  "duration_over_time", "aggr_over_time", "ascent_over_time", "descent_over_time", "any", "median", "mode", "outliersk",
+  "outliers_mad", "zscore", "zscore_over_time", "union", "alias", "ru", "ttf", "now", "start", "end", "step", "range_normalize",
+  "remove_resets", "range_linear_regression", "increases_over_time", "decreases_over_time", "hoeffding_bound_lower",
+  "hoeffding_bound_upper", "rand", "rand_normal", "rand_exponential", "sort_by_label_numeric", "drop_common_labels",
+]);
+const METRICSQL_WORDS: Readonly<Record<string, string>> = {
+  default: "the default operator (x default 0) is",
+  if: "the if operator is",
+  ifnot: "the ifnot operator is",
+  keep_metric_names: "the keep_metric_names modifier is",
+  with: "WITH templates are",
+  limit: "the limit clause of an aggregation is",
+};
+
+/** Which MetricsQL function or construct, if any, stopped the PromQL parser at `at`. */
+function notPromqlConstruct(filled: string, at: number): string | undefined {
+  const before = /([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(filled.slice(0, at))?.[1];
+  const after = /^\s*([A-Za-z_][A-Za-z0-9_]*)/.exec(filled.slice(at))?.[1];
+  const metricsql = " MetricsQL (VictoriaMetrics), not PromQL";
+  for (const word of [after, before]) {
+    if (word !== undefined && METRICSQL_WORDS[word.toLowerCase()] !== undefined) return `${METRICSQL_WORDS[word.toLowerCase()]}${metricsql}`;
+  }
+  if (/\[\s*[0-9.]+i\s*[:\]]/.test(filled)) return `step-based durations such as [5i] are${metricsql}`;
+  if (before !== undefined && filled.slice(at).trimStart().startsWith("(")) {
+    return METRICSQL_FUNCTIONS.has(before) ? `${before}() is a MetricsQL (VictoriaMetrics) function, not PromQL` : `unknown function ${before}(): not a PromQL function`;
+  }
+  return undefined;
+}
+
+/** `vector(1)[5m]` parses in the grammar but Prometheus refuses it; MetricsQL accepts it. */
+function rangeOnNonSelector(root: SyntaxNode, filled: string): string | undefined {
+  let found: string | undefined;
+  root.cursor().iterate((n) => {
+    if (found !== undefined) return false;
+    if (n.type.name !== "MatrixSelector") return true;
+    const inner = n.node.firstChild;
+    if (inner && inner.type.name !== "VectorSelector") {
+      const text = filled.slice(inner.from, inner.to);
+      found = `not valid PromQL: a range after "${text.length > 40 ? `${text.slice(0, 37)}…` : text}" is MetricsQL (VictoriaMetrics); PromQL allows a range only after a metric selector (use a subquery such as (expr)[5m:] instead)`;
+    }
+    return true;
+  });
+  return found;
 }
 
 function unwrapParens(node: SyntaxNode): SyntaxNode {

@@ -24,6 +24,7 @@ import type { AvailabilitySli, EventsSli, LatencySli, RawSli, SloDefinition } fr
 import * as c from "./conventions";
 import { alertWindows, durationSeconds, roundFactor, type BurnRateWindow, type PeriodWindows } from "./windows";
 import { fillWindow } from "./promql";
+import { splitDivision } from "./promql-rewrite";
 
 export interface RecordingRule {
   readonly record: string;
@@ -97,8 +98,9 @@ function baseEventRules(ctx: Ctx): RecordingRule[] {
     case "events": {
       const s = sli as EventsSli;
       totalExpr = fillWindowTrimmed(s.totalQuery, w);
-      // No error series at all (nothing ever failed) must read as 0 errors, not as "no data".
-      errorExpr = `(${fillWindowTrimmed(s.errorQuery, w)})\nor on()\n0 * ${requests}`;
+      // A group with no error series (nothing in it ever failed) must read as 0 errors, not as "no data".
+      // Matching ignores only the labels this rule adds, so each group of `sum by (…)` gets its own 0.
+      errorExpr = `(${fillWindowTrimmed(s.errorQuery, w)})\nor ignoring(${Object.keys(ctx.labels).sort().join(", ")})\n0 * ${requests}`;
       break;
     }
     case "latency": {
@@ -138,7 +140,10 @@ function baseEventRules(ctx: Ctx): RecordingRule[] {
  */
 function baseRawRules(ctx: Ctx): RecordingRule[] {
   const q = fillWindowTrimmed((ctx.def.sli as RawSli).errorRatioQuery, c.BASE_WINDOW);
-  return [rec(ctx, c.sliErrorRatio(c.BASE_WINDOW), `(\n${q}\n) >= 0 < Inf`, { [c.LABEL_WINDOW]: c.BASE_WINDOW })];
+  // `errors / total`: a group that has traffic but no error series reads as 0, not as "no data".
+  const total = splitDivision(q)?.denominator;
+  const expr = total === undefined ? `(\n${q}\n) >= 0 < Inf` : `(\n${q}\n) >= 0 < Inf\nor\n0 * (${total} > 0)`;
+  return [rec(ctx, c.sliErrorRatio(c.BASE_WINDOW), expr, { [c.LABEL_WINDOW]: c.BASE_WINDOW })];
 }
 
 /** The error ratio over a window longer than 5m, derived from the recorded base series. */
@@ -184,6 +189,7 @@ function alertRule(ctx: Ctx, severity: "page" | "ticket"): AlertingRule | undefi
     expr: pairs.map((p) => pairExpr(ctx, p)).join("\nor\n"),
     labels: sorted({
       [c.LABEL_ALERTMANAGER_SEVERITY]: c.ALERTMANAGER_SEVERITY[severity],
+      [c.LABEL_PRIORITY]: c.ALERT_PRIORITY[severity],
       ...a.labels,
       ...sev.labels,
       // Identity labels are on the series already; naming them here keeps two SLOs that share an alert

@@ -3,7 +3,7 @@
  * Every problem is collected (not just the first), and each names the file, the SLO and the field as the
  * user wrote it (through `SloSource.fields`).
  */
-import { type SloDefinition, type SloDiagnostic, SloError } from "./model";
+import { type RejectedSloDefinition, type SloDefinition, type SloDiagnostic, SloError } from "./model";
 import { RESERVED_LABELS } from "./conventions";
 import { SLO_NAME_RE } from "./formats/common";
 import { parseSloDocuments, type ParseOptions } from "./parse";
@@ -18,7 +18,7 @@ const PERIODS = ["30d", "28d", "7d"];
  * The path of a model field in the user's file (`slos[0].sli.events.error_query`); falls back to the parent
  * field (`labels.team` → `labels`) and finally to the model path itself.
  */
-export function sourceField(def: SloDefinition, key: string): string {
+export function sourceField(def: Pick<SloDefinition, "source">, key: string): string {
   const fields = def.source.fields ?? {};
   if (fields[key] !== undefined) return fields[key];
   const dot = key.lastIndexOf(".");
@@ -30,10 +30,13 @@ export function sourceField(def: SloDefinition, key: string): string {
   return key;
 }
 
-/** All problems of a set of definitions compiled together (including duplicate ids across files). */
-export function validateSloDefinitions(defs: readonly SloDefinition[]): SloDiagnostic[] {
+/**
+ * All problems of a set of definitions compiled together (including duplicate ids across files). Rejected
+ * definitions (see `RejectedSloDefinition`) are checked the same way, their SLI only when they have one.
+ */
+export function validateSloDefinitions(defs: readonly RejectedSloDefinition[]): SloDiagnostic[] {
   const out: SloDiagnostic[] = [];
-  const seen = new Map<string, SloDefinition>();
+  const seen = new Map<string, RejectedSloDefinition>();
   for (const def of defs) {
     const problem = (key: string, message: string): void => {
       out.push({ file: def.source.file, slo: def.id, field: sourceField(def, key), stage: "validate", message });
@@ -58,7 +61,7 @@ export const MIN_OBJECTIVE_PERCENT = 1;
 
 type Report = (key: string, message: string) => void;
 
-function validateOne(def: SloDefinition, problem: Report): void {
+function validateOne(def: RejectedSloDefinition, problem: Report): void {
   for (const key of ["service", "name"] as const) {
     if (!SLO_NAME_RE.test(def[key])) {
       problem(key, `invalid ${key} ${JSON.stringify(def[key])}: use letters, digits, "-", "_" and ".", starting and ending with a letter or digit`);
@@ -108,7 +111,8 @@ function checkLabels(labels: Readonly<Record<string, string>>, key: string, what
   }
 }
 
-function validateSli(def: SloDefinition, problem: Report): void {
+function validateSli(def: RejectedSloDefinition, problem: Report): void {
+  if (def.sli === undefined) return; // a rejected definition whose SLI problem is already reported
   for (const p of checkSli(def.sli)) problem(p.key, p.message);
 }
 
@@ -129,7 +133,7 @@ export interface ValidateSpecOptions extends ParseOptions {
 export function validateSloSpec(spec: SloSpecV1, options: ValidateSpecOptions = {}): SloDefinition[] {
   const file = options.file ?? "<inline>";
   const parsed = parseSloDocuments([spec], file, options);
-  const problems = [...parsed.errors, ...validateSloDefinitions(parsed.definitions)];
+  const problems = [...parsed.errors, ...validateSloDefinitions([...parsed.definitions, ...parsed.rejected])];
   if (problems.length > 0) throw new SloError(problems);
   return parsed.definitions;
 }

@@ -153,6 +153,36 @@ describe("sre-platform slo validate", () => {
   });
 });
 
+describe("sre-platform slo validate --strict", () => {
+  const lenient = write("sloth-lenient.yaml", `version: prometheus/v1
+service: svc
+labels:
+slos:
+  - name: avail
+    objective: 99.9
+    sli:
+      raw:
+        error_ratio_query: sum(rate(e_total[{{.window}}])) / sum(rate(t_total[{{.window}}]))
+    alerting:
+      name: SvcAvail
+      ticketAlert:
+        disable: true
+`);
+
+  it("warns about a key Sloth ignores and succeeds", () => {
+    const r = run(["slo", "validate", lenient]);
+    expect([r.status, r.stdout]).toEqual([0, "ok: 1 SLO valid\n"]);
+    expect(r.stderr).toBe(`warning: ${lenient}: svc-avail: slos[0].alerting.ticketAlert: unknown field "ticketAlert" (did you mean "ticket_alert"?); allowed fields: name, labels, annotations, page_alert, ticket_alert; ignored, as Sloth ignores it (an error in strict mode)\n`);
+  });
+
+  it("fails with exit 1 on the same key with --strict", () => {
+    const r = run(["slo", "validate", lenient, "--strict"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^error: .*slos\[0\]\.alerting\.ticketAlert: unknown field "ticketAlert" \(did you mean "ticket_alert"\?\)/);
+    expect(r.stderr).toMatch(/1 problem found; nothing written\n$/);
+  });
+});
+
 describe("sre-platform slo report", () => {
   it("reports the platform's own SLOs without files, from any directory", () => {
     const r = run(["slo", "report", "--environment", "prod"], tmpdir());
@@ -174,13 +204,13 @@ describe("sre-platform slo report", () => {
 
 describe("usage errors", () => {
   it.each([
-    [["slo", "compile", SPECS, "--bogus"], /unknown option --bogus; allowed: --period, --environment, --help, --format, --out/],
+    [["slo", "compile", SPECS, "--bogus"], /unknown option --bogus; allowed: --period, --environment, --strict, --help, --format, --out/],
     [["slo", "compile", SPECS, "--period", "1d"], /invalid --period "1d"; allowed: 30d, 28d, 7d/],
     [["slo", "compile", SPECS, "--format", "json"], /invalid --format "json"; allowed: rules, prometheusrule/],
     [["slo", "compile", SPECS, "--environment", "prdo"], /invalid --environment "prdo"; allowed: dev, staging, prod/],
     [["slo", "compile", SPECS, "--period"], /option --period needs a value/],
     [["slo", "compile"], /no SLO files given/],
-    [["slo", "validate", SPECS, "--out", "x.yaml"], /unknown option --out; allowed: --period, --environment, --help$/m],
+    [["slo", "validate", SPECS, "--out", "x.yaml"], /unknown option --out; allowed: --period, --environment, --strict, --help$/m],
     [["slo", "frobnicate"], /unknown command "slo frobnicate"; allowed: compile, validate, report/],
     [["deploy"], /unknown command "deploy"; allowed: slo/],
     [[], /Usage: sre-platform slo <command>/],

@@ -3,7 +3,7 @@
  * and the rendering of zod issues into our own messages (`file: slo: field: message`).
  */
 import { z } from "zod";
-import type { SloDiagnostic, SloInputFormat, SloPeriod } from "../model";
+import type { RejectedSloDefinition, SloDiagnostic, SloInputFormat, SloPeriod } from "../model";
 import type { Sli } from "../model";
 import { checkSli, normalizeWindowPlaceholder } from "../promql";
 
@@ -31,8 +31,19 @@ export interface FormatContext {
   readonly environment?: string;
   /** When given, `environments` keys of platform specs must be among these. */
   readonly knownEnvironments?: readonly string[];
+  /**
+   * Unknown keys in third-party formats (Sloth, OpenSLO) are errors, not warnings. The platform's own format
+   * always refuses them.
+   * @default false
+   */
+  readonly strict?: boolean;
   readonly errors: SloDiagnostic[];
   readonly warnings: SloDiagnostic[];
+  /**
+   * Definitions built despite a parse problem (e.g. a missing alert name): never compiled, but validated so
+   * that one run reports their other problems (a bad label name) too.
+   */
+  readonly rejected: RejectedSloDefinition[];
 }
 
 export function fieldOf(ctx: FormatContext, path: FieldPath): string {
@@ -121,6 +132,61 @@ export const queryString = z.string().transform((s) => normalizeWindowPlaceholde
 
 /** Periods as written in specs; `4w` and `1w` are Prometheus' own spelling of 28d and 7d. */
 export const PERIOD_ALIASES: Readonly<Record<string, SloPeriod>> = { "30d": "30d", "28d": "28d", "4w": "28d", "7d": "7d", "1w": "7d" };
+
+/**
+ * YAML writes an optional key left empty (`labels:` with nothing under it, `ticket_alert:` with its children
+ * commented out) as null. Sloth's and OpenSLO's decoders read that as absent, and so do we, in every format:
+ * a null map value is dropped, so a required key left empty reads as missing. List items are kept.
+ */
+export function dropNulls(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(dropNulls);
+  if (!isMap(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) out[k] = dropNulls(x);
+  return out;
+}
+
+/**
+ * Parses a third-party document (Sloth, OpenSLO) as its own tools do: keys the format does not know are
+ * ignored with a warning naming the key and the likely intended one, unless `ctx.strict`. A misspelt
+ * REQUIRED key stays an error (`objetive` for `objective`), since ignoring it leaves the field missing.
+ * @returns the parsed value, or undefined when there are errors (reported to `ctx`)
+ */
+export function parseLenient<T>(schema: z.ZodType<T>, raw: unknown, ctx: FormatContext, base: FieldPath, slo?: string): T | undefined {
+  const first = schema.safeParse(raw, { reportInput: true });
+  if (first.success) return first.data;
+  const unknown = first.error.issues.filter((i): i is z.core.$ZodIssueUnrecognizedKeys => i.code === "unrecognized_keys");
+  if (ctx.strict || unknown.length === 0) {
+    reportZodIssues(ctx, first.error.issues, base, slo);
+    return undefined;
+  }
+  const cleaned = structuredClone(raw);
+  for (const issue of unknown) {
+    let at: unknown = cleaned;
+    for (const p of issue.path) at = isMap(at) || Array.isArray(at) ? (at as Record<PropertyKey, unknown>)[p as string] : undefined;
+    if (isMap(at)) for (const k of issue.keys) delete at[k];
+  }
+  const second = schema.safeParse(cleaned, { reportInput: true });
+  const missing = new Set(
+    (second.success ? [] : second.error.issues).filter((i) => i.code === "invalid_type" && i.input === undefined).map((i) => JSON.stringify(i.path)),
+  );
+  const misspelt: z.core.$ZodIssue[] = [];
+  for (const issue of unknown) {
+    const allowed = /allowed fields: (.*)$/.exec(issue.message)?.[1]?.split(", ") ?? [];
+    for (const k of issue.keys) {
+      const meant = closest(k, allowed);
+      const path: PathSegment[] = [...base, ...issue.path.map((p) => (typeof p === "symbol" ? String(p) : p)), k];
+      if (meant !== undefined && missing.has(JSON.stringify([...issue.path, meant]))) {
+        misspelt.push({ ...issue, keys: [k], message: unknownKeysMessage([k], allowed) });
+      } else {
+        addWarning(ctx, path, `${unknownKeysMessage([k], allowed)}; ignored${ctx.format === "prometheus/v1" ? ", as Sloth ignores it" : ""} (an error in strict mode)`, slo);
+      }
+    }
+  }
+  if (second.success && misspelt.length === 0) return second.data;
+  reportZodIssues(ctx, [...misspelt, ...(second.success ? [] : second.error.issues)], base, slo);
+  return undefined;
+}
 
 /** Renders zod issues as diagnostics under `base` (the path of the parsed value inside the document). */
 export function reportZodIssues(

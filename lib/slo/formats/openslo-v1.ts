@@ -1,53 +1,29 @@
 /**
  * OpenSLO `openslo/v1`: `kind: SLO` objects with an inline `indicator` or an `indicatorRef` to a `kind: SLI`
- * document of the same file. Mapped:
+ * document of any file loaded together (files may also hold a YAML list of objects). Mapped:
  * - `ratioMetric` good/total and bad/total → events SLI; `raw` with `rawType: failure|success` → raw SLI;
+ *   `counter: true` queries select counters and are rewritten into rates per window (openslo-v1-sli.ts);
  * - `thresholdMetric` only as a classic histogram selector with `op: lte` (the bucket `le` is the value);
- * - `budgetingMethod: Occurrences`; a rolling `timeWindow` of 30d, 28d (4w) or 7d (1w);
+ * - `budgetingMethod: Occurrences`; a rolling `timeWindow` of 30d, 28d (4w), 7d (1w), or 1M (→ 30d, warned);
  * - `objectives[0].target` (0..1) or `targetPercent` → objective in percent.
- * OpenSLO queries are instant queries; ours are evaluated per alert window, so every ratio query must
- * contain `{{.window}}` (e.g. `sum(rate(http_requests_total[{{.window}}]))`).
+ * Unknown keys are ignored with a warning (an error with `strict`); an `SLI` no SLO uses is still checked.
  * @see https://github.com/OpenSLO/OpenSLO#slo
  */
 import { z } from "zod";
-import type { Sli, SloDefinition, SloPeriod } from "../model";
-import { checkPromql, hasWindowPlaceholder, matcherLabelNames, normalizeWindowPlaceholder, parseVectorSelector } from "../promql";
+import type { SloDefinition, SloPeriod } from "../model";
 import {
-  addError, addWarning, defaultAlertName, FieldMap, type FieldPath, type FormatContext, isMap, labelValue,
-  PERIOD_ALIASES, reportZodIssues, strictObject,
+  addError, addWarning, defaultAlertName, FieldMap, type FieldPath, type FormatContext, formatPath, isMap,
+  PERIOD_ALIASES, parseLenient, reportZodIssues, strictObject, suggest,
 } from "./common";
+import { metadataSchema, opensloSli, type SliSpec, sliSpecSchema } from "./openslo-v1-sli";
 
 export const OPENSLO_V1 = "openslo/v1";
 
+/** OpenSLO's month: no window table of its own; a rolling month is read as the 30d period (with a warning). */
+const OPENSLO_PERIODS: Readonly<Record<string, SloPeriod>> = { "1M": "30d" };
+
 const KINDS_USED = ["SLO", "SLI", "DataSource", "Service"];
 const KINDS_IGNORED = ["AlertPolicy", "AlertCondition", "AlertNotificationTarget"];
-
-const metadataSchema = strictObject({
-  name: z.string(),
-  displayName: z.string().optional(),
-  labels: z.record(z.string(), z.union([labelValue, z.array(z.string())])).optional(),
-  annotations: z.record(z.string(), z.string()).optional(),
-});
-
-const metricSourceSchema = strictObject({
-  metricSourceRef: z.string().optional(),
-  type: z.string().optional(),
-  spec: z.record(z.string(), z.unknown()),
-});
-const metricHolder = strictObject({ metricSource: metricSourceSchema });
-
-const sliSpecSchema = strictObject({
-  description: z.string().optional(),
-  thresholdMetric: metricHolder.optional(),
-  ratioMetric: strictObject({
-    counter: z.boolean().optional(),
-    good: metricHolder.optional(),
-    bad: metricHolder.optional(),
-    total: metricHolder.optional(),
-    rawType: z.enum(["success", "failure"]).optional(),
-    raw: metricHolder.optional(),
-  }).optional(),
-});
 
 const objectiveSchema = strictObject({
   displayName: z.string().optional(),
@@ -81,8 +57,6 @@ const sloDocSchema = strictObject({
 const sliDocSchema = strictObject({ apiVersion: z.literal(OPENSLO_V1), kind: z.literal("SLI"), metadata: metadataSchema, spec: sliSpecSchema });
 const kindOnlySchema = z.object({ kind: z.string({ error: `kind is required: one of ${KINDS_USED.join(", ")}` }) });
 
-type SliSpec = z.infer<typeof sliSpecSchema>;
-type MetricHolder = z.infer<typeof metricHolder>;
 
 /** One YAML document of a file, with its own context (its field-path prefix). */
 export interface OpensloDocument {
@@ -90,9 +64,12 @@ export interface OpensloDocument {
   readonly ctx: FormatContext;
 }
 
-/** Parses the `openslo/v1` documents of one file together, so `indicatorRef` finds `SLI` documents. */
+/**
+ * Parses the `openslo/v1` documents of every file loaded together, so an `indicatorRef` finds the `SLI`
+ * (and a `metricSourceRef` the `DataSource`) wherever it is written.
+ */
 export function parseOpensloV1(docs: readonly OpensloDocument[]): SloDefinition[] {
-  const slis = new Map<string, { spec: SliSpec; ctx: FormatContext }>();
+  const slis = new Map<string, Sli>();
   const dataSourceTypes = new Map<string, string>();
   const slos: Array<{ slo: z.infer<typeof sloDocSchema>; ctx: FormatContext }> = [];
   for (const { doc, ctx } of docs) {
@@ -103,13 +80,14 @@ export function parseOpensloV1(docs: readonly OpensloDocument[]): SloDefinition[
     }
     const k = kind.data.kind;
     if (k === "SLO") {
-      const r = sloDocSchema.safeParse(doc, { reportInput: true });
-      if (r.success) slos.push({ slo: r.data, ctx });
-      else reportZodIssues(ctx, r.error.issues, [], sloNameOf(doc));
+      const r = parseLenient(sloDocSchema, doc, ctx, [], sloNameOf(doc));
+      if (r !== undefined) slos.push({ slo: r, ctx });
     } else if (k === "SLI") {
-      const r = sliDocSchema.safeParse(doc, { reportInput: true });
-      if (r.success) slis.set(r.data.metadata.name, { spec: r.data.spec, ctx });
-      else reportZodIssues(ctx, r.error.issues, []);
+      const r = parseLenient(sliDocSchema, doc, ctx, []);
+      if (r === undefined) continue;
+      const previous = slis.get(r.metadata.name);
+      if (previous) addError(ctx, ["metadata", "name"], `duplicate SLI name "${r.metadata.name}": already defined in ${previous.ctx.file}${previous.ctx.prefix.length ? ` (${formatPath(previous.ctx.prefix)})` : ""}`);
+      else slis.set(r.metadata.name, { spec: r.spec, ctx, used: false });
     } else if (k === "DataSource") {
       const d = doc as { metadata?: { name?: unknown }; spec?: { type?: unknown } };
       if (typeof d.metadata?.name === "string" && typeof d.spec?.type === "string") dataSourceTypes.set(d.metadata.name, d.spec.type);
@@ -120,11 +98,28 @@ export function parseOpensloV1(docs: readonly OpensloDocument[]): SloDefinition[
     }
   }
   const defs: SloDefinition[] = [];
-  slos.forEach(({ slo, ctx }, index) => {
+  const perFile = new Map<string, number>();
+  for (const { slo, ctx } of slos) {
+    const index = perFile.get(ctx.file) ?? 0;
+    perFile.set(ctx.file, index + 1);
     const def = toDefinition(slo, ctx, index, slis, dataSourceTypes);
     if (def) defs.push(def);
-  });
+  }
+  // An SLI no SLO refers to is still checked, so a broken one never waits for its first user.
+  for (const [name, sli] of slis) {
+    if (sli.used) continue;
+    addWarning(sli.ctx, ["metadata", "name"], `SLI "${name}" is not used by any SLO in the files given; checked, but compiles to nothing`);
+    const site = { sctx: sli.ctx, sp: ["spec"], ctx: sli.ctx, op: [], id: undefined, dataSourceTypes };
+    opensloSli(sli.spec, site, undefined, new FieldMap(sli.ctx));
+  }
   return defs;
+}
+
+/** A `kind: SLI` document, and whether an SLO referred to it. */
+interface Sli {
+  readonly spec: SliSpec;
+  readonly ctx: FormatContext;
+  used: boolean;
 }
 
 function sloNameOf(doc: unknown): string | undefined {
@@ -139,7 +134,7 @@ function toDefinition(
   slo: z.infer<typeof sloDocSchema>,
   ctx: FormatContext,
   index: number,
-  slis: Map<string, { spec: SliSpec; ctx: FormatContext }>,
+  slis: Map<string, Sli>,
   dataSourceTypes: Map<string, string>,
 ): SloDefinition | undefined {
   const { metadata, spec } = slo;
@@ -196,8 +191,9 @@ function toDefinition(
     const found = slis.get(spec.indicatorRef);
     if (!found) {
       const known = [...slis.keys()];
-      addError(ctx, ["spec", "indicatorRef"], `no SLI named "${spec.indicatorRef}" in this file${known.length ? ` (SLIs here: ${known.join(", ")})` : ""}; put the kind: SLI document in the same file or inline it as spec.indicator`, id);
+      addError(ctx, ["spec", "indicatorRef"], `no SLI named "${spec.indicatorRef}" in the files given${suggest(spec.indicatorRef, known)}${known.length ? ` (SLIs: ${known.join(", ")})` : ""}; load the file with the kind: SLI document too, or inline it as spec.indicator`, id);
     } else {
+      found.used = true;
       sliSpec = found.spec;
       sliCtx = found.ctx;
       sliPath = ["spec"];
@@ -205,9 +201,9 @@ function toDefinition(
   } else {
     addError(ctx, ["spec", "indicator"], "missing SLI: give spec.indicator (inline) or spec.indicatorRef (the name of a kind: SLI document)", id);
   }
-  const sli = sliSpec ? toSli(sliSpec, sliCtx, sliPath, objective, op, ctx, fields, id, dataSourceTypes) : undefined;
-  // All documents of a file share one error list, so this also sees problems found in a referenced SLI.
-  if (!sli || percent === undefined || ctx.errors.length > errorsBefore) return undefined;
+  const site = { sctx: sliCtx, sp: sliPath, ctx, op, id, dataSourceTypes };
+  const sli = sliSpec ? opensloSli(sliSpec, site, objective, fields) : undefined;
+  if (!sli || percent === undefined) return undefined;
 
   const labels: Record<string, string> = {};
   for (const [k, v] of Object.entries(metadata.labels ?? {})) {
@@ -216,7 +212,7 @@ function toDefinition(
   }
   const none = { disabled: false, labels: {}, annotations: {} };
   const description = spec.description ?? metadata.displayName;
-  return {
+  const def: SloDefinition = {
     service: spec.service,
     name: metadata.name,
     id,
@@ -228,6 +224,13 @@ function toDefinition(
     alerting: { name: defaultAlertName(spec.service, metadata.name), labels: {}, annotations: {}, page: none, ticket: none },
     source: { file: ctx.file, format: OPENSLO_V1, index, fields: fields.build() },
   };
+  // Every file loaded together shares one error list, so this also sees problems of a referenced SLI.
+  // Such a definition is still validated (labels, names), never compiled.
+  if (ctx.errors.length > errorsBefore) {
+    ctx.rejected.push(def);
+    return undefined;
+  }
+  return def;
 }
 
 function toPeriod(windows: Array<{ duration: string; isRolling?: boolean | undefined; calendar?: unknown }> | undefined, ctx: FormatContext, id: string): SloPeriod | undefined {
@@ -238,103 +241,13 @@ function toPeriod(windows: Array<{ duration: string; isRolling?: boolean | undef
   if (w.isRolling === false || w.calendar !== undefined) {
     addError(ctx, [...wp, "isRolling"], "calendar-aligned windows are not supported; use a rolling window (isRolling: true)", id);
   }
-  const period = PERIOD_ALIASES[w.duration];
-  if (!period) addError(ctx, [...wp, "duration"], `unsupported duration "${w.duration}"; allowed: 30d, 28d (4w), 7d (1w)`, id);
+  const period = PERIOD_ALIASES[w.duration] ?? OPENSLO_PERIODS[w.duration];
+  if (!period) {
+    addError(ctx, [...wp, "duration"], `unsupported duration "${w.duration}"; allowed: 30d, 28d (4w), 7d (1w), 1M (read as 30d): the alert windows have reviewed tables for these periods only`, id);
+  } else if (w.duration === "1M") {
+    addWarning(ctx, [...wp, "duration"], "1M (a month, 28 to 31 days) is read as a rolling 30d period", id);
+  }
   return period;
-}
-
-function toSli(
-  s: SliSpec,
-  sctx: FormatContext,
-  sp: FieldPath,
-  objective: z.infer<typeof objectiveSchema>,
-  op: FieldPath,
-  ctx: FormatContext,
-  fields: FieldMap,
-  id: string,
-  dataSourceTypes: Map<string, string>,
-): Sli | undefined {
-  fields.set("sli", sp, sctx);
-  const query = (h: MetricHolder | undefined, key: string, needsWindow: boolean): string | undefined => {
-    if (!h) return undefined;
-    const mp: FieldPath = [...sp, ...key.split("."), "metricSource"];
-    const ms = h.metricSource;
-    const type = ms.type ?? (ms.metricSourceRef !== undefined ? dataSourceTypes.get(ms.metricSourceRef) : undefined);
-    if (type === undefined || type.toLowerCase() !== "prometheus") {
-      addError(sctx, [...mp, "type"], type === undefined ? "required field is missing: metric source type (allowed: Prometheus)" : `unsupported metric source type "${type}"; allowed: Prometheus`, id);
-      return undefined;
-    }
-    const q = ms.spec["query"];
-    const qp: FieldPath = [...mp, "spec", "query"];
-    if (typeof q !== "string" || q.trim() === "") {
-      addError(sctx, qp, "required field is missing: a PromQL query", id);
-      return undefined;
-    }
-    if (needsWindow && !hasWindowPlaceholder(q)) {
-      addError(sctx, qp, "missing {{.window}}: OpenSLO queries are instant, but each alert window needs its own rate; write the range as {{.window}}, e.g. sum(rate(http_requests_total{job=\"api\"}[{{.window}}]))", id);
-      return undefined;
-    }
-    const problem = checkPromql(q);
-    if (problem) {
-      addError(sctx, qp, problem.message, id);
-      return undefined;
-    }
-    return normalizeWindowPlaceholder(q.trim());
-  };
-
-  const kinds = [s.ratioMetric ? "ratioMetric" : undefined, s.thresholdMetric ? "thresholdMetric" : undefined].filter((x) => x);
-  if (kinds.length !== 1) {
-    addError(sctx, sp, kinds.length === 0 ? "missing SLI: give ratioMetric or thresholdMetric" : "give either ratioMetric or thresholdMetric, not both", id);
-    return undefined;
-  }
-  if (s.ratioMetric) {
-    const r = s.ratioMetric;
-    const rp: FieldPath = [...sp, "ratioMetric"];
-    if (r.raw) {
-      if (r.good || r.bad || r.total) {
-        addError(sctx, rp, "give raw alone, or good/bad with total", id);
-        return undefined;
-      }
-      if (!r.rawType) {
-        addError(sctx, [...rp, "rawType"], "required with raw: success (the query is a success ratio) or failure (an error ratio)", id);
-        return undefined;
-      }
-      const q = query(r.raw, "ratioMetric.raw", true);
-      if (q === undefined) return undefined;
-      fields.set("sli.errorRatioQuery", [...rp, "raw", "metricSource", "spec", "query"], sctx);
-      return { kind: "raw", errorRatioQuery: r.rawType === "failure" ? q : `1 - (${q})` };
-    }
-    if (!r.total || (r.good === undefined) === (r.bad === undefined)) {
-      addError(sctx, rp, "give total with exactly one of good or bad (or raw with rawType)", id);
-      return undefined;
-    }
-    const total = query(r.total, "ratioMetric.total", true);
-    const good = query(r.good, "ratioMetric.good", true);
-    const bad = query(r.bad, "ratioMetric.bad", true);
-    if (total === undefined || (good === undefined && bad === undefined)) return undefined;
-    fields.set("sli.totalQuery", [...rp, "total", "metricSource", "spec", "query"], sctx);
-    fields.set("sli.errorQuery", [...rp, bad !== undefined ? "bad" : "good", "metricSource", "spec", "query"], sctx);
-    return { kind: "events", errorQuery: bad ?? `(${total}) - (${good})`, totalQuery: total };
-  }
-  const tp: FieldPath = [...sp, "thresholdMetric", "metricSource", "spec", "query"];
-  const q = query(s.thresholdMetric, "thresholdMetric", false);
-  if (q === undefined) return undefined;
-  const sel = parseVectorSelector(q);
-  const hint = "thresholdMetric is supported only as a classic histogram selector such as http_request_duration_seconds_bucket{job=\"api\"}, with objectives[0].op lte and value the bucket bound";
-  if (!sel || hasWindowPlaceholder(q) || /_(count|sum)$/.test(sel.metric)) {
-    addError(sctx, tp, `${hint}; got ${JSON.stringify(q)}`, id);
-    return undefined;
-  }
-  if (matcherLabelNames(sel.matchers).includes("le")) {
-    addError(sctx, tp, `remove the le matcher: the bucket bound comes from objectives[0].value`, id);
-    return undefined;
-  }
-  if (objective.op !== "lte" || objective.value === undefined) {
-    addError(ctx, [...op, objective.op !== "lte" ? "op" : "value"], objective.op !== "lte" ? `must be lte for a histogram threshold (a bucket counts values <= le), got ${JSON.stringify(objective.op)}` : "required field is missing: the latency threshold (a bucket bound)", id);
-    return undefined;
-  }
-  fields.set("sli.metric", tp, sctx).set("sli.selector", tp, sctx).set("sli.threshold", [...op, "value"]);
-  return { kind: "latency", metric: sel.metric.replace(/_bucket$/, ""), selector: sel.matchers, threshold: String(objective.value) };
 }
 
 /** True when the document is an OpenSLO object at all (any version), for the dispatcher's messages. */

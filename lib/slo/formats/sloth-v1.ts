@@ -5,10 +5,11 @@
  * @see https://sloth.dev/specs/default/
  */
 import { z } from "zod";
-import type { Sli, SloAlertSeverity, SloDefinition, SloInputFormat } from "../model";
+import type { RejectedSloDefinition, Sli, SloAlertSeverity, SloDefinition, SloInputFormat } from "../model";
+import { SUPPORTED_PERIODS } from "../windows";
 import {
-  addError, addWarning, defaultAlertName, FieldMap, type FieldPath, type FormatContext, isMap, labelMap,
-  queryString, reportSliProblems, reportZodIssues, strictObject,
+  addError, addWarning, defaultAlertName, FieldMap, fieldOf, type FieldPath, type FormatContext, isMap, labelMap,
+  parseLenient, queryString, reportSliProblems, strictObject,
 } from "./common";
 
 export const SLOTH_PROMETHEUS_V1 = "prometheus/v1";
@@ -22,9 +23,13 @@ interface Keys {
   readonly errorRatioQuery: string;
   readonly pageAlert: string;
   readonly ticketAlert: string;
+  readonly sloPlugins: string;
 }
-const SNAKE: Keys = { errorQuery: "error_query", totalQuery: "total_query", errorRatioQuery: "error_ratio_query", pageAlert: "page_alert", ticketAlert: "ticket_alert" };
-const CAMEL: Keys = { errorQuery: "errorQuery", totalQuery: "totalQuery", errorRatioQuery: "errorRatioQuery", pageAlert: "pageAlert", ticketAlert: "ticketAlert" };
+const SNAKE: Keys = { errorQuery: "error_query", totalQuery: "total_query", errorRatioQuery: "error_ratio_query", pageAlert: "page_alert", ticketAlert: "ticket_alert", sloPlugins: "slo_plugins" };
+const CAMEL: Keys = { errorQuery: "errorQuery", totalQuery: "totalQuery", errorRatioQuery: "errorRatioQuery", pageAlert: "pageAlert", ticketAlert: "ticketAlert", sloPlugins: "sloPlugins" };
+
+/** Sloth plugins are Go code that Sloth runs; nothing here can run them, and ignoring one changes the rules. */
+const PLUGIN_HINT = "(plugins are Go code that Sloth runs; this compiler cannot run them, and ignoring one would change the rules)";
 
 function sloSchema(k: Keys) {
   const alert = strictObject({ disable: z.boolean().optional(), labels: labelMap.optional(), annotations: labelMap.optional() });
@@ -47,18 +52,19 @@ function sloSchema(k: Keys) {
       [k.ticketAlert]: alert.optional(),
     }).optional(),
     interval: strictObject({ all: z.string().optional(), slierror: z.string().optional(), metadata: z.string().optional(), alert: z.string().optional() }).optional(),
+    plugins: z.unknown().optional(),
   });
 }
 const SNAKE_SLO = sloSchema(SNAKE);
 const CAMEL_SLO = sloSchema(CAMEL);
 
 const serviceShape = { service: z.string(), labels: labelMap.optional(), slos: z.array(z.unknown()).min(1, { error: "at least one SLO is required" }) };
-const promV1Schema = strictObject({ version: z.literal(SLOTH_PROMETHEUS_V1), ...serviceShape });
+const promV1Schema = strictObject({ version: z.literal(SLOTH_PROMETHEUS_V1), ...serviceShape, slo_plugins: z.unknown().optional() });
 const k8sSchema = strictObject({
   apiVersion: z.literal(SLOTH_K8S_V1),
   kind: z.literal("PrometheusServiceLevel"),
   metadata: z.record(z.string(), z.unknown()).optional(),
-  spec: strictObject(serviceShape),
+  spec: strictObject({ ...serviceShape, sloPlugins: z.unknown().optional() }),
 });
 
 /** Parses a `prometheus/v1` document. */
@@ -66,16 +72,30 @@ export function parseSlothV1(doc: unknown, ctx: FormatContext): SloDefinition[] 
   return parseService(doc, promV1Schema, [], SNAKE, ctx);
 }
 
-/** Parses a `sloth.slok.dev/v1` `PrometheusServiceLevel` object. */
+/**
+ * Parses a `sloth.slok.dev/v1` `PrometheusServiceLevel` object. An `AlertWindows` object (Sloth's custom
+ * window table) gets one line: our windows come from the reviewed tables of windows.ts.
+ */
 export function parseSlothK8sV1(doc: unknown, ctx: FormatContext): SloDefinition[] {
+  const kind = isMap(doc) ? doc["kind"] : undefined;
+  if (kind === "AlertWindows") {
+    addError(ctx, ["kind"], `Sloth AlertWindows files are not supported: the alert windows come from the compiler's reviewed tables for ${SUPPORTED_PERIODS.join(", ")} (docs/slo-compiler.md); remove this file from the inputs and choose the period instead`);
+    return [];
+  }
+  if (kind !== "PrometheusServiceLevel") {
+    addError(ctx, ["kind"], kind === undefined ? `required field is missing; allowed: PrometheusServiceLevel` : `unsupported kind ${JSON.stringify(kind)} for ${SLOTH_K8S_V1}; allowed: PrometheusServiceLevel`);
+    return [];
+  }
   return parseService(doc, k8sSchema, ["spec"], CAMEL, ctx);
 }
 
 function parseService(doc: unknown, schema: z.ZodType, specPath: FieldPath, keys: Keys, ctx: FormatContext): SloDefinition[] {
-  const top = schema.safeParse(doc, { reportInput: true });
-  if (!top.success) reportZodIssues(ctx, top.error.issues, []);
+  const top = parseLenient(schema, doc, ctx, []);
   let spec: unknown = doc;
   for (const p of specPath) spec = isMap(spec) ? spec[p as string] : undefined;
+  if (isMap(spec) && spec[keys.sloPlugins] !== undefined) {
+    addError(ctx, [...specPath, keys.sloPlugins], `Sloth SLO plugins are not supported ${PLUGIN_HINT}; remove ${keys.sloPlugins}`);
+  }
   if (!isMap(spec) || typeof spec["service"] !== "string" || !Array.isArray(spec["slos"])) return [];
   const service = spec["service"];
   const serviceLabels = labelMap.safeParse(spec["labels"] ?? {});
@@ -84,7 +104,7 @@ function parseService(doc: unknown, schema: z.ZodType, specPath: FieldPath, keys
     const def = parseSlo(raw, index, service, serviceLabels.success ? serviceLabels.data : {}, specPath, keys, ctx);
     if (def) defs.push(def);
   });
-  return top.success ? defs : [];
+  return top !== undefined ? defs : [];
 }
 
 function parseSlo(
@@ -98,12 +118,13 @@ function parseSlo(
 ): SloDefinition | undefined {
   const base: FieldPath = [...specPath, "slos", index];
   const rawName = isMap(raw) && typeof raw["name"] === "string" ? raw["name"] : undefined;
-  const parsed = (keys === SNAKE ? SNAKE_SLO : CAMEL_SLO).safeParse(raw, { reportInput: true });
-  if (!parsed.success) {
-    const sloLabel = rawName !== undefined ? `${service}-${rawName}` : undefined;
-    reportZodIssues(ctx, parsed.error.issues, base, sloLabel);
+  const sloLabel = rawName !== undefined ? `${service}-${rawName}` : undefined;
+  const errorsBefore = ctx.errors.length;
+  const parsed = parseLenient((keys === SNAKE ? SNAKE_SLO : CAMEL_SLO) as z.ZodType, raw, ctx, base, sloLabel);
+  if (parsed === undefined) {
     const sliSchema = (keys === SNAKE ? SNAKE_SLO : CAMEL_SLO).shape.sli;
-    const sliOnly = isMap(raw) && !parsed.error.issues.some((i) => i.path[0] === "sli") ? sliSchema.safeParse(raw["sli"]) : undefined;
+    const sliFailed = ctx.errors.slice(errorsBefore).some((d) => d.field?.startsWith(fieldOf(ctx, [...base, "sli"])));
+    const sliOnly = isMap(raw) && !sliFailed ? sliSchema.safeParse(raw["sli"]) : undefined;
     if (sliOnly?.success && sliOnly.data !== undefined) {
       const fields = new FieldMap(ctx);
       reportSliProblems(ctx, toSli(sliOnly.data as SlothSlo["sli"], [...base, "sli"], keys, fields, ctx, sloLabel ?? ""), fields, sloLabel);
@@ -111,8 +132,9 @@ function parseSlo(
     return undefined;
   }
   // The schema's keys are computed, so the parsed value is read through plain records.
-  const slo = parsed.data as unknown as SlothSlo;
+  const slo = parsed as unknown as SlothSlo;
   const id = `${service}-${slo.name}`;
+  if (slo.plugins !== undefined) addError(ctx, [...base, "plugins"], `Sloth SLO plugins are not supported ${PLUGIN_HINT}; remove plugins`, id);
   const fields = new FieldMap(ctx)
     .set("service", [...specPath, "service"])
     .set("name", [...base, "name"])
@@ -122,6 +144,9 @@ function parseSlo(
   for (const k of Object.keys(slo.labels ?? {})) fields.set(`labels.${k}`, [...base, "labels", k]);
 
   const sli = toSli(slo.sli, [...base, "sli"], keys, fields, ctx, id);
+  if (slo.infoLabels !== undefined) {
+    addWarning(ctx, [...base, "infoLabels"], "ignored: the compiler's info series (sre_slo_info) carries the SLO's labels, objective, period and SLI kind", id);
+  }
   if (slo.interval !== undefined) {
     addWarning(ctx, [...base, "interval"], "ignored: rule group intervals are chosen by the compiler to suit each window", id);
   }
@@ -133,9 +158,7 @@ function parseSlo(
   const anyEnabled = !(page?.disable ?? false) || !(ticket?.disable ?? false);
   if (a.name === undefined && anyEnabled) {
     addError(ctx, [...ap, "name"], `required field is missing: the alert name is needed while ${keys.pageAlert} or ${keys.ticketAlert} is enabled`, id);
-    return undefined;
   }
-  if (!sli) return undefined;
   fields
     .set("alerting", ap)
     .set("alerting.name", a.name !== undefined ? [...ap, "name"] : ap)
@@ -150,14 +173,14 @@ function parseSlo(
     labels: s?.labels ?? {},
     annotations: s?.annotations ?? {},
   });
-  return {
+  const def: RejectedSloDefinition = {
     service,
     name: slo.name,
     id,
     objective: slo.objective,
     ...(slo.description !== undefined ? { description: slo.description } : {}),
     labels: { ...serviceLabels, ...(slo.labels ?? {}) },
-    sli,
+    ...(sli !== undefined ? { sli } : {}),
     alerting: {
       name: a.name ?? defaultAlertName(service, slo.name),
       labels: a.labels ?? {},
@@ -167,6 +190,12 @@ function parseSlo(
     },
     source: { file: ctx.file, format: FORMAT, index, fields: fields.build() },
   };
+  // Built despite a problem found above: validated (labels, queries) so one run shows everything, never compiled.
+  if (sli === undefined || ctx.errors.length > errorsBefore) {
+    ctx.rejected.push(def);
+    return undefined;
+  }
+  return { ...def, sli };
 }
 
 interface SlothAlert {
@@ -182,12 +211,14 @@ interface SlothSlo {
   sli?: { events?: Record<string, string>; raw?: Record<string, string>; plugin?: unknown };
   alerting?: { name?: string; labels?: Record<string, string>; annotations?: Record<string, string> } & Record<string, unknown>;
   interval?: unknown;
+  infoLabels?: unknown;
+  plugins?: unknown;
 }
 
 function toSli(sli: SlothSlo["sli"], sp: FieldPath, keys: Keys, fields: FieldMap, ctx: FormatContext, id: string): Sli | undefined {
   fields.set("sli", sp);
   if (sli?.plugin !== undefined) {
-    addError(ctx, [...sp, "plugin"], "Sloth SLI plugins are not supported (their queries are Go code); write the plugin's queries as an events or raw SLI", id);
+    addError(ctx, [...sp, "plugin"], `Sloth SLI plugins are not supported ${PLUGIN_HINT}; write the plugin's queries as an events or raw SLI`, id);
     return undefined;
   }
   if (!sli || (sli.events === undefined && sli.raw === undefined)) {

@@ -3,7 +3,7 @@
  * and in TypeScript (`SloSpecV1`), so both go through one schema and one validation.
  */
 import { z } from "zod";
-import type { Sli, SloAlerting, SloAlertSeverity, SloDefinition } from "../model";
+import type { RejectedSloDefinition, Sli, SloAlerting, SloAlertSeverity, SloDefinition } from "../model";
 import {
   addError, defaultAlertName, FieldMap, type FieldPath, type FormatContext, isMap, labelMap,
   queryString, reportSliProblems, reportZodIssues, strictObject, suggest,
@@ -198,7 +198,6 @@ function parseSlo(
   for (const k of Object.keys(slo.labels ?? {})) fields.set(`labels.${k}`, [...base, "labels", k]);
 
   const sli = toSli(slo.sli, base, fields, ctx, id);
-  if (!sli) return undefined;
 
   const a = slo.alerting ?? {};
   const ap: FieldPath = [...base, "alerting"];
@@ -249,18 +248,24 @@ function parseSlo(
     ticket: severity(a.ticket, ticketDisabled),
     ...(a.runbookUrl !== undefined ? { runbookUrl: a.runbookUrl } : {}),
   };
-  return {
+  const def: RejectedSloDefinition = {
     service,
     name: slo.name,
     id,
     objective,
     ...(slo.description !== undefined ? { description: slo.description } : {}),
     labels: { ...serviceLabels, ...(slo.labels ?? {}) },
-    sli,
+    ...(sli !== undefined ? { sli } : {}),
     ...(slo.period !== undefined ? { period: slo.period } : {}),
     alerting,
     source: { file: ctx.file, format: SRE_PLATFORM_V1, index, fields: fields.build() },
   };
+  // Without an SLI (already reported) the rest is still validated, so one run shows every problem.
+  if (sli === undefined) {
+    ctx.rejected.push(def);
+    return undefined;
+  }
+  return { ...def, sli };
 }
 
 type SliInput = z.infer<typeof sloSchema>["sli"];

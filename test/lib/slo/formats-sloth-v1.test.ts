@@ -54,7 +54,6 @@ describe("Sloth prometheus/v1 and sloth.slok.dev/v1", () => {
     ["a plugin SLI is used", (s) => (s.slos[0].sli = { plugin: { id: "sloth-common/availability", options: {} } }), "slos[0].sli.plugin", /plugins are not supported/],
     ["the alert name is missing while an alert is enabled", (s) => delete s.slos[0].alerting.name, "slos[0].alerting.name", /alert name is needed while page_alert or ticket_alert is enabled/],
     ["a camelCase key is used in prometheus/v1", (s) => (s.slos[0].sli.events = { errorQuery: "x", total_query: "y" }), "slos[0].sli.events.errorQuery", /unknown field "errorQuery" \(did you mean "error_query"\?\)/],
-    ["disable is spelt disabled", (s) => (s.slos[0].alerting.page_alert = { disabled: true }), "slos[0].alerting.page_alert.disabled", /unknown field "disabled" \(did you mean "disable"\?\)/],
     ["the error query has no window", (s) => (s.slos[0].sli.events.error_query = "sum(e)"), "slos[0].sli.events.error_query", /missing \{\{\.window\}\}/],
     ["the objective is above 100", (s) => (s.slos[0].objective = 100.5), "slos[0].objective", /strictly between 0 and 100/],
     ["the objective is a ratio (0.995 for 99.5%)", (s) => (s.slos[0].objective = 0.995), "slos[0].objective", /did you mean 99\.5\?/],
@@ -68,6 +67,32 @@ describe("Sloth prometheus/v1 and sloth.slok.dev/v1", () => {
     const hit = all.find((d) => d.field === field && message.test(d.message));
     if (!hit) throw new Error(`no diagnostic at ${field} matching ${message}; got:\n${all.map((d) => JSON.stringify(d)).join("\n")}`);
     expect(hit).toMatchObject({ file: "svc.yaml", slo: "svc-avail" });
+  });
+
+  it("warns when disable is spelt disabled (Sloth ignores it), and fails in strict mode", () => {
+    const s = base();
+    s.slos[0].alerting.page_alert = { disabled: true };
+    const lenient = parseSloYaml(stringify(s), "svc.yaml");
+    expect(lenient.errors).toEqual([]);
+    expect(lenient.definitions[0]!.alerting.page.disabled).toBe(false);
+    const expected = { field: "slos[0].alerting.page_alert.disabled", message: expect.stringMatching(/^unknown field "disabled" \(did you mean "disable"\?\)/) };
+    expect(lenient.warnings).toEqual([expect.objectContaining(expected)]);
+    expect(parseSloYaml(stringify(s), "svc.yaml", { strict: true }).errors).toEqual([expect.objectContaining(expected)]);
+  });
+
+  it("fails when a label name is bad AND the alert name is missing, reporting both in one run", () => {
+    const s = base();
+    delete s.slos[0].alerting.name;
+    s.slos[0].labels = { "bad-label": "x" };
+    const r = parseSloYaml(stringify(s), "svc.yaml");
+    const all = [...r.errors, ...validateSloDefinitions([...r.definitions, ...r.rejected])];
+    expect(all.map((d) => d.field)).toEqual(["slos[0].alerting.name", "slos[0].labels.bad-label"]);
+    expect(r.definitions).toEqual([]);
+  });
+
+  it("fails when a sloth.slok.dev/v1 object is of another kind, in one line", () => {
+    const r = parseSloYaml("apiVersion: sloth.slok.dev/v1\nkind: ServiceLevel\nspec:\n  service: s\n", "k8s.yaml");
+    expect(r.errors.map((e) => `${e.field}: ${e.message}`)).toEqual(['kind: unsupported kind "ServiceLevel" for sloth.slok.dev/v1; allowed: PrometheusServiceLevel']);
   });
 
   it("accepts {{ .window }} with spaces, as Go templates do, and normalizes it", () => {

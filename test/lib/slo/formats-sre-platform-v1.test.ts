@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseSloYaml } from "../../../lib/slo/parse";
+import { validateSloDefinitions } from "../../../lib/slo/validate";
 
 const SPECS = join(__dirname, "../../../environments/slos");
 
@@ -51,5 +52,16 @@ describe("sre-platform/v1", () => {
     const r = parseSloYaml("version: sre-platform/v1\nservice: api\nlabels:\n  tier: 1\nslos:\n  - name: lat\n    objective: 99\n    sli:\n      latency:\n        metric: h\n        threshold: 0.25\n", "r.yaml");
     expect(r.errors).toEqual([]);
     expect(r.definitions[0]).toMatchObject({ labels: { tier: "1" }, sli: { threshold: "0.25", selector: "" } });
+  });
+
+  it("fails when the SLI is missing AND a label name is bad, reporting both in one run", () => {
+    const text = "version: sre-platform/v1\nservice: api\nslos:\n  - name: up\n    objective: 99\n    labels:\n      bad-name: x\n";
+    const r = parseSloYaml(text, "r.yaml");
+    const all = [...r.errors, ...validateSloDefinitions([...r.definitions, ...r.rejected])];
+    expect(all.map((d) => [d.field, d.message.slice(0, 24)])).toEqual([
+      ["slos[0].sli", "missing SLI: give one of"],
+      ["slos[0].labels.bad-name", 'invalid label name "bad-'],
+    ]);
+    expect(r.definitions).toEqual([]);
   });
 });

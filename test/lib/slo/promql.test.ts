@@ -20,8 +20,20 @@ describe("checkPromql (official lezer grammar, strict)", () => {
     ['"text"', /returns a string/],
     ["increase(x)", /increase\(\) needs a range vector/],
     ["sum(rate(x[{{.env}}]))", /unsupported template "\{\{\.env\}\}"/],
-    ["no_such_function(x)", /not valid PromQL/],
+    ["no_such_function(x)", /not valid PromQL: unknown function no_such_function\(\): not a PromQL function/],
   ])("refuses %j", (q, message) => {
+    expect(checkPromql(q)?.message).toMatch(message);
+  });
+
+  it.each([
+    ["1 - histogram_share(0.2, sum by (vmrange) (rate(h_bucket[{{.window}}])))", /histogram_share\(\) is a MetricsQL \(VictoriaMetrics\) function, not PromQL, at line 1, column 20/],
+    ["vector(1)[{{.window}}]", /a range after "vector\(1\)" is MetricsQL \(VictoriaMetrics\); PromQL allows a range only after a metric selector/],
+    ["sum(rate(e[{{.window}}])) default 0", /the default operator \(x default 0\) is MetricsQL/],
+    ["WITH (t = x_total) sum(rate(t[{{.window}}]))", /WITH templates are MetricsQL/],
+    ["sum(rate(e[{{.window}}])) keep_metric_names", /the keep_metric_names modifier is MetricsQL/],
+    ["rate(e[5i])", /step-based durations such as \[5i\] are MetricsQL/],
+    ["rate(e[{{.window}}]) if up", /the if operator is MetricsQL/],
+  ])("names the MetricsQL construct in %j", (q, message) => {
     expect(checkPromql(q)?.message).toMatch(message);
   });
 });

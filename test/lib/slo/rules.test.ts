@@ -61,7 +61,7 @@ describe.each(KINDS)("%s SLI", (kind) => {
     const userRaw = kind === "raw" ? fillWindow((SLI_BY_KIND.raw as { errorRatioQuery: string }).errorRatioQuery, "5m").trim() : "";
     for (const r of all) {
       // The raw SLI's own ratio may be 0/0; the base rule drops NaN with `>= 0`.
-      if (userRaw !== "" && r.expr.includes(userRaw)) expect(r.expr.endsWith(") >= 0 < Inf")).toBe(true);
+      if (userRaw !== "" && r.expr.includes(userRaw)) expect(r.expr).toContain(`${userRaw}\n) >= 0 < Inf`);
       const ours = userRaw === "" ? r.expr : r.expr.replace(userRaw, "USER");
       for (const m of ours.matchAll(/\/\s*([^\s]+)/g)) {
         expect([ours, /^(clamp_min\(|\d|\(\d+$)/.test(m[1]!)]).toEqual([ours, true]);
@@ -83,12 +83,13 @@ describe("SLI kinds, base rules", () => {
   test.each([
     ["events", c.REQUESTS_RATE, 'sum(rate(http_requests_total{job="api"}[5m]))'],
     ["events", c.ERRORS_RATE, 'sum(rate(http_requests_total{job="api",code=~"5.."}[5m]))'],
-    ["events", c.ERRORS_RATE, "or on()\n0 * sre_slo:requests:rate5m"],
+    ["events", c.ERRORS_RATE, "or ignoring(sre_id, sre_service, sre_slo, team)\n0 * sre_slo:requests:rate5m"],
     ["latency", c.REQUESTS_RATE, 'sum (rate(http_request_duration_seconds_count{job="api"}[5m]))'],
     ["latency", c.ERRORS_RATE, 'sum (rate(http_request_duration_seconds_bucket{job="api",le="0.3"}[5m]))'],
     ["availability", c.REQUESTS_RATE, 'sum(count_over_time(up{job="api"}[5m])) / 300'],
     ["availability", c.ERRORS_RATE, 'sum(sum_over_time(up{job="api"}[5m])) / 300'],
     ["raw", c.sliErrorRatio("5m"), ') >= 0'],
+    ["raw", c.sliErrorRatio("5m"), 'or\n0 * (sum(rate(http_requests_total{job="api"}[5m])) > 0)'],
   ] as const)("%s %s contains %j", (kind, record, fragment) => {
     expect(rule(kind, record)).toContain(fragment);
   });
@@ -131,15 +132,17 @@ describe("alerts", () => {
     expect(ticket!.expr).toContain("> (1 * 0.001)");
   });
 
-  test("labels: severity defaults, spec labels override them, identity and sre_severity win", () => {
+  test("labels: severity and priority default, spec labels override them, identity and sre_severity win", () => {
     const [page, ticket] = alertsOf({ alertLabels: { owner: "team-a", sre_severity: "nope" } });
     expect(page!.labels).toEqual({
-      owner: "team-a", severity: "critical", sre_id: "api-requests", sre_service: "api",
+      owner: "team-a", priority: "P1", severity: "critical", sre_id: "api-requests", sre_service: "api",
       sre_severity: "page", sre_slo: "requests", tier: "p1",
     });
     expect(ticket!.labels!.severity).toBe("warning");
-    const [custom] = alertsOf({ alertLabels: { severity: "sev1" } });
+    expect(ticket!.labels!.priority).toBe("P2");
+    const [custom] = alertsOf({ alertLabels: { severity: "sev1", priority: "P0" } });
     expect(custom!.labels!.severity).toBe("sev1");
+    expect(custom!.labels!.priority).toBe("P0");
   });
 
   test("annotations: summary, title, description; spec annotations win", () => {
