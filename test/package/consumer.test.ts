@@ -127,6 +127,7 @@ describe("the tarball", () => {
         "README.md",
         "package.json",
         "slo/package.json",
+        "observability/package.json",
         "docs/slo-compiler.md",
         "dist/index.js",
         "dist/index.d.ts",
@@ -171,7 +172,7 @@ describe("an app as cdktf init sets it up", () => {
     expect(r.status).toBe(0);
   });
 
-  test.each(["node10", "node16", "nodenext", "bundler"] as const)("resolves sre-platform and sre-platform/slo to the declarations under moduleResolution %s", (resolution) => {
+  test.each(["node10", "node16", "nodenext", "bundler"] as const)("resolves sre-platform and its subpaths to the declarations under moduleResolution %s", (resolution) => {
     // Resolution is what differs between these settings; the node10 test above type-checks what it finds.
     const ts = require(path.join(root, "node_modules/typescript")) as typeof import("typescript");
     const kind = { node10: ts.ModuleResolutionKind.Node10, node16: ts.ModuleResolutionKind.Node16, nodenext: ts.ModuleResolutionKind.NodeNext, bundler: ts.ModuleResolutionKind.Bundler }[resolution];
@@ -180,19 +181,23 @@ describe("an app as cdktf init sets it up", () => {
       const r = ts.resolveModuleName(name, path.join(app, "main.ts"), { moduleResolution: kind, module }, ts.sys, undefined, undefined, ts.ModuleKind.CommonJS);
       return r.resolvedModule ? path.relative(path.join(modules, "sre-platform"), fs.realpathSync(r.resolvedModule.resolvedFileName)) : undefined;
     };
-    expect([resolved("sre-platform"), resolved("sre-platform/slo")]).toEqual(["dist/index.d.ts", "dist/lib/slo/index.d.ts"]);
+    expect([resolved("sre-platform"), resolved("sre-platform/slo"), resolved("sre-platform/observability")]).toEqual([
+      "dist/index.d.ts",
+      "dist/lib/slo/index.d.ts",
+      "dist/lib/observability/index.d.ts",
+    ]);
   });
 
-  test("resolves sre-platform/slo at run time: Node's require and a bundler", () => {
-    fs.writeFileSync(path.join(app, "slo-runtime.js"), `const slo = require("sre-platform/slo"); console.log(typeof slo.compileSlos, typeof slo.loadSloFiles);\n`);
+  test("resolves sre-platform/slo and sre-platform/observability at run time: Node's require and a bundler", () => {
+    fs.writeFileSync(path.join(app, "slo-runtime.js"), `const slo = require("sre-platform/slo"); const obs = require("sre-platform/observability");\nconsole.log(typeof slo.compileSlos, typeof slo.loadSloFiles, typeof obs === "object" && Object.keys(obs).length > 0);\n`);
     const direct = run(process.execPath, ["slo-runtime.js"]);
     expect(direct.stderr).toBe("");
-    expect(direct.stdout.trim()).toBe("function function");
+    expect(direct.stdout.trim()).toBe("function function true");
     const esbuild = require(path.join(root, "node_modules/esbuild")) as typeof import("esbuild");
     const bundled = esbuild.buildSync({ absWorkingDir: app, entryPoints: ["slo-runtime.js"], bundle: true, platform: "node", logLevel: "silent", outfile: "slo-bundle.js" });
     expect(bundled.errors).toEqual([]);
     const fromBundle = run(process.execPath, ["slo-bundle.js"]);
-    expect(fromBundle.stdout.trim()).toBe("function function");
+    expect(fromBundle.stdout.trim()).toBe("function function true");
   });
 
   test("cdktf synth runs the README's example through npx ts-node main.ts", () => {
