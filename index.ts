@@ -2,7 +2,7 @@
  * sre-platform: typed CDK for Terraform constructs for a hardened AWS EKS platform, the stacks that
  * compose them per environment, and the SLO-to-PromQL compiler.
  *
- *   import { Network, EksCluster, Storage } from "sre-platform";
+ *   import { Network, EksCluster, Storage, SloRules } from "sre-platform";
  *   import { loadSloFiles, compileSlos } from "sre-platform/slo";
  *
  * Every export here resolves provider classes through deep imports, so importing this entry point
@@ -17,6 +17,7 @@ export * from "./constructs/network";
 export * from "./constructs/cluster";
 export * from "./constructs/storage";
 export * from "./constructs/addons";
+export * from "./constructs/observability";
 
 // Stacks, for composing the platform's environments into another app
 export * from "./stacks/environment-stack";

@@ -6,10 +6,10 @@
  * (every problem on stderr, nothing written); 2 usage error (unknown command or flag, bad flag value, no files).
  * Bad input never prints a stack trace (set SRE_PLATFORM_DEBUG=1 to see one for an internal error).
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { ENVIRONMENTS } from "../environments";
+import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { packageRoot } from "../lib/package-root";
 import type { CompileResult } from "../lib/slo/compile";
 import { emitPrometheusRuleYaml, emitRulesYaml } from "../lib/slo/emit";
@@ -35,6 +35,23 @@ const processIo: Io = { out: (t) => process.stdout.write(t), err: (t) => process
 
 class UsageError extends Error {}
 
+let platformEnvironments: readonly string[] | null | undefined;
+
+/**
+ * The platform's own environment names when the CLI runs from the sre-platform repository, else undefined.
+ * The published package ships no environments (they hold the platform's accounts), so the list is read
+ * lazily and only where it exists; elsewhere `--environment` takes any name the specs may override.
+ */
+function envNames(): readonly string[] | undefined {
+  if (platformEnvironments === undefined) {
+    const entry = join(__dirname, "..", "environments");
+    platformEnvironments = existsSync(join(entry, "index.ts")) || existsSync(join(entry, "index.js"))
+      ? (require(entry) as { ENVIRONMENTS: readonly EnvironmentConfig[] }).ENVIRONMENTS.map((e) => e.name)
+      : null;
+  }
+  return platformEnvironments ?? undefined;
+}
+
 const MAIN_HELP = `Usage: sre-platform slo <command> [options]
 
 Commands:
@@ -49,7 +66,7 @@ Run "sre-platform slo <command> --help" for a command's options.
 `;
 
 const COMMON_OPTIONS = `  --period 30d|28d|7d      period for every SLO (default: each spec's own, else 30d)
-  --environment ENV        apply the specs' per-environment overrides (${envNames().join(", ")})
+  --environment ENV        apply the specs' per-environment overrides${envNames() ? ` (${envNames()!.join(", ")})` : ""}
   --strict                 unknown keys in Sloth and OpenSLO files are errors (default: warnings, as Sloth
                            and OpenSLO ignore them; the sre-platform/v1 format always refuses them)
   -h, --help               show this help`;
@@ -80,16 +97,14 @@ ${COMMON_OPTIONS}
 
 Prints per SLO the objective, period, error budget in minutes and, for every page and ticket window pair,
 the burn-rate factor, the error-ratio threshold and how long a total outage takes to fire it
-((1 − objective) × factor × long window). Without files: the platform's own environments/slos/*.yaml.
+((1 − objective) × factor × long window). Without files, inside the sre-platform repository: its own
+environments/slos/*.yaml; anywhere else the files are required.
 
 Options:
 ${COMMON_OPTIONS}
 `,
 };
 
-function envNames(): string[] {
-  return ENVIRONMENTS.map((e) => e.name);
-}
 
 interface Parsed {
   readonly files: string[];
@@ -151,9 +166,11 @@ function parseCommandArgs(command: string, args: readonly string[]): Parsed {
     throw new UsageError(`invalid --format ${JSON.stringify(format)}; allowed: ${FORMATS.join(", ")}`);
   }
   const environment = str("environment");
-  if (environment !== undefined && !envNames().includes(environment)) {
-    throw new UsageError(`invalid --environment ${JSON.stringify(environment)}; allowed: ${envNames().join(", ")}`);
+  const known = envNames();
+  if (environment !== undefined && known !== undefined && !known.includes(environment)) {
+    throw new UsageError(`invalid --environment ${JSON.stringify(environment)}; allowed: ${known.join(", ")}`);
   }
+  if (environment === "") throw new UsageError("option --environment needs a non-empty value");
   for (const k of ["out", "name", "namespace", "runbook-base-url"]) {
     if (str(k) === "") throw new UsageError(`option --${k} needs a non-empty value`);
   }
@@ -175,7 +192,7 @@ function parseCommandArgs(command: string, args: readonly string[]): Parsed {
 function loadAndCompile(files: readonly string[], p: Parsed, io: Io): CompileResult {
   const { result, warnings } = loadAndCompileSlos(files, {
     ...(p.environment !== undefined ? { environment: p.environment } : {}),
-    knownEnvironments: envNames(),
+    ...(envNames() !== undefined ? { knownEnvironments: envNames() } : {}),
     strict: p.strict,
     ...(p.period !== undefined ? { period: p.period } : {}),
     ...(p.runbookBaseUrl !== undefined ? { runbookBaseUrl: p.runbookBaseUrl } : {}),
@@ -198,9 +215,18 @@ function writeAtomically(file: string, text: string): void {
   }
 }
 
-/** The platform's own specs, found from the package root (not the current directory); shown relative when inside it. */
-function defaultSpecFiles(): string[] {
+/**
+ * The platform's own specs, found from the package root (not the current directory) and shown relative
+ * when inside it. The published package ships none: there, and anywhere else, the user must name files.
+ */
+function defaultSpecFiles(command: string): string[] {
   const dir = join(packageRoot(__dirname), "environments", "slos");
+  if (!existsSync(dir)) {
+    throw new UsageError(
+      `no SLO files given; usage: sre-platform slo ${command} <files or directories…> ` +
+        `(sre-platform/v1, Sloth prometheus/v1 or OpenSLO openslo/v1 YAML; see --help)`,
+    );
+  }
   const rel = relative(process.cwd(), dir);
   return [rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel : dir];
 }
@@ -225,7 +251,7 @@ function runSlo(command: string | undefined, args: readonly string[], io: Io): n
   if (p.files.length === 0 && command !== "report") {
     throw new UsageError(`no SLO files given; usage: sre-platform slo ${command} <files…> (see --help)`);
   }
-  const files = p.files.length > 0 ? p.files : defaultSpecFiles();
+  const files = p.files.length > 0 ? p.files : defaultSpecFiles(command);
   const result = loadAndCompile(files, p, io);
   if (command === "validate") {
     io.out(`ok: ${result.slos.length} SLO${result.slos.length === 1 ? "" : "s"} valid\n`);

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import type { KubernetesVersion } from "../lib/eks/versions";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { EbsDefaultEncryption } from "../constructs/cluster/ebs-default-encryption";
 import { EksCluster } from "../constructs/cluster/eks-cluster";
@@ -18,7 +19,8 @@ export class ClusterStack extends EnvironmentStack {
     this.cluster = new EksCluster(this, "Cluster", {
       network,
       clusterName: config.cluster.name,
-      kubernetesVersion: config.cluster.kubernetesVersion,
+      // validateEnvironments() refused any other version before a stack was built.
+      kubernetesVersion: config.cluster.kubernetesVersion as KubernetesVersion,
       publicAccessCidrs: config.cluster.publicAccessCidrs,
       privateAccessCidrs: config.cluster.privateAccessCidrs.length > 0 ? config.cluster.privateAccessCidrs : undefined,
       addonVersions: config.cluster.addonVersions,

@@ -7,7 +7,7 @@ import type { ICluster } from "../cluster/cluster-types";
 import { checkAccessMatchesCluster, IClusterAccess } from "../cluster/cluster-access";
 import { deepMerge, isPlainObject, PlainObject } from "../common/deep-merge";
 import { IrsaRole } from "../common/irsa-role";
-import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/validation";
+import { isUnresolved, throwIfProblems, ValidationProblem, requireProps } from "../common/validation";
 import { isDnsLabel } from "../../lib/kubernetes/names";
 
 /**
@@ -171,6 +171,7 @@ export class HelmAddon extends Construct implements ITerraformDependable {
 
   constructor(scope: Construct, id: string, config: HelmAddonConfig) {
     super(scope, id);
+    requireProps(this, config, { defaults: "the chart's HelmChartDefaults", cluster: "an ICluster (EksCluster or EksCluster.fromClusterAttributes())" });
     this.chart = config.defaults.chart;
     this.repository = config.defaults.repository;
     this.version = config.version ?? config.defaults.version;

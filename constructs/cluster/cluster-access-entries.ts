@@ -4,7 +4,7 @@ import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-p
 import { IAM_ROLE_ARN, roleNameOf } from "../../lib/aws/iam";
 import { EKS_ACCESS_POLICIES, EksAccessPolicyName, PEOPLE_ACCESS_POLICIES } from "../../lib/eks/access-policies";
 import { constructKey } from "../../lib/naming/construct-key";
-import { isUnresolved, ValidationProblem } from "../common/validation";
+import { isUnresolved, requireProps, ValidationProblem } from "../common/validation";
 
 /** A person's (or team's) role and what it may do in the cluster. */
 export interface ClusterAccessEntry {
@@ -44,6 +44,7 @@ export class ClusterAccessEntries extends Construct {
 
   constructor(scope: Construct, id: string, props: ClusterAccessEntriesProps) {
     super(scope, id);
+    requireProps(this, props, { clusterName: "the cluster resource's name", partition: "the AWS partition, e.g. aws", deployRoleArn: "the IAM role ARN CI and Terraform deploy with" });
     const grant = (key: string, principalArn: string, policy: EksAccessPolicyName, namespaces: readonly string[]) => {
       const entry = new EksAccessEntry(this, `${key}Entry`, { clusterName: props.clusterName, principalArn, type: "STANDARD" });
       new EksAccessPolicyAssociation(this, `${key}Policy`, {

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { requireProps } from "../common/validation";
 import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -35,6 +36,7 @@ export class ServiceRole extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
     super(scope, id);
+    requireProps(this, props, { servicePrincipal: "the AWS service that assumes the role, e.g. eks.amazonaws.com", description: "what the role is for", managedPolicyArns: "the managed policies to attach, by key" });
     const trust = new DataAwsIamPolicyDocument(this, "Trust", {
       statement: [
         {

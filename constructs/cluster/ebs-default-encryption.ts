@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { requireProps } from "../common/validation";
 import { EbsDefaultKmsKey } from "@cdktf/provider-aws/lib/ebs-default-kms-key";
 import { EbsEncryptionByDefault } from "@cdktf/provider-aws/lib/ebs-encryption-by-default";
 
@@ -22,6 +23,7 @@ export class EbsDefaultEncryption extends Construct {
 
   constructor(scope: Construct, id: string, props: EbsDefaultEncryptionProps) {
     super(scope, id);
+    requireProps(this, props, { kmsKeyArn: "the ARN of the KMS key that encrypts new EBS volumes by default" });
     this.defaultKey = new EbsDefaultKmsKey(this, "DefaultKey", { keyArn: props.kmsKeyArn });
     // The key first, so no volume is ever encrypted by default with the AWS-managed aws/ebs key instead.
     this.encryptionByDefault = new EbsEncryptionByDefault(this, "EncryptionByDefault", { enabled: true, dependsOn: [this.defaultKey] });

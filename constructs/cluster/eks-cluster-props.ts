@@ -1,3 +1,4 @@
+import type { KubernetesVersion } from "../../lib/eks/versions";
 import { INetwork } from "../network/network-types";
 import { isUnresolved, ValidationProblem } from "../common/validation";
 import { AddonConfiguration, AddonVersionPolicy, AddonVersions, validateAddonSettings } from "./eks-managed-addons";
@@ -19,7 +20,7 @@ export interface EksClusterProps {
    * would upgrade every cluster the day this library raises it.
    * @see https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html
    */
-  readonly kubernetesVersion: string;
+  readonly kubernetesVersion: KubernetesVersion;
   /** Managed node groups; at least one, because CoreDNS and the CSI drivers need nodes. */
   readonly nodeGroups: readonly NodeGroupSpec[];
   /**

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { SUPPORTED_KUBERNETES_VERSIONS } from "../../lib/eks/versions";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { EksCluster as EksClusterResource } from "@cdktf/provider-aws/lib/eks-cluster";
@@ -6,7 +7,7 @@ import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-con
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { KmsKey } from "../common/kms-key";
-import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/validation";
+import { isUnresolved, throwIfProblems, ValidationProblem, requireProps } from "../common/validation";
 import { EksManagedAddons } from "./eks-managed-addons";
 import { CONTROL_PLANE_LOG_TYPES, MANAGED_POLICIES } from "./cluster-constants";
 import { ClusterAccessEntries, ClusterAccessEntry } from "./cluster-access-entries";
@@ -101,6 +102,7 @@ export class EksCluster extends Construct implements ICluster {
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
+    requireProps(this, props, { network: "an INetwork (Network or Network.fromNetworkAttributes())", clusterName: "the cluster's name", kubernetesVersion: `one of ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`, nodeGroups: "a list of managed node groups, at least one" });
     throwIfProblems(this.node.path, validateEksClusterProps(props));
     const network = props.network;
     this.kubernetesVersion = props.kubernetesVersion;

@@ -6,7 +6,7 @@ import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon";
 import { IrsaRole, OidcIssuer } from "../common/irsa-role";
 import { PodIdentityRole } from "../common/pod-identity-role";
 import { KMS_ENVELOPE_ACTIONS } from "../common/kms-key";
-import { ValidationProblem, isUnresolved } from "../common/validation";
+import { ValidationProblem, isUnresolved, requireProps } from "../common/validation";
 import { MANAGED_POLICIES } from "./cluster-constants";
 
 /** The managed add-ons every cluster gets, by their key in {@link AddonVersions}. */
@@ -127,6 +127,7 @@ export class EksManagedAddons extends Construct {
 
   constructor(scope: Construct, id: string, props: EksManagedAddonsProps) {
     super(scope, id);
+    requireProps(this, props, { clusterName: "the cluster's name", kubernetesVersion: "the cluster's Kubernetes version", oidc: "the cluster's OIDC issuer", partition: "the AWS partition, e.g. aws" });
     this.versionPolicy = props.versionPolicy ?? "DEFAULT";
     const enabled = ADDONS.filter((a) => a.key !== "efsCsiDriver" || props.enableEfsCsiDriver !== false);
     for (const def of enabled) {

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { ITerraformDependable, Token } from "cdktf";
 import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
-import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/validation";
+import { isUnresolved, throwIfProblems, ValidationProblem, requireProps } from "../common/validation";
 import { NODE_AMI_TYPES, NodeAmiType, ROOT_DEVICE_NAME } from "./cluster-constants";
 import { isLabelValue, isQualifiedName } from "../../lib/kubernetes/names";
 import { MAX_NODE_GROUP_NAME_PREFIX_LENGTH, nodeGroupNamePrefix, nodeGroupNamePrefixProblem } from "../../lib/eks/node-group-names";
@@ -126,6 +126,7 @@ export class ManagedNodeGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: ManagedNodeGroupProps) {
     super(scope, id);
+    requireProps(this, props, { spec: "the node group's NodeGroupSpec", clusterName: "the cluster's name", kubernetesVersion: "the cluster's Kubernetes version", nodeRoleArn: "the node IAM role ARN", subnetIds: "the node subnets", clusterSecurityGroupId: "the cluster security group id", volumeKmsKeyArn: "the KMS key ARN for EBS volumes", namePrefix: "the start of the node group's name" });
     const spec = props.spec;
     this.name = spec.name;
     this.nodeGroupNamePrefix = nodeGroupNamePrefix(props.namePrefix, spec.name);
@@ -213,6 +214,13 @@ export class ManagedNodeGroup extends Construct {
 
 const NODE_GROUP_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
+const REQUIRED_SPEC_FIELDS = {
+  name: "the node group's name",
+  instanceTypes: "a list of EC2 instance types, e.g. [\"m7i.large\"]",
+  minSize: "the smallest number of nodes",
+  maxSize: "the largest number of nodes",
+} as const;
+
 /**
  * The problem with a node group's generated name, if any: `<namePrefix>-<groupName>-` plus Terraform's
  * 26-character suffix must fit EKS's 63. Reported at `path`; skipped for unresolved tokens.
@@ -244,6 +252,12 @@ export function validateNodeGroupSpecs(specs: readonly NodeGroupSpec[], clusterN
   const seenIds = new Map<string, string>();
   specs.forEach((spec, i) => {
     const at = `nodeGroups[${i}]`;
+    const missing = (["name", "instanceTypes", "minSize", "maxSize"] as const).filter((k) => spec?.[k] === undefined || spec?.[k] === null);
+    if (missing.length > 0) {
+      // From JavaScript a field can be missing altogether: name it, and check nothing that would read it.
+      problems.push(...missing.map((k) => ({ path: `${at}.${k}`, value: undefined, allowed: `${REQUIRED_SPEC_FIELDS[k]} (required)` })));
+      return;
+    }
     if (!NODE_GROUP_NAME.test(spec.name)) {
       problems.push({ path: `${at}.name`, value: spec.name, allowed: "1–63 lowercase letters, digits and '-', starting with a letter" });
     } else {
@@ -264,7 +278,6 @@ export function validateNodeGroupSpecs(specs: readonly NodeGroupSpec[], clusterN
         problems.push({ path: `${at}.instanceTypes[${j}]`, value: t, allowed: "an EC2 instance type such as 'm7i.large'" });
       }
     });
-    const desired = spec.desiredSize ?? spec.minSize;
     if (!isWholeNumber(spec.minSize, 0)) {
       problems.push({ path: `${at}.minSize`, value: spec.minSize, allowed: "a whole number ≥ 0" });
     }
@@ -274,7 +287,9 @@ export function validateNodeGroupSpecs(specs: readonly NodeGroupSpec[], clusterN
     if (spec.minSize > spec.maxSize) {
       problems.push({ path: `${at}.minSize`, value: spec.minSize, allowed: `at most maxSize (${spec.maxSize})` });
     }
-    if (!Number.isInteger(desired) || desired < spec.minSize || desired > spec.maxSize) {
+    // Only a desiredSize the caller gave is checked: the default (minSize) is within range whenever minSize is.
+    const desired = spec.desiredSize;
+    if (desired !== undefined && (!Number.isInteger(desired) || desired < spec.minSize || desired > spec.maxSize)) {
       problems.push({ path: `${at}.desiredSize`, value: desired, allowed: `a whole number from minSize (${spec.minSize}) to maxSize (${spec.maxSize})` });
     }
     if (spec.diskSizeGiB !== undefined && !isWholeNumber(spec.diskSizeGiB, 20, 16384)) {

@@ -5,7 +5,7 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { constructKey } from "../../lib/naming/construct-key";
-import { isUnresolved, throwIfProblems, ValidationProblem } from "./validation";
+import { isUnresolved, requireProps, throwIfProblems, ValidationProblem } from "./validation";
 import { isDnsLabel, isDnsSubdomain } from "../../lib/kubernetes/names";
 
 /** The parts of a cluster an IRSA trust policy needs. */
@@ -59,6 +59,7 @@ export class IrsaRole extends Construct {
 
   constructor(scope: Construct, id: string, props: IrsaRoleProps) {
     super(scope, id);
+    requireProps(this, props, { cluster: "the cluster's OIDC issuer: { oidcProviderArn, oidcIssuerUrl } (an ICluster has both)", namespace: "the service account's namespace", serviceAccount: "the service account's name" });
     throwIfProblems(this.node.path, validateIrsaRoleProps(props));
     const issuerHost = Fn.replace(props.cluster.oidcIssuerUrl, "https://", "");
     const trust = new DataAwsIamPolicyDocument(this, "Trust", {

@@ -7,7 +7,7 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey as KmsKeyResource } from "@cdktf/provider-aws/lib/kms-key";
 import { IAM_ROLE_ARN } from "../../lib/aws/iam";
 import { KmsKeyAdministration, separationOfDutiesStatements } from "./private/kms-separation-of-duties";
-import { isUnresolved, throwIfProblems, ValidationProblem } from "./validation";
+import { isUnresolved, requireProps, throwIfProblems, ValidationProblem } from "./validation";
 
 export { BREAK_GLASS_ONLY_ACTIONS, KEY_ADMIN_ACTIONS } from "./private/kms-separation-of-duties";
 export type { KmsKeyAdministration } from "./private/kms-separation-of-duties";
@@ -104,6 +104,7 @@ export class KmsKey extends Construct {
 
   constructor(scope: Construct, id: string, props: KmsKeyProps) {
     super(scope, id);
+    requireProps(this, props, { description: "what the key protects, shown in the AWS console" });
     this.deletionWindowInDays = props.deletionWindowInDays ?? 30;
     this.cloudWatchLogGroupNames = props.cloudWatchLogGroupNames
       ? [...props.cloudWatchLogGroupNames]

@@ -1,4 +1,5 @@
 import { Token } from "cdktf";
+import type { Construct } from "constructs";
 import { formatProblems, ValidationProblem } from "../../lib/problems";
 
 export { formatProblems, renderValue } from "../../lib/problems";
@@ -6,14 +7,36 @@ export type { ValidationProblem } from "../../lib/problems";
 
 /** A problem list for a construct's props, collected before anything is built. */
 export class ValidationError extends Error {
+  /** Where the problems were found (a construct path or a file name). */
+  declare public readonly scope: string;
+  declare public readonly problems: readonly ValidationProblem[];
+
   /** @param scope where the problems were found (a construct path or a file name) */
-  constructor(
-    public readonly scope: string,
-    public readonly problems: readonly ValidationProblem[],
-  ) {
+  constructor(scope: string, problems: readonly ValidationProblem[]) {
     super(formatProblems(scope, problems));
     this.name = "ValidationError";
+    // Not enumerable: Node prints an uncaught error's own enumerable fields after its message, which
+    // would repeat every problem as an object dump.
+    Object.defineProperty(this, "scope", { value: scope, enumerable: false });
+    Object.defineProperty(this, "problems", { value: problems, enumerable: false });
   }
+}
+
+/**
+ * Throws one {@link ValidationError} naming every required prop that is missing, before anything reads
+ * them: TypeScript callers cannot leave them out, but JavaScript callers (and `as any`) can, and would
+ * otherwise get `Cannot read properties of undefined` from deep inside the construct.
+ * @param required each required prop and what it must be
+ */
+export function requireProps<T extends object>(scope: Construct, props: T | undefined, required: { readonly [K in keyof T]?: string }): asserts props is T {
+  const given = (props ?? {}) as Record<string, unknown>;
+  const problems = Object.entries(required as Record<string, string>)
+    .filter(([key]) => given[key] === undefined || given[key] === null)
+    .map(([key, allowed]) => ({ path: key, value: given[key], allowed: `${allowed} (required)` }));
+  if (typeof props !== "object" || props === null) {
+    throwIfProblems(scope.node.path, problems.length > 0 ? problems : [{ path: "props", value: props, allowed: "an object of props" }]);
+  }
+  throwIfProblems(scope.node.path, problems);
 }
 
 /** Throws one {@link ValidationError} naming every problem, or returns when there is none. */

@@ -9,8 +9,10 @@ import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { SUBNET_PLAN_DEFAULTS, planSubnets, subnetPlanProblems } from "../../lib/net";
-import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/validation";
+import { defaultUniqueName } from "../common/naming";
+import { isUnresolved, requireProps, throwIfProblems, ValidationProblem } from "../common/validation";
 import { InterfaceEndpointService, isInterfaceEndpointService, INTERFACE_ENDPOINT_SERVICES } from "./interface-endpoints";
+import { ImportedNetwork } from "./imported-network";
 import { addVpcEndpoints } from "./private/vpc-endpoints";
 import { ORGANIZATION_ID } from "../../lib/aws/arns";
 import { manageDefaultNetworkAcl } from "./private/default-network-acl";
@@ -94,8 +96,9 @@ export interface NetworkProps {
    */
   readonly organizationId?: string;
   /**
-   * Prefix of the `Name` tags and of the flow log group name.
-   * @default - the construct's id
+   * Prefix of the `Name` tags, of the flow log group name and of the flow-log key alias (`<name>/flow-logs`),
+   * which must be unique in the account and region.
+   * @default - the stack id and construct path, e.g. `team-a-Network`, so two stacks never share an alias
    */
   readonly name?: string;
 }
@@ -147,8 +150,9 @@ export class Network extends Construct implements INetwork {
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
+    requireProps(this, props, { vpcCidr: "the VPC's IPv4 CIDR, /16 to /28, e.g. 10.0.0.0/16", availabilityZones: "the availability zone names, e.g. [\"eu-west-1a\", \"eu-west-1b\"]" });
     throwIfProblems(this.node.path, validateNetworkProps(props));
-    this.name = props.name ?? id;
+    this.name = props.name ?? defaultUniqueName(this, { maxLength: 63, allowed: /[a-zA-Z0-9_-]/ });
     this.natGateways = props.natGateways ?? "per-az";
     this.intraSubnetsEnabled = props.intraSubnets ?? SUBNET_PLAN_DEFAULTS.intraSubnets;
     this.flowLogRetentionDays = props.flowLogRetentionDays ?? 365;
@@ -343,48 +347,6 @@ export function validateNetworkProps(props: NetworkProps): ValidationProblem[] {
     add("name", props.name, "1–63 letters, digits, '-', '_' or '.', starting with a letter or digit");
   } else if (props.name !== undefined && !isUnresolved(props.name) && props.name.includes(".") && props.flowLogKmsKeyArn === undefined) {
     add("name", props.name, "no '.' when the network creates its flow-log key: the name prefixes the key alias (<name>/flow-logs)");
-  }
-  return problems;
-}
-
-/** A VPC owned elsewhere, seen through {@link INetwork}. */
-class ImportedNetwork extends Construct implements INetwork {
-  public readonly vpcId: string;
-  public readonly vpcCidrBlock: string;
-  public readonly availabilityZones: string[];
-  public readonly publicSubnetIds: string[];
-  public readonly privateSubnetIds: string[];
-  public readonly intraSubnetIds: string[];
-
-  constructor(scope: Construct, id: string, attrs: NetworkAttributes) {
-    super(scope, id);
-    throwIfProblems(this.node.path, validateNetworkAttributes(attrs));
-    this.vpcId = attrs.vpcId;
-    this.vpcCidrBlock = attrs.vpcCidrBlock;
-    this.availabilityZones = [...attrs.availabilityZones];
-    this.publicSubnetIds = [...attrs.publicSubnetIds];
-    this.privateSubnetIds = [...attrs.privateSubnetIds];
-    this.intraSubnetIds = [...(attrs.intraSubnetIds ?? [])];
-  }
-}
-
-/**
- * Checks {@link NetworkAttributes}: every non-empty subnet list must follow the AZ list one to one,
- * because consumers index them together. Lists given as a single token are skipped.
- */
-export function validateNetworkAttributes(attrs: NetworkAttributes): ValidationProblem[] {
-  const problems: ValidationProblem[] = [];
-  const azs = attrs.availabilityZones;
-  if (isUnresolved(azs)) return problems;
-  if (azs.length === 0) problems.push({ path: "availabilityZones", value: azs, allowed: "at least one availability zone" });
-  const lists: [string, string[] | undefined, boolean][] = [
-    ["publicSubnetIds", attrs.publicSubnetIds, false],
-    ["privateSubnetIds", attrs.privateSubnetIds, false],
-    ["intraSubnetIds", attrs.intraSubnetIds, true],
-  ];
-  for (const [path, ids, mayBeEmpty] of lists) {
-    if (ids === undefined || isUnresolved(ids) || (mayBeEmpty && ids.length === 0)) continue;
-    if (ids.length !== azs.length) problems.push({ path, value: ids, allowed: `one subnet id per availability zone (${azs.length})` });
   }
   return problems;
 }

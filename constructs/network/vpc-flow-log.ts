@@ -9,7 +9,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { CLOUDWATCH_RETENTION_DAYS, isCloudWatchRetentionDays } from "../../lib/aws/cloudwatch-logs";
 import { KmsKey } from "../common/kms-key";
-import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/validation";
+import { isUnresolved, throwIfProblems, ValidationProblem, requireProps } from "../common/validation";
 
 export { CLOUDWATCH_RETENTION_DAYS } from "../../lib/aws/cloudwatch-logs";
 
@@ -71,6 +71,7 @@ export class VpcFlowLog extends Construct {
 
   constructor(scope: Construct, id: string, props: VpcFlowLogProps) {
     super(scope, id);
+    requireProps(this, props, { vpcId: "the id of the VPC whose traffic is logged" });
     this.retentionInDays = props.retentionInDays ?? 365;
     this.logGroupNamePrefix = props.logGroupNamePrefix ?? "/aws/vpc-flow-logs/";
     this.preventDestroy = props.preventDestroy ?? false;

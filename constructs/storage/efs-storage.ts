@@ -13,7 +13,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { ICluster } from "../cluster/cluster-types";
 import { KmsKey } from "../common/kms-key";
-import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/validation";
+import { isUnresolved, throwIfProblems, ValidationProblem, requireProps } from "../common/validation";
 import { INetwork } from "../network/network-types";
 import { IEncryptionKey } from "./secure-bucket";
 import { accessPointManagementStatements } from "./private/efs-access-points";
@@ -168,6 +168,7 @@ export class EfsStorage extends Construct {
 
   constructor(scope: Construct, id: string, props: EfsStorageProps) {
     super(scope, id);
+    requireProps(this, props, { network: "an INetwork (Network or Network.fromNetworkAttributes())", cluster: "an ICluster (EksCluster or EksCluster.fromClusterAttributes())" });
     throwIfProblems(this.node.path, validateEfsStorageProps(props));
     this.throughputMode = props.throughputMode ?? "elastic";
     this.transitionToIa = props.transitionToIa ?? "AFTER_30_DAYS";

@@ -1,7 +1,8 @@
 import { Construct } from "constructs";
 import { ICluster } from "../cluster/cluster-types";
 import { KmsKey, KmsKeyAdministration } from "../common/kms-key";
-import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/validation";
+import { defaultUniqueName } from "../common/naming";
+import { isUnresolved, requireProps, throwIfProblems, ValidationProblem } from "../common/validation";
 import { INetwork } from "../network/network-types";
 import { EfsStorage, EfsStorageOptions, validateEfsStorageProps } from "./efs-storage";
 import { SecureBucket } from "./secure-bucket";
@@ -14,9 +15,11 @@ export interface StorageProps {
   readonly cluster: ICluster;
   /**
    * Lowercase prefix of bucket names (`<namePrefix>-logs-…`) and key aliases (`<namePrefix>/backups`), e.g.
-   * `prod-platform`. At most 26 characters, so that every bucket prefix stays within S3's 37.
+   * `prod-platform`. At most 26 characters, so that every bucket prefix stays within S3's 37. Key aliases
+   * must be unique in the account and region.
+   * @default - the stack id and construct path in lowercase, e.g. `team-a-storage`, so two stacks never share an alias
    */
-  readonly namePrefix: string;
+  readonly namePrefix?: string;
   /**
    * Who administers the backups, artifacts and EFS keys (never using them) and the break-glass role that
    * alone may delete or re-policy them. Required: no safe default names roles of your account.
@@ -90,9 +93,12 @@ export class Storage extends Construct {
   public readonly noncurrentVersionExpirationDays: number;
   public readonly intelligentTieringTransitionDays: number;
   public readonly artifactsExpirationDays?: number;
+  /** Resolved prefix of bucket names and key aliases. */
+  public readonly namePrefix: string;
 
   constructor(scope: Construct, id: string, props: StorageProps) {
     super(scope, id);
+    requireProps(this, props, { network: "an INetwork (Network or Network.fromNetworkAttributes())", cluster: "an ICluster (EksCluster or EksCluster.fromClusterAttributes())", keyAdministration: "{ adminRoleArns, breakGlassRoleArn }: who administers the keys" });
     throwIfProblems(this.node.path, validateStorageProps(props));
     this.preventDestroy = props.preventDestroy ?? false;
     this.forceDestroy = props.forceDestroy ?? false;
@@ -100,7 +106,8 @@ export class Storage extends Construct {
     this.noncurrentVersionExpirationDays = props.noncurrentVersionExpirationDays ?? 90;
     this.intelligentTieringTransitionDays = props.intelligentTieringTransitionDays ?? 30;
     this.artifactsExpirationDays = props.artifactsExpirationDays;
-    const { namePrefix } = props;
+    this.namePrefix = props.namePrefix ?? defaultUniqueName(this, { maxLength: 26, allowed: /[a-z0-9-]/i, lowercase: true });
+    const namePrefix = this.namePrefix;
     const protection = { preventDestroy: this.preventDestroy, forceDestroy: this.forceDestroy };
 
     this.logsBucket = new SecureBucket(this, "LogsBucket", {
@@ -167,7 +174,7 @@ export class Storage extends Construct {
 export function validateStorageProps(props: StorageProps): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   const prefix = props.namePrefix;
-  if (!isUnresolved(prefix) && !/^[a-z0-9][a-z0-9-]{0,25}$/.test(prefix)) {
+  if (prefix !== undefined && !isUnresolved(prefix) && !/^[a-z0-9][a-z0-9-]{0,25}$/.test(prefix)) {
     problems.push({
       path: "namePrefix",
       value: prefix,

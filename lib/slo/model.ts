@@ -148,8 +148,12 @@ export function formatDiagnostic(d: SloDiagnostic): string {
 
 /** Thrown by any stage for bad input; carries every problem found, never a partial result. */
 export class SloError extends Error {
-  constructor(public readonly diagnostics: readonly SloDiagnostic[]) {
+  declare public readonly diagnostics: readonly SloDiagnostic[];
+
+  constructor(diagnostics: readonly SloDiagnostic[]) {
     super(diagnostics.map(formatDiagnostic).join("\n"));
     this.name = "SloError";
+    // Not enumerable, so an uncaught SloError prints its message without a dump of the same problems.
+    Object.defineProperty(this, "diagnostics", { value: diagnostics, enumerable: false });
   }
 }

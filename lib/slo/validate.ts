@@ -53,6 +53,12 @@ export function validateSloDefinitions(defs: readonly RejectedSloDefinition[]): 
   return out;
 }
 
+/**
+ * The lowest objective accepted, in percent. Below it every alert's threshold exceeds an error ratio of 1
+ * (nothing could ever fire), and such a value is almost always a ratio written where a percentage belongs.
+ */
+export const MIN_OBJECTIVE_PERCENT = 1;
+
 type Report = (key: string, message: string) => void;
 
 function validateOne(def: RejectedSloDefinition, problem: Report): void {
@@ -63,6 +69,10 @@ function validateOne(def: RejectedSloDefinition, problem: Report): void {
   }
   if (typeof def.objective !== "number" || !Number.isFinite(def.objective) || def.objective <= 0 || def.objective >= 100) {
     problem("objective", `objective must be a percentage strictly between 0 and 100 (e.g. 99.9), got ${String(def.objective)}`);
+  } else if (def.objective < MIN_OBJECTIVE_PERCENT) {
+    // A ratio where a percentage belongs (0.995 for 99.5%) compiles into alerts that can never fire.
+    const percent = Number((def.objective * 100).toPrecision(12));
+    problem("objective", `objective ${def.objective} is a percentage below ${MIN_OBJECTIVE_PERCENT}; did you mean ${percent}? (objectives are percentages, e.g. 99.5 for 99.5%)`);
   }
   if (def.period !== undefined && !PERIODS.includes(def.period)) {
     problem("period", `unsupported period ${JSON.stringify(def.period)}; allowed: ${PERIODS.join(", ")}`);

@@ -1,112 +1,229 @@
-import { spawnSync } from "node:child_process";
+import { spawnSync, SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
 /**
- * Another team's project, as it would use this package: `sre-platform` resolved from node_modules through
- * package.json `exports`, the compiled JavaScript in dist/ (built by `npm test` before jest), and the
- * declarations type-checked by tsc with Node's own module resolution.
+ * Another team's cdktf app, as a new user would set it up: the folder `cdktf init --template=typescript`
+ * lays out (its tsconfig.json, cdktf.json and package.json, read from the installed cdktf-cli's own
+ * template), this package installed from the tarball `npm pack` builds in a fresh checkout, and the
+ * README's example as main.ts. Offline: the tarball is unpacked into node_modules as npm would, and the
+ * app's other packages (cdktf, the providers, TypeScript, ts-node, the cdktf CLI) and the tarball's
+ * dependencies are linked from this repository's node_modules. One pack and one install for the suite.
  */
 const root = path.resolve(__dirname, "../..");
-const consumer = fs.mkdtempSync(path.join(os.tmpdir(), "consumer-"));
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "consumer-"));
+const app = path.join(work, "team-a");
+const template = path.join(root, "node_modules/cdktf-cli/bundle/templates/typescript");
+const modules = path.join(app, "node_modules");
+let tarball: string;
+let tarFiles: string[];
+const timings: Record<string, number> = {};
 
-beforeAll(() => {
-  if (!fs.existsSync(path.join(root, "dist/index.js"))) {
-    throw new Error("dist/index.js is missing: run `npm run build` (npm test builds before jest)");
-  }
-  fs.mkdirSync(path.join(consumer, "node_modules"));
-  fs.symlinkSync(root, path.join(consumer, "node_modules", "sre-platform"), "dir");
-  // The consumer installs cdktf and the providers itself (they are peers of this package).
-  for (const peer of ["cdktf", "constructs", "@cdktf"]) {
-    fs.symlinkSync(path.join(root, "node_modules", peer), path.join(consumer, "node_modules", peer), "dir");
-  }
-  fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: "team-stack", private: true }));
-});
-afterAll(() => fs.rmSync(consumer, { recursive: true, force: true }));
-
-function run(file: string) {
-  return spawnSync(process.execPath, [file], { cwd: consumer, encoding: "utf8" });
+function run(cmd: string, args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {
+  const started = Date.now();
+  const r = spawnSync(cmd, args, { cwd: opts.cwd ?? app, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1", ...opts.env } });
+  timings[`${path.basename(cmd)} ${args.slice(0, 2).join(" ")}`] = Date.now() - started;
+  return r;
 }
 
-test("a consumer's JavaScript imports the constructs and composes them with an existing VPC and cluster", () => {
-  const script = path.join(consumer, "main.js");
+function link(name: string): void {
+  const target = path.join(modules, name);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  if (!fs.existsSync(target)) fs.symlinkSync(fs.realpathSync(path.join(root, "node_modules", name)), target, "dir");
+}
+
+function bin(name: string, target: string): void {
+  fs.mkdirSync(path.join(modules, ".bin"), { recursive: true });
+  fs.symlinkSync(path.relative(path.join(modules, ".bin"), path.join(modules, target)), path.join(modules, ".bin", name));
+  fs.chmodSync(path.join(modules, target), 0o755);
+}
+
+/** The fenced ```ts blocks of the README, in order. */
+function readmeBlocks(): string[] {
+  const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+  return [...readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
+}
+
+beforeAll(() => {
+  const started = Date.now();
+  // A fresh checkout: the repository's files without dist/ (what git would clone, uncommitted changes
+  // included), its dependencies linked. npm pack runs `prepare`, which must build dist/ from nothing.
+  const checkout = path.join(work, "checkout");
+  const listed = run("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: root });
+  if (listed.status !== 0) throw new Error(`git ls-files failed:\n${listed.stderr}`);
+  for (const file of listed.stdout.split("\0").filter((f) => f !== "" && fs.existsSync(path.join(root, f)))) {
+    fs.mkdirSync(path.dirname(path.join(checkout, file)), { recursive: true });
+    fs.copyFileSync(path.join(root, file), path.join(checkout, file));
+  }
+  fs.symlinkSync(path.join(root, "node_modules"), path.join(checkout, "node_modules"), "dir");
+  expect(fs.existsSync(path.join(checkout, "dist"))).toBe(false);
+  const packed = run("npm", ["pack", "--json", "--pack-destination", work], { cwd: checkout });
+  if (packed.status !== 0) throw new Error(`npm pack failed:\n${packed.stderr}`);
+  const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf("["))) as [{ filename: string; files: { path: string }[] }];
+  tarball = path.join(work, info.filename);
+  tarFiles = info.files.map((f) => f.path).sort();
+
+  // `cdktf init --template=typescript`: the template's files, its placeholders filled as the CLI fills them.
+  fs.mkdirSync(app);
+  fs.copyFileSync(path.join(template, "tsconfig.json"), path.join(app, "tsconfig.json"));
+  const cdktfJson = fs
+    .readFileSync(path.join(template, "cdktf.json"), "utf8")
+    .replace("{{projectId}}", "00000000-0000-4000-8000-000000000000")
+    .replace("{{sendCrashReports}}", "false")
+    .replace("{{futureFlags}}", "");
+  fs.writeFileSync(path.join(app, "cdktf.json"), cdktfJson);
+  const pkg = JSON.parse(fs.readFileSync(path.join(template, "package.json"), "utf8").replace("{{ $base }}", "team-a"));
+  const own = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+  const peers = Object.keys(own.peerDependencies);
+  pkg.dependencies = { "sre-platform": `file:${tarball}`, ...Object.fromEntries(peers.map((p) => [p, own.devDependencies[p]])) };
+  pkg.devDependencies = Object.fromEntries(["typescript", "ts-node", "@types/node", "cdktf-cli"].map((p) => [p, own.devDependencies[p]]));
+  fs.writeFileSync(path.join(app, "package.json"), JSON.stringify(pkg, null, 2));
+
+  // Install: the tarball unpacked as node_modules/sre-platform with its bin linked; everything else linked.
+  fs.mkdirSync(path.join(modules, "sre-platform"), { recursive: true });
+  const untar = run("tar", ["-xzf", tarball, "-C", path.join(modules, "sre-platform"), "--strip-components=1"]);
+  if (untar.status !== 0) throw new Error(untar.stderr);
+  const shipped = JSON.parse(fs.readFileSync(path.join(modules, "sre-platform/package.json"), "utf8"));
+  for (const dep of [...Object.keys(shipped.dependencies), ...peers, ...Object.keys(pkg.devDependencies)]) link(dep);
+  bin("sre-platform", path.join("sre-platform", shipped.bin["sre-platform"]));
+  bin("tsc", "typescript/bin/tsc");
+  bin("ts-node", "ts-node/dist/bin.js");
+  bin("cdktf", "cdktf-cli/bundle/bin/cdktf");
+
+  // The README's example is the app; its SLO spec is a team's.
+  const blocks = readmeBlocks();
+  fs.writeFileSync(path.join(app, "main.ts"), blocks[0]!);
+  blocks.slice(1).forEach((b, i) => fs.writeFileSync(path.join(app, `readme-${i + 1}.ts`), b));
+  fs.mkdirSync(path.join(app, "slos"));
   fs.writeFileSync(
-    script,
-    `
-const { App, TerraformStack } = require("cdktf");
-const { AwsProvider } = require("@cdktf/provider-aws/lib/provider");
-const { Network, EksCluster, Storage } = require("sre-platform");
-const app = new App({ outdir: "out" });
-const stack = new TerraformStack(app, "team");
-new AwsProvider(stack, "aws", { region: "eu-west-1" });
-const network = Network.fromNetworkAttributes(stack, "Vpc", {
-  vpcId: "vpc-0123", vpcCidrBlock: "10.50.0.0/16", availabilityZones: ["eu-west-1a", "eu-west-1b"],
-  publicSubnetIds: ["subnet-p1", "subnet-p2"], privateSubnetIds: ["subnet-a", "subnet-b"],
-});
-const cluster = EksCluster.fromClusterAttributes(stack, "Cluster", {
-  clusterName: "shared", clusterArn: "arn:aws:eks:eu-west-1:111111111111:cluster/shared",
-  clusterEndpoint: "https://example.eks.amazonaws.com", clusterCertificateAuthorityData: "Y2E=",
-  clusterSecurityGroupId: "sg-0123", oidcProviderArn: "arn:aws:iam::111111111111:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/X",
-  oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/X", kubernetesVersion: "1.33",
-});
-new Storage(stack, "Storage", {
-  network, cluster, namePrefix: "team-a",
-  keyAdministration: { adminRoleArns: ["arn:aws:iam::111111111111:role/kms-admin"], breakGlassRoleArn: "arn:aws:iam::111111111111:role/break-glass" },
-});
-app.synth();
-const tf = require("./out/stacks/team/cdk.tf.json");
-console.log(JSON.stringify({
-  efsMountTargets: Object.values(tf.resource.aws_efs_mount_target).map((m) => m.subnet_id),
-  buckets: Object.keys(tf.resource.aws_s3_bucket).length,
-}));
+    path.join(app, "slos/orders.yaml"),
+    `version: sre-platform/v1
+service: orders
+slos:
+  - name: availability
+    # Low enough that the fastest page pair can never fire: the compiler warns, and cdktf synth must show it.
+    objective: 92
+    sli:
+      events:
+        errorQuery: sum(rate(http_requests_total{job="orders",code=~"5.."}[{{.window}}]))
+        totalQuery: sum(rate(http_requests_total{job="orders"}[{{.window}}]))
+    alerting:
+      name: OrdersAvailability
 `,
   );
-  const r = run(script);
-  expect(r.stderr).not.toMatch(/Error|at .+:\d+:\d+/);
-  expect(r.status).toBe(0);
-  const out = JSON.parse(r.stdout.trim().split("\n").pop()!);
-  expect(out.efsMountTargets.sort()).toEqual(["subnet-a", "subnet-b"]);
-  expect(out.buckets).toBeGreaterThanOrEqual(3);
+  timings["pack and install"] = Date.now() - started;
+}, 120_000);
+
+afterAll(() => {
+  fs.rmSync(work, { recursive: true, force: true });
+  process.stdout.write(`consumer suite timings (ms): ${JSON.stringify(timings)}\n`);
 });
 
-test("the SLO compiler is importable on its own from sre-platform/slo", () => {
-  const script = path.join(consumer, "slo.js");
-  fs.writeFileSync(
-    script,
-    `
-const slo = require("sre-platform/slo");
-console.log(typeof slo.loadSloFiles, typeof slo.compileSlos, typeof slo.emitRulesYaml);
-`,
-  );
-  const r = run(script);
-  expect(r.status).toBe(0);
-  expect(r.stdout.trim()).toBe("function function function");
+describe("the tarball", () => {
+  test("ships the constructs, stacks, lib, CLI, docs and the slo/ entry", () => {
+    expect(tarFiles).toEqual(
+      expect.arrayContaining([
+        "README.md",
+        "package.json",
+        "slo/package.json",
+        "observability/package.json",
+        "docs/slo-compiler.md",
+        "dist/index.js",
+        "dist/index.d.ts",
+        "dist/constructs/network/network.js",
+        "dist/constructs/cluster/cluster-access.js",
+        "dist/constructs/observability/slo-rules.js",
+        "dist/stacks/environment-stack.js",
+        "dist/lib/slo/index.js",
+        "dist/lib/slo/index.d.ts",
+        "dist/bin/sre-platform.js",
+      ]),
+    );
+  });
+
+  test("ships nothing environment-specific and no sources or tests", () => {
+    const unwanted = tarFiles.filter((f) => /^(dist\/)?(environments|test|scripts)\/|^dist\/main\.|^dist\/synth\/|\.tsbuildinfo$|^[^/]+\.ts$|\/[^/]+(?<!\.d)\.ts$/.test(f));
+    expect(unwanted).toEqual([]);
+  });
+
+  test("every relative link of its Markdown files resolves inside it", () => {
+    const broken: string[] = [];
+    for (const doc of tarFiles.filter((f) => f.endsWith(".md"))) {
+      const text = fs.readFileSync(path.join(modules, "sre-platform", doc), "utf8");
+      for (const [, target] of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
+        if (/^[a-z]+:/i.test(target!)) continue;
+        const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(doc), target!));
+        if (!tarFiles.some((f) => f === resolved || f.startsWith(`${resolved}/`))) broken.push(`${doc} → ${target}`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
 });
 
-test("a consumer's TypeScript type-checks against the published declarations", () => {
-  fs.writeFileSync(
-    path.join(consumer, "stack.ts"),
-    `
-import { App, TerraformStack } from "cdktf";
-import { Network, EksCluster, type INetwork, type ICluster, type NetworkProps } from "sre-platform";
-import { compileSlos, type SloDefinition } from "sre-platform/slo";
-const app = new App();
-const stack = new TerraformStack(app, "typed");
-const props: NetworkProps = { vpcCidr: "10.60.0.0/16", availabilityZones: ["eu-west-1a", "eu-west-1b"] };
-const net: INetwork = new Network(stack, "Net", props);
-const imported: ICluster = EksCluster.fromClusterAttributes(stack, "C", {} as ICluster);
-const defs: SloDefinition[] = [];
-compileSlos(defs);
-void net; void imported;
-`,
-  );
-  fs.writeFileSync(
-    path.join(consumer, "tsconfig.json"),
-    JSON.stringify({ compilerOptions: { strict: true, module: "node16", moduleResolution: "node16", target: "ES2022", noEmit: true, skipLibCheck: true, types: [] }, files: ["stack.ts"] }),
-  );
-  const tsc = path.join(root, "node_modules/typescript/bin/tsc");
-  const r = spawnSync(process.execPath, [tsc, "-p", consumer], { cwd: consumer, encoding: "utf8" });
-  expect(r.stdout + r.stderr).toBe("");
-  expect(r.status).toBe(0);
+describe("an app as cdktf init sets it up", () => {
+  test("type-checks the README's example and every other TypeScript block of the README (moduleResolution node10)", () => {
+    const tsconfig = JSON.parse(fs.readFileSync(path.join(app, "tsconfig.json"), "utf8"));
+    expect(tsconfig.compilerOptions.module).toBe("CommonJS");
+    expect(tsconfig.compilerOptions.moduleResolution).toBeUndefined();
+    expect(readmeBlocks().length).toBeGreaterThanOrEqual(3);
+    const r = run(path.join(modules, ".bin/tsc"), ["-p", ".", "--noEmit", "--incremental", "false"]);
+    expect(r.stdout + r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  });
+
+  test.each(["node10", "node16", "nodenext", "bundler"] as const)("resolves sre-platform and its subpaths to the declarations under moduleResolution %s", (resolution) => {
+    // Resolution is what differs between these settings; the node10 test above type-checks what it finds.
+    const ts = require(path.join(root, "node_modules/typescript")) as typeof import("typescript");
+    const kind = { node10: ts.ModuleResolutionKind.Node10, node16: ts.ModuleResolutionKind.Node16, nodenext: ts.ModuleResolutionKind.NodeNext, bundler: ts.ModuleResolutionKind.Bundler }[resolution];
+    const module = resolution === "bundler" ? ts.ModuleKind.ESNext : resolution === "node10" ? ts.ModuleKind.CommonJS : ts.ModuleKind.Node16;
+    const resolved = (name: string) => {
+      const r = ts.resolveModuleName(name, path.join(app, "main.ts"), { moduleResolution: kind, module }, ts.sys, undefined, undefined, ts.ModuleKind.CommonJS);
+      return r.resolvedModule ? path.relative(path.join(modules, "sre-platform"), fs.realpathSync(r.resolvedModule.resolvedFileName)) : undefined;
+    };
+    expect([resolved("sre-platform"), resolved("sre-platform/slo"), resolved("sre-platform/observability")]).toEqual([
+      "dist/index.d.ts",
+      "dist/lib/slo/index.d.ts",
+      "dist/lib/observability/index.d.ts",
+    ]);
+  });
+
+  test("resolves sre-platform/slo and sre-platform/observability at run time: Node's require and a bundler", () => {
+    fs.writeFileSync(path.join(app, "slo-runtime.js"), `const slo = require("sre-platform/slo"); const obs = require("sre-platform/observability");\nconsole.log(typeof slo.compileSlos, typeof slo.loadSloFiles, typeof obs === "object" && Object.keys(obs).length > 0);\n`);
+    const direct = run(process.execPath, ["slo-runtime.js"]);
+    expect(direct.stderr).toBe("");
+    expect(direct.stdout.trim()).toBe("function function true");
+    const esbuild = require(path.join(root, "node_modules/esbuild")) as typeof import("esbuild");
+    const bundled = esbuild.buildSync({ absWorkingDir: app, entryPoints: ["slo-runtime.js"], bundle: true, platform: "node", logLevel: "silent", outfile: "slo-bundle.js" });
+    expect(bundled.errors).toEqual([]);
+    const fromBundle = run(process.execPath, ["slo-bundle.js"]);
+    expect(fromBundle.stdout.trim()).toBe("function function true");
+  });
+
+  test("cdktf synth runs the README's example through npx ts-node main.ts", () => {
+    expect(JSON.parse(fs.readFileSync(path.join(app, "cdktf.json"), "utf8")).app).toBe("npx ts-node main.ts");
+    // ts-node only transpiles here: the test above type-checked main.ts with the same tsconfig.
+    const r = run(path.join(modules, ".bin/cdktf"), ["synth"], { env: { TS_NODE_TRANSPILE_ONLY: "true" } });
+    if (r.status !== 0) throw new Error(r.stdout + r.stderr);
+    expect(r.stdout).toMatch(/WARN \[team-a\/SloRules\]: .*slos\/orders\.yaml: orders-availability: .*the page alert's 1h\/5m pair can never fire/);
+    const tf = JSON.parse(fs.readFileSync(path.join(app, "cdktf.out/stacks/team-a/cdk.tf.json"), "utf8"));
+    const rule = Object.values(tf.resource.kubernetes_manifest as Record<string, { manifest: any; provider: string }>);
+    expect(rule.map((m) => [m.manifest.kind, m.manifest.metadata.name, m.manifest.metadata.labels.release, m.provider])).toEqual([
+      ["PrometheusRule", "slo-orders", "kube-prometheus-stack", "kubernetes"],
+    ]);
+    expect(tf.provider.kubernetes[0].exec[0].args).toEqual(expect.arrayContaining(["--role-arn", "arn:aws:iam::111111111111:role/team-a-deploy"]));
+    expect(Object.keys(tf.resource.aws_s3_bucket)).toHaveLength(3);
+    expect(tf.resource.aws_vpc).toBeUndefined();
+  }, 120_000);
+
+  test("sre-platform slo report without files says what it needs, outside this repository", () => {
+    const none = run(path.join(modules, ".bin/sre-platform"), ["slo", "report"]);
+    expect(none.status).toBe(2);
+    expect(none.stdout).toBe("");
+    expect(none.stderr).toMatch(/^sre-platform: no SLO files given; usage: sre-platform slo report <files or directories…>/);
+    const report = run(path.join(modules, ".bin/sre-platform"), ["slo", "report", "slos"]);
+    expect(report.status).toBe(0);
+    expect(report.stderr).toMatch(/^warning: slos\/orders\.yaml: orders-availability: .*1h\/5m pair can never fire/);
+    expect(report.stdout).toMatch(/^orders-availability/);
+  });
 });

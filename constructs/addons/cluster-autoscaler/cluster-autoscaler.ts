@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { IMAGE_DIGEST, tagWithDigest } from "../../../lib/kubernetes/image-digest";
 import { ITerraformDependable } from "cdktf";
 import { HelmAddon, HelmAddonProps, HelmChartDefaults, HelmReleaseOptions } from "../helm-addon";
-import { isUnresolved, throwIfProblems, ValidationProblem } from "../../common/validation";
+import { isUnresolved, throwIfProblems, ValidationProblem, requireProps } from "../../common/validation";
 import { ContainerResources, SystemNodePlacement } from "../addon-types";
 import { arnContext } from "../../common/cluster-arn";
 import { clusterAutoscalerStatements } from "./cluster-autoscaler-policy";
@@ -86,6 +86,7 @@ export class ClusterAutoscaler extends Construct implements ITerraformDependable
 
   constructor(scope: Construct, id: string, props: ClusterAutoscalerProps) {
     super(scope, id);
+    requireProps(this, props, { cluster: "an ICluster (EksCluster or EksCluster.fromClusterAttributes())" });
     this.replicas = props.replicas ?? 2;
     this.imageTag = props.imageTag ?? (isUnresolved(props.cluster.kubernetesVersion) ? undefined : CLUSTER_AUTOSCALER_IMAGE_TAGS[props.cluster.kubernetesVersion]);
     this.expander = props.expander ?? "least-waste";

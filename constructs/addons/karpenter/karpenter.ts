@@ -8,7 +8,7 @@ import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { HelmAddon, HelmAddonProps, HelmChartDefaults, HelmReleaseOptions } from "../helm-addon";
-import { isUnresolved, throwIfProblems, ValidationProblem } from "../../common/validation";
+import { isUnresolved, throwIfProblems, ValidationProblem, requireProps } from "../../common/validation";
 import { karpenterControllerStatements } from "./karpenter-policy";
 import { ContainerResources, SystemNodePlacement } from "../addon-types";
 import { arnContext } from "../../common/cluster-arn";
@@ -105,6 +105,7 @@ export class Karpenter extends Construct implements ITerraformDependable {
 
   constructor(scope: Construct, id: string, props: KarpenterProps) {
     super(scope, id);
+    requireProps(this, props, { cluster: "an ICluster (EksCluster or EksCluster.fromClusterAttributes())", nodeRoleArn: "the IAM role ARN of the nodes Karpenter launches" });
     this.replicas = props.replicas ?? 2;
     const placement = resolvePlacement(props.systemNodePlacement);
     this.nodeLabels = placement.nodeLabels;

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import { HelmAddon, HelmAddonProps, HelmChartDefaults, HelmReleaseOptions } from "../helm-addon";
-import { throwIfProblems, ValidationProblem } from "../../common/validation";
+import { throwIfProblems, ValidationProblem, requireProps } from "../../common/validation";
 import { ContainerResources, DEFAULT_SYSTEM_TOLERATIONS, Toleration } from "../addon-types";
 
 /**
@@ -50,6 +50,7 @@ export class MetricsServer extends Construct implements ITerraformDependable {
 
   constructor(scope: Construct, id: string, props: MetricsServerProps) {
     super(scope, id);
+    requireProps(this, props, { cluster: "an ICluster (EksCluster or EksCluster.fromClusterAttributes())" });
     this.replicas = props.replicas ?? 2;
     this.resources = props.resources ?? { requests: { cpu: "100m", memory: "200Mi" }, limits: { memory: "400Mi" } };
     this.podDisruptionBudget = this.replicas >= 2;

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import type { ICluster } from "../../cluster/cluster-types";
 import type { IClusterAccess } from "../../cluster/cluster-access";
-import { throwIfProblems, ValidationProblem } from "../../common/validation";
+import { throwIfProblems, ValidationProblem, requireProps } from "../../common/validation";
 import { ClusterAutoscaler, ClusterAutoscalerProps } from "../cluster-autoscaler/cluster-autoscaler";
 import { Karpenter, KarpenterProps } from "../karpenter/karpenter";
 
@@ -50,6 +50,7 @@ export class NodeAutoscaling extends Construct implements ITerraformDependable {
 
   constructor(scope: Construct, id: string, props: NodeAutoscalingProps) {
     super(scope, id);
+    requireProps(this, props, { cluster: "an ICluster (EksCluster or EksCluster.fromClusterAttributes())", autoscaler: "karpenter or cluster-autoscaler" });
     this.autoscaler = props.autoscaler;
     throwIfProblems(this.node.path, validateNodeAutoscalingProps(props));
     const common = { cluster: props.cluster, dependsOn: props.dependsOn, access: props.access };

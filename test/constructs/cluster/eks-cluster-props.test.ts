@@ -10,13 +10,26 @@ describe("validateEksClusterProps", () => {
     expect(validateEksClusterProps(baseProps())).toEqual([]);
   });
 
+  test("fails when minSize exceeds maxSize, blaming minSize only when desiredSize was never set", () => {
+    const group = { name: "system", instanceTypes: ["m7i.large"], minSize: 5, maxSize: 3 };
+    expect(paths({ nodeGroups: [group] })).toEqual(["nodeGroups[0].minSize"]);
+    expect(paths({ nodeGroups: [{ ...group, desiredSize: 4 }] })).toEqual(["nodeGroups[0].minSize", "nodeGroups[0].desiredSize"]);
+  });
+
+  test("fails when a node group misses a required field, naming it instead of reading it", () => {
+    const problems = validateEksClusterProps(baseProps({ nodeGroups: [{ name: "system", minSize: 1, maxSize: 2 } as never] }));
+    expect(problems).toEqual([expect.objectContaining({ path: "nodeGroups[0].instanceTypes", value: undefined })]);
+  });
+
   test("fails when the cluster name has characters EKS refuses", () => {
     expect(paths({ clusterName: "dev platform" })).toEqual(["clusterName"]);
     expect(paths({ clusterName: "x".repeat(101) })).toEqual(["clusterName"]);
   });
 
   test("fails when the Kubernetes version is unsupported, naming the allowed versions", () => {
-    expect(() => synth({ kubernetesVersion: "1.29" })).toThrow(
+    // @ts-expect-error TypeScript callers cannot name an unsupported version at all; JavaScript callers can.
+    const unsupported: EksClusterProps["kubernetesVersion"] = "1.29";
+    expect(() => synth({ kubernetesVersion: unsupported })).toThrow(
       `kubernetesVersion: got "1.29"; allowed: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`,
     );
   });

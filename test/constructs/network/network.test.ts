@@ -134,7 +134,7 @@ describe("Network defaults", () => {
       kms_key_id: ref(resources, "aws_kms_key", "FlowLog_Key", "arn"),
     });
     expect(json).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true });
-    expect(byId(resources, "aws_cloudwatch_log_group", "FlowLog_LogGroup").name_prefix).toBe("/aws/vpc-flow-logs/Network-");
+    expect(byId(resources, "aws_cloudwatch_log_group", "FlowLog_LogGroup").name_prefix).toBe("/aws/vpc-flow-logs/test-Network-"); // stack id and path: unique per stack by default
   });
 
   test("lets CloudWatch Logs use the flow log key for the flow log group's name prefix only", () => {

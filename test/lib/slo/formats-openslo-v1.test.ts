@@ -67,6 +67,7 @@ describe("OpenSLO openslo/v1", () => {
     ["a misspelt required field is given (budgetMethod)", (s) => { s.spec.budgetMethod = s.spec.budgetingMethod; delete s.spec.budgetingMethod; }, "spec.budgetMethod", /unknown field "budgetMethod" \(did you mean "budgetingMethod"\?\)/],
     ["the time window is calendar-aligned", (s) => (s.spec.timeWindow[0].isRolling = false), "spec.timeWindow[0].isRolling", /use a rolling window/],
     ["the target is a percentage", (s) => (s.spec.objectives[0].target = 99), "spec.objectives[0].target", /strictly between 0 and 1/],
+    ["targetPercent is a ratio", (s) => { delete s.spec.objectives[0].target; s.spec.objectives[0].targetPercent = 0.995; }, "spec.objectives[0].targetPercent", /did you mean 99\.5\?/],
     ["a query has no {{.window}}", (s) => (s.spec.indicator.spec.ratioMetric.good.metricSource.spec.query = "sum(ok_total)"), `${sli}.ratioMetric.good.metricSource.spec.query`, /missing \{\{\.window\}\}: OpenSLO queries are instant/],
     ["a query is not PromQL", (s) => (s.spec.indicator.spec.ratioMetric.total.metricSource.spec.query = "sum(rate(all_total[{{.window}}])"), `${sli}.ratioMetric.total.metricSource.spec.query`, /not valid PromQL/],
     ["the metric source is not Prometheus", (s) => (s.spec.indicator.spec.ratioMetric.total.metricSource.type = "Datadog"), `${sli}.ratioMetric.total.metricSource.type`, /unsupported metric source type "Datadog"; allowed: Prometheus/],

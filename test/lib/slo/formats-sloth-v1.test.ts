@@ -56,6 +56,7 @@ describe("Sloth prometheus/v1 and sloth.slok.dev/v1", () => {
     ["a camelCase key is used in prometheus/v1", (s) => (s.slos[0].sli.events = { errorQuery: "x", total_query: "y" }), "slos[0].sli.events.errorQuery", /unknown field "errorQuery" \(did you mean "error_query"\?\)/],
     ["the error query has no window", (s) => (s.slos[0].sli.events.error_query = "sum(e)"), "slos[0].sli.events.error_query", /missing \{\{\.window\}\}/],
     ["the objective is above 100", (s) => (s.slos[0].objective = 100.5), "slos[0].objective", /strictly between 0 and 100/],
+    ["the objective is a ratio (0.995 for 99.5%)", (s) => (s.slos[0].objective = 0.995), "slos[0].objective", /did you mean 99\.5\?/],
     ["the SLI is empty", (s) => (s.slos[0].sli = {}), "slos[0].sli", /missing SLI: give one of events, raw/],
   ];
   it.each(cases)("fails when %s", (_name, mutate, field, message) => {

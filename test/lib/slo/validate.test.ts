@@ -54,6 +54,8 @@ describe("validation of SLO specs", () => {
       { slo: slo0, field: "slos[0].objective", message: /strictly between 0 and 100.*got 100/ }],
     ["the objective is 0", (s) => (s.slos[0].objective = 0),
       { slo: slo0, field: "slos[0].objective", message: /strictly between 0 and 100/ }],
+    ["the objective is a ratio where a percentage belongs", (s) => (s.slos[0].objective = 0.995),
+      { slo: slo0, field: "slos[0].objective", message: /objective 0\.995 is a percentage below 1; did you mean 99\.5\?/ }],
     ["the objective is a string", (s) => (s.slos[0].objective = "99.9%"),
       { slo: slo0, field: "slos[0].objective", message: /expected a number, got "99.9%"/ }],
     ["two SLOs share a name", (s) => s.slos.push({ ...s.slos[0] }),

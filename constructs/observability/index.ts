@@ -1,0 +1,2 @@
+export { SloRules, validateSloRulesProps } from "./slo-rules";
+export type { PrometheusTarget, SloRulesProps } from "./slo-rules";
