@@ -5,6 +5,7 @@ import { SystemNodePlacement, DEFAULT_SYSTEM_NODE_LABELS, DEFAULT_SYSTEM_TOLERAT
 export interface NodeSelectorRequirement {
   readonly key: string;
   readonly operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+  /** Required for `In` and `NotIn`, empty for `Exists` and `DoesNotExist`. @default [] */
   readonly values?: string[];
 }
 

@@ -1,6 +1,6 @@
 /**
- * Sloth parity: Sloth's own inputs (../shared/slo/sloth-golden/<case>/input.yaml) compiled by us, and Sloth's
- * own expected rules for them (expected.yaml), run through promtool on the SAME input series. We first read
+ * Sloth parity: Sloth's own golden inputs (`<case>/input.yaml` in the reference data test/support/shared.ts
+ * finds) compiled by us, and Sloth's own expected rules for them (expected.yaml), run through promtool on the SAME input series. We first read
  * Sloth's alert timeline (firing or not at every evaluation), then ask promtool to check OUR rules against
  * exactly that timeline. Where they differ, the difference is at an episode's edge and within the bound of
  * the derivation (docs/slo-compiler.md): our derived windows may lag the exact ones by up to the 5m base
