@@ -13,8 +13,6 @@
 export * from "./constructs/common/validation";
 export * from "./constructs/common/kms-key";
 export * from "./constructs/common/irsa-role";
-export { HelmAddon, validateHelmAddonConfig } from "./constructs/common/helm-addon";
-export type { HelmAddonConfig, HelmAddonIrsa, HelmAddonProps, HelmChartDefaults, HelmReleaseOptions } from "./constructs/common/helm-addon";
 export * from "./constructs/network";
 export * from "./constructs/cluster";
 export * from "./constructs/storage";
@@ -26,7 +24,7 @@ export * from "./stacks/network-stack";
 export * from "./stacks/cluster-stack";
 export * from "./stacks/storage-stack";
 export * from "./stacks/platform-stack";
-export * from "./stacks/platform-app";
+export * from "./stacks/environment-stacks";
 
 // Framework-free libraries
 export * from "./lib/config";

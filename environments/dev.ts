@@ -1,5 +1,6 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { shared } from "./defaults";
+import { nodeRoleLabels } from "../lib/kubernetes/labels";
 
 /**
  * dev: cheap. Two AZs, one NAT gateway, small spot nodes, and a public API endpoint open only to an
@@ -27,7 +28,7 @@ export const dev: EnvironmentConfig = {
         maxSize: 4,
         desiredSize: 2,
         diskSizeGiB: 50,
-        labels: { "sre-platform.io/node-role": "system" },
+        labels: nodeRoleLabels("system"),
         taints: [],
       },
     ],

@@ -1,5 +1,6 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { shared } from "./defaults";
+import { nodeRoleLabels } from "../lib/kubernetes/labels";
 
 /**
  * prod: three AZs, a NAT gateway per AZ, a private API endpoint, on-demand system nodes plus spot
@@ -43,7 +44,7 @@ export const prod: EnvironmentConfig = {
         maxSize: 6,
         desiredSize: 3,
         diskSizeGiB: 80,
-        labels: { "sre-platform.io/node-role": "system" },
+        labels: nodeRoleLabels("system"),
         taints: [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }],
       },
       {
@@ -54,7 +55,7 @@ export const prod: EnvironmentConfig = {
         maxSize: 30,
         desiredSize: 3,
         diskSizeGiB: 100,
-        labels: { "sre-platform.io/node-role": "workloads" },
+        labels: nodeRoleLabels("workloads"),
         taints: [],
       },
     ],

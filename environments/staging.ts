@@ -1,5 +1,6 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { shared } from "./defaults";
+import { nodeRoleLabels } from "../lib/kubernetes/labels";
 
 /**
  * staging: prod's shape at a smaller size. Three AZs, a NAT gateway per AZ, a private API endpoint,
@@ -26,7 +27,7 @@ export const staging: EnvironmentConfig = {
         maxSize: 3,
         desiredSize: 2,
         diskSizeGiB: 50,
-        labels: { "sre-platform.io/node-role": "system" },
+        labels: nodeRoleLabels("system"),
         taints: [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }],
       },
       {
@@ -37,7 +38,7 @@ export const staging: EnvironmentConfig = {
         maxSize: 6,
         desiredSize: 2,
         diskSizeGiB: 80,
-        labels: { "sre-platform.io/node-role": "workloads" },
+        labels: nodeRoleLabels("workloads"),
         taints: [],
       },
     ],

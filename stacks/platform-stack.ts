@@ -1,17 +1,13 @@
 import { Construct } from "constructs";
-import { Fn } from "cdktf";
-import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
-import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import type { EnvironmentConfig, NodeGroupConfig } from "../lib/config/environment-schema";
 import type { ICluster } from "../constructs/cluster/cluster-types";
-import { MetricsServer } from "../constructs/addons/metrics-server";
-import { NodeAutoscaling } from "../constructs/addons/node-autoscaling";
-import { StorageClasses } from "../constructs/addons/storage-classes";
+import { ClusterAccess } from "../constructs/cluster/cluster-access";
+import { NODE_ROLE_LABEL, NODE_ROLES } from "../lib/kubernetes/labels";
+import { MetricsServer } from "../constructs/addons/metrics-server/metrics-server";
+import { NodeAutoscaling } from "../constructs/addons/node-autoscaling/node-autoscaling";
+import { StorageClasses } from "../constructs/addons/storage-classes/storage-classes";
 import type { SystemNodePlacement, Toleration } from "../constructs/addons/addon-types";
 import { EnvironmentStack } from "./environment-stack";
-
-/** Node label that marks the node groups cluster-critical controllers run on. */
-export const SYSTEM_NODE_LABEL = "sre-platform.io/node-role";
 
 /** What the platform layer needs from the layers below, as cross-stack references. */
 export interface PlatformStackInputs {
@@ -31,8 +27,8 @@ export interface PlatformStackInputs {
  * the cluster exists.
  */
 export class PlatformStack extends EnvironmentStack {
-  public readonly kubernetesProvider: KubernetesProvider;
-  public readonly helmProvider: HelmProvider;
+  /** Kubernetes and Helm providers for the cluster, handed to every add-on. */
+  public readonly access: ClusterAccess;
   public readonly autoscaling: NodeAutoscaling;
   public readonly metricsServer?: MetricsServer;
   public readonly storageClasses: StorageClasses;
@@ -40,18 +36,9 @@ export class PlatformStack extends EnvironmentStack {
   constructor(scope: Construct, config: EnvironmentConfig, inputs: PlatformStackInputs) {
     super(scope, config, "platform");
     const { cluster } = inputs;
-    const auth = {
-      host: cluster.clusterEndpoint,
-      clusterCaCertificate: Fn.base64decode(cluster.clusterCertificateAuthorityData),
-      exec: {
-        apiVersion: "client.authentication.k8s.io/v1beta1",
-        command: "aws",
-        // The cluster grants its creator nothing: deploy as the first admin role, which has an access entry.
-        args: ["eks", "get-token", "--cluster-name", cluster.clusterName, "--region", config.region, "--role-arn", config.cluster.adminRoleArns[0]!, "--output", "json"],
-      },
-    };
-    this.kubernetesProvider = new KubernetesProvider(this, "kubernetes", { ...auth, exec: [auth.exec] });
-    this.helmProvider = new HelmProvider(this, "helm", { kubernetes: auth });
+    // The cluster grants its creator nothing: deploy as the first admin role, which has an access entry.
+    this.access = new ClusterAccess(this, "ClusterAccess", { cluster, region: config.region, roleArn: config.cluster.adminRoleArns[0]! });
+    const access = this.access;
 
     const placement = systemNodePlacement(config.cluster.nodeGroups);
     this.autoscaling = new NodeAutoscaling(this, "NodeAutoscaling", {
@@ -60,19 +47,19 @@ export class PlatformStack extends EnvironmentStack {
       // The managed node groups already gave this role an EC2_LINUX access entry; a second one would fail.
       karpenter: config.platform.autoscaler === "karpenter" ? { nodeRoleArn: inputs.nodeRoleArn, createNodeAccessEntry: false, systemNodePlacement: placement } : undefined,
       clusterAutoscaler: config.platform.autoscaler === "cluster-autoscaler" ? { systemNodePlacement: placement } : undefined,
-      provider: this.helmProvider,
+      access,
     });
     if (config.platform.metricsServer) {
       this.metricsServer = new MetricsServer(this, "MetricsServer", {
         cluster,
         tolerations: placement.tolerations,
-        provider: this.helmProvider,
+        access,
       });
     }
     this.storageClasses = new StorageClasses(this, "StorageClasses", {
       gp3: { kmsKeyId: inputs.volumeKmsKeyArn },
       efs: inputs.efsFileSystemId ? { fileSystemId: inputs.efsFileSystemId } : undefined,
-      provider: this.kubernetesProvider,
+      access,
     });
   }
 }
@@ -82,7 +69,7 @@ export class PlatformStack extends EnvironmentStack {
  * taints. Derived from the node groups, so no environment names its system group twice.
  */
 export function systemNodePlacement(nodeGroups: readonly NodeGroupConfig[]): SystemNodePlacement {
-  const system = nodeGroups.filter((g) => g.labels[SYSTEM_NODE_LABEL] === "system");
+  const system = nodeGroups.filter((g) => g.labels[NODE_ROLE_LABEL] === NODE_ROLES.system);
   const effects = { NO_SCHEDULE: "NoSchedule", NO_EXECUTE: "NoExecute", PREFER_NO_SCHEDULE: "PreferNoSchedule" } as const;
   const tolerations: Toleration[] = [];
   for (const t of system.flatMap((g) => g.taints)) {
@@ -90,5 +77,5 @@ export function systemNodePlacement(nodeGroups: readonly NodeGroupConfig[]): Sys
       tolerations.push({ key: t.key, operator: "Equal", value: t.value, effect: effects[t.effect] });
     }
   }
-  return { nodeLabels: system.length > 0 ? { [SYSTEM_NODE_LABEL]: "system" } : {}, tolerations };
+  return { nodeLabels: system.length > 0 ? { [NODE_ROLE_LABEL]: NODE_ROLES.system } : {}, tolerations };
 }

@@ -5,7 +5,7 @@ import { App } from "cdktf";
 import { ConfigError } from "../lib/config/validate-environment";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { ValidationError } from "../constructs/common/validation";
-import { buildEnvironment } from "./platform-app";
+import { buildEnvironment } from "./environment-stacks";
 import { compileEnvironmentSlos, EnvironmentSlos, writeEnvironmentSlos } from "./slo-artifacts";
 import { SloError } from "../lib/slo/model";
 

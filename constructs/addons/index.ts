@@ -1,20 +1,14 @@
-// Add-ons installed into a cluster, each on the HelmAddon base (../common/helm-addon) or the Kubernetes provider.
+/**
+ * Add-ons: software the platform installs into a cluster, one folder each (`<name>/` with the construct,
+ * its IAM policy and values, and a README), on the shared {@link HelmAddon} base or the Kubernetes
+ * provider. Every add-on is handed the cluster's access ({@link IClusterAccess}) the same way.
+ * EKS managed add-ons (vpc-cni, coredns, …) are part of the cluster: see `../cluster/eks-managed-addons`.
+ */
 export * from "./addon-types";
-export { MetricsServer, METRICS_SERVER_DEFAULTS, validateMetricsServerProps } from "./metrics-server";
-export type { MetricsServerProps } from "./metrics-server";
-export { Karpenter, KARPENTER_DEFAULTS, KARPENTER_SERVICE_ACCOUNT, KARPENTER_INTERRUPTION_EVENTS, validateKarpenterProps } from "./karpenter";
-export type { KarpenterProps } from "./karpenter";
-export { karpenterControllerStatements } from "./karpenter-policy";
-export type { KarpenterPolicyScope } from "./karpenter-policy";
-export {
-  ClusterAutoscaler,
-  CLUSTER_AUTOSCALER_DEFAULTS,
-  CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
-  clusterAutoscalerStatements,
-  validateClusterAutoscalerProps,
-} from "./cluster-autoscaler";
-export type { ClusterAutoscalerProps } from "./cluster-autoscaler";
-export { NodeAutoscaling, NODE_AUTOSCALER_KINDS, validateNodeAutoscalingProps } from "./node-autoscaling";
-export type { NodeAutoscalerKind, NodeAutoscalingProps } from "./node-autoscaling";
-export { StorageClasses, DEFAULT_CLASS_ANNOTATION, validateStorageClassesProps } from "./storage-classes";
-export type { EfsStorageClassOptions, Gp3StorageClassOptions, ReclaimPolicy, StorageClassesProps } from "./storage-classes";
+export { HelmAddon, validateHelmAddonConfig, IRSA_ROLE_ANNOTATION, isExactVersion } from "./helm-addon";
+export type { HelmAddonConfig, HelmAddonIrsa, HelmAddonProps, HelmChartDefaults, HelmReleaseOptions } from "./helm-addon";
+export * from "./metrics-server";
+export * from "./karpenter";
+export * from "./cluster-autoscaler";
+export * from "./node-autoscaling";
+export * from "./storage-classes";

@@ -1,9 +1,10 @@
 import { INetwork } from "../network/network-types";
 import { isUnresolved, ValidationProblem } from "../common/validation";
-import { AddonConfiguration, AddonVersionPolicy, AddonVersions, validateAddonSettings } from "./cluster-addons";
+import { AddonConfiguration, AddonVersionPolicy, AddonVersions, validateAddonSettings } from "./eks-managed-addons";
 import { CLUSTER_LOG_RETENTION_DAYS, SUPPORTED_KUBERNETES_VERSIONS } from "./cluster-constants";
 import { NodeGroupSpec, validateNodeGroupSpecs } from "./node-group";
 import { EKS_CLUSTER_NAME as CLUSTER_NAME } from "../../lib/eks/cluster-name";
+import { IAM_ROLE_ARN, IAM_ROLE_ARN_RULE } from "../../lib/aws/iam";
 
 /** Props of {@link EksCluster}. */
 export interface EksClusterProps {
@@ -82,7 +83,6 @@ export interface EksClusterProps {
   readonly enableSsmOnNodes?: boolean;
 }
 
-const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
 /** Why an IPv4 CIDR is not acceptable, or undefined when it is. */
@@ -140,7 +140,7 @@ export function validateEksClusterProps(props: EksClusterProps): ValidationProbl
   (props.adminRoleArns ?? []).forEach((arn, i) => {
     if (isUnresolved(arn)) return;
     if (!IAM_ROLE_ARN.test(arn)) {
-      problems.push({ path: `adminRoleArns[${i}]`, value: arn, allowed: "an IAM role ARN, arn:aws:iam::<account>:role/<name>" });
+      problems.push({ path: `adminRoleArns[${i}]`, value: arn, allowed: IAM_ROLE_ARN_RULE });
     } else if (seen.has(arn)) {
       problems.push({ path: `adminRoleArns[${i}]`, value: arn, allowed: "each role once" });
     }

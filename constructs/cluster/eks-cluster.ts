@@ -9,12 +9,13 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { KmsKey } from "../common/kms-key";
 import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/validation";
-import { ClusterAddons } from "./cluster-addons";
+import { EksManagedAddons } from "./eks-managed-addons";
 import { CLUSTER_ADMIN_ACCESS_POLICY, CONTROL_PLANE_LOG_TYPES, MANAGED_POLICIES } from "./cluster-constants";
 import { ServiceRole } from "./cluster-iam";
 import { ClusterAttributes, ICluster } from "./cluster-types";
 import { EksClusterProps, validateEksClusterProps } from "./eks-cluster-props";
 import { ManagedNodeGroup, nodeGroupConstructId } from "./node-group";
+import { EKS_CLUSTER_NAME, EKS_CLUSTER_NAME_RULE } from "../../lib/eks/cluster-name";
 
 /**
  * A hardened EKS cluster: private API endpoint by default (public only for an allow-list), secrets
@@ -90,7 +91,7 @@ export class EksCluster extends Construct implements ICluster {
   /** The managed node groups, in the order of `nodeGroups`. */
   public readonly nodeGroups: readonly ManagedNodeGroup[];
   /** The EKS managed add-ons and their IRSA roles. */
-  public readonly addons: ClusterAddons;
+  public readonly managedAddons: EksManagedAddons;
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
@@ -229,7 +230,7 @@ export class EksCluster extends Construct implements ICluster {
     });
     this.nodeRoleArn = this.nodeRole.roleArn;
 
-    this.addons = new ClusterAddons(this, "Addons", {
+    this.managedAddons = new EksManagedAddons(this, "Addons", {
       clusterName: this.cluster.name,
       kubernetesVersion: props.kubernetesVersion,
       oidc: this,
@@ -253,10 +254,10 @@ export class EksCluster extends Construct implements ICluster {
           volumeKmsKeyArn: this.volumeKmsKeyArn,
           namePrefix: props.clusterName,
           // Nodes become Ready only with the CNI, and their role's permissions must exist first.
-          dependsOn: [...this.addons.beforeNodes, ...this.nodeRole.grants],
+          dependsOn: [...this.managedAddons.beforeNodes, ...this.nodeRole.grants],
         }),
     );
-    this.addons.waitForNodes(this.nodeGroups.map((g) => g.nodeGroup));
+    this.managedAddons.waitForNodes(this.nodeGroups.map((g) => g.nodeGroup));
   }
 }
 
@@ -295,7 +296,7 @@ export function validateClusterAttributes(attrs: ClusterAttributes): ValidationP
     const value = attrs[path];
     if (typeof value !== "string" || (!isUnresolved(value) && !ok(value))) problems.push({ path, value, allowed });
   };
-  check("clusterName", (v) => /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/.test(v), "an EKS cluster name (not its ARN)");
+  check("clusterName", (v) => EKS_CLUSTER_NAME.test(v), `${EKS_CLUSTER_NAME_RULE} (not its ARN)`);
   check("clusterArn", (v) => /^arn:aws[a-z-]*:eks:[a-z0-9-]+:\d{12}:cluster\/.+$/.test(v), "an EKS cluster ARN");
   check("clusterEndpoint", (v) => v.startsWith("https://"), "the API server's https:// endpoint");
   check("clusterCertificateAuthorityData", (v) => /^[A-Za-z0-9+/]+=*$/.test(v), "the base64-encoded certificate authority data");

@@ -5,6 +5,7 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { throwIfProblems, ValidationProblem } from "./validation";
+import { isDnsLabel, isDnsSubdomain } from "../../lib/kubernetes/names";
 
 /** The parts of a cluster an IRSA trust policy needs. */
 export interface OidcIssuer {
@@ -95,17 +96,15 @@ export class IrsaRole extends Construct {
   }
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
 /** Checks {@link IrsaRoleProps} without building anything. */
 export function validateIrsaRoleProps(props: IrsaRoleProps): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
-  if (!DNS_LABEL.test(props.namespace)) {
+  if (!isDnsLabel(props.namespace)) {
     problems.push({ path: "namespace", value: props.namespace, allowed: "a Kubernetes namespace name (RFC 1123 label)" });
   }
   const accounts: Array<[string, string]> = [["serviceAccount", props.serviceAccount], ...(props.additionalServiceAccounts ?? []).map((sa, i): [string, string] => [`additionalServiceAccounts[${i}]`, sa])];
   for (const [path, sa] of accounts) {
-    if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(sa)) {
+    if (!isDnsSubdomain(sa)) {
       problems.push({ path, value: sa, allowed: "a Kubernetes service account name (RFC 1123 subdomain)" });
     }
   }

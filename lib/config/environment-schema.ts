@@ -2,6 +2,7 @@ import { z } from "zod";
 import { CLOUDWATCH_RETENTION_DAYS, isCloudWatchRetentionDays } from "../aws/cloudwatch-logs";
 import { INTERFACE_ENDPOINT_SERVICES } from "../aws/interface-endpoints";
 import { EKS_CLUSTER_NAME, EKS_CLUSTER_NAME_RULE } from "../eks/cluster-name";
+import { IAM_ROLE_ARN, IAM_ROLE_ARN_RULE } from "../aws/iam";
 
 /**
  * The shape of one environment's configuration. Every difference between environments is data here,
@@ -70,7 +71,7 @@ export const EnvironmentSchema = z.strictObject({
      * so the platform layer's Kubernetes and Helm providers authenticate as the first of these roles.
      */
     adminRoleArns: z
-      .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/, { message: "an IAM role ARN" }))
+      .array(z.string().regex(IAM_ROLE_ARN, { message: IAM_ROLE_ARN_RULE }))
       .min(1, { message: "at least one role: the cluster grants its creator no access, and the platform layer deploys as the first role" }),
     /** Networks allowed to reach the private API endpoint on 443; empty means the VPC's own range. */
     privateAccessCidrs: z.array(nonEmpty),

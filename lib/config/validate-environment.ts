@@ -2,6 +2,7 @@ import { z } from "zod";
 import { cidrsOverlap, parseCidr, subnetPlanProblems } from "../net";
 import { nodeGroupNamePrefixProblem } from "../eks/node-group-names";
 import { addonVersionProblem, EKS_MANAGED_ADDON_KEYS, REVIEWED_ADDON_VERSIONS } from "../eks/addon-versions";
+import { arnAccount } from "../aws/iam";
 import { isSupportedKubernetesVersion, SUPPORTED_KUBERNETES_VERSIONS } from "../eks/versions";
 import { isLabelValue, isQualifiedName } from "../kubernetes/names";
 import { formatProblems, ValidationProblem } from "../problems";
@@ -148,7 +149,7 @@ function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
   });
 
   c.cluster.adminRoleArns.forEach((arn, i) => {
-    const account = arn.split(":")[4];
+    const account = arnAccount(arn);
     if (account !== c.account) add(`cluster.adminRoleArns[${i}]`, arn, `a role of the environment's own account, ${c.account} (a copied environment keeps the old account's roles)`);
   });
 

@@ -1,7 +1,7 @@
 import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { ClusterAutoscaler } from "../../constructs/addons/cluster-autoscaler";
-import { Karpenter } from "../../constructs/addons/karpenter";
+import { ClusterAutoscaler } from "../../constructs/addons/cluster-autoscaler/cluster-autoscaler";
+import { Karpenter } from "../../constructs/addons/karpenter/karpenter";
 import { EksCluster } from "../../constructs/cluster/eks-cluster";
 import { Network } from "../../constructs/network/network";
 import { Storage } from "../../constructs/storage/storage";

@@ -1,7 +1,7 @@
 /**
  * Comments and documents point only at what a clone of this repository has: a relative path in a comment
- * (`../x/y`) must reach a file or folder of the repository, and a document named by file name (`FOO.md`)
- * must be one of the repository's. Web links are fine. Only test/support/shared.ts, the one module that
+ * (one starting with `../`) must reach a file or folder of the repository, and a document named by its file
+ * name (`*.md`) must be one of the repository's. Web links are fine. Only test/support/shared.ts, the one module that
  * finds the optional reference data beside the repository, may name that folder.
  */
 import { execFileSync } from "node:child_process";

@@ -1,5 +1,6 @@
 import { ValidationProblem } from "../../common/validation";
 import { SystemNodePlacement, DEFAULT_SYSTEM_NODE_LABELS, DEFAULT_SYSTEM_TOLERATIONS, Toleration } from "../addon-types";
+import { isQualifiedName } from "../../../lib/kubernetes/names";
 
 /** One `matchExpressions` entry of a node selector term. */
 export interface NodeSelectorRequirement {
@@ -21,8 +22,6 @@ export function requiredNodeAffinity(labels: Readonly<Record<string, string>>, e
   return { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions }] } };
 }
 
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-
 /** Checks a {@link SystemNodePlacement}; paths start at `systemNodePlacement`. */
 export function validateSystemNodePlacement(placement: SystemNodePlacement | undefined): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
@@ -31,7 +30,7 @@ export function validateSystemNodePlacement(placement: SystemNodePlacement | und
   if (Object.keys(labels).length === 0) {
     problems.push({ path: "systemNodePlacement.nodeLabels", value: labels, allowed: "at least one label, or leave it out for the default" });
   }
-  for (const key of Object.keys(labels).filter((k) => !LABEL_KEY.test(k))) {
+  for (const key of Object.keys(labels).filter((k) => !isQualifiedName(k))) {
     problems.push({ path: `systemNodePlacement.nodeLabels["${key}"]`, value: key, allowed: "a Kubernetes label key ([prefix/]name)" });
   }
   return problems;

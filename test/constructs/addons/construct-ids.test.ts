@@ -1,8 +1,8 @@
 import { Testing, TerraformElement, TerraformStack } from "cdktf";
-import { ClusterAutoscaler } from "../../../constructs/addons/cluster-autoscaler";
-import { Karpenter } from "../../../constructs/addons/karpenter";
-import { MetricsServer } from "../../../constructs/addons/metrics-server";
-import { StorageClasses } from "../../../constructs/addons/storage-classes";
+import { ClusterAutoscaler } from "../../../constructs/addons/cluster-autoscaler/cluster-autoscaler";
+import { Karpenter } from "../../../constructs/addons/karpenter/karpenter";
+import { MetricsServer } from "../../../constructs/addons/metrics-server/metrics-server";
+import { StorageClasses } from "../../../constructs/addons/storage-classes/storage-classes";
 import { fakeCluster } from "./fake-cluster";
 
 // Construct ids are Terraform addresses: changing one destroys and re-creates the resource in production.

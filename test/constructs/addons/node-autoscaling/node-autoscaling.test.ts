@@ -1,6 +1,6 @@
 import { Testing, TerraformStack } from "cdktf";
-import { NodeAutoscaling, NodeAutoscalingProps, validateNodeAutoscalingProps } from "../../../constructs/addons/node-autoscaling";
-import { fakeCluster } from "./fake-cluster";
+import { NodeAutoscaling, NodeAutoscalingProps, validateNodeAutoscalingProps } from "../../../../constructs/addons/node-autoscaling/node-autoscaling";
+import { fakeCluster } from "../fake-cluster";
 
 const NODE_ROLE = "arn:aws:iam::111122223333:role/test-karpenter-node";
 

@@ -1,8 +1,8 @@
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
-import { HelmAddon, HelmAddonProps, HelmChartDefaults, HelmReleaseOptions } from "../common/helm-addon";
-import { throwIfProblems, ValidationProblem } from "../common/validation";
-import { ContainerResources, DEFAULT_SYSTEM_TOLERATIONS, Toleration } from "./addon-types";
+import { HelmAddon, HelmAddonProps, HelmChartDefaults, HelmReleaseOptions } from "../helm-addon";
+import { throwIfProblems, ValidationProblem } from "../../common/validation";
+import { ContainerResources, DEFAULT_SYSTEM_TOLERATIONS, Toleration } from "../addon-types";
 
 /**
  * The kubernetes-sigs chart (3.13.1 ships metrics-server 0.8.1).

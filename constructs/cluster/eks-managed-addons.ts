@@ -14,7 +14,7 @@ export type ManagedAddonKey = EksManagedAddonKey;
 
 /**
  * Pinned add-on versions such as `v1.20.4-eksbuild.1`; an add-on left out follows
- * {@link ClusterAddonsProps.versionPolicy}.
+ * {@link EksManagedAddonsProps.versionPolicy}.
  * @see https://docs.aws.amazon.com/eks/latest/userguide/workloads-add-ons-available-eks.html
  */
 export type AddonVersions = Readonly<Partial<Record<ManagedAddonKey, string>>>;
@@ -82,8 +82,8 @@ const ADDONS: readonly AddonDefinition[] = [
   },
 ];
 
-/** Props of {@link ClusterAddons}; {@link EksCluster} fills them in. */
-export interface ClusterAddonsProps {
+/** Props of {@link EksManagedAddons}; {@link EksCluster} fills them in. */
+export interface EksManagedAddonsProps {
   /** Pass the cluster resource's `name`, so add-ons wait for the cluster. */
   readonly clusterName: string;
   /** Literal Kubernetes version, to look up add-on versions at plan time. */
@@ -108,17 +108,17 @@ export interface ClusterAddonsProps {
  * CoreDNS and the EBS and EFS CSI drivers. Add-ons with AWS permissions get an IRSA role bound to their
  * service account; conflicts with self-managed copies are overwritten, so EKS owns their configuration.
  */
-export class ClusterAddons extends Construct {
+export class EksManagedAddons extends Construct {
   /** Add-ons that must exist before nodes join (networking), by key. */
   public readonly beforeNodes: EksAddon[] = [];
-  /** Add-ons that need running nodes; see {@link ClusterAddons.waitForNodes}. */
+  /** Add-ons that need running nodes; see {@link EksManagedAddons.waitForNodes}. */
   public readonly afterNodes: EksAddon[] = [];
   public readonly addons: Partial<Record<ManagedAddonKey, EksAddon>> = {};
   /** IRSA roles of the add-ons that call AWS APIs. */
   public readonly roles: Partial<Record<ManagedAddonKey, IrsaRole>> = {};
   public readonly versionPolicy: AddonVersionPolicy;
 
-  constructor(scope: Construct, id: string, props: ClusterAddonsProps) {
+  constructor(scope: Construct, id: string, props: EksManagedAddonsProps) {
     super(scope, id);
     this.versionPolicy = props.versionPolicy ?? "DEFAULT";
     const enabled = ADDONS.filter((a) => a.key !== "efsCsiDriver" || props.enableEfsCsiDriver !== false);

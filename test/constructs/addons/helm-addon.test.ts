@@ -1,11 +1,11 @@
 import { Testing, TerraformStack } from "cdktf";
 import { Release } from "@cdktf/provider-helm/lib/release";
-import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import { ClusterAccess } from "../../../constructs/cluster/cluster-access";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { parse } from "yaml";
 import { deepMerge } from "../../../constructs/common/deep-merge";
-import { HelmAddon, HelmAddonConfig, HelmChartDefaults, isExactVersion, validateHelmAddonConfig } from "../../../constructs/common/helm-addon";
-import { fakeCluster } from "../addons/fake-cluster";
+import { HelmAddon, HelmAddonConfig, HelmChartDefaults, isExactVersion, validateHelmAddonConfig } from "../../../constructs/addons/helm-addon";
+import { fakeCluster } from "./fake-cluster";
 
 const DEFAULTS: HelmChartDefaults = {
   chart: "demo",
@@ -119,12 +119,20 @@ describe("HelmAddon", () => {
     expect(second.depends_on).toEqual([`helm_release.${stack.getLogicalId(first.release)}`]);
   });
 
-  test("passes the given Helm provider to the release", () => {
+  test("installs through the Helm provider of the access it is given", () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, "test");
-    const provider = new HelmProvider(stack, "helm", { alias: "platform" });
-    new HelmAddon(stack, "Demo", { cluster: fakeCluster(), defaults: DEFAULTS, provider });
+    const cluster = fakeCluster();
+    const access = new ClusterAccess(stack, "Access", { cluster, alias: "platform" });
+    new HelmAddon(stack, "Demo", { cluster, defaults: DEFAULTS, access });
     expect(releases(JSON.parse(Testing.synth(stack)))[0].provider).toBe("helm.platform");
+  });
+
+  test("fails when the access is for another cluster", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "test");
+    const access = new ClusterAccess(stack, "Access", { cluster: { ...fakeCluster(), clusterName: "other" } });
+    expect(() => new HelmAddon(stack, "Demo", { cluster: fakeCluster(), defaults: DEFAULTS, access })).toThrow(/access: got "other"; allowed: access to the add-on's own cluster/);
   });
 
   test("IRSA hook: creates a role for exactly the chart's service account and annotates it", () => {

@@ -1,12 +1,14 @@
 import { Construct } from "constructs";
-import { ITerraformDependable, TerraformProvider, TerraformResource } from "cdktf";
+import { ITerraformDependable, TerraformResource } from "cdktf";
 import { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { stringify } from "yaml";
 import type { ICluster } from "../cluster/cluster-types";
-import { deepMerge, isPlainObject, PlainObject } from "./deep-merge";
-import { IrsaRole } from "./irsa-role";
-import { isUnresolved, throwIfProblems, ValidationProblem } from "./validation";
+import { checkAccessMatchesCluster, IClusterAccess } from "../cluster/cluster-access";
+import { deepMerge, isPlainObject, PlainObject } from "../common/deep-merge";
+import { IrsaRole } from "../common/irsa-role";
+import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/validation";
+import { isDnsLabel } from "../../lib/kubernetes/names";
 
 /**
  * What an add-on pins about its chart, declared once per add-on in a `DEFAULTS` constant
@@ -58,10 +60,11 @@ export interface HelmAddonProps {
    */
   readonly dependsOn?: ITerraformDependable[];
   /**
-   * The Helm provider to use; the platform stack configures it from the cluster's outputs.
+   * How Terraform reaches the cluster: its Helm provider installs the release. The same object goes to
+   * every add-on (see `ClusterAccess`); it must be for {@link cluster}.
    * @default - the stack's default Helm provider
    */
-  readonly provider?: TerraformProvider;
+  readonly access?: IClusterAccess;
 }
 
 /** Release behaviour knobs; the defaults suit every add-on of the platform. */
@@ -209,7 +212,7 @@ export class HelmAddon extends Construct implements ITerraformDependable {
 
     const sensitive = Object.entries(config.sensitiveValues ?? {}).map(([name, value]) => ({ name, value }));
     this.release = new Release(this, "Release", {
-      provider: config.provider,
+      provider: config.access?.helmProvider,
       name: this.releaseName,
       chart: this.chart,
       repository: this.repository,
@@ -254,7 +257,6 @@ function valueAt(values: Readonly<Record<string, unknown>>, path: readonly strin
 
 /** An exact chart version: `1.2.3`, optional `v`, pre-release and build parts. */
 const EXACT_SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** True when `version` pins one chart version (not a range such as `^1.2`, `~1.2.3`, `1.x` or `latest`). */
 export function isExactVersion(version: string): boolean {
@@ -269,11 +271,11 @@ export function validateHelmAddonConfig(config: HelmAddonConfig): ValidationProb
     problems.push({ path: "version", value: version, allowed: "an exact chart version such as 1.2.3 (no range, no 'latest')" });
   }
   const namespace = config.namespace ?? config.defaults.namespace;
-  if (!isUnresolved(namespace) && !DNS_LABEL.test(namespace)) {
+  if (!isUnresolved(namespace) && !isDnsLabel(namespace)) {
     problems.push({ path: "namespace", value: namespace, allowed: "a Kubernetes namespace name (RFC 1123 label, at most 63 characters)" });
   }
   const releaseName = config.defaults.releaseName;
-  if (!DNS_LABEL.test(releaseName) || releaseName.length > 53) {
+  if (!isDnsLabel(releaseName) || releaseName.length > 53) {
     problems.push({ path: "defaults.releaseName", value: releaseName, allowed: "a Helm release name (RFC 1123 label, at most 53 characters)" });
   }
   if (!/^(https|oci):\/\/[^\s]+$/.test(config.defaults.repository)) {
@@ -290,6 +292,7 @@ export function validateHelmAddonConfig(config: HelmAddonConfig): ValidationProb
       problems.push({ path: `sensitiveValues["${path}"]`, value: path, allowed: "a dotted chart value path such as a.b.c" });
     }
   }
+  problems.push(...checkAccessMatchesCluster(config.access, config.cluster));
   if (config.values !== undefined && !isPlainObject(config.values)) {
     problems.push({ path: "values", value: config.values, allowed: "a plain object of chart values" });
   }

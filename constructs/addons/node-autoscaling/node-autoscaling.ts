@@ -1,9 +1,10 @@
 import { Construct } from "constructs";
-import { ITerraformDependable, TerraformProvider } from "cdktf";
-import type { ICluster } from "../cluster/cluster-types";
-import { throwIfProblems, ValidationProblem } from "../common/validation";
-import { ClusterAutoscaler, ClusterAutoscalerProps } from "./cluster-autoscaler";
-import { Karpenter, KarpenterProps } from "./karpenter";
+import { ITerraformDependable } from "cdktf";
+import type { ICluster } from "../../cluster/cluster-types";
+import type { IClusterAccess } from "../../cluster/cluster-access";
+import { throwIfProblems, ValidationProblem } from "../../common/validation";
+import { ClusterAutoscaler, ClusterAutoscalerProps } from "../cluster-autoscaler/cluster-autoscaler";
+import { Karpenter, KarpenterProps } from "../karpenter/karpenter";
 
 /** The node autoscalers an environment can choose from. */
 export type NodeAutoscalerKind = "karpenter" | "cluster-autoscaler";
@@ -21,22 +22,22 @@ export interface NodeAutoscalingProps {
    * Settings of Karpenter; required (for `nodeRoleArn`) when `autoscaler` is `karpenter`.
    * @default - none; validation fails when `autoscaler` is `karpenter`
    */
-  readonly karpenter?: Omit<KarpenterProps, "cluster" | "dependsOn" | "provider">;
+  readonly karpenter?: Omit<KarpenterProps, "cluster" | "dependsOn" | "access">;
   /**
    * Settings of the Cluster Autoscaler, when `autoscaler` is `cluster-autoscaler`.
    * @default - the ClusterAutoscaler defaults
    */
-  readonly clusterAutoscaler?: Omit<ClusterAutoscalerProps, "cluster" | "dependsOn" | "provider">;
+  readonly clusterAutoscaler?: Omit<ClusterAutoscalerProps, "cluster" | "dependsOn" | "access">;
   /**
    * What the chosen autoscaler waits for (e.g. the cluster's system node group).
    * @default - none
    */
   readonly dependsOn?: ITerraformDependable[];
   /**
-   * The Helm provider.
+   * How Terraform reaches the cluster (see `ClusterAccess`).
    * @default - the stack's default Helm provider
    */
-  readonly provider?: TerraformProvider;
+  readonly access?: IClusterAccess;
 }
 
 /**
@@ -54,7 +55,7 @@ export class NodeAutoscaling extends Construct implements ITerraformDependable {
     super(scope, id);
     this.autoscaler = props.autoscaler;
     throwIfProblems(this.node.path, validateNodeAutoscalingProps(props));
-    const common = { cluster: props.cluster, dependsOn: props.dependsOn, provider: props.provider };
+    const common = { cluster: props.cluster, dependsOn: props.dependsOn, access: props.access };
     if (props.autoscaler === "karpenter") {
       this.karpenter = new Karpenter(this, "Karpenter", { ...props.karpenter!, ...common });
     } else {

@@ -1,5 +1,5 @@
 import { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { ArnContext } from "./private/cluster-arn";
+import { ArnContext } from "../../common/cluster-arn";
 
 /** What the Karpenter controller policy is scoped to. */
 export interface KarpenterPolicyScope extends ArnContext {

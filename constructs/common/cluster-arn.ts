@@ -1,5 +1,5 @@
 import { Fn, Token } from "cdktf";
-import { isUnresolved } from "../../common/validation";
+import { isUnresolved } from "./validation";
 
 /** Partition, region and account of a cluster, for building ARNs in the same place as the cluster. */
 export interface ArnContext {

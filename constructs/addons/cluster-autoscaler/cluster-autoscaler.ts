@@ -1,11 +1,11 @@
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
-import { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { HelmAddon, HelmAddonProps, HelmChartDefaults, HelmReleaseOptions } from "../common/helm-addon";
-import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/validation";
-import { ContainerResources, SystemNodePlacement } from "./addon-types";
-import { ArnContext, arnContext } from "./private/cluster-arn";
-import { requiredNodeAffinity, resolvePlacement, validateSystemNodePlacement } from "./private/placement";
+import { HelmAddon, HelmAddonProps, HelmChartDefaults, HelmReleaseOptions } from "../helm-addon";
+import { isUnresolved, throwIfProblems, ValidationProblem } from "../../common/validation";
+import { ContainerResources, SystemNodePlacement } from "../addon-types";
+import { arnContext } from "../../common/cluster-arn";
+import { clusterAutoscalerStatements } from "./cluster-autoscaler-policy";
+import { requiredNodeAffinity, resolvePlacement, validateSystemNodePlacement } from "../private/placement";
 
 /**
  * Cluster Autoscaler release per Kubernetes minor version: the autoscaler is built and tested against the
@@ -64,46 +64,6 @@ export interface ClusterAutoscalerProps extends HelmAddonProps, HelmReleaseOptio
    * @see https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/FAQ.md#what-are-expanders
    */
   readonly expander?: "least-waste" | "most-pods" | "random" | "price" | "priority";
-}
-
-/**
- * Least-privilege statements of the Cluster Autoscaler: it may change only Auto Scaling groups tagged
- * `k8s.io/cluster-autoscaler/<cluster>: owned` (EKS managed node groups carry that tag), and read the rest.
- * The describe actions support no resource-level permissions, so they use resource `*`; they are reads only.
- * @see https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/cloudprovider/aws/README.md#iam-policy
- */
-export function clusterAutoscalerStatements(clusterName: string, arn: ArnContext): DataAwsIamPolicyDocumentStatement[] {
-  return [
-    {
-      sid: "ScaleOwnAutoScalingGroupsOnly",
-      effect: "Allow",
-      actions: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
-      resources: [`arn:${arn.partition}:autoscaling:${arn.region}:${arn.account}:autoScalingGroup:*:autoScalingGroupName/*`],
-      condition: [{ test: "StringEquals", variable: `aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`, values: ["owned"] }],
-    },
-    {
-      sid: "DescribeNodeGroupsOfThisCluster",
-      effect: "Allow",
-      actions: ["eks:DescribeNodegroup"],
-      resources: [`arn:${arn.partition}:eks:${arn.region}:${arn.account}:nodegroup/${clusterName}/*/*`],
-    },
-    {
-      sid: "ReadsWithoutResourceScope",
-      effect: "Allow",
-      actions: [
-        "autoscaling:DescribeAutoScalingGroups",
-        "autoscaling:DescribeAutoScalingInstances",
-        "autoscaling:DescribeLaunchConfigurations",
-        "autoscaling:DescribeScalingActivities",
-        "autoscaling:DescribeTags",
-        "ec2:DescribeImages",
-        "ec2:DescribeInstanceTypes",
-        "ec2:DescribeLaunchTemplateVersions",
-        "ec2:GetInstanceTypesFromInstanceRequirements",
-      ],
-      resources: ["*"],
-    },
-  ];
 }
 
 /**

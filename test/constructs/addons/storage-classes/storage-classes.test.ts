@@ -1,8 +1,9 @@
 import { Testing, TerraformStack } from "cdktf";
 import { Annotations } from "@cdktf/provider-kubernetes/lib/annotations";
 import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
-import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
-import { StorageClasses, StorageClassesProps, validateStorageClassesProps } from "../../../constructs/addons/storage-classes";
+import { ClusterAccess } from "../../../../constructs/cluster/cluster-access";
+import { fakeCluster } from "../fake-cluster";
+import { StorageClasses, StorageClassesProps, validateStorageClassesProps } from "../../../../constructs/addons/storage-classes/storage-classes";
 
 const KEY = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
@@ -89,12 +90,12 @@ describe("StorageClasses", () => {
     expect(json).toHaveResourceWithProperties(StorageClassV1, { metadata: { name: "efs" }, mount_options: ["tls", "iam"] });
   });
 
-  test("passes the Kubernetes provider and dependsOn to every object", () => {
+  test("passes the access's Kubernetes provider and dependsOn to every object", () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, "test");
-    const provider = new KubernetesProvider(stack, "k8s", { alias: "platform" });
+    const access = new ClusterAccess(stack, "Access", { cluster: fakeCluster(), alias: "platform" });
     const before = new StorageClasses(stack, "Before", { gp3: { name: "before", isDefault: false } });
-    new StorageClasses(stack, "After", { provider, dependsOn: [before.gp3], efs: { fileSystemId: "fs-0123456789abcdef0" } });
+    new StorageClasses(stack, "After", { access, dependsOn: [before.gp3], efs: { fileSystemId: "fs-0123456789abcdef0" } });
     const parsed = JSON.parse(Testing.synth(stack));
     const dep = `kubernetes_storage_class_v1.${stack.getLogicalId(before.gp3)}`;
     for (const name of ["gp3", "efs"]) {

@@ -1,10 +1,10 @@
-import { SUPPORTED_KUBERNETES_VERSIONS } from "../../../lib/eks/versions";
+import { SUPPORTED_KUBERNETES_VERSIONS } from "../../../../lib/eks/versions";
 import { Testing, TerraformStack, TerraformVariable } from "cdktf";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { parse } from "yaml";
-import { CLUSTER_AUTOSCALER_DEFAULTS, CLUSTER_AUTOSCALER_IMAGE_TAGS, ClusterAutoscaler, ClusterAutoscalerProps, validateClusterAutoscalerProps } from "../../../constructs/addons/cluster-autoscaler";
-import { CLUSTER_AUTOSCALER_CHART_KEYS } from "./chart-keys";
-import { fakeCluster, policyStatements, unknownTopLevelKeys } from "./fake-cluster";
+import { CLUSTER_AUTOSCALER_DEFAULTS, CLUSTER_AUTOSCALER_IMAGE_TAGS, ClusterAutoscaler, ClusterAutoscalerProps, validateClusterAutoscalerProps } from "../../../../constructs/addons/cluster-autoscaler/cluster-autoscaler";
+import { CLUSTER_AUTOSCALER_CHART_KEYS } from "../chart-keys";
+import { fakeCluster, policyStatements, unknownTopLevelKeys } from "../fake-cluster";
 
 function build(props: Partial<ClusterAutoscalerProps> = {}, stackSetup?: (stack: TerraformStack) => Partial<ClusterAutoscalerProps>) {
   const app = Testing.app();

@@ -1,9 +1,9 @@
 import { Testing, TerraformStack } from "cdktf";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { parse } from "yaml";
-import { METRICS_SERVER_DEFAULTS, MetricsServer, MetricsServerProps, validateMetricsServerProps } from "../../../constructs/addons/metrics-server";
-import { METRICS_SERVER_CHART_KEYS } from "./chart-keys";
-import { fakeCluster, unknownTopLevelKeys } from "./fake-cluster";
+import { METRICS_SERVER_DEFAULTS, MetricsServer, MetricsServerProps, validateMetricsServerProps } from "../../../../constructs/addons/metrics-server/metrics-server";
+import { METRICS_SERVER_CHART_KEYS } from "../chart-keys";
+import { fakeCluster, unknownTopLevelKeys } from "../fake-cluster";
 
 function build(props: Partial<MetricsServerProps> = {}) {
   const app = Testing.app();

@@ -21,7 +21,7 @@ export interface EnvironmentStacks {
 export function buildEnvironment(scope: Construct, config: EnvironmentConfig): EnvironmentStacks {
   const network = new NetworkStack(scope, config);
   const cluster = new ClusterStack(scope, config, network.network);
-  const efsCsiRole = cluster.cluster.addons.roles.efsCsiDriver;
+  const efsCsiRole = cluster.cluster.managedAddons.roles.efsCsiDriver;
   const storage = new StorageStack(scope, config, network.network, cluster.cluster, efsCsiRole?.role.name);
   const platform = new PlatformStack(scope, config, {
     cluster: cluster.cluster,

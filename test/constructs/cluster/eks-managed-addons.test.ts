@@ -1,6 +1,6 @@
 import { DataAwsEksAddonVersion } from "@cdktf/provider-aws/lib/data-aws-eks-addon-version";
 import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon";
-import { validateAddonSettings } from "../../../constructs/cluster/cluster-addons";
+import { validateAddonSettings } from "../../../constructs/cluster/eks-managed-addons";
 import { all, synth } from "./helpers";
 
 type Parsed = ReturnType<typeof synth>["parsed"];
@@ -22,7 +22,7 @@ function irsa(parsed: Parsed, name: string) {
   return { trust, policies, inline };
 }
 
-describe("ClusterAddons", () => {
+describe("EksManagedAddons", () => {
   test("installs the six managed add-ons, overwriting conflicts on create and update", () => {
     const { parsed } = synth();
     const addons = Object.values(all(parsed, "aws_eks_addon"));

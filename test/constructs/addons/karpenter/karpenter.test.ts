@@ -5,9 +5,9 @@ import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { parse } from "yaml";
-import { Karpenter, KARPENTER_DEFAULTS, KarpenterProps, validateKarpenterProps } from "../../../constructs/addons/karpenter";
-import { KARPENTER_CHART_KEYS } from "./chart-keys";
-import { fakeCluster, policyStatements, unknownTopLevelKeys } from "./fake-cluster";
+import { Karpenter, KARPENTER_DEFAULTS, KarpenterProps, validateKarpenterProps } from "../../../../constructs/addons/karpenter/karpenter";
+import { KARPENTER_CHART_KEYS } from "../chart-keys";
+import { fakeCluster, policyStatements, unknownTopLevelKeys } from "../fake-cluster";
 
 const NODE_ROLE = "arn:aws:iam::111122223333:role/test-karpenter-node";
 

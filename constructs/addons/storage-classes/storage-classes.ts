@@ -1,8 +1,10 @@
 import { Construct } from "constructs";
-import { ITerraformDependable, TerraformProvider } from "cdktf";
+import { ITerraformDependable } from "cdktf";
 import { Annotations } from "@cdktf/provider-kubernetes/lib/annotations";
 import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
-import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/validation";
+import { isUnresolved, throwIfProblems, ValidationProblem } from "../../common/validation";
+import { isDnsSubdomain } from "../../../lib/kubernetes/names";
+import type { IClusterAccess } from "../../cluster/cluster-access";
 
 /** The annotation that makes a StorageClass the one used by claims that name none. */
 export const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
@@ -102,10 +104,10 @@ export interface StorageClassesProps {
    */
   readonly dependsOn?: ITerraformDependable[];
   /**
-   * The Kubernetes provider; the platform stack configures it from the cluster's outputs.
+   * How Terraform reaches the cluster: its Kubernetes provider creates the classes (see `ClusterAccess`).
    * @default - the stack's default Kubernetes provider
    */
-  readonly provider?: TerraformProvider;
+  readonly access?: IClusterAccess;
 }
 
 /**
@@ -133,7 +135,7 @@ export class StorageClasses extends Construct {
     this.gp3IsDefault = gp3.isDefault ?? true;
     this.gp3ReclaimPolicy = gp3.reclaimPolicy ?? "Delete";
     this.demoteGp2 = props.demoteGp2 ?? this.gp3IsDefault;
-    const meta = { provider: props.provider, dependsOn: props.dependsOn };
+    const meta = { provider: props.access?.kubernetesProvider, dependsOn: props.dependsOn };
 
     this.gp3Parameters = {
       type: "gp3",
@@ -193,14 +195,13 @@ export class StorageClasses extends Construct {
   }
 }
 
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 const RECLAIM: readonly string[] = ["Delete", "Retain"];
 
 /** Checks {@link StorageClassesProps} without building anything. */
 export function validateStorageClassesProps(props: StorageClassesProps): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   const gp3 = props.gp3 ?? {};
-  if (gp3.name !== undefined && !DNS_SUBDOMAIN.test(gp3.name)) {
+  if (gp3.name !== undefined && !isDnsSubdomain(gp3.name)) {
     problems.push({ path: "gp3.name", value: gp3.name, allowed: "a Kubernetes object name (RFC 1123 subdomain)" });
   }
   if (gp3.name === "gp2" || props.efs?.name === "gp2") {
@@ -220,7 +221,7 @@ export function validateStorageClassesProps(props: StorageClassesProps): Validat
     if (!isUnresolved(efs.fileSystemId) && !/^fs-[0-9a-f]{8,40}$/.test(efs.fileSystemId ?? "")) {
       problems.push({ path: "efs.fileSystemId", value: efs.fileSystemId, allowed: "an EFS file system id, fs-<hex>" });
     }
-    if (efs.name !== undefined && !DNS_SUBDOMAIN.test(efs.name)) {
+    if (efs.name !== undefined && !isDnsSubdomain(efs.name)) {
       problems.push({ path: "efs.name", value: efs.name, allowed: "a Kubernetes object name (RFC 1123 subdomain)" });
     }
     if (efs.name !== undefined && efs.name === (gp3.name ?? "gp3")) {

@@ -7,12 +7,13 @@ import { Ec2Tag } from "@cdktf/provider-aws/lib/ec2-tag";
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
-import { HelmAddon, HelmAddonProps, HelmChartDefaults, HelmReleaseOptions } from "../common/helm-addon";
-import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/validation";
+import { HelmAddon, HelmAddonProps, HelmChartDefaults, HelmReleaseOptions } from "../helm-addon";
+import { isUnresolved, throwIfProblems, ValidationProblem } from "../../common/validation";
 import { karpenterControllerStatements } from "./karpenter-policy";
-import { ContainerResources, SystemNodePlacement } from "./addon-types";
-import { arnContext } from "./private/cluster-arn";
-import { requiredNodeAffinity, resolvePlacement, validateSystemNodePlacement } from "./private/placement";
+import { ContainerResources, SystemNodePlacement } from "../addon-types";
+import { arnContext } from "../../common/cluster-arn";
+import { requiredNodeAffinity, resolvePlacement, validateSystemNodePlacement } from "../private/placement";
+import { IAM_ROLE_ARN, IAM_ROLE_ARN_RULE } from "../../../lib/aws/iam";
 
 /**
  * The Karpenter controller chart from the public ECR OCI registry (chart and app 1.14.1).
@@ -211,14 +212,13 @@ export class Karpenter extends Construct implements ITerraformDependable {
   }
 }
 
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 
 /** Checks {@link KarpenterProps} without building anything (the release is checked by {@link HelmAddon}). */
 export function validateKarpenterProps(props: KarpenterProps): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
-  if (!isUnresolved(props.nodeRoleArn) && !ROLE_ARN.test(props.nodeRoleArn ?? "")) {
-    problems.push({ path: "nodeRoleArn", value: props.nodeRoleArn, allowed: "an IAM role ARN (arn:aws:iam::<account>:role/<name>)" });
+  if (!isUnresolved(props.nodeRoleArn) && !IAM_ROLE_ARN.test(props.nodeRoleArn ?? "")) {
+    problems.push({ path: "nodeRoleArn", value: props.nodeRoleArn, allowed: IAM_ROLE_ARN_RULE });
   }
   const queueName = props.interruptionQueueName;
   if (queueName !== undefined && !isUnresolved(queueName) && !QUEUE_NAME.test(queueName)) {

@@ -1,0 +1,16 @@
+/**
+ * IAM naming rules, shared by configuration validation and the constructs.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
+ */
+
+/** An IAM role ARN in any partition: `arn:<partition>:iam::<account>:role/<path/><name>`. */
+export const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+
+/** The rule in words, for messages. */
+export const IAM_ROLE_ARN_RULE = "an IAM role ARN, arn:aws:iam::<account>:role/<name>";
+
+/** The account of an ARN (its fifth field), or undefined when the value is not an ARN. */
+export function arnAccount(arn: string): string | undefined {
+  const parts = arn.split(":");
+  return parts.length >= 6 && parts[0] === "arn" ? parts[4] : undefined;
+}
