@@ -6,8 +6,8 @@ import { DEFAULT_KUBERNETES_VERSION } from "../lib/eks/versions";
  * override fields; the result is validated as a whole by `loadEnvironments()`.
  */
 export const shared = {
+  // Each environment names its own state bucket and key, in its own account (see the README).
   backend: {
-    bucket: "sre-platform-terraform-state",
     region: "eu-west-1",
     locking: "s3-lockfile",
   },
@@ -21,6 +21,7 @@ export const shared = {
     kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
     publicAccessCidrs: [],
     privateAccessCidrs: [],
+    access: [],
     addonVersions: {},
     logRetentionDays: 365,
   },
@@ -42,12 +43,18 @@ export const shared = {
   slo: {
     specs: ["environments/slos/checkout-api.yaml", "environments/slos/payments-worker.yaml"],
   },
+  // The on-call team works from Dublin; P1 pages reach PagerDuty in these hours and Slack outside them.
+  alerting: {
+    businessHours: { location: "Europe/Dublin", weekdays: ["monday:friday"], times: [{ start: "09:00", end: "17:30" }] },
+    email: { from: "alertmanager@example.com", smarthost: "smtp.example.com:587", authUsername: "alertmanager" },
+  },
 } as const satisfies {
   backend: Partial<EnvironmentConfig["backend"]>;
   network: Partial<EnvironmentConfig["network"]>;
-  cluster: Omit<Partial<EnvironmentConfig["cluster"]>, "adminRoleArns">;
-  storage: EnvironmentConfig["storage"];
+  cluster: Partial<EnvironmentConfig["cluster"]>;
+  storage: Omit<EnvironmentConfig["storage"], "reclaimPolicy">;
   platform: EnvironmentConfig["platform"];
   tags: EnvironmentConfig["tags"];
   slo: EnvironmentConfig["slo"];
+  alerting: { businessHours: NonNullable<EnvironmentConfig["alerting"]>["businessHours"]; email: Omit<NonNullable<EnvironmentConfig["alerting"]>["email"], "to"> };
 };

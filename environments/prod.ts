@@ -2,6 +2,13 @@ import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { shared } from "./defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
 
+/** CI deploys as the first; people never do (they get `cluster.access`). */
+const ROLES = {
+  deployRoleArn: "arn:aws:iam::333333333333:role/sre-platform-deploy",
+  breakGlassRoleArn: "arn:aws:iam::333333333333:role/break-glass",
+  keyAdminRoleArn: "arn:aws:iam::333333333333:role/kms-admin",
+};
+
 /**
  * prod: three AZs, a NAT gateway per AZ, a private API endpoint, on-demand system nodes plus spot
  * workload nodes, EKS deletion protection, `prevent_destroy` on stateful resources and pinned EKS add-ons.
@@ -22,7 +29,10 @@ export const prod: EnvironmentConfig = {
   cluster: {
     ...shared.cluster,
     publicAccessCidrs: [],
-    adminRoleArns: ["arn:aws:iam::333333333333:role/platform-admin"],
+    access: [
+      // Day to day, people read; changes go through CI, emergencies through break-glass.
+      { roleArn: "arn:aws:iam::333333333333:role/platform-admin", policy: "view", namespaces: [] },
+    ],
     name: "prod-platform",
     // Protected environments pin every managed add-on to the version reviewed for the cluster's Kubernetes
     // minor (lib/eks/addon-versions.ts); configuration validation holds the two together.
@@ -60,10 +70,24 @@ export const prod: EnvironmentConfig = {
       },
     ],
   },
-  storage: { ...shared.storage, noncurrentVersionExpirationDays: 365 },
+  storage: { ...shared.storage, noncurrentVersionExpirationDays: 365, reclaimPolicy: "Retain" },
   platform: { ...shared.platform },
   protection: { preventDestroy: true },
-  backend: { ...shared.backend, keyPrefix: "sre-platform/prod" },
+  iam: ROLES,
+  backend: {
+    ...shared.backend,
+    bucket: "sre-platform-prod-terraform-state",
+    keyPrefix: "sre-platform/prod",
+    kmsKeyId: "arn:aws:kms:eu-west-1:333333333333:key/00000003-0000-4000-8000-000000000000",
+  },
   tags: { ...shared.tags, Environment: "prod" },
   slo: { specs: [...shared.slo.specs] },
+  // prod copies P0 and P1 to the incident tool as well, and repeats unresolved pages more often.
+  alerting: {
+    businessHours: { ...shared.alerting.businessHours, weekdays: [...shared.alerting.businessHours.weekdays], times: [...shared.alerting.businessHours.times] },
+    slack: { channel: "#alerts-prod" },
+    email: { ...shared.alerting.email, to: "platform-capacity@example.com" },
+    webhook: { url: "https://incidents.example.com/hooks/alertmanager", priorities: ["P0", "P1"] },
+    tiers: { P0: { repeatInterval: "30m" } },
+  },
 };

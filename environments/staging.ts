@@ -2,9 +2,17 @@ import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { shared } from "./defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
 
+/** CI deploys as the first; people never do (they get `cluster.access`). */
+const ROLES = {
+  deployRoleArn: "arn:aws:iam::222222222222:role/sre-platform-deploy",
+  breakGlassRoleArn: "arn:aws:iam::222222222222:role/break-glass",
+  keyAdminRoleArn: "arn:aws:iam::222222222222:role/kms-admin",
+};
+
 /**
  * staging: prod's shape at a smaller size. Three AZs, a NAT gateway per AZ, a private API endpoint,
- * on-demand system nodes plus spot workload nodes, so failover and upgrades rehearse what prod does.
+ * on-demand system nodes plus spot workload nodes, and prod's protection, so failover, upgrades and
+ * recovery rehearse what prod does.
  */
 export const staging: EnvironmentConfig = {
   name: "staging",
@@ -15,9 +23,22 @@ export const staging: EnvironmentConfig = {
   cluster: {
     ...shared.cluster,
     publicAccessCidrs: [],
-    adminRoleArns: ["arn:aws:iam::222222222222:role/platform-admin"],
+    access: [
+      { roleArn: "arn:aws:iam::222222222222:role/platform-admin", policy: "admin", namespaces: [] },
+      { roleArn: "arn:aws:iam::222222222222:role/developer", policy: "edit", namespaces: ["apps"] },
+    ],
     name: "staging-platform",
-    deletionProtection: false,
+    // Pinned like prod's (validation requires it of protected environments); staging takes an add-on
+    // upgrade first, as a reviewed diff here, and prod follows.
+    addonVersions: {
+      vpcCni: "v1.20.4-eksbuild.1",
+      coreDns: "v1.12.4-eksbuild.1",
+      kubeProxy: "v1.34.1-eksbuild.2",
+      podIdentityAgent: "v1.3.10-eksbuild.2",
+      ebsCsiDriver: "v1.51.1-eksbuild.1",
+      efsCsiDriver: "v2.3.1-eksbuild.1",
+    },
+    deletionProtection: true,
     nodeGroups: [
       {
         name: "system",
@@ -43,10 +64,21 @@ export const staging: EnvironmentConfig = {
       },
     ],
   },
-  storage: { ...shared.storage },
+  storage: { ...shared.storage, reclaimPolicy: "Retain" },
   platform: { ...shared.platform },
-  protection: { preventDestroy: false },
-  backend: { ...shared.backend, keyPrefix: "sre-platform/staging" },
+  protection: { preventDestroy: true },
+  iam: ROLES,
+  backend: {
+    ...shared.backend,
+    bucket: "sre-platform-staging-terraform-state",
+    keyPrefix: "sre-platform/staging",
+    kmsKeyId: "arn:aws:kms:eu-west-1:222222222222:key/00000002-0000-4000-8000-000000000000",
+  },
   tags: { ...shared.tags, Environment: "staging" },
   slo: { specs: [...shared.slo.specs] },
+  alerting: {
+    businessHours: { ...shared.alerting.businessHours, weekdays: [...shared.alerting.businessHours.weekdays], times: [...shared.alerting.businessHours.times] },
+    slack: { channel: "#alerts-staging" },
+    email: { ...shared.alerting.email, to: "platform-staging@example.com" },
+  },
 };

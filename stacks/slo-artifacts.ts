@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { packageRoot } from "../lib/package-root";
+import type { CompileResult } from "../lib/slo/compile";
 import { emitPrometheusRuleYaml, emitRulesYaml } from "../lib/slo/emit";
 import { formatDiagnostic } from "../lib/slo/model";
 import { loadAndCompileSlos } from "../lib/slo/pipeline";
@@ -15,6 +16,8 @@ export interface EnvironmentSlos {
   /** The same rules as a prometheus-operator PrometheusRule object. */
   readonly prometheusRuleYaml: string;
   readonly warnings: readonly string[];
+  /** The compiled SLOs themselves, for what is generated from them (dashboards). */
+  readonly compiled: CompileResult;
 }
 
 /**
@@ -32,6 +35,7 @@ export function compileEnvironmentSlos(config: EnvironmentConfig, knownEnvironme
     rulesYaml: emitRulesYaml(result),
     prometheusRuleYaml: emitPrometheusRuleYaml(result, { name: `${config.name}-slos`, namespace: "monitoring" }),
     warnings: warnings.map(formatDiagnostic),
+    compiled: result,
   };
 }
 

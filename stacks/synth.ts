@@ -7,6 +7,9 @@ import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { ValidationError } from "../constructs/common/validation";
 import { buildEnvironment } from "./environment-stacks";
 import { compileEnvironmentSlos, EnvironmentSlos, writeEnvironmentSlos } from "./slo-artifacts";
+import { EnvironmentObservability, generateEnvironmentObservability, writeEnvironmentObservability } from "./observability-artifacts";
+import { AlertRoutingError } from "../lib/observability/alertmanager/generate";
+import { stateBucketPolicy } from "../lib/config/state-bucket-policy";
 import { SloError } from "../lib/slo/model";
 
 const USAGE = `usage: node dist/main.js [--env NAME[,NAME…]] [--out DIR]
@@ -36,6 +39,7 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, enviro
   let outdir: string;
   let configs: EnvironmentConfig[];
   let slos: EnvironmentSlos[];
+  let observability: EnvironmentObservability[];
   try {
     const args = parseSynthArgs(argv, env);
     if (args.help) {
@@ -46,6 +50,7 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, enviro
     outdir = args.outdir;
     configs = environments.load(selection);
     slos = configs.map((c) => compileEnvironmentSlos(c, environments.names));
+    observability = configs.map((c, i) => generateEnvironmentObservability(c, slos[i]!.compiled));
   } catch (e) {
     return reportBadInput(e);
   }
@@ -60,6 +65,8 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, enviro
     for (const config of configs) buildEnvironment(app, config);
     app.synth();
     for (const s of slos) writeEnvironmentSlos(staging, s);
+    for (const o of observability) writeEnvironmentObservability(staging, o);
+    for (const config of configs) writeStateBucketPolicy(staging, config);
     if (!underCli) swapInto(staging, target);
   } catch (e) {
     if (!underCli) removeQuietly(staging);
@@ -95,7 +102,7 @@ function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv): { envi
 }
 
 function reportBadInput(e: unknown): number {
-  if (e instanceof ConfigError || e instanceof SloError || e instanceof ValidationError || e instanceof UsageError) {
+  if (e instanceof ConfigError || e instanceof SloError || e instanceof ValidationError || e instanceof UsageError || e instanceof AlertRoutingError) {
     process.stderr.write(`synth stopped, nothing was written:\n${e.message}\n`);
     return 1;
   }
@@ -112,6 +119,13 @@ function removeQuietly(dir: string): void {
   } catch {
     // nothing was created there, or it cannot be removed either: the error that led here is what matters
   }
+}
+
+/** Writes `<outdir>/bootstrap/<env>/state-bucket-policy.json`: the policy the README asks to put on the state bucket. */
+function writeStateBucketPolicy(outdir: string, config: EnvironmentConfig): void {
+  const dir = path.join(outdir, "bootstrap", config.name);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "state-bucket-policy.json"), `${JSON.stringify(stateBucketPolicy(config), null, 2)}\n`);
 }
 
 /** Replaces `target` with `staging` in two renames, so readers see the old or the new output, never a mix. */

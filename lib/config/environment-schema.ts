@@ -1,8 +1,12 @@
 import { z } from "zod";
 import { CLOUDWATCH_RETENTION_DAYS, isCloudWatchRetentionDays } from "../aws/cloudwatch-logs";
 import { INTERFACE_ENDPOINT_SERVICES } from "../aws/interface-endpoints";
+import { PEOPLE_ACCESS_POLICIES } from "../eks/access-policies";
 import { EKS_CLUSTER_NAME, EKS_CLUSTER_NAME_RULE } from "../eks/cluster-name";
+import { KMS_KEY_ARN, ORGANIZATION_ID } from "../aws/arns";
 import { IAM_ROLE_ARN, IAM_ROLE_ARN_RULE } from "../aws/iam";
+import type { AlertRoutingConfig } from "../observability/alertmanager/model";
+import { PRIORITIES } from "../observability/priorities";
 
 /**
  * The shape of one environment's configuration. Every difference between environments is data here,
@@ -13,6 +17,9 @@ import { IAM_ROLE_ARN, IAM_ROLE_ARN_RULE } from "../aws/iam";
  */
 
 const nonEmpty = z.string().min(1);
+
+/** An IAM role ARN (a role, never a user or an assumed-role session). */
+const roleArn = z.string().regex(IAM_ROLE_ARN, { message: IAM_ROLE_ARN_RULE });
 
 const retentionDays = z.number().refine(isCloudWatchRetentionDays, {
   message: `one of the CloudWatch Logs retention periods: ${CLOUDWATCH_RETENTION_DAYS.join(", ")} days`,
@@ -41,6 +48,27 @@ export const NodeGroupSchema = z.strictObject({
   ),
 });
 
+const tierTiming = z.strictObject({ groupWait: nonEmpty, groupInterval: nonEmpty, repeatInterval: nonEmpty }).partial();
+
+/**
+ * Where the environment's alerts go (P0–P4 tiers). The shape is checked here; the rules (time zone, times,
+ * durations, addresses) live with the generator in lib/observability/alertmanager/validate.ts.
+ */
+export const AlertRoutingSchema = z.strictObject({
+  businessHours: z.strictObject({
+    location: nonEmpty,
+    weekdays: z.array(nonEmpty).default(["monday:friday"]),
+    times: z.array(z.strictObject({ start: nonEmpty, end: nonEmpty })).default([{ start: "09:00", end: "17:00" }]),
+  }),
+  pagerDuty: z.strictObject({ url: nonEmpty.optional() }).optional(),
+  slack: z.strictObject({ channel: nonEmpty }),
+  email: z.strictObject({ to: nonEmpty, from: nonEmpty, smarthost: nonEmpty, authUsername: z.string().optional() }),
+  webhook: z.strictObject({ url: nonEmpty, priorities: z.array(z.enum(PRIORITIES)), bearerToken: z.boolean().optional() }).optional(),
+  tiers: z.partialRecord(z.enum(PRIORITIES), tierTiming).optional(),
+  unprioritized: z.enum(["P2", "P3"]).optional(),
+  serviceLabel: nonEmpty.optional(),
+});
+
 export const EnvironmentSchema = z.strictObject({
   /** Short environment name; prefixes every stack (`<name>-network`). */
   name: z.string().regex(/^[a-z][a-z0-9]{1,11}$/, { message: "2–12 lowercase letters and digits, starting with a letter" }),
@@ -60,6 +88,11 @@ export const EnvironmentSchema = z.strictObject({
     flowLogRetentionDays: retentionDays,
     /** Networks this VPC must never overlap: peered VPCs, on-premises ranges, transit gateway attachments. */
     reservedCidrs: z.array(nonEmpty),
+    /**
+     * AWS Organizations id (`o-…`) whose principals and resources the VPC endpoint policies admit besides
+     * this account's; absent, the endpoints admit this account only (plus the AWS-owned buckets nodes need).
+     */
+    organizationId: z.string().regex(ORGANIZATION_ID, { message: "an AWS Organizations id such as o-a1b2c3d4e5" }).optional(),
   }),
   cluster: z.strictObject({
     name: z.string().regex(EKS_CLUSTER_NAME, { message: EKS_CLUSTER_NAME_RULE }),
@@ -67,12 +100,18 @@ export const EnvironmentSchema = z.strictObject({
     /** CIDRs allowed to reach a public API endpoint; empty means the endpoint is private only. */
     publicAccessCidrs: z.array(nonEmpty),
     /**
-     * IAM role ARNs given cluster-admin through EKS access entries. The cluster grants its creator nothing,
-     * so the platform layer's Kubernetes and Helm providers authenticate as the first of these roles.
+     * People's access through EKS access entries: an EKS access policy (`view`, `edit`, `admin`) for the
+     * whole cluster, or for the namespaces listed. Cluster-admin is for `iam.deployRoleArn` and
+     * `iam.breakGlassRoleArn` only (CIS EKS 4.1.1).
      */
-    adminRoleArns: z
-      .array(z.string().regex(IAM_ROLE_ARN, { message: IAM_ROLE_ARN_RULE }))
-      .min(1, { message: "at least one role: the cluster grants its creator no access, and the platform layer deploys as the first role" }),
+    access: z.array(
+      z.strictObject({
+        roleArn,
+        policy: z.enum(PEOPLE_ACCESS_POLICIES),
+        /** Empty: the whole cluster. */
+        namespaces: z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { message: "a Kubernetes namespace name" })),
+      }),
+    ),
     /** Networks allowed to reach the private API endpoint on 443; empty means the VPC's own range. */
     privateAccessCidrs: z.array(nonEmpty),
     /**
@@ -100,16 +139,39 @@ export const EnvironmentSchema = z.strictObject({
     efs: z.boolean(),
     /** Days before noncurrent object versions in the platform buckets expire. */
     noncurrentVersionExpirationDays: z.number().int().min(1),
+    /** What the gp3 and EFS StorageClasses do with a volume whose claim is deleted: data decides, not code. */
+    reclaimPolicy: z.enum(["Delete", "Retain"]),
   }),
   platform: z.strictObject({
     autoscaler: z.enum(["karpenter", "cluster-autoscaler"]),
     metricsServer: z.boolean(),
   }),
-  /** `prevent_destroy` on stateful resources (KMS keys, EFS, buckets); also requires pinned EKS add-on versions. */
+  /**
+   * Roles of the environment's own account. The deploy role is what CI and Terraform run as; people get
+   * `cluster.access` instead, so no identity is shared by CI and people.
+   */
+  iam: z.strictObject({
+    /** CI deploy role: assumed for the state backend, cluster-admin for the platform layer's providers. */
+    deployRoleArn: roleArn,
+    /** Emergency role: cluster-admin, and the only principal that may delete, disable or re-policy the storage keys. */
+    breakGlassRoleArn: roleArn,
+    /** Administers the storage keys (rotation, aliases, tags) and can never use them to decrypt. */
+    keyAdminRoleArn: roleArn,
+  }),
+  /** `prevent_destroy` on stateful resources (KMS keys, EFS, buckets, VPC); also requires pinned EKS add-on versions. */
   protection: z.strictObject({
     preventDestroy: z.boolean(),
+    /**
+     * Why this environment may be destroyed: required when `preventDestroy` or
+     * `cluster.deletionProtection` is off, so an unprotected environment is a decision on record.
+     */
+    unprotectedReason: z.string().optional(),
   }),
-  /** Where Terraform keeps this environment's state; each stack gets `<keyPrefix>/<stack>.tfstate`. */
+  /**
+   * Where Terraform keeps this environment's state; each stack gets `<keyPrefix>/<stack>.tfstate`. The
+   * bucket and key belong to the environment's own account, and Terraform reaches them as
+   * `iam.deployRoleArn`, so no other environment's CI can read or write this state.
+   */
   backend: z.strictObject({
     bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "an S3 bucket name" }),
     keyPrefix: z.string().regex(/^[a-zA-Z0-9!_.*'()\/-]+$/, { message: "an S3 key prefix without a leading or trailing '/'" }),
@@ -117,8 +179,8 @@ export const EnvironmentSchema = z.strictObject({
     /** `s3-lockfile`: S3 native locking (Terraform ≥ 1.10); `dynamodb`: the legacy lock table. */
     locking: z.enum(["s3-lockfile", "dynamodb"]),
     dynamodbTable: z.string().optional(),
-    /** KMS key for the state objects; SSE-S3 when absent. */
-    kmsKeyId: z.string().optional(),
+    /** The environment's own KMS key for the state objects (an ARN of the environment's account). */
+    kmsKeyId: z.string().regex(KMS_KEY_ARN, { message: "a KMS key ARN, arn:aws:kms:<region>:<account>:key/<id>" }),
   }),
   /** Provider default tags on every resource. `Owner`, `CostCentre` and `Environment` are required. */
   tags: z.record(z.string(), z.string()),
@@ -126,8 +188,13 @@ export const EnvironmentSchema = z.strictObject({
     /** SLO spec files (relative to the package root) compiled for this environment. */
     specs: z.array(nonEmpty),
   }),
+  /** Alert routing; without it no Alertmanager configuration is generated for the environment. */
+  alerting: AlertRoutingSchema.optional(),
 });
 
 /** One environment's configuration as written in `environments/`. */
 export type EnvironmentConfig = z.infer<typeof EnvironmentSchema>;
+// The schema's output is what the generator takes: a compile error here means the two drifted apart.
+const _alertingFits: (x: z.output<typeof AlertRoutingSchema>) => AlertRoutingConfig = (x) => x;
+void _alertingFits;
 export type NodeGroupConfig = z.infer<typeof NodeGroupSchema>;

@@ -108,6 +108,7 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
 
   test("deletion protection and prevent_destroy are exactly what the environment asks for", () => {
     const stateful: Array<[Json, string]> = [
+      [network, "aws_vpc"],
       [network, "aws_kms_key"],
       [network, "aws_cloudwatch_log_group"],
       [cluster, "aws_kms_key"],
@@ -115,9 +116,13 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
       [cluster, "aws_eks_cluster"],
       [storage, "aws_kms_key"],
       [storage, "aws_s3_bucket"],
+      [storage, "aws_s3_bucket_policy"],
+      [storage, "aws_s3_bucket_public_access_block"],
       [storage, "aws_efs_file_system"],
+      [storage, "aws_efs_file_system_policy"],
     ];
     for (const [tf, type] of stateful) {
+      expect({ type, count: resources(tf, type).length > 0 }).toEqual({ type, count: true });
       for (const [address, r] of resources(tf, type)) {
         expect({ address, preventDestroy: r.lifecycle?.prevent_destroy === true }).toEqual({ address, preventDestroy: config.protection.preventDestroy });
       }

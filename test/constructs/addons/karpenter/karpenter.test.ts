@@ -27,6 +27,10 @@ function controllerStatements(statements: Array<Record<string, any>>) {
 }
 
 describe("Karpenter", () => {
+  test("keeps the chart's controller image, which the Karpenter chart pins by digest", () => {
+    expect(build().values.controller?.image).toBeUndefined();
+  });
+
   test("pins the OCI chart from public ECR into kube-system", () => {
     const { json } = build();
     expect(json).toHaveResourceWithProperties(Release, {
