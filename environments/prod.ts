@@ -11,7 +11,7 @@ const ROLES = {
 
 /**
  * prod: three AZs, a NAT gateway per AZ, a private API endpoint, on-demand system nodes plus spot
- * workload nodes, EKS deletion protection and `prevent_destroy` on stateful resources.
+ * workload nodes, EKS deletion protection, `prevent_destroy` on stateful resources and pinned EKS add-ons.
  */
 export const prod: EnvironmentConfig = {
   name: "prod",
@@ -34,6 +34,16 @@ export const prod: EnvironmentConfig = {
       { roleArn: "arn:aws:iam::333333333333:role/platform-admin", policy: "view", namespaces: [] },
     ],
     name: "prod-platform",
+    // Protected environments pin every managed add-on to the version reviewed for the cluster's Kubernetes
+    // minor (lib/eks/addon-versions.ts); configuration validation holds the two together.
+    addonVersions: {
+      vpcCni: "v1.20.4-eksbuild.1",
+      coreDns: "v1.12.4-eksbuild.1",
+      kubeProxy: "v1.34.1-eksbuild.2",
+      podIdentityAgent: "v1.3.10-eksbuild.2",
+      ebsCsiDriver: "v1.51.1-eksbuild.1",
+      efsCsiDriver: "v2.3.1-eksbuild.1",
+    },
     deletionProtection: true,
     nodeGroups: [
       {

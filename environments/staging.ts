@@ -28,6 +28,16 @@ export const staging: EnvironmentConfig = {
       { roleArn: "arn:aws:iam::222222222222:role/developer", policy: "edit", namespaces: ["apps"] },
     ],
     name: "staging-platform",
+    // Pinned like prod's (validation requires it of protected environments); staging takes an add-on
+    // upgrade first, as a reviewed diff here, and prod follows.
+    addonVersions: {
+      vpcCni: "v1.20.4-eksbuild.1",
+      coreDns: "v1.12.4-eksbuild.1",
+      kubeProxy: "v1.34.1-eksbuild.2",
+      podIdentityAgent: "v1.3.10-eksbuild.2",
+      ebsCsiDriver: "v1.51.1-eksbuild.1",
+      efsCsiDriver: "v2.3.1-eksbuild.1",
+    },
     deletionProtection: true,
     nodeGroups: [
       {

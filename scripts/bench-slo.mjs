@@ -3,7 +3,8 @@
 // which this script runs when dist/ is missing or older than lib/slo). Prints Markdown tables:
 //   1. Whole-process wall time of a child `node` that loads 1,000 SLOs from YAML (parse + validate), compiles
 //      them and writes the rules file; median of --runs (default 5) after one warm-up. Goal: < 1 s.
-//   2. Per SLO of Sloth's own inputs (../shared/slo/sloth-golden/0{1,2,3}*): rule count and the raw-data range
+//   2. Per SLO of Sloth's own golden inputs 01–03 (reference data beside the repository, as
+//      test/support/shared.ts finds it): rule count and the raw-data range
 //      seconds Prometheus evaluates per second (Σ over rules reading raw data of the range durations of their
 //      raw selectors ÷ the group's interval), ours next to Sloth's expected.yaml. Goal: ≤ 0.5× Sloth.
 //      Sloth's groups have no `interval:`, so they run at the Prometheus global evaluation_interval: we

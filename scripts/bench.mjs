@@ -75,7 +75,7 @@ for (const r of rows) {
   console.log(`| ${r.label} | ${r.runs} | ${r.wall.toFixed(2)} s | ${mem} | ${(r.wall / rows[0].wall).toFixed(1)}× |`);
 }
 console.log(`\nGoal: the fast path under 1.5 s and at least 20× faster than \`cdktf synth\` through ts-node.`);
-console.log("Both paths import providers by deep path; a barrel import alone costs the ts-node path about 25 s (ARCHITECTURE.md).");
+console.log("Both paths import providers by deep path; a barrel import alone costs the ts-node path about 25 s.");
 
 if (!opts["skip-slo"]) {
   const slo = path.join(root, "scripts/bench-slo.mjs");

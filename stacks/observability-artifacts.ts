@@ -8,7 +8,7 @@ import type { CompileResult } from "../lib/slo/compile";
 /** One environment's observability files, generated before anything is written. */
 export interface EnvironmentObservability {
   readonly environment: string;
-  /** Alertmanager configuration; absent when the environment has no `alerting` section. */
+  /** Alertmanager configuration. @default - none: the environment has no `alerting` section */
   readonly alertmanagerYaml?: string;
   /** The SLO dashboard of each service and the golden-signals overview. */
   readonly dashboards: readonly GeneratedDashboard[];

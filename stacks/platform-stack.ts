@@ -16,7 +16,7 @@ export interface PlatformStackInputs {
   readonly nodeRoleArn: string;
   /** KMS key for EBS volumes of the default StorageClass. */
   readonly volumeKmsKeyArn: string;
-  /** EFS file system for the `efs` StorageClass; absent when the environment has no EFS. */
+  /** EFS file system for the `efs` StorageClass. @default - no `efs` StorageClass (the environment has no EFS) */
   readonly efsFileSystemId?: string;
 }
 

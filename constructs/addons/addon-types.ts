@@ -2,16 +2,23 @@
 
 /** A pod toleration. */
 export interface Toleration {
+  /** Taint key to tolerate. @default - every key (only with operator `Exists`) */
   readonly key?: string;
+  /** @default "Equal" */
   readonly operator?: "Exists" | "Equal";
+  /** Taint value to match with operator `Equal`. @default "" */
   readonly value?: string;
+  /** @default - every effect */
   readonly effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+  /** How long a `NoExecute` taint is tolerated before eviction. @default - forever */
   readonly tolerationSeconds?: number;
 }
 
 /** CPU and memory of a container, in Kubernetes quantities. */
 export interface ContainerResources {
+  /** @default - none (the pod is BestEffort for what is not requested) */
   readonly requests?: { readonly cpu?: string; readonly memory?: string };
+  /** @default - none (the container may use what the node has free) */
   readonly limits?: { readonly cpu?: string; readonly memory?: string };
 }
 

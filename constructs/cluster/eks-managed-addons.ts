@@ -8,9 +8,10 @@ import { PodIdentityRole } from "../common/pod-identity-role";
 import { KMS_ENVELOPE_ACTIONS } from "../common/kms-key";
 import { ValidationProblem, isUnresolved, requireProps } from "../common/validation";
 import { MANAGED_POLICIES } from "./cluster-constants";
+import { EKS_ADDON_VERSION, EKS_ADDON_VERSION_RULE, type EksManagedAddonKey } from "../../lib/eks/addon-versions";
 
 /** The managed add-ons every cluster gets, by their key in {@link AddonVersions}. */
-export type ManagedAddonKey = "vpcCni" | "coreDns" | "kubeProxy" | "podIdentityAgent" | "ebsCsiDriver" | "efsCsiDriver";
+export type ManagedAddonKey = EksManagedAddonKey;
 
 /**
  * Pinned add-on versions such as `v1.20.4-eksbuild.1`; an add-on left out follows
@@ -218,8 +219,6 @@ function volumeKeyStatements(keyArn: string): DataAwsIamPolicyDocumentStatement[
   ];
 }
 
-const ADDON_VERSION = /^v\d+\.\d+\.\d+(-eksbuild\.\d+)?$/;
-
 /** Checks pinned versions, the version policy and configuration keys; paths are those of {@link EksClusterProps}. */
 export function validateAddonSettings(
   versions: AddonVersions | undefined,
@@ -231,8 +230,8 @@ export function validateAddonSettings(
   for (const [key, version] of Object.entries(versions ?? {})) {
     if (!keys.includes(key)) {
       problems.push({ path: `addonVersions.${key}`, value: key, allowed: keys.join(", ") });
-    } else if (version !== undefined && !isUnresolved(version) && !ADDON_VERSION.test(version)) {
-      problems.push({ path: `addonVersions.${key}`, value: version, allowed: "an EKS add-on version such as 'v1.20.4-eksbuild.1'" });
+    } else if (version !== undefined && !isUnresolved(version) && !EKS_ADDON_VERSION.test(version)) {
+      problems.push({ path: `addonVersions.${key}`, value: version, allowed: EKS_ADDON_VERSION_RULE });
     }
   }
   if (policy !== undefined && policy !== "DEFAULT" && policy !== "LATEST") {

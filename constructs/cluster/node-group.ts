@@ -89,7 +89,10 @@ export interface ManagedNodeGroupProps {
    * `<namePrefix>-<spec.name>-` followed by a suffix Terraform generates.
    */
   readonly namePrefix: string;
-  /** Resources that must exist before nodes join (e.g. the VPC CNI add-on). */
+  /**
+   * Resources that must exist before nodes join (e.g. the VPC CNI add-on).
+   * @default []
+   */
   readonly dependsOn?: ITerraformDependable[];
 }
 

@@ -115,8 +115,9 @@ export const EnvironmentSchema = z.strictObject({
     /** Networks allowed to reach the private API endpoint on 443; empty means the VPC's own range. */
     privateAccessCidrs: z.array(nonEmpty),
     /**
-     * Pinned EKS add-on versions (`v1.19.2-eksbuild.1`); an add-on left out follows the version EKS marks
-     * as default for the cluster's Kubernetes version.
+     * Pinned EKS add-on versions (`v1.20.4-eksbuild.1`), each the one reviewed for the cluster's Kubernetes
+     * minor in `lib/eks/addon-versions.ts`; an add-on left out follows the version EKS marks as default for
+     * that minor. An environment with `protection.preventDestroy` pins every add-on its cluster runs.
      */
     addonVersions: z
       .strictObject({
@@ -157,7 +158,7 @@ export const EnvironmentSchema = z.strictObject({
     /** Administers the storage keys (rotation, aliases, tags) and can never use them to decrypt. */
     keyAdminRoleArn: roleArn,
   }),
-  /** `prevent_destroy` on stateful resources (KMS keys, EFS, buckets, VPC) and EKS deletion protection. */
+  /** `prevent_destroy` on stateful resources (KMS keys, EFS, buckets, VPC); also requires pinned EKS add-on versions. */
   protection: z.strictObject({
     preventDestroy: z.boolean(),
     /**

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { cidrsOverlap, parseCidr, subnetPlanProblems } from "../net";
 import { nodeGroupNamePrefixProblem } from "../eks/node-group-names";
+import { addonVersionProblem, EKS_MANAGED_ADDON_KEYS, REVIEWED_ADDON_VERSIONS } from "../eks/addon-versions";
 import { arnAccount } from "../aws/iam";
 import { isSupportedKubernetesVersion, SUPPORTED_KUBERNETES_VERSIONS } from "../eks/versions";
 import { isLabelValue, isQualifiedName } from "../kubernetes/names";
@@ -141,11 +142,7 @@ function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
     if (!validCidr(cidr)) add(path, cidr, "an IPv4 CIDR block such as 10.40.0.0/16 (a peered VPC or a CI runner network)");
     else if (parseCidr(cidr).prefix === 0) add(path, cidr, "specific networks, not 0.0.0.0/0");
   });
-  for (const [addon, version] of Object.entries(c.cluster.addonVersions)) {
-    if (version !== undefined && !/^v\d+\.\d+\.\d+-eksbuild\.\d+$/.test(version)) {
-      add(`cluster.addonVersions.${addon}`, version, "an EKS add-on version such as v1.19.2-eksbuild.1");
-    }
-  }
+  problems.push(...addonVersionProblems(c));
   const names = new Set<string>();
   c.cluster.nodeGroups.forEach((g, i) => {
     const path = `cluster.nodeGroups[${i}]`;
@@ -217,6 +214,35 @@ function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
   for (const [key, value] of Object.entries(c.tags)) {
     if (key.length > 128 || value.length > 256 || key.toLowerCase().startsWith("aws:")) {
       add(`tags.${key}`, value, "keys of at most 128 characters not starting with 'aws:', values of at most 256");
+    }
+  }
+  return problems;
+}
+
+/**
+ * Pinned EKS add-on versions: each well-formed and the one reviewed for the cluster's Kubernetes minor; and
+ * an environment that protects its resources (`protection.preventDestroy`) pins every add-on its cluster
+ * runs, so no add-on changes without a reviewed diff (EKS's default version for a minor moves over time).
+ */
+function addonVersionProblems(c: EnvironmentConfig): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const minor = c.cluster.kubernetesVersion;
+  const pinned = c.cluster.addonVersions as Partial<Record<string, string>>;
+  for (const key of EKS_MANAGED_ADDON_KEYS) {
+    const version = pinned[key];
+    if (version !== undefined) {
+      const problem = addonVersionProblem(key, version, minor);
+      if (problem) problems.push({ path: `cluster.addonVersions.${key}`, value: version, allowed: problem });
+      continue;
+    }
+    const runs = key !== "efsCsiDriver" || c.storage.efs;
+    if (c.protection.preventDestroy && runs) {
+      const reviewed = isSupportedKubernetesVersion(minor) ? `, ${REVIEWED_ADDON_VERSIONS[minor][key]} for Kubernetes ${minor}` : "";
+      problems.push({
+        path: `cluster.addonVersions.${key}`,
+        value: undefined,
+        allowed: `a pinned version${reviewed}: an environment with protection.preventDestroy pins every managed add-on, so an upgrade is a reviewed diff`,
+      });
     }
   }
   return problems;

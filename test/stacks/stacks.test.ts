@@ -1,33 +1,28 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { App, Testing, TerraformStack } from "cdktf";
+/**
+ * The stacks of every environment, read from the app as `npm run synth` writes it (synthesized once per jest
+ * run, test/support/synthesized-app.ts): backends, providers, cross-stack wiring, and the security rules that
+ * hold across every stack. Snapshots are in snapshots.test.ts; the named properties in invariants.test.ts.
+ */
 import { ENVIRONMENTS } from "../../environments";
-import { buildEnvironment, EnvironmentStacks } from "../../stacks/environment-stacks";
 import { LAYERS } from "../../stacks/environment-stack";
+import { synthesizedManifest, synthesizedStack } from "../support/synthesized-app";
 
 type Json = Record<string, any>;
 
-const app: App = Testing.app();
-const built = new Map<string, EnvironmentStacks>(ENVIRONMENTS.map((c) => [c.name, buildEnvironment(app, c)]));
-// Cross-stack references (outputs, remote state, stack dependencies) are resolved only when the whole
-// app synthesizes, so synthesize it once, as `npm run synth` does, and read each stack's output.
-app.synth();
-function synth(stack: TerraformStack): Json {
-  return JSON.parse(fs.readFileSync(path.join(app.outdir, "stacks", stack.node.id, "cdk.tf.json"), "utf8"));
-}
-const allStacks = [...built.values()].flatMap((s) => LAYERS.map((l) => s[l] as TerraformStack));
+const synth = (id: string): Json => synthesizedStack(id);
+const allStacks = ENVIRONMENTS.flatMap((c) => LAYERS.map((l) => `${c.name}-${l}`));
 
 /** Every object of a given resource (or data) type across a synthesized stack. */
 function all(tf: Json, kind: "resource" | "data", type: string): Json[] {
   return Object.values(tf[kind]?.[type] ?? {}) as Json[];
 }
 
-describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config) => {
-  const stacks = built.get(env)!;
+test("the app has exactly the four layers of every environment", () => {
+  expect(Object.keys(synthesizedManifest().stacks).sort()).toEqual([...allStacks].sort());
+});
 
-  test.each(LAYERS.map((l) => [l]))("%s stack matches its snapshot", (layer) => {
-    expect(synth(stacks[layer])).toMatchSnapshot();
-  });
+describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config) => {
+  const stacks = Object.fromEntries(LAYERS.map((l) => [l, `${env}-${l}`])) as Record<(typeof LAYERS)[number], string>;
 
   test.each(LAYERS.map((l) => [l]))("%s stack keeps its own state object, in the environment's bucket, under its key, as its deploy role", (layer) => {
     const tf = synth(stacks[layer]);
@@ -65,7 +60,7 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
   });
 
   test("stacks depend on the layers below them, so `cdktf deploy '<env>-*'` orders them", () => {
-    const deps = (s: TerraformStack) => s.dependencies.map((d) => d.node.id).sort();
+    const deps = (id: string) => [...synthesizedManifest().stacks[id]!.dependencies].sort();
     expect(deps(stacks.network)).toEqual([]);
     expect(deps(stacks.cluster)).toEqual([`${env}-network`]);
     expect(deps(stacks.storage)).toEqual([`${env}-cluster`, `${env}-network`]);
@@ -89,29 +84,6 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
     // The remote state cdktf generated reads the cluster stack's own state object.
     const remote = tf.data.terraform_remote_state[`cross-stack-reference-input-${env}-cluster`];
     expect(remote.config.key).toBe(`${config.backend.keyPrefix}/${env}-cluster.tfstate`);
-  });
-
-  test("stateful resources are protected exactly when the environment asks for it", () => {
-    const protectedTypes: Array<[TerraformStack, string]> = [
-      [stacks.storage, "aws_kms_key"],
-      [stacks.storage, "aws_s3_bucket"],
-      [stacks.storage, "aws_s3_bucket_policy"],
-      [stacks.storage, "aws_s3_bucket_public_access_block"],
-      [stacks.storage, "aws_efs_file_system"],
-      [stacks.storage, "aws_efs_file_system_policy"],
-      [stacks.network, "aws_vpc"],
-      [stacks.cluster, "aws_kms_key"],
-      [stacks.cluster, "aws_cloudwatch_log_group"],
-      [stacks.network, "aws_kms_key"],
-      [stacks.network, "aws_cloudwatch_log_group"],
-    ];
-    for (const [stack, type] of protectedTypes) {
-      const resources = all(synth(stack), "resource", type);
-      expect(resources.length).toBeGreaterThan(0);
-      for (const r of resources) expect(r.lifecycle?.prevent_destroy === true).toBe(config.protection.preventDestroy);
-    }
-    const eks = all(synth(stacks.cluster), "resource", "aws_eks_cluster")[0]!;
-    expect(eks.deletion_protection === true).toBe(config.cluster.deletionProtection);
   });
 
   test("EFS: the node role may only mount through access points, the controller may only manage access points of this file system", () => {
@@ -156,13 +128,6 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
     for (const c of classes) expect(c.reclaim_policy).toBe(config.storage.reclaimPolicy);
   });
 
-  test("the API endpoint is private, or public only for the environment's allow-list", () => {
-    const vpc = all(synth(stacks.cluster), "resource", "aws_eks_cluster")[0]!.vpc_config;
-    expect(vpc.endpoint_private_access).toBe(true);
-    expect(vpc.endpoint_public_access).toBe(config.cluster.publicAccessCidrs.length > 0);
-    if (config.cluster.publicAccessCidrs.length > 0) expect(vpc.public_access_cidrs).toEqual(config.cluster.publicAccessCidrs);
-  });
-
   test("one NAT gateway per AZ or a single one, as configured", () => {
     const nats = all(synth(stacks.network), "resource", "aws_nat_gateway");
     expect(nats).toHaveLength(config.network.natGateways === "single" ? 1 : config.network.azCount);
@@ -170,7 +135,7 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
 });
 
 describe("security across every stack of every environment", () => {
-  const tfs = allStacks.map((s) => [s.node.id, synth(s)] as const);
+  const tfs = allStacks.map((id) => [id, synth(id)] as const);
 
   test("no IAM policy statement allows '*' or a service-wide wildcard action (denies may)", () => {
     let checked = 0;

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -6,27 +6,41 @@ import { parseExprFailures, promDurationSeconds } from "./promtool";
 
 const root = path.resolve(__dirname, "../..");
 
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
 /** Runs the fixture suite in a child jest with promtool hidden (PATH without it, PROMTOOL unset). */
-function runFixture(ci: string) {
+function runFixture(ci: string): Promise<Run> {
   // An empty directory as PATH: node is started by absolute path, and nothing can find promtool.
   const env = { ...process.env, CI: ci, PROMTOOL: "", PATH: fs.mkdtempSync(path.join(os.tmpdir(), "no-promtool-")) };
-  return spawnSync(
-    process.execPath,
-    [require.resolve("jest/bin/jest"), "--rootDir", root, "--roots", "<rootDir>/test/support/fixtures", "--testMatch", "**/*.fixture.ts", "--ci", "--silent=false"],
-    { cwd: root, env, encoding: "utf8" },
-  );
+  const args = [require.resolve("jest/bin/jest"), "--rootDir", root, "--roots", "<rootDir>/test/support/fixtures", "--testMatch", "**/*.fixture.ts", "--ci", "--silent=false"];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: root, env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d));
+    child.stderr.on("data", (d: Buffer) => (stderr += d));
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
 }
 
 describe("describeWithPromtool without promtool", () => {
-  test("fails the suite when CI=true", () => {
-    const r = runFixture("true");
+  // The two child jests are independent: start both on first use, so they run side by side.
+  let runs: { ci: Promise<Run>; local: Promise<Run> } | undefined;
+  const fixtureRuns = () => (runs ??= { ci: runFixture("true"), local: runFixture("") });
+
+  test("fails the suite when CI=true", async () => {
+    const r = await fixtureRuns().ci;
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/promtool is installed \(required when CI=true\)/);
     expect(r.stderr).toMatch(/apt-get install prometheus/);
   }, 60000);
 
-  test("skips the suite with a plain message elsewhere", () => {
-    const r = runFixture("");
+  test("skips the suite with a plain message elsewhere", async () => {
+    const r = await fixtureRuns().local;
     expect(r.status).toBe(0);
     const out = r.stdout + r.stderr;
     expect(out).toMatch(/Skipped promtool suite "fixture suite": promtool not found; install promtool with `apt-get install prometheus`/);

@@ -6,7 +6,7 @@
  *   would hide a broken proof).
  * - missing elsewhere: the suite is skipped and a plain message names it and says how to get promtool.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -60,6 +60,36 @@ export function runPromtool(args: readonly string[], cwd?: string): PromtoolRun 
   if (bin === undefined) throw new Error(`promtool not found; ${INSTALL_HINT}`);
   const r = spawnSync(bin, args, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   return { code: r.status ?? -1, output: `${r.stdout ?? ""}${r.stderr ?? ""}` };
+}
+
+/**
+ * How many promtool processes a suite runs at once: one per core. jest runs the suites in one process on a
+ * small machine, so without this the other core idles while a suite waits for promtool.
+ */
+const MAX_CONCURRENT = Math.max(1, os.availableParallelism());
+let running = 0;
+const queue: Array<() => void> = [];
+
+/** {@link runPromtool} without blocking: at most {@link MAX_CONCURRENT} run at once, the others queue. */
+export async function runPromtoolAsync(args: readonly string[], cwd?: string): Promise<PromtoolRun> {
+  const bin = findPromtool();
+  if (bin === undefined) throw new Error(`promtool not found; ${INSTALL_HINT}`);
+  if (running >= MAX_CONCURRENT) await new Promise<void>((resolve) => queue.push(resolve));
+  running++;
+  try {
+    return await new Promise<PromtoolRun>((resolve, reject) => {
+      const child = spawn(bin, args, { cwd });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on("data", (d: Buffer) => out.push(d));
+      child.stderr.on("data", (d: Buffer) => err.push(d));
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code: code ?? -1, output: `${Buffer.concat(out)}${Buffer.concat(err)}` }));
+    });
+  } finally {
+    running--;
+    queue.shift()?.();
+  }
 }
 
 /** A fresh temporary directory for generated rule and test files. */

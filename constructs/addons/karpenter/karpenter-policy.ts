@@ -7,7 +7,10 @@ export interface KarpenterPolicyScope extends ArnContext {
   readonly clusterArn: string;
   /** The only role the controller may pass to EC2 (the role of the nodes it launches). */
   readonly nodeRoleArn: string;
-  /** Interruption queue ARN, when interruption handling is on. */
+  /**
+   * Interruption queue ARN, when interruption handling is on.
+   * @default - no permission on any queue
+   */
   readonly interruptionQueueArn?: string;
 }
 

@@ -18,7 +18,10 @@ export interface NodeAutoscalingProps {
    * Environments keep this as data (`EnvironmentConfig`), never as a condition in a stack.
    */
   readonly autoscaler: NodeAutoscalerKind;
-  /** Settings of Karpenter; required (for `nodeRoleArn`) when `autoscaler` is `karpenter`. */
+  /**
+   * Settings of Karpenter; required (for `nodeRoleArn`) when `autoscaler` is `karpenter`.
+   * @default - none; validation fails when `autoscaler` is `karpenter`
+   */
   readonly karpenter?: Omit<KarpenterProps, "cluster" | "dependsOn" | "access">;
   /**
    * Settings of the Cluster Autoscaler, when `autoscaler` is `cluster-autoscaler`.

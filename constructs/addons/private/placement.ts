@@ -6,6 +6,7 @@ import { isQualifiedName } from "../../../lib/kubernetes/names";
 export interface NodeSelectorRequirement {
   readonly key: string;
   readonly operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+  /** Required for `In` and `NotIn`, empty for `Exists` and `DoesNotExist`. @default [] */
   readonly values?: string[];
 }
 

@@ -4,9 +4,9 @@ import { S3BucketLifecycleConfigurationRule } from "@cdktf/provider-aws/lib/s3-b
 export interface LifecyclePeriods {
   readonly abortIncompleteMultipartUploadDays: number;
   readonly noncurrentVersionExpirationDays: number;
-  /** Undefined when tiering is off. */
+  /** Days before objects move to Intelligent-Tiering. @default - no tiering */
   readonly intelligentTieringTransitionDays?: number;
-  /** Undefined when current objects never expire. */
+  /** Days before current objects expire. @default - they never expire */
   readonly expirationDays?: number;
 }
 

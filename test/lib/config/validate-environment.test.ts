@@ -79,7 +79,9 @@ describe("validateEnvironment", () => {
     ["no deploy role is given", (c) => delete c.iam.deployRoleArn, /iam\.deployRoleArn: got nothing; allowed: a value \(required\)/],
     ["a private access CIDR is invalid", (c) => (c.cluster.privateAccessCidrs = ["10.40.0.0"]), /cluster\.privateAccessCidrs\[0\]: got "10\.40\.0\.0"; allowed: an IPv4 CIDR block/],
     ["the private endpoint is opened to 0.0.0.0/0", (c) => (c.cluster.privateAccessCidrs = ["0.0.0.0/0"]), /cluster\.privateAccessCidrs\[0\]: got "0\.0\.0\.0\/0"; allowed: specific networks/],
-    ["an add-on version is not an EKS add-on version", (c) => (c.cluster.addonVersions = { coreDns: "1.11" }), /cluster\.addonVersions\.coreDns: got "1\.11"; allowed: an EKS add-on version such as v1\.19\.2-eksbuild\.1/],
+    ["an add-on version is not an EKS add-on version", (c) => (c.cluster.addonVersions = { coreDns: "1.11" }), /cluster\.addonVersions\.coreDns: got "1\.11"; allowed: an EKS add-on version such as v\d+\.\d+\.\d+-eksbuild\.\d+/],
+    ["a pinned add-on version is not the one reviewed for the cluster's minor", (c) => (c.cluster.addonVersions = { kubeProxy: "v1.33.5-eksbuild.2" }), /cluster\.addonVersions\.kubeProxy: got "v1\.33\.5-eksbuild\.2"; allowed: the version reviewed for Kubernetes 1\.34, v1\.34\.\d+-eksbuild\.\d+ \(lib\/eks\/addon-versions\.ts/],
+    ["a protected environment leaves an add-on unpinned", (c) => (c.protection.preventDestroy = true), /cluster\.addonVersions\.coreDns: got nothing; allowed: a pinned version, v1\.\d+\.\d+-eksbuild\.\d+ for Kubernetes 1\.34: an environment with protection\.preventDestroy pins every managed add-on/],
     ["an unknown add-on is pinned", (c) => (c.cluster.addonVersions = { istio: "v1.0.0-eksbuild.1" }), /cluster\.addonVersions\.istio: got "v1\.0\.0-eksbuild\.1"; allowed: no field "istio" here; known fields: vpcCni, coreDns/],
     ["the alerting time zone is unknown", (c) => (c.alerting.businessHours.location = "Dublin"), /alerting\.businessHours\.location: got "Dublin"; allowed: an IANA time zone/],
     ["an alerting tier is unknown", (c) => (c.alerting.tiers = { P5: { groupWait: "1s" } }), /alerting\.tiers\.P5: got .*; allowed: /],
@@ -109,6 +111,20 @@ describe("validateEnvironment", () => {
 
   test("fails when two environments share a name", () => {
     expect(() => validateEnvironments([dev, dev])).toThrow(/environment "dev": name: got "dev"; allowed: a name no other environment uses/);
+  });
+
+  test("a protected environment pins every add-on its cluster runs: the EFS CSI driver only with EFS", () => {
+    const unpinned = (mutate: (c: Mutable) => void) =>
+      messages(devWith(mutate)).map((l) => /cluster\.addonVersions\.(\w+): got nothing/.exec(l)?.[1]).filter(Boolean);
+    const all = ["vpcCni", "coreDns", "kubeProxy", "podIdentityAgent", "ebsCsiDriver", "efsCsiDriver"];
+    expect(unpinned((c) => (c.protection.preventDestroy = true)).sort()).toEqual([...all].sort());
+    expect(unpinned((c) => ((c.protection.preventDestroy = true), (c.storage.efs = false))).sort()).toEqual(all.filter((k) => k !== "efsCsiDriver").sort());
+    expect(unpinned((c) => (c.protection.preventDestroy = false))).toEqual([]);
+  });
+
+  test("fails when prod moves to another Kubernetes minor without moving its add-on pins", () => {
+    const moved = { ...structuredClone(prod), cluster: { ...structuredClone(prod.cluster), kubernetesVersion: "1.33" } };
+    expect(() => validateEnvironments([moved])).toThrow(/environment "prod": cluster\.addonVersions\.kubeProxy: got "v1\.34\.[^"]+"; allowed: the version reviewed for Kubernetes 1\.33, v1\.33\./);
   });
 
   test("the alerting section is optional and fills in business days and hours", () => {

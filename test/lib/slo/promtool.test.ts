@@ -9,64 +9,101 @@ import { parse } from "yaml";
 import { compileSlos } from "../../../lib/slo/compile";
 import { emitRulesYaml, toPrometheusRule } from "../../../lib/slo/emit";
 import { SUPPORTED_PERIODS } from "../../../lib/slo/windows";
-import { checkRulesText, describeWithPromtool } from "../../support/promtool";
+import { describeWithPromtool, runPromtool, tempDir } from "../../support/promtool";
 import { makeSlo, SLI_BY_KIND } from "./support/factory";
-import { probe, runSuite } from "./support/promtool-tests";
+import { probe, runSuiteAsync, type SuiteRun } from "./support/promtool-tests";
 import * as sc from "./support/scenarios";
 
 const KINDS = Object.keys(SLI_BY_KIND) as Array<keyof typeof SLI_BY_KIND>;
 
 describeWithPromtool("promtool check rules", () => {
+  const goldenDir = path.join(__dirname, "fixtures", "golden");
+  const goldenFiles = fs.readdirSync(goldenDir).filter((f) => f.endsWith(".yaml"));
+  const defs = KINDS.map((k) => makeSlo({ name: k, sli: SLI_BY_KIND[k] }));
+  /** Every rules file to check, by file name. */
+  const texts = new Map<string, string>([
+    ...SUPPORTED_PERIODS.map((period) => [`period-${period}.yaml`, emitRulesYaml(compileSlos(defs, { period, runbookBaseUrl: "https://rb" }))] as const),
+    ["prometheusrule-groups.yaml", JSON.stringify({ groups: toPrometheusRule(compileSlos([makeSlo()]), { name: "x" }).spec.groups })],
+    ...goldenFiles.map((f) => {
+      const doc = parse(fs.readFileSync(path.join(goldenDir, f), "utf8"));
+      return [`golden-${f}`, JSON.stringify(doc.kind === "PrometheusRule" ? { groups: doc.spec.groups } : doc)] as const;
+    }),
+  ]);
+
+  // ONE promtool run checks every file; each test reads its own file's block of the output.
+  let blocks: Map<string, string> | undefined;
+  const blockOf = (name: string): string => {
+    if (!blocks) {
+      const dir = tempDir("promtool-check");
+      for (const [file, text] of texts) fs.writeFileSync(path.join(dir, file), text);
+      const run = runPromtool(["check", "rules", ...texts.keys()], dir);
+      fs.rmSync(dir, { recursive: true, force: true });
+      blocks = new Map(run.output.split(/^Checking /m).slice(1).map((b) => [b.split("\n")[0]!.trim(), b] as const));
+      if (blocks.size !== texts.size) throw new Error(`promtool check rules reported on ${blocks.size} of ${texts.size} files:\n${run.output}`);
+    }
+    return blocks.get(name) ?? "(no report)";
+  };
+  const passes = expect.stringMatching(/^[^\n]*\n\s*SUCCESS: \d+ rules found/);
+
   test.each(SUPPORTED_PERIODS)("every SLI kind, period %s", (period) => {
-    const defs = KINDS.map((k) => makeSlo({ name: k, sli: SLI_BY_KIND[k] }));
-    const run = checkRulesText(emitRulesYaml(compileSlos(defs, { period, runbookBaseUrl: "https://rb" })));
-    expect(run.output).toMatch(/SUCCESS: \d+ rules found/);
-    expect(run.code).toBe(0);
+    expect(blockOf(`period-${period}.yaml`)).toEqual(passes);
   });
 
   test("the PrometheusRule's spec.groups", () => {
-    const obj = toPrometheusRule(compileSlos([makeSlo()]), { name: "x" });
-    const run = checkRulesText(JSON.stringify({ groups: obj.spec.groups }));
-    expect(run.code).toBe(0);
+    expect(blockOf("prometheusrule-groups.yaml")).toEqual(passes);
   });
 
-  const goldenDir = path.join(__dirname, "fixtures", "golden");
-  test.each(fs.readdirSync(goldenDir).filter((f) => f.endsWith(".yaml")))("golden file %s", (f) => {
-    const doc = parse(fs.readFileSync(path.join(goldenDir, f), "utf8"));
-    const run = checkRulesText(JSON.stringify(doc.kind === "PrometheusRule" ? { groups: doc.spec.groups } : doc));
-    expect([f, run.code, run.output]).toEqual([f, 0, expect.stringMatching(/SUCCESS/)]);
+  test.each(goldenFiles)("golden file %s", (f) => {
+    expect(blockOf(`golden-${f}`)).toEqual(passes);
   });
 });
 
+/** The scenarios of one SLI kind, as promtool files: one per evaluation interval (the interval is per file). */
+function scenarioRuns(kind: (typeof KINDS)[number]) {
+  const def = makeSlo({ name: kind, sli: SLI_BY_KIND[kind] });
+  const result = compileSlos([def]);
+  const w = result.slos[0]!.windows;
+  const scenarios = [
+    sc.outageThenRecovery(def, w),
+    sc.burnRate10(def, w),
+    sc.burnRate09(def),
+    sc.zeroTraffic(def),
+    sc.trafficThenSilence(def),
+  ];
+  const base = {
+    rules: emitRulesYaml(result),
+    groupOrder: result.slos[0]!.groups.map((g) => g.name),
+  };
+  const files = [...new Set(scenarios.map((s) => s.evaluationInterval))].map((interval) => ({
+    ...base,
+    evaluationInterval: interval,
+    groups: scenarios.filter((s) => s.evaluationInterval === interval).map((s) => s.group),
+  }));
+  return { base, scenarios, files };
+}
+
 describeWithPromtool("promtool test rules: Workbook scenarios per SLI kind", () => {
-  test.each(KINDS)("%s SLI", (kind) => {
-    const def = makeSlo({ name: kind, sli: SLI_BY_KIND[kind] });
-    const result = compileSlos([def]);
-    const w = result.slos[0]!.windows;
-    const scenarios = [
-      sc.outageThenRecovery(def, w),
-      sc.burnRate10(def, w),
-      sc.burnRate09(def),
-      sc.zeroTraffic(def),
-      sc.trafficThenSilence(def),
-    ];
-    const base = {
-      rules: emitRulesYaml(result),
-      groupOrder: result.slos[0]!.groups.map((g) => g.name),
-    };
-    // One promtool file per evaluation interval (the interval is per file).
-    for (const interval of [...new Set(scenarios.map((s) => s.evaluationInterval))]) {
-      const groups = scenarios.filter((s) => s.evaluationInterval === interval).map((s) => s.group);
-      const run = runSuite({ ...base, evaluationInterval: interval, groups });
+  // Every kind's files are independent: the first test starts all of them (as many promtool runs at once as
+  // cores), and each test waits for its own kind's.
+  let started: Map<string, Promise<SuiteRun[]>> | undefined;
+  const runsOf = (kind: string) => {
+    started ??= new Map(KINDS.map((k) => [k, Promise.all(scenarioRuns(k).files.map((f) => runSuiteAsync(f)))]));
+    for (const p of started.values()) p.catch(() => undefined); // each test reports its own failure
+    return started.get(kind)!;
+  };
+
+  test.each(KINDS)("%s SLI", async (kind) => {
+    for (const run of await runsOf(kind)) {
       if (run.code !== 0) throw new Error(`promtool test rules failed (files kept in ${run.dir}):\n${run.output}`);
       fs.rmSync(run.dir, { recursive: true, force: true });
     }
 
     if (process.env.SLO_PROBE === "1") {
+      const { base, scenarios } = scenarioRuns(kind);
       const withProbes = scenarios.filter((s) => s.probes.length > 0);
       const probed = probe({ ...base, evaluationInterval: sc.EVAL, groups: withProbes.map((s) => ({ ...s.group, checks: s.probes })) });
       const rows = withProbes.map((s) => `${s.group.name}: observed ${s.probes.map((_, i) => probed.get(`${s.group.name}/${i}`)?.join(",")).join(" / ")} s; bound ${JSON.stringify(s.bound)}`);
       console.log(rows.join("\n"));
     }
-  });
+  }, 300_000);
 });

@@ -1,6 +1,6 @@
 /**
- * Sloth parity: Sloth's own inputs (../shared/slo/sloth-golden/<case>/input.yaml) compiled by us, and Sloth's
- * own expected rules for them (expected.yaml), run through promtool on the SAME input series. We first read
+ * Sloth parity: Sloth's own golden inputs (`<case>/input.yaml` in the reference data test/support/shared.ts
+ * finds) compiled by us, and Sloth's own expected rules for them (expected.yaml), run through promtool on the SAME input series. We first read
  * Sloth's alert timeline (firing or not at every evaluation), then ask promtool to check OUR rules against
  * exactly that timeline. Where they differ, the difference is at an episode's edge and within the bound of
  * the derivation (docs/slo-compiler.md): our derived windows may lag the exact ones by up to the 5m base
@@ -14,9 +14,9 @@ import { emitRulesYaml } from "../../../lib/slo/emit";
 import { loadSloFiles } from "../../../lib/slo/load";
 import type { SloPeriod } from "../../../lib/slo/model";
 import { describeWithPromtool } from "../../support/promtool";
-import { runSuite, type PromtoolSuite } from "./support/promtool-tests";
+import { runSuiteAsync, type PromtoolSuite } from "./support/promtool-tests";
 import { compress, counter, type Segment } from "./support/series";
-import { episodes, everyEval, secondsOf, timelines } from "./support/timeline";
+import { episodes, everyEval, secondsOf, timelinesAsync } from "./support/timeline";
 import { sharedPath, withShared } from "../../support/shared";
 
 const GOLDEN = sharedPath("slo/sloth-golden");
@@ -54,35 +54,47 @@ function series() {
 const alertExpr = (severityLabel: string, sev: string) =>
   `count(ALERTS{alertname="myServiceAlert", alertstate="firing", ${severityLabel}="${sev}"})`;
 
+const sevs = ["page", "ticket"] as const;
+const slothExprs = sevs.map((sev) => alertExpr("sloth_severity", sev));
+const ourExprs = sevs.map((sev) => alertExpr("sre_severity", sev));
+
+/** One case's two promtool runs: Sloth's alert timeline, then ours checked against exactly that timeline. */
+async function prove(name: string, period: SloPeriod) {
+  const dir = path.join(GOLDEN, name);
+  const slothRules = fs.readFileSync(path.join(dir, "expected.yaml"), "utf8");
+  const slothGroups = parse(slothRules).groups as Array<{ name: string; interval?: string }>;
+  const result = compileSlos(loadSloFiles([path.join(dir, "input.yaml")]), { period });
+  const ours: Omit<PromtoolSuite, "groups"> = {
+    rules: emitRulesYaml(result),
+    groupOrder: result.slos.flatMap((s) => s.groups.map((g) => g.name)),
+    evaluationInterval: EVAL,
+  };
+  const sloth: Omit<PromtoolSuite, "groups"> = { rules: slothRules, groupOrder: slothGroups.map((g) => g.name), evaluationInterval: EVAL };
+  const input = series();
+  const slothTimes = await timelinesAsync({ ...sloth, groups: [{ name: "sloth", step: STEP, series: input, checks: slothExprs.flatMap((e) => everyEval(e, END, EVAL)) }] });
+  const run = await runSuiteAsync(
+    { ...ours, groups: [{ name: "ours", step: STEP, series: input, checks: ourExprs.flatMap((e, i) => everyEval(e, END, EVAL, slothTimes.get(slothExprs[i]!)!)) }] },
+    "slo-parity",
+  );
+  fs.rmSync(run.dir, { recursive: true, force: true });
+  return { slothGroups, slothTimes, run };
+}
+
 describeWithPromtool("Sloth parity on Sloth's own inputs (promtool)", () => {
   const report: string[] = [];
   afterAll(() => console.log(["Sloth parity (episode [start, end] in minutes after T0; Δ in s):", ...report].join("\n")));
 
-  withShared(test, "Sloth parity").each(CASES)("%s", (name, period) => {
-    const dir = path.join(GOLDEN, name);
-    const slothRules = fs.readFileSync(path.join(dir, "expected.yaml"), "utf8");
-    const slothGroups = (parse(slothRules).groups as Array<{ name: string; interval?: string }>);
+  // The cases are independent: the first test starts all of them (as many promtool runs at once as cores).
+  let proofs: Map<string, Promise<Awaited<ReturnType<typeof prove>>>> | undefined;
+  const proofOf = (name: string) => {
+    proofs ??= new Map(CASES.map(([n, period]) => [n, prove(n, period)]));
+    for (const p of proofs.values()) p.catch(() => undefined); // each test reports its own failure
+    return proofs.get(name)!;
+  };
+
+  withShared(test, "Sloth parity").each(CASES)("%s", async (name) => {
+    const { slothGroups, slothTimes, run } = await proofOf(name);
     expect(slothGroups.filter((g) => g.interval !== undefined)).toEqual([]);
-
-    const result = compileSlos(loadSloFiles([path.join(dir, "input.yaml")]), { period });
-    const ours: Omit<PromtoolSuite, "groups"> = {
-      rules: emitRulesYaml(result),
-      groupOrder: result.slos.flatMap((s) => s.groups.map((g) => g.name)),
-      evaluationInterval: EVAL,
-    };
-    const sloth: Omit<PromtoolSuite, "groups"> = { rules: slothRules, groupOrder: slothGroups.map((g) => g.name), evaluationInterval: EVAL };
-    const input = series();
-
-    // One promtool run for Sloth's timeline (page and ticket), one for ours checked against it.
-    const sevs = ["page", "ticket"] as const;
-    const slothExprs = sevs.map((sev) => alertExpr("sloth_severity", sev));
-    const slothTimes = timelines({ ...sloth, groups: [{ name: "sloth", step: STEP, series: input, checks: slothExprs.flatMap((e) => everyEval(e, END, EVAL)) }] });
-    const ourExprs = sevs.map((sev) => alertExpr("sre_severity", sev));
-    const run = runSuite(
-      { ...ours, groups: [{ name: "ours", step: STEP, series: input, checks: ourExprs.flatMap((e, i) => everyEval(e, END, EVAL, slothTimes.get(slothExprs[i]!)!)) }] },
-      "slo-parity",
-    );
-    fs.rmSync(run.dir, { recursive: true, force: true });
 
     sevs.forEach((sev, i) => {
       const expected = slothTimes.get(slothExprs[i]!)!;
@@ -112,5 +124,5 @@ describeWithPromtool("Sloth parity on Sloth's own inputs (promtool)", () => {
         expect(de).toBeLessThanOrEqual(BASE + 2 * EVAL);
       }
     });
-  });
+  }, 300_000);
 });

@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
-import { parseExprFailures, runPromtool, tempDir, type ExprFailure, type PromtoolRun } from "../../../support/promtool";
+import { parseExprFailures, runPromtool, runPromtoolAsync, tempDir, type ExprFailure, type PromtoolRun } from "../../../support/promtool";
 import type { InputSeries } from "./series";
 
 export interface Sample {
@@ -69,6 +69,15 @@ export function runSuite(s: PromtoolSuite, prefix = "slo-promtool"): SuiteRun {
   fs.writeFileSync(path.join(dir, "rules.yaml"), s.rules);
   fs.writeFileSync(path.join(dir, "test.yaml"), testFileYaml("rules.yaml", s));
   const run = runPromtool(["test", "rules", "test.yaml"], dir);
+  return { ...run, dir, failures: parseExprFailures(run.output) };
+}
+
+/** {@link runSuite} without blocking, so a suite can run several promtool files at once. */
+export async function runSuiteAsync(s: PromtoolSuite, prefix = "slo-promtool"): Promise<SuiteRun> {
+  const dir = tempDir(prefix);
+  fs.writeFileSync(path.join(dir, "rules.yaml"), s.rules);
+  fs.writeFileSync(path.join(dir, "test.yaml"), testFileYaml("rules.yaml", s));
+  const run = await runPromtoolAsync(["test", "rules", "test.yaml"], dir);
   return { ...run, dir, failures: parseExprFailures(run.output) };
 }
 

@@ -1,6 +1,6 @@
 /** Alert timelines from promtool: at which evaluation times an alert was firing, and how two compare. */
 import type { ExprCheck, PromtoolSuite, TestGroup } from "./promtool-tests";
-import { runSuite } from "./promtool-tests";
+import { runSuite, runSuiteAsync } from "./promtool-tests";
 import * as fs from "node:fs";
 
 /** Checks "this expression returns nothing" at every evaluation time; the failures are the timeline. */
@@ -12,7 +12,15 @@ export function everyEval(expr: string, end: number, interval: number, firing: R
 
 /** Runs the suite (whose checks are `everyEval` with nothing expected) and returns the firing times per expr. */
 export function timelines(s: PromtoolSuite): Map<string, Set<number>> {
-  const run = runSuite(s, "slo-timeline");
+  return timelinesOf(s, runSuite(s, "slo-timeline"));
+}
+
+/** {@link timelines} without blocking. */
+export async function timelinesAsync(s: PromtoolSuite): Promise<Map<string, Set<number>>> {
+  return timelinesOf(s, await runSuiteAsync(s, "slo-timeline"));
+}
+
+function timelinesOf(s: PromtoolSuite, run: { dir: string; failures: ReturnType<typeof runSuite>["failures"] }): Map<string, Set<number>> {
   fs.rmSync(run.dir, { recursive: true, force: true });
   const out = new Map<string, Set<number>>();
   for (const g of s.groups) for (const c of g.checks) if (!out.has(c.expr)) out.set(c.expr, new Set());
