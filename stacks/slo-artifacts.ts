@@ -2,7 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { packageRoot } from "../lib/package-root";
-import { emitPrometheusRuleYaml, emitRulesYaml } from "../lib/slo/emit";
+import { emitPrometheusRuleYaml, emitRulesYaml, PrometheusRuleObject, PrometheusRuleOptions, toPrometheusRule } from "../lib/slo/emit";
+import { MONITORING_NAMESPACE, MONITORING_SELECTOR_LABELS } from "../lib/observability/monitoring-selection";
 import { formatDiagnostic } from "../lib/slo/model";
 import { loadAndCompileSlos } from "../lib/slo/pipeline";
 
@@ -14,6 +15,8 @@ export interface EnvironmentSlos {
   readonly rulesYaml: string;
   /** The same rules as a prometheus-operator PrometheusRule object. */
   readonly prometheusRuleYaml: string;
+  /** That object, deployed by the observability-resources layer; labelled for the platform Prometheus's selector. */
+  readonly prometheusRule: PrometheusRuleObject;
   readonly warnings: readonly string[];
 }
 
@@ -26,11 +29,13 @@ export function compileEnvironmentSlos(config: EnvironmentConfig, knownEnvironme
   const root = packageRoot();
   const files = config.slo.specs.map((f) => path.resolve(root, f));
   const { definitions: defs, result, warnings } = loadAndCompileSlos(files, { environment: config.name, knownEnvironments });
+  const ruleOptions: PrometheusRuleOptions = { name: `${config.name}-slos`, namespace: MONITORING_NAMESPACE, labels: MONITORING_SELECTOR_LABELS };
   return {
     environment: config.name,
     sloCount: defs.length,
     rulesYaml: emitRulesYaml(result),
-    prometheusRuleYaml: emitPrometheusRuleYaml(result, { name: `${config.name}-slos`, namespace: "monitoring" }),
+    prometheusRuleYaml: emitPrometheusRuleYaml(result, ruleOptions),
+    prometheusRule: toPrometheusRule(result, ruleOptions),
     warnings: warnings.map(formatDiagnostic),
   };
 }

@@ -57,7 +57,7 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, enviro
   try {
     if (!underCli) fs.rmSync(staging, { recursive: true, force: true });
     const app = new App({ outdir: staging, stackTraces: false });
-    for (const config of configs) buildEnvironment(app, config);
+    configs.forEach((config, i) => buildEnvironment(app, config, { prometheusRules: slos[i]!.sloCount > 0 ? [slos[i]!.prometheusRule] : [] }));
     app.synth();
     for (const s of slos) writeEnvironmentSlos(staging, s);
     if (!underCli) swapInto(staging, target);

@@ -3,6 +3,7 @@ import { CLOUDWATCH_RETENTION_DAYS, isCloudWatchRetentionDays } from "../aws/clo
 import { INTERFACE_ENDPOINT_SERVICES } from "../aws/interface-endpoints";
 import { EKS_CLUSTER_NAME, EKS_CLUSTER_NAME_RULE } from "../eks/cluster-name";
 import { IAM_ROLE_ARN, IAM_ROLE_ARN_RULE } from "../aws/iam";
+import { ExternalSecretsConfigSchema, KarpenterConfigSchema, ObservabilityConfigSchema } from "./platform-schema";
 
 /**
  * The shape of one environment's configuration. Every difference between environments is data here,
@@ -103,7 +104,12 @@ export const EnvironmentSchema = z.strictObject({
   platform: z.strictObject({
     autoscaler: z.enum(["karpenter", "cluster-autoscaler"]),
     metricsServer: z.boolean(),
+    /** Karpenter's NodePools and EC2NodeClasses; required exactly when `autoscaler` is `karpenter`. */
+    karpenter: KarpenterConfigSchema.optional(),
+    externalSecrets: ExternalSecretsConfigSchema,
   }),
+  /** kube-prometheus-stack sizes: every number is data, so dev stays small and prod highly available. */
+  observability: ObservabilityConfigSchema,
   /** `prevent_destroy` on stateful resources (KMS keys, EFS, buckets) and EKS deletion protection. */
   protection: z.strictObject({
     preventDestroy: z.boolean(),

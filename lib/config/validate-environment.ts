@@ -6,6 +6,7 @@ import { isSupportedKubernetesVersion, SUPPORTED_KUBERNETES_VERSIONS } from "../
 import { isLabelValue, isQualifiedName } from "../kubernetes/names";
 import { formatProblems, ValidationProblem } from "../problems";
 import { EnvironmentConfig, EnvironmentSchema } from "./environment-schema";
+import { platformProblems } from "./validate-platform";
 
 /** Tags every environment must set (non-empty); `Environment` must equal the environment name. */
 export const REQUIRED_TAGS = ["Owner", "CostCentre", "Environment"] as const;
@@ -177,6 +178,7 @@ function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
       add(`tags.${key}`, value, "keys of at most 128 characters not starting with 'aws:', values of at most 256");
     }
   }
+  problems.push(...platformProblems(c));
   return problems;
 }
 
