@@ -169,7 +169,7 @@ export class KarpenterNodePool extends Construct {
 export function validateKarpenterNodePoolProps(props: KarpenterNodePoolProps & { readonly poolName: string }): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   const add = (path: string, value: unknown, allowed: string) => problems.push({ path, value, allowed });
-  X
+  if (!isDnsLabel(props.poolName)) add("name", props.poolName, "an RFC 1123 label (the NodePool's and EC2NodeClass's name; from the construct id when not given)");
   if (props.instanceFamilies.length === 0) add("instanceFamilies", [], "at least one EC2 instance family such as m7i");
   props.instanceFamilies.forEach((f, i) => {
     if (!INSTANCE_FAMILY.test(f)) add(`instanceFamilies[${i}]`, f, "an EC2 instance family such as m7i or c6gn");
