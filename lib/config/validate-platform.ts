@@ -67,7 +67,6 @@ export function platformProblems(c: EnvironmentConfig): ValidationProblem[] {
     const limit = parseQuantity(r.limits.memory);
     if (request !== undefined && limit !== undefined && request > limit) add(`${path}.requests.memory`, r.requests.memory, `at most limits.memory (${r.limits.memory})`);
   }
-  if (o.spreadAcrossZones && c.network.azCount < 2) add("observability.spreadAcrossZones", true, "false when the environment uses one zone");
   if (o.spreadAcrossZones && o.alertmanager.replicas > 1 && o.alertmanager.replicas > c.network.azCount * 2) {
     add("observability.alertmanager.replicas", o.alertmanager.replicas, `at most ${c.network.azCount * 2} when spread across ${c.network.azCount} zones`);
   }
