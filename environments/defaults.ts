@@ -6,8 +6,8 @@ import { DEFAULT_KUBERNETES_VERSION } from "../lib/eks/versions";
  * override fields; the result is validated as a whole by `loadEnvironments()`.
  */
 export const shared = {
+  // Each environment names its own state bucket and key, in its own account (see the README).
   backend: {
-    bucket: "sre-platform-terraform-state",
     region: "eu-west-1",
     locking: "s3-lockfile",
   },
@@ -21,6 +21,7 @@ export const shared = {
     kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
     publicAccessCidrs: [],
     privateAccessCidrs: [],
+    access: [],
     addonVersions: {},
     logRetentionDays: 365,
   },
@@ -45,8 +46,8 @@ export const shared = {
 } as const satisfies {
   backend: Partial<EnvironmentConfig["backend"]>;
   network: Partial<EnvironmentConfig["network"]>;
-  cluster: Omit<Partial<EnvironmentConfig["cluster"]>, "adminRoleArns">;
-  storage: EnvironmentConfig["storage"];
+  cluster: Partial<EnvironmentConfig["cluster"]>;
+  storage: Omit<EnvironmentConfig["storage"], "reclaimPolicy">;
   platform: Omit<EnvironmentConfig["platform"], "externalSecrets">;
   tags: EnvironmentConfig["tags"];
   slo: EnvironmentConfig["slo"];

@@ -2,6 +2,13 @@ import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { shared } from "./defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
 
+/** CI deploys as the first; people never do (they get `cluster.access`). */
+const ROLES = {
+  deployRoleArn: "arn:aws:iam::111111111111:role/sre-platform-deploy",
+  breakGlassRoleArn: "arn:aws:iam::111111111111:role/break-glass",
+  keyAdminRoleArn: "arn:aws:iam::111111111111:role/kms-admin",
+};
+
 /**
  * dev: cheap. Two AZs, one NAT gateway, small spot nodes, and a public API endpoint open only to an
  * allow-list (the documentation ranges below stand for the office and VPN egress networks: replace them).
@@ -16,7 +23,7 @@ export const dev: EnvironmentConfig = {
   cluster: {
     ...shared.cluster,
     publicAccessCidrs: ["203.0.113.0/24", "198.51.100.16/28"],
-    adminRoleArns: ["arn:aws:iam::111111111111:role/platform-admin"],
+    access: [{ roleArn: "arn:aws:iam::111111111111:role/platform-admin", policy: "admin", namespaces: [] }],
     name: "dev-platform",
     deletionProtection: false,
     nodeGroups: [
@@ -33,7 +40,7 @@ export const dev: EnvironmentConfig = {
       },
     ],
   },
-  storage: { ...shared.storage, noncurrentVersionExpirationDays: 30 },
+  storage: { ...shared.storage, noncurrentVersionExpirationDays: 30, reclaimPolicy: "Delete" },
   platform: { ...shared.platform, externalSecrets: { secretsManagerPrefix: "sre-platform/dev" } },
   observability: {
     // One of each, small: dev loses its metrics history with a node, and that is fine.
@@ -50,8 +57,14 @@ export const dev: EnvironmentConfig = {
     grafana: { resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } } },
     spreadAcrossZones: false,
   },
-  protection: { preventDestroy: false },
-  backend: { ...shared.backend, keyPrefix: "sre-platform/dev" },
+  protection: { preventDestroy: false, unprotectedReason: "throw-away: rebuilt from code, holds no data that must survive" },
+  iam: ROLES,
+  backend: {
+    ...shared.backend,
+    bucket: "sre-platform-dev-terraform-state",
+    keyPrefix: "sre-platform/dev",
+    kmsKeyId: "arn:aws:kms:eu-west-1:111111111111:key/00000001-0000-4000-8000-000000000000",
+  },
   tags: { ...shared.tags, Environment: "dev" },
   slo: { specs: [...shared.slo.specs] },
 };

@@ -2,6 +2,13 @@ import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { shared } from "./defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
 
+/** CI deploys as the first; people never do (they get `cluster.access`). */
+const ROLES = {
+  deployRoleArn: "arn:aws:iam::333333333333:role/sre-platform-deploy",
+  breakGlassRoleArn: "arn:aws:iam::333333333333:role/break-glass",
+  keyAdminRoleArn: "arn:aws:iam::333333333333:role/kms-admin",
+};
+
 /**
  * prod: three AZs, a NAT gateway per AZ, a private API endpoint, on-demand system nodes plus spot
  * workload nodes, EKS deletion protection and `prevent_destroy` on stateful resources.
@@ -22,7 +29,10 @@ export const prod: EnvironmentConfig = {
   cluster: {
     ...shared.cluster,
     publicAccessCidrs: [],
-    adminRoleArns: ["arn:aws:iam::333333333333:role/platform-admin"],
+    access: [
+      // Day to day, people read; changes go through CI, emergencies through break-glass.
+      { roleArn: "arn:aws:iam::333333333333:role/platform-admin", policy: "view", namespaces: [] },
+    ],
     name: "prod-platform",
     deletionProtection: true,
     nodeGroups: [
@@ -50,7 +60,7 @@ export const prod: EnvironmentConfig = {
       },
     ],
   },
-  storage: { ...shared.storage, noncurrentVersionExpirationDays: 365 },
+  storage: { ...shared.storage, noncurrentVersionExpirationDays: 365, reclaimPolicy: "Retain" },
   platform: { ...shared.platform, externalSecrets: { secretsManagerPrefix: "sre-platform/prod" } },
   observability: {
     // Two Prometheus replicas scrape the same targets (either can go); three Alertmanagers gossip, one per zone.
@@ -68,7 +78,13 @@ export const prod: EnvironmentConfig = {
     spreadAcrossZones: true,
   },
   protection: { preventDestroy: true },
-  backend: { ...shared.backend, keyPrefix: "sre-platform/prod" },
+  iam: ROLES,
+  backend: {
+    ...shared.backend,
+    bucket: "sre-platform-prod-terraform-state",
+    keyPrefix: "sre-platform/prod",
+    kmsKeyId: "arn:aws:kms:eu-west-1:333333333333:key/00000003-0000-4000-8000-000000000000",
+  },
   tags: { ...shared.tags, Environment: "prod" },
   slo: { specs: [...shared.slo.specs] },
 };

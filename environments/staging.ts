@@ -2,10 +2,17 @@ import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { shared } from "./defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
 
+/** CI deploys as the first; people never do (they get `cluster.access`). */
+const ROLES = {
+  deployRoleArn: "arn:aws:iam::222222222222:role/sre-platform-deploy",
+  breakGlassRoleArn: "arn:aws:iam::222222222222:role/break-glass",
+  keyAdminRoleArn: "arn:aws:iam::222222222222:role/kms-admin",
+};
+
 /**
  * staging: prod's shape at a smaller size. Three AZs, a NAT gateway per AZ, a private API endpoint,
- * on-demand system nodes, and workloads on spot-first nodes that Karpenter launches, so failover and upgrades
- * rehearse what prod does.
+ * on-demand system nodes, workloads on spot-first nodes that Karpenter launches, and prod's protection, so
+ * failover, upgrades and recovery rehearse what prod does.
  */
 export const staging: EnvironmentConfig = {
   name: "staging",
@@ -16,9 +23,12 @@ export const staging: EnvironmentConfig = {
   cluster: {
     ...shared.cluster,
     publicAccessCidrs: [],
-    adminRoleArns: ["arn:aws:iam::222222222222:role/platform-admin"],
+    access: [
+      { roleArn: "arn:aws:iam::222222222222:role/platform-admin", policy: "admin", namespaces: [] },
+      { roleArn: "arn:aws:iam::222222222222:role/developer", policy: "edit", namespaces: ["apps"] },
+    ],
     name: "staging-platform",
-    deletionProtection: false,
+    deletionProtection: true,
     nodeGroups: [
       {
         name: "system",
@@ -33,7 +43,7 @@ export const staging: EnvironmentConfig = {
       },
     ],
   },
-  storage: { ...shared.storage },
+  storage: { ...shared.storage, reclaimPolicy: "Retain" },
   platform: {
     ...shared.platform,
     // Workloads run on nodes Karpenter launches (staging rehearses it before prod does); the managed group
@@ -73,8 +83,14 @@ export const staging: EnvironmentConfig = {
     grafana: { resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } } },
     spreadAcrossZones: true,
   },
-  protection: { preventDestroy: false },
-  backend: { ...shared.backend, keyPrefix: "sre-platform/staging" },
+  protection: { preventDestroy: true },
+  iam: ROLES,
+  backend: {
+    ...shared.backend,
+    bucket: "sre-platform-staging-terraform-state",
+    keyPrefix: "sre-platform/staging",
+    kmsKeyId: "arn:aws:kms:eu-west-1:222222222222:key/00000002-0000-4000-8000-000000000000",
+  },
   tags: { ...shared.tags, Environment: "staging" },
   slo: { specs: [...shared.slo.specs] },
 };

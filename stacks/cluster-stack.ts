@@ -1,12 +1,17 @@
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
+import { EbsDefaultEncryption } from "../constructs/cluster/ebs-default-encryption";
 import { EksCluster } from "../constructs/cluster/eks-cluster";
 import type { INetwork } from "../constructs/network/network-types";
 import { EnvironmentStack } from "./environment-stack";
 
-/** `<env>-cluster`: the EKS control plane, its managed add-ons and node groups. */
+/**
+ * `<env>-cluster`: the EKS control plane, its managed add-ons and node groups, and EBS encryption by default
+ * with the cluster's volume key for the environment's account and region.
+ */
 export class ClusterStack extends EnvironmentStack {
   public readonly cluster: EksCluster;
+  public readonly ebsDefaultEncryption: EbsDefaultEncryption;
 
   constructor(scope: Construct, config: EnvironmentConfig, network: INetwork) {
     super(scope, config, "cluster");
@@ -17,12 +22,16 @@ export class ClusterStack extends EnvironmentStack {
       publicAccessCidrs: config.cluster.publicAccessCidrs,
       privateAccessCidrs: config.cluster.privateAccessCidrs.length > 0 ? config.cluster.privateAccessCidrs : undefined,
       addonVersions: config.cluster.addonVersions,
-      adminRoleArns: config.cluster.adminRoleArns,
+      deployRoleArn: config.iam.deployRoleArn,
+      breakGlassRoleArn: config.iam.breakGlassRoleArn,
+      accessEntries: config.cluster.access.map((a) => ({ principalArn: a.roleArn, accessPolicy: a.policy, namespaces: a.namespaces })),
       logRetentionDays: config.cluster.logRetentionDays,
       deletionProtection: config.cluster.deletionProtection,
       preventDestroy: config.protection.preventDestroy,
       enableEfsCsiDriver: config.storage.efs,
       nodeGroups: config.cluster.nodeGroups,
     });
+    // The account belongs to this environment, so its region-wide EBS default is this cluster's volume key.
+    this.ebsDefaultEncryption = new EbsDefaultEncryption(this, "EbsDefaultEncryption", { kmsKeyArn: this.cluster.volumeKmsKeyArn });
   }
 }

@@ -13,14 +13,19 @@ import type { EnvironmentConfig } from "../lib/config/environment-schema";
 export const LAYERS = ["network", "cluster", "storage", "platform", "platform-resources", "observability", "observability-resources"] as const;
 export type Layer = (typeof LAYERS)[number];
 
+/** Terraform version the stacks need: the S3 backend's native lock file (`use_lockfile`) arrived in 1.10. */
+export const REQUIRED_TERRAFORM_VERSION = ">= 1.10.0";
+
 /** `<env>-<layer>`: the stack name, its cdktf.out folder and its state key. */
 export function stackName(env: string, layer: Layer): string {
   return `${env}-${layer}`;
 }
 
 /**
- * Base of every stack of an environment: its own state object in the environment's S3 backend
- * (encrypted, locked), and an AWS provider pinned to the environment's account and region that tags
+ * Base of every stack of an environment: its own state object in the environment's own S3 bucket,
+ * encrypted with the environment's own KMS key, locked, and reached only by assuming the environment's
+ * deploy role (refused for any other account), so a CI role of another environment can neither read
+ * nor rewrite this state; and an AWS provider pinned to the environment's account and region that tags
  * every resource. Subclasses add providers and constructs; they never branch on the environment's name.
  */
 export class EnvironmentStack extends TerraformStack {
@@ -44,7 +49,12 @@ export class EnvironmentStack extends TerraformStack {
       encrypt: true,
       kmsKeyId: config.backend.kmsKeyId,
       dynamodbTable: config.backend.locking === "dynamodb" ? config.backend.dynamodbTable : undefined,
+      // The remote-state reads cdktf generates for cross-stack references copy these settings, so they
+      // too assume the deploy role and refuse another account's bucket.
+      assumeRole: { roleArn: config.iam.deployRoleArn, sessionName: `terraform-${name}` },
+      allowedAccountIds: [config.account],
     });
+    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
     if (config.backend.locking === "s3-lockfile") {
       // S3 native state locking (Terraform >= 1.10); cdktf 0.21's S3Backend has no field for it yet.
       this.addOverride("terraform.backend.s3.use_lockfile", true);

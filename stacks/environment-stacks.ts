@@ -39,8 +39,9 @@ export interface EnvironmentArtifacts {
 export function buildEnvironment(scope: Construct, config: EnvironmentConfig, artifacts: EnvironmentArtifacts = {}): EnvironmentStacks {
   const network = new NetworkStack(scope, config);
   const cluster = new ClusterStack(scope, config, network.network);
-  const efsCsiRole = cluster.cluster.managedAddons.roles.efsCsiDriver;
-  const storage = new StorageStack(scope, config, network.network, cluster.cluster, efsCsiRole?.role.name);
+  const efsRoles = cluster.cluster.managedAddons.efsCsiRoles;
+  const efsCsiRoleNames = efsRoles ? { controller: efsRoles.controller.role.name, node: efsRoles.node.role.name } : undefined;
+  const storage = new StorageStack(scope, config, network.network, cluster.cluster, efsCsiRoleNames);
   const platform = new PlatformStack(scope, config, {
     cluster: cluster.cluster,
     nodeRoleArn: cluster.cluster.nodeRoleArn,

@@ -19,6 +19,7 @@ export class NetworkStack extends EnvironmentStack {
       flowLogRetentionDays: config.network.flowLogRetentionDays,
       clusterName: config.cluster.name,
       preventDestroy: config.protection.preventDestroy,
+      organizationId: config.network.organizationId,
     });
   }
 }

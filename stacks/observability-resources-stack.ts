@@ -32,7 +32,7 @@ export class ObservabilityResourcesStack extends EnvironmentStack {
 
   constructor(scope: Construct, config: EnvironmentConfig, inputs: ObservabilityResourcesStackInputs) {
     super(scope, config, "observability-resources");
-    this.access = new ClusterAccess(this, "ClusterAccess", { cluster: inputs.cluster, region: config.region, roleArn: config.cluster.adminRoleArns[0]! });
+    this.access = new ClusterAccess(this, "ClusterAccess", { cluster: inputs.cluster, region: config.region, roleArn: config.iam.deployRoleArn });
     const rules: Record<string, CustomResource<IPrometheusRule | PrometheusRuleObject>> = {};
     for (const rule of inputs.prometheusRules ?? []) {
       const name = rule.metadata?.name ?? "";

@@ -35,7 +35,7 @@ export class ObservabilityStack extends EnvironmentStack {
   constructor(scope: Construct, config: EnvironmentConfig, inputs: ObservabilityStackInputs) {
     super(scope, config, "observability");
     this.addDependency(inputs.platformResources);
-    this.access = new ClusterAccess(this, "ClusterAccess", { cluster: inputs.cluster, region: config.region, roleArn: config.cluster.adminRoleArns[0]! });
+    this.access = new ClusterAccess(this, "ClusterAccess", { cluster: inputs.cluster, region: config.region, roleArn: config.iam.deployRoleArn });
     const o = config.observability;
     this.monitoring = new KubePrometheusStack(this, "KubePrometheusStack", {
       cluster: inputs.cluster,

@@ -37,7 +37,7 @@ export class PlatformResourcesStack extends EnvironmentStack {
   constructor(scope: Construct, config: EnvironmentConfig, inputs: PlatformResourcesStackInputs) {
     super(scope, config, "platform-resources");
     const { cluster, platform } = inputs;
-    this.access = new ClusterAccess(this, "ClusterAccess", { cluster, region: config.region, roleArn: config.cluster.adminRoleArns[0]! });
+    this.access = new ClusterAccess(this, "ClusterAccess", { cluster, region: config.region, roleArn: config.iam.deployRoleArn });
     const access = this.access;
 
     const nodePools: Record<string, KarpenterNodePool> = {};

@@ -26,7 +26,7 @@ export interface PlatformStackInputs {
  * CRDs (Karpenter, external-secrets), metrics-server and the StorageClasses. Their custom resources are in
  * `<env>-platform-resources`. Its Kubernetes and Helm
  * providers are configured from the cluster stack's outputs (endpoint, CA, a token from
- * `aws eks get-token` as the environment's first admin role), so Terraform configures them only after
+ * `aws eks get-token` as the environment's CI deploy role), so Terraform configures them only after
  * the cluster exists.
  */
 export class PlatformStack extends EnvironmentStack {
@@ -40,8 +40,8 @@ export class PlatformStack extends EnvironmentStack {
   constructor(scope: Construct, config: EnvironmentConfig, inputs: PlatformStackInputs) {
     super(scope, config, "platform");
     const { cluster } = inputs;
-    // The cluster grants its creator nothing: deploy as the first admin role, which has an access entry.
-    this.access = new ClusterAccess(this, "ClusterAccess", { cluster, region: config.region, roleArn: config.cluster.adminRoleArns[0]! });
+    // The cluster grants its creator nothing: deploy as the CI deploy role, which has an access entry.
+    this.access = new ClusterAccess(this, "ClusterAccess", { cluster, region: config.region, roleArn: config.iam.deployRoleArn });
     const access = this.access;
 
     const placement = systemNodePlacement(config.cluster.nodeGroups);
@@ -64,8 +64,8 @@ export class PlatformStack extends EnvironmentStack {
       });
     }
     this.storageClasses = new StorageClasses(this, "StorageClasses", {
-      gp3: { kmsKeyId: inputs.volumeKmsKeyArn },
-      efs: inputs.efsFileSystemId ? { fileSystemId: inputs.efsFileSystemId } : undefined,
+      gp3: { kmsKeyId: inputs.volumeKmsKeyArn, reclaimPolicy: config.storage.reclaimPolicy },
+      efs: inputs.efsFileSystemId ? { fileSystemId: inputs.efsFileSystemId, reclaimPolicy: config.storage.reclaimPolicy } : undefined,
       access,
     });
     this.externalSecrets = new ExternalSecrets(this, "ExternalSecrets", {

@@ -7,6 +7,12 @@ import type { INetwork } from "../constructs/network/network-types";
 import { Storage } from "../constructs/storage/storage";
 import { EnvironmentStack } from "./environment-stack";
 
+/** Names of the EFS CSI driver's two roles (controller and node), from the cluster stack. */
+export interface EfsCsiRoleNames {
+  readonly controller: string;
+  readonly node: string;
+}
+
 /**
  * `<env>-storage`: the stateful resources (KMS keys, buckets, EFS) in a state of their own, so a plan
  * of the cluster or the add-ons can never touch them, and `prevent_destroy` guards them in production.
@@ -15,23 +21,27 @@ export class StorageStack extends EnvironmentStack {
   public readonly storage: Storage;
 
   /**
-   * @param efsClientRoleName IAM role of the EFS CSI driver; it is granted mount and write on the file
-   *   system, whose policy refuses anonymous clients
+   * @param efsCsiRoleNames IAM roles of the EFS CSI driver: the node role is granted mount and write through
+   *   access points of this file system, the controller role access point management on it alone
    */
-  constructor(scope: Construct, config: EnvironmentConfig, network: INetwork, cluster: ICluster, efsClientRoleName?: string) {
+  constructor(scope: Construct, config: EnvironmentConfig, network: INetwork, cluster: ICluster, efsCsiRoleNames?: EfsCsiRoleNames) {
     super(scope, config, "storage");
     this.storage = new Storage(this, "Storage", {
       network,
       cluster,
       namePrefix: `${config.name}-platform`,
+      // Terraform (the deploy role) creates and tags the keys, so it administers them too, without use.
+      keyAdministration: { adminRoleArns: [config.iam.keyAdminRoleArn, config.iam.deployRoleArn], breakGlassRoleArn: config.iam.breakGlassRoleArn },
       preventDestroy: config.protection.preventDestroy,
       noncurrentVersionExpirationDays: config.storage.noncurrentVersionExpirationDays,
       efs: config.storage.efs ? {} : false,
     });
     const efs = this.storage.efs;
-    if (efs && efsClientRoleName) {
-      const doc = new DataAwsIamPolicyDocument(this, "EfsClientPolicy", { statement: [efs.clientPolicyStatement] });
-      new IamRolePolicy(this, "EfsCsiDriverAccess", { role: efsClientRoleName, name: `${config.name}-platform-efs-client`, policy: doc.json });
+    if (efs && efsCsiRoleNames) {
+      const nodeDoc = new DataAwsIamPolicyDocument(this, "EfsClientPolicy", { statement: [efs.clientPolicyStatement] });
+      new IamRolePolicy(this, "EfsCsiNodeAccess", { role: efsCsiRoleNames.node, name: `${config.name}-platform-efs-client`, policy: nodeDoc.json });
+      const controllerDoc = new DataAwsIamPolicyDocument(this, "EfsAccessPointPolicy", { statement: [...efs.accessPointManagementStatements] });
+      new IamRolePolicy(this, "EfsCsiControllerAccess", { role: efsCsiRoleNames.controller, name: `${config.name}-platform-efs-access-points`, policy: controllerDoc.json });
     }
   }
 }

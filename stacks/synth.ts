@@ -7,6 +7,7 @@ import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { ValidationError } from "../constructs/common/validation";
 import { buildEnvironment } from "./environment-stacks";
 import { compileEnvironmentSlos, EnvironmentSlos, writeEnvironmentSlos } from "./slo-artifacts";
+import { stateBucketPolicy } from "../lib/config/state-bucket-policy";
 import { SloError } from "../lib/slo/model";
 
 const USAGE = `usage: node dist/main.js [--env NAME[,NAME…]] [--out DIR]
@@ -60,6 +61,7 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, enviro
     configs.forEach((config, i) => buildEnvironment(app, config, { prometheusRules: slos[i]!.sloCount > 0 ? [slos[i]!.prometheusRule] : [] }));
     app.synth();
     for (const s of slos) writeEnvironmentSlos(staging, s);
+    for (const config of configs) writeStateBucketPolicy(staging, config);
     if (!underCli) swapInto(staging, target);
   } catch (e) {
     if (!underCli) removeQuietly(staging);
@@ -112,6 +114,13 @@ function removeQuietly(dir: string): void {
   } catch {
     // nothing was created there, or it cannot be removed either: the error that led here is what matters
   }
+}
+
+/** Writes `<outdir>/bootstrap/<env>/state-bucket-policy.json`: the policy the README asks to put on the state bucket. */
+function writeStateBucketPolicy(outdir: string, config: EnvironmentConfig): void {
+  const dir = path.join(outdir, "bootstrap", config.name);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "state-bucket-policy.json"), `${JSON.stringify(stateBucketPolicy(config), null, 2)}\n`);
 }
 
 /** Replaces `target` with `staging` in two renames, so readers see the old or the new output, never a mix. */

@@ -45,8 +45,7 @@ export const MANAGED_POLICIES = {
   ssmCore: "AmazonSSMManagedInstanceCore",
   cni: "AmazonEKS_CNI_Policy",
   ebsCsi: "service-role/AmazonEBSCSIDriverPolicy",
-  efsCsi: "service-role/AmazonEFSCSIDriverPolicy",
 } as const;
 
-/** EKS access policy granted to `adminRoleArns`. */
-export const CLUSTER_ADMIN_ACCESS_POLICY = "AmazonEKSClusterAdminPolicy";
+/** EKS access policies by short name (cluster-admin for the deploy and break-glass roles only). */
+export { EKS_ACCESS_POLICIES } from "../../lib/eks/access-policies";

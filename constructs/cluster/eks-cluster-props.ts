@@ -4,7 +4,9 @@ import { AddonConfiguration, AddonVersionPolicy, AddonVersions, validateAddonSet
 import { CLUSTER_LOG_RETENTION_DAYS, SUPPORTED_KUBERNETES_VERSIONS } from "./cluster-constants";
 import { NodeGroupSpec, validateNodeGroupSpecs } from "./node-group";
 import { EKS_CLUSTER_NAME as CLUSTER_NAME } from "../../lib/eks/cluster-name";
+import { MIN_PUBLIC_ACCESS_PREFIX } from "../../lib/eks/public-access";
 import { IAM_ROLE_ARN, IAM_ROLE_ARN_RULE } from "../../lib/aws/iam";
+import { ClusterAccessEntry, validateAccessEntries } from "./cluster-access-entries";
 
 /** Props of {@link EksCluster}. */
 export interface EksClusterProps {
@@ -22,7 +24,8 @@ export interface EksClusterProps {
   readonly nodeGroups: readonly NodeGroupSpec[];
   /**
    * IPv4 CIDRs allowed to reach the public API endpoint. Giving any turns the public endpoint on for
-   * exactly these networks; `0.0.0.0/0` and `::/0` are refused (CKV_AWS_38). The private endpoint stays on.
+   * exactly these networks; any network broader than a /16 is refused (CKV_AWS_38: `0.0.0.0/1` is as open as
+   * `0.0.0.0/0`). The private endpoint stays on.
    * @default - none: the API endpoint is private only (CKV_AWS_39)
    */
   readonly publicAccessCidrs?: readonly string[];
@@ -38,12 +41,22 @@ export interface EksClusterProps {
    */
   readonly logRetentionDays?: number;
   /**
-   * IAM role ARNs given cluster-wide `AmazonEKSClusterAdminPolicy` through EKS access entries; at least
-   * one. The creator of the cluster gets no implicit admin rights, so without a role here nobody, Terraform
-   * included, could reach the Kubernetes API. Append new roles at the end: each entry's construct id is its
-   * position.
+   * The role CI and Terraform deploy with: cluster-wide `AmazonEKSClusterAdminPolicy` (it installs CRDs,
+   * cluster roles and webhooks). The creator of the cluster gets no implicit rights, so without it nobody,
+   * Terraform included, could reach the Kubernetes API. People never use it: they get `accessEntries`.
    */
-  readonly adminRoleArns: readonly string[];
+  readonly deployRoleArn: string;
+  /**
+   * An emergency role with cluster-wide `AmazonEKSClusterAdminPolicy`, for when the deploy path is broken.
+   * @default - none
+   */
+  readonly breakGlassRoleArn?: string;
+  /**
+   * People's access: an EKS access policy for the whole cluster or for named namespaces. Each entry's
+   * construct id is its role's name, so adding or removing one moves no other.
+   * @default - none
+   */
+  readonly accessEntries?: readonly ClusterAccessEntry[];
   /**
    * EKS deletion protection: the cluster cannot be deleted until it is turned off.
    * @default false
@@ -86,7 +99,7 @@ export interface EksClusterProps {
 const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
 /** Why an IPv4 CIDR is not acceptable, or undefined when it is. */
-function cidrProblem(cidr: string): string | undefined {
+function cidrProblem(cidr: string, minPrefix = 1): string | undefined {
   if (cidr === "::/0" || cidr === "0.0.0.0/0" || /\/0$/.test(cidr)) return "anything but the whole internet (0.0.0.0/0, ::/0)";
   const m = IPV4_CIDR.exec(cidr);
   if (!m) return "an IPv4 CIDR such as 203.0.113.0/24";
@@ -95,13 +108,18 @@ function cidrProblem(cidr: string): string | undefined {
   if (octets.some((o) => o > 255) || prefix > 32) return "an IPv4 CIDR such as 203.0.113.0/24";
   const address = octets.reduce((acc, o) => acc * 256 + o, 0);
   if (address % 2 ** (32 - prefix) !== 0) return "a CIDR with its host bits zero, e.g. 203.0.113.0/24";
+  if (prefix < minPrefix) return `a network of /${minPrefix} or smaller (a prefix of ${minPrefix} to 32): a broader public allow-list is the internet in all but name`;
   return undefined;
 }
 
-function checkCidrs(path: string, cidrs: readonly string[] | undefined, problems: ValidationProblem[]): void {
+function checkCidrs(path: string, cidrs: readonly string[] | undefined, problems: ValidationProblem[], minPrefix?: number): void {
+  const seen = new Set<string>();
   (cidrs ?? []).forEach((cidr, i) => {
     if (isUnresolved(cidr)) return;
-    const allowed = cidrProblem(cidr);
+    // Each CIDR keys its own security group rule, so a repeat would be a duplicate construct id.
+    if (seen.has(cidr)) problems.push({ path: `${path}[${i}]`, value: cidr, allowed: "each CIDR once" });
+    seen.add(cidr);
+    const allowed = cidrProblem(cidr, minPrefix);
     if (allowed) problems.push({ path: `${path}[${i}]`, value: cidr, allowed });
   });
 }
@@ -120,7 +138,7 @@ export function validateEksClusterProps(props: EksClusterProps): ValidationProbl
   if (!(SUPPORTED_KUBERNETES_VERSIONS as readonly string[]).includes(props.kubernetesVersion)) {
     problems.push({ path: "kubernetesVersion", value: props.kubernetesVersion, allowed: SUPPORTED_KUBERNETES_VERSIONS.join(", ") });
   }
-  checkCidrs("publicAccessCidrs", props.publicAccessCidrs, problems);
+  checkCidrs("publicAccessCidrs", props.publicAccessCidrs, problems, MIN_PUBLIC_ACCESS_PREFIX);
   checkCidrs("privateAccessCidrs", props.privateAccessCidrs, problems);
   if (props.privateAccessCidrs !== undefined && props.privateAccessCidrs.length === 0) {
     problems.push({ path: "privateAccessCidrs", value: [], allowed: "at least one CIDR, or leave it out for the VPC's CIDR block" });
@@ -129,23 +147,19 @@ export function validateEksClusterProps(props: EksClusterProps): ValidationProbl
   if (retention !== undefined && !(CLUSTER_LOG_RETENTION_DAYS as readonly number[]).includes(retention)) {
     problems.push({ path: "logRetentionDays", value: retention, allowed: `one of ${CLUSTER_LOG_RETENTION_DAYS.join(", ")} (at least a year)` });
   }
-  const seen = new Set<string>();
-  if ((props.adminRoleArns ?? []).length === 0) {
-    problems.push({
-      path: "adminRoleArns",
-      value: props.adminRoleArns,
-      allowed: "at least one IAM role ARN: the cluster grants its creator nothing, so without one nobody (Terraform included) can reach the Kubernetes API",
-    });
-  }
-  (props.adminRoleArns ?? []).forEach((arn, i) => {
-    if (isUnresolved(arn)) return;
-    if (!IAM_ROLE_ARN.test(arn)) {
-      problems.push({ path: `adminRoleArns[${i}]`, value: arn, allowed: IAM_ROLE_ARN_RULE });
-    } else if (seen.has(arn)) {
-      problems.push({ path: `adminRoleArns[${i}]`, value: arn, allowed: "each role once" });
+  for (const [path, arn] of [["deployRoleArn", props.deployRoleArn], ["breakGlassRoleArn", props.breakGlassRoleArn]] as const) {
+    if (arn === undefined || isUnresolved(arn)) {
+      if (path === "deployRoleArn" && arn === undefined) {
+        problems.push({ path, value: arn, allowed: "an IAM role ARN: the cluster grants its creator nothing, so without it nobody (Terraform included) can reach the Kubernetes API" });
+      }
+      continue;
     }
-    seen.add(arn);
-  });
+    if (!IAM_ROLE_ARN.test(arn)) problems.push({ path, value: arn, allowed: IAM_ROLE_ARN_RULE });
+  }
+  if (props.breakGlassRoleArn !== undefined && props.breakGlassRoleArn === props.deployRoleArn) {
+    problems.push({ path: "breakGlassRoleArn", value: props.breakGlassRoleArn, allowed: "a role other than deployRoleArn" });
+  }
+  problems.push(...validateAccessEntries(props.accessEntries ?? [], [props.deployRoleArn, props.breakGlassRoleArn]));
   const network = props.network;
   const controlPlane = network.intraSubnetIds.length > 0 ? network.intraSubnetIds : network.privateSubnetIds;
   if (isKnownList(controlPlane) && controlPlane.length < 2) {

@@ -1,8 +1,6 @@
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
-import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
 import { EksCluster as EksClusterResource } from "@cdktf/provider-aws/lib/eks-cluster";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
@@ -10,7 +8,9 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { KmsKey } from "../common/kms-key";
 import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/validation";
 import { EksManagedAddons } from "./eks-managed-addons";
-import { CLUSTER_ADMIN_ACCESS_POLICY, CONTROL_PLANE_LOG_TYPES, MANAGED_POLICIES } from "./cluster-constants";
+import { CONTROL_PLANE_LOG_TYPES, MANAGED_POLICIES } from "./cluster-constants";
+import { ClusterAccessEntries, ClusterAccessEntry } from "./cluster-access-entries";
+import { constructKey } from "../../lib/naming/construct-key";
 import { ServiceRole } from "./cluster-iam";
 import { ClusterAttributes, ICluster } from "./cluster-types";
 import { EksClusterProps, validateEksClusterProps } from "./eks-cluster-props";
@@ -51,8 +51,14 @@ export class EksCluster extends Construct implements ICluster {
   public readonly logRetentionDays: number;
   /** `/aws/eks/<name>/cluster`, the name EKS writes control-plane logs to. */
   public readonly logGroupName: string;
-  /** Roles with cluster-wide admin access entries. */
-  public readonly adminRoleArns: readonly string[];
+  /** The CI deploy role: cluster-admin. */
+  public readonly deployRoleArn: string;
+  /** The emergency role (cluster-admin), if any. */
+  public readonly breakGlassRoleArn?: string;
+  /** People's scoped access. */
+  public readonly accessEntries: readonly ClusterAccessEntry[];
+  /** The access entries and their policy associations. */
+  public readonly access: ClusterAccessEntries;
   public readonly deletionProtection: boolean;
   public readonly preventDestroy: boolean;
   public readonly enableEfsCsiDriver: boolean;
@@ -104,7 +110,9 @@ export class EksCluster extends Construct implements ICluster {
     this.controlPlaneSubnetIds = network.intraSubnetIds.length > 0 ? network.intraSubnetIds : network.privateSubnetIds;
     this.logRetentionDays = props.logRetentionDays ?? 365;
     this.logGroupName = `/aws/eks/${props.clusterName}/cluster`;
-    this.adminRoleArns = props.adminRoleArns ?? [];
+    this.deployRoleArn = props.deployRoleArn;
+    this.breakGlassRoleArn = props.breakGlassRoleArn;
+    this.accessEntries = [...(props.accessEntries ?? [])];
     this.deletionProtection = props.deletionProtection ?? false;
     this.preventDestroy = props.preventDestroy ?? false;
     this.enableEfsCsiDriver = props.enableEfsCsiDriver ?? true;
@@ -162,8 +170,9 @@ export class EksCluster extends Construct implements ICluster {
       tags: { Name: `${props.clusterName}-control-plane` },
       lifecycle: { createBeforeDestroy: true },
     });
-    this.privateAccessCidrs.forEach((cidr, i) => {
-      new VpcSecurityGroupIngressRule(this, `PrivateApiAccess${i}`, {
+    this.privateAccessCidrs.forEach((cidr) => {
+      // Keyed by the CIDR, so removing one network never moves another's rule.
+      new VpcSecurityGroupIngressRule(this, `PrivateApiAccess-${constructKey(cidr)}`, {
         securityGroupId: this.controlPlaneSecurityGroup.id,
         description: `Kubernetes API over HTTPS from ${cidr}`,
         ipProtocol: "tcp",
@@ -207,14 +216,12 @@ export class EksCluster extends Construct implements ICluster {
     });
     this.oidcProviderArn = this.oidcProvider.arn;
 
-    this.adminRoleArns.forEach((principalArn, i) => {
-      const entry = new EksAccessEntry(this, `AdminAccessEntry${i}`, { clusterName: this.cluster.name, principalArn, type: "STANDARD" });
-      new EksAccessPolicyAssociation(this, `AdminAccessPolicy${i}`, {
-        clusterName: this.cluster.name,
-        principalArn: entry.principalArn,
-        policyArn: `arn:${partition}:eks::aws:cluster-access-policy/${CLUSTER_ADMIN_ACCESS_POLICY}`,
-        accessScope: { type: "cluster" },
-      });
+    this.access = new ClusterAccessEntries(this, "Access", {
+      clusterName: this.cluster.name,
+      partition,
+      deployRoleArn: this.deployRoleArn,
+      breakGlassRoleArn: this.breakGlassRoleArn,
+      accessEntries: this.accessEntries,
     });
 
     // The VPC CNI's permissions live on its IRSA role, not here (EKS best practice).
@@ -232,6 +239,7 @@ export class EksCluster extends Construct implements ICluster {
 
     this.managedAddons = new EksManagedAddons(this, "Addons", {
       clusterName: this.cluster.name,
+      clusterArn: this.cluster.arn,
       kubernetesVersion: props.kubernetesVersion,
       oidc: this,
       partition,

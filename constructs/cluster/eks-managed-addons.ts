@@ -4,6 +4,7 @@ import { DataAwsEksAddonVersion } from "@cdktf/provider-aws/lib/data-aws-eks-add
 import { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon";
 import { IrsaRole, OidcIssuer } from "../common/irsa-role";
+import { PodIdentityRole } from "../common/pod-identity-role";
 import { KMS_ENVELOPE_ACTIONS } from "../common/kms-key";
 import { ValidationProblem, isUnresolved } from "../common/validation";
 import { MANAGED_POLICIES } from "./cluster-constants";
@@ -40,9 +41,12 @@ interface AddonDefinition {
   /** Needs running nodes to become healthy (a Deployment), so it waits for the node groups. */
   readonly needsNodes: boolean;
   readonly serviceAccount?: string;
-  /** Further service accounts in kube-system that EKS annotates with the same role. */
-  readonly moreServiceAccounts?: readonly string[];
   readonly managedPolicy?: string;
+  /**
+   * Service accounts that each get a Pod Identity role of their own (construct id `<id><Name>Role`), with
+   * no permissions here: whoever owns the resources they act on grants them (see `StorageStack`).
+   */
+  readonly podIdentities?: Readonly<Record<string, string>>;
   readonly configuration?: Readonly<Record<string, unknown>>;
 }
 
@@ -74,10 +78,10 @@ const ADDONS: readonly AddonDefinition[] = [
     id: "EfsCsiDriver",
     addonName: "aws-efs-csi-driver",
     needsNodes: true,
-    serviceAccount: "efs-csi-controller-sa",
-    // EKS annotates the node DaemonSet's service account too (IAM-authorised mounts use it).
-    moreServiceAccounts: ["efs-csi-node-sa"],
-    managedPolicy: MANAGED_POLICIES.efsCsi,
+    // Controller and node get a role each: only the controller manages access points, only the nodes
+    // mount. With IRSA, EKS would annotate both service accounts with one role (every node holding
+    // CreateAccessPoint/DeleteAccessPoint); Pod Identity associations map each to its own.
+    podIdentities: { Controller: "efs-csi-controller-sa", Node: "efs-csi-node-sa" },
   },
 ];
 
@@ -85,6 +89,8 @@ const ADDONS: readonly AddonDefinition[] = [
 export interface EksManagedAddonsProps {
   /** Pass the cluster resource's `name`, so add-ons wait for the cluster. */
   readonly clusterName: string;
+  /** The cluster's ARN, which Pod Identity roles trust. */
+  readonly clusterArn: string;
   /** Literal Kubernetes version, to look up add-on versions at plan time. */
   readonly kubernetesVersion: string;
   readonly oidc: OidcIssuer;
@@ -115,6 +121,8 @@ export class EksManagedAddons extends Construct {
   public readonly addons: Partial<Record<ManagedAddonKey, EksAddon>> = {};
   /** IRSA roles of the add-ons that call AWS APIs. */
   public readonly roles: Partial<Record<ManagedAddonKey, IrsaRole>> = {};
+  /** EFS CSI driver's Pod Identity roles, controller and node apart; undefined without the driver. */
+  public readonly efsCsiRoles?: { readonly controller: PodIdentityRole; readonly node: PodIdentityRole };
   public readonly versionPolicy: AddonVersionPolicy;
 
   constructor(scope: Construct, id: string, props: EksManagedAddonsProps) {
@@ -123,24 +131,36 @@ export class EksManagedAddons extends Construct {
     const enabled = ADDONS.filter((a) => a.key !== "efsCsiDriver" || props.enableEfsCsiDriver !== false);
     for (const def of enabled) {
       let serviceAccountRoleArn: string | undefined;
+      let grants: IrsaRole["attachments"] = [];
       if (def.serviceAccount && def.managedPolicy) {
         const role = new IrsaRole(this, `${def.id}Role`, {
           cluster: props.oidc,
           namespace: "kube-system",
           serviceAccount: def.serviceAccount,
-          additionalServiceAccounts: def.moreServiceAccounts,
           managedPolicyArns: [`arn:${props.partition}:iam::aws:policy/${def.managedPolicy}`],
           statements: def.key === "ebsCsiDriver" ? volumeKeyStatements(props.volumeKmsKeyArn) : undefined,
         });
         this.roles[def.key] = role;
         serviceAccountRoleArn = role.roleArn;
+        grants = role.attachments;
+      }
+      const podRoles = Object.entries(def.podIdentities ?? {}).map(
+        ([name, serviceAccount]) => [name, new PodIdentityRole(this, `${def.id}${name}Role`, { clusterArn: props.clusterArn, namespace: "kube-system", serviceAccount })] as const,
+      );
+      if (def.key === "efsCsiDriver") {
+        const byName = Object.fromEntries(podRoles);
+        this.efsCsiRoles = { controller: byName.Controller!, node: byName.Node! };
       }
       const addon = new EksAddon(this, def.id, {
         clusterName: props.clusterName,
         addonName: def.addonName,
         addonVersion: props.versions?.[def.key] ?? this.lookUpVersion(def, props.kubernetesVersion),
         serviceAccountRoleArn,
+        podIdentityAssociation: podRoles.length > 0 ? podRoles.map(([, r]) => ({ roleArn: r.roleArn, serviceAccount: r.serviceAccount })) : undefined,
         configurationValues: configurationValues(def, props.configuration?.[def.key]),
+        // The add-on's pods start with the role's permissions in place: on a slow IAM propagation the VPC CNI
+        // would otherwise fail its first calls and no node would become Ready.
+        dependsOn: grants.length > 0 ? grants : undefined,
         resolveConflictsOnCreate: "OVERWRITE",
         resolveConflictsOnUpdate: "OVERWRITE",
       });

@@ -4,7 +4,8 @@ import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cd
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { throwIfProblems, ValidationProblem } from "./validation";
+import { constructKey } from "../../lib/naming/construct-key";
+import { isUnresolved, throwIfProblems, ValidationProblem } from "./validation";
 import { isDnsLabel, isDnsSubdomain } from "../../lib/kubernetes/names";
 
 /** The parts of a cluster an IRSA trust policy needs. */
@@ -53,6 +54,8 @@ export interface IrsaRoleProps {
 export class IrsaRole extends Construct {
   public readonly role: IamRole;
   public readonly roleArn: string;
+  /** The role's policy attachments: what a resource using the role must wait for (IAM is eventually consistent). */
+  public readonly attachments: IamRolePolicyAttachment[] = [];
 
   constructor(scope: Construct, id: string, props: IrsaRoleProps) {
     super(scope, id);
@@ -88,12 +91,18 @@ export class IrsaRole extends Construct {
         description: `Least-privilege permissions of ${props.namespace}/${props.serviceAccount}`,
         policy: doc.json,
       });
-      new IamRolePolicyAttachment(this, "PolicyAttachment", { role: this.role.name, policyArn: policy.arn });
+      this.attachments.push(new IamRolePolicyAttachment(this, "PolicyAttachment", { role: this.role.name, policyArn: policy.arn }));
     }
-    (props.managedPolicyArns ?? []).forEach((arn, i) => {
-      new IamRolePolicyAttachment(this, `ManagedPolicy${i}`, { role: this.role.name, policyArn: arn });
-    });
+    // Keyed by the policy's name, so removing one attachment never moves another's Terraform address.
+    for (const arn of props.managedPolicyArns ?? []) {
+      this.attachments.push(new IamRolePolicyAttachment(this, `ManagedPolicy-${managedPolicyKey(arn)}`, { role: this.role.name, policyArn: arn }));
+    }
   }
+}
+
+/** The key of a managed policy attachment: the policy's name, the last segment of its ARN. */
+export function managedPolicyKey(policyArn: string): string {
+  return constructKey(policyArn.slice(policyArn.lastIndexOf("/") + 1));
 }
 
 /** Checks {@link IrsaRoleProps} without building anything. */
@@ -108,6 +117,14 @@ export function validateIrsaRoleProps(props: IrsaRoleProps): ValidationProblem[]
       problems.push({ path, value: sa, allowed: "a Kubernetes service account name (RFC 1123 subdomain)" });
     }
   }
+  const policyKeys = new Set<string>();
+  (props.managedPolicyArns ?? []).forEach((arn, i) => {
+    const name = arn.slice(arn.lastIndexOf("/") + 1);
+    if (!arn.includes("/") || isUnresolved(name) || name === "") {
+      problems.push({ path: `managedPolicyArns[${i}]`, value: arn, allowed: "a policy ARN whose name (after the last '/') is literal: the name keys the attachment" });
+    } else if (policyKeys.has(managedPolicyKey(arn))) problems.push({ path: `managedPolicyArns[${i}]`, value: arn, allowed: "each policy name once" });
+    policyKeys.add(managedPolicyKey(arn));
+  });
   for (const [i, s] of (props.statements ?? []).entries()) {
     for (const action of s.actions ?? []) {
       if (action === "*" || /^[a-z0-9-]+:\*$/.test(action)) {

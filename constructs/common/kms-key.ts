@@ -5,7 +5,12 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey as KmsKeyResource } from "@cdktf/provider-aws/lib/kms-key";
+import { IAM_ROLE_ARN } from "../../lib/aws/iam";
+import { KmsKeyAdministration, separationOfDutiesStatements } from "./private/kms-separation-of-duties";
 import { isUnresolved, throwIfProblems, ValidationProblem } from "./validation";
+
+export { BREAK_GLASS_ONLY_ACTIONS, KEY_ADMIN_ACTIONS } from "./private/kms-separation-of-duties";
+export type { KmsKeyAdministration } from "./private/kms-separation-of-duties";
 
 /**
  * What a service needs to envelope-encrypt with a key, named one by one: scanners (Trivy) flag wildcard
@@ -55,6 +60,14 @@ export interface KmsKeyProps {
    */
   readonly viaServices?: readonly string[];
   /**
+   * Separation of duties (AWS FSBP KMS.3): the named roles administer the key without being able to use it;
+   * principals of this account use it only through `viaServices` (required then), as IAM allows them; only
+   * the break-glass role may change the policy, schedule deletion or disable the key. Replaces the
+   * account-root `kms:*` statement and the `AWS: "*"` principal of `viaServices`.
+   * @default - the account administers the key through IAM (account-root `kms:*`)
+   */
+  readonly administration?: KmsKeyAdministration;
+  /**
    * Extra key policy statements, appended after the defaults.
    * @default - none
    */
@@ -72,8 +85,9 @@ export interface KmsKeyProps {
 }
 
 /**
- * A customer-managed symmetric KMS key with yearly rotation and an explicit key policy:
- * the account administers the key through IAM, and named services may use it only from this account.
+ * A customer-managed symmetric KMS key with yearly rotation and an explicit key policy: the account
+ * administers the key through IAM, or, with `administration`, named roles administer it without use and
+ * only a break-glass role may delete it; named services may use it only from this account.
  * @see https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
  */
 export class KmsKey extends Construct {
@@ -103,15 +117,23 @@ export class KmsKey extends Construct {
     const region = new DataAwsRegion(this, "Region");
     const accountRoot = `arn:${partition.partition}:iam::${account.accountId}:root`;
 
-    const statements: DataAwsIamPolicyDocumentStatement[] = [
-      {
-        sid: "AccountAdministersKeyThroughIam",
-        effect: "Allow",
-        principals: [{ type: "AWS", identifiers: [accountRoot] }],
-        actions: ["kms:*"],
-        resources: ["*"],
-      },
-    ];
+    const viaServices = (props.viaServices ?? []).map((s) => `${s.replace(/\.amazonaws\.com$/, "")}.${region.region}.amazonaws.com`);
+    const statements: DataAwsIamPolicyDocumentStatement[] = props.administration
+      ? separationOfDutiesStatements(props.administration, {
+          accountId: account.accountId,
+          accountRoot,
+          viaServices,
+          envelopeActions: KMS_ENVELOPE_ACTIONS,
+        })
+      : [
+          {
+            sid: "AccountAdministersKeyThroughIam",
+            effect: "Allow",
+            principals: [{ type: "AWS", identifiers: [accountRoot] }],
+            actions: ["kms:*"],
+            resources: ["*"],
+          },
+        ];
     if (this.cloudWatchLogGroupNames.length > 0) {
       const logGroupArn = (name: string) => `arn:${partition.partition}:logs:${region.region}:${account.accountId}:log-group:${name}`;
       statements.push({
@@ -129,7 +151,7 @@ export class KmsKey extends Construct {
         ],
       });
     }
-    if (props.viaServices && props.viaServices.length > 0) {
+    if (!props.administration && viaServices.length > 0) {
       statements.push({
         sid: "ServicesOfThisAccount",
         effect: "Allow",
@@ -141,7 +163,7 @@ export class KmsKey extends Construct {
           {
             test: "StringEquals",
             variable: "kms:ViaService",
-            values: props.viaServices.map((s) => `${s.replace(/\.amazonaws\.com$/, "")}.${region.region}.amazonaws.com`),
+            values: viaServices,
           },
         ],
       });
@@ -154,6 +176,9 @@ export class KmsKey extends Construct {
       enableKeyRotation: true,
       deletionWindowInDays: this.deletionWindowInDays,
       policy: policy.json,
+      // With separation of duties the deploying role may not change the policy it creates; KMS's lockout
+      // check only knows the caller, but the break-glass role keeps kms:PutKeyPolicy, so no one is locked out.
+      bypassPolicyLockoutSafetyCheck: props.administration ? true : undefined,
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
     this.keyArn = this.key.arn;
@@ -177,6 +202,20 @@ export function validateKmsKeyProps(props: KmsKeyProps): ValidationProblem[] {
   }
   if (props.alias?.startsWith("aws/")) {
     problems.push({ path: "alias", value: props.alias, allowed: "a name not starting with 'aws/' (reserved for AWS-managed keys)" });
+  }
+  const admin = props.administration;
+  if (admin) {
+    if (admin.adminRoleArns.length === 0) problems.push({ path: "administration.adminRoleArns", value: [], allowed: "at least one role (include the role Terraform deploys with)" });
+    const roles: Array<[string, string]> = [...admin.adminRoleArns.map((a, i): [string, string] => [`administration.adminRoleArns[${i}]`, a]), ["administration.breakGlassRoleArn", admin.breakGlassRoleArn]];
+    for (const [path, arn] of roles) {
+      if (!isUnresolved(arn) && !IAM_ROLE_ARN.test(arn)) problems.push({ path, value: arn, allowed: "an IAM role ARN, arn:aws:iam::<account>:role/<name>" });
+    }
+    if (admin.adminRoleArns.includes(admin.breakGlassRoleArn)) {
+      problems.push({ path: "administration.breakGlassRoleArn", value: admin.breakGlassRoleArn, allowed: "a role that is not also a key administrator" });
+    }
+    if ((props.viaServices ?? []).length === 0) {
+      problems.push({ path: "viaServices", value: props.viaServices, allowed: "at least one service (e.g. s3) with administration: principals use the key only through it" });
+    }
   }
   const names = props.cloudWatchLogGroupNames;
   if (names !== undefined && !isUnresolved(names)) {

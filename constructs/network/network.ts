@@ -1,5 +1,4 @@
 import { Construct } from "constructs";
-import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
@@ -7,14 +6,14 @@ import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
 import { Route } from "@cdktf/provider-aws/lib/route";
 import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { SUBNET_PLAN_DEFAULTS, planSubnets, subnetPlanProblems } from "../../lib/net";
 import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/validation";
-import { InterfaceEndpointService, interfaceEndpointId, isInterfaceEndpointService, INTERFACE_ENDPOINT_SERVICES } from "./interface-endpoints";
+import { InterfaceEndpointService, isInterfaceEndpointService, INTERFACE_ENDPOINT_SERVICES } from "./interface-endpoints";
+import { addVpcEndpoints } from "./private/vpc-endpoints";
+import { ORGANIZATION_ID } from "../../lib/aws/arns";
+import { manageDefaultNetworkAcl } from "./private/default-network-acl";
 import { INetwork, NetworkAttributes } from "./network-types";
 import { retentionProblems, VpcFlowLog } from "./vpc-flow-log";
 import { EKS_CLUSTER_NAME as CLUSTER_NAME, EKS_CLUSTER_NAME_RULE } from "../../lib/eks/cluster-name";
@@ -79,7 +78,7 @@ export interface NetworkProps {
    */
   readonly flowLogKmsKeyArn?: string;
   /**
-   * Terraform `prevent_destroy` on the flow log group and its KMS key (production turns it on).
+   * Terraform `prevent_destroy` on the VPC, the flow log group and its KMS key (production turns it on).
    * @default false
    */
   readonly preventDestroy?: boolean;
@@ -90,6 +89,11 @@ export interface NetworkProps {
    */
   readonly interfaceEndpoints?: readonly InterfaceEndpointService[];
   /**
+   * AWS Organizations id whose principals and resources the endpoint policies admit besides this account's.
+   * @default - this account only (plus the AWS-owned buckets nodes read)
+   */
+  readonly organizationId?: string;
+  /**
    * Prefix of the `Name` tags and of the flow log group name.
    * @default - the construct's id
    */
@@ -99,8 +103,9 @@ export interface NetworkProps {
 /**
  * A VPC for an EKS platform, hardened by default: public, private and intra subnets in every AZ; public
  * subnets that never assign public IPs; NAT per AZ; the default security group stripped of all rules;
- * flow logs of all traffic encrypted with a customer-managed key; an S3 gateway endpoint; optional
- * interface endpoints reachable on 443 from the VPC only. Subnet CIDRs come from `planSubnets()`, the
+ * the default network ACL managed (no SSH or RDP from anywhere); flow logs of all traffic encrypted with a
+ * customer-managed key; an S3 gateway endpoint and optional interface endpoints (443 from the VPC only),
+ * whose policies keep traffic inside the account or organisation. Subnet CIDRs come from `planSubnets()`, the
  * same function configuration validation uses.
  * @see https://docs.aws.amazon.com/eks/latest/best-practices/subnets.html
  */
@@ -171,6 +176,7 @@ export class Network extends Construct implements INetwork {
       enableDnsSupport: true,
       enableDnsHostnames: true,
       tags: { Name: n },
+      lifecycle: this.preventDestroy ? { preventDestroy: true } : undefined,
     });
     this.vpcId = this.vpc.id;
     this.vpcCidrBlock = props.vpcCidr.trim();
@@ -262,43 +268,17 @@ export class Network extends Construct implements INetwork {
       endpointTables.push(intraTable.id);
     }
 
-    const region = new DataAwsRegion(this, "Region");
-    new VpcEndpoint(this, "S3GatewayEndpoint", {
+    this.endpointSecurityGroupId = addVpcEndpoints(this, {
+      name: n,
       vpcId: this.vpc.id,
-      serviceName: `com.amazonaws.${region.region}.s3`,
-      vpcEndpointType: "Gateway",
+      vpcCidrBlock: this.vpcCidrBlock,
       routeTableIds: endpointTables,
-      tags: { Name: `${n}-s3` },
+      subnetIds: this.privateSubnetIds,
+      interfaceEndpoints: this.interfaceEndpoints,
+      organizationId: props.organizationId,
     });
 
-    if (this.interfaceEndpoints.length > 0) {
-      const sg = new SecurityGroup(this, "EndpointSecurityGroup", {
-        namePrefix: `${n}-endpoints-`,
-        description: "Interface endpoints: HTTPS from inside the VPC only",
-        vpcId: this.vpc.id,
-        tags: { Name: `${n}-endpoints` },
-      });
-      new VpcSecurityGroupIngressRule(this, "EndpointHttpsFromVpc", {
-        securityGroupId: sg.id,
-        description: "HTTPS from the VPC to the interface endpoints",
-        ipProtocol: "tcp",
-        fromPort: 443,
-        toPort: 443,
-        cidrIpv4: this.vpcCidrBlock,
-      });
-      this.endpointSecurityGroupId = sg.id;
-      for (const service of this.interfaceEndpoints) {
-        new VpcEndpoint(this, interfaceEndpointId(service), {
-          vpcId: this.vpc.id,
-          serviceName: `com.amazonaws.${region.region}.${service}`,
-          vpcEndpointType: "Interface",
-          subnetIds: this.privateSubnetIds,
-          securityGroupIds: [sg.id],
-          privateDnsEnabled: true,
-          tags: { Name: `${n}-${service}` },
-        });
-      }
-    }
+    manageDefaultNetworkAcl(this, this.vpc, [...this.publicSubnetIds, ...this.privateSubnetIds, ...this.intraSubnetIds], n);
 
     this.flowLog = new VpcFlowLog(this, "FlowLog", {
       vpcId: this.vpc.id,
@@ -355,6 +335,9 @@ export function validateNetworkProps(props: NetworkProps): ValidationProblem[] {
   });
   if (props.clusterName !== undefined && !isUnresolved(props.clusterName) && !CLUSTER_NAME.test(props.clusterName)) {
     add("clusterName", props.clusterName, EKS_CLUSTER_NAME_RULE);
+  }
+  if (props.organizationId !== undefined && !isUnresolved(props.organizationId) && !ORGANIZATION_ID.test(props.organizationId)) {
+    add("organizationId", props.organizationId, "an AWS Organizations id such as o-a1b2c3d4e5");
   }
   if (props.name !== undefined && !isUnresolved(props.name) && !NAME.test(props.name)) {
     add("name", props.name, "1–63 letters, digits, '-', '_' or '.', starting with a letter or digit");

@@ -3,6 +3,7 @@ import { TerraformIterator, Token, Tokenization } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { EfsAccessPoint } from "@cdktf/provider-aws/lib/efs-access-point";
 import { EfsBackupPolicy } from "@cdktf/provider-aws/lib/efs-backup-policy";
 import { EfsFileSystem, EfsFileSystemLifecyclePolicy } from "@cdktf/provider-aws/lib/efs-file-system";
@@ -15,6 +16,7 @@ import { KmsKey } from "../common/kms-key";
 import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/validation";
 import { INetwork } from "../network/network-types";
 import { IEncryptionKey } from "./secure-bucket";
+import { accessPointManagementStatements } from "./private/efs-access-points";
 
 /** Throughput modes of EFS; `elastic` scales with the workload and bills per use. */
 export type EfsThroughputMode = "elastic" | "bursting" | "provisioned";
@@ -83,10 +85,12 @@ export interface EfsStorageOptions {
    */
   readonly rootDirectoryPermissions?: string;
   /**
-   * Further security groups allowed to reach NFS (e.g. Karpenter node groups without the cluster group).
+   * Further security groups allowed to reach NFS (e.g. Karpenter nodes without the cluster group), keyed by
+   * a stable PascalCase name that becomes part of the rule's construct id (`NfsFrom<Name>`), so adding or
+   * removing one never moves another's Terraform address.
    * @default - only the cluster security group
    */
-  readonly additionalClientSecurityGroupIds?: readonly string[];
+  readonly additionalClientSecurityGroups?: Readonly<Record<string, string>>;
   /**
    * Let NFS clients that do not authenticate with IAM (no `iam` mount option) mount and write through a
    * mount target. Off, every client must mount with `-o tls,iam` and an IAM identity allowed
@@ -137,10 +141,16 @@ export class EfsStorage extends Construct {
   public readonly securityGroup: SecurityGroup;
   public readonly securityGroupId: string;
   /**
-   * What an IAM identity needs to mount and write this file system through a mount target; attach it to
-   * the EFS CSI driver's role (the AWS-managed `AmazonEFSCSIDriverPolicy` does not grant it).
+   * What an IAM identity needs to mount and write this file system through a mount target and one of its
+   * access points; attach it to the EFS CSI driver's node role.
    */
   public readonly clientPolicyStatement: DataAwsIamPolicyDocumentStatement;
+  /**
+   * What the EFS CSI controller needs for dynamic provisioning, scoped to this file system: create access
+   * points on it (tagged by the driver), tag them at creation, delete only driver-made ones, and describe.
+   * Replaces the AWS-managed `AmazonEFSCSIDriverPolicy`, which allows this on every file system.
+   */
+  public readonly accessPointManagementStatements: readonly DataAwsIamPolicyDocumentStatement[];
   /** ARN of the key encrypting the file system. */
   public readonly encryptionKeyArn: string;
   /** The key this construct created, if it created one. */
@@ -209,17 +219,20 @@ export class EfsStorage extends Construct {
       tags: { Name: this.node.path },
     });
     this.securityGroupId = this.securityGroup.id;
-    const clients = [props.cluster.clusterSecurityGroupId, ...(props.additionalClientSecurityGroupIds ?? [])];
-    clients.forEach((clientGroupId, i) => {
-      new VpcSecurityGroupIngressRule(this, i === 0 ? "NfsFromCluster" : `NfsFromClient${i}`, {
+    const clients: Array<[string, string, string]> = [
+      ["Cluster", props.cluster.clusterSecurityGroupId, "NFS from the EKS cluster security group"],
+      ...Object.entries(props.additionalClientSecurityGroups ?? {}).map(([name, id]): [string, string, string] => [name, id, `NFS from client security group ${name}`]),
+    ];
+    for (const [name, clientGroupId, description] of clients) {
+      new VpcSecurityGroupIngressRule(this, `NfsFrom${name}`, {
         securityGroupId: this.securityGroup.id,
         referencedSecurityGroupId: clientGroupId,
         ipProtocol: "tcp",
         fromPort: NFS_PORT,
         toPort: NFS_PORT,
-        description: i === 0 ? "NFS from the EKS cluster security group" : "NFS from an additional client security group",
+        description,
       });
-    });
+    }
 
     this.addMountTargets(props.network.privateSubnetIds);
 
@@ -235,17 +248,25 @@ export class EfsStorage extends Construct {
     this.accessPointId = this.accessPoint.id;
     this.accessPointArn = this.accessPoint.arn;
 
+    const account = new DataAwsCallerIdentity(this, "Account");
+    const partition = new DataAwsPartition(this, "Partition");
+    const region = new DataAwsRegion(this, "Region");
+    // Access point ARNs do not name their file system; a mount of THIS file system through any access point
+    // is necessarily through one of its own, and identities may only create access points on this one.
+    const accessPointArns = `arn:${partition.partition}:elasticfilesystem:${region.region}:${account.accountId}:access-point/*`;
     const clientActions = ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"];
-    const throughMountTarget = [{ test: "Bool", variable: "elasticfilesystem:AccessedViaMountTarget", values: ["true"] }];
+    const throughMountTargetAndAccessPoint = [
+      { test: "Bool", variable: "elasticfilesystem:AccessedViaMountTarget", values: ["true"] },
+      { test: "ArnLike", variable: "elasticfilesystem:AccessPointArn", values: [accessPointArns] },
+    ];
     this.clientPolicyStatement = {
-      sid: "MountAndWriteThroughMountTargets",
+      sid: "MountAndWriteThroughAccessPoints",
       effect: "Allow",
       actions: clientActions,
       resources: [this.fileSystemArn],
-      condition: throughMountTarget,
+      condition: throughMountTargetAndAccessPoint,
     };
-    const account = new DataAwsCallerIdentity(this, "Account");
-    const partition = new DataAwsPartition(this, "Partition");
+    this.accessPointManagementStatements = accessPointManagementStatements(this.fileSystemArn, accessPointArns);
     const policy = new DataAwsIamPolicyDocument(this, "PolicyDocument", {
       statement: [
         {
@@ -260,18 +281,33 @@ export class EfsStorage extends Construct {
           // Any file system policy replaces EFS's default "any client may do anything". Naming the account
           // (not "*") as principal refuses anonymous NFS clients and leaves the grant to IAM identity policies;
           // either way, only through a mount target. ClientRootAccess is never granted: root is squashed.
-          sid: this.allowAnonymousAccess ? "AnyClientThroughMountTargets" : "AccountPrincipalsThroughMountTargets",
+          sid: this.allowAnonymousAccess ? "AnyClientThroughAccessPoints" : "AccountPrincipalsThroughAccessPoints",
           effect: "Allow",
           principals: this.allowAnonymousAccess
             ? [{ type: "AWS", identifiers: ["*"] }]
             : [{ type: "AWS", identifiers: [`arn:${partition.partition}:iam::${account.accountId}:root`] }],
           actions: clientActions,
           resources: [this.fileSystem.arn],
-          condition: throughMountTarget,
+          condition: throughMountTargetAndAccessPoint,
+        },
+        {
+          // EFS grants a mount if the identity policy OR this policy allows it; only a Deny here stops an
+          // identity policy from mounting `/` directly, where NFS would trust the client's uid.
+          sid: "DenyMountsNotThroughAnAccessPoint",
+          effect: "Deny",
+          principals: [{ type: "*", identifiers: ["*"] }],
+          actions: [...clientActions, "elasticfilesystem:ClientRootAccess"],
+          resources: [this.fileSystem.arn],
+          condition: [{ test: "Null", variable: "elasticfilesystem:AccessPointArn", values: ["true"] }],
         },
       ],
     });
-    new EfsFileSystemPolicy(this, "FileSystemPolicy", { fileSystemId: this.fileSystem.id, policy: policy.json });
+    // Without its policy the file system falls back to EFS's default: any client, anonymous, without TLS.
+    new EfsFileSystemPolicy(this, "FileSystemPolicy", {
+      fileSystemId: this.fileSystem.id,
+      policy: policy.json,
+      lifecycle: this.preventDestroy ? { preventDestroy: true } : undefined,
+    });
   }
 
   /**
@@ -344,6 +380,11 @@ export function validateEfsStorageProps(props: EfsStorageOptions & Partial<Pick<
   const mode8 = props.rootDirectoryPermissions;
   if (mode8 !== undefined && !/^0?[0-7]{3}$/.test(mode8)) {
     problems.push({ path: "rootDirectoryPermissions", value: mode8, allowed: "octal permissions such as '0750' or '750'" });
+  }
+  for (const name of Object.keys(props.additionalClientSecurityGroups ?? {})) {
+    if (!/^[A-Z][A-Za-z0-9]{0,63}$/.test(name) || name === "Cluster") {
+      problems.push({ path: `additionalClientSecurityGroups.${name}`, value: name, allowed: "a PascalCase name other than Cluster (it keys the NFS rule's construct id)" });
+    }
   }
   const subnets = props.network?.privateSubnetIds;
   if (subnets !== undefined && !isListToken(subnets) && subnets.length === 0) {

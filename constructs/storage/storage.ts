@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { ICluster } from "../cluster/cluster-types";
-import { KmsKey } from "../common/kms-key";
+import { KmsKey, KmsKeyAdministration } from "../common/kms-key";
 import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/validation";
 import { INetwork } from "../network/network-types";
 import { EfsStorage, EfsStorageOptions, validateEfsStorageProps } from "./efs-storage";
@@ -17,6 +17,11 @@ export interface StorageProps {
    * `prod-platform`. At most 26 characters, so that every bucket prefix stays within S3's 37.
    */
   readonly namePrefix: string;
+  /**
+   * Who administers the backups, artifacts and EFS keys (never using them) and the break-glass role that
+   * alone may delete or re-policy them. Required: no safe default names roles of your account.
+   */
+  readonly keyAdministration: KmsKeyAdministration;
   /**
    * Terraform `prevent_destroy` on the KMS keys, the buckets and the file system (production turns it on).
    * @default false
@@ -62,6 +67,9 @@ export interface StorageProps {
  * unit of `kms:Decrypt` permission, CloudTrail auditing and emergency revocation, so letting CI read
  * artifacts never lets it decrypt backups, and disabling one key takes down one purpose only. The cost is
  * about 1 USD per key and month. The log bucket uses SSE-S3, the only encryption S3 log delivery supports.
+ *
+ * The keys separate duties: `keyAdministration` roles administer them without decrypt, principals of
+ * the account use them only through S3 (or EFS), and only the break-glass role deletes or re-policies them.
  */
 export class Storage extends Construct {
   /** Receives the server access logs of the other buckets. */
@@ -105,7 +113,9 @@ export class Storage extends Construct {
       noncurrentVersionExpirationDays: this.noncurrentVersionExpirationDays,
     });
 
+    const keyPolicy = (service: string) => ({ administration: props.keyAdministration, viaServices: [service] });
     this.backupsKey = new KmsKey(this, "BackupsKey", {
+      ...keyPolicy("s3"),
       description: `Backups of ${namePrefix}`,
       alias: `${namePrefix}/backups`,
       preventDestroy: this.preventDestroy,
@@ -120,6 +130,7 @@ export class Storage extends Construct {
     });
 
     this.artifactsKey = new KmsKey(this, "ArtifactsKey", {
+      ...keyPolicy("s3"),
       description: `Artifacts of ${namePrefix}`,
       alias: `${namePrefix}/artifacts`,
       preventDestroy: this.preventDestroy,
@@ -136,6 +147,7 @@ export class Storage extends Construct {
 
     if (props.efs !== false) {
       this.efsKey = new KmsKey(this, "EfsKey", {
+        ...keyPolicy("elasticfilesystem"),
         description: `EFS file system of ${namePrefix}`,
         alias: `${namePrefix}/efs`,
         preventDestroy: this.preventDestroy,

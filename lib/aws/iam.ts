@@ -14,3 +14,8 @@ export function arnAccount(arn: string): string | undefined {
   const parts = arn.split(":");
   return parts.length >= 6 && parts[0] === "arn" ? parts[4] : undefined;
 }
+
+/** The name of a role (the last segment of its path): `arn:aws:iam::1:role/team/ops` → `ops`. */
+export function roleNameOf(arn: string): string {
+  return arn.slice(arn.lastIndexOf("/") + 1);
+}

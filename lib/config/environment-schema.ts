@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { CLOUDWATCH_RETENTION_DAYS, isCloudWatchRetentionDays } from "../aws/cloudwatch-logs";
 import { INTERFACE_ENDPOINT_SERVICES } from "../aws/interface-endpoints";
+import { PEOPLE_ACCESS_POLICIES } from "../eks/access-policies";
 import { EKS_CLUSTER_NAME, EKS_CLUSTER_NAME_RULE } from "../eks/cluster-name";
+import { KMS_KEY_ARN, ORGANIZATION_ID } from "../aws/arns";
 import { IAM_ROLE_ARN, IAM_ROLE_ARN_RULE } from "../aws/iam";
 import { ExternalSecretsConfigSchema, KarpenterConfigSchema, ObservabilityConfigSchema } from "./platform-schema";
 
@@ -14,6 +16,9 @@ import { ExternalSecretsConfigSchema, KarpenterConfigSchema, ObservabilityConfig
  */
 
 const nonEmpty = z.string().min(1);
+
+/** An IAM role ARN (a role, never a user or an assumed-role session). */
+const roleArn = z.string().regex(IAM_ROLE_ARN, { message: IAM_ROLE_ARN_RULE });
 
 const retentionDays = z.number().refine(isCloudWatchRetentionDays, {
   message: `one of the CloudWatch Logs retention periods: ${CLOUDWATCH_RETENTION_DAYS.join(", ")} days`,
@@ -61,6 +66,11 @@ export const EnvironmentSchema = z.strictObject({
     flowLogRetentionDays: retentionDays,
     /** Networks this VPC must never overlap: peered VPCs, on-premises ranges, transit gateway attachments. */
     reservedCidrs: z.array(nonEmpty),
+    /**
+     * AWS Organizations id (`o-…`) whose principals and resources the VPC endpoint policies admit besides
+     * this account's; absent, the endpoints admit this account only (plus the AWS-owned buckets nodes need).
+     */
+    organizationId: z.string().regex(ORGANIZATION_ID, { message: "an AWS Organizations id such as o-a1b2c3d4e5" }).optional(),
   }),
   cluster: z.strictObject({
     name: z.string().regex(EKS_CLUSTER_NAME, { message: EKS_CLUSTER_NAME_RULE }),
@@ -68,12 +78,18 @@ export const EnvironmentSchema = z.strictObject({
     /** CIDRs allowed to reach a public API endpoint; empty means the endpoint is private only. */
     publicAccessCidrs: z.array(nonEmpty),
     /**
-     * IAM role ARNs given cluster-admin through EKS access entries. The cluster grants its creator nothing,
-     * so the platform layer's Kubernetes and Helm providers authenticate as the first of these roles.
+     * People's access through EKS access entries: an EKS access policy (`view`, `edit`, `admin`) for the
+     * whole cluster, or for the namespaces listed. Cluster-admin is for `iam.deployRoleArn` and
+     * `iam.breakGlassRoleArn` only (CIS EKS 4.1.1).
      */
-    adminRoleArns: z
-      .array(z.string().regex(IAM_ROLE_ARN, { message: IAM_ROLE_ARN_RULE }))
-      .min(1, { message: "at least one role: the cluster grants its creator no access, and the platform layer deploys as the first role" }),
+    access: z.array(
+      z.strictObject({
+        roleArn,
+        policy: z.enum(PEOPLE_ACCESS_POLICIES),
+        /** Empty: the whole cluster. */
+        namespaces: z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { message: "a Kubernetes namespace name" })),
+      }),
+    ),
     /** Networks allowed to reach the private API endpoint on 443; empty means the VPC's own range. */
     privateAccessCidrs: z.array(nonEmpty),
     /**
@@ -100,6 +116,8 @@ export const EnvironmentSchema = z.strictObject({
     efs: z.boolean(),
     /** Days before noncurrent object versions in the platform buckets expire. */
     noncurrentVersionExpirationDays: z.number().int().min(1),
+    /** What the gp3 and EFS StorageClasses do with a volume whose claim is deleted: data decides, not code. */
+    reclaimPolicy: z.enum(["Delete", "Retain"]),
   }),
   platform: z.strictObject({
     autoscaler: z.enum(["karpenter", "cluster-autoscaler"]),
@@ -110,11 +128,32 @@ export const EnvironmentSchema = z.strictObject({
   }),
   /** kube-prometheus-stack sizes: every number is data, so dev stays small and prod highly available. */
   observability: ObservabilityConfigSchema,
-  /** `prevent_destroy` on stateful resources (KMS keys, EFS, buckets) and EKS deletion protection. */
+  /**
+   * Roles of the environment's own account. The deploy role is what CI and Terraform run as; people get
+   * `cluster.access` instead, so no identity is shared by CI and people.
+   */
+  iam: z.strictObject({
+    /** CI deploy role: assumed for the state backend, cluster-admin for the platform layer's providers. */
+    deployRoleArn: roleArn,
+    /** Emergency role: cluster-admin, and the only principal that may delete, disable or re-policy the storage keys. */
+    breakGlassRoleArn: roleArn,
+    /** Administers the storage keys (rotation, aliases, tags) and can never use them to decrypt. */
+    keyAdminRoleArn: roleArn,
+  }),
+  /** `prevent_destroy` on stateful resources (KMS keys, EFS, buckets, VPC) and EKS deletion protection. */
   protection: z.strictObject({
     preventDestroy: z.boolean(),
+    /**
+     * Why this environment may be destroyed: required when `preventDestroy` or
+     * `cluster.deletionProtection` is off, so an unprotected environment is a decision on record.
+     */
+    unprotectedReason: z.string().optional(),
   }),
-  /** Where Terraform keeps this environment's state; each stack gets `<keyPrefix>/<stack>.tfstate`. */
+  /**
+   * Where Terraform keeps this environment's state; each stack gets `<keyPrefix>/<stack>.tfstate`. The
+   * bucket and key belong to the environment's own account, and Terraform reaches them as
+   * `iam.deployRoleArn`, so no other environment's CI can read or write this state.
+   */
   backend: z.strictObject({
     bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "an S3 bucket name" }),
     keyPrefix: z.string().regex(/^[a-zA-Z0-9!_.*'()\/-]+$/, { message: "an S3 key prefix without a leading or trailing '/'" }),
@@ -122,8 +161,8 @@ export const EnvironmentSchema = z.strictObject({
     /** `s3-lockfile`: S3 native locking (Terraform ≥ 1.10); `dynamodb`: the legacy lock table. */
     locking: z.enum(["s3-lockfile", "dynamodb"]),
     dynamodbTable: z.string().optional(),
-    /** KMS key for the state objects; SSE-S3 when absent. */
-    kmsKeyId: z.string().optional(),
+    /** The environment's own KMS key for the state objects (an ARN of the environment's account). */
+    kmsKeyId: z.string().regex(KMS_KEY_ARN, { message: "a KMS key ARN, arn:aws:kms:<region>:<account>:key/<id>" }),
   }),
   /** Provider default tags on every resource. `Owner`, `CostCentre` and `Environment` are required. */
   tags: z.record(z.string(), z.string()),

@@ -1,2 +1,3 @@
 export * from "./environment-schema";
 export * from "./validate-environment";
+export * from "./state-bucket-policy";

@@ -5,6 +5,8 @@ import { arnAccount } from "../aws/iam";
 import { isSupportedKubernetesVersion, SUPPORTED_KUBERNETES_VERSIONS } from "../eks/versions";
 import { isLabelValue, isQualifiedName } from "../kubernetes/names";
 import { formatProblems, ValidationProblem } from "../problems";
+import { arnRegion } from "../aws/arns";
+import { MIN_PUBLIC_ACCESS_PREFIX } from "../eks/public-access";
 import { EnvironmentConfig, EnvironmentSchema } from "./environment-schema";
 import { platformProblems } from "./validate-platform";
 
@@ -51,6 +53,13 @@ export function validateEnvironments(inputs: readonly unknown[]): EnvironmentCon
     const add = (p: ValidationProblem) => byEnv.set(config.name, [...(byEnv.get(config.name) ?? []), p]);
     if (seen.has(config.name)) add({ path: "name", value: config.name, allowed: "a name no other environment uses" });
     for (const other of seen.values()) {
+      if (config.backend.bucket === other.backend.bucket) {
+        add({
+          path: "backend.bucket",
+          value: config.backend.bucket,
+          allowed: `a state bucket of this environment's own account, not environment "${other.name}"'s: whoever can write another environment's state can redirect its deploys`,
+        });
+      }
       if (validCidr(config.network.vpcCidr) && validCidr(other.network.vpcCidr) && cidrsOverlap(config.network.vpcCidr, other.network.vpcCidr)) {
         add({
           path: "network.vpcCidr",
@@ -122,6 +131,9 @@ function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
     const path = `cluster.publicAccessCidrs[${i}]`;
     if (!validCidr(cidr)) add(path, cidr, "an IPv4 CIDR block such as 203.0.113.0/24");
     else if (parseCidr(cidr).prefix === 0) add(path, cidr, "an allow-list of specific networks; the API endpoint is never open to the whole internet (0.0.0.0/0)");
+    else if (parseCidr(cidr).prefix < MIN_PUBLIC_ACCESS_PREFIX) {
+      add(path, cidr, `a network of /${MIN_PUBLIC_ACCESS_PREFIX} or smaller (a prefix of ${MIN_PUBLIC_ACCESS_PREFIX} to 32): a broader public allow-list is the internet in all but name`);
+    }
   });
   c.cluster.privateAccessCidrs.forEach((cidr, i) => {
     const path = `cluster.privateAccessCidrs[${i}]`;
@@ -152,14 +164,42 @@ function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
     });
   });
 
-  c.cluster.adminRoleArns.forEach((arn, i) => {
-    const account = arnAccount(arn);
-    if (account !== c.account) add(`cluster.adminRoleArns[${i}]`, arn, `a role of the environment's own account, ${c.account} (a copied environment keeps the old account's roles)`);
+  // Roles: all of the environment's own account; CI, break-glass and key administration kept apart.
+  const ownAccount = (path: string, arn: string) => {
+    if (arnAccount(arn) !== c.account) add(path, arn, `a role of the environment's own account, ${c.account} (a copied environment keeps the old account's roles)`);
+  };
+  for (const field of ["deployRoleArn", "breakGlassRoleArn", "keyAdminRoleArn"] as const) ownAccount(`iam.${field}`, c.iam[field]);
+  if (c.iam.breakGlassRoleArn === c.iam.deployRoleArn) {
+    add("iam.breakGlassRoleArn", c.iam.breakGlassRoleArn, "a role other than iam.deployRoleArn: break-glass must not be what CI runs as every day");
+  }
+  if (c.iam.keyAdminRoleArn === c.iam.breakGlassRoleArn) {
+    add("iam.keyAdminRoleArn", c.iam.keyAdminRoleArn, "a role other than iam.breakGlassRoleArn: only break-glass may delete keys or change their policies");
+  }
+  const granted = new Set<string>();
+  c.cluster.access.forEach((entry, i) => {
+    const path = `cluster.access[${i}].roleArn`;
+    ownAccount(path, entry.roleArn);
+    if (entry.roleArn === c.iam.deployRoleArn || entry.roleArn === c.iam.breakGlassRoleArn) {
+      add(path, entry.roleArn, "a person's role: the deploy and break-glass roles already hold cluster-admin (EKS allows one access entry per role)");
+    } else if (granted.has(entry.roleArn)) add(path, entry.roleArn, "each role once (EKS allows one access entry per role)");
+    granted.add(entry.roleArn);
   });
+
+  // Protection: an unprotected environment says why.
+  const unprotected = !c.protection.preventDestroy || !c.cluster.deletionProtection;
+  if (unprotected && !c.protection.unprotectedReason?.trim()) {
+    add("protection.unprotectedReason", c.protection.unprotectedReason, "why this environment may be destroyed, when protection.preventDestroy or cluster.deletionProtection is off");
+  }
 
   // Backend.
   if (c.backend.locking === "dynamodb" && !c.backend.dynamodbTable) {
     add("backend.dynamodbTable", undefined, 'a DynamoDB table name when backend.locking is "dynamodb"');
+  }
+  if (arnAccount(c.backend.kmsKeyId) !== c.account) {
+    add("backend.kmsKeyId", c.backend.kmsKeyId, `a key of the environment's own account, ${c.account}, so no other environment can decrypt this state`);
+  }
+  if (arnRegion(c.backend.kmsKeyId) !== c.backend.region) {
+    add("backend.kmsKeyId", c.backend.kmsKeyId, `a key in the state bucket's region, ${c.backend.region}`);
   }
   if (c.backend.keyPrefix.startsWith("/") || c.backend.keyPrefix.endsWith("/")) {
     add("backend.keyPrefix", c.backend.keyPrefix, "a prefix without a leading or trailing '/'");

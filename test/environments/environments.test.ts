@@ -34,6 +34,19 @@ describe("environments", () => {
     expect(prod.protection.preventDestroy).toBe(true);
   });
 
+  test("staging mirrors prod's protection and retention; only dev is unprotected, and says why", () => {
+    const { staging, prod, dev } = byName;
+    expect([staging!.protection.preventDestroy, staging!.cluster.deletionProtection]).toEqual([prod!.protection.preventDestroy, prod!.cluster.deletionProtection]);
+    expect([staging!.storage.reclaimPolicy, prod!.storage.reclaimPolicy]).toEqual(["Retain", "Retain"]);
+    expect(dev!.protection.unprotectedReason).toMatch(/\S/);
+  });
+
+  test("each environment keeps its state in a bucket and under a KMS key of its own account", () => {
+    const buckets = ENVIRONMENTS.map((e) => e.backend.bucket);
+    expect(new Set(buckets).size).toBe(ENVIRONMENTS.length);
+    for (const e of ENVIRONMENTS) expect(e.backend.kmsKeyId.split(":")[4]).toBe(e.account);
+  });
+
   test("staging mirrors prod's shape at a smaller size", () => {
     const staging = byName.staging!;
     const prod = byName.prod!;

@@ -50,7 +50,10 @@ const cluster = EksCluster.fromClusterAttributes(stack, "Cluster", {
   clusterSecurityGroupId: "sg-0123", oidcProviderArn: "arn:aws:iam::111111111111:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/X",
   oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/X", kubernetesVersion: "1.33",
 });
-new Storage(stack, "Storage", { network, cluster, namePrefix: "team-a" });
+new Storage(stack, "Storage", {
+  network, cluster, namePrefix: "team-a",
+  keyAdministration: { adminRoleArns: ["arn:aws:iam::111111111111:role/kms-admin"], breakGlassRoleArn: "arn:aws:iam::111111111111:role/break-glass" },
+});
 app.synth();
 const tf = require("./out/stacks/team/cdk.tf.json");
 console.log(JSON.stringify({

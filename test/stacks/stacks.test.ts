@@ -35,11 +35,32 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
     expect(synth(stacks[layer])).toMatchSnapshot();
   });
 
-  test.each(LAYERS.map((l) => [l]))("%s stack keeps its own encrypted, locked state object", (layer) => {
-    const s3 = synth(stacks[layer]).terraform.backend.s3;
-    expect(s3).toEqual(
-      expect.objectContaining({ bucket: config.backend.bucket, key: `${config.backend.keyPrefix}/${env}-${layer}.tfstate`, encrypt: true, use_lockfile: true }),
+  test.each(LAYERS.map((l) => [l]))("%s stack keeps its own state object, in the environment's bucket, under its key, as its deploy role", (layer) => {
+    const tf = synth(stacks[layer]);
+    expect(tf.terraform.backend.s3).toEqual(
+      expect.objectContaining({
+        bucket: config.backend.bucket,
+        key: `${config.backend.keyPrefix}/${env}-${layer}.tfstate`,
+        encrypt: true,
+        kms_key_id: config.backend.kmsKeyId,
+        use_lockfile: true,
+        assume_role: expect.objectContaining({ role_arn: config.iam.deployRoleArn }),
+        allowed_account_ids: [config.account],
+      }),
     );
+    // use_lockfile needs Terraform 1.10; an older binary would ignore it and run unlocked.
+    expect(tf.terraform.required_version).toBe(">= 1.10.0");
+  });
+
+  test("remote-state reads of the layers below use the same bucket, key and role, never another environment's", () => {
+    for (const layer of LAYERS) {
+      for (const remote of Object.values(synth(stacks[layer]).data?.terraform_remote_state ?? {}) as Json[]) {
+        expect(remote.config).toEqual(
+          expect.objectContaining({ bucket: config.backend.bucket, kms_key_id: config.backend.kmsKeyId, assume_role: expect.objectContaining({ role_arn: config.iam.deployRoleArn }) }),
+        );
+        expect(remote.config.key).toMatch(new RegExp(`^${config.backend.keyPrefix}/${env}-`));
+      }
+    }
   });
 
   test.each(LAYERS.map((l) => [l]))("%s stack's AWS provider is pinned to the account and tags every resource", (layer) => {
@@ -113,8 +134,9 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
       expect(p.cluster_ca_certificate).toMatch(/^\$\{base64decode\(data\.terraform_remote_state\.cross-stack-reference-input-/);
     }
     expect(k8s.exec[0].args).toEqual(expect.arrayContaining(["eks", "get-token", "--region", config.region]));
-    // The cluster grants its creator nothing: the providers authenticate as the first admin role.
-    expect(k8s.exec[0].args.join(" ")).toContain(`--role-arn ${config.cluster.adminRoleArns[0]}`);
+    // The cluster grants its creator nothing: the providers authenticate as the CI deploy role, no person's role.
+    expect(k8s.exec[0].args.join(" ")).toContain(`--role-arn ${config.iam.deployRoleArn}`);
+    for (const person of config.cluster.access) expect(k8s.exec[0].args).not.toContain(person.roleArn);
     expect(helm.exec.args).toEqual(k8s.exec[0].args);
     // The remote state cdktf generated reads the cluster stack's own state object.
     const remote = tf.data.terraform_remote_state[`cross-stack-reference-input-${env}-cluster`];
@@ -125,7 +147,11 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
     const protectedTypes: Array<[TerraformStack, string]> = [
       [stacks.storage, "aws_kms_key"],
       [stacks.storage, "aws_s3_bucket"],
+      [stacks.storage, "aws_s3_bucket_policy"],
+      [stacks.storage, "aws_s3_bucket_public_access_block"],
       [stacks.storage, "aws_efs_file_system"],
+      [stacks.storage, "aws_efs_file_system_policy"],
+      [stacks.network, "aws_vpc"],
       [stacks.cluster, "aws_kms_key"],
       [stacks.cluster, "aws_cloudwatch_log_group"],
       [stacks.network, "aws_kms_key"],
@@ -140,22 +166,46 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
     expect(eks.deletion_protection === true).toBe(config.cluster.deletionProtection);
   });
 
-  test("the EFS CSI driver's role may mount and write the environment's file system", () => {
+  test("EFS: the node role may only mount through access points, the controller may only manage access points of this file system", () => {
     const tf = synth(stacks.storage);
-    const grant = all(tf, "resource", "aws_iam_role_policy")[0]!;
-    expect(grant.role).toMatch(new RegExp(`^\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-${env}-cluster\\.outputs\\.`));
-    const statement = all(tf, "data", "aws_iam_policy_document").find((d) => JSON.stringify(d).includes("elasticfilesystem:ClientMount"));
-    expect(JSON.stringify(statement)).toMatch(/elasticfilesystem:ClientWrite/);
+    const grants = Object.fromEntries(Object.entries(tf.resource.aws_iam_role_policy as Record<string, Json>).map(([id, g]) => [id.replace(/_[0-9A-F]{8}$/, ""), g]));
+    expect(Object.keys(grants).sort()).toEqual(["EfsCsiControllerAccess", "EfsCsiNodeAccess"]);
+    const fromCluster = new RegExp(`^\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-${env}-cluster\\.outputs\\.`);
+    expect(grants.EfsCsiNodeAccess!.role).toMatch(fromCluster);
+    expect(grants.EfsCsiControllerAccess!.role).toMatch(fromCluster);
+    expect(grants.EfsCsiNodeAccess!.role).not.toBe(grants.EfsCsiControllerAccess!.role);
+    const docs = tf.data.aws_iam_policy_document as Record<string, Json>;
+    const doc = (prefix: string) => JSON.stringify(Object.entries(docs).find(([id]) => id.startsWith(prefix))![1]);
+    expect(doc("EfsClientPolicy")).toMatch(/elasticfilesystem:ClientWrite.*elasticfilesystem:AccessPointArn/);
+    expect(doc("EfsClientPolicy")).not.toMatch(/CreateAccessPoint|DeleteAccessPoint/);
+    expect(doc("EfsAccessPointPolicy")).toMatch(/elasticfilesystem:CreateAccessPoint/);
+    expect(doc("EfsAccessPointPolicy")).not.toMatch(/ClientMount|ClientWrite/);
   });
 
-  test("every admin role gets a cluster-admin access entry (the creator gets none)", () => {
+  test("cluster-admin goes to the CI deploy and break-glass roles only; people get the access config gives them", () => {
     const tf = synth(stacks.cluster);
     const eks = all(tf, "resource", "aws_eks_cluster")[0]!;
     expect(eks.access_config).toEqual(expect.objectContaining({ authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: false }));
     const entries = all(tf, "resource", "aws_eks_access_entry").map((e) => e.principal_arn);
-    for (const arn of config.cluster.adminRoleArns) expect(entries).toContain(arn);
-    const policies = all(tf, "resource", "aws_eks_access_policy_association");
-    expect(policies.map((p) => [String(p.policy_arn), p.access_scope.type])).toEqual(config.cluster.adminRoleArns.map(() => [expect.stringMatching(/AmazonEKSClusterAdminPolicy$/), "cluster"]));
+    expect(entries.sort()).toEqual([config.iam.deployRoleArn, config.iam.breakGlassRoleArn, ...config.cluster.access.map((a) => a.roleArn)].sort());
+    const policies = all(tf, "resource", "aws_eks_access_policy_association").map((p) => String(p.policy_arn).replace(/^.*\//, ""));
+    const short = { view: "AmazonEKSViewPolicy", edit: "AmazonEKSEditPolicy", admin: "AmazonEKSAdminPolicy" } as const;
+    expect(policies.sort()).toEqual(["AmazonEKSClusterAdminPolicy", "AmazonEKSClusterAdminPolicy", ...config.cluster.access.map((a) => short[a.policy])].sort());
+  });
+
+  test("every new EBS volume of the account is encrypted with the cluster's volume key, and gp2 is no longer default", () => {
+    const cluster = synth(stacks.cluster);
+    expect(all(cluster, "resource", "aws_ebs_encryption_by_default").map((r) => r.enabled)).toEqual([true]);
+    const [defaultKey] = all(cluster, "resource", "aws_ebs_default_kms_key");
+    expect(defaultKey!.key_arn).toMatch(/^\$\{aws_kms_key\.Cluster_VolumeKey_[0-9A-F]{8}\.arn\}$/);
+    const gp2 = all(synth(stacks.platform), "resource", "kubernetes_annotations").find((a) => a.metadata.name === "gp2")!;
+    expect(gp2.annotations).toEqual({ "storageclass.kubernetes.io/is-default-class": "false" });
+  });
+
+  test("StorageClasses reclaim volumes as the environment's data says", () => {
+    const classes = all(synth(stacks.platform), "resource", "kubernetes_storage_class_v1");
+    expect(classes.map((c) => c.metadata.name).sort()).toEqual(["efs", "gp3"]);
+    for (const c of classes) expect(c.reclaim_policy).toBe(config.storage.reclaimPolicy);
   });
 
   test("the API endpoint is private, or public only for the environment's allow-list", () => {
@@ -182,6 +232,8 @@ describe("security across every stack of every environment", () => {
           if (st.effect === "Deny") continue;
           const principalIsAccountRoot = JSON.stringify(st.principals ?? []).includes(":root");
           if (principalIsAccountRoot && st.sid === "AccountAdministersKeyThroughIam") continue; // KMS key policy: delegate to IAM
+          // VPC endpoint policies grant nothing; they bound traffic by the caller's account, checked below.
+          if (String(st.sid).startsWith("Endpoint") && JSON.stringify(st.condition ?? []).match(/aws:Principal(Account|OrgID)/)) continue;
           for (const action of (st.actions ?? []) as string[]) {
             checked++;
             expect({ stack, sid: st.sid, action }).toEqual({ stack, sid: st.sid, action: expect.not.stringMatching(/^(\*|[a-z0-9-]+:\*)$/) });
@@ -190,6 +242,21 @@ describe("security across every stack of every environment", () => {
       }
     }
     expect(checked).toBeGreaterThan(50);
+  });
+
+  test("every VPC endpoint has a policy bounding it to the account's principals, and S3 to its buckets", () => {
+    let endpoints = 0;
+    for (const [stack, tf] of tfs) {
+      for (const [id, ep] of Object.entries((tf.resource?.aws_vpc_endpoint ?? {}) as Record<string, Json>)) {
+        endpoints++;
+        const docId = /data\.aws_iam_policy_document\.([^.]+)\.json/.exec(String(ep.policy))?.[1];
+        expect({ stack, id, docId }).toEqual({ stack, id, docId: expect.any(String) });
+        const text = JSON.stringify(tf.data.aws_iam_policy_document[docId!]);
+        expect(text).toMatch(/aws:PrincipalAccount|aws:PrincipalOrgID/);
+        if (ep.vpc_endpoint_type === "Gateway") expect(text).toMatch(/aws:ResourceAccount|aws:ResourceOrgID/);
+      }
+    }
+    expect(endpoints).toBeGreaterThan(3);
   });
 
   test("no AdministratorAccess or other broad managed policy is attached", () => {

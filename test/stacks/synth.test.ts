@@ -31,6 +31,9 @@ describe("npm run synth", () => {
     expect(fs.readFileSync(path.join(out, "slo/dev/rules.yaml"), "utf8")).toMatch(/^groups:/m);
     expect(fs.readFileSync(path.join(out, "slo/dev/prometheusrule.yaml"), "utf8")).toMatch(/kind: PrometheusRule/);
     expect(fs.readdirSync(tmp).filter((f) => f.includes(".tmp-"))).toEqual([]);
+    // The state bucket's policy, for the bootstrap step the README describes.
+    const policy = JSON.parse(fs.readFileSync(path.join(out, "bootstrap/dev/state-bucket-policy.json"), "utf8"));
+    expect(policy.Statement.map((st: { Sid: string }) => st.Sid)).toContain("DenyObjectsOutsideThisEnvironmentsPrefix");
   });
 
   test("SRE_ENV selects environments too", () => {

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { IMAGE_DIGEST, tagWithDigest } from "../../../lib/kubernetes/image-digest";
 import { ITerraformDependable } from "cdktf";
 import { HelmAddon, HelmAddonProps, HelmChartDefaults, HelmReleaseOptions } from "../helm-addon";
 import { isUnresolved, throwIfProblems, ValidationProblem } from "../../common/validation";
@@ -43,6 +44,11 @@ export interface ClusterAutoscalerProps extends HelmAddonProps, HelmReleaseOptio
    * @see https://github.com/kubernetes/autoscaler/tree/master/cluster-autoscaler#releases
    */
   readonly imageTag?: string;
+  /**
+   * Digest of the image (`sha256:…`), pinned after the tag (`<tag>@<digest>`) so a retagged image never runs.
+   * @default - the tag alone (no digest of the release is known to this library)
+   */
+  readonly imageDigest?: string;
   /**
    * Replicas (leader-elected: one is active, the other takes over within seconds).
    * @default 2
@@ -102,7 +108,7 @@ export class ClusterAutoscaler extends Construct implements ITerraformDependable
         cloudProvider: "aws",
         awsRegion: arn.region,
         autoDiscovery: { clusterName: cluster.clusterName },
-        ...(this.imageTag ? { image: { tag: this.imageTag } } : {}),
+        ...(this.imageTag ? { image: { tag: tagWithDigest(this.imageTag, props.imageDigest) } } : {}),
         replicaCount: this.replicas,
         extraArgs: {
           expander: this.expander,
@@ -134,6 +140,11 @@ export function validateClusterAutoscalerProps(props: ClusterAutoscalerProps): V
   const problems: ValidationProblem[] = [];
   if (props.imageTag !== undefined && !isUnresolved(props.imageTag) && !/^v\d+\.\d+\.\d+$/.test(props.imageTag)) {
     problems.push({ path: "imageTag", value: props.imageTag, allowed: "an exact release tag such as v1.33.2" });
+  }
+  if (props.imageDigest !== undefined && !IMAGE_DIGEST.test(props.imageDigest)) {
+    problems.push({ path: "imageDigest", value: props.imageDigest, allowed: "an image digest, sha256: and 64 lowercase hex digits" });
+  } else if (props.imageDigest !== undefined && props.imageTag === undefined && CLUSTER_AUTOSCALER_IMAGE_TAGS[props.cluster.kubernetesVersion] === undefined) {
+    problems.push({ path: "imageDigest", value: props.imageDigest, allowed: "a digest together with imageTag (this Kubernetes version has no listed release)" });
   }
   if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 1)) {
     problems.push({ path: "replicas", value: props.replicas, allowed: "a whole number, at least 1" });

@@ -39,7 +39,8 @@ export interface MetricsServerProps extends HelmAddonProps, HelmReleaseOptions {
 
 /**
  * metrics-server, the source of the `metrics.k8s.io` API behind `kubectl top` and CPU/memory HPAs:
- * two replicas on different nodes, a PodDisruptionBudget, and a hardened, read-only, non-root container.
+ * two replicas on different nodes, a PodDisruptionBudget, a hardened, read-only, non-root container, and
+ * an APIService the API server reaches with certificate verification.
  */
 export class MetricsServer extends Construct implements ITerraformDependable {
   public readonly addon: HelmAddon;
@@ -85,6 +86,10 @@ export class MetricsServer extends Construct implements ITerraformDependable {
         ],
         tolerations: [...(props.tolerations ?? DEFAULT_SYSTEM_TOLERATIONS)],
         updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+        // The API server verifies metrics-server's serving certificate instead of skipping TLS checks: the
+        // chart generates a certificate for the service's DNS names and puts its CA into the APIService.
+        apiService: { insecureSkipTLSVerify: false },
+        tls: { type: "helm" },
       },
     });
   }

@@ -51,14 +51,36 @@ describe("validateEksClusterProps", () => {
     expect(paths({ logRetentionDays: 0 })).toEqual(["logRetentionDays"]);
   });
 
-  test("fails when an admin ARN is not an IAM role ARN", () => {
-    expect(paths({ adminRoleArns: ["arn:aws:iam::111122223333:user/alice"] })).toEqual(["adminRoleArns[0]"]);
-    expect(paths({ adminRoleArns: ["arn:aws:sts::111122223333:assumed-role/admin/alice"] })).toEqual(["adminRoleArns[0]"]);
+  test("fails when the deploy or break-glass ARN is not an IAM role ARN", () => {
+    expect(paths({ deployRoleArn: "arn:aws:iam::111122223333:user/alice" })).toEqual(["deployRoleArn"]);
+    expect(paths({ breakGlassRoleArn: "arn:aws:sts::111122223333:assumed-role/admin/alice" })).toEqual(["breakGlassRoleArn"]);
   });
 
-  test("fails when an admin role is listed twice", () => {
-    const arn = "arn:aws:iam::111122223333:role/admin";
-    expect(paths({ adminRoleArns: [arn, arn] })).toEqual(["adminRoleArns[1]"]);
+  test("fails when break-glass is the deploy role", () => {
+    expect(paths({ breakGlassRoleArn: "arn:aws:iam::111122223333:role/platform-admins" })).toEqual(["breakGlassRoleArn"]);
+  });
+
+  test("fails when a person's access entry is not a role, repeats a role, or names the deploy role", () => {
+    const person = { principalArn: "arn:aws:iam::111122223333:role/dev", accessPolicy: "view" } as const;
+    expect(paths({ accessEntries: [{ ...person, principalArn: "arn:aws:iam::111122223333:user/alice" }] })).toEqual(["accessEntries[0].principalArn"]);
+    expect(paths({ accessEntries: [person, person] })).toEqual(["accessEntries[1].principalArn"]);
+    expect(paths({ accessEntries: [{ ...person, principalArn: "arn:aws:iam::111122223333:role/platform-admins" }] })).toEqual(["accessEntries[0].principalArn"]);
+  });
+
+  test("fails when a person would get cluster-admin or a bad namespace", () => {
+    const person = { principalArn: "arn:aws:iam::111122223333:role/dev", accessPolicy: "cluster-admin" as never };
+    expect(paths({ accessEntries: [person] })).toEqual(["accessEntries[0].accessPolicy"]);
+    expect(paths({ accessEntries: [{ ...person, accessPolicy: "edit", namespaces: ["Bad_NS"] }] })).toEqual(["accessEntries[0].namespaces[0]"]);
+  });
+
+  test("fails when a public allow-list entry is broader than a /16, naming the limit", () => {
+    const problems = validateEksClusterProps(baseProps({ publicAccessCidrs: ["0.0.0.0/1", "10.0.0.0/8", "203.0.113.0/24"] }));
+    expect(problems.map((p) => p.path)).toEqual(["publicAccessCidrs[0]", "publicAccessCidrs[1]"]);
+    expect(problems[0]!.allowed).toMatch(/a network of \/16 or smaller/);
+  });
+
+  test("fails when a private access CIDR is listed twice (it keys its rule)", () => {
+    expect(paths({ privateAccessCidrs: ["10.20.0.0/16", "10.20.0.0/16"] })).toEqual(["privateAccessCidrs[1]"]);
   });
 
   test("fails when the control plane would have subnets in fewer than two zones", () => {
@@ -82,7 +104,7 @@ describe("validateEksClusterProps", () => {
         baseProps({
           clusterName: token,
           publicAccessCidrs: [token],
-          adminRoleArns: [token],
+          deployRoleArn: token,
           network: fakeNetwork({ intraSubnetIds: list, privateSubnetIds: list }),
         }),
       ),

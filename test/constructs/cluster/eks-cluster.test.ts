@@ -152,23 +152,36 @@ describe("EksCluster access", () => {
     expect(Object.values(all(parsed, "aws_eks_access_entry")).map((e) => e.principal_arn)).toEqual([ADMIN]);
   });
 
-  test("fails when no admin role is given: nobody could reach the Kubernetes API", () => {
-    expect(() => synth({ adminRoleArns: [] })).toThrow(/adminRoleArns: got \[\]; allowed: at least one IAM role ARN: the cluster grants its creator nothing/);
+  test("fails when no deploy role is given: nobody could reach the Kubernetes API", () => {
+    expect(() => synth({ deployRoleArn: undefined as never })).toThrow(/deployRoleArn: got nothing; allowed: an IAM role ARN: the cluster grants its creator nothing/);
   });
 
-  test("makes each admin role a cluster-wide admin through an access entry", () => {
-    const other = "arn:aws:iam::111122223333:role/break-glass";
-    const { json, parsed, cluster } = synth({ adminRoleArns: [ADMIN, other] });
-    expect(Object.values(all(parsed, "aws_eks_access_entry")).map((e) => e.principal_arn)).toEqual([ADMIN, other]);
+  test("gives cluster-admin to the deploy and break-glass roles only, and people the scope they are given", () => {
+    const breakGlass = "arn:aws:iam::111122223333:role/break-glass";
+    const viewer = "arn:aws:iam::111122223333:role/sre";
+    const developer = "arn:aws:iam::111122223333:role/team/developer";
+    const { json, parsed, cluster } = synth({
+      breakGlassRoleArn: breakGlass,
+      accessEntries: [
+        { principalArn: viewer, accessPolicy: "view" },
+        { principalArn: developer, accessPolicy: "edit", namespaces: ["apps", "jobs"] },
+      ],
+    });
+    expect(Object.values(all(parsed, "aws_eks_access_entry")).map((e) => e.principal_arn).sort()).toEqual([ADMIN, breakGlass, viewer, developer].sort());
     expect(json).toHaveResourceWithProperties(EksAccessEntry, { principal_arn: ADMIN, type: "STANDARD" });
-    const associations = Object.values(all(parsed, "aws_eks_access_policy_association"));
-    expect(associations).toHaveLength(2);
-    for (const a of associations) {
-      expect(a.policy_arn).toMatch(/:eks::aws:cluster-access-policy\/AmazonEKSClusterAdminPolicy$/);
-      expect(a.access_scope).toEqual({ type: "cluster" });
-      expect(a.principal_arn).toMatch(/^\$\{aws_eks_access_entry\./);
-    }
-    expect(cluster.adminRoleArns).toEqual([ADMIN, other]);
+    const associations = all(parsed, "aws_eks_access_policy_association");
+    const policyOf = (id: string) => {
+      const [, a] = Object.entries(associations).find(([k]) => k.startsWith(`Eks_Access_${id}Policy_`))!;
+      return [String(a.policy_arn).replace(/^.*\//, ""), a.access_scope];
+    };
+    expect(policyOf("Deploy")).toEqual(["AmazonEKSClusterAdminPolicy", { type: "cluster" }]);
+    expect(policyOf("BreakGlass")).toEqual(["AmazonEKSClusterAdminPolicy", { type: "cluster" }]);
+    expect(policyOf("Access-sre")).toEqual(["AmazonEKSViewPolicy", { type: "cluster" }]);
+    expect(policyOf("Access-developer")).toEqual(["AmazonEKSEditPolicy", { type: "namespace", namespaces: ["apps", "jobs"] }]);
+    const admins = Object.values(associations).filter((a) => String(a.policy_arn).endsWith("AmazonEKSClusterAdminPolicy"));
+    expect(admins).toHaveLength(2);
+    for (const a of Object.values(associations)) expect(a.principal_arn).toMatch(/^\$\{aws_eks_access_entry\./);
+    expect([cluster.deployRoleArn, cluster.breakGlassRoleArn]).toEqual([ADMIN, breakGlass]);
   });
 
   test("gives the cluster role only AmazonEKSClusterPolicy, trusted by EKS", () => {
@@ -206,7 +219,7 @@ describe("EksCluster node role", () => {
 
   test("exposes the node role for Karpenter", () => {
     const { parsed } = synth({}, (stack, cluster) => new TerraformOutput(stack, "nodeRole", { value: cluster.nodeRoleArn }));
-    const roleId = Object.keys(all(parsed, "aws_iam_role")).find((id) => id.includes("NodeRole"));
+    const roleId = Object.keys(all(parsed, "aws_iam_role")).find((id) => id.startsWith("Eks_NodeRole_"));
     expect(parsed.output?.nodeRole?.value).toBe(`\${aws_iam_role.${roleId}.arn}`);
     expect(only(parsed, "aws_eks_node_group").node_role_arn).toBe(`\${aws_iam_role.${roleId}.arn}`);
   });

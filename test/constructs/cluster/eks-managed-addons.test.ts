@@ -70,18 +70,32 @@ describe("EksManagedAddons", () => {
     }
   });
 
-  test("gives the EFS CSI driver an IRSA role with its policy, bound to its controller and node service accounts", () => {
+  test("gives the EFS CSI controller and node a Pod Identity role each, bound to their own service account", () => {
     const { parsed } = synth();
-    const { trust, policies } = irsa(parsed, "aws-efs-csi-driver");
-    expect(policies).toEqual([expect.stringMatching(/:iam::aws:policy\/service-role\/AmazonEFSCSIDriverPolicy$/)]);
-    const conditions = trust.statement[0].condition as Array<{ test: string; variable: string; values: string[] }>;
-    expect(conditions.find((c) => c.variable.endsWith(":sub"))).toEqual(
-      expect.objectContaining({
-        test: "StringEquals",
-        values: ["system:serviceaccount:kube-system:efs-csi-controller-sa", "system:serviceaccount:kube-system:efs-csi-node-sa"],
-      }),
-    );
-    expect(conditions.find((c) => c.variable.endsWith(":aud"))?.values).toEqual(["sts.amazonaws.com"]);
+    const efs = addon(parsed, "aws-efs-csi-driver");
+    expect(efs.service_account_role_arn).toBeUndefined();
+    const associations = efs.pod_identity_association as Array<{ role_arn: string; service_account: string }>;
+    expect(associations.map((a) => a.service_account)).toEqual(["efs-csi-controller-sa", "efs-csi-node-sa"]);
+    const roleIds = associations.map((a) => /aws_iam_role\.([^.]+)\.arn/.exec(a.role_arn)![1]!);
+    expect(new Set(roleIds).size).toBe(2);
+    associations.forEach((a, i) => {
+      const prefix = roleIds[i]!.replace(/_[0-9A-F]{8}$/, "");
+      const trust = Object.entries(all(parsed, "aws_iam_policy_document", "data")).find(([id]) => id.startsWith(`${prefix}_Trust`))![1];
+      const st = trust.statement[0];
+      expect(st.principals).toEqual([{ type: "Service", identifiers: ["pods.eks.amazonaws.com"] }]);
+      const vars = Object.fromEntries((st.condition as Array<{ variable: string; values: string[] }>).map((c) => [c.variable, c.values]));
+      expect(vars["aws:RequestTag/kubernetes-service-account"]).toEqual([a.service_account]);
+      expect(vars["aws:RequestTag/kubernetes-namespace"]).toEqual(["kube-system"]);
+      expect(vars["aws:SourceArn"]).toEqual([expect.stringMatching(/^\$\{aws_eks_cluster\./)]);
+      // No permissions in the cluster stack: the storage stack grants them on its one file system.
+      expect(Object.keys(all(parsed, "aws_iam_role_policy_attachment")).filter((id) => id.startsWith(`${prefix}_`))).toEqual([]);
+    });
+  });
+
+  test("the VPC CNI add-on waits for its IRSA role's policy attachment", () => {
+    const { parsed } = synth();
+    const cni = addon(parsed, "vpc-cni");
+    expect(cni.depends_on).toEqual([expect.stringMatching(/^aws_iam_role_policy_attachment\..*VpcCniRole_ManagedPolicy-AmazonEKS_CNI_Policy_/)]);
   });
 
   test("leaves the EFS CSI driver out when asked", () => {

@@ -14,7 +14,7 @@ export function baseProps(overrides: Partial<EksClusterProps> = {}): EksClusterP
     clusterName: "dev-platform",
     kubernetesVersion: "1.33",
     nodeGroups: [{ name: "system", instanceTypes: ["m7i.large"], minSize: 2, maxSize: 4 }],
-    adminRoleArns: ["arn:aws:iam::111122223333:role/platform-admins"],
+    deployRoleArn: "arn:aws:iam::111122223333:role/platform-admins",
     ...overrides,
   };
 }

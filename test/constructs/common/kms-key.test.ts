@@ -125,3 +125,30 @@ describe("KmsKey", () => {
     ]);
   });
 });
+
+describe("KmsKey with separation of duties", () => {
+  const administration = { adminRoleArns: ["arn:aws:iam::111122223333:role/kms-admin"], breakGlassRoleArn: "arn:aws:iam::111122223333:role/break-glass" };
+
+  test("drops the account-root kms:* and the AWS \"*\" use statement, and skips the lockout check the deployer cannot pass", () => {
+    const { json, parsed } = synth({ description: "t", administration, viaServices: ["s3"] });
+    const sids = statements(parsed).map((s) => s.sid);
+    expect(sids).not.toContain("AccountAdministersKeyThroughIam");
+    expect(sids).not.toContain("ServicesOfThisAccount");
+    expect(sids).toEqual(expect.arrayContaining(["KeyAdministrationWithoutUse", "UseOnlyThroughOwningServicesOfThisAccount", "DenyDeletionAndPolicyChangesButBreakGlass"]));
+    expect(json).toHaveResourceWithProperties(KmsKeyResource, { bypass_policy_lockout_safety_check: true });
+  });
+
+  test("keeps the lockout check without separation of duties", () => {
+    const { parsed } = synth({ description: "t" });
+    expect(Object.values(parsed.resource.aws_kms_key)[0]).not.toHaveProperty("bypass_policy_lockout_safety_check");
+  });
+
+  test("fails when separation of duties names no service to use the key through", () => {
+    expect(validateKmsKeyProps({ description: "t", administration }).map((p) => p.path)).toEqual(["viaServices"]);
+  });
+
+  test("fails when an administrator is not a role ARN", () => {
+    const bad = { ...administration, adminRoleArns: ["arn:aws:iam::111122223333:user/alice"] };
+    expect(validateKmsKeyProps({ description: "t", administration: bad, viaServices: ["s3"] }).map((p) => p.path)).toEqual(["administration.adminRoleArns[0]"]);
+  });
+});

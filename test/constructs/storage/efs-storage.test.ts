@@ -112,7 +112,7 @@ describe("EfsStorage defaults", () => {
     expect([efs.posixUid, efs.posixGid, efs.rootDirectoryPath, efs.rootDirectoryPermissions]).toEqual([1000, 1000, "/platform", "0750"]);
   });
 
-  test("denies non-TLS access and grants mount/write only to this account through mount targets", () => {
+  test("denies non-TLS access and grants mount/write only to this account through mount targets and access points", () => {
     const { parsed } = synth();
     const [tls, mount] = policyStatements(parsed);
     expect(tls).toMatchObject({
@@ -125,10 +125,34 @@ describe("EfsStorage defaults", () => {
       effect: "Allow",
       actions: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
       principals: [{ type: "AWS", identifiers: [expect.stringMatching(/^arn:\$\{data\.aws_partition\.\w+\.partition\}:iam::\$\{data\.aws_caller_identity\.\w+\.account_id\}:root$/)] }],
-      condition: [{ test: "Bool", variable: "elasticfilesystem:AccessedViaMountTarget", values: ["true"] }],
+      condition: [
+        { test: "Bool", variable: "elasticfilesystem:AccessedViaMountTarget", values: ["true"] },
+        { test: "ArnLike", variable: "elasticfilesystem:AccessPointArn", values: [expect.stringMatching(/^arn:.*:elasticfilesystem:.*:access-point\/\*$/)] },
+      ],
     });
     expect(mount.actions).not.toContain("elasticfilesystem:ClientRootAccess");
     expect(Object.keys(parsed.resource.aws_efs_file_system_policy)).toHaveLength(1);
+  });
+
+  test("denies every mount of / that bypasses an access point, even one an identity policy would allow", () => {
+    const [, , root] = policyStatements(synth().parsed);
+    expect(root).toMatchObject({
+      sid: "DenyMountsNotThroughAnAccessPoint",
+      effect: "Deny",
+      principals: [{ type: "*", identifiers: ["*"] }],
+      actions: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "elasticfilesystem:ClientRootAccess"],
+      condition: [{ test: "Null", variable: "elasticfilesystem:AccessPointArn", values: ["true"] }],
+    });
+  });
+
+  test("scopes access point management to this file system and to access points the driver made", () => {
+    const { efs } = synth();
+    const bySid = Object.fromEntries(efs.accessPointManagementStatements.map((s) => [s.sid, s]));
+    expect(bySid.CreateAccessPointsOnThisFileSystemOnly).toMatchObject({ actions: ["elasticfilesystem:CreateAccessPoint"], resources: [efs.fileSystemArn] });
+    expect(bySid.DeleteDriverMadeAccessPointsOnly!.condition).toEqual([{ test: "StringEquals", variable: "aws:ResourceTag/efs.csi.aws.com/cluster", values: ["true"] }]);
+    for (const s of efs.accessPointManagementStatements) {
+      if (s.sid !== "DescribeZones") expect(s.resources).not.toContain("*");
+    }
   });
 
   test("refuses anonymous clients and offers the statement an IAM client needs", () => {
@@ -138,7 +162,10 @@ describe("EfsStorage defaults", () => {
       effect: "Allow",
       actions: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
       resources: [efs.fileSystemArn],
-      condition: [{ test: "Bool", variable: "elasticfilesystem:AccessedViaMountTarget", values: ["true"] }],
+      condition: [
+        { test: "Bool", variable: "elasticfilesystem:AccessedViaMountTarget", values: ["true"] },
+        { test: "ArnLike", variable: "elasticfilesystem:AccessPointArn", values: [expect.stringMatching(/:access-point\/\*$/)] },
+      ],
     });
   });
 
@@ -192,7 +219,7 @@ describe("EfsStorage options", () => {
   });
 
   test("allows NFS from additional client security groups", () => {
-    const { parsed } = synth({ additionalClientSecurityGroupIds: ["sg-karpenter"] });
+    const { parsed } = synth({ additionalClientSecurityGroups: { Karpenter: "sg-karpenter" } });
     const sources = resources<{ referenced_security_group_id: string }>(parsed, "aws_vpc_security_group_ingress_rule").map(
       (r) => r.referenced_security_group_id,
     );
@@ -204,14 +231,19 @@ describe("EfsStorage options", () => {
     const [tls, mount] = policyStatements(parsed);
     expect(tls.sid).toBe("DenyInsecureTransport");
     expect(mount).toMatchObject({
-      sid: "AnyClientThroughMountTargets",
+      sid: "AnyClientThroughAccessPoints",
       principals: [{ type: "AWS", identifiers: ["*"] }],
-      condition: [{ test: "Bool", variable: "elasticfilesystem:AccessedViaMountTarget", values: ["true"] }],
+      condition: [
+        { test: "Bool", variable: "elasticfilesystem:AccessedViaMountTarget", values: ["true"] },
+        { test: "ArnLike", variable: "elasticfilesystem:AccessPointArn", values: [expect.stringMatching(/:access-point\/\*$/)] },
+      ],
     });
   });
 
-  test("sets prevent_destroy on the file system and its key when asked", () => {
-    const { json } = synth({ preventDestroy: true });
+  test("sets prevent_destroy on the file system, its policy and its key when asked", () => {
+    const { json, parsed } = synth({ preventDestroy: true });
+    // Deleting the policy alone would reopen the file system to anonymous, non-TLS clients.
+    expect(resources<{ lifecycle?: unknown }>(parsed, "aws_efs_file_system_policy")[0].lifecycle).toEqual({ prevent_destroy: true });
     expect(json).toHaveResourceWithProperties(EfsFileSystem, { lifecycle: { prevent_destroy: true } });
     expect(json).toHaveResourceWithProperties(KmsKeyResource, { lifecycle: { prevent_destroy: true } });
   });

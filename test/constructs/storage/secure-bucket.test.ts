@@ -212,6 +212,16 @@ describe("SecureBucket options", () => {
     expect(json).toHaveResourceWithProperties(KmsKeyResource, { lifecycle: { prevent_destroy: true } });
     expect(resourcesOf(parsed, "aws_s3_bucket")).toHaveLength(1);
   });
+
+  test("protects the bucket policy and the public access block with prevent_destroy too", () => {
+    // Destroying either alone would drop the TLS-only guard or let the bucket be made public.
+    const { parsed } = synth({ preventDestroy: true });
+    for (const type of ["aws_s3_bucket_policy", "aws_s3_bucket_public_access_block"]) {
+      expect(resourcesOf(parsed, type).map((r: any) => r.lifecycle)).toEqual([{ prevent_destroy: true }]);
+    }
+    const unprotected = synth({}).parsed;
+    expect(resourcesOf(unprotected, "aws_s3_bucket_policy").map((r: any) => r.lifecycle)).toEqual([undefined]);
+  });
 });
 
 describe("SecureBucket access logging", () => {

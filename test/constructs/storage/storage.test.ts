@@ -19,11 +19,16 @@ const cluster: ICluster = fakeCluster({ clusterSecurityGroupId: "sg-cluster" });
 
 type Props = Partial<StorageProps>;
 
+const KEY_ADMIN = "arn:aws:iam::111122223333:role/kms-admin";
+const DEPLOY = "arn:aws:iam::111122223333:role/deploy";
+const BREAK_GLASS = "arn:aws:iam::111122223333:role/break-glass";
+const keyAdministration = { adminRoleArns: [KEY_ADMIN, DEPLOY], breakGlassRoleArn: BREAK_GLASS };
+
 function synth(extra: Props = {}) {
   const app = Testing.app();
   const stack = new TerraformStack(app, "test");
   new AwsProvider(stack, "aws", { region: "eu-west-1" });
-  const storage = new Storage(stack, "Storage", { network, cluster, namePrefix: "dev-platform", ...extra });
+  const storage = new Storage(stack, "Storage", { network, cluster, namePrefix: "dev-platform", keyAdministration, ...extra });
   const json = Testing.synth(stack);
   return { storage, json, parsed: JSON.parse(json) };
 }
@@ -184,8 +189,53 @@ describe("Storage options", () => {
   });
 });
 
+describe("Storage key policies (separation of duties, FSBP KMS.3)", () => {
+  const { parsed } = synth();
+  const docs = parsed.data.aws_iam_policy_document as Record<string, { statement: Array<Record<string, any>> }>;
+  const policyOf = (key: string) => Object.entries(docs).find(([id]) => id.startsWith(`Storage_${key}_Policy_`))![1].statement;
+
+  test.each([
+    ["BackupsKey", "s3"],
+    ["ArtifactsKey", "s3"],
+    ["EfsKey", "elasticfilesystem"],
+  ])("%s: admins without use, use only through %s of this account, deletion and policy changes only by break-glass", (key, service) => {
+    const statements = policyOf(key);
+    // No account-root kms:* any more: an IAM administrator can neither decrypt outside the service nor delete.
+    expect(statements.flatMap((s) => s.actions)).not.toContain("kms:*");
+    const bySid = Object.fromEntries(statements.map((s) => [s.sid, s]));
+    const admin = bySid.KeyAdministrationWithoutUse;
+    expect(admin.principals[0].identifiers).toEqual([KEY_ADMIN, DEPLOY, BREAK_GLASS]);
+    for (const forbidden of ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:CreateGrant", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey"]) {
+      expect(admin.actions).not.toContain(forbidden);
+    }
+    const use = bySid.UseOnlyThroughOwningServicesOfThisAccount;
+    expect(use.actions).toEqual(expect.arrayContaining(["kms:Decrypt", "kms:GenerateDataKey"]));
+    const vars = Object.fromEntries(use.condition.map((c: any) => [c.variable, c.values]));
+    expect(vars["kms:ViaService"]).toEqual([expect.stringMatching(new RegExp(`^${service}\\.\\$\\{data\\.aws_region\\.`))]);
+    expect(vars["kms:CallerAccount"]).toEqual([expect.stringMatching(/^\$\{data\.aws_caller_identity\./)]);
+    expect(bySid.BreakGlassDeletesDisablesAndChangesPolicy.principals[0].identifiers).toEqual([BREAK_GLASS]);
+    const deny = bySid.DenyDeletionAndPolicyChangesButBreakGlass;
+    expect(deny.effect).toBe("Deny");
+    expect(deny.actions).toEqual(expect.arrayContaining(["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion"]));
+    expect(deny.condition).toEqual([{ test: "ArnNotEquals", variable: "aws:PrincipalArn", values: [BREAK_GLASS] }]);
+  });
+
+  test("no principal but break-glass is allowed to delete, disable or re-policy a storage key", () => {
+    for (const key of ["BackupsKey", "ArtifactsKey", "EfsKey"]) {
+      const allows = policyOf(key).filter((s) => s.effect !== "Deny");
+      const holders = allows.filter((s) => s.actions.some((a: string) => ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey"].includes(a)));
+      expect(holders.flatMap((s) => s.principals[0].identifiers)).toEqual([BREAK_GLASS]);
+    }
+  });
+
+  test("fails when the key administration names no role, or break-glass administers too", () => {
+    expect(() => synth({ keyAdministration: { adminRoleArns: [], breakGlassRoleArn: BREAK_GLASS } })).toThrow(/administration\.adminRoleArns: got \[\]; allowed: at least one role/);
+    expect(() => synth({ keyAdministration: { adminRoleArns: [BREAK_GLASS], breakGlassRoleArn: BREAK_GLASS } })).toThrow(/administration\.breakGlassRoleArn: got ".*"; allowed: a role that is not also a key administrator/);
+  });
+});
+
 describe("validateStorageProps", () => {
-  const paths = (extra: Props) => validateStorageProps({ network, cluster, namePrefix: "dev", ...extra }).map((p) => p.path);
+  const paths = (extra: Props) => validateStorageProps({ network, cluster, namePrefix: "dev", keyAdministration, ...extra }).map((p) => p.path);
 
   test("accepts the defaults", () => {
     expect(paths({})).toEqual([]);

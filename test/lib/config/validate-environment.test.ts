@@ -47,7 +47,22 @@ describe("validateEnvironment", () => {
     ["a node label value is invalid", (c) => (c.cluster.nodeGroups[0].labels = { team: "bad value!" }), /cluster\.nodeGroups\[0\]\.labels\.team: got "bad value!"; allowed: a Kubernetes label value/],
     ["a taint value is invalid", (c) => (c.cluster.nodeGroups[0].taints = [{ key: "dedicated", value: "a b", effect: "NO_SCHEDULE" }]), /cluster\.nodeGroups\[0\]\.taints\[0\]\.value: got "a b"; allowed: a Kubernetes taint value/],
     ["cluster and node group names make a node group name EKS refuses", (c) => (c.cluster.name = "a-very-long-cluster-name-for-dev-env"), /cluster\.nodeGroups\[0\]\.name: got "general"; allowed: a name whose node group name prefix "a-very-long-cluster-name-for-dev-env-general-" \(45 characters\) is at most 37/],
-    ["an admin role belongs to another account", (c) => (c.cluster.adminRoleArns = ["arn:aws:iam::222222222222:role/platform-admin"]), /cluster\.adminRoleArns\[0\]: got "arn:aws:iam::222222222222:role\/platform-admin"; allowed: a role of the environment's own account, 111111111111/],
+    ["a person's role belongs to another account", (c) => (c.cluster.access[0].roleArn = "arn:aws:iam::222222222222:role/platform-admin"), /cluster\.access\[0\]\.roleArn: got "arn:aws:iam::222222222222:role\/platform-admin"; allowed: a role of the environment's own account, 111111111111/],
+    ["the deploy role belongs to another account", (c) => (c.iam.deployRoleArn = "arn:aws:iam::333333333333:role/sre-platform-deploy"), /iam\.deployRoleArn: got "arn:aws:iam::333333333333:role\/sre-platform-deploy"; allowed: a role of the environment's own account/],
+    ["break-glass is the deploy role", (c) => (c.iam.breakGlassRoleArn = c.iam.deployRoleArn), /iam\.breakGlassRoleArn: got ".*"; allowed: a role other than iam\.deployRoleArn/],
+    ["the key admin is the break-glass role", (c) => (c.iam.keyAdminRoleArn = c.iam.breakGlassRoleArn), /iam\.keyAdminRoleArn: got ".*"; allowed: a role other than iam\.breakGlassRoleArn: only break-glass may delete keys/],
+    ["a person gets the deploy role's access entry", (c) => (c.cluster.access[0].roleArn = c.iam.deployRoleArn), /cluster\.access\[0\]\.roleArn: got ".*sre-platform-deploy"; allowed: a person's role: the deploy and break-glass roles already hold cluster-admin/],
+    ["a person's role is listed twice", (c) => c.cluster.access.push({ ...c.cluster.access[0] }), /cluster\.access\[1\]\.roleArn: got ".*"; allowed: each role once/],
+    ["a person would get cluster-admin", (c) => (c.cluster.access[0].policy = "cluster-admin"), /cluster\.access\[0\]\.policy: got "cluster-admin"; allowed: one of "view", "edit", "admin"/],
+    ["an access namespace is not a namespace name", (c) => (c.cluster.access[0].namespaces = ["Apps"]), /cluster\.access\[0\]\.namespaces\[0\]: got "Apps"; allowed: a Kubernetes namespace name/],
+    ["the state key belongs to another account", (c) => (c.backend.kmsKeyId = "arn:aws:kms:eu-west-1:333333333333:key/1"), /backend\.kmsKeyId: got ".*333333333333.*"; allowed: a key of the environment's own account, 111111111111/],
+    ["the state key is in another region than the bucket", (c) => (c.backend.kmsKeyId = "arn:aws:kms:us-east-1:111111111111:key/1"), /backend\.kmsKeyId: got ".*us-east-1.*"; allowed: a key in the state bucket's region, eu-west-1/],
+    ["the state is not encrypted with a KMS key of its own", (c) => delete c.backend.kmsKeyId, /backend\.kmsKeyId: got nothing; allowed: a value \(required\)/],
+    ["the state key is an alias, not a key ARN", (c) => (c.backend.kmsKeyId = "alias/terraform"), /backend\.kmsKeyId: got "alias\/terraform"; allowed: a KMS key ARN/],
+    ["an unprotected environment gives no reason", (c) => delete c.protection.unprotectedReason, /protection\.unprotectedReason: got nothing; allowed: why this environment may be destroyed/],
+    ["the public endpoint allows half the internet", (c) => (c.cluster.publicAccessCidrs = ["0.0.0.0/1"]), /cluster\.publicAccessCidrs\[0\]: got "0\.0\.0\.0\/1"; allowed: a network of \/16 or smaller \(a prefix of 16 to 32\)/],
+    ["the organisation id is malformed", (c) => (c.network.organizationId = "org-1"), /network\.organizationId: got "org-1"; allowed: an AWS Organizations id/],
+    ["the reclaim policy is unknown", (c) => (c.storage.reclaimPolicy = "Recycle"), /storage\.reclaimPolicy: got "Recycle"; allowed: one of "Delete", "Retain"/],
     ["a required tag is missing", (c) => delete c.tags.Owner, /tags\.Owner: got nothing; allowed: a non-empty value; every environment tags Owner, CostCentre, Environment/],
     ["a required tag is blank", (c) => (c.tags.CostCentre = " "), /tags\.CostCentre: got " "; allowed: a non-empty value/],
     ["the Environment tag names another environment", (c) => (c.tags.Environment = "prod"), /tags\.Environment: got "prod"; allowed: the environment's name, "dev"/],
@@ -61,12 +76,12 @@ describe("validateEnvironment", () => {
     ["control-plane logs are kept less than a year", (c) => (c.cluster.logRetentionDays = 90), /cluster\.logRetentionDays: got 90; allowed: at least 365 days/],
     ["DynamoDB locking has no table", (c) => (c.backend.locking = "dynamodb"), /backend\.dynamodbTable: got nothing; allowed: a DynamoDB table name when backend\.locking is "dynamodb"/],
     ["the backend key prefix ends with /", (c) => (c.backend.keyPrefix = "sre-platform/dev/"), /backend\.keyPrefix: got "sre-platform\/dev\/"; allowed: a prefix without a leading or trailing/],
-    ["no admin role is given", (c) => (c.cluster.adminRoleArns = []), /cluster\.adminRoleArns: got \[\]; allowed: at least 1 item\(s\) \(at least one role: the cluster grants its creator no access/],
+    ["no deploy role is given", (c) => delete c.iam.deployRoleArn, /iam\.deployRoleArn: got nothing; allowed: a value \(required\)/],
     ["a private access CIDR is invalid", (c) => (c.cluster.privateAccessCidrs = ["10.40.0.0"]), /cluster\.privateAccessCidrs\[0\]: got "10\.40\.0\.0"; allowed: an IPv4 CIDR block/],
     ["the private endpoint is opened to 0.0.0.0/0", (c) => (c.cluster.privateAccessCidrs = ["0.0.0.0/0"]), /cluster\.privateAccessCidrs\[0\]: got "0\.0\.0\.0\/0"; allowed: specific networks/],
     ["an add-on version is not an EKS add-on version", (c) => (c.cluster.addonVersions = { coreDns: "1.11" }), /cluster\.addonVersions\.coreDns: got "1\.11"; allowed: an EKS add-on version such as v1\.19\.2-eksbuild\.1/],
     ["an unknown add-on is pinned", (c) => (c.cluster.addonVersions = { istio: "v1.0.0-eksbuild.1" }), /cluster\.addonVersions\.istio: got "v1\.0\.0-eksbuild\.1"; allowed: no field "istio" here; known fields: vpcCni, coreDns/],
-    ["an admin role is not a role ARN", (c) => (c.cluster.adminRoleArns = ["arn:aws:iam::111111111111:user/alice"]), /cluster\.adminRoleArns\[0\]: got "arn:aws:iam::111111111111:user\/alice"; allowed: an IAM role ARN/],
+    ["a person's role is not a role ARN", (c) => (c.cluster.access[0].roleArn = "arn:aws:iam::111111111111:user/alice"), /cluster\.access\[0\]\.roleArn: got "arn:aws:iam::111111111111:user\/alice"; allowed: an IAM role ARN/],
   ];
 
   test.each(rules)("fails when %s", (_name, mutate, expected) => {
@@ -80,6 +95,13 @@ describe("validateEnvironment", () => {
     const clash = { ...structuredClone(prod), network: { ...prod.network, vpcCidr: "10.10.128.0/17" } };
     expect(() => validateEnvironments([dev, clash])).toThrow(
       /environment "prod": network\.vpcCidr: got "10\.10\.128\.0\/17"; allowed: a range that does not overlap environment "dev" \(10\.10\.0\.0\/16\)/,
+    );
+  });
+
+  test("fails when two environments share a state bucket", () => {
+    const shared = { ...structuredClone(prod), backend: { ...prod.backend, bucket: dev.backend.bucket } };
+    expect(() => validateEnvironments([dev, shared])).toThrow(
+      /environment "prod": backend\.bucket: got "sre-platform-dev-terraform-state"; allowed: a state bucket of this environment's own account, not environment "dev"'s/,
     );
   });
 

@@ -68,6 +68,15 @@ describe("ClusterAutoscaler", () => {
     expect(build({ imageTag: "v1.33.2" }).values.image).toEqual({ tag: "v1.33.2" });
   });
 
+  test("pins the image by digest when one is given, keeping the tag for readers", () => {
+    const digest = `sha256:${"a".repeat(64)}`;
+    expect(build({ imageTag: "v1.33.2", imageDigest: digest }).values.image).toEqual({ tag: `v1.33.2@${digest}` });
+  });
+
+  test("fails when the image digest is not a sha256 digest", () => {
+    expect(() => build({ imageDigest: "latest" })).toThrow(/imageDigest: got "latest"; allowed: an image digest/);
+  });
+
   test("has a release for every Kubernetes version the platform supports", () => {
     for (const v of SUPPORTED_KUBERNETES_VERSIONS) expect([v, CLUSTER_AUTOSCALER_IMAGE_TAGS[v]]).toEqual([v, expect.stringMatching(new RegExp(`^v${v.replace(".", "\\.")}\\.\\d+$`))]);
   });

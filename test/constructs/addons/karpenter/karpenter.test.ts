@@ -40,6 +40,10 @@ describe("Karpenter", () => {
     expect(granted[1]!.condition).toContainEqual({ test: "Bool", variable: "kms:GrantIsForAWSResource", values: ["true"] });
   });
 
+  test("keeps the chart's controller image, which the Karpenter chart pins by digest", () => {
+    expect(build().values.controller?.image).toBeUndefined();
+  });
+
   test("pins the OCI chart from public ECR into kube-system", () => {
     const { json } = build();
     expect(json).toHaveResourceWithProperties(Release, {

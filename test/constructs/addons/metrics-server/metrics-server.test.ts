@@ -28,6 +28,12 @@ describe("MetricsServer", () => {
     expect(METRICS_SERVER_DEFAULTS.version).toBe("3.13.1");
   });
 
+  test("has the API server verify metrics-server's certificate: no insecureSkipTLSVerify, a chart-made certificate and CA bundle", () => {
+    const { values } = build();
+    expect(values.apiService).toEqual({ insecureSkipTLSVerify: false });
+    expect(values.tls).toEqual({ type: "helm" });
+  });
+
   test("runs two replicas with a PodDisruptionBudget by default", () => {
     const { values, addon } = build();
     expect(values.replicas).toBe(2);

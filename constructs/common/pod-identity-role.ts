@@ -1,0 +1,68 @@
+import { Construct } from "constructs";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { throwIfProblems, ValidationProblem } from "./validation";
+
+/** Props of {@link PodIdentityRole}. */
+export interface PodIdentityRoleProps {
+  /** ARN of the cluster whose Pod Identity agent may hand out the role. */
+  readonly clusterArn: string;
+  /** Namespace of the one service account allowed. */
+  readonly namespace: string;
+  /** The one service account allowed. */
+  readonly serviceAccount: string;
+}
+
+/**
+ * An IAM role for EKS Pod Identity, bound to one service account of one cluster: the trust admits
+ * `pods.eks.amazonaws.com` only for this account and cluster (`aws:SourceAccount`, `aws:SourceArn`), and
+ * only with the session tags EKS sets for that namespace and service account. Unlike IRSA, an EKS add-on
+ * can map each of its service accounts to its own role this way (`pod_identity_association`).
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html
+ */
+export class PodIdentityRole extends Construct {
+  public readonly role: IamRole;
+  public readonly roleArn: string;
+  public readonly serviceAccount: string;
+
+  constructor(scope: Construct, id: string, props: PodIdentityRoleProps) {
+    super(scope, id);
+    throwIfProblems(this.node.path, validatePodIdentityRoleProps(props));
+    this.serviceAccount = props.serviceAccount;
+    const account = new DataAwsCallerIdentity(this, "Account");
+    const trust = new DataAwsIamPolicyDocument(this, "Trust", {
+      statement: [
+        {
+          sid: "PodIdentityOfOneServiceAccount",
+          effect: "Allow",
+          actions: ["sts:AssumeRole", "sts:TagSession"],
+          principals: [{ type: "Service", identifiers: ["pods.eks.amazonaws.com"] }],
+          condition: [
+            { test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] },
+            { test: "ArnEquals", variable: "aws:SourceArn", values: [props.clusterArn] },
+            { test: "StringEquals", variable: "aws:RequestTag/kubernetes-namespace", values: [props.namespace] },
+            { test: "StringEquals", variable: "aws:RequestTag/kubernetes-service-account", values: [props.serviceAccount] },
+          ],
+        },
+      ],
+    });
+    this.role = new IamRole(this, "Role", {
+      assumeRolePolicy: trust.json,
+      description: `EKS Pod Identity role of ${props.namespace}/${props.serviceAccount}`,
+    });
+    this.roleArn = this.role.arn;
+  }
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** Checks {@link PodIdentityRoleProps} without building anything. */
+export function validatePodIdentityRoleProps(props: PodIdentityRoleProps): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  if (!DNS_LABEL.test(props.namespace)) problems.push({ path: "namespace", value: props.namespace, allowed: "a Kubernetes namespace name (RFC 1123 label)" });
+  if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(props.serviceAccount)) {
+    problems.push({ path: "serviceAccount", value: props.serviceAccount, allowed: "a Kubernetes service account name (RFC 1123 subdomain)" });
+  }
+  return problems;
+}
