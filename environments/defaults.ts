@@ -43,6 +43,11 @@ export const shared = {
   slo: {
     specs: ["environments/slos/checkout-api.yaml", "environments/slos/payments-worker.yaml"],
   },
+  // The on-call team works from Dublin; P1 pages reach PagerDuty in these hours and Slack outside them.
+  alerting: {
+    businessHours: { location: "Europe/Dublin", weekdays: ["monday:friday"], times: [{ start: "09:00", end: "17:30" }] },
+    email: { from: "alertmanager@example.com", smarthost: "smtp.example.com:587", authUsername: "alertmanager" },
+  },
 } as const satisfies {
   backend: Partial<EnvironmentConfig["backend"]>;
   network: Partial<EnvironmentConfig["network"]>;
@@ -51,4 +56,5 @@ export const shared = {
   platform: Omit<EnvironmentConfig["platform"], "externalSecrets">;
   tags: EnvironmentConfig["tags"];
   slo: EnvironmentConfig["slo"];
+  alerting: { businessHours: NonNullable<EnvironmentConfig["alerting"]>["businessHours"]; email: Omit<NonNullable<EnvironmentConfig["alerting"]>["email"], "to"> };
 };

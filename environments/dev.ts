@@ -67,4 +67,12 @@ export const dev: EnvironmentConfig = {
   },
   tags: { ...shared.tags, Environment: "dev" },
   slo: { specs: [...shared.slo.specs] },
+  // dev: alerts without a tier are dropped and chat repeats less often; pages follow the shared hours.
+  alerting: {
+    businessHours: { ...shared.alerting.businessHours, weekdays: [...shared.alerting.businessHours.weekdays], times: [...shared.alerting.businessHours.times] },
+    slack: { channel: "#alerts-dev" },
+    email: { ...shared.alerting.email, to: "platform-dev@example.com" },
+    tiers: { P2: { repeatInterval: "3d" } },
+    unprioritized: "P3",
+  },
 };

@@ -87,4 +87,12 @@ export const prod: EnvironmentConfig = {
   },
   tags: { ...shared.tags, Environment: "prod" },
   slo: { specs: [...shared.slo.specs] },
+  // prod copies P0 and P1 to the incident tool as well, and repeats unresolved pages more often.
+  alerting: {
+    businessHours: { ...shared.alerting.businessHours, weekdays: [...shared.alerting.businessHours.weekdays], times: [...shared.alerting.businessHours.times] },
+    slack: { channel: "#alerts-prod" },
+    email: { ...shared.alerting.email, to: "platform-capacity@example.com" },
+    webhook: { url: "https://incidents.example.com/hooks/alertmanager", priorities: ["P0", "P1"] },
+    tiers: { P0: { repeatInterval: "30m" } },
+  },
 };

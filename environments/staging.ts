@@ -93,4 +93,9 @@ export const staging: EnvironmentConfig = {
   },
   tags: { ...shared.tags, Environment: "staging" },
   slo: { specs: [...shared.slo.specs] },
+  alerting: {
+    businessHours: { ...shared.alerting.businessHours, weekdays: [...shared.alerting.businessHours.weekdays], times: [...shared.alerting.businessHours.times] },
+    slack: { channel: "#alerts-staging" },
+    email: { ...shared.alerting.email, to: "platform-staging@example.com" },
+  },
 };

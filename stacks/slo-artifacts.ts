@@ -4,6 +4,7 @@ import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { packageRoot } from "../lib/package-root";
 import { emitPrometheusRuleYaml, emitRulesYaml, PrometheusRuleObject, PrometheusRuleOptions, toPrometheusRule } from "../lib/slo/emit";
 import { MONITORING_NAMESPACE, MONITORING_SELECTOR_LABELS } from "../lib/observability/monitoring-selection";
+import type { CompileResult } from "../lib/slo/compile";
 import { formatDiagnostic } from "../lib/slo/model";
 import { loadAndCompileSlos } from "../lib/slo/pipeline";
 
@@ -18,6 +19,8 @@ export interface EnvironmentSlos {
   /** That object, deployed by the observability-resources layer; labelled for the platform Prometheus's selector. */
   readonly prometheusRule: PrometheusRuleObject;
   readonly warnings: readonly string[];
+  /** The compiled SLOs themselves, for what is generated from them (dashboards). */
+  readonly compiled: CompileResult;
 }
 
 /**
@@ -37,6 +40,7 @@ export function compileEnvironmentSlos(config: EnvironmentConfig, knownEnvironme
     prometheusRuleYaml: emitPrometheusRuleYaml(result, ruleOptions),
     prometheusRule: toPrometheusRule(result, ruleOptions),
     warnings: warnings.map(formatDiagnostic),
+    compiled: result,
   };
 }
 

@@ -7,6 +7,8 @@ import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { ValidationError } from "../constructs/common/validation";
 import { buildEnvironment } from "./environment-stacks";
 import { compileEnvironmentSlos, EnvironmentSlos, writeEnvironmentSlos } from "./slo-artifacts";
+import { EnvironmentObservability, generateEnvironmentObservability, observabilityArtifacts, writeEnvironmentObservability } from "./observability-artifacts";
+import { AlertRoutingError } from "../lib/observability/alertmanager/generate";
 import { stateBucketPolicy } from "../lib/config/state-bucket-policy";
 import { SloError } from "../lib/slo/model";
 
@@ -37,6 +39,7 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, enviro
   let outdir: string;
   let configs: EnvironmentConfig[];
   let slos: EnvironmentSlos[];
+  let observability: EnvironmentObservability[];
   try {
     const args = parseSynthArgs(argv, env);
     if (args.help) {
@@ -47,6 +50,7 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, enviro
     outdir = args.outdir;
     configs = environments.load(selection);
     slos = configs.map((c) => compileEnvironmentSlos(c, environments.names));
+    observability = configs.map((c, i) => generateEnvironmentObservability(c, slos[i]!.compiled));
   } catch (e) {
     return reportBadInput(e);
   }
@@ -58,9 +62,12 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, enviro
   try {
     if (!underCli) fs.rmSync(staging, { recursive: true, force: true });
     const app = new App({ outdir: staging, stackTraces: false });
-    configs.forEach((config, i) => buildEnvironment(app, config, { prometheusRules: slos[i]!.sloCount > 0 ? [slos[i]!.prometheusRule] : [] }));
+    configs.forEach((config, i) =>
+      buildEnvironment(app, config, { prometheusRules: slos[i]!.sloCount > 0 ? [slos[i]!.prometheusRule] : [], ...observabilityArtifacts(observability[i]!) }),
+    );
     app.synth();
     for (const s of slos) writeEnvironmentSlos(staging, s);
+    for (const o of observability) writeEnvironmentObservability(staging, o);
     for (const config of configs) writeStateBucketPolicy(staging, config);
     if (!underCli) swapInto(staging, target);
   } catch (e) {
@@ -97,7 +104,7 @@ function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv): { envi
 }
 
 function reportBadInput(e: unknown): number {
-  if (e instanceof ConfigError || e instanceof SloError || e instanceof ValidationError || e instanceof UsageError) {
+  if (e instanceof ConfigError || e instanceof SloError || e instanceof ValidationError || e instanceof UsageError || e instanceof AlertRoutingError) {
     process.stderr.write(`synth stopped, nothing was written:\n${e.message}\n`);
     return 1;
   }

@@ -6,6 +6,8 @@ import { EKS_CLUSTER_NAME, EKS_CLUSTER_NAME_RULE } from "../eks/cluster-name";
 import { KMS_KEY_ARN, ORGANIZATION_ID } from "../aws/arns";
 import { IAM_ROLE_ARN, IAM_ROLE_ARN_RULE } from "../aws/iam";
 import { ExternalSecretsConfigSchema, KarpenterConfigSchema, ObservabilityConfigSchema } from "./platform-schema";
+import type { AlertRoutingConfig } from "../observability/alertmanager/model";
+import { PRIORITIES } from "../observability/priorities";
 
 /**
  * The shape of one environment's configuration. Every difference between environments is data here,
@@ -45,6 +47,27 @@ export const NodeGroupSchema = z.strictObject({
       effect: z.enum(["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"]),
     }),
   ),
+});
+
+const tierTiming = z.strictObject({ groupWait: nonEmpty, groupInterval: nonEmpty, repeatInterval: nonEmpty }).partial();
+
+/**
+ * Where the environment's alerts go (P0–P4 tiers). The shape is checked here; the rules (time zone, times,
+ * durations, addresses) live with the generator in lib/observability/alertmanager/validate.ts.
+ */
+export const AlertRoutingSchema = z.strictObject({
+  businessHours: z.strictObject({
+    location: nonEmpty,
+    weekdays: z.array(nonEmpty).default(["monday:friday"]),
+    times: z.array(z.strictObject({ start: nonEmpty, end: nonEmpty })).default([{ start: "09:00", end: "17:00" }]),
+  }),
+  pagerDuty: z.strictObject({ url: nonEmpty.optional() }).optional(),
+  slack: z.strictObject({ channel: nonEmpty }),
+  email: z.strictObject({ to: nonEmpty, from: nonEmpty, smarthost: nonEmpty, authUsername: z.string().optional() }),
+  webhook: z.strictObject({ url: nonEmpty, priorities: z.array(z.enum(PRIORITIES)), bearerToken: z.boolean().optional() }).optional(),
+  tiers: z.partialRecord(z.enum(PRIORITIES), tierTiming).optional(),
+  unprioritized: z.enum(["P2", "P3"]).optional(),
+  serviceLabel: nonEmpty.optional(),
 });
 
 export const EnvironmentSchema = z.strictObject({
@@ -170,8 +193,13 @@ export const EnvironmentSchema = z.strictObject({
     /** SLO spec files (relative to the package root) compiled for this environment. */
     specs: z.array(nonEmpty),
   }),
+  /** Alert routing; without it no Alertmanager configuration is generated for the environment. */
+  alerting: AlertRoutingSchema.optional(),
 });
 
 /** One environment's configuration as written in `environments/`. */
 export type EnvironmentConfig = z.infer<typeof EnvironmentSchema>;
+// The schema's output is what the generator takes: a compile error here means the two drifted apart.
+const _alertingFits: (x: z.output<typeof AlertRoutingSchema>) => AlertRoutingConfig = (x) => x;
+void _alertingFits;
 export type NodeGroupConfig = z.infer<typeof NodeGroupSchema>;

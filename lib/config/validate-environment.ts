@@ -4,6 +4,7 @@ import { nodeGroupNamePrefixProblem } from "../eks/node-group-names";
 import { arnAccount } from "../aws/iam";
 import { isSupportedKubernetesVersion, SUPPORTED_KUBERNETES_VERSIONS } from "../eks/versions";
 import { isLabelValue, isQualifiedName } from "../kubernetes/names";
+import { validateAlertRouting } from "../observability/alertmanager/validate";
 import { formatProblems, ValidationProblem } from "../problems";
 import { arnRegion } from "../aws/arns";
 import { MIN_PUBLIC_ACCESS_PREFIX } from "../eks/public-access";
@@ -91,6 +92,7 @@ function validCidr(text: string): boolean {
 function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   const add = (path: string, value: unknown, allowed: string) => problems.push({ path, value, allowed });
+  if (c.alerting !== undefined) problems.push(...validateAlertRouting(c.alerting, "alerting"));
 
   // Availability zones.
   if (c.network.azCount > c.availabilityZones.length) {

@@ -25,10 +25,10 @@ export const MONITORING_SELECTOR_LABELS: Readonly<Record<string, string>> = moni
 export const GRAFANA_DASHBOARD_LABEL = { key: "grafana_dashboard", value: "1" } as const;
 
 /**
- * Where prometheus-operator mounts each `alertmanagerSpec.secrets` entry: `<root>/<secret name>/<key>`, which the
- * Alertmanager configuration's `*_file` fields point into.
+ * Where prometheus-operator mounts each `alertmanagerSpec.secrets` entry (`<root>/<secret name>/<key>`); its home is
+ * the configuration generator, whose `*_file` fields point there.
  */
-export const ALERTMANAGER_SECRETS_ROOT = "/etc/alertmanager/secrets";
+export { ALERTMANAGER_SECRETS_ROOT } from "./alertmanager/model";
 
 /** Alertmanager configuration fields that would carry a credential inline; only their `*_file` forms are allowed. */
 export const ALERTMANAGER_INLINE_SECRET_FIELDS: readonly string[] = [

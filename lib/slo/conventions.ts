@@ -12,9 +12,13 @@
  * - `sre_slo:errors:rate5m` and `sre_slo:requests:rate5m`: bad and total events per second over the base
  *   window, recorded from raw data; every longer window is derived from them.
  *
+ * Alerts also carry `severity` (`critical` | `warning`, as in Sloth) and `priority` (`P1` | `P2`).
+ *
  * Labels on every series: `sre_service`, `sre_slo`, `sre_id` (`<service>-<slo>`), plus the spec's labels;
  * `sre_window` on the `slo:sli_error:ratio_rate*` series; `sre_severity` (`page` | `ticket`) on alerts.
  */
+
+import { LABEL_PRIORITY, type Priority } from "../observability/priorities";
 
 export const LABEL_SERVICE = "sre_service";
 export const LABEL_SLO = "sre_slo";
@@ -27,6 +31,13 @@ export const RESERVED_LABELS: readonly string[] = [LABEL_SERVICE, LABEL_SLO, LAB
 /** The conventional Alertmanager routing label, set unless the spec sets its own `severity`. */
 export const LABEL_ALERTMANAGER_SEVERITY = "severity";
 export const ALERTMANAGER_SEVERITY = { page: "critical", ticket: "warning" } as const;
+
+/**
+ * The platform's alert tier (lib/observability/priorities.ts), set unless the spec sets its own `priority`:
+ * a page is P1 (PagerDuty in business hours, chat outside them), a ticket P2 (chat).
+ */
+export { LABEL_PRIORITY };
+export const ALERT_PRIORITY = { page: "P1", ticket: "P2" } as const satisfies Record<"page" | "ticket", Priority>;
 
 /** The window every raw-data query is evaluated over; every longer window is derived from it. */
 export const BASE_WINDOW = "5m";

@@ -184,6 +184,7 @@ function alertRule(ctx: Ctx, severity: "page" | "ticket"): AlertingRule | undefi
     expr: pairs.map((p) => pairExpr(ctx, p)).join("\nor\n"),
     labels: sorted({
       [c.LABEL_ALERTMANAGER_SEVERITY]: c.ALERTMANAGER_SEVERITY[severity],
+      [c.LABEL_PRIORITY]: c.ALERT_PRIORITY[severity],
       ...a.labels,
       ...sev.labels,
       // Identity labels are on the series already; naming them here keeps two SLOs that share an alert

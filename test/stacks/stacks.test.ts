@@ -5,15 +5,21 @@ import { ENVIRONMENTS } from "../../environments";
 import { buildEnvironment, EnvironmentStacks } from "../../stacks/environment-stacks";
 import { LAYERS } from "../../stacks/environment-stack";
 import { compileEnvironmentSlos } from "../../stacks/slo-artifacts";
+import { generateEnvironmentObservability, observabilityArtifacts } from "../../stacks/observability-artifacts";
 import { MONITORING_SELECTOR_LABELS } from "../../lib/observability/monitoring-selection";
 
 type Json = Record<string, any>;
 
 const app: App = Testing.app();
-// As the synth does: each environment's compiled SLOs go into the cluster as a PrometheusRule.
+// As the synth does: each environment's compiled SLOs go into the cluster as a PrometheusRule, its alert routing
+// into Alertmanager and its dashboards into Grafana.
 const names = ENVIRONMENTS.map((c) => c.name);
 const built = new Map<string, EnvironmentStacks>(
-  ENVIRONMENTS.map((c) => [c.name, buildEnvironment(app, c, { prometheusRules: [compileEnvironmentSlos(c, names).prometheusRule] })]),
+  ENVIRONMENTS.map((c) => {
+    const slos = compileEnvironmentSlos(c, names);
+    const artifacts = observabilityArtifacts(generateEnvironmentObservability(c, slos.compiled));
+    return [c.name, buildEnvironment(app, c, { prometheusRules: [slos.prometheusRule], ...artifacts })];
+  }),
 );
 // Cross-stack references (outputs, remote state, stack dependencies) are resolved only when the whole
 // app synthesizes, so synthesize it once, as `npm run synth` does, and read each stack's output.
@@ -114,6 +120,16 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
     const pools = config.platform.karpenter?.nodePools.length ?? 0;
     expect(kinds.filter((k) => k === "NodePool")).toHaveLength(pools);
     expect(kinds.filter((k) => k === "EC2NodeClass")).toHaveLength(pools);
+  });
+
+  test("Alertmanager gets the generated routing, reading credentials only from the mounted receivers Secret", () => {
+    const values = require("yaml").parse(all(synth(stacks.observability), "resource", "helm_release")[0]!.values[0]);
+    expect(values.alertmanager.alertmanagerSpec.secrets).toEqual(["alertmanager-receivers"]);
+    const files = JSON.stringify(values.alertmanager.config).match(/"[a-z_]+_file":"[^"]+"/g) ?? [];
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) expect(f).toMatch(/:"\/etc\/alertmanager\/secrets\/alertmanager-receivers\//);
+    const dashboards = all(synth(stacks.observability), "resource", "kubernetes_config_map_v1").map((m) => m.metadata.name).sort();
+    expect(dashboards).toEqual(expect.arrayContaining(["dashboard-golden-signals", "dashboard-slo-checkout-api"]));
   });
 
   test("monitoring sizes come from the environment", () => {

@@ -30,6 +30,9 @@ describe("npm run synth", () => {
     expect(fs.readdirSync(path.join(out, "stacks")).sort()).toEqual(LAYERS.map((l) => `dev-${l}`).sort());
     expect(fs.readFileSync(path.join(out, "slo/dev/rules.yaml"), "utf8")).toMatch(/^groups:/m);
     expect(fs.readFileSync(path.join(out, "slo/dev/prometheusrule.yaml"), "utf8")).toMatch(/kind: PrometheusRule/);
+    expect(fs.readdirSync(path.join(out, "observability"))).toEqual(["dev"]);
+    expect(fs.readFileSync(path.join(out, "observability/dev/alertmanager.yaml"), "utf8")).toMatch(/channel: "#alerts-dev"/);
+    expect(fs.readdirSync(path.join(out, "observability/dev/dashboards")).sort()).toEqual(["golden-signals.json", "slo-checkout-api.json", "slo-payments-worker.json"]);
     expect(fs.readdirSync(tmp).filter((f) => f.includes(".tmp-"))).toEqual([]);
     // The state bucket's policy, for the bootstrap step the README describes.
     const policy = JSON.parse(fs.readFileSync(path.join(out, "bootstrap/dev/state-bucket-policy.json"), "utf8"));
@@ -117,6 +120,15 @@ describe("runSynth with bad configuration", () => {
     expect(r.stderr).toMatch(/environment "dev": cluster\.publicAccessCidrs\[0\]: got "0\.0\.0\.0\/0"; allowed: an allow-list/);
     expect(fs.readdirSync(path.join(out, "stacks"))).toEqual(["marker"]);
     expect(fs.readdirSync(tmp).filter((f) => f.includes(".tmp-"))).toEqual([]);
+  });
+
+  test("fails before writing when alert routing is invalid, naming the field", () => {
+    const out = path.join(tmp, "bad-alerting");
+    const r = synthWithDev((d) => ({ ...d, alerting: { ...d.alerting!, slack: { channel: "alerts" } } }), ["--out", out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/environment "dev": alerting\.slack\.channel: got "alerts"; allowed: a Slack channel/);
+    expect(r.stderr).not.toMatch(NO_STACK_TRACE);
+    expect(fs.existsSync(out)).toBe(false);
   });
 
   test("fails before writing when an environment's SLO spec is invalid, naming file, SLO and field", () => {

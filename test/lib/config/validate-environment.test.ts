@@ -81,6 +81,8 @@ describe("validateEnvironment", () => {
     ["the private endpoint is opened to 0.0.0.0/0", (c) => (c.cluster.privateAccessCidrs = ["0.0.0.0/0"]), /cluster\.privateAccessCidrs\[0\]: got "0\.0\.0\.0\/0"; allowed: specific networks/],
     ["an add-on version is not an EKS add-on version", (c) => (c.cluster.addonVersions = { coreDns: "1.11" }), /cluster\.addonVersions\.coreDns: got "1\.11"; allowed: an EKS add-on version such as v1\.19\.2-eksbuild\.1/],
     ["an unknown add-on is pinned", (c) => (c.cluster.addonVersions = { istio: "v1.0.0-eksbuild.1" }), /cluster\.addonVersions\.istio: got "v1\.0\.0-eksbuild\.1"; allowed: no field "istio" here; known fields: vpcCni, coreDns/],
+    ["the alerting time zone is unknown", (c) => (c.alerting.businessHours.location = "Dublin"), /alerting\.businessHours\.location: got "Dublin"; allowed: an IANA time zone/],
+    ["an alerting tier is unknown", (c) => (c.alerting.tiers = { P5: { groupWait: "1s" } }), /alerting\.tiers\.P5: got .*; allowed: /],
     ["a person's role is not a role ARN", (c) => (c.cluster.access[0].roleArn = "arn:aws:iam::111111111111:user/alice"), /cluster\.access\[0\]\.roleArn: got "arn:aws:iam::111111111111:user\/alice"; allowed: an IAM role ARN/],
   ];
 
@@ -107,6 +109,13 @@ describe("validateEnvironment", () => {
 
   test("fails when two environments share a name", () => {
     expect(() => validateEnvironments([dev, dev])).toThrow(/environment "dev": name: got "dev"; allowed: a name no other environment uses/);
+  });
+
+  test("the alerting section is optional and fills in business days and hours", () => {
+    const { config } = validateEnvironment(devWith((c) => delete c.alerting));
+    expect(config?.alerting).toBeUndefined();
+    const filled = validateEnvironment(devWith((c) => ((c.alerting.businessHours = { location: "UTC" }))));
+    expect(filled.config?.alerting?.businessHours).toEqual({ location: "UTC", weekdays: ["monday:friday"], times: [{ start: "09:00", end: "17:00" }] });
   });
 
   test("reports every problem at once, not only the first", () => {

@@ -131,15 +131,17 @@ describe("alerts", () => {
     expect(ticket!.expr).toContain("> (1 * 0.001)");
   });
 
-  test("labels: severity defaults, spec labels override them, identity and sre_severity win", () => {
+  test("labels: severity and priority default, spec labels override them, identity and sre_severity win", () => {
     const [page, ticket] = alertsOf({ alertLabels: { owner: "team-a", sre_severity: "nope" } });
     expect(page!.labels).toEqual({
-      owner: "team-a", severity: "critical", sre_id: "api-requests", sre_service: "api",
+      owner: "team-a", priority: "P1", severity: "critical", sre_id: "api-requests", sre_service: "api",
       sre_severity: "page", sre_slo: "requests", tier: "p1",
     });
     expect(ticket!.labels!.severity).toBe("warning");
-    const [custom] = alertsOf({ alertLabels: { severity: "sev1" } });
+    expect(ticket!.labels!.priority).toBe("P2");
+    const [custom] = alertsOf({ alertLabels: { severity: "sev1", priority: "P0" } });
     expect(custom!.labels!.severity).toBe("sev1");
+    expect(custom!.labels!.priority).toBe("P0");
   });
 
   test("annotations: summary, title, description; spec annotations win", () => {

@@ -1,0 +1,207 @@
+/**
+ * Alert routing (typed, per environment) → Alertmanager configuration: a route per tier, one receiver per
+ * kind, business-hours time intervals and the P0 inhibition. Secrets are only ever referenced as files.
+ * @see https://prometheus.io/docs/alerting/latest/configuration/
+ */
+import { stringify } from "yaml";
+import { formatProblems } from "../../problems";
+import { LABEL_SERVICE } from "../../slo/conventions";
+import { LABEL_PRIORITY, PRIORITIES, type Priority } from "../priorities";
+import {
+  BUSINESS_HOURS_INTERVAL, DEFAULT_TIER_TIMING, PAGERDUTY_EVENTS_URL, RECEIVER_SECRET_DIR, RECEIVER_SECRET_KEYS, RECEIVERS,
+  type AlertRoutingConfig, type TierTiming,
+} from "./model";
+import type { AlertmanagerConfig, AmReceiver, AmRoute } from "./types";
+import { durationSeconds, validateAlertRouting } from "./validate";
+
+/** Options of {@link buildAlertmanagerConfig} that are about where it runs, not about the environment. */
+export interface AlertmanagerBuildOptions {
+  /**
+   * Folder holding the receiver secret files named by {@link RECEIVER_SECRET_KEYS}.
+   * @default RECEIVER_SECRET_DIR (where kube-prometheus-stack mounts the `alertmanager-receivers` Secret)
+   */
+  readonly secretsDir?: string;
+  /** Used in error messages. @default "alerting" */
+  readonly scope?: string;
+}
+
+/** Invalid alert routing; the message lists every problem with its field, value and what is allowed. */
+export class AlertRoutingError extends Error {
+  constructor(scope: string, message: string) {
+    super(`${scope}:\n${message}`);
+    this.name = "AlertRoutingError";
+  }
+}
+
+/** The secret file path of one receiver credential. */
+export function secretFile(key: keyof typeof RECEIVER_SECRET_KEYS, dir: string = RECEIVER_SECRET_DIR): string {
+  return `${dir.replace(/\/+$/, "")}/${RECEIVER_SECRET_KEYS[key]}`;
+}
+
+/** Each tier's timing: the defaults with the environment's overrides. */
+export function resolveTierTiming(c: AlertRoutingConfig): Record<Priority, TierTiming> {
+  return Object.fromEntries(PRIORITIES.map((p) => [p, { ...DEFAULT_TIER_TIMING[p], ...c.tiers?.[p] }])) as Record<Priority, TierTiming>;
+}
+
+/**
+ * The notification log retention Alertmanager needs for this routing: its longest repeat interval (the P4
+ * digest's week by default). With less (Alertmanager's default is 120h) it forgets what it sent and repeats
+ * early; the cluster layer sets `alertmanagerSpec.retention` to at least this.
+ * @returns hours, as Alertmanager's `--data.retention` spells them, e.g. `168h`
+ */
+export function requiredAlertmanagerRetention(c: AlertRoutingConfig): string {
+  const seconds = Math.max(...Object.values(resolveTierTiming(c)).map((t) => durationSeconds(t.repeatInterval) ?? 0));
+  return `${Math.ceil(seconds / 3600)}h`;
+}
+
+const is = (p: Priority) => `${LABEL_PRIORITY}="${p}"`;
+
+function timing(t: TierTiming): Pick<AmRoute, "group_wait" | "group_interval" | "repeat_interval"> {
+  return { group_wait: t.groupWait, group_interval: t.groupInterval, repeat_interval: t.repeatInterval };
+}
+
+/**
+ * Builds the configuration. P1 is routed twice: to PagerDuty while the business-hours interval is active
+ * (`continue`, so the second route is also evaluated) and to Slack while it is muted; exactly one of the two
+ * notifies at any moment.
+ * @throws AlertRoutingError when the input breaks a rule of {@link validateAlertRouting}
+ */
+export function buildAlertmanagerConfig(c: AlertRoutingConfig, opts: AlertmanagerBuildOptions = {}): AlertmanagerConfig {
+  const scope = opts.scope ?? "alerting";
+  const problems = validateAlertRouting(c, scope);
+  if (problems.length > 0) throw new AlertRoutingError(scope, formatProblems("invalid alert routing", problems));
+  const dir = opts.secretsDir ?? RECEIVER_SECRET_DIR;
+  const service = c.serviceLabel ?? LABEL_SERVICE;
+  const tiers = resolveTierTiming(c);
+  const byService = ["alertname", service];
+  const tier = (p: Priority, receiver: string, extra: Partial<AmRoute> = {}): AmRoute => ({
+    receiver,
+    matchers: [is(p)],
+    group_by: byService,
+    ...timing(tiers[p]),
+    ...extra,
+  });
+
+  const routes: AmRoute[] = [];
+  if (c.webhook !== undefined) {
+    const tiersCopied = [...c.webhook.priorities].sort();
+    routes.push({ receiver: RECEIVERS.webhook, matchers: [`${LABEL_PRIORITY}=~"${tiersCopied.join("|")}"`], group_by: byService, continue: true });
+  }
+  routes.push(
+    tier("P0", RECEIVERS.pagerDuty),
+    tier("P1", RECEIVERS.pagerDuty, { active_time_intervals: [BUSINESS_HOURS_INTERVAL], continue: true }),
+    tier("P1", RECEIVERS.slack, { mute_time_intervals: [BUSINESS_HOURS_INTERVAL] }),
+    tier("P2", RECEIVERS.slack),
+    tier("P3", RECEIVERS.none),
+    // One digest for all capacity alerts: grouped by the tier alone.
+    tier("P4", RECEIVERS.emailDigest, { group_by: [LABEL_PRIORITY] }),
+  );
+  const fallback = c.unprioritized ?? "P2";
+
+  return {
+    global: { resolve_timeout: "5m" },
+    route: {
+      receiver: fallback === "P2" ? RECEIVERS.slack : RECEIVERS.none,
+      group_by: byService,
+      ...timing(tiers[fallback]),
+      routes,
+    },
+    inhibit_rules: [
+      {
+        // Alertmanager treats a label missing on both sides as equal: require it on the P0, or a P0 without
+        // the label would silence every unlabelled alert of any service.
+        source_matchers: [is("P0"), `${service}=~".+"`],
+        target_matchers: [`${LABEL_PRIORITY}=~"P1|P2|P3"`],
+        equal: [service],
+      },
+    ],
+    receivers: receivers(c, dir),
+    time_intervals: [
+      {
+        name: BUSINESS_HOURS_INTERVAL,
+        time_intervals: [
+          {
+            weekdays: [...c.businessHours.weekdays],
+            times: c.businessHours.times.map((t) => ({ start_time: t.start, end_time: t.end })),
+            location: c.businessHours.location,
+          },
+        ],
+      },
+    ],
+  };
+}
+
+const TITLE = `[{{ .CommonLabels.${LABEL_PRIORITY} }}] {{ .CommonLabels.alertname }}`;
+
+function receivers(c: AlertRoutingConfig, dir: string): AmReceiver[] {
+  const list: AmReceiver[] = [
+    {
+      name: RECEIVERS.pagerDuty,
+      pagerduty_configs: [
+        {
+          routing_key_file: secretFile("pagerDutyRoutingKey", dir),
+          url: c.pagerDuty?.url ?? PAGERDUTY_EVENTS_URL,
+          send_resolved: true,
+          severity: `{{ if eq .CommonLabels.${LABEL_PRIORITY} "P0" }}critical{{ else }}error{{ end }}`,
+          description: `${TITLE} {{ .CommonAnnotations.summary }}`,
+          details: {
+            [LABEL_PRIORITY]: `{{ .CommonLabels.${LABEL_PRIORITY} }}`,
+            firing: '{{ template "pagerduty.default.instances" .Alerts.Firing }}',
+            num_firing: "{{ .Alerts.Firing | len }}",
+          },
+        },
+      ],
+    },
+    {
+      name: RECEIVERS.slack,
+      slack_configs: [
+        {
+          api_url_file: secretFile("slackWebhookUrl", dir),
+          channel: c.slack.channel,
+          send_resolved: true,
+          title: TITLE,
+          text: "{{ range .Alerts }}{{ .Annotations.summary }}\n{{ end }}",
+        },
+      ],
+    },
+    {
+      name: RECEIVERS.emailDigest,
+      email_configs: [
+        {
+          to: c.email.to,
+          from: c.email.from,
+          smarthost: c.email.smarthost,
+          ...(c.email.authUsername !== undefined ? { auth_username: c.email.authUsername, auth_password_file: secretFile("smtpPassword", dir) } : {}),
+          require_tls: true,
+          send_resolved: false,
+          headers: { Subject: `[P4] capacity digest: {{ .Alerts.Firing | len }} alert(s)` },
+        },
+      ],
+    },
+    { name: RECEIVERS.none },
+  ];
+  if (c.webhook !== undefined) {
+    list.push({
+      name: RECEIVERS.webhook,
+      webhook_configs: [
+        {
+          url: c.webhook.url,
+          send_resolved: true,
+          ...(c.webhook.bearerToken !== false
+            ? { http_config: { authorization: { type: "Bearer", credentials_file: secretFile("webhookBearerToken", dir) } } }
+            : {}),
+        },
+      ],
+    });
+  }
+  return list;
+}
+
+/** Header of the generated file. */
+export const ALERTMANAGER_HEADER = "# Generated by sre-platform (lib/observability/alertmanager). DO NOT EDIT.\n";
+
+/** The configuration as Alertmanager YAML, with a header; deterministic for a given input. */
+export function emitAlertmanagerYaml(config: AlertmanagerConfig): string {
+  // No anchors: reviewers read every route in full.
+  return ALERTMANAGER_HEADER + stringify(config, { lineWidth: 0, aliasDuplicateObjects: false });
+}

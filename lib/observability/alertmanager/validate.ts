@@ -1,0 +1,121 @@
+/**
+ * Rules for {@link AlertRoutingConfig}, checked before anything is generated. Each problem names the field,
+ * the value given and what is allowed. The config schema (lib/config) calls this for its `alerting` section.
+ */
+import type { ValidationProblem } from "../../problems";
+import { isPriority, PRIORITIES } from "../priorities";
+import { DEFAULT_TIER_TIMING, WEEKDAYS, type AlertRoutingConfig, type TierTiming } from "./model";
+
+const DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
+const UNIT_SECONDS = [31536000, 604800, 86400, 3600, 60, 1, 0.001];
+const TIME = /^([01]\d|2[0-3]):([0-5]\d)$|^24:00$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+const SMARTHOST = /^[A-Za-z0-9.-]+:\d{1,5}$/;
+const SLACK_CHANNEL = /^[#@][a-z0-9][a-z0-9._-]{0,79}$/;
+
+/** Seconds in a Prometheus duration (`1h30m`), or undefined when it is not one. */
+export function durationSeconds(text: string): number | undefined {
+  const m = DURATION.exec(text);
+  if (m === null || text === "") return undefined;
+  return m.slice(1).reduce((sum, v, i) => sum + (v === undefined ? 0 : Number(v) * UNIT_SECONDS[i]!), 0);
+}
+
+/** True for a time zone this runtime knows (the same IANA database Alertmanager loads). */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: name });
+    return name !== "" && name.toLowerCase() !== "local";
+  } catch {
+    return false;
+  }
+}
+
+function minutes(t: string): number {
+  const [h, m] = t.split(":").map(Number);
+  return h! * 60 + m!;
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const u = new URL(text);
+    return (u.protocol === "https:" || u.protocol === "http:") && u.username === "" && u.password === "";
+  } catch {
+    return false;
+  }
+}
+
+/** Every problem of one environment's alert routing; empty when it can be generated. */
+export function validateAlertRouting(c: AlertRoutingConfig, at = "alerting"): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const add = (path: string, value: unknown, allowed: string) => problems.push({ path: `${at}.${path}`, value, allowed });
+
+  const bh = c.businessHours;
+  if (!isTimeZone(bh.location)) add("businessHours.location", bh.location, "an IANA time zone such as Europe/Dublin or America/New_York");
+  if (bh.weekdays.length === 0) add("businessHours.weekdays", bh.weekdays, 'at least one day or range, e.g. "monday:friday"');
+  bh.weekdays.forEach((w, i) => {
+    const days = w.split(":");
+    const idx = days.map((d) => (WEEKDAYS as readonly string[]).indexOf(d));
+    if (days.length > 2 || idx.some((x) => x < 0) || (idx.length === 2 && idx[0]! > idx[1]!)) {
+      add(`businessHours.weekdays[${i}]`, w, `a lowercase day (${WEEKDAYS.join(", ")}) or a range "start:end" ascending in Alertmanager's Sunday-first week, such as "monday:friday" or "sunday:saturday"`);
+    }
+  });
+  if (bh.times.length === 0) add("businessHours.times", bh.times, 'at least one span, e.g. { start: "09:00", end: "17:00" }');
+  bh.times.forEach((t, i) => {
+    for (const k of ["start", "end"] as const) {
+      if (!TIME.test(t[k])) add(`businessHours.times[${i}].${k}`, t[k], 'a time "HH:MM" from 00:00 to 24:00');
+    }
+    if (TIME.test(t.start) && TIME.test(t.end) && minutes(t.start) >= minutes(t.end)) {
+      add(`businessHours.times[${i}]`, t, "a start before the end (a span across midnight is two spans)");
+    }
+  });
+
+  if (c.pagerDuty?.url !== undefined && !isHttpUrl(c.pagerDuty.url)) add("pagerDuty.url", c.pagerDuty.url, "an http(s) URL without credentials");
+  if (!SLACK_CHANNEL.test(c.slack.channel)) add("slack.channel", c.slack.channel, 'a Slack channel such as "#alerts-prod" (lowercase, starting with # or @)');
+  for (const k of ["to", "from"] as const) {
+    if (!EMAIL.test(c.email[k])) add(`email.${k}`, c.email[k], "an e-mail address such as sre@example.com");
+  }
+  if (!SMARTHOST.test(c.email.smarthost)) add("email.smarthost", c.email.smarthost, 'an SMTP server as "host:port", e.g. "smtp.example.com:587"');
+  if (c.email.authUsername !== undefined && c.email.authUsername.trim() === "") add("email.authUsername", c.email.authUsername, "a user name, or leave it out for no SMTP authentication");
+
+  if (c.webhook !== undefined) {
+    if (!isHttpUrl(c.webhook.url)) add("webhook.url", c.webhook.url, "an http(s) URL without credentials (the token is a mounted secret file)");
+    if (c.webhook.priorities.length === 0) add("webhook.priorities", c.webhook.priorities, `at least one of ${PRIORITIES.join(", ")}`);
+    c.webhook.priorities.forEach((p, i) => {
+      if (!isPriority(p)) add(`webhook.priorities[${i}]`, p, `one of ${PRIORITIES.join(", ")}`);
+      else if (c.webhook!.priorities.indexOf(p) !== i) add(`webhook.priorities[${i}]`, p, "each tier once");
+    });
+  }
+
+  for (const [tier, timing] of Object.entries(c.tiers ?? {})) {
+    if (!isPriority(tier)) {
+      add(`tiers.${tier}`, timing, `one of ${PRIORITIES.join(", ")}`);
+      continue;
+    }
+    // Checked merged with the defaults, so an override cannot undercut a default it leaves in place.
+    problems.push(...timingProblems({ ...DEFAULT_TIER_TIMING[tier], ...timing }, `${at}.tiers.${tier}`));
+  }
+  if (c.unprioritized !== undefined && c.unprioritized !== "P2" && c.unprioritized !== "P3") {
+    add("unprioritized", c.unprioritized, '"P2" (chat, so nothing is lost) or "P3" (no notification)');
+  }
+  if (c.serviceLabel !== undefined && !LABEL_NAME.test(c.serviceLabel)) add("serviceLabel", c.serviceLabel, "a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)");
+  return problems;
+}
+
+/** Problems of one tier's (partial) timing: valid durations, a non-zero group interval, repeat ≥ group interval. */
+function timingProblems(t: TierTiming, at: string): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const seconds: Partial<Record<keyof TierTiming, number>> = {};
+  for (const k of ["groupWait", "groupInterval", "repeatInterval"] as const) {
+    const v = t[k];
+    if (v === undefined) continue;
+    const s = durationSeconds(v);
+    if (s === undefined) problems.push({ path: `${at}.${k}`, value: v, allowed: 'a Prometheus duration such as "30s", "5m", "4h" or "7d"' });
+    else if (k !== "groupWait" && s === 0) problems.push({ path: `${at}.${k}`, value: v, allowed: "a duration above zero" });
+    else seconds[k] = s;
+  }
+  if (seconds.groupInterval !== undefined && seconds.repeatInterval !== undefined && seconds.repeatInterval < seconds.groupInterval) {
+    problems.push({ path: `${at}.repeatInterval`, value: t.repeatInterval, allowed: `at least the group interval (${t.groupInterval})` });
+  }
+  return problems;
+}

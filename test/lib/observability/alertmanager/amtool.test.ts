@@ -1,0 +1,54 @@
+/**
+ * The generated configuration, checked by Alertmanager's own tool: every environment's file passes
+ * `amtool check-config`, and `amtool config routes test` sends each tier to its receiver kind.
+ * Inhibition is evaluated by a running Alertmanager only; test/e2e/slo-alerting.test.ts proves it there.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { loadEnvironments } from "../../../../environments";
+import { buildAlertmanagerConfig, emitAlertmanagerYaml } from "../../../../lib/observability/alertmanager";
+import { AMTOOL, describeWithBinaries, runBinary } from "../../../support/binaries";
+
+describeWithBinaries("amtool", [AMTOOL], () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "amtool-"));
+  const files = new Map<string, string>();
+  for (const env of loadEnvironments()) {
+    const file = path.join(dir, `${env.name}.yaml`);
+    fs.writeFileSync(file, emitAlertmanagerYaml(buildAlertmanagerConfig(env.alerting!)));
+    files.set(env.name, file);
+  }
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test.each(["dev", "staging", "prod"])("check-config accepts %s", (env) => {
+    const r = runBinary(AMTOOL, ["check-config", files.get(env)!]);
+    expect(r.output).toContain("SUCCESS");
+    expect(r.code).toBe(0);
+  });
+
+  const routes = (env: string, labels: string[]) =>
+    runBinary(AMTOOL, ["config", "routes", "test", `--config.file=${files.get(env)}`, ...labels]).stdout.trim();
+
+  // P1 lists both receivers: PagerDuty's route is active in business hours and Slack's is muted in them, so
+  // exactly one notifies at any time (the time check happens at notification, which amtool does not run).
+  test.each([
+    ["staging", "P0", "pagerduty"],
+    ["staging", "P1", "pagerduty,slack"],
+    ["staging", "P2", "slack"],
+    ["staging", "P3", "null"],
+    ["staging", "P4", "email-digest"],
+    ["prod", "P0", "webhook,pagerduty"],
+    ["prod", "P1", "webhook,pagerduty,slack"],
+    ["prod", "P2", "slack"],
+    ["prod", "P4", "email-digest"],
+  ])("%s: priority=%s reaches %s", (env, priority, receivers) => {
+    expect(routes(env, [`priority=${priority}`, "sre_service=checkout-api", "alertname=X"])).toBe(receivers);
+  });
+
+  test.each([
+    ["prod", "slack"],
+    ["dev", "null"],
+  ])("%s: an alert without a priority goes to %s", (env, receiver) => {
+    expect(routes(env, ["alertname=Unlabelled"])).toBe(receiver);
+  });
+});

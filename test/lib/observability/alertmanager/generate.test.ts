@@ -1,0 +1,131 @@
+import { parse } from "yaml";
+import {
+  buildAlertmanagerConfig, emitAlertmanagerYaml, requiredAlertmanagerRetention, validateAlertRouting, durationSeconds, AlertRoutingError,
+  type AlertRoutingConfig, type AmRoute,
+} from "../../../../lib/observability/alertmanager";
+
+const BASE: AlertRoutingConfig = {
+  businessHours: { location: "Europe/Dublin", weekdays: ["monday:friday"], times: [{ start: "09:00", end: "17:30" }] },
+  slack: { channel: "#alerts" },
+  email: { to: "cap@example.com", from: "am@example.com", smarthost: "smtp.example.com:587", authUsername: "am" },
+};
+const routeFor = (routes: readonly AmRoute[], matcher: string) => routes.filter((r) => r.matchers?.includes(matcher));
+
+describe("buildAlertmanagerConfig", () => {
+  const cfg = buildAlertmanagerConfig(BASE);
+  const routes = cfg.route.routes!;
+
+  test("P0 pages at once through PagerDuty", () => {
+    const [p0] = routeFor(routes, 'priority="P0"');
+    expect(p0).toMatchObject({ receiver: "pagerduty", group_wait: "0s" });
+    expect(p0!.continue).toBeUndefined();
+  });
+
+  test("P1 pages in business hours and goes to Slack outside them", () => {
+    const [pd, slack] = routeFor(routes, 'priority="P1"');
+    expect(pd).toMatchObject({ receiver: "pagerduty", active_time_intervals: ["business-hours"], continue: true });
+    expect(slack).toMatchObject({ receiver: "slack", mute_time_intervals: ["business-hours"] });
+    expect(cfg.time_intervals).toEqual([
+      { name: "business-hours", time_intervals: [{ weekdays: ["monday:friday"], times: [{ start_time: "09:00", end_time: "17:30" }], location: "Europe/Dublin" }] },
+    ]);
+  });
+
+  test("P2 to Slack, P3 to the null receiver, P4 to a weekly e-mail digest grouped by tier", () => {
+    expect(routeFor(routes, 'priority="P2"')[0]!.receiver).toBe("slack");
+    expect(routeFor(routes, 'priority="P3"')[0]!.receiver).toBe("null");
+    expect(cfg.receivers.find((r) => r.name === "null")).toEqual({ name: "null" });
+    expect(routeFor(routes, 'priority="P4"')[0]).toMatchObject({ receiver: "email-digest", group_by: ["priority"], group_interval: "7d", repeat_interval: "7d" });
+  });
+
+  test("a P0 silences P1–P3 of its own service only, and only when it names the service", () => {
+    expect(cfg.inhibit_rules).toEqual([
+      { source_matchers: ['priority="P0"', 'sre_service=~".+"'], target_matchers: ['priority=~"P1|P2|P3"'], equal: ["sre_service"] },
+    ]);
+    expect(buildAlertmanagerConfig({ ...BASE, serviceLabel: "service" }).inhibit_rules[0]!.equal).toEqual(["service"]);
+  });
+
+  test("secrets are files under the mounted Secret, never values", () => {
+    const text = emitAlertmanagerYaml(cfg);
+    expect(text).toContain("routing_key_file: /etc/alertmanager/secrets/alertmanager-receivers/pagerduty-routing-key");
+    expect(text).toContain("api_url_file: /etc/alertmanager/secrets/alertmanager-receivers/slack-webhook-url");
+    expect(text).toContain("auth_password_file: /etc/alertmanager/secrets/alertmanager-receivers/smtp-password");
+    expect(text).not.toMatch(/routing_key:|api_url:|auth_password:|&a1/);
+    const moved = buildAlertmanagerConfig(BASE, { secretsDir: "/tmp/s/" });
+    expect(moved.receivers[0]!.pagerduty_configs![0]!.routing_key_file).toBe("/tmp/s/pagerduty-routing-key");
+  });
+
+  test("no SMTP user means no password file", () => {
+    const cfg2 = buildAlertmanagerConfig({ ...BASE, email: { ...BASE.email, authUsername: undefined } });
+    expect(cfg2.receivers.find((r) => r.name === "email-digest")!.email_configs![0]!.auth_password_file).toBeUndefined();
+  });
+
+  test("the webhook gets a copy of its tiers first, with a bearer token file unless turned off", () => {
+    const withHook = buildAlertmanagerConfig({ ...BASE, webhook: { url: "https://hooks.example.com/am", priorities: ["P1", "P0"] } });
+    expect(withHook.route.routes![0]).toMatchObject({ receiver: "webhook", matchers: ['priority=~"P0|P1"'], continue: true });
+    expect(withHook.receivers.find((r) => r.name === "webhook")!.webhook_configs![0]!.http_config!.authorization.credentials_file).toMatch(/webhook-bearer-token$/);
+    const noToken = buildAlertmanagerConfig({ ...BASE, webhook: { url: "https://hooks.example.com/am", priorities: ["P0"], bearerToken: false } });
+    expect(noToken.receivers.find((r) => r.name === "webhook")!.webhook_configs![0]!.http_config).toBeUndefined();
+    expect(cfg.receivers.map((r) => r.name)).not.toContain("webhook");
+  });
+
+  test("tier overrides merge with the defaults; unprioritized alerts follow their tier", () => {
+    const c = buildAlertmanagerConfig({ ...BASE, tiers: { P1: { groupWait: "1s" } }, unprioritized: "P3" });
+    expect(routeFor(c.route.routes!, 'priority="P1"')[0]).toMatchObject({ group_wait: "1s", group_interval: "5m", repeat_interval: "4h" });
+    expect(c.route).toMatchObject({ receiver: "null", group_wait: "5m" });
+    expect(cfg.route).toMatchObject({ receiver: "slack", group_wait: "1m" });
+  });
+
+  test("Alertmanager must keep its notification log as long as the longest repeat interval", () => {
+    expect(requiredAlertmanagerRetention(BASE)).toBe("168h");
+    expect(requiredAlertmanagerRetention({ ...BASE, tiers: { P4: { groupInterval: "1d", repeatInterval: "2d" } } })).toBe("48h");
+  });
+
+  test("the YAML parses back to the same object", () => {
+    expect(parse(emitAlertmanagerYaml(cfg))).toEqual(JSON.parse(JSON.stringify(cfg)));
+  });
+
+  test("bad input throws one error listing every problem", () => {
+    expect(() => buildAlertmanagerConfig({ ...BASE, slack: { channel: "alerts" }, businessHours: { ...BASE.businessHours, location: "Mars/Base" } }))
+      .toThrow(AlertRoutingError);
+    expect(() => buildAlertmanagerConfig({ ...BASE, slack: { channel: "alerts" } })).toThrow(/alerting\.slack\.channel: got "alerts"; allowed: a Slack channel/);
+  });
+});
+
+describe("validateAlertRouting", () => {
+  test("the base input is valid", () => expect(validateAlertRouting(BASE)).toEqual([]));
+
+  const bh = BASE.businessHours;
+  test.each<[string, Partial<AlertRoutingConfig>, string, RegExp]>([
+    ["the time zone is unknown", { businessHours: { ...bh, location: "Europe/Atlantis" } }, "alerting.businessHours.location", /IANA time zone/],
+    ["no weekdays are given", { businessHours: { ...bh, weekdays: [] } }, "alerting.businessHours.weekdays", /at least one day/],
+    ["a weekday is misspelt", { businessHours: { ...bh, weekdays: ["Monday:friday"] } }, "alerting.businessHours.weekdays[0]", /lowercase day/],
+    ["a weekday range descends", { businessHours: { ...bh, weekdays: ["friday:monday"] } }, "alerting.businessHours.weekdays[0]", /range "start:end" ascending/],
+    ["a weekday range wraps past Saturday (Alertmanager weeks start on Sunday)", { businessHours: { ...bh, weekdays: ["monday:sunday"] } }, "alerting.businessHours.weekdays[0]", /Sunday-first week.*"sunday:saturday"/],
+    ["no times are given", { businessHours: { ...bh, times: [] } }, "alerting.businessHours.times", /at least one span/],
+    ["a time is not HH:MM", { businessHours: { ...bh, times: [{ start: "9am", end: "17:00" }] } }, "alerting.businessHours.times[0].start", /HH:MM/],
+    ["a span ends before it starts", { businessHours: { ...bh, times: [{ start: "18:00", end: "09:00" }] } }, "alerting.businessHours.times[0]", /start before the end/],
+    ["the PagerDuty URL is not http(s)", { pagerDuty: { url: "ftp://x" } }, "alerting.pagerDuty.url", /http\(s\) URL/],
+    ["the Slack channel has no #", { slack: { channel: "alerts" } }, "alerting.slack.channel", /Slack channel/],
+    ["an e-mail address is malformed", { email: { ...BASE.email, to: "nobody" } }, "alerting.email.to", /e-mail address/],
+    ["the smarthost has no port", { email: { ...BASE.email, smarthost: "smtp.example.com" } }, "alerting.email.smarthost", /host:port/],
+    ["the SMTP user is blank", { email: { ...BASE.email, authUsername: " " } }, "alerting.email.authUsername", /user name/],
+    ["the webhook URL carries credentials", { webhook: { url: "https://u:p@x.example.com", priorities: ["P0"] } }, "alerting.webhook.url", /without credentials/],
+    ["the webhook copies no tier", { webhook: { url: "https://x.example.com", priorities: [] } }, "alerting.webhook.priorities", /at least one of P0/],
+    ["the webhook names a tier twice", { webhook: { url: "https://x.example.com", priorities: ["P0", "P0"] } }, "alerting.webhook.priorities[1]", /each tier once/],
+    ["the webhook names an unknown tier", { webhook: { url: "https://x.example.com", priorities: ["P9" as "P0"] } }, "alerting.webhook.priorities[0]", /one of P0, P1/],
+    ["a tier is unknown", { tiers: { P7: {} } as AlertRoutingConfig["tiers"] }, "alerting.tiers.P7", /one of P0/],
+    ["a duration is malformed", { tiers: { P2: { groupWait: "1 minute" } } }, "alerting.tiers.P2.groupWait", /Prometheus duration/],
+    ["a group interval is zero", { tiers: { P2: { groupInterval: "0s" } } }, "alerting.tiers.P2.groupInterval", /above zero/],
+    ["repeat undercuts the default group interval", { tiers: { P4: { repeatInterval: "1d" } } }, "alerting.tiers.P4.repeatInterval", /at least the group interval \(7d\)/],
+    ["unprioritized alerts would page", { unprioritized: "P1" as "P2" }, "alerting.unprioritized", /"P2".*"P3"/],
+    ["the service label is not a label name", { serviceLabel: "app.kubernetes.io/name" }, "alerting.serviceLabel", /Prometheus label name/],
+  ])("fails when %s", (_why, patch, field, allowed) => {
+    const problems = validateAlertRouting({ ...BASE, ...patch });
+    expect(problems.map((p) => p.path)).toEqual([field]);
+    expect(problems[0]!.allowed).toMatch(allowed);
+  });
+
+  test.each([["1h30m", 5400], ["7d", 604800], ["0s", 0], ["", undefined], ["5 m", undefined]])("durationSeconds(%j) = %j", (d, s) => {
+    expect(durationSeconds(d)).toBe(s);
+  });
+});
