@@ -18,6 +18,7 @@ export * from "./constructs/cluster";
 export * from "./constructs/storage";
 export * from "./constructs/addons";
 export * from "./constructs/observability";
+export * from "./constructs/kubernetes";
 
 // Stacks, for composing the platform's environments into another app
 export * from "./stacks/environment-stack";

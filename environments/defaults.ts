@@ -30,8 +30,8 @@ export const shared = {
     noncurrentVersionExpirationDays: 90,
   },
   platform: {
-    // Scales the managed node groups as they are. Karpenter is the alternative; it provisions nothing until
-    // NodePools and EC2NodeClasses are applied (they need its CRDs, so a later layer or GitOps applies them).
+    // Scales the managed node groups as they are. Karpenter is the alternative: an environment that picks it
+    // lists its node pools (platform.karpenter), applied by the platform-resources layer after the CRDs exist.
     autoscaler: "cluster-autoscaler",
     metricsServer: true,
   },
@@ -53,7 +53,7 @@ export const shared = {
   network: Partial<EnvironmentConfig["network"]>;
   cluster: Partial<EnvironmentConfig["cluster"]>;
   storage: Omit<EnvironmentConfig["storage"], "reclaimPolicy">;
-  platform: EnvironmentConfig["platform"];
+  platform: Omit<EnvironmentConfig["platform"], "externalSecrets">;
   tags: EnvironmentConfig["tags"];
   slo: EnvironmentConfig["slo"];
   alerting: { businessHours: NonNullable<EnvironmentConfig["alerting"]>["businessHours"]; email: Omit<NonNullable<EnvironmentConfig["alerting"]>["email"], "to"> };

@@ -41,7 +41,22 @@ export const dev: EnvironmentConfig = {
     ],
   },
   storage: { ...shared.storage, noncurrentVersionExpirationDays: 30, reclaimPolicy: "Delete" },
-  platform: { ...shared.platform },
+  platform: { ...shared.platform, externalSecrets: { secretsManagerPrefix: "sre-platform/dev" } },
+  observability: {
+    // One of each, small: dev loses its metrics history with a node, and that is fine.
+    prometheus: {
+      replicas: 1,
+      retention: "7d",
+      retentionSizeGiB: 8,
+      storageGiB: 10,
+      scrapeInterval: "30s",
+      evaluationInterval: "30s",
+      resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "2Gi" } },
+    },
+    alertmanager: { replicas: 1, retention: "120h", storageGiB: 2, resources: { requests: { cpu: "25m", memory: "64Mi" }, limits: { memory: "128Mi" } } },
+    grafana: { resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } } },
+    spreadAcrossZones: false,
+  },
   protection: { preventDestroy: false, unprotectedReason: "throw-away: rebuilt from code, holds no data that must survive" },
   iam: ROLES,
   backend: {

@@ -71,7 +71,22 @@ export const prod: EnvironmentConfig = {
     ],
   },
   storage: { ...shared.storage, noncurrentVersionExpirationDays: 365, reclaimPolicy: "Retain" },
-  platform: { ...shared.platform },
+  platform: { ...shared.platform, externalSecrets: { secretsManagerPrefix: "sre-platform/prod" } },
+  observability: {
+    // Two Prometheus replicas scrape the same targets (either can go); three Alertmanagers gossip, one per zone.
+    prometheus: {
+      replicas: 2,
+      retention: "30d",
+      retentionSizeGiB: 170,
+      storageGiB: 200,
+      scrapeInterval: "30s",
+      evaluationInterval: "30s",
+      resources: { requests: { cpu: "1", memory: "6Gi" }, limits: { memory: "8Gi" } },
+    },
+    alertmanager: { replicas: 3, retention: "120h", storageGiB: 10, resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } } },
+    grafana: { resources: { requests: { cpu: "200m", memory: "512Mi" }, limits: { memory: "1Gi" } } },
+    spreadAcrossZones: true,
+  },
   protection: { preventDestroy: true },
   iam: ROLES,
   backend: {

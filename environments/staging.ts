@@ -11,8 +11,8 @@ const ROLES = {
 
 /**
  * staging: prod's shape at a smaller size. Three AZs, a NAT gateway per AZ, a private API endpoint,
- * on-demand system nodes plus spot workload nodes, and prod's protection, so failover, upgrades and
- * recovery rehearse what prod does.
+ * on-demand system nodes, workloads on spot-first nodes that Karpenter launches, and prod's protection, so
+ * failover, upgrades and recovery rehearse what prod does.
  */
 export const staging: EnvironmentConfig = {
   name: "staging",
@@ -51,21 +51,48 @@ export const staging: EnvironmentConfig = {
         labels: nodeRoleLabels("system"),
         taints: [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }],
       },
-      {
-        name: "workloads",
-        instanceTypes: ["m7i.large", "m6i.large", "m7a.large"],
-        capacityType: "SPOT",
-        minSize: 1,
-        maxSize: 6,
-        desiredSize: 2,
-        diskSizeGiB: 80,
-        labels: nodeRoleLabels("workloads"),
-        taints: [],
-      },
     ],
   },
   storage: { ...shared.storage, reclaimPolicy: "Retain" },
-  platform: { ...shared.platform },
+  platform: {
+    ...shared.platform,
+    // Workloads run on nodes Karpenter launches (staging rehearses it before prod does); the managed group
+    // keeps the controllers.
+    autoscaler: "karpenter",
+    karpenter: {
+      nodePools: [
+        {
+          name: "workloads",
+          amiFamily: "AL2023",
+          // Staging takes each new AMI first; prod would pin the version staging has proved.
+          amiVersion: "latest",
+          instanceFamilies: ["m7i", "m6i", "m7a"],
+          capacityTypes: ["spot", "on-demand"],
+          architectures: ["amd64"],
+          limits: { cpu: 48, memoryGiB: 192 },
+          disruption: { consolidationPolicy: "WhenEmptyOrUnderutilized", consolidateAfter: "1m", expireAfter: "720h", budgets: [{ nodes: "10%" }] },
+          volumeSizeGiB: 80,
+          labels: nodeRoleLabels("workloads"),
+          taints: [],
+        },
+      ],
+    },
+    externalSecrets: { secretsManagerPrefix: "sre-platform/staging" },
+  },
+  observability: {
+    prometheus: {
+      replicas: 2,
+      retention: "15d",
+      retentionSizeGiB: 40,
+      storageGiB: 50,
+      scrapeInterval: "30s",
+      evaluationInterval: "30s",
+      resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "4Gi" } },
+    },
+    alertmanager: { replicas: 3, retention: "120h", storageGiB: 5, resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } } },
+    grafana: { resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } } },
+    spreadAcrossZones: true,
+  },
   protection: { preventDestroy: true },
   iam: ROLES,
   backend: {

@@ -1,24 +1,42 @@
 import { Construct } from "constructs";
+import type { IPrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
+import type { PrometheusRuleObject } from "../lib/slo/emit";
 import { ClusterStack } from "./cluster-stack";
 import { NetworkStack } from "./network-stack";
+import { ObservabilityResourcesStack } from "./observability-resources-stack";
+import { ObservabilityStack } from "./observability-stack";
+import { PlatformResourcesStack } from "./platform-resources-stack";
 import { PlatformStack } from "./platform-stack";
 import { StorageStack } from "./storage-stack";
 
-/** The stacks of one environment, in deployment order. */
+/** The stacks of one environment, in deployment order, by layer name. */
 export interface EnvironmentStacks {
   readonly network: NetworkStack;
   readonly cluster: ClusterStack;
   readonly storage: StorageStack;
   readonly platform: PlatformStack;
+  readonly "platform-resources": PlatformResourcesStack;
+  readonly observability: ObservabilityStack;
+  readonly "observability-resources": ObservabilityResourcesStack;
+}
+
+/** What the synth generates for an environment besides its configuration (SLO rules, alert routing, dashboards). */
+export interface EnvironmentArtifacts {
+  /** @default - alerts go to a receiver that notifies no one */
+  readonly alertmanagerConfig?: Readonly<Record<string, unknown>>;
+  /** @default {} */
+  readonly dashboards?: Readonly<Record<string, string>>;
+  /** @default [] */
+  readonly prometheusRules?: ReadonlyArray<IPrometheusRule | PrometheusRuleObject>;
 }
 
 /**
- * Builds `<env>-network`, `<env>-cluster`, `<env>-storage` and `<env>-platform`. Values cross stacks only as
- * cdktf cross-stack references (outputs and remote state that cdktf writes), which also tell
+ * Builds every layer of an environment. Values cross stacks only as cdktf cross-stack references (outputs and remote
+ * state that cdktf writes) or explicit stack dependencies (a custom resource's stack on its CRD's), which together tell
  * `cdktf deploy '<env>-*'` the order.
  */
-export function buildEnvironment(scope: Construct, config: EnvironmentConfig): EnvironmentStacks {
+export function buildEnvironment(scope: Construct, config: EnvironmentConfig, artifacts: EnvironmentArtifacts = {}): EnvironmentStacks {
   const network = new NetworkStack(scope, config);
   const cluster = new ClusterStack(scope, config, network.network);
   const efsRoles = cluster.cluster.managedAddons.efsCsiRoles;
@@ -31,5 +49,26 @@ export function buildEnvironment(scope: Construct, config: EnvironmentConfig): E
     efsFileSystemId: storage.storage.efs?.fileSystemId,
   });
   platform.addDependency(storage);
-  return { network, cluster, storage, platform };
+  const platformResources = new PlatformResourcesStack(scope, config, {
+    cluster: cluster.cluster,
+    platform,
+    nodeRoleName: cluster.cluster.nodeRole.role.name,
+    volumeKmsKeyArn: cluster.cluster.volumeKmsKeyArn,
+  });
+  platformResources.addDependency(platform);
+  const observability = new ObservabilityStack(scope, config, {
+    cluster: cluster.cluster,
+    platformResources,
+    storageClassName: platform.storageClasses.gp3Name,
+    alertmanagerConfig: artifacts.alertmanagerConfig,
+    dashboards: artifacts.dashboards,
+  });
+  const observabilityResources = new ObservabilityResourcesStack(scope, config, {
+    cluster: cluster.cluster,
+    observability,
+    prometheusRules: artifacts.prometheusRules,
+  });
+  // Even with no custom resource yet, the layer keeps its place in the order.
+  observabilityResources.addDependency(observability);
+  return { network, cluster, storage, platform, "platform-resources": platformResources, observability, "observability-resources": observabilityResources };
 }

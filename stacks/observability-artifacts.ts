@@ -4,12 +4,15 @@ import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { buildAlertmanagerConfig, emitAlertmanagerYaml } from "../lib/observability/alertmanager";
 import { environmentDashboards, writeDashboards, type GeneratedDashboard } from "../lib/observability/dashboards";
 import type { CompileResult } from "../lib/slo/compile";
+import type { AlertmanagerConfig } from "../lib/observability/alertmanager/types";
 
 /** One environment's observability files, generated before anything is written. */
 export interface EnvironmentObservability {
   readonly environment: string;
   /** Alertmanager configuration. @default - none: the environment has no `alerting` section */
   readonly alertmanagerYaml?: string;
+  /** The same configuration as an object, for the observability layer's release. */
+  readonly alertmanagerConfig?: AlertmanagerConfig;
   /** The SLO dashboard of each service and the golden-signals overview. */
   readonly dashboards: readonly GeneratedDashboard[];
 }
@@ -20,10 +23,11 @@ export interface EnvironmentObservability {
  * @throws AlertRoutingError for alert routing the configuration check let through (it should not)
  */
 export function generateEnvironmentObservability(config: EnvironmentConfig, slos: CompileResult): EnvironmentObservability {
+  const alertmanagerConfig = config.alerting === undefined ? undefined : buildAlertmanagerConfig(config.alerting, { scope: `environment "${config.name}": alerting` });
   return {
     environment: config.name,
-    alertmanagerYaml:
-      config.alerting === undefined ? undefined : emitAlertmanagerYaml(buildAlertmanagerConfig(config.alerting, { scope: `environment "${config.name}": alerting` })),
+    alertmanagerYaml: alertmanagerConfig === undefined ? undefined : emitAlertmanagerYaml(alertmanagerConfig),
+    alertmanagerConfig,
     dashboards: environmentDashboards(slos.slos, { environment: config.name }),
   };
 }
@@ -37,4 +41,12 @@ export function writeEnvironmentObservability(outdir: string, o: EnvironmentObse
   fs.mkdirSync(dir, { recursive: true });
   if (o.alertmanagerYaml !== undefined) fs.writeFileSync(path.join(dir, "alertmanager.yaml"), o.alertmanagerYaml);
   writeDashboards(path.join(dir, "dashboards"), o.dashboards);
+}
+
+/** What the cluster layers take from the generated files: the Alertmanager configuration and dashboards by name. */
+export function observabilityArtifacts(o: EnvironmentObservability): { alertmanagerConfig?: Readonly<Record<string, unknown>>; dashboards: Record<string, string> } {
+  return {
+    alertmanagerConfig: o.alertmanagerConfig as unknown as Readonly<Record<string, unknown>> | undefined,
+    dashboards: Object.fromEntries(o.dashboards.map((d) => [d.name, JSON.stringify(d.dashboard)])),
+  };
 }

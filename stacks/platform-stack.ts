@@ -6,6 +6,7 @@ import { NODE_ROLE_LABEL, NODE_ROLES } from "../lib/kubernetes/labels";
 import { MetricsServer } from "../constructs/addons/metrics-server/metrics-server";
 import { NodeAutoscaling } from "../constructs/addons/node-autoscaling/node-autoscaling";
 import { StorageClasses } from "../constructs/addons/storage-classes/storage-classes";
+import { ExternalSecrets } from "../constructs/addons/external-secrets/external-secrets";
 import type { SystemNodePlacement, Toleration } from "../constructs/addons/addon-types";
 import { EnvironmentStack } from "./environment-stack";
 
@@ -21,7 +22,9 @@ export interface PlatformStackInputs {
 }
 
 /**
- * `<env>-platform`: Kubernetes add-ons through Helm and the Kubernetes API. Its Kubernetes and Helm
+ * `<env>-platform`: Kubernetes add-ons through Helm and the Kubernetes API: the controllers whose charts install
+ * CRDs (Karpenter, external-secrets), metrics-server and the StorageClasses. Their custom resources are in
+ * `<env>-platform-resources`. Its Kubernetes and Helm
  * providers are configured from the cluster stack's outputs (endpoint, CA, a token from
  * `aws eks get-token` as the environment's CI deploy role), so Terraform configures them only after
  * the cluster exists.
@@ -32,6 +35,7 @@ export class PlatformStack extends EnvironmentStack {
   public readonly autoscaling: NodeAutoscaling;
   public readonly metricsServer?: MetricsServer;
   public readonly storageClasses: StorageClasses;
+  public readonly externalSecrets: ExternalSecrets;
 
   constructor(scope: Construct, config: EnvironmentConfig, inputs: PlatformStackInputs) {
     super(scope, config, "platform");
@@ -45,7 +49,10 @@ export class PlatformStack extends EnvironmentStack {
       cluster,
       autoscaler: config.platform.autoscaler,
       // The managed node groups already gave this role an EC2_LINUX access entry; a second one would fail.
-      karpenter: config.platform.autoscaler === "karpenter" ? { nodeRoleArn: inputs.nodeRoleArn, createNodeAccessEntry: false, systemNodePlacement: placement } : undefined,
+      karpenter:
+        config.platform.autoscaler === "karpenter"
+          ? { nodeRoleArn: inputs.nodeRoleArn, createNodeAccessEntry: false, systemNodePlacement: placement, volumeKmsKeyArn: inputs.volumeKmsKeyArn }
+          : undefined,
       clusterAutoscaler: config.platform.autoscaler === "cluster-autoscaler" ? { systemNodePlacement: placement } : undefined,
       access,
     });
@@ -59,6 +66,12 @@ export class PlatformStack extends EnvironmentStack {
     this.storageClasses = new StorageClasses(this, "StorageClasses", {
       gp3: { kmsKeyId: inputs.volumeKmsKeyArn, reclaimPolicy: config.storage.reclaimPolicy },
       efs: inputs.efsFileSystemId ? { fileSystemId: inputs.efsFileSystemId, reclaimPolicy: config.storage.reclaimPolicy } : undefined,
+      access,
+    });
+    this.externalSecrets = new ExternalSecrets(this, "ExternalSecrets", {
+      cluster,
+      secretsManagerPrefix: config.platform.externalSecrets.secretsManagerPrefix,
+      systemNodePlacement: placement,
       access,
     });
   }

@@ -2,8 +2,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { packageRoot } from "../lib/package-root";
+import { emitPrometheusRuleYaml, emitRulesYaml, PrometheusRuleObject, PrometheusRuleOptions, toPrometheusRule } from "../lib/slo/emit";
+import { MONITORING_NAMESPACE, MONITORING_SELECTOR_LABELS } from "../lib/observability/monitoring-selection";
 import type { CompileResult } from "../lib/slo/compile";
-import { emitPrometheusRuleYaml, emitRulesYaml } from "../lib/slo/emit";
 import { formatDiagnostic } from "../lib/slo/model";
 import { loadAndCompileSlos } from "../lib/slo/pipeline";
 
@@ -15,6 +16,8 @@ export interface EnvironmentSlos {
   readonly rulesYaml: string;
   /** The same rules as a prometheus-operator PrometheusRule object. */
   readonly prometheusRuleYaml: string;
+  /** That object, deployed by the observability-resources layer; labelled for the platform Prometheus's selector. */
+  readonly prometheusRule: PrometheusRuleObject;
   readonly warnings: readonly string[];
   /** The compiled SLOs themselves, for what is generated from them (dashboards). */
   readonly compiled: CompileResult;
@@ -29,11 +32,13 @@ export function compileEnvironmentSlos(config: EnvironmentConfig, knownEnvironme
   const root = packageRoot();
   const files = config.slo.specs.map((f) => path.resolve(root, f));
   const { definitions: defs, result, warnings } = loadAndCompileSlos(files, { environment: config.name, knownEnvironments });
+  const ruleOptions: PrometheusRuleOptions = { name: `${config.name}-slos`, namespace: MONITORING_NAMESPACE, labels: MONITORING_SELECTOR_LABELS };
   return {
     environment: config.name,
     sloCount: defs.length,
     rulesYaml: emitRulesYaml(result),
-    prometheusRuleYaml: emitPrometheusRuleYaml(result, { name: `${config.name}-slos`, namespace: "monitoring" }),
+    prometheusRuleYaml: emitPrometheusRuleYaml(result, ruleOptions),
+    prometheusRule: toPrometheusRule(result, ruleOptions),
     warnings: warnings.map(formatDiagnostic),
     compiled: result,
   };

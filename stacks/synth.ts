@@ -7,7 +7,7 @@ import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { ValidationError } from "../constructs/common/validation";
 import { buildEnvironment } from "./environment-stacks";
 import { compileEnvironmentSlos, EnvironmentSlos, writeEnvironmentSlos } from "./slo-artifacts";
-import { EnvironmentObservability, generateEnvironmentObservability, writeEnvironmentObservability } from "./observability-artifacts";
+import { EnvironmentObservability, generateEnvironmentObservability, observabilityArtifacts, writeEnvironmentObservability } from "./observability-artifacts";
 import { AlertRoutingError } from "../lib/observability/alertmanager/generate";
 import { stateBucketPolicy } from "../lib/config/state-bucket-policy";
 import { SloError } from "../lib/slo/model";
@@ -62,7 +62,9 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, enviro
   try {
     if (!underCli) fs.rmSync(staging, { recursive: true, force: true });
     const app = new App({ outdir: staging, stackTraces: false });
-    for (const config of configs) buildEnvironment(app, config);
+    configs.forEach((config, i) =>
+      buildEnvironment(app, config, { prometheusRules: slos[i]!.sloCount > 0 ? [slos[i]!.prometheusRule] : [], ...observabilityArtifacts(observability[i]!) }),
+    );
     app.synth();
     for (const s of slos) writeEnvironmentSlos(staging, s);
     for (const o of observability) writeEnvironmentObservability(staging, o);

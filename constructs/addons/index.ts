@@ -12,3 +12,5 @@ export * from "./karpenter";
 export * from "./cluster-autoscaler";
 export * from "./node-autoscaling";
 export * from "./storage-classes";
+export * from "./kube-prometheus-stack";
+export * from "./external-secrets";

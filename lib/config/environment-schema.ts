@@ -5,6 +5,7 @@ import { PEOPLE_ACCESS_POLICIES } from "../eks/access-policies";
 import { EKS_CLUSTER_NAME, EKS_CLUSTER_NAME_RULE } from "../eks/cluster-name";
 import { KMS_KEY_ARN, ORGANIZATION_ID } from "../aws/arns";
 import { IAM_ROLE_ARN, IAM_ROLE_ARN_RULE } from "../aws/iam";
+import { ExternalSecretsConfigSchema, KarpenterConfigSchema, ObservabilityConfigSchema } from "./platform-schema";
 import type { AlertRoutingConfig } from "../observability/alertmanager/model";
 import { PRIORITIES } from "../observability/priorities";
 
@@ -145,7 +146,12 @@ export const EnvironmentSchema = z.strictObject({
   platform: z.strictObject({
     autoscaler: z.enum(["karpenter", "cluster-autoscaler"]),
     metricsServer: z.boolean(),
+    /** Karpenter's NodePools and EC2NodeClasses; required exactly when `autoscaler` is `karpenter`. */
+    karpenter: KarpenterConfigSchema.optional(),
+    externalSecrets: ExternalSecretsConfigSchema,
   }),
+  /** kube-prometheus-stack sizes: every number is data, so dev stays small and prod highly available. */
+  observability: ObservabilityConfigSchema,
   /**
    * Roles of the environment's own account. The deploy role is what CI and Terraform run as; people get
    * `cluster.access` instead, so no identity is shared by CI and people.

@@ -10,6 +10,7 @@ import { formatProblems, ValidationProblem } from "../problems";
 import { arnRegion } from "../aws/arns";
 import { MIN_PUBLIC_ACCESS_PREFIX } from "../eks/public-access";
 import { EnvironmentConfig, EnvironmentSchema } from "./environment-schema";
+import { platformProblems } from "./validate-platform";
 
 /** Tags every environment must set (non-empty); `Environment` must equal the environment name. */
 export const REQUIRED_TAGS = ["Owner", "CostCentre", "Environment"] as const;
@@ -216,6 +217,7 @@ function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
       add(`tags.${key}`, value, "keys of at most 128 characters not starting with 'aws:', values of at most 256");
     }
   }
+  problems.push(...platformProblems(c));
   return problems;
 }
 

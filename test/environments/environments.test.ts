@@ -53,7 +53,12 @@ describe("environments", () => {
     expect(staging.network.azCount).toBe(prod.network.azCount);
     expect(staging.network.natGateways).toBe(prod.network.natGateways);
     expect(staging.cluster.publicAccessCidrs).toEqual([]);
-    expect(staging.cluster.nodeGroups.map((g) => [g.name, g.capacityType])).toEqual(prod.cluster.nodeGroups.map((g) => [g.name, g.capacityType]));
-    for (const [i, g] of staging.cluster.nodeGroups.entries()) expect(g.maxSize).toBeLessThanOrEqual(prod.cluster.nodeGroups[i]!.maxSize);
+    // The system group is prod's; workloads are spot-first in both, staging's on Karpenter (rehearsed before prod).
+    expect(staging.cluster.nodeGroups.map((g) => [g.name, g.capacityType])).toEqual([["system", "ON_DEMAND"]]);
+    expect(prod.cluster.nodeGroups.find((g) => g.name === "system")!.capacityType).toBe("ON_DEMAND");
+    for (const g of staging.cluster.nodeGroups) expect(g.maxSize).toBeLessThanOrEqual(prod.cluster.nodeGroups.find((p) => p.name === g.name)!.maxSize);
+    expect(staging.platform.karpenter!.nodePools[0]!.capacityTypes[0]).toBe("spot");
+    expect(prod.cluster.nodeGroups.find((g) => g.name === "workloads")!.capacityType).toBe("SPOT");
+    expect(staging.observability.prometheus.storageGiB).toBeLessThan(prod.observability.prometheus.storageGiB);
   });
 });

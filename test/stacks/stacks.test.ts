@@ -6,6 +6,7 @@
 import { ENVIRONMENTS } from "../../environments";
 import { LAYERS } from "../../stacks/environment-stack";
 import { synthesizedManifest, synthesizedStack } from "../support/synthesized-app";
+import { MONITORING_SELECTOR_LABELS } from "../../lib/observability/monitoring-selection";
 
 type Json = Record<string, any>;
 
@@ -17,7 +18,7 @@ function all(tf: Json, kind: "resource" | "data", type: string): Json[] {
   return Object.values(tf[kind]?.[type] ?? {}) as Json[];
 }
 
-test("the app has exactly the four layers of every environment", () => {
+test("the app has exactly the layers of every environment", () => {
   expect(Object.keys(synthesizedManifest().stacks).sort()).toEqual([...allStacks].sort());
 });
 
@@ -65,6 +66,62 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
     expect(deps(stacks.cluster)).toEqual([`${env}-network`]);
     expect(deps(stacks.storage)).toEqual([`${env}-cluster`, `${env}-network`]);
     expect(deps(stacks.platform)).toEqual(expect.arrayContaining([`${env}-cluster`, `${env}-storage`]));
+    expect(deps(stacks["platform-resources"])).toEqual([`${env}-cluster`, `${env}-platform`]);
+    expect(deps(stacks.observability)).toEqual([`${env}-cluster`, `${env}-platform-resources`]);
+    expect(deps(stacks["observability-resources"])).toEqual([`${env}-cluster`, `${env}-observability`]);
+  });
+
+  test("custom resources live only in -resources layers, never beside the release that installs their CRD", () => {
+    const crdCharts: Record<string, RegExp> = { "karpenter.sh": /^karpenter$/, "karpenter.k8s.aws": /^karpenter$/, "external-secrets.io": /^external-secrets$/, "monitoring.coreos.com": /^kube-prometheus-stack$/ };
+    const releasesBy = new Map(LAYERS.map((l) => [l, all(synth(stacks[l]), "resource", "helm_release").map((r) => String(r.chart))]));
+    let checked = 0;
+    for (const layer of LAYERS) {
+      for (const m of all(synth(stacks[layer]), "resource", "kubernetes_manifest")) {
+        checked++;
+        expect(layer).toMatch(/-resources$/);
+        const chart = crdCharts[String(m.manifest.apiVersion).split("/")[0]!]!;
+        expect(releasesBy.get(layer)!.some((c) => chart.test(c))).toBe(false);
+        // The layer that installs the CRD is one this layer depends on.
+        const installer = LAYERS.find((l) => releasesBy.get(l)!.some((c) => chart.test(c)))!;
+        expect(synthesizedManifest().stacks[stacks[layer]]!.dependencies).toContain(`${env}-${installer}`);
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(4); // a store, two ExternalSecrets, the SLO rules (and node pools where Karpenter runs)
+  });
+
+  test("the compiled SLOs are a PrometheusRule the platform's Prometheus selects", () => {
+    const rules = all(synth(stacks["observability-resources"]), "resource", "kubernetes_manifest").map((m) => m.manifest);
+    expect(rules.map((r) => [r.kind, r.metadata.name])).toEqual([["PrometheusRule", `${env}-slos`]]);
+    const values = JSON.parse(JSON.stringify(require("yaml").parse(all(synth(stacks.observability), "resource", "helm_release")[0]!.values[0])));
+    const selector = values.prometheus.prometheusSpec.ruleSelector.matchLabels;
+    expect(selector).toEqual(MONITORING_SELECTOR_LABELS);
+    expect(rules[0].metadata.labels).toEqual(expect.objectContaining(selector));
+    expect(values.prometheus.prometheusSpec.ruleNamespaceSelector).toEqual({});
+  });
+
+  test("Karpenter node pools exactly where the environment runs Karpenter", () => {
+    const kinds = all(synth(stacks["platform-resources"]), "resource", "kubernetes_manifest").map((m) => m.manifest.kind);
+    const pools = config.platform.karpenter?.nodePools.length ?? 0;
+    expect(kinds.filter((k) => k === "NodePool")).toHaveLength(pools);
+    expect(kinds.filter((k) => k === "EC2NodeClass")).toHaveLength(pools);
+  });
+
+  test("Alertmanager gets the generated routing, reading credentials only from the mounted receivers Secret", () => {
+    const values = require("yaml").parse(all(synth(stacks.observability), "resource", "helm_release")[0]!.values[0]);
+    expect(values.alertmanager.alertmanagerSpec.secrets).toEqual(["alertmanager-receivers"]);
+    const files = JSON.stringify(values.alertmanager.config).match(/"[a-z_]+_file":"[^"]+"/g) ?? [];
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) expect(f).toMatch(/:"\/etc\/alertmanager\/secrets\/alertmanager-receivers\//);
+    const dashboards = all(synth(stacks.observability), "resource", "kubernetes_config_map_v1").map((m) => m.metadata.name).sort();
+    expect(dashboards).toEqual(expect.arrayContaining(["dashboard-golden-signals", "dashboard-slo-checkout-api"]));
+  });
+
+  test("monitoring sizes come from the environment", () => {
+    const values = require("yaml").parse(all(synth(stacks.observability), "resource", "helm_release")[0]!.values[0]);
+    expect(values.prometheus.prometheusSpec.replicas).toBe(config.observability.prometheus.replicas);
+    expect(values.alertmanager.alertmanagerSpec.replicas).toBe(config.observability.alertmanager.replicas);
+    expect(values.prometheus.prometheusSpec.retention).toBe(config.observability.prometheus.retention);
+    expect(values.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.storageClassName).toBe("gp3");
   });
 
   test("the platform's Kubernetes and Helm providers are configured from the cluster stack's outputs", () => {
@@ -193,6 +250,14 @@ describe("security across every stack of every environment", () => {
       for (const sg of all(tf, "resource", "aws_security_group")) {
         for (const rule of (sg.ingress ?? []) as Json[]) expect(rule.cidr_blocks ?? []).not.toContain("0.0.0.0/0");
       }
+    }
+  });
+
+  test("no credential is in any stack: receivers and Grafana's admin come from Secrets Manager through ExternalSecrets", () => {
+    for (const [stack, tf] of tfs) {
+      expect({ stack, secrets: all(tf, "resource", "kubernetes_secret_v1").length + all(tf, "resource", "kubernetes_secret").length }).toEqual({ stack, secrets: 0 });
+      for (const r of all(tf, "resource", "helm_release")) expect({ stack, sensitive: r.set_sensitive }).toEqual({ stack, sensitive: undefined });
+      expect({ stack, inline: JSON.stringify(tf).match(/(routing_key|api_url|auth_password|adminPassword)\W+[:=]/g) }).toEqual({ stack, inline: null });
     }
   });
 

@@ -7,6 +7,7 @@ import type { EnvironmentConfig } from "../../lib/config/environment-schema";
 import { runSynth } from "../../stacks/synth";
 import { describeWithPromtool, runPromtool } from "../support/promtool";
 import { synthesizedApp } from "../support/synthesized-app";
+import { LAYERS } from "../../stacks/environment-stack";
 
 const root = path.resolve(__dirname, "../..");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "synth-test-"));
@@ -55,12 +56,12 @@ function cli() {
 const NO_STACK_TRACE = /\n\s+at .+:\d+:\d+/;
 
 describe("npm run synth", () => {
-  test("--env dev writes only dev's four stacks and its compiled SLO rules", async () => {
+  test("--env dev writes only dev's stacks and its compiled SLO rules", async () => {
     const out = path.join(tmp, "dev");
     const r = await cli().dev;
     expect(r.stderr).not.toMatch(NO_STACK_TRACE);
     expect(r.code).toBe(0);
-    expect(fs.readdirSync(path.join(out, "stacks")).sort()).toEqual(["dev-cluster", "dev-network", "dev-platform", "dev-storage"]);
+    expect(fs.readdirSync(path.join(out, "stacks")).sort()).toEqual(LAYERS.map((l) => `dev-${l}`).sort());
     expect(fs.readFileSync(path.join(out, "slo/dev/rules.yaml"), "utf8")).toMatch(/^groups:/m);
     expect(fs.readFileSync(path.join(out, "slo/dev/prometheusrule.yaml"), "utf8")).toMatch(/kind: PrometheusRule/);
     expect(fs.readdirSync(path.join(out, "observability"))).toEqual(["dev"]);
@@ -76,7 +77,7 @@ describe("npm run synth", () => {
     const out = path.join(tmp, "sre-env");
     const r = await cli().sreEnv;
     expect(r.code).toBe(0);
-    expect(fs.readdirSync(path.join(out, "stacks")).sort()).toEqual(["prod-cluster", "prod-network", "prod-platform", "prod-storage"]);
+    expect(fs.readdirSync(path.join(out, "stacks")).sort()).toEqual(LAYERS.map((l) => `prod-${l}`).sort());
   });
 
   test("fails when an unknown environment is named: exit 1, the known ones listed, nothing written", async () => {

@@ -12,6 +12,11 @@ export interface KarpenterPolicyScope extends ArnContext {
    * @default - no permission on any queue
    */
   readonly interruptionQueueArn?: string;
+  /**
+   * Customer-managed KMS key the EC2NodeClasses encrypt node volumes with: launching an instance with such a
+   * volume needs grants on the key, given here only through EC2 in the cluster's region.
+   */
+  readonly volumeKmsKeyArn?: string;
 }
 
 /**
@@ -140,6 +145,7 @@ export function karpenterControllerStatements(s: KarpenterPolicyScope): DataAwsI
       condition: [{ test: "StringEquals", variable: "aws:RequestedRegion", values: [s.region] }],
     },
     { sid: "GlobalReadsWithoutResourceScope", actions: ["pricing:GetProducts", "iam:ListInstanceProfiles"], resources: ["*"] },
+    ...(s.volumeKmsKeyArn ? volumeKeyStatements(s, s.volumeKmsKeyArn) : []),
   ];
   if (s.interruptionQueueArn) {
     statements.push({
@@ -149,4 +155,23 @@ export function karpenterControllerStatements(s: KarpenterPolicyScope): DataAwsI
     });
   }
   return statements.map((st) => ({ effect: "Allow", ...st }));
+}
+
+/** Use of the node volume key, only by EC2 on the controller's behalf (the CreateGrant only for AWS resources). */
+function volumeKeyStatements(s: KarpenterPolicyScope, keyArn: string): DataAwsIamPolicyDocumentStatement[] {
+  const viaEc2 = { test: "StringEquals", variable: "kms:ViaService", values: [`ec2.${s.region}.amazonaws.com`] };
+  return [
+    {
+      sid: "EncryptNodeVolumesWithTheVolumeKey",
+      actions: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+      resources: [keyArn],
+      condition: [viaEc2],
+    },
+    {
+      sid: "GrantTheVolumeKeyToEc2",
+      actions: ["kms:CreateGrant"],
+      resources: [keyArn],
+      condition: [viaEc2, { test: "Bool", variable: "kms:GrantIsForAWSResource", values: ["true"] }],
+    },
+  ];
 }

@@ -78,6 +78,12 @@ export interface KarpenterProps extends HelmAddonProps, HelmReleaseOptions {
    */
   readonly systemNodePlacement?: SystemNodePlacement;
   /**
+   * Customer-managed KMS key of node volumes (e.g. `EksCluster.volumeKmsKeyArn`): the controller gets the grants EC2
+   * needs to launch nodes whose volumes the EC2NodeClasses encrypt with it.
+   * @default - no KMS permissions (node volumes use the account's default EBS key)
+   */
+  readonly volumeKmsKeyArn?: string;
+  /**
    * Controller replicas (leader-elected; the chart adds a PodDisruptionBudget and one pod per node).
    * @default 2
    */
@@ -137,6 +143,7 @@ export class Karpenter extends Construct implements ITerraformDependable {
       clusterArn: cluster.clusterArn,
       nodeRoleArn: props.nodeRoleArn,
       interruptionQueueArn: this.interruptionQueue?.arn,
+      volumeKmsKeyArn: props.volumeKmsKeyArn,
     });
 
     this.addon = new HelmAddon(this, "Helm", {

@@ -27,6 +27,19 @@ function controllerStatements(statements: Array<Record<string, any>>) {
 }
 
 describe("Karpenter", () => {
+  test("may use the node volume key only through EC2, and only when one is given", () => {
+    const key = "arn:aws:kms:eu-west-1:111122223333:key/abcd";
+    const kms = (statements: Array<Record<string, any>>) => statements.filter((s) => s.actions.some((a: string) => a.startsWith("kms:")));
+    expect(kms(build().statements)).toEqual([]);
+    const granted = kms(build({ volumeKmsKeyArn: key }).statements);
+    expect(granted.map((s) => s.sid)).toEqual(["EncryptNodeVolumesWithTheVolumeKey", "GrantTheVolumeKeyToEc2"]);
+    for (const s of granted) {
+      expect(s.resources).toEqual([key]);
+      expect(s.condition).toContainEqual({ test: "StringEquals", variable: "kms:ViaService", values: ["ec2.eu-west-1.amazonaws.com"] });
+    }
+    expect(granted[1]!.condition).toContainEqual({ test: "Bool", variable: "kms:GrantIsForAWSResource", values: ["true"] });
+  });
+
   test("keeps the chart's controller image, which the Karpenter chart pins by digest", () => {
     expect(build().values.controller?.image).toBeUndefined();
   });

@@ -1,0 +1,111 @@
+import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
+import { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { HelmAddon, HelmAddonProps, HelmChartDefaults, HelmReleaseOptions } from "../helm-addon";
+import { ContainerResources, SystemNodePlacement } from "../addon-types";
+import { requiredNodeAffinity, resolvePlacement, validateSystemNodePlacement } from "../private/placement";
+import { arnContext, ArnContext } from "../../common/cluster-arn";
+import { throwIfProblems, ValidationProblem } from "../../common/validation";
+import { isSecretsManagerPrefix, SECRETS_MANAGER_PREFIX_RULE } from "../../../lib/aws/secrets-manager";
+
+/**
+ * The external-secrets chart 2.6.0 (External Secrets Operator v2.6.0, `external-secrets.io/v1`). It installs its
+ * CRDs (`installCRDs`), so SecretStores and ExternalSecrets belong to a later stack.
+ * @see https://external-secrets.io/latest/introduction/getting-started/
+ */
+export const EXTERNAL_SECRETS_DEFAULTS: HelmChartDefaults = {
+  chart: "external-secrets",
+  repository: "https://charts.external-secrets.io",
+  version: "2.6.0",
+  namespace: "external-secrets",
+  releaseName: "external-secrets",
+};
+
+/** The controller's service account, which the IRSA role trusts. */
+export const EXTERNAL_SECRETS_SERVICE_ACCOUNT = "external-secrets";
+
+/** Props of {@link ExternalSecrets}. */
+export interface ExternalSecretsProps extends HelmAddonProps, HelmReleaseOptions {
+  /**
+   * Secrets Manager path prefix (e.g. `sre-platform/dev`): the controller may read `secret:<prefix>/*` and nothing else.
+   */
+  readonly secretsManagerPrefix: string;
+  /** Controller replicas (leader-elected); two or more get a PodDisruptionBudget. @default 2 */
+  readonly replicas?: number;
+  /** @default { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } } */
+  readonly resources?: ContainerResources;
+  /** Keep the controller on the system node group. @default - the `ON_DEMAND` capacity label and `CriticalAddonsOnly` toleration */
+  readonly systemNodePlacement?: SystemNodePlacement;
+}
+
+/**
+ * External Secrets Operator with an IRSA role that can read only the environment's Secrets Manager prefix, so
+ * credentials reach pods as Kubernetes Secrets without ever passing through Terraform's JSON or state.
+ */
+export class ExternalSecrets extends Construct implements ITerraformDependable {
+  public readonly addon: HelmAddon;
+  public readonly secretsManagerPrefix: string;
+  public readonly replicas: number;
+  /** Region of the cluster, which the stores read Secrets Manager in. */
+  public readonly region: string;
+
+  constructor(scope: Construct, id: string, props: ExternalSecretsProps) {
+    super(scope, id);
+    this.secretsManagerPrefix = props.secretsManagerPrefix;
+    this.replicas = props.replicas ?? 2;
+    throwIfProblems(this.node.path, validateExternalSecretsProps(props));
+    const placement = resolvePlacement(props.systemNodePlacement);
+    const ctx = arnContext(props.cluster.clusterArn);
+    this.region = ctx.region;
+    const onSystemNodes = { affinity: { nodeAffinity: requiredNodeAffinity(placement.nodeLabels) }, tolerations: placement.tolerations };
+
+    this.addon = new HelmAddon(this, "Helm", {
+      ...props,
+      defaults: EXTERNAL_SECRETS_DEFAULTS,
+      irsa: {
+        serviceAccountName: EXTERNAL_SECRETS_SERVICE_ACCOUNT,
+        namePath: ["serviceAccount", "name"],
+        annotationsPath: ["serviceAccount", "annotations"],
+        statements: externalSecretsStatements(ctx, this.secretsManagerPrefix),
+      },
+      chartValues: {
+        installCRDs: true,
+        replicaCount: this.replicas,
+        podDisruptionBudget: this.replicas >= 2 ? { enabled: true, minAvailable: 1 } : { enabled: false },
+        resources: props.resources ?? { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+        ...onSystemNodes,
+        webhook: { ...onSystemNodes },
+        certController: { ...onSystemNodes },
+      },
+    });
+  }
+
+  /** The release's address: stores and ExternalSecrets (in a later stack) depend on it through their stack. */
+  public get fqn(): string {
+    return this.addon.fqn;
+  }
+}
+
+/** Read-only access to the environment's secrets, by path prefix (`…:secret:<prefix>/*`). */
+export function externalSecretsStatements(ctx: ArnContext, prefix: string): DataAwsIamPolicyDocumentStatement[] {
+  return [
+    {
+      sid: "ReadTheEnvironmentsSecretsOnly",
+      actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+      resources: [`arn:${ctx.partition}:secretsmanager:${ctx.region}:${ctx.account}:secret:${prefix}/*`],
+    },
+  ];
+}
+
+/** Checks {@link ExternalSecretsProps} without building anything (the release is checked by `HelmAddon`). */
+export function validateExternalSecretsProps(props: ExternalSecretsProps): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  if (!isSecretsManagerPrefix(props.secretsManagerPrefix ?? "")) {
+    problems.push({ path: "secretsManagerPrefix", value: props.secretsManagerPrefix, allowed: SECRETS_MANAGER_PREFIX_RULE });
+  }
+  if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 1)) {
+    problems.push({ path: "replicas", value: props.replicas, allowed: "a whole number, at least 1" });
+  }
+  problems.push(...validateSystemNodePlacement(props.systemNodePlacement));
+  return problems;
+}

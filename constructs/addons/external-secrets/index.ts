@@ -1,0 +1,2 @@
+export * from "./external-secrets";
+export * from "./secrets-manager-secrets";

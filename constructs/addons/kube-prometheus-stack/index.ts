@@ -1,0 +1,2 @@
+export * from "./kube-prometheus-stack";
+export * from "./kube-prometheus-stack-values";

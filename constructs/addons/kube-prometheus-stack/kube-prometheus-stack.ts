@@ -1,0 +1,240 @@
+import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
+import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
+import { HelmAddon, HelmAddonProps, HelmChartDefaults, HelmReleaseOptions } from "../helm-addon";
+import { ContainerResources } from "../addon-types";
+import { isUnresolved, throwIfProblems, ValidationProblem } from "../../common/validation";
+import { isDnsSubdomain } from "../../../lib/kubernetes/names";
+import { isQuantity, parseQuantity } from "../../../lib/kubernetes/quantity";
+import { PROMETHEUS_DURATION_RULE, prometheusDurationSeconds } from "../../../lib/kubernetes/durations";
+import {
+  ALERTMANAGER_INLINE_SECRET_FIELDS, ALERTMANAGER_SECRETS_ROOT, GRAFANA_DASHBOARD_LABEL, KUBE_PROMETHEUS_STACK_RELEASE, MONITORING_NAMESPACE,
+} from "../../../lib/observability/monitoring-selection";
+import { kubePrometheusStackValues, KubePrometheusStackSizes } from "./kube-prometheus-stack-values";
+
+/**
+ * prometheus-community's kube-prometheus-stack 88.5.3 (prometheus-operator 0.93.1). Its CRDs ship in the chart's
+ * `crds/` folder: Helm installs them on first install only, so a chart upgrade that changes them applies them first.
+ * @see https://github.com/prometheus-community/helm-charts/tree/main/charts/kube-prometheus-stack
+ */
+export const KUBE_PROMETHEUS_STACK_DEFAULTS: HelmChartDefaults = {
+  chart: "kube-prometheus-stack",
+  repository: "https://prometheus-community.github.io/helm-charts",
+  version: "88.5.3",
+  namespace: MONITORING_NAMESPACE,
+  releaseName: KUBE_PROMETHEUS_STACK_RELEASE,
+};
+
+/** Prometheus options. */
+export interface PrometheusOptions {
+  /** Replicas scraping the same targets; two or more get a PodDisruptionBudget. @default 1 */
+  readonly replicas?: number;
+  /** How long samples are kept. @default "15d" */
+  readonly retention?: string;
+  /** Blocks beyond this size are dropped first; below `storageGiB`, leaving the WAL room. @default 8 */
+  readonly retentionSizeGiB?: number;
+  /** Size of each replica's encrypted gp3 claim. @default 10 */
+  readonly storageGiB?: number;
+  /** @default "30s" */
+  readonly scrapeInterval?: string;
+  /** @default "30s" */
+  readonly evaluationInterval?: string;
+  /** @default { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "2Gi" } } */
+  readonly resources?: ContainerResources;
+}
+
+/** Alertmanager options. */
+export interface AlertmanagerOptions {
+  /** Replicas, clustered by gossip; two or more get a PodDisruptionBudget. @default 1 */
+  readonly replicas?: number;
+  /** How long silences and notification logs are kept. @default "120h" */
+  readonly retention?: string;
+  /** @default 2 */
+  readonly storageGiB?: number;
+  /** @default { requests: { cpu: "25m", memory: "64Mi" }, limits: { memory: "128Mi" } } */
+  readonly resources?: ContainerResources;
+  /**
+   * The Alertmanager configuration (Alertmanager's own snake_case shape, e.g. from the platform's generator). It may
+   * read credentials only from files under `/etc/alertmanager/secrets/<one of secretNames>/` (`*_file` fields):
+   * inline credentials are refused, so none reaches the synthesized JSON or the state.
+   * @default - every alert to a receiver that notifies no one
+   */
+  readonly config?: Readonly<Record<string, unknown>>;
+  /** Secrets (in the release namespace) mounted for the `*_file` fields. @default [] */
+  readonly secretNames?: readonly string[];
+}
+
+/** Grafana options. */
+export interface GrafanaOptions {
+  /** Existing Secret with `admin-user` and `admin-password` (e.g. from an ExternalSecret). @default "grafana-admin" */
+  readonly adminSecretName?: string;
+  /** @default { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } } */
+  readonly resources?: ContainerResources;
+  /** Dashboards by name → Grafana dashboard JSON, each in a ConfigMap the sidecar loads. @default {} */
+  readonly dashboards?: Readonly<Record<string, string>>;
+}
+
+/** Props of {@link KubePrometheusStack}. */
+export interface KubePrometheusStackProps extends HelmAddonProps, HelmReleaseOptions {
+  /** StorageClass of the Prometheus and Alertmanager claims: the encrypted gp3 class (`StorageClasses.gp3Name`). */
+  readonly storageClassName: string;
+  /** @default - see {@link PrometheusOptions} */
+  readonly prometheus?: PrometheusOptions;
+  /** @default - see {@link AlertmanagerOptions} */
+  readonly alertmanager?: AlertmanagerOptions;
+  /** @default - see {@link GrafanaOptions} */
+  readonly grafana?: GrafanaOptions;
+  /** Spread replicated Prometheus and Alertmanager pods across zones (`DoNotSchedule`). @default false */
+  readonly spreadAcrossZones?: boolean;
+}
+
+/** Routes everything to a receiver without integrations: safe until the environment's routing is given. */
+export const SILENT_ALERTMANAGER_CONFIG: Readonly<Record<string, unknown>> = {
+  route: { receiver: "null", group_by: ["alertname", "namespace"] },
+  receivers: [{ name: "null" }],
+};
+
+/**
+ * kube-prometheus-stack: Prometheus, Alertmanager, Grafana, the operator, node-exporter and kube-state-metrics, with
+ * sizes from the environment, encrypted gp3 volumes, disruption budgets and zone spread for replicated components,
+ * label selection of rules and monitors across namespaces, receiver credentials as mounted files and Grafana's admin
+ * from an existing Secret. Its custom resources (PrometheusRules, ServiceMonitors) belong to a later stack.
+ */
+export class KubePrometheusStack extends Construct implements ITerraformDependable {
+  public readonly addon: HelmAddon;
+  public readonly sizes: KubePrometheusStackSizes;
+  public readonly dashboards: Readonly<Record<string, ConfigMapV1>>;
+
+  constructor(scope: Construct, id: string, props: KubePrometheusStackProps) {
+    super(scope, id);
+    const p = props.prometheus ?? {};
+    const a = props.alertmanager ?? {};
+    const g = props.grafana ?? {};
+    this.sizes = {
+      releaseName: KUBE_PROMETHEUS_STACK_DEFAULTS.releaseName,
+      storageClassName: props.storageClassName,
+      spreadAcrossZones: props.spreadAcrossZones ?? false,
+      prometheus: {
+        replicas: p.replicas ?? 1,
+        retention: p.retention ?? "15d",
+        retentionSizeGiB: p.retentionSizeGiB ?? 8,
+        storageGiB: p.storageGiB ?? 10,
+        scrapeInterval: p.scrapeInterval ?? "30s",
+        evaluationInterval: p.evaluationInterval ?? "30s",
+        resources: p.resources ?? { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "2Gi" } },
+      },
+      alertmanager: {
+        replicas: a.replicas ?? 1,
+        retention: a.retention ?? "120h",
+        storageGiB: a.storageGiB ?? 2,
+        resources: a.resources ?? { requests: { cpu: "25m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+        config: a.config ?? SILENT_ALERTMANAGER_CONFIG,
+        secretNames: a.secretNames ?? [],
+      },
+      grafana: {
+        adminSecretName: g.adminSecretName ?? "grafana-admin",
+        resources: g.resources ?? { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+      },
+    };
+    throwIfProblems(this.node.path, validateKubePrometheusStackProps(props, this.sizes));
+
+    this.addon = new HelmAddon(this, "Helm", { ...props, defaults: KUBE_PROMETHEUS_STACK_DEFAULTS, chartValues: kubePrometheusStackValues(this.sizes) });
+
+    const dashboards: Record<string, ConfigMapV1> = {};
+    for (const [name, json] of Object.entries(g.dashboards ?? {})) {
+      dashboards[name] = new ConfigMapV1(this, `Dashboard-${name}`, {
+        provider: props.access?.kubernetesProvider,
+        metadata: { name: `dashboard-${name}`, namespace: this.addon.namespace, labels: { [GRAFANA_DASHBOARD_LABEL.key]: GRAFANA_DASHBOARD_LABEL.value } },
+        data: { [`${name}.json`]: json },
+        // The namespace and the sidecar come with the release.
+        dependsOn: [this.addon],
+      });
+    }
+    this.dashboards = dashboards;
+  }
+
+  /** The release's address, so other resources can wait for the monitoring stack. */
+  public get fqn(): string {
+    return this.addon.fqn;
+  }
+}
+
+/** Checks {@link KubePrometheusStackProps} as resolved into `sizes` (the release is checked by `HelmAddon`). */
+export function validateKubePrometheusStackProps(props: KubePrometheusStackProps, sizes: KubePrometheusStackSizes): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const add = (path: string, value: unknown, allowed: string) => problems.push({ path, value, allowed });
+  if (!isUnresolved(props.storageClassName) && !isDnsSubdomain(props.storageClassName ?? "")) add("storageClassName", props.storageClassName, "a StorageClass name");
+  for (const [path, replicas] of [["prometheus.replicas", sizes.prometheus.replicas], ["alertmanager.replicas", sizes.alertmanager.replicas]] as const) {
+    if (!Number.isInteger(replicas) || replicas < 1) add(path, replicas, "a whole number, at least 1");
+  }
+  const durations: Array<[string, string]> = [
+    ["prometheus.retention", sizes.prometheus.retention],
+    ["prometheus.scrapeInterval", sizes.prometheus.scrapeInterval],
+    ["prometheus.evaluationInterval", sizes.prometheus.evaluationInterval],
+    ["alertmanager.retention", sizes.alertmanager.retention],
+  ];
+  for (const [path, d] of durations) if (prometheusDurationSeconds(d) === undefined) add(path, d, PROMETHEUS_DURATION_RULE);
+  for (const [path, gib] of [["prometheus.storageGiB", sizes.prometheus.storageGiB], ["alertmanager.storageGiB", sizes.alertmanager.storageGiB], ["prometheus.retentionSizeGiB", sizes.prometheus.retentionSizeGiB]] as const) {
+    if (!Number.isInteger(gib) || gib < 1) add(path, gib, "a whole number of GiB, at least 1");
+  }
+  if (sizes.prometheus.retentionSizeGiB >= sizes.prometheus.storageGiB) {
+    add("prometheus.retentionSizeGiB", sizes.prometheus.retentionSizeGiB, `less than storageGiB (${sizes.prometheus.storageGiB}): the WAL and compaction need room on the same volume`);
+  }
+  const resources: Array<[string, ContainerResources]> = [
+    ["prometheus.resources", sizes.prometheus.resources],
+    ["alertmanager.resources", sizes.alertmanager.resources],
+    ["grafana.resources", sizes.grafana.resources],
+  ];
+  for (const [path, r] of resources) problems.push(...resourceProblems(path, r));
+  sizes.alertmanager.secretNames.forEach((n, i) => {
+    if (!isDnsSubdomain(n)) add(`alertmanager.secretNames[${i}]`, n, "a Secret name");
+  });
+  if (!isDnsSubdomain(sizes.grafana.adminSecretName)) add("grafana.adminSecretName", sizes.grafana.adminSecretName, "a Secret name");
+  problems.push(...alertmanagerSecretProblems(sizes.alertmanager.config, sizes.alertmanager.secretNames));
+  for (const name of Object.keys(props.grafana?.dashboards ?? {})) {
+    if (!/^[a-z0-9]([a-z0-9-]{0,50}[a-z0-9])?$/.test(name)) add(`grafana.dashboards["${name}"]`, name, "a dashboard name of lowercase letters, digits and '-' (it names a ConfigMap)");
+    else {
+      try {
+        JSON.parse(props.grafana!.dashboards![name]!);
+      } catch {
+        add(`grafana.dashboards["${name}"]`, "(not JSON)", "Grafana dashboard JSON");
+      }
+    }
+  }
+  return problems;
+}
+
+function resourceProblems(path: string, r: ContainerResources): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  for (const [field, value] of [["requests.cpu", r.requests?.cpu], ["requests.memory", r.requests?.memory], ["limits.memory", r.limits?.memory]] as const) {
+    if (value === undefined) problems.push({ path: `${path}.${field}`, value, allowed: "a quantity: every component requests CPU and memory and limits memory" });
+    else if (!isQuantity(value)) problems.push({ path: `${path}.${field}`, value, allowed: "a Kubernetes quantity such as 500m or 2Gi" });
+  }
+  const request = parseQuantity(r.requests?.memory ?? "");
+  const limit = parseQuantity(r.limits?.memory ?? "");
+  if (request !== undefined && limit !== undefined && request > limit) problems.push({ path: `${path}.requests.memory`, value: r.requests?.memory, allowed: `at most limits.memory (${r.limits?.memory})` });
+  return problems;
+}
+
+/**
+ * Inline credentials are refused anywhere in the configuration; every `*_file` must point into a mounted Secret.
+ * Exported for the configuration generator's own tests.
+ */
+export function alertmanagerSecretProblems(config: Readonly<Record<string, unknown>>, secretNames: readonly string[]): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const roots = secretNames.map((n) => `${ALERTMANAGER_SECRETS_ROOT}/${n}/`);
+  const walk = (value: unknown, path: string): void => {
+    if (Array.isArray(value)) return value.forEach((v, i) => walk(v, `${path}[${i}]`));
+    if (value === null || typeof value !== "object") return;
+    for (const [key, v] of Object.entries(value)) {
+      const at = `${path}.${key}`;
+      if (ALERTMANAGER_INLINE_SECRET_FIELDS.includes(key) && typeof v === "string") {
+        problems.push({ path: at, value: "(a credential)", allowed: `${key}_file pointing into a mounted Secret: inline credentials would land in the synthesized JSON and the state` });
+      } else if (key.endsWith("_file") && typeof v === "string" && !roots.some((r) => v.startsWith(r))) {
+        problems.push({ path: at, value: v, allowed: roots.length ? `a file under ${roots.join(" or ")}` : "nothing until alertmanager.secretNames mounts a Secret" });
+      } else walk(v, at);
+    }
+  };
+  walk(config, "alertmanager.config");
+  return problems;
+}

@@ -1,0 +1,78 @@
+import { isLabelValue, isQualifiedName } from "../kubernetes/names";
+import { karpenterBudgetNodesProblem, karpenterDurationProblem, restrictedNodeLabelProblem } from "../kubernetes/karpenter";
+import { parseQuantity } from "../kubernetes/quantity";
+import { prometheusDurationSeconds } from "../kubernetes/durations";
+import type { ValidationProblem } from "../problems";
+import type { EnvironmentConfig } from "./environment-schema";
+import type { ResourcesConfig } from "./platform-schema";
+
+/** Share of the Prometheus volume that retention may fill: the rest holds the WAL and compaction's scratch space. */
+export const MAX_RETENTION_SHARE = 0.85;
+
+/** Rules between fields of the platform and observability sections (the shape is checked by the schema first). */
+export function platformProblems(c: EnvironmentConfig): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const add = (path: string, value: unknown, allowed: string) => problems.push({ path, value, allowed });
+
+  const karpenter = c.platform.karpenter;
+  if (c.platform.autoscaler === "karpenter" && !karpenter) {
+    add("platform.karpenter", undefined, 'node pools (platform.karpenter.nodePools) when platform.autoscaler is "karpenter": without one Karpenter launches nothing');
+  }
+  if (c.platform.autoscaler !== "karpenter" && karpenter) {
+    add("platform.karpenter", "(node pools)", 'nothing when platform.autoscaler is not "karpenter" (no controller would act on them)');
+  }
+  const names = new Set<string>();
+  karpenter?.nodePools.forEach((pool, i) => {
+    const path = `platform.karpenter.nodePools[${i}]`;
+    if (names.has(pool.name)) add(`${path}.name`, pool.name, "a name no other node pool uses");
+    names.add(pool.name);
+    for (const field of ["consolidateAfter", "expireAfter"] as const) {
+      const problem = karpenterDurationProblem(pool.disruption[field]);
+      if (problem) add(`${path}.disruption.${field}`, pool.disruption[field], problem);
+    }
+    pool.disruption.budgets.forEach((b, j) => {
+      const problem = karpenterBudgetNodesProblem(b.nodes);
+      if (problem) add(`${path}.disruption.budgets[${j}].nodes`, b.nodes, problem);
+      if ((b.schedule === undefined) !== (b.duration === undefined)) add(`${path}.disruption.budgets[${j}].schedule`, b.schedule, "schedule and duration together, or neither");
+    });
+    for (const [key, value] of Object.entries(pool.labels)) {
+      const restricted = restrictedNodeLabelProblem(key);
+      if (!isQualifiedName(key)) add(`${path}.labels.${key}`, key, "a Kubernetes label key: [prefix/]name");
+      else if (restricted) add(`${path}.labels.${key}`, key, restricted);
+      else if (!isLabelValue(value)) add(`${path}.labels.${key}`, value, "a Kubernetes label value");
+    }
+    pool.taints.forEach((t, j) => {
+      if (!isQualifiedName(t.key)) add(`${path}.taints[${j}].key`, t.key, "a Kubernetes taint key: [prefix/]name");
+    });
+    if (new Set(pool.capacityTypes).size !== pool.capacityTypes.length) add(`${path}.capacityTypes`, pool.capacityTypes, "each capacity type once");
+  });
+
+  const o = c.observability;
+  const maxRetention = Math.floor(o.prometheus.storageGiB * MAX_RETENTION_SHARE);
+  if (o.prometheus.retentionSizeGiB > maxRetention) {
+    add("observability.prometheus.retentionSizeGiB", o.prometheus.retentionSizeGiB, `at most ${maxRetention} (${MAX_RETENTION_SHARE * 100}% of storageGiB ${o.prometheus.storageGiB}; the WAL needs the rest)`);
+  }
+  const scrape = o.prometheus.scrapeInterval;
+  const evaluation = o.prometheus.evaluationInterval;
+  if (seconds(evaluation) < seconds(scrape)) {
+    add("observability.prometheus.evaluationInterval", evaluation, `at least scrapeInterval (${scrape}): rules cannot see samples more often than they are scraped`);
+  }
+  const pools: Array<[string, ResourcesConfig]> = [
+    ["observability.prometheus.resources", o.prometheus.resources],
+    ["observability.alertmanager.resources", o.alertmanager.resources],
+    ["observability.grafana.resources", o.grafana.resources],
+  ];
+  for (const [path, r] of pools) {
+    const request = parseQuantity(r.requests.memory);
+    const limit = parseQuantity(r.limits.memory);
+    if (request !== undefined && limit !== undefined && request > limit) add(`${path}.requests.memory`, r.requests.memory, `at most limits.memory (${r.limits.memory})`);
+  }
+  if (o.spreadAcrossZones && o.alertmanager.replicas > 1 && o.alertmanager.replicas > c.network.azCount * 2) {
+    add("observability.alertmanager.replicas", o.alertmanager.replicas, `at most ${c.network.azCount * 2} when spread across ${c.network.azCount} zones`);
+  }
+  return problems;
+}
+
+function seconds(d: string): number {
+  return prometheusDurationSeconds(d) ?? Number.NaN;
+}

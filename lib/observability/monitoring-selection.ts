@@ -1,0 +1,36 @@
+/**
+ * How the platform's Prometheus finds what it loads, in one place for the add-on that configures the selectors and
+ * for whatever emits PrometheusRules, ServiceMonitors or dashboards (the SLO rules construct among them).
+ */
+
+/** Helm release name of kube-prometheus-stack; the chart names its objects and its `release` label after it. */
+export const KUBE_PROMETHEUS_STACK_RELEASE = "kube-prometheus-stack";
+
+/** Namespace of the monitoring stack and of the platform's own monitoring objects. */
+export const MONITORING_NAMESPACE = "monitoring";
+
+/**
+ * Labels a PrometheusRule, ServiceMonitor, PodMonitor or Probe must carry for the platform's Prometheus to load it,
+ * in any namespace. This is the chart's own convention (`release: <release name>`), kept explicit in the selectors so
+ * the chart's default rules and monitors, third-party charts that follow it, and our objects all match.
+ */
+export function monitoringSelectorLabels(releaseName: string = KUBE_PROMETHEUS_STACK_RELEASE): Readonly<Record<string, string>> {
+  return { release: releaseName };
+}
+
+/** {@link monitoringSelectorLabels} of the platform's release. */
+export const MONITORING_SELECTOR_LABELS: Readonly<Record<string, string>> = monitoringSelectorLabels();
+
+/** The label (and value) that makes Grafana's dashboard sidecar load a ConfigMap. */
+export const GRAFANA_DASHBOARD_LABEL = { key: "grafana_dashboard", value: "1" } as const;
+
+/**
+ * Where prometheus-operator mounts each `alertmanagerSpec.secrets` entry (`<root>/<secret name>/<key>`); its home is
+ * the configuration generator, whose `*_file` fields point there.
+ */
+export { ALERTMANAGER_SECRETS_ROOT } from "./alertmanager/model";
+
+/** Alertmanager configuration fields that would carry a credential inline; only their `*_file` forms are allowed. */
+export const ALERTMANAGER_INLINE_SECRET_FIELDS: readonly string[] = [
+  "routing_key", "service_key", "api_url", "auth_password", "auth_secret", "password", "credentials", "bearer_token", "api_key", "token",
+];

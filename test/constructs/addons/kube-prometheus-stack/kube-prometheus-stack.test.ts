@@ -1,0 +1,136 @@
+import * as fs from "node:fs";
+import { Testing, TerraformStack } from "cdktf";
+import { Release } from "@cdktf/provider-helm/lib/release";
+import { parse } from "yaml";
+import { KUBE_PROMETHEUS_STACK_DEFAULTS, KubePrometheusStack, KubePrometheusStackProps } from "../../../../constructs/addons/kube-prometheus-stack/kube-prometheus-stack";
+import { MONITORING_SELECTOR_LABELS } from "../../../../lib/observability/monitoring-selection";
+import { fakeCluster } from "../fake-cluster";
+import { sharedPath, withShared } from "../../../support/shared";
+
+function build(props: Partial<KubePrometheusStackProps> = {}) {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "test");
+  const addon = new KubePrometheusStack(stack, "Monitoring", { cluster: fakeCluster(), storageClassName: "gp3", ...props });
+  const parsed = JSON.parse(Testing.synth(stack));
+  const release = Object.values(parsed.resource.helm_release)[0] as { values: string[] };
+  return { addon, parsed, json: JSON.stringify(parsed), values: parse(release.values[0]) };
+}
+
+const PROD = {
+  spreadAcrossZones: true,
+  prometheus: { replicas: 2, retention: "30d", retentionSizeGiB: 170, storageGiB: 200, resources: { requests: { cpu: "1", memory: "6Gi" }, limits: { memory: "8Gi" } } },
+  alertmanager: { replicas: 3, storageGiB: 10 },
+} satisfies Partial<KubePrometheusStackProps>;
+
+describe("KubePrometheusStack", () => {
+  test("pins kube-prometheus-stack 88.5.3 into the monitoring namespace", () => {
+    const { json } = build();
+    expect(json).toHaveResourceWithProperties(Release, { name: "kube-prometheus-stack", chart: "kube-prometheus-stack", version: "88.5.3", namespace: "monitoring", repository: "https://prometheus-community.github.io/helm-charts" });
+    expect(KUBE_PROMETHEUS_STACK_DEFAULTS.version).toBe("88.5.3");
+  });
+
+  test("defaults: one small Prometheus and Alertmanager on encrypted gp3 claims, no disruption budget, no zone spread", () => {
+    const { values } = build();
+    const p = values.prometheus.prometheusSpec;
+    expect([p.replicas, p.retention, p.retentionSize, p.scrapeInterval, p.evaluationInterval]).toEqual([1, "15d", "8GB", "30s", "30s"]);
+    expect(p.storageSpec.volumeClaimTemplate.spec).toEqual({ storageClassName: "gp3", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } } });
+    expect(p.resources).toEqual({ requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "2Gi" } });
+    expect(values.prometheus.podDisruptionBudget).toEqual({ enabled: false });
+    expect(p.topologySpreadConstraints).toEqual([]);
+    const a = values.alertmanager.alertmanagerSpec;
+    expect([a.replicas, a.retention]).toEqual([1, "120h"]);
+    expect(a.storage.volumeClaimTemplate.spec.storageClassName).toBe("gp3");
+    expect(values.alertmanager.podDisruptionBudget).toEqual({ enabled: false });
+  });
+
+  test("prod sizes: replicas, disruption budgets and zone spread come from the props", () => {
+    const { values } = build(PROD);
+    const p = values.prometheus.prometheusSpec;
+    expect([p.replicas, p.retention, p.retentionSize]).toEqual([2, "30d", "170GB"]);
+    expect(p.storageSpec.volumeClaimTemplate.spec.resources.requests.storage).toBe("200Gi");
+    expect(values.prometheus.podDisruptionBudget).toEqual({ enabled: true, minAvailable: 1 });
+    expect(values.alertmanager.alertmanagerSpec.replicas).toBe(3);
+    expect(values.alertmanager.podDisruptionBudget).toEqual({ enabled: true, minAvailable: 1 });
+    for (const [spec, app] of [[p, "prometheus"], [values.alertmanager.alertmanagerSpec, "alertmanager"]] as const) {
+      expect(spec.topologySpreadConstraints).toEqual([
+        { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { "app.kubernetes.io/name": app } } },
+      ]);
+    }
+  });
+
+  test("selects rules, service and pod monitors and probes by the exported labels in every namespace", () => {
+    const p = build().values.prometheus.prometheusSpec;
+    expect(MONITORING_SELECTOR_LABELS).toEqual({ release: "kube-prometheus-stack" });
+    for (const kind of ["rule", "serviceMonitor", "podMonitor", "probe"]) {
+      expect(p[`${kind}Selector`]).toEqual({ matchLabels: MONITORING_SELECTOR_LABELS });
+      expect(p[`${kind}NamespaceSelector`]).toEqual({});
+      expect(p[`${kind}SelectorNilUsesHelmValues`]).toBe(false);
+    }
+  });
+
+  test("Alertmanager mounts the receiver Secrets and takes a configuration that reads them from files", () => {
+    const config = { route: { receiver: "pd" }, receivers: [{ name: "pd", pagerduty_configs: [{ routing_key_file: "/etc/alertmanager/secrets/alertmanager-receivers/pagerduty-routing-key" }] }] };
+    const { values } = build({ alertmanager: { config, secretNames: ["alertmanager-receivers"] } });
+    expect(values.alertmanager.alertmanagerSpec.secrets).toEqual(["alertmanager-receivers"]);
+    expect(values.alertmanager.config).toEqual(config);
+  });
+
+  test("without a configuration, alerts reach a receiver that notifies no one", () => {
+    expect(build().values.alertmanager.config).toEqual({ route: { receiver: "null", group_by: ["alertname", "namespace"] }, receivers: [{ name: "null" }] });
+  });
+
+  test("Grafana takes its admin from an existing Secret and loads dashboards from labelled ConfigMaps", () => {
+    const dashboard = JSON.stringify({ title: "Checkout SLOs", panels: [] });
+    const { values, parsed } = build({ grafana: { adminSecretName: "grafana-admin", dashboards: { "checkout-slo": dashboard } } });
+    expect(values.grafana.admin).toEqual({ existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" });
+    expect(values.grafana.adminPassword).toBeUndefined();
+    expect(values.grafana.sidecar.dashboards).toEqual(expect.objectContaining({ enabled: true, label: "grafana_dashboard", labelValue: "1" }));
+    const maps = Object.values(parsed.resource.kubernetes_config_map_v1) as Array<Record<string, any>>;
+    expect(maps).toHaveLength(1);
+    expect(maps[0]!.metadata).toEqual({ name: "dashboard-checkout-slo", namespace: "monitoring", labels: { grafana_dashboard: "1" } });
+    expect(maps[0]!.data).toEqual({ "checkout-slo.json": dashboard });
+    expect(maps[0]!.depends_on).toEqual([expect.stringMatching(/^helm_release\./)]);
+  });
+
+  withShared(test, "kube-prometheus-stack chart keys")("every value path set is a key of the chart's values.yaml (outside free-form maps)", () => {
+    const chart = parse(fs.readFileSync(sharedPath("schemas/helm/values-yaml/kube-prometheus-stack-88.5.3.values.yaml"), "utf8"));
+    const freeForm = new Set(["config", "resources", "storage", "storageSpec", "ruleSelector", "serviceMonitorSelector", "podMonitorSelector", "probeSelector", "topologySpreadConstraints", "admin", "secrets"]);
+    const missing: string[] = [];
+    const walk = (ours: Record<string, unknown>, theirs: Record<string, unknown> | undefined, at: string) => {
+      for (const [key, value] of Object.entries(ours)) {
+        const path = at ? `${at}.${key}` : key;
+        if (theirs === undefined || !(key in theirs)) missing.push(path);
+        else if (!freeForm.has(key) && value !== null && typeof value === "object" && !Array.isArray(value)) walk(value as Record<string, unknown>, theirs[key] as Record<string, unknown>, path);
+      }
+    };
+    walk(build(PROD).values, chart, "");
+    // Keys of the grafana sub-chart's own values.yaml, which the parent file does not repeat.
+    const grafanaSubchart = ["grafana.resources"];
+    expect(missing).toEqual(grafanaSubchart);
+  });
+
+  const rules: Array<[string, Partial<KubePrometheusStackProps>, RegExp]> = [
+    ["the storage class is not a name", { storageClassName: "GP 3" }, /storageClassName: got "GP 3"/],
+    ["Prometheus has no replica", { prometheus: { replicas: 0 } }, /prometheus\.replicas: got 0; allowed: a whole number, at least 1/],
+    ["Alertmanager has a fractional replica count", { alertmanager: { replicas: 1.5 } }, /alertmanager\.replicas: got 1\.5/],
+    ["a duration is not a Prometheus duration", { prometheus: { retention: "30 days" } }, /prometheus\.retention: got "30 days"; allowed: a Prometheus duration/],
+    ["a size is not a whole number of GiB", { alertmanager: { storageGiB: 0 } }, /alertmanager\.storageGiB: got 0/],
+    ["retention fills the whole volume", { prometheus: { retentionSizeGiB: 10, storageGiB: 10 } }, /prometheus\.retentionSizeGiB: got 10; allowed: less than storageGiB \(10\)/],
+    ["a resource is missing", { grafana: { resources: { requests: { cpu: "50m" }, limits: { memory: "1Gi" } } } }, /grafana\.resources\.requests\.memory: got nothing/],
+    ["a resource is not a quantity", { prometheus: { resources: { requests: { cpu: "one", memory: "1Gi" }, limits: { memory: "1Gi" } } } }, /prometheus\.resources\.requests\.cpu: got "one"/],
+    ["a memory request exceeds its limit", { prometheus: { resources: { requests: { cpu: "1", memory: "4Gi" }, limits: { memory: "2Gi" } } } }, /prometheus\.resources\.requests\.memory: got "4Gi"; allowed: at most limits\.memory \(2Gi\)/],
+    ["a mounted Secret name is invalid", { alertmanager: { secretNames: ["Receivers!"] } }, /alertmanager\.secretNames\[0\]: got "Receivers!"/],
+    ["the Grafana admin Secret name is invalid", { grafana: { adminSecretName: "" } }, /grafana\.adminSecretName: got ""/],
+    ["the configuration carries a credential inline", { alertmanager: { config: { receivers: [{ name: "s", slack_configs: [{ api_url: "https://hooks.slack.com/x" }] }] } } }, /alertmanager\.config\.receivers\[0\]\.slack_configs\[0\]\.api_url: got "\(a credential\)"; allowed: api_url_file/],
+    ["a *_file points outside the mounted Secrets", { alertmanager: { secretNames: ["alertmanager-receivers"], config: { receivers: [{ name: "p", pagerduty_configs: [{ routing_key_file: "/tmp/key" }] }] } } }, /routing_key_file: got "\/tmp\/key"; allowed: a file under \/etc\/alertmanager\/secrets\/alertmanager-receivers\//],
+    ["a dashboard name cannot name a ConfigMap", { grafana: { dashboards: { "Checkout SLO": "{}" } } }, /grafana\.dashboards\["Checkout SLO"\]/],
+    ["a dashboard is not JSON", { grafana: { dashboards: { checkout: "{not json" } } }, /grafana\.dashboards\["checkout"\]: got "\(not JSON\)"/],
+  ];
+  test.each(rules)("fails when %s", (_name, props, message) => {
+    expect(() => build(props)).toThrow(message);
+  });
+
+  test("fails naming the construct path", () => {
+    expect(() => build({ prometheus: { replicas: 0 } })).toThrow(/^test\/Monitoring: prometheus\.replicas/);
+  });
+});

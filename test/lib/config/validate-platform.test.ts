@@ -1,0 +1,66 @@
+import { ConfigError, validateEnvironment, validateEnvironments } from "../../../lib/config/validate-environment";
+import { dev } from "../../../environments/dev";
+import { staging } from "../../../environments/staging";
+import { prod } from "../../../environments/prod";
+
+type Mutable = Record<string, any>;
+
+function messages(base: object, mutate: (c: Mutable) => void): string[] {
+  const copy = structuredClone(base) as Mutable;
+  mutate(copy);
+  try {
+    validateEnvironments([copy]);
+    return [];
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message.split("\n");
+  }
+}
+
+const pool = (c: Mutable) => c.platform.karpenter.nodePools[0];
+
+describe("platform and observability configuration", () => {
+  test("accepts the shipped environments; staging runs Karpenter for its workloads", () => {
+    for (const env of [dev, staging, prod]) expect(validateEnvironment(env).problems).toEqual([]);
+    expect(staging.platform.autoscaler).toBe("karpenter");
+    expect(staging.platform.karpenter?.nodePools.map((p) => p.labels["sre-platform.io/node-role"])).toEqual(["workloads"]);
+  });
+
+  test("sizes are data: prod is highly available, dev is one of each", () => {
+    expect([prod.observability.prometheus.replicas, prod.observability.alertmanager.replicas, prod.observability.spreadAcrossZones]).toEqual([2, 3, true]);
+    expect([dev.observability.prometheus.replicas, dev.observability.alertmanager.replicas, dev.observability.spreadAcrossZones]).toEqual([1, 1, false]);
+  });
+
+  // One row per rule: the environment to start from, how to break it, what the user reads.
+  const rules: Array<[string, object, (c: Mutable) => void, RegExp]> = [
+    ["Karpenter is chosen without node pools", dev, (c) => (c.platform.autoscaler = "karpenter"), /platform\.karpenter: got nothing; allowed: node pools \(platform\.karpenter\.nodePools\) when platform\.autoscaler is "karpenter"/],
+    ["node pools are given without Karpenter", staging, (c) => (c.platform.autoscaler = "cluster-autoscaler"), /platform\.karpenter: got "\(node pools\)"; allowed: nothing when platform\.autoscaler is not "karpenter"/],
+    ["the node pool list is empty", staging, (c) => (c.platform.karpenter.nodePools = []), /platform\.karpenter\.nodePools: got \[\]; allowed: at least 1 item\(s\) \(at least one node pool/],
+    ["two node pools share a name", staging, (c) => c.platform.karpenter.nodePools.push(structuredClone(pool(c))), /platform\.karpenter\.nodePools\[1\]\.name: got "workloads"; allowed: a name no other node pool uses/],
+    ["the AMI family is unknown", staging, (c) => (pool(c).amiFamily = "AL2"), /nodePools\[0\]\.amiFamily: got "AL2"; allowed: one of "AL2023", "Bottlerocket"/],
+    ["an instance family is an instance type", staging, (c) => (pool(c).instanceFamilies = ["m7i.large"]), /nodePools\[0\]\.instanceFamilies\[0\]: got "m7i\.large"; allowed: an EC2 instance family/],
+    ["a capacity type is unknown", staging, (c) => (pool(c).capacityTypes = ["spot", "reserved"]), /nodePools\[0\]\.capacityTypes\[1\]: got "reserved"; allowed: one of "spot", "on-demand"/],
+    ["a capacity type is listed twice", staging, (c) => (pool(c).capacityTypes = ["spot", "spot"]), /nodePools\[0\]\.capacityTypes: got \["spot","spot"\]; allowed: each capacity type once/],
+    ["a limit is zero", staging, (c) => (pool(c).limits.cpu = 0), /nodePools\[0\]\.limits\.cpu: got 0; allowed: at least 1/],
+    ["a disruption duration is not a duration", staging, (c) => (pool(c).disruption.expireAfter = "30d"), /nodePools\[0\]\.disruption\.expireAfter: got "30d"; allowed: a duration such as 30s, 10m or 720h, or Never/],
+    ["a budget is not a count or percentage", staging, (c) => (pool(c).disruption.budgets = [{ nodes: "half" }]), /nodePools\[0\]\.disruption\.budgets\[0\]\.nodes: got "half"/],
+    ["a budget has a schedule without a duration", staging, (c) => (pool(c).disruption.budgets = [{ nodes: "0", schedule: "@daily" }]), /budgets\[0\]\.schedule: got "@daily"; allowed: schedule and duration together/],
+    ["a node label is in Karpenter's domain", staging, (c) => (pool(c).labels = { "karpenter.sh/nodepool": "x" }), /nodePools\[0\]\.labels\.karpenter\.sh\/nodepool: got "karpenter\.sh\/nodepool"; allowed: a label outside/],
+    ["a node label value is invalid", staging, (c) => (pool(c).labels = { team: "a b" }), /nodePools\[0\]\.labels\.team: got "a b"/],
+    ["a taint key is invalid", staging, (c) => (pool(c).taints = [{ key: "bad key", effect: "NoSchedule" }]), /nodePools\[0\]\.taints\[0\]\.key: got "bad key"/],
+    ["the volume is too small", staging, (c) => (pool(c).volumeSizeGiB = 10), /nodePools\[0\]\.volumeSizeGiB: got 10; allowed: at least 20/],
+    ["the secrets prefix has a wildcard", dev, (c) => (c.platform.externalSecrets.secretsManagerPrefix = "sre-platform/*"), /platform\.externalSecrets\.secretsManagerPrefix: got "sre-platform\/\*"; allowed: a Secrets Manager path/],
+    ["retention would fill the Prometheus volume", dev, (c) => (c.observability.prometheus.retentionSizeGiB = 10), /observability\.prometheus\.retentionSizeGiB: got 10; allowed: at most 8 \(85% of storageGiB 10/],
+    ["rules are evaluated more often than samples are scraped", dev, (c) => (c.observability.prometheus.evaluationInterval = "15s"), /observability\.prometheus\.evaluationInterval: got "15s"; allowed: at least scrapeInterval \(30s\)/],
+    ["a duration is not a Prometheus duration", dev, (c) => (c.observability.prometheus.retention = "a week"), /observability\.prometheus\.retention: got "a week"; allowed: a Prometheus duration/],
+    ["a memory request exceeds its limit", dev, (c) => (c.observability.grafana.resources.requests.memory = "1Gi"), /observability\.grafana\.resources\.requests\.memory: got "1Gi"; allowed: at most limits\.memory \(256Mi\)/],
+    ["a resource is not a quantity", dev, (c) => (c.observability.alertmanager.resources.requests.cpu = "lots"), /observability\.alertmanager\.resources\.requests\.cpu: got "lots"; allowed: a Kubernetes quantity/],
+    ["Prometheus has no replica", dev, (c) => (c.observability.prometheus.replicas = 0), /observability\.prometheus\.replicas: got 0; allowed: at least 1/],
+    ["more Alertmanagers than two per zone are spread", prod, (c) => (c.observability.alertmanager.replicas = 7), /observability\.alertmanager\.replicas: got 7; allowed: at most 6 when spread across 3 zones/],
+    ["an observability field is misspelt", dev, (c) => (c.observability.prometheus.retentionDays = 7), /observability\.prometheus\.retentionDays: got 7; allowed: no field "retentionDays" here; known fields: replicas, resources, retention/],
+  ];
+  test.each(rules)("fails when %s", (_name, base, mutate, expected) => {
+    const lines = messages(base, mutate);
+    expect(lines.join("\n")).toMatch(expected);
+  });
+});
