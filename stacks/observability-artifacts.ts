@@ -11,7 +11,10 @@ export interface EnvironmentObservability {
   readonly environment: string;
   /** Alertmanager configuration. @default - none: the environment has no `alerting` section */
   readonly alertmanagerYaml?: string;
-  /** The same configuration as an object, for the observability layer's release. */
+  /**
+   * The same configuration as an object, for the observability layer's release.
+   * @default - none: the environment has no `alerting` section
+   */
   readonly alertmanagerConfig?: AlertmanagerConfig;
   /** The SLO dashboard of each service and the golden-signals overview. */
   readonly dashboards: readonly GeneratedDashboard[];

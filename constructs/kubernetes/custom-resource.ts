@@ -2,7 +2,7 @@ import { Construct, IConstruct } from "constructs";
 import { ITerraformDependable, TerraformStack } from "cdktf";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import type { IClusterAccess } from "../cluster/cluster-access";
-import { isUnresolved, throwIfProblems, ValidationProblem } from "../common/validation";
+import { isUnresolved, throwIfProblems, ValidationProblem, requireProps } from "../common/validation";
 import { crdKey, crdSchemaProblems, CRD_SCHEMA_FILES, hasCrdSchema, KubernetesObjectLike } from "../../lib/kubernetes/crd-schemas";
 import { isDnsSubdomain } from "../../lib/kubernetes/names";
 
@@ -59,6 +59,7 @@ export class CustomResource<T extends KubernetesObjectLike = KubernetesObjectLik
 
   constructor(scope: Construct, id: string, props: CustomResourceProps<T>) {
     super(scope, id);
+    requireProps(this, props, { manifest: "the Kubernetes object (apiVersion, kind, metadata, spec)", installedBy: "the add-on whose chart installs the CRD" });
     this.manifest = props.manifest;
     const ownStack = TerraformStack.of(this);
     this.installerStack = TerraformStack.of(props.installedBy);

@@ -5,7 +5,7 @@ import { HelmAddon, HelmAddonProps, HelmChartDefaults, HelmReleaseOptions } from
 import { ContainerResources, SystemNodePlacement } from "../addon-types";
 import { requiredNodeAffinity, resolvePlacement, validateSystemNodePlacement } from "../private/placement";
 import { arnContext, ArnContext } from "../../common/cluster-arn";
-import { throwIfProblems, ValidationProblem } from "../../common/validation";
+import { throwIfProblems, ValidationProblem, requireProps } from "../../common/validation";
 import { isSecretsManagerPrefix, SECRETS_MANAGER_PREFIX_RULE } from "../../../lib/aws/secrets-manager";
 
 /**
@@ -51,6 +51,7 @@ export class ExternalSecrets extends Construct implements ITerraformDependable {
 
   constructor(scope: Construct, id: string, props: ExternalSecretsProps) {
     super(scope, id);
+    requireProps(this, props, { cluster: "an ICluster (EksCluster or EksCluster.fromClusterAttributes())", secretsManagerPrefix: "the Secrets Manager path prefix the controller may read, e.g. sre-platform/dev" });
     this.secretsManagerPrefix = props.secretsManagerPrefix;
     this.replicas = props.replicas ?? 2;
     throwIfProblems(this.node.path, validateExternalSecretsProps(props));

@@ -4,7 +4,7 @@ import type { IClusterSecretStore } from "@kubernetes-models/external-secrets/ex
 import type { IExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret";
 import type { IClusterAccess } from "../../cluster/cluster-access";
 import { CustomResource } from "../../kubernetes/custom-resource";
-import { throwIfProblems, ValidationProblem } from "../../common/validation";
+import { throwIfProblems, ValidationProblem, requireProps } from "../../common/validation";
 import { isDnsLabel, isDnsSubdomain } from "../../../lib/kubernetes/names";
 import { isUnderPrefix } from "../../../lib/aws/secrets-manager";
 import type { ExternalSecrets } from "./external-secrets";
@@ -36,6 +36,7 @@ export class SecretsManagerStore extends Construct implements ITerraformDependab
 
   constructor(scope: Construct, id: string, props: SecretsManagerStoreProps) {
     super(scope, id);
+    requireProps(this, props, { externalSecrets: "the ExternalSecrets add-on (its CRDs and IRSA role)", namespaces: "the namespaces that may use the store" });
     this.storeName = props.name ?? "aws-secrets-manager";
     this.namespaces = props.namespaces;
     this.externalSecrets = props.externalSecrets;
@@ -95,6 +96,7 @@ export class SyncedSecret extends Construct implements ITerraformDependable {
 
   constructor(scope: Construct, id: string, props: SyncedSecretProps) {
     super(scope, id);
+    requireProps(this, props, { store: "the SecretsManagerStore to read through", namespace: "the namespace of the Secret", secretName: "the name of the Secret to create", remoteKey: "the Secrets Manager secret under the store's prefix" });
     this.secretName = props.secretName;
     const prefix = props.store.externalSecrets.secretsManagerPrefix;
     const problems: ValidationProblem[] = [];

@@ -3,7 +3,7 @@ import type { INodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/Nod
 import type { IEC2NodeClass } from "@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass";
 import type { IClusterAccess } from "../../cluster/cluster-access";
 import { CustomResource, ICrdInstaller } from "../../kubernetes/custom-resource";
-import { isUnresolved, throwIfProblems, ValidationProblem } from "../../common/validation";
+import { isUnresolved, throwIfProblems, ValidationProblem, requireProps } from "../../common/validation";
 import { isDnsLabel, isLabelValue, isQualifiedName } from "../../../lib/kubernetes/names";
 import {
   KARPENTER_AMI_FAMILIES, KARPENTER_ARCHITECTURES, KARPENTER_CAPACITY_TYPES, KARPENTER_CONSOLIDATION_POLICIES,
@@ -14,6 +14,10 @@ import {
 /** A taint of the pool's nodes. */
 export interface KarpenterTaint {
   readonly key: string;
+  /**
+   * Value of the taint.
+   * @default - none: the taint matches on its key and effect alone
+   */
   readonly value?: string;
   readonly effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
 }
@@ -92,6 +96,7 @@ export class KarpenterNodePool extends Construct {
 
   constructor(scope: Construct, id: string, props: KarpenterNodePoolProps) {
     super(scope, id);
+    requireProps(this, props, { karpenter: "the Karpenter add-on whose chart installs the NodePool CRDs", clusterName: "the cluster name the discovery tags carry", nodeRoleName: "the name of the nodes' IAM role", volumeKmsKeyArn: "the KMS key ARN of the node volumes", instanceFamilies: "EC2 instance families, e.g. [\"m7i\"]", limits: "{ cpu, memoryGiB }: the most the pool may launch" });
     this.poolName = props.name ?? id.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
     this.amiFamily = props.amiFamily ?? "AL2023";
     this.capacityTypes = props.capacityTypes ?? ["spot", "on-demand"];

@@ -15,6 +15,7 @@ export interface KarpenterPolicyScope extends ArnContext {
   /**
    * Customer-managed KMS key the EC2NodeClasses encrypt node volumes with: launching an instance with such a
    * volume needs grants on the key, given here only through EC2 in the cluster's region.
+   * @default - no KMS grants: node volumes use an AWS-managed key
    */
   readonly volumeKmsKeyArn?: string;
 }

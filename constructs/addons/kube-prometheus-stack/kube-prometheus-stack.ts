@@ -3,7 +3,7 @@ import { ITerraformDependable } from "cdktf";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { HelmAddon, HelmAddonProps, HelmChartDefaults, HelmReleaseOptions } from "../helm-addon";
 import { ContainerResources } from "../addon-types";
-import { isUnresolved, throwIfProblems, ValidationProblem } from "../../common/validation";
+import { isUnresolved, throwIfProblems, ValidationProblem, requireProps } from "../../common/validation";
 import { isDnsSubdomain } from "../../../lib/kubernetes/names";
 import { isQuantity, parseQuantity } from "../../../lib/kubernetes/quantity";
 import { PROMETHEUS_DURATION_RULE, prometheusDurationSeconds } from "../../../lib/kubernetes/durations";
@@ -107,6 +107,7 @@ export class KubePrometheusStack extends Construct implements ITerraformDependab
 
   constructor(scope: Construct, id: string, props: KubePrometheusStackProps) {
     super(scope, id);
+    requireProps(this, props, { cluster: "an ICluster (EksCluster or EksCluster.fromClusterAttributes())", storageClassName: "the encrypted gp3 StorageClass name" });
     const p = props.prometheus ?? {};
     const a = props.alertmanager ?? {};
     const g = props.grafana ?? {};
