@@ -6,7 +6,7 @@ import * as path from "node:path";
 /**
  * The bottom of every peer dependency range: an app with the lowest cdktf, constructs and provider
  * versions package.json accepts, this package from `npm pack`, and every construct built, type-checked
- * against those versions' declarations and synthesized with their code. Run by `npm run test:peers` (CI
+ * against those versions' declarations and synthesized with their code. Run by `npm run test:package` (CI
  * runs it after `npm test`): installing the providers unpacks about 500 MB, too slow for every `npm test`.
  * npm takes the packages from its cache when they are there and from the registry otherwise.
  */
