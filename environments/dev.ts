@@ -53,7 +53,7 @@ export const dev: EnvironmentConfig = {
       evaluationInterval: "30s",
       resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "2Gi" } },
     },
-    alertmanager: { replicas: 1, retention: "120h", storageGiB: 2, resources: { requests: { cpu: "25m", memory: "64Mi" }, limits: { memory: "128Mi" } } },
+    alertmanager: { replicas: 1, retention: "168h", storageGiB: 2, resources: { requests: { cpu: "25m", memory: "64Mi" }, limits: { memory: "128Mi" } } },
     grafana: { resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } } },
     spreadAcrossZones: false,
   },

@@ -83,7 +83,7 @@ export const prod: EnvironmentConfig = {
       evaluationInterval: "30s",
       resources: { requests: { cpu: "1", memory: "6Gi" }, limits: { memory: "8Gi" } },
     },
-    alertmanager: { replicas: 3, retention: "120h", storageGiB: 10, resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } } },
+    alertmanager: { replicas: 3, retention: "168h", storageGiB: 10, resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } } },
     grafana: { resources: { requests: { cpu: "200m", memory: "512Mi" }, limits: { memory: "1Gi" } } },
     spreadAcrossZones: true,
   },

@@ -89,7 +89,7 @@ export const staging: EnvironmentConfig = {
       evaluationInterval: "30s",
       resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "4Gi" } },
     },
-    alertmanager: { replicas: 3, retention: "120h", storageGiB: 5, resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } } },
+    alertmanager: { replicas: 3, retention: "168h", storageGiB: 5, resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } } },
     grafana: { resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } } },
     spreadAcrossZones: true,
   },

@@ -3,6 +3,7 @@ import { karpenterBudgetNodesProblem, karpenterDurationProblem, restrictedNodeLa
 import { parseQuantity } from "../kubernetes/quantity";
 import { prometheusDurationSeconds } from "../kubernetes/durations";
 import type { ValidationProblem } from "../problems";
+import { requiredAlertmanagerRetention } from "../observability/alertmanager/generate";
 import type { EnvironmentConfig } from "./environment-schema";
 import type { ResourcesConfig } from "./platform-schema";
 
@@ -66,6 +67,14 @@ export function platformProblems(c: EnvironmentConfig): ValidationProblem[] {
     const request = parseQuantity(r.requests.memory);
     const limit = parseQuantity(r.limits.memory);
     if (request !== undefined && limit !== undefined && request > limit) add(`${path}.requests.memory`, r.requests.memory, `at most limits.memory (${r.limits.memory})`);
+  }
+  if (c.alerting !== undefined) {
+    // Alertmanager forgets a notification after its retention: shorter than the longest repeat interval (the
+    // weekly P4 digest), it would send that group again as if it were new.
+    const needed = requiredAlertmanagerRetention(c.alerting);
+    if (seconds(o.alertmanager.retention) < seconds(needed)) {
+      add("observability.alertmanager.retention", o.alertmanager.retention, `at least ${needed}, the longest repeat interval of alerting's tiers, so no notification is forgotten and re-sent early`);
+    }
   }
   if (o.spreadAcrossZones && o.alertmanager.replicas > 1 && o.alertmanager.replicas > c.network.azCount * 2) {
     add("observability.alertmanager.replicas", o.alertmanager.replicas, `at most ${c.network.azCount * 2} when spread across ${c.network.azCount} zones`);

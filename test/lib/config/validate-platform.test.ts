@@ -56,6 +56,7 @@ describe("platform and observability configuration", () => {
     ["a memory request exceeds its limit", dev, (c) => (c.observability.grafana.resources.requests.memory = "1Gi"), /observability\.grafana\.resources\.requests\.memory: got "1Gi"; allowed: at most limits\.memory \(256Mi\)/],
     ["a resource is not a quantity", dev, (c) => (c.observability.alertmanager.resources.requests.cpu = "lots"), /observability\.alertmanager\.resources\.requests\.cpu: got "lots"; allowed: a Kubernetes quantity/],
     ["Prometheus has no replica", dev, (c) => (c.observability.prometheus.replicas = 0), /observability\.prometheus\.replicas: got 0; allowed: at least 1/],
+    ["Alertmanager forgets notifications before the weekly digest repeats", prod, (c) => (c.observability.alertmanager.retention = "120h"), /observability\.alertmanager\.retention: got "120h"; allowed: at least 168h, the longest repeat interval/],
     ["more Alertmanagers than two per zone are spread", prod, (c) => (c.observability.alertmanager.replicas = 7), /observability\.alertmanager\.replicas: got 7; allowed: at most 6 when spread across 3 zones/],
     ["an observability field is misspelt", dev, (c) => (c.observability.prometheus.retentionDays = 7), /observability\.prometheus\.retentionDays: got 7; allowed: no field "retentionDays" here; known fields: replicas, resources, retention/],
   ];
