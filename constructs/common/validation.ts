@@ -19,6 +19,9 @@ export class ValidationError extends Error {
     // would repeat every problem as an object dump.
     Object.defineProperty(this, "scope", { value: scope, enumerable: false });
     Object.defineProperty(this, "problems", { value: problems, enumerable: false });
+    // The message names the construct path, the field, the value and what is allowed; the frames inside this
+    // library would only bury it when a consumer's app (run by cdktf synth) ends on an uncaught error.
+    Object.defineProperty(this, "stack", { value: `${this.name}: ${this.message}`, enumerable: false, writable: true, configurable: true });
   }
 }
 

@@ -33,6 +33,8 @@ describe.each(constructs.filter(([name]) => !NOTHING_REQUIRED.has(name)))("%s fr
     expect(message).not.toMatch(/Cannot read|undefined \(reading|got \[\]/);
     // No object dump: Node prints an uncaught error's own enumerable fields after its message.
     expect(Object.keys(error as object).filter((k) => k !== "name")).toEqual([]);
+    // No stack frames: an uncaught ValidationError prints its message alone.
+    expect((error as Error).stack).toBe(`ValidationError: ${message}`);
     void name;
   });
 });
