@@ -59,7 +59,7 @@ function validatorFor(apiVersion: string, kind: string): ValidateFunction {
   const file = CRD_SCHEMA_FILES[key];
   if (!file) throw new Error(`no CRD schema for ${key}; known: ${Object.keys(CRD_SCHEMA_FILES).join(", ")}`);
   // `x-kubernetes-*` and `format: int-or-string` are OpenAPI extensions: not strict, unknown formats ignored.
-  ajv ??= new Ajv({ strict: false, allErrors: true, verbose: true, validateFormats: false, code: { regExp: goRegExp } });
+  ajv ??= new Ajv({ strict: false, allErrors: true, verbose: true, validateFormats: false, code: { regExp: goRegExp, optimize: false } });
   const schema = JSON.parse(fs.readFileSync(path.join(packageRoot(), "schemas", "crds", file), "utf8")) as object;
   const validate = ajv.compile(schema);
   validators.set(key, validate);
