@@ -5,10 +5,21 @@
 /** A KMS key ARN (not an alias): `arn:aws:kms:eu-west-1:111122223333:key/<id>`. */
 export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 
-/** The region of an ARN (its fourth field), or undefined for text that is not an ARN. */
-export function arnRegion(arn: string): string | undefined {
+/** The fields of an ARN, `arn:<partition>:<service>:<region>:<account>:<resource>`. */
+export interface ArnParts {
+  readonly partition: string;
+  readonly service: string;
+  readonly region: string;
+  readonly account: string;
+  readonly resource: string;
+}
+
+/** The fields of an ARN, or undefined for text that is not one. */
+export function parseArn(arn: string): ArnParts | undefined {
   const parts = arn.split(":");
-  return parts.length >= 6 && parts[0] === "arn" ? parts[3] : undefined;
+  if (parts.length < 6 || parts[0] !== "arn") return undefined;
+  const [, partition, service, region, account, ...resource] = parts as [string, string, string, string, string, ...string[]];
+  return { partition, service, region, account, resource: resource.join(":") };
 }
 
 /** An AWS Organizations id: `o-` and 10 to 32 lowercase letters or digits. */

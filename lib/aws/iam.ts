@@ -9,12 +9,6 @@ export const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 /** The rule in words, for messages. */
 export const IAM_ROLE_ARN_RULE = "an IAM role ARN, arn:aws:iam::<account>:role/<name>";
 
-/** The account of an ARN (its fifth field), or undefined when the value is not an ARN. */
-export function arnAccount(arn: string): string | undefined {
-  const parts = arn.split(":");
-  return parts.length >= 6 && parts[0] === "arn" ? parts[4] : undefined;
-}
-
 /** The name of a role (the last segment of its path): `arn:aws:iam::1:role/team/ops` → `ops`. */
 export function roleNameOf(arn: string): string {
   return arn.slice(arn.lastIndexOf("/") + 1);

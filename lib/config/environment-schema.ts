@@ -8,6 +8,7 @@ import { IAM_ROLE_ARN, IAM_ROLE_ARN_RULE } from "../aws/iam";
 import { ExternalSecretsConfigSchema, KarpenterConfigSchema, ObservabilityConfigSchema } from "./platform-schema";
 import type { AlertRoutingConfig } from "../observability/alertmanager/model";
 import { PRIORITIES } from "../observability/priorities";
+import { isDnsLabel } from "../kubernetes/names";
 
 /**
  * The shape of one environment's configuration. Every difference between environments is data here,
@@ -110,7 +111,7 @@ export const EnvironmentSchema = z.strictObject({
         roleArn,
         policy: z.enum(PEOPLE_ACCESS_POLICIES),
         /** Empty: the whole cluster. */
-        namespaces: z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { message: "a Kubernetes namespace name" })),
+        namespaces: z.array(z.string().refine(isDnsLabel, { message: "a Kubernetes namespace name" })),
       }),
     ),
     /** Networks allowed to reach the private API endpoint on 443; empty means the VPC's own range. */

@@ -1,4 +1,5 @@
 import type { EnvironmentConfig } from "./environment-schema";
+import { parseArn } from "../aws/arns";
 
 /** An IAM policy document as JSON. */
 export interface PolicyDocument {
@@ -14,7 +15,7 @@ export interface PolicyDocument {
  * The synth writes it to `cdktf.out/bootstrap/<env>/state-bucket-policy.json`.
  */
 export function stateBucketPolicy(config: EnvironmentConfig): PolicyDocument {
-  const partition = config.iam.deployRoleArn.split(":")[1] ?? "aws";
+  const partition = parseArn(config.iam.deployRoleArn)?.partition ?? "aws";
   const bucket = `arn:${partition}:s3:::${config.backend.bucket}`;
   const prefix = `${bucket}/${config.backend.keyPrefix}/`;
   const objectActions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"];

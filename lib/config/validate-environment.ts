@@ -2,12 +2,11 @@ import { z } from "zod";
 import { cidrsOverlap, parseCidr, subnetPlanProblems } from "../net";
 import { nodeGroupNamePrefixProblem } from "../eks/node-group-names";
 import { addonVersionProblem, EKS_MANAGED_ADDON_KEYS, REVIEWED_ADDON_VERSIONS } from "../eks/addon-versions";
-import { arnAccount } from "../aws/iam";
 import { isSupportedKubernetesVersion, SUPPORTED_KUBERNETES_VERSIONS } from "../eks/versions";
 import { isLabelValue, isQualifiedName } from "../kubernetes/names";
 import { validateAlertRouting } from "../observability/alertmanager/validate";
 import { formatProblems, ValidationProblem } from "../problems";
-import { arnRegion } from "../aws/arns";
+import { parseArn } from "../aws/arns";
 import { MIN_PUBLIC_ACCESS_PREFIX } from "../eks/public-access";
 import { EnvironmentConfig, EnvironmentSchema } from "./environment-schema";
 import { platformProblems } from "./validate-platform";
@@ -165,7 +164,7 @@ function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
 
   // Roles: all of the environment's own account; CI, break-glass and key administration kept apart.
   const ownAccount = (path: string, arn: string) => {
-    if (arnAccount(arn) !== c.account) add(path, arn, `a role of the environment's own account, ${c.account} (a copied environment keeps the old account's roles)`);
+    if (parseArn(arn)?.account !== c.account) add(path, arn, `a role of the environment's own account, ${c.account} (a copied environment keeps the old account's roles)`);
   };
   for (const field of ["deployRoleArn", "breakGlassRoleArn", "keyAdminRoleArn"] as const) ownAccount(`iam.${field}`, c.iam[field]);
   if (c.iam.breakGlassRoleArn === c.iam.deployRoleArn) {
@@ -194,10 +193,10 @@ function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
   if (c.backend.locking === "dynamodb" && !c.backend.dynamodbTable) {
     add("backend.dynamodbTable", undefined, 'a DynamoDB table name when backend.locking is "dynamodb"');
   }
-  if (arnAccount(c.backend.kmsKeyId) !== c.account) {
+  if (parseArn(c.backend.kmsKeyId)?.account !== c.account) {
     add("backend.kmsKeyId", c.backend.kmsKeyId, `a key of the environment's own account, ${c.account}, so no other environment can decrypt this state`);
   }
-  if (arnRegion(c.backend.kmsKeyId) !== c.backend.region) {
+  if (parseArn(c.backend.kmsKeyId)?.region !== c.backend.region) {
     add("backend.kmsKeyId", c.backend.kmsKeyId, `a key in the state bucket's region, ${c.backend.region}`);
   }
   if (c.backend.keyPrefix.startsWith("/") || c.backend.keyPrefix.endsWith("/")) {

@@ -8,11 +8,3 @@
 export function constructKey(text: string): string {
   return text.replace(/[^A-Za-z0-9_]+/g, "-").replace(/^-+|-+$/g, "");
 }
-
-/** The keys of `texts` that occur more than once, so a caller can refuse lists whose entries would clash. */
-export function duplicateKeys(texts: readonly string[]): string[] {
-  const seen = new Set<string>();
-  const dupes = new Set<string>();
-  for (const key of texts.map(constructKey)) (seen.has(key) ? dupes : seen).add(key);
-  return [...dupes];
-}

@@ -3,23 +3,18 @@
  * the value given and what is allowed. The config schema (lib/config) calls this for its `alerting` section.
  */
 import type { ValidationProblem } from "../../problems";
+import { prometheusDurationSeconds } from "../../kubernetes/durations";
+import { LABEL_NAME_RE } from "../../slo/promql";
 import { isPriority, PRIORITIES } from "../priorities";
 import { DEFAULT_TIER_TIMING, WEEKDAYS, type AlertRoutingConfig, type TierTiming } from "./model";
 
-const DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
-const UNIT_SECONDS = [31536000, 604800, 86400, 3600, 60, 1, 0.001];
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)$|^24:00$/;
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 const SMARTHOST = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 const SLACK_CHANNEL = /^[#@][a-z0-9][a-z0-9._-]{0,79}$/;
 
 /** Seconds in a Prometheus duration (`1h30m`), or undefined when it is not one. */
-export function durationSeconds(text: string): number | undefined {
-  const m = DURATION.exec(text);
-  if (m === null || text === "") return undefined;
-  return m.slice(1).reduce((sum, v, i) => sum + (v === undefined ? 0 : Number(v) * UNIT_SECONDS[i]!), 0);
-}
+export const durationSeconds = prometheusDurationSeconds;
 
 /** True for a time zone this runtime knows (the same IANA database Alertmanager loads). */
 export function isTimeZone(name: string): boolean {
@@ -98,7 +93,7 @@ export function validateAlertRouting(c: AlertRoutingConfig, at = "alerting"): Va
   if (c.unprioritized !== undefined && c.unprioritized !== "P2" && c.unprioritized !== "P3") {
     add("unprioritized", c.unprioritized, '"P2" (chat, so nothing is lost) or "P3" (no notification)');
   }
-  if (c.serviceLabel !== undefined && !LABEL_NAME.test(c.serviceLabel)) add("serviceLabel", c.serviceLabel, "a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)");
+  if (c.serviceLabel !== undefined && !LABEL_NAME_RE.test(c.serviceLabel)) add("serviceLabel", c.serviceLabel, "a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)");
   return problems;
 }
 
