@@ -1,9 +1,10 @@
 import { Construct } from "constructs";
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
-import { IAM_ROLE_ARN, roleNameOf } from "../../lib/aws/iam";
+import { IAM_ROLE_ARN, roleNameOf, IAM_ROLE_ARN_RULE } from "../../lib/aws/iam";
 import { EKS_ACCESS_POLICIES, EksAccessPolicyName, PEOPLE_ACCESS_POLICIES } from "../../lib/eks/access-policies";
 import { constructKey } from "../../lib/naming/construct-key";
+import { isDnsLabel } from "../../lib/kubernetes/names";
 import { isUnresolved, requireProps, ValidationProblem } from "../common/validation";
 
 /** A person's (or team's) role and what it may do in the cluster. */
@@ -66,8 +67,6 @@ export function accessEntryKey(principalArn: string): string {
   return `Access-${constructKey(roleNameOf(principalArn))}`;
 }
 
-const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
 /**
  * Checks people's access entries: role ARNs, policies, namespaces, one entry per role, and no entry for the
  * deploy or break-glass role (EKS allows one access entry per principal, and they have theirs).
@@ -81,7 +80,7 @@ export function validateAccessEntries(entries: readonly ClusterAccessEntry[], pr
       problems.push({ path: `${path}.principalArn`, value: e.principalArn, allowed: "a literal role ARN: its role name keys the entry's Terraform address" });
       return;
     }
-    if (!IAM_ROLE_ARN.test(e.principalArn)) problems.push({ path: `${path}.principalArn`, value: e.principalArn, allowed: "an IAM role ARN, arn:aws:iam::<account>:role/<name>" });
+    if (!IAM_ROLE_ARN.test(e.principalArn)) problems.push({ path: `${path}.principalArn`, value: e.principalArn, allowed: IAM_ROLE_ARN_RULE });
     else if (privileged.includes(e.principalArn)) {
       problems.push({ path: `${path}.principalArn`, value: e.principalArn, allowed: "a role other than the deploy and break-glass roles (they already hold cluster-admin)" });
     } else if (keys.has(accessEntryKey(e.principalArn))) {
@@ -92,7 +91,7 @@ export function validateAccessEntries(entries: readonly ClusterAccessEntry[], pr
       problems.push({ path: `${path}.accessPolicy`, value: e.accessPolicy, allowed: `${PEOPLE_ACCESS_POLICIES.join(", ")} (cluster-admin is for the deploy and break-glass roles)` });
     }
     (e.namespaces ?? []).forEach((ns, j) => {
-      if (!NAMESPACE.test(ns)) problems.push({ path: `${path}.namespaces[${j}]`, value: ns, allowed: "a Kubernetes namespace name (RFC 1123 label)" });
+      if (!isDnsLabel(ns)) problems.push({ path: `${path}.namespaces[${j}]`, value: ns, allowed: "a Kubernetes namespace name (RFC 1123 label)" });
     });
   });
   return problems;

@@ -17,6 +17,7 @@ import { ClusterAttributes, ICluster } from "./cluster-types";
 import { EksClusterProps, validateEksClusterProps } from "./eks-cluster-props";
 import { ManagedNodeGroup, nodeGroupConstructId } from "./node-group";
 import { EKS_CLUSTER_NAME, EKS_CLUSTER_NAME_RULE } from "../../lib/eks/cluster-name";
+import { EKS_CLUSTER_ARN } from "../../lib/aws/arns";
 
 /**
  * A hardened EKS cluster: private API endpoint by default (public only for an allow-list), secrets
@@ -307,7 +308,7 @@ export function validateClusterAttributes(attrs: ClusterAttributes): ValidationP
     if (typeof value !== "string" || (!isUnresolved(value) && !ok(value))) problems.push({ path, value, allowed });
   };
   check("clusterName", (v) => EKS_CLUSTER_NAME.test(v), `${EKS_CLUSTER_NAME_RULE} (not its ARN)`);
-  check("clusterArn", (v) => /^arn:aws[a-z-]*:eks:[a-z0-9-]+:\d{12}:cluster\/.+$/.test(v), "an EKS cluster ARN");
+  check("clusterArn", (v) => EKS_CLUSTER_ARN.test(v), "an EKS cluster ARN");
   check("clusterEndpoint", (v) => v.startsWith("https://"), "the API server's https:// endpoint");
   check("clusterCertificateAuthorityData", (v) => /^[A-Za-z0-9+/]+=*$/.test(v), "the base64-encoded certificate authority data");
   check("clusterSecurityGroupId", (v) => /^sg-[0-9a-f]+$/.test(v), "a security group id (sg-…)");

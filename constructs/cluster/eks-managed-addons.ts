@@ -190,11 +190,7 @@ export class EksManagedAddons extends Construct {
   }
 }
 
-/**
- * Adds a few more named service accounts to the exact `sub` condition of an {@link IrsaRole} (still
- * `StringEquals`, no wildcard). cdktf appends an array override to the array it overrides. IrsaRole takes one
- * service account; this override can go once it takes several.
- */
+/** The add-on's configuration values: its defaults with the caller's overrides on top, as EKS takes them (JSON). */
 function configurationValues(def: AddonDefinition, overrides: Readonly<Record<string, unknown>> | undefined): string | undefined {
   const merged = { ...(def.configuration ?? {}), ...(overrides ?? {}) };
   return Object.keys(merged).length > 0 ? JSON.stringify(merged) : undefined;

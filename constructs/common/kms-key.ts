@@ -5,7 +5,7 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey as KmsKeyResource } from "@cdktf/provider-aws/lib/kms-key";
-import { IAM_ROLE_ARN } from "../../lib/aws/iam";
+import { IAM_ROLE_ARN, IAM_ROLE_ARN_RULE } from "../../lib/aws/iam";
 import { KmsKeyAdministration, separationOfDutiesStatements } from "./private/kms-separation-of-duties";
 import { isUnresolved, requireProps, throwIfProblems, ValidationProblem } from "./validation";
 
@@ -205,11 +205,14 @@ export function validateKmsKeyProps(props: KmsKeyProps): ValidationProblem[] {
     problems.push({ path: "alias", value: props.alias, allowed: "a name not starting with 'aws/' (reserved for AWS-managed keys)" });
   }
   const admin = props.administration;
-  if (admin) {
+  if (admin && (!Array.isArray(admin.adminRoleArns) || typeof admin.breakGlassRoleArn !== "string")) {
+    if (!Array.isArray(admin.adminRoleArns)) problems.push({ path: "administration.adminRoleArns", value: admin.adminRoleArns, allowed: "a list of key administrator role ARNs (include the role Terraform deploys with)" });
+    if (typeof admin.breakGlassRoleArn !== "string") problems.push({ path: "administration.breakGlassRoleArn", value: admin.breakGlassRoleArn, allowed: IAM_ROLE_ARN_RULE });
+  } else if (admin) {
     if (admin.adminRoleArns.length === 0) problems.push({ path: "administration.adminRoleArns", value: [], allowed: "at least one role (include the role Terraform deploys with)" });
     const roles: Array<[string, string]> = [...admin.adminRoleArns.map((a, i): [string, string] => [`administration.adminRoleArns[${i}]`, a]), ["administration.breakGlassRoleArn", admin.breakGlassRoleArn]];
     for (const [path, arn] of roles) {
-      if (!isUnresolved(arn) && !IAM_ROLE_ARN.test(arn)) problems.push({ path, value: arn, allowed: "an IAM role ARN, arn:aws:iam::<account>:role/<name>" });
+      if (!isUnresolved(arn) && !IAM_ROLE_ARN.test(arn)) problems.push({ path, value: arn, allowed: IAM_ROLE_ARN_RULE });
     }
     if (admin.adminRoleArns.includes(admin.breakGlassRoleArn)) {
       problems.push({ path: "administration.breakGlassRoleArn", value: admin.breakGlassRoleArn, allowed: "a role that is not also a key administrator" });

@@ -2,7 +2,9 @@ import { Construct } from "constructs";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { throwIfProblems, ValidationProblem } from "./validation";
+import { isUnresolved, requireProps, throwIfProblems, ValidationProblem } from "./validation";
+import { isDnsLabel, isDnsSubdomain } from "../../lib/kubernetes/names";
+import { EKS_CLUSTER_ARN } from "../../lib/aws/arns";
 
 /** Props of {@link PodIdentityRole}. */
 export interface PodIdentityRoleProps {
@@ -28,6 +30,7 @@ export class PodIdentityRole extends Construct {
 
   constructor(scope: Construct, id: string, props: PodIdentityRoleProps) {
     super(scope, id);
+    requireProps(this, props, { clusterArn: "the ARN of the cluster whose Pod Identity agent hands out the role", namespace: "the namespace of the service account", serviceAccount: "the one service account allowed" });
     throwIfProblems(this.node.path, validatePodIdentityRoleProps(props));
     this.serviceAccount = props.serviceAccount;
     const account = new DataAwsCallerIdentity(this, "Account");
@@ -55,14 +58,15 @@ export class PodIdentityRole extends Construct {
   }
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
 /** Checks {@link PodIdentityRoleProps} without building anything. */
 export function validatePodIdentityRoleProps(props: PodIdentityRoleProps): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
-  if (!DNS_LABEL.test(props.namespace)) problems.push({ path: "namespace", value: props.namespace, allowed: "a Kubernetes namespace name (RFC 1123 label)" });
-  if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(props.serviceAccount)) {
+  if (!isDnsLabel(props.namespace)) problems.push({ path: "namespace", value: props.namespace, allowed: "a Kubernetes namespace name (RFC 1123 label)" });
+  if (!isDnsSubdomain(props.serviceAccount)) {
     problems.push({ path: "serviceAccount", value: props.serviceAccount, allowed: "a Kubernetes service account name (RFC 1123 subdomain)" });
+  }
+  if (!isUnresolved(props.clusterArn) && !EKS_CLUSTER_ARN.test(props.clusterArn)) {
+    problems.push({ path: "clusterArn", value: props.clusterArn, allowed: "an EKS cluster ARN" });
   }
   return problems;
 }

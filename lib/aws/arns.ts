@@ -24,3 +24,6 @@ export function parseArn(arn: string): ArnParts | undefined {
 
 /** An AWS Organizations id: `o-` and 10 to 32 lowercase letters or digits. */
 export const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+
+/** An EKS cluster ARN: `arn:aws:eks:eu-west-1:111122223333:cluster/<name>`. */
+export const EKS_CLUSTER_ARN = /^arn:aws[a-z-]*:eks:[a-z0-9-]+:\d{12}:cluster\/.+$/;

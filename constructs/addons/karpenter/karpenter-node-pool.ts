@@ -10,6 +10,7 @@ import {
   KarpenterAmiFamily, KarpenterArchitecture, KarpenterCapacityType, KarpenterConsolidationPolicy, karpenterDurationProblem,
   karpenterBudgetNodesProblem, INSTANCE_FAMILY, restrictedNodeLabelProblem,
 } from "../../../lib/kubernetes/karpenter";
+import { KMS_KEY_ARN } from "../../../lib/aws/arns";
 
 /** A taint of the pool's nodes. */
 export interface KarpenterTaint {
@@ -214,7 +215,7 @@ export function validateKarpenterNodePoolProps(props: KarpenterNodePoolProps & {
     const restricted = restrictedNodeLabelProblem(key);
     if (restricted) add(`labels.${key}`, key, restricted);
   }
-  if (!isUnresolved(props.volumeKmsKeyArn) && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/.test(props.volumeKmsKeyArn)) {
+  if (!isUnresolved(props.volumeKmsKeyArn) && !KMS_KEY_ARN.test(props.volumeKmsKeyArn)) {
     add("volumeKmsKeyArn", props.volumeKmsKeyArn, "a KMS key ARN (EC2 needs the full key ARN)");
   }
   return problems;

@@ -138,6 +138,12 @@ describe("KmsKey with separation of duties", () => {
     expect(json).toHaveResourceWithProperties(KmsKeyResource, { bypass_policy_lockout_safety_check: true });
   });
 
+  test("fails naming the field when administration has no role list (plain JavaScript callers)", () => {
+    expect(() => synth({ description: "t", administration: { breakGlassRoleArn: administration.breakGlassRoleArn } as never, viaServices: ["s3"] })).toThrow(
+      /administration\.adminRoleArns: got nothing; allowed: a list of key administrator role ARNs/,
+    );
+  });
+
   test("keeps the lockout check without separation of duties", () => {
     const { parsed } = synth({ description: "t" });
     expect(Object.values(parsed.resource.aws_kms_key)[0]).not.toHaveProperty("bypass_policy_lockout_safety_check");
