@@ -1,5 +1,5 @@
 /**
- * External binaries for jest (amtool, Alertmanager, Prometheus), with the same policy as promtool.ts:
+ * External binaries for jest (promtool, amtool, Alertmanager, Prometheus), one policy for all:
  * found → the suite runs; missing with `CI=true` → the suite fails (CI installs them); missing elsewhere →
  * skipped with a message naming what to install.
  */
@@ -21,7 +21,7 @@ export const ALERTMANAGER: BinarySpec = {
   install: "apt-get install prometheus-alertmanager (or set ALERTMANAGER=/path/to/alertmanager)",
 };
 export const PROMETHEUS: BinarySpec = { name: "prometheus", envVar: "PROMETHEUS", install: "apt-get install prometheus" };
-export const PROMTOOL: BinarySpec = { name: "promtool", envVar: "PROMTOOL", install: "apt-get install prometheus" };
+export const PROMTOOL: BinarySpec = { name: "promtool", envVar: "PROMTOOL", install: "apt-get install prometheus (Debian/Ubuntu) or brew install prometheus (macOS)" };
 
 /** Absolute path of the binary, or undefined. */
 export function findBinary(spec: BinarySpec): string | undefined {
@@ -48,7 +48,7 @@ export function describeWithBinaries(name: string, specs: readonly BinarySpec[],
   const what = missing.map((s) => `${s.name} not found (${s.install}, or set ${s.envVar})`).join("; ");
   if (process.env.CI === "true") {
     describe(name, () => {
-      test("its binaries are installed (required when CI=true)", () => {
+      test(`${specs.map((s) => s.name).join(", ")} installed (required when CI=true)`, () => {
         throw new Error(what);
       });
     });

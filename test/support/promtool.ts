@@ -10,43 +10,21 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { describeWithBinaries, findBinary, PROMTOOL } from "./binaries";
 
 let cached: string | null | undefined;
 
 /** Absolute path of promtool, or undefined. */
 export function findPromtool(): string | undefined {
-  if (cached !== undefined) return cached ?? undefined;
-  const candidates = [process.env.PROMTOOL, ...(process.env.PATH ?? "").split(path.delimiter).map((d) => path.join(d, "promtool"))];
-  cached = candidates.find((p): p is string => p !== undefined && p !== "" && isExecutable(p)) ?? null;
+  if (cached === undefined) cached = findBinary(PROMTOOL) ?? null;
   return cached ?? undefined;
 }
 
-function isExecutable(p: string): boolean {
-  try {
-    fs.accessSync(p, fs.constants.X_OK);
-    return fs.statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
-
-export const INSTALL_HINT =
-  "install promtool with `apt-get install prometheus` (Debian/Ubuntu) or `brew install prometheus` (macOS), or set PROMTOOL=/path/to/promtool";
+export const INSTALL_HINT = `${PROMTOOL.install}, or set ${PROMTOOL.envVar}=/path/to/promtool`;
 
 /** `describe` that runs only with promtool; see the module comment for CI behaviour. */
 export function describeWithPromtool(name: string, fn: () => void): void {
-  if (findPromtool() !== undefined) {
-    describe(name, fn);
-  } else if (process.env.CI === "true") {
-    describe(name, () => {
-      test("promtool is installed (required when CI=true)", () => {
-        throw new Error(`promtool not found; ${INSTALL_HINT}`);
-      });
-    });
-  } else {
-    console.warn(`Skipped promtool suite "${name}": promtool not found; ${INSTALL_HINT}.`);
-    describe.skip(name, fn);
-  }
+  describeWithBinaries(name, [PROMTOOL], fn);
 }
 
 export interface PromtoolRun {
