@@ -1,14 +1,9 @@
-import { Testing, TerraformStack } from "cdktf";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Network } from "../../../../constructs/network";
+import { AZS, synth as synthNetwork } from "../support";
 
 type Json = Record<string, any>;
 
 function synth(preventDestroy?: boolean) {
-  const stack = new TerraformStack(Testing.app(), "test");
-  new AwsProvider(stack, "aws", { region: "eu-west-1" });
-  new Network(stack, "Network", { vpcCidr: "10.0.0.0/16", availabilityZones: ["eu-west-1a", "eu-west-1b"], preventDestroy });
-  return JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, Json>> };
+  return { resource: synthNetwork({ availabilityZones: AZS.slice(0, 2), preventDestroy }).resources as Record<string, Record<string, Json>> };
 }
 
 describe("the network's default ACL and VPC protection", () => {

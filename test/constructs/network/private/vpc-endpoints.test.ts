@@ -1,14 +1,11 @@
-import { Testing, TerraformStack } from "cdktf";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Network, NetworkProps, validateNetworkProps } from "../../../../constructs/network";
+import { NetworkProps, validateNetworkProps } from "../../../../constructs/network";
+import { AZS, synth as synthNetwork } from "../support";
 
 type Json = Record<string, any>;
 
 function synth(overrides: Partial<NetworkProps> = {}) {
-  const stack = new TerraformStack(Testing.app(), "test");
-  new AwsProvider(stack, "aws", { region: "eu-west-1" });
-  new Network(stack, "Network", { vpcCidr: "10.0.0.0/16", availabilityZones: ["eu-west-1a", "eu-west-1b"], interfaceEndpoints: ["ecr.dkr", "logs"], ...overrides });
-  return JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, Json>>; data: Record<string, Record<string, Json>> };
+  const { resources, data } = synthNetwork({ availabilityZones: AZS.slice(0, 2), interfaceEndpoints: ["ecr.dkr", "logs"], ...overrides });
+  return { resource: resources, data };
 }
 
 /** The statements of the policy document an endpoint's `policy` refers to, keyed by sid. */
