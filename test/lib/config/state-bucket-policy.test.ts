@@ -9,7 +9,7 @@ describe("stateBucketPolicy", () => {
   test("denies every object outside the environment's own key prefix", () => {
     const s = bySid(prod).DenyObjectsOutsideThisEnvironmentsPrefix!;
     expect(s.Effect).toBe("Deny");
-    expect(s.NotResource).toEqual(["arn:aws:s3:::sre-platform-prod-terraform-state/sre-platform/prod/*"]);
+    expect(s.NotResource).toEqual([`arn:aws:s3:::${prod.backend.bucket}/${prod.backend.keyPrefix}/*`]);
     expect(s.Action).toEqual(expect.arrayContaining(["s3:GetObject", "s3:PutObject"]));
   });
 

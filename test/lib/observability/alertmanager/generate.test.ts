@@ -87,6 +87,14 @@ describe("buildAlertmanagerConfig", () => {
   test("bad input throws one error listing every problem", () => {
     expect(() => buildAlertmanagerConfig({ ...BASE, slack: { channel: "alerts" }, businessHours: { ...BASE.businessHours, location: "Mars/Base" } }))
       .toThrow(AlertRoutingError);
+    let message = "";
+    try {
+      buildAlertmanagerConfig({ ...BASE, slack: { channel: "alerts" }, businessHours: { ...BASE.businessHours, location: "Mars/Base" } });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/alerting\.slack\.channel/);
+    expect(message).toMatch(/alerting\.businessHours\.location/);
     expect(() => buildAlertmanagerConfig({ ...BASE, slack: { channel: "alerts" } })).toThrow(/alerting\.slack\.channel: got "alerts"; allowed: a Slack channel/);
   });
 });
