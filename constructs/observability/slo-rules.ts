@@ -9,6 +9,7 @@ import { formatDiagnostic, SloError, type SloPeriod } from "../../lib/slo/model"
 import { loadAndCompileSlos } from "../../lib/slo/pipeline";
 import { SUPPORTED_PERIODS } from "../../lib/slo/windows";
 import { renderValue, type ValidationProblem } from "../common/validation";
+import { crdSchemaProblems } from "../../lib/kubernetes/crd-schemas";
 
 /** The Prometheus (prometheus-operator) that should load the rules. */
 export interface PrometheusTarget {
@@ -118,6 +119,10 @@ export class SloRules extends Construct {
           }
           names.set(name, service);
           rules[service] = toPrometheusRule({ slos }, { name, namespace: props.prometheus.namespace, labels });
+          // The same CRD schema check every CustomResource gets; the CRD itself is the team's Prometheus's.
+          for (const p of crdSchemaProblems(rules[service]!, { prefix: `PrometheusRule ${name}` })) {
+            problems.push(`${p.path}: got ${renderValue(p.value)}; allowed: ${p.allowed}`);
+          }
         }
         if (problems.length === 0) {
           for (const [service, rule] of Object.entries(rules)) {
