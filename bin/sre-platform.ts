@@ -7,7 +7,7 @@
  * Bad input never prints a stack trace (set SRE_PLATFORM_DEBUG=1 to see one for an internal error).
  */
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { basename, dirname, extname, isAbsolute, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { packageRoot } from "../lib/package-root";
@@ -45,7 +45,8 @@ let platformEnvironments: readonly string[] | null | undefined;
 function envNames(): readonly string[] | undefined {
   if (platformEnvironments === undefined) {
     const entry = join(__dirname, "..", "environments");
-    platformEnvironments = existsSync(join(entry, "index.ts")) || existsSync(join(entry, "index.js"))
+    // Only the kind of file this CLI runs as can be required: compiled .js, or .ts under ts-node.
+    platformEnvironments = existsSync(join(entry, `index${extname(__filename)}`))
       ? (require(entry) as { ENVIRONMENTS: readonly EnvironmentConfig[] }).ENVIRONMENTS.map((e) => e.name)
       : null;
   }
