@@ -87,6 +87,7 @@ export const prod: EnvironmentConfig = {
     grafana: { resources: { requests: { cpu: "200m", memory: "512Mi" }, limits: { memory: "1Gi" } } },
     spreadAcrossZones: true,
   },
+  security: {},
   protection: { preventDestroy: true },
   iam: ROLES,
   backend: {

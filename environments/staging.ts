@@ -93,6 +93,7 @@ export const staging: EnvironmentConfig = {
     grafana: { resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } } },
     spreadAcrossZones: true,
   },
+  security: {},
   protection: { preventDestroy: true },
   iam: ROLES,
   backend: {

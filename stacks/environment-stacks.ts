@@ -8,6 +8,8 @@ import { ObservabilityResourcesStack } from "./observability-resources-stack";
 import { ObservabilityStack } from "./observability-stack";
 import { PlatformResourcesStack } from "./platform-resources-stack";
 import { PlatformStack } from "./platform-stack";
+import { SecurityResourcesStack } from "./security-resources-stack";
+import { SecurityStack } from "./security-stack";
 import { StorageStack } from "./storage-stack";
 
 /** The stacks of one environment, in deployment order, by layer name. */
@@ -17,6 +19,8 @@ export interface EnvironmentStacks {
   readonly storage: StorageStack;
   readonly platform: PlatformStack;
   readonly "platform-resources": PlatformResourcesStack;
+  readonly security: SecurityStack;
+  readonly "security-resources": SecurityResourcesStack;
   readonly observability: ObservabilityStack;
   readonly "observability-resources": ObservabilityResourcesStack;
 }
@@ -56,9 +60,12 @@ export function buildEnvironment(scope: Construct, config: EnvironmentConfig, ar
     volumeKmsKeyArn: cluster.cluster.volumeKmsKeyArn,
   });
   platformResources.addDependency(platform);
+  const security = new SecurityStack(scope, config, { cluster: cluster.cluster, platformResources });
+  const securityResources = new SecurityResourcesStack(scope, config, { cluster: cluster.cluster, security });
   const observability = new ObservabilityStack(scope, config, {
     cluster: cluster.cluster,
     platformResources,
+    securityResources,
     storageClassName: platform.storageClasses.gp3Name,
     alertmanagerConfig: artifacts.alertmanagerConfig,
     dashboards: artifacts.dashboards,
@@ -70,5 +77,5 @@ export function buildEnvironment(scope: Construct, config: EnvironmentConfig, ar
   });
   // Even with no custom resource yet, the layer keeps its place in the order.
   observabilityResources.addDependency(observability);
-  return { network, cluster, storage, platform, "platform-resources": platformResources, observability, "observability-resources": observabilityResources };
+  return { network, cluster, storage, platform, "platform-resources": platformResources, security, "security-resources": securityResources, observability, "observability-resources": observabilityResources };
 }

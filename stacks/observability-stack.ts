@@ -6,12 +6,15 @@ import { KubePrometheusStack } from "../constructs/addons/kube-prometheus-stack/
 import { OBSERVABILITY_SECRETS } from "../lib/observability/secrets";
 import { EnvironmentStack } from "./environment-stack";
 import type { PlatformResourcesStack } from "./platform-resources-stack";
+import type { SecurityResourcesStack } from "./security-resources-stack";
 
 /** What the observability layer needs from the layers below, and what the synth generated for it. */
 export interface ObservabilityStackInputs {
   readonly cluster: ICluster;
   /** Where the monitoring namespace and its Secrets come from; this stack deploys after it. */
   readonly platformResources: PlatformResourcesStack;
+  /** The zero-trust layer (namespace baseline, mesh, admission policy) the monitoring stack lands on; deploys after it. */
+  readonly securityResources: SecurityResourcesStack;
   /** The encrypted gp3 StorageClass (`StorageClasses.gp3Name`). */
   readonly storageClassName: string;
   /**
@@ -35,6 +38,7 @@ export class ObservabilityStack extends EnvironmentStack {
   constructor(scope: Construct, config: EnvironmentConfig, inputs: ObservabilityStackInputs) {
     super(scope, config, "observability");
     this.addDependency(inputs.platformResources);
+    this.addDependency(inputs.securityResources);
     this.access = new ClusterAccess(this, "ClusterAccess", { cluster: inputs.cluster, region: config.region, roleArn: config.iam.deployRoleArn });
     const o = config.observability;
     this.monitoring = new KubePrometheusStack(this, "KubePrometheusStack", {

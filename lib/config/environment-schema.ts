@@ -6,6 +6,7 @@ import { EKS_CLUSTER_NAME, EKS_CLUSTER_NAME_RULE } from "../eks/cluster-name";
 import { KMS_KEY_ARN, ORGANIZATION_ID } from "../aws/arns";
 import { IAM_ROLE_ARN, IAM_ROLE_ARN_RULE } from "../aws/iam";
 import { ExternalSecretsConfigSchema, KarpenterConfigSchema, ObservabilityConfigSchema } from "./platform-schema";
+import { SecurityConfigSchema } from "./security-schema";
 import type { AlertRoutingConfig } from "../observability/alertmanager/model";
 import { PRIORITIES } from "../observability/priorities";
 import { isDnsLabel } from "../kubernetes/names";
@@ -153,6 +154,8 @@ export const EnvironmentSchema = z.strictObject({
   }),
   /** kube-prometheus-stack sizes: every number is data, so dev stays small and prod highly available. */
   observability: ObservabilityConfigSchema,
+  /** Zero trust: mesh, runtime detection, namespace baseline, certificates, admission policy; off only by named opt-outs. */
+  security: SecurityConfigSchema,
   /**
    * Roles of the environment's own account. The deploy role is what CI and Terraform run as; people get
    * `cluster.access` instead, so no identity is shared by CI and people.

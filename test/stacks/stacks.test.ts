@@ -67,7 +67,9 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
     expect(deps(stacks.storage)).toEqual([`${env}-cluster`, `${env}-network`]);
     expect(deps(stacks.platform)).toEqual(expect.arrayContaining([`${env}-cluster`, `${env}-storage`]));
     expect(deps(stacks["platform-resources"])).toEqual([`${env}-cluster`, `${env}-platform`]);
-    expect(deps(stacks.observability)).toEqual([`${env}-cluster`, `${env}-platform-resources`]);
+    expect(deps(stacks.security)).toEqual([`${env}-cluster`, `${env}-platform-resources`]);
+    expect(deps(stacks["security-resources"])).toEqual([`${env}-cluster`, `${env}-security`]);
+    expect(deps(stacks.observability)).toEqual([`${env}-cluster`, `${env}-platform-resources`, `${env}-security-resources`]);
     expect(deps(stacks["observability-resources"])).toEqual([`${env}-cluster`, `${env}-observability`]);
   });
 
