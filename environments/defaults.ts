@@ -1,5 +1,9 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { DEFAULT_KUBERNETES_VERSION } from "../lib/eks/versions";
+import type { AdmissionConfig } from "../lib/config/security/admission";
+import { PLATFORM_IMAGE_REGISTRIES } from "../lib/security/admission/registries";
+import { ADMISSION_POLICY_KEYS } from "../lib/security/admission/policies";
+import { KUBE_PROMETHEUS_STACK_RELEASE, MONITORING_NAMESPACE } from "../lib/observability/monitoring-selection";
 
 /**
  * What every environment shares unless it says otherwise. Environments spread these sections and
@@ -58,3 +62,46 @@ export const shared = {
   slo: EnvironmentConfig["slo"];
   alerting: { businessHours: NonNullable<EnvironmentConfig["alerting"]>["businessHours"]; email: Omit<NonNullable<EnvironmentConfig["alerting"]>["email"], "to"> };
 };
+
+/**
+ * Admission policy every environment shares; each adds its mode and its own account's ECR registry. The exemptions are
+ * the components that truly need more than the policies allow, each with its reason.
+ */
+export function sharedAdmission(mode: AdmissionConfig["mode"], account: string, region: string): AdmissionConfig {
+  return {
+    mode,
+    // The platform's charts, and the environment's own ECR for the teams' images: nothing else runs.
+    allowedRegistries: [...PLATFORM_IMAGE_REGISTRIES, `${account}.dkr.ecr.${region}.amazonaws.com`],
+    exemptNamespaces: [
+      {
+        namespace: "kube-system",
+        policies: [...ADMISSION_POLICY_KEYS],
+        reason:
+          "EKS managed add-ons (VPC CNI, kube-proxy, EBS CSI node) run privileged on the host network from AWS's per-region registries; only cluster administrators deploy here",
+      },
+    ],
+    exemptWorkloads: [
+      {
+        namespace: MONITORING_NAMESPACE,
+        kind: "DaemonSet",
+        name: `${KUBE_PROMETHEUS_STACK_RELEASE}-prometheus-node-exporter`,
+        policies: ["hostNamespaces"],
+        reason: "node-exporter reports the node's own network and process statistics, which it can only read from the host's network and PID namespaces",
+      },
+      {
+        namespace: "external-secrets",
+        kind: "Deployment",
+        name: "external-secrets",
+        policies: ["probes"],
+        reason: "the external-secrets chart (2.6.0) offers the controller a liveness probe (turned on) but no readiness probe",
+      },
+      {
+        namespace: MONITORING_NAMESPACE,
+        kind: "Deployment",
+        name: `${KUBE_PROMETHEUS_STACK_RELEASE}-grafana`,
+        policies: ["probes"],
+        reason: "Grafana's dashboard sidecar (k8s-sidecar) has no probes in the pinned chart's defaults; Grafana's own container has both",
+      },
+    ],
+  };
+}

@@ -1,5 +1,5 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
-import { shared } from "./defaults";
+import { shared, sharedAdmission } from "./defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
 
 /** CI deploys as the first; people never do (they get `cluster.access`). */
@@ -57,7 +57,8 @@ export const dev: EnvironmentConfig = {
     grafana: { resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } } },
     spreadAcrossZones: false,
   },
-  security: {},
+  // dev reports violations (audit log, kubectl warnings) so a new policy or chart is tried here before it refuses anything.
+  security: { admission: sharedAdmission("audit", "111111111111", "eu-west-1") },
   protection: { preventDestroy: false, unprotectedReason: "throw-away: rebuilt from code, holds no data that must survive" },
   iam: ROLES,
   backend: {

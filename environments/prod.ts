@@ -1,5 +1,5 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
-import { shared } from "./defaults";
+import { shared, sharedAdmission } from "./defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
 
 /** CI deploys as the first; people never do (they get `cluster.access`). */
@@ -87,7 +87,8 @@ export const prod: EnvironmentConfig = {
     grafana: { resources: { requests: { cpu: "200m", memory: "512Mi" }, limits: { memory: "1Gi" } } },
     spreadAcrossZones: true,
   },
-  security: {},
+  // Violations are refused; what dev reported has been fixed or exempted with a reason first.
+  security: { admission: sharedAdmission("enforce", "333333333333", "eu-west-1") },
   protection: { preventDestroy: true },
   iam: ROLES,
   backend: {

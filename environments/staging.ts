@@ -1,5 +1,5 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
-import { shared } from "./defaults";
+import { shared, sharedAdmission } from "./defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
 
 /** CI deploys as the first; people never do (they get `cluster.access`). */
@@ -93,7 +93,8 @@ export const staging: EnvironmentConfig = {
     grafana: { resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } } },
     spreadAcrossZones: true,
   },
-  security: {},
+  // Violations are refused; what dev reported has been fixed or exempted with a reason first.
+  security: { admission: sharedAdmission("enforce", "222222222222", "eu-west-1") },
   protection: { preventDestroy: true },
   iam: ROLES,
   backend: {

@@ -1,0 +1,71 @@
+import { z } from "zod";
+import { OptOutSchema } from "./opt-out";
+import { ADMISSION_POLICY_KEYS, EXEMPTIBLE_WORKLOAD_KINDS } from "../../security/admission/policies";
+import { ADMISSION_MODES } from "../../security/admission/manifests";
+import { IMAGE_REGISTRY, IMAGE_REGISTRY_RULE } from "../../security/admission/registries";
+import { isDnsLabel, isDnsSubdomain } from "../../kubernetes/names";
+
+/**
+ * `security.admission`: the admission policies (Kubernetes `ValidatingAdmissionPolicy`) of an environment. Every
+ * policy is on; `mode` says whether violations are refused or only reported; exemptions name a namespace or a
+ * workload, the policies it is exempt from and why; turning a policy off altogether is a named opt-out with a reason.
+ */
+
+/** Why an exemption exists: required, so the decision is on record in the diff. */
+const reason = z.string().trim().min(20, { message: "why this exemption is needed, in at least 20 characters" });
+const policyKeys = z
+  .array(z.enum(ADMISSION_POLICY_KEYS))
+  .min(1)
+  .refine((keys) => new Set(keys).size === keys.length, { message: "each policy at most once" });
+const namespace = z.string().refine(isDnsLabel, { message: "a namespace name (RFC 1123 label)" });
+
+export const NamespaceExemptionSchema = z.strictObject({
+  namespace,
+  /** The policies the namespace is exempt from. */
+  policies: policyKeys,
+  reason,
+});
+
+export const WorkloadExemptionSchema = z.strictObject({
+  namespace,
+  kind: z.enum(EXEMPTIBLE_WORKLOAD_KINDS),
+  name: z.string().refine(isDnsSubdomain, { message: "a workload name (RFC 1123 subdomain)" }),
+  /** The policies the workload (and only its pods) is exempt from. */
+  policies: policyKeys,
+  reason,
+});
+
+/** One named flag per policy: the flag removes that policy (and its binding), nothing else. */
+export const AdmissionOptOutSchema = z.strictObject(
+  Object.fromEntries(ADMISSION_POLICY_KEYS.map((k) => [k, OptOutSchema.optional()])) as Record<(typeof ADMISSION_POLICY_KEYS)[number], z.ZodOptional<typeof OptOutSchema>>,
+);
+
+export const AdmissionConfigSchema = z
+  .strictObject({
+    /** `audit` reports violations (audit log and client warnings); `enforce` refuses them. */
+    mode: z.enum(ADMISSION_MODES),
+    /** Registries (host and optional repository path) images may come from. */
+    allowedRegistries: z
+      .array(z.string().regex(IMAGE_REGISTRY, { message: IMAGE_REGISTRY_RULE }))
+      .min(1)
+      .refine((r) => new Set(r).size === r.length, { message: "each registry at most once" }),
+    exemptNamespaces: z.array(NamespaceExemptionSchema),
+    exemptWorkloads: z.array(WorkloadExemptionSchema),
+    /** @default {} (every policy on) */
+    optOut: AdmissionOptOutSchema.optional(),
+  })
+  .superRefine((c, ctx) => {
+    const seen = new Set<string>();
+    c.exemptNamespaces.forEach((e, i) => {
+      if (seen.has(e.namespace)) ctx.addIssue({ code: "custom", path: ["exemptNamespaces", i, "namespace"], message: `each namespace at most once (${e.namespace} is listed twice)` });
+      seen.add(e.namespace);
+    });
+    const workloads = new Set<string>();
+    c.exemptWorkloads.forEach((w, i) => {
+      const key = `${w.namespace}/${w.kind}/${w.name}`;
+      if (workloads.has(key)) ctx.addIssue({ code: "custom", path: ["exemptWorkloads", i], message: `each workload at most once (${key} is listed twice)` });
+      workloads.add(key);
+    });
+  });
+
+export type AdmissionConfig = z.infer<typeof AdmissionConfigSchema>;

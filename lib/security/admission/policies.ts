@@ -1,0 +1,231 @@
+import { celAny, celString, celStringList, re2Literal } from "./cel";
+
+/**
+ * The platform's admission policies as data: for each, what it matches, the CEL variables and validations the API
+ * server evaluates, and the messages a refused request gets. Framework-free: `manifests.ts` turns these into
+ * `ValidatingAdmissionPolicy` objects, and the tests evaluate the very same expressions with a CEL evaluator.
+ *
+ * Each policy checks Pods (where every container finally runs, whoever created it) and the pod templates of the
+ * workload kinds (so `kubectl apply` of a Deployment is refused at once, instead of its ReplicaSet failing to create
+ * pods later, out of sight). Only standard CEL is used (macros `has`, `all`, `exists`, `filter`; `startsWith`,
+ * `endsWith`, `matches`, `in`, `size`, `dyn`), which both Kubernetes and the test evaluator implement.
+ */
+
+/** The policies, by the name the configuration uses for them (opt-outs and exemptions). */
+export const ADMISSION_POLICY_KEYS = ["privilegedContainers", "hostNamespaces", "imageTags", "allowedRegistries", "resourceLimits", "probes"] as const;
+export type AdmissionPolicyKey = (typeof ADMISSION_POLICY_KEYS)[number];
+
+/** Object names of the policies (and of their bindings): the key in kebab case, under the platform's prefix. */
+export const ADMISSION_POLICY_NAMES: Readonly<Record<AdmissionPolicyKey, string>> = {
+  privilegedContainers: "sre-platform-privileged-containers",
+  hostNamespaces: "sre-platform-host-namespaces",
+  imageTags: "sre-platform-image-tags",
+  allowedRegistries: "sre-platform-allowed-registries",
+  resourceLimits: "sre-platform-resource-limits",
+  probes: "sre-platform-probes",
+};
+
+/** Workload kinds a named exemption can name; their pods are recognised by their owner. */
+export const EXEMPTIBLE_WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet"] as const;
+export type ExemptibleWorkloadKind = (typeof EXEMPTIBLE_WORKLOAD_KINDS)[number];
+
+/** One workload (and only its pods) exempt from some policies. */
+export interface WorkloadExemption {
+  readonly namespace: string;
+  readonly kind: ExemptibleWorkloadKind;
+  readonly name: string;
+  readonly policies: readonly AdmissionPolicyKey[];
+}
+
+/** One `resourceRules` entry of a policy's `matchConstraints`. */
+export interface ResourceRule {
+  readonly apiGroups: readonly string[];
+  readonly apiVersions: readonly string[];
+  readonly operations: readonly ("CREATE" | "UPDATE")[];
+  readonly resources: readonly string[];
+}
+
+export interface CelVariable {
+  readonly name: string;
+  readonly expression: string;
+}
+
+export interface CelValidation {
+  readonly expression: string;
+  /** Static message, used when `messageExpression` cannot be evaluated. */
+  readonly message: string;
+  /** Names the offending container; evaluated only when the validation fails. */
+  readonly messageExpression?: string;
+  readonly reason: "Forbidden" | "Invalid";
+}
+
+/** One policy as data. */
+export interface AdmissionPolicyDefinition {
+  readonly key: AdmissionPolicyKey;
+  readonly name: string;
+  readonly description: string;
+  readonly resourceRules: readonly ResourceRule[];
+  readonly matchConditions: readonly CelVariable[];
+  readonly variables: readonly CelVariable[];
+  readonly validations: readonly CelValidation[];
+}
+
+/** What the policies are rendered from. */
+export interface AdmissionPolicyParameters {
+  /** Allowed registry entries (see `registries.ts`). */
+  readonly allowedRegistries: readonly string[];
+  /** @default [] */
+  readonly exemptWorkloads?: readonly WorkloadExemption[];
+}
+
+const OPERATIONS: ResourceRule["operations"] = ["CREATE", "UPDATE"];
+const POD_RULE: ResourceRule = { apiGroups: [""], apiVersions: ["v1"], operations: OPERATIONS, resources: ["pods"] };
+/** `kubectl debug` adds ephemeral containers through this subresource, never through a Pod create or update. */
+const EPHEMERAL_RULE: ResourceRule = { apiGroups: [""], apiVersions: ["v1"], operations: ["UPDATE"], resources: ["pods/ephemeralcontainers"] };
+const LONG_RUNNING_TEMPLATE_RULES: readonly ResourceRule[] = [
+  { apiGroups: ["apps"], apiVersions: ["v1"], operations: OPERATIONS, resources: ["deployments", "statefulsets", "daemonsets", "replicasets"] },
+  { apiGroups: [""], apiVersions: ["v1"], operations: OPERATIONS, resources: ["replicationcontrollers"] },
+];
+const JOB_TEMPLATE_RULE: ResourceRule = { apiGroups: ["batch"], apiVersions: ["v1"], operations: OPERATIONS, resources: ["jobs", "cronjobs"] };
+
+/**
+ * Conditions under which a request is checked at all. An object being deleted is let through (removing a finalizer
+ * of an old, non-compliant object must never be refused), and so is an update that leaves the spec alone (labels,
+ * annotations, owner references): only what changes what runs is judged.
+ */
+const MATCH_CONDITIONS: readonly CelVariable[] = [
+  { name: "not-being-deleted", expression: "!has(object.metadata.deletionTimestamp)" },
+  { name: "spec-created-or-changed", expression: "request.operation != 'UPDATE' || object.spec != oldObject.spec" },
+];
+
+/**
+ * The pod spec wherever the kind keeps it. `dyn` because one expression serves several kinds: the API server's type
+ * check would otherwise warn that a Pod has no `spec.template`.
+ */
+const POD_VARIABLES: readonly CelVariable[] = [
+  {
+    name: "podSpec",
+    expression:
+      "object.kind == 'Pod' ? dyn(object.spec) : object.kind == 'CronJob' ? dyn(object).spec.jobTemplate.spec.template.spec : dyn(object).spec.template.spec",
+  },
+  { name: "containers", expression: "variables.podSpec.containers" },
+  { name: "initContainers", expression: "has(variables.podSpec.initContainers) ? variables.podSpec.initContainers : []" },
+  { name: "ephemeralContainers", expression: "has(variables.podSpec.ephemeralContainers) ? variables.podSpec.ephemeralContainers : []" },
+  { name: "allContainers", expression: "variables.containers + variables.initContainers + variables.ephemeralContainers" },
+];
+
+/** CEL that is true for the named workload's own object, its ReplicaSets and its pods (by owner), in its namespace. */
+export function workloadExemptionExpression(w: WorkloadExemption): string {
+  const ns = celString(w.namespace);
+  const name = celString(w.name);
+  const ownedBy = (kind: string, nameTest: string) =>
+    `object.kind == 'Pod' && has(object.metadata.ownerReferences) && object.metadata.ownerReferences.exists(r, r.kind == '${kind}' && ${nameTest})`;
+  const parts = [`object.kind == ${celString(w.kind)} && object.metadata.name == ${name}`];
+  if (w.kind === "Deployment") {
+    // A Deployment's ReplicaSets are `<name>-<pod-template-hash>`; its pods are owned by those.
+    const rsName = celString(`^${re2Literal(w.name)}-[a-z0-9]+$`);
+    parts.push(`object.kind == 'ReplicaSet' && object.metadata.name.matches(${rsName})`, ownedBy("ReplicaSet", `r.name.matches(${rsName})`));
+  } else {
+    parts.push(ownedBy(w.kind, `r.name == ${name}`));
+  }
+  return `request.namespace == ${ns} && (${celAny(parts)})`;
+}
+
+function exemptVariable(key: AdmissionPolicyKey, exemptions: readonly WorkloadExemption[]): CelVariable {
+  return { name: "exempt", expression: celAny(exemptions.filter((w) => w.policies.includes(key)).map(workloadExemptionExpression)) };
+}
+
+/** A validation that holds for exempt workloads and otherwise when `check` holds. */
+function rule(check: string, message: string, offender: string | undefined, reason: CelValidation["reason"] = "Forbidden"): CelValidation {
+  return {
+    expression: `variables.exempt || (${check})`,
+    message,
+    ...(offender ? { messageExpression: `${celString(`${message}: `)} + ${offender}` } : {}),
+    reason,
+  };
+}
+
+/** The name of the first container of `list` for which `bad` holds (only evaluated when some container is bad). */
+function firstOffender(list: string, bad: string): string {
+  return `'container ' + ${list}.filter(c, ${bad})[0].name`;
+}
+
+/** Every policy, rendered with the environment's parameters. */
+export function admissionPolicyDefinitions(params: AdmissionPolicyParameters): AdmissionPolicyDefinition[] {
+  const exemptions = params.exemptWorkloads ?? [];
+  const allRules = [POD_RULE, EPHEMERAL_RULE, ...LONG_RUNNING_TEMPLATE_RULES, JOB_TEMPLATE_RULE];
+  const noEphemeralRules = [POD_RULE, ...LONG_RUNNING_TEMPLATE_RULES, JOB_TEMPLATE_RULE];
+  const base = (key: AdmissionPolicyKey) => ({ key, name: ADMISSION_POLICY_NAMES[key], matchConditions: MATCH_CONDITIONS });
+  const vars = (key: AdmissionPolicyKey, extra: readonly CelVariable[] = []) => [...POD_VARIABLES, ...extra, exemptVariable(key, exemptions)];
+
+  const privileged = "has(c.securityContext) && has(c.securityContext.privileged) && c.securityContext.privileged == true";
+  const badTag = "!(c.image.matches('@sha256:[0-9a-f]{64}$') || (c.image.matches(':[^/:@]+$') && !c.image.endsWith(':latest')))";
+  const foreign = `!${celStringList(params.allowedRegistries)}.exists(r, c.image.startsWith(r + '/'))`;
+  const noMemoryLimit = "!(has(c.resources) && has(c.resources.limits) && 'memory' in c.resources.limits)";
+
+  return [
+    {
+      ...base("privilegedContainers"),
+      description: "No privileged container (regular, init or ephemeral): a privileged container is root on the node.",
+      resourceRules: allRules,
+      variables: vars("privilegedContainers"),
+      validations: [rule(`!variables.allContainers.exists(c, ${privileged})`, "privileged containers are not allowed", firstOffender("variables.allContainers", privileged))],
+    },
+    {
+      ...base("hostNamespaces"),
+      description: "No pod shares the node's network, process or IPC namespace.",
+      resourceRules: noEphemeralRules,
+      variables: vars("hostNamespaces"),
+      validations: (["hostNetwork", "hostPID", "hostIPC"] as const).map((field) =>
+        rule(`!has(variables.podSpec.${field}) || variables.podSpec.${field} == false`, `spec.${field} is not allowed: the pod would share the node's ${field.slice(4)} namespace`, undefined),
+      ),
+    },
+    {
+      ...base("imageTags"),
+      description: "Every image names a version: a tag other than `latest`, or a digest.",
+      resourceRules: allRules,
+      variables: vars("imageTags"),
+      validations: [
+        rule(`!variables.allContainers.exists(c, ${badTag})`, "images need a tag other than latest, or a digest", `${firstOffender("variables.allContainers", badTag)} + ' runs ' + variables.allContainers.filter(c, ${badTag})[0].image`),
+      ],
+    },
+    {
+      ...base("allowedRegistries"),
+      description: "Every image comes from an allowed registry (a host and optional repository path, matched on a path boundary).",
+      resourceRules: allRules,
+      variables: vars("allowedRegistries"),
+      validations: [
+        rule(
+          `!variables.allContainers.exists(c, ${foreign})`,
+          `images must come from an allowed registry (${params.allowedRegistries.join(", ")})`,
+          `${firstOffender("variables.allContainers", foreign)} + ' runs ' + variables.allContainers.filter(c, ${foreign})[0].image`,
+        ),
+      ],
+    },
+    {
+      ...base("resourceLimits"),
+      description: "Every regular and init container sets a memory limit (ephemeral containers cannot have resources).",
+      resourceRules: noEphemeralRules,
+      variables: vars("resourceLimits"),
+      validations: [
+        rule(
+          `!(variables.containers + variables.initContainers).exists(c, ${noMemoryLimit})`,
+          "containers need resources.limits.memory",
+          firstOffender("(variables.containers + variables.initContainers)", noMemoryLimit),
+          "Invalid",
+        ),
+      ],
+    },
+    {
+      ...base("probes"),
+      description:
+        "Every regular container of a long-running pod (restartPolicy Always, the default) has a readiness and a liveness probe. Init containers and run-to-completion pods (Jobs, CronJobs, restartPolicy Never or OnFailure) are not checked.",
+      // Jobs and CronJobs are not matched at all: their pods run to completion and must not be probed for liveness.
+      resourceRules: [POD_RULE, ...LONG_RUNNING_TEMPLATE_RULES],
+      variables: vars("probes", [{ name: "longRunning", expression: "!has(variables.podSpec.restartPolicy) || variables.podSpec.restartPolicy == 'Always'" }]),
+      validations: (["readinessProbe", "livenessProbe"] as const).map((probe) =>
+        rule(`!variables.longRunning || variables.containers.all(c, has(c.${probe}))`, `long-running containers need a ${probe}`, firstOffender("variables.containers", `!has(c.${probe})`), "Invalid"),
+      ),
+    },
+  ];
+}
