@@ -19,6 +19,7 @@ export * from "./constructs/storage";
 export * from "./constructs/addons";
 export * from "./constructs/observability";
 export * from "./constructs/kubernetes";
+export * from "./constructs/security";
 
 // Stacks, for composing the platform's environments into another app
 export * from "./stacks/environment-stack";

@@ -25,7 +25,7 @@ export interface HardenedContainerSecurityContext {
   readonly allowPrivilegeEscalation: false;
   readonly privileged: false;
   readonly readOnlyRootFilesystem: true;
-  readonly capabilities: { readonly drop: readonly ["ALL"] };
+  readonly capabilities: { readonly drop: ["ALL"] };
   readonly seccompProfile: { readonly type: "RuntimeDefault" };
 }
 

@@ -1,0 +1,124 @@
+import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
+import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
+import type { IClusterAccess } from "../cluster/cluster-access";
+import { throwIfProblems, ValidationProblem, requireProps } from "../common/validation";
+import { isDnsLabel, isDnsSubdomain } from "../../lib/kubernetes/names";
+import {
+  ADMISSION_POLICY_KEYS, admissionPolicyDefinitions, AdmissionPolicyKey, EXEMPTIBLE_WORKLOAD_KINDS, WorkloadExemption,
+} from "../../lib/security/admission/policies";
+import {
+  ADMISSION_MODES, AdmissionMode, NamespaceExemption, validatingAdmissionPolicy, validatingAdmissionPolicyBinding,
+} from "../../lib/security/admission/manifests";
+import { IMAGE_REGISTRY, IMAGE_REGISTRY_RULE } from "../../lib/security/admission/registries";
+
+/** Props of {@link AdmissionPolicies}. */
+export interface AdmissionPoliciesProps {
+  /**
+   * Registries images may come from: a host and optional repository path (`quay.io/prometheus`), matched on a path
+   * boundary. No safe default exists: the platform's own are in `PLATFORM_IMAGE_REGISTRIES`.
+   */
+  readonly allowedRegistries: readonly string[];
+  /**
+   * `enforce` refuses violations; `audit` lets them through, records them in the audit log and warns the client.
+   * @default "enforce"
+   */
+  readonly mode?: AdmissionMode;
+  /**
+   * The policies in force; leaving one out removes its policy and binding.
+   * @default - every policy (`ADMISSION_POLICY_KEYS`)
+   */
+  readonly policies?: readonly AdmissionPolicyKey[];
+  /**
+   * Namespaces a policy does not check, matched on the namespace's immutable `kubernetes.io/metadata.name` label.
+   * @default []
+   */
+  readonly exemptNamespaces?: readonly NamespaceExemption[];
+  /**
+   * Workloads (and only their pods) a policy does not check, by namespace, kind and name.
+   * @default []
+   */
+  readonly exemptWorkloads?: readonly WorkloadExemption[];
+  /**
+   * How Terraform reaches the cluster (see `ClusterAccess`).
+   * @default - the stack's default Kubernetes provider
+   */
+  readonly access?: IClusterAccess;
+}
+
+/** `privilegedContainers` → `PrivilegedContainers`: construct ids keyed by what the policy is. */
+function idOf(key: AdmissionPolicyKey): string {
+  return key.charAt(0).toUpperCase() + key.slice(1);
+}
+
+/**
+ * The platform's admission policies as Kubernetes-native `ValidatingAdmissionPolicy` objects and their bindings
+ * (core `admissionregistration.k8s.io/v1` kinds, GA since Kubernetes 1.30: no controller, no webhook, no CRD wait).
+ * Each policy checks Pods and the pod templates of workload kinds with CEL the API server evaluates in process;
+ * its binding carries the mode and the exempt namespaces. See the README for what this cannot do.
+ * @see https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/
+ */
+export class AdmissionPolicies extends Construct implements ITerraformDependable {
+  public readonly mode: AdmissionMode;
+  public readonly policyKeys: readonly AdmissionPolicyKey[];
+  /** The objects as applied, by policy key. */
+  public readonly manifests: Readonly<Partial<Record<AdmissionPolicyKey, { readonly policy: Record<string, unknown>; readonly binding: Record<string, unknown> }>>>;
+  private readonly resources: Manifest[] = [];
+
+  constructor(scope: Construct, id: string, props: AdmissionPoliciesProps) {
+    super(scope, id);
+    requireProps(this, props, { allowedRegistries: "the registries images may come from, e.g. quay.io/prometheus" });
+    this.mode = props.mode ?? "enforce";
+    this.policyKeys = props.policies ?? ADMISSION_POLICY_KEYS;
+    throwIfProblems(this.node.path, validateAdmissionPoliciesProps(props));
+
+    const defs = admissionPolicyDefinitions({ allowedRegistries: props.allowedRegistries, exemptWorkloads: props.exemptWorkloads ?? [] });
+    const manifests: Partial<Record<AdmissionPolicyKey, { policy: Record<string, unknown>; binding: Record<string, unknown> }>> = {};
+    for (const def of defs.filter((d) => this.policyKeys.includes(d.key))) {
+      const policy = validatingAdmissionPolicy(def);
+      const binding = validatingAdmissionPolicyBinding(def, this.mode, props.exemptNamespaces ?? []);
+      const policyResource = new Manifest(this, `${idOf(def.key)}Policy`, { provider: props.access?.kubernetesProvider, manifest: policy });
+      // A binding to a policy that does not exist yet matches nothing: bind once the policy is there.
+      const bindingResource = new Manifest(this, `${idOf(def.key)}Binding`, { provider: props.access?.kubernetesProvider, manifest: binding, dependsOn: [policyResource] });
+      this.resources.push(policyResource, bindingResource);
+      manifests[def.key] = { policy, binding };
+    }
+    this.manifests = manifests;
+  }
+
+  /** Depending on this waits for every policy and binding. */
+  public get fqn(): string {
+    return this.resources[this.resources.length - 1]!.fqn;
+  }
+}
+
+/** Checks {@link AdmissionPoliciesProps} without building anything. */
+export function validateAdmissionPoliciesProps(props: AdmissionPoliciesProps): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const add = (path: string, value: unknown, allowed: string) => problems.push({ path, value, allowed });
+  const keys = ADMISSION_POLICY_KEYS.join(", ");
+  const checkKeys = (path: string, given: readonly string[]) => {
+    given.forEach((k, i) => {
+      if (!(ADMISSION_POLICY_KEYS as readonly string[]).includes(k)) add(`${path}[${i}]`, k, `one of ${keys}`);
+    });
+  };
+  if (props.mode !== undefined && !ADMISSION_MODES.includes(props.mode)) add("mode", props.mode, ADMISSION_MODES.join(" or "));
+  if (props.allowedRegistries.length === 0) add("allowedRegistries", props.allowedRegistries, "at least one registry: none would refuse every pod");
+  props.allowedRegistries.forEach((r, i) => {
+    if (!IMAGE_REGISTRY.test(r)) add(`allowedRegistries[${i}]`, r, IMAGE_REGISTRY_RULE);
+  });
+  if (props.policies !== undefined) checkKeys("policies", props.policies);
+  (props.exemptNamespaces ?? []).forEach((e, i) => {
+    if (!isDnsLabel(e.namespace)) add(`exemptNamespaces[${i}].namespace`, e.namespace, "a namespace name (RFC 1123 label)");
+    if (e.policies.length === 0) add(`exemptNamespaces[${i}].policies`, e.policies, `at least one of ${keys}`);
+    checkKeys(`exemptNamespaces[${i}].policies`, e.policies);
+  });
+  (props.exemptWorkloads ?? []).forEach((w, i) => {
+    if (!isDnsLabel(w.namespace)) add(`exemptWorkloads[${i}].namespace`, w.namespace, "a namespace name (RFC 1123 label)");
+    if (!isDnsSubdomain(w.name)) add(`exemptWorkloads[${i}].name`, w.name, "a workload name (RFC 1123 subdomain)");
+    if (!EXEMPTIBLE_WORKLOAD_KINDS.includes(w.kind)) add(`exemptWorkloads[${i}].kind`, w.kind, EXEMPTIBLE_WORKLOAD_KINDS.join(", "));
+    if (w.policies.length === 0) add(`exemptWorkloads[${i}].policies`, w.policies, `at least one of ${keys}`);
+    checkKeys(`exemptWorkloads[${i}].policies`, w.policies);
+  });
+  return problems;
+}

@@ -1,0 +1,2 @@
+/** Zero-trust objects the platform applies through Terraform: admission policy. */
+export * from "./admission-policies";

@@ -1,0 +1,64 @@
+import { ConfigError, validateEnvironments } from "../../../../lib/config/validate-environment";
+import { dev } from "../../../../environments/dev";
+
+type Mutable = Record<string, any>;
+
+/** dev with its `security.admission` changed, validated as a user's file would be; the messages, one per line. */
+function messages(mutate: (a: Mutable) => void): string[] {
+  const copy = structuredClone(dev) as Mutable;
+  mutate(copy.security.admission);
+  try {
+    validateEnvironments([copy]);
+    return [];
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message.split("\n");
+  }
+}
+
+const REASON = "a reason that is long enough to be on record";
+
+describe("security.admission", () => {
+  test("the shipped dev configuration is valid", () => {
+    expect(messages(() => undefined)).toEqual([]);
+  });
+
+  test("an opt-out with its reason, and exemptions with theirs, are accepted", () => {
+    expect(messages((a) => ((a.optOut = { probes: { reason: REASON } }), a.exemptNamespaces.push({ namespace: "falco", policies: ["privilegedContainers"], reason: REASON })))).toEqual([]);
+  });
+
+  const rules: Array<[string, (a: Mutable) => void, RegExp]> = [
+    ["the mode is unknown", (a) => (a.mode = "warn"), /security\.admission\.mode: .*audit.*enforce/],
+    ["no registry is allowed", (a) => (a.allowedRegistries = []), /security\.admission\.allowedRegistries: /],
+    ["a registry has a scheme", (a) => (a.allowedRegistries = ["https://quay.io"]), /security\.admission\.allowedRegistries\[0\]: .*a registry host with a dot or port/],
+    ["a registry is Docker Hub shorthand", (a) => (a.allowedRegistries = ["bitnami"]), /security\.admission\.allowedRegistries\[0\]: .*a registry host/],
+    ["a registry is listed twice", (a) => (a.allowedRegistries = ["quay.io", "quay.io"]), /security\.admission\.allowedRegistries: .*each registry at most once/],
+    ["a namespace exemption has no reason", (a) => delete a.exemptNamespaces[0].reason, /security\.admission\.exemptNamespaces\[0\]\.reason: /],
+    ["a namespace exemption's reason is a word", (a) => (a.exemptNamespaces[0].reason = "needed"), /exemptNamespaces\[0\]\.reason: .*at least 20 characters/],
+    ["a namespace exemption names no policy", (a) => (a.exemptNamespaces[0].policies = []), /exemptNamespaces\[0\]\.policies: /],
+    ["a namespace exemption names an unknown policy", (a) => (a.exemptNamespaces[0].policies = ["everything"]), /exemptNamespaces\[0\]\.policies\[0\]: .*privilegedContainers/],
+    ["a namespace exemption names a policy twice", (a) => (a.exemptNamespaces[0].policies = ["probes", "probes"]), /exemptNamespaces\[0\]\.policies: .*each policy at most once/],
+    ["an exempt namespace is not a namespace name", (a) => (a.exemptNamespaces[0].namespace = "Kube-System"), /exemptNamespaces\[0\]\.namespace: .*RFC 1123 label/],
+    ["a namespace is exempted twice", (a) => a.exemptNamespaces.push({ ...a.exemptNamespaces[0] }), /exemptNamespaces\[1\]\.namespace: .*kube-system is listed twice/],
+    ["a workload exemption has no reason", (a) => delete a.exemptWorkloads[0].reason, /exemptWorkloads\[0\]\.reason: /],
+    ["a workload's kind cannot be recognised", (a) => (a.exemptWorkloads[0].kind = "Pod"), /exemptWorkloads\[0\]\.kind: .*Deployment.*StatefulSet.*DaemonSet/],
+    ["a workload's name is not an object name", (a) => (a.exemptWorkloads[0].name = "Node Exporter"), /exemptWorkloads\[0\]\.name: .*RFC 1123 subdomain/],
+    ["a workload exemption names no policy", (a) => (a.exemptWorkloads[0].policies = []), /exemptWorkloads\[0\]\.policies: /],
+    ["a workload is exempted twice", (a) => a.exemptWorkloads.push({ ...a.exemptWorkloads[0] }), /exemptWorkloads\[\d\]: .*is listed twice/],
+    ["an opt-out flag is unknown", (a) => (a.optOut = { rootFilesystem: { reason: REASON } }), /security\.admission\.optOut\.rootFilesystem: .*no field "rootFilesystem"/],
+    ["an opt-out has no reason", (a) => (a.optOut = { probes: {} }), /security\.admission\.optOut\.probes\.reason: /],
+    ["an opt-out is a plain boolean", (a) => (a.optOut = { probes: true }), /security\.admission\.optOut\.probes: /],
+    ["an unknown key is given", (a) => (a.enabled = false), /security\.admission\.enabled: got false; allowed: no field "enabled" here/],
+  ];
+  test.each(rules)("fails when %s, naming the field", (_what, mutate, message) => {
+    const lines = messages(mutate);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.join("\n")).toMatch(message);
+  });
+
+  test("fails when the section is missing: every environment states its admission mode", () => {
+    const copy = structuredClone(dev) as Mutable;
+    delete copy.security.admission;
+    expect(() => validateEnvironments([copy])).toThrow(/security\.admission: /);
+  });
+});
