@@ -4,6 +4,7 @@ import type { AdmissionConfig } from "../lib/config/security/admission";
 import { PLATFORM_IMAGE_REGISTRIES } from "../lib/security/admission/registries";
 import { ADMISSION_POLICY_KEYS } from "../lib/security/admission/policies";
 import { KUBE_PROMETHEUS_STACK_RELEASE, MONITORING_NAMESPACE } from "../lib/observability/monitoring-selection";
+import { EXTERNAL_SECRETS_DEFAULTS } from "../constructs/addons/external-secrets/external-secrets";
 
 /**
  * What every environment shares unless it says otherwise. Environments spread these sections and
@@ -89,12 +90,19 @@ export function sharedAdmission(mode: AdmissionConfig["mode"], account: string, 
         reason: "node-exporter reports the node's own network and process statistics, which it can only read from the host's network and PID namespaces",
       },
       {
-        namespace: "external-secrets",
+        namespace: EXTERNAL_SECRETS_DEFAULTS.namespace,
         kind: "Deployment",
-        name: "external-secrets",
+        name: EXTERNAL_SECRETS_DEFAULTS.releaseName,
         policies: ["probes"],
         reason: "the external-secrets chart (2.6.0) offers the controller a liveness probe (turned on) but no readiness probe",
       },
+      ...["webhook", "cert-controller"].map((component) => ({
+        namespace: EXTERNAL_SECRETS_DEFAULTS.namespace,
+        kind: "Deployment" as const,
+        name: `${EXTERNAL_SECRETS_DEFAULTS.releaseName}-${component}`,
+        policies: ["probes" as const],
+        reason: `the external-secrets chart (2.6.0) gives its ${component} a readiness probe but no liveness probe`,
+      })),
       {
         namespace: MONITORING_NAMESPACE,
         kind: "Deployment",

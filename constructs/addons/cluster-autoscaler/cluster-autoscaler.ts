@@ -7,6 +7,7 @@ import { ContainerResources, SystemNodePlacement } from "../addon-types";
 import { arnContext } from "../../common/cluster-arn";
 import { clusterAutoscalerStatements } from "./cluster-autoscaler-policy";
 import { requiredNodeAffinity, resolvePlacement, validateSystemNodePlacement } from "../private/placement";
+import { hardenedContainerSecurityContext, hardenedPodSecurityContext } from "../../../lib/kubernetes/security-context";
 
 /**
  * Cluster Autoscaler release per Kubernetes minor version: the autoscaler is built and tested against the
@@ -118,12 +119,9 @@ export class ClusterAutoscaler extends Construct implements ITerraformDependable
           "skip-nodes-with-system-pods": false,
         },
         resources: props.resources ?? { requests: { cpu: "100m", memory: "300Mi" }, limits: { memory: "600Mi" } },
-        securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } },
-        containerSecurityContext: {
-          allowPrivilegeEscalation: false,
-          readOnlyRootFilesystem: true,
-          capabilities: { drop: ["ALL"] },
-        },
+        // The chart's `securityContext` is the pod's, `containerSecurityContext` the container's.
+        securityContext: hardenedPodSecurityContext(),
+        containerSecurityContext: hardenedContainerSecurityContext(),
         affinity: { nodeAffinity: requiredNodeAffinity(this.nodeLabels) },
         tolerations: placement.tolerations,
       },

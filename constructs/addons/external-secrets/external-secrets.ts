@@ -7,6 +7,7 @@ import { requiredNodeAffinity, resolvePlacement, validateSystemNodePlacement } f
 import { arnContext, ArnContext } from "../../common/cluster-arn";
 import { throwIfProblems, ValidationProblem, requireProps } from "../../common/validation";
 import { isSecretsManagerPrefix, SECRETS_MANAGER_PREFIX_RULE } from "../../../lib/aws/secrets-manager";
+import { hardenedContainerSecurityContext, hardenedPodSecurityContext } from "../../../lib/kubernetes/security-context";
 
 /**
  * The external-secrets chart 2.6.0 (External Secrets Operator v2.6.0, `external-secrets.io/v1`). It installs its
@@ -23,6 +24,12 @@ export const EXTERNAL_SECRETS_DEFAULTS: HelmChartDefaults = {
 
 /** The controller's service account, which the IRSA role trusts. */
 export const EXTERNAL_SECRETS_SERVICE_ACCOUNT = "external-secrets";
+
+/** The user and group the external-secrets image runs as (the chart's default `runAsUser`). */
+const EXTERNAL_SECRETS_IDS = { user: 1000, group: 1000 };
+
+/** The webhook and the cert controller: small and steady. */
+export const EXTERNAL_SECRETS_SMALL_RESOURCES: ContainerResources = { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "128Mi" } };
 
 /** Props of {@link ExternalSecrets}. */
 export interface ExternalSecretsProps extends HelmAddonProps, HelmReleaseOptions {
@@ -58,7 +65,15 @@ export class ExternalSecrets extends Construct implements ITerraformDependable {
     const placement = resolvePlacement(props.systemNodePlacement);
     const ctx = arnContext(props.cluster.clusterArn);
     this.region = ctx.region;
-    const onSystemNodes = { affinity: { nodeAffinity: requiredNodeAffinity(placement.nodeLabels) }, tolerations: placement.tolerations };
+    // Each of the chart's three deployments (controller, webhook, cert controller) on the system nodes, with the shared
+    // hardened contexts (the image runs as 1000; the chart renders a context only while `enabled`) and sized.
+    const hardened = (resources: ContainerResources) => ({
+      podSecurityContext: { enabled: true, ...hardenedPodSecurityContext(EXTERNAL_SECRETS_IDS) },
+      securityContext: { enabled: true, ...hardenedContainerSecurityContext(EXTERNAL_SECRETS_IDS) },
+      resources,
+      affinity: { nodeAffinity: requiredNodeAffinity(placement.nodeLabels) },
+      tolerations: placement.tolerations,
+    });
 
     this.addon = new HelmAddon(this, "Helm", {
       ...props,
@@ -73,10 +88,11 @@ export class ExternalSecrets extends Construct implements ITerraformDependable {
         installCRDs: true,
         replicaCount: this.replicas,
         podDisruptionBudget: this.replicas >= 2 ? { enabled: true, minAvailable: 1 } : { enabled: false },
-        resources: props.resources ?? { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
-        ...onSystemNodes,
-        webhook: { ...onSystemNodes },
-        certController: { ...onSystemNodes },
+        ...hardened(props.resources ?? { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } }),
+        // The controller's only probe in this chart; it has no readiness probe (an admission exemption says so).
+        livenessProbe: { enabled: true },
+        webhook: hardened(EXTERNAL_SECRETS_SMALL_RESOURCES),
+        certController: hardened(EXTERNAL_SECRETS_SMALL_RESOURCES),
       },
     });
   }

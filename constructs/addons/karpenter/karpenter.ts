@@ -14,6 +14,7 @@ import { ContainerResources, SystemNodePlacement } from "../addon-types";
 import { arnContext } from "../../common/cluster-arn";
 import { requiredNodeAffinity, resolvePlacement, validateSystemNodePlacement } from "../private/placement";
 import { IAM_ROLE_ARN, IAM_ROLE_ARN_RULE } from "../../../lib/aws/iam";
+import { hardenedPodSecurityContext } from "../../../lib/kubernetes/security-context";
 
 /**
  * The Karpenter controller chart from the public ECR OCI registry (chart and app 1.14.1).
@@ -163,6 +164,9 @@ export class Karpenter extends Construct implements ITerraformDependable {
         },
         replicas: this.replicas,
         controller: { resources: props.resources ?? { requests: { cpu: "1", memory: "1Gi" }, limits: { memory: "1Gi" } } },
+        // The pod context is ours (65532, the image's user); the chart writes the controller container's own context
+        // (non-root, read-only, ALL dropped, no escalation) with no value to set it.
+        podSecurityContext: hardenedPodSecurityContext({ user: 65532, group: 65532 }),
         // Helm replaces lists, so the chart's own "not on a Karpenter node" expression is repeated here.
         affinity: {
           nodeAffinity: requiredNodeAffinity(this.nodeLabels, [{ key: "karpenter.sh/nodepool", operator: "DoesNotExist" }]),

@@ -3,6 +3,7 @@ import { ITerraformDependable } from "cdktf";
 import { HelmAddon, HelmAddonProps, HelmChartDefaults, HelmReleaseOptions } from "../helm-addon";
 import { throwIfProblems, ValidationProblem, requireProps } from "../../common/validation";
 import { ContainerResources, DEFAULT_SYSTEM_TOLERATIONS, Toleration } from "../addon-types";
+import { hardenedContainerSecurityContext, hardenedPodSecurityContext } from "../../../lib/kubernetes/security-context";
 
 /**
  * The kubernetes-sigs chart (3.13.1 ships metrics-server 0.8.1).
@@ -15,6 +16,9 @@ export const METRICS_SERVER_DEFAULTS: HelmChartDefaults = {
   namespace: "kube-system",
   releaseName: "metrics-server",
 };
+
+/** The user and group the metrics-server image is built for (the chart's default `runAsUser`). */
+const METRICS_SERVER_IDS = { user: 1000, group: 1000 };
 
 /** Props of {@link MetricsServer}. */
 export interface MetricsServerProps extends HelmAddonProps, HelmReleaseOptions {
@@ -64,15 +68,9 @@ export class MetricsServer extends Construct implements ITerraformDependable {
         replicas: this.replicas,
         podDisruptionBudget: this.podDisruptionBudget ? { enabled: true, minAvailable: 1 } : { enabled: false },
         resources: this.resources,
-        podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
-        securityContext: {
-          allowPrivilegeEscalation: false,
-          readOnlyRootFilesystem: true,
-          runAsNonRoot: true,
-          runAsUser: 1000,
-          seccompProfile: { type: "RuntimeDefault" },
-          capabilities: { drop: ["ALL"] },
-        },
+        // The shared hardened contexts (lib/kubernetes/security-context.ts); the image runs as 1000, as the chart's default.
+        podSecurityContext: hardenedPodSecurityContext(METRICS_SERVER_IDS),
+        securityContext: hardenedContainerSecurityContext(METRICS_SERVER_IDS),
         // Replicas on different nodes, so losing one node never takes the metrics API down. Preferred, not
         // required: a one-node dev cluster must still install (atomic would otherwise roll the release back).
         affinity: {

@@ -55,7 +55,9 @@ describe("ClusterAutoscaler", () => {
     const { values } = build();
     expect(values.replicaCount).toBe(2);
     expect(values.securityContext).toEqual(expect.objectContaining({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } }));
-    expect(values.containerSecurityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+    expect(values.containerSecurityContext).toEqual(
+      expect.objectContaining({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } }),
+    );
     expect(values.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions).toEqual([
       { key: "eks.amazonaws.com/capacityType", operator: "In", values: ["ON_DEMAND"] },
     ]);

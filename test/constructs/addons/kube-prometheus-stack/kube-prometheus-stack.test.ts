@@ -94,7 +94,9 @@ describe("KubePrometheusStack", () => {
 
   withShared(test, "kube-prometheus-stack chart keys")("every value path set is a key of the chart's values.yaml (outside free-form maps)", () => {
     const chart = parse(fs.readFileSync(sharedPath("schemas/helm/values-yaml/kube-prometheus-stack-88.5.3.values.yaml"), "utf8"));
-    const freeForm = new Set(["config", "resources", "storage", "storageSpec", "ruleSelector", "serviceMonitorSelector", "podMonitorSelector", "probeSelector", "topologySpreadConstraints", "admin", "secrets"]);
+    const freeForm = new Set(["config", "resources", "storage", "storageSpec", "ruleSelector", "serviceMonitorSelector", "podMonitorSelector", "probeSelector", "topologySpreadConstraints", "admin", "secrets",
+      // Kubernetes SecurityContext objects, passed through as they are.
+      "securityContext", "containerSecurityContext"]);
     const missing: string[] = [];
     const walk = (ours: Record<string, unknown>, theirs: Record<string, unknown> | undefined, at: string) => {
       for (const [key, value] of Object.entries(ours)) {
@@ -104,9 +106,14 @@ describe("KubePrometheusStack", () => {
       }
     };
     walk(build(PROD).values, chart, "");
-    // Keys of the grafana sub-chart's own values.yaml, which the parent file does not repeat.
-    const grafanaSubchart = ["grafana.resources"];
-    expect(missing).toEqual(grafanaSubchart);
+    // Keys of the sub-charts' own values.yaml files (grafana, kube-state-metrics, prometheus-node-exporter), which the
+    // parent file does not repeat.
+    const subcharts = [
+      "kube-state-metrics.securityContext", "kube-state-metrics.containerSecurityContext", "kube-state-metrics.resources",
+      "prometheus-node-exporter.securityContext", "prometheus-node-exporter.containerSecurityContext", "prometheus-node-exporter.resources",
+      "grafana.resources", "grafana.securityContext", "grafana.containerSecurityContext", "grafana.sidecar.securityContext", "grafana.sidecar.resources", "grafana.testFramework",
+    ];
+    expect([...missing].sort()).toEqual([...subcharts].sort());
   });
 
   const rules: Array<[string, Partial<KubePrometheusStackProps>, RegExp]> = [

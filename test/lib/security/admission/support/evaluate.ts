@@ -110,3 +110,8 @@ export function expressionsOf(def: AdmissionPolicyDefinition): Array<[where: str
 export function parseCel(expression: string): void {
   parse(expression);
 }
+
+/** Evaluates one expression with the given variables (for tests of rendered CEL fragments). */
+export function evaluateCel(expression: string, activation: Record<string, unknown> = {}): unknown {
+  return evaluate(expression, activation);
+}

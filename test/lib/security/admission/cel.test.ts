@@ -1,0 +1,45 @@
+import { celAny, celString, celStringList, re2Literal } from "../../../../lib/security/admission/cel";
+import { imageFromRegistry, IMAGE_REGISTRY, PLATFORM_IMAGE_REGISTRIES, PLATFORM_IMAGES } from "../../../../lib/security/admission/registries";
+import { evaluateCel } from "./support/evaluate";
+
+describe("CEL rendering", () => {
+  test.each([["plain"], ["it's"], ["back\\slash"], ["' || true || '"], ["new\nline\ttab"]])("a string literal evaluates back to %j", (value) => {
+    expect(evaluateCel(celString(value))).toBe(value);
+  });
+
+  test("a list of literals evaluates to the list", () => {
+    expect(evaluateCel(`${celStringList(["a", "b'c"])}.exists(x, x == 'b\\'c')`)).toBe(true);
+  });
+
+  test("a regex literal matches exactly its text", () => {
+    const pattern = `^${re2Literal("a.b+(c)")}$`;
+    expect(evaluateCel(`'a.b+(c)'.matches(${celString(pattern)})`)).toBe(true);
+    expect(evaluateCel(`'aXbb(c)'.matches(${celString(pattern)})`)).toBe(false);
+  });
+
+  test("no condition is false; several are or-ed", () => {
+    expect(evaluateCel(celAny([]))).toBe(false);
+    expect(evaluateCel(celAny(["1 == 2", "2 == 2"]))).toBe(true);
+  });
+});
+
+describe("registries", () => {
+  test("every platform image comes from exactly the narrowest platform registry entries, each of which is used", () => {
+    const images = Object.values(PLATFORM_IMAGES).flat();
+    for (const image of images) expect([image, PLATFORM_IMAGE_REGISTRIES.filter((r) => imageFromRegistry(image, r)).length]).toEqual([image, 1]);
+    for (const r of PLATFORM_IMAGE_REGISTRIES) expect([r, images.some((i) => imageFromRegistry(i, r)), IMAGE_REGISTRY.test(r)]).toEqual([r, true, true]);
+  });
+
+  test("an entry matches on a path boundary only", () => {
+    expect(imageFromRegistry("quay.io/prometheus/prometheus:v3", "quay.io/prometheus")).toBe(true);
+    expect(imageFromRegistry("quay.io/prometheus-operator/x:v1", "quay.io/prometheus")).toBe(false);
+  });
+
+  test.each([["quay.io"], ["registry.example.com:5000/team"], ["111111111111.dkr.ecr.eu-west-1.amazonaws.com"]])("accepts the entry %s", (entry) => {
+    expect(IMAGE_REGISTRY.test(entry)).toBe(true);
+  });
+
+  test.each([["https://quay.io"], ["quay.io/"], ["library"], ["grafana/grafana"], ["quay.io/prometheus:v1"], ["Quay.io"]])("refuses the entry %s", (entry) => {
+    expect(IMAGE_REGISTRY.test(entry)).toBe(false);
+  });
+});
