@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { Testing, TerraformStack } from "cdktf";
 import { AdmissionPolicies, AdmissionPoliciesProps } from "../../../constructs/security/admission-policies";
 import { ADMISSION_POLICY_KEYS, ADMISSION_POLICY_NAMES, AdmissionPolicyKey } from "../../../lib/security/admission/policies";
@@ -27,6 +28,31 @@ describe("AdmissionPolicies", () => {
     }
     const bindings = ofKind(manifests, "ValidatingAdmissionPolicyBinding");
     expect(bindings.map((b) => b.spec.policyName).sort()).toEqual(Object.values(ADMISSION_POLICY_NAMES).sort());
+  });
+
+  test("every object validates against the upstream Kubernetes API schema, and a broken one does not", () => {
+    // kubernetes-models is ESM only, so its validator runs in a child node process on the synthesized objects.
+    const validate = (objects: Json[]) =>
+      execFileSync(
+        process.execPath,
+        [
+          "--input-type=module",
+          "-e",
+          `import fs from "node:fs";
+           import { ValidatingAdmissionPolicy as P } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy";
+           import { ValidatingAdmissionPolicyBinding as B } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding";
+           const objects = JSON.parse(fs.readFileSync(0, "utf8"));
+           for (const o of objects) (o.kind === "ValidatingAdmissionPolicy" ? new P(o) : new B(o)).validate();
+           console.log(objects.length);`,
+        ],
+        { input: JSON.stringify(objects), cwd: process.cwd(), encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] },
+      ).trim();
+    const { manifests } = build({ mode: "audit", exemptNamespaces: [{ namespace: "kube-system", policies: ["probes"] }] });
+    const objects = Object.values(manifests).map((m) => m.manifest);
+    expect(validate(objects)).toBe(String(ADMISSION_POLICY_KEYS.length * 2));
+    const policy = objects.find((o) => o.kind === "ValidatingAdmissionPolicy")!;
+    const broken = { ...policy, spec: { ...policy.spec, failurePolicy: "Sometimes" } };
+    expect(() => validate([broken])).toThrow(/failurePolicy must be equal to one of the allowed values/);
   });
 
   test("each binding waits for its policy", () => {
