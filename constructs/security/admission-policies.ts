@@ -1,5 +1,4 @@
 import { Construct } from "constructs";
-import { ITerraformDependable } from "cdktf";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import type { IClusterAccess } from "../cluster/cluster-access";
 import { throwIfProblems, ValidationProblem, requireProps } from "../common/validation";
@@ -58,12 +57,13 @@ function idOf(key: AdmissionPolicyKey): string {
  * its binding carries the mode and the exempt namespaces. See the README for what this cannot do.
  * @see https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/
  */
-export class AdmissionPolicies extends Construct implements ITerraformDependable {
+export class AdmissionPolicies extends Construct {
   public readonly mode: AdmissionMode;
   public readonly policyKeys: readonly AdmissionPolicyKey[];
   /** The objects as applied, by policy key. */
   public readonly manifests: Readonly<Partial<Record<AdmissionPolicyKey, { readonly policy: Record<string, unknown>; readonly binding: Record<string, unknown> }>>>;
-  private readonly resources: Manifest[] = [];
+  /** Every policy and binding, for callers that must wait for all of them (`dependsOn: policies.resources`). */
+  public readonly resources: readonly Manifest[];
 
   constructor(scope: Construct, id: string, props: AdmissionPoliciesProps) {
     super(scope, id);
@@ -73,6 +73,7 @@ export class AdmissionPolicies extends Construct implements ITerraformDependable
     throwIfProblems(this.node.path, validateAdmissionPoliciesProps(props));
 
     const defs = admissionPolicyDefinitions({ allowedRegistries: props.allowedRegistries, exemptWorkloads: props.exemptWorkloads ?? [] });
+    const resources: Manifest[] = [];
     const manifests: Partial<Record<AdmissionPolicyKey, { policy: Record<string, unknown>; binding: Record<string, unknown> }>> = {};
     for (const def of defs.filter((d) => this.policyKeys.includes(d.key))) {
       const policy = validatingAdmissionPolicy(def);
@@ -80,15 +81,11 @@ export class AdmissionPolicies extends Construct implements ITerraformDependable
       const policyResource = new Manifest(this, `${idOf(def.key)}Policy`, { provider: props.access?.kubernetesProvider, manifest: policy });
       // A binding to a policy that does not exist yet matches nothing: bind once the policy is there.
       const bindingResource = new Manifest(this, `${idOf(def.key)}Binding`, { provider: props.access?.kubernetesProvider, manifest: binding, dependsOn: [policyResource] });
-      this.resources.push(policyResource, bindingResource);
+      resources.push(policyResource, bindingResource);
       manifests[def.key] = { policy, binding };
     }
     this.manifests = manifests;
-  }
-
-  /** Depending on this waits for every policy and binding. */
-  public get fqn(): string {
-    return this.resources[this.resources.length - 1]!.fqn;
+    this.resources = resources;
   }
 }
 
