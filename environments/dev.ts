@@ -57,7 +57,18 @@ export const dev: EnvironmentConfig = {
     grafana: { resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } } },
     spreadAcrossZones: false,
   },
-  security: {},
+  security: {
+    // One of each, small: dev loses nothing but convenience when istiod restarts (sidecars keep their last config).
+    mesh: {
+      istiod: { replicas: 1, maxReplicas: 1, resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { memory: "1Gi" } } },
+      gateway: { replicas: 1, maxReplicas: 2, resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } } },
+      cni: { resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } } },
+      spreadAcrossZones: false,
+      expose: [],
+      webhooks: [],
+      optOut: {},
+    },
+  },
   protection: { preventDestroy: false, unprotectedReason: "throw-away: rebuilt from code, holds no data that must survive" },
   iam: ROLES,
   backend: {

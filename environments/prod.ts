@@ -87,7 +87,18 @@ export const prod: EnvironmentConfig = {
     grafana: { resources: { requests: { cpu: "200m", memory: "512Mi" }, limits: { memory: "1Gi" } } },
     spreadAcrossZones: true,
   },
-  security: {},
+  security: {
+    // One istiod and one gateway per zone at least, spread across the three, each with a disruption budget.
+    mesh: {
+      istiod: { replicas: 3, maxReplicas: 6, resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "2Gi" } } },
+      gateway: { replicas: 3, maxReplicas: 9, resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { memory: "1Gi" } } },
+      cni: { resources: { requests: { cpu: "100m", memory: "100Mi" }, limits: { memory: "256Mi" } } },
+      spreadAcrossZones: true,
+      expose: [],
+      webhooks: [],
+      optOut: {},
+    },
+  },
   protection: { preventDestroy: true },
   iam: ROLES,
   backend: {

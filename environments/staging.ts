@@ -93,7 +93,18 @@ export const staging: EnvironmentConfig = {
     grafana: { resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } } },
     spreadAcrossZones: true,
   },
-  security: {},
+  security: {
+    // prod's shape at a smaller size: two of each across zones, so a node or zone loss is rehearsed here first.
+    mesh: {
+      istiod: { replicas: 2, maxReplicas: 3, resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "2Gi" } } },
+      gateway: { replicas: 2, maxReplicas: 4, resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "1Gi" } } },
+      cni: { resources: { requests: { cpu: "100m", memory: "100Mi" }, limits: { memory: "256Mi" } } },
+      spreadAcrossZones: true,
+      expose: [],
+      webhooks: [],
+      optOut: {},
+    },
+  },
   protection: { preventDestroy: true },
   iam: ROLES,
   backend: {

@@ -1,21 +1,21 @@
 import { z } from "zod";
+import { MeshConfigSchema } from "./security/mesh";
 
 /**
  * The zero-trust section of an environment (`security`): the mesh, runtime detection, the namespace baseline,
- * certificates and admission policy. Each part adds one strict key here.
+ * certificates and admission policy. Each part adds one strict key here, its schema in `security/<part>.ts`.
  *
  * Every zero-trust default is on unless the environment turns it off with a named opt-out flag that carries its
  * reason (`OptOutSchema`): there is no boolean that silently weakens a default, and an opt-out is a decision on
  * record that a review reads in the diff.
  */
 
-/** Turns one named zero-trust default off; the reason is required so the decision is on record. */
-export const OptOutSchema = z.strictObject({
-  /** Why this environment turns the default off (at least a sentence). */
-  reason: z.string().trim().min(20, { message: "why the default is turned off, in at least 20 characters" }),
-});
-export type OptOut = z.infer<typeof OptOutSchema>;
+export { OptOutSchema } from "./security/opt-out";
+export type { OptOut } from "./security/opt-out";
 
-export const SecurityConfigSchema = z.strictObject({});
+export const SecurityConfigSchema = z.strictObject({
+  /** Istio: sidecar mode with the CNI node agent, STRICT mTLS, default-deny authorization. */
+  mesh: MeshConfigSchema,
+});
 
 export type SecurityConfig = z.infer<typeof SecurityConfigSchema>;
