@@ -13,7 +13,7 @@ function policies(props: Partial<MeshPoliciesProps> = {}) {
   const stack = new TerraformStack(app, "security-resources");
   new MeshPolicies(stack, "MeshPolicies", { installedBy: istio.base, ...props });
   const tf = JSON.parse(Testing.synth(stack)) as Json;
-  const manifests = Object.entries(tf.resource.kubernetes_manifest as Record<string, Json>).map(([address, r]) => ({ address, ...(r.manifest as Json) }));
+  const manifests = Object.entries(tf.resource.kubernetes_manifest as Record<string, Json>).map(([address, r]): Json => ({ address, ...(r.manifest as Json) }));
   const named = (kind: string, namespace: string, name: string) => manifests.find((m) => m.kind === kind && m.metadata.namespace === namespace && m.metadata.name === name);
   return { stack, manifests, named };
 }
