@@ -65,7 +65,11 @@ export const INGRESS_GATEWAY_PRINCIPAL = meshPrincipal(ISTIO_INGRESS_NAMESPACE, 
 export const INGRESS_GATEWAY_SELECTOR: Readonly<Record<string, string>> = { istio: ISTIO_RELEASES.gateway.replace(/^istio-/, "") };
 
 /**
- * The Kubernetes API server as meshed pods reach it: it has no sidecar, so a mesh-wide `ISTIO_MUTUAL`
- * DestinationRule must not apply to it (the client would wrap its own TLS in Istio's mTLS and the server would refuse).
+ * In-cluster services without a sidecar that every meshed pod may call, by name → host. A mesh-wide `ISTIO_MUTUAL`
+ * DestinationRule must not apply to them: the API server would see Istio's mTLS wrapped around the client's own TLS
+ * and refuse it, and CoreDNS answers DNS over TCP in plain text.
  */
-export const KUBERNETES_API_HOST = `kubernetes.default.svc.${MESH_TRUST_DOMAIN}`;
+export const MESH_PLAINTEXT_HOSTS: Readonly<Record<string, string>> = {
+  "kubernetes-api": `kubernetes.default.svc.${MESH_TRUST_DOMAIN}`,
+  "kube-dns": `kube-dns.kube-system.svc.${MESH_TRUST_DOMAIN}`,
+};

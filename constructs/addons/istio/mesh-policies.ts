@@ -5,7 +5,7 @@ import { throwIfProblems, ValidationProblem, requireProps } from "../../common/v
 import { isDnsLabel, isLabelValue, isQualifiedName } from "../../../lib/kubernetes/names";
 import { constructKey } from "../../../lib/naming/construct-key";
 import {
-  GATEWAY_LISTENER_PORTS, INGRESS_GATEWAY_PRINCIPAL, INGRESS_GATEWAY_SELECTOR, isIstioReservedPort, ISTIO_MERGED_METRICS_PATH, KUBERNETES_API_HOST,
+  GATEWAY_LISTENER_PORTS, INGRESS_GATEWAY_PRINCIPAL, INGRESS_GATEWAY_SELECTOR, isIstioReservedPort, ISTIO_MERGED_METRICS_PATH, MESH_PLAINTEXT_HOSTS,
   meshPrincipal,
 } from "../../../lib/security/mesh";
 import { ISTIO_INGRESS_NAMESPACE, ISTIO_SYSTEM_NAMESPACE } from "../../../lib/security/namespaces";
@@ -69,7 +69,7 @@ function authorizationPolicy(name: string, namespace: string, spec: Record<strin
  * The mesh's zero-trust policy, in the root namespace unless it concerns one workload: STRICT mTLS, an allow-nothing
  * AuthorizationPolicy (so every request needs an explicit ALLOW), the ALLOWs the platform itself needs (Prometheus,
  * the ingress gateway and what config exposes behind it, the API server's webhook calls) and ISTIO_MUTUAL for every
- * in-cluster destination except the API server.
+ * in-cluster destination except the API server and CoreDNS.
  *
  * Health checks need no policy: the sidecar rewrites the kubelet's HTTP, gRPC and TCP probes to its agent port (15020),
  * which Envoy does not intercept, so neither mTLS nor authorization applies to them. The sidecars' merged metrics are
@@ -140,8 +140,8 @@ export class MeshPolicies extends Construct {
     }
     if (!optOut.istioMutualDestinationRule) {
       add("MeshIstioMutual", destinationRule("default", "*.local", "ISTIO_MUTUAL"));
-      // The API server has no sidecar: meshed clients (controllers, operators) must reach it with their own TLS.
-      add("KubernetesApiPlaintextMesh", destinationRule("kubernetes-api", KUBERNETES_API_HOST, "DISABLE"));
+      // Services without a sidecar that every meshed pod calls keep their own protocol (the API server its TLS).
+      for (const [name, host] of Object.entries(MESH_PLAINTEXT_HOSTS)) add(`NoMeshTlsTo-${name}`, destinationRule(name, host, "DISABLE"));
     }
     this.resources = resources;
   }

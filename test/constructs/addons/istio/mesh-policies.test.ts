@@ -46,20 +46,22 @@ describe("MeshPolicies", () => {
     });
   });
 
-  test("ISTIO_MUTUAL to every in-cluster host, except the API server (no sidecar), which keeps its own TLS", () => {
+  test("ISTIO_MUTUAL to every in-cluster host, except the API server and CoreDNS (no sidecars), which keep their own protocol", () => {
     expect(defaults.named("DestinationRule", "istio-system", "default")!.spec).toEqual({ host: "*.local", trafficPolicy: { tls: { mode: "ISTIO_MUTUAL" } } });
     expect(defaults.named("DestinationRule", "istio-system", "kubernetes-api")!.spec).toEqual({
       host: "kubernetes.default.svc.cluster.local",
       trafficPolicy: { tls: { mode: "DISABLE" } },
     });
+    expect(defaults.named("DestinationRule", "istio-system", "kube-dns")!.spec).toEqual({ host: "kube-dns.kube-system.svc.cluster.local", trafficPolicy: { tls: { mode: "DISABLE" } } });
   });
 
-  test("with nothing exposed and no webhooks, exactly these six objects, all after the base chart's stack", () => {
+  test("with nothing exposed and no webhooks, exactly these seven objects, all after the base chart's stack", () => {
     expect(defaults.manifests.map((m) => `${m.kind} ${m.metadata.namespace}/${m.metadata.name}`).sort()).toEqual([
       "AuthorizationPolicy istio-ingress/allow-ingress-listeners",
       "AuthorizationPolicy istio-system/allow-nothing",
       "AuthorizationPolicy istio-system/allow-prometheus-scrape",
       "DestinationRule istio-system/default",
+      "DestinationRule istio-system/kube-dns",
       "DestinationRule istio-system/kubernetes-api",
       "PeerAuthentication istio-system/default",
     ]);
