@@ -4,7 +4,7 @@ import Ajv from "ajv";
 import { Testing, TerraformStack } from "cdktf";
 import { parse } from "yaml";
 import { ISTIO_DEFAULTS, IstioMesh, IstioMeshProps } from "../../../../constructs/addons/istio/istio-mesh";
-import { ISTIO_BASE_CHART_KEYS, ISTIO_CNI_CHART_KEYS, ISTIO_CNI_REPAIR_KEYS, ISTIOD_CHART_KEYS, ISTIOD_INJECTOR_KEYS } from "../chart-keys";
+import { ISTIO_BASE_CHART_KEYS, ISTIO_CNI_CHART_KEYS, ISTIO_CNI_REPAIR_KEYS, ISTIOD_CHART_KEYS, ISTIOD_GLOBAL_KEYS, ISTIOD_INJECTOR_KEYS, ISTIOD_PROXY_KEYS } from "../chart-keys";
 import { fakeCluster, unknownTopLevelKeys } from "../fake-cluster";
 
 type Json = Record<string, any>;
@@ -53,6 +53,8 @@ describe("IstioMesh", () => {
       expect(unknownTopLevelKeys(shape.values("istiod"), ISTIOD_CHART_KEYS)).toEqual([]);
       expect(unknownTopLevelKeys(shape.values("cni"), ISTIO_CNI_CHART_KEYS)).toEqual([]);
       expect(unknownTopLevelKeys(shape.values("istiod").sidecarInjectorWebhook, ISTIOD_INJECTOR_KEYS)).toEqual([]);
+      expect(unknownTopLevelKeys(shape.values("istiod").global, ISTIOD_GLOBAL_KEYS)).toEqual([]);
+      expect(unknownTopLevelKeys(shape.values("istiod").global.proxy, ISTIOD_PROXY_KEYS)).toEqual([]);
       expect(unknownTopLevelKeys(shape.values("cni").repair, ISTIO_CNI_REPAIR_KEYS)).toEqual([]);
       const ok = validateGateway(shape.values("gateway"));
       expect(validateGateway.errors ?? []).toEqual([]);
