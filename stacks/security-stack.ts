@@ -2,6 +2,9 @@ import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import type { ICluster } from "../constructs/cluster/cluster-types";
 import { ClusterAccess } from "../constructs/cluster/cluster-access";
+import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import { Falco } from "../constructs/addons/falco/falco";
+import { FALCO_NAMESPACE, meshNamespaceLabels } from "../lib/security/namespaces";
 import { EnvironmentStack } from "./environment-stack";
 import type { PlatformResourcesStack } from "./platform-resources-stack";
 
@@ -21,10 +24,43 @@ export interface SecurityStackInputs {
  */
 export class SecurityStack extends EnvironmentStack {
   public readonly access: ClusterAccess;
+  /** Runtime detection; absent where `security.falco.optOut.runtimeDetection` turns it off. */
+  public readonly falco?: Falco;
 
   constructor(scope: Construct, config: EnvironmentConfig, inputs: SecurityStackInputs) {
     super(scope, config, "security");
     this.addDependency(inputs.platformResources);
     this.access = new ClusterAccess(this, "ClusterAccess", { cluster: inputs.cluster, region: config.region, roleArn: config.iam.deployRoleArn });
+    const falco = config.security.falco;
+    if (falco.optOut.runtimeDetection === undefined) {
+      // Until the namespace baseline creates every namespace, Falco's own, with the Pod Security level its config names.
+      const namespace = new NamespaceV1(this, "FalcoNamespace", {
+        provider: this.access.kubernetesProvider,
+        metadata: {
+          name: FALCO_NAMESPACE,
+          labels: { ...meshNamespaceLabels("none"), ...podSecurityLabels(falco.podSecurity.level) },
+          annotations: { "sre-platform.io/pod-security-reason": falco.podSecurity.reason },
+        },
+      });
+      this.falco = new Falco(this, "Falco", {
+        cluster: inputs.cluster,
+        access: this.access,
+        createNamespace: false,
+        dependsOn: [namespace],
+        resources: falco.resources,
+        rules: falco.rules,
+        alertForwarding: {
+          enabled: falco.optOut.alertForwarding === undefined,
+          minimumPriority: falco.minimumForwardedPriority,
+          replicas: falco.sidekick.replicas,
+          resources: falco.sidekick.resources,
+        },
+      });
+    }
   }
+}
+
+/** Pod Security admission labels enforcing, auditing and warning at one level. */
+function podSecurityLabels(level: string): Record<string, string> {
+  return Object.fromEntries(["enforce", "audit", "warn"].map((mode) => [`pod-security.kubernetes.io/${mode}`, level]));
 }
