@@ -1,4 +1,6 @@
 import { z } from "zod";
+import type { ValidationProblem } from "../../problems";
+import { parseQuantity } from "../../kubernetes/quantity";
 import { OptOutSchema } from "./opt-out";
 import { ResourcesSchema } from "../platform-schema";
 import { isDnsLabel } from "../../kubernetes/names";
@@ -34,7 +36,7 @@ export const FalcoRulesConfigSchema = z.strictObject({
 /** Why Falco needs more than Pod Security `restricted`, recorded for the namespace baseline to read. */
 export const FalcoPodSecuritySchema = z.strictObject({
   /** Falco's pods need hostPath volumes (/proc, /etc, /sys/kernel, the CRI socket) and eBPF capabilities. */
-  level: z.literal("privileged", { message: "privileged: Falco reads the host through hostPath volumes and eBPF capabilities, which baseline and restricted refuse" }),
+  level: z.literal("privileged"),
   reason: z.string().trim().min(20, { message: "why the namespace needs this level, in at least 20 characters" }),
 });
 
@@ -62,3 +64,18 @@ export const FalcoConfigSchema = z.strictObject({
 });
 
 export type FalcoConfig = z.infer<typeof FalcoConfigSchema>;
+
+/** Rules between fields of `security.falco` (paths from the environment's root). */
+export function falcoConfigProblems(c: FalcoConfig): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const pools: Array<[string, FalcoConfig["resources"]]> = [
+    ["security.falco.resources", c.resources],
+    ["security.falco.sidekick.resources", c.sidekick.resources],
+  ];
+  for (const [path, r] of pools) {
+    const request = parseQuantity(r.requests.memory);
+    const limit = parseQuantity(r.limits.memory);
+    if (request !== undefined && limit !== undefined && request > limit) problems.push({ path: `${path}.requests.memory`, value: r.requests.memory, allowed: `at most limits.memory (${r.limits.memory})` });
+  }
+  return problems;
+}
