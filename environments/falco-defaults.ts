@@ -8,7 +8,8 @@ type FalcoConfig = EnvironmentConfig["security"]["falco"];
  */
 export const falcoShared = {
   rules: {
-    sensitiveFiles: ["/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/root/.ssh/authorized_keys", "/root/.aws/credentials", "/var/run/secrets/eks.amazonaws.com/serviceaccount/token"],
+    // Credentials a workload never needs to read. Not the service-account or IRSA token files: every SDK reads those.
+    sensitiveFiles: ["/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/root/.ssh/authorized_keys", "/root/.aws/credentials"],
     // The application namespaces reach only their payment provider (documentation ranges: replace with the provider's
     // published ranges); the cluster and VPC ranges are private and never flagged.
     outbound: {
