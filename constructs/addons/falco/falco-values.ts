@@ -27,6 +27,7 @@ export const RESTRICTED_CONTAINER = {
 export interface FalcoSettings {
   readonly resources: ContainerResources;
   readonly rulesYaml: string;
+  /** falcosidekick's settings. @default - no falcosidekick: detections stay in Falco's logs */
   readonly forwarding?: {
     readonly alertmanagerUrl: string;
     readonly minimumPriority: FalcoPriority;
