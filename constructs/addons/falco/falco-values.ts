@@ -90,6 +90,11 @@ function sidekickValues(f: NonNullable<FalcoSettings["forwarding"]>): Record<str
         endpoint: "/api/v2/alerts",
         minimumpriority: f.minimumPriority.toLowerCase(),
         customseveritymap: falcosidekickSeverityMap(),
+        // Falco reports dropped syscalls as events; falcosidekick raises their priority by how many were dropped, to
+        // CRITICAL (a P0 night page) by default. A drop is a blind spot to look at today (ERROR, P1) when large, a
+        // chat message (WARNING, P2) when small.
+        dropeventdefaultpriority: "error",
+        dropeventthresholds: "1000:error, 1:warning",
         checkcert: true,
       },
     },

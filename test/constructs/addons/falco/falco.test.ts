@@ -59,6 +59,8 @@ describe("Falco", () => {
       checkcert: true,
     });
     expect(s.config.alertmanager.customseveritymap).toContain("critical:P0");
+    // Dropped syscalls never page at night (falcosidekick's default would raise them to critical).
+    expect([s.config.alertmanager.dropeventdefaultpriority, s.config.alertmanager.dropeventthresholds]).toEqual(["error", "1000:error, 1:warning"]);
     expect(s.replicaCount).toBe(2);
   });
 
