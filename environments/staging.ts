@@ -1,6 +1,8 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { shared } from "./defaults";
+import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
+import { meshShared } from "./mesh-defaults";
 
 /** CI deploys as the first; people never do (they get `cluster.access`). */
 const ROLES = {
@@ -98,10 +100,18 @@ export const staging: EnvironmentConfig = {
     mesh: {
       istiod: { replicas: 2, maxReplicas: 3, resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "2Gi" } } },
       gateway: { replicas: 2, maxReplicas: 4, resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "1Gi" } } },
-      cni: { resources: { requests: { cpu: "100m", memory: "100Mi" }, limits: { memory: "256Mi" } } },
+      cni: { resources: { requests: { cpu: "100m", memory: "100Mi" }, limits: { memory: "256Mi" } }, podSecurity: { ...meshShared.cniPodSecurity } },
       spreadAcrossZones: true,
       expose: [],
       webhooks: [],
+      optOut: {},
+    },
+    falco: {
+      resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { memory: "1Gi" } },
+      sidekick: { replicas: 2, resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { memory: "128Mi" } } },
+      minimumForwardedPriority: "WARNING",
+      rules: falcoRules(),
+      podSecurity: { ...falcoShared.podSecurity },
       optOut: {},
     },
   },

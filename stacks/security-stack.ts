@@ -4,7 +4,8 @@ import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import type { ICluster } from "../constructs/cluster/cluster-types";
 import { ClusterAccess } from "../constructs/cluster/cluster-access";
 import { IstioMesh } from "../constructs/addons/istio/istio-mesh";
-import { ISTIO_INGRESS_NAMESPACE, ISTIO_SYSTEM_NAMESPACE, meshNamespaceLabels } from "../lib/security/namespaces";
+import { Falco } from "../constructs/addons/falco/falco";
+import { FALCO_NAMESPACE, ISTIO_INGRESS_NAMESPACE, ISTIO_SYSTEM_NAMESPACE, meshNamespaceLabels } from "../lib/security/namespaces";
 import { EnvironmentStack } from "./environment-stack";
 import type { PlatformResourcesStack } from "./platform-resources-stack";
 import { systemNodePlacement } from "./platform-stack";
@@ -14,11 +15,6 @@ export interface SecurityStackInputs {
   readonly cluster: ICluster;
   /** The layer before this one; this stack deploys after it. */
   readonly platformResources: PlatformResourcesStack;
-}
-
-/** Pod Security Standards level a namespace enforces (the namespace baseline owns these labels once it lands). */
-function podSecurity(level: "privileged" | "baseline" | "restricted"): Record<string, string> {
-  return { "pod-security.kubernetes.io/enforce": level, "pod-security.kubernetes.io/warn": level, "pod-security.kubernetes.io/audit": level };
 }
 
 /**
@@ -31,24 +27,30 @@ function podSecurity(level: "privileged" | "baseline" | "restricted"): Record<st
 export class SecurityStack extends EnvironmentStack {
   public readonly access: ClusterAccess;
   public readonly mesh: IstioMesh;
+  /** Runtime detection; absent where `security.falco.optOut.runtimeDetection` turns it off. */
+  public readonly falco?: Falco;
 
   constructor(scope: Construct, config: EnvironmentConfig, inputs: SecurityStackInputs) {
     super(scope, config, "security");
     this.addDependency(inputs.platformResources);
     this.access = new ClusterAccess(this, "ClusterAccess", { cluster: inputs.cluster, region: config.region, roleArn: config.iam.deployRoleArn });
-    const managed = { "app.kubernetes.io/managed-by": "sre-platform" };
-    // The CNI node agent (a DaemonSet here) needs host paths, root and NET_ADMIN/SYS_ADMIN to set up each pod's
-    // redirection: only `privileged` admits it. istiod itself meets `restricted`.
+    const m = config.security.mesh;
+    // Until the namespace baseline creates every namespace, the mesh's own. The CNI node agent (a DaemonSet in
+    // istio-system) needs more than `restricted`, at the level and for the reason its config names; istiod meets
+    // `restricted` but shares that namespace.
     const istioSystem = new NamespaceV1(this, "IstioSystemNamespace", {
       provider: this.access.kubernetesProvider,
-      metadata: { name: ISTIO_SYSTEM_NAMESPACE, labels: { ...managed, ...podSecurity("privileged"), ...meshNamespaceLabels("none") } },
+      metadata: {
+        name: ISTIO_SYSTEM_NAMESPACE,
+        labels: { ...meshNamespaceLabels("none"), ...podSecurityLabels(m.cni.podSecurity.level) },
+        annotations: { "sre-platform.io/pod-security-reason": m.cni.podSecurity.reason },
+      },
     });
     // The gateway is an injected pod (template `gateway`): its namespace is in the mesh, and it meets `restricted`.
     const istioIngress = new NamespaceV1(this, "IstioIngressNamespace", {
       provider: this.access.kubernetesProvider,
-      metadata: { name: ISTIO_INGRESS_NAMESPACE, labels: { ...managed, ...podSecurity("restricted"), ...meshNamespaceLabels("sidecar") } },
+      metadata: { name: ISTIO_INGRESS_NAMESPACE, labels: { ...meshNamespaceLabels("sidecar"), ...podSecurityLabels("restricted") } },
     });
-    const m = config.security.mesh;
     this.mesh = new IstioMesh(this, "IstioMesh", {
       cluster: inputs.cluster,
       access: this.access,
@@ -56,10 +58,41 @@ export class SecurityStack extends EnvironmentStack {
       dependsOn: [istioSystem, istioIngress],
       istiod: m.istiod,
       gateway: m.gateway,
-      cni: m.cni,
+      cni: { resources: m.cni.resources },
       spreadAcrossZones: m.spreadAcrossZones,
       internetFacingIngress: m.optOut.privateIngress !== undefined,
       systemNodePlacement: systemNodePlacement(config.cluster.nodeGroups),
     });
+    const falco = config.security.falco;
+    if (falco.optOut.runtimeDetection === undefined) {
+      // Until the namespace baseline creates every namespace, Falco's own, with the Pod Security level its config names.
+      const namespace = new NamespaceV1(this, "FalcoNamespace", {
+        provider: this.access.kubernetesProvider,
+        metadata: {
+          name: FALCO_NAMESPACE,
+          labels: { ...meshNamespaceLabels("none"), ...podSecurityLabels(falco.podSecurity.level) },
+          annotations: { "sre-platform.io/pod-security-reason": falco.podSecurity.reason },
+        },
+      });
+      this.falco = new Falco(this, "Falco", {
+        cluster: inputs.cluster,
+        access: this.access,
+        createNamespace: false,
+        dependsOn: [namespace],
+        resources: falco.resources,
+        rules: falco.rules,
+        alertForwarding: {
+          enabled: falco.optOut.alertForwarding === undefined,
+          minimumPriority: falco.minimumForwardedPriority,
+          replicas: falco.sidekick.replicas,
+          resources: falco.sidekick.resources,
+        },
+      });
+    }
   }
+}
+
+/** Pod Security admission labels enforcing, auditing and warning at one level. */
+function podSecurityLabels(level: string): Record<string, string> {
+  return Object.fromEntries(["enforce", "audit", "warn"].map((mode) => [`pod-security.kubernetes.io/${mode}`, level]));
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FalcoConfigSchema } from "./security/falco";
 import { MeshConfigSchema } from "./security/mesh";
 
 /**
@@ -14,6 +15,8 @@ export { OptOutSchema } from "./security/opt-out";
 export type { OptOut } from "./security/opt-out";
 
 export const SecurityConfigSchema = z.strictObject({
+  /** Runtime detection: Falco and falcosidekick (lib/config/security/falco.ts). */
+  falco: FalcoConfigSchema,
   /** Istio: sidecar mode with the CNI node agent, STRICT mTLS, default-deny authorization. */
   mesh: MeshConfigSchema,
 });

@@ -42,7 +42,9 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s mesh", (env, co
   test("the mesh's namespaces: istio-system privileged (the CNI agent) and out of the mesh, istio-ingress restricted and in it", () => {
     const ns = Object.values<Json>(security.resource.kubernetes_namespace_v1).map((n) => n.metadata[0] ?? n.metadata);
     const labels = Object.fromEntries(ns.map((n) => [n.name, n.labels]));
-    expect(labels["istio-system"]).toEqual(expect.objectContaining({ "pod-security.kubernetes.io/enforce": "privileged", "istio-injection": "disabled" }));
+    expect(labels["istio-system"]).toEqual(expect.objectContaining({ "pod-security.kubernetes.io/enforce": m.cni.podSecurity.level, "istio-injection": "disabled" }));
+    const systemNs = ns.find((n) => n.name === "istio-system")!;
+    expect(systemNs.annotations["sre-platform.io/pod-security-reason"]).toBe(m.cni.podSecurity.reason);
     expect(labels["istio-ingress"]).toEqual(expect.objectContaining({ "pod-security.kubernetes.io/enforce": "restricted", "istio-injection": "enabled" }));
   });
 

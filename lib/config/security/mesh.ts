@@ -54,13 +54,20 @@ export const MeshWebhookSchema = z.strictObject({
   port,
 });
 
+/** Why the CNI node agent's namespace needs more than Pod Security `restricted`, recorded for the namespace baseline. */
+export const MeshCniPodSecuritySchema = z.strictObject({
+  /** The agent runs as root with host paths and NET_ADMIN, NET_RAW, SYS_ADMIN, SYS_PTRACE, DAC_OVERRIDE. */
+  level: z.literal("privileged"),
+  reason: z.string().trim().min(20, { message: "why the namespace needs this level, in at least 20 characters" }),
+});
+
 export const MeshConfigSchema = z
   .strictObject({
     istiod: scaled,
     /** The ingress gateway (in `istio-ingress`). */
     gateway: scaled,
-    /** The CNI node agent (one per node, a DaemonSet). */
-    cni: z.strictObject({ resources: ResourcesSchema }),
+    /** The CNI node agent (one per node, a DaemonSet in istio-system). */
+    cni: z.strictObject({ resources: ResourcesSchema, podSecurity: MeshCniPodSecuritySchema }),
     /** Spread istiod and gateway replicas across zones (`DoNotSchedule`); with one replica there is nothing to spread. */
     spreadAcrossZones: z.boolean(),
     /** What the ingress gateway may call (an ALLOW per entry under the mesh-wide deny). */

@@ -4,6 +4,7 @@ import { Karpenter } from "../../../constructs/addons/karpenter/karpenter";
 import { IstioMesh } from "../../../constructs/addons/istio/istio-mesh";
 import { MetricsServer } from "../../../constructs/addons/metrics-server/metrics-server";
 import { StorageClasses } from "../../../constructs/addons/storage-classes/storage-classes";
+import { Falco } from "../../../constructs/addons/falco/falco";
 import { fakeCluster } from "./fake-cluster";
 
 // Construct ids are Terraform addresses: changing one destroys and re-creates the resource in production.
@@ -80,5 +81,9 @@ describe("construct ids", () => {
       "StorageClasses/Gp2NotDefault",
       "StorageClasses/Gp3",
     ]);
+  });
+
+  test("Falco", () => {
+    expect(paths((s) => new Falco(s, "Falco", { cluster: fakeCluster() }))).toEqual(["Falco/Helm/Release", "Falco/SidekickDisruptionBudget"]);
   });
 });

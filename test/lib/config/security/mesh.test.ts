@@ -61,6 +61,8 @@ describe("security.mesh configuration", () => {
     ["a webhook has an empty selector", (c) => (mesh(c).webhooks = [{ ...webhook, selector: {} }]), /security\.mesh\.webhooks\[0\]\.selector: got \{\}; allowed: at least one label/],
     ["two webhooks share a name", (c) => (mesh(c).webhooks = [webhook, { ...webhook, namespace: "other" }]), /security\.mesh\.webhooks\[1\]\.name: .*"kyverno" is repeated/],
     ["a webhook namespace is not a name", (c) => (mesh(c).webhooks = [{ ...webhook, namespace: "Kyverno" }]), /security\.mesh\.webhooks\[0\]\.namespace: got "Kyverno"/],
+    ["the CNI agent's Pod Security exception has no reason", (c) => delete mesh(c).cni.podSecurity.reason, /security\.mesh\.cni\.podSecurity\.reason: got nothing/],
+    ["the CNI agent's namespace is claimed restricted", (c) => (mesh(c).cni.podSecurity.level = "restricted"), /security\.mesh\.cni\.podSecurity\.level: got "restricted"/],
     ["the mesh section is missing", (c) => delete c.security.mesh, /security\.mesh: got nothing/],
   ];
   test.each(rules)("fails when %s", (_name, mutate, message) => {
