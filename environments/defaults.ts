@@ -5,6 +5,7 @@ import { PLATFORM_IMAGE_REGISTRIES } from "../lib/security/admission/registries"
 import { ADMISSION_POLICY_KEYS } from "../lib/security/admission/policies";
 import { KUBE_PROMETHEUS_STACK_RELEASE, MONITORING_NAMESPACE } from "../lib/observability/monitoring-selection";
 import { EXTERNAL_SECRETS_DEFAULTS } from "../constructs/addons/external-secrets/external-secrets";
+import { ISTIO_SYSTEM_NAMESPACE } from "../lib/security/namespaces";
 
 /**
  * What every environment shares unless it says otherwise. Environments spread these sections and
@@ -80,6 +81,12 @@ export function sharedAdmission(mode: AdmissionConfig["mode"], account: string, 
         reason:
           "EKS managed add-ons (VPC CNI, kube-proxy, EBS CSI node) run privileged on the host network from AWS's per-region registries; only cluster administrators deploy here",
       },
+      {
+        namespace: ISTIO_SYSTEM_NAMESPACE,
+        policies: ["privilegedContainers", "hostNamespaces", "probes"],
+        reason:
+          "the Istio CNI node agent sets up every meshed pod's traffic redirection from the node (root, host paths, network capabilities), and istiod's chart gives it a readiness probe but no liveness probe",
+      },
     ],
     exemptWorkloads: [
       {
@@ -109,6 +116,13 @@ export function sharedAdmission(mode: AdmissionConfig["mode"], account: string, 
         name: `${KUBE_PROMETHEUS_STACK_RELEASE}-grafana`,
         policies: ["probes"],
         reason: "Grafana's dashboard sidecar (k8s-sidecar) has no probes in the pinned chart's defaults; Grafana's own container has both",
+      },
+    ],
+    probeExemptContainers: [
+      {
+        name: "istio-proxy",
+        probes: ["livenessProbe"],
+        reason: "the sidecar istiod injects into every meshed pod (and the ingress gateway) has a readiness probe and no liveness probe; its agent restarts Envoy itself",
       },
     ],
   };

@@ -1,6 +1,8 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { shared, sharedAdmission } from "./defaults";
+import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
+import { meshShared } from "./mesh-defaults";
 
 /** CI deploys as the first; people never do (they get `cluster.access`). */
 const ROLES = {
@@ -57,8 +59,29 @@ export const dev: EnvironmentConfig = {
     grafana: { resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } } },
     spreadAcrossZones: false,
   },
-  // dev reports violations (audit log, kubectl warnings) so a new policy or chart is tried here before it refuses anything.
-  security: { admission: sharedAdmission("audit", "111111111111", "eu-west-1") },
+  security: {
+    // dev reports violations (audit log, kubectl warnings) so a new policy or chart is tried here before it refuses anything.
+    admission: sharedAdmission("audit", "111111111111", "eu-west-1"),
+    // One of each, small: dev loses nothing but convenience when istiod restarts (sidecars keep their last config).
+    mesh: {
+      istiod: { replicas: 1, maxReplicas: 1, resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { memory: "1Gi" } } },
+      gateway: { replicas: 1, maxReplicas: 2, resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } } },
+      cni: { resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } }, podSecurity: { ...meshShared.cniPodSecurity } },
+      spreadAcrossZones: false,
+      expose: [],
+      webhooks: [],
+      optOut: {},
+    },
+    // Small nodes: Falco requests little; one falcosidekick (dev may lose an alert while it restarts).
+    falco: {
+      resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } },
+      sidekick: { replicas: 1, resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "64Mi" } } },
+      minimumForwardedPriority: "WARNING",
+      rules: falcoRules(),
+      podSecurity: { ...falcoShared.podSecurity },
+      optOut: {},
+    },
+  },
   protection: { preventDestroy: false, unprotectedReason: "throw-away: rebuilt from code, holds no data that must survive" },
   iam: ROLES,
   backend: {

@@ -1,6 +1,8 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { shared, sharedAdmission } from "./defaults";
+import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
+import { meshShared } from "./mesh-defaults";
 
 /** CI deploys as the first; people never do (they get `cluster.access`). */
 const ROLES = {
@@ -87,8 +89,29 @@ export const prod: EnvironmentConfig = {
     grafana: { resources: { requests: { cpu: "200m", memory: "512Mi" }, limits: { memory: "1Gi" } } },
     spreadAcrossZones: true,
   },
-  // Violations are refused; what dev reported has been fixed or exempted with a reason first.
-  security: { admission: sharedAdmission("enforce", "333333333333", "eu-west-1") },
+  security: {
+    // Violations are refused; what dev reported has been fixed or exempted with a reason first.
+    admission: sharedAdmission("enforce", "333333333333", "eu-west-1"),
+    // One istiod and one gateway per zone at least, spread across the three, each with a disruption budget.
+    mesh: {
+      istiod: { replicas: 3, maxReplicas: 6, resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "2Gi" } } },
+      gateway: { replicas: 3, maxReplicas: 9, resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { memory: "1Gi" } } },
+      cni: { resources: { requests: { cpu: "100m", memory: "100Mi" }, limits: { memory: "256Mi" } }, podSecurity: { ...meshShared.cniPodSecurity } },
+      spreadAcrossZones: true,
+      expose: [],
+      webhooks: [],
+      optOut: {},
+    },
+    // Two falcosidekick replicas with a disruption budget: a node drain never drops the only forwarder.
+    falco: {
+      resources: { requests: { cpu: "200m", memory: "512Mi" }, limits: { memory: "1Gi" } },
+      sidekick: { replicas: 2, resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { memory: "128Mi" } } },
+      minimumForwardedPriority: "WARNING",
+      rules: falcoRules(),
+      podSecurity: { ...falcoShared.podSecurity },
+      optOut: {},
+    },
+  },
   protection: { preventDestroy: true },
   iam: ROLES,
   backend: {

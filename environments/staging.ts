@@ -1,6 +1,8 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { shared, sharedAdmission } from "./defaults";
+import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
+import { meshShared } from "./mesh-defaults";
 
 /** CI deploys as the first; people never do (they get `cluster.access`). */
 const ROLES = {
@@ -93,8 +95,28 @@ export const staging: EnvironmentConfig = {
     grafana: { resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } } },
     spreadAcrossZones: true,
   },
-  // Violations are refused; what dev reported has been fixed or exempted with a reason first.
-  security: { admission: sharedAdmission("enforce", "222222222222", "eu-west-1") },
+  security: {
+    // Violations are refused; what dev reported has been fixed or exempted with a reason first.
+    admission: sharedAdmission("enforce", "222222222222", "eu-west-1"),
+    // prod's shape at a smaller size: two of each across zones, so a node or zone loss is rehearsed here first.
+    mesh: {
+      istiod: { replicas: 2, maxReplicas: 3, resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "2Gi" } } },
+      gateway: { replicas: 2, maxReplicas: 4, resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "1Gi" } } },
+      cni: { resources: { requests: { cpu: "100m", memory: "100Mi" }, limits: { memory: "256Mi" } }, podSecurity: { ...meshShared.cniPodSecurity } },
+      spreadAcrossZones: true,
+      expose: [],
+      webhooks: [],
+      optOut: {},
+    },
+    falco: {
+      resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { memory: "1Gi" } },
+      sidekick: { replicas: 2, resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { memory: "128Mi" } } },
+      minimumForwardedPriority: "WARNING",
+      rules: falcoRules(),
+      podSecurity: { ...falcoShared.podSecurity },
+      optOut: {},
+    },
+  },
   protection: { preventDestroy: true },
   iam: ROLES,
   backend: {

@@ -4,7 +4,7 @@ import type { IClusterAccess } from "../cluster/cluster-access";
 import { throwIfProblems, ValidationProblem, requireProps } from "../common/validation";
 import { isDnsLabel, isDnsSubdomain } from "../../lib/kubernetes/names";
 import {
-  ADMISSION_POLICY_KEYS, admissionPolicyDefinitions, AdmissionPolicyKey, EXEMPTIBLE_WORKLOAD_KINDS, WorkloadExemption,
+  ADMISSION_POLICY_KEYS, admissionPolicyDefinitions, AdmissionPolicyKey, EXEMPTIBLE_WORKLOAD_KINDS, ProbeExemptContainer, REQUIRED_PROBES, WorkloadExemption,
 } from "../../lib/security/admission/policies";
 import {
   ADMISSION_MODES, AdmissionMode, NamespaceExemption, validatingAdmissionPolicy, validatingAdmissionPolicyBinding,
@@ -39,6 +39,12 @@ export interface AdmissionPoliciesProps {
    */
   readonly exemptWorkloads?: readonly WorkloadExemption[];
   /**
+   * Containers, by name in any pod, that need not have some probe (a sidecar injected into other teams' pods). Read by
+   * the probes policy only.
+   * @default []
+   */
+  readonly probeExemptContainers?: readonly ProbeExemptContainer[];
+  /**
    * How Terraform reaches the cluster (see `ClusterAccess`).
    * @default - the stack's default Kubernetes provider
    */
@@ -72,7 +78,11 @@ export class AdmissionPolicies extends Construct {
     this.policyKeys = props.policies ?? ADMISSION_POLICY_KEYS;
     throwIfProblems(this.node.path, validateAdmissionPoliciesProps(props));
 
-    const defs = admissionPolicyDefinitions({ allowedRegistries: props.allowedRegistries, exemptWorkloads: props.exemptWorkloads ?? [] });
+    const defs = admissionPolicyDefinitions({
+      allowedRegistries: props.allowedRegistries,
+      exemptWorkloads: props.exemptWorkloads ?? [],
+      probeExemptContainers: props.probeExemptContainers ?? [],
+    });
     const resources: Manifest[] = [];
     const manifests: Partial<Record<AdmissionPolicyKey, { policy: Record<string, unknown>; binding: Record<string, unknown> }>> = {};
     for (const def of defs.filter((d) => this.policyKeys.includes(d.key))) {
@@ -116,6 +126,12 @@ export function validateAdmissionPoliciesProps(props: AdmissionPoliciesProps): V
     if (!EXEMPTIBLE_WORKLOAD_KINDS.includes(w.kind)) add(`exemptWorkloads[${i}].kind`, w.kind, EXEMPTIBLE_WORKLOAD_KINDS.join(", "));
     if (w.policies.length === 0) add(`exemptWorkloads[${i}].policies`, w.policies, `at least one of ${keys}`);
     checkKeys(`exemptWorkloads[${i}].policies`, w.policies);
+  });
+  (props.probeExemptContainers ?? []).forEach((c, i) => {
+    if (!isDnsLabel(c.name)) add(`probeExemptContainers[${i}].name`, c.name, "a container name (RFC 1123 label)");
+    if (c.probes.length === 0 || c.probes.some((p) => !(REQUIRED_PROBES as readonly string[]).includes(p))) {
+      add(`probeExemptContainers[${i}].probes`, c.probes, `one or more of ${REQUIRED_PROBES.join(", ")}`);
+    }
   });
   return problems;
 }

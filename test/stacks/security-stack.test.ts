@@ -1,55 +1,76 @@
-import { admissionPoliciesProps } from "../../stacks/security-stack";
+/**
+ * The security layer's runtime detection from configuration: on by default in every environment, and each named
+ * opt-out flag does exactly what it says and nothing else.
+ */
+import { Testing, TerraformStack } from "cdktf";
+import { parse } from "yaml";
 import { ENVIRONMENTS } from "../../environments";
-import { ADMISSION_POLICY_KEYS, admissionPolicyDefinitions } from "../../lib/security/admission/policies";
-import { PLATFORM_IMAGES } from "../../lib/security/admission/registries";
-import type { AdmissionConfig } from "../../lib/config/security/admission";
-import { refusals } from "../lib/security/admission/support/evaluate";
-import { goodContainer, goodPodSpec, pod } from "../lib/security/admission/support/samples";
+import type { EnvironmentConfig } from "../../lib/config/environment-schema";
+import { SecurityStack } from "../../stacks/security-stack";
+import type { PlatformResourcesStack } from "../../stacks/platform-resources-stack";
+import { fakeCluster } from "../support/fakes";
 
-const REASON = { reason: "a reason that is long enough to be on record" };
+type Json = Record<string, any>;
 
-describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s admission policy", (name, env) => {
-  const admission = env.security.admission;
+function synth(config: EnvironmentConfig): { stack: SecurityStack; tf: Json } {
+  const app = Testing.app();
+  const before = new TerraformStack(app, `${config.name}-platform-resources`) as unknown as PlatformResourcesStack;
+  const stack = new SecurityStack(app, config, { cluster: fakeCluster(), platformResources: before });
+  return { stack, tf: JSON.parse(Testing.synth(stack)) };
+}
 
-  test("keeps every policy on: no opt-out in a committed environment", () => {
-    expect(admission.optOut ?? {}).toEqual({});
-    expect(admissionPoliciesProps(admission).policies).toEqual([...ADMISSION_POLICY_KEYS]);
+const releases = (tf: Json) => Object.values(tf.resource?.helm_release ?? {}) as Json[];
+/** The layer also holds the mesh: Falco's objects are picked by what they are. */
+const falcoReleases = (tf: Json) => releases(tf).filter((r) => r.chart === "falco" || r.chart === "falcosidekick");
+const otherReleases = (tf: Json) => releases(tf).filter((r) => !falcoReleases(tf).includes(r));
+const namespaces = (tf: Json) => Object.values(tf.resource?.kubernetes_namespace_v1 ?? {}) as Json[];
+const falcoNamespaces = (tf: Json) => namespaces(tf).filter((n) => n.metadata.name === "falco");
+const falcoValues = (tf: Json) => parse(releases(tf).find((r) => r.chart === "falco")!.values[0]);
+const withOptOut = (config: EnvironmentConfig, optOut: EnvironmentConfig["security"]["falco"]["optOut"]): EnvironmentConfig => {
+  const copy = structuredClone(config);
+  copy.security.falco.optOut = optOut;
+  return copy;
+};
+const REASON = { reason: "a reason long enough to be on record in review" };
+
+describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s security layer", (_env, config) => {
+  const { tf } = synth(config);
+
+  test("installs Falco into its own privileged namespace, with falcosidekick forwarding at the configured priority", () => {
+    const [ns] = falcoNamespaces(tf);
+    expect(ns!.metadata.name).toBe("falco");
+    expect(ns!.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe(config.security.falco.podSecurity.level);
+    expect(ns!.metadata.annotations["sre-platform.io/pod-security-reason"]).toBe(config.security.falco.podSecurity.reason);
+    const [release] = falcoReleases(tf);
+    expect(release).toMatchObject({ chart: "falco", namespace: "falco", create_namespace: false });
+    expect(release!.depends_on).toEqual([expect.stringMatching(/^kubernetes_namespace_v1\.FalcoNamespace/)]);
+    const values = falcoValues(tf);
+    expect(values.falcosidekick.enabled).toBe(true);
+    expect(values.falcosidekick.config.alertmanager.minimumpriority).toBe(config.security.falco.minimumForwardedPriority.toLowerCase());
+    expect(values.falcosidekick.replicaCount).toBe(config.security.falco.sidekick.replicas);
+    expect(values.resources).toEqual(config.security.falco.resources);
   });
 
-  test("audits in dev and enforces in staging and prod: a mode chosen per environment, not an opt-out", () => {
-    expect(admission.mode).toBe(name === "dev" ? "audit" : "enforce");
+  test("optOut.runtimeDetection installs neither Falco nor its namespace, and nothing else changes", () => {
+    const { tf: off, stack } = synth(withOptOut(config, { runtimeDetection: REASON }));
+    expect(stack.falco).toBeUndefined();
+    expect(falcoReleases(off)).toEqual([]);
+    expect(falcoNamespaces(off)).toEqual([]);
+    expect(otherReleases(off)).toEqual(otherReleases(tf));
+    expect(namespaces(off)).toEqual(namespaces(tf).filter((n) => n.metadata.name !== "falco"));
+    const others = (t: Json) => Object.keys(t.resource ?? {}).filter((k) => !["helm_release", "kubernetes_namespace_v1", "kubernetes_pod_disruption_budget_v1"].includes(k));
+    expect(others(off)).toEqual(others(tf));
+    expect(off.provider).toEqual(tf.provider);
   });
 
-  test("allows the environment's own ECR registry and no other account's", () => {
-    const ecr = admission.allowedRegistries.filter((r) => r.includes(".dkr.ecr."));
-    expect(ecr).toEqual([`${env.account}.dkr.ecr.${env.region}.amazonaws.com`]);
-  });
-
-  test("admits every image the platform's own charts run, pinned to a version", () => {
-    const defs = admissionPolicyDefinitions({ allowedRegistries: admission.allowedRegistries }).filter((d) => d.key === "allowedRegistries" || d.key === "imageTags");
-    const images = Object.values(PLATFORM_IMAGES).flat();
-    expect(images.length).toBeGreaterThan(10);
-    for (const image of images) {
-      expect([image, refusals(defs, { object: pod(goodPodSpec({ containers: [goodContainer("c", { image: `${image}:v1.0.0` })] })) })]).toEqual([image, {}]);
-    }
-    // The same policies refuse the same images unpinned or from elsewhere.
-    expect(Object.keys(refusals(defs, { object: pod(goodPodSpec({ containers: [goodContainer("c", { image: `${images[0]}:latest` })] })) }))).toEqual(["imageTags"]);
-    expect(Object.keys(refusals(defs, { object: pod(goodPodSpec({ containers: [goodContainer("c", { image: "docker.io/library/nginx:1.27" })] })) }))).toEqual(["allowedRegistries"]);
-  });
-
-  test("exempts kube-system from every policy and each named workload from one policy only, each with its reason", () => {
-    expect(admission.exemptNamespaces.map((e) => [e.namespace, e.policies])).toEqual([["kube-system", [...ADMISSION_POLICY_KEYS]]]);
-    for (const w of admission.exemptWorkloads) expect([w.name, w.policies.length, w.reason.length >= 20]).toEqual([w.name, 1, true]);
-  });
-});
-
-describe("admission opt-outs", () => {
-  const base: AdmissionConfig = ENVIRONMENTS[0]!.security.admission;
-
-  test.each(ADMISSION_POLICY_KEYS.map((k) => [k]))("optOut.%s turns off that policy and changes nothing else", (key) => {
-    const props = admissionPoliciesProps({ ...base, optOut: { [key]: REASON } });
-    const baseline = admissionPoliciesProps(base);
-    expect(props.policies).toEqual(ADMISSION_POLICY_KEYS.filter((k) => k !== key));
-    expect({ ...props, policies: undefined }).toEqual({ ...baseline, policies: undefined });
+  test("optOut.alertForwarding drops falcosidekick only: Falco, its rules and its namespace stay", () => {
+    const { tf: off } = synth(withOptOut(config, { alertForwarding: REASON }));
+    const on = falcoValues(tf);
+    const values = falcoValues(off);
+    expect(values.falcosidekick).toEqual({ enabled: false });
+    expect({ ...values, falcosidekick: undefined }).toEqual({ ...on, falcosidekick: undefined });
+    expect(off.resource.kubernetes_namespace_v1).toEqual(tf.resource.kubernetes_namespace_v1);
+    expect(otherReleases(off)).toEqual(otherReleases(tf));
+    expect(off.resource.kubernetes_pod_disruption_budget_v1).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { OptOutSchema } from "./opt-out";
-import { ADMISSION_POLICY_KEYS, EXEMPTIBLE_WORKLOAD_KINDS } from "../../security/admission/policies";
+import { ADMISSION_POLICY_KEYS, EXEMPTIBLE_WORKLOAD_KINDS, REQUIRED_PROBES } from "../../security/admission/policies";
 import { ADMISSION_MODES } from "../../security/admission/manifests";
 import { IMAGE_REGISTRY, IMAGE_REGISTRY_RULE } from "../../security/admission/registries";
 import { isDnsLabel, isDnsSubdomain } from "../../kubernetes/names";
@@ -35,6 +35,17 @@ export const WorkloadExemptionSchema = z.strictObject({
   reason,
 });
 
+export const ProbeExemptContainerSchema = z.strictObject({
+  /** A container name, in any pod (a sidecar injected into other teams' pods). */
+  name: z.string().refine(isDnsLabel, { message: "a container name (RFC 1123 label)" }),
+  /** The probes it need not have. */
+  probes: z
+    .array(z.enum(REQUIRED_PROBES))
+    .min(1)
+    .refine((p) => new Set(p).size === p.length, { message: "each probe at most once" }),
+  reason,
+});
+
 /** One named flag per policy: the flag removes that policy (and its binding), nothing else. */
 export const AdmissionOptOutSchema = z.strictObject(
   Object.fromEntries(ADMISSION_POLICY_KEYS.map((k) => [k, OptOutSchema.optional()])) as Record<(typeof ADMISSION_POLICY_KEYS)[number], z.ZodOptional<typeof OptOutSchema>>,
@@ -51,6 +62,8 @@ export const AdmissionConfigSchema = z
       .refine((r) => new Set(r).size === r.length, { message: "each registry at most once" }),
     exemptNamespaces: z.array(NamespaceExemptionSchema),
     exemptWorkloads: z.array(WorkloadExemptionSchema),
+    /** Containers by name that need not have some probe (the probes policy only). */
+    probeExemptContainers: z.array(ProbeExemptContainerSchema),
     /** @default {} (every policy on) */
     optOut: AdmissionOptOutSchema.optional(),
   })

@@ -37,6 +37,20 @@ export interface WorkloadExemption {
   readonly policies: readonly AdmissionPolicyKey[];
 }
 
+/** The probes the probes policy requires. */
+export const REQUIRED_PROBES = ["readinessProbe", "livenessProbe"] as const;
+export type RequiredProbe = (typeof REQUIRED_PROBES)[number];
+
+/**
+ * Containers, by name in any pod, that need not have some probe: for containers injected into other teams' pods (a
+ * mesh sidecar), which no workload exemption could name. Only the probes policy reads it: a container name is never a
+ * reason to allow privilege, host access or an unpinned image.
+ */
+export interface ProbeExemptContainer {
+  readonly name: string;
+  readonly probes: readonly RequiredProbe[];
+}
+
 /** One `resourceRules` entry of a policy's `matchConstraints`. */
 export interface ResourceRule {
   readonly apiGroups: readonly string[];
@@ -76,6 +90,8 @@ export interface AdmissionPolicyParameters {
   readonly allowedRegistries: readonly string[];
   /** @default [] */
   readonly exemptWorkloads?: readonly WorkloadExemption[];
+  /** @default [] */
+  readonly probeExemptContainers?: readonly ProbeExemptContainer[];
 }
 
 const OPERATIONS: ResourceRule["operations"] = ["CREATE", "UPDATE"];
@@ -223,9 +239,11 @@ export function admissionPolicyDefinitions(params: AdmissionPolicyParameters): A
       // Jobs and CronJobs are not matched at all: their pods run to completion and must not be probed for liveness.
       resourceRules: [POD_RULE, ...LONG_RUNNING_TEMPLATE_RULES],
       variables: vars("probes", [{ name: "longRunning", expression: "!has(variables.podSpec.restartPolicy) || variables.podSpec.restartPolicy == 'Always'" }]),
-      validations: (["readinessProbe", "livenessProbe"] as const).map((probe) =>
-        rule(`!variables.longRunning || variables.containers.all(c, has(c.${probe}))`, `long-running containers need a ${probe}`, firstOffender("variables.containers", `!has(c.${probe})`), "Invalid"),
-      ),
+      validations: REQUIRED_PROBES.map((probe) => {
+        const exemptNames = (params.probeExemptContainers ?? []).filter((c) => c.probes.includes(probe)).map((c) => c.name);
+        const missing = exemptNames.length > 0 ? `!has(c.${probe}) && !(c.name in ${celStringList(exemptNames)})` : `!has(c.${probe})`;
+        return rule(`!variables.longRunning || !variables.containers.exists(c, ${missing})`, `long-running containers need a ${probe}`, firstOffender("variables.containers", missing), "Invalid");
+      }),
     },
   ];
 }

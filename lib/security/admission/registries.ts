@@ -42,6 +42,9 @@ export const PLATFORM_IMAGES: Readonly<Record<string, readonly string[]>> = {
     "docker.io/grafana/grafana",
     "quay.io/kiwigrid/k8s-sidecar",
   ],
+  // Istio's hub (`lib/security/mesh.ts`): istiod, the injected and gateway proxies, the CNI node agent.
+  istio: ["docker.io/istio/pilot", "docker.io/istio/proxyv2", "docker.io/istio/install-cni"],
+  falco: ["docker.io/falcosecurity/falco", "docker.io/falcosecurity/falcoctl", "docker.io/falcosecurity/falcosidekick"],
 };
 
 /**
@@ -59,4 +62,6 @@ export const PLATFORM_IMAGE_REGISTRIES: readonly string[] = [
   "quay.io/prometheus-operator",
   "quay.io/kiwigrid",
   "docker.io/grafana",
+  "docker.io/istio",
+  "docker.io/falcosecurity",
 ];

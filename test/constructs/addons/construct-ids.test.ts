@@ -1,8 +1,10 @@
 import { Testing, TerraformElement, TerraformStack } from "cdktf";
 import { ClusterAutoscaler } from "../../../constructs/addons/cluster-autoscaler/cluster-autoscaler";
 import { Karpenter } from "../../../constructs/addons/karpenter/karpenter";
+import { IstioMesh } from "../../../constructs/addons/istio/istio-mesh";
 import { MetricsServer } from "../../../constructs/addons/metrics-server/metrics-server";
 import { StorageClasses } from "../../../constructs/addons/storage-classes/storage-classes";
+import { Falco } from "../../../constructs/addons/falco/falco";
 import { fakeCluster } from "./fake-cluster";
 
 // Construct ids are Terraform addresses: changing one destroys and re-creates the resource in production.
@@ -60,11 +62,28 @@ describe("construct ids", () => {
     ]);
   });
 
+  test("IstioMesh", () => {
+    expect(paths((s) => new IstioMesh(s, "IstioMesh", { cluster: fakeCluster() }))).toEqual([
+      "IstioMesh/Base/Release",
+      "IstioMesh/Cni/Release",
+      "IstioMesh/Gateway/Release",
+      "IstioMesh/Istiod/Release",
+      "IstioMesh/IstiodMetricsFromNodes",
+      "IstioMesh/IstiodWebhookFromControlPlane",
+      "IstioMesh/IstiodXdsFromNodes",
+      "IstioMesh/SidecarAgentFromNodes",
+    ]);
+  });
+
   test("StorageClasses", () => {
     expect(paths((s) => new StorageClasses(s, "StorageClasses", { efs: { fileSystemId: "fs-0123456789abcdef0" } }))).toEqual([
       "StorageClasses/Efs",
       "StorageClasses/Gp2NotDefault",
       "StorageClasses/Gp3",
     ]);
+  });
+
+  test("Falco", () => {
+    expect(paths((s) => new Falco(s, "Falco", { cluster: fakeCluster() }))).toEqual(["Falco/Helm/Release", "Falco/SidekickDisruptionBudget"]);
   });
 });

@@ -115,6 +115,9 @@ describe("AdmissionPolicies", () => {
     ["an exempt workload's kind cannot be recognised", { exemptWorkloads: [{ namespace: "a", kind: "Pod" as never, name: "x", policies: ["probes"] }] }, /exemptWorkloads\[0\]\.kind: got "Pod"; allowed: Deployment, StatefulSet, DaemonSet/],
     ["a workload exemption names no policy", { exemptWorkloads: [{ namespace: "a", kind: "DaemonSet", name: "x", policies: [] }] }, /exemptWorkloads\[0\]\.policies: got \[\]/],
     ["a workload exemption names an unknown policy", { exemptWorkloads: [{ namespace: "a", kind: "DaemonSet", name: "x", policies: ["root" as never] }] }, /exemptWorkloads\[0\]\.policies\[0\]: got "root"/],
+    ["a probe-exempt container is not a container name", { probeExemptContainers: [{ name: "Sidecar!", probes: ["livenessProbe"] }] }, /probeExemptContainers\[0\]\.name: got "Sidecar!"/],
+    ["a probe-exempt container names no probe", { probeExemptContainers: [{ name: "sidecar", probes: [] }] }, /probeExemptContainers\[0\]\.probes: got \[\]; allowed: one or more of readinessProbe, livenessProbe/],
+    ["a probe-exempt container names an unknown probe", { probeExemptContainers: [{ name: "sidecar", probes: ["startupProbe" as never] }] }, /probeExemptContainers\[0\]\.probes: got \["startupProbe"\]/],
   ];
   test.each(fails)("fails when %s, naming the construct path and field", (_what, props, message) => {
     expect(() => build(props)).toThrow(message);

@@ -98,6 +98,17 @@ describe("admission policy definitions", () => {
     expect(refusedBy(changed, { operation: "UPDATE", oldObject: bad })).toEqual(["hostNamespaces"]);
   });
 
+  test("a probe-exempt container name waives exactly the probes named, and only for that container", () => {
+    const defs2 = admissionPolicyDefinitions({ allowedRegistries: REGISTRIES, probeExemptContainers: [{ name: "istio-proxy", probes: ["livenessProbe"] }] });
+    const refused = (spec: ReturnType<typeof goodPodSpec>) => refusals(defs2, { object: pod(spec) });
+    const sidecar = goodContainer("istio-proxy", { livenessProbe: undefined });
+    expect(refused(goodPodSpec({ containers: [goodContainer("app"), sidecar] }))).toEqual({});
+    expect(Object.keys(refused(goodPodSpec({ containers: [goodContainer("app"), goodContainer("istio-proxy", { readinessProbe: undefined })] })))).toEqual(["probes"]);
+    expect(refused(goodPodSpec({ containers: [goodContainer("app", { livenessProbe: undefined }), sidecar] })).probes!.join()).toMatch(/livenessProbe: container app/);
+    // The same pod without the waiver: the sidecar is refused.
+    expect(Object.keys(refusals(defs, { object: pod(goodPodSpec({ containers: [goodContainer("app"), sidecar] })) }))).toEqual(["probes"]);
+  });
+
   describe("named workload exemptions", () => {
     const exemptions: WorkloadExemption[] = [
       { namespace: "monitoring", kind: "DaemonSet", name: "node-exporter", policies: ["hostNamespaces"] },
