@@ -19,6 +19,9 @@ export const CRD_SCHEMA_FILES: Readonly<Record<string, string>> = {
   "monitoring.coreos.com/v1/PodMonitor": "monitoring.coreos.com/podmonitor_v1.json",
   "external-secrets.io/v1/ExternalSecret": "external-secrets.io/externalsecret_v1.json",
   "external-secrets.io/v1/ClusterSecretStore": "external-secrets.io/clustersecretstore_v1.json",
+  "cert-manager.io/v1/ClusterIssuer": "cert-manager.io/clusterissuer_v1.json",
+  "cert-manager.io/v1/Certificate": "cert-manager.io/certificate_v1.json",
+  "awspca.cert-manager.io/v1beta1/AWSPCAClusterIssuer": "awspca.cert-manager.io/awspcaclusterissuer_v1beta1.json",
 };
 
 /** The smallest shape every Kubernetes object has. */
