@@ -5,6 +5,8 @@ import type { PrometheusRuleObject } from "../lib/slo/emit";
 import type { ICluster } from "../constructs/cluster/cluster-types";
 import { ClusterAccess } from "../constructs/cluster/cluster-access";
 import { CustomResource } from "../constructs/kubernetes/custom-resource";
+import type { CertManager } from "../constructs/addons/cert-manager/cert-manager";
+import { CertManagerServiceMonitor } from "../constructs/addons/cert-manager/cert-manager-monitor";
 import { throwIfProblems } from "../constructs/common/validation";
 import { MONITORING_SELECTOR_LABELS } from "../lib/observability/monitoring-selection";
 import { EnvironmentStack } from "./environment-stack";
@@ -20,6 +22,11 @@ export interface ObservabilityResourcesStackInputs {
    * @default []
    */
   readonly prometheusRules?: ReadonlyArray<IPrometheusRule | PrometheusRuleObject>;
+  /**
+   * cert-manager (security layer), scraped through a ServiceMonitor made here, once its CRD exists.
+   * @default - not scraped
+   */
+  readonly certManager?: CertManager;
 }
 
 /**
@@ -29,6 +36,7 @@ export interface ObservabilityResourcesStackInputs {
 export class ObservabilityResourcesStack extends EnvironmentStack {
   public readonly access: ClusterAccess;
   public readonly prometheusRules: Readonly<Record<string, CustomResource<IPrometheusRule | PrometheusRuleObject>>>;
+  public readonly certManagerMonitor?: CertManagerServiceMonitor;
 
   constructor(scope: Construct, config: EnvironmentConfig, inputs: ObservabilityResourcesStackInputs) {
     super(scope, config, "observability-resources");
@@ -51,5 +59,8 @@ export class ObservabilityResourcesStack extends EnvironmentStack {
       });
     }
     this.prometheusRules = rules;
+    if (inputs.certManager) {
+      this.certManagerMonitor = new CertManagerServiceMonitor(this, "CertManagerMonitor", { certManager: inputs.certManager, installedBy: inputs.observability.monitoring, access: this.access });
+    }
   }
 }

@@ -1,7 +1,11 @@
 import { Construct } from "constructs";
+import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import type { ICluster } from "../constructs/cluster/cluster-types";
 import { ClusterAccess } from "../constructs/cluster/cluster-access";
+import { CertManager } from "../constructs/addons/cert-manager/cert-manager";
+import { AwsPrivateCaIssuer } from "../constructs/addons/cert-manager/aws-privateca-issuer";
+import { CERT_MANAGER_NAMESPACE } from "../lib/security/namespaces";
 import { EnvironmentStack } from "./environment-stack";
 import type { PlatformResourcesStack } from "./platform-resources-stack";
 
@@ -21,10 +25,44 @@ export interface SecurityStackInputs {
  */
 export class SecurityStack extends EnvironmentStack {
   public readonly access: ClusterAccess;
+  public readonly certManagerNamespace: NamespaceV1;
+  public readonly certManager: CertManager;
+  /** The AWS Private CA issuer, when the environment's certificates come from AWS Private CA. */
+  public readonly awsPrivateCaIssuer?: AwsPrivateCaIssuer;
 
   constructor(scope: Construct, config: EnvironmentConfig, inputs: SecurityStackInputs) {
     super(scope, config, "security");
     this.addDependency(inputs.platformResources);
     this.access = new ClusterAccess(this, "ClusterAccess", { cluster: inputs.cluster, region: config.region, roleArn: config.iam.deployRoleArn });
+
+    const certs = config.security.certManager;
+    // Until the namespace baseline owns every namespace, cert-manager's is made here, before its release.
+    this.certManagerNamespace = new NamespaceV1(this, "CertManagerNamespace", {
+      provider: this.access.kubernetesProvider,
+      metadata: { name: CERT_MANAGER_NAMESPACE, labels: { "app.kubernetes.io/managed-by": "sre-platform" } },
+    });
+    this.certManager = new CertManager(this, "CertManager", {
+      cluster: inputs.cluster,
+      access: this.access,
+      createNamespace: false,
+      dependsOn: [this.certManagerNamespace],
+      // Only an ACME issuer needs AWS from cert-manager itself; the other issuers get no role.
+      route53HostedZones: certs.issuer.type === "acme" ? certs.issuer.hostedZones : undefined,
+      controller: certs.controller,
+      webhook: certs.webhook,
+      cainjector: certs.cainjector,
+      spreadAcrossZones: certs.spreadAcrossZones,
+    });
+    if (certs.issuer.type === "awsPrivateCA") {
+      this.awsPrivateCaIssuer = new AwsPrivateCaIssuer(this, "AwsPrivateCaIssuer", {
+        cluster: inputs.cluster,
+        access: this.access,
+        createNamespace: false,
+        certManager: this.certManager,
+        certificateAuthorityArn: certs.issuer.certificateAuthorityArn,
+        replicas: certs.controller.replicas,
+        spreadAcrossZones: certs.spreadAcrossZones,
+      });
+    }
   }
 }

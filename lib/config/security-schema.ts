@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CertManagerConfigSchema } from "./security/cert-manager";
 
 /**
  * The zero-trust section of an environment (`security`): the mesh, runtime detection, the namespace baseline,
@@ -16,6 +17,9 @@ export const OptOutSchema = z.strictObject({
 });
 export type OptOut = z.infer<typeof OptOutSchema>;
 
-export const SecurityConfigSchema = z.strictObject({});
+export const SecurityConfigSchema = z.strictObject({
+  /** cert-manager: the environment's certificate issuer (in-cluster CA, Let's Encrypt over Route 53, or AWS Private CA) and sizes. */
+  certManager: CertManagerConfigSchema,
+});
 
 export type SecurityConfig = z.infer<typeof SecurityConfigSchema>;
