@@ -16,8 +16,8 @@ import { ResourcesSchema } from "../platform-schema";
 /** dev: a CA bootstrapped in the cluster (self-signed root → CA issuer); trusted by nothing outside it. */
 export const SelfSignedCaIssuerSchema = z.strictObject({
   type: z.literal("selfSignedCA"),
-  /** Subject common name of the in-cluster root CA, e.g. `sre-platform dev CA`. */
-  commonName: z.string().trim().min(1).max(64, { message: "at most 64 characters (the X.509 limit of a common name)" }),
+  /** Subject common name of the in-cluster root CA, e.g. `sre-platform dev CA` (X.509 allows at most 64 characters). */
+  commonName: z.string().trim().min(1).max(64),
   /** Validity of the root CA; cert-manager renews it at two thirds of it. */
   validityDays: z.number().int().min(30).max(3650),
 });
