@@ -20,8 +20,8 @@ function build(source: PlatformIssuerSource | "awsPrivateCA", certManagerProps: 
   const stack = new TerraformStack(app, "security-resources");
   const issuer = new PlatformIssuer(stack, "PlatformIssuer", { certManager, source: source === "awsPrivateCA" ? { type: "awsPrivateCA", privateCa: privateCa! } : source, region: "eu-west-1" });
   const tf = JSON.parse(Testing.synth(stack)) as Json;
-  const manifests = Object.entries(tf.resource.kubernetes_manifest as Json).map(([address, r]) => ({ address, ...(r as Json) }));
-  const byName = Object.fromEntries(manifests.map((m) => [`${m.manifest.kind}/${m.manifest.metadata.name}`, m]));
+  const manifests: Json[] = Object.entries(tf.resource.kubernetes_manifest as Json).map(([address, r]) => ({ address, ...(r as Json) }));
+  const byName: Record<string, Json> = Object.fromEntries(manifests.map((m) => [`${m.manifest.kind}/${m.manifest.metadata.name}`, m]));
   return { app, stack, issuer, byName, certManager };
 }
 
