@@ -6,7 +6,7 @@ import type { ICluster } from "../constructs/cluster/cluster-types";
 import { ClusterAccess } from "../constructs/cluster/cluster-access";
 import { CustomResource } from "../constructs/kubernetes/custom-resource";
 import type { CertManager } from "../constructs/addons/cert-manager/cert-manager";
-import { CertManagerServiceMonitor } from "../constructs/addons/cert-manager/cert-manager-monitor";
+import { CertManagerMonitoring } from "../constructs/addons/cert-manager/cert-manager-monitoring";
 import { throwIfProblems } from "../constructs/common/validation";
 import { MONITORING_SELECTOR_LABELS } from "../lib/observability/monitoring-selection";
 import { EnvironmentStack } from "./environment-stack";
@@ -23,7 +23,7 @@ export interface ObservabilityResourcesStackInputs {
    */
   readonly prometheusRules?: ReadonlyArray<IPrometheusRule | PrometheusRuleObject>;
   /**
-   * cert-manager (security layer), scraped through a ServiceMonitor made here, once its CRD exists.
+   * cert-manager (security layer): scraped through a ServiceMonitor, and its certificates alerted on, once the CRDs exist.
    * @default - not scraped
    */
   readonly certManager?: CertManager;
@@ -36,7 +36,7 @@ export interface ObservabilityResourcesStackInputs {
 export class ObservabilityResourcesStack extends EnvironmentStack {
   public readonly access: ClusterAccess;
   public readonly prometheusRules: Readonly<Record<string, CustomResource<IPrometheusRule | PrometheusRuleObject>>>;
-  public readonly certManagerMonitor?: CertManagerServiceMonitor;
+  public readonly certManagerMonitoring?: CertManagerMonitoring;
 
   constructor(scope: Construct, config: EnvironmentConfig, inputs: ObservabilityResourcesStackInputs) {
     super(scope, config, "observability-resources");
@@ -60,7 +60,7 @@ export class ObservabilityResourcesStack extends EnvironmentStack {
     }
     this.prometheusRules = rules;
     if (inputs.certManager) {
-      this.certManagerMonitor = new CertManagerServiceMonitor(this, "CertManagerMonitor", { certManager: inputs.certManager, installedBy: inputs.observability.monitoring, access: this.access });
+      this.certManagerMonitoring = new CertManagerMonitoring(this, "CertManagerMonitoring", { certManager: inputs.certManager, installedBy: inputs.observability.monitoring, access: this.access });
     }
   }
 }

@@ -60,6 +60,7 @@ export class SecurityStack extends EnvironmentStack {
         createNamespace: false,
         certManager: this.certManager,
         certificateAuthorityArn: certs.issuer.certificateAuthorityArn,
+        // Signs what the controller approves: as available as the controller, and no more.
         replicas: certs.controller.replicas,
         spreadAcrossZones: certs.spreadAcrossZones,
       });

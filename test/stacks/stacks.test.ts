@@ -99,7 +99,7 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
   });
 
   test("the compiled SLOs are a PrometheusRule the platform's Prometheus selects", () => {
-    const rules = all(synth(stacks["observability-resources"]), "resource", "kubernetes_manifest").map((m) => m.manifest).filter((m) => m.kind === "PrometheusRule");
+    const rules = all(synth(stacks["observability-resources"]), "resource", "kubernetes_manifest").map((m) => m.manifest).filter((m) => m.kind === "PrometheusRule" && m.metadata.name === `${env}-slos`);
     expect(rules.map((r) => [r.kind, r.metadata.name])).toEqual([["PrometheusRule", `${env}-slos`]]);
     const values = JSON.parse(JSON.stringify(require("yaml").parse(all(synth(stacks.observability), "resource", "helm_release")[0]!.values[0])));
     const selector = values.prometheus.prometheusSpec.ruleSelector.matchLabels;
@@ -139,16 +139,25 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
     expect(resources.filter((r) => r.includes("*"))).toEqual(issuer.type === "acme" ? [expect.stringMatching(/:route53:::change\/\*$/)] : []);
   });
 
-  test("cert-manager's sizes come from the environment, and its metrics are scraped once the monitoring CRDs exist", () => {
+  test("cert-manager's sizes come from the environment, every component is restricted, and its metrics are scraped once the monitoring CRDs exist", () => {
     const release = all(synth(stacks.security), "resource", "helm_release").find((r) => r.chart === "cert-manager")!;
     const values = require("yaml").parse(release.values[0]);
     const c = config.security.certManager;
     expect([values.replicaCount, values.webhook.replicaCount, values.cainjector.replicaCount]).toEqual([c.controller.replicas, c.webhook.replicas, c.cainjector.replicas]);
     expect(values.webhook.resources).toEqual(c.webhook.resources);
+    for (const [name, component] of [["controller", values], ["webhook", values.webhook], ["cainjector", values.cainjector], ["startupapicheck", values.startupapicheck]] as const) {
+      expect({ name, pod: component.securityContext, container: component.containerSecurityContext }).toEqual({
+        name,
+        pod: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+        container: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true, runAsNonRoot: true },
+      });
+    }
     expect(release.create_namespace).toBe(false);
     expect(release.depends_on).toEqual(expect.arrayContaining(["kubernetes_namespace_v1.CertManagerNamespace"]));
     const monitors = all(synth(stacks["observability-resources"]), "resource", "kubernetes_manifest").filter((m) => m.manifest.kind === "ServiceMonitor");
     expect(monitors.map((m) => `${m.manifest.metadata.namespace}/${m.manifest.metadata.name}`)).toEqual(["cert-manager/cert-manager"]);
+    const alerts = all(synth(stacks["observability-resources"]), "resource", "kubernetes_manifest").filter((m) => m.manifest.kind === "PrometheusRule" && m.manifest.metadata.namespace === "cert-manager");
+    expect(alerts.map((m) => m.manifest.metadata.labels)).toEqual([MONITORING_SELECTOR_LABELS]);
   });
 
   test("Karpenter node pools exactly where the environment runs Karpenter", () => {

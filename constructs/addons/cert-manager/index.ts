@@ -3,4 +3,4 @@ export * from "./cert-manager-values";
 export * from "./route53-solver-policy";
 export * from "./aws-privateca-issuer";
 export * from "./platform-issuer";
-export * from "./cert-manager-monitor";
+export * from "./cert-manager-monitoring";

@@ -1,7 +1,7 @@
 import * as addons from "../../../constructs/addons";
 
 describe("constructs/addons index", () => {
-  test.each(["MetricsServer", "Karpenter", "ClusterAutoscaler", "NodeAutoscaling", "StorageClasses", "CertManager", "AwsPrivateCaIssuer", "PlatformIssuer", "CertManagerServiceMonitor"])("exports %s", (name) => {
+  test.each(["MetricsServer", "Karpenter", "ClusterAutoscaler", "NodeAutoscaling", "StorageClasses", "CertManager", "AwsPrivateCaIssuer", "PlatformIssuer", "CertManagerMonitoring"])("exports %s", (name) => {
     expect(typeof (addons as Record<string, unknown>)[name]).toBe("function");
   });
 

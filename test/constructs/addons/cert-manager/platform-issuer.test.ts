@@ -2,8 +2,6 @@ import { Testing, TerraformStack } from "cdktf";
 import { CertManager, CertManagerProps } from "../../../../constructs/addons/cert-manager/cert-manager";
 import { AwsPrivateCaIssuer } from "../../../../constructs/addons/cert-manager/aws-privateca-issuer";
 import { PlatformIssuer, PlatformIssuerSource } from "../../../../constructs/addons/cert-manager/platform-issuer";
-import { CertManagerServiceMonitor } from "../../../../constructs/addons/cert-manager/cert-manager-monitor";
-import { KubePrometheusStack } from "../../../../constructs/addons/kube-prometheus-stack/kube-prometheus-stack";
 import { fakeCluster } from "../fake-cluster";
 
 type Json = Record<string, any>;
@@ -94,26 +92,5 @@ describe("PlatformIssuer", () => {
   ];
   test.each(rules)("fails when %s", (_name, make, message) => {
     expect(make).toThrow(message);
-  });
-});
-
-describe("CertManagerServiceMonitor", () => {
-  test("scrapes the controller, webhook and CA injector by their metrics port, selected by the platform's Prometheus", () => {
-    const app = Testing.app();
-    const security = new TerraformStack(app, "security");
-    const certManager = new CertManager(security, "CertManager", { cluster: fakeCluster() });
-    const observability = new TerraformStack(app, "observability");
-    const monitoring = new KubePrometheusStack(observability, "Monitoring", { cluster: fakeCluster(), storageClassName: "gp3" });
-    const stack = new TerraformStack(app, "observability-resources");
-    new CertManagerServiceMonitor(stack, "CertManagerMonitor", { certManager, installedBy: monitoring });
-    const [m] = Object.values(JSON.parse(Testing.synth(stack)).resource.kubernetes_manifest as Json) as Json[];
-    expect(m!.manifest.metadata).toEqual({ name: "cert-manager", namespace: "cert-manager", labels: { release: "kube-prometheus-stack" } });
-    expect(m!.manifest.spec.selector.matchExpressions).toEqual([
-      { key: "app.kubernetes.io/name", operator: "In", values: ["cert-manager", "webhook", "cainjector"] },
-      { key: "app.kubernetes.io/instance", operator: "In", values: ["cert-manager"] },
-      { key: "app.kubernetes.io/component", operator: "In", values: ["controller", "webhook", "cainjector"] },
-    ]);
-    expect(m!.manifest.spec.endpoints).toEqual([expect.objectContaining({ targetPort: "http-metrics", path: "/metrics" })]);
-    expect(stack.dependencies.map((d) => d.node.id)).toEqual(["observability"]);
   });
 });
