@@ -1,5 +1,6 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { shared } from "./defaults";
+import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
 
 /** CI deploys as the first; people never do (they get `cluster.access`). */
@@ -58,6 +59,15 @@ export const dev: EnvironmentConfig = {
     spreadAcrossZones: false,
   },
   security: {
+    // Small nodes: Falco requests little; one falcosidekick (dev may lose an alert while it restarts).
+    falco: {
+      resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } },
+      sidekick: { replicas: 1, resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "64Mi" } } },
+      minimumForwardedPriority: "WARNING",
+      rules: falcoRules(),
+      podSecurity: { ...falcoShared.podSecurity },
+      optOut: {},
+    },
     certManager: {
       // A CA of its own, made in the cluster: no DNS zone, no AWS CA, nothing trusted outside dev.
       issuer: { type: "selfSignedCA", commonName: "sre-platform dev CA", validityDays: 365 },

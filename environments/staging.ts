@@ -1,5 +1,6 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { shared } from "./defaults";
+import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
 
 /** CI deploys as the first; people never do (they get `cluster.access`). */
@@ -94,6 +95,14 @@ export const staging: EnvironmentConfig = {
     spreadAcrossZones: true,
   },
   security: {
+    falco: {
+      resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { memory: "1Gi" } },
+      sidekick: { replicas: 2, resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { memory: "128Mi" } } },
+      minimumForwardedPriority: "WARNING",
+      rules: falcoRules(),
+      podSecurity: { ...falcoShared.podSecurity },
+      optOut: {},
+    },
     certManager: {
       // Let's Encrypt's staging directory: the same DNS-01 path as prod, without spending prod's rate limits.
       issuer: {

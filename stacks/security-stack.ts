@@ -1,11 +1,12 @@
 import { Construct } from "constructs";
-import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import type { ICluster } from "../constructs/cluster/cluster-types";
 import { ClusterAccess } from "../constructs/cluster/cluster-access";
+import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import { Falco } from "../constructs/addons/falco/falco";
 import { CertManager } from "../constructs/addons/cert-manager/cert-manager";
 import { AwsPrivateCaIssuer } from "../constructs/addons/cert-manager/aws-privateca-issuer";
-import { CERT_MANAGER_NAMESPACE } from "../lib/security/namespaces";
+import { CERT_MANAGER_NAMESPACE, FALCO_NAMESPACE, meshNamespaceLabels } from "../lib/security/namespaces";
 import { EnvironmentStack } from "./environment-stack";
 import type { PlatformResourcesStack } from "./platform-resources-stack";
 
@@ -25,6 +26,8 @@ export interface SecurityStackInputs {
  */
 export class SecurityStack extends EnvironmentStack {
   public readonly access: ClusterAccess;
+  /** Runtime detection; absent where `security.falco.optOut.runtimeDetection` turns it off. */
+  public readonly falco?: Falco;
   public readonly certManagerNamespace: NamespaceV1;
   public readonly certManager: CertManager;
   /** The AWS Private CA issuer, when the environment's certificates come from AWS Private CA. */
@@ -34,12 +37,39 @@ export class SecurityStack extends EnvironmentStack {
     super(scope, config, "security");
     this.addDependency(inputs.platformResources);
     this.access = new ClusterAccess(this, "ClusterAccess", { cluster: inputs.cluster, region: config.region, roleArn: config.iam.deployRoleArn });
+    const falco = config.security.falco;
+    if (falco.optOut.runtimeDetection === undefined) {
+      // Until the namespace baseline creates every namespace, Falco's own, with the Pod Security level its config names.
+      const namespace = new NamespaceV1(this, "FalcoNamespace", {
+        provider: this.access.kubernetesProvider,
+        metadata: {
+          name: FALCO_NAMESPACE,
+          labels: { ...meshNamespaceLabels("none"), ...podSecurityLabels(falco.podSecurity.level) },
+          annotations: { "sre-platform.io/pod-security-reason": falco.podSecurity.reason },
+        },
+      });
+      this.falco = new Falco(this, "Falco", {
+        cluster: inputs.cluster,
+        access: this.access,
+        createNamespace: false,
+        dependsOn: [namespace],
+        resources: falco.resources,
+        rules: falco.rules,
+        alertForwarding: {
+          enabled: falco.optOut.alertForwarding === undefined,
+          minimumPriority: falco.minimumForwardedPriority,
+          replicas: falco.sidekick.replicas,
+          resources: falco.sidekick.resources,
+        },
+      });
+    }
 
     const certs = config.security.certManager;
-    // Until the namespace baseline owns every namespace, cert-manager's is made here, before its release.
+    // Until the namespace baseline owns every namespace, cert-manager's is made here, before its release: restricted
+    // (every pod of the chart runs under it), and out of the mesh, because the API server calls the webhook directly.
     this.certManagerNamespace = new NamespaceV1(this, "CertManagerNamespace", {
       provider: this.access.kubernetesProvider,
-      metadata: { name: CERT_MANAGER_NAMESPACE, labels: { "app.kubernetes.io/managed-by": "sre-platform" } },
+      metadata: { name: CERT_MANAGER_NAMESPACE, labels: { "app.kubernetes.io/managed-by": "sre-platform", ...meshNamespaceLabels("none"), ...podSecurityLabels("restricted") } },
     });
     this.certManager = new CertManager(this, "CertManager", {
       cluster: inputs.cluster,
@@ -66,4 +96,9 @@ export class SecurityStack extends EnvironmentStack {
       });
     }
   }
+}
+
+/** Pod Security admission labels enforcing, auditing and warning at one level. */
+function podSecurityLabels(level: string): Record<string, string> {
+  return Object.fromEntries(["enforce", "audit", "warn"].map((mode) => [`pod-security.kubernetes.io/${mode}`, level]));
 }

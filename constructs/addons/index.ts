@@ -15,3 +15,4 @@ export * from "./storage-classes";
 export * from "./kube-prometheus-stack";
 export * from "./external-secrets";
 export * from "./cert-manager";
+export * from "./falco";

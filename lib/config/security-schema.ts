@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CertManagerConfigSchema } from "./security/cert-manager";
+import { FalcoConfigSchema } from "./security/falco";
 
 /**
  * The zero-trust section of an environment (`security`): the mesh, runtime detection, the namespace baseline,
@@ -10,14 +11,12 @@ import { CertManagerConfigSchema } from "./security/cert-manager";
  * record that a review reads in the diff.
  */
 
-/** Turns one named zero-trust default off; the reason is required so the decision is on record. */
-export const OptOutSchema = z.strictObject({
-  /** Why this environment turns the default off (at least a sentence). */
-  reason: z.string().trim().min(20, { message: "why the default is turned off, in at least 20 characters" }),
-});
-export type OptOut = z.infer<typeof OptOutSchema>;
+export { OptOutSchema } from "./security/opt-out";
+export type { OptOut } from "./security/opt-out";
 
 export const SecurityConfigSchema = z.strictObject({
+  /** Runtime detection: Falco and falcosidekick (lib/config/security/falco.ts). */
+  falco: FalcoConfigSchema,
   /** cert-manager: the environment's certificate issuer (in-cluster CA, Let's Encrypt over Route 53, or AWS Private CA) and sizes. */
   certManager: CertManagerConfigSchema,
 });

@@ -1,13 +1,78 @@
 /**
- * The security layers built from an environment whose certificates come from AWS Private CA (no committed
- * environment does: prod and staging use Let's Encrypt), so the third issuer path is proved end to end.
+ * The security layer from configuration: runtime detection on by default in every environment, each named opt-out
+ * flag doing exactly what it says and nothing else; and certificates from AWS Private CA (no committed environment
+ * uses it: prod and staging use Let's Encrypt), so the third issuer path is proved end to end.
  */
-import { Testing } from "cdktf";
+import { Testing, TerraformStack } from "cdktf";
+import { parse } from "yaml";
+import { ENVIRONMENTS } from "../../environments";
+import type { EnvironmentConfig } from "../../lib/config/environment-schema";
+import { SecurityStack } from "../../stacks/security-stack";
+import type { PlatformResourcesStack } from "../../stacks/platform-resources-stack";
+import { fakeCluster } from "../support/fakes";
 import { prod } from "../../environments/prod";
 import { validateEnvironments } from "../../lib/config/validate-environment";
 import { buildEnvironment } from "../../stacks/environment-stacks";
 
 type Json = Record<string, any>;
+
+function synth(config: EnvironmentConfig): { stack: SecurityStack; tf: Json } {
+  const app = Testing.app();
+  const before = new TerraformStack(app, `${config.name}-platform-resources`) as unknown as PlatformResourcesStack;
+  const stack = new SecurityStack(app, config, { cluster: fakeCluster(), platformResources: before });
+  return { stack, tf: JSON.parse(Testing.synth(stack)) };
+}
+
+const releases = (tf: Json) => Object.values(tf.resource?.helm_release ?? {}) as Json[];
+const falcoNamespaces = (tf: Json) => (Object.values(tf.resource?.kubernetes_namespace_v1 ?? {}) as Json[]).filter((n) => n.metadata.name === "falco");
+const falcoValues = (tf: Json) => parse(releases(tf).find((r) => r.chart === "falco")!.values[0]);
+const withOptOut = (config: EnvironmentConfig, optOut: EnvironmentConfig["security"]["falco"]["optOut"]): EnvironmentConfig => {
+  const copy = structuredClone(config);
+  copy.security.falco.optOut = optOut;
+  return copy;
+};
+const REASON = { reason: "a reason long enough to be on record in review" };
+
+describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s security layer", (_env, config) => {
+  const { tf } = synth(config);
+
+  test("installs Falco into its own privileged namespace, with falcosidekick forwarding at the configured priority", () => {
+    const ns = falcoNamespaces(tf)[0];
+    expect(ns!.metadata.name).toBe("falco");
+    expect(ns!.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe(config.security.falco.podSecurity.level);
+    expect(ns!.metadata.annotations["sre-platform.io/pod-security-reason"]).toBe(config.security.falco.podSecurity.reason);
+    const release = releases(tf).find((r) => r.chart === "falco");
+    expect(release).toMatchObject({ chart: "falco", namespace: "falco", create_namespace: false });
+    expect(release!.depends_on).toEqual([expect.stringMatching(/^kubernetes_namespace_v1\.FalcoNamespace/)]);
+    const values = falcoValues(tf);
+    expect(values.falcosidekick.enabled).toBe(true);
+    expect(values.falcosidekick.config.alertmanager.minimumpriority).toBe(config.security.falco.minimumForwardedPriority.toLowerCase());
+    expect(values.falcosidekick.replicaCount).toBe(config.security.falco.sidekick.replicas);
+    expect(values.resources).toEqual(config.security.falco.resources);
+  });
+
+  test("optOut.runtimeDetection installs neither Falco nor its namespace, and nothing else changes", () => {
+    const { tf: off, stack } = synth(withOptOut(config, { runtimeDetection: REASON }));
+    expect(stack.falco).toBeUndefined();
+    expect(releases(off).filter((r) => r.chart === "falco")).toEqual([]);
+    expect(falcoNamespaces(off)).toEqual([]);
+    // cert-manager is not Falco's to turn off.
+    expect(releases(off).map((r) => r.chart)).toEqual(releases(tf).map((r) => r.chart).filter((c) => c !== "falco"));
+    const others = (t: Json) => Object.keys(t.resource ?? {}).filter((k) => !["helm_release", "kubernetes_namespace_v1", "kubernetes_pod_disruption_budget_v1"].includes(k));
+    expect(others(off)).toEqual(others(tf));
+    expect(off.provider).toEqual(tf.provider);
+  });
+
+  test("optOut.alertForwarding drops falcosidekick only: Falco, its rules and its namespace stay", () => {
+    const { tf: off } = synth(withOptOut(config, { alertForwarding: REASON }));
+    const on = falcoValues(tf);
+    const values = falcoValues(off);
+    expect(values.falcosidekick).toEqual({ enabled: false });
+    expect({ ...values, falcosidekick: undefined }).toEqual({ ...on, falcosidekick: undefined });
+    expect(off.resource.kubernetes_namespace_v1).toEqual(tf.resource.kubernetes_namespace_v1);
+    expect(off.resource.kubernetes_pod_disruption_budget_v1).toBeUndefined();
+  });
+});
 
 const CA = "arn:aws:acm-pca:eu-west-1:222222222222:certificate-authority/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 
@@ -20,9 +85,9 @@ describe("security layers with AWS Private CA", () => {
   const resources = JSON.parse(Testing.synth(stacks["security-resources"])) as Json;
 
   test("the issuer chart is installed after cert-manager, with its own role; cert-manager gets none", () => {
-    const releases = Object.values(security.resource.helm_release as Json) as Json[];
+    const releases = (Object.values(security.resource.helm_release as Json) as Json[]).filter((r) => r.namespace === "cert-manager");
     expect(releases.map((r) => r.chart).sort()).toEqual(["aws-privateca-issuer", "cert-manager"]);
-    const roles = (Object.values(security.resource.aws_iam_role) as Json[]).map((r) => r.description);
+    const roles = (Object.values(security.resource.aws_iam_role) as Json[]).map((r) => String(r.description)).filter((d) => d.includes(" cert-manager/"));
     expect(roles).toEqual(["IRSA role of cert-manager/aws-privateca-issuer"]);
     const pca = releases.find((r) => r.chart === "aws-privateca-issuer")!;
     expect(pca.create_namespace).toBe(false);
