@@ -154,6 +154,9 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
     }
     expect(release.create_namespace).toBe(false);
     expect(release.depends_on).toEqual(expect.arrayContaining(["kubernetes_namespace_v1.CertManagerNamespace"]));
+    // Restricted Pod Security enforced on the namespace, and out of the mesh: the API server calls the webhook directly.
+    const ns = synth(stacks.security).resource.kubernetes_namespace_v1.CertManagerNamespace;
+    expect(ns.metadata.labels).toEqual(expect.objectContaining({ "pod-security.kubernetes.io/enforce": "restricted", "istio-injection": "disabled" }));
     const monitors = all(synth(stacks["observability-resources"]), "resource", "kubernetes_manifest").filter((m) => m.manifest.kind === "ServiceMonitor");
     expect(monitors.map((m) => `${m.manifest.metadata.namespace}/${m.manifest.metadata.name}`)).toEqual(["cert-manager/cert-manager"]);
     const alerts = all(synth(stacks["observability-resources"]), "resource", "kubernetes_manifest").filter((m) => m.manifest.kind === "PrometheusRule" && m.manifest.metadata.namespace === "cert-manager");
