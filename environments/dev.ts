@@ -2,6 +2,7 @@ import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { shared } from "./defaults";
 import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
+import { meshShared } from "./mesh-defaults";
 
 /** CI deploys as the first; people never do (they get `cluster.access`). */
 const ROLES = {
@@ -59,6 +60,16 @@ export const dev: EnvironmentConfig = {
     spreadAcrossZones: false,
   },
   security: {
+    // One of each, small: dev loses nothing but convenience when istiod restarts (sidecars keep their last config).
+    mesh: {
+      istiod: { replicas: 1, maxReplicas: 1, resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { memory: "1Gi" } } },
+      gateway: { replicas: 1, maxReplicas: 2, resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } } },
+      cni: { resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } }, podSecurity: { ...meshShared.cniPodSecurity } },
+      spreadAcrossZones: false,
+      expose: [],
+      webhooks: [],
+      optOut: {},
+    },
     // Small nodes: Falco requests little; one falcosidekick (dev may lose an alert while it restarts).
     falco: {
       resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } },

@@ -2,6 +2,7 @@ import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { shared } from "./defaults";
 import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
+import { meshShared } from "./mesh-defaults";
 
 /** CI deploys as the first; people never do (they get `cluster.access`). */
 const ROLES = {
@@ -95,6 +96,16 @@ export const staging: EnvironmentConfig = {
     spreadAcrossZones: true,
   },
   security: {
+    // prod's shape at a smaller size: two of each across zones, so a node or zone loss is rehearsed here first.
+    mesh: {
+      istiod: { replicas: 2, maxReplicas: 3, resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "2Gi" } } },
+      gateway: { replicas: 2, maxReplicas: 4, resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "1Gi" } } },
+      cni: { resources: { requests: { cpu: "100m", memory: "100Mi" }, limits: { memory: "256Mi" } }, podSecurity: { ...meshShared.cniPodSecurity } },
+      spreadAcrossZones: true,
+      expose: [],
+      webhooks: [],
+      optOut: {},
+    },
     falco: {
       resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { memory: "1Gi" } },
       sidekick: { replicas: 2, resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { memory: "128Mi" } } },

@@ -5,6 +5,7 @@ import type { PrometheusRuleObject } from "../lib/slo/emit";
 import type { ICluster } from "../constructs/cluster/cluster-types";
 import { ClusterAccess } from "../constructs/cluster/cluster-access";
 import { CustomResource } from "../constructs/kubernetes/custom-resource";
+import { MeshMonitors } from "../constructs/addons/istio/mesh-monitors";
 import type { CertManager } from "../constructs/addons/cert-manager/cert-manager";
 import { CertManagerMonitoring } from "../constructs/addons/cert-manager/cert-manager-monitoring";
 import { throwIfProblems } from "../constructs/common/validation";
@@ -36,6 +37,8 @@ export interface ObservabilityResourcesStackInputs {
 export class ObservabilityResourcesStack extends EnvironmentStack {
   public readonly access: ClusterAccess;
   public readonly prometheusRules: Readonly<Record<string, CustomResource<IPrometheusRule | PrometheusRuleObject>>>;
+  /** The mesh's sidecar and istiod metrics, scraped by the platform's Prometheus. */
+  public readonly meshMonitors: MeshMonitors;
   public readonly certManagerMonitoring?: CertManagerMonitoring;
 
   constructor(scope: Construct, config: EnvironmentConfig, inputs: ObservabilityResourcesStackInputs) {
@@ -59,6 +62,11 @@ export class ObservabilityResourcesStack extends EnvironmentStack {
       });
     }
     this.prometheusRules = rules;
+    this.meshMonitors = new MeshMonitors(this, "MeshMonitors", {
+      installedBy: inputs.observability.monitoring,
+      access: this.access,
+      interval: config.observability.prometheus.scrapeInterval,
+    });
     if (inputs.certManager) {
       this.certManagerMonitoring = new CertManagerMonitoring(this, "CertManagerMonitoring", { certManager: inputs.certManager, installedBy: inputs.observability.monitoring, access: this.access });
     }

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import type { ICluster } from "../constructs/cluster/cluster-types";
 import { ClusterAccess } from "../constructs/cluster/cluster-access";
+import { MeshPolicies } from "../constructs/addons/istio/mesh-policies";
 import { PlatformIssuer, PlatformIssuerSource } from "../constructs/addons/cert-manager/platform-issuer";
 import { EnvironmentStack } from "./environment-stack";
 import type { SecurityStack } from "./security-stack";
@@ -19,6 +20,7 @@ export interface SecurityResourcesStackInputs {
  */
 export class SecurityResourcesStack extends EnvironmentStack {
   public readonly access: ClusterAccess;
+  public readonly meshPolicies: MeshPolicies;
   /** The cluster-wide issuer every platform certificate asks for. */
   public readonly platformIssuer: PlatformIssuer;
 
@@ -26,6 +28,18 @@ export class SecurityResourcesStack extends EnvironmentStack {
     super(scope, config, "security-resources");
     this.addDependency(inputs.security);
     this.access = new ClusterAccess(this, "ClusterAccess", { cluster: inputs.cluster, region: config.region, roleArn: config.iam.deployRoleArn });
+    const m = config.security.mesh;
+    this.meshPolicies = new MeshPolicies(this, "MeshPolicies", {
+      installedBy: inputs.security.mesh.base,
+      access: this.access,
+      expose: m.expose,
+      webhooks: m.webhooks,
+      optOut: {
+        permissiveMtls: m.optOut.permissiveMtls !== undefined,
+        defaultDenyAuthorization: m.optOut.defaultDenyAuthorization !== undefined,
+        istioMutualDestinationRule: m.optOut.istioMutualDestinationRule !== undefined,
+      },
+    });
     this.platformIssuer = new PlatformIssuer(this, "PlatformIssuer", {
       certManager: inputs.security.certManager,
       source: issuerSource(config, inputs.security),

@@ -1,14 +1,16 @@
 import { Construct } from "constructs";
+import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import type { ICluster } from "../constructs/cluster/cluster-types";
 import { ClusterAccess } from "../constructs/cluster/cluster-access";
-import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import { IstioMesh } from "../constructs/addons/istio/istio-mesh";
 import { Falco } from "../constructs/addons/falco/falco";
 import { CertManager } from "../constructs/addons/cert-manager/cert-manager";
 import { AwsPrivateCaIssuer } from "../constructs/addons/cert-manager/aws-privateca-issuer";
-import { CERT_MANAGER_NAMESPACE, FALCO_NAMESPACE, meshNamespaceLabels } from "../lib/security/namespaces";
+import { CERT_MANAGER_NAMESPACE, FALCO_NAMESPACE, ISTIO_INGRESS_NAMESPACE, ISTIO_SYSTEM_NAMESPACE, meshNamespaceLabels } from "../lib/security/namespaces";
 import { EnvironmentStack } from "./environment-stack";
 import type { PlatformResourcesStack } from "./platform-resources-stack";
+import { systemNodePlacement } from "./platform-stack";
 
 /** What the security layer needs from the layers below. */
 export interface SecurityStackInputs {
@@ -26,6 +28,7 @@ export interface SecurityStackInputs {
  */
 export class SecurityStack extends EnvironmentStack {
   public readonly access: ClusterAccess;
+  public readonly mesh: IstioMesh;
   /** Runtime detection; absent where `security.falco.optOut.runtimeDetection` turns it off. */
   public readonly falco?: Falco;
   public readonly certManagerNamespace: NamespaceV1;
@@ -37,6 +40,35 @@ export class SecurityStack extends EnvironmentStack {
     super(scope, config, "security");
     this.addDependency(inputs.platformResources);
     this.access = new ClusterAccess(this, "ClusterAccess", { cluster: inputs.cluster, region: config.region, roleArn: config.iam.deployRoleArn });
+    const m = config.security.mesh;
+    // Until the namespace baseline creates every namespace, the mesh's own. The CNI node agent (a DaemonSet in
+    // istio-system) needs more than `restricted`, at the level and for the reason its config names; istiod meets
+    // `restricted` but shares that namespace.
+    const istioSystem = new NamespaceV1(this, "IstioSystemNamespace", {
+      provider: this.access.kubernetesProvider,
+      metadata: {
+        name: ISTIO_SYSTEM_NAMESPACE,
+        labels: { ...meshNamespaceLabels("none"), ...podSecurityLabels(m.cni.podSecurity.level) },
+        annotations: { "sre-platform.io/pod-security-reason": m.cni.podSecurity.reason },
+      },
+    });
+    // The gateway is an injected pod (template `gateway`): its namespace is in the mesh, and it meets `restricted`.
+    const istioIngress = new NamespaceV1(this, "IstioIngressNamespace", {
+      provider: this.access.kubernetesProvider,
+      metadata: { name: ISTIO_INGRESS_NAMESPACE, labels: { ...meshNamespaceLabels("sidecar"), ...podSecurityLabels("restricted") } },
+    });
+    this.mesh = new IstioMesh(this, "IstioMesh", {
+      cluster: inputs.cluster,
+      access: this.access,
+      createNamespaces: false,
+      dependsOn: [istioSystem, istioIngress],
+      istiod: m.istiod,
+      gateway: m.gateway,
+      cni: { resources: m.cni.resources },
+      spreadAcrossZones: m.spreadAcrossZones,
+      internetFacingIngress: m.optOut.privateIngress !== undefined,
+      systemNodePlacement: systemNodePlacement(config.cluster.nodeGroups),
+    });
     const falco = config.security.falco;
     if (falco.optOut.runtimeDetection === undefined) {
       // Until the namespace baseline creates every namespace, Falco's own, with the Pod Security level its config names.
@@ -65,6 +97,7 @@ export class SecurityStack extends EnvironmentStack {
     }
 
     const certs = config.security.certManager;
+    const placement = systemNodePlacement(config.cluster.nodeGroups);
     // Until the namespace baseline owns every namespace, cert-manager's is made here, before its release: restricted
     // (every pod of the chart runs under it), and out of the mesh, because the API server calls the webhook directly.
     this.certManagerNamespace = new NamespaceV1(this, "CertManagerNamespace", {
@@ -82,6 +115,7 @@ export class SecurityStack extends EnvironmentStack {
       webhook: certs.webhook,
       cainjector: certs.cainjector,
       spreadAcrossZones: certs.spreadAcrossZones,
+      systemNodePlacement: placement,
     });
     if (certs.issuer.type === "awsPrivateCA") {
       this.awsPrivateCaIssuer = new AwsPrivateCaIssuer(this, "AwsPrivateCaIssuer", {
@@ -93,6 +127,7 @@ export class SecurityStack extends EnvironmentStack {
         // Signs what the controller approves: as available as the controller, and no more.
         replicas: certs.controller.replicas,
         spreadAcrossZones: certs.spreadAcrossZones,
+        systemNodePlacement: placement,
       });
     }
   }

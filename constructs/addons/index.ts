@@ -15,4 +15,5 @@ export * from "./storage-classes";
 export * from "./kube-prometheus-stack";
 export * from "./external-secrets";
 export * from "./cert-manager";
+export * from "./istio";
 export * from "./falco";

@@ -24,7 +24,11 @@ function synth(config: EnvironmentConfig): { stack: SecurityStack; tf: Json } {
 }
 
 const releases = (tf: Json) => Object.values(tf.resource?.helm_release ?? {}) as Json[];
-const falcoNamespaces = (tf: Json) => (Object.values(tf.resource?.kubernetes_namespace_v1 ?? {}) as Json[]).filter((n) => n.metadata.name === "falco");
+/** The layer also holds the mesh: Falco's objects are picked by what they are. */
+const falcoReleases = (tf: Json) => releases(tf).filter((r) => r.chart === "falco" || r.chart === "falcosidekick");
+const otherReleases = (tf: Json) => releases(tf).filter((r) => !falcoReleases(tf).includes(r));
+const namespaces = (tf: Json) => Object.values(tf.resource?.kubernetes_namespace_v1 ?? {}) as Json[];
+const falcoNamespaces = (tf: Json) => namespaces(tf).filter((n) => n.metadata.name === "falco");
 const falcoValues = (tf: Json) => parse(releases(tf).find((r) => r.chart === "falco")!.values[0]);
 const withOptOut = (config: EnvironmentConfig, optOut: EnvironmentConfig["security"]["falco"]["optOut"]): EnvironmentConfig => {
   const copy = structuredClone(config);
@@ -37,11 +41,11 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s security layer"
   const { tf } = synth(config);
 
   test("installs Falco into its own privileged namespace, with falcosidekick forwarding at the configured priority", () => {
-    const ns = falcoNamespaces(tf)[0];
+    const [ns] = falcoNamespaces(tf);
     expect(ns!.metadata.name).toBe("falco");
     expect(ns!.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe(config.security.falco.podSecurity.level);
     expect(ns!.metadata.annotations["sre-platform.io/pod-security-reason"]).toBe(config.security.falco.podSecurity.reason);
-    const release = releases(tf).find((r) => r.chart === "falco");
+    const [release] = falcoReleases(tf);
     expect(release).toMatchObject({ chart: "falco", namespace: "falco", create_namespace: false });
     expect(release!.depends_on).toEqual([expect.stringMatching(/^kubernetes_namespace_v1\.FalcoNamespace/)]);
     const values = falcoValues(tf);
@@ -54,10 +58,10 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s security layer"
   test("optOut.runtimeDetection installs neither Falco nor its namespace, and nothing else changes", () => {
     const { tf: off, stack } = synth(withOptOut(config, { runtimeDetection: REASON }));
     expect(stack.falco).toBeUndefined();
-    expect(releases(off).filter((r) => r.chart === "falco")).toEqual([]);
+    expect(falcoReleases(off)).toEqual([]);
     expect(falcoNamespaces(off)).toEqual([]);
-    // cert-manager is not Falco's to turn off.
-    expect(releases(off).map((r) => r.chart)).toEqual(releases(tf).map((r) => r.chart).filter((c) => c !== "falco"));
+    expect(otherReleases(off)).toEqual(otherReleases(tf));
+    expect(namespaces(off)).toEqual(namespaces(tf).filter((n) => n.metadata.name !== "falco"));
     const others = (t: Json) => Object.keys(t.resource ?? {}).filter((k) => !["helm_release", "kubernetes_namespace_v1", "kubernetes_pod_disruption_budget_v1"].includes(k));
     expect(others(off)).toEqual(others(tf));
     expect(off.provider).toEqual(tf.provider);
@@ -70,6 +74,7 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s security layer"
     expect(values.falcosidekick).toEqual({ enabled: false });
     expect({ ...values, falcosidekick: undefined }).toEqual({ ...on, falcosidekick: undefined });
     expect(off.resource.kubernetes_namespace_v1).toEqual(tf.resource.kubernetes_namespace_v1);
+    expect(otherReleases(off)).toEqual(otherReleases(tf));
     expect(off.resource.kubernetes_pod_disruption_budget_v1).toBeUndefined();
   });
 });
@@ -95,7 +100,7 @@ describe("security layers with AWS Private CA", () => {
   });
 
   test("the platform issuer is an AWSPCAClusterIssuer for the configured CA in its region", () => {
-    const manifests = (Object.values(resources.resource.kubernetes_manifest) as Json[]).map((m) => m.manifest);
+    const manifests = (Object.values(resources.resource.kubernetes_manifest) as Json[]).map((m) => m.manifest).filter((m) => /(^|\.)cert-manager\.io\//.test(m.apiVersion));
     expect(manifests).toEqual([{ apiVersion: "awspca.cert-manager.io/v1beta1", kind: "AWSPCAClusterIssuer", metadata: { name: "platform" }, spec: { arn: CA, region: "eu-west-1" } }]);
   });
 });

@@ -81,6 +81,8 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
       "monitoring.coreos.com": /^kube-prometheus-stack$/,
       "cert-manager.io": /^cert-manager$/,
       "awspca.cert-manager.io": /^aws-privateca-issuer$/,
+      "security.istio.io": /^base$/,
+      "networking.istio.io": /^base$/,
     };
     const releasesBy = new Map(LAYERS.map((l) => [l, all(synth(stacks[l]), "resource", "helm_release").map((r) => String(r.chart))]));
     let checked = 0;
@@ -109,7 +111,8 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
   });
 
   test("the platform issuer is the environment's: in-cluster CA, Let's Encrypt (its directory) or AWS Private CA", () => {
-    const objects = all(synth(stacks["security-resources"]), "resource", "kubernetes_manifest").map((m) => m.manifest);
+    // The layer also holds the mesh's policies: certificate objects are picked by their API group.
+    const objects = all(synth(stacks["security-resources"]), "resource", "kubernetes_manifest").map((m) => m.manifest).filter((m) => /(^|\.)cert-manager\.io\//.test(m.apiVersion));
     const issuer = config.security.certManager.issuer;
     const platform = objects.find((o) => o.metadata.name === "platform")!;
     const expectedKind = { selfSignedCA: "ClusterIssuer", acme: "ClusterIssuer", awsPrivateCA: "AWSPCAClusterIssuer" }[issuer.type];
@@ -154,10 +157,14 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
     }
     expect(release.create_namespace).toBe(false);
     expect(release.depends_on).toEqual(expect.arrayContaining(["kubernetes_namespace_v1.CertManagerNamespace"]));
+    // On the system node group, whatever its capacity type (dev's is spot), as the other platform controllers.
+    expect(values.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions).toEqual([
+      { key: "sre-platform.io/node-role", operator: "In", values: ["system"] },
+    ]);
     // Restricted Pod Security enforced on the namespace, and out of the mesh: the API server calls the webhook directly.
     const ns = synth(stacks.security).resource.kubernetes_namespace_v1.CertManagerNamespace;
     expect(ns.metadata.labels).toEqual(expect.objectContaining({ "pod-security.kubernetes.io/enforce": "restricted", "istio-injection": "disabled" }));
-    const monitors = all(synth(stacks["observability-resources"]), "resource", "kubernetes_manifest").filter((m) => m.manifest.kind === "ServiceMonitor");
+    const monitors = all(synth(stacks["observability-resources"]), "resource", "kubernetes_manifest").filter((m) => m.manifest.kind === "ServiceMonitor" && m.manifest.metadata.namespace === "cert-manager");
     expect(monitors.map((m) => `${m.manifest.metadata.namespace}/${m.manifest.metadata.name}`)).toEqual(["cert-manager/cert-manager"]);
     const alerts = all(synth(stacks["observability-resources"]), "resource", "kubernetes_manifest").filter((m) => m.manifest.kind === "PrometheusRule" && m.manifest.metadata.namespace === "cert-manager");
     expect(alerts.map((m) => m.manifest.metadata.labels)).toEqual([MONITORING_SELECTOR_LABELS]);
