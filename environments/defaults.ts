@@ -5,7 +5,8 @@ import { PLATFORM_IMAGE_REGISTRIES } from "../lib/security/admission/registries"
 import { ADMISSION_POLICY_KEYS } from "../lib/security/admission/policies";
 import { KUBE_PROMETHEUS_STACK_RELEASE, MONITORING_NAMESPACE } from "../lib/observability/monitoring-selection";
 import { EXTERNAL_SECRETS_DEFAULTS } from "../constructs/addons/external-secrets/external-secrets";
-import { ISTIO_SYSTEM_NAMESPACE } from "../lib/security/namespaces";
+import { CERT_MANAGER_NAMESPACE, ISTIO_SYSTEM_NAMESPACE } from "../lib/security/namespaces";
+import { CERT_MANAGER_RELEASE } from "../lib/security/certificates";
 
 /**
  * What every environment shares unless it says otherwise. Environments spread these sections and
@@ -117,6 +118,16 @@ export function sharedAdmission(mode: AdmissionConfig["mode"], account: string, 
         policies: ["probes"],
         reason: "Grafana's dashboard sidecar (k8s-sidecar) has no probes in the pinned chart's defaults; Grafana's own container has both",
       },
+      ...[
+        { name: CERT_MANAGER_RELEASE, what: "its controller a liveness probe but no readiness probe" },
+        { name: `${CERT_MANAGER_RELEASE}-cainjector`, what: "its CA injector no probe at all" },
+      ].map((w) => ({
+        namespace: CERT_MANAGER_NAMESPACE,
+        kind: "Deployment" as const,
+        name: w.name,
+        policies: ["probes" as const],
+        reason: `the cert-manager chart (v1.21.1) gives ${w.what}`,
+      })),
     ],
     probeExemptContainers: [
       {

@@ -8,7 +8,9 @@ import type { AdmissionConfig } from "../lib/config/security/admission";
 import { ADMISSION_POLICY_KEYS } from "../lib/security/admission/policies";
 import { IstioMesh } from "../constructs/addons/istio/istio-mesh";
 import { Falco } from "../constructs/addons/falco/falco";
-import { FALCO_NAMESPACE, ISTIO_INGRESS_NAMESPACE, ISTIO_SYSTEM_NAMESPACE, meshNamespaceLabels } from "../lib/security/namespaces";
+import { CertManager } from "../constructs/addons/cert-manager/cert-manager";
+import { AwsPrivateCaIssuer } from "../constructs/addons/cert-manager/aws-privateca-issuer";
+import { CERT_MANAGER_NAMESPACE, FALCO_NAMESPACE, ISTIO_INGRESS_NAMESPACE, ISTIO_SYSTEM_NAMESPACE, meshNamespaceLabels } from "../lib/security/namespaces";
 import { EnvironmentStack } from "./environment-stack";
 import type { PlatformResourcesStack } from "./platform-resources-stack";
 import { systemNodePlacement } from "./platform-stack";
@@ -33,6 +35,10 @@ export class SecurityStack extends EnvironmentStack {
   public readonly mesh: IstioMesh;
   /** Runtime detection; absent where `security.falco.optOut.runtimeDetection` turns it off. */
   public readonly falco?: Falco;
+  public readonly certManagerNamespace: NamespaceV1;
+  public readonly certManager: CertManager;
+  /** The AWS Private CA issuer, when the environment's certificates come from AWS Private CA. */
+  public readonly awsPrivateCaIssuer?: AwsPrivateCaIssuer;
 
   constructor(scope: Construct, config: EnvironmentConfig, inputs: SecurityStackInputs) {
     super(scope, config, "security");
@@ -93,6 +99,41 @@ export class SecurityStack extends EnvironmentStack {
           replicas: falco.sidekick.replicas,
           resources: falco.sidekick.resources,
         },
+      });
+    }
+
+    const certs = config.security.certManager;
+    const placement = systemNodePlacement(config.cluster.nodeGroups);
+    // Until the namespace baseline owns every namespace, cert-manager's is made here, before its release: restricted
+    // (every pod of the chart runs under it), and out of the mesh, because the API server calls the webhook directly.
+    this.certManagerNamespace = new NamespaceV1(this, "CertManagerNamespace", {
+      provider: this.access.kubernetesProvider,
+      metadata: { name: CERT_MANAGER_NAMESPACE, labels: { "app.kubernetes.io/managed-by": "sre-platform", ...meshNamespaceLabels("none"), ...podSecurityLabels("restricted") } },
+    });
+    this.certManager = new CertManager(this, "CertManager", {
+      cluster: inputs.cluster,
+      access: this.access,
+      createNamespace: false,
+      dependsOn: [this.certManagerNamespace],
+      // Only an ACME issuer needs AWS from cert-manager itself; the other issuers get no role.
+      route53HostedZones: certs.issuer.type === "acme" ? certs.issuer.hostedZones : undefined,
+      controller: certs.controller,
+      webhook: certs.webhook,
+      cainjector: certs.cainjector,
+      spreadAcrossZones: certs.spreadAcrossZones,
+      systemNodePlacement: placement,
+    });
+    if (certs.issuer.type === "awsPrivateCA") {
+      this.awsPrivateCaIssuer = new AwsPrivateCaIssuer(this, "AwsPrivateCaIssuer", {
+        cluster: inputs.cluster,
+        access: this.access,
+        createNamespace: false,
+        certManager: this.certManager,
+        certificateAuthorityArn: certs.issuer.certificateAuthorityArn,
+        // Signs what the controller approves: as available as the controller, and no more.
+        replicas: certs.controller.replicas,
+        spreadAcrossZones: certs.spreadAcrossZones,
+        systemNodePlacement: placement,
       });
     }
   }

@@ -44,6 +44,13 @@ export const PLATFORM_IMAGES: Readonly<Record<string, readonly string[]>> = {
   ],
   // Istio's hub (`lib/security/mesh.ts`): istiod, the injected and gateway proxies, the CNI node agent.
   istio: ["docker.io/istio/pilot", "docker.io/istio/proxyv2", "docker.io/istio/install-cni"],
+  "cert-manager": [
+    "quay.io/jetstack/cert-manager-controller",
+    "quay.io/jetstack/cert-manager-webhook",
+    "quay.io/jetstack/cert-manager-cainjector",
+    "quay.io/jetstack/cert-manager-startupapicheck",
+    "public.ecr.aws/k1n1h4h4/cert-manager-aws-privateca-issuer",
+  ],
   falco: ["docker.io/falcosecurity/falco", "docker.io/falcosecurity/falcoctl", "docker.io/falcosecurity/falcosidekick"],
 };
 
@@ -62,6 +69,8 @@ export const PLATFORM_IMAGE_REGISTRIES: readonly string[] = [
   "quay.io/prometheus-operator",
   "quay.io/kiwigrid",
   "docker.io/grafana",
+  "quay.io/jetstack",
+  "public.ecr.aws/k1n1h4h4",
   "docker.io/istio",
   "docker.io/falcosecurity",
 ];
