@@ -1,5 +1,6 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { shared } from "./defaults";
+import { platformNamespaces, teamNamespace } from "./namespaces";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
 
 /** CI deploys as the first; people never do (they get `cluster.access`). */
@@ -57,7 +58,23 @@ export const dev: EnvironmentConfig = {
     grafana: { resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } } },
     spreadAcrossZones: false,
   },
-  security: {},
+  security: {
+    namespaces: {
+      platform: platformNamespaces({
+        monitoring: { requestsCpu: "2", requestsMemory: "4Gi", limitsMemory: "8Gi", pods: 30 },
+        perNode: { requestsCpu: "1", requestsMemory: "1Gi", limitsMemory: "2Gi", pods: 20 },
+        controller: { requestsCpu: "1", requestsMemory: "1Gi", limitsMemory: "2Gi", pods: 10 },
+      }),
+      teams: [
+        {
+          name: "payments",
+          namespaces: { payments: teamNamespace("payments", { requestsCpu: "2", requestsMemory: "4Gi", limitsMemory: "8Gi", pods: 30 }) },
+          viewRoleArns: ["arn:aws:iam::111111111111:role/payments-view"],
+          deployRoleArns: ["arn:aws:iam::111111111111:role/payments-deploy"],
+        },
+      ],
+    },
+  },
   protection: { preventDestroy: false, unprotectedReason: "throw-away: rebuilt from code, holds no data that must survive" },
   iam: ROLES,
   backend: {

@@ -1,5 +1,6 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { shared } from "./defaults";
+import { platformNamespaces, teamNamespace } from "./namespaces";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
 
 /** CI deploys as the first; people never do (they get `cluster.access`). */
@@ -87,7 +88,23 @@ export const prod: EnvironmentConfig = {
     grafana: { resources: { requests: { cpu: "200m", memory: "512Mi" }, limits: { memory: "1Gi" } } },
     spreadAcrossZones: true,
   },
-  security: {},
+  security: {
+    namespaces: {
+      platform: platformNamespaces({
+        monitoring: { requestsCpu: "8", requestsMemory: "24Gi", limitsMemory: "40Gi", pods: 60 },
+        perNode: { requestsCpu: "4", requestsMemory: "8Gi", limitsMemory: "16Gi", pods: 150 },
+        controller: { requestsCpu: "2", requestsMemory: "4Gi", limitsMemory: "8Gi", pods: 30 },
+      }),
+      teams: [
+        {
+          name: "payments",
+          namespaces: { payments: teamNamespace("payments", { requestsCpu: "16", requestsMemory: "32Gi", limitsMemory: "64Gi", pods: 200 }) },
+          viewRoleArns: ["arn:aws:iam::333333333333:role/payments-view"],
+          deployRoleArns: ["arn:aws:iam::333333333333:role/payments-deploy"],
+        },
+      ],
+    },
+  },
   protection: { preventDestroy: true },
   iam: ROLES,
   backend: {

@@ -1,5 +1,6 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { shared } from "./defaults";
+import { platformNamespaces, teamNamespace } from "./namespaces";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
 
 /** CI deploys as the first; people never do (they get `cluster.access`). */
@@ -93,7 +94,23 @@ export const staging: EnvironmentConfig = {
     grafana: { resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } } },
     spreadAcrossZones: true,
   },
-  security: {},
+  security: {
+    namespaces: {
+      platform: platformNamespaces({
+        monitoring: { requestsCpu: "4", requestsMemory: "12Gi", limitsMemory: "20Gi", pods: 40 },
+        perNode: { requestsCpu: "2", requestsMemory: "2Gi", limitsMemory: "4Gi", pods: 40 },
+        controller: { requestsCpu: "2", requestsMemory: "2Gi", limitsMemory: "4Gi", pods: 20 },
+      }),
+      teams: [
+        {
+          name: "payments",
+          namespaces: { payments: teamNamespace("payments", { requestsCpu: "4", requestsMemory: "8Gi", limitsMemory: "16Gi", pods: 50 }) },
+          viewRoleArns: ["arn:aws:iam::222222222222:role/payments-view"],
+          deployRoleArns: ["arn:aws:iam::222222222222:role/payments-deploy"],
+        },
+      ],
+    },
+  },
   protection: { preventDestroy: true },
   iam: ROLES,
   backend: {

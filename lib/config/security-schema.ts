@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { NamespacesConfigSchema } from "./security/namespaces";
 
 /**
  * The zero-trust section of an environment (`security`): the mesh, runtime detection, the namespace baseline,
@@ -16,6 +17,9 @@ export const OptOutSchema = z.strictObject({
 });
 export type OptOut = z.infer<typeof OptOutSchema>;
 
-export const SecurityConfigSchema = z.strictObject({});
+export const SecurityConfigSchema = z.strictObject({
+  /** The baseline of every platform and team namespace, and the teams' view and deploy roles. */
+  namespaces: NamespacesConfigSchema,
+});
 
 export type SecurityConfig = z.infer<typeof SecurityConfigSchema>;

@@ -10,6 +10,7 @@ import { parseArn } from "../aws/arns";
 import { MIN_PUBLIC_ACCESS_PREFIX } from "../eks/public-access";
 import { EnvironmentConfig, EnvironmentSchema } from "./environment-schema";
 import { platformProblems } from "./validate-platform";
+import { namespacesProblems } from "./security/validate-namespaces";
 
 /** Tags every environment must set (non-empty); `Environment` must equal the environment name. */
 export const REQUIRED_TAGS = ["Owner", "CostCentre", "Environment"] as const;
@@ -217,6 +218,7 @@ function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
     }
   }
   problems.push(...platformProblems(c));
+  problems.push(...namespacesProblems(c));
   return problems;
 }
 

@@ -1,0 +1,133 @@
+import type { AllowRuleConfig, NamespaceSettings, NamespacesConfig } from "../lib/config/security/namespaces";
+
+/**
+ * The platform namespaces' baselines, shared by every environment except for their sizes. Each allow says what the
+ * traffic is for; pod labels are the charts' own. `kubernetesApi` is the control plane's ENIs (webhooks in, API
+ * calls out), `nodes` the node subnets.
+ */
+
+const app = (name: string) => ({ "app.kubernetes.io/name": name });
+const PROMETHEUS = app("prometheus");
+const ALERTMANAGER = app("alertmanager");
+const GRAFANA = app("grafana");
+const FALCO = app("falco");
+const FALCOSIDEKICK = app("falcosidekick");
+
+const kubernetesApiOut: AllowRuleConfig = { name: "kubernetes-api", kubernetesApi: true, ports: [{ port: 443 }] };
+
+/** How much each platform namespace may hold: the environment's sizes. */
+export interface PlatformNamespaceSizes {
+  readonly monitoring: NamespaceSettings["quota"];
+  /** Per node-bound namespace (node-exporter, Falco, istio-system with its CNI agent): pods grow with nodes. */
+  readonly perNode: NamespaceSettings["quota"];
+  readonly controller: NamespaceSettings["quota"];
+}
+
+const CONTAINER_DEFAULTS = { requestCpu: "50m", requestMemory: "64Mi", limitMemory: "256Mi" };
+
+/** The baseline of every platform namespace, sized for the environment. */
+export function platformNamespaces(sizes: PlatformNamespaceSizes): NamespacesConfig["platform"] {
+  const common = { containerDefaults: CONTAINER_DEFAULTS };
+  return {
+    monitoring: {
+      ...common,
+      // Prometheus scrapes plaintext metrics ports; the sidecar's merged metrics (15020) are built for that.
+      mesh: "none",
+      metricsPorts: [9090, 9093, 3000, 8080, 10250],
+      ingress: [
+        { name: "grafana", forPods: PROMETHEUS, namespace: "monitoring", podLabels: GRAFANA, ports: [{ port: 9090 }] },
+        { name: "prometheus", forPods: ALERTMANAGER, namespace: "monitoring", podLabels: PROMETHEUS, ports: [{ port: 9093 }] },
+        { name: "alertmanager-peers", forPods: ALERTMANAGER, namespace: "monitoring", podLabels: ALERTMANAGER, ports: [{ port: 9094 }, { port: 9094, protocol: "UDP" }] },
+        { name: "falcosidekick", forPods: ALERTMANAGER, namespace: "falco", podLabels: FALCOSIDEKICK, ports: [{ port: 9093 }] },
+        { name: "operator-webhook", forPods: { app: "kube-prometheus-stack-operator" }, kubernetesApi: true, ports: [{ port: 10250 }] },
+      ],
+      egress: [
+        // Service discovery (Prometheus), reconciling (operator), dashboards (Grafana's sidecar), kube-state-metrics.
+        kubernetesApiOut,
+        { name: "node-metrics", forPods: PROMETHEUS, nodes: true, ports: [{ port: 10250 }, { port: 9100 }] },
+        { name: "grafana", forPods: GRAFANA, namespace: "monitoring", podLabels: PROMETHEUS, ports: [{ port: 9090 }] },
+        { name: "prometheus", forPods: PROMETHEUS, namespace: "monitoring", podLabels: ALERTMANAGER, ports: [{ port: 9093 }] },
+        { name: "alertmanager-peers", forPods: ALERTMANAGER, namespace: "monitoring", podLabels: ALERTMANAGER, ports: [{ port: 9094 }, { port: 9094, protocol: "UDP" }] },
+        // Slack, PagerDuty and the incident webhook over HTTPS; mail through the smarthost's submission port.
+        { name: "alertmanager-receivers", forPods: ALERTMANAGER, cidr: "0.0.0.0/0", ports: [{ port: 443 }, { port: 587 }] },
+      ],
+      quota: sizes.monitoring,
+    },
+    "node-exporter": {
+      ...common,
+      podSecurity: { level: "privileged", reason: "node-exporter reads the host's /proc, /sys and root filesystem with hostNetwork and hostPID" },
+      mesh: "none",
+      metricsPorts: [9100],
+      ingress: [],
+      egress: [],
+      quota: sizes.perNode,
+    },
+    "external-secrets": {
+      ...common,
+      mesh: "none",
+      metricsPorts: [8080],
+      ingress: [{ name: "webhook", forPods: app("external-secrets-webhook"), kubernetesApi: true, ports: [{ port: 10250 }] }],
+      // Secrets Manager and STS: through NAT, or interface endpoints where the environment has them.
+      egress: [kubernetesApiOut, { name: "aws-apis", cidr: "0.0.0.0/0", ports: [{ port: 443 }] }],
+      quota: sizes.controller,
+    },
+    "istio-system": {
+      ...common,
+      podSecurity: { level: "privileged", reason: "the istio-cni node agent installs the CNI plugin on the host (hostPath, hostNetwork, NET_ADMIN)" },
+      mesh: "none",
+      metricsPorts: [15014],
+      ingress: [
+        { name: "sidecars", forPods: { app: "istiod" }, anyNamespace: true, ports: [{ port: 15012 }] },
+        { name: "webhooks", forPods: { app: "istiod" }, kubernetesApi: true, ports: [{ port: 15017 }] },
+      ],
+      egress: [kubernetesApiOut],
+      quota: sizes.perNode,
+    },
+    "istio-ingress": {
+      ...common,
+      // The gateway's pods are injected with the gateway template, which needs the namespace in the mesh.
+      mesh: "sidecar",
+      metricsPorts: [],
+      ingress: [{ name: "load-balancer", cidr: "0.0.0.0/0", ports: [{ port: 8080 }, { port: 8443 }, { port: 15021 }] }],
+      egress: [{ name: "mesh-workloads", anyNamespace: true, ports: [{ port: 8080 }] }],
+      quota: sizes.controller,
+    },
+    falco: {
+      ...common,
+      podSecurity: { level: "privileged", reason: "Falco's modern eBPF probe needs privileged containers, hostPID and the host's /proc and /sys" },
+      mesh: "none",
+      metricsPorts: [8765, 2801],
+      ingress: [{ name: "falco", forPods: FALCOSIDEKICK, namespace: "falco", podLabels: FALCO, ports: [{ port: 2801 }] }],
+      egress: [
+        kubernetesApiOut,
+        { name: "falcosidekick", forPods: FALCO, namespace: "falco", podLabels: FALCOSIDEKICK, ports: [{ port: 2801 }] },
+        { name: "alertmanager", forPods: FALCOSIDEKICK, namespace: "monitoring", podLabels: ALERTMANAGER, ports: [{ port: 9093 }] },
+      ],
+      quota: sizes.perNode,
+    },
+    "cert-manager": {
+      ...common,
+      mesh: "none",
+      metricsPorts: [9402],
+      ingress: [{ name: "webhook", forPods: app("webhook"), kubernetesApi: true, ports: [{ port: 10250 }] }],
+      // ACME directories and AWS Private CA / Route 53 for the issuers.
+      egress: [kubernetesApiOut, { name: "issuers", forPods: app("cert-manager"), cidr: "0.0.0.0/0", ports: [{ port: 443 }] }],
+      quota: sizes.controller,
+    },
+  };
+}
+
+/** A team's application namespace: in the mesh, reachable from the ingress gateway and its own pods on 8080. */
+export function teamNamespace(name: string, quota: NamespaceSettings["quota"]): NamespaceSettings {
+  return {
+    mesh: "sidecar",
+    metricsPorts: [8080],
+    ingress: [
+      { name: "ingress-gateway", namespace: "istio-ingress", ports: [{ port: 8080 }] },
+      { name: "same-namespace", namespace: name, ports: [{ port: 8080 }] },
+    ],
+    egress: [{ name: "same-namespace", namespace: name, ports: [{ port: 8080 }] }],
+    quota,
+    containerDefaults: { requestCpu: "100m", requestMemory: "128Mi", limitMemory: "512Mi" },
+  };
+}
