@@ -1,3 +1,4 @@
+import { KUBERNETES_API_PORT } from "../lib/security/namespace-baseline";
 import type { AllowRuleConfig, NamespaceSettings, NamespacesConfig } from "../lib/config/security/namespaces";
 
 /**
@@ -13,7 +14,7 @@ const GRAFANA = app("grafana");
 const FALCO = app("falco");
 const FALCOSIDEKICK = app("falcosidekick");
 
-const kubernetesApiOut: AllowRuleConfig = { name: "kubernetes-api", kubernetesApi: true, ports: [{ port: 443 }] };
+const kubernetesApiOut: AllowRuleConfig = { name: "kubernetes-api", kubernetesApi: true, ports: [{ port: KUBERNETES_API_PORT }] };
 
 /** How much each platform namespace may hold: the environment's sizes. */
 export interface PlatformNamespaceSizes {

@@ -2,7 +2,12 @@ import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import type { ICluster } from "../constructs/cluster/cluster-types";
 import { ClusterAccess } from "../constructs/cluster/cluster-access";
+import { NamespaceBaseline } from "../constructs/kubernetes/namespace-baseline/namespace-baseline";
+import { WorkloadDeployerRole } from "../constructs/kubernetes/namespace-baseline/workload-deployer-role";
+import { NODE_EXPORTER_NAMESPACE } from "../lib/observability/monitoring-selection";
+import { CERT_MANAGER_NAMESPACE, FALCO_NAMESPACE, ISTIO_INGRESS_NAMESPACE, ISTIO_SYSTEM_NAMESPACE } from "../lib/security/namespaces";
 import { EnvironmentStack } from "./environment-stack";
+import { BaselineSubnets, platformNamespaceSpec, teamNamespaceSpecs } from "./namespace-specs";
 import type { PlatformResourcesStack } from "./platform-resources-stack";
 
 /** What the security layer needs from the layers below. */
@@ -10,7 +15,12 @@ export interface SecurityStackInputs {
   readonly cluster: ICluster;
   /** The layer before this one; this stack deploys after it. */
   readonly platformResources: PlatformResourcesStack;
+  /** Where the namespace baseline's `kubernetesApi` and `nodes` allows point. */
+  readonly subnets: BaselineSubnets;
 }
+
+/** The platform namespaces whose baseline this layer makes (the others come with the layer of their first chart). */
+export const SECURITY_LAYER_NAMESPACES = [NODE_EXPORTER_NAMESPACE, ISTIO_SYSTEM_NAMESPACE, ISTIO_INGRESS_NAMESPACE, FALCO_NAMESPACE, CERT_MANAGER_NAMESPACE] as const;
 
 /**
  * `<env>-security`: the zero-trust controllers and core policy objects — the mesh (Istio base, istiod, CNI, ingress
@@ -21,10 +31,22 @@ export interface SecurityStackInputs {
  */
 export class SecurityStack extends EnvironmentStack {
   public readonly access: ClusterAccess;
+  /** node-exporter, Istio, Falco and cert-manager namespaces and every team namespace, by name. */
+  public readonly namespaces: NamespaceBaseline;
+  /** The ClusterRole team RoleBindings refer to. */
+  public readonly workloadDeployer: WorkloadDeployerRole;
 
   constructor(scope: Construct, config: EnvironmentConfig, inputs: SecurityStackInputs) {
     super(scope, config, "security");
     this.addDependency(inputs.platformResources);
     this.access = new ClusterAccess(this, "ClusterAccess", { cluster: inputs.cluster, region: config.region, roleArn: config.iam.deployRoleArn });
+    this.workloadDeployer = new WorkloadDeployerRole(this, "WorkloadDeployer", { access: this.access });
+    this.namespaces = new NamespaceBaseline(this, "NamespaceBaseline", {
+      access: this.access,
+      kubernetesVersion: config.cluster.kubernetesVersion,
+      namespaces: [...SECURITY_LAYER_NAMESPACES.map((name) => platformNamespaceSpec(config, name, inputs.subnets)), ...teamNamespaceSpecs(config, inputs.subnets)],
+    });
+    // A RoleBinding to a missing ClusterRole grants nothing until it exists; create the role first all the same.
+    for (const ns of Object.values(this.namespaces.namespaces)) for (const b of ns.deployBindings) b.node.addDependency(this.workloadDeployer.clusterRole);
   }
 }

@@ -6,6 +6,8 @@ export interface KubePrometheusStackSizes {
   readonly releaseName: string;
   readonly storageClassName: string;
   readonly spreadAcrossZones: boolean;
+  /** Absent: node-exporter stays in the release's namespace. */
+  readonly nodeExporterNamespace?: string;
   readonly prometheus: {
     readonly replicas: number;
     readonly retention: string;
@@ -94,6 +96,7 @@ export function kubePrometheusStackValues(s: KubePrometheusStackSizes): Record<s
         topologySpreadConstraints: zoneSpread(s.spreadAcrossZones && a.replicas > 1, "alertmanager"),
       },
     },
+    ...(s.nodeExporterNamespace !== undefined ? { "prometheus-node-exporter": { namespaceOverride: s.nodeExporterNamespace } } : {}),
     grafana: {
       // Dashboards are code (ConfigMaps): nothing to persist, and no admin password in values or state.
       admin: { existingSecret: s.grafana.adminSecretName, userKey: "admin-user", passwordKey: "admin-password" },

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import type { IClusterAccess } from "../../cluster/cluster-access";
 import { isUnresolved, requireProps, throwIfProblems, ValidationProblem } from "../../common/validation";
+import { EKS_GROUP_RULE, EKS_RESERVED_GROUP } from "../../../lib/eks/access-policies";
 import { isDnsLabel, isLabelValue, isQualifiedName } from "../../../lib/kubernetes/names";
 import { isQuantity, QUANTITY_RULE } from "../../../lib/kubernetes/quantity";
 import { parseCidr } from "../../../lib/net";
@@ -110,8 +111,8 @@ export function validateNamespaceBaselineProps(props: NamespaceBaselineProps): V
       if (optOut !== undefined && (optOut.reason ?? "").trim().length < 20) add(`${path}.optOut.${flag}.reason`, optOut.reason, "why the default is turned off, in at least 20 characters");
     }
     (spec.deployGroups ?? []).forEach((group, j) => {
-      if (group.trim() === "" || /^(system|eks|amazon|aws|iam):/.test(group)) {
-        add(`${path}.deployGroups[${j}]`, group, "a Kubernetes group not starting with system:, eks:, amazon:, aws: or iam: (EKS reserves them)");
+      if (group.trim() === "" || EKS_RESERVED_GROUP.test(group)) {
+        add(`${path}.deployGroups[${j}]`, group, EKS_GROUP_RULE);
       }
     });
   });
