@@ -6,7 +6,7 @@ export interface KubePrometheusStackSizes {
   readonly releaseName: string;
   readonly storageClassName: string;
   readonly spreadAcrossZones: boolean;
-  /** Absent: node-exporter stays in the release's namespace. */
+  /** @default - node-exporter stays in the release's namespace */
   readonly nodeExporterNamespace?: string;
   readonly prometheus: {
     readonly replicas: number;

@@ -46,7 +46,8 @@ export class BaselinedNamespace extends Construct {
     this.podSecurityLevel = spec.podSecurity?.level ?? "restricted";
     this.mesh = spec.mesh ?? "sidecar";
     const provider = ctx.provider;
-    const annotations: Record<string, string> = spec.podSecurity ? { "sre-platform.io/pod-security-reason": spec.podSecurity.reason } : {};
+    // The exception's reason travels with the namespace, for whoever reads it in the cluster.
+    const annotations = spec.podSecurity ? { "sre-platform.io/pod-security-reason": spec.podSecurity.reason } : undefined;
     this.namespace = new NamespaceV1(this, "Namespace", {
       provider,
       metadata: {
