@@ -45,7 +45,9 @@ export function platformNamespaces(sizes: PlatformNamespaceSizes): NamespacesCon
       egress: [
         // Service discovery (Prometheus), reconciling (operator), dashboards (Grafana's sidecar), kube-state-metrics.
         kubernetesApiOut,
-        { name: "node-metrics", forPods: PROMETHEUS, nodes: true, ports: [{ port: 10250 }, { port: 9100 }] },
+        // The kubelet and cAdvisor, node-exporter and kube-proxy: host-network endpoints on the nodes.
+        { name: "node-metrics", forPods: PROMETHEUS, nodes: true, ports: [{ port: 10250 }, { port: 9100 }, { port: 10249 }] },
+        { name: "coredns-metrics", forPods: PROMETHEUS, namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" }, ports: [{ port: 9153 }] },
         { name: "grafana", forPods: GRAFANA, namespace: "monitoring", podLabels: PROMETHEUS, ports: [{ port: 9090 }] },
         { name: "prometheus", forPods: PROMETHEUS, namespace: "monitoring", podLabels: ALERTMANAGER, ports: [{ port: 9093 }] },
         { name: "alertmanager-peers", forPods: ALERTMANAGER, namespace: "monitoring", podLabels: ALERTMANAGER, ports: [{ port: 9094 }, { port: 9094, protocol: "UDP" }] },
