@@ -24,7 +24,8 @@ function newestSource(dir: string): number {
 }
 
 beforeAll(() => {
-  const sources = Math.max(newestSource(join(ROOT, "bin")), newestSource(join(ROOT, "lib/slo")));
+  // Everything the CLI can reach: its own code, the compiler, the environments it validates and what they import.
+  const sources = Math.max(...["bin", "lib", "environments", "constructs", "stacks"].map((d) => newestSource(join(ROOT, d))));
   if (existsSync(CLI) && statSync(CLI).mtimeMs >= sources) return;
   // tsc still emits when other parts of the tree have type errors; `npm run typecheck` reports those.
   spawnSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd: ROOT, encoding: "utf8", timeout: 180_000 });

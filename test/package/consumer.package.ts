@@ -1,4 +1,4 @@
-import { spawnSync, SpawnSyncReturns } from "node:child_process";
+import { runner } from "./support";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -18,14 +18,9 @@ const template = path.join(root, "node_modules/cdktf-cli/bundle/templates/typesc
 const modules = path.join(app, "node_modules");
 let tarball: string;
 let tarFiles: string[];
-const timings: Record<string, number> = {};
 
-function run(cmd: string, args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {
-  const started = Date.now();
-  const r = spawnSync(cmd, args, { cwd: opts.cwd ?? app, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1", ...opts.env } });
-  timings[`${path.basename(cmd)} ${args.slice(0, 2).join(" ")}`] = Date.now() - started;
-  return r;
-}
+const run = runner(app);
+const timings = run.timings;
 
 function link(name: string): void {
   const target = path.join(modules, name);

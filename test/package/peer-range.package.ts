@@ -1,4 +1,4 @@
-import { spawnSync, SpawnSyncReturns } from "node:child_process";
+import { runner } from "./support";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -15,7 +15,6 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), "peers-"));
 const app = path.join(work, "oldest");
 const modules = path.join(app, "node_modules");
 const own = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { peerDependencies: Record<string, string> };
-const timings: Record<string, number> = {};
 
 /** `^1.2.3` → `1.2.3`; the ranges are all caret ranges, whose lowest version is the one named. */
 function bottom(range: string): string {
@@ -25,12 +24,9 @@ function bottom(range: string): string {
 }
 const bottoms = Object.fromEntries(Object.entries(own.peerDependencies).map(([name, range]) => [name, bottom(range)]));
 
-function run(cmd: string, args: readonly string[], cwd = app): SpawnSyncReturns<string> {
-  const started = Date.now();
-  const r = spawnSync(cmd, args, { cwd, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
-  timings[`${path.basename(cmd)} ${args[0] ?? ""}`] = Date.now() - started;
-  return r;
-}
+const runIn = runner(app, 1);
+const timings = runIn.timings;
+const run = (cmd: string, args: readonly string[], cwd = app) => runIn(cmd, args, { cwd });
 
 beforeAll(() => {
   fs.mkdirSync(app);
