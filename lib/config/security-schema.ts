@@ -10,12 +10,8 @@ import { NamespacesConfigSchema } from "./security/namespaces";
  * record that a review reads in the diff.
  */
 
-/** Turns one named zero-trust default off; the reason is required so the decision is on record. */
-export const OptOutSchema = z.strictObject({
-  /** Why this environment turns the default off (at least a sentence). */
-  reason: z.string().trim().min(20, { message: "why the default is turned off, in at least 20 characters" }),
-});
-export type OptOut = z.infer<typeof OptOutSchema>;
+export { OptOutSchema } from "./security/opt-out";
+export type { OptOut } from "./security/opt-out";
 
 export const SecurityConfigSchema = z.strictObject({
   /** The baseline of every platform and team namespace, and the teams' view and deploy roles. */

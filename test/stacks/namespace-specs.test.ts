@@ -5,6 +5,7 @@
 import { parse } from "yaml";
 import { ENVIRONMENTS } from "../../environments";
 import { dev } from "../../environments/dev";
+import type { NamespaceSettings } from "../../lib/config/security/namespaces";
 import { PLATFORM_NAMESPACES } from "../../lib/security/namespace-baseline";
 import { prometheusScrapeAllow, teamAccessEntries } from "../../stacks/namespace-specs";
 import { synthesizedStack } from "../support/synthesized-app";
@@ -16,7 +17,7 @@ const LAYERS_WITH_NAMESPACES = ["platform", "platform-resources", "security"] as
 describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config) => {
   const tfs = LAYERS_WITH_NAMESPACES.map((l) => synthesizedStack(`${env}-${l}`));
   const namespaces = tfs.flatMap((tf) => all(tf, "kubernetes_namespace_v1").map(([id, n]) => ({ id, n, tf })));
-  const settings = { ...config.security.namespaces.platform, ...Object.assign({}, ...config.security.namespaces.teams.map((t) => t.namespaces)) };
+  const settings: Record<string, NamespaceSettings> = { ...config.security.namespaces.platform, ...Object.assign({}, ...config.security.namespaces.teams.map((t) => t.namespaces)) };
   const teamNamespaces = config.security.namespaces.teams.flatMap((t) => Object.keys(t.namespaces));
 
   test("every platform namespace and every team namespace is created once, by the baseline", () => {

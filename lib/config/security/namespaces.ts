@@ -2,6 +2,7 @@ import { z } from "zod";
 import { IAM_ROLE_ARN, IAM_ROLE_ARN_RULE } from "../../aws/iam";
 import { isDnsLabel } from "../../kubernetes/names";
 import { MESH_MODES } from "../../security/namespaces";
+import { OptOutSchema } from "./opt-out";
 import { NETWORK_PROTOCOLS, POD_SECURITY_EXCEPTIONS } from "../../security/namespace-baseline";
 
 /**
@@ -14,7 +15,6 @@ import { NETWORK_PROTOCOLS, POD_SECURITY_EXCEPTIONS } from "../../security/names
 const namespaceName = z.string().refine(isDnsLabel, { message: "a Kubernetes namespace name (RFC 1123 label)" });
 const roleArn = z.string().regex(IAM_ROLE_ARN, { message: IAM_ROLE_ARN_RULE });
 const nonEmpty = z.string().min(1);
-const reason = z.string().trim().min(20, { message: "why, in at least 20 characters" });
 
 /** A port of an allow rule; TCP unless named. */
 export const PolicyPortSchema = z.strictObject({
@@ -63,18 +63,18 @@ export const ContainerDefaultsSchema = z.strictObject({
 export const NamespaceOptOutSchema = z
   .strictObject({
     /** Leaves out the `default-deny` policy (ingress and egress); the explicit allows stay. */
-    defaultDenyNetworkPolicies: z.strictObject({ reason }),
+    defaultDenyNetworkPolicies: OptOutSchema,
     /** Leaves out the ResourceQuota. */
-    resourceQuota: z.strictObject({ reason }),
+    resourceQuota: OptOutSchema,
     /** Leaves out the LimitRange. */
-    limitRange: z.strictObject({ reason }),
+    limitRange: OptOutSchema,
   })
   .partial();
 
 /** One namespace's baseline. */
 export const NamespaceSettingsSchema = z.strictObject({
   /** A Pod Security level weaker than `restricted`, with the reason; absent, `restricted`. */
-  podSecurity: z.strictObject({ level: z.enum(POD_SECURITY_EXCEPTIONS), reason }).optional(),
+  podSecurity: z.strictObject({ level: z.enum(POD_SECURITY_EXCEPTIONS), reason: OptOutSchema.shape.reason }).optional(),
   /** How the namespace's pods join the mesh. */
   mesh: z.enum(MESH_MODES),
   /** Ports of this namespace's pods the platform's Prometheus may scrape; empty, none. */

@@ -1,0 +1,12 @@
+import { z } from "zod";
+
+/**
+ * Turns one named zero-trust default off; the reason is required so the decision is on record. In a module of its
+ * own so each part's schema under `security/` can import it without importing `security-schema.ts`, which imports
+ * those parts (a cycle would leave it undefined while they load).
+ */
+export const OptOutSchema = z.strictObject({
+  /** Why this environment turns the default off (at least a sentence). */
+  reason: z.string().trim().min(20, { message: "why the default is turned off, in at least 20 characters" }),
+});
+export type OptOut = z.infer<typeof OptOutSchema>;
