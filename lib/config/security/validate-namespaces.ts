@@ -2,6 +2,7 @@ import { parseArn } from "../../aws/arns";
 import { parseCidr } from "../../net";
 import { isDnsLabel, isLabelValue, isQualifiedName } from "../../kubernetes/names";
 import { isQuantity, parseQuantity, QUANTITY_RULE } from "../../kubernetes/quantity";
+import { MONITORING_NAMESPACE } from "../../observability/monitoring-selection";
 import { isPort, PLATFORM_NAMESPACES, SYSTEM_NAMESPACES } from "../../security/namespace-baseline";
 import type { ValidationProblem } from "../../problems";
 import type { EnvironmentConfig } from "../environment-schema";
@@ -49,7 +50,39 @@ export function namespacesProblems(c: EnvironmentConfig): ValidationProblem[] {
     }
   });
   problems.push(...teamRoleProblems(c));
+  problems.push(...monitoringQuotaProblems(c));
   return problems;
+}
+
+/**
+ * The monitoring namespace's quota holds what `observability` sizes: every Prometheus, Alertmanager and Grafana
+ * replica's memory limit and CPU request. A quota below that would leave replicas unscheduled with no error in the
+ * plan, only a `forbidden: exceeded quota` event in the cluster.
+ */
+function monitoringQuotaProblems(c: EnvironmentConfig): ValidationProblem[] {
+  const quota = c.security.namespaces.platform[MONITORING_NAMESPACE]?.quota;
+  if (quota === undefined) return [];
+  const o = c.observability;
+  const sized = [
+    { replicas: o.prometheus.replicas, resources: o.prometheus.resources },
+    { replicas: o.alertmanager.replicas, resources: o.alertmanager.resources },
+    { replicas: 1, resources: o.grafana.resources },
+  ];
+  const problems: ValidationProblem[] = [];
+  const check = (field: "limitsMemory" | "requestsCpu", of: (r: (typeof sized)[number]["resources"]) => string | undefined) => {
+    const need = sized.reduce((sum, s) => sum + s.replicas * (parseQuantity(of(s.resources) ?? "0") ?? 0), 0);
+    const have = parseQuantity(quota[field]);
+    if (have !== undefined && have < need) {
+      problems.push({ path: `security.namespaces.platform.${MONITORING_NAMESPACE}.quota.${field}`, value: quota[field], allowed: `at least what observability sizes for Prometheus, Alertmanager and Grafana together (${formatAmount(need, field)}), plus room for the operator and exporters` });
+    }
+  };
+  check("limitsMemory", (r) => r.limits?.memory);
+  check("requestsCpu", (r) => r.requests?.cpu);
+  return problems;
+}
+
+function formatAmount(n: number, field: string): string {
+  return field === "limitsMemory" ? `${Math.ceil(n / 2 ** 20)}Mi` : `${Math.round(n * 1000)}m`;
 }
 
 /** Team roles: the environment's account, one access entry each. */
