@@ -7,7 +7,7 @@ import { ENVIRONMENTS } from "../../environments";
 import { dev } from "../../environments/dev";
 import type { NamespaceSettings } from "../../lib/config/security/namespaces";
 import { PLATFORM_NAMESPACES } from "../../lib/security/namespace-baseline";
-import { prometheusScrapeAllow, teamAccessEntries } from "../../stacks/namespace-specs";
+import { platformNamespaceSpec, prometheusScrapeAllow, teamAccessEntries } from "../../stacks/namespace-specs";
 import { synthesizedStack } from "../support/synthesized-app";
 
 type Json = Record<string, any>;
@@ -109,6 +109,35 @@ describe("Prometheus's scrape egress", () => {
     expect(new Set(ports).size).toBe(ports.length);
     expect(allow.peer).toEqual({ namespace: "*" });
     expect(allow.forPods).toEqual({ "app.kubernetes.io/name": "prometheus" });
+  });
+});
+
+describe("configuration to baseline", () => {
+  const subnets = { controlPlaneCidrs: ["10.10.216.0/22"], nodeCidrs: ["10.10.0.0/19"] };
+  const reason = { reason: "a reason long enough to be on record" };
+
+  test.each(["defaultDenyNetworkPolicies", "resourceQuota", "limitRange"] as const)("the %s opt-out reaches the namespace it is set on, and no other", (flag) => {
+    const config = structuredClone(dev);
+    config.security.namespaces.platform.falco!.optOut = { [flag]: reason };
+    expect(platformNamespaceSpec(config, "falco", subnets).optOut).toEqual({ [flag]: reason });
+    expect(platformNamespaceSpec(config, "cert-manager", subnets).optOut).toBeUndefined();
+  });
+
+  test("kubernetesApi and nodes resolve to the subnets given, anyNamespace to every namespace, cidr to itself", () => {
+    const config = structuredClone(dev);
+    config.security.namespaces.platform["cert-manager"]!.egress = [
+      { name: "api", kubernetesApi: true, ports: [{ port: 443 }] },
+      { name: "kubelet", nodes: true, ports: [{ port: 10250 }] },
+      { name: "all", anyNamespace: true, podLabels: { app: "x" }, ports: [{ port: 1 }] },
+      { name: "net", cidr: "192.0.2.0/24", ports: [{ port: 2, protocol: "UDP" }] },
+    ];
+    const peers = Object.fromEntries((platformNamespaceSpec(config, "cert-manager", subnets).egress ?? []).map((a) => [a.name, a.peer]));
+    expect(peers).toEqual({
+      api: { cidrs: subnets.controlPlaneCidrs },
+      kubelet: { cidrs: subnets.nodeCidrs },
+      all: { namespace: "*", podLabels: { app: "x" } },
+      net: { cidrs: ["192.0.2.0/24"] },
+    });
   });
 });
 
