@@ -84,6 +84,16 @@ export function isPort(port: number): boolean {
   return Number.isInteger(port) && port >= 1 && port <= 65535;
 }
 
+/** What {@link isPort} allows, for messages. */
+export const PORT_RULE = "a port number from 1 to 65535";
+
+/**
+ * The name of an allow, which names its NetworkPolicy (`allow-from-<name>`, `allow-to-<name>`): short enough that
+ * the policy name stays a DNS label.
+ */
+export const ALLOW_NAME = /^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/;
+export const ALLOW_NAME_RULE = "lowercase letters, digits and '-', at most 40 characters";
+
 /** Namespaces the platform never manages a baseline for: Kubernetes' and EKS's own. */
 export const SYSTEM_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease", "default"] as const;
 

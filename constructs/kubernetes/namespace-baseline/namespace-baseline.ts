@@ -1,13 +1,14 @@
 import { Construct } from "constructs";
 import type { IClusterAccess } from "../../cluster/cluster-access";
 import { isUnresolved, requireProps, throwIfProblems, ValidationProblem } from "../../common/validation";
+import { MIN_REASON_LENGTH } from "../../../lib/config/security/opt-out";
 import { EKS_GROUP_RULE, EKS_RESERVED_GROUP } from "../../../lib/eks/access-policies";
 import { isDnsLabel, isLabelValue, isQualifiedName } from "../../../lib/kubernetes/names";
 import { isQuantity, QUANTITY_RULE } from "../../../lib/kubernetes/quantity";
 import { parseCidr } from "../../../lib/net";
 import { MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS } from "../../../lib/observability/monitoring-selection";
 import { ISTIO_SYSTEM_NAMESPACE, MESH_MODES } from "../../../lib/security/namespaces";
-import { ISTIOD_POD_LABELS, isPort, NETWORK_PROTOCOLS, POD_SECURITY_EXCEPTIONS } from "../../../lib/security/namespace-baseline";
+import { ALLOW_NAME, ALLOW_NAME_RULE, ISTIOD_POD_LABELS, isPort, NETWORK_PROTOCOLS, POD_SECURITY_EXCEPTIONS, PORT_RULE } from "../../../lib/security/namespace-baseline";
 import { BaselinedNamespace } from "./baselined-namespace";
 import type { NamespaceBaselineSpec, NetworkAllow, NetworkPeer } from "./namespace-baseline-types";
 
@@ -85,11 +86,11 @@ export function validateNamespaceBaselineProps(props: NamespaceBaselineProps): V
       if (!(POD_SECURITY_EXCEPTIONS as readonly string[]).includes(spec.podSecurity.level)) {
         add(`${path}.podSecurity.level`, spec.podSecurity.level, `one of ${POD_SECURITY_EXCEPTIONS.join(", ")} (leave podSecurity out for restricted)`);
       }
-      if ((spec.podSecurity.reason ?? "").trim().length < 20) add(`${path}.podSecurity.reason`, spec.podSecurity.reason, "why the namespace needs a weaker level, in at least 20 characters");
+      if ((spec.podSecurity.reason ?? "").trim().length < MIN_REASON_LENGTH) add(`${path}.podSecurity.reason`, spec.podSecurity.reason, `why the namespace needs a weaker level, in at least ${MIN_REASON_LENGTH} characters`);
     }
     if (spec.mesh !== undefined && !(MESH_MODES as readonly string[]).includes(spec.mesh)) add(`${path}.mesh`, spec.mesh, `one of ${MESH_MODES.join(", ")}`);
     (spec.metricsPorts ?? []).forEach((port, j) => {
-      if (!isPort(port)) add(`${path}.metricsPorts[${j}]`, port, "a port number from 1 to 65535");
+      if (!isPort(port)) add(`${path}.metricsPorts[${j}]`, port, PORT_RULE);
     });
     for (const direction of ["ingress", "egress"] as const) {
       const allowNames = new Set<string>();
@@ -108,7 +109,7 @@ export function validateNamespaceBaselineProps(props: NamespaceBaselineProps): V
       }
     }
     for (const [flag, optOut] of Object.entries(spec.optOut ?? {})) {
-      if (optOut !== undefined && (optOut.reason ?? "").trim().length < 20) add(`${path}.optOut.${flag}.reason`, optOut.reason, "why the default is turned off, in at least 20 characters");
+      if (optOut !== undefined && (optOut.reason ?? "").trim().length < MIN_REASON_LENGTH) add(`${path}.optOut.${flag}.reason`, optOut.reason, `why the default is turned off, in at least ${MIN_REASON_LENGTH} characters`);
     }
     (spec.deployGroups ?? []).forEach((group, j) => {
       if (group.trim() === "" || EKS_RESERVED_GROUP.test(group)) {
@@ -122,7 +123,7 @@ export function validateNamespaceBaselineProps(props: NamespaceBaselineProps): V
 function allowProblems(path: string, allow: NetworkAllow): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   const add = (p: string, value: unknown, allowed: string) => problems.push({ path: `${path}.${p}`, value, allowed });
-  if (!/^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/.test(allow.name ?? "")) add("name", allow.name, "lowercase letters, digits and '-', at most 40 characters");
+  if (!ALLOW_NAME.test(allow.name ?? "")) add("name", allow.name, ALLOW_NAME_RULE);
   const peer = allow.peer ?? {};
   if ((peer.namespace === undefined) === (peer.cidrs === undefined)) add("peer", peer, "exactly one of namespace and cidrs");
   if (peer.namespace !== undefined && peer.namespace !== "*" && !isDnsLabel(peer.namespace)) add("peer.namespace", peer.namespace, "a namespace name, or * for every namespace");
@@ -143,7 +144,7 @@ function allowProblems(path: string, allow: NetworkAllow): ValidationProblem[] {
   }
   if ((allow.ports ?? []).length === 0) add("ports", allow.ports, "at least one port: an allow names the ports it opens");
   (allow.ports ?? []).forEach((p, i) => {
-    if (!isPort(p.port)) add(`ports[${i}].port`, p.port, "a port number from 1 to 65535");
+    if (!isPort(p.port)) add(`ports[${i}].port`, p.port, PORT_RULE);
     if (p.protocol !== undefined && !(NETWORK_PROTOCOLS as readonly string[]).includes(p.protocol)) add(`ports[${i}].protocol`, p.protocol, NETWORK_PROTOCOLS.join(" or "));
   });
   return problems;

@@ -3,7 +3,7 @@ import { IAM_ROLE_ARN, IAM_ROLE_ARN_RULE } from "../../aws/iam";
 import { isDnsLabel } from "../../kubernetes/names";
 import { MESH_MODES } from "../../security/namespaces";
 import { OptOutSchema } from "./opt-out";
-import { NETWORK_PROTOCOLS, POD_SECURITY_EXCEPTIONS } from "../../security/namespace-baseline";
+import { ALLOW_NAME, ALLOW_NAME_RULE, NETWORK_PROTOCOLS, POD_SECURITY_EXCEPTIONS } from "../../security/namespace-baseline";
 
 /**
  * `security.namespaces`: the baseline every namespace gets (Pod Security level, mesh mode, default-deny network
@@ -30,7 +30,7 @@ export const PolicyPortSchema = z.strictObject({
  */
 export const AllowRuleSchema = z.strictObject({
   /** Names the policy (`allow-<name>`) and says what the traffic is for, e.g. `alertmanager-receivers`. */
-  name: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/, { message: "lowercase letters, digits and '-', at most 40 characters" }),
+  name: z.string().regex(ALLOW_NAME, { message: ALLOW_NAME_RULE }),
   /** Pods of this namespace the rule applies to (a label selector); absent, every pod of the namespace. */
   forPods: z.record(z.string(), z.string()).optional(),
   namespace: namespaceName.optional(),

@@ -3,7 +3,7 @@ import { parseCidr } from "../../net";
 import { isDnsLabel, isLabelValue, isQualifiedName } from "../../kubernetes/names";
 import { isQuantity, parseQuantity, QUANTITY_RULE } from "../../kubernetes/quantity";
 import { MONITORING_NAMESPACE } from "../../observability/monitoring-selection";
-import { isPort, PLATFORM_NAMESPACES, SYSTEM_NAMESPACES } from "../../security/namespace-baseline";
+import { isPort, PLATFORM_NAMESPACES, PORT_RULE, SYSTEM_NAMESPACES } from "../../security/namespace-baseline";
 import type { ValidationProblem } from "../../problems";
 import type { EnvironmentConfig } from "../environment-schema";
 import type { AllowRuleConfig, NamespaceSettings } from "./namespaces";
@@ -112,7 +112,7 @@ function settingsProblems(path: string, s: NamespaceSettings): ValidationProblem
   const problems: ValidationProblem[] = [];
   const add = (p: string, value: unknown, allowed: string) => problems.push({ path: `${path}.${p}`, value, allowed });
   s.metricsPorts.forEach((port, i) => {
-    if (!isPort(port)) add(`metricsPorts[${i}]`, port, "a port number from 1 to 65535");
+    if (!isPort(port)) add(`metricsPorts[${i}]`, port, PORT_RULE);
   });
   for (const direction of ["ingress", "egress"] as const) {
     const names = new Set<string>();
@@ -161,7 +161,7 @@ export function allowRuleProblems(rule: AllowRuleConfig): ValidationProblem[] {
     }
   }
   rule.ports.forEach((p, i) => {
-    if (!isPort(p.port)) problems.push({ path: `ports[${i}].port`, value: p.port, allowed: "a port number from 1 to 65535" });
+    if (!isPort(p.port)) problems.push({ path: `ports[${i}].port`, value: p.port, allowed: PORT_RULE });
   });
   return problems;
 }
