@@ -1,6 +1,7 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { shared } from "./defaults";
 import { platformNamespaces, teamNamespace } from "./namespaces";
+import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
 
 /** CI deploys as the first; people never do (they get `cluster.access`). */
@@ -73,6 +74,15 @@ export const dev: EnvironmentConfig = {
           deployRoleArns: ["arn:aws:iam::111111111111:role/payments-deploy"],
         },
       ],
+    },
+    // Small nodes: Falco requests little; one falcosidekick (dev may lose an alert while it restarts).
+    falco: {
+      resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } },
+      sidekick: { replicas: 1, resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "64Mi" } } },
+      minimumForwardedPriority: "WARNING",
+      rules: falcoRules(),
+      podSecurity: { ...falcoShared.podSecurity },
+      optOut: {},
     },
   },
   protection: { preventDestroy: false, unprotectedReason: "throw-away: rebuilt from code, holds no data that must survive" },

@@ -95,14 +95,15 @@ export function platformNamespaces(sizes: PlatformNamespaceSizes): NamespacesCon
       egress: [{ name: "mesh-workloads", anyNamespace: true, ports: [{ port: 8080 }] }],
       quota: sizes.controller,
     },
+    // Pod Security `privileged` with its reason: security.falco.podSecurity. Falco reads the host, not the API server.
     falco: {
       ...common,
-      podSecurity: { level: "privileged", reason: "Falco's modern eBPF probe needs privileged containers, hostPID and the host's /proc and /sys" },
       mesh: "none",
       metricsPorts: [8765, 2801],
       ingress: [{ name: "falco", forPods: FALCOSIDEKICK, namespace: "falco", podLabels: FALCO, ports: [{ port: 2801 }] }],
       egress: [
-        kubernetesApiOut,
+        // falcoctl fetches the pinned rules and the container plugin (ghcr.io, falcosecurity.github.io) at pod start.
+        { name: "rules-and-plugins", forPods: FALCO, cidr: "0.0.0.0/0", ports: [{ port: 443 }] },
         { name: "falcosidekick", forPods: FALCO, namespace: "falco", podLabels: FALCOSIDEKICK, ports: [{ port: 2801 }] },
         { name: "alertmanager", forPods: FALCOSIDEKICK, namespace: "monitoring", podLabels: ALERTMANAGER, ports: [{ port: 9093 }] },
       ],

@@ -1,6 +1,7 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { shared } from "./defaults";
 import { platformNamespaces, teamNamespace } from "./namespaces";
+import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
 
 /** CI deploys as the first; people never do (they get `cluster.access`). */
@@ -103,6 +104,15 @@ export const prod: EnvironmentConfig = {
           deployRoleArns: ["arn:aws:iam::333333333333:role/payments-deploy"],
         },
       ],
+    },
+    // Two falcosidekick replicas with a disruption budget: a node drain never drops the only forwarder.
+    falco: {
+      resources: { requests: { cpu: "200m", memory: "512Mi" }, limits: { memory: "1Gi" } },
+      sidekick: { replicas: 2, resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { memory: "128Mi" } } },
+      minimumForwardedPriority: "WARNING",
+      rules: falcoRules(),
+      podSecurity: { ...falcoShared.podSecurity },
+      optOut: {},
     },
   },
   protection: { preventDestroy: true },

@@ -1,6 +1,7 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { shared } from "./defaults";
 import { platformNamespaces, teamNamespace } from "./namespaces";
+import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
 
 /** CI deploys as the first; people never do (they get `cluster.access`). */
@@ -109,6 +110,14 @@ export const staging: EnvironmentConfig = {
           deployRoleArns: ["arn:aws:iam::222222222222:role/payments-deploy"],
         },
       ],
+    },
+    falco: {
+      resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { memory: "1Gi" } },
+      sidekick: { replicas: 2, resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { memory: "128Mi" } } },
+      minimumForwardedPriority: "WARNING",
+      rules: falcoRules(),
+      podSecurity: { ...falcoShared.podSecurity },
+      optOut: {},
     },
   },
   protection: { preventDestroy: true },

@@ -2,6 +2,7 @@ import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import type { AllowRuleConfig, NamespaceSettings } from "../lib/config/security/namespaces";
 import { MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS } from "../lib/observability/monitoring-selection";
 import { ISTIO_PORTS, teamDeployGroup } from "../lib/security/namespace-baseline";
+import { FALCO_NAMESPACE } from "../lib/security/namespaces";
 import type { ClusterAccessEntry } from "../constructs/cluster/cluster-access-entries";
 import type { NamespaceBaselineSpec, NetworkAllow, NetworkPeer } from "../constructs/kubernetes/namespace-baseline/namespace-baseline-types";
 
@@ -22,13 +23,19 @@ export function prometheusScrapeAllow(config: EnvironmentConfig): NetworkAllow {
   return { name: "prometheus-scrape", forPods: PROMETHEUS_POD_LABELS, peer: { namespace: "*" }, ports: [...ports].sort((a, b) => a - b).map((port) => ({ port })) };
 }
 
-/** The baseline of one platform namespace, as configured (the monitoring namespace also gets Prometheus's scrapes). */
+/**
+ * The baseline of one platform namespace, as configured: the monitoring namespace also gets Prometheus's scrapes, and
+ * Falco's takes its Pod Security level and reason from `security.falco.podSecurity`.
+ */
 export function platformNamespaceSpec(config: EnvironmentConfig, name: string, subnets: BaselineSubnets): NamespaceBaselineSpec {
   const settings = config.security.namespaces.platform[name];
   // validateEnvironments() refused a configuration without every platform namespace.
   if (settings === undefined) throw new Error(`security.namespaces.platform.${name} is not configured`);
   const spec = namespaceSpec(name, settings, subnets);
-  return name === MONITORING_NAMESPACE ? { ...spec, egress: [...(spec.egress ?? []), prometheusScrapeAllow(config)] } : spec;
+  if (name === MONITORING_NAMESPACE) return { ...spec, egress: [...(spec.egress ?? []), prometheusScrapeAllow(config)] };
+  // Falco's section says why its namespace is privileged (one home: validation refuses a second level here).
+  if (name === FALCO_NAMESPACE) return { ...spec, podSecurity: config.security.falco.podSecurity };
+  return spec;
 }
 
 /** Every team namespace's baseline, with its team's deploy group bound there. */

@@ -4,6 +4,7 @@ import type { ICluster } from "../constructs/cluster/cluster-types";
 import { ClusterAccess } from "../constructs/cluster/cluster-access";
 import { NamespaceBaseline } from "../constructs/kubernetes/namespace-baseline/namespace-baseline";
 import { WorkloadDeployerRole } from "../constructs/kubernetes/namespace-baseline/workload-deployer-role";
+import { Falco } from "../constructs/addons/falco/falco";
 import { NODE_EXPORTER_NAMESPACE } from "../lib/observability/monitoring-selection";
 import { CERT_MANAGER_NAMESPACE, FALCO_NAMESPACE, ISTIO_INGRESS_NAMESPACE, ISTIO_SYSTEM_NAMESPACE } from "../lib/security/namespaces";
 import { EnvironmentStack } from "./environment-stack";
@@ -35,18 +36,42 @@ export class SecurityStack extends EnvironmentStack {
   public readonly namespaces: NamespaceBaseline;
   /** The ClusterRole team RoleBindings refer to. */
   public readonly workloadDeployer: WorkloadDeployerRole;
+  /** Runtime detection; absent where `security.falco.optOut.runtimeDetection` turns it off. */
+  public readonly falco?: Falco;
 
   constructor(scope: Construct, config: EnvironmentConfig, inputs: SecurityStackInputs) {
     super(scope, config, "security");
     this.addDependency(inputs.platformResources);
     this.access = new ClusterAccess(this, "ClusterAccess", { cluster: inputs.cluster, region: config.region, roleArn: config.iam.deployRoleArn });
     this.workloadDeployer = new WorkloadDeployerRole(this, "WorkloadDeployer", { access: this.access });
+    const falco = config.security.falco;
+    const runsFalco = falco.optOut.runtimeDetection === undefined;
+    // Without Falco there is nothing to put in its namespace.
+    const platformNamespaces = SECURITY_LAYER_NAMESPACES.filter((name) => name !== FALCO_NAMESPACE || runsFalco);
     this.namespaces = new NamespaceBaseline(this, "NamespaceBaseline", {
       access: this.access,
       kubernetesVersion: config.cluster.kubernetesVersion,
-      namespaces: [...SECURITY_LAYER_NAMESPACES.map((name) => platformNamespaceSpec(config, name, inputs.subnets)), ...teamNamespaceSpecs(config, inputs.subnets)],
+      namespaces: [...platformNamespaces.map((name) => platformNamespaceSpec(config, name, inputs.subnets)), ...teamNamespaceSpecs(config, inputs.subnets)],
     });
     // A RoleBinding to a missing ClusterRole grants nothing until it exists; create the role first all the same.
     for (const ns of Object.values(this.namespaces.namespaces)) for (const b of ns.deployBindings) b.node.addDependency(this.workloadDeployer.clusterRole);
+
+    if (runsFalco) {
+      this.falco = new Falco(this, "Falco", {
+        cluster: inputs.cluster,
+        access: this.access,
+        // The baseline made the namespace: privileged with the reason from security.falco.podSecurity, default-deny.
+        createNamespace: false,
+        dependsOn: [this.namespaces.namespaces[FALCO_NAMESPACE]!.namespace],
+        resources: falco.resources,
+        rules: falco.rules,
+        alertForwarding: {
+          enabled: falco.optOut.alertForwarding === undefined,
+          minimumPriority: falco.minimumForwardedPriority,
+          replicas: falco.sidekick.replicas,
+          resources: falco.sidekick.resources,
+        },
+      });
+    }
   }
 }

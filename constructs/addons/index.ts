@@ -14,3 +14,4 @@ export * from "./node-autoscaling";
 export * from "./storage-classes";
 export * from "./kube-prometheus-stack";
 export * from "./external-secrets";
+export * from "./falco";

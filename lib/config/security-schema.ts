@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { NamespacesConfigSchema } from "./security/namespaces";
+import { FalcoConfigSchema } from "./security/falco";
 
 /**
  * The zero-trust section of an environment (`security`): the mesh, runtime detection, the namespace baseline,
@@ -16,6 +17,8 @@ export type { OptOut } from "./security/opt-out";
 export const SecurityConfigSchema = z.strictObject({
   /** The baseline of every platform and team namespace, and the teams' view and deploy roles. */
   namespaces: NamespacesConfigSchema,
+  /** Runtime detection: Falco and falcosidekick (lib/config/security/falco.ts). */
+  falco: FalcoConfigSchema,
 });
 
 export type SecurityConfig = z.infer<typeof SecurityConfigSchema>;

@@ -43,3 +43,17 @@ export { ALERTMANAGER_SECRETS_ROOT } from "./alertmanager/model";
 export const ALERTMANAGER_INLINE_SECRET_FIELDS: readonly string[] = [
   "routing_key", "service_key", "api_url", "auth_password", "auth_secret", "password", "credentials", "bearer_token", "api_key", "token",
 ];
+
+/** Alertmanager's API port on the chart's Service. */
+export const ALERTMANAGER_PORT = 9093;
+
+/**
+ * The Service kube-prometheus-stack puts in front of Alertmanager: `<fullname>-alertmanager`, where the chart's
+ * fullname is the release name when it contains the chart name (as the platform's does), cut to 26 characters.
+ */
+export function alertmanagerServiceName(releaseName: string = KUBE_PROMETHEUS_STACK_RELEASE): string {
+  return `${releaseName.slice(0, 26).replace(/-+$/, "")}-alertmanager`;
+}
+
+/** In-cluster URL of the platform's Alertmanager, for senders outside the monitoring namespace (falcosidekick). */
+export const ALERTMANAGER_URL = `http://${alertmanagerServiceName()}.${MONITORING_NAMESPACE}:${ALERTMANAGER_PORT}`;

@@ -44,13 +44,15 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
     let relaxed = 0;
     for (const { n } of namespaces) {
       const s = settings[n.metadata.name]!;
+      // Falco's level and reason live in its own section (security.falco.podSecurity).
+      const podSecurity = n.metadata.name === "falco" ? config.security.falco.podSecurity : s.podSecurity;
       const labels = n.metadata.labels;
-      expect({ ns: n.metadata.name, enforce: labels["pod-security.kubernetes.io/enforce"] }).toEqual({ ns: n.metadata.name, enforce: s.podSecurity?.level ?? "restricted" });
+      expect({ ns: n.metadata.name, enforce: labels["pod-security.kubernetes.io/enforce"] }).toEqual({ ns: n.metadata.name, enforce: podSecurity?.level ?? "restricted" });
       expect(labels["pod-security.kubernetes.io/enforce-version"]).toBe(`v${config.cluster.kubernetesVersion}`);
       expect(labels["istio-injection"]).toBe(s.mesh === "sidecar" ? "enabled" : "disabled");
-      if (s.podSecurity) {
+      if (podSecurity) {
         relaxed++;
-        expect(n.metadata.annotations["sre-platform.io/pod-security-reason"]).toBe(s.podSecurity.reason);
+        expect(n.metadata.annotations["sre-platform.io/pod-security-reason"]).toBe(podSecurity.reason);
       }
     }
     // node-exporter, istio-system (CNI agent) and Falco (eBPF): the three that need the host.

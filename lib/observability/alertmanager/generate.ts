@@ -7,6 +7,7 @@ import { stringify } from "yaml";
 import { formatProblems } from "../../problems";
 import { LABEL_SERVICE } from "../../slo/conventions";
 import { LABEL_PRIORITY, PRIORITIES, type Priority } from "../priorities";
+import { FALCOSIDEKICK_SOURCE, falcoPriorityNamesOfTier } from "../../security/falco/priorities";
 import {
   BUSINESS_HOURS_INTERVAL, DEFAULT_TIER_TIMING, PAGERDUTY_EVENTS_URL, RECEIVER_SECRET_DIR, RECEIVER_SECRET_KEYS, RECEIVERS,
   type AlertRoutingConfig, type TierTiming,
@@ -74,34 +75,47 @@ export function buildAlertmanagerConfig(c: AlertRoutingConfig, opts: Alertmanage
   const service = c.serviceLabel ?? LABEL_SERVICE;
   const tiers = resolveTierTiming(c);
   const byService = ["alertname", service];
-  const tier = (p: Priority, receiver: string, extra: Partial<AmRoute> = {}): AmRoute => ({
-    receiver,
-    matchers: [is(p)],
-    group_by: byService,
-    ...timing(tiers[p]),
-    ...extra,
-  });
+  // `match` gives a tier's matcher, or undefined to leave the tier out.
+  const tierRoutes = (match: (p: Priority) => string | undefined): AmRoute[] => {
+    const tier = (p: Priority, receiver: string, extra: Partial<AmRoute> = {}): AmRoute[] => {
+      const m = match(p);
+      return m === undefined ? [] : [{ receiver, matchers: [m], group_by: byService, ...timing(tiers[p]), ...extra }];
+    };
+    return [
+      ...tier("P0", RECEIVERS.pagerDuty),
+      ...tier("P1", RECEIVERS.pagerDuty, { active_time_intervals: [BUSINESS_HOURS_INTERVAL], continue: true }),
+      ...tier("P1", RECEIVERS.slack, { mute_time_intervals: [BUSINESS_HOURS_INTERVAL] }),
+      ...tier("P2", RECEIVERS.slack),
+      ...tier("P3", RECEIVERS.none),
+      // One digest for all capacity alerts: grouped by the tier alone.
+      ...tier("P4", RECEIVERS.emailDigest, { group_by: [LABEL_PRIORITY] }),
+    ];
+  };
 
   const routes: AmRoute[] = [];
   if (c.webhook !== undefined) {
     const tiersCopied = [...c.webhook.priorities].sort();
     routes.push({ receiver: RECEIVERS.webhook, matchers: [`${LABEL_PRIORITY}=~"${tiersCopied.join("|")}"`], group_by: byService, continue: true });
   }
-  routes.push(
-    tier("P0", RECEIVERS.pagerDuty),
-    tier("P1", RECEIVERS.pagerDuty, { active_time_intervals: [BUSINESS_HOURS_INTERVAL], continue: true }),
-    tier("P1", RECEIVERS.slack, { mute_time_intervals: [BUSINESS_HOURS_INTERVAL] }),
-    tier("P2", RECEIVERS.slack),
-    tier("P3", RECEIVERS.none),
-    // One digest for all capacity alerts: grouped by the tier alone.
-    tier("P4", RECEIVERS.emailDigest, { group_by: [LABEL_PRIORITY] }),
-  );
+  routes.push(...tierRoutes(is));
   const fallback = c.unprioritized ?? "P2";
+  const fallbackReceiver = fallback === "P2" ? RECEIVERS.slack : RECEIVERS.none;
+  // falcosidekick writes Falco's own priority name into `priority` (after any label of ours), so its alerts reach
+  // their tier through a branch of their own: the same routes, matching the Falco names of each tier
+  // (lib/security/falco/priorities.ts). A Falco alert whose name no tier has stays on the branch's receiver.
+  routes.push({
+    receiver: fallbackReceiver,
+    matchers: [`${FALCOSIDEKICK_SOURCE.label}="${FALCOSIDEKICK_SOURCE.value}"`],
+    routes: tierRoutes((p) => {
+      const names = falcoPriorityNamesOfTier(p);
+      return names.length === 0 ? undefined : `${LABEL_PRIORITY}=~"${names.join("|")}"`;
+    }),
+  });
 
   return {
     global: { resolve_timeout: "5m" },
     route: {
-      receiver: fallback === "P2" ? RECEIVERS.slack : RECEIVERS.none,
+      receiver: fallbackReceiver,
       group_by: byService,
       ...timing(tiers[fallback]),
       routes,

@@ -3,6 +3,7 @@ import { ClusterAutoscaler } from "../../../constructs/addons/cluster-autoscaler
 import { Karpenter } from "../../../constructs/addons/karpenter/karpenter";
 import { MetricsServer } from "../../../constructs/addons/metrics-server/metrics-server";
 import { StorageClasses } from "../../../constructs/addons/storage-classes/storage-classes";
+import { Falco } from "../../../constructs/addons/falco/falco";
 import { fakeCluster } from "./fake-cluster";
 
 // Construct ids are Terraform addresses: changing one destroys and re-creates the resource in production.
@@ -66,5 +67,9 @@ describe("construct ids", () => {
       "StorageClasses/Gp2NotDefault",
       "StorageClasses/Gp3",
     ]);
+  });
+
+  test("Falco", () => {
+    expect(paths((s) => new Falco(s, "Falco", { cluster: fakeCluster() }))).toEqual(["Falco/Helm/Release", "Falco/SidekickDisruptionBudget"]);
   });
 });

@@ -51,4 +51,16 @@ describeWithBinaries("amtool", [AMTOOL], () => {
   ])("%s: an alert without a priority goes to %s", (env, receiver) => {
     expect(routes(env, ["alertname=Unlabelled"])).toBe(receiver);
   });
+
+  // falcosidekick labels `source="falco"` and Falco's own priority name; the tier is reached through the Falco branch.
+  test.each([
+    ["staging", "Emergency", "pagerduty"],
+    ["staging", "Critical", "pagerduty"],
+    ["staging", "Error", "pagerduty,slack"],
+    ["staging", "Warning", "slack"],
+    ["staging", "Notice", "null"],
+    ["staging", "Debug", "null"],
+  ])("%s: a Falco alert of priority %s reaches %s", (env, priority, receivers) => {
+    expect(routes(env, ["source=falco", `priority=${priority}`, "rule=X", "alertname=X"])).toBe(receivers);
+  });
 });

@@ -1,0 +1,102 @@
+import type { ContainerResources } from "../addon-types";
+import { FALCO_RULES_VERSION } from "../../../lib/security/falco/default-ruleset";
+import { falcosidekickSeverityMap, type FalcoPriority } from "../../../lib/security/falco/priorities";
+
+/** The file name of the platform's rules in the chart's rules ConfigMap (mounted at /etc/falco/rules.d/). */
+export const PLATFORM_RULES_FILE = "sre-platform-rules.yaml";
+
+/** Capabilities the chart gives Falco in least-privileged modern eBPF mode instead of `privileged: true`. */
+export const FALCO_LEAST_PRIVILEGED_CAPABILITIES = ["BPF", "SYS_RESOURCE", "PERFMON", "SYS_PTRACE"] as const;
+
+/**
+ * The container runtime socket the container plugin reads pod metadata from: containerd's CRI socket, where EKS
+ * AL2023 and Bottlerocket nodes both have it. Only this one is mounted: the chart's defaults also mount the Docker,
+ * Podman and Bottlerocket host-containerd sockets, and each is root on the node to whoever holds it.
+ */
+export const CRI_SOCKET = "/run/containerd/containerd.sock";
+
+/** A restricted container (drop ALL, no escalation, RuntimeDefault seccomp), for containers that need nothing more. */
+export const RESTRICTED_CONTAINER = {
+  allowPrivilegeEscalation: false,
+  privileged: false,
+  capabilities: { drop: ["ALL"] },
+  seccompProfile: { type: "RuntimeDefault" },
+} as const;
+
+/** Resolved settings the values are built from (see `Falco` for defaults and meaning). */
+export interface FalcoSettings {
+  readonly resources: ContainerResources;
+  readonly rulesYaml: string;
+  /** falcosidekick's settings. @default - no falcosidekick: detections stay in Falco's logs */
+  readonly forwarding?: {
+    readonly alertmanagerUrl: string;
+    readonly minimumPriority: FalcoPriority;
+    readonly replicas: number;
+    readonly resources: ContainerResources;
+  };
+}
+
+/**
+ * The chart values: the modern eBPF probe built into Falco (no driver loader, no kernel headers) in the chart's
+ * least-privileged mode, on every node whatever its taints, the container plugin on the CRI socket only, the
+ * default ruleset pinned (installed once at start, never followed), the platform's rules, and falcosidekick posting
+ * to Alertmanager's v2 API with the tier of each priority.
+ */
+export function falcoValues(s: FalcoSettings): Record<string, unknown> {
+  const rulesRef = `falco-rules:${FALCO_RULES_VERSION}`;
+  const disabled = { enabled: false };
+  const values: Record<string, unknown> = {
+    driver: { enabled: true, kind: "modern_ebpf", modernEbpf: { leastPrivileged: true }, loader: { enabled: false } },
+    // A DaemonSet that skips a tainted node leaves that node unwatched: tolerate every taint and effect.
+    tolerations: [{ operator: "Exists" }],
+    // Evicted last under node pressure: detection must not be the first thing a busy (or attacked) node drops.
+    podPriorityClassName: "system-node-critical",
+    resources: s.resources,
+    collectors: {
+      containerEngine: {
+        engines: {
+          docker: disabled, podman: disabled, containerd: disabled, lxc: disabled, libvirt_lxc: disabled, bpm: disabled,
+          cri: { enabled: true, sockets: [CRI_SOCKET] },
+        },
+      },
+      kubernetes: { enabled: false },
+    },
+    falcoctl: {
+      artifact: {
+        // Rules change through a reviewed version bump, not a weekly pull of a moving tag.
+        install: { enabled: true, securityContext: RESTRICTED_CONTAINER },
+        follow: { enabled: false },
+      },
+      config: { artifact: { install: { refs: [rulesRef] }, follow: { refs: [rulesRef] } } },
+    },
+    customRules: { [PLATFORM_RULES_FILE]: s.rulesYaml },
+    falcosidekick: s.forwarding ? sidekickValues(s.forwarding) : { enabled: false },
+  };
+  return values;
+}
+
+function sidekickValues(f: NonNullable<FalcoSettings["forwarding"]>): Record<string, unknown> {
+  return {
+    enabled: true,
+    replicaCount: f.replicas,
+    resources: f.resources,
+    podSecurityContext: { runAsNonRoot: true, runAsUser: 1234, runAsGroup: 1234, fsGroup: 1234, seccompProfile: { type: "RuntimeDefault" } },
+    securityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true, runAsNonRoot: true },
+    webui: { enabled: false },
+    config: {
+      alertmanager: {
+        hostport: f.alertmanagerUrl,
+        // Alertmanager 0.27 removed the v1 API, which is falcosidekick's default.
+        endpoint: "/api/v2/alerts",
+        minimumpriority: f.minimumPriority.toLowerCase(),
+        customseveritymap: falcosidekickSeverityMap(),
+        // Falco reports dropped syscalls as events; falcosidekick raises their priority by how many were dropped, to
+        // CRITICAL (a P0 night page) by default. A drop is a blind spot to look at today (ERROR, P1) when large, a
+        // chat message (WARNING, P2) when small.
+        dropeventdefaultpriority: "error",
+        dropeventthresholds: "1000:error, 1:warning",
+        checkcert: true,
+      },
+    },
+  };
+}

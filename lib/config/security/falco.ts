@@ -1,0 +1,81 @@
+import { z } from "zod";
+import type { ValidationProblem } from "../../problems";
+import { parseQuantity } from "../../kubernetes/quantity";
+import { OptOutSchema } from "./opt-out";
+import { ResourcesSchema } from "../platform-schema";
+import { isDnsLabel } from "../../kubernetes/names";
+import { isValidCidr } from "../../net/cidr";
+import { FALCO_PRIORITIES } from "../../security/falco/priorities";
+import { SENSITIVE_FILE_PATH, SENSITIVE_FILE_PATH_RULE } from "../../security/falco/rules";
+
+/**
+ * `security.falco`: runtime detection. Falco (modern eBPF, least-privileged) on every node with the platform's rules
+ * generated from this section, and falcosidekick forwarding to the platform's Alertmanager. On unless an opt-out
+ * flag, with its reason, says otherwise.
+ */
+
+const DestinationSchema = z.strictObject({
+  /** IPv4 network the namespace may reach, e.g. `52.94.0.0/16` (private ranges are never flagged). */
+  cidr: z.string().refine(isValidCidr, { message: "an IPv4 network in CIDR notation such as 52.94.0.0/16" }),
+  /** Destination ports; absent, every port. */
+  ports: z.array(z.number().int().min(1).max(65535)).min(1, { message: "at least one port, or leave ports out for every port" }).optional(),
+});
+
+export const FalcoRulesConfigSchema = z.strictObject({
+  /** Files whose read inside a container is a P0 alert (credentials, keys). */
+  sensitiveFiles: z
+    .array(z.string().regex(SENSITIVE_FILE_PATH, { message: SENSITIVE_FILE_PATH_RULE }))
+    .min(1, { message: "at least one file: without one the sensitive-file rule watches nothing" }),
+  /**
+   * Namespaces watched for outbound connections to public addresses, each with the destinations it may reach (none:
+   * no public address at all). Namespaces not named are not watched.
+   */
+  outbound: z.record(z.string().refine(isDnsLabel, { message: "a Kubernetes namespace name" }), z.array(DestinationSchema)),
+});
+
+/** Why Falco needs more than Pod Security `restricted`, recorded for the namespace baseline to read. */
+export const FalcoPodSecuritySchema = z.strictObject({
+  /** Falco's pods need hostPath volumes (/proc, /etc, /sys/kernel, the CRI socket) and eBPF capabilities. */
+  level: z.literal("privileged"),
+  reason: z.string().trim().min(20, { message: "why the namespace needs this level, in at least 20 characters" }),
+});
+
+export const FalcoOptOutsSchema = z.strictObject({
+  /** Do not install Falco at all: no runtime detection on this environment's nodes. */
+  runtimeDetection: OptOutSchema.optional(),
+  /** Install Falco but not falcosidekick: detections only in Falco's logs, no alert reaches Alertmanager. */
+  alertForwarding: OptOutSchema.optional(),
+});
+
+export const FalcoConfigSchema = z.strictObject({
+  /** Falco's container on each node. */
+  resources: ResourcesSchema,
+  sidekick: z.strictObject({
+    /** falcosidekick replicas; two or more get a disruption budget. */
+    replicas: z.number().int().min(1).max(5),
+    resources: ResourcesSchema,
+  }),
+  /** The least severe Falco priority forwarded to Alertmanager (less severe events stay in Falco's logs). */
+  minimumForwardedPriority: z.enum(FALCO_PRIORITIES),
+  rules: FalcoRulesConfigSchema,
+  podSecurity: FalcoPodSecuritySchema,
+  /** Named opt-outs of the runtime-detection defaults, each with its reason. */
+  optOut: FalcoOptOutsSchema,
+});
+
+export type FalcoConfig = z.infer<typeof FalcoConfigSchema>;
+
+/** Rules between fields of `security.falco` (paths from the environment's root). */
+export function falcoConfigProblems(c: FalcoConfig): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const pools: Array<[string, FalcoConfig["resources"]]> = [
+    ["security.falco.resources", c.resources],
+    ["security.falco.sidekick.resources", c.sidekick.resources],
+  ];
+  for (const [path, r] of pools) {
+    const request = parseQuantity(r.requests.memory);
+    const limit = parseQuantity(r.limits.memory);
+    if (request !== undefined && limit !== undefined && request > limit) problems.push({ path: `${path}.requests.memory`, value: r.requests.memory, allowed: `at most limits.memory (${r.limits.memory})` });
+  }
+  return problems;
+}

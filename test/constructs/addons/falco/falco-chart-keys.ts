@@ -1,0 +1,6 @@
+/**
+ * Top-level keys of the Falco chart 9.1.0's values.yaml and of its falcosidekick sub-chart 0.12.1's, so a test fails
+ * when the add-on writes a key either chart would ignore. Update with FALCO_DEFAULTS.version.
+ */
+export const FALCO_CHART_KEYS: readonly string[] = ["affinity", "certs", "collectors", "containerSecurityContext", "controller", "customRules", "driver", "extra", "falco", "falco-talon", "falcoHostnameEnv", "falcoctl", "falcosidekick", "fullnameOverride", "grafana", "healthChecks", "image", "imagePullSecrets", "metrics", "mounts", "nameOverride", "namespaceOverride", "nodeSelector", "podAnnotations", "podHostname", "podLabels", "podPriorityClassName", "podSecurityContext", "rbac", "resources", "responseActions", "scc", "serviceAccount", "serviceMonitor", "services", "tolerations", "tty"];
+export const FALCOSIDEKICK_CHART_KEYS: readonly string[] = ["affinity", "config", "customAnnotations", "customLabels", "extraVolumeMounts", "extraVolumes", "fullnameOverride", "grafana", "image", "imagePullSecrets", "ingress", "nameOverride", "nodeSelector", "podAnnotations", "podLabels", "podSecurityContext", "podSecurityPolicy", "priorityClassName", "prometheusRules", "replicaCount", "resources", "securityContext", "service", "serviceMonitor", "testConnection", "tolerations", "webui"];
