@@ -3,6 +3,7 @@ import { shared } from "./defaults";
 import { platformNamespaces, teamNamespace } from "./namespaces";
 import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
+import { meshShared } from "./mesh-defaults";
 
 /** CI deploys as the first; people never do (they get `cluster.access`). */
 const ROLES = {
@@ -74,6 +75,16 @@ export const dev: EnvironmentConfig = {
           deployRoleArns: ["arn:aws:iam::111111111111:role/payments-deploy"],
         },
       ],
+    },
+    // One of each, small: dev loses nothing but convenience when istiod restarts (sidecars keep their last config).
+    mesh: {
+      istiod: { replicas: 1, maxReplicas: 1, resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { memory: "1Gi" } } },
+      gateway: { replicas: 1, maxReplicas: 2, resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } } },
+      cni: { resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } }, podSecurity: { ...meshShared.cniPodSecurity } },
+      spreadAcrossZones: false,
+      expose: [],
+      webhooks: [],
+      optOut: {},
     },
     // Small nodes: Falco requests little; one falcosidekick (dev may lose an alert while it restarts).
     falco: {

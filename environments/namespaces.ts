@@ -1,4 +1,5 @@
 import { KUBERNETES_API_PORT } from "../lib/security/namespace-baseline";
+import { GATEWAY_LISTENER_PORTS, INGRESS_GATEWAY_SELECTOR, ISTIO_PORTS } from "../lib/security/mesh";
 import type { AllowRuleConfig, NamespaceSettings, NamespacesConfig } from "../lib/config/security/namespaces";
 
 /**
@@ -74,9 +75,9 @@ export function platformNamespaces(sizes: PlatformNamespaceSizes): NamespacesCon
       egress: [kubernetesApiOut, { name: "aws-apis", cidr: "0.0.0.0/0", ports: [{ port: 443 }] }],
       quota: sizes.controller,
     },
+    // Pod Security `privileged` for the CNI node agent, with its reason: security.mesh.cni.podSecurity.
     "istio-system": {
       ...common,
-      podSecurity: { level: "privileged", reason: "the istio-cni node agent installs the CNI plugin on the host (hostPath, hostNetwork, NET_ADMIN)" },
       mesh: "none",
       metricsPorts: [15014],
       ingress: [
@@ -91,8 +92,10 @@ export function platformNamespaces(sizes: PlatformNamespaceSizes): NamespacesCon
       // The gateway's pods are injected with the gateway template, which needs the namespace in the mesh.
       mesh: "sidecar",
       metricsPorts: [],
-      ingress: [{ name: "load-balancer", cidr: "0.0.0.0/0", ports: [{ port: 8080 }, { port: 8443 }, { port: 15021 }] }],
-      egress: [{ name: "mesh-workloads", anyNamespace: true, ports: [{ port: 8080 }] }],
+      // The NLB keeps client addresses (externalTrafficPolicy: Local); its health checks call the status port. What the
+      // gateway may call is security.mesh.expose, turned into allows by the stack.
+      ingress: [{ name: "load-balancer", forPods: INGRESS_GATEWAY_SELECTOR, cidr: "0.0.0.0/0", ports: [{ port: GATEWAY_LISTENER_PORTS.http }, { port: GATEWAY_LISTENER_PORTS.https }, { port: ISTIO_PORTS.gatewayStatus }] }],
+      egress: [],
       quota: sizes.controller,
     },
     // Pod Security `privileged` with its reason: security.falco.podSecurity. Falco reads the host, not the API server.
@@ -121,15 +124,15 @@ export function platformNamespaces(sizes: PlatformNamespaceSizes): NamespacesCon
   };
 }
 
-/** A team's application namespace: in the mesh, reachable from the ingress gateway and its own pods on 8080. */
+/**
+ * A team's application namespace: in the mesh, its pods reaching each other on 8080. The ingress gateway reaches it
+ * only where security.mesh.expose says so.
+ */
 export function teamNamespace(name: string, quota: NamespaceSettings["quota"]): NamespaceSettings {
   return {
     mesh: "sidecar",
     metricsPorts: [8080],
-    ingress: [
-      { name: "ingress-gateway", namespace: "istio-ingress", ports: [{ port: 8080 }] },
-      { name: "same-namespace", namespace: name, ports: [{ port: 8080 }] },
-    ],
+    ingress: [{ name: "same-namespace", namespace: name, ports: [{ port: 8080 }] }],
     egress: [{ name: "same-namespace", namespace: name, ports: [{ port: 8080 }] }],
     quota,
     containerDefaults: { requestCpu: "100m", requestMemory: "128Mi", limitMemory: "512Mi" },

@@ -3,6 +3,7 @@ import { shared } from "./defaults";
 import { platformNamespaces, teamNamespace } from "./namespaces";
 import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
+import { meshShared } from "./mesh-defaults";
 
 /** CI deploys as the first; people never do (they get `cluster.access`). */
 const ROLES = {
@@ -104,6 +105,16 @@ export const prod: EnvironmentConfig = {
           deployRoleArns: ["arn:aws:iam::333333333333:role/payments-deploy"],
         },
       ],
+    },
+    // One istiod and one gateway per zone at least, spread across the three, each with a disruption budget.
+    mesh: {
+      istiod: { replicas: 3, maxReplicas: 6, resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "2Gi" } } },
+      gateway: { replicas: 3, maxReplicas: 9, resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { memory: "1Gi" } } },
+      cni: { resources: { requests: { cpu: "100m", memory: "100Mi" }, limits: { memory: "256Mi" } }, podSecurity: { ...meshShared.cniPodSecurity } },
+      spreadAcrossZones: true,
+      expose: [],
+      webhooks: [],
+      optOut: {},
     },
     // Two falcosidekick replicas with a disruption budget: a node drain never drops the only forwarder.
     falco: {

@@ -3,6 +3,7 @@ import { shared } from "./defaults";
 import { platformNamespaces, teamNamespace } from "./namespaces";
 import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
+import { meshShared } from "./mesh-defaults";
 
 /** CI deploys as the first; people never do (they get `cluster.access`). */
 const ROLES = {
@@ -110,6 +111,16 @@ export const staging: EnvironmentConfig = {
           deployRoleArns: ["arn:aws:iam::222222222222:role/payments-deploy"],
         },
       ],
+    },
+    // prod's shape at a smaller size: two of each across zones, so a node or zone loss is rehearsed here first.
+    mesh: {
+      istiod: { replicas: 2, maxReplicas: 3, resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "2Gi" } } },
+      gateway: { replicas: 2, maxReplicas: 4, resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "1Gi" } } },
+      cni: { resources: { requests: { cpu: "100m", memory: "100Mi" }, limits: { memory: "256Mi" } }, podSecurity: { ...meshShared.cniPodSecurity } },
+      spreadAcrossZones: true,
+      expose: [],
+      webhooks: [],
+      optOut: {},
     },
     falco: {
       resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { memory: "1Gi" } },

@@ -1,8 +1,9 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import type { AllowRuleConfig, NamespaceSettings } from "../lib/config/security/namespaces";
 import { MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS } from "../lib/observability/monitoring-selection";
-import { ISTIO_PORTS, teamDeployGroup } from "../lib/security/namespace-baseline";
-import { FALCO_NAMESPACE } from "../lib/security/namespaces";
+import { teamDeployGroup } from "../lib/security/namespace-baseline";
+import { INGRESS_GATEWAY_SELECTOR, ISTIO_PORTS } from "../lib/security/mesh";
+import { FALCO_NAMESPACE, ISTIO_INGRESS_NAMESPACE, ISTIO_SYSTEM_NAMESPACE } from "../lib/security/namespaces";
 import type { ClusterAccessEntry } from "../constructs/cluster/cluster-access-entries";
 import type { NamespaceBaselineSpec, NetworkAllow, NetworkPeer } from "../constructs/kubernetes/namespace-baseline/namespace-baseline-types";
 
@@ -19,33 +20,61 @@ export interface BaselineSubnets {
 export function prometheusScrapeAllow(config: EnvironmentConfig): NetworkAllow {
   const all = [...Object.values(config.security.namespaces.platform), ...config.security.namespaces.teams.flatMap((t) => Object.values(t.namespaces))];
   const ports = new Set(all.flatMap((s) => s.metricsPorts));
-  if (all.some((s) => s.mesh === "sidecar")) [ISTIO_PORTS.mergedMetrics, ISTIO_PORTS.envoyMetrics].forEach((p) => ports.add(p));
+  if (all.some((s) => s.mesh === "sidecar")) ports.add(ISTIO_PORTS.agent);
   return { name: "prometheus-scrape", forPods: PROMETHEUS_POD_LABELS, peer: { namespace: "*" }, ports: [...ports].sort((a, b) => a - b).map((port) => ({ port })) };
 }
 
 /**
- * The baseline of one platform namespace, as configured: the monitoring namespace also gets Prometheus's scrapes, and
- * Falco's takes its Pod Security level and reason from `security.falco.podSecurity`.
+ * The baseline of one platform namespace, as configured: the monitoring namespace also gets Prometheus's scrapes;
+ * Falco's and istio-system take their Pod Security level and reason from `security.falco.podSecurity` and
+ * `security.mesh.cni.podSecurity`.
  */
 export function platformNamespaceSpec(config: EnvironmentConfig, name: string, subnets: BaselineSubnets): NamespaceBaselineSpec {
   const settings = config.security.namespaces.platform[name];
   // validateEnvironments() refused a configuration without every platform namespace.
   if (settings === undefined) throw new Error(`security.namespaces.platform.${name} is not configured`);
-  const spec = namespaceSpec(name, settings, subnets);
+  const spec = withMeshAllows(config, namespaceSpec(name, settings, subnets), subnets);
   if (name === MONITORING_NAMESPACE) return { ...spec, egress: [...(spec.egress ?? []), prometheusScrapeAllow(config)] };
-  // Falco's section says why its namespace is privileged (one home: validation refuses a second level here).
-  if (name === FALCO_NAMESPACE) return { ...spec, podSecurity: config.security.falco.podSecurity };
-  return spec;
+  // Falco's and the mesh's sections say why their namespaces are privileged (one home: validation refuses a second
+  // level under security.namespaces).
+  const podSecurity = podSecurityOwnedElsewhere(config)[name];
+  return podSecurity ? { ...spec, podSecurity } : spec;
+}
+
+/** Pod Security exceptions another part's section owns, by namespace: Falco's, and the Istio CNI agent's. */
+export function podSecurityOwnedElsewhere(config: EnvironmentConfig): Readonly<Record<string, { level: "privileged"; reason: string }>> {
+  return { [FALCO_NAMESPACE]: config.security.falco.podSecurity, [ISTIO_SYSTEM_NAMESPACE]: config.security.mesh.cni.podSecurity };
 }
 
 /** Every team namespace's baseline, with its team's deploy group bound there. */
 export function teamNamespaceSpecs(config: EnvironmentConfig, subnets: BaselineSubnets): NamespaceBaselineSpec[] {
   return config.security.namespaces.teams.flatMap((team) =>
-    Object.entries(team.namespaces).map(([name, settings]) => ({
+    Object.entries(team.namespaces).map(([name, settings]) => withMeshAllows(config, {
       ...namespaceSpec(name, settings, subnets),
       deployGroups: team.deployRoleArns.length > 0 ? [teamDeployGroup(team.name)] : [],
-    })),
+    }, subnets)),
   );
+}
+
+/**
+ * The network side of the mesh's own configuration, so the two layers of policy agree from one list: the ingress
+ * gateway may reach what `security.mesh.expose` names (and those pods admit it), and the API server may reach the
+ * webhooks `security.mesh.webhooks` names.
+ */
+function withMeshAllows(config: EnvironmentConfig, spec: NamespaceBaselineSpec, subnets: BaselineSubnets): NamespaceBaselineSpec {
+  const m = config.security.mesh;
+  const ingress: NetworkAllow[] = [...(spec.ingress ?? [])];
+  const egress: NetworkAllow[] = [...(spec.egress ?? [])];
+  const gateway = { namespace: ISTIO_INGRESS_NAMESPACE, podLabels: INGRESS_GATEWAY_SELECTOR };
+  m.expose.forEach((e) => {
+    const ports = e.ports.map((port) => ({ port }));
+    if (spec.name === ISTIO_INGRESS_NAMESPACE) egress.push({ name: `expose-${e.namespace}`.slice(0, 40).replace(/-+$/, ""), forPods: INGRESS_GATEWAY_SELECTOR, peer: { namespace: e.namespace, podLabels: e.selector }, ports });
+    if (spec.name === e.namespace) ingress.push({ name: "ingress-gateway", forPods: e.selector, peer: gateway, ports });
+  });
+  for (const w of m.webhooks) {
+    if (spec.name === w.namespace) ingress.push({ name: `${w.name}-webhook`.slice(0, 40).replace(/-+$/, ""), forPods: w.selector, peer: { cidrs: subnets.controlPlaneCidrs }, ports: [{ port: w.port }] });
+  }
+  return { ...spec, ingress, egress };
 }
 
 /**

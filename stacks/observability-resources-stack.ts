@@ -5,6 +5,7 @@ import type { PrometheusRuleObject } from "../lib/slo/emit";
 import type { ICluster } from "../constructs/cluster/cluster-types";
 import { ClusterAccess } from "../constructs/cluster/cluster-access";
 import { CustomResource } from "../constructs/kubernetes/custom-resource";
+import { MeshMonitors } from "../constructs/addons/istio/mesh-monitors";
 import { throwIfProblems } from "../constructs/common/validation";
 import { MONITORING_SELECTOR_LABELS } from "../lib/observability/monitoring-selection";
 import { EnvironmentStack } from "./environment-stack";
@@ -29,6 +30,8 @@ export interface ObservabilityResourcesStackInputs {
 export class ObservabilityResourcesStack extends EnvironmentStack {
   public readonly access: ClusterAccess;
   public readonly prometheusRules: Readonly<Record<string, CustomResource<IPrometheusRule | PrometheusRuleObject>>>;
+  /** The mesh's sidecar and istiod metrics, scraped by the platform's Prometheus. */
+  public readonly meshMonitors: MeshMonitors;
 
   constructor(scope: Construct, config: EnvironmentConfig, inputs: ObservabilityResourcesStackInputs) {
     super(scope, config, "observability-resources");
@@ -51,5 +54,10 @@ export class ObservabilityResourcesStack extends EnvironmentStack {
       });
     }
     this.prometheusRules = rules;
+    this.meshMonitors = new MeshMonitors(this, "MeshMonitors", {
+      installedBy: inputs.observability.monitoring,
+      access: this.access,
+      interval: config.observability.prometheus.scrapeInterval,
+    });
   }
 }

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import type { ICluster } from "../constructs/cluster/cluster-types";
 import { ClusterAccess } from "../constructs/cluster/cluster-access";
+import { MeshPolicies } from "../constructs/addons/istio/mesh-policies";
 import { EnvironmentStack } from "./environment-stack";
 import type { SecurityStack } from "./security-stack";
 
@@ -18,10 +19,23 @@ export interface SecurityResourcesStackInputs {
  */
 export class SecurityResourcesStack extends EnvironmentStack {
   public readonly access: ClusterAccess;
+  public readonly meshPolicies: MeshPolicies;
 
   constructor(scope: Construct, config: EnvironmentConfig, inputs: SecurityResourcesStackInputs) {
     super(scope, config, "security-resources");
     this.addDependency(inputs.security);
     this.access = new ClusterAccess(this, "ClusterAccess", { cluster: inputs.cluster, region: config.region, roleArn: config.iam.deployRoleArn });
+    const m = config.security.mesh;
+    this.meshPolicies = new MeshPolicies(this, "MeshPolicies", {
+      installedBy: inputs.security.mesh.base,
+      access: this.access,
+      expose: m.expose,
+      webhooks: m.webhooks,
+      optOut: {
+        permissiveMtls: m.optOut.permissiveMtls !== undefined,
+        defaultDenyAuthorization: m.optOut.defaultDenyAuthorization !== undefined,
+        istioMutualDestinationRule: m.optOut.istioMutualDestinationRule !== undefined,
+      },
+    });
   }
 }

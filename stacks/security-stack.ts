@@ -4,12 +4,14 @@ import type { ICluster } from "../constructs/cluster/cluster-types";
 import { ClusterAccess } from "../constructs/cluster/cluster-access";
 import { NamespaceBaseline } from "../constructs/kubernetes/namespace-baseline/namespace-baseline";
 import { WorkloadDeployerRole } from "../constructs/kubernetes/namespace-baseline/workload-deployer-role";
+import { IstioMesh } from "../constructs/addons/istio/istio-mesh";
 import { Falco } from "../constructs/addons/falco/falco";
 import { NODE_EXPORTER_NAMESPACE } from "../lib/observability/monitoring-selection";
 import { CERT_MANAGER_NAMESPACE, FALCO_NAMESPACE, ISTIO_INGRESS_NAMESPACE, ISTIO_SYSTEM_NAMESPACE } from "../lib/security/namespaces";
 import { EnvironmentStack } from "./environment-stack";
 import { BaselineSubnets, platformNamespaceSpec, teamNamespaceSpecs } from "./namespace-specs";
 import type { PlatformResourcesStack } from "./platform-resources-stack";
+import { systemNodePlacement } from "./platform-stack";
 
 /** What the security layer needs from the layers below. */
 export interface SecurityStackInputs {
@@ -36,6 +38,7 @@ export class SecurityStack extends EnvironmentStack {
   public readonly namespaces: NamespaceBaseline;
   /** The ClusterRole team RoleBindings refer to. */
   public readonly workloadDeployer: WorkloadDeployerRole;
+  public readonly mesh: IstioMesh;
   /** Runtime detection; absent where `security.falco.optOut.runtimeDetection` turns it off. */
   public readonly falco?: Falco;
 
@@ -54,7 +57,24 @@ export class SecurityStack extends EnvironmentStack {
       namespaces: [...platformNamespaces.map((name) => platformNamespaceSpec(config, name, inputs.subnets)), ...teamNamespaceSpecs(config, inputs.subnets)],
     });
     // A RoleBinding to a missing ClusterRole grants nothing until it exists; create the role first all the same.
-    for (const ns of Object.values(this.namespaces.namespaces)) for (const b of ns.deployBindings) b.node.addDependency(this.workloadDeployer.clusterRole);
+    for (const baselined of Object.values(this.namespaces.namespaces)) for (const b of baselined.deployBindings) b.node.addDependency(this.workloadDeployer.clusterRole);
+
+    const m = config.security.mesh;
+    const ns = (name: string) => this.namespaces.namespaces[name]!.namespace;
+    // The baseline made istio-system (privileged for the CNI node agent, with security.mesh.cni.podSecurity's reason)
+    // and istio-ingress (restricted, in the mesh: the gateway is an injected pod).
+    this.mesh = new IstioMesh(this, "IstioMesh", {
+      cluster: inputs.cluster,
+      access: this.access,
+      createNamespaces: false,
+      dependsOn: [ns(ISTIO_SYSTEM_NAMESPACE), ns(ISTIO_INGRESS_NAMESPACE)],
+      istiod: m.istiod,
+      gateway: m.gateway,
+      cni: { resources: m.cni.resources },
+      spreadAcrossZones: m.spreadAcrossZones,
+      internetFacingIngress: m.optOut.privateIngress !== undefined,
+      systemNodePlacement: systemNodePlacement(config.cluster.nodeGroups),
+    });
 
     if (runsFalco) {
       this.falco = new Falco(this, "Falco", {
@@ -62,7 +82,7 @@ export class SecurityStack extends EnvironmentStack {
         access: this.access,
         // The baseline made the namespace: privileged with the reason from security.falco.podSecurity, default-deny.
         createNamespace: false,
-        dependsOn: [this.namespaces.namespaces[FALCO_NAMESPACE]!.namespace],
+        dependsOn: [ns(FALCO_NAMESPACE)],
         resources: falco.resources,
         rules: falco.rules,
         alertForwarding: {

@@ -14,4 +14,5 @@ export * from "./node-autoscaling";
 export * from "./storage-classes";
 export * from "./kube-prometheus-stack";
 export * from "./external-secrets";
+export * from "./istio";
 export * from "./falco";

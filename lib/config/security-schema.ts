@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { NamespacesConfigSchema } from "./security/namespaces";
 import { FalcoConfigSchema } from "./security/falco";
+import { MeshConfigSchema } from "./security/mesh";
 
 /**
  * The zero-trust section of an environment (`security`): the mesh, runtime detection, the namespace baseline,
- * certificates and admission policy. Each part adds one strict key here.
+ * certificates and admission policy. Each part adds one strict key here, its schema in `security/<part>.ts`.
  *
  * Every zero-trust default is on unless the environment turns it off with a named opt-out flag that carries its
  * reason (`OptOutSchema`): there is no boolean that silently weakens a default, and an opt-out is a decision on
@@ -19,6 +20,8 @@ export const SecurityConfigSchema = z.strictObject({
   namespaces: NamespacesConfigSchema,
   /** Runtime detection: Falco and falcosidekick (lib/config/security/falco.ts). */
   falco: FalcoConfigSchema,
+  /** Istio: sidecar mode with the CNI node agent, STRICT mTLS, default-deny authorization. */
+  mesh: MeshConfigSchema,
 });
 
 export type SecurityConfig = z.infer<typeof SecurityConfigSchema>;

@@ -19,6 +19,9 @@ export const CRD_SCHEMA_FILES: Readonly<Record<string, string>> = {
   "monitoring.coreos.com/v1/PodMonitor": "monitoring.coreos.com/podmonitor_v1.json",
   "external-secrets.io/v1/ExternalSecret": "external-secrets.io/externalsecret_v1.json",
   "external-secrets.io/v1/ClusterSecretStore": "external-secrets.io/clustersecretstore_v1.json",
+  "security.istio.io/v1/PeerAuthentication": "security.istio.io/peerauthentication_v1.json",
+  "security.istio.io/v1/AuthorizationPolicy": "security.istio.io/authorizationpolicy_v1.json",
+  "networking.istio.io/v1/DestinationRule": "networking.istio.io/destinationrule_v1.json",
 };
 
 /** The smallest shape every Kubernetes object has. */

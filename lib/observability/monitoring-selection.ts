@@ -6,6 +6,12 @@
 /** Helm release name of kube-prometheus-stack; the chart names its objects and its `release` label after it. */
 export const KUBE_PROMETHEUS_STACK_RELEASE = "kube-prometheus-stack";
 
+/**
+ * Service account of the platform's Prometheus: the chart names it `<release>-prometheus` (`prometheus.serviceAccount.name`
+ * left empty). Mesh policies allow scraping from this identity.
+ */
+export const PROMETHEUS_SERVICE_ACCOUNT = `${KUBE_PROMETHEUS_STACK_RELEASE}-prometheus`;
+
 /** Namespace of the monitoring stack and of the platform's own monitoring objects. */
 export const MONITORING_NAMESPACE = "monitoring";
 

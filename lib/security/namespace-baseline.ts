@@ -45,24 +45,7 @@ export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 /** CoreDNS: the EKS add-on's pods in `kube-system`, which every pod resolves names through. */
 export const CLUSTER_DNS = { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" }, port: 53 } as const;
 
-/**
- * Istio's control plane ports.
- * @see https://istio.io/latest/docs/ops/deployment/application-requirements/#ports-used-by-istio
- */
-export const ISTIO_PORTS = {
-  /** istiod: xDS and the CA (sidecars fetch configuration and their certificates here, mTLS). */
-  xds: 15012,
-  /** istiod: the injection and validation webhooks, called by the API server (the Service's 443 targets this). */
-  webhook: 15017,
-  /** Sidecar: the merged Prometheus metrics (application and Envoy), scraped by Prometheus. */
-  mergedMetrics: 15020,
-  /** Sidecar and gateway: the health port the kubelet probes and load balancers check. */
-  health: 15021,
-  /** Sidecar: Envoy's own Prometheus telemetry. */
-  envoyMetrics: 15090,
-} as const;
-
-/** istiod's pod labels (the istiod chart's `app` label). */
+/** istiod's pod labels (the istiod chart's `app` label); its ports are `ISTIO_PORTS` in `lib/security/mesh.ts`. */
 export const ISTIOD_POD_LABELS: Readonly<Record<string, string>> = { app: "istiod" };
 
 /**

@@ -7,7 +7,7 @@ import { ENVIRONMENTS } from "../../environments";
 import { dev } from "../../environments/dev";
 import type { NamespaceSettings } from "../../lib/config/security/namespaces";
 import { PLATFORM_NAMESPACES } from "../../lib/security/namespace-baseline";
-import { platformNamespaceSpec, prometheusScrapeAllow, teamAccessEntries } from "../../stacks/namespace-specs";
+import { platformNamespaceSpec, podSecurityOwnedElsewhere, teamNamespaceSpecs, prometheusScrapeAllow, teamAccessEntries } from "../../stacks/namespace-specs";
 import { synthesizedStack } from "../support/synthesized-app";
 
 type Json = Record<string, any>;
@@ -44,8 +44,8 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
     let relaxed = 0;
     for (const { n } of namespaces) {
       const s = settings[n.metadata.name]!;
-      // Falco's level and reason live in its own section (security.falco.podSecurity).
-      const podSecurity = n.metadata.name === "falco" ? config.security.falco.podSecurity : s.podSecurity;
+      // Falco's and the CNI agent's levels and reasons live in their parts' sections.
+      const podSecurity = podSecurityOwnedElsewhere(config)[n.metadata.name] ?? s.podSecurity;
       const labels = n.metadata.labels;
       expect({ ns: n.metadata.name, enforce: labels["pod-security.kubernetes.io/enforce"] }).toEqual({ ns: n.metadata.name, enforce: podSecurity?.level ?? "restricted" });
       expect(labels["pod-security.kubernetes.io/enforce-version"]).toBe(`v${config.cluster.kubernetesVersion}`);
@@ -57,6 +57,7 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
     }
     // node-exporter, istio-system (CNI agent) and Falco (eBPF): the three that need the host.
     expect(relaxed).toBe(3);
+    expect(Object.keys(podSecurityOwnedElsewhere(config)).every((name) => settings[name]!.podSecurity === undefined)).toBe(true);
     expect(teamNamespaces.every((t) => settings[t]!.podSecurity === undefined)).toBe(true);
   });
 
@@ -107,7 +108,7 @@ describe("Prometheus's scrape egress", () => {
     const allow = prometheusScrapeAllow(dev);
     const configured = [...Object.values(dev.security.namespaces.platform), ...dev.security.namespaces.teams.flatMap((t) => Object.values(t.namespaces))].flatMap((s) => s.metricsPorts);
     const ports = allow.ports.map((p) => p.port);
-    for (const p of [...configured, 15020, 15090]) expect(ports).toContain(p);
+    for (const p of [...configured, 15020]) expect(ports).toContain(p);
     expect(new Set(ports).size).toBe(ports.length);
     expect(allow.peer).toEqual({ namespace: "*" });
     expect(allow.forPods).toEqual({ "app.kubernetes.io/name": "prometheus" });
@@ -123,6 +124,21 @@ describe("configuration to baseline", () => {
     config.security.namespaces.platform.falco!.optOut = { [flag]: reason };
     expect(platformNamespaceSpec(config, "falco", subnets).optOut).toEqual({ [flag]: reason });
     expect(platformNamespaceSpec(config, "cert-manager", subnets).optOut).toBeUndefined();
+  });
+
+  test("what the mesh exposes and the webhooks it names become network allows on both sides, from the same entries", () => {
+    const config = structuredClone(dev);
+    config.security.mesh.expose = [{ namespace: "payments", selector: { app: "web" }, ports: [8080] }];
+    config.security.mesh.webhooks = [{ name: "payments-hook", namespace: "payments", selector: { app: "hook" }, port: 9443 }];
+    const gatewayEgress = platformNamespaceSpec(config, "istio-ingress", subnets).egress!.find((a) => a.name === "expose-payments");
+    expect(gatewayEgress).toEqual({ name: "expose-payments", forPods: { istio: "ingressgateway" }, peer: { namespace: "payments", podLabels: { app: "web" } }, ports: [{ port: 8080 }] });
+    const payments = teamNamespaceSpecs(config, subnets).find((n) => n.name === "payments")!;
+    const byName = Object.fromEntries(payments.ingress!.map((a) => [a.name, a]));
+    expect(byName["ingress-gateway"]).toEqual({ name: "ingress-gateway", forPods: { app: "web" }, peer: { namespace: "istio-ingress", podLabels: { istio: "ingressgateway" } }, ports: [{ port: 8080 }] });
+    expect(byName["payments-hook-webhook"]).toEqual({ name: "payments-hook-webhook", forPods: { app: "hook" }, peer: { cidrs: subnets.controlPlaneCidrs }, ports: [{ port: 9443 }] });
+    // Nothing exposed, nothing opened: the committed dev environment exposes no workload yet.
+    expect(dev.security.mesh.expose).toEqual([]);
+    expect(teamNamespaceSpecs(dev, subnets).flatMap((n) => n.ingress!.map((a) => a.name))).not.toContain("ingress-gateway");
   });
 
   test("kubernetesApi and nodes resolve to the subnets given, anyNamespace to every namespace, cidr to itself", () => {

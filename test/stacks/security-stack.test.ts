@@ -20,9 +20,12 @@ function synth(config: EnvironmentConfig): { stack: SecurityStack; tf: Json } {
   return { stack, tf: JSON.parse(Testing.synth(stack)) };
 }
 
-const namespaces = (tf: Json) => Object.entries(tf.resource?.kubernetes_namespace_v1 ?? {}) as Array<[string, Json]>;
-const falcoNamespace = (tf: Json) => namespaces(tf).find(([, n]) => n.metadata.name === "falco");
 const releases = (tf: Json) => Object.values(tf.resource?.helm_release ?? {}) as Json[];
+/** The layer also holds the mesh: Falco's objects are picked by what they are. */
+const falcoReleases = (tf: Json) => releases(tf).filter((r) => r.chart === "falco" || r.chart === "falcosidekick");
+const otherReleases = (tf: Json) => releases(tf).filter((r) => !falcoReleases(tf).includes(r));
+const namespaces = (tf: Json) => Object.values(tf.resource?.kubernetes_namespace_v1 ?? {}) as Json[];
+const falcoNamespaces = (tf: Json) => namespaces(tf).filter((n) => n.metadata.name === "falco");
 const falcoValues = (tf: Json) => parse(releases(tf).find((r) => r.chart === "falco")!.values[0]);
 const withOptOut = (config: EnvironmentConfig, optOut: EnvironmentConfig["security"]["falco"]["optOut"]): EnvironmentConfig => {
   const copy = structuredClone(config);
@@ -35,14 +38,16 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s security layer"
   const { tf } = synth(config);
 
   test("installs Falco into its own privileged namespace, with falcosidekick forwarding at the configured priority", () => {
-    const [nsId, ns] = falcoNamespace(tf)!;
-    expect(ns.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe(config.security.falco.podSecurity.level);
-    expect(ns.metadata.annotations["sre-platform.io/pod-security-reason"]).toBe(config.security.falco.podSecurity.reason);
-    const [release] = releases(tf);
+    const [ns] = falcoNamespaces(tf);
+    expect(ns!.metadata.name).toBe("falco");
+    expect(ns!.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe(config.security.falco.podSecurity.level);
+    expect(ns!.metadata.annotations["sre-platform.io/pod-security-reason"]).toBe(config.security.falco.podSecurity.reason);
+    const [release] = falcoReleases(tf);
     expect(release).toMatchObject({ chart: "falco", namespace: "falco", create_namespace: false });
-    // The namespace baseline's: default-deny, quota and limits with it.
-    expect(release!.depends_on).toEqual([`kubernetes_namespace_v1.${nsId}`]);
+    // The namespace baseline's namespace: default-deny, quota and limits come with it.
+    const [nsId] = Object.entries(tf.resource.kubernetes_namespace_v1).find(([, n]) => (n as Json).metadata.name === "falco")!;
     expect(nsId).toMatch(/^NamespaceBaseline_falco_Namespace_/);
+    expect(release!.depends_on).toEqual([`kubernetes_namespace_v1.${nsId}`]);
     const values = falcoValues(tf);
     expect(values.falcosidekick.enabled).toBe(true);
     expect(values.falcosidekick.config.alertmanager.minimumpriority).toBe(config.security.falco.minimumForwardedPriority.toLowerCase());
@@ -53,10 +58,11 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s security layer"
   test("optOut.runtimeDetection installs neither Falco nor its namespace, and nothing else changes", () => {
     const { tf: off, stack } = synth(withOptOut(config, { runtimeDetection: REASON }));
     expect(stack.falco).toBeUndefined();
-    expect(releases(off)).toEqual([]);
-    expect(falcoNamespace(off)).toBeUndefined();
-    // Every other namespace stays, and so does every resource that is not Falco's or its namespace's.
-    expect(namespaces(off).map(([id]) => id)).toEqual(namespaces(tf).map(([id]) => id).filter((id) => !id.startsWith("NamespaceBaseline_falco_")));
+    expect(falcoReleases(off)).toEqual([]);
+    expect(falcoNamespaces(off)).toEqual([]);
+    expect(otherReleases(off)).toEqual(otherReleases(tf));
+    expect(namespaces(off)).toEqual(namespaces(tf).filter((n) => n.metadata.name !== "falco"));
+    // Every resource that is neither Falco's nor its namespace's baseline stays as it was.
     const notFalcos = (t: Json) =>
       Object.entries(t.resource ?? {}).flatMap(([type, byId]) => Object.keys(byId as Json).filter((id) => !/^(Falco_|NamespaceBaseline_falco_)/.test(id)).map((id) => `${type}.${id}`));
     expect(notFalcos(off)).toEqual(notFalcos(tf));
@@ -70,6 +76,7 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s security layer"
     expect(values.falcosidekick).toEqual({ enabled: false });
     expect({ ...values, falcosidekick: undefined }).toEqual({ ...on, falcosidekick: undefined });
     expect(off.resource.kubernetes_namespace_v1).toEqual(tf.resource.kubernetes_namespace_v1);
+    expect(otherReleases(off)).toEqual(otherReleases(tf));
     expect(off.resource.kubernetes_pod_disruption_budget_v1).toBeUndefined();
   });
 });

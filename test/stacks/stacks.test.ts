@@ -74,7 +74,7 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
   });
 
   test("custom resources live only in -resources layers, never beside the release that installs their CRD", () => {
-    const crdCharts: Record<string, RegExp> = { "karpenter.sh": /^karpenter$/, "karpenter.k8s.aws": /^karpenter$/, "external-secrets.io": /^external-secrets$/, "monitoring.coreos.com": /^kube-prometheus-stack$/ };
+    const crdCharts: Record<string, RegExp> = { "karpenter.sh": /^karpenter$/, "karpenter.k8s.aws": /^karpenter$/, "external-secrets.io": /^external-secrets$/, "monitoring.coreos.com": /^kube-prometheus-stack$/, "security.istio.io": /^base$/, "networking.istio.io": /^base$/ };
     const releasesBy = new Map(LAYERS.map((l) => [l, all(synth(stacks[l]), "resource", "helm_release").map((r) => String(r.chart))]));
     let checked = 0;
     for (const layer of LAYERS) {
@@ -92,7 +92,7 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
   });
 
   test("the compiled SLOs are a PrometheusRule the platform's Prometheus selects", () => {
-    const rules = all(synth(stacks["observability-resources"]), "resource", "kubernetes_manifest").map((m) => m.manifest);
+    const rules = all(synth(stacks["observability-resources"]), "resource", "kubernetes_manifest").map((m) => m.manifest).filter((m) => m.kind === "PrometheusRule");
     expect(rules.map((r) => [r.kind, r.metadata.name])).toEqual([["PrometheusRule", `${env}-slos`]]);
     const values = JSON.parse(JSON.stringify(require("yaml").parse(all(synth(stacks.observability), "resource", "helm_release")[0]!.values[0])));
     const selector = values.prometheus.prometheusSpec.ruleSelector.matchLabels;

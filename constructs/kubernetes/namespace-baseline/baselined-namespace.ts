@@ -7,7 +7,8 @@ import { LimitRangeV1 } from "@cdktf/provider-kubernetes/lib/limit-range-v1";
 import { RoleBindingV1 } from "@cdktf/provider-kubernetes/lib/role-binding-v1";
 import { constructKey } from "../../../lib/naming/construct-key";
 import { meshNamespaceLabels, MeshMode } from "../../../lib/security/namespaces";
-import { CLUSTER_DNS, ISTIO_PORTS, podSecurityLabels, PodSecurityLevel, WORKLOAD_DEPLOYER_CLUSTER_ROLE } from "../../../lib/security/namespace-baseline";
+import { ISTIO_PORTS } from "../../../lib/security/mesh";
+import { CLUSTER_DNS, podSecurityLabels, PodSecurityLevel, WORKLOAD_DEPLOYER_CLUSTER_ROLE } from "../../../lib/security/namespace-baseline";
 import { allowSpec, defaultDenySpec } from "./private/network-policies";
 import { ContainerDefaults, DEFAULT_CONTAINER_DEFAULTS, DEFAULT_NAMESPACE_QUOTA, NamespaceBaselineSpec, NamespaceQuota, NetworkAllow, NetworkPeer } from "./namespace-baseline-types";
 
@@ -65,7 +66,7 @@ export class BaselinedNamespace extends Construct {
     if (spec.optOut?.defaultDenyNetworkPolicies === undefined) policy("DefaultDeny", "default-deny", defaultDenySpec());
     const dns = { namespace: CLUSTER_DNS.namespace, podLabels: CLUSTER_DNS.podLabels };
     policy("AllowDns", "allow-dns", allowSpec("egress", { name: "dns", peer: dns, ports: [{ port: CLUSTER_DNS.port, protocol: "UDP" }, { port: CLUSTER_DNS.port, protocol: "TCP" }] }));
-    const scrapePorts = [...(spec.metricsPorts ?? []), ...(this.mesh === "sidecar" ? [ISTIO_PORTS.mergedMetrics, ISTIO_PORTS.envoyMetrics] : [])];
+    const scrapePorts = [...(spec.metricsPorts ?? []), ...(this.mesh === "sidecar" ? [ISTIO_PORTS.agent] : [])];
     if (scrapePorts.length > 0) {
       const ports = [...new Set(scrapePorts)].map((port) => ({ port }));
       policy("AllowPrometheusScrape", "allow-prometheus-scrape", allowSpec("ingress", { name: "prometheus-scrape", peer: ctx.prometheus, ports }));

@@ -3,7 +3,7 @@ import { parseCidr } from "../../net";
 import { isDnsLabel, isLabelValue, isQualifiedName } from "../../kubernetes/names";
 import { isQuantity, parseQuantity, QUANTITY_RULE } from "../../kubernetes/quantity";
 import { MONITORING_NAMESPACE } from "../../observability/monitoring-selection";
-import { FALCO_NAMESPACE } from "../../security/namespaces";
+import { FALCO_NAMESPACE, ISTIO_SYSTEM_NAMESPACE } from "../../security/namespaces";
 import { isPort, PLATFORM_NAMESPACES, PORT_RULE, SYSTEM_NAMESPACES } from "../../security/namespace-baseline";
 import type { ValidationProblem } from "../../problems";
 import type { EnvironmentConfig } from "../environment-schema";
@@ -28,8 +28,10 @@ export function namespacesProblems(c: EnvironmentConfig): ValidationProblem[] {
   for (const name of platform) {
     if (ns.platform[name] === undefined) add(`${base}.platform.${name}`, undefined, `the baseline of platform namespace "${name}" (every one of ${platform.join(", ")} is settled in configuration)`);
   }
-  if (ns.platform[FALCO_NAMESPACE]?.podSecurity !== undefined) {
-    add(`${base}.platform.${FALCO_NAMESPACE}.podSecurity`, ns.platform[FALCO_NAMESPACE].podSecurity, "nothing: Falco's namespace takes its level and reason from security.falco.podSecurity (one home)");
+  const ownedElsewhere: Record<string, string> = { [FALCO_NAMESPACE]: "security.falco.podSecurity", [ISTIO_SYSTEM_NAMESPACE]: "security.mesh.cni.podSecurity" };
+  for (const [name, owner] of Object.entries(ownedElsewhere)) {
+    const given = ns.platform[name]?.podSecurity;
+    if (given !== undefined) add(`${base}.platform.${name}.podSecurity`, given, `nothing: the namespace takes its level and reason from ${owner} (one home)`);
   }
   for (const [name, settings] of Object.entries(ns.platform)) {
     if (!platform.includes(name)) add(`${base}.platform.${name}`, name, `one of the platform's namespaces, ${platform.join(", ")}; a team's namespaces go under its entry in ${base}.teams`);

@@ -1,6 +1,7 @@
 import { Testing, TerraformElement, TerraformStack } from "cdktf";
 import { ClusterAutoscaler } from "../../../constructs/addons/cluster-autoscaler/cluster-autoscaler";
 import { Karpenter } from "../../../constructs/addons/karpenter/karpenter";
+import { IstioMesh } from "../../../constructs/addons/istio/istio-mesh";
 import { MetricsServer } from "../../../constructs/addons/metrics-server/metrics-server";
 import { StorageClasses } from "../../../constructs/addons/storage-classes/storage-classes";
 import { Falco } from "../../../constructs/addons/falco/falco";
@@ -58,6 +59,19 @@ describe("construct ids", () => {
       "ClusterAutoscaler/Helm/Irsa/Role",
       "ClusterAutoscaler/Helm/Irsa/Trust",
       "ClusterAutoscaler/Helm/Release",
+    ]);
+  });
+
+  test("IstioMesh", () => {
+    expect(paths((s) => new IstioMesh(s, "IstioMesh", { cluster: fakeCluster() }))).toEqual([
+      "IstioMesh/Base/Release",
+      "IstioMesh/Cni/Release",
+      "IstioMesh/Gateway/Release",
+      "IstioMesh/Istiod/Release",
+      "IstioMesh/IstiodMetricsFromNodes",
+      "IstioMesh/IstiodWebhookFromControlPlane",
+      "IstioMesh/IstiodXdsFromNodes",
+      "IstioMesh/SidecarAgentFromNodes",
     ]);
   });
 

@@ -1,12 +1,12 @@
 import * as addons from "../../../constructs/addons";
 
 describe("constructs/addons index", () => {
-  test.each(["MetricsServer", "Karpenter", "ClusterAutoscaler", "NodeAutoscaling", "StorageClasses", "Falco"])("exports %s", (name) => {
+  test.each(["MetricsServer", "Karpenter", "ClusterAutoscaler", "NodeAutoscaling", "StorageClasses", "IstioMesh", "MeshPolicies", "MeshMonitors", "Falco"])("exports %s", (name) => {
     expect(typeof (addons as Record<string, unknown>)[name]).toBe("function");
   });
 
   test("every add-on pins an exact chart version", () => {
-    for (const d of [addons.METRICS_SERVER_DEFAULTS, addons.KARPENTER_DEFAULTS, addons.CLUSTER_AUTOSCALER_DEFAULTS, addons.FALCO_DEFAULTS]) {
+    for (const d of [addons.METRICS_SERVER_DEFAULTS, addons.KARPENTER_DEFAULTS, addons.CLUSTER_AUTOSCALER_DEFAULTS, addons.FALCO_DEFAULTS, ...Object.values(addons.ISTIO_DEFAULTS)]) {
       expect(d.version).toMatch(/^\d+\.\d+\.\d+$/);
       expect(d.repository).toMatch(/^(https|oci):\/\//);
     }

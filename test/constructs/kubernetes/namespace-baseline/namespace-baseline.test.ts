@@ -61,7 +61,7 @@ describe("NamespaceBaseline", () => {
     });
   });
 
-  test("a mesh namespace reaches istiod on 15012 and lets Prometheus scrape its metrics ports and the sidecars'", () => {
+  test("a mesh namespace reaches istiod on 15012 and lets Prometheus scrape its metrics ports and the sidecar agent's", () => {
     const { tf } = build([team]);
     const p = policies(tf, "payments");
     expect(p["allow-istiod"]!.egress).toEqual([
@@ -69,7 +69,7 @@ describe("NamespaceBaseline", () => {
     ]);
     const scrape = p["allow-prometheus-scrape"]!.ingress[0];
     expect(scrape.from).toEqual([{ namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "monitoring" } }, pod_selector: { match_labels: { "app.kubernetes.io/name": "prometheus" } } }]);
-    expect(scrape.ports.map((x: Json) => x.port)).toEqual(["8080", "15020", "15090"]);
+    expect(scrape.ports.map((x: Json) => x.port)).toEqual(["8080", "15020"]);
   });
 
   test("outside the mesh there is no istiod egress, and no scrape policy without metrics ports", () => {
