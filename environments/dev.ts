@@ -95,6 +95,14 @@ export const dev: EnvironmentConfig = {
       podSecurity: { ...falcoShared.podSecurity },
       optOut: {},
     },
+    certManager: {
+      // A CA of its own, made in the cluster: no DNS zone, no AWS CA, nothing trusted outside dev.
+      issuer: { type: "selfSignedCA", commonName: "sre-platform dev CA", validityDays: 365 },
+      controller: { replicas: 1, resources: { requests: { cpu: "25m", memory: "96Mi" }, limits: { memory: "192Mi" } } },
+      webhook: { replicas: 1, resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "64Mi" } } },
+      cainjector: { replicas: 1, resources: { requests: { cpu: "10m", memory: "96Mi" }, limits: { memory: "192Mi" } } },
+      spreadAcrossZones: false,
+    },
   },
   protection: { preventDestroy: false, unprotectedReason: "throw-away: rebuilt from code, holds no data that must survive" },
   iam: ROLES,

@@ -117,8 +117,8 @@ export function platformNamespaces(sizes: PlatformNamespaceSizes): NamespacesCon
       mesh: "none",
       metricsPorts: [9402],
       ingress: [{ name: "webhook", forPods: app("webhook"), kubernetesApi: true, ports: [{ port: 10250 }] }],
-      // ACME directories and AWS Private CA / Route 53 for the issuers.
-      egress: [kubernetesApiOut, { name: "issuers", forPods: app("cert-manager"), cidr: "0.0.0.0/0", ports: [{ port: 443 }] }],
+      // What the issuer needs (ACME and DNS-01, or AWS Private CA) follows security.certManager.issuer, in the stack.
+      egress: [kubernetesApiOut],
       quota: sizes.controller,
     },
   };

@@ -125,6 +125,19 @@ export const prod: EnvironmentConfig = {
       podSecurity: { ...falcoShared.podSecurity },
       optOut: {},
     },
+    certManager: {
+      issuer: {
+        type: "acme",
+        server: "production",
+        email: "platform-oncall@example.com",
+        hostedZones: [{ zoneId: "Z0PROD0PLATFORM0EXAMPLE", domain: "platform.example.com" }],
+      },
+      // Three webhooks, one per zone: every certificate object the API server admits waits on one.
+      controller: { replicas: 2, resources: { requests: { cpu: "50m", memory: "256Mi" }, limits: { memory: "512Mi" } } },
+      webhook: { replicas: 3, resources: { requests: { cpu: "25m", memory: "64Mi" }, limits: { memory: "128Mi" } } },
+      cainjector: { replicas: 2, resources: { requests: { cpu: "25m", memory: "256Mi" }, limits: { memory: "512Mi" } } },
+      spreadAcrossZones: true,
+    },
   },
   protection: { preventDestroy: true },
   iam: ROLES,

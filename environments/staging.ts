@@ -130,6 +130,19 @@ export const staging: EnvironmentConfig = {
       podSecurity: { ...falcoShared.podSecurity },
       optOut: {},
     },
+    certManager: {
+      // Let's Encrypt's staging directory: the same DNS-01 path as prod, without spending prod's rate limits.
+      issuer: {
+        type: "acme",
+        server: "staging",
+        email: "platform-staging@example.com",
+        hostedZones: [{ zoneId: "Z0STAGING0PLATFORM0EXAMPLE", domain: "staging.platform.example.com" }],
+      },
+      controller: { replicas: 2, resources: { requests: { cpu: "25m", memory: "128Mi" }, limits: { memory: "256Mi" } } },
+      webhook: { replicas: 2, resources: { requests: { cpu: "10m", memory: "48Mi" }, limits: { memory: "96Mi" } } },
+      cainjector: { replicas: 2, resources: { requests: { cpu: "10m", memory: "128Mi" }, limits: { memory: "256Mi" } } },
+      spreadAcrossZones: true,
+    },
   },
   protection: { preventDestroy: true },
   iam: ROLES,

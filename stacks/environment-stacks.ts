@@ -79,6 +79,7 @@ export function buildEnvironment(scope: Construct, config: EnvironmentConfig, ar
     cluster: cluster.cluster,
     observability,
     prometheusRules: artifacts.prometheusRules,
+    certManager: security.certManager,
   });
   // Even with no custom resource yet, the layer keeps its place in the order.
   observabilityResources.addDependency(observability);

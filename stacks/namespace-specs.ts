@@ -3,7 +3,7 @@ import type { AllowRuleConfig, NamespaceSettings } from "../lib/config/security/
 import { MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS } from "../lib/observability/monitoring-selection";
 import { teamDeployGroup } from "../lib/security/namespace-baseline";
 import { INGRESS_GATEWAY_SELECTOR, ISTIO_PORTS } from "../lib/security/mesh";
-import { FALCO_NAMESPACE, ISTIO_INGRESS_NAMESPACE, ISTIO_SYSTEM_NAMESPACE } from "../lib/security/namespaces";
+import { CERT_MANAGER_NAMESPACE, FALCO_NAMESPACE, ISTIO_INGRESS_NAMESPACE, ISTIO_SYSTEM_NAMESPACE } from "../lib/security/namespaces";
 import type { ClusterAccessEntry } from "../constructs/cluster/cluster-access-entries";
 import type { NamespaceBaselineSpec, NetworkAllow, NetworkPeer } from "../constructs/kubernetes/namespace-baseline/namespace-baseline-types";
 
@@ -33,7 +33,7 @@ export function platformNamespaceSpec(config: EnvironmentConfig, name: string, s
   const settings = config.security.namespaces.platform[name];
   // validateEnvironments() refused a configuration without every platform namespace.
   if (settings === undefined) throw new Error(`security.namespaces.platform.${name} is not configured`);
-  const spec = withMeshAllows(config, namespaceSpec(name, settings, subnets), subnets);
+  const spec = withIssuerAllows(config, withMeshAllows(config, namespaceSpec(name, settings, subnets), subnets));
   if (name === MONITORING_NAMESPACE) return { ...spec, egress: [...(spec.egress ?? []), prometheusScrapeAllow(config)] };
   // Falco's and the mesh's sections say why their namespaces are privileged (one home: validation refuses a second
   // level under security.namespaces).
@@ -55,6 +55,31 @@ export function teamNamespaceSpecs(config: EnvironmentConfig, subnets: BaselineS
     }, subnets)),
   );
 }
+
+/**
+ * What cert-manager's issuer reaches outside the cluster, from `security.certManager.issuer`: ACME (the directory,
+ * Route 53 and STS on 443, and the zones' authoritative name servers on 53 for the DNS-01 propagation check), AWS
+ * Private CA (ACM PCA and STS on 443, from the issuer plugin), or nothing for a self-signed CA.
+ */
+function withIssuerAllows(config: EnvironmentConfig, spec: NamespaceBaselineSpec): NamespaceBaselineSpec {
+  if (spec.name !== CERT_MANAGER_NAMESPACE) return spec;
+  const anywhere = { cidrs: ["0.0.0.0/0"] };
+  const issuer = config.security.certManager.issuer;
+  const extra: NetworkAllow[] =
+    issuer.type === "acme"
+      ? [
+          { name: "acme", forPods: CERT_MANAGER_CONTROLLER_PODS, peer: anywhere, ports: [{ port: 443 }] },
+          { name: "dns01-propagation", forPods: CERT_MANAGER_CONTROLLER_PODS, peer: anywhere, ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }] },
+        ]
+      : issuer.type === "awsPrivateCA"
+        ? [{ name: "aws-private-ca", forPods: AWS_PRIVATECA_ISSUER_PODS, peer: anywhere, ports: [{ port: 443 }] }]
+        : [];
+  return { ...spec, egress: [...(spec.egress ?? []), ...extra] };
+}
+
+/** The charts' own pod labels: cert-manager's controller and the AWS Private CA issuer plugin. */
+const CERT_MANAGER_CONTROLLER_PODS = { "app.kubernetes.io/name": "cert-manager" };
+const AWS_PRIVATECA_ISSUER_PODS = { "app.kubernetes.io/name": "aws-privateca-issuer" };
 
 /**
  * The network side of the mesh's own configuration, so the two layers of policy agree from one list: the ingress

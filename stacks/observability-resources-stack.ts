@@ -6,6 +6,8 @@ import type { ICluster } from "../constructs/cluster/cluster-types";
 import { ClusterAccess } from "../constructs/cluster/cluster-access";
 import { CustomResource } from "../constructs/kubernetes/custom-resource";
 import { MeshMonitors } from "../constructs/addons/istio/mesh-monitors";
+import type { CertManager } from "../constructs/addons/cert-manager/cert-manager";
+import { CertManagerMonitoring } from "../constructs/addons/cert-manager/cert-manager-monitoring";
 import { throwIfProblems } from "../constructs/common/validation";
 import { MONITORING_SELECTOR_LABELS } from "../lib/observability/monitoring-selection";
 import { EnvironmentStack } from "./environment-stack";
@@ -21,6 +23,11 @@ export interface ObservabilityResourcesStackInputs {
    * @default []
    */
   readonly prometheusRules?: ReadonlyArray<IPrometheusRule | PrometheusRuleObject>;
+  /**
+   * cert-manager (security layer): scraped through a ServiceMonitor, and its certificates alerted on, once the CRDs exist.
+   * @default - not scraped
+   */
+  readonly certManager?: CertManager;
 }
 
 /**
@@ -32,6 +39,7 @@ export class ObservabilityResourcesStack extends EnvironmentStack {
   public readonly prometheusRules: Readonly<Record<string, CustomResource<IPrometheusRule | PrometheusRuleObject>>>;
   /** The mesh's sidecar and istiod metrics, scraped by the platform's Prometheus. */
   public readonly meshMonitors: MeshMonitors;
+  public readonly certManagerMonitoring?: CertManagerMonitoring;
 
   constructor(scope: Construct, config: EnvironmentConfig, inputs: ObservabilityResourcesStackInputs) {
     super(scope, config, "observability-resources");
@@ -59,5 +67,8 @@ export class ObservabilityResourcesStack extends EnvironmentStack {
       access: this.access,
       interval: config.observability.prometheus.scrapeInterval,
     });
+    if (inputs.certManager) {
+      this.certManagerMonitoring = new CertManagerMonitoring(this, "CertManagerMonitoring", { certManager: inputs.certManager, installedBy: inputs.observability.monitoring, access: this.access });
+    }
   }
 }

@@ -1,11 +1,14 @@
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import type { ICluster } from "../constructs/cluster/cluster-types";
+import type { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { ClusterAccess } from "../constructs/cluster/cluster-access";
 import { NamespaceBaseline } from "../constructs/kubernetes/namespace-baseline/namespace-baseline";
 import { WorkloadDeployerRole } from "../constructs/kubernetes/namespace-baseline/workload-deployer-role";
 import { IstioMesh } from "../constructs/addons/istio/istio-mesh";
 import { Falco } from "../constructs/addons/falco/falco";
+import { CertManager } from "../constructs/addons/cert-manager/cert-manager";
+import { AwsPrivateCaIssuer } from "../constructs/addons/cert-manager/aws-privateca-issuer";
 import { NODE_EXPORTER_NAMESPACE } from "../lib/observability/monitoring-selection";
 import { CERT_MANAGER_NAMESPACE, FALCO_NAMESPACE, ISTIO_INGRESS_NAMESPACE, ISTIO_SYSTEM_NAMESPACE } from "../lib/security/namespaces";
 import { EnvironmentStack } from "./environment-stack";
@@ -41,6 +44,11 @@ export class SecurityStack extends EnvironmentStack {
   public readonly mesh: IstioMesh;
   /** Runtime detection; absent where `security.falco.optOut.runtimeDetection` turns it off. */
   public readonly falco?: Falco;
+  /** cert-manager's namespace, made by the baseline (`namespaces.namespaces["cert-manager"].namespace`). */
+  public readonly certManagerNamespace: NamespaceV1;
+  public readonly certManager: CertManager;
+  /** The AWS Private CA issuer, when the environment's certificates come from AWS Private CA. */
+  public readonly awsPrivateCaIssuer?: AwsPrivateCaIssuer;
 
   constructor(scope: Construct, config: EnvironmentConfig, inputs: SecurityStackInputs) {
     super(scope, config, "security");
@@ -91,6 +99,38 @@ export class SecurityStack extends EnvironmentStack {
           replicas: falco.sidekick.replicas,
           resources: falco.sidekick.resources,
         },
+      });
+    }
+
+    const certs = config.security.certManager;
+    const placement = systemNodePlacement(config.cluster.nodeGroups);
+    this.certManagerNamespace = ns(CERT_MANAGER_NAMESPACE);
+    this.certManager = new CertManager(this, "CertManager", {
+      cluster: inputs.cluster,
+      access: this.access,
+      createNamespace: false,
+      // The baseline made the namespace: restricted (every pod of the chart runs under it), out of the mesh (the API
+      // server calls the webhook directly), default-deny with the webhook's and issuers' allows.
+      dependsOn: [this.certManagerNamespace],
+      // Only an ACME issuer needs AWS from cert-manager itself; the other issuers get no role.
+      route53HostedZones: certs.issuer.type === "acme" ? certs.issuer.hostedZones : undefined,
+      controller: certs.controller,
+      webhook: certs.webhook,
+      cainjector: certs.cainjector,
+      spreadAcrossZones: certs.spreadAcrossZones,
+      systemNodePlacement: placement,
+    });
+    if (certs.issuer.type === "awsPrivateCA") {
+      this.awsPrivateCaIssuer = new AwsPrivateCaIssuer(this, "AwsPrivateCaIssuer", {
+        cluster: inputs.cluster,
+        access: this.access,
+        createNamespace: false,
+        certManager: this.certManager,
+        certificateAuthorityArn: certs.issuer.certificateAuthorityArn,
+        // Signs what the controller approves: as available as the controller, and no more.
+        replicas: certs.controller.replicas,
+        spreadAcrossZones: certs.spreadAcrossZones,
+        systemNodePlacement: placement,
       });
     }
   }

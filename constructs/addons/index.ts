@@ -14,5 +14,6 @@ export * from "./node-autoscaling";
 export * from "./storage-classes";
 export * from "./kube-prometheus-stack";
 export * from "./external-secrets";
+export * from "./cert-manager";
 export * from "./istio";
 export * from "./falco";

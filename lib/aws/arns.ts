@@ -27,3 +27,6 @@ export const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 
 /** An EKS cluster ARN: `arn:aws:eks:eu-west-1:111122223333:cluster/<name>`. */
 export const EKS_CLUSTER_ARN = /^arn:aws[a-z-]*:eks:[a-z0-9-]+:\d{12}:cluster\/.+$/;
+
+/** An AWS Private CA certificate authority ARN: `arn:aws:acm-pca:eu-west-1:111122223333:certificate-authority/<uuid>`. */
+export const ACM_PCA_CERTIFICATE_AUTHORITY_ARN = /^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:\d{12}:certificate-authority\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { NamespacesConfigSchema } from "./security/namespaces";
+import { CertManagerConfigSchema } from "./security/cert-manager";
 import { FalcoConfigSchema } from "./security/falco";
 import { MeshConfigSchema } from "./security/mesh";
 
@@ -22,6 +23,8 @@ export const SecurityConfigSchema = z.strictObject({
   falco: FalcoConfigSchema,
   /** Istio: sidecar mode with the CNI node agent, STRICT mTLS, default-deny authorization. */
   mesh: MeshConfigSchema,
+  /** cert-manager: the environment's certificate issuer (in-cluster CA, Let's Encrypt over Route 53, or AWS Private CA) and sizes. */
+  certManager: CertManagerConfigSchema,
 });
 
 export type SecurityConfig = z.infer<typeof SecurityConfigSchema>;

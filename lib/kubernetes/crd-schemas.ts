@@ -22,6 +22,9 @@ export const CRD_SCHEMA_FILES: Readonly<Record<string, string>> = {
   "security.istio.io/v1/PeerAuthentication": "security.istio.io/peerauthentication_v1.json",
   "security.istio.io/v1/AuthorizationPolicy": "security.istio.io/authorizationpolicy_v1.json",
   "networking.istio.io/v1/DestinationRule": "networking.istio.io/destinationrule_v1.json",
+  "cert-manager.io/v1/ClusterIssuer": "cert-manager.io/clusterissuer_v1.json",
+  "cert-manager.io/v1/Certificate": "cert-manager.io/certificate_v1.json",
+  "awspca.cert-manager.io/v1beta1/AWSPCAClusterIssuer": "awspca.cert-manager.io/awspcaclusterissuer_v1beta1.json",
 };
 
 /** The smallest shape every Kubernetes object has. */

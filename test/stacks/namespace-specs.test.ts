@@ -141,6 +141,18 @@ describe("configuration to baseline", () => {
     expect(teamNamespaceSpecs(dev, subnets).flatMap((n) => n.ingress!.map((a) => a.name))).not.toContain("ingress-gateway");
   });
 
+  test("cert-manager reaches outside the cluster only what its issuer needs", () => {
+    const names = (c: typeof dev) => platformNamespaceSpec(c, "cert-manager", subnets).egress!.map((a) => a.name).sort();
+    expect(dev.security.certManager.issuer.type).toBe("selfSignedCA");
+    expect(names(dev)).toEqual(["kubernetes-api"]);
+    const acme = structuredClone(dev);
+    acme.security.certManager.issuer = { type: "acme", server: "staging", email: "a@example.com", hostedZones: [{ zoneId: "Z1", domain: "example.com" }] } as never;
+    expect(names(acme)).toEqual(["acme", "dns01-propagation", "kubernetes-api"]);
+    const pca = structuredClone(dev);
+    pca.security.certManager.issuer = { type: "awsPrivateCA", certificateAuthorityArn: "arn:aws:acm-pca:eu-west-1:111111111111:certificate-authority/x" } as never;
+    expect(names(pca)).toEqual(["aws-private-ca", "kubernetes-api"]);
+  });
+
   test("kubernetesApi and nodes resolve to the subnets given, anyNamespace to every namespace, cidr to itself", () => {
     const config = structuredClone(dev);
     config.security.namespaces.platform["cert-manager"]!.egress = [

@@ -1,6 +1,7 @@
 /**
- * The security layer's runtime detection from configuration: on by default in every environment, and each named
- * opt-out flag does exactly what it says and nothing else.
+ * The security layer from configuration: runtime detection on by default in every environment, each named opt-out
+ * flag doing exactly what it says and nothing else; and certificates from AWS Private CA (no committed environment
+ * uses it: prod and staging use Let's Encrypt), so the third issuer path is proved end to end.
  */
 import { Testing, TerraformStack } from "cdktf";
 import { parse } from "yaml";
@@ -9,6 +10,9 @@ import type { EnvironmentConfig } from "../../lib/config/environment-schema";
 import { SecurityStack } from "../../stacks/security-stack";
 import type { PlatformResourcesStack } from "../../stacks/platform-resources-stack";
 import { fakeCluster } from "../support/fakes";
+import { prod } from "../../environments/prod";
+import { validateEnvironments } from "../../lib/config/validate-environment";
+import { buildEnvironment } from "../../stacks/environment-stacks";
 
 type Json = Record<string, any>;
 
@@ -78,5 +82,31 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s security layer"
     expect(off.resource.kubernetes_namespace_v1).toEqual(tf.resource.kubernetes_namespace_v1);
     expect(otherReleases(off)).toEqual(otherReleases(tf));
     expect(off.resource.kubernetes_pod_disruption_budget_v1).toBeUndefined();
+  });
+});
+
+const CA = "arn:aws:acm-pca:eu-west-1:222222222222:certificate-authority/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+
+describe("security layers with AWS Private CA", () => {
+  const input = structuredClone(prod) as Json;
+  input.security.certManager.issuer = { type: "awsPrivateCA", certificateAuthorityArn: CA };
+  const [config] = validateEnvironments([input]);
+  const stacks = buildEnvironment(Testing.app(), config!);
+  const security = JSON.parse(Testing.synth(stacks.security)) as Json;
+  const resources = JSON.parse(Testing.synth(stacks["security-resources"])) as Json;
+
+  test("the issuer chart is installed after cert-manager, with its own role; cert-manager gets none", () => {
+    const releases = (Object.values(security.resource.helm_release as Json) as Json[]).filter((r) => r.namespace === "cert-manager");
+    expect(releases.map((r) => r.chart).sort()).toEqual(["aws-privateca-issuer", "cert-manager"]);
+    const roles = (Object.values(security.resource.aws_iam_role) as Json[]).map((r) => String(r.description)).filter((d) => d.includes(" cert-manager/"));
+    expect(roles).toEqual(["IRSA role of cert-manager/aws-privateca-issuer"]);
+    const pca = releases.find((r) => r.chart === "aws-privateca-issuer")!;
+    expect(pca.create_namespace).toBe(false);
+    expect(pca.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^helm_release\.CertManager_Helm_Release/)]));
+  });
+
+  test("the platform issuer is an AWSPCAClusterIssuer for the configured CA in its region", () => {
+    const manifests = (Object.values(resources.resource.kubernetes_manifest) as Json[]).map((m) => m.manifest).filter((m) => /(^|\.)cert-manager\.io\//.test(m.apiVersion));
+    expect(manifests).toEqual([{ apiVersion: "awspca.cert-manager.io/v1beta1", kind: "AWSPCAClusterIssuer", metadata: { name: "platform" }, spec: { arn: CA, region: "eu-west-1" } }]);
   });
 });

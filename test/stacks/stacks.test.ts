@@ -74,7 +74,16 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
   });
 
   test("custom resources live only in -resources layers, never beside the release that installs their CRD", () => {
-    const crdCharts: Record<string, RegExp> = { "karpenter.sh": /^karpenter$/, "karpenter.k8s.aws": /^karpenter$/, "external-secrets.io": /^external-secrets$/, "monitoring.coreos.com": /^kube-prometheus-stack$/, "security.istio.io": /^base$/, "networking.istio.io": /^base$/ };
+    const crdCharts: Record<string, RegExp> = {
+      "karpenter.sh": /^karpenter$/,
+      "karpenter.k8s.aws": /^karpenter$/,
+      "external-secrets.io": /^external-secrets$/,
+      "monitoring.coreos.com": /^kube-prometheus-stack$/,
+      "cert-manager.io": /^cert-manager$/,
+      "awspca.cert-manager.io": /^aws-privateca-issuer$/,
+      "security.istio.io": /^base$/,
+      "networking.istio.io": /^base$/,
+    };
     const releasesBy = new Map(LAYERS.map((l) => [l, all(synth(stacks[l]), "resource", "helm_release").map((r) => String(r.chart))]));
     let checked = 0;
     for (const layer of LAYERS) {
@@ -92,13 +101,74 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
   });
 
   test("the compiled SLOs are a PrometheusRule the platform's Prometheus selects", () => {
-    const rules = all(synth(stacks["observability-resources"]), "resource", "kubernetes_manifest").map((m) => m.manifest).filter((m) => m.kind === "PrometheusRule");
+    const rules = all(synth(stacks["observability-resources"]), "resource", "kubernetes_manifest").map((m) => m.manifest).filter((m) => m.kind === "PrometheusRule" && m.metadata.name === `${env}-slos`);
     expect(rules.map((r) => [r.kind, r.metadata.name])).toEqual([["PrometheusRule", `${env}-slos`]]);
     const values = JSON.parse(JSON.stringify(require("yaml").parse(all(synth(stacks.observability), "resource", "helm_release")[0]!.values[0])));
     const selector = values.prometheus.prometheusSpec.ruleSelector.matchLabels;
     expect(selector).toEqual(MONITORING_SELECTOR_LABELS);
     expect(rules[0].metadata.labels).toEqual(expect.objectContaining(selector));
     expect(values.prometheus.prometheusSpec.ruleNamespaceSelector).toEqual({});
+  });
+
+  test("the platform issuer is the environment's: in-cluster CA, Let's Encrypt (its directory) or AWS Private CA", () => {
+    // The layer also holds the mesh's policies: certificate objects are picked by their API group.
+    const objects = all(synth(stacks["security-resources"]), "resource", "kubernetes_manifest").map((m) => m.manifest).filter((m) => /(^|\.)cert-manager\.io\//.test(m.apiVersion));
+    const issuer = config.security.certManager.issuer;
+    const platform = objects.find((o) => o.metadata.name === "platform")!;
+    const expectedKind = { selfSignedCA: "ClusterIssuer", acme: "ClusterIssuer", awsPrivateCA: "AWSPCAClusterIssuer" }[issuer.type];
+    expect(platform.kind).toBe(expectedKind);
+    if (issuer.type === "selfSignedCA") {
+      expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(["Certificate/platform-root-ca", "ClusterIssuer/platform", "ClusterIssuer/selfsigned-bootstrap"]);
+      expect(objects.find((o) => o.kind === "Certificate")!.spec.commonName).toBe(issuer.commonName);
+    }
+    if (issuer.type === "acme") {
+      expect(platform.spec.acme.server).toMatch(issuer.server === "staging" ? /^https:\/\/acme-staging-v02\.api\.letsencrypt\.org\// : /^https:\/\/acme-v02\.api\.letsencrypt\.org\//);
+      expect(platform.spec.acme.email).toBe(issuer.email);
+      expect(platform.spec.acme.solvers.map((s: Json) => [s.selector.dnsZones[0], s.dns01.route53.hostedZoneID, s.dns01.route53.region])).toEqual(
+        issuer.hostedZones.map((z) => [z.domain, z.zoneId, config.region]),
+      );
+    }
+  });
+
+  test("cert-manager's role exists exactly when its issuer solves DNS-01, and may change only the configured zones", () => {
+    const tf = synth(stacks.security);
+    const issuer = config.security.certManager.issuer;
+    const roles = all(tf, "resource", "aws_iam_role").map((r) => String(r.description));
+    expect(roles.filter((d) => d.includes("cert-manager/cert-manager"))).toHaveLength(issuer.type === "acme" ? 1 : 0);
+    expect(roles.filter((d) => d.includes("cert-manager/aws-privateca-issuer"))).toHaveLength(issuer.type === "awsPrivateCA" ? 1 : 0);
+    const resources = all(tf, "data", "aws_iam_policy_document").flatMap((d) => (d.statement as Json[]).filter((s) => !s.actions.includes("sts:AssumeRoleWithWebIdentity")).flatMap((s) => s.resources as string[]));
+    const zones = issuer.type === "acme" ? issuer.hostedZones.map((z) => z.zoneId) : [];
+    expect(resources.filter((r) => r.includes(":hostedzone/")).map((r) => r.split("/").pop()).sort()).toEqual([...zones].sort());
+    expect(resources.filter((r) => r.includes("*"))).toEqual(issuer.type === "acme" ? [expect.stringMatching(/:route53:::change\/\*$/)] : []);
+  });
+
+  test("cert-manager's sizes come from the environment, every component is restricted, and its metrics are scraped once the monitoring CRDs exist", () => {
+    const release = all(synth(stacks.security), "resource", "helm_release").find((r) => r.chart === "cert-manager")!;
+    const values = require("yaml").parse(release.values[0]);
+    const c = config.security.certManager;
+    expect([values.replicaCount, values.webhook.replicaCount, values.cainjector.replicaCount]).toEqual([c.controller.replicas, c.webhook.replicas, c.cainjector.replicas]);
+    expect(values.webhook.resources).toEqual(c.webhook.resources);
+    for (const [name, component] of [["controller", values], ["webhook", values.webhook], ["cainjector", values.cainjector], ["startupapicheck", values.startupapicheck]] as const) {
+      expect({ name, pod: component.securityContext, container: component.containerSecurityContext }).toEqual({
+        name,
+        pod: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+        container: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true, runAsNonRoot: true },
+      });
+    }
+    expect(release.create_namespace).toBe(false);
+    // The namespace baseline's namespace (default-deny, quota and limits with it).
+    const [nsId, ns] = Object.entries(synth(stacks.security).resource.kubernetes_namespace_v1 as Record<string, Json>).find(([, n]) => n.metadata.name === "cert-manager")!;
+    expect(release.depends_on).toEqual(expect.arrayContaining([`kubernetes_namespace_v1.${nsId}`]));
+    // On the system node group, whatever its capacity type (dev's is spot), as the other platform controllers.
+    expect(values.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions).toEqual([
+      { key: "sre-platform.io/node-role", operator: "In", values: ["system"] },
+    ]);
+    // Restricted Pod Security enforced on the namespace, and out of the mesh: the API server calls the webhook directly.
+    expect(ns.metadata.labels).toEqual(expect.objectContaining({ "pod-security.kubernetes.io/enforce": "restricted", "istio-injection": "disabled" }));
+    const monitors = all(synth(stacks["observability-resources"]), "resource", "kubernetes_manifest").filter((m) => m.manifest.kind === "ServiceMonitor" && m.manifest.metadata.namespace === "cert-manager");
+    expect(monitors.map((m) => `${m.manifest.metadata.namespace}/${m.manifest.metadata.name}`)).toEqual(["cert-manager/cert-manager"]);
+    const alerts = all(synth(stacks["observability-resources"]), "resource", "kubernetes_manifest").filter((m) => m.manifest.kind === "PrometheusRule" && m.manifest.metadata.namespace === "cert-manager");
+    expect(alerts.map((m) => m.manifest.metadata.labels)).toEqual([MONITORING_SELECTOR_LABELS]);
   });
 
   test("Karpenter node pools exactly where the environment runs Karpenter", () => {

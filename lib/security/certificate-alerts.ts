@@ -1,0 +1,77 @@
+import { LABEL_PRIORITY, type Priority } from "../observability/priorities";
+import { CERT_MANAGER_RELEASE } from "./certificates";
+
+/**
+ * Alerts on the platform's certificates, from cert-manager's own metrics. cert-manager renews a certificate at two
+ * thirds of its life (30 days before a Let's Encrypt certificate expires), so a certificate close to expiry means
+ * renewal has been failing for weeks: the alerts below say so early (renewal overdue, not ready) and page only when
+ * expiry is days away. Framework-free: the observability layer wraps these groups in a PrometheusRule.
+ */
+
+/** One alerting rule as Prometheus reads it. */
+export interface CertificateAlertRule {
+  readonly alert: string;
+  readonly expr: string;
+  readonly for: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+/** A rule group as Prometheus (and a PrometheusRule's `spec.groups`) reads it. */
+export interface CertificateAlertGroup {
+  readonly name: string;
+  readonly rules: readonly CertificateAlertRule[];
+}
+
+/** Days before expiry at which a certificate pages: long enough to fix a solver or a CA by hand. */
+export const CERTIFICATE_PAGE_DAYS = 7;
+
+/** The Prometheus job of cert-manager's controller: the ServiceMonitor takes it from `app.kubernetes.io/name`. */
+export const CERT_MANAGER_JOB = CERT_MANAGER_RELEASE;
+
+function rule(alert: string, expr: string, forDuration: string, priority: Priority, summary: string, description: string): CertificateAlertRule {
+  return { alert, expr, for: forDuration, labels: { [LABEL_PRIORITY]: priority }, annotations: { summary, description } };
+}
+
+/** The certificate alert groups. */
+export function certificateAlertGroups(): CertificateAlertGroup[] {
+  return [
+    {
+      name: "cert-manager.certificates",
+      rules: [
+        rule(
+          "CertificateExpiresSoon",
+          `(certmanager_certificate_expiration_timestamp_seconds - time()) < ${CERTIFICATE_PAGE_DAYS} * 86400`,
+          "10m",
+          "P1",
+          "Certificate {{ $labels.namespace }}/{{ $labels.name }} expires in less than " + `${CERTIFICATE_PAGE_DAYS} days`,
+          "cert-manager has not renewed it although renewal was due weeks ago: check the Certificate's events, its CertificateRequest and the issuer.",
+        ),
+        rule(
+          "CertificateRenewalOverdue",
+          "(time() - certmanager_certificate_renewal_timestamp_seconds) > 3600",
+          "15m",
+          "P2",
+          "Certificate {{ $labels.namespace }}/{{ $labels.name }} is past its renewal time",
+          "Renewal was due over an hour ago and has not happened; the certificate still works but will expire if nothing changes.",
+        ),
+        rule(
+          "CertificateNotReady",
+          'certmanager_certificate_ready_status{condition="False"} == 1',
+          "15m",
+          "P2",
+          "Certificate {{ $labels.namespace }}/{{ $labels.name }} is not Ready",
+          "The Certificate's Secret is missing, stale or does not match its spec; workloads using it may serve an old or no certificate.",
+        ),
+        rule(
+          "CertManagerAbsent",
+          `absent(up{job="${CERT_MANAGER_JOB}"} == 1)`,
+          "10m",
+          "P2",
+          "No cert-manager controller is being scraped",
+          "Without a controller, no certificate is issued or renewed and these alerts go silent: check the cert-manager Deployment and its ServiceMonitor.",
+        ),
+      ],
+    },
+  ];
+}
