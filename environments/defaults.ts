@@ -3,7 +3,7 @@ import { DEFAULT_KUBERNETES_VERSION } from "../lib/eks/versions";
 import type { AdmissionConfig } from "../lib/config/security/admission";
 import { PLATFORM_IMAGE_REGISTRIES } from "../lib/security/admission/registries";
 import { ADMISSION_POLICY_KEYS } from "../lib/security/admission/policies";
-import { KUBE_PROMETHEUS_STACK_RELEASE, MONITORING_NAMESPACE } from "../lib/observability/monitoring-selection";
+import { KUBE_PROMETHEUS_STACK_RELEASE, MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE } from "../lib/observability/monitoring-selection";
 import { EXTERNAL_SECRETS_DEFAULTS } from "../constructs/addons/external-secrets/external-secrets";
 import { CERT_MANAGER_NAMESPACE, ISTIO_SYSTEM_NAMESPACE } from "../lib/security/namespaces";
 import { CERT_MANAGER_RELEASE } from "../lib/security/certificates";
@@ -91,7 +91,7 @@ export function sharedAdmission(mode: AdmissionConfig["mode"], account: string, 
     ],
     exemptWorkloads: [
       {
-        namespace: MONITORING_NAMESPACE,
+        namespace: NODE_EXPORTER_NAMESPACE,
         kind: "DaemonSet",
         name: `${KUBE_PROMETHEUS_STACK_RELEASE}-prometheus-node-exporter`,
         policies: ["hostNamespaces"],

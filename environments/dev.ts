@@ -1,5 +1,6 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { shared, sharedAdmission } from "./defaults";
+import { platformNamespaces, teamNamespace } from "./namespaces";
 import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
 import { meshShared } from "./mesh-defaults";
@@ -62,6 +63,21 @@ export const dev: EnvironmentConfig = {
   security: {
     // dev reports violations (audit log, kubectl warnings) so a new policy or chart is tried here before it refuses anything.
     admission: sharedAdmission("audit", "111111111111", "eu-west-1"),
+    namespaces: {
+      platform: platformNamespaces({
+        monitoring: { requestsCpu: "2", requestsMemory: "4Gi", limitsMemory: "8Gi", pods: 30 },
+        perNode: { requestsCpu: "1", requestsMemory: "1Gi", limitsMemory: "2Gi", pods: 20 },
+        controller: { requestsCpu: "1", requestsMemory: "1Gi", limitsMemory: "2Gi", pods: 10 },
+      }),
+      teams: [
+        {
+          name: "payments",
+          namespaces: { payments: teamNamespace("payments", { requestsCpu: "2", requestsMemory: "4Gi", limitsMemory: "8Gi", pods: 30 }) },
+          viewRoleArns: ["arn:aws:iam::111111111111:role/payments-view"],
+          deployRoleArns: ["arn:aws:iam::111111111111:role/payments-deploy"],
+        },
+      ],
+    },
     // One of each, small: dev loses nothing but convenience when istiod restarts (sidecars keep their last config).
     mesh: {
       istiod: { replicas: 1, maxReplicas: 1, resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { memory: "1Gi" } } },

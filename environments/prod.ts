@@ -1,5 +1,6 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { shared, sharedAdmission } from "./defaults";
+import { platformNamespaces, teamNamespace } from "./namespaces";
 import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
 import { meshShared } from "./mesh-defaults";
@@ -92,6 +93,21 @@ export const prod: EnvironmentConfig = {
   security: {
     // Violations are refused; what dev reported has been fixed or exempted with a reason first.
     admission: sharedAdmission("enforce", "333333333333", "eu-west-1"),
+    namespaces: {
+      platform: platformNamespaces({
+        monitoring: { requestsCpu: "8", requestsMemory: "24Gi", limitsMemory: "40Gi", pods: 60 },
+        perNode: { requestsCpu: "4", requestsMemory: "8Gi", limitsMemory: "16Gi", pods: 150 },
+        controller: { requestsCpu: "2", requestsMemory: "4Gi", limitsMemory: "8Gi", pods: 30 },
+      }),
+      teams: [
+        {
+          name: "payments",
+          namespaces: { payments: teamNamespace("payments", { requestsCpu: "16", requestsMemory: "32Gi", limitsMemory: "64Gi", pods: 200 }) },
+          viewRoleArns: ["arn:aws:iam::333333333333:role/payments-view"],
+          deployRoleArns: ["arn:aws:iam::333333333333:role/payments-deploy"],
+        },
+      ],
+    },
     // One istiod and one gateway per zone at least, spread across the three, each with a disruption budget.
     mesh: {
       istiod: { replicas: 3, maxReplicas: 6, resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "2Gi" } } },

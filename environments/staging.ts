@@ -1,5 +1,6 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { shared, sharedAdmission } from "./defaults";
+import { platformNamespaces, teamNamespace } from "./namespaces";
 import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
 import { meshShared } from "./mesh-defaults";
@@ -98,6 +99,21 @@ export const staging: EnvironmentConfig = {
   security: {
     // Violations are refused; what dev reported has been fixed or exempted with a reason first.
     admission: sharedAdmission("enforce", "222222222222", "eu-west-1"),
+    namespaces: {
+      platform: platformNamespaces({
+        monitoring: { requestsCpu: "4", requestsMemory: "12Gi", limitsMemory: "20Gi", pods: 40 },
+        perNode: { requestsCpu: "2", requestsMemory: "2Gi", limitsMemory: "4Gi", pods: 40 },
+        controller: { requestsCpu: "2", requestsMemory: "2Gi", limitsMemory: "4Gi", pods: 20 },
+      }),
+      teams: [
+        {
+          name: "payments",
+          namespaces: { payments: teamNamespace("payments", { requestsCpu: "4", requestsMemory: "8Gi", limitsMemory: "16Gi", pods: 50 }) },
+          viewRoleArns: ["arn:aws:iam::222222222222:role/payments-view"],
+          deployRoleArns: ["arn:aws:iam::222222222222:role/payments-deploy"],
+        },
+      ],
+    },
     // prod's shape at a smaller size: two of each across zones, so a node or zone loss is rehearsed here first.
     mesh: {
       istiod: { replicas: 2, maxReplicas: 3, resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "2Gi" } } },

@@ -5,6 +5,7 @@ import { EbsDefaultEncryption } from "../constructs/cluster/ebs-default-encrypti
 import { EksCluster } from "../constructs/cluster/eks-cluster";
 import type { INetwork } from "../constructs/network/network-types";
 import { EnvironmentStack } from "./environment-stack";
+import { teamAccessEntries } from "./namespace-specs";
 
 /**
  * `<env>-cluster`: the EKS control plane, its managed add-ons and node groups, and EBS encryption by default
@@ -26,7 +27,8 @@ export class ClusterStack extends EnvironmentStack {
       addonVersions: config.cluster.addonVersions,
       deployRoleArn: config.iam.deployRoleArn,
       breakGlassRoleArn: config.iam.breakGlassRoleArn,
-      accessEntries: config.cluster.access.map((a) => ({ principalArn: a.roleArn, accessPolicy: a.policy, namespaces: a.namespaces })),
+      // People's entries, then the teams' (view, or view plus the team's deploy group), each keyed by its role.
+      accessEntries: [...config.cluster.access.map((a) => ({ principalArn: a.roleArn, accessPolicy: a.policy, namespaces: a.namespaces })), ...teamAccessEntries(config)],
       logRetentionDays: config.cluster.logRetentionDays,
       deletionProtection: config.cluster.deletionProtection,
       preventDestroy: config.protection.preventDestroy,

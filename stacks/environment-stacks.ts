@@ -45,12 +45,16 @@ export function buildEnvironment(scope: Construct, config: EnvironmentConfig, ar
   const cluster = new ClusterStack(scope, config, network.network);
   const efsRoles = cluster.cluster.managedAddons.efsCsiRoles;
   const efsCsiRoleNames = efsRoles ? { controller: efsRoles.controller.role.name, node: efsRoles.node.role.name } : undefined;
+  // The Network's own subnet plan (plain strings): control-plane ENIs for the Kubernetes API, node subnets for the kubelet.
+  const controlPlaneCidrs = network.network.intraSubnetCidrs.length > 0 ? network.network.intraSubnetCidrs : network.network.privateSubnetCidrs;
+  const subnets = { controlPlaneCidrs, nodeCidrs: network.network.privateSubnetCidrs };
   const storage = new StorageStack(scope, config, network.network, cluster.cluster, efsCsiRoleNames);
   const platform = new PlatformStack(scope, config, {
     cluster: cluster.cluster,
     nodeRoleArn: cluster.cluster.nodeRoleArn,
     volumeKmsKeyArn: cluster.cluster.volumeKmsKeyArn,
     efsFileSystemId: storage.storage.efs?.fileSystemId,
+    subnets,
   });
   platform.addDependency(storage);
   const platformResources = new PlatformResourcesStack(scope, config, {
@@ -58,9 +62,10 @@ export function buildEnvironment(scope: Construct, config: EnvironmentConfig, ar
     platform,
     nodeRoleName: cluster.cluster.nodeRole.role.name,
     volumeKmsKeyArn: cluster.cluster.volumeKmsKeyArn,
+    subnets,
   });
   platformResources.addDependency(platform);
-  const security = new SecurityStack(scope, config, { cluster: cluster.cluster, platformResources });
+  const security = new SecurityStack(scope, config, { cluster: cluster.cluster, platformResources, subnets });
   const securityResources = new SecurityResourcesStack(scope, config, { cluster: cluster.cluster, security });
   const observability = new ObservabilityStack(scope, config, {
     cluster: cluster.cluster,

@@ -4,6 +4,7 @@ import type { ICluster } from "../constructs/cluster/cluster-types";
 import { ClusterAccess } from "../constructs/cluster/cluster-access";
 import { KubePrometheusStack } from "../constructs/addons/kube-prometheus-stack/kube-prometheus-stack";
 import { OBSERVABILITY_SECRETS } from "../lib/observability/secrets";
+import { NODE_EXPORTER_NAMESPACE } from "../lib/observability/monitoring-selection";
 import { EnvironmentStack } from "./environment-stack";
 import type { PlatformResourcesStack } from "./platform-resources-stack";
 import type { SecurityResourcesStack } from "./security-resources-stack";
@@ -48,6 +49,8 @@ export class ObservabilityStack extends EnvironmentStack {
       createNamespace: false,
       storageClassName: inputs.storageClassName,
       spreadAcrossZones: o.spreadAcrossZones,
+      // Its own privileged namespace (made by the security layer's baseline), so `monitoring` stays restricted.
+      nodeExporterNamespace: NODE_EXPORTER_NAMESPACE,
       prometheus: o.prometheus,
       alertmanager: {
         ...o.alertmanager,

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import type { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import type { ICluster } from "../constructs/cluster/cluster-types";
 import { ClusterAccess } from "../constructs/cluster/cluster-access";
@@ -7,7 +7,9 @@ import { KarpenterNodePool } from "../constructs/addons/karpenter/karpenter-node
 import { SecretsManagerStore, SyncedSecret } from "../constructs/addons/external-secrets/secrets-manager-secrets";
 import { MONITORING_NAMESPACE } from "../lib/observability/monitoring-selection";
 import { OBSERVABILITY_SECRETS } from "../lib/observability/secrets";
+import { NamespaceBaseline } from "../constructs/kubernetes/namespace-baseline/namespace-baseline";
 import { EnvironmentStack } from "./environment-stack";
+import { BaselineSubnets, platformNamespaceSpec } from "./namespace-specs";
 import type { PlatformStack } from "./platform-stack";
 
 /** What the platform-resources layer needs from the layers below. */
@@ -19,6 +21,8 @@ export interface PlatformResourcesStackInputs {
   readonly nodeRoleName: string;
   /** KMS key of node volumes. */
   readonly volumeKmsKeyArn: string;
+  /** Where the namespace baseline's `kubernetesApi` and `nodes` allows point. */
+  readonly subnets: BaselineSubnets;
 }
 
 /**
@@ -29,6 +33,8 @@ export interface PlatformResourcesStackInputs {
 export class PlatformResourcesStack extends EnvironmentStack {
   public readonly access: ClusterAccess;
   public readonly nodePools: Readonly<Record<string, KarpenterNodePool>>;
+  /** The baseline of the monitoring namespace. */
+  public readonly namespaces: NamespaceBaseline;
   public readonly monitoringNamespace: NamespaceV1;
   public readonly secretStore: SecretsManagerStore;
   public readonly alertmanagerReceivers: SyncedSecret;
@@ -65,12 +71,16 @@ export class PlatformResourcesStack extends EnvironmentStack {
     }
     this.nodePools = nodePools;
 
-    // A core kind: needs no CRD. Made here so the ExternalSecrets have somewhere to write their Secrets before
-    // the monitoring stack, which reads them, is installed.
-    this.monitoringNamespace = new NamespaceV1(this, "MonitoringNamespace", {
-      provider: access.kubernetesProvider,
-      metadata: { name: MONITORING_NAMESPACE, labels: { "app.kubernetes.io/managed-by": "sre-platform" } },
+    // Core kinds: no CRD wait. Made here so the ExternalSecrets have somewhere to write their Secrets before the
+    // monitoring stack, which reads them, is installed.
+    this.namespaces = new NamespaceBaseline(this, "NamespaceBaseline", {
+      access,
+      kubernetesVersion: config.cluster.kubernetesVersion,
+      namespaces: [platformNamespaceSpec(config, MONITORING_NAMESPACE, inputs.subnets)],
     });
+    this.monitoringNamespace = this.namespaces.namespaces[MONITORING_NAMESPACE]!.namespace;
+    // The namespace was a plain NamespaceV1 here before: a `moved` block keeps its state (and the live namespace).
+    this.monitoringNamespace.moveFromId("kubernetes_namespace_v1.MonitoringNamespace");
     this.secretStore = new SecretsManagerStore(this, "SecretStore", {
       externalSecrets: platform.externalSecrets,
       namespaces: [MONITORING_NAMESPACE],

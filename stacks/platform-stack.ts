@@ -8,7 +8,10 @@ import { NodeAutoscaling } from "../constructs/addons/node-autoscaling/node-auto
 import { StorageClasses } from "../constructs/addons/storage-classes/storage-classes";
 import { ExternalSecrets } from "../constructs/addons/external-secrets/external-secrets";
 import type { SystemNodePlacement, Toleration } from "../constructs/addons/addon-types";
+import { NamespaceBaseline } from "../constructs/kubernetes/namespace-baseline/namespace-baseline";
+import { EXTERNAL_SECRETS_NAMESPACE } from "../lib/security/namespaces";
 import { EnvironmentStack } from "./environment-stack";
+import { BaselineSubnets, platformNamespaceSpec } from "./namespace-specs";
 
 /** What the platform layer needs from the layers below, as cross-stack references. */
 export interface PlatformStackInputs {
@@ -19,6 +22,8 @@ export interface PlatformStackInputs {
   readonly volumeKmsKeyArn: string;
   /** EFS file system for the `efs` StorageClass. @default - no `efs` StorageClass (the environment has no EFS) */
   readonly efsFileSystemId?: string;
+  /** Where the namespace baseline's `kubernetesApi` and `nodes` allows point. */
+  readonly subnets: BaselineSubnets;
 }
 
 /**
@@ -36,6 +41,8 @@ export class PlatformStack extends EnvironmentStack {
   public readonly metricsServer?: MetricsServer;
   public readonly storageClasses: StorageClasses;
   public readonly externalSecrets: ExternalSecrets;
+  /** The baseline of the namespaces this layer's charts go into (external-secrets). */
+  public readonly namespaces: NamespaceBaseline;
 
   constructor(scope: Construct, config: EnvironmentConfig, inputs: PlatformStackInputs) {
     super(scope, config, "platform");
@@ -68,8 +75,16 @@ export class PlatformStack extends EnvironmentStack {
       efs: inputs.efsFileSystemId ? { fileSystemId: inputs.efsFileSystemId, reclaimPolicy: config.storage.reclaimPolicy } : undefined,
       access,
     });
+    this.namespaces = new NamespaceBaseline(this, "NamespaceBaseline", {
+      access,
+      kubernetesVersion: config.cluster.kubernetesVersion,
+      namespaces: [platformNamespaceSpec(config, EXTERNAL_SECRETS_NAMESPACE, inputs.subnets)],
+    });
     this.externalSecrets = new ExternalSecrets(this, "ExternalSecrets", {
       cluster,
+      // The baseline made the namespace (Pod Security labels, policies, quota) before the release lands in it.
+      createNamespace: false,
+      dependsOn: [this.namespaces.namespaces[EXTERNAL_SECRETS_NAMESPACE]!.namespace],
       secretsManagerPrefix: config.platform.externalSecrets.secretsManagerPrefix,
       systemNodePlacement: placement,
       access,

@@ -1,17 +1,21 @@
 import { Construct } from "constructs";
-import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import type { ICluster } from "../constructs/cluster/cluster-types";
+import type { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { ClusterAccess } from "../constructs/cluster/cluster-access";
 import { AdmissionPolicies, AdmissionPoliciesProps } from "../constructs/security/admission-policies";
 import type { AdmissionConfig } from "../lib/config/security/admission";
 import { ADMISSION_POLICY_KEYS } from "../lib/security/admission/policies";
+import { NamespaceBaseline } from "../constructs/kubernetes/namespace-baseline/namespace-baseline";
+import { WorkloadDeployerRole } from "../constructs/kubernetes/namespace-baseline/workload-deployer-role";
 import { IstioMesh } from "../constructs/addons/istio/istio-mesh";
 import { Falco } from "../constructs/addons/falco/falco";
 import { CertManager } from "../constructs/addons/cert-manager/cert-manager";
 import { AwsPrivateCaIssuer } from "../constructs/addons/cert-manager/aws-privateca-issuer";
-import { CERT_MANAGER_NAMESPACE, FALCO_NAMESPACE, ISTIO_INGRESS_NAMESPACE, ISTIO_SYSTEM_NAMESPACE, meshNamespaceLabels } from "../lib/security/namespaces";
+import { NODE_EXPORTER_NAMESPACE } from "../lib/observability/monitoring-selection";
+import { CERT_MANAGER_NAMESPACE, FALCO_NAMESPACE, ISTIO_INGRESS_NAMESPACE, ISTIO_SYSTEM_NAMESPACE } from "../lib/security/namespaces";
 import { EnvironmentStack } from "./environment-stack";
+import { BaselineSubnets, platformNamespaceSpec, teamNamespaceSpecs } from "./namespace-specs";
 import type { PlatformResourcesStack } from "./platform-resources-stack";
 import { systemNodePlacement } from "./platform-stack";
 
@@ -20,7 +24,12 @@ export interface SecurityStackInputs {
   readonly cluster: ICluster;
   /** The layer before this one; this stack deploys after it. */
   readonly platformResources: PlatformResourcesStack;
+  /** Where the namespace baseline's `kubernetesApi` and `nodes` allows point. */
+  readonly subnets: BaselineSubnets;
 }
+
+/** The platform namespaces whose baseline this layer makes (the others come with the layer of their first chart). */
+export const SECURITY_LAYER_NAMESPACES = [NODE_EXPORTER_NAMESPACE, ISTIO_SYSTEM_NAMESPACE, ISTIO_INGRESS_NAMESPACE, FALCO_NAMESPACE, CERT_MANAGER_NAMESPACE] as const;
 
 /**
  * `<env>-security`: the zero-trust controllers and core policy objects — the mesh (Istio base, istiod, CNI, ingress
@@ -32,9 +41,14 @@ export interface SecurityStackInputs {
 export class SecurityStack extends EnvironmentStack {
   public readonly access: ClusterAccess;
   public readonly admission: AdmissionPolicies;
+  /** node-exporter, Istio, Falco and cert-manager namespaces and every team namespace, by name. */
+  public readonly namespaces: NamespaceBaseline;
+  /** The ClusterRole team RoleBindings refer to. */
+  public readonly workloadDeployer: WorkloadDeployerRole;
   public readonly mesh: IstioMesh;
   /** Runtime detection; absent where `security.falco.optOut.runtimeDetection` turns it off. */
   public readonly falco?: Falco;
+  /** cert-manager's namespace, made by the baseline (`namespaces.namespaces["cert-manager"].namespace`). */
   public readonly certManagerNamespace: NamespaceV1;
   public readonly certManager: CertManager;
   /** The AWS Private CA issuer, when the environment's certificates come from AWS Private CA. */
@@ -46,28 +60,28 @@ export class SecurityStack extends EnvironmentStack {
     this.access = new ClusterAccess(this, "ClusterAccess", { cluster: inputs.cluster, region: config.region, roleArn: config.iam.deployRoleArn });
     // Core kinds (admissionregistration.k8s.io/v1): no CRD to wait for.
     this.admission = new AdmissionPolicies(this, "AdmissionPolicies", { ...admissionPoliciesProps(config.security.admission), access: this.access });
+    this.workloadDeployer = new WorkloadDeployerRole(this, "WorkloadDeployer", { access: this.access });
+    const falco = config.security.falco;
+    const runsFalco = falco.optOut.runtimeDetection === undefined;
+    // Without Falco there is nothing to put in its namespace.
+    const platformNamespaces = SECURITY_LAYER_NAMESPACES.filter((name) => name !== FALCO_NAMESPACE || runsFalco);
+    this.namespaces = new NamespaceBaseline(this, "NamespaceBaseline", {
+      access: this.access,
+      kubernetesVersion: config.cluster.kubernetesVersion,
+      namespaces: [...platformNamespaces.map((name) => platformNamespaceSpec(config, name, inputs.subnets)), ...teamNamespaceSpecs(config, inputs.subnets)],
+    });
+    // A RoleBinding to a missing ClusterRole grants nothing until it exists; create the role first all the same.
+    for (const baselined of Object.values(this.namespaces.namespaces)) for (const b of baselined.deployBindings) b.node.addDependency(this.workloadDeployer.clusterRole);
+
     const m = config.security.mesh;
-    // Until the namespace baseline creates every namespace, the mesh's own. The CNI node agent (a DaemonSet in
-    // istio-system) needs more than `restricted`, at the level and for the reason its config names; istiod meets
-    // `restricted` but shares that namespace.
-    const istioSystem = new NamespaceV1(this, "IstioSystemNamespace", {
-      provider: this.access.kubernetesProvider,
-      metadata: {
-        name: ISTIO_SYSTEM_NAMESPACE,
-        labels: { ...meshNamespaceLabels("none"), ...podSecurityLabels(m.cni.podSecurity.level) },
-        annotations: { "sre-platform.io/pod-security-reason": m.cni.podSecurity.reason },
-      },
-    });
-    // The gateway is an injected pod (template `gateway`): its namespace is in the mesh, and it meets `restricted`.
-    const istioIngress = new NamespaceV1(this, "IstioIngressNamespace", {
-      provider: this.access.kubernetesProvider,
-      metadata: { name: ISTIO_INGRESS_NAMESPACE, labels: { ...meshNamespaceLabels("sidecar"), ...podSecurityLabels("restricted") } },
-    });
+    const ns = (name: string) => this.namespaces.namespaces[name]!.namespace;
+    // The baseline made istio-system (privileged for the CNI node agent, with security.mesh.cni.podSecurity's reason)
+    // and istio-ingress (restricted, in the mesh: the gateway is an injected pod).
     this.mesh = new IstioMesh(this, "IstioMesh", {
       cluster: inputs.cluster,
       access: this.access,
       createNamespaces: false,
-      dependsOn: [istioSystem, istioIngress],
+      dependsOn: [ns(ISTIO_SYSTEM_NAMESPACE), ns(ISTIO_INGRESS_NAMESPACE)],
       istiod: m.istiod,
       gateway: m.gateway,
       cni: { resources: m.cni.resources },
@@ -75,22 +89,14 @@ export class SecurityStack extends EnvironmentStack {
       internetFacingIngress: m.optOut.privateIngress !== undefined,
       systemNodePlacement: systemNodePlacement(config.cluster.nodeGroups),
     });
-    const falco = config.security.falco;
-    if (falco.optOut.runtimeDetection === undefined) {
-      // Until the namespace baseline creates every namespace, Falco's own, with the Pod Security level its config names.
-      const namespace = new NamespaceV1(this, "FalcoNamespace", {
-        provider: this.access.kubernetesProvider,
-        metadata: {
-          name: FALCO_NAMESPACE,
-          labels: { ...meshNamespaceLabels("none"), ...podSecurityLabels(falco.podSecurity.level) },
-          annotations: { "sre-platform.io/pod-security-reason": falco.podSecurity.reason },
-        },
-      });
+
+    if (runsFalco) {
       this.falco = new Falco(this, "Falco", {
         cluster: inputs.cluster,
         access: this.access,
+        // The baseline made the namespace: privileged with the reason from security.falco.podSecurity, default-deny.
         createNamespace: false,
-        dependsOn: [namespace],
+        dependsOn: [ns(FALCO_NAMESPACE)],
         resources: falco.resources,
         rules: falco.rules,
         alertForwarding: {
@@ -104,16 +110,13 @@ export class SecurityStack extends EnvironmentStack {
 
     const certs = config.security.certManager;
     const placement = systemNodePlacement(config.cluster.nodeGroups);
-    // Until the namespace baseline owns every namespace, cert-manager's is made here, before its release: restricted
-    // (every pod of the chart runs under it), and out of the mesh, because the API server calls the webhook directly.
-    this.certManagerNamespace = new NamespaceV1(this, "CertManagerNamespace", {
-      provider: this.access.kubernetesProvider,
-      metadata: { name: CERT_MANAGER_NAMESPACE, labels: { "app.kubernetes.io/managed-by": "sre-platform", ...meshNamespaceLabels("none"), ...podSecurityLabels("restricted") } },
-    });
+    this.certManagerNamespace = ns(CERT_MANAGER_NAMESPACE);
     this.certManager = new CertManager(this, "CertManager", {
       cluster: inputs.cluster,
       access: this.access,
       createNamespace: false,
+      // The baseline made the namespace: restricted (every pod of the chart runs under it), out of the mesh (the API
+      // server calls the webhook directly), default-deny with the webhook's and issuers' allows.
       dependsOn: [this.certManagerNamespace],
       // Only an ACME issuer needs AWS from cert-manager itself; the other issuers get no role.
       route53HostedZones: certs.issuer.type === "acme" ? certs.issuer.hostedZones : undefined,
@@ -137,11 +140,6 @@ export class SecurityStack extends EnvironmentStack {
       });
     }
   }
-}
-
-/** Pod Security admission labels enforcing, auditing and warning at one level. */
-function podSecurityLabels(level: string): Record<string, string> {
-  return Object.fromEntries(["enforce", "audit", "warn"].map((mode) => [`pod-security.kubernetes.io/${mode}`, level]));
 }
 
 /** The admission policies an environment's `security.admission` asks for: an opt-out removes exactly its own policy. */

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
 import { IAM_ROLE_ARN, roleNameOf, IAM_ROLE_ARN_RULE } from "../../lib/aws/iam";
-import { EKS_ACCESS_POLICIES, EksAccessPolicyName, PEOPLE_ACCESS_POLICIES } from "../../lib/eks/access-policies";
+import { EKS_ACCESS_POLICIES, EKS_GROUP_RULE, EKS_RESERVED_GROUP, EksAccessPolicyName, PEOPLE_ACCESS_POLICIES } from "../../lib/eks/access-policies";
 import { constructKey } from "../../lib/naming/construct-key";
 import { isDnsLabel } from "../../lib/kubernetes/names";
 import { isUnresolved, requireProps, ValidationProblem } from "../common/validation";
@@ -18,6 +18,12 @@ export interface ClusterAccessEntry {
    * @default - the whole cluster
    */
   readonly namespaces?: readonly string[];
+  /**
+   * Kubernetes groups the principal is mapped to, for RBAC bindings of the platform's own (a team's deploy role is
+   * bound to the workload-deployer ClusterRole in its namespaces through such a group).
+   * @default - none: the access policy alone
+   */
+  readonly kubernetesGroups?: readonly string[];
 }
 
 /** Props of {@link ClusterAccessEntries}. */
@@ -46,8 +52,9 @@ export class ClusterAccessEntries extends Construct {
   constructor(scope: Construct, id: string, props: ClusterAccessEntriesProps) {
     super(scope, id);
     requireProps(this, props, { clusterName: "the cluster resource's name", partition: "the AWS partition, e.g. aws", deployRoleArn: "the IAM role ARN CI and Terraform deploy with" });
-    const grant = (key: string, principalArn: string, policy: EksAccessPolicyName, namespaces: readonly string[]) => {
-      const entry = new EksAccessEntry(this, `${key}Entry`, { clusterName: props.clusterName, principalArn, type: "STANDARD" });
+    const grant = (key: string, principalArn: string, policy: EksAccessPolicyName, namespaces: readonly string[], groups: readonly string[] = []) => {
+      const kubernetesGroups = groups.length > 0 ? [...groups] : undefined;
+      const entry = new EksAccessEntry(this, `${key}Entry`, { clusterName: props.clusterName, principalArn, type: "STANDARD", kubernetesGroups });
       new EksAccessPolicyAssociation(this, `${key}Policy`, {
         clusterName: props.clusterName,
         principalArn: entry.principalArn,
@@ -58,7 +65,7 @@ export class ClusterAccessEntries extends Construct {
     };
     grant("Deploy", props.deployRoleArn, "cluster-admin", []);
     if (props.breakGlassRoleArn) grant("BreakGlass", props.breakGlassRoleArn, "cluster-admin", []);
-    for (const e of props.accessEntries ?? []) grant(accessEntryKey(e.principalArn), e.principalArn, e.accessPolicy, e.namespaces ?? []);
+    for (const e of props.accessEntries ?? []) grant(accessEntryKey(e.principalArn), e.principalArn, e.accessPolicy, e.namespaces ?? [], e.kubernetesGroups);
   }
 }
 
@@ -92,6 +99,11 @@ export function validateAccessEntries(entries: readonly ClusterAccessEntry[], pr
     }
     (e.namespaces ?? []).forEach((ns, j) => {
       if (!isDnsLabel(ns)) problems.push({ path: `${path}.namespaces[${j}]`, value: ns, allowed: "a Kubernetes namespace name (RFC 1123 label)" });
+    });
+    (e.kubernetesGroups ?? []).forEach((group, j) => {
+      if (group.trim() === "" || EKS_RESERVED_GROUP.test(group)) {
+        problems.push({ path: `${path}.kubernetesGroups[${j}]`, value: group, allowed: EKS_GROUP_RULE });
+      }
     });
   });
   return problems;

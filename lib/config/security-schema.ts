@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AdmissionConfigSchema } from "./security/admission";
+import { NamespacesConfigSchema } from "./security/namespaces";
 import { CertManagerConfigSchema } from "./security/cert-manager";
 import { FalcoConfigSchema } from "./security/falco";
 import { MeshConfigSchema } from "./security/mesh";
@@ -19,6 +20,8 @@ export type { OptOut } from "./security/opt-out";
 export const SecurityConfigSchema = z.strictObject({
   /** Admission policies (ValidatingAdmissionPolicy): mode, allowed registries, exemptions, opt-outs. */
   admission: AdmissionConfigSchema,
+  /** The baseline of every platform and team namespace, and the teams' view and deploy roles. */
+  namespaces: NamespacesConfigSchema,
   /** Runtime detection: Falco and falcosidekick (lib/config/security/falco.ts). */
   falco: FalcoConfigSchema,
   /** Istio: sidecar mode with the CNI node agent, STRICT mTLS, default-deny authorization. */

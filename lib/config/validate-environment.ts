@@ -10,6 +10,7 @@ import { parseArn } from "../aws/arns";
 import { MIN_PUBLIC_ACCESS_PREFIX } from "../eks/public-access";
 import { EnvironmentConfig, EnvironmentSchema } from "./environment-schema";
 import { platformProblems } from "./validate-platform";
+import { namespacesProblems } from "./security/validate-namespaces";
 import { falcoConfigProblems } from "./security/falco";
 
 /** Tags every environment must set (non-empty); `Environment` must equal the environment name. */
@@ -218,6 +219,7 @@ function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
     }
   }
   problems.push(...platformProblems(c));
+  problems.push(...namespacesProblems(c));
   problems.push(...falcoConfigProblems(c.security.falco));
   return problems;
 }
@@ -289,13 +291,22 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 function knownKeys(path: readonly PropertyKey[]): string | undefined {
+  type Walkable = { shape?: Record<string, z.ZodType>; element?: z.ZodType; valueType?: z.ZodType; unwrap?: () => z.ZodType };
+  // Optional fields wrap their schema; unwrap them to reach the object's keys.
+  const unwrapped = (t: z.ZodType): Walkable => {
+    let w = t as unknown as Walkable;
+    while (w.unwrap && !w.shape && !w.element) w = w.unwrap() as unknown as Walkable;
+    return w;
+  };
   let schema: z.ZodType = EnvironmentSchema;
   for (const key of path) {
-    const s = schema as unknown as { shape?: Record<string, z.ZodType>; element?: z.ZodType };
+    const s = unwrapped(schema);
     if (typeof key === "number" && s.element) schema = s.element;
     else if (s.shape && typeof key === "string" && s.shape[key]) schema = s.shape[key] as z.ZodType;
+    // A record (e.g. namespaces by name): every key has the same value schema.
+    else if (s.valueType && typeof key === "string") schema = s.valueType;
     else return undefined;
   }
-  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;
+  const shape = unwrapped(schema).shape;
   return shape ? Object.keys(shape).join(", ") : undefined;
 }

@@ -16,3 +16,9 @@ export type EksAccessPolicyName = keyof typeof EKS_ACCESS_POLICIES;
 
 /** Access policies people may hold (everything but cluster-admin). */
 export const PEOPLE_ACCESS_POLICIES = ["view", "edit", "admin"] as const satisfies readonly EksAccessPolicyName[];
+
+/** Kubernetes groups EKS reserves: an access entry may not map a principal into one of these. */
+export const EKS_RESERVED_GROUP = /^(system|eks|amazon|aws|iam):/;
+
+/** What {@link EKS_RESERVED_GROUP} allows, for messages. */
+export const EKS_GROUP_RULE = "a Kubernetes group not starting with system:, eks:, amazon:, aws: or iam: (EKS reserves them)";

@@ -16,6 +16,15 @@ export const PROMETHEUS_SERVICE_ACCOUNT = `${KUBE_PROMETHEUS_STACK_RELEASE}-prom
 export const MONITORING_NAMESPACE = "monitoring";
 
 /**
+ * Namespace of node-exporter alone: it needs the host's network, PID namespace and filesystem (Pod Security
+ * `privileged`), which would otherwise force that exception on Prometheus, Alertmanager and Grafana too.
+ */
+export const NODE_EXPORTER_NAMESPACE = "node-exporter";
+
+/** Labels prometheus-operator puts on every Prometheus server pod; network policies admit scrapes from these. */
+export const PROMETHEUS_POD_LABELS: Readonly<Record<string, string>> = { "app.kubernetes.io/name": "prometheus" };
+
+/**
  * Labels a PrometheusRule, ServiceMonitor, PodMonitor or Probe must carry for the platform's Prometheus to load it,
  * in any namespace. This is the chart's own convention (`release: <release name>`), kept explicit in the selectors so
  * the chart's default rules and monitors, third-party charts that follow it, and our objects all match.

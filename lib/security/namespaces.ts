@@ -27,3 +27,6 @@ export const MESH_INJECTION_LABEL = "istio-injection";
 export function meshNamespaceLabels(mode: MeshMode): Readonly<Record<string, string>> {
   return { [MESH_INJECTION_LABEL]: mode === "sidecar" ? "enabled" : "disabled" };
 }
+
+/** External Secrets Operator (controller, webhook, cert controller). */
+export const EXTERNAL_SECRETS_NAMESPACE = "external-secrets";

@@ -19,7 +19,8 @@ type Json = Record<string, any>;
 function synth(config: EnvironmentConfig): { stack: SecurityStack; tf: Json } {
   const app = Testing.app();
   const before = new TerraformStack(app, `${config.name}-platform-resources`) as unknown as PlatformResourcesStack;
-  const stack = new SecurityStack(app, config, { cluster: fakeCluster(), platformResources: before });
+  const subnets = { controlPlaneCidrs: ["10.0.216.0/22"], nodeCidrs: ["10.0.0.0/19"] };
+  const stack = new SecurityStack(app, config, { cluster: fakeCluster(), platformResources: before, subnets });
   return { stack, tf: JSON.parse(Testing.synth(stack)) };
 }
 
@@ -47,7 +48,10 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s security layer"
     expect(ns!.metadata.annotations["sre-platform.io/pod-security-reason"]).toBe(config.security.falco.podSecurity.reason);
     const [release] = falcoReleases(tf);
     expect(release).toMatchObject({ chart: "falco", namespace: "falco", create_namespace: false });
-    expect(release!.depends_on).toEqual([expect.stringMatching(/^kubernetes_namespace_v1\.FalcoNamespace/)]);
+    // The namespace baseline's namespace: default-deny, quota and limits come with it.
+    const [nsId] = Object.entries(tf.resource.kubernetes_namespace_v1).find(([, n]) => (n as Json).metadata.name === "falco")!;
+    expect(nsId).toMatch(/^NamespaceBaseline_falco_Namespace_/);
+    expect(release!.depends_on).toEqual([`kubernetes_namespace_v1.${nsId}`]);
     const values = falcoValues(tf);
     expect(values.falcosidekick.enabled).toBe(true);
     expect(values.falcosidekick.config.alertmanager.minimumpriority).toBe(config.security.falco.minimumForwardedPriority.toLowerCase());
@@ -62,8 +66,10 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s security layer"
     expect(falcoNamespaces(off)).toEqual([]);
     expect(otherReleases(off)).toEqual(otherReleases(tf));
     expect(namespaces(off)).toEqual(namespaces(tf).filter((n) => n.metadata.name !== "falco"));
-    const others = (t: Json) => Object.keys(t.resource ?? {}).filter((k) => !["helm_release", "kubernetes_namespace_v1", "kubernetes_pod_disruption_budget_v1"].includes(k));
-    expect(others(off)).toEqual(others(tf));
+    // Every resource that is neither Falco's nor its namespace's baseline stays as it was.
+    const notFalcos = (t: Json) =>
+      Object.entries(t.resource ?? {}).flatMap(([type, byId]) => Object.keys(byId as Json).filter((id) => !/^(Falco_|NamespaceBaseline_falco_)/.test(id)).map((id) => `${type}.${id}`));
+    expect(notFalcos(off)).toEqual(notFalcos(tf));
     expect(off.provider).toEqual(tf.provider);
   });
 

@@ -159,13 +159,14 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
       });
     }
     expect(release.create_namespace).toBe(false);
-    expect(release.depends_on).toEqual(expect.arrayContaining(["kubernetes_namespace_v1.CertManagerNamespace"]));
+    // The namespace baseline's namespace (default-deny, quota and limits with it).
+    const [nsId, ns] = Object.entries(synth(stacks.security).resource.kubernetes_namespace_v1 as Record<string, Json>).find(([, n]) => n.metadata.name === "cert-manager")!;
+    expect(release.depends_on).toEqual(expect.arrayContaining([`kubernetes_namespace_v1.${nsId}`]));
     // On the system node group, whatever its capacity type (dev's is spot), as the other platform controllers.
     expect(values.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions).toEqual([
       { key: "sre-platform.io/node-role", operator: "In", values: ["system"] },
     ]);
     // Restricted Pod Security enforced on the namespace, and out of the mesh: the API server calls the webhook directly.
-    const ns = synth(stacks.security).resource.kubernetes_namespace_v1.CertManagerNamespace;
     expect(ns.metadata.labels).toEqual(expect.objectContaining({ "pod-security.kubernetes.io/enforce": "restricted", "istio-injection": "disabled" }));
     const monitors = all(synth(stacks["observability-resources"]), "resource", "kubernetes_manifest").filter((m) => m.manifest.kind === "ServiceMonitor" && m.manifest.metadata.namespace === "cert-manager");
     expect(monitors.map((m) => `${m.manifest.metadata.namespace}/${m.manifest.metadata.name}`)).toEqual(["cert-manager/cert-manager"]);
@@ -233,15 +234,40 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
     expect(doc("EfsAccessPointPolicy")).not.toMatch(/ClientMount|ClientWrite/);
   });
 
-  test("cluster-admin goes to the CI deploy and break-glass roles only; people get the access config gives them", () => {
+  test("cluster-admin goes to the CI deploy and break-glass roles only; people and teams get the access config gives them", () => {
     const tf = synth(stacks.cluster);
     const eks = all(tf, "resource", "aws_eks_cluster")[0]!;
     expect(eks.access_config).toEqual(expect.objectContaining({ authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: false }));
+    const teams = config.security.namespaces.teams;
+    const teamRoles = teams.flatMap((t) => [...t.viewRoleArns, ...t.deployRoleArns]);
+    expect(teamRoles.length).toBeGreaterThan(0);
     const entries = all(tf, "resource", "aws_eks_access_entry").map((e) => e.principal_arn);
-    expect(entries.sort()).toEqual([config.iam.deployRoleArn, config.iam.breakGlassRoleArn, ...config.cluster.access.map((a) => a.roleArn)].sort());
+    expect(entries.sort()).toEqual([config.iam.deployRoleArn, config.iam.breakGlassRoleArn, ...config.cluster.access.map((a) => a.roleArn), ...teamRoles].sort());
     const policies = all(tf, "resource", "aws_eks_access_policy_association").map((p) => String(p.policy_arn).replace(/^.*\//, ""));
     const short = { view: "AmazonEKSViewPolicy", edit: "AmazonEKSEditPolicy", admin: "AmazonEKSAdminPolicy" } as const;
-    expect(policies.sort()).toEqual(["AmazonEKSClusterAdminPolicy", "AmazonEKSClusterAdminPolicy", ...config.cluster.access.map((a) => short[a.policy])].sort());
+    const teamPolicies = teamRoles.map(() => short.view);
+    expect(policies.sort()).toEqual(["AmazonEKSClusterAdminPolicy", "AmazonEKSClusterAdminPolicy", ...config.cluster.access.map((a) => short[a.policy]), ...teamPolicies].sort());
+  });
+
+  test("a team's roles view only the team's namespaces, and only its deploy roles carry the team's deploy group", () => {
+    const tf = synth(stacks.cluster);
+    const entryOf = (arn: string) => all(tf, "resource", "aws_eks_access_entry").find((e) => e.principal_arn === arn)!;
+    const scopeOf = (arn: string) => all(tf, "resource", "aws_eks_access_policy_association").find((p) => p.principal_arn === `\${aws_eks_access_entry.${Object.entries(tf.resource.aws_eks_access_entry).find(([, e]) => (e as Json).principal_arn === arn)![0]}.principal_arn}`)!.access_scope;
+    let checked = 0;
+    for (const team of config.security.namespaces.teams) {
+      const namespaces = Object.keys(team.namespaces);
+      for (const arn of team.viewRoleArns) {
+        expect(entryOf(arn).kubernetes_groups).toBeUndefined();
+        expect(scopeOf(arn)).toEqual({ type: "namespace", namespaces });
+        checked++;
+      }
+      for (const arn of team.deployRoleArns) {
+        expect(entryOf(arn).kubernetes_groups).toEqual([`sre-platform:team:${team.name}:deploy`]);
+        expect(scopeOf(arn)).toEqual({ type: "namespace", namespaces });
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
   });
 
   test("every new EBS volume of the account is encrypted with the cluster's volume key, and gp2 is no longer default", () => {

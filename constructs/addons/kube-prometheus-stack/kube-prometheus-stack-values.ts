@@ -31,6 +31,8 @@ export interface KubePrometheusStackSizes {
   readonly releaseName: string;
   readonly storageClassName: string;
   readonly spreadAcrossZones: boolean;
+  /** @default - node-exporter stays in the release's namespace */
+  readonly nodeExporterNamespace?: string;
   readonly prometheus: {
     readonly replicas: number;
     readonly retention: string;
@@ -95,7 +97,12 @@ export function kubePrometheusStackValues(s: KubePrometheusStackSizes): Record<s
     },
     "kube-state-metrics": { securityContext: { enabled: true, ...podContext() }, containerSecurityContext: container(), resources: r.kubeStateMetrics },
     // Needs the host's network and PID namespaces (an exemption named in config), never privilege or a writable root.
-    "prometheus-node-exporter": { securityContext: podContext(), containerSecurityContext: container(), resources: r.nodeExporter },
+    "prometheus-node-exporter": {
+      securityContext: podContext(),
+      containerSecurityContext: container(),
+      resources: r.nodeExporter,
+      ...(s.nodeExporterNamespace !== undefined ? { namespaceOverride: s.nodeExporterNamespace } : {}),
+    },
     prometheus: {
       podDisruptionBudget: disruptionBudget(p.replicas),
       prometheusSpec: {

@@ -4,7 +4,7 @@ import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { HelmAddon, HelmAddonProps, HelmChartDefaults, HelmReleaseOptions } from "../helm-addon";
 import { ContainerResources } from "../addon-types";
 import { isUnresolved, throwIfProblems, ValidationProblem, requireProps } from "../../common/validation";
-import { isDnsSubdomain } from "../../../lib/kubernetes/names";
+import { isDnsLabel, isDnsSubdomain } from "../../../lib/kubernetes/names";
 import { isQuantity, parseQuantity } from "../../../lib/kubernetes/quantity";
 import { PROMETHEUS_DURATION_RULE, prometheusDurationSeconds } from "../../../lib/kubernetes/durations";
 import {
@@ -86,6 +86,12 @@ export interface KubePrometheusStackProps extends HelmAddonProps, HelmReleaseOpt
   readonly grafana?: GrafanaOptions;
   /** Spread replicated Prometheus and Alertmanager pods across zones (`DoNotSchedule`). @default false */
   readonly spreadAcrossZones?: boolean;
+  /**
+   * A namespace of node-exporter's own (it must exist): node-exporter needs the host's network, PIDs and filesystem
+   * (Pod Security `privileged`), which would otherwise force that exception on the whole monitoring namespace.
+   * @default - the release's namespace
+   */
+  readonly nodeExporterNamespace?: string;
 }
 
 /** Routes everything to a receiver without integrations: safe until the environment's routing is given. */
@@ -115,6 +121,7 @@ export class KubePrometheusStack extends Construct implements ITerraformDependab
       releaseName: KUBE_PROMETHEUS_STACK_DEFAULTS.releaseName,
       storageClassName: props.storageClassName,
       spreadAcrossZones: props.spreadAcrossZones ?? false,
+      nodeExporterNamespace: props.nodeExporterNamespace,
       prometheus: {
         replicas: p.replicas ?? 1,
         retention: p.retention ?? "15d",
@@ -163,6 +170,9 @@ export class KubePrometheusStack extends Construct implements ITerraformDependab
 /** Checks {@link KubePrometheusStackProps} as resolved into `sizes` (the release is checked by `HelmAddon`). */
 export function validateKubePrometheusStackProps(props: KubePrometheusStackProps, sizes: KubePrometheusStackSizes): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
+  if (props.nodeExporterNamespace !== undefined && !isUnresolved(props.nodeExporterNamespace) && !isDnsLabel(props.nodeExporterNamespace)) {
+    problems.push({ path: "nodeExporterNamespace", value: props.nodeExporterNamespace, allowed: "a Kubernetes namespace name (RFC 1123 label)" });
+  }
   const add = (path: string, value: unknown, allowed: string) => problems.push({ path, value, allowed });
   if (!isUnresolved(props.storageClassName) && !isDnsSubdomain(props.storageClassName ?? "")) add("storageClassName", props.storageClassName, "a StorageClass name");
   for (const [path, replicas] of [["prometheus.replicas", sizes.prometheus.replicas], ["alertmanager.replicas", sizes.alertmanager.replicas]] as const) {

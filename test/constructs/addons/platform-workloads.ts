@@ -6,7 +6,7 @@ import { ClusterAutoscaler } from "../../../constructs/addons/cluster-autoscaler
 import { MetricsServer } from "../../../constructs/addons/metrics-server/metrics-server";
 import { ExternalSecrets } from "../../../constructs/addons/external-secrets/external-secrets";
 import { KubePrometheusStack } from "../../../constructs/addons/kube-prometheus-stack/kube-prometheus-stack";
-import { KUBE_PROMETHEUS_STACK_RELEASE } from "../../../lib/observability/monitoring-selection";
+import { KUBE_PROMETHEUS_STACK_RELEASE, NODE_EXPORTER_NAMESPACE } from "../../../lib/observability/monitoring-selection";
 import { PLATFORM_IMAGES } from "../../../lib/security/admission/registries";
 import { fakeCluster } from "./fake-cluster";
 
@@ -95,7 +95,7 @@ export const PLATFORM_WORKLOADS: readonly PlatformWorkload[] = [
     containers: [{ name: "kube-state-metrics", image: image("kube-prometheus-stack", "kube-state-metrics"), securityContext: ["kube-state-metrics", "containerSecurityContext"], resources: ["kube-state-metrics", "resources"] }],
   },
   {
-    addOn: "kube-prometheus-stack", kind: "DaemonSet", name: `${KPS}-prometheus-node-exporter`, namespace: "monitoring", podSecurityContext: ["prometheus-node-exporter", "securityContext"],
+    addOn: "kube-prometheus-stack", kind: "DaemonSet", name: `${KPS}-prometheus-node-exporter`, namespace: NODE_EXPORTER_NAMESPACE, podSecurityContext: ["prometheus-node-exporter", "securityContext"],
     containers: [{ name: "node-exporter", image: image("kube-prometheus-stack", "node-exporter"), securityContext: ["prometheus-node-exporter", "containerSecurityContext"], resources: ["prometheus-node-exporter", "resources"] }],
     // The chart's DaemonSet shares the node's network and PID namespaces (its config exemption says why).
     chartPodFields: { hostNetwork: true, hostPID: true },
@@ -111,7 +111,7 @@ export function renderedValues(): Record<string, Record<string, unknown>> {
     "cluster-autoscaler": new ClusterAutoscaler(stack, "ClusterAutoscaler", { cluster }),
     "metrics-server": new MetricsServer(stack, "MetricsServer", { cluster }),
     "external-secrets": new ExternalSecrets(stack, "ExternalSecrets", { cluster, secretsManagerPrefix: "sre-platform/test" }),
-    "kube-prometheus-stack": new KubePrometheusStack(stack, "KubePrometheusStack", { cluster, storageClassName: "gp3" }),
+    "kube-prometheus-stack": new KubePrometheusStack(stack, "KubePrometheusStack", { cluster, storageClassName: "gp3", nodeExporterNamespace: NODE_EXPORTER_NAMESPACE }),
   };
   return Object.fromEntries(Object.entries(addons).map(([name, a]) => [name, parse(a.addon.valuesYaml) as Record<string, unknown>]));
 }

@@ -80,6 +80,11 @@ describe("validateEksClusterProps", () => {
     expect(paths({ accessEntries: [{ ...person, principalArn: "arn:aws:iam::111122223333:role/platform-admins" }] })).toEqual(["accessEntries[0].principalArn"]);
   });
 
+  test("fails when an access entry maps its role into a group EKS reserves", () => {
+    const deployer = { principalArn: "arn:aws:iam::111122223333:role/deployer", accessPolicy: "view", kubernetesGroups: ["team:deploy", "system:masters"] } as const;
+    expect(paths({ accessEntries: [deployer] })).toEqual(["accessEntries[0].kubernetesGroups[1]"]);
+  });
+
   test("fails when a person would get cluster-admin or a bad namespace", () => {
     const person = { principalArn: "arn:aws:iam::111122223333:role/dev", accessPolicy: "cluster-admin" as never };
     expect(paths({ accessEntries: [person] })).toEqual(["accessEntries[0].accessPolicy"]);

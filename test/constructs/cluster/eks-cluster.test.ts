@@ -152,6 +152,19 @@ describe("EksCluster access", () => {
     expect(Object.values(all(parsed, "aws_eks_access_entry")).map((e) => e.principal_arn)).toEqual([ADMIN]);
   });
 
+  test("maps a role into the Kubernetes groups it is given, and no other role into any", () => {
+    const deployer = "arn:aws:iam::111122223333:role/payments-deploy";
+    const viewer = "arn:aws:iam::111122223333:role/payments-view";
+    const { parsed } = synth({
+      accessEntries: [
+        { principalArn: deployer, accessPolicy: "view", namespaces: ["payments"], kubernetesGroups: ["team:payments:deploy"] },
+        { principalArn: viewer, accessPolicy: "view", namespaces: ["payments"] },
+      ],
+    });
+    const groups = Object.fromEntries(Object.values(all(parsed, "aws_eks_access_entry")).map((e) => [e.principal_arn, e.kubernetes_groups]));
+    expect(groups).toEqual({ [ADMIN]: undefined, [deployer]: ["team:payments:deploy"], [viewer]: undefined });
+  });
+
   test("fails when no deploy role is given: nobody could reach the Kubernetes API", () => {
     expect(() => synth({ deployRoleArn: undefined as never })).toThrow(/deployRoleArn: got nothing; allowed: an IAM role ARN: the cluster grants its creator nothing/);
   });

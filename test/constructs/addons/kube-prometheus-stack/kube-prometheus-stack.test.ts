@@ -105,7 +105,7 @@ describe("KubePrometheusStack", () => {
         else if (!freeForm.has(key) && value !== null && typeof value === "object" && !Array.isArray(value)) walk(value as Record<string, unknown>, theirs[key] as Record<string, unknown>, path);
       }
     };
-    walk(build(PROD).values, chart, "");
+    walk(build({ ...PROD, nodeExporterNamespace: "node-exporter" }).values, chart, "");
     // Keys of the sub-charts' own values.yaml files (grafana, kube-state-metrics, prometheus-node-exporter), which the
     // parent file does not repeat.
     const subcharts = [
@@ -131,8 +131,16 @@ describe("KubePrometheusStack", () => {
     ["the configuration carries a credential inline", { alertmanager: { config: { receivers: [{ name: "s", slack_configs: [{ api_url: "https://hooks.slack.com/x" }] }] } } }, /alertmanager\.config\.receivers\[0\]\.slack_configs\[0\]\.api_url: got "\(a credential\)"; allowed: api_url_file/],
     ["a *_file points outside the mounted Secrets", { alertmanager: { secretNames: ["alertmanager-receivers"], config: { receivers: [{ name: "p", pagerduty_configs: [{ routing_key_file: "/tmp/key" }] }] } } }, /routing_key_file: got "\/tmp\/key"; allowed: a file under \/etc\/alertmanager\/secrets\/alertmanager-receivers\//],
     ["a dashboard name cannot name a ConfigMap", { grafana: { dashboards: { "Checkout SLO": "{}" } } }, /grafana\.dashboards\["Checkout SLO"\]/],
+    ["node-exporter's namespace is not a namespace name", { nodeExporterNamespace: "Node Exporter" }, /nodeExporterNamespace: got "Node Exporter"; allowed: a Kubernetes namespace name/],
     ["a dashboard is not JSON", { grafana: { dashboards: { checkout: "{not json" } } }, /grafana\.dashboards\["checkout"\]: got "\(not JSON\)"/],
   ];
+  test("moves node-exporter into a namespace of its own when given one, and leaves it with the release otherwise", () => {
+    expect(build({ nodeExporterNamespace: "node-exporter" }).values["prometheus-node-exporter"].namespaceOverride).toBe("node-exporter");
+    expect(build().values["prometheus-node-exporter"].namespaceOverride).toBeUndefined();
+    // Moving it keeps its hardening (one key for both, never one replacing the other).
+    expect(build({ nodeExporterNamespace: "node-exporter" }).values["prometheus-node-exporter"].containerSecurityContext).toEqual(build().values["prometheus-node-exporter"].containerSecurityContext);
+  });
+
   test.each(rules)("fails when %s", (_name, props, message) => {
     expect(() => build(props)).toThrow(message);
   });

@@ -1,0 +1,107 @@
+import { Construct } from "constructs";
+import type { TerraformProvider } from "cdktf";
+import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import { NetworkPolicyV1, NetworkPolicyV1Spec } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
+import { ResourceQuotaV1 } from "@cdktf/provider-kubernetes/lib/resource-quota-v1";
+import { LimitRangeV1 } from "@cdktf/provider-kubernetes/lib/limit-range-v1";
+import { RoleBindingV1 } from "@cdktf/provider-kubernetes/lib/role-binding-v1";
+import { constructKey } from "../../../lib/naming/construct-key";
+import { meshNamespaceLabels, MeshMode } from "../../../lib/security/namespaces";
+import { ISTIO_PORTS } from "../../../lib/security/mesh";
+import { CLUSTER_DNS, podSecurityLabels, PodSecurityLevel, WORKLOAD_DEPLOYER_CLUSTER_ROLE } from "../../../lib/security/namespace-baseline";
+import { allowSpec, defaultDenySpec } from "./private/network-policies";
+import { ContainerDefaults, DEFAULT_CONTAINER_DEFAULTS, DEFAULT_NAMESPACE_QUOTA, NamespaceBaselineSpec, NamespaceQuota, NetworkAllow, NetworkPeer } from "./namespace-baseline-types";
+
+/** What {@link BaselinedNamespace} needs besides its spec; {@link NamespaceBaseline} resolves it once for all. */
+export interface BaselineContext {
+  readonly provider: TerraformProvider;
+  /** Pod Security `-version` (the cluster's minor). */
+  readonly kubernetesVersion: string;
+  /** The Prometheus pods that scrape metrics ports. */
+  readonly prometheus: NetworkPeer;
+  /** istiod's pods (xDS and CA). */
+  readonly istiod: NetworkPeer;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/**
+ * One namespace and its baseline: Pod Security labels, the mesh label, `default-deny` (ingress and egress), the
+ * built-in allows (`allow-dns`, `allow-prometheus-scrape`, `allow-istiod`), the configured allows
+ * (`allow-from-<name>`, `allow-to-<name>`), a ResourceQuota and a LimitRange, and the deployer RoleBindings.
+ * Every child's construct id is what it is (`Namespace`, `DefaultDeny`, `Ingress-<name>`), never a position.
+ */
+export class BaselinedNamespace extends Construct {
+  public readonly name: string;
+  public readonly namespace: NamespaceV1;
+  public readonly podSecurityLevel: PodSecurityLevel;
+  public readonly mesh: MeshMode;
+  /** Every NetworkPolicy by its Kubernetes name. */
+  public readonly networkPolicies: Readonly<Record<string, NetworkPolicyV1>>;
+  public readonly quota?: ResourceQuotaV1;
+  public readonly limitRange?: LimitRangeV1;
+  public readonly deployBindings: readonly RoleBindingV1[];
+
+  constructor(scope: Construct, id: string, spec: NamespaceBaselineSpec, ctx: BaselineContext) {
+    super(scope, id);
+    this.name = spec.name;
+    this.podSecurityLevel = spec.podSecurity?.level ?? "restricted";
+    this.mesh = spec.mesh ?? "sidecar";
+    const provider = ctx.provider;
+    // The exception's reason travels with the namespace, for whoever reads it in the cluster.
+    const annotations = spec.podSecurity ? { "sre-platform.io/pod-security-reason": spec.podSecurity.reason } : undefined;
+    this.namespace = new NamespaceV1(this, "Namespace", {
+      provider,
+      metadata: {
+        name: spec.name,
+        labels: { ...ctx.labels, ...podSecurityLabels(this.podSecurityLevel, ctx.kubernetesVersion), ...meshNamespaceLabels(this.mesh) },
+        annotations,
+      },
+    });
+    const meta = (name: string) => ({ name, namespace: this.namespace.metadata.name, labels: { ...ctx.labels } });
+
+    const policies: Record<string, NetworkPolicyV1> = {};
+    const policy = (constructId: string, name: string, spec: NetworkPolicyV1Spec) => {
+      policies[name] = new NetworkPolicyV1(this, constructId, { provider, metadata: meta(name), spec });
+    };
+    if (spec.optOut?.defaultDenyNetworkPolicies === undefined) policy("DefaultDeny", "default-deny", defaultDenySpec());
+    const dns = { namespace: CLUSTER_DNS.namespace, podLabels: CLUSTER_DNS.podLabels };
+    policy("AllowDns", "allow-dns", allowSpec("egress", { name: "dns", peer: dns, ports: [{ port: CLUSTER_DNS.port, protocol: "UDP" }, { port: CLUSTER_DNS.port, protocol: "TCP" }] }));
+    const scrapePorts = [...(spec.metricsPorts ?? []), ...(this.mesh === "sidecar" ? [ISTIO_PORTS.agent] : [])];
+    if (scrapePorts.length > 0) {
+      const ports = [...new Set(scrapePorts)].map((port) => ({ port }));
+      policy("AllowPrometheusScrape", "allow-prometheus-scrape", allowSpec("ingress", { name: "prometheus-scrape", peer: ctx.prometheus, ports }));
+    }
+    if (this.mesh === "sidecar") {
+      policy("AllowIstiod", "allow-istiod", allowSpec("egress", { name: "istiod", peer: ctx.istiod, ports: [{ port: ISTIO_PORTS.xds }] }));
+    }
+    const extra = (direction: "ingress" | "egress", allow: NetworkAllow) =>
+      policy(`${direction === "ingress" ? "Ingress" : "Egress"}-${constructKey(allow.name)}`, `allow-${direction === "ingress" ? "from" : "to"}-${allow.name}`, allowSpec(direction, allow));
+    for (const allow of spec.ingress ?? []) extra("ingress", allow);
+    for (const allow of spec.egress ?? []) extra("egress", allow);
+    this.networkPolicies = policies;
+
+    if (spec.optOut?.resourceQuota === undefined) {
+      this.quota = new ResourceQuotaV1(this, "Quota", { provider, metadata: meta("baseline"), spec: { hard: quotaHard(spec.quota ?? DEFAULT_NAMESPACE_QUOTA) } });
+    }
+    if (spec.optOut?.limitRange === undefined) {
+      this.limitRange = new LimitRangeV1(this, "LimitRange", { provider, metadata: meta("baseline"), spec: { limit: [containerLimit(spec.containerDefaults ?? DEFAULT_CONTAINER_DEFAULTS)] } });
+    }
+    this.deployBindings = (spec.deployGroups ?? []).map(
+      (group) =>
+        new RoleBindingV1(this, `DeployBinding-${constructKey(group)}`, {
+          provider,
+          metadata: meta(`deployers-${group.replace(/[^a-z0-9-]+/g, "-")}`),
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: WORKLOAD_DEPLOYER_CLUSTER_ROLE },
+          subject: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: group }],
+        }),
+    );
+  }
+}
+
+function quotaHard(q: NamespaceQuota): Record<string, string> {
+  return { "requests.cpu": q.requestsCpu, "requests.memory": q.requestsMemory, "limits.memory": q.limitsMemory, pods: String(q.pods) };
+}
+
+function containerLimit(d: ContainerDefaults) {
+  return { type: "Container", defaultRequest: { cpu: d.requestCpu, memory: d.requestMemory }, default: { memory: d.limitMemory } };
+}

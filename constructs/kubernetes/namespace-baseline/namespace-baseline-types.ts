@@ -1,0 +1,105 @@
+import type { MeshMode } from "../../../lib/security/namespaces";
+import type { NetworkProtocol, PodSecurityLevel } from "../../../lib/security/namespace-baseline";
+
+/** A port an allow opens. */
+export interface PolicyPort {
+  readonly port: number;
+  /** @default "TCP" */
+  readonly protocol?: NetworkProtocol;
+}
+
+/**
+ * The other side of an allow: pods of a namespace (`"*"`: of every namespace), optionally only those with
+ * `podLabels`; or CIDR blocks. Exactly one of `namespace` and `cidrs`.
+ */
+export interface NetworkPeer {
+  /** @default - no namespace peer (`cidrs` is given) */
+  readonly namespace?: string;
+  /** @default - every pod of `namespace` */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  /** @default - no CIDR peer (`namespace` is given) */
+  readonly cidrs?: readonly string[];
+}
+
+/** One explicit allow: a NetworkPolicy `allow-<name>` of its own, one direction, one peer. */
+export interface NetworkAllow {
+  /** Names the policy (`allow-<name>`): what the traffic is for. */
+  readonly name: string;
+  /** @default - every pod of the namespace */
+  readonly forPods?: Readonly<Record<string, string>>;
+  readonly peer: NetworkPeer;
+  readonly ports: readonly PolicyPort[];
+}
+
+/** Total requests and limits a namespace may hold (ResourceQuota `hard`). */
+export interface NamespaceQuota {
+  readonly requestsCpu: string;
+  readonly requestsMemory: string;
+  readonly limitsMemory: string;
+  readonly pods: number;
+}
+
+/** LimitRange defaults for containers that set none: requests, and a memory limit (CPU is not throttled). */
+export interface ContainerDefaults {
+  readonly requestCpu: string;
+  readonly requestMemory: string;
+  readonly limitMemory: string;
+}
+
+/** A reason on record for turning one default off. */
+export interface OptOutReason {
+  readonly reason: string;
+}
+
+/** Named opt-outs of one namespace's defaults. */
+export interface NamespaceOptOuts {
+  /** Leaves out the `default-deny` policy; the allows stay. @default - the default-deny policy is created */
+  readonly defaultDenyNetworkPolicies?: OptOutReason;
+  /** @default - the ResourceQuota is created */
+  readonly resourceQuota?: OptOutReason;
+  /** @default - the LimitRange is created */
+  readonly limitRange?: OptOutReason;
+}
+
+/** One namespace of a {@link NamespaceBaseline}. */
+export interface NamespaceBaselineSpec {
+  /** The namespace's name. */
+  readonly name: string;
+  /**
+   * A Pod Security level weaker than `restricted`, and why.
+   * @default - `restricted`
+   */
+  readonly podSecurity?: { readonly level: Exclude<PodSecurityLevel, "restricted">; readonly reason: string };
+  /**
+   * How the namespace's pods join the mesh; `sidecar` also allows egress to istiod and scrapes of the sidecars.
+   * @default "sidecar"
+   */
+  readonly mesh?: MeshMode;
+  /**
+   * Ports of this namespace's pods Prometheus may scrape.
+   * @default [] - none (the sidecar's metrics ports still are, in a `sidecar` namespace)
+   */
+  readonly metricsPorts?: readonly number[];
+  /** @default [] */
+  readonly ingress?: readonly NetworkAllow[];
+  /** @default [] */
+  readonly egress?: readonly NetworkAllow[];
+  /** @default DEFAULT_NAMESPACE_QUOTA */
+  readonly quota?: NamespaceQuota;
+  /** @default DEFAULT_CONTAINER_DEFAULTS */
+  readonly containerDefaults?: ContainerDefaults;
+  /** @default - every default on */
+  readonly optOut?: NamespaceOptOuts;
+  /**
+   * Kubernetes groups bound, in this namespace only, to the platform's workload-deployer ClusterRole (the
+   * groups a team's deploy roles carry through their EKS access entries).
+   * @default [] - no binding
+   */
+  readonly deployGroups?: readonly string[];
+}
+
+/** A small team namespace: what a namespace gets when its spec names no quota. */
+export const DEFAULT_NAMESPACE_QUOTA: NamespaceQuota = { requestsCpu: "4", requestsMemory: "8Gi", limitsMemory: "16Gi", pods: 50 };
+
+/** What a container without requests or limits gets when the spec names no defaults. */
+export const DEFAULT_CONTAINER_DEFAULTS: ContainerDefaults = { requestCpu: "100m", requestMemory: "128Mi", limitMemory: "256Mi" };

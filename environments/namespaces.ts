@@ -1,0 +1,140 @@
+import { KUBERNETES_API_PORT } from "../lib/security/namespace-baseline";
+import { GATEWAY_LISTENER_PORTS, INGRESS_GATEWAY_SELECTOR, ISTIO_PORTS } from "../lib/security/mesh";
+import type { AllowRuleConfig, NamespaceSettings, NamespacesConfig } from "../lib/config/security/namespaces";
+
+/**
+ * The platform namespaces' baselines, shared by every environment except for their sizes. Each allow says what the
+ * traffic is for; pod labels are the charts' own. `kubernetesApi` is the control plane's ENIs (webhooks in, API
+ * calls out), `nodes` the node subnets.
+ */
+
+const app = (name: string) => ({ "app.kubernetes.io/name": name });
+const PROMETHEUS = app("prometheus");
+const ALERTMANAGER = app("alertmanager");
+const GRAFANA = app("grafana");
+const FALCO = app("falco");
+const FALCOSIDEKICK = app("falcosidekick");
+
+const kubernetesApiOut: AllowRuleConfig = { name: "kubernetes-api", kubernetesApi: true, ports: [{ port: KUBERNETES_API_PORT }] };
+
+/** How much each platform namespace may hold: the environment's sizes. */
+export interface PlatformNamespaceSizes {
+  readonly monitoring: NamespaceSettings["quota"];
+  /** Per node-bound namespace (node-exporter, Falco, istio-system with its CNI agent): pods grow with nodes. */
+  readonly perNode: NamespaceSettings["quota"];
+  readonly controller: NamespaceSettings["quota"];
+}
+
+const CONTAINER_DEFAULTS = { requestCpu: "50m", requestMemory: "64Mi", limitMemory: "256Mi" };
+
+/** The baseline of every platform namespace, sized for the environment. */
+export function platformNamespaces(sizes: PlatformNamespaceSizes): NamespacesConfig["platform"] {
+  const common = { containerDefaults: CONTAINER_DEFAULTS };
+  return {
+    monitoring: {
+      ...common,
+      // Prometheus scrapes plaintext metrics ports; the sidecar's merged metrics (15020) are built for that.
+      mesh: "none",
+      metricsPorts: [9090, 9093, 3000, 8080, 10250],
+      ingress: [
+        { name: "grafana", forPods: PROMETHEUS, namespace: "monitoring", podLabels: GRAFANA, ports: [{ port: 9090 }] },
+        { name: "prometheus", forPods: ALERTMANAGER, namespace: "monitoring", podLabels: PROMETHEUS, ports: [{ port: 9093 }] },
+        { name: "alertmanager-peers", forPods: ALERTMANAGER, namespace: "monitoring", podLabels: ALERTMANAGER, ports: [{ port: 9094 }, { port: 9094, protocol: "UDP" }] },
+        { name: "falcosidekick", forPods: ALERTMANAGER, namespace: "falco", podLabels: FALCOSIDEKICK, ports: [{ port: 9093 }] },
+        { name: "operator-webhook", forPods: { app: "kube-prometheus-stack-operator" }, kubernetesApi: true, ports: [{ port: 10250 }] },
+      ],
+      egress: [
+        // Service discovery (Prometheus), reconciling (operator), dashboards (Grafana's sidecar), kube-state-metrics.
+        kubernetesApiOut,
+        // The kubelet and cAdvisor, node-exporter and kube-proxy: host-network endpoints on the nodes.
+        { name: "node-metrics", forPods: PROMETHEUS, nodes: true, ports: [{ port: 10250 }, { port: 9100 }, { port: 10249 }] },
+        { name: "coredns-metrics", forPods: PROMETHEUS, namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" }, ports: [{ port: 9153 }] },
+        { name: "grafana", forPods: GRAFANA, namespace: "monitoring", podLabels: PROMETHEUS, ports: [{ port: 9090 }] },
+        { name: "prometheus", forPods: PROMETHEUS, namespace: "monitoring", podLabels: ALERTMANAGER, ports: [{ port: 9093 }] },
+        { name: "alertmanager-peers", forPods: ALERTMANAGER, namespace: "monitoring", podLabels: ALERTMANAGER, ports: [{ port: 9094 }, { port: 9094, protocol: "UDP" }] },
+        // Slack, PagerDuty and the incident webhook over HTTPS; mail through the smarthost's submission port.
+        { name: "alertmanager-receivers", forPods: ALERTMANAGER, cidr: "0.0.0.0/0", ports: [{ port: 443 }, { port: 587 }] },
+      ],
+      quota: sizes.monitoring,
+    },
+    "node-exporter": {
+      ...common,
+      podSecurity: { level: "privileged", reason: "node-exporter reads the host's /proc, /sys and root filesystem with hostNetwork and hostPID" },
+      mesh: "none",
+      metricsPorts: [9100],
+      ingress: [],
+      egress: [],
+      quota: sizes.perNode,
+    },
+    "external-secrets": {
+      ...common,
+      mesh: "none",
+      metricsPorts: [8080],
+      ingress: [{ name: "webhook", forPods: app("external-secrets-webhook"), kubernetesApi: true, ports: [{ port: 10250 }] }],
+      // Secrets Manager and STS: through NAT, or interface endpoints where the environment has them.
+      egress: [kubernetesApiOut, { name: "aws-apis", cidr: "0.0.0.0/0", ports: [{ port: 443 }] }],
+      quota: sizes.controller,
+    },
+    // Pod Security `privileged` for the CNI node agent, with its reason: security.mesh.cni.podSecurity.
+    "istio-system": {
+      ...common,
+      mesh: "none",
+      metricsPorts: [15014],
+      ingress: [
+        { name: "sidecars", forPods: { app: "istiod" }, anyNamespace: true, ports: [{ port: 15012 }] },
+        { name: "webhooks", forPods: { app: "istiod" }, kubernetesApi: true, ports: [{ port: 15017 }] },
+      ],
+      egress: [kubernetesApiOut],
+      quota: sizes.perNode,
+    },
+    "istio-ingress": {
+      ...common,
+      // The gateway's pods are injected with the gateway template, which needs the namespace in the mesh.
+      mesh: "sidecar",
+      metricsPorts: [],
+      // The NLB keeps client addresses (externalTrafficPolicy: Local); its health checks call the status port. What the
+      // gateway may call is security.mesh.expose, turned into allows by the stack.
+      ingress: [{ name: "load-balancer", forPods: INGRESS_GATEWAY_SELECTOR, cidr: "0.0.0.0/0", ports: [{ port: GATEWAY_LISTENER_PORTS.http }, { port: GATEWAY_LISTENER_PORTS.https }, { port: ISTIO_PORTS.gatewayStatus }] }],
+      egress: [],
+      quota: sizes.controller,
+    },
+    // Pod Security `privileged` with its reason: security.falco.podSecurity. Falco reads the host, not the API server.
+    falco: {
+      ...common,
+      mesh: "none",
+      metricsPorts: [8765, 2801],
+      ingress: [{ name: "falco", forPods: FALCOSIDEKICK, namespace: "falco", podLabels: FALCO, ports: [{ port: 2801 }] }],
+      egress: [
+        // falcoctl fetches the pinned rules and the container plugin (ghcr.io, falcosecurity.github.io) at pod start.
+        { name: "rules-and-plugins", forPods: FALCO, cidr: "0.0.0.0/0", ports: [{ port: 443 }] },
+        { name: "falcosidekick", forPods: FALCO, namespace: "falco", podLabels: FALCOSIDEKICK, ports: [{ port: 2801 }] },
+        { name: "alertmanager", forPods: FALCOSIDEKICK, namespace: "monitoring", podLabels: ALERTMANAGER, ports: [{ port: 9093 }] },
+      ],
+      quota: sizes.perNode,
+    },
+    "cert-manager": {
+      ...common,
+      mesh: "none",
+      metricsPorts: [9402],
+      ingress: [{ name: "webhook", forPods: app("webhook"), kubernetesApi: true, ports: [{ port: 10250 }] }],
+      // What the issuer needs (ACME and DNS-01, or AWS Private CA) follows security.certManager.issuer, in the stack.
+      egress: [kubernetesApiOut],
+      quota: sizes.controller,
+    },
+  };
+}
+
+/**
+ * A team's application namespace: in the mesh, its pods reaching each other on 8080. The ingress gateway reaches it
+ * only where security.mesh.expose says so.
+ */
+export function teamNamespace(name: string, quota: NamespaceSettings["quota"]): NamespaceSettings {
+  return {
+    mesh: "sidecar",
+    metricsPorts: [8080],
+    ingress: [{ name: "same-namespace", namespace: name, ports: [{ port: 8080 }] }],
+    egress: [{ name: "same-namespace", namespace: name, ports: [{ port: 8080 }] }],
+    quota,
+    containerDefaults: { requestCpu: "100m", requestMemory: "128Mi", limitMemory: "512Mi" },
+  };
+}

@@ -1,0 +1,111 @@
+import { z } from "zod";
+import { IAM_ROLE_ARN, IAM_ROLE_ARN_RULE } from "../../aws/iam";
+import { isDnsLabel } from "../../kubernetes/names";
+import { MESH_MODES } from "../../security/namespaces";
+import { OptOutSchema } from "./opt-out";
+import { ALLOW_NAME, ALLOW_NAME_RULE, NETWORK_PROTOCOLS, POD_SECURITY_EXCEPTIONS } from "../../security/namespace-baseline";
+
+/**
+ * `security.namespaces`: the baseline every namespace gets (Pod Security level, mesh mode, default-deny network
+ * policies with explicit allows, a ResourceQuota and LimitRange), for the platform's own namespaces and each team's,
+ * and the teams' IAM roles that may view or deploy there. The shape is checked here; rules that need more than one
+ * field live in `validate-namespaces.ts`.
+ */
+
+const namespaceName = z.string().refine(isDnsLabel, { message: "a Kubernetes namespace name (RFC 1123 label)" });
+const roleArn = z.string().regex(IAM_ROLE_ARN, { message: IAM_ROLE_ARN_RULE });
+const nonEmpty = z.string().min(1);
+
+/** A port of an allow rule; TCP unless named. */
+export const PolicyPortSchema = z.strictObject({
+  port: z.number(),
+  /** Absent: TCP. */
+  protocol: z.enum(NETWORK_PROTOCOLS).optional(),
+});
+
+/**
+ * One explicit allow, a NetworkPolicy of its own named `allow-<name>`. Its peer is exactly one of: pods of a
+ * `namespace` or of `anyNamespace` (all, or those with `podLabels`), a `cidr`, `kubernetesApi` (the control plane's ENIs: webhooks and
+ * controllers), or `nodes` (the node subnets: host-network pods and the kubelet).
+ */
+export const AllowRuleSchema = z.strictObject({
+  /** Names the policy (`allow-<name>`) and says what the traffic is for, e.g. `alertmanager-receivers`. */
+  name: z.string().regex(ALLOW_NAME, { message: ALLOW_NAME_RULE }),
+  /** Pods of this namespace the rule applies to (a label selector); absent, every pod of the namespace. */
+  forPods: z.record(z.string(), z.string()).optional(),
+  namespace: namespaceName.optional(),
+  /** Pods of every namespace (e.g. sidecars reaching istiod). */
+  anyNamespace: z.literal(true).optional(),
+  podLabels: z.record(z.string(), z.string()).optional(),
+  cidr: nonEmpty.optional(),
+  kubernetesApi: z.literal(true).optional(),
+  nodes: z.literal(true).optional(),
+  ports: z.array(PolicyPortSchema).min(1, { message: "at least one port: an allow names the ports it opens" }),
+});
+export type AllowRuleConfig = z.infer<typeof AllowRuleSchema>;
+
+/** Kubernetes quantities (`500m`, `2Gi`) a namespace may request and use in total. */
+export const QuotaSchema = z.strictObject({
+  requestsCpu: nonEmpty,
+  requestsMemory: nonEmpty,
+  limitsMemory: nonEmpty,
+  pods: z.number().int().min(1),
+});
+
+/** What a container without requests or limits gets (LimitRange defaults); memory is limited, CPU is not throttled. */
+export const ContainerDefaultsSchema = z.strictObject({
+  requestCpu: nonEmpty,
+  requestMemory: nonEmpty,
+  limitMemory: nonEmpty,
+});
+
+/** Named opt-outs of one namespace's defaults, each with its reason. */
+export const NamespaceOptOutSchema = z
+  .strictObject({
+    /** Leaves out the `default-deny` policy (ingress and egress); the explicit allows stay. */
+    defaultDenyNetworkPolicies: OptOutSchema,
+    /** Leaves out the ResourceQuota. */
+    resourceQuota: OptOutSchema,
+    /** Leaves out the LimitRange. */
+    limitRange: OptOutSchema,
+  })
+  .partial();
+
+/** One namespace's baseline. */
+export const NamespaceSettingsSchema = z.strictObject({
+  /** A Pod Security level weaker than `restricted`, with the reason; absent, `restricted`. */
+  podSecurity: z.strictObject({ level: z.enum(POD_SECURITY_EXCEPTIONS), reason: OptOutSchema.shape.reason }).optional(),
+  /** How the namespace's pods join the mesh. */
+  mesh: z.enum(MESH_MODES),
+  /** Ports of this namespace's pods the platform's Prometheus may scrape; empty, none. */
+  metricsPorts: z.array(z.number()),
+  /** Traffic into the namespace beyond DNS, monitoring and the mesh. */
+  ingress: z.array(AllowRuleSchema),
+  /** Traffic out of the namespace beyond DNS and the mesh control plane. */
+  egress: z.array(AllowRuleSchema),
+  quota: QuotaSchema,
+  containerDefaults: ContainerDefaultsSchema,
+  optOut: NamespaceOptOutSchema.optional(),
+});
+export type NamespaceSettings = z.infer<typeof NamespaceSettingsSchema>;
+
+/**
+ * A team: its namespaces and the IAM roles (EKS access entries) that may read there (`AmazonEKSViewPolicy` scoped to
+ * the namespaces) or deploy there (the view policy plus the platform's workload-deployer role, bound per namespace).
+ */
+export const TeamSchema = z.strictObject({
+  /** Short team name; names its deploy group. */
+  name: z.string().regex(/^[a-z][a-z0-9-]{0,29}$/, { message: "lowercase letters, digits and '-', starting with a letter, at most 30 characters" }),
+  /** The team's namespaces by name, each with its baseline. */
+  namespaces: z.record(z.string(), NamespaceSettingsSchema),
+  viewRoleArns: z.array(roleArn),
+  deployRoleArns: z.array(roleArn),
+});
+export type TeamConfig = z.infer<typeof TeamSchema>;
+
+export const NamespacesConfigSchema = z.strictObject({
+  /** Every namespace of `PLATFORM_NAMESPACES`, by name. */
+  platform: z.record(z.string(), NamespaceSettingsSchema),
+  teams: z.array(TeamSchema),
+});
+export type NamespacesConfig = z.infer<typeof NamespacesConfigSchema>;

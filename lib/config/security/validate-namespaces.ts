@@ -1,0 +1,173 @@
+import { parseArn } from "../../aws/arns";
+import { parseCidr } from "../../net";
+import { isDnsLabel, isLabelValue, isQualifiedName } from "../../kubernetes/names";
+import { isQuantity, parseQuantity, QUANTITY_RULE } from "../../kubernetes/quantity";
+import { MONITORING_NAMESPACE } from "../../observability/monitoring-selection";
+import { FALCO_NAMESPACE, ISTIO_SYSTEM_NAMESPACE } from "../../security/namespaces";
+import { isPort, PLATFORM_NAMESPACES, PORT_RULE, SYSTEM_NAMESPACES } from "../../security/namespace-baseline";
+import type { ValidationProblem } from "../../problems";
+import type { EnvironmentConfig } from "../environment-schema";
+import type { AllowRuleConfig, NamespaceSettings } from "./namespaces";
+
+const PEERS = ["namespace", "anyNamespace", "cidr", "kubernetesApi", "nodes"] as const;
+
+/**
+ * The rules of `security.namespaces` that need more than one field: every platform namespace settled and no other
+ * under `platform`; team namespaces unique, never a platform or system namespace; each allow with exactly one peer
+ * and valid ports, labels and CIDR; quotas and defaults as quantities that fit; and each team role of the
+ * environment's account with one EKS access entry of its own (not in `cluster.access`, not the deploy or
+ * break-glass role, not twice).
+ */
+export function namespacesProblems(c: EnvironmentConfig): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const add = (path: string, value: unknown, allowed: string) => problems.push({ path, value, allowed });
+  const ns = c.security.namespaces;
+  const base = "security.namespaces";
+  const platform = PLATFORM_NAMESPACES as readonly string[];
+
+  for (const name of platform) {
+    if (ns.platform[name] === undefined) add(`${base}.platform.${name}`, undefined, `the baseline of platform namespace "${name}" (every one of ${platform.join(", ")} is settled in configuration)`);
+  }
+  const ownedElsewhere: Record<string, string> = { [FALCO_NAMESPACE]: "security.falco.podSecurity", [ISTIO_SYSTEM_NAMESPACE]: "security.mesh.cni.podSecurity" };
+  for (const [name, owner] of Object.entries(ownedElsewhere)) {
+    const given = ns.platform[name]?.podSecurity;
+    if (given !== undefined) add(`${base}.platform.${name}.podSecurity`, given, `nothing: the namespace takes its level and reason from ${owner} (one home)`);
+  }
+  for (const [name, settings] of Object.entries(ns.platform)) {
+    if (!platform.includes(name)) add(`${base}.platform.${name}`, name, `one of the platform's namespaces, ${platform.join(", ")}; a team's namespaces go under its entry in ${base}.teams`);
+    problems.push(...settingsProblems(`${base}.platform.${name}`, settings));
+  }
+
+  const teamNames = new Set<string>();
+  const owners = new Map<string, string>();
+  ns.teams.forEach((team, i) => {
+    const path = `${base}.teams[${i}]`;
+    if (teamNames.has(team.name)) add(`${path}.name`, team.name, "a name no other team uses");
+    teamNames.add(team.name);
+    if (Object.keys(team.namespaces).length === 0) add(`${path}.namespaces`, {}, "at least one namespace");
+    for (const [name, settings] of Object.entries(team.namespaces)) {
+      const nsPath = `${path}.namespaces.${name}`;
+      if (!isDnsLabel(name)) add(nsPath, name, "a Kubernetes namespace name (RFC 1123 label)");
+      else if (platform.includes(name)) add(nsPath, name, `a namespace of the team's own, not the platform's (${platform.join(", ")})`);
+      else if ((SYSTEM_NAMESPACES as readonly string[]).includes(name)) add(nsPath, name, `a namespace of the team's own, not Kubernetes' (${SYSTEM_NAMESPACES.join(", ")})`);
+      else if (owners.has(name)) add(nsPath, name, `a namespace no other team has (team "${owners.get(name)}" has it)`);
+      owners.set(name, team.name);
+      problems.push(...settingsProblems(nsPath, settings));
+    }
+  });
+  problems.push(...teamRoleProblems(c));
+  problems.push(...monitoringQuotaProblems(c));
+  return problems;
+}
+
+/**
+ * The monitoring namespace's quota holds what `observability` sizes: every Prometheus, Alertmanager and Grafana
+ * replica's memory limit and CPU request. A quota below that would leave replicas unscheduled with no error in the
+ * plan, only a `forbidden: exceeded quota` event in the cluster.
+ */
+function monitoringQuotaProblems(c: EnvironmentConfig): ValidationProblem[] {
+  const quota = c.security.namespaces.platform[MONITORING_NAMESPACE]?.quota;
+  if (quota === undefined) return [];
+  const o = c.observability;
+  const sized = [
+    { replicas: o.prometheus.replicas, resources: o.prometheus.resources },
+    { replicas: o.alertmanager.replicas, resources: o.alertmanager.resources },
+    { replicas: 1, resources: o.grafana.resources },
+  ];
+  const problems: ValidationProblem[] = [];
+  const check = (field: "limitsMemory" | "requestsCpu", of: (r: (typeof sized)[number]["resources"]) => string | undefined) => {
+    const need = sized.reduce((sum, s) => sum + s.replicas * (parseQuantity(of(s.resources) ?? "0") ?? 0), 0);
+    const have = parseQuantity(quota[field]);
+    if (have !== undefined && have < need) {
+      problems.push({ path: `security.namespaces.platform.${MONITORING_NAMESPACE}.quota.${field}`, value: quota[field], allowed: `at least what observability sizes for Prometheus, Alertmanager and Grafana together (${formatAmount(need, field)}), plus room for the operator and exporters` });
+    }
+  };
+  check("limitsMemory", (r) => r.limits?.memory);
+  check("requestsCpu", (r) => r.requests?.cpu);
+  return problems;
+}
+
+function formatAmount(n: number, field: string): string {
+  return field === "limitsMemory" ? `${Math.ceil(n / 2 ** 20)}Mi` : `${Math.round(n * 1000)}m`;
+}
+
+/** Team roles: the environment's account, one access entry each. */
+function teamRoleProblems(c: EnvironmentConfig): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const seen = new Map<string, string>();
+  c.cluster.access.forEach((a, i) => seen.set(a.roleArn, `cluster.access[${i}]`));
+  seen.set(c.iam.deployRoleArn, "iam.deployRoleArn");
+  seen.set(c.iam.breakGlassRoleArn, "iam.breakGlassRoleArn");
+  c.security.namespaces.teams.forEach((team, i) => {
+    for (const field of ["deployRoleArns", "viewRoleArns"] as const) {
+      team[field].forEach((arn, j) => {
+        const path = `security.namespaces.teams[${i}].${field}[${j}]`;
+        if (parseArn(arn)?.account !== c.account) problems.push({ path, value: arn, allowed: `a role of the environment's own account, ${c.account}` });
+        const first = seen.get(arn);
+        if (first !== undefined) {
+          const hint = field === "viewRoleArns" && first.startsWith(`security.namespaces.teams[${i}].deployRoleArns`) ? " (deployers can already view)" : "";
+          problems.push({ path, value: arn, allowed: `a role without an EKS access entry elsewhere: ${first} already has this one${hint}, and EKS allows one access entry per principal` });
+        } else seen.set(arn, path);
+      });
+    }
+  });
+  return problems;
+}
+
+function settingsProblems(path: string, s: NamespaceSettings): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const add = (p: string, value: unknown, allowed: string) => problems.push({ path: `${path}.${p}`, value, allowed });
+  s.metricsPorts.forEach((port, i) => {
+    if (!isPort(port)) add(`metricsPorts[${i}]`, port, PORT_RULE);
+  });
+  for (const direction of ["ingress", "egress"] as const) {
+    const names = new Set<string>();
+    s[direction].forEach((rule, i) => {
+      const rulePath = `${direction}[${i}]`;
+      if (names.has(rule.name)) add(`${rulePath}.name`, rule.name, `a name no other ${direction} allow of this namespace uses (it names the policy)`);
+      names.add(rule.name);
+      for (const p of allowRuleProblems(rule)) add(`${rulePath}.${p.path}`, p.value, p.allowed);
+    });
+  }
+  for (const [key, value] of Object.entries({ requestsCpu: s.quota.requestsCpu, requestsMemory: s.quota.requestsMemory, limitsMemory: s.quota.limitsMemory })) {
+    if (!isQuantity(value)) add(`quota.${key}`, value, QUANTITY_RULE);
+  }
+  for (const [key, value] of Object.entries(s.containerDefaults)) {
+    if (!isQuantity(value)) add(`containerDefaults.${key}`, value, QUANTITY_RULE);
+  }
+  const request = parseQuantity(s.containerDefaults.requestMemory);
+  const limit = parseQuantity(s.containerDefaults.limitMemory);
+  if (request !== undefined && limit !== undefined && request > limit) {
+    add("containerDefaults.requestMemory", s.containerDefaults.requestMemory, `at most limitMemory (${s.containerDefaults.limitMemory})`);
+  }
+  return problems;
+}
+
+/** One allow rule's problems, with paths relative to the rule. */
+export function allowRuleProblems(rule: AllowRuleConfig): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const peers = PEERS.filter((p) => rule[p] !== undefined);
+  if (peers.length !== 1) {
+    problems.push({ path: "(peer)", value: peers, allowed: `exactly one peer of ${PEERS.join(", ")}` });
+  }
+  if (rule.podLabels !== undefined && rule.namespace === undefined && rule.anyNamespace === undefined) {
+    problems.push({ path: "podLabels", value: rule.podLabels, allowed: "pod labels only together with namespace or anyNamespace (they select pods there)" });
+  }
+  for (const field of ["forPods", "podLabels"] as const) {
+    for (const [key, value] of Object.entries(rule[field] ?? {})) {
+      if (!isQualifiedName(key)) problems.push({ path: `${field}.${key}`, value: key, allowed: "a Kubernetes label key: [prefix/]name" });
+      else if (!isLabelValue(value)) problems.push({ path: `${field}.${key}`, value, allowed: "a Kubernetes label value" });
+    }
+  }
+  if (rule.cidr !== undefined) {
+    try {
+      parseCidr(rule.cidr);
+    } catch {
+      problems.push({ path: "cidr", value: rule.cidr, allowed: "an IPv4 CIDR block such as 10.20.0.0/16 (0.0.0.0/0 for the internet)" });
+    }
+  }
+  rule.ports.forEach((p, i) => {
+    if (!isPort(p.port)) problems.push({ path: `ports[${i}].port`, value: p.port, allowed: PORT_RULE });
+  });
+  return problems;
+}

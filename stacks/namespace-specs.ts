@@ -1,0 +1,144 @@
+import type { EnvironmentConfig } from "../lib/config/environment-schema";
+import type { AllowRuleConfig, NamespaceSettings } from "../lib/config/security/namespaces";
+import { MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS } from "../lib/observability/monitoring-selection";
+import { teamDeployGroup } from "../lib/security/namespace-baseline";
+import { INGRESS_GATEWAY_SELECTOR, ISTIO_PORTS } from "../lib/security/mesh";
+import { CERT_MANAGER_NAMESPACE, FALCO_NAMESPACE, ISTIO_INGRESS_NAMESPACE, ISTIO_SYSTEM_NAMESPACE } from "../lib/security/namespaces";
+import type { ClusterAccessEntry } from "../constructs/cluster/cluster-access-entries";
+import type { NamespaceBaselineSpec, NetworkAllow, NetworkPeer } from "../constructs/kubernetes/namespace-baseline/namespace-baseline-types";
+
+/**
+ * The subnets an environment's allows resolve to: the EKS control plane's ENIs (the Kubernetes API, and the source
+ * of webhook calls) and the nodes (host-network pods, the kubelet). The Network construct's own plan, plain strings.
+ */
+export interface BaselineSubnets {
+  readonly controlPlaneCidrs: readonly string[];
+  readonly nodeCidrs: readonly string[];
+}
+
+/** The egress that lets Prometheus scrape every namespace's metrics ports (and the sidecars'), from configuration. */
+export function prometheusScrapeAllow(config: EnvironmentConfig): NetworkAllow {
+  const all = [...Object.values(config.security.namespaces.platform), ...config.security.namespaces.teams.flatMap((t) => Object.values(t.namespaces))];
+  const ports = new Set(all.flatMap((s) => s.metricsPorts));
+  if (all.some((s) => s.mesh === "sidecar")) ports.add(ISTIO_PORTS.agent);
+  return { name: "prometheus-scrape", forPods: PROMETHEUS_POD_LABELS, peer: { namespace: "*" }, ports: [...ports].sort((a, b) => a - b).map((port) => ({ port })) };
+}
+
+/**
+ * The baseline of one platform namespace, as configured: the monitoring namespace also gets Prometheus's scrapes;
+ * Falco's and istio-system take their Pod Security level and reason from `security.falco.podSecurity` and
+ * `security.mesh.cni.podSecurity`.
+ */
+export function platformNamespaceSpec(config: EnvironmentConfig, name: string, subnets: BaselineSubnets): NamespaceBaselineSpec {
+  const settings = config.security.namespaces.platform[name];
+  // validateEnvironments() refused a configuration without every platform namespace.
+  if (settings === undefined) throw new Error(`security.namespaces.platform.${name} is not configured`);
+  const spec = withIssuerAllows(config, withMeshAllows(config, namespaceSpec(name, settings, subnets), subnets));
+  if (name === MONITORING_NAMESPACE) return { ...spec, egress: [...(spec.egress ?? []), prometheusScrapeAllow(config)] };
+  // Falco's and the mesh's sections say why their namespaces are privileged (one home: validation refuses a second
+  // level under security.namespaces).
+  const podSecurity = podSecurityOwnedElsewhere(config)[name];
+  return podSecurity ? { ...spec, podSecurity } : spec;
+}
+
+/** Pod Security exceptions another part's section owns, by namespace: Falco's, and the Istio CNI agent's. */
+export function podSecurityOwnedElsewhere(config: EnvironmentConfig): Readonly<Record<string, { level: "privileged"; reason: string }>> {
+  return { [FALCO_NAMESPACE]: config.security.falco.podSecurity, [ISTIO_SYSTEM_NAMESPACE]: config.security.mesh.cni.podSecurity };
+}
+
+/** Every team namespace's baseline, with its team's deploy group bound there. */
+export function teamNamespaceSpecs(config: EnvironmentConfig, subnets: BaselineSubnets): NamespaceBaselineSpec[] {
+  return config.security.namespaces.teams.flatMap((team) =>
+    Object.entries(team.namespaces).map(([name, settings]) => withMeshAllows(config, {
+      ...namespaceSpec(name, settings, subnets),
+      deployGroups: team.deployRoleArns.length > 0 ? [teamDeployGroup(team.name)] : [],
+    }, subnets)),
+  );
+}
+
+/**
+ * What cert-manager's issuer reaches outside the cluster, from `security.certManager.issuer`: ACME (the directory,
+ * Route 53 and STS on 443, and the zones' authoritative name servers on 53 for the DNS-01 propagation check), AWS
+ * Private CA (ACM PCA and STS on 443, from the issuer plugin), or nothing for a self-signed CA.
+ */
+function withIssuerAllows(config: EnvironmentConfig, spec: NamespaceBaselineSpec): NamespaceBaselineSpec {
+  if (spec.name !== CERT_MANAGER_NAMESPACE) return spec;
+  const anywhere = { cidrs: ["0.0.0.0/0"] };
+  const issuer = config.security.certManager.issuer;
+  const extra: NetworkAllow[] =
+    issuer.type === "acme"
+      ? [
+          { name: "acme", forPods: CERT_MANAGER_CONTROLLER_PODS, peer: anywhere, ports: [{ port: 443 }] },
+          { name: "dns01-propagation", forPods: CERT_MANAGER_CONTROLLER_PODS, peer: anywhere, ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }] },
+        ]
+      : issuer.type === "awsPrivateCA"
+        ? [{ name: "aws-private-ca", forPods: AWS_PRIVATECA_ISSUER_PODS, peer: anywhere, ports: [{ port: 443 }] }]
+        : [];
+  return { ...spec, egress: [...(spec.egress ?? []), ...extra] };
+}
+
+/** The charts' own pod labels: cert-manager's controller and the AWS Private CA issuer plugin. */
+const CERT_MANAGER_CONTROLLER_PODS = { "app.kubernetes.io/name": "cert-manager" };
+const AWS_PRIVATECA_ISSUER_PODS = { "app.kubernetes.io/name": "aws-privateca-issuer" };
+
+/**
+ * The network side of the mesh's own configuration, so the two layers of policy agree from one list: the ingress
+ * gateway may reach what `security.mesh.expose` names (and those pods admit it), and the API server may reach the
+ * webhooks `security.mesh.webhooks` names.
+ */
+function withMeshAllows(config: EnvironmentConfig, spec: NamespaceBaselineSpec, subnets: BaselineSubnets): NamespaceBaselineSpec {
+  const m = config.security.mesh;
+  const ingress: NetworkAllow[] = [...(spec.ingress ?? [])];
+  const egress: NetworkAllow[] = [...(spec.egress ?? [])];
+  const gateway = { namespace: ISTIO_INGRESS_NAMESPACE, podLabels: INGRESS_GATEWAY_SELECTOR };
+  m.expose.forEach((e) => {
+    const ports = e.ports.map((port) => ({ port }));
+    if (spec.name === ISTIO_INGRESS_NAMESPACE) egress.push({ name: `expose-${e.namespace}`.slice(0, 40).replace(/-+$/, ""), forPods: INGRESS_GATEWAY_SELECTOR, peer: { namespace: e.namespace, podLabels: e.selector }, ports });
+    if (spec.name === e.namespace) ingress.push({ name: "ingress-gateway", forPods: e.selector, peer: gateway, ports });
+  });
+  for (const w of m.webhooks) {
+    if (spec.name === w.namespace) ingress.push({ name: `${w.name}-webhook`.slice(0, 40).replace(/-+$/, ""), forPods: w.selector, peer: { cidrs: subnets.controlPlaneCidrs }, ports: [{ port: w.port }] });
+  }
+  return { ...spec, ingress, egress };
+}
+
+/**
+ * The teams' EKS access entries: viewers get `AmazonEKSViewPolicy` on the team's namespaces; deployers the same plus
+ * the team's deploy group, which each team namespace binds to the workload-deployer ClusterRole.
+ */
+export function teamAccessEntries(config: EnvironmentConfig): ClusterAccessEntry[] {
+  return config.security.namespaces.teams.flatMap((team) => {
+    const namespaces = Object.keys(team.namespaces);
+    return [
+      ...team.viewRoleArns.map((principalArn) => ({ principalArn, accessPolicy: "view" as const, namespaces })),
+      ...team.deployRoleArns.map((principalArn) => ({ principalArn, accessPolicy: "view" as const, namespaces, kubernetesGroups: [teamDeployGroup(team.name)] })),
+    ];
+  });
+}
+
+function namespaceSpec(name: string, s: NamespaceSettings, subnets: BaselineSubnets): NamespaceBaselineSpec {
+  const allow = (rule: AllowRuleConfig): NetworkAllow => ({
+    name: rule.name,
+    forPods: rule.forPods,
+    peer: peerOf(rule, subnets),
+    ports: rule.ports.map((p) => ({ port: p.port, protocol: p.protocol })),
+  });
+  return {
+    name,
+    podSecurity: s.podSecurity,
+    mesh: s.mesh,
+    metricsPorts: s.metricsPorts,
+    ingress: s.ingress.map(allow),
+    egress: s.egress.map(allow),
+    quota: s.quota,
+    containerDefaults: s.containerDefaults,
+    optOut: s.optOut,
+  };
+}
+
+function peerOf(rule: AllowRuleConfig, subnets: BaselineSubnets): NetworkPeer {
+  if (rule.kubernetesApi) return { cidrs: subnets.controlPlaneCidrs };
+  if (rule.nodes) return { cidrs: subnets.nodeCidrs };
+  if (rule.cidr !== undefined) return { cidrs: [rule.cidr] };
+  return { namespace: rule.anyNamespace ? "*" : rule.namespace, podLabels: rule.podLabels };
+}
