@@ -5,7 +5,34 @@
  */
 import { ENVIRONMENTS } from "../../environments";
 import { EnvironmentSchema } from "../../lib/config/environment-schema";
-import { OptOutSchema } from "../../lib/config/security-schema";
+import { OptOutSchema, SecurityConfigSchema } from "../../lib/config/security-schema";
+
+/** Every named opt-out flag the security schema declares, as `<path>.optOut.<flag>`, with the flag's schema. */
+function declaredOptOuts(schema: unknown, path: string): Array<[string, unknown]> {
+  const def = (schema as { _zod?: { def?: Record<string, any> } })._zod?.def;
+  if (!def) return [];
+  switch (def.type) {
+    case "optional":
+    case "nullable":
+    case "default":
+      return declaredOptOuts(def.innerType, path);
+    case "array":
+      return declaredOptOuts(def.element, `${path}[]`);
+    case "record":
+      return declaredOptOuts(def.valueType, `${path}{}`);
+    case "union":
+      return (def.options as unknown[]).flatMap((o) => declaredOptOuts(o, path));
+    case "object":
+      return Object.entries(def.shape as Record<string, unknown>).flatMap(([k, v]) => {
+        if (k !== "optOut") return declaredOptOuts(v, `${path}.${k}`);
+        let inner = v as { _zod: { def: Record<string, any> } };
+        while (inner._zod.def.type === "optional") inner = inner._zod.def.innerType;
+        return Object.entries(inner._zod.def.shape as Record<string, unknown>).map(([flag, f]) => [`${path}.optOut.${flag}`, f] as [string, unknown]);
+      });
+    default:
+      return [];
+  }
+}
 
 /** Every `optOut` object under `value`, with its path. */
 function optOutSections(value: unknown, path: string): Array<[string, Record<string, unknown>]> {
@@ -22,6 +49,20 @@ describe("zero-trust defaults in the committed environments", () => {
       Object.entries(flags).filter(([, v]) => v !== undefined).map(([flag]) => `${path}.${flag}`),
     );
     expect(used).toEqual([]);
+  });
+
+  test("every part declares its opt-outs as named flags, each needing a reason", () => {
+    const flags = declaredOptOuts(SecurityConfigSchema, "security");
+    const reasonless = { reason: "" };
+    // Each part has a named way to turn each default off; cert-manager has no default that config can weaken.
+    for (const part of Object.keys(SecurityConfigSchema.shape).filter((p) => p !== "certManager")) {
+      expect(flags.some(([p]) => p.startsWith(`security.${part}`))).toBe(true);
+    }
+    for (const [flag, schema] of flags) {
+      const s = schema as { safeParse(v: unknown): { success: boolean } };
+      expect([flag, s.safeParse(reasonless).success]).toEqual([flag, false]);
+      expect([flag, s.safeParse({ reason: "turned off on purpose, and the review knows why" }).success]).toEqual([flag, true]);
+    }
   });
 
   test("the walk finds an opt-out wherever a section puts one", () => {
