@@ -11,4 +11,7 @@ module.exports = {
   globalTeardown: "<rootDir>/test/setup/global-teardown.js",
   setupFilesAfterEnv: ["<rootDir>/test/setup/cdktf-matchers.ts"],
   testTimeout: 60000,
+  // Jest's default is one worker fewer than the cores: on a 2-core CI machine that is ONE worker, and the suites
+  // run one after another while promtool's child processes are the only use of the second core.
+  maxWorkers: "100%",
 };
