@@ -1,8 +1,7 @@
-import { ConfigError, validateEnvironment, validateEnvironments } from "../../../lib/config/validate-environment";
+import { validateEnvironment, validateEnvironments } from "../../../lib/config/validate-environment";
+import { configErrorLines, type Mutable } from "../../support/config-errors";
 import { dev } from "../../../environments/dev";
 import { prod } from "../../../environments/prod";
-
-type Mutable = Record<string, any>;
 
 function devWith(mutate: (c: Mutable) => void): unknown {
   const copy = structuredClone(dev) as Mutable;
@@ -11,15 +10,7 @@ function devWith(mutate: (c: Mutable) => void): unknown {
 }
 
 /** Runs validation and returns the one-line messages, as a user would read them. */
-function messages(input: unknown): string[] {
-  try {
-    validateEnvironments([input]);
-    return [];
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message.split("\n");
-  }
-}
+const messages = configErrorLines;
 
 describe("validateEnvironment", () => {
   test("accepts the shipped environments unchanged", () => {

@@ -1,21 +1,10 @@
-import { ConfigError, validateEnvironment, validateEnvironments } from "../../../lib/config/validate-environment";
+import { validateEnvironment } from "../../../lib/config/validate-environment";
+import { configErrorsWith, type Mutable } from "../../support/config-errors";
 import { dev } from "../../../environments/dev";
 import { staging } from "../../../environments/staging";
 import { prod } from "../../../environments/prod";
 
-type Mutable = Record<string, any>;
-
-function messages(base: object, mutate: (c: Mutable) => void): string[] {
-  const copy = structuredClone(base) as Mutable;
-  mutate(copy);
-  try {
-    validateEnvironments([copy]);
-    return [];
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message.split("\n");
-  }
-}
+const messages = configErrorsWith;
 
 const pool = (c: Mutable) => c.platform.karpenter.nodePools[0];
 

@@ -1,20 +1,9 @@
-import { ConfigError, validateEnvironments } from "../../../../lib/config/validate-environment";
+import { validateEnvironments } from "../../../../lib/config/validate-environment";
+import { configErrorsWith, type Mutable } from "../../../support/config-errors";
 import { dev } from "../../../../environments/dev";
 
-type Mutable = Record<string, any>;
-
 /** dev with its `security.admission` changed, validated as a user's file would be; the messages, one per line. */
-function messages(mutate: (a: Mutable) => void): string[] {
-  const copy = structuredClone(dev) as Mutable;
-  mutate(copy.security.admission);
-  try {
-    validateEnvironments([copy]);
-    return [];
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message.split("\n");
-  }
-}
+const messages = (mutate: (a: Mutable) => void): string[] => configErrorsWith(dev, (c) => mutate(c.security.admission));
 
 const REASON = "a reason that is long enough to be on record";
 

@@ -1,21 +1,9 @@
-import { ConfigError, validateEnvironments } from "../../../../lib/config/validate-environment";
+import { configErrorsWith, type Mutable } from "../../../support/config-errors";
 import { dev } from "../../../../environments/dev";
 import { staging } from "../../../../environments/staging";
 import { prod } from "../../../../environments/prod";
 
-type Mutable = Record<string, any>;
-
-function messages(base: object, mutate: (c: Mutable) => void): string {
-  const copy = structuredClone(base) as Mutable;
-  mutate(copy);
-  try {
-    validateEnvironments([copy]);
-    return "";
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-}
+const messages = (base: object, mutate: (c: Mutable) => void): string => configErrorsWith(base, mutate).join("\n");
 
 const cm = (c: Mutable) => c.security.certManager;
 const PCA = "arn:aws:acm-pca:eu-west-1:111111111111:certificate-authority/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";

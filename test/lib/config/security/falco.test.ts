@@ -1,21 +1,10 @@
-import { ConfigError, validateEnvironment, validateEnvironments } from "../../../../lib/config/validate-environment";
+import { validateEnvironment } from "../../../../lib/config/validate-environment";
+import { configErrorsWith, type Mutable } from "../../../support/config-errors";
 import { dev } from "../../../../environments/dev";
 import { staging } from "../../../../environments/staging";
 import { prod } from "../../../../environments/prod";
 
-type Mutable = Record<string, any>;
-
-function messages(mutate: (c: Mutable) => void): string {
-  const copy = structuredClone(dev) as Mutable;
-  mutate(copy);
-  try {
-    validateEnvironments([copy]);
-    return "";
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-}
+const messages = (mutate: (c: Mutable) => void): string => configErrorsWith(dev, mutate).join("\n");
 
 const falco = (c: Mutable) => c.security.falco;
 

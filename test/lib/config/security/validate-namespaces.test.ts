@@ -1,19 +1,7 @@
-import { ConfigError, validateEnvironments } from "../../../../lib/config/validate-environment";
+import { configErrorsWith, type Mutable } from "../../../support/config-errors";
 import { dev } from "../../../../environments/dev";
 
-type Mutable = Record<string, any>;
-
-function messages(mutate: (c: Mutable) => void): string[] {
-  const copy = structuredClone(dev) as Mutable;
-  mutate(copy);
-  try {
-    validateEnvironments([copy]);
-    return [];
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message.split("\n");
-  }
-}
+const messages = (mutate: (c: Mutable) => void): string[] => configErrorsWith(dev, mutate);
 
 const ns = (c: Mutable) => c.security.namespaces;
 const monitoring = (c: Mutable) => ns(c).platform.monitoring;
