@@ -1,6 +1,6 @@
 import { isLabelValue, isQualifiedName } from "../kubernetes/names";
 import { karpenterBudgetNodesProblem, karpenterDurationProblem, restrictedNodeLabelProblem } from "../kubernetes/karpenter";
-import { parseQuantity } from "../kubernetes/quantity";
+import { memoryRequestProblem } from "../kubernetes/resources";
 import { prometheusDurationSeconds } from "../kubernetes/durations";
 import type { ValidationProblem } from "../problems";
 import { requiredAlertmanagerRetention } from "../observability/alertmanager/generate";
@@ -64,9 +64,8 @@ export function platformProblems(c: EnvironmentConfig): ValidationProblem[] {
     ["observability.grafana.resources", o.grafana.resources],
   ];
   for (const [path, r] of pools) {
-    const request = parseQuantity(r.requests.memory);
-    const limit = parseQuantity(r.limits.memory);
-    if (request !== undefined && limit !== undefined && request > limit) add(`${path}.requests.memory`, r.requests.memory, `at most limits.memory (${r.limits.memory})`);
+    const overLimit = memoryRequestProblem(path, r);
+    if (overLimit) problems.push(overLimit);
   }
   if (c.alerting !== undefined) {
     // Alertmanager forgets a notification after its retention: shorter than the longest repeat interval (the

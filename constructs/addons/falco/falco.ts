@@ -4,7 +4,7 @@ import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disrup
 import { HelmAddon, HelmAddonProps, HelmChartDefaults, HelmReleaseOptions } from "../helm-addon";
 import { ContainerResources } from "../addon-types";
 import { throwIfProblems, ValidationProblem, requireProps } from "../../common/validation";
-import { isQuantity, parseQuantity } from "../../../lib/kubernetes/quantity";
+import { resourcesProblems } from "../../../lib/kubernetes/resources";
 import { FALCO_NAMESPACE } from "../../../lib/security/namespaces";
 import { ALERTMANAGER_URL } from "../../../lib/observability/monitoring-selection";
 import { FALCO_PRIORITIES, type FalcoPriority } from "../../../lib/security/falco/priorities";
@@ -124,7 +124,7 @@ export class Falco extends Construct implements ITerraformDependable {
 export function validateFalcoProps(props: FalcoProps): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   if (props.rules !== undefined) problems.push(...validateFalcoRulesInput(props.rules).map((p) => ({ ...p, path: `rules.${p.path}` })));
-  if (props.resources !== undefined) problems.push(...resourceProblems("resources", props.resources));
+  if (props.resources !== undefined) problems.push(...resourcesProblems("resources", props.resources, "Falco's pods"));
   const f = props.alertForwarding ?? {};
   if (f.alertmanagerUrl !== undefined && !/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/.test(f.alertmanagerUrl)) {
     problems.push({ path: "alertForwarding.alertmanagerUrl", value: f.alertmanagerUrl, allowed: "http(s)://host[:port], no path (falcosidekick adds /api/v2/alerts)" });
@@ -135,19 +135,7 @@ export function validateFalcoProps(props: FalcoProps): ValidationProblem[] {
   if (f.replicas !== undefined && (!Number.isInteger(f.replicas) || f.replicas < 1)) {
     problems.push({ path: "alertForwarding.replicas", value: f.replicas, allowed: "a whole number, at least 1" });
   }
-  if (f.resources !== undefined) problems.push(...resourceProblems("alertForwarding.resources", f.resources));
+  if (f.resources !== undefined) problems.push(...resourcesProblems("alertForwarding.resources", f.resources, "Falco's pods"));
   return problems;
 }
 
-/** Requests and a memory limit are required: a DaemonSet on every node must be sized, and never BestEffort. */
-function resourceProblems(path: string, r: ContainerResources): ValidationProblem[] {
-  const problems: ValidationProblem[] = [];
-  for (const [field, value] of [["requests.cpu", r.requests?.cpu], ["requests.memory", r.requests?.memory], ["limits.memory", r.limits?.memory]] as const) {
-    if (value === undefined) problems.push({ path: `${path}.${field}`, value, allowed: "a quantity: Falco's pods request CPU and memory and limit memory" });
-    else if (!isQuantity(value)) problems.push({ path: `${path}.${field}`, value, allowed: "a Kubernetes quantity such as 500m or 2Gi" });
-  }
-  const request = parseQuantity(r.requests?.memory ?? "");
-  const limit = parseQuantity(r.limits?.memory ?? "");
-  if (request !== undefined && limit !== undefined && request > limit) problems.push({ path: `${path}.requests.memory`, value: r.requests?.memory, allowed: `at most limits.memory (${r.limits?.memory})` });
-  return problems;
-}

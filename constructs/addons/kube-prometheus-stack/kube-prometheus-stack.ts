@@ -5,7 +5,7 @@ import { HelmAddon, HelmAddonProps, HelmChartDefaults, HelmReleaseOptions } from
 import { ContainerResources } from "../addon-types";
 import { isUnresolved, throwIfProblems, ValidationProblem, requireProps } from "../../common/validation";
 import { isDnsLabel, isDnsSubdomain } from "../../../lib/kubernetes/names";
-import { isQuantity, parseQuantity } from "../../../lib/kubernetes/quantity";
+import { resourcesProblems } from "../../../lib/kubernetes/resources";
 import { PROMETHEUS_DURATION_RULE, prometheusDurationSeconds } from "../../../lib/kubernetes/durations";
 import {
   ALERTMANAGER_INLINE_SECRET_FIELDS, ALERTMANAGER_SECRETS_ROOT, GRAFANA_DASHBOARD_LABEL, KUBE_PROMETHEUS_STACK_RELEASE, MONITORING_NAMESPACE,
@@ -196,7 +196,7 @@ export function validateKubePrometheusStackProps(props: KubePrometheusStackProps
     ["alertmanager.resources", sizes.alertmanager.resources],
     ["grafana.resources", sizes.grafana.resources],
   ];
-  for (const [path, r] of resources) problems.push(...resourceProblems(path, r));
+  for (const [path, r] of resources) problems.push(...resourcesProblems(path, r));
   sizes.alertmanager.secretNames.forEach((n, i) => {
     if (!isDnsSubdomain(n)) add(`alertmanager.secretNames[${i}]`, n, "a Secret name");
   });
@@ -215,17 +215,6 @@ export function validateKubePrometheusStackProps(props: KubePrometheusStackProps
   return problems;
 }
 
-function resourceProblems(path: string, r: ContainerResources): ValidationProblem[] {
-  const problems: ValidationProblem[] = [];
-  for (const [field, value] of [["requests.cpu", r.requests?.cpu], ["requests.memory", r.requests?.memory], ["limits.memory", r.limits?.memory]] as const) {
-    if (value === undefined) problems.push({ path: `${path}.${field}`, value, allowed: "a quantity: every component requests CPU and memory and limits memory" });
-    else if (!isQuantity(value)) problems.push({ path: `${path}.${field}`, value, allowed: "a Kubernetes quantity such as 500m or 2Gi" });
-  }
-  const request = parseQuantity(r.requests?.memory ?? "");
-  const limit = parseQuantity(r.limits?.memory ?? "");
-  if (request !== undefined && limit !== undefined && request > limit) problems.push({ path: `${path}.requests.memory`, value: r.requests?.memory, allowed: `at most limits.memory (${r.limits?.memory})` });
-  return problems;
-}
 
 /**
  * Inline credentials are refused anywhere in the configuration; every `*_file` must point into a mounted Secret.

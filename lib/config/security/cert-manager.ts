@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ACM_PCA_CERTIFICATE_AUTHORITY_ARN } from "../../aws/arns";
 import { DNS_ZONE_NAME_RULE, isDnsZoneName, ROUTE53_HOSTED_ZONE_ID, ROUTE53_HOSTED_ZONE_ID_RULE } from "../../aws/route53";
-import { parseQuantity } from "../../kubernetes/quantity";
+import { memoryRequestProblem } from "../../kubernetes/resources";
 import { LETS_ENCRYPT_SERVERS, LetsEncryptServer } from "../../security/certificates";
 import { ResourcesSchema } from "../platform-schema";
 
@@ -68,12 +68,8 @@ export const CertManagerConfigSchema = z
   })
   .superRefine((c, ctx) => {
     for (const name of ["controller", "webhook", "cainjector"] as const) {
-      const r = c[name].resources;
-      const request = parseQuantity(r.requests.memory);
-      const limit = parseQuantity(r.limits.memory);
-      if (request !== undefined && limit !== undefined && request > limit) {
-        ctx.addIssue({ code: "custom", path: [name, "resources", "requests", "memory"], input: r.requests.memory, message: `at most limits.memory (${r.limits.memory})` });
-      }
+      const overLimit = memoryRequestProblem(`${name}.resources`, c[name].resources);
+      if (overLimit) ctx.addIssue({ code: "custom", path: [name, "resources", "requests", "memory"], input: overLimit.value, message: overLimit.allowed });
     }
     if (c.issuer.type === "acme") {
       const seen = { zoneId: new Set<string>(), domain: new Set<string>() };

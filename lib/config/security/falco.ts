@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ValidationProblem } from "../../problems";
-import { parseQuantity } from "../../kubernetes/quantity";
+import { memoryRequestProblem } from "../../kubernetes/resources";
 import { OptOutSchema } from "./opt-out";
 import { ResourcesSchema } from "../platform-schema";
 import { isDnsLabel } from "../../kubernetes/names";
@@ -73,9 +73,8 @@ export function falcoConfigProblems(c: FalcoConfig): ValidationProblem[] {
     ["security.falco.sidekick.resources", c.sidekick.resources],
   ];
   for (const [path, r] of pools) {
-    const request = parseQuantity(r.requests.memory);
-    const limit = parseQuantity(r.limits.memory);
-    if (request !== undefined && limit !== undefined && request > limit) problems.push({ path: `${path}.requests.memory`, value: r.requests.memory, allowed: `at most limits.memory (${r.limits.memory})` });
+    const overLimit = memoryRequestProblem(path, r);
+    if (overLimit) problems.push(overLimit);
   }
   return problems;
 }
