@@ -1,4 +1,5 @@
 import type { ContainerResources } from "../addon-types";
+import { hardenedContainerSecurityContext, hardenedPodSecurityContext } from "../../../lib/kubernetes/security-context";
 import { FALCO_RULES_VERSION } from "../../../lib/security/falco/default-ruleset";
 import { falcosidekickSeverityMap, type FalcoPriority } from "../../../lib/security/falco/priorities";
 
@@ -22,6 +23,9 @@ export const RESTRICTED_CONTAINER = {
   capabilities: { drop: ["ALL"] },
   seccompProfile: { type: "RuntimeDefault" },
 } as const;
+
+/** The user and group falcosidekick's image is built for. */
+const SIDEKICK_IDS = { user: 1234, group: 1234 } as const;
 
 /** The falcoctl init container that installs the pinned rules once at start: small and short-lived. */
 export const FALCOCTL_INSTALL_RESOURCES: ContainerResources = { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } };
@@ -84,8 +88,9 @@ function sidekickValues(f: NonNullable<FalcoSettings["forwarding"]>): Record<str
     enabled: true,
     replicaCount: f.replicas,
     resources: f.resources,
-    podSecurityContext: { runAsNonRoot: true, runAsUser: 1234, runAsGroup: 1234, fsGroup: 1234, seccompProfile: { type: "RuntimeDefault" } },
-    securityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true, runAsNonRoot: true },
+    // falcosidekick's image runs as 1234; the platform's one hardened context otherwise.
+    podSecurityContext: hardenedPodSecurityContext(SIDEKICK_IDS),
+    securityContext: hardenedContainerSecurityContext(SIDEKICK_IDS),
     webui: { enabled: false },
     config: {
       alertmanager: {

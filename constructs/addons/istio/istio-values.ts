@@ -1,4 +1,5 @@
 import type { ContainerResources, Toleration } from "../addon-types";
+import { hardenedContainerSecurityContext } from "../../../lib/kubernetes/security-context";
 import { requiredNodeAffinity } from "../private/placement";
 import { GATEWAY_LISTENER_PORTS, ISTIO_IMAGE_HUB, ISTIO_PORTS, ISTIO_VERSION } from "../../../lib/security/mesh";
 import { ISTIO_SYSTEM_NAMESPACE } from "../../../lib/security/namespaces";
@@ -140,17 +141,8 @@ export function gatewayValues(sizes: IstioSizes, appLabel: string): Record<strin
       seccompProfile: RUNTIME_DEFAULT_SECCOMP,
       sysctls: [{ name: "net.ipv4.ip_unprivileged_port_start", value: "0" }],
     },
-    containerSecurityContext: {
-      allowPrivilegeEscalation: false,
-      privileged: false,
-      readOnlyRootFilesystem: true,
-      runAsNonRoot: true,
-      // The proxy's own user, as Istio's injection templates set it.
-      runAsUser: 1337,
-      runAsGroup: 1337,
-      capabilities: { drop: ["ALL"] },
-      seccompProfile: RUNTIME_DEFAULT_SECCOMP,
-    },
+    // The proxy's own user and group (1337), as Istio's injection templates set them.
+    containerSecurityContext: hardenedContainerSecurityContext({ user: 1337, group: 1337 }),
     service: {
       type: "LoadBalancer",
       // Keep the client address for AuthorizationPolicy `remoteIpBlocks` and logs.
