@@ -4,8 +4,7 @@ import type { AdmissionConfig } from "../lib/config/security/admission";
 import { PLATFORM_IMAGE_REGISTRIES } from "../lib/security/admission/registries";
 import { ADMISSION_POLICY_KEYS } from "../lib/security/admission/policies";
 import { KUBE_PROMETHEUS_STACK_RELEASE, MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE } from "../lib/observability/monitoring-selection";
-import { EXTERNAL_SECRETS_DEFAULTS } from "../constructs/addons/external-secrets/external-secrets";
-import { CERT_MANAGER_NAMESPACE, ISTIO_SYSTEM_NAMESPACE } from "../lib/security/namespaces";
+import { CERT_MANAGER_NAMESPACE, EXTERNAL_SECRETS_NAMESPACE, EXTERNAL_SECRETS_RELEASE, ISTIO_SYSTEM_NAMESPACE } from "../lib/security/namespaces";
 import { CERT_MANAGER_RELEASE } from "../lib/security/certificates";
 
 /**
@@ -98,16 +97,16 @@ export function sharedAdmission(mode: AdmissionConfig["mode"], account: string, 
         reason: "node-exporter reports the node's own network and process statistics, which it can only read from the host's network and PID namespaces",
       },
       {
-        namespace: EXTERNAL_SECRETS_DEFAULTS.namespace,
+        namespace: EXTERNAL_SECRETS_NAMESPACE,
         kind: "Deployment",
-        name: EXTERNAL_SECRETS_DEFAULTS.releaseName,
+        name: EXTERNAL_SECRETS_RELEASE,
         policies: ["probes"],
         reason: "the external-secrets chart (2.6.0) offers the controller a liveness probe (turned on) but no readiness probe",
       },
       ...["webhook", "cert-controller"].map((component) => ({
-        namespace: EXTERNAL_SECRETS_DEFAULTS.namespace,
+        namespace: EXTERNAL_SECRETS_NAMESPACE,
         kind: "Deployment" as const,
-        name: `${EXTERNAL_SECRETS_DEFAULTS.releaseName}-${component}`,
+        name: `${EXTERNAL_SECRETS_RELEASE}-${component}`,
         policies: ["probes" as const],
         reason: `the external-secrets chart (2.6.0) gives its ${component} a readiness probe but no liveness probe`,
       })),

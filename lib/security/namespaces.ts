@@ -30,3 +30,5 @@ export function meshNamespaceLabels(mode: MeshMode): Readonly<Record<string, str
 
 /** External Secrets Operator (controller, webhook, cert controller). */
 export const EXTERNAL_SECRETS_NAMESPACE = "external-secrets";
+/** Helm release name of external-secrets; its Deployments are named after it (`<release>`, `<release>-webhook`, …). */
+export const EXTERNAL_SECRETS_RELEASE = "external-secrets";

@@ -8,7 +8,7 @@ import { arnContext, ArnContext } from "../../common/cluster-arn";
 import { throwIfProblems, ValidationProblem, requireProps } from "../../common/validation";
 import { isSecretsManagerPrefix, SECRETS_MANAGER_PREFIX_RULE } from "../../../lib/aws/secrets-manager";
 import { hardenedContainerSecurityContext, hardenedPodSecurityContext } from "../../../lib/kubernetes/security-context";
-import { EXTERNAL_SECRETS_NAMESPACE } from "../../../lib/security/namespaces";
+import { EXTERNAL_SECRETS_NAMESPACE, EXTERNAL_SECRETS_RELEASE } from "../../../lib/security/namespaces";
 
 /**
  * The external-secrets chart 2.6.0 (External Secrets Operator v2.6.0, `external-secrets.io/v1`). It installs its
@@ -20,7 +20,7 @@ export const EXTERNAL_SECRETS_DEFAULTS: HelmChartDefaults = {
   repository: "https://charts.external-secrets.io",
   version: "2.6.0",
   namespace: EXTERNAL_SECRETS_NAMESPACE,
-  releaseName: "external-secrets",
+  releaseName: EXTERNAL_SECRETS_RELEASE,
 };
 
 /** The controller's service account, which the IRSA role trusts. */
