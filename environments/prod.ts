@@ -1,5 +1,6 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { shared, sharedAdmission } from "./defaults";
+import { REVIEWED_ADDON_VERSIONS } from "../lib/eks/addon-versions";
 import { platformNamespaces, teamNamespace } from "./namespaces";
 import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
@@ -39,14 +40,7 @@ export const prod: EnvironmentConfig = {
     name: "prod-platform",
     // Protected environments pin every managed add-on to the version reviewed for the cluster's Kubernetes
     // minor (lib/eks/addon-versions.ts); configuration validation holds the two together.
-    addonVersions: {
-      vpcCni: "v1.20.4-eksbuild.1",
-      coreDns: "v1.12.4-eksbuild.1",
-      kubeProxy: "v1.34.1-eksbuild.2",
-      podIdentityAgent: "v1.3.10-eksbuild.2",
-      ebsCsiDriver: "v1.51.1-eksbuild.1",
-      efsCsiDriver: "v2.3.1-eksbuild.1",
-    },
+    addonVersions: { ...REVIEWED_ADDON_VERSIONS[shared.cluster.kubernetesVersion] },
     deletionProtection: true,
     nodeGroups: [
       {

@@ -1,5 +1,6 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { shared, sharedAdmission } from "./defaults";
+import { REVIEWED_ADDON_VERSIONS } from "../lib/eks/addon-versions";
 import { platformNamespaces, teamNamespace } from "./namespaces";
 import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
@@ -31,16 +32,9 @@ export const staging: EnvironmentConfig = {
       { roleArn: "arn:aws:iam::222222222222:role/developer", policy: "edit", namespaces: ["apps"] },
     ],
     name: "staging-platform",
-    // Pinned like prod's (validation requires it of protected environments); staging takes an add-on
-    // upgrade first, as a reviewed diff here, and prod follows.
-    addonVersions: {
-      vpcCni: "v1.20.4-eksbuild.1",
-      coreDns: "v1.12.4-eksbuild.1",
-      kubeProxy: "v1.34.1-eksbuild.2",
-      podIdentityAgent: "v1.3.10-eksbuild.2",
-      ebsCsiDriver: "v1.51.1-eksbuild.1",
-      efsCsiDriver: "v2.3.1-eksbuild.1",
-    },
+    // Pinned like prod's (validation requires it of protected environments) to the versions reviewed for the
+    // cluster's minor: an add-on upgrade is a reviewed diff of lib/eks/addon-versions.ts.
+    addonVersions: { ...REVIEWED_ADDON_VERSIONS[shared.cluster.kubernetesVersion] },
     deletionProtection: true,
     nodeGroups: [
       {
