@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import { FALCO_PRIORITY_DIALECT } from "../lib/security/falco/priorities";
 import * as path from "node:path";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { buildAlertmanagerConfig, emitAlertmanagerYaml } from "../lib/observability/alertmanager";
@@ -26,7 +27,7 @@ export interface EnvironmentObservability {
  * @throws AlertRoutingError for alert routing the configuration check let through (it should not)
  */
 export function generateEnvironmentObservability(config: EnvironmentConfig, slos: CompileResult): EnvironmentObservability {
-  const alertmanagerConfig = config.alerting === undefined ? undefined : buildAlertmanagerConfig(config.alerting, { scope: `environment "${config.name}": alerting` });
+  const alertmanagerConfig = config.alerting === undefined ? undefined : buildAlertmanagerConfig(config.alerting, { scope: `environment "${config.name}": alerting`, priorityDialects: [FALCO_PRIORITY_DIALECT] });
   return {
     environment: config.name,
     alertmanagerYaml: alertmanagerConfig === undefined ? undefined : emitAlertmanagerYaml(alertmanagerConfig),

@@ -7,7 +7,6 @@ import { stringify } from "yaml";
 import { formatProblems } from "../../problems";
 import { LABEL_SERVICE } from "../../slo/conventions";
 import { LABEL_PRIORITY, PRIORITIES, type Priority } from "../priorities";
-import { FALCOSIDEKICK_SOURCE, falcoPriorityNamesOfTier } from "../../security/falco/priorities";
 import {
   BUSINESS_HOURS_INTERVAL, DEFAULT_TIER_TIMING, PAGERDUTY_EVENTS_URL, RECEIVER_SECRET_DIR, RECEIVER_SECRET_KEYS, RECEIVERS,
   type AlertRoutingConfig, type TierTiming,
@@ -24,6 +23,20 @@ export interface AlertmanagerBuildOptions {
   readonly secretsDir?: string;
   /** Used in error messages. @default "alerting" */
   readonly scope?: string;
+  /**
+   * Sources that label alerts with priority names of their own (falcosidekick writes Falco's); each gets the same
+   * tier routes, and the same webhook copy, matching its names.
+   * @default [] (every alert carries a tier P0–P4)
+   */
+  readonly priorityDialects?: readonly PriorityDialect[];
+}
+
+/** How alerts of one source reach the tiers when their `priority` label holds the source's own names. */
+export interface PriorityDialect {
+  /** A matcher that selects the source's alerts, e.g. `source="falco"`. */
+  readonly sourceMatcher: string;
+  /** The source's priority names that mean `tier` (none: such alerts stay on the fallback receiver). */
+  namesOfTier(tier: Priority): readonly string[];
 }
 
 /** Invalid alert routing; the message lists every problem with its field, value and what is allowed. */
@@ -92,25 +105,31 @@ export function buildAlertmanagerConfig(c: AlertRoutingConfig, opts: Alertmanage
     ];
   };
 
+  /** A tier's matcher for alerts that carry P0–P4, or for a dialect's names (undefined when it has none). */
+  const plain = (p: Priority) => is(p);
+  const inDialect = (d: PriorityDialect) => (...ps: Priority[]) => {
+    const names = ps.flatMap((p) => d.namesOfTier(p));
+    return names.length === 0 ? undefined : `${LABEL_PRIORITY}=~"${names.join("|")}"`;
+  };
+  const dialects = opts.priorityDialects ?? [];
+
   const routes: AmRoute[] = [];
   if (c.webhook !== undefined) {
     const tiersCopied = [...c.webhook.priorities].sort();
     routes.push({ receiver: RECEIVERS.webhook, matchers: [`${LABEL_PRIORITY}=~"${tiersCopied.join("|")}"`], group_by: byService, continue: true });
+    for (const d of dialects) {
+      const m = inDialect(d)(...tiersCopied);
+      if (m !== undefined) routes.push({ receiver: RECEIVERS.webhook, matchers: [d.sourceMatcher, m], group_by: byService, continue: true });
+    }
   }
-  routes.push(...tierRoutes(is));
+  routes.push(...tierRoutes(plain));
   const fallback = c.unprioritized ?? "P2";
   const fallbackReceiver = fallback === "P2" ? RECEIVERS.slack : RECEIVERS.none;
-  // falcosidekick writes Falco's own priority name into `priority` (after any label of ours), so its alerts reach
-  // their tier through a branch of their own: the same routes, matching the Falco names of each tier
-  // (lib/security/falco/priorities.ts). A Falco alert whose name no tier has stays on the branch's receiver.
-  routes.push({
-    receiver: fallbackReceiver,
-    matchers: [`${FALCOSIDEKICK_SOURCE.label}="${FALCOSIDEKICK_SOURCE.value}"`],
-    routes: tierRoutes((p) => {
-      const names = falcoPriorityNamesOfTier(p);
-      return names.length === 0 ? undefined : `${LABEL_PRIORITY}=~"${names.join("|")}"`;
-    }),
-  });
+  // A dialect's alerts reach their tier through a branch of their own: the same routes, matching the dialect's names.
+  // An alert whose name no tier has stays on the branch's receiver, the fallback.
+  for (const d of dialects) {
+    routes.push({ receiver: fallbackReceiver, matchers: [d.sourceMatcher], routes: tierRoutes((p) => inDialect(d)(p)) });
+  }
 
   return {
     global: { resolve_timeout: "5m" },

@@ -8,4 +8,4 @@ export { validateAlertRouting, durationSeconds, isTimeZone } from "./validate";
 export {
   buildAlertmanagerConfig, emitAlertmanagerYaml, requiredAlertmanagerRetention, resolveTierTiming, secretFile, AlertRoutingError, ALERTMANAGER_HEADER,
 } from "./generate";
-export type { AlertmanagerBuildOptions } from "./generate";
+export type { AlertmanagerBuildOptions, PriorityDialect } from "./generate";

@@ -5,6 +5,7 @@
  * `informational` for legacy reasons (falcosecurity/falco, userspace/engine/falco_common.cpp, `parse_priority`).
  * The platform writes them upper case, as falcosecurity/rules does.
  */
+import type { PriorityDialect } from "../../observability/alertmanager/generate";
 import type { Priority } from "../../observability/priorities";
 
 /** Falco's priorities, most severe first. */
@@ -71,3 +72,12 @@ export function isAtLeast(a: FalcoPriority, b: FalcoPriority): boolean {
 export function falcosidekickSeverityMap(): string {
   return FALCO_PRIORITIES.map((p) => `${p.toLowerCase()}:${FALCO_PRIORITY_TIERS[p]}`).join(",");
 }
+
+/**
+ * How Alertmanager routes falcosidekick's alerts: they carry `source="falco"` and Falco's own priority name, which
+ * the routing maps onto the tiers through {@link FALCO_PRIORITY_TIERS}.
+ */
+export const FALCO_PRIORITY_DIALECT: PriorityDialect = {
+  sourceMatcher: `${FALCOSIDEKICK_SOURCE.label}="${FALCOSIDEKICK_SOURCE.value}"`,
+  namesOfTier: falcoPriorityNamesOfTier,
+};

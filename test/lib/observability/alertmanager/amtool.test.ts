@@ -9,13 +9,14 @@ import * as path from "node:path";
 import { loadEnvironments } from "../../../../environments";
 import { buildAlertmanagerConfig, emitAlertmanagerYaml } from "../../../../lib/observability/alertmanager";
 import { AMTOOL, describeWithBinaries, runBinary } from "../../../support/binaries";
+import { FALCO_PRIORITY_DIALECT } from "../../../../lib/security/falco/priorities";
 
 describeWithBinaries("amtool", [AMTOOL], () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "amtool-"));
   const files = new Map<string, string>();
   for (const env of loadEnvironments()) {
     const file = path.join(dir, `${env.name}.yaml`);
-    fs.writeFileSync(file, emitAlertmanagerYaml(buildAlertmanagerConfig(env.alerting!)));
+    fs.writeFileSync(file, emitAlertmanagerYaml(buildAlertmanagerConfig(env.alerting!, { priorityDialects: [FALCO_PRIORITY_DIALECT] })));
     files.set(env.name, file);
   }
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -60,6 +61,10 @@ describeWithBinaries("amtool", [AMTOOL], () => {
     ["staging", "Warning", "slack"],
     ["staging", "Notice", "null"],
     ["staging", "Debug", "null"],
+    // prod copies P0 and P1 to the incident webhook: Falco's alerts of those tiers are copied too.
+    ["prod", "Critical", "webhook,pagerduty"],
+    ["prod", "Error", "webhook,pagerduty,slack"],
+    ["prod", "Warning", "slack"],
   ])("%s: a Falco alert of priority %s reaches %s", (env, priority, receivers) => {
     expect(routes(env, ["source=falco", `priority=${priority}`, "rule=X", "alertname=X"])).toBe(receivers);
   });

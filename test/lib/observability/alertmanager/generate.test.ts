@@ -136,4 +136,14 @@ describe("validateAlertRouting", () => {
   test.each([["1h30m", 5400], ["7d", 604800], ["0s", 0], ["", undefined], ["5 m", undefined]])("durationSeconds(%j) = %j", (d, s) => {
     expect(durationSeconds(d)).toBe(s);
   });
+  test("a priority dialect gets the tier routes and the webhook copy, matching its own names; without one, no branch", () => {
+    const dialect = { sourceMatcher: 'source="scanner"', namesOfTier: (p: string) => (p === "P0" ? ["Fatal"] : p === "P2" ? ["Warn"] : []) };
+    const plain = buildAlertmanagerConfig({ ...BASE, webhook: { url: "https://hooks.example.com/am", priorities: ["P0"] } });
+    const withDialect = buildAlertmanagerConfig({ ...BASE, webhook: { url: "https://hooks.example.com/am", priorities: ["P0"] } }, { priorityDialects: [dialect] });
+    expect(withDialect.route.routes!.length).toBe(plain.route.routes!.length + 2);
+    const copy = withDialect.route.routes!.find((r) => r.receiver === "webhook" && r.matchers!.includes('source="scanner"'))!;
+    expect(copy.matchers).toEqual(['source="scanner"', 'priority=~"Fatal"']);
+    const branch = withDialect.route.routes!.find((r) => r.routes !== undefined && r.matchers!.includes('source="scanner"'))!;
+    expect(branch.routes!.map((r) => r.matchers![0])).toEqual(['priority=~"Fatal"', 'priority=~"Warn"']);
+  });
 });
