@@ -1,11 +1,7 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { DEFAULT_KUBERNETES_VERSION } from "../lib/eks/versions";
 import type { AdmissionConfig } from "../lib/config/security/admission";
-import { PLATFORM_IMAGE_REGISTRIES } from "../lib/security/admission/registries";
 import { ADMISSION_POLICY_KEYS } from "../lib/security/admission/policies";
-import { KUBE_PROMETHEUS_STACK_RELEASE, MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE } from "../lib/observability/monitoring-selection";
-import { CERT_MANAGER_NAMESPACE, EXTERNAL_SECRETS_NAMESPACE, EXTERNAL_SECRETS_RELEASE, ISTIO_SYSTEM_NAMESPACE } from "../lib/security/namespaces";
-import { CERT_MANAGER_RELEASE } from "../lib/security/certificates";
 
 /**
  * What every environment shares unless it says otherwise. Environments spread these sections and
@@ -66,14 +62,14 @@ export const shared = {
 };
 
 /**
- * Admission policy every environment shares; each adds its mode and its own account's ECR registry. The exemptions are
- * the components that truly need more than the policies allow, each with its reason.
+ * Admission policy every environment shares; each adds its mode and its own account's ECR registry (the teams'
+ * images). The registries and named exemptions of the platform's own add-ons come from the add-on registry; what
+ * is here is what no add-on owns.
  */
 export function sharedAdmission(mode: AdmissionConfig["mode"], account: string, region: string): AdmissionConfig {
   return {
     mode,
-    // The platform's charts, and the environment's own ECR for the teams' images: nothing else runs.
-    allowedRegistries: [...PLATFORM_IMAGE_REGISTRIES, `${account}.dkr.ecr.${region}.amazonaws.com`],
+    allowedRegistries: [`${account}.dkr.ecr.${region}.amazonaws.com`],
     exemptNamespaces: [
       {
         namespace: "kube-system",
@@ -81,59 +77,8 @@ export function sharedAdmission(mode: AdmissionConfig["mode"], account: string, 
         reason:
           "EKS managed add-ons (VPC CNI, kube-proxy, EBS CSI node) run privileged on the host network from AWS's per-region registries; only cluster administrators deploy here",
       },
-      {
-        namespace: ISTIO_SYSTEM_NAMESPACE,
-        policies: ["privilegedContainers", "hostNamespaces", "probes"],
-        reason:
-          "the Istio CNI node agent sets up every meshed pod's traffic redirection from the node (root, host paths, network capabilities), and istiod's chart gives it a readiness probe but no liveness probe",
-      },
     ],
-    exemptWorkloads: [
-      {
-        namespace: NODE_EXPORTER_NAMESPACE,
-        kind: "DaemonSet",
-        name: `${KUBE_PROMETHEUS_STACK_RELEASE}-prometheus-node-exporter`,
-        policies: ["hostNamespaces"],
-        reason: "node-exporter reports the node's own network and process statistics, which it can only read from the host's network and PID namespaces",
-      },
-      {
-        namespace: EXTERNAL_SECRETS_NAMESPACE,
-        kind: "Deployment",
-        name: EXTERNAL_SECRETS_RELEASE,
-        policies: ["probes"],
-        reason: "the external-secrets chart (2.6.0) offers the controller a liveness probe (turned on) but no readiness probe",
-      },
-      ...["webhook", "cert-controller"].map((component) => ({
-        namespace: EXTERNAL_SECRETS_NAMESPACE,
-        kind: "Deployment" as const,
-        name: `${EXTERNAL_SECRETS_RELEASE}-${component}`,
-        policies: ["probes" as const],
-        reason: `the external-secrets chart (2.6.0) gives its ${component} a readiness probe but no liveness probe`,
-      })),
-      {
-        namespace: MONITORING_NAMESPACE,
-        kind: "Deployment",
-        name: `${KUBE_PROMETHEUS_STACK_RELEASE}-grafana`,
-        policies: ["probes"],
-        reason: "Grafana's dashboard sidecar (k8s-sidecar) has no probes in the pinned chart's defaults; Grafana's own container has both",
-      },
-      ...[
-        { name: CERT_MANAGER_RELEASE, what: "its controller a liveness probe but no readiness probe" },
-        { name: `${CERT_MANAGER_RELEASE}-cainjector`, what: "its CA injector no probe at all" },
-      ].map((w) => ({
-        namespace: CERT_MANAGER_NAMESPACE,
-        kind: "Deployment" as const,
-        name: w.name,
-        policies: ["probes" as const],
-        reason: `the cert-manager chart (v1.21.1) gives ${w.what}`,
-      })),
-    ],
-    probeExemptContainers: [
-      {
-        name: "istio-proxy",
-        probes: ["livenessProbe"],
-        reason: "the sidecar istiod injects into every meshed pod (and the ingress gateway) has a readiness probe and no liveness probe; its agent restarts Envoy itself",
-      },
-    ],
+    exemptWorkloads: [],
+    probeExemptContainers: [],
   };
 }

@@ -3,16 +3,9 @@ import { S3Backend, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 
-/**
- * The layers of one environment, in deployment order; each is one Terraform state. Kubernetes custom resources
- * (`kubernetes_manifest`) need their CRDs at plan time, so each layer of Helm releases that install CRDs is followed
- * by a `-resources` layer for their custom resources: platform (Karpenter, external-secrets) → platform-resources
- * (NodePools, secret stores, ExternalSecrets) → security (Istio, Falco, cert-manager, namespace baseline, admission
- * policy) → security-resources (mesh policies, certificate issuers) → observability (kube-prometheus-stack, which needs those Secrets) →
- * observability-resources (PrometheusRules, ServiceMonitors, PodMonitors).
- */
-export const LAYERS = ["network", "cluster", "storage", "platform", "platform-resources", "security", "security-resources", "observability", "observability-resources"] as const;
-export type Layer = (typeof LAYERS)[number];
+export { LAYERS } from "../lib/platform/layers";
+export type { Layer } from "../lib/platform/layers";
+import type { Layer } from "../lib/platform/layers";
 
 /** Terraform version the stacks need: the S3 backend's native lock file (`use_lockfile`) arrived in 1.10. */
 export const REQUIRED_TERRAFORM_VERSION = ">= 1.10.0";

@@ -11,6 +11,9 @@ import { PlatformStack } from "./platform-stack";
 import { SecurityResourcesStack } from "./security-resources-stack";
 import { SecurityStack } from "./security-stack";
 import { StorageStack } from "./storage-stack";
+import { EnvironmentAddons } from "./addon-layer";
+import { addonConfigProblems } from "./addon-config";
+import { ConfigError } from "../lib/config/validate-environment";
 
 /** The stacks of one environment, in deployment order, by layer name. */
 export interface EnvironmentStacks {
@@ -41,6 +44,14 @@ export interface EnvironmentArtifacts {
  * `cdktf deploy '<env>-*'` the order.
  */
 export function buildEnvironment(scope: Construct, config: EnvironmentConfig, artifacts: EnvironmentArtifacts = {}): EnvironmentStacks {
+  return buildEnvironmentWithAddons(scope, config, artifacts).stacks;
+}
+
+/** {@link buildEnvironment}, also returning the environment's built add-ons (by registry descriptor). */
+export function buildEnvironmentWithAddons(scope: Construct, config: EnvironmentConfig, artifacts: EnvironmentArtifacts = {}): { stacks: EnvironmentStacks; addons: EnvironmentAddons } {
+  // What the registry requires of the configuration, before anything is built.
+  const problems = addonConfigProblems(config);
+  if (problems.length > 0) throw new ConfigError(new Map([[config.name, problems]]));
   const network = new NetworkStack(scope, config);
   const cluster = new ClusterStack(scope, config, network.network);
   const efsRoles = cluster.cluster.managedAddons.efsCsiRoles;
@@ -49,39 +60,30 @@ export function buildEnvironment(scope: Construct, config: EnvironmentConfig, ar
   const controlPlaneCidrs = network.network.intraSubnetCidrs.length > 0 ? network.network.intraSubnetCidrs : network.network.privateSubnetCidrs;
   const subnets = { controlPlaneCidrs, nodeCidrs: network.network.privateSubnetCidrs };
   const storage = new StorageStack(scope, config, network.network, cluster.cluster, efsCsiRoleNames);
-  const platform = new PlatformStack(scope, config, {
-    cluster: cluster.cluster,
-    nodeRoleArn: cluster.cluster.nodeRoleArn,
-    volumeKmsKeyArn: cluster.cluster.volumeKmsKeyArn,
-    efsFileSystemId: storage.storage.efs?.fileSystemId,
-    subnets,
-  });
+  const addons = new EnvironmentAddons(
+    config,
+    {
+      nodeRoleArn: cluster.cluster.nodeRoleArn,
+      nodeRoleName: cluster.cluster.nodeRole.role.name,
+      volumeKmsKeyArn: cluster.cluster.volumeKmsKeyArn,
+      efsFileSystemId: storage.storage.efs?.fileSystemId,
+    },
+    { alertmanagerConfig: artifacts.alertmanagerConfig, dashboards: artifacts.dashboards },
+  );
+  const platform = new PlatformStack(scope, config, { cluster: cluster.cluster, addons, subnets });
   platform.addDependency(storage);
-  const platformResources = new PlatformResourcesStack(scope, config, {
-    cluster: cluster.cluster,
-    platform,
-    nodeRoleName: cluster.cluster.nodeRole.role.name,
-    volumeKmsKeyArn: cluster.cluster.volumeKmsKeyArn,
-    subnets,
-  });
-  platformResources.addDependency(platform);
-  const security = new SecurityStack(scope, config, { cluster: cluster.cluster, platformResources, subnets });
-  const securityResources = new SecurityResourcesStack(scope, config, { cluster: cluster.cluster, security });
-  const observability = new ObservabilityStack(scope, config, {
-    cluster: cluster.cluster,
-    platformResources,
-    securityResources,
-    storageClassName: platform.storageClasses.gp3Name,
-    alertmanagerConfig: artifacts.alertmanagerConfig,
-    dashboards: artifacts.dashboards,
-  });
+  const platformResources = new PlatformResourcesStack(scope, config, { cluster: cluster.cluster, platform, addons, subnets });
+  const security = new SecurityStack(scope, config, { cluster: cluster.cluster, platformResources, addons, subnets });
+  const securityResources = new SecurityResourcesStack(scope, config, { cluster: cluster.cluster, security, addons });
+  const observability = new ObservabilityStack(scope, config, { cluster: cluster.cluster, platformResources, securityResources, addons });
   const observabilityResources = new ObservabilityResourcesStack(scope, config, {
     cluster: cluster.cluster,
     observability,
     prometheusRules: artifacts.prometheusRules,
-    certManager: security.certManager,
+    addons,
   });
   // Even with no custom resource yet, the layer keeps its place in the order.
   observabilityResources.addDependency(observability);
-  return { network, cluster, storage, platform, "platform-resources": platformResources, security, "security-resources": securityResources, observability, "observability-resources": observabilityResources };
+  const stacks = { network, cluster, storage, platform, "platform-resources": platformResources, security, "security-resources": securityResources, observability, "observability-resources": observabilityResources };
+  return { stacks, addons };
 }

@@ -3,7 +3,8 @@ import type { AllowRuleConfig, NamespaceSettings } from "../lib/config/security/
 import { MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS } from "../lib/observability/monitoring-selection";
 import { teamDeployGroup } from "../lib/security/namespace-baseline";
 import { INGRESS_GATEWAY_SELECTOR, ISTIO_PORTS } from "../lib/security/mesh";
-import { CERT_MANAGER_NAMESPACE, FALCO_NAMESPACE, ISTIO_INGRESS_NAMESPACE, ISTIO_SYSTEM_NAMESPACE } from "../lib/security/namespaces";
+import { CERT_MANAGER_NAMESPACE, ISTIO_INGRESS_NAMESPACE } from "../lib/security/namespaces";
+import { podSecurityOwnedByAddons } from "../constructs/addons/registry";
 import type { ClusterAccessEntry } from "../constructs/cluster/cluster-access-entries";
 import type { NamespaceBaselineSpec, NetworkAllow, NetworkPeer } from "../constructs/kubernetes/namespace-baseline/namespace-baseline-types";
 
@@ -26,8 +27,8 @@ export function prometheusScrapeAllow(config: EnvironmentConfig): NetworkAllow {
 
 /**
  * The baseline of one platform namespace, as configured: the monitoring namespace also gets Prometheus's scrapes;
- * Falco's and istio-system take their Pod Security level and reason from `security.falco.podSecurity` and
- * `security.mesh.cni.podSecurity`.
+ * a namespace whose add-on owns its Pod Security exception (Falco's, istio-system) takes the level and reason from
+ * that add-on's section.
  */
 export function platformNamespaceSpec(config: EnvironmentConfig, name: string, subnets: BaselineSubnets): NamespaceBaselineSpec {
   const settings = config.security.namespaces.platform[name];
@@ -35,15 +36,10 @@ export function platformNamespaceSpec(config: EnvironmentConfig, name: string, s
   if (settings === undefined) throw new Error(`security.namespaces.platform.${name} is not configured`);
   const spec = withIssuerAllows(config, withMeshAllows(config, namespaceSpec(name, settings, subnets), subnets));
   if (name === MONITORING_NAMESPACE) return { ...spec, egress: [...(spec.egress ?? []), prometheusScrapeAllow(config)] };
-  // Falco's and the mesh's sections say why their namespaces are privileged (one home: validation refuses a second
-  // level under security.namespaces).
-  const podSecurity = podSecurityOwnedElsewhere(config)[name];
+  // An add-on's own section says why its namespace needs more than restricted (Falco's, the mesh's CNI agent's): one
+  // home, validation refuses a second level under security.namespaces.
+  const podSecurity = podSecurityOwnedByAddons(config)[name];
   return podSecurity ? { ...spec, podSecurity } : spec;
-}
-
-/** Pod Security exceptions another part's section owns, by namespace: Falco's, and the Istio CNI agent's. */
-export function podSecurityOwnedElsewhere(config: EnvironmentConfig): Readonly<Record<string, { level: "privileged"; reason: string }>> {
-  return { [FALCO_NAMESPACE]: config.security.falco.podSecurity, [ISTIO_SYSTEM_NAMESPACE]: config.security.mesh.cni.podSecurity };
 }
 
 /** Every team namespace's baseline, with its team's deploy group bound there. */

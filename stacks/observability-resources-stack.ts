@@ -5,9 +5,10 @@ import type { PrometheusRuleObject } from "../lib/slo/emit";
 import type { ICluster } from "../constructs/cluster/cluster-types";
 import { ClusterAccess } from "../constructs/cluster/cluster-access";
 import { CustomResource } from "../constructs/kubernetes/custom-resource";
-import { MeshMonitors } from "../constructs/addons/istio/mesh-monitors";
-import type { CertManager } from "../constructs/addons/cert-manager/cert-manager";
-import { CertManagerMonitoring } from "../constructs/addons/cert-manager/cert-manager-monitoring";
+import type { MeshMonitors } from "../constructs/addons/istio/mesh-monitors";
+import type { CertManagerMonitoring } from "../constructs/addons/cert-manager/cert-manager-monitoring";
+import { certManagerAddon, istioAddon } from "../constructs/addons/registry";
+import type { EnvironmentAddons } from "./addon-layer";
 import { throwIfProblems } from "../constructs/common/validation";
 import { MONITORING_SELECTOR_LABELS } from "../lib/observability/monitoring-selection";
 import { EnvironmentStack } from "./environment-stack";
@@ -23,23 +24,19 @@ export interface ObservabilityResourcesStackInputs {
    * @default []
    */
   readonly prometheusRules?: ReadonlyArray<IPrometheusRule | PrometheusRuleObject>;
-  /**
-   * cert-manager (security layer): scraped through a ServiceMonitor, and its certificates alerted on, once the CRDs exist.
-   * @default - not scraped
-   */
-  readonly certManager?: CertManager;
+  /** The environment's add-ons, whose monitors and rules this layer holds. */
+  readonly addons: EnvironmentAddons;
 }
 
 /**
- * `<env>-observability-resources`: monitoring custom resources (PrometheusRules, ServiceMonitors, PodMonitors), after
- * the stack whose chart installs their CRDs.
+ * `<env>-observability-resources`: monitoring custom resources (the environment's SLO PrometheusRules, and the
+ * ServiceMonitors, PodMonitors and rules the registry's add-ons contribute), after the stack whose chart installs
+ * their CRDs.
  */
 export class ObservabilityResourcesStack extends EnvironmentStack {
   public readonly access: ClusterAccess;
   public readonly prometheusRules: Readonly<Record<string, CustomResource<IPrometheusRule | PrometheusRuleObject>>>;
-  /** The mesh's sidecar and istiod metrics, scraped by the platform's Prometheus. */
-  public readonly meshMonitors: MeshMonitors;
-  public readonly certManagerMonitoring?: CertManagerMonitoring;
+  private readonly addons: EnvironmentAddons;
 
   constructor(scope: Construct, config: EnvironmentConfig, inputs: ObservabilityResourcesStackInputs) {
     super(scope, config, "observability-resources");
@@ -62,13 +59,17 @@ export class ObservabilityResourcesStack extends EnvironmentStack {
       });
     }
     this.prometheusRules = rules;
-    this.meshMonitors = new MeshMonitors(this, "MeshMonitors", {
-      installedBy: inputs.observability.monitoring,
-      access: this.access,
-      interval: config.observability.prometheus.scrapeInterval,
-    });
-    if (inputs.certManager) {
-      this.certManagerMonitoring = new CertManagerMonitoring(this, "CertManagerMonitoring", { certManager: inputs.certManager, installedBy: inputs.observability.monitoring, access: this.access });
-    }
+    // The monitors and rules the registry's add-ons contribute (the mesh's scrapes, cert-manager's).
+    this.addons = inputs.addons;
+    this.addons.buildLayer(this, inputs.cluster, this.access);
+  }
+
+  /** The mesh's sidecar and istiod metrics, scraped by the platform's Prometheus. */
+  public get meshMonitors(): MeshMonitors {
+    return this.addons.contribution<MeshMonitors>(istioAddon, this.layer)!;
+  }
+
+  public get certManagerMonitoring(): CertManagerMonitoring | undefined {
+    return this.addons.contribution<CertManagerMonitoring>(certManagerAddon, this.layer);
   }
 }

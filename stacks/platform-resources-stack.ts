@@ -3,12 +3,14 @@ import type { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import type { ICluster } from "../constructs/cluster/cluster-types";
 import { ClusterAccess } from "../constructs/cluster/cluster-access";
-import { KarpenterNodePool } from "../constructs/addons/karpenter/karpenter-node-pool";
-import { SecretsManagerStore, SyncedSecret } from "../constructs/addons/external-secrets/secrets-manager-secrets";
+import type { KarpenterNodePools } from "../constructs/addons/node-autoscaling/addon";
+import type { MonitoringSecrets } from "../constructs/addons/kube-prometheus-stack/addon";
+import type { SecretsManagerStore, SyncedSecret } from "../constructs/addons/external-secrets/secrets-manager-secrets";
+import { kubePrometheusStackAddon, namespacesCreatedIn, nodeAutoscalingAddon } from "../constructs/addons/registry";
 import { MONITORING_NAMESPACE } from "../lib/observability/monitoring-selection";
-import { OBSERVABILITY_SECRETS } from "../lib/observability/secrets";
 import { NamespaceBaseline } from "../constructs/kubernetes/namespace-baseline/namespace-baseline";
 import { EnvironmentStack } from "./environment-stack";
+import type { EnvironmentAddons } from "./addon-layer";
 import { BaselineSubnets, platformNamespaceSpec } from "./namespace-specs";
 import type { PlatformStack } from "./platform-stack";
 
@@ -17,80 +19,60 @@ export interface PlatformResourcesStackInputs {
   readonly cluster: ICluster;
   /** The stack whose releases install the CRDs used here; this stack deploys after it. */
   readonly platform: PlatformStack;
-  /** Name of the node role Karpenter's EC2NodeClasses use. */
-  readonly nodeRoleName: string;
-  /** KMS key of node volumes. */
-  readonly volumeKmsKeyArn: string;
+  readonly addons: EnvironmentAddons;
   /** Where the namespace baseline's `kubernetesApi` and `nodes` allows point. */
   readonly subnets: BaselineSubnets;
 }
 
 /**
- * `<env>-platform-resources`: the custom resources of the controllers in `<env>-platform` (Karpenter NodePools and
- * EC2NodeClasses, the Secrets Manager store and the ExternalSecrets of the monitoring stack), in a state of their
- * own because `kubernetes_manifest` needs the CRDs installed before it can even plan.
+ * `<env>-platform-resources`: the custom resources the registry's add-ons contribute after `<env>-platform` installed
+ * their CRDs (Karpenter NodePools and EC2NodeClasses, the Secrets Manager store and the ExternalSecrets of the
+ * monitoring stack), in a state of their own because `kubernetes_manifest` needs the CRDs installed before it can
+ * even plan; and the baseline of the namespaces that must exist this early (monitoring, for those Secrets).
  */
 export class PlatformResourcesStack extends EnvironmentStack {
   public readonly access: ClusterAccess;
-  public readonly nodePools: Readonly<Record<string, KarpenterNodePool>>;
   /** The baseline of the monitoring namespace. */
   public readonly namespaces: NamespaceBaseline;
   public readonly monitoringNamespace: NamespaceV1;
-  public readonly secretStore: SecretsManagerStore;
-  public readonly alertmanagerReceivers: SyncedSecret;
-  public readonly grafanaAdmin: SyncedSecret;
+  private readonly addons: EnvironmentAddons;
 
   constructor(scope: Construct, config: EnvironmentConfig, inputs: PlatformResourcesStackInputs) {
     super(scope, config, "platform-resources");
-    const { cluster, platform } = inputs;
-    this.access = new ClusterAccess(this, "ClusterAccess", { cluster, region: config.region, roleArn: config.iam.deployRoleArn });
-    const access = this.access;
-
-    const nodePools: Record<string, KarpenterNodePool> = {};
-    const karpenter = platform.autoscaling.karpenter;
-    for (const pool of config.platform.karpenter?.nodePools ?? []) {
-      // validatePlatform refuses node pools without Karpenter, so `karpenter` is there whenever a pool is.
-      nodePools[pool.name] = new KarpenterNodePool(this, pool.name, {
-        karpenter: karpenter!,
-        name: pool.name,
-        clusterName: cluster.clusterName,
-        nodeRoleName: inputs.nodeRoleName,
-        volumeKmsKeyArn: inputs.volumeKmsKeyArn,
-        amiFamily: pool.amiFamily,
-        amiVersion: pool.amiVersion,
-        instanceFamilies: pool.instanceFamilies,
-        capacityTypes: pool.capacityTypes,
-        architectures: pool.architectures,
-        limits: pool.limits,
-        disruption: pool.disruption,
-        volumeSizeGiB: pool.volumeSizeGiB,
-        labels: pool.labels,
-        taints: pool.taints,
-        access,
-      });
-    }
-    this.nodePools = nodePools;
-
+    this.addDependency(inputs.platform);
+    this.access = new ClusterAccess(this, "ClusterAccess", { cluster: inputs.cluster, region: config.region, roleArn: config.iam.deployRoleArn });
     // Core kinds: no CRD wait. Made here so the ExternalSecrets have somewhere to write their Secrets before the
     // monitoring stack, which reads them, is installed.
     this.namespaces = new NamespaceBaseline(this, "NamespaceBaseline", {
-      access,
+      access: this.access,
       kubernetesVersion: config.cluster.kubernetesVersion,
-      namespaces: [platformNamespaceSpec(config, MONITORING_NAMESPACE, inputs.subnets)],
+      namespaces: namespacesCreatedIn(config, "platform-resources").map((name) => platformNamespaceSpec(config, name, inputs.subnets)),
     });
     this.monitoringNamespace = this.namespaces.namespaces[MONITORING_NAMESPACE]!.namespace;
     // The namespace was a plain NamespaceV1 here before: a `moved` block keeps its state (and the live namespace).
     this.monitoringNamespace.moveFromId("kubernetes_namespace_v1.MonitoringNamespace");
-    this.secretStore = new SecretsManagerStore(this, "SecretStore", {
-      externalSecrets: platform.externalSecrets,
-      namespaces: [MONITORING_NAMESPACE],
-      region: config.region,
-      access,
-    });
-    const prefix = config.platform.externalSecrets.secretsManagerPrefix;
-    const synced = (id: string, secret: { readonly secretName: string; readonly remotePath: string }) =>
-      new SyncedSecret(this, id, { store: this.secretStore, namespace: MONITORING_NAMESPACE, secretName: secret.secretName, remoteKey: `${prefix}/${secret.remotePath}`, dependsOn: [this.monitoringNamespace] });
-    this.alertmanagerReceivers = synced("AlertmanagerReceivers", OBSERVABILITY_SECRETS.alertmanagerReceivers);
-    this.grafanaAdmin = synced("GrafanaAdmin", OBSERVABILITY_SECRETS.grafanaAdmin);
+    this.addons = inputs.addons;
+    this.addons.buildLayer(this, inputs.cluster, this.access, this.namespaces);
+  }
+
+  /** Karpenter's node pools by name; empty where the environment runs the Cluster Autoscaler. */
+  public get nodePools(): KarpenterNodePools {
+    return this.addons.contribution<KarpenterNodePools>(nodeAutoscalingAddon, this.layer) ?? {};
+  }
+
+  private get monitoringSecrets(): MonitoringSecrets {
+    return this.addons.contribution<MonitoringSecrets>(kubePrometheusStackAddon, this.layer)!;
+  }
+
+  public get secretStore(): SecretsManagerStore {
+    return this.monitoringSecrets.secretStore;
+  }
+
+  public get alertmanagerReceivers(): SyncedSecret {
+    return this.monitoringSecrets.alertmanagerReceivers;
+  }
+
+  public get grafanaAdmin(): SyncedSecret {
+    return this.monitoringSecrets.grafanaAdmin;
   }
 }

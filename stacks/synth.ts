@@ -6,6 +6,7 @@ import { ConfigError } from "../lib/config/validate-environment";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { ValidationError } from "../constructs/common/validation";
 import { buildEnvironment } from "./environment-stacks";
+import { validateAddonConfigs } from "./addon-config";
 import { compileEnvironmentSlos, EnvironmentSlos, writeEnvironmentSlos } from "./slo-artifacts";
 import { EnvironmentObservability, generateEnvironmentObservability, observabilityArtifacts, writeEnvironmentObservability } from "./observability-artifacts";
 import { AlertRoutingError } from "../lib/observability/alertmanager/generate";
@@ -49,6 +50,7 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, enviro
     selection = args.environments;
     outdir = args.outdir;
     configs = environments.load(selection);
+    validateAddonConfigs(configs);
     slos = configs.map((c) => compileEnvironmentSlos(c, environments.names));
     observability = configs.map((c, i) => generateEnvironmentObservability(c, slos[i]!.compiled));
   } catch (e) {

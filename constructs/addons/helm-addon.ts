@@ -25,6 +25,12 @@ export interface HelmChartDefaults {
   readonly namespace: string;
   /** Helm release name. */
   readonly releaseName: string;
+  /**
+   * The CRDs the chart installs, `apiVersion/kind` → JSON schema file under `schemas/crds/`: a custom resource of one
+   * of these kinds may name this add-on as its installer, and is validated against that schema at synth.
+   * @default {} (the chart installs no CRD the platform creates objects of)
+   */
+  readonly crds?: Readonly<Record<string, string>>;
 }
 
 /** What every add-on accepts from its caller; each add-on's props extend this. */
@@ -168,6 +174,8 @@ export class HelmAddon extends Construct implements ITerraformDependable {
   public readonly valuesYaml: string;
   /** The IRSA role, when the add-on asked for one. */
   public readonly irsaRole?: IrsaRole;
+  /** The CRDs the chart installs (`HelmChartDefaults.crds`), for the custom resources that name this add-on. */
+  public readonly crds: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, config: HelmAddonConfig) {
     super(scope, id);
@@ -177,6 +185,7 @@ export class HelmAddon extends Construct implements ITerraformDependable {
     this.version = config.version ?? config.defaults.version;
     this.namespace = config.namespace ?? config.defaults.namespace;
     this.releaseName = config.defaults.releaseName;
+    this.crds = config.defaults.crds ?? {};
     this.createNamespace = config.createNamespace ?? true;
     this.atomic = config.atomic ?? true;
     this.wait = config.wait ?? true;

@@ -3,11 +3,14 @@ import { ITerraformDependable, TerraformStack } from "cdktf";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import type { IClusterAccess } from "../cluster/cluster-access";
 import { isUnresolved, throwIfProblems, ValidationProblem, requireProps } from "../common/validation";
-import { crdKey, crdSchemaProblems, CRD_SCHEMA_FILES, hasCrdSchema, KubernetesObjectLike } from "../../lib/kubernetes/crd-schemas";
+import { crdKey, crdSchemaProblems, KubernetesObjectLike } from "../../lib/kubernetes/crd-schemas";
 import { isDnsSubdomain } from "../../lib/kubernetes/names";
 
-/** What installs a CRD: a Helm add-on (or an add-on wrapping one) in an earlier stack. */
-export type ICrdInstaller = IConstruct & ITerraformDependable;
+/**
+ * What installs a CRD: a Helm add-on (or an add-on wrapping one) in an earlier stack, declaring the kinds its chart
+ * installs and the schema each is validated against (`HelmChartDefaults.crds`).
+ */
+export type ICrdInstaller = IConstruct & ITerraformDependable & { readonly crds: Readonly<Record<string, string>> };
 
 /** A status condition Terraform waits for after applying the object, e.g. `Ready=True`. */
 export interface CustomResourceWaitCondition {
@@ -63,7 +66,7 @@ export class CustomResource<T extends KubernetesObjectLike = KubernetesObjectLik
     this.manifest = props.manifest;
     const ownStack = TerraformStack.of(this);
     this.installerStack = TerraformStack.of(props.installedBy);
-    throwIfProblems(this.node.path, validateCustomResourceProps(props, { sameStack: ownStack === this.installerStack, installerPath: props.installedBy.node.path }));
+    throwIfProblems(this.node.path, validateCustomResourceProps(props, { sameStack: ownStack === this.installerStack, installerPath: props.installedBy.node.path, installs: props.installedBy.crds }));
     ownStack.addDependency(this.installerStack);
 
     this.resource = new Manifest(this, "Manifest", {
@@ -83,7 +86,7 @@ export class CustomResource<T extends KubernetesObjectLike = KubernetesObjectLik
 /** Checks {@link CustomResourceProps} without building anything; `context` says where the construct would live. */
 export function validateCustomResourceProps(
   props: CustomResourceProps,
-  context: { readonly sameStack: boolean; readonly installerPath: string },
+  context: { readonly sameStack: boolean; readonly installerPath: string; readonly installs: Readonly<Record<string, string>> },
 ): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   const m = props.manifest;
@@ -94,8 +97,14 @@ export function validateCustomResourceProps(
       allowed: "a release in an earlier stack: kubernetes_manifest needs its CRD at plan time, so a custom resource never shares a stack with the chart that installs the CRD",
     });
   }
-  if (!hasCrdSchema(m.apiVersion, m.kind)) {
-    problems.push({ path: "manifest.apiVersion", value: crdKey(m.apiVersion, m.kind), allowed: `a kind with a CRD schema in schemas/crds: ${Object.keys(CRD_SCHEMA_FILES).join(", ")}` });
+  const schemaFile = context.installs[crdKey(m.apiVersion, m.kind)];
+  if (schemaFile === undefined) {
+    const kinds = Object.keys(context.installs);
+    problems.push({
+      path: "manifest.apiVersion",
+      value: crdKey(m.apiVersion, m.kind),
+      allowed: `a kind whose CRD the installer (${context.installerPath}) installs: ${kinds.length > 0 ? kinds.join(", ") : "it declares none"}`,
+    });
     return problems;
   }
   const name = m.metadata?.name;
@@ -106,6 +115,6 @@ export function validateCustomResourceProps(
   if (namespace !== undefined && !isUnresolved(namespace) && !isDnsSubdomain(namespace)) {
     problems.push({ path: "manifest.metadata.namespace", value: namespace, allowed: "a Kubernetes namespace name" });
   }
-  problems.push(...crdSchemaProblems(m, { prefix: "manifest", isUnknown: isUnresolved }));
+  problems.push(...crdSchemaProblems(m, schemaFile, { prefix: "manifest", isUnknown: isUnresolved }));
   return problems;
 }

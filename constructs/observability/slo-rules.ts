@@ -9,7 +9,11 @@ import { formatDiagnostic, SloError, type SloPeriod } from "../../lib/slo/model"
 import { loadAndCompileSlos } from "../../lib/slo/pipeline";
 import { SUPPORTED_PERIODS } from "../../lib/slo/windows";
 import { renderValue, type ValidationProblem } from "../common/validation";
-import { crdSchemaProblems } from "../../lib/kubernetes/crd-schemas";
+import { crdKey, crdSchemaProblems } from "../../lib/kubernetes/crd-schemas";
+import { KUBE_PROMETHEUS_STACK_DEFAULTS } from "../addons/kube-prometheus-stack/kube-prometheus-stack";
+
+/** The PrometheusRule schema of the prometheus-operator version kube-prometheus-stack installs. */
+const PROMETHEUS_RULE_SCHEMA = KUBE_PROMETHEUS_STACK_DEFAULTS.crds![crdKey("monitoring.coreos.com/v1", "PrometheusRule")]!;
 
 /** The Prometheus (prometheus-operator) that should load the rules. */
 export interface PrometheusTarget {
@@ -120,7 +124,8 @@ export class SloRules extends Construct {
           names.set(name, service);
           rules[service] = toPrometheusRule({ slos }, { name, namespace: props.prometheus.namespace, labels });
           // The same CRD schema check every CustomResource gets; the CRD itself is the team's Prometheus's.
-          for (const p of crdSchemaProblems(rules[service]!, { prefix: `PrometheusRule ${name}` })) {
+          const rule = rules[service]!;
+          for (const p of crdSchemaProblems(rule, PROMETHEUS_RULE_SCHEMA, { prefix: `PrometheusRule ${name}` })) {
             problems.push(`${p.path}: got ${renderValue(p.value)}; allowed: ${p.allowed}`);
           }
         }

@@ -15,7 +15,7 @@ import { IMAGE_REGISTRY, IMAGE_REGISTRY_RULE } from "../../lib/security/admissio
 export interface AdmissionPoliciesProps {
   /**
    * Registries images may come from: a host and optional repository path (`quay.io/prometheus`), matched on a path
-   * boundary. No safe default exists: the platform's own are in `PLATFORM_IMAGE_REGISTRIES`.
+   * boundary. No safe default exists: the platform stacks pass each add-on's own (its descriptor's `registries`).
    */
   readonly allowedRegistries: readonly string[];
   /**

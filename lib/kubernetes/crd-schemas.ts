@@ -6,26 +6,12 @@ import type { ValidationProblem } from "../problems";
 
 /**
  * Custom resources validated at synth against the JSON schema of their CRD (`schemas/crds/`, sources and
- * versions in `schemas/crds/SOURCES.md`). Framework-free: the construct that builds the resource passes a
- * predicate for values only Terraform knows (cdktf tokens), whose problems are skipped.
+ * versions in `schemas/crds/SOURCES.md`). Which schema file belongs to which kind is declared by the chart that
+ * installs the CRD (`HelmChartDefaults.crds` of each add-on), so there is no second list here. Framework-free: the
+ * construct that builds the resource passes a predicate for values only Terraform knows (cdktf tokens), whose
+ * problems are skipped.
  */
 
-/** The kinds whose schemas ship with the package, by `apiVersion/kind`. */
-export const CRD_SCHEMA_FILES: Readonly<Record<string, string>> = {
-  "karpenter.sh/v1/NodePool": "karpenter.sh/nodepool_v1.json",
-  "karpenter.k8s.aws/v1/EC2NodeClass": "karpenter.k8s.aws/ec2nodeclass_v1.json",
-  "monitoring.coreos.com/v1/PrometheusRule": "monitoring.coreos.com/prometheusrule_v1.json",
-  "monitoring.coreos.com/v1/ServiceMonitor": "monitoring.coreos.com/servicemonitor_v1.json",
-  "monitoring.coreos.com/v1/PodMonitor": "monitoring.coreos.com/podmonitor_v1.json",
-  "external-secrets.io/v1/ExternalSecret": "external-secrets.io/externalsecret_v1.json",
-  "external-secrets.io/v1/ClusterSecretStore": "external-secrets.io/clustersecretstore_v1.json",
-  "security.istio.io/v1/PeerAuthentication": "security.istio.io/peerauthentication_v1.json",
-  "security.istio.io/v1/AuthorizationPolicy": "security.istio.io/authorizationpolicy_v1.json",
-  "networking.istio.io/v1/DestinationRule": "networking.istio.io/destinationrule_v1.json",
-  "cert-manager.io/v1/ClusterIssuer": "cert-manager.io/clusterissuer_v1.json",
-  "cert-manager.io/v1/Certificate": "cert-manager.io/certificate_v1.json",
-  "awspca.cert-manager.io/v1beta1/AWSPCAClusterIssuer": "awspca.cert-manager.io/awspcaclusterissuer_v1beta1.json",
-};
 
 /** The smallest shape every Kubernetes object has. */
 export interface KubernetesObjectLike {
@@ -52,37 +38,32 @@ export function crdKey(apiVersion: string, kind: string): string {
   return `${apiVersion}/${kind}`;
 }
 
-/** True when the package carries a schema for this kind. */
-export function hasCrdSchema(apiVersion: string, kind: string): boolean {
-  return CRD_SCHEMA_FILES[crdKey(apiVersion, kind)] !== undefined;
-}
-
-/** The compiled validator of one kind; compiled once per process, on first use (the largest schema is 370 kB). */
-function validatorFor(apiVersion: string, kind: string): ValidateFunction {
-  const key = crdKey(apiVersion, kind);
-  const cached = validators.get(key);
+/** The compiled validator of one schema file; compiled once per process, on first use (the largest schema is 370 kB). */
+function validatorFor(file: string): ValidateFunction {
+  const cached = validators.get(file);
   if (cached) return cached;
-  const file = CRD_SCHEMA_FILES[key];
-  if (!file) throw new Error(`no CRD schema for ${key}; known: ${Object.keys(CRD_SCHEMA_FILES).join(", ")}`);
+  if (!/^[a-z0-9.-]+\/[a-z0-9_]+\.json$/.test(file)) throw new Error(`not a CRD schema file of schemas/crds: ${JSON.stringify(file)}`);
   // `x-kubernetes-*` and `format: int-or-string` are OpenAPI extensions: not strict, unknown formats ignored.
   ajv ??= new Ajv({ strict: false, allErrors: true, verbose: true, validateFormats: false, code: { regExp: goRegExp, optimize: false } });
   const schema = JSON.parse(fs.readFileSync(path.join(packageRoot(), "schemas", "crds", file), "utf8")) as object;
   const validate = ajv.compile(schema);
-  validators.set(key, validate);
+  validators.set(file, validate);
   return validate;
 }
 
 /**
- * Problems of `object` against its CRD schema, each naming the field as a dotted path under `prefix`
+ * Problems of `object` against the CRD schema `schemaFile` (a path under `schemas/crds/`, as the installing chart
+ * declares it), each naming the field as a dotted path under `prefix`
  * (`manifest.spec.template.spec.requirements[0].operator`). Values for which `isUnknown` is true (cdktf tokens,
  * resolved only by Terraform) are not judged: their problems are dropped.
  */
 export function crdSchemaProblems(
   object: KubernetesObjectLike,
+  schemaFile: string,
   options: { readonly prefix?: string; readonly isUnknown?: (value: unknown) => boolean } = {},
 ): ValidationProblem[] {
   const prefix = options.prefix ?? "manifest";
-  const validate = validatorFor(object.apiVersion, object.kind);
+  const validate = validatorFor(schemaFile);
   if (validate(object)) return [];
   const problems: ValidationProblem[] = [];
   const seen = new Set<string>();

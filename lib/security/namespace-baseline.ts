@@ -3,8 +3,6 @@
  * builds the baseline and the stacks that place it: Pod Security Standards levels and labels, the ports of the
  * traffic every namespace may need (DNS, the mesh control plane, the Kubernetes API), and team RBAC names.
  */
-import { MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE } from "../observability/monitoring-selection";
-import { CERT_MANAGER_NAMESPACE, EXTERNAL_SECRETS_NAMESPACE, FALCO_NAMESPACE, ISTIO_INGRESS_NAMESPACE, ISTIO_SYSTEM_NAMESPACE } from "./namespaces";
 
 /**
  * Pod Security Standards levels, strictest first. `restricted` is every namespace's default; a namespace gets a
@@ -126,16 +124,3 @@ export const WORKLOAD_DEPLOYER_RULES: readonly RbacRule[] = [
   { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: READ },
 ];
 
-/**
- * The namespaces the platform owns, each of which gets a baseline from `security.namespaces.platform`; the
- * configuration must settle every one of them.
- */
-export const PLATFORM_NAMESPACES = [
-  MONITORING_NAMESPACE,
-  NODE_EXPORTER_NAMESPACE,
-  EXTERNAL_SECRETS_NAMESPACE,
-  ISTIO_SYSTEM_NAMESPACE,
-  ISTIO_INGRESS_NAMESPACE,
-  FALCO_NAMESPACE,
-  CERT_MANAGER_NAMESPACE,
-] as const;

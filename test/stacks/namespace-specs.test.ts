@@ -6,8 +6,8 @@ import { parse } from "yaml";
 import { ENVIRONMENTS } from "../../environments";
 import { dev } from "../../environments/dev";
 import type { NamespaceSettings } from "../../lib/config/security/namespaces";
-import { PLATFORM_NAMESPACES } from "../../lib/security/namespace-baseline";
-import { platformNamespaceSpec, podSecurityOwnedElsewhere, teamNamespaceSpecs, prometheusScrapeAllow, teamAccessEntries } from "../../stacks/namespace-specs";
+import { addonNamespaces, enabledAddons, podSecurityOwnedByAddons } from "../../constructs/addons/registry";
+import { platformNamespaceSpec, teamNamespaceSpecs, prometheusScrapeAllow, teamAccessEntries } from "../../stacks/namespace-specs";
 import { synthesizedStack } from "../support/synthesized-app";
 
 type Json = Record<string, any>;
@@ -22,7 +22,7 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
 
   test("every platform namespace and every team namespace is created once, by the baseline", () => {
     expect(teamNamespaces.length).toBeGreaterThan(0);
-    expect(namespaces.map(({ n }) => n.metadata.name).sort()).toEqual([...PLATFORM_NAMESPACES, ...teamNamespaces].sort());
+    expect(namespaces.map(({ n }) => n.metadata.name).sort()).toEqual([...addonNamespaces(enabledAddons(config)).map(({ namespace }) => namespace.name), ...teamNamespaces].sort());
     for (const { id } of namespaces) expect(id).toMatch(/^NamespaceBaseline_/);
   });
 
@@ -45,7 +45,7 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
     for (const { n } of namespaces) {
       const s = settings[n.metadata.name]!;
       // Falco's and the CNI agent's levels and reasons live in their parts' sections.
-      const podSecurity = podSecurityOwnedElsewhere(config)[n.metadata.name] ?? s.podSecurity;
+      const podSecurity = podSecurityOwnedByAddons(config)[n.metadata.name] ?? s.podSecurity;
       const labels = n.metadata.labels;
       expect({ ns: n.metadata.name, enforce: labels["pod-security.kubernetes.io/enforce"] }).toEqual({ ns: n.metadata.name, enforce: podSecurity?.level ?? "restricted" });
       expect(labels["pod-security.kubernetes.io/enforce-version"]).toBe(`v${config.cluster.kubernetesVersion}`);
@@ -57,7 +57,7 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
     }
     // node-exporter, istio-system (CNI agent) and Falco (eBPF): the three that need the host.
     expect(relaxed).toBe(3);
-    expect(Object.keys(podSecurityOwnedElsewhere(config)).every((name) => settings[name]!.podSecurity === undefined)).toBe(true);
+    expect(Object.keys(podSecurityOwnedByAddons(config)).every((name) => settings[name]!.podSecurity === undefined)).toBe(true);
     expect(teamNamespaces.every((t) => settings[t]!.podSecurity === undefined)).toBe(true);
   });
 

@@ -2,8 +2,8 @@
 import { admissionPoliciesProps } from "../../stacks/security-stack";
 import { ENVIRONMENTS } from "../../environments";
 import { ADMISSION_POLICY_KEYS, admissionPolicyDefinitions } from "../../lib/security/admission/policies";
-import { PLATFORM_IMAGES } from "../../lib/security/admission/registries";
-import type { AdmissionConfig } from "../../lib/config/security/admission";
+import { ADDONS, addonAdmission, enabledAddons } from "../../constructs/addons/registry";
+import type { EnvironmentConfig } from "../../lib/config/environment-schema";
 import { refusals } from "../lib/security/admission/support/evaluate";
 import { goodContainer, goodPodSpec, pod } from "../lib/security/admission/support/samples";
 
@@ -11,10 +11,11 @@ const REASON = { reason: "a reason that is long enough to be on record" };
 
 describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s admission policy", (name, env) => {
   const admission = env.security.admission;
+  const props = admissionPoliciesProps(env);
 
   test("keeps every policy on: no opt-out in a committed environment", () => {
     expect(admission.optOut ?? {}).toEqual({});
-    expect(admissionPoliciesProps(admission).policies).toEqual([...ADMISSION_POLICY_KEYS]);
+    expect(props.policies).toEqual([...ADMISSION_POLICY_KEYS]);
   });
 
   test("audits in dev and enforces in staging and prod: a mode chosen per environment, not an opt-out", () => {
@@ -22,13 +23,15 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s admission polic
   });
 
   test("allows the environment's own ECR registry and no other account's", () => {
-    const ecr = admission.allowedRegistries.filter((r) => r.includes(".dkr.ecr."));
+    const ecr = props.allowedRegistries.filter((r) => r.includes(".dkr.ecr."));
     expect(ecr).toEqual([`${env.account}.dkr.ecr.${env.region}.amazonaws.com`]);
   });
 
-  test("admits every image the platform's own charts run, pinned to a version", () => {
-    const defs = admissionPolicyDefinitions({ allowedRegistries: admission.allowedRegistries }).filter((d) => d.key === "allowedRegistries" || d.key === "imageTags");
-    const images = Object.values(PLATFORM_IMAGES).flat();
+  test("admits every image the environment's add-ons run, pinned to a version, and no registry no add-on needs", () => {
+    const defs = admissionPolicyDefinitions({ allowedRegistries: props.allowedRegistries }).filter((d) => d.key === "allowedRegistries" || d.key === "imageTags");
+    const images = enabledAddons(env).flatMap((a) => a.images);
+    const platformRegistries = props.allowedRegistries.filter((r) => !r.includes(".dkr.ecr."));
+    expect(platformRegistries.filter((r) => !images.some((i) => i.startsWith(`${r}/`)))).toEqual([]);
     expect(images.length).toBeGreaterThan(10);
     for (const image of images) {
       expect([image, refusals(defs, { object: pod(goodPodSpec({ containers: [goodContainer("c", { image: `${image}:v1.0.0` })] })) })]).toEqual([image, {}]);
@@ -39,24 +42,35 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s admission polic
   });
 
   test("exempts kube-system from every policy, istio-system from what the CNI agent and istiod need, each named workload from one policy, each with its reason", () => {
-    expect(admission.exemptNamespaces.map((e) => [e.namespace, e.policies])).toEqual([
+    expect(props.exemptNamespaces.map((e) => [e.namespace, e.policies])).toEqual([
       ["kube-system", [...ADMISSION_POLICY_KEYS]],
       ["istio-system", ["privilegedContainers", "hostNamespaces", "probes"]],
     ]);
-    for (const e of [...admission.exemptNamespaces, ...admission.exemptWorkloads, ...admission.probeExemptContainers]) expect(e.reason.length).toBeGreaterThanOrEqual(20);
-    for (const w of admission.exemptWorkloads) expect([w.name, w.policies.length]).toEqual([w.name, 1]);
+    const fromAddons = addonAdmission(env);
+    const withReasons = [...admission.exemptNamespaces, ...admission.exemptWorkloads, ...admission.probeExemptContainers, ...fromAddons.exemptNamespaces, ...fromAddons.exemptWorkloads, ...fromAddons.probeExemptContainers];
+    expect(withReasons).toHaveLength(props.exemptNamespaces.length + props.exemptWorkloads.length + props.probeExemptContainers.length);
+    for (const e of withReasons) expect(e.reason.length).toBeGreaterThanOrEqual(20);
+    for (const w of props.exemptWorkloads) expect([w.name, w.policies.length]).toEqual([w.name, 1]);
   });
 
   test("lets only the injected mesh sidecar go without a liveness probe, and nothing else by container name", () => {
-    expect(admission.probeExemptContainers.map((c) => [c.name, c.probes])).toEqual([["istio-proxy", ["livenessProbe"]]]);
+    expect(props.probeExemptContainers.map((c) => [c.name, c.probes])).toEqual([["istio-proxy", ["livenessProbe"]]]);
+  });
+
+  test("takes the add-ons' registries and exemptions from the registry, only for the add-ons it runs", () => {
+    const withoutFalco: EnvironmentConfig = structuredClone(env);
+    withoutFalco.security.falco.optOut.runtimeDetection = REASON;
+    const falco = ADDONS.find((a) => a.name === "falco")!;
+    expect(props.allowedRegistries).toEqual(expect.arrayContaining([...falco.registries]));
+    expect(admissionPoliciesProps(withoutFalco).allowedRegistries.filter((r) => falco.registries.includes(r))).toEqual([]);
   });
 });
 
 describe("admission opt-outs", () => {
-  const base: AdmissionConfig = ENVIRONMENTS[0]!.security.admission;
+  const base: EnvironmentConfig = ENVIRONMENTS[0]!;
 
   test.each(ADMISSION_POLICY_KEYS.map((k) => [k]))("optOut.%s turns off that policy and changes nothing else", (key) => {
-    const props = admissionPoliciesProps({ ...base, optOut: { [key]: REASON } });
+    const props = admissionPoliciesProps({ ...base, security: { ...base.security, admission: { ...base.security.admission, optOut: { [key]: REASON } } } });
     const baseline = admissionPoliciesProps(base);
     expect(props.policies).toEqual(ADMISSION_POLICY_KEYS.filter((k) => k !== key));
     expect({ ...props, policies: undefined }).toEqual({ ...baseline, policies: undefined });

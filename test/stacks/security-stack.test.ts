@@ -13,6 +13,9 @@ import { fakeCluster } from "../support/fakes";
 import { prod } from "../../environments/prod";
 import { validateEnvironments } from "../../lib/config/validate-environment";
 import { buildEnvironment } from "../../stacks/environment-stacks";
+import { EnvironmentAddons } from "../../stacks/addon-layer";
+
+const LOWER = { nodeRoleArn: "arn:aws:iam::111111111111:role/nodes", nodeRoleName: "nodes", volumeKmsKeyArn: "arn:aws:kms:eu-west-1:111111111111:key/k" };
 
 type Json = Record<string, any>;
 
@@ -20,7 +23,8 @@ function synth(config: EnvironmentConfig): { stack: SecurityStack; tf: Json } {
   const app = Testing.app();
   const before = new TerraformStack(app, `${config.name}-platform-resources`) as unknown as PlatformResourcesStack;
   const subnets = { controlPlaneCidrs: ["10.0.216.0/22"], nodeCidrs: ["10.0.0.0/19"] };
-  const stack = new SecurityStack(app, config, { cluster: fakeCluster(), platformResources: before, subnets });
+  const addons = new EnvironmentAddons(config, LOWER);
+  const stack = new SecurityStack(app, config, { cluster: fakeCluster(), platformResources: before, addons, subnets });
   return { stack, tf: JSON.parse(Testing.synth(stack)) };
 }
 

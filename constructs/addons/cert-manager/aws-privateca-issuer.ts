@@ -21,6 +21,9 @@ export const AWS_PRIVATECA_ISSUER_DEFAULTS: HelmChartDefaults = {
   version: "v1.9.0",
   namespace: CERT_MANAGER_NAMESPACE,
   releaseName: "aws-privateca-issuer",
+  crds: {
+    "awspca.cert-manager.io/v1beta1/AWSPCAClusterIssuer": "awspca.cert-manager.io/awspcaclusterissuer_v1beta1.json",
+  },
 };
 
 /** The issuer's service account (the chart's full name), which its IRSA role trusts. */
@@ -109,6 +112,11 @@ export class AwsPrivateCaIssuer extends Construct implements ITerraformDependabl
         serviceMonitor: { create: false },
       },
     });
+  }
+
+  /** The CRDs its chart installs, for the custom resources that name this add-on as their installer. */
+  public get crds(): Readonly<Record<string, string>> {
+    return this.addon.crds;
   }
 
   public get fqn(): string {

@@ -22,6 +22,10 @@ export const CERT_MANAGER_DEFAULTS: HelmChartDefaults = {
   version: "v1.21.1",
   namespace: CERT_MANAGER_NAMESPACE,
   releaseName: CERT_MANAGER_RELEASE,
+  crds: {
+    "cert-manager.io/v1/ClusterIssuer": "cert-manager.io/clusterissuer_v1.json",
+    "cert-manager.io/v1/Certificate": "cert-manager.io/certificate_v1.json",
+  },
 };
 
 /** The controller's service account (the chart's full name): the IRSA role trusts it, and only it. */
@@ -116,6 +120,11 @@ export class CertManager extends Construct implements ITerraformDependable {
   }
 
   /** The release's address: issuers and certificates (in a later stack) depend on it through their stack. */
+  /** The CRDs its chart installs, for the custom resources that name this add-on as their installer. */
+  public get crds(): Readonly<Record<string, string>> {
+    return this.addon.crds;
+  }
+
   public get fqn(): string {
     return this.addon.fqn;
   }

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import type { IClusterAccess } from "../../cluster/cluster-access";
-import { CustomResource } from "../../kubernetes/custom-resource";
+import { CustomResource, type ICrdInstaller } from "../../kubernetes/custom-resource";
 import { throwIfProblems, ValidationProblem, requireProps } from "../../common/validation";
 import { LETS_ENCRYPT_SERVERS, LetsEncryptServer, PLATFORM_ISSUER_NAME } from "../../../lib/security/certificates";
 import type { KubernetesObjectLike } from "../../../lib/kubernetes/crd-schemas";
@@ -74,7 +74,7 @@ export class PlatformIssuer extends Construct implements ITerraformDependable {
     requireProps(this, props, { certManager: "the CertManager add-on (its CRDs)", source: "where certificates come from: selfSignedCA, acme or awsPrivateCA" });
     throwIfProblems(this.node.path, validatePlatformIssuerProps(props));
     const objects: Record<string, CustomResource> = {};
-    const make = (manifest: KubernetesObjectLike & Record<string, unknown>, installedBy: ITerraformDependable & Construct, dependsOn: ITerraformDependable[] = []) => {
+    const make = (manifest: KubernetesObjectLike & Record<string, unknown>, installedBy: ICrdInstaller, dependsOn: ITerraformDependable[] = []) => {
       const key = `${manifest.kind}/${manifest.metadata?.name}`;
       objects[key] = new CustomResource(this, `${manifest.kind}-${manifest.metadata?.name}`, {
         manifest,

@@ -21,6 +21,10 @@ export const EXTERNAL_SECRETS_DEFAULTS: HelmChartDefaults = {
   version: "2.6.0",
   namespace: EXTERNAL_SECRETS_NAMESPACE,
   releaseName: EXTERNAL_SECRETS_RELEASE,
+  crds: {
+    "external-secrets.io/v1/ExternalSecret": "external-secrets.io/externalsecret_v1.json",
+    "external-secrets.io/v1/ClusterSecretStore": "external-secrets.io/clustersecretstore_v1.json",
+  },
 };
 
 /** The controller's service account, which the IRSA role trusts. */
@@ -99,6 +103,11 @@ export class ExternalSecrets extends Construct implements ITerraformDependable {
   }
 
   /** The release's address: stores and ExternalSecrets (in a later stack) depend on it through their stack. */
+  /** The CRDs its chart installs, for the custom resources that name this add-on as their installer. */
+  public get crds(): Readonly<Record<string, string>> {
+    return this.addon.crds;
+  }
+
   public get fqn(): string {
     return this.addon.fqn;
   }

@@ -13,9 +13,16 @@ import { ISTIO_CHART_REPOSITORY, ISTIO_PORTS, ISTIO_RELEASES, ISTIO_VERSION } fr
 import { ISTIO_INGRESS_NAMESPACE, ISTIO_SYSTEM_NAMESPACE } from "../../../lib/security/namespaces";
 import { gatewayValues, istioBaseValues, istioCniValues, istiodValues, IstioScaledSizes, IstioSizes } from "./istio-values";
 
-function chart(chartName: string, releaseName: string, namespace: string): HelmChartDefaults {
-  return { chart: chartName, repository: ISTIO_CHART_REPOSITORY, version: ISTIO_VERSION, namespace, releaseName };
+function chart(chartName: string, releaseName: string, namespace: string, crds?: Readonly<Record<string, string>>): HelmChartDefaults {
+  return { chart: chartName, repository: ISTIO_CHART_REPOSITORY, version: ISTIO_VERSION, namespace, releaseName, ...(crds ? { crds } : {}) };
 }
+
+/** The mesh CRDs the platform creates objects of; `base` installs them (with the others). */
+const ISTIO_CRDS: Readonly<Record<string, string>> = {
+  "security.istio.io/v1/PeerAuthentication": "security.istio.io/peerauthentication_v1.json",
+  "security.istio.io/v1/AuthorizationPolicy": "security.istio.io/authorizationpolicy_v1.json",
+  "networking.istio.io/v1/DestinationRule": "networking.istio.io/destinationrule_v1.json",
+};
 
 /**
  * Istio's four charts, one version. `base` installs the CRDs (so mesh policies live in a later stack), `istiod` the
@@ -24,7 +31,7 @@ function chart(chartName: string, releaseName: string, namespace: string): HelmC
  * @see https://istio.io/latest/docs/setup/install/helm/
  */
 export const ISTIO_DEFAULTS = {
-  base: chart("base", ISTIO_RELEASES.base, ISTIO_SYSTEM_NAMESPACE),
+  base: chart("base", ISTIO_RELEASES.base, ISTIO_SYSTEM_NAMESPACE, ISTIO_CRDS),
   istiod: chart("istiod", ISTIO_RELEASES.istiod, ISTIO_SYSTEM_NAMESPACE),
   cni: chart("cni", ISTIO_RELEASES.cni, ISTIO_SYSTEM_NAMESPACE),
   gateway: chart("gateway", ISTIO_RELEASES.gateway, ISTIO_INGRESS_NAMESPACE),

@@ -29,6 +29,10 @@ export const KARPENTER_DEFAULTS: HelmChartDefaults = {
   // kube-system, as the Karpenter guide recommends: its API Priority and Fairness flow schemas cover it there.
   namespace: "kube-system",
   releaseName: "karpenter",
+  crds: {
+    "karpenter.sh/v1/NodePool": "karpenter.sh/nodepool_v1.json",
+    "karpenter.k8s.aws/v1/EC2NodeClass": "karpenter.k8s.aws/ec2nodeclass_v1.json",
+  },
 };
 
 /** The service account the chart creates (from the release name), which the IRSA role trusts. */
@@ -179,6 +183,11 @@ export class Karpenter extends Construct implements ITerraformDependable {
   }
 
   /** The release's address, so other add-ons (e.g. NodePools) can depend on this one. */
+  /** The CRDs its chart installs, for the custom resources that name this add-on as their installer. */
+  public get crds(): Readonly<Record<string, string>> {
+    return this.addon.crds;
+  }
+
   public get fqn(): string {
     return this.addon.fqn;
   }

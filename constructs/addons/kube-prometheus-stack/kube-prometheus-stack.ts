@@ -23,6 +23,11 @@ export const KUBE_PROMETHEUS_STACK_DEFAULTS: HelmChartDefaults = {
   version: "88.5.3",
   namespace: MONITORING_NAMESPACE,
   releaseName: KUBE_PROMETHEUS_STACK_RELEASE,
+  crds: {
+    "monitoring.coreos.com/v1/PrometheusRule": "monitoring.coreos.com/prometheusrule_v1.json",
+    "monitoring.coreos.com/v1/ServiceMonitor": "monitoring.coreos.com/servicemonitor_v1.json",
+    "monitoring.coreos.com/v1/PodMonitor": "monitoring.coreos.com/podmonitor_v1.json",
+  },
 };
 
 /** Prometheus options. */
@@ -162,6 +167,11 @@ export class KubePrometheusStack extends Construct implements ITerraformDependab
   }
 
   /** The release's address, so other resources can wait for the monitoring stack. */
+  /** The CRDs its chart installs, for the custom resources that name this add-on as their installer. */
+  public get crds(): Readonly<Record<string, string>> {
+    return this.addon.crds;
+  }
+
   public get fqn(): string {
     return this.addon.fqn;
   }

@@ -3,8 +3,7 @@ import { parseCidr } from "../../net";
 import { isDnsLabel, isLabelValue, isQualifiedName } from "../../kubernetes/names";
 import { isQuantity, parseQuantity, QUANTITY_RULE } from "../../kubernetes/quantity";
 import { MONITORING_NAMESPACE } from "../../observability/monitoring-selection";
-import { FALCO_NAMESPACE, ISTIO_SYSTEM_NAMESPACE } from "../../security/namespaces";
-import { isPort, PLATFORM_NAMESPACES, PORT_RULE, SYSTEM_NAMESPACES } from "../../security/namespace-baseline";
+import { isPort, PORT_RULE, SYSTEM_NAMESPACES } from "../../security/namespace-baseline";
 import type { ValidationProblem } from "../../problems";
 import type { EnvironmentConfig } from "../environment-schema";
 import type { AllowRuleConfig, NamespaceSettings } from "./namespaces";
@@ -12,8 +11,7 @@ import type { AllowRuleConfig, NamespaceSettings } from "./namespaces";
 const PEERS = ["namespace", "anyNamespace", "cidr", "kubernetesApi", "nodes"] as const;
 
 /**
- * The rules of `security.namespaces` that need more than one field: every platform namespace settled and no other
- * under `platform`; team namespaces unique, never a platform or system namespace; each allow with exactly one peer
+ * The rules of `security.namespaces` that need more than one field: team namespaces unique, never a platform or system namespace; each allow with exactly one peer
  * and valid ports, labels and CIDR; quotas and defaults as quantities that fit; and each team role of the
  * environment's account with one EKS access entry of its own (not in `cluster.access`, not the deploy or
  * break-glass role, not twice).
@@ -23,20 +21,11 @@ export function namespacesProblems(c: EnvironmentConfig): ValidationProblem[] {
   const add = (path: string, value: unknown, allowed: string) => problems.push({ path, value, allowed });
   const ns = c.security.namespaces;
   const base = "security.namespaces";
-  const platform = PLATFORM_NAMESPACES as readonly string[];
+  const platform = Object.keys(ns.platform);
 
-  for (const name of platform) {
-    if (ns.platform[name] === undefined) add(`${base}.platform.${name}`, undefined, `the baseline of platform namespace "${name}" (every one of ${platform.join(", ")} is settled in configuration)`);
-  }
-  const ownedElsewhere: Record<string, string> = { [FALCO_NAMESPACE]: "security.falco.podSecurity", [ISTIO_SYSTEM_NAMESPACE]: "security.mesh.cni.podSecurity" };
-  for (const [name, owner] of Object.entries(ownedElsewhere)) {
-    const given = ns.platform[name]?.podSecurity;
-    if (given !== undefined) add(`${base}.platform.${name}.podSecurity`, given, `nothing: the namespace takes its level and reason from ${owner} (one home)`);
-  }
-  for (const [name, settings] of Object.entries(ns.platform)) {
-    if (!platform.includes(name)) add(`${base}.platform.${name}`, name, `one of the platform's namespaces, ${platform.join(", ")}; a team's namespaces go under its entry in ${base}.teams`);
-    problems.push(...settingsProblems(`${base}.platform.${name}`, settings));
-  }
+  // Which platform namespaces must and may be here, and which take their Pod Security level from an add-on's own
+  // section, is the add-on registry's to say (stacks/addon-config.ts): this layer sees no add-on.
+  for (const [name, settings] of Object.entries(ns.platform)) problems.push(...settingsProblems(`${base}.platform.${name}`, settings));
 
   const teamNames = new Set<string>();
   const owners = new Map<string, string>();

@@ -37,11 +37,14 @@ describe("CustomResource", () => {
     );
   });
 
-  test("fails when the kind has no committed CRD schema", () => {
+  test("fails when the installer does not install the kind's CRD", () => {
     const { crStack, installer } = twoStacks();
     expect(() => new CustomResource(crStack, "Widget", { manifest: { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } }, installedBy: installer })).toThrow(
-      /manifest\.apiVersion: got "example\.com\/v1\/Widget"; allowed: a kind with a CRD schema in schemas\/crds/,
+      /manifest\.apiVersion: got "example\.com\/v1\/Widget"; allowed: a kind whose CRD the installer \(crds\/Karpenter\) installs: karpenter\.sh\/v1\/NodePool, karpenter\.k8s\.aws\/v1\/EC2NodeClass/,
     );
+    // A kind the platform knows, but from another add-on's chart: the stack order would not hold its CRD.
+    const rule = { apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule", metadata: { name: "r", namespace: "monitoring" }, spec: { groups: [] } };
+    expect(() => new CustomResource(crStack, "Rule", { manifest: rule, installedBy: installer })).toThrow(/manifest\.apiVersion: got "monitoring\.coreos\.com\/v1\/PrometheusRule"; allowed: a kind whose CRD the installer/);
   });
 
   test("fails when the object has no valid name", () => {

@@ -1,13 +1,17 @@
+import { KARPENTER_DEFAULTS } from "../../../constructs/addons/karpenter/karpenter";
 import { App, TerraformStack, Testing } from "cdktf";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import type { INodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool";
 
 /** Two stacks as the platform builds them: one installs a CRD chart, the other holds custom resources. */
-export function twoStacks(): { app: App; crdStack: TerraformStack; crStack: TerraformStack; installer: Release } {
+export function twoStacks(): { app: App; crdStack: TerraformStack; crStack: TerraformStack; installer: Release & { readonly crds: Readonly<Record<string, string>> } } {
   const app = Testing.app();
   const crdStack = new TerraformStack(app, "crds");
   const crStack = new TerraformStack(app, "resources");
-  const installer = new Release(crdStack, "Karpenter", { name: "karpenter", chart: "karpenter", repository: "oci://public.ecr.aws/karpenter", version: "1.14.1" });
+  // A release that says which CRDs it installs, as every platform add-on does (HelmChartDefaults.crds).
+  const installer = Object.assign(new Release(crdStack, "Karpenter", { name: "karpenter", chart: "karpenter", repository: "oci://public.ecr.aws/karpenter", version: "1.14.1" }), {
+    crds: KARPENTER_DEFAULTS.crds!,
+  });
   return { app, crdStack, crStack, installer };
 }
 

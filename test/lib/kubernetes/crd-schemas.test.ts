@@ -1,9 +1,11 @@
-import { crdSchemaProblems, CRD_SCHEMA_FILES, hasCrdSchema } from "../../../lib/kubernetes/crd-schemas";
+import { crdSchemaProblems } from "../../../lib/kubernetes/crd-schemas";
+import { registeredCrdSchemas } from "../../../constructs/addons/registry";
 import { validNodePool } from "../../constructs/kubernetes/fixtures";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
 type Mutable = Record<string, any>;
+const NODE_POOL = "karpenter.sh/nodepool_v1.json";
 
 function nodePoolWith(mutate: (m: Mutable) => void): Mutable {
   const m = structuredClone(validNodePool()) as Mutable;
@@ -15,49 +17,45 @@ describe("crdSchemaProblems", () => {
   test("every listed schema file is committed and named in SOURCES.md", () => {
     const root = path.resolve(__dirname, "../../../schemas/crds");
     const sources = fs.readFileSync(path.join(root, "SOURCES.md"), "utf8");
-    for (const file of Object.values(CRD_SCHEMA_FILES)) {
+    for (const file of Object.values(registeredCrdSchemas())) {
       expect(fs.existsSync(path.join(root, file))).toBe(true);
       expect(sources).toContain(`| ${file} |`);
     }
   });
 
   test("accepts a valid NodePool", () => {
-    expect(crdSchemaProblems(validNodePool() as never)).toEqual([]);
+    expect(crdSchemaProblems(validNodePool() as never, NODE_POOL)).toEqual([]);
   });
 
   test("names a value outside the CRD's enum with the allowed values", () => {
-    const problems = crdSchemaProblems(nodePoolWith((m) => (m.spec.disruption.consolidationPolicy = "Sometimes")) as never);
+    const problems = crdSchemaProblems(nodePoolWith((m) => (m.spec.disruption.consolidationPolicy = "Sometimes")) as never, NODE_POOL);
     expect(problems).toEqual([{ path: "manifest.spec.disruption.consolidationPolicy", value: "Sometimes", allowed: 'one of "WhenEmpty", "WhenEmptyOrUnderutilized", "Balanced"' }]);
   });
 
   test("names a misspelt field with the known ones", () => {
-    const problems = crdSchemaProblems(nodePoolWith((m) => (m.spec.template.spec.requirements[0].operater = "In")) as never);
+    const problems = crdSchemaProblems(nodePoolWith((m) => (m.spec.template.spec.requirements[0].operater = "In")) as never, NODE_POOL);
     expect(problems).toContainEqual(expect.objectContaining({ path: "manifest.spec.template.spec.requirements[0].operater", allowed: expect.stringMatching(/^no field "operater" here \(known fields: .*operator/) }));
   });
 
   test("names a missing required field", () => {
-    const problems = crdSchemaProblems(nodePoolWith((m) => delete m.spec.template.spec.nodeClassRef) as never);
+    const problems = crdSchemaProblems(nodePoolWith((m) => delete m.spec.template.spec.nodeClassRef) as never, NODE_POOL);
     expect(problems).toContainEqual({ path: "manifest.spec.template.spec.nodeClassRef", value: undefined, allowed: "a value (required by the CRD schema)" });
   });
 
   test("applies the CRD's patterns (Go regexps) to strings", () => {
-    const problems = crdSchemaProblems(nodePoolWith((m) => (m.spec.disruption.budgets[0].nodes = "ten")) as never);
+    const problems = crdSchemaProblems(nodePoolWith((m) => (m.spec.disruption.budgets[0].nodes = "ten")) as never, NODE_POOL);
     expect(problems.map((p) => p.path)).toEqual(["manifest.spec.disruption.budgets[0].nodes"]);
   });
 
   test("skips values only Terraform knows", () => {
     const token = "${TfToken[TOKEN.1]}";
     const m = nodePoolWith((x) => (x.spec.disruption.budgets[0].nodes = token));
-    expect(crdSchemaProblems(m as never, { isUnknown: (v) => v === token })).toEqual([]);
-    expect(crdSchemaProblems(m as never)).not.toEqual([]);
+    expect(crdSchemaProblems(m as never, NODE_POOL, { isUnknown: (v) => v === token })).toEqual([]);
+    expect(crdSchemaProblems(m as never, NODE_POOL)).not.toEqual([]);
   });
 
-  test("knows the kinds the platform uses and refuses others", () => {
-    for (const key of ["karpenter.sh/v1/NodePool", "karpenter.k8s.aws/v1/EC2NodeClass", "monitoring.coreos.com/v1/PrometheusRule", "monitoring.coreos.com/v1/ServiceMonitor", "monitoring.coreos.com/v1/PodMonitor", "external-secrets.io/v1/ExternalSecret", "external-secrets.io/v1/ClusterSecretStore"]) {
-      const kind = key.split("/").pop()!;
-      expect(hasCrdSchema(key.slice(0, key.length - kind.length - 1), kind)).toBe(true);
-    }
-    expect(hasCrdSchema("karpenter.sh/v1beta1", "NodePool")).toBe(false);
-    expect(() => crdSchemaProblems({ apiVersion: "example.com/v1", kind: "Widget" })).toThrow(/no CRD schema for example\.com\/v1\/Widget/);
+  test("refuses a file outside schemas/crds", () => {
+    expect(() => crdSchemaProblems(validNodePool() as never, "../../package.json")).toThrow(/not a CRD schema file of schemas\/crds/);
   });
+
 });

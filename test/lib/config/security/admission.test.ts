@@ -5,6 +5,13 @@ import { dev } from "../../../../environments/dev";
 /** dev with its `security.admission` changed, validated as a user's file would be; the messages, one per line. */
 const messages = (mutate: (a: Mutable) => void): string[] => configErrorsWith(dev, (c) => mutate(c.security.admission));
 
+/** A user's own exemptions (the platform's add-ons bring theirs from the registry), to break in the rules below. */
+const withOwnExemptions = (mutate: (a: Mutable) => void) => (a: Mutable) => {
+  a.exemptWorkloads.push({ namespace: "payments", kind: "Deployment", name: "legacy-batch", policies: ["probes"], reason: "a vendor image without health endpoints, replaced next quarter" });
+  a.probeExemptContainers.push({ name: "vendor-agent", probes: ["livenessProbe"], reason: "a vendor sidecar that restarts itself and offers no liveness endpoint" });
+  mutate(a);
+};
+
 const REASON = "a reason that is long enough to be on record";
 
 describe("security.admission", () => {
@@ -29,16 +36,16 @@ describe("security.admission", () => {
     ["a namespace exemption names a policy twice", (a) => (a.exemptNamespaces[0].policies = ["probes", "probes"]), /exemptNamespaces\[0\]\.policies: .*each policy at most once/],
     ["an exempt namespace is not a namespace name", (a) => (a.exemptNamespaces[0].namespace = "Kube-System"), /exemptNamespaces\[0\]\.namespace: .*RFC 1123 label/],
     ["a namespace is exempted twice", (a) => a.exemptNamespaces.push({ ...a.exemptNamespaces[0] }), /exemptNamespaces\[\d\]\.namespace: .*kube-system is listed twice/],
-    ["a workload exemption has no reason", (a) => delete a.exemptWorkloads[0].reason, /exemptWorkloads\[0\]\.reason: /],
-    ["a workload's kind cannot be recognised", (a) => (a.exemptWorkloads[0].kind = "Pod"), /exemptWorkloads\[0\]\.kind: .*Deployment.*StatefulSet.*DaemonSet/],
-    ["a workload's name is not an object name", (a) => (a.exemptWorkloads[0].name = "Node Exporter"), /exemptWorkloads\[0\]\.name: .*RFC 1123 subdomain/],
-    ["a workload exemption names no policy", (a) => (a.exemptWorkloads[0].policies = []), /exemptWorkloads\[0\]\.policies: /],
-    ["a workload is exempted twice", (a) => a.exemptWorkloads.push({ ...a.exemptWorkloads[0] }), /exemptWorkloads\[\d\]: .*is listed twice/],
-    ["a probe-exempt container is not a container name", (a) => (a.probeExemptContainers[0].name = "Istio Proxy"), /probeExemptContainers\[0\]\.name: .*RFC 1123 label/],
-    ["a probe-exempt container names no probe", (a) => (a.probeExemptContainers[0].probes = []), /probeExemptContainers\[0\]\.probes: /],
-    ["a probe-exempt container names an unknown probe", (a) => (a.probeExemptContainers[0].probes = ["startupProbe"]), /probeExemptContainers\[0\]\.probes\[0\]: .*readinessProbe.*livenessProbe/],
-    ["a probe-exempt container has no reason", (a) => delete a.probeExemptContainers[0].reason, /probeExemptContainers\[0\]\.reason: /],
-    ["a probe-exempt container asks for another policy", (a) => (a.probeExemptContainers[0].policies = ["privilegedContainers"]), /probeExemptContainers\[0\]\.policies: .*no field/],
+    ["a workload exemption has no reason", withOwnExemptions((a) => delete a.exemptWorkloads[0].reason), /exemptWorkloads\[0\]\.reason: /],
+    ["a workload's kind cannot be recognised", withOwnExemptions((a) => (a.exemptWorkloads[0].kind = "Pod")), /exemptWorkloads\[0\]\.kind: .*Deployment.*StatefulSet.*DaemonSet/],
+    ["a workload's name is not an object name", withOwnExemptions((a) => (a.exemptWorkloads[0].name = "Node Exporter")), /exemptWorkloads\[0\]\.name: .*RFC 1123 subdomain/],
+    ["a workload exemption names no policy", withOwnExemptions((a) => (a.exemptWorkloads[0].policies = [])), /exemptWorkloads\[0\]\.policies: /],
+    ["a workload is exempted twice", withOwnExemptions((a) => a.exemptWorkloads.push({ ...a.exemptWorkloads[0] })), /exemptWorkloads\[\d\]: .*is listed twice/],
+    ["a probe-exempt container is not a container name", withOwnExemptions((a) => (a.probeExemptContainers[0].name = "Istio Proxy")), /probeExemptContainers\[0\]\.name: .*RFC 1123 label/],
+    ["a probe-exempt container names no probe", withOwnExemptions((a) => (a.probeExemptContainers[0].probes = [])), /probeExemptContainers\[0\]\.probes: /],
+    ["a probe-exempt container names an unknown probe", withOwnExemptions((a) => (a.probeExemptContainers[0].probes = ["startupProbe"])), /probeExemptContainers\[0\]\.probes\[0\]: .*readinessProbe.*livenessProbe/],
+    ["a probe-exempt container has no reason", withOwnExemptions((a) => delete a.probeExemptContainers[0].reason), /probeExemptContainers\[0\]\.reason: /],
+    ["a probe-exempt container asks for another policy", withOwnExemptions((a) => (a.probeExemptContainers[0].policies = ["privilegedContainers"])), /probeExemptContainers\[0\]\.policies: .*no field/],
     ["an opt-out flag is unknown", (a) => (a.optOut = { rootFilesystem: { reason: REASON } }), /security\.admission\.optOut\.rootFilesystem: .*no field "rootFilesystem"/],
     ["an opt-out has no reason", (a) => (a.optOut = { probes: {} }), /security\.admission\.optOut\.probes\.reason: /],
     ["an opt-out is a plain boolean", (a) => (a.optOut = { probes: true }), /security\.admission\.optOut\.probes: /],

@@ -16,13 +16,9 @@ describe("security.namespaces configuration", () => {
 
   // One row per rule: how to break dev, what the user reads.
   const rules: Array<[string, (c: Mutable) => void, RegExp]> = [
-    ["a platform namespace is left out", (c) => delete ns(c).platform.falco, /security\.namespaces\.platform\.falco: got nothing; allowed: the baseline of platform namespace "falco"/],
-    ["an unknown namespace is under platform", (c) => (ns(c).platform.shop = structuredClone(monitoring(c))), /security\.namespaces\.platform\.shop: got "shop"; allowed: one of the platform's namespaces, .*a team's namespaces go under its entry/],
     ["a Pod Security exception has no reason", (c) => (monitoring(c).podSecurity = { level: "baseline" }), /security\.namespaces\.platform\.monitoring\.podSecurity\.reason: got nothing; allowed: a value \(required\)/],
     ["a Pod Security exception's reason is too short", (c) => (monitoring(c).podSecurity = { level: "baseline", reason: "needs it" }), /podSecurity\.reason: got "needs it"; allowed: at least 20 \(why the default is turned off, in at least 20 characters\)/],
     ["a Pod Security level is restricted or unknown", (c) => (monitoring(c).podSecurity = { level: "restricted", reason: "a reason long enough to count" }), /podSecurity\.level: got "restricted"; allowed: one of "baseline", "privileged"/],
-    ["Falco's namespace gets a second Pod Security level", (c) => (ns(c).platform.falco.podSecurity = { level: "privileged", reason: "a reason long enough to count" }), /platform\.falco\.podSecurity: got .*; allowed: nothing: the namespace takes its level and reason from security\.falco\.podSecurity/],
-    ["istio-system gets a second Pod Security level", (c) => (ns(c).platform["istio-system"].podSecurity = { level: "privileged", reason: "a reason long enough to count" }), /platform\.istio-system\.podSecurity: got .*; allowed: nothing: the namespace takes its level and reason from security\.mesh\.cni\.podSecurity/],
     ["the mesh mode is unknown", (c) => (monitoring(c).mesh = "ambient"), /platform\.monitoring\.mesh: got "ambient"; allowed: one of "sidecar", "none"/],
     ["a metrics port is out of range", (c) => (monitoring(c).metricsPorts = [0]), /monitoring\.metricsPorts\[0\]: got 0; allowed: a port number from 1 to 65535/],
     ["an allow has two peers", (c) => (egress0(c).cidr = "10.0.0.0/8"), /monitoring\.egress\[0\]\.\(peer\): got \["cidr","kubernetesApi"\]; allowed: exactly one peer of namespace, anyNamespace, cidr, kubernetesApi, nodes/],

@@ -1,5 +1,6 @@
 import { celAny, celString, celStringList, re2Literal } from "../../../../lib/security/admission/cel";
-import { imageFromRegistry, IMAGE_REGISTRY, PLATFORM_IMAGE_REGISTRIES, PLATFORM_IMAGES } from "../../../../lib/security/admission/registries";
+import { imageFromRegistry, IMAGE_REGISTRY } from "../../../../lib/security/admission/registries";
+import { ADDONS } from "../../../../constructs/addons/registry";
 import { evaluateCel } from "./support/evaluate";
 
 describe("CEL rendering", () => {
@@ -24,10 +25,9 @@ describe("CEL rendering", () => {
 });
 
 describe("registries", () => {
-  test("every platform image comes from exactly the narrowest platform registry entries, each of which is used", () => {
-    const images = Object.values(PLATFORM_IMAGES).flat();
-    for (const image of images) expect([image, PLATFORM_IMAGE_REGISTRIES.filter((r) => imageFromRegistry(image, r)).length]).toEqual([image, 1]);
-    for (const r of PLATFORM_IMAGE_REGISTRIES) expect([r, images.some((i) => imageFromRegistry(i, r)), IMAGE_REGISTRY.test(r)]).toEqual([r, true, true]);
+  test.each(ADDONS.map((a) => [a.name, a] as const))("every image of %s comes from exactly one of its own registry entries, each of which is used", (_name, addon) => {
+    for (const image of addon.images) expect([image, addon.registries.filter((r) => imageFromRegistry(image, r)).length]).toEqual([image, 1]);
+    for (const r of addon.registries) expect([r, addon.images.some((i) => imageFromRegistry(i, r)), IMAGE_REGISTRY.test(r)]).toEqual([r, true, true]);
   });
 
   test("an entry matches on a path boundary only", () => {

@@ -1,0 +1,109 @@
+import type { AddonDescriptor } from "../registry/addon-descriptor";
+import { kubePrometheusStackAddon } from "../kube-prometheus-stack/addon";
+import { ISTIO_INGRESS_NAMESPACE, ISTIO_SYSTEM_NAMESPACE } from "../../../lib/security/namespaces";
+import { ISTIO_RELEASES } from "../../../lib/security/mesh";
+import { IstioMesh, ISTIO_DEFAULTS } from "./istio-mesh";
+import { MeshMonitors } from "./mesh-monitors";
+import { MeshPolicies } from "./mesh-policies";
+
+/**
+ * The mesh (`security.mesh`): Istio in sidecar mode with the CNI node agent, istiod and an internal ingress gateway;
+ * mesh-wide STRICT mTLS, allow-nothing authorization and ISTIO_MUTUAL in `security-resources`, and the sidecars'
+ * and istiod's scrape objects in `observability-resources`.
+ */
+export const istioAddon: AddonDescriptor<IstioMesh> = {
+  name: "istio",
+  layer: "security",
+  summary: "Istio sidecar mesh with the CNI agent: STRICT mTLS, default-deny authorization, internal ingress gateway",
+  configPath: "security.mesh",
+  namespaces: [
+    {
+      name: ISTIO_SYSTEM_NAMESPACE,
+      // The CNI node agent's exception, with its reason, is the mesh section's (one home).
+      podSecurity: { configPath: "security.mesh.cni.podSecurity", of: (config) => config.security.mesh.cni.podSecurity },
+    },
+    // Restricted, in the mesh: the gateway is an injected pod.
+    { name: ISTIO_INGRESS_NAMESPACE },
+  ],
+  crds: ISTIO_DEFAULTS.base.crds,
+  images: ["docker.io/istio/pilot", "docker.io/istio/proxyv2", "docker.io/istio/install-cni"],
+  registries: ["docker.io/istio"],
+  admission: {
+    exemptNamespaces: [
+      {
+        namespace: ISTIO_SYSTEM_NAMESPACE,
+        policies: ["privilegedContainers", "hostNamespaces", "probes"],
+        reason:
+          "the Istio CNI node agent sets up every meshed pod's traffic redirection from the node (root, host paths, network capabilities), and istiod's chart gives it a readiness probe but no liveness probe",
+      },
+    ],
+    probeExemptContainers: [
+      {
+        name: "istio-proxy",
+        probes: ["livenessProbe"],
+        reason: "the sidecar istiod injects into every meshed pod (and the ingress gateway) has a readiness probe and no liveness probe; its agent restarts Envoy itself",
+      },
+    ],
+  },
+  workloads: [
+    {
+      kind: "Deployment", name: ISTIO_RELEASES.istiod, namespace: ISTIO_SYSTEM_NAMESPACE, release: "Istiod",
+      podSecurityContext: { setBy: "the istiod chart's deployment template, fixed (no value sets it)" },
+      containers: [{ name: "discovery", image: "docker.io/istio/pilot:1.30.3", securityContext: { setBy: "the istiod chart's template: non-root 1337, read-only, no escalation, ALL dropped" }, resources: ["resources"] }],
+    },
+    {
+      kind: "DaemonSet", name: "istio-cni-node", namespace: ISTIO_SYSTEM_NAMESPACE, release: "Cni",
+      podSecurityContext: { setBy: "the cni chart's template: the node agent runs as root on the host (its namespace's exemption says why)" },
+      containers: [{ name: "install-cni", image: "docker.io/istio/install-cni:1.30.3", securityContext: { setBy: "the cni chart's template: privileged network setup on the node, exempt by namespace with its reason" }, resources: ["resources"] }],
+    },
+    {
+      kind: "Deployment", name: ISTIO_RELEASES.gateway, namespace: ISTIO_INGRESS_NAMESPACE, release: "Gateway", podSecurityContext: ["securityContext"],
+      containers: [{ name: "istio-proxy", image: "docker.io/istio/proxyv2:1.30.3", securityContext: ["containerSecurityContext"], resources: ["resources"] }],
+    },
+  ],
+  enabled: () => true,
+  build: (ctx) => {
+    const m = ctx.config.security.mesh;
+    return new IstioMesh(ctx.scope, "IstioMesh", {
+      cluster: ctx.cluster,
+      access: ctx.access,
+      // The baseline made istio-system (privileged for the CNI node agent) and istio-ingress (restricted, in the mesh).
+      createNamespaces: false,
+      dependsOn: [ctx.namespace(ISTIO_SYSTEM_NAMESPACE), ctx.namespace(ISTIO_INGRESS_NAMESPACE)],
+      istiod: m.istiod,
+      gateway: m.gateway,
+      cni: { resources: m.cni.resources },
+      spreadAcrossZones: m.spreadAcrossZones,
+      internetFacingIngress: m.optOut.privateIngress !== undefined,
+      systemNodePlacement: ctx.placement,
+    });
+  },
+  resources: [
+    {
+      layer: "security-resources",
+      build: (ctx, mesh) => {
+        const m = ctx.config.security.mesh;
+        return new MeshPolicies(ctx.scope, "MeshPolicies", {
+          installedBy: mesh.base,
+          access: ctx.access,
+          expose: m.expose,
+          webhooks: m.webhooks,
+          optOut: {
+            permissiveMtls: m.optOut.permissiveMtls !== undefined,
+            defaultDenyAuthorization: m.optOut.defaultDenyAuthorization !== undefined,
+            istioMutualDestinationRule: m.optOut.istioMutualDestinationRule !== undefined,
+          },
+        });
+      },
+    },
+    {
+      layer: "observability-resources",
+      build: (ctx) =>
+        new MeshMonitors(ctx.scope, "MeshMonitors", {
+          installedBy: ctx.require(kubePrometheusStackAddon),
+          access: ctx.access,
+          interval: ctx.config.observability.prometheus.scrapeInterval,
+        }),
+    },
+  ],
+};

@@ -1,0 +1,148 @@
+import type { AddonDescriptor, AddonWorkload } from "../registry/addon-descriptor";
+import { externalSecretsAddon } from "../external-secrets/addon";
+import { storageClassesAddon } from "../storage-classes/addon";
+import { SecretsManagerStore, SyncedSecret } from "../external-secrets/secrets-manager-secrets";
+import { KUBE_PROMETHEUS_STACK_RELEASE, MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE } from "../../../lib/observability/monitoring-selection";
+import { OBSERVABILITY_SECRETS } from "../../../lib/observability/secrets";
+import { KubePrometheusStack, KUBE_PROMETHEUS_STACK_DEFAULTS } from "./kube-prometheus-stack";
+
+/** The Secrets the monitoring stack reads, synced from Secrets Manager before it starts. */
+export interface MonitoringSecrets {
+  readonly secretStore: SecretsManagerStore;
+  readonly alertmanagerReceivers: SyncedSecret;
+  readonly grafanaAdmin: SyncedSecret;
+}
+
+const KPS = KUBE_PROMETHEUS_STACK_RELEASE;
+const OPERATOR_SETS = { setBy: "prometheus-operator writes the Prometheus and Alertmanager containers' contexts (read-only, no escalation, ALL dropped)" };
+const image = (repository: string) => `${repository}:v1.0.0`;
+
+const WORKLOADS: readonly AddonWorkload[] = [
+  {
+    kind: "Deployment", name: `${KPS}-operator`, namespace: MONITORING_NAMESPACE, podSecurityContext: ["prometheusOperator", "securityContext"],
+    containers: [{ name: "kube-prometheus-stack", image: image("quay.io/prometheus-operator/prometheus-operator"), securityContext: ["prometheusOperator", "containerSecurityContext"], resources: ["prometheusOperator", "resources"] }],
+  },
+  ...(["createSecretJob", "patchWebhookJob"] as const).map((job): AddonWorkload => ({
+    kind: "Job", name: `${KPS}-admission-${job === "createSecretJob" ? "create" : "patch"}`, namespace: MONITORING_NAMESPACE,
+    podSecurityContext: ["prometheusOperator", "admissionWebhooks", "patch", "securityContext"],
+    containers: [{ name: job, image: image("ghcr.io/jkroepke/kube-webhook-certgen"), securityContext: ["prometheusOperator", "admissionWebhooks", job, "securityContext"], resources: ["prometheusOperator", "admissionWebhooks", "patch", "resources"] }],
+    chartPodFields: { restartPolicy: "OnFailure" },
+  })),
+  ...(["prometheus", "alertmanager"] as const).map((component): AddonWorkload => {
+    const spec = component === "prometheus" ? ["prometheus", "prometheusSpec"] : ["alertmanager", "alertmanagerSpec"];
+    return {
+      kind: "StatefulSet", name: `${component}-${KPS}-${component}`, namespace: MONITORING_NAMESPACE, podSecurityContext: [...spec, "securityContext"],
+      containers: [
+        { name: component, image: image(`quay.io/prometheus/${component}`), securityContext: OPERATOR_SETS, resources: [...spec, "resources"] },
+        { name: "config-reloader", image: image("quay.io/prometheus-operator/prometheus-config-reloader"), securityContext: OPERATOR_SETS, resources: ["prometheusOperator", "prometheusConfigReloader", "resources"] },
+      ],
+    };
+  }),
+  {
+    kind: "Deployment", name: `${KPS}-grafana`, namespace: MONITORING_NAMESPACE, podSecurityContext: ["grafana", "securityContext"],
+    containers: [
+      { name: "grafana", image: image("docker.io/grafana/grafana"), securityContext: ["grafana", "containerSecurityContext"], resources: ["grafana", "resources"] },
+      { name: "grafana-sc-dashboard", image: image("quay.io/kiwigrid/k8s-sidecar"), securityContext: ["grafana", "sidecar", "securityContext"], resources: ["grafana", "sidecar", "resources"] },
+    ],
+  },
+  {
+    kind: "Deployment", name: `${KPS}-kube-state-metrics`, namespace: MONITORING_NAMESPACE, podSecurityContext: ["kube-state-metrics", "securityContext"],
+    containers: [{ name: "kube-state-metrics", image: image("registry.k8s.io/kube-state-metrics/kube-state-metrics"), securityContext: ["kube-state-metrics", "containerSecurityContext"], resources: ["kube-state-metrics", "resources"] }],
+  },
+  {
+    kind: "DaemonSet", name: `${KPS}-prometheus-node-exporter`, namespace: NODE_EXPORTER_NAMESPACE, podSecurityContext: ["prometheus-node-exporter", "securityContext"],
+    containers: [{ name: "node-exporter", image: image("quay.io/prometheus/node-exporter"), securityContext: ["prometheus-node-exporter", "containerSecurityContext"], resources: ["prometheus-node-exporter", "resources"] }],
+    // The chart's DaemonSet shares the node's network and PID namespaces (its exemption says why).
+    chartPodFields: { hostNetwork: true, hostPID: true },
+  },
+];
+
+/**
+ * kube-prometheus-stack (`observability`): Prometheus, Alertmanager with the generated routing, Grafana with the
+ * generated dashboards. Its namespace is made in `platform-resources`, where the receivers' and Grafana's Secrets are
+ * synced before it starts; node-exporter has a privileged namespace of its own so `monitoring` stays restricted.
+ */
+export const kubePrometheusStackAddon: AddonDescriptor<KubePrometheusStack> = {
+  name: "kube-prometheus-stack",
+  layer: "observability",
+  summary: "Prometheus, Alertmanager (P0–P4 routing), Grafana (SLO dashboards), node-exporter, kube-state-metrics",
+  configPath: "observability",
+  namespaces: [
+    { name: MONITORING_NAMESPACE, createdIn: "platform-resources" },
+    { name: NODE_EXPORTER_NAMESPACE, createdIn: "security" },
+  ],
+  crds: KUBE_PROMETHEUS_STACK_DEFAULTS.crds,
+  images: [
+    "quay.io/prometheus/prometheus",
+    "quay.io/prometheus/alertmanager",
+    "quay.io/prometheus/node-exporter",
+    "quay.io/prometheus-operator/prometheus-operator",
+    "quay.io/prometheus-operator/prometheus-config-reloader",
+    "quay.io/prometheus-operator/admission-webhook",
+    "ghcr.io/jkroepke/kube-webhook-certgen",
+    "registry.k8s.io/kube-state-metrics/kube-state-metrics",
+    "docker.io/grafana/grafana",
+    "quay.io/kiwigrid/k8s-sidecar",
+  ],
+  registries: ["registry.k8s.io/kube-state-metrics", "ghcr.io/jkroepke", "quay.io/prometheus", "quay.io/prometheus-operator", "quay.io/kiwigrid", "docker.io/grafana"],
+  admission: {
+    exemptWorkloads: [
+      {
+        namespace: NODE_EXPORTER_NAMESPACE,
+        kind: "DaemonSet",
+        name: `${KPS}-prometheus-node-exporter`,
+        policies: ["hostNamespaces"],
+        reason: "node-exporter reports the node's own network and process statistics, which it can only read from the host's network and PID namespaces",
+      },
+      {
+        namespace: MONITORING_NAMESPACE,
+        kind: "Deployment",
+        name: `${KPS}-grafana`,
+        policies: ["probes"],
+        reason: "Grafana's dashboard sidecar (k8s-sidecar) has no probes in the pinned chart's defaults; Grafana's own container has both",
+      },
+    ],
+  },
+  workloads: WORKLOADS,
+  enabled: () => true,
+  requires: [externalSecretsAddon, storageClassesAddon],
+  build: (ctx) => {
+    const o = ctx.config.observability;
+    return new KubePrometheusStack(ctx.scope, "KubePrometheusStack", {
+      cluster: ctx.cluster,
+      access: ctx.access,
+      // The namespace belongs to the platform-resources layer (its Secrets are there before this release).
+      createNamespace: false,
+      storageClassName: ctx.require(storageClassesAddon).gp3Name,
+      spreadAcrossZones: o.spreadAcrossZones,
+      // Its own privileged namespace (made by the security layer's baseline), so `monitoring` stays restricted.
+      nodeExporterNamespace: NODE_EXPORTER_NAMESPACE,
+      prometheus: o.prometheus,
+      alertmanager: { ...o.alertmanager, config: ctx.artifacts.alertmanagerConfig, secretNames: [OBSERVABILITY_SECRETS.alertmanagerReceivers.secretName] },
+      grafana: { ...o.grafana, adminSecretName: OBSERVABILITY_SECRETS.grafanaAdmin.secretName, dashboards: ctx.artifacts.dashboards },
+    });
+  },
+  resources: [
+    {
+      // Before the monitoring stack: Grafana and Alertmanager start only once these Secrets exist.
+      layer: "platform-resources",
+      build: (ctx): MonitoringSecrets => {
+        const monitoringNamespace = ctx.namespace(MONITORING_NAMESPACE);
+        const secretStore = new SecretsManagerStore(ctx.scope, "SecretStore", {
+          externalSecrets: ctx.require(externalSecretsAddon),
+          namespaces: [MONITORING_NAMESPACE],
+          region: ctx.config.region,
+          access: ctx.access,
+        });
+        const prefix = ctx.config.platform.externalSecrets.secretsManagerPrefix;
+        const synced = (id: string, secret: { readonly secretName: string; readonly remotePath: string }) =>
+          new SyncedSecret(ctx.scope, id, { store: secretStore, namespace: MONITORING_NAMESPACE, secretName: secret.secretName, remoteKey: `${prefix}/${secret.remotePath}`, dependsOn: [monitoringNamespace] });
+        return {
+          secretStore,
+          alertmanagerReceivers: synced("AlertmanagerReceivers", OBSERVABILITY_SECRETS.alertmanagerReceivers),
+          grafanaAdmin: synced("GrafanaAdmin", OBSERVABILITY_SECRETS.grafanaAdmin),
+        };
+      },
+    },
+  ],
+};

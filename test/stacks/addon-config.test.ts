@@ -1,0 +1,61 @@
+/**
+ * The configuration rules that come from the add-on registry (stacks/addon-config.ts): the platform namespaces the
+ * enabled add-ons run in, Pod Security exceptions owned by an add-on's own section, and typed dependencies between
+ * add-ons. Checked before anything is built; one line per problem, naming the field.
+ */
+import { dev } from "../../environments/dev";
+import type { EnvironmentConfig } from "../../lib/config/environment-schema";
+import { formatProblems } from "../../lib/problems";
+import { addonConfigProblems, validateAddonConfigs } from "../../stacks/addon-config";
+import { addonDependencyProblems } from "../../stacks/addon-layer";
+import { ADDONS, awsPrivateCaIssuerAddon, certManagerAddon, type AddonDescriptor } from "../../constructs/addons/registry";
+
+type Mutable = Record<string, any>;
+const REASON = { reason: "a reason long enough to be on record in review" };
+const messages = (mutate: (c: Mutable) => void): string => {
+  const copy = structuredClone(dev) as Mutable;
+  mutate(copy);
+  return formatProblems("dev", addonConfigProblems(copy as EnvironmentConfig));
+};
+const ns = (c: Mutable) => c.security.namespaces;
+
+test("the committed dev environment satisfies the registry", () => {
+  expect(addonConfigProblems(dev)).toEqual([]);
+});
+
+const rules: Array<[string, (c: Mutable) => void, RegExp]> = [
+  ["a platform namespace is left out", (c) => delete ns(c).platform.falco, /security\.namespaces\.platform\.falco: got nothing; allowed: the baseline of namespace "falco", where falco runs/],
+  ["an unknown namespace is under platform", (c) => (ns(c).platform.shop = structuredClone(ns(c).platform.monitoring)), /security\.namespaces\.platform\.shop: got "shop"; allowed: one of the platform's namespaces, .*a team's namespaces go under its entry/],
+  ["Falco's namespace gets a second Pod Security level", (c) => (ns(c).platform.falco.podSecurity = { level: "privileged", ...REASON }), /platform\.falco\.podSecurity: got .*; allowed: nothing: the namespace takes its level and reason from security\.falco\.podSecurity/],
+  ["istio-system gets a second Pod Security level", (c) => (ns(c).platform["istio-system"].podSecurity = { level: "privileged", ...REASON }), /platform\.istio-system\.podSecurity: got .*; allowed: nothing: the namespace takes its level and reason from security\.mesh\.cni\.podSecurity/],
+];
+test.each(rules)("fails when %s, naming the field", (_what, mutate, message) => {
+  expect(messages(mutate)).toMatch(message);
+});
+
+test("a disabled add-on's namespace need not be configured, and may be", () => {
+  expect(messages((c) => ((c.security.falco.optOut.runtimeDetection = REASON), delete ns(c).platform.falco))).toBe("");
+  expect(messages((c) => (c.security.falco.optOut.runtimeDetection = REASON))).toBe("");
+});
+
+test("validateAddonConfigs names every environment with problems and throws before anything is built", () => {
+  const bad = structuredClone(dev) as Mutable;
+  delete bad.security.namespaces.platform.monitoring;
+  expect(() => validateAddonConfigs([bad as EnvironmentConfig])).toThrow(/environment "dev".*security\.namespaces\.platform\.monitoring: got nothing/);
+  expect(() => validateAddonConfigs([dev])).not.toThrow();
+});
+
+describe("typed dependencies", () => {
+  test("an add-on that needs one the environment does not run names what to enable", () => {
+    const needsOff: AddonDescriptor<any> = { ...awsPrivateCaIssuerAddon, name: "needs-cert-manager", enabled: () => true, requires: [{ ...certManagerAddon, enabled: () => false }] };
+    expect(formatProblems("dev", addonDependencyProblems(dev, [...ADDONS, needsOff]))).toMatch(/security\.certManager: got "off"; allowed: cert-manager enabled: needs-cert-manager \(security\.certManager\.issuer\) needs it/);
+  });
+
+  test("the registry lists every add-on after what it requires", () => {
+    expect(addonDependencyProblems(dev)).toEqual([]);
+    const reordered = [awsPrivateCaIssuerAddon, ...ADDONS.filter((a) => a !== awsPrivateCaIssuerAddon)];
+    const privateCa = structuredClone(dev) as Mutable;
+    privateCa.security.certManager.issuer = { type: "awsPrivateCA", certificateAuthorityArn: "arn:aws:acm-pca:eu-west-1:111111111111:certificate-authority/11111111-2222-3333-4444-555555555555" };
+    expect(formatProblems("dev", addonDependencyProblems(privateCa as EnvironmentConfig, reordered))).toMatch(/ADDONS\[0\]: got "aws-privateca-issuer"; allowed: an add-on listed after what it requires \(cert-manager\)/);
+  });
+});
