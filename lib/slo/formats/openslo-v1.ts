@@ -15,6 +15,7 @@ import {
   addError, addWarning, defaultAlertName, FieldMap, type FieldPath, type FormatContext, formatPath, isMap,
   PERIOD_ALIASES, parseLenient, reportZodIssues, strictObject, suggest,
 } from "./common";
+import type { SloFormat, SloFormatDocument } from "./format";
 import { metadataSchema, opensloSli, type SliSpec, sliSpecSchema } from "./openslo-v1-sli";
 
 export const OPENSLO_V1 = "openslo/v1";
@@ -58,17 +59,28 @@ const sliDocSchema = strictObject({ apiVersion: z.literal(OPENSLO_V1), kind: z.l
 const kindOnlySchema = z.object({ kind: z.string({ error: `kind is required: one of ${KINDS_USED.join(", ")}` }) });
 
 
-/** One YAML document of a file, with its own context (its field-path prefix). */
-export interface OpensloDocument {
-  readonly doc: unknown;
-  readonly ctx: FormatContext;
-}
+/** OpenSLO in the registry of input formats (formats/index.ts). */
+export const OPENSLO_V1_FORMAT: SloFormat = {
+  name: OPENSLO_V1,
+  title: "OpenSLO",
+  markers: [{ field: "apiVersion", value: OPENSLO_V1, kinds: KINDS_USED }],
+  detect: (doc) => doc["version"] === undefined && doc["apiVersion"] === OPENSLO_V1,
+  parse: (documents) => parseOpensloV1(documents),
+  explainUnclaimed: (doc) => {
+    const v = doc["apiVersion"];
+    if (doc["version"] !== undefined || typeof v !== "string" || !v.startsWith("openslo/")) return undefined;
+    return {
+      field: "apiVersion",
+      message: `${v} is not supported; allowed: ${OPENSLO_V1} (from v1alpha: ratioMetrics → indicator.spec.ratioMetric with metricSource, timeWindows → timeWindow with duration and isRolling)`,
+    };
+  },
+};
 
 /**
  * Parses the `openslo/v1` documents of every file loaded together, so an `indicatorRef` finds the `SLI`
  * (and a `metricSourceRef` the `DataSource`) wherever it is written.
  */
-export function parseOpensloV1(docs: readonly OpensloDocument[]): SloDefinition[] {
+export function parseOpensloV1(docs: readonly SloFormatDocument[]): SloDefinition[] {
   const slis = new Map<string, Sli>();
   const dataSourceTypes = new Map<string, string>();
   const slos: Array<{ slo: z.infer<typeof sloDocSchema>; ctx: FormatContext }> = [];
@@ -248,9 +260,4 @@ function toPeriod(windows: Array<{ duration: string; isRolling?: boolean | undef
     addWarning(ctx, [...wp, "duration"], "1M (a month, 28 to 31 days) is read as a rolling 30d period", id);
   }
   return period;
-}
-
-/** True when the document is an OpenSLO object at all (any version), for the dispatcher's messages. */
-export function isOpensloApiVersion(v: unknown): boolean {
-  return typeof v === "string" && v.startsWith("openslo/");
 }

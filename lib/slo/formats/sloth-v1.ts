@@ -11,6 +11,7 @@ import {
   addError, addWarning, defaultAlertName, FieldMap, fieldOf, type FieldPath, type FormatContext, isMap, labelMap,
   parseLenient, queryString, reportSliProblems, strictObject,
 } from "./common";
+import type { SloFormat } from "./format";
 
 export const SLOTH_PROMETHEUS_V1 = "prometheus/v1";
 export const SLOTH_K8S_V1 = "sloth.slok.dev/v1";
@@ -66,6 +67,16 @@ const k8sSchema = strictObject({
   metadata: z.record(z.string(), z.unknown()).optional(),
   spec: strictObject({ ...serviceShape, sloPlugins: z.unknown().optional() }),
 });
+
+/** Sloth's two spellings in the registry of input formats (formats/index.ts). */
+export const SLOTH_V1_FORMAT: SloFormat = {
+  name: FORMAT,
+  title: "Sloth",
+  markers: [{ field: "version", value: SLOTH_PROMETHEUS_V1 }, { field: "apiVersion", value: SLOTH_K8S_V1, kinds: ["PrometheusServiceLevel"] }],
+  detect: (doc) => doc["version"] === SLOTH_PROMETHEUS_V1 || (doc["version"] === undefined && doc["apiVersion"] === SLOTH_K8S_V1),
+  parse: (documents) =>
+    documents.flatMap(({ doc, ctx }) => (doc["version"] === SLOTH_PROMETHEUS_V1 ? parseSlothV1(doc, ctx) : parseSlothK8sV1(doc, ctx))),
+};
 
 /** Parses a `prometheus/v1` document. */
 export function parseSlothV1(doc: unknown, ctx: FormatContext): SloDefinition[] {

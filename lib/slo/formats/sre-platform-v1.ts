@@ -8,6 +8,7 @@ import {
   addError, defaultAlertName, FieldMap, type FieldPath, type FormatContext, isMap, labelMap,
   queryString, reportSliProblems, reportZodIssues, strictObject, suggest,
 } from "./common";
+import type { SloFormat } from "./format";
 
 export const SRE_PLATFORM_V1 = "sre-platform/v1";
 
@@ -144,6 +145,14 @@ const specSchema = strictObject({
  */
 const _sloSchemaMatchesType: z.ZodType<Omit<SloSpecV1Slo, "sli"> & { sli?: SloSpecV1Sli }> = sloSchema;
 void _sloSchemaMatchesType;
+
+/** The platform's own format in the registry of input formats (formats/index.ts). */
+export const SRE_PLATFORM_V1_FORMAT: SloFormat = {
+  name: SRE_PLATFORM_V1,
+  markers: [{ field: "version", value: SRE_PLATFORM_V1 }],
+  detect: (doc) => doc["version"] === SRE_PLATFORM_V1,
+  parse: (documents) => documents.flatMap(({ doc, ctx }) => parseSrePlatformV1(doc, ctx)),
+};
 
 /**
  * Turns one `sre-platform/v1` document (YAML-parsed or built in TypeScript) into definitions. Problems go
