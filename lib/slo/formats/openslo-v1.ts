@@ -4,7 +4,8 @@
  * - `ratioMetric` good/total and bad/total → events SLI; `raw` with `rawType: failure|success` → raw SLI;
  *   `counter: true` queries select counters and are rewritten into rates per window (openslo-v1-sli.ts);
  * - `thresholdMetric` only as a classic histogram selector with `op: lte` (the bucket `le` is the value);
- * - `budgetingMethod: Occurrences`; a rolling `timeWindow` of 30d, 28d (4w), 7d (1w), or 1M (→ 30d, warned);
+ * - `budgetingMethod: Occurrences`; a rolling `timeWindow` (required, as OpenSLO requires it) of 30d,
+ *   28d (4w), 7d (1w), or 1M (→ 30d, warned);
  * - `objectives[0].target` (0..1) or `targetPercent` → objective in percent.
  * Unknown keys are ignored with a warning (an error with `strict`); an `SLI` no SLO uses is still checked.
  * @see https://github.com/OpenSLO/OpenSLO#slo
@@ -245,8 +246,18 @@ function toDefinition(
   return def;
 }
 
+/** The durations a rolling `timeWindow` may have, for messages. */
+const ALLOWED_DURATIONS = "30d, 28d (4w), 7d (1w), 1M (read as 30d)";
+
+/**
+ * The period of `spec.timeWindow`. OpenSLO requires the window (its SDK refuses an SLO without one), so a
+ * missing one is an error rather than a silent 30d: the spec's author chose no period we could know.
+ */
 function toPeriod(windows: Array<{ duration: string; isRolling?: boolean | undefined; calendar?: unknown }> | undefined, ctx: FormatContext, id: string): SloPeriod | undefined {
-  if (windows === undefined || windows.length === 0) return undefined;
+  if (windows === undefined || windows.length === 0) {
+    addError(ctx, ["spec", "timeWindow"], `required field is missing: one rolling time window, e.g. [{duration: 30d, isRolling: true}]; allowed durations: ${ALLOWED_DURATIONS}`, id);
+    return undefined;
+  }
   const w = windows[0]!;
   const wp: FieldPath = ["spec", "timeWindow", 0];
   if (windows.length > 1) addError(ctx, ["spec", "timeWindow"], "only one time window is supported", id);
@@ -255,7 +266,7 @@ function toPeriod(windows: Array<{ duration: string; isRolling?: boolean | undef
   }
   const period = PERIOD_ALIASES[w.duration] ?? OPENSLO_PERIODS[w.duration];
   if (!period) {
-    addError(ctx, [...wp, "duration"], `unsupported duration "${w.duration}"; allowed: 30d, 28d (4w), 7d (1w), 1M (read as 30d): the alert windows have reviewed tables for these periods only`, id);
+    addError(ctx, [...wp, "duration"], `unsupported duration "${w.duration}"; allowed: ${ALLOWED_DURATIONS}: the alert windows have reviewed tables for these periods only`, id);
   } else if (w.duration === "1M") {
     addWarning(ctx, [...wp, "duration"], "1M (a month, 28 to 31 days) is read as a rolling 30d period", id);
   }

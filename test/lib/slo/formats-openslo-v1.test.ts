@@ -65,6 +65,8 @@ describe("OpenSLO openslo/v1", () => {
     ["the budgeting method is Timeslices", (s) => (s.spec.budgetingMethod = "Timeslices"), "spec.budgetingMethod", /"Timeslices" is not supported; allowed values: Occurrences/],
     ["the time window is 90d", (s) => (s.spec.timeWindow[0].duration = "90d"), "spec.timeWindow[0].duration", /unsupported duration "90d"; allowed: 30d, 28d \(4w\), 7d \(1w\)/],
     ["a misspelt required field is given (budgetMethod)", (s) => { s.spec.budgetMethod = s.spec.budgetingMethod; delete s.spec.budgetingMethod; }, "spec.budgetMethod", /unknown field "budgetMethod" \(did you mean "budgetingMethod"\?\)/],
+    ["the time window is missing", (s) => delete s.spec.timeWindow, "spec.timeWindow", /^required field is missing: one rolling time window, e.g. \[\{duration: 30d, isRolling: true\}\]; allowed durations: 30d, 28d \(4w\), 7d \(1w\), 1M \(read as 30d\)$/],
+    ["the time window is an empty list", (s) => (s.spec.timeWindow = []), "spec.timeWindow", /^required field is missing: one rolling time window/],
     ["the time window is calendar-aligned", (s) => (s.spec.timeWindow[0].isRolling = false), "spec.timeWindow[0].isRolling", /use a rolling window/],
     ["the target is a percentage", (s) => (s.spec.objectives[0].target = 99), "spec.objectives[0].target", /strictly between 0 and 1/],
     ["targetPercent is a ratio", (s) => { delete s.spec.objectives[0].target; s.spec.objectives[0].targetPercent = 0.995; }, "spec.objectives[0].targetPercent", /did you mean 99\.5\?/],
