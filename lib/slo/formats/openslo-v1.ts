@@ -14,7 +14,7 @@ import { z } from "zod";
 import type { SloDefinition, SloPeriod } from "../model";
 import {
   addError, addWarning, defaultAlertName, FieldMap, type FieldPath, type FormatContext, formatPath, isMap,
-  PERIOD_ALIASES, parseLenient, reportZodIssues, strictObject, suggest,
+  PERIOD_ALIASES, parseLenient, reportZodIssues, suggest,
 } from "./common";
 import type { SloFormat, SloFormatDocument } from "./format";
 import { metadataSchema, opensloSli, type SliSpec, sliSpecSchema } from "./openslo-v1-sli";
@@ -27,7 +27,7 @@ const OPENSLO_PERIODS: Readonly<Record<string, SloPeriod>> = { "1M": "30d" };
 const KINDS_USED = ["SLO", "SLI", "DataSource", "Service"];
 const KINDS_IGNORED = ["AlertPolicy", "AlertCondition", "AlertNotificationTarget"];
 
-const objectiveSchema = strictObject({
+const objectiveSchema = z.strictObject({
   displayName: z.string().optional(),
   op: z.enum(["lt", "lte", "gt", "gte"]).optional(),
   value: z.number().optional(),
@@ -40,23 +40,23 @@ const objectiveSchema = strictObject({
   compositeWeight: z.number().optional(),
 });
 
-const sloDocSchema = strictObject({
+const sloDocSchema = z.strictObject({
   apiVersion: z.literal(OPENSLO_V1),
   kind: z.literal("SLO"),
   metadata: metadataSchema,
-  spec: strictObject({
+  spec: z.strictObject({
     description: z.string().optional(),
     service: z.string(),
-    indicator: strictObject({ metadata: metadataSchema, spec: sliSpecSchema }).optional(),
+    indicator: z.strictObject({ metadata: metadataSchema, spec: sliSpecSchema }).optional(),
     indicatorRef: z.string().optional(),
-    timeWindow: z.array(strictObject({ duration: z.string(), isRolling: z.boolean().optional(), calendar: z.unknown().optional() })).optional(),
+    timeWindow: z.array(z.strictObject({ duration: z.string(), isRolling: z.boolean().optional(), calendar: z.unknown().optional() })).optional(),
     budgetingMethod: z.string(),
     objectives: z.array(objectiveSchema).min(1, { error: "at least one objective is required" }),
     alertPolicies: z.array(z.unknown()).optional(),
   }),
 });
 
-const sliDocSchema = strictObject({ apiVersion: z.literal(OPENSLO_V1), kind: z.literal("SLI"), metadata: metadataSchema, spec: sliSpecSchema });
+const sliDocSchema = z.strictObject({ apiVersion: z.literal(OPENSLO_V1), kind: z.literal("SLI"), metadata: metadataSchema, spec: sliSpecSchema });
 const kindOnlySchema = z.object({ kind: z.string({ error: `kind is required: one of ${KINDS_USED.join(", ")}` }) });
 
 
@@ -88,7 +88,7 @@ export function parseOpensloV1(docs: readonly SloFormatDocument[]): SloDefinitio
   for (const { doc, ctx } of docs) {
     const kind = kindOnlySchema.safeParse(doc, { reportInput: true });
     if (!kind.success) {
-      reportZodIssues(ctx, kind.error.issues, []);
+      reportZodIssues(ctx, kindOnlySchema, kind.error.issues, []);
       continue;
     }
     const k = kind.data.kind;
