@@ -4,6 +4,7 @@ import { stringify } from "yaml";
 import { parseSloYaml } from "../../../lib/slo/parse";
 import { validateSloDefinitions } from "../../../lib/slo/validate";
 import { sharedPath, withShared } from "../../support/shared";
+import { samePromql } from "./support/promql-parse";
 
 const fixture = (name: string): string => join(__dirname, "fixtures", "inputs", name);
 const load = (name: string) => parseSloYaml(readFileSync(fixture(name), "utf8"), name);
@@ -17,8 +18,8 @@ describe("OpenSLO openslo/v1", () => {
     expect(d).toMatchObject({ id: "search-availability", service: "search", name: "availability", objective: 99.5, period: "28d", labels: { team: "discovery" }, description: "Search availability" });
     expect(d.sli).toEqual({
       kind: "events",
-      errorQuery: '(sum(rate(http_requests_total{job="search"}[{{.window}}]))) - (sum(rate(http_requests_total{job="search",code!~"5.."}[{{.window}}])))',
-      totalQuery: 'sum(rate(http_requests_total{job="search"}[{{.window}}]))',
+      errorQuery: samePromql('(sum(rate(http_requests_total{job="search"}[{{.window}}]))) - (sum(rate(http_requests_total{job="search",code!~"5.."}[{{.window}}])))'),
+      totalQuery: samePromql('sum(rate(http_requests_total{job="search"}[{{.window}}]))'),
     });
     expect(d.alerting).toMatchObject({ name: "SearchAvailability", page: { disabled: false }, ticket: { disabled: false } });
     expect(d.source.fields?.["sli.totalQuery"]).toBe("docs[1].spec.ratioMetric.total.metricSource.spec.query");
@@ -26,8 +27,8 @@ describe("OpenSLO openslo/v1", () => {
   });
 
   it.each([
-    ["errors", { kind: "events", errorQuery: 'sum(rate(http_requests_total{job="search",code=~"5.."}[{{.window}}]))' }, 99.9, "30d"],
-    ["success-ratio", { kind: "raw", errorRatioQuery: "1 - (avg(rate(search_success_ratio_sum[{{.window}}]) / rate(search_success_ratio_count[{{.window}}])))" }, 99, "7d"],
+    ["errors", { kind: "events", errorQuery: samePromql('sum(rate(http_requests_total{job="search",code=~"5.."}[{{.window}}]))') }, 99.9, "30d"],
+    ["success-ratio", { kind: "raw", errorRatioQuery: samePromql("1 - (avg(rate(search_success_ratio_sum[{{.window}}]) / rate(search_success_ratio_count[{{.window}}])))") }, 99, "7d"],
     ["latency", { kind: "latency", metric: "http_request_duration_seconds", selector: 'job="search"', threshold: "0.25" }, 99, "28d"],
   ])("maps the inline indicator of %s", (name, sli, objective, period) => {
     const r = load("openslo-inline.yaml");
@@ -116,7 +117,7 @@ describe("OpenSLO openslo/v1", () => {
   it("keeps {{.window}} queries as written when counter is true", () => {
     const s = base();
     s.spec.indicator.spec.ratioMetric.counter = true;
-    expect(parseSloYaml(stringify(s), "web.yaml").definitions[0]!.sli).toMatchObject({ totalQuery: "sum(rate(all_total[{{.window}}]))" });
+    expect(parseSloYaml(stringify(s), "web.yaml").definitions[0]!.sli).toMatchObject({ totalQuery: samePromql("sum(rate(all_total[{{.window}}]))") });
   });
 
   it("fails when two SLI documents share a name, or a metricSourceRef names no DataSource", () => {
