@@ -14,6 +14,8 @@ export type { PromqlProblem } from "./promql";
 export { counterRates, splitDivision } from "./promql-rewrite";
 export type { CounterRewrite } from "./promql-rewrite";
 export { SRE_PLATFORM_V1 } from "./formats/sre-platform-v1";
+export { SLO_FORMATS, detectFormat, describeFormats } from "./formats/index";
+export type { SloFormat, SloFormatDocument, SloFormatMarker, UnclaimedDocumentProblem } from "./formats/index";
 export type {
   SloSpecV1, SloSpecV1Slo, SloSpecV1Sli, SloSpecV1Alerting, SloSpecV1Alert, SloSpecV1EnvironmentOverride,
 } from "./formats/sre-platform-v1";

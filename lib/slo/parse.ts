@@ -1,19 +1,18 @@
 /**
  * Stage 1, parse: YAML text → SLO definitions, for every supported input format. A file may hold several
- * YAML documents (`---`), each dispatched on its `version` (platform and Sloth specs) or `apiVersion`
- * (OpenSLO, Sloth's Kubernetes form). Problems are collected, never thrown, so that one run reports them all.
+ * YAML documents (`---`); each goes to the first format of `SLO_FORMATS` (formats/index.ts) that claims it,
+ * and each format then parses all its documents of all files at once. Problems are collected, never thrown,
+ * so that one run reports them all.
  */
 import { parseAllDocuments } from "yaml";
 import type { RejectedSloDefinition, SloDefinition, SloDiagnostic } from "./model";
-import { addError, dropNulls, type FieldPath, type FormatContext, isMap, suggest } from "./formats/common";
-import { OPENSLO_V1, parseOpensloV1, type OpensloDocument } from "./formats/openslo-v1";
-import { parseSlothK8sV1, parseSlothV1, SLOTH_K8S_V1, SLOTH_PROMETHEUS_V1 } from "./formats/sloth-v1";
-import { parseSrePlatformV1, SRE_PLATFORM_V1 } from "./formats/sre-platform-v1";
+import { addError, dropNulls, type FieldPath, type FormatContext, isMap } from "./formats/common";
+import { detectFormat, markerValues, SLO_FORMATS, type SloFormat, type SloFormatDocument, unclaimedDocumentProblem } from "./formats/index";
 
-/** Values of `version:` we read. */
-export const SUPPORTED_VERSIONS: readonly string[] = [SRE_PLATFORM_V1, SLOTH_PROMETHEUS_V1];
-/** Values of `apiVersion:` we read. */
-export const SUPPORTED_API_VERSIONS: readonly string[] = [OPENSLO_V1, SLOTH_K8S_V1];
+/** Values of `version:` some format reads (derived from `SLO_FORMATS`). */
+export const SUPPORTED_VERSIONS: readonly string[] = markerValues("version");
+/** Values of `apiVersion:` some format reads (derived from `SLO_FORMATS`). */
+export const SUPPORTED_API_VERSIONS: readonly string[] = markerValues("apiVersion");
 
 export interface ParseOptions {
   /**
@@ -78,33 +77,50 @@ export function parseSloTexts(inputs: readonly SloText[], options: ParseOptions 
       }
       if (doc.errors.length === 0) values.push(doc.toJS({ maxAliasCount: 1000 }));
     }
-    if (!bad) dispatch(values, file, options, sink);
+    if (!bad) claim(values, file, options, sink);
   }
-  return finish(sink);
+  return finish(sink, inputs.map((i) => i.file));
 }
 
 /** Parses already-loaded documents (e.g. built in TypeScript) of one file. */
 export function parseSloDocuments(documents: readonly unknown[], file: string, options: ParseOptions = {}): ParseResult {
   const sink = newSink();
-  dispatch(documents, file, options, sink);
-  return finish(sink);
+  claim(documents, file, options, sink);
+  return finish(sink, [file]);
 }
 
 interface Sink {
-  readonly definitions: SloDefinition[];
   readonly errors: SloDiagnostic[];
   readonly warnings: SloDiagnostic[];
   readonly rejected: RejectedSloDefinition[];
-  readonly openslo: OpensloDocument[];
+  /** The documents each format claimed, in input order. */
+  readonly claimed: Map<SloFormat, SloFormatDocument[]>;
+  /** Documents no format claimed; reported after the formats have parsed theirs, in input order. */
+  readonly unclaimed: SloFormatDocument[];
 }
 
 function newSink(): Sink {
-  return { definitions: [], errors: [], warnings: [], rejected: [], openslo: [] };
+  return { errors: [], warnings: [], rejected: [], claimed: new Map(SLO_FORMATS.map((f) => [f, []])), unclaimed: [] };
 }
 
-function finish(sink: Sink): ParseResult {
-  if (sink.openslo.length > 0) sink.definitions.push(...parseOpensloV1(sink.openslo));
-  return { definitions: sink.definitions, errors: sink.errors, warnings: sink.warnings, rejected: sink.rejected };
+/**
+ * Lets every format parse the documents it claimed, then reports the unclaimed ones. Definitions and
+ * diagnostics are put back in file order (a stable sort, so each file keeps its own order).
+ */
+function finish(sink: Sink, files: readonly string[]): ParseResult {
+  const definitions: SloDefinition[] = [];
+  for (const [format, documents] of sink.claimed) if (documents.length > 0) definitions.push(...format.parse(documents));
+  for (const { doc, ctx } of sink.unclaimed) {
+    const problem = unclaimedDocumentProblem(doc);
+    addError(ctx, [problem.field], problem.message);
+  }
+  const order = new Map<string, number>();
+  files.forEach((f, i) => order.has(f) || order.set(f, i));
+  const byFile = <T>(fileOf: (x: T) => string) => (a: T, b: T) => (order.get(fileOf(a)) ?? 0) - (order.get(fileOf(b)) ?? 0);
+  definitions.sort(byFile((d: SloDefinition) => d.source.file));
+  sink.errors.sort(byFile((d: SloDiagnostic) => d.file));
+  sink.warnings.sort(byFile((d: SloDiagnostic) => d.file));
+  return { definitions, errors: sink.errors, warnings: sink.warnings, rejected: sink.rejected };
 }
 
 /** One YAML document, or one item of a document that is a list of objects (OpenSLO's SDK writes those). */
@@ -113,7 +129,8 @@ interface Doc {
   readonly prefix: FieldPath;
 }
 
-function dispatch(documents: readonly unknown[], file: string, options: ParseOptions, sink: Sink): void {
+/** Hands each document of one file to the format that claims it (parsing waits for `finish`). */
+function claim(documents: readonly unknown[], file: string, options: ParseOptions, sink: Sink): void {
   const present = documents.filter((d) => d !== null && d !== undefined);
   if (present.length === 0) sink.errors.push({ file, stage: "parse", message: "no SLO document in file" });
   const docs: Doc[] = [];
@@ -124,9 +141,9 @@ function dispatch(documents: readonly unknown[], file: string, options: ParseOpt
     else docs.push({ value: doc, prefix });
   });
   for (const { value, prefix } of docs) {
-    const ctx: FormatContext = {
+    const context = (format: FormatContext["format"]): FormatContext => ({
       file,
-      format: SRE_PLATFORM_V1,
+      format,
       prefix,
       ...(options.environment !== undefined ? { environment: options.environment } : {}),
       ...(options.knownEnvironments !== undefined ? { knownEnvironments: options.knownEnvironments } : {}),
@@ -134,32 +151,14 @@ function dispatch(documents: readonly unknown[], file: string, options: ParseOpt
       errors: sink.errors,
       warnings: sink.warnings,
       rejected: sink.rejected,
-    };
+    });
     if (!isMap(value)) {
-      addError(ctx, [], "expected a map with version (or apiVersion) at the top of the document");
+      addError(context(SLO_FORMATS[0]!.name), [], "expected a map with version (or apiVersion) at the top of the document");
       continue;
     }
     const doc = dropNulls(value) as Record<string, unknown>;
-    const version = doc["version"];
-    const apiVersion = doc["apiVersion"];
-    if (version !== undefined) {
-      if (version === SRE_PLATFORM_V1) sink.definitions.push(...parseSrePlatformV1(doc, ctx));
-      else if (version === SLOTH_PROMETHEUS_V1) sink.definitions.push(...parseSlothV1(doc, { ...ctx, format: "prometheus/v1" }));
-      else addError(ctx, ["version"], `unknown version ${JSON.stringify(version)}${suggestOf(version, SUPPORTED_VERSIONS)}; allowed: ${SUPPORTED_VERSIONS.join(", ")} (or apiVersion: ${SUPPORTED_API_VERSIONS.join(", ")})`);
-    } else if (apiVersion !== undefined) {
-      if (apiVersion === OPENSLO_V1) sink.openslo.push({ doc, ctx: { ...ctx, format: "openslo/v1" } });
-      else if (apiVersion === SLOTH_K8S_V1) sink.definitions.push(...parseSlothK8sV1(doc, { ...ctx, format: "prometheus/v1" }));
-      else if (typeof apiVersion === "string" && apiVersion.startsWith("openslo/")) {
-        addError(ctx, ["apiVersion"], `${apiVersion} is not supported; allowed: ${OPENSLO_V1} (from v1alpha: ratioMetrics → indicator.spec.ratioMetric with metricSource, timeWindows → timeWindow with duration and isRolling)`);
-      } else {
-        addError(ctx, ["apiVersion"], `unknown apiVersion ${JSON.stringify(apiVersion)}${suggestOf(apiVersion, SUPPORTED_API_VERSIONS)}; allowed: ${SUPPORTED_API_VERSIONS.join(", ")} (or version: ${SUPPORTED_VERSIONS.join(", ")})`);
-      }
-    } else {
-      addError(ctx, ["version"], `required field is missing: the spec version; allowed: version: ${SUPPORTED_VERSIONS.join(" | ")}, or apiVersion: ${SUPPORTED_API_VERSIONS.join(" | ")}`);
-    }
+    const format = detectFormat(doc);
+    if (format) sink.claimed.get(format)!.push({ doc, ctx: context(format.name) });
+    else sink.unclaimed.push({ doc, ctx: context(SLO_FORMATS[0]!.name) });
   }
-}
-
-function suggestOf(value: unknown, allowed: readonly string[]): string {
-  return typeof value === "string" ? suggest(value, allowed) : "";
 }

@@ -104,18 +104,62 @@ function editDistance(a: string, b: string): number {
   return prev[b.length] ?? 0;
 }
 
-/** The message for keys a schema does not know: names the key, a likely intended one, and all allowed keys. */
-export function unknownKeysMessage(keys: readonly string[], allowed: readonly string[]): string {
-  const parts = keys.map((k) => `unknown field "${k}"${suggest(k, allowed)}`);
-  return `${parts.join("; ")}; allowed fields: ${allowed.join(", ")}`;
+/**
+ * A key that an object schema does not declare, as data: where it is, what it is, what the schema allows
+ * there and the likely intended key. Messages are formatted from this, never read back out of one.
+ */
+export interface UnknownKey {
+  /** Path of the object holding the key, relative to the value parsed. */
+  readonly path: FieldPath;
+  readonly key: string;
+  /** The keys the object's schema declares, read from the schema itself, so keys added by `.extend()` count. */
+  readonly allowed: readonly string[];
+  /** The allowed key within a small edit distance (a typo, another spelling), if any. */
+  readonly suggestion?: string;
 }
 
-/** A zod object that refuses unknown keys with our message (typo suggestion + allowed keys). */
-export function strictObject<T extends z.ZodRawShape>(shape: T) {
-  const allowed = Object.keys(shape);
-  return z.strictObject(shape, {
-    error: (issue) => (issue.code === "unrecognized_keys" ? unknownKeysMessage(issue.keys, allowed) : undefined),
+/**
+ * The object schema that `path` leads to inside `schema`, looking through optional, nullable, default,
+ * pipe (transforms, preprocess), union, array and record schemas.
+ */
+export function objectSchemaAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): z.ZodObject | undefined {
+  if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable || schema instanceof z.ZodDefault || schema instanceof z.ZodReadonly) {
+    return objectSchemaAt(schema.unwrap() as z.core.$ZodType, path);
+  }
+  if (schema instanceof z.ZodPipe) return objectSchemaAt(schema.in, path) ?? objectSchemaAt(schema.out, path);
+  if (schema instanceof z.ZodUnion) {
+    for (const option of schema.options as readonly z.core.$ZodType[]) {
+      const found = objectSchemaAt(option, path);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (path.length === 0) return schema instanceof z.ZodObject ? schema : undefined;
+  const [head, ...rest] = path;
+  if (schema instanceof z.ZodObject) {
+    const child = typeof head === "string" ? (schema.shape as Record<string, z.core.$ZodType | undefined>)[head] : undefined;
+    return child ? objectSchemaAt(child, rest) : undefined;
+  }
+  if (schema instanceof z.ZodArray) return typeof head === "number" ? objectSchemaAt(schema.element, rest) : undefined;
+  if (schema instanceof z.ZodRecord) return objectSchemaAt(schema.valueType, rest);
+  return undefined;
+}
+
+/** The unknown keys of an `unrecognized_keys` issue of `schema`, each with the keys allowed where it is. */
+export function unknownKeysOf(schema: z.core.$ZodType, issue: z.core.$ZodIssueUnrecognizedKeys): UnknownKey[] {
+  const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
+  const allowed = Object.keys(objectSchemaAt(schema, issue.path)?.shape ?? {});
+  return issue.keys.map((key) => {
+    const suggestion = closest(key, allowed);
+    return { path, key, allowed, ...(suggestion !== undefined ? { suggestion } : {}) };
   });
+}
+
+/** `unknown field "objetive" (did you mean "objective"?); allowed fields: name, objective, …` */
+export function unknownKeyMessage(u: UnknownKey): string {
+  const meant = u.suggestion !== undefined ? ` (did you mean "${u.suggestion}"?)` : "";
+  const allowed = u.allowed.length > 0 ? `; allowed fields: ${u.allowed.join(", ")}` : "; no fields are allowed here";
+  return `unknown field "${u.key}"${meant}${allowed}`;
 }
 
 /** Label and annotation values: YAML numbers and booleans (`tier: 1`) are taken as their text. */
@@ -155,57 +199,52 @@ export function dropNulls(v: unknown): unknown {
 export function parseLenient<T>(schema: z.ZodType<T>, raw: unknown, ctx: FormatContext, base: FieldPath, slo?: string): T | undefined {
   const first = schema.safeParse(raw, { reportInput: true });
   if (first.success) return first.data;
-  const unknown = first.error.issues.filter((i): i is z.core.$ZodIssueUnrecognizedKeys => i.code === "unrecognized_keys");
+  const unknown = first.error.issues.flatMap((i) => (i.code === "unrecognized_keys" ? unknownKeysOf(schema, i) : []));
   if (ctx.strict || unknown.length === 0) {
-    reportZodIssues(ctx, first.error.issues, base, slo);
+    reportZodIssues(ctx, schema, first.error.issues, base, slo);
     return undefined;
   }
   const cleaned = structuredClone(raw);
-  for (const issue of unknown) {
+  for (const u of unknown) {
     let at: unknown = cleaned;
-    for (const p of issue.path) at = isMap(at) || Array.isArray(at) ? (at as Record<PropertyKey, unknown>)[p as string] : undefined;
-    if (isMap(at)) for (const k of issue.keys) delete at[k];
+    for (const p of u.path) at = isMap(at) || Array.isArray(at) ? (at as Record<PropertyKey, unknown>)[p] : undefined;
+    if (isMap(at)) delete at[u.key];
   }
   const second = schema.safeParse(cleaned, { reportInput: true });
   const missing = new Set(
     (second.success ? [] : second.error.issues).filter((i) => i.code === "invalid_type" && i.input === undefined).map((i) => JSON.stringify(i.path)),
   );
-  const misspelt: z.core.$ZodIssue[] = [];
-  for (const issue of unknown) {
-    const allowed = /allowed fields: (.*)$/.exec(issue.message)?.[1]?.split(", ") ?? [];
-    for (const k of issue.keys) {
-      const meant = closest(k, allowed);
-      const path: PathSegment[] = [...base, ...issue.path.map((p) => (typeof p === "symbol" ? String(p) : p)), k];
-      if (meant !== undefined && missing.has(JSON.stringify([...issue.path, meant]))) {
-        misspelt.push({ ...issue, keys: [k], message: unknownKeysMessage([k], allowed) });
-      } else {
-        addWarning(ctx, path, `${unknownKeysMessage([k], allowed)}; ignored${ctx.format === "prometheus/v1" ? ", as Sloth ignores it" : ""} (an error in strict mode)`, slo);
-      }
-    }
+  const misspelt: UnknownKey[] = [];
+  for (const u of unknown) {
+    if (u.suggestion !== undefined && missing.has(JSON.stringify([...u.path, u.suggestion]))) misspelt.push(u);
+    else addWarning(ctx, [...base, ...u.path, u.key], `${unknownKeyMessage(u)}; ignored${ctx.format === "prometheus/v1" ? ", as Sloth ignores it" : ""} (an error in strict mode)`, slo);
   }
   if (second.success && misspelt.length === 0) return second.data;
-  reportZodIssues(ctx, [...misspelt, ...(second.success ? [] : second.error.issues)], base, slo);
+  reportProblems(ctx, [...misspelt, ...(second.success ? [] : second.error.issues)], base, slo);
   return undefined;
 }
 
-/** Renders zod issues as diagnostics under `base` (the path of the parsed value inside the document). */
+/** Renders the zod issues of `schema` as diagnostics under `base` (the path of the parsed value inside the document). */
 export function reportZodIssues(
   ctx: FormatContext,
+  schema: z.core.$ZodType,
   issues: readonly z.core.$ZodIssue[],
   base: FieldPath,
   slo?: string,
 ): void {
-  // A misspelt required key gives two issues (unknown "objetive", missing "objective"); keep the first only.
+  reportProblems(ctx, issues.flatMap((i): Array<UnknownKey | z.core.$ZodIssue> => (i.code === "unrecognized_keys" ? unknownKeysOf(schema, i) : [i])), base, slo);
+}
+
+/** One diagnostic per unknown key and per other issue, in the order given. */
+function reportProblems(ctx: FormatContext, problems: ReadonlyArray<UnknownKey | z.core.$ZodIssue>, base: FieldPath, slo?: string): void {
+  // A misspelt required key gives two problems (unknown "objetive", missing "objective"); keep the first only.
   const misspelt = new Set<string>();
-  for (const issue of issues) {
-    if (issue.code !== "unrecognized_keys") continue;
-    const allowed = /allowed fields: (.*)$/.exec(issue.message)?.[1]?.split(", ") ?? [];
-    for (const k of issue.keys) {
-      const meant = closest(k, allowed);
-      if (meant !== undefined) misspelt.add(JSON.stringify([...issue.path, meant]));
+  for (const p of problems) if (!("code" in p) && p.suggestion !== undefined) misspelt.add(JSON.stringify([...p.path, p.suggestion]));
+  for (const issue of problems) {
+    if (!("code" in issue)) {
+      addError(ctx, [...base, ...issue.path, issue.key], unknownKeyMessage(issue), slo);
+      continue;
     }
-  }
-  for (const issue of issues) {
     if (issue.code === "invalid_type" && issue.input === undefined && misspelt.has(JSON.stringify(issue.path))) continue;
     const path: PathSegment[] = [...base, ...issue.path.map((p) => (typeof p === "symbol" ? String(p) : p))];
     let message = issue.message;
@@ -214,9 +253,6 @@ export function reportZodIssues(
         if (issue.input === undefined) message = `required field is missing (expected ${article(issue.expected)})`;
         else if (issue.message && !issue.message.startsWith("Invalid input")) message = `${issue.message}, got ${describeValue(issue.input)}`;
         else message = `expected ${article(issue.expected)}, got ${describeValue(issue.input)}`;
-        break;
-      case "unrecognized_keys":
-        if (issue.keys.length === 1) path.push(issue.keys[0] as string);
         break;
       case "invalid_value":
         message = `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${describeValue(issue.input)}`;

@@ -10,28 +10,28 @@ import { z } from "zod";
 import type { Sli } from "../model";
 import { checkPromql, hasWindowPlaceholder, matcherLabelNames, normalizeWindowPlaceholder, parseVectorSelector } from "../promql";
 import { counterRates } from "../promql-rewrite";
-import { addError, FieldMap, type FieldPath, type FormatContext, labelValue, strictObject } from "./common";
+import { addError, FieldMap, type FieldPath, type FormatContext, labelValue } from "./common";
 
-export const metadataSchema = strictObject({
+export const metadataSchema = z.strictObject({
   name: z.string(),
   displayName: z.string().optional(),
   labels: z.record(z.string(), z.union([labelValue, z.array(z.string())])).optional(),
   annotations: z.record(z.string(), z.string()).optional(),
 });
 
-const metricSourceSchema = strictObject({
+const metricSourceSchema = z.strictObject({
   metricSourceRef: z.string().optional(),
   type: z.string().optional(),
   // Optional so that a source without a query (OpenSLO's own examples leave it empty) still gets its type
   // checked and the rest of the SLO read.
   spec: z.record(z.string(), z.unknown()).optional(),
 });
-const metricHolder = strictObject({ metricSource: metricSourceSchema });
+const metricHolder = z.strictObject({ metricSource: metricSourceSchema });
 
-export const sliSpecSchema = strictObject({
+export const sliSpecSchema = z.strictObject({
   description: z.string().optional(),
   thresholdMetric: metricHolder.optional(),
-  ratioMetric: strictObject({
+  ratioMetric: z.strictObject({
     counter: z.boolean().optional(),
     good: metricHolder.optional(),
     bad: metricHolder.optional(),

@@ -4,7 +4,8 @@
  * - `ratioMetric` good/total and bad/total → events SLI; `raw` with `rawType: failure|success` → raw SLI;
  *   `counter: true` queries select counters and are rewritten into rates per window (openslo-v1-sli.ts);
  * - `thresholdMetric` only as a classic histogram selector with `op: lte` (the bucket `le` is the value);
- * - `budgetingMethod: Occurrences`; a rolling `timeWindow` of 30d, 28d (4w), 7d (1w), or 1M (→ 30d, warned);
+ * - `budgetingMethod: Occurrences`; a rolling `timeWindow` (required, as OpenSLO requires it) of 30d,
+ *   28d (4w), 7d (1w), or 1M (→ 30d, warned);
  * - `objectives[0].target` (0..1) or `targetPercent` → objective in percent.
  * Unknown keys are ignored with a warning (an error with `strict`); an `SLI` no SLO uses is still checked.
  * @see https://github.com/OpenSLO/OpenSLO#slo
@@ -13,8 +14,9 @@ import { z } from "zod";
 import type { SloDefinition, SloPeriod } from "../model";
 import {
   addError, addWarning, defaultAlertName, FieldMap, type FieldPath, type FormatContext, formatPath, isMap,
-  PERIOD_ALIASES, parseLenient, reportZodIssues, strictObject, suggest,
+  PERIOD_ALIASES, parseLenient, reportZodIssues, suggest,
 } from "./common";
+import type { SloFormat, SloFormatDocument } from "./format";
 import { metadataSchema, opensloSli, type SliSpec, sliSpecSchema } from "./openslo-v1-sli";
 
 export const OPENSLO_V1 = "openslo/v1";
@@ -25,7 +27,7 @@ const OPENSLO_PERIODS: Readonly<Record<string, SloPeriod>> = { "1M": "30d" };
 const KINDS_USED = ["SLO", "SLI", "DataSource", "Service"];
 const KINDS_IGNORED = ["AlertPolicy", "AlertCondition", "AlertNotificationTarget"];
 
-const objectiveSchema = strictObject({
+const objectiveSchema = z.strictObject({
   displayName: z.string().optional(),
   op: z.enum(["lt", "lte", "gt", "gte"]).optional(),
   value: z.number().optional(),
@@ -38,44 +40,55 @@ const objectiveSchema = strictObject({
   compositeWeight: z.number().optional(),
 });
 
-const sloDocSchema = strictObject({
+const sloDocSchema = z.strictObject({
   apiVersion: z.literal(OPENSLO_V1),
   kind: z.literal("SLO"),
   metadata: metadataSchema,
-  spec: strictObject({
+  spec: z.strictObject({
     description: z.string().optional(),
     service: z.string(),
-    indicator: strictObject({ metadata: metadataSchema, spec: sliSpecSchema }).optional(),
+    indicator: z.strictObject({ metadata: metadataSchema, spec: sliSpecSchema }).optional(),
     indicatorRef: z.string().optional(),
-    timeWindow: z.array(strictObject({ duration: z.string(), isRolling: z.boolean().optional(), calendar: z.unknown().optional() })).optional(),
+    timeWindow: z.array(z.strictObject({ duration: z.string(), isRolling: z.boolean().optional(), calendar: z.unknown().optional() })).optional(),
     budgetingMethod: z.string(),
     objectives: z.array(objectiveSchema).min(1, { error: "at least one objective is required" }),
     alertPolicies: z.array(z.unknown()).optional(),
   }),
 });
 
-const sliDocSchema = strictObject({ apiVersion: z.literal(OPENSLO_V1), kind: z.literal("SLI"), metadata: metadataSchema, spec: sliSpecSchema });
+const sliDocSchema = z.strictObject({ apiVersion: z.literal(OPENSLO_V1), kind: z.literal("SLI"), metadata: metadataSchema, spec: sliSpecSchema });
 const kindOnlySchema = z.object({ kind: z.string({ error: `kind is required: one of ${KINDS_USED.join(", ")}` }) });
 
 
-/** One YAML document of a file, with its own context (its field-path prefix). */
-export interface OpensloDocument {
-  readonly doc: unknown;
-  readonly ctx: FormatContext;
-}
+/** OpenSLO in the registry of input formats (formats/index.ts). */
+export const OPENSLO_V1_FORMAT: SloFormat = {
+  name: OPENSLO_V1,
+  title: "OpenSLO",
+  markers: [{ field: "apiVersion", value: OPENSLO_V1, kinds: KINDS_USED }],
+  detect: (doc) => doc["version"] === undefined && doc["apiVersion"] === OPENSLO_V1,
+  parse: (documents) => parseOpensloV1(documents),
+  explainUnclaimed: (doc) => {
+    const v = doc["apiVersion"];
+    if (doc["version"] !== undefined || typeof v !== "string" || !v.startsWith("openslo/")) return undefined;
+    return {
+      field: "apiVersion",
+      message: `${v} is not supported; allowed: ${OPENSLO_V1} (from v1alpha: ratioMetrics → indicator.spec.ratioMetric with metricSource, timeWindows → timeWindow with duration and isRolling)`,
+    };
+  },
+};
 
 /**
  * Parses the `openslo/v1` documents of every file loaded together, so an `indicatorRef` finds the `SLI`
  * (and a `metricSourceRef` the `DataSource`) wherever it is written.
  */
-export function parseOpensloV1(docs: readonly OpensloDocument[]): SloDefinition[] {
+export function parseOpensloV1(docs: readonly SloFormatDocument[]): SloDefinition[] {
   const slis = new Map<string, Sli>();
   const dataSourceTypes = new Map<string, string>();
   const slos: Array<{ slo: z.infer<typeof sloDocSchema>; ctx: FormatContext }> = [];
   for (const { doc, ctx } of docs) {
     const kind = kindOnlySchema.safeParse(doc, { reportInput: true });
     if (!kind.success) {
-      reportZodIssues(ctx, kind.error.issues, []);
+      reportZodIssues(ctx, kindOnlySchema, kind.error.issues, []);
       continue;
     }
     const k = kind.data.kind;
@@ -233,8 +246,18 @@ function toDefinition(
   return def;
 }
 
+/** The durations a rolling `timeWindow` may have, for messages. */
+const ALLOWED_DURATIONS = "30d, 28d (4w), 7d (1w), 1M (read as 30d)";
+
+/**
+ * The period of `spec.timeWindow`. OpenSLO requires the window (its SDK refuses an SLO without one), so a
+ * missing one is an error rather than a silent 30d: the spec's author chose no period we could know.
+ */
 function toPeriod(windows: Array<{ duration: string; isRolling?: boolean | undefined; calendar?: unknown }> | undefined, ctx: FormatContext, id: string): SloPeriod | undefined {
-  if (windows === undefined || windows.length === 0) return undefined;
+  if (windows === undefined || windows.length === 0) {
+    addError(ctx, ["spec", "timeWindow"], `required field is missing: one rolling time window, e.g. [{duration: 30d, isRolling: true}]; allowed durations: ${ALLOWED_DURATIONS}`, id);
+    return undefined;
+  }
   const w = windows[0]!;
   const wp: FieldPath = ["spec", "timeWindow", 0];
   if (windows.length > 1) addError(ctx, ["spec", "timeWindow"], "only one time window is supported", id);
@@ -243,14 +266,9 @@ function toPeriod(windows: Array<{ duration: string; isRolling?: boolean | undef
   }
   const period = PERIOD_ALIASES[w.duration] ?? OPENSLO_PERIODS[w.duration];
   if (!period) {
-    addError(ctx, [...wp, "duration"], `unsupported duration "${w.duration}"; allowed: 30d, 28d (4w), 7d (1w), 1M (read as 30d): the alert windows have reviewed tables for these periods only`, id);
+    addError(ctx, [...wp, "duration"], `unsupported duration "${w.duration}"; allowed: ${ALLOWED_DURATIONS}: the alert windows have reviewed tables for these periods only`, id);
   } else if (w.duration === "1M") {
     addWarning(ctx, [...wp, "duration"], "1M (a month, 28 to 31 days) is read as a rolling 30d period", id);
   }
   return period;
-}
-
-/** True when the document is an OpenSLO object at all (any version), for the dispatcher's messages. */
-export function isOpensloApiVersion(v: unknown): boolean {
-  return typeof v === "string" && v.startsWith("openslo/");
 }

@@ -9,8 +9,9 @@ import type { RejectedSloDefinition, Sli, SloAlertSeverity, SloDefinition, SloIn
 import { SUPPORTED_PERIODS } from "../windows";
 import {
   addError, addWarning, defaultAlertName, FieldMap, fieldOf, type FieldPath, type FormatContext, isMap, labelMap,
-  parseLenient, queryString, reportSliProblems, strictObject,
+  parseLenient, queryString, reportSliProblems,
 } from "./common";
+import type { SloFormat } from "./format";
 
 export const SLOTH_PROMETHEUS_V1 = "prometheus/v1";
 export const SLOTH_K8S_V1 = "sloth.slok.dev/v1";
@@ -32,26 +33,26 @@ const CAMEL: Keys = { errorQuery: "errorQuery", totalQuery: "totalQuery", errorR
 const PLUGIN_HINT = "(plugins are Go code that Sloth runs; this compiler cannot run them, and ignoring one would change the rules)";
 
 function sloSchema(k: Keys) {
-  const alert = strictObject({ disable: z.boolean().optional(), labels: labelMap.optional(), annotations: labelMap.optional() });
-  return strictObject({
+  const alert = z.strictObject({ disable: z.boolean().optional(), labels: labelMap.optional(), annotations: labelMap.optional() });
+  return z.strictObject({
     name: z.string(),
     description: z.string().optional(),
     objective: z.number(),
     labels: labelMap.optional(),
     infoLabels: labelMap.optional(),
-    sli: strictObject({
-      events: strictObject({ [k.errorQuery]: queryString, [k.totalQuery]: queryString }).optional(),
-      raw: strictObject({ [k.errorRatioQuery]: queryString }).optional(),
+    sli: z.strictObject({
+      events: z.strictObject({ [k.errorQuery]: queryString, [k.totalQuery]: queryString }).optional(),
+      raw: z.strictObject({ [k.errorRatioQuery]: queryString }).optional(),
       plugin: z.unknown().optional(),
     }).optional(),
-    alerting: strictObject({
+    alerting: z.strictObject({
       name: z.string().optional(),
       labels: labelMap.optional(),
       annotations: labelMap.optional(),
       [k.pageAlert]: alert.optional(),
       [k.ticketAlert]: alert.optional(),
     }).optional(),
-    interval: strictObject({ all: z.string().optional(), slierror: z.string().optional(), metadata: z.string().optional(), alert: z.string().optional() }).optional(),
+    interval: z.strictObject({ all: z.string().optional(), slierror: z.string().optional(), metadata: z.string().optional(), alert: z.string().optional() }).optional(),
     plugins: z.unknown().optional(),
   });
 }
@@ -59,13 +60,23 @@ const SNAKE_SLO = sloSchema(SNAKE);
 const CAMEL_SLO = sloSchema(CAMEL);
 
 const serviceShape = { service: z.string(), labels: labelMap.optional(), slos: z.array(z.unknown()).min(1, { error: "at least one SLO is required" }) };
-const promV1Schema = strictObject({ version: z.literal(SLOTH_PROMETHEUS_V1), ...serviceShape, slo_plugins: z.unknown().optional() });
-const k8sSchema = strictObject({
+const promV1Schema = z.strictObject({ version: z.literal(SLOTH_PROMETHEUS_V1), ...serviceShape, slo_plugins: z.unknown().optional() });
+const k8sSchema = z.strictObject({
   apiVersion: z.literal(SLOTH_K8S_V1),
   kind: z.literal("PrometheusServiceLevel"),
   metadata: z.record(z.string(), z.unknown()).optional(),
-  spec: strictObject({ ...serviceShape, sloPlugins: z.unknown().optional() }),
+  spec: z.strictObject({ ...serviceShape, sloPlugins: z.unknown().optional() }),
 });
+
+/** Sloth's two spellings in the registry of input formats (formats/index.ts). */
+export const SLOTH_V1_FORMAT: SloFormat = {
+  name: FORMAT,
+  title: "Sloth",
+  markers: [{ field: "version", value: SLOTH_PROMETHEUS_V1 }, { field: "apiVersion", value: SLOTH_K8S_V1, kinds: ["PrometheusServiceLevel"] }],
+  detect: (doc) => doc["version"] === SLOTH_PROMETHEUS_V1 || (doc["version"] === undefined && doc["apiVersion"] === SLOTH_K8S_V1),
+  parse: (documents) =>
+    documents.flatMap(({ doc, ctx }) => (doc["version"] === SLOTH_PROMETHEUS_V1 ? parseSlothV1(doc, ctx) : parseSlothK8sV1(doc, ctx))),
+};
 
 /** Parses a `prometheus/v1` document. */
 export function parseSlothV1(doc: unknown, ctx: FormatContext): SloDefinition[] {

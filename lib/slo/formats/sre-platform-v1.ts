@@ -6,8 +6,9 @@ import { z } from "zod";
 import type { RejectedSloDefinition, Sli, SloAlerting, SloAlertSeverity, SloDefinition } from "../model";
 import {
   addError, defaultAlertName, FieldMap, type FieldPath, type FormatContext, isMap, labelMap,
-  queryString, reportSliProblems, reportZodIssues, strictObject, suggest,
+  queryString, reportSliProblems, reportZodIssues, suggest,
 } from "./common";
+import type { SloFormat } from "./format";
 
 export const SRE_PLATFORM_V1 = "sre-platform/v1";
 
@@ -87,40 +88,40 @@ export interface SloSpecV1EnvironmentOverride {
 
 const SLI_KINDS = ["events", "raw", "latency", "availability"] as const;
 
-const alertSchema = strictObject({
+const alertSchema = z.strictObject({
   disabled: z.boolean().optional(),
   labels: labelMap.optional(),
   annotations: labelMap.optional(),
 });
 
-const overrideSchema = strictObject({
+const overrideSchema = z.strictObject({
   objective: z.number().optional(),
-  alerting: strictObject({
-    page: strictObject({ disabled: z.boolean().optional() }).optional(),
-    ticket: strictObject({ disabled: z.boolean().optional() }).optional(),
+  alerting: z.strictObject({
+    page: z.strictObject({ disabled: z.boolean().optional() }).optional(),
+    ticket: z.strictObject({ disabled: z.boolean().optional() }).optional(),
   }).optional(),
 });
 
-const sliSchema = strictObject({
-  events: strictObject({ errorQuery: queryString, totalQuery: queryString }).optional(),
-  raw: strictObject({ errorRatioQuery: queryString }).optional(),
-  latency: strictObject({
+const sliSchema = z.strictObject({
+  events: z.strictObject({ errorQuery: queryString, totalQuery: queryString }).optional(),
+  raw: z.strictObject({ errorRatioQuery: queryString }).optional(),
+  latency: z.strictObject({
     metric: z.string(),
     selector: z.string().optional(),
     threshold: z.union([z.string(), z.number()], { error: "expected a number or a string such as \"0.3\"" }),
     groupBy: z.array(z.string()).optional(),
   }).optional(),
-  availability: strictObject({ gaugeQuery: queryString }).optional(),
+  availability: z.strictObject({ gaugeQuery: queryString }).optional(),
 });
 
-const sloSchema = strictObject({
+const sloSchema = z.strictObject({
   name: z.string(),
   objective: z.number(),
   description: z.string().optional(),
   labels: labelMap.optional(),
   period: z.enum(["30d", "28d", "7d"]).optional(),
   sli: sliSchema.optional(),
-  alerting: strictObject({
+  alerting: z.strictObject({
     name: z.string().optional(),
     labels: labelMap.optional(),
     annotations: labelMap.optional(),
@@ -131,7 +132,7 @@ const sloSchema = strictObject({
   environments: z.record(z.string(), overrideSchema).optional(),
 });
 
-const specSchema = strictObject({
+const specSchema = z.strictObject({
   version: z.literal(SRE_PLATFORM_V1),
   service: z.string(),
   labels: labelMap.optional(),
@@ -145,6 +146,14 @@ const specSchema = strictObject({
 const _sloSchemaMatchesType: z.ZodType<Omit<SloSpecV1Slo, "sli"> & { sli?: SloSpecV1Sli }> = sloSchema;
 void _sloSchemaMatchesType;
 
+/** The platform's own format in the registry of input formats (formats/index.ts). */
+export const SRE_PLATFORM_V1_FORMAT: SloFormat = {
+  name: SRE_PLATFORM_V1,
+  markers: [{ field: "version", value: SRE_PLATFORM_V1 }],
+  detect: (doc) => doc["version"] === SRE_PLATFORM_V1,
+  parse: (documents) => documents.flatMap(({ doc, ctx }) => parseSrePlatformV1(doc, ctx)),
+};
+
 /**
  * Turns one `sre-platform/v1` document (YAML-parsed or built in TypeScript) into definitions. Problems go
  * to `ctx.errors`; an SLO with a problem is left out, the others are still returned so that validation can
@@ -153,7 +162,7 @@ void _sloSchemaMatchesType;
 export function parseSrePlatformV1(doc: unknown, ctx: FormatContext): SloDefinition[] {
   const top = specSchema.safeParse(doc, { reportInput: true });
   if (!top.success) {
-    reportZodIssues(ctx, top.error.issues.filter((i) => i.path[0] !== "slos" || i.path.length === 1), []);
+    reportZodIssues(ctx, specSchema, top.error.issues.filter((i) => i.path[0] !== "slos" || i.path.length === 1), []);
     if (!isMap(doc) || !Array.isArray(doc["slos"]) || typeof doc["service"] !== "string") return [];
   }
   const spec = doc as { service: string; labels?: Record<string, string>; slos: unknown[] };
@@ -178,7 +187,7 @@ function parseSlo(
   const sloLabel = rawName !== undefined ? `${service}-${rawName}` : undefined;
   const parsed = sloSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
-    reportZodIssues(ctx, parsed.error.issues, base, sloLabel);
+    reportZodIssues(ctx, sloSchema, parsed.error.issues, base, sloLabel);
     const sliOnly = isMap(raw) && !parsed.error.issues.some((i) => i.path[0] === "sli") ? sliSchema.safeParse(raw["sli"]) : undefined;
     if (sliOnly?.success && sliOnly.data !== undefined) {
       const fields = new FieldMap(ctx);

@@ -4,6 +4,7 @@ import { stringify } from "yaml";
 import { parseSloYaml } from "../../../lib/slo/parse";
 import { validateSloDefinitions } from "../../../lib/slo/validate";
 import { sharedPath, withShared } from "../../support/shared";
+import { samePromql } from "./support/promql-parse";
 
 const fixture = (name: string): string => join(__dirname, "fixtures", "inputs", name);
 const load = (name: string) => parseSloYaml(readFileSync(fixture(name), "utf8"), name);
@@ -17,8 +18,8 @@ describe("OpenSLO openslo/v1", () => {
     expect(d).toMatchObject({ id: "search-availability", service: "search", name: "availability", objective: 99.5, period: "28d", labels: { team: "discovery" }, description: "Search availability" });
     expect(d.sli).toEqual({
       kind: "events",
-      errorQuery: '(sum(rate(http_requests_total{job="search"}[{{.window}}]))) - (sum(rate(http_requests_total{job="search",code!~"5.."}[{{.window}}])))',
-      totalQuery: 'sum(rate(http_requests_total{job="search"}[{{.window}}]))',
+      errorQuery: samePromql('(sum(rate(http_requests_total{job="search"}[{{.window}}]))) - (sum(rate(http_requests_total{job="search",code!~"5.."}[{{.window}}])))'),
+      totalQuery: samePromql('sum(rate(http_requests_total{job="search"}[{{.window}}]))'),
     });
     expect(d.alerting).toMatchObject({ name: "SearchAvailability", page: { disabled: false }, ticket: { disabled: false } });
     expect(d.source.fields?.["sli.totalQuery"]).toBe("docs[1].spec.ratioMetric.total.metricSource.spec.query");
@@ -26,8 +27,8 @@ describe("OpenSLO openslo/v1", () => {
   });
 
   it.each([
-    ["errors", { kind: "events", errorQuery: 'sum(rate(http_requests_total{job="search",code=~"5.."}[{{.window}}]))' }, 99.9, "30d"],
-    ["success-ratio", { kind: "raw", errorRatioQuery: "1 - (avg(rate(search_success_ratio_sum[{{.window}}]) / rate(search_success_ratio_count[{{.window}}])))" }, 99, "7d"],
+    ["errors", { kind: "events", errorQuery: samePromql('sum(rate(http_requests_total{job="search",code=~"5.."}[{{.window}}]))') }, 99.9, "30d"],
+    ["success-ratio", { kind: "raw", errorRatioQuery: samePromql("1 - (avg(rate(search_success_ratio_sum[{{.window}}]) / rate(search_success_ratio_count[{{.window}}])))") }, 99, "7d"],
     ["latency", { kind: "latency", metric: "http_request_duration_seconds", selector: 'job="search"', threshold: "0.25" }, 99, "28d"],
   ])("maps the inline indicator of %s", (name, sli, objective, period) => {
     const r = load("openslo-inline.yaml");
@@ -65,6 +66,8 @@ describe("OpenSLO openslo/v1", () => {
     ["the budgeting method is Timeslices", (s) => (s.spec.budgetingMethod = "Timeslices"), "spec.budgetingMethod", /"Timeslices" is not supported; allowed values: Occurrences/],
     ["the time window is 90d", (s) => (s.spec.timeWindow[0].duration = "90d"), "spec.timeWindow[0].duration", /unsupported duration "90d"; allowed: 30d, 28d \(4w\), 7d \(1w\)/],
     ["a misspelt required field is given (budgetMethod)", (s) => { s.spec.budgetMethod = s.spec.budgetingMethod; delete s.spec.budgetingMethod; }, "spec.budgetMethod", /unknown field "budgetMethod" \(did you mean "budgetingMethod"\?\)/],
+    ["the time window is missing", (s) => delete s.spec.timeWindow, "spec.timeWindow", /^required field is missing: one rolling time window, e.g. \[\{duration: 30d, isRolling: true\}\]; allowed durations: 30d, 28d \(4w\), 7d \(1w\), 1M \(read as 30d\)$/],
+    ["the time window is an empty list", (s) => (s.spec.timeWindow = []), "spec.timeWindow", /^required field is missing: one rolling time window/],
     ["the time window is calendar-aligned", (s) => (s.spec.timeWindow[0].isRolling = false), "spec.timeWindow[0].isRolling", /use a rolling window/],
     ["the target is a percentage", (s) => (s.spec.objectives[0].target = 99), "spec.objectives[0].target", /strictly between 0 and 1/],
     ["targetPercent is a ratio", (s) => { delete s.spec.objectives[0].target; s.spec.objectives[0].targetPercent = 0.995; }, "spec.objectives[0].targetPercent", /did you mean 99\.5\?/],
@@ -114,7 +117,7 @@ describe("OpenSLO openslo/v1", () => {
   it("keeps {{.window}} queries as written when counter is true", () => {
     const s = base();
     s.spec.indicator.spec.ratioMetric.counter = true;
-    expect(parseSloYaml(stringify(s), "web.yaml").definitions[0]!.sli).toMatchObject({ totalQuery: "sum(rate(all_total[{{.window}}]))" });
+    expect(parseSloYaml(stringify(s), "web.yaml").definitions[0]!.sli).toMatchObject({ totalQuery: samePromql("sum(rate(all_total[{{.window}}]))") });
   });
 
   it("fails when two SLI documents share a name, or a metricSourceRef names no DataSource", () => {

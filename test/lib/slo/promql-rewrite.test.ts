@@ -1,5 +1,6 @@
 import { counterRates, splitDivision } from "../../../lib/slo/promql-rewrite";
 import { checkPromql } from "../../../lib/slo/promql";
+import { samePromql } from "./support/promql-parse";
 
 describe("counterRates: OpenSLO counter queries → rates over {{.window}}", () => {
   it.each([
@@ -12,12 +13,12 @@ describe("counterRates: OpenSLO counter queries → rates over {{.window}}", () 
     ["a_total + b_total", "sum(rate(a_total[{{.window}}]) + rate(b_total[{{.window}}]))"],
     ["(sum((a_total)))", "(sum((rate(a_total[{{.window}}]))))"],
   ])("rewrites %s", (query, expected) => {
-    expect(counterRates(query)).toEqual({ query: expected });
+    expect(counterRates(query)).toEqual({ query: samePromql(expected) });
     expect(checkPromql(expected)).toBeUndefined();
   });
 
   it("rewrites a ratio of counters only when asked (an OpenSLO raw ratio)", () => {
-    expect(counterRates("sum(e_total) / sum(t_total)", true)).toEqual({ query: "sum(rate(e_total[{{.window}}]))\n/\nsum(rate(t_total[{{.window}}]))" });
+    expect(counterRates("sum(e_total) / sum(t_total)", true)).toEqual({ query: samePromql("sum(rate(e_total[{{.window}}])) / sum(rate(t_total[{{.window}}]))") });
     expect(counterRates("sum(e_total) / sum(t_total)")).toEqual({ refused: expect.stringMatching(/the operator "\/" between counters/) });
   });
 
@@ -48,6 +49,6 @@ describe("splitDivision", () => {
     ["e / on(c) group_left t", undefined],
     ["e / bool t", undefined],
   ])("splits %j", (query, expected) => {
-    expect(splitDivision(query)).toEqual(expected);
+    expect(splitDivision(query)).toEqual(expected && { numerator: samePromql(expected.numerator), denominator: samePromql(expected.denominator) });
   });
 });

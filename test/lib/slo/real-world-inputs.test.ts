@@ -13,6 +13,7 @@ import { SloError, type SloDiagnostic } from "../../../lib/slo/model";
 import { checkRulesText, describeWithPromtool } from "../../support/promtool";
 import { runSuite } from "./support/promtool-tests";
 import * as sc from "./support/scenarios";
+import { samePromql } from "./support/promql-parse";
 
 const input = (name: string): string => join(__dirname, "fixtures", "inputs", name);
 
@@ -62,10 +63,10 @@ describe("OpenSLO files as users write them", () => {
     expect(r.definitions.map((d) => [d.id, d.period])).toEqual([["web-web-availability", "30d"], ["checkout-checkout-availability", "28d"]]);
     expect(r.definitions[0]!.sli).toEqual({
       kind: "events",
-      errorQuery: '(sum by (cluster) (rate(http_requests_total{component="web"}[{{.window}}]))) - (sum by (cluster) (rate(http_requests_total{component="web",status_code!~"5.."}[{{.window}}])))',
-      totalQuery: 'sum by (cluster) (rate(http_requests_total{component="web"}[{{.window}}]))',
+      errorQuery: samePromql('(sum by (cluster) (rate(http_requests_total{component="web"}[{{.window}}]))) - (sum by (cluster) (rate(http_requests_total{component="web",status_code!~"5.."}[{{.window}}])))'),
+      totalQuery: samePromql('sum by (cluster) (rate(http_requests_total{component="web"}[{{.window}}]))'),
     });
-    expect(r.definitions[1]!.sli).toMatchObject({ totalQuery: 'sum(rate(http_requests_total{job="checkout"}[{{.window}}]))' });
+    expect(r.definitions[1]!.sli).toMatchObject({ totalQuery: samePromql('sum(rate(http_requests_total{job="checkout"}[{{.window}}]))') });
     expect(r.definitions[0]!.source.fields?.["sli.totalQuery"]).toBe("[1].spec.ratioMetric.total.metricSource.spec.query");
     expect(r.warnings.map(line).sort()).toEqual([
       "[2].metadata.name: SLI \"web-error-ratio\" is not used by any SLO in the files given; checked, but compiles to nothing",
@@ -138,7 +139,7 @@ describeWithPromtool("promtool test rules: OpenSLO counters rewritten into rates
     const parsed = parseSloYaml(OPENSLO_COUNTERS, "openslo.yaml");
     expect(parsed.errors).toEqual([]);
     const def = parsed.definitions[0]!;
-    expect(def.sli).toMatchObject({ totalQuery: 'sum(rate(http_requests_total{job="api"}[{{.window}}]))' });
+    expect(def.sli).toMatchObject({ totalQuery: samePromql('sum(rate(http_requests_total{job="api"}[{{.window}}]))') });
     const result = compileSlos([def]);
     const scenarios = [sc.outageThenRecovery(def, result.slos[0]!.windows), sc.zeroTraffic(def)];
     const run = runSuite({

@@ -4,7 +4,8 @@ import { buildRuleGroups, runbookUrl } from "../../../lib/slo/rules";
 import { fillWindow } from "../../../lib/slo/promql";
 import { periodWindows } from "../../../lib/slo/windows";
 import { makeSlo, SLI_BY_KIND } from "./support/factory";
-import { promqlSyntaxError } from "./support/promql-parse";
+import { expectSamePromql, promqlSyntaxError, samePromql } from "./support/promql-parse";
+
 
 const W30 = periodWindows("30d");
 const KINDS = Object.keys(SLI_BY_KIND) as Array<keyof typeof SLI_BY_KIND>;
@@ -103,7 +104,7 @@ describe("SLI kinds, base rules", () => {
 
   test("availability from a non-selector expression uses a subquery", () => {
     const g = buildRuleGroups(makeSlo({ sli: { kind: "availability", gaugeQuery: 'min by (instance) (up{job="api"})' } }), W30);
-    expect(g[0]!.rules[0]!.expr).toBe('sum(count_over_time((min by (instance) (up{job="api"}))[5m:])) / 300');
+    expectSamePromql(g[0]!.rules[0]!.expr, 'sum(count_over_time((min by (instance) (up{job="api"}))[5m:])) / 300');
   });
 
   test.each([
@@ -180,11 +181,11 @@ describe("labels and periods", () => {
     const g = buildRuleGroups(makeSlo(), periodWindows(p));
     expect(g[2]!.rules.map((r) => (isRecord(r) ? r.record : ""))).toContain(c.sliErrorRatio(pw));
     expect(g[1]!.rules.filter(isAlert)[0]!.expr).toContain(`> (${f} * 0.001)`);
-    expect(g[2]!.rules.find((r) => isRecord(r) && r.record === c.TIME_PERIOD_DAYS)!.expr).toBe(`vector(${p === "28d" ? 28 : 7})`);
+    expect(g[2]!.rules.find((r) => isRecord(r) && r.record === c.TIME_PERIOD_DAYS)!.expr).toEqual(samePromql(`vector(${p === "28d" ? 28 : 7})`));
   });
 
   test.each([
     ["rate(x[{{.window}}])", "rate(x[1h])"],
     ["rate(x[{{ .window }}]) / rate(y[{{.window}}])", "rate(x[1h]) / rate(y[1h])"],
-  ])("fillWindow(%j)", (q, out) => expect(fillWindow(q, "1h")).toBe(out));
+  ])("fillWindow(%j)", (q, out) => expectSamePromql(fillWindow(q, "1h"), out));
 });
