@@ -1,5 +1,6 @@
 import type { AddonDescriptor } from "../registry/addon-descriptor";
 import { KarpenterNodePool } from "../karpenter/karpenter-node-pool";
+import { KARPENTER_DEFAULTS } from "../karpenter/karpenter";
 import { NodeAutoscaling } from "./node-autoscaling";
 
 /** The node pools Karpenter's CRDs describe, by name (none where the environment runs the Cluster Autoscaler). */
@@ -15,6 +16,7 @@ export const nodeAutoscalingAddon: AddonDescriptor<NodeAutoscaling> = {
   summary: "Karpenter (NodePools, EC2NodeClasses) or the Cluster Autoscaler, as `platform.autoscaler` chooses",
   configPath: "platform",
   namespaces: [],
+  crds: KARPENTER_DEFAULTS.crds,
   images: ["public.ecr.aws/karpenter/controller", "registry.k8s.io/autoscaling/cluster-autoscaler"],
   registries: ["public.ecr.aws/karpenter", "registry.k8s.io/autoscaling"],
   workloads: [

@@ -23,6 +23,12 @@ describe("crdSchemaProblems", () => {
     }
   });
 
+  test("every committed schema file is declared by a registered add-on's chart (none left behind)", () => {
+    const root = path.resolve(__dirname, "../../../schemas/crds");
+    const committed = fs.readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).flatMap((d) => fs.readdirSync(path.join(root, d.name)).map((f) => `${d.name}/${f}`));
+    expect(committed.filter((f) => !Object.values(registeredCrdSchemas()).includes(f))).toEqual([]);
+  });
+
   test("accepts a valid NodePool", () => {
     expect(crdSchemaProblems(validNodePool() as never, NODE_POOL)).toEqual([]);
   });
