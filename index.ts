@@ -28,6 +28,8 @@ export * from "./stacks/cluster-stack";
 export * from "./stacks/storage-stack";
 export * from "./stacks/platform-stack";
 export * from "./stacks/environment-stacks";
+export * from "./stacks/addon-layer";
+export * from "./stacks/addon-config";
 
 // Framework-free libraries
 export * from "./lib/config";

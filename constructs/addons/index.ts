@@ -17,3 +17,4 @@ export * from "./external-secrets";
 export * from "./cert-manager";
 export * from "./istio";
 export * from "./falco";
+export * from "./registry";
