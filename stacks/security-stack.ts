@@ -97,8 +97,17 @@ export function admissionPoliciesProps(config: EnvironmentConfig): Required<Omit
     mode: admission.mode,
     policies: ADMISSION_POLICY_KEYS.filter((k) => admission.optOut?.[k] === undefined),
     allowedRegistries: [...new Set([...addonRegistries(config), ...admission.allowedRegistries])],
-    exemptNamespaces: [...admission.exemptNamespaces, ...fromAddons.exemptNamespaces],
-    exemptWorkloads: [...fromAddons.exemptWorkloads, ...admission.exemptWorkloads],
-    probeExemptContainers: [...fromAddons.probeExemptContainers, ...admission.probeExemptContainers],
+    exemptNamespaces: once([...admission.exemptNamespaces, ...fromAddons.exemptNamespaces]),
+    exemptWorkloads: once([...fromAddons.exemptWorkloads, ...admission.exemptWorkloads]),
+    probeExemptContainers: once([...fromAddons.probeExemptContainers, ...admission.probeExemptContainers]),
   };
+}
+
+/** Each entry once: an environment that still lists an add-on's own exemption gets it once, not twice. */
+function once<T>(entries: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return entries.filter((e) => {
+    const key = JSON.stringify(e);
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
 }

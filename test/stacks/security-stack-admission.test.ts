@@ -76,3 +76,13 @@ describe("admission opt-outs", () => {
     expect({ ...props, policies: undefined }).toEqual({ ...baseline, policies: undefined });
   });
 });
+
+test("an environment that still lists an add-on's own registry and exemption gets each once", () => {
+  const env = structuredClone(ENVIRONMENTS[0]!);
+  const fromAddons = addonAdmission(env);
+  env.security.admission.allowedRegistries.unshift("quay.io/jetstack");
+  env.security.admission.exemptWorkloads.push({ ...fromAddons.exemptWorkloads[0]! });
+  const props = admissionPoliciesProps(env);
+  expect(props.allowedRegistries.filter((r) => r === "quay.io/jetstack")).toHaveLength(1);
+  expect(props.exemptWorkloads).toHaveLength(fromAddons.exemptWorkloads.length);
+});
