@@ -52,6 +52,18 @@ describe("crdSchemaProblems", () => {
     expect(crdSchemaProblems(m as never)).not.toEqual([]);
   });
 
+  test("checks PodMonitors against the operator the pinned kube-prometheus-stack installs (0.93.1)", () => {
+    const podMonitor = (spec: Mutable) => ({
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "PodMonitor",
+      metadata: { name: "m", namespace: "n" },
+      spec: { selector: {}, podMetricsEndpoints: [{ port: "metrics" }], ...spec },
+    });
+    expect(crdSchemaProblems(podMonitor({ sampleLimit: 1000 }) as never)).toEqual([]);
+    // 0.89's schema had no lower bound on the per-scrape limits; 0.93.1 refuses a negative one.
+    expect(crdSchemaProblems(podMonitor({ sampleLimit: -1 }) as never).map((p) => p.path)).toEqual(["manifest.spec.sampleLimit"]);
+  });
+
   test("knows the kinds the platform uses and refuses others", () => {
     for (const key of ["karpenter.sh/v1/NodePool", "karpenter.k8s.aws/v1/EC2NodeClass", "monitoring.coreos.com/v1/PrometheusRule", "monitoring.coreos.com/v1/ServiceMonitor", "monitoring.coreos.com/v1/PodMonitor", "external-secrets.io/v1/ExternalSecret", "external-secrets.io/v1/ClusterSecretStore"]) {
       const kind = key.split("/").pop()!;
