@@ -12,7 +12,7 @@ import {
   type AlertRoutingConfig, type TierTiming,
 } from "./model";
 import type { AlertmanagerConfig, AmReceiver, AmRoute } from "./types";
-import { durationSeconds, validateAlertRouting } from "./validate";
+import { alertmanagerSecretProblems, durationSeconds, validateAlertRouting } from "./validate";
 
 /** Options of {@link buildAlertmanagerConfig} that are about where it runs, not about the environment. */
 export interface AlertmanagerBuildOptions {
@@ -78,7 +78,8 @@ function timing(t: TierTiming): Pick<AmRoute, "group_wait" | "group_interval" | 
  * Builds the configuration. P1 is routed twice: to PagerDuty while the business-hours interval is active
  * (`continue`, so the second route is also evaluated) and to Slack while it is muted; exactly one of the two
  * notifies at any moment.
- * @throws AlertRoutingError when the input breaks a rule of {@link validateAlertRouting}
+ * @throws AlertRoutingError when the input breaks a rule of {@link validateAlertRouting}, or the result would carry a
+ * credential inline or read one from outside `secretsDir` ({@link alertmanagerSecretProblems})
  */
 export function buildAlertmanagerConfig(c: AlertRoutingConfig, opts: AlertmanagerBuildOptions = {}): AlertmanagerConfig {
   const scope = opts.scope ?? "alerting";
@@ -131,7 +132,7 @@ export function buildAlertmanagerConfig(c: AlertRoutingConfig, opts: Alertmanage
     routes.push({ receiver: fallbackReceiver, matchers: [d.sourceMatcher], routes: tierRoutes((p) => inDialect(d)(p)) });
   }
 
-  return {
+  const config: AlertmanagerConfig = {
     global: { resolve_timeout: "5m" },
     route: {
       receiver: fallbackReceiver,
@@ -162,6 +163,11 @@ export function buildAlertmanagerConfig(c: AlertRoutingConfig, opts: Alertmanage
       },
     ],
   };
+  // The same rule the monitoring add-on applies to any configuration it is given: no credential inline, every
+  // secret file in the folder the receivers' Secret is mounted at.
+  const secretProblems = alertmanagerSecretProblems(config, [dir], { at: scope });
+  if (secretProblems.length > 0) throw new AlertRoutingError(scope, formatProblems("generated configuration", secretProblems));
+  return config;
 }
 
 const TITLE = `[{{ .CommonLabels.${LABEL_PRIORITY} }}] {{ .CommonLabels.alertname }}`;

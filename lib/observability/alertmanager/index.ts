@@ -4,7 +4,8 @@
  */
 export * from "./model";
 export type * from "./types";
-export { validateAlertRouting, durationSeconds, isTimeZone } from "./validate";
+export { validateAlertRouting, durationSeconds, isTimeZone, alertmanagerSecretProblems, mountedSecretDirs } from "./validate";
+export type { SecretProblemsOptions } from "./validate";
 export {
   buildAlertmanagerConfig, emitAlertmanagerYaml, requiredAlertmanagerRetention, resolveTierTiming, secretFile, AlertRoutingError, ALERTMANAGER_HEADER,
 } from "./generate";

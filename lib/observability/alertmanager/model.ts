@@ -106,6 +106,14 @@ export interface AlertRoutingConfig {
 /** Where kube-prometheus-stack mounts `alertmanagerSpec.secrets` entries: `/etc/alertmanager/secrets/<name>/<key>`. */
 export const ALERTMANAGER_SECRETS_ROOT = "/etc/alertmanager/secrets";
 
+/**
+ * Alertmanager configuration fields that would carry a credential inline; only their `*_file` forms are allowed,
+ * because an inline value would land in the synthesized JSON and the Terraform state.
+ */
+export const ALERTMANAGER_INLINE_SECRET_FIELDS: readonly string[] = [
+  "routing_key", "service_key", "api_url", "auth_password", "auth_secret", "password", "credentials", "bearer_token", "api_key", "token",
+];
+
 /** The Kubernetes Secret (filled by external-secrets) that holds every receiver credential. */
 export const RECEIVER_SECRET_NAME = "alertmanager-receivers";
 
