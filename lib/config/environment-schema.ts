@@ -7,8 +7,7 @@ import { KMS_KEY_ARN, ORGANIZATION_ID } from "../aws/arns";
 import { IAM_ROLE_ARN, IAM_ROLE_ARN_RULE } from "../aws/iam";
 import { ExternalSecretsConfigSchema, KarpenterConfigSchema, ObservabilityConfigSchema } from "./platform-schema";
 import { SecurityConfigSchema } from "./security-schema";
-import type { AlertRoutingConfig } from "../observability/alertmanager/model";
-import { PRIORITIES } from "../observability/priorities";
+import { AlertRoutingSchema } from "../observability/alertmanager/model";
 import { isDnsLabel } from "../kubernetes/names";
 
 /**
@@ -51,26 +50,11 @@ export const NodeGroupSchema = z.strictObject({
   ),
 });
 
-const tierTiming = z.strictObject({ groupWait: nonEmpty, groupInterval: nonEmpty, repeatInterval: nonEmpty }).partial();
-
 /**
- * Where the environment's alerts go (P0–P4 tiers). The shape is checked here; the rules (time zone, times,
- * durations, addresses) live with the generator in lib/observability/alertmanager/validate.ts.
+ * Where the environment's alerts go (P0–P4 tiers): the schema lives beside the Alertmanager generator, whose input
+ * type is derived from it; re-exported here for callers of the environment schema.
  */
-export const AlertRoutingSchema = z.strictObject({
-  businessHours: z.strictObject({
-    location: nonEmpty,
-    weekdays: z.array(nonEmpty).default(["monday:friday"]),
-    times: z.array(z.strictObject({ start: nonEmpty, end: nonEmpty })).default([{ start: "09:00", end: "17:00" }]),
-  }),
-  pagerDuty: z.strictObject({ url: nonEmpty.optional() }).optional(),
-  slack: z.strictObject({ channel: nonEmpty }),
-  email: z.strictObject({ to: nonEmpty, from: nonEmpty, smarthost: nonEmpty, authUsername: z.string().optional() }),
-  webhook: z.strictObject({ url: nonEmpty, priorities: z.array(z.enum(PRIORITIES)), bearerToken: z.boolean().optional() }).optional(),
-  tiers: z.partialRecord(z.enum(PRIORITIES), tierTiming).optional(),
-  unprioritized: z.enum(["P2", "P3"]).optional(),
-  serviceLabel: nonEmpty.optional(),
-});
+export { AlertRoutingSchema };
 
 export const EnvironmentSchema = z.strictObject({
   /** Short environment name; prefixes every stack (`<name>-network`). */
@@ -204,7 +188,4 @@ export const EnvironmentSchema = z.strictObject({
 
 /** One environment's configuration as written in `environments/`. */
 export type EnvironmentConfig = z.infer<typeof EnvironmentSchema>;
-// The schema's output is what the generator takes: a compile error here means the two drifted apart.
-const _alertingFits: (x: z.output<typeof AlertRoutingSchema>) => AlertRoutingConfig = (x) => x;
-void _alertingFits;
 export type NodeGroupConfig = z.infer<typeof NodeGroupSchema>;

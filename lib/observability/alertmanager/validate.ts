@@ -1,12 +1,13 @@
 /**
- * Rules for {@link AlertRoutingConfig}, checked before anything is generated. Each problem names the field,
- * the value given and what is allowed. The config schema (lib/config) calls this for its `alerting` section.
+ * Rules for {@link AlertRoutingConfig}, checked once before anything is generated. Each problem names the field,
+ * the value given and what is allowed. Environment validation (lib/config) runs them for its `alerting` section;
+ * {@link parseAlertRouting} runs the schema and them for routing from anywhere else.
  */
-import type { ValidationProblem } from "../../problems";
+import { formatProblems, type ValidationProblem } from "../../problems";
 import { prometheusDurationSeconds } from "../../kubernetes/durations";
 import { LABEL_NAME_RE } from "../../slo/promql";
 import { isPriority, PRIORITIES } from "../priorities";
-import { ALERTMANAGER_INLINE_SECRET_FIELDS, ALERTMANAGER_SECRETS_ROOT, DEFAULT_TIER_TIMING, WEEKDAYS, type AlertRoutingConfig, type TierTiming } from "./model";
+import { ALERTMANAGER_INLINE_SECRET_FIELDS, ALERTMANAGER_SECRETS_ROOT, AlertRoutingSchema, DEFAULT_TIER_TIMING, WEEKDAYS, type AlertRoutingConfig, type TierTiming } from "./model";
 
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)$|^24:00$/;
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
@@ -38,6 +39,38 @@ function isHttpUrl(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Invalid alert routing; the message lists every problem with its field, value and what is allowed. */
+export class AlertRoutingError extends Error {
+  constructor(scope: string, message: string) {
+    super(`${scope}:\n${message}`);
+    this.name = "AlertRoutingError";
+  }
+}
+
+/**
+ * Alert routing from outside the environment configuration (another team's stack, a test), checked once: its
+ * shape ({@link AlertRoutingSchema}, which also fills in defaults) and then {@link validateAlertRouting}'s rules.
+ * The result is what {@link buildAlertmanagerConfig} takes.
+ * @param scope names the input in problems and the error, e.g. `alerting`
+ * @throws AlertRoutingError listing every problem
+ */
+export function parseAlertRouting(input: unknown, scope = "alerting"): AlertRoutingConfig {
+  const parsed = AlertRoutingSchema.safeParse(input);
+  const problems: ValidationProblem[] = parsed.success
+    ? validateAlertRouting(parsed.data, scope)
+    : parsed.error.issues.map((issue) => {
+        const value = issue.path.reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined), input);
+        let allowed = issue.message;
+        if (issue.code === "unrecognized_keys") allowed = `no field(s) ${issue.keys.join(", ")} here`;
+        else if (issue.code === "invalid_value") allowed = `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+        else if (issue.code === "invalid_type") allowed = value === undefined ? `a value (required), of type ${issue.expected}` : `a value of type ${issue.expected}`;
+        const path = [scope, ...issue.path.map(String)].reduce((acc, k) => (/^\d+$/.test(k) ? `${acc}[${k}]` : `${acc}.${k}`));
+        return { path, value, allowed };
+      });
+  if (problems.length > 0) throw new AlertRoutingError(scope, formatProblems("invalid alert routing", problems));
+  return parsed.data!;
 }
 
 /** Every problem of one environment's alert routing; empty when it can be generated. */
