@@ -3,6 +3,7 @@ import { CLOUDWATCH_RETENTION_DAYS, isCloudWatchRetentionDays } from "../aws/clo
 import { INTERFACE_ENDPOINT_SERVICES } from "../aws/interface-endpoints";
 import { PEOPLE_ACCESS_POLICIES } from "../eks/access-policies";
 import { EKS_CLUSTER_NAME, EKS_CLUSTER_NAME_RULE } from "../eks/cluster-name";
+import { KUBERNETES_VERSION_RULE, SUPPORTED_KUBERNETES_VERSIONS } from "../eks/versions";
 import { KMS_KEY_ARN, ORGANIZATION_ID } from "../aws/arns";
 import { IAM_ROLE_ARN, IAM_ROLE_ARN_RULE } from "../aws/iam";
 import { ExternalSecretsConfigSchema, KarpenterConfigSchema, ObservabilityConfigSchema } from "./platform-schema";
@@ -83,7 +84,8 @@ export const EnvironmentSchema = z.strictObject({
   }),
   cluster: z.strictObject({
     name: z.string().regex(EKS_CLUSTER_NAME, { message: EKS_CLUSTER_NAME_RULE }),
-    kubernetesVersion: nonEmpty,
+    /** Kubernetes minor version of the cluster; one of {@link SUPPORTED_KUBERNETES_VERSIONS}. */
+    kubernetesVersion: z.enum(SUPPORTED_KUBERNETES_VERSIONS, { error: KUBERNETES_VERSION_RULE }),
     /** CIDRs allowed to reach a public API endpoint; empty means the endpoint is private only. */
     publicAccessCidrs: z.array(nonEmpty),
     /**

@@ -2,7 +2,6 @@ import { z } from "zod";
 import { cidrsOverlap, isValidCidr, parseCidr, subnetPlanProblems } from "../net";
 import { nodeGroupNamePrefixProblem } from "../eks/node-group-names";
 import { addonVersionProblem, EKS_MANAGED_ADDON_KEYS, REVIEWED_ADDON_VERSIONS } from "../eks/addon-versions";
-import { isSupportedKubernetesVersion, SUPPORTED_KUBERNETES_VERSIONS } from "../eks/versions";
 import { isLabelValue, isQualifiedName } from "../kubernetes/names";
 import { validateAlertRouting } from "../observability/alertmanager/validate";
 import { formatProblems, ValidationProblem } from "../problems";
@@ -118,10 +117,7 @@ function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
     }
   });
 
-  // Cluster.
-  if (!isSupportedKubernetesVersion(c.cluster.kubernetesVersion)) {
-    add("cluster.kubernetesVersion", c.cluster.kubernetesVersion, `one of ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")} (EKS standard support)`);
-  }
+  // Cluster (the schema allows only supported Kubernetes versions).
   c.cluster.publicAccessCidrs.forEach((cidr, i) => {
     const path = `cluster.publicAccessCidrs[${i}]`;
     if (!isValidCidr(cidr)) add(path, cidr, "an IPv4 CIDR block such as 203.0.113.0/24");
@@ -233,7 +229,7 @@ function addonVersionProblems(c: EnvironmentConfig): ValidationProblem[] {
     }
     const runs = key !== "efsCsiDriver" || c.storage.efs;
     if (c.protection.preventDestroy && runs) {
-      const reviewed = isSupportedKubernetesVersion(minor) ? `, ${REVIEWED_ADDON_VERSIONS[minor][key]} for Kubernetes ${minor}` : "";
+      const reviewed = `, ${REVIEWED_ADDON_VERSIONS[minor][key]} for Kubernetes ${minor}`;
       problems.push({
         path: `cluster.addonVersions.${key}`,
         value: undefined,
@@ -259,7 +255,11 @@ function zodProblems(error: z.ZodError, input: unknown): ValidationProblem[] {
     }
     const value = valueAt(input, issue.path);
     let allowed = issue.message;
-    if (issue.code === "invalid_value") allowed = `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    if (issue.code === "invalid_value") {
+      // A schema that says why its values are the allowed ones keeps the reason after the list.
+      const reason = issue.message.startsWith("Invalid option") ? "" : ` (${issue.message})`;
+      allowed = `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}${reason}`;
+    }
     else if (issue.code === "invalid_type") allowed = value === undefined ? `a value (required), of type ${issue.expected}` : `a value of type ${issue.expected}`;
     else if (issue.code === "too_small") allowed = `at least ${issue.minimum}${issue.origin === "array" ? " item(s)" : ""}${issue.message.startsWith("Too small") ? "" : ` (${issue.message})`}`;
     else if (issue.code === "too_big") allowed = `at most ${issue.maximum}${issue.origin === "array" ? " item(s)" : ""}`;

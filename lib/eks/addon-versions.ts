@@ -33,14 +33,6 @@ export const EKS_ADDON_VERSION_RULE = "an EKS add-on version such as v1.20.4-eks
  * @see https://docs.aws.amazon.com/eks/latest/userguide/workloads-add-ons-available-eks.html
  */
 export const REVIEWED_ADDON_VERSIONS: Readonly<Record<KubernetesVersion, Readonly<Record<EksManagedAddonKey, string>>>> = {
-  "1.31": {
-    vpcCni: "v1.20.4-eksbuild.1",
-    coreDns: "v1.11.4-eksbuild.24",
-    kubeProxy: "v1.31.13-eksbuild.2",
-    podIdentityAgent: "v1.3.10-eksbuild.2",
-    ebsCsiDriver: "v1.40.0-eksbuild.1",
-    efsCsiDriver: "v2.3.1-eksbuild.1",
-  },
   "1.32": {
     vpcCni: "v1.20.4-eksbuild.1",
     coreDns: "v1.11.4-eksbuild.24",
