@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { cidrsOverlap, isValidCidr, parseCidr, subnetPlanProblems } from "../net";
 import { nodeGroupNamePrefixProblem } from "../eks/node-group-names";
-import { addonVersionProblem, EKS_MANAGED_ADDON_KEYS, REVIEWED_ADDON_VERSIONS } from "../eks/addon-versions";
+import { addonVersionProblem, EKS_MANAGED_ADDON_KEYS, REVIEWED_ADDON_VERSIONS, runsManagedAddon } from "../eks/addon-versions";
 import { isLabelValue, isQualifiedName } from "../kubernetes/names";
 import { validateAlertRouting } from "../observability/alertmanager/validate";
 import { formatProblems, ValidationProblem } from "../problems";
@@ -227,8 +227,7 @@ function addonVersionProblems(c: EnvironmentConfig): ValidationProblem[] {
       if (problem) problems.push({ path: `cluster.addonVersions.${key}`, value: version, allowed: problem });
       continue;
     }
-    const runs = key !== "efsCsiDriver" || c.storage.efs;
-    if (c.protection.preventDestroy && runs) {
+    if (c.protection.preventDestroy && runsManagedAddon(key, { efs: c.storage.efs })) {
       const reviewed = `, ${REVIEWED_ADDON_VERSIONS[minor][key]} for Kubernetes ${minor}`;
       problems.push({
         path: `cluster.addonVersions.${key}`,

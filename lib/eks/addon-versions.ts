@@ -17,6 +17,17 @@ export type EksManagedAddonKey = keyof typeof EKS_MANAGED_ADDONS;
 
 export const EKS_MANAGED_ADDON_KEYS = Object.keys(EKS_MANAGED_ADDONS) as EksManagedAddonKey[];
 
+/**
+ * Managed add-ons a cluster runs only with EFS storage (`storage.efs`): without file systems there is nothing for
+ * them to mount, so the cluster leaves them out and configuration need not pin them.
+ */
+export const EKS_MANAGED_ADDONS_ONLY_WITH_EFS: ReadonlySet<EksManagedAddonKey> = new Set<EksManagedAddonKey>(["efsCsiDriver"]);
+
+/** Whether a cluster runs the managed add-on, given whether it has EFS storage. */
+export function runsManagedAddon(key: EksManagedAddonKey, opts: { readonly efs: boolean }): boolean {
+  return opts.efs || !EKS_MANAGED_ADDONS_ONLY_WITH_EFS.has(key);
+}
+
 /** An EKS add-on version as `aws eks describe-addon-versions` lists it: `v<major>.<minor>.<patch>-eksbuild.<n>`. */
 export const EKS_ADDON_VERSION = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
 
