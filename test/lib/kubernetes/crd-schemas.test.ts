@@ -1,5 +1,6 @@
 import { crdSchemaProblems, CRD_SCHEMA_FILES, hasCrdSchema } from "../../../lib/kubernetes/crd-schemas";
 import { validNodePool } from "../../constructs/kubernetes/fixtures";
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -18,6 +19,21 @@ describe("crdSchemaProblems", () => {
     for (const file of Object.values(CRD_SCHEMA_FILES)) {
       expect(fs.existsSync(path.join(root, file))).toBe(true);
       expect(sources).toContain(`| ${file} |`);
+    }
+  });
+
+  test("SOURCES.md names a release tag for every schema and the blob of the committed file", () => {
+    const root = path.resolve(__dirname, "../../../schemas/crds");
+    const rows = fs.readFileSync(path.join(root, "SOURCES.md"), "utf8").split("\n").filter((l) => /^\| [a-z0-9.-]+\/[a-z0-9]+_v[0-9a-z]+\.json \|/.test(l));
+    expect(rows.map((r) => r.split("|")[1]!.trim()).sort()).toEqual(Object.values(CRD_SCHEMA_FILES).sort());
+    let source = "";
+    for (const row of rows) {
+      const [file, from, , , blob] = row.split("|").slice(1).map((c) => c.trim());
+      source = from === "same" ? source : from!;
+      expect({ file, source }).toEqual({ file, source: expect.stringMatching(/ tag [^ ]+ = [0-9a-f]{40}/) });
+      const bytes = fs.readFileSync(path.join(root, file!));
+      const gitBlob = crypto.createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+      expect({ file, blob }).toEqual({ file, blob: gitBlob });
     }
   });
 
