@@ -23,8 +23,8 @@ export interface EnvironmentObservability {
 
 /**
  * Generates the environment's Alertmanager configuration and dashboards from its configuration and its
- * compiled SLOs.
- * @throws AlertRoutingError for alert routing the configuration check let through (it should not)
+ * compiled SLOs. The configuration is `validateEnvironments()`'s result, whose alert routing was checked there;
+ * it is not checked again.
  */
 export function generateEnvironmentObservability(config: EnvironmentConfig, slos: CompileResult): EnvironmentObservability {
   const alertmanagerConfig = config.alerting === undefined ? undefined : buildAlertmanagerConfig(config.alerting, { scope: `environment "${config.name}": alerting`, priorityDialects: [FALCO_PRIORITY_DIALECT] });

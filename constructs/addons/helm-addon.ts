@@ -11,8 +11,8 @@ import { isUnresolved, throwIfProblems, ValidationProblem, requireProps } from "
 import { isDnsLabel } from "../../lib/kubernetes/names";
 
 /**
- * What an add-on pins about its chart, declared once per add-on in a `DEFAULTS` constant
- * (house style 8) so a chart upgrade is a one-line, reviewable diff.
+ * What an add-on pins about its chart, declared once per add-on in a `DEFAULTS` constant: chart, repository and
+ * version sit in one place, so a chart upgrade is a one-line, reviewable diff and nothing else pins a second copy.
  */
 export interface HelmChartDefaults {
   /** Chart name, e.g. `metrics-server` (for an OCI repository, the last path segment). */

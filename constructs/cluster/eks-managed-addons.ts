@@ -8,7 +8,7 @@ import { PodIdentityRole } from "../common/pod-identity-role";
 import { KMS_ENVELOPE_ACTIONS } from "../common/kms-key";
 import { ValidationProblem, isUnresolved, requireProps } from "../common/validation";
 import { MANAGED_POLICIES } from "./cluster-constants";
-import { EKS_ADDON_VERSION, EKS_ADDON_VERSION_RULE, type EksManagedAddonKey } from "../../lib/eks/addon-versions";
+import { EKS_ADDON_VERSION, EKS_ADDON_VERSION_RULE, EKS_MANAGED_ADDONS, runsManagedAddon, type EksManagedAddonKey } from "../../lib/eks/addon-versions";
 
 /** The managed add-ons every cluster gets, by their key in {@link AddonVersions}. */
 export type ManagedAddonKey = EksManagedAddonKey;
@@ -33,56 +33,75 @@ export type AddonConfiguration = Readonly<Partial<Record<ManagedAddonKey, Readon
  */
 export type AddonVersionPolicy = "DEFAULT" | "LATEST";
 
+/**
+ * An add-on whose service account calls AWS APIs with an IRSA role: an AWS managed policy, plus statements of
+ * our own where the managed policy cannot name our resources.
+ */
+interface IrsaIdentity {
+  readonly kind: "irsa";
+  readonly serviceAccount: string;
+  readonly managedPolicy: string;
+  readonly statements?: (props: EksManagedAddonsProps) => DataAwsIamPolicyDocumentStatement[];
+}
+
+/**
+ * Service accounts that each get a Pod Identity role of their own (construct id `<id><Name>Role`), with no
+ * permissions here: whoever owns the resources they act on grants them (see `StorageStack`).
+ */
+interface PodIdentities {
+  readonly kind: "podIdentity";
+  readonly serviceAccounts: Readonly<Record<string, string>>;
+}
+
+/** What one managed add-on needs beyond being installed; everything that differs between add-ons is here. */
 interface AddonDefinition {
   readonly key: ManagedAddonKey;
   /** Construct id. */
   readonly id: string;
-  /** EKS add-on name. */
-  readonly addonName: string;
   /** Needs running nodes to become healthy (a Deployment), so it waits for the node groups. */
   readonly needsNodes: boolean;
-  readonly serviceAccount?: string;
-  readonly managedPolicy?: string;
-  /**
-   * Service accounts that each get a Pod Identity role of their own (construct id `<id><Name>Role`), with
-   * no permissions here: whoever owns the resources they act on grants them (see `StorageStack`).
-   */
-  readonly podIdentities?: Readonly<Record<string, string>>;
+  /** @default - no AWS permissions */
+  readonly identity?: IrsaIdentity | PodIdentities;
+  /** Our configuration values, under the caller's. @default - none */
   readonly configuration?: Readonly<Record<string, unknown>>;
 }
 
-/** The add-ons, in creation order. */
+/**
+ * The add-ons, in creation order. Their EKS names are {@link EKS_MANAGED_ADDONS}'s; whether one exists without EFS
+ * is {@link runsManagedAddon}'s.
+ */
 const ADDONS: readonly AddonDefinition[] = [
   {
     key: "vpcCni",
     id: "VpcCni",
-    addonName: "vpc-cni",
     needsNodes: false,
-    serviceAccount: "aws-node",
-    managedPolicy: MANAGED_POLICIES.cni,
+    identity: { kind: "irsa", serviceAccount: "aws-node", managedPolicy: MANAGED_POLICIES.cni },
     // The VPC CNI's network policy agent enforces Kubernetes NetworkPolicies (default-deny needs it).
     configuration: { enableNetworkPolicy: "true" },
   },
-  { key: "kubeProxy", id: "KubeProxy", addonName: "kube-proxy", needsNodes: false },
-  { key: "podIdentityAgent", id: "PodIdentityAgent", addonName: "eks-pod-identity-agent", needsNodes: false },
-  { key: "coreDns", id: "CoreDns", addonName: "coredns", needsNodes: true },
+  { key: "kubeProxy", id: "KubeProxy", needsNodes: false },
+  { key: "podIdentityAgent", id: "PodIdentityAgent", needsNodes: false },
+  { key: "coreDns", id: "CoreDns", needsNodes: true },
   {
     key: "ebsCsiDriver",
     id: "EbsCsiDriver",
-    addonName: "aws-ebs-csi-driver",
     needsNodes: true,
-    serviceAccount: "ebs-csi-controller-sa",
-    managedPolicy: MANAGED_POLICIES.ebsCsi,
+    identity: {
+      kind: "irsa",
+      serviceAccount: "ebs-csi-controller-sa",
+      managedPolicy: MANAGED_POLICIES.ebsCsi,
+      // The managed policy cannot name our customer-managed volume key.
+      statements: (props) => volumeKeyStatements(props.volumeKmsKeyArn),
+    },
   },
   {
     key: "efsCsiDriver",
     id: "EfsCsiDriver",
-    addonName: "aws-efs-csi-driver",
     needsNodes: true,
     // Controller and node get a role each: only the controller manages access points, only the nodes
     // mount. With IRSA, EKS would annotate both service accounts with one role (every node holding
     // CreateAccessPoint/DeleteAccessPoint); Pod Identity associations map each to its own.
-    podIdentities: { Controller: "efs-csi-controller-sa", Node: "efs-csi-node-sa" },
+    identity: { kind: "podIdentity", serviceAccounts: { Controller: "efs-csi-controller-sa", Node: "efs-csi-node-sa" } },
   },
 ];
 
@@ -130,45 +149,30 @@ export class EksManagedAddons extends Construct {
     super(scope, id);
     requireProps(this, props, { clusterName: "the cluster's name", kubernetesVersion: "the cluster's Kubernetes version", oidc: "the cluster's OIDC issuer", partition: "the AWS partition, e.g. aws" });
     this.versionPolicy = props.versionPolicy ?? "DEFAULT";
-    const enabled = ADDONS.filter((a) => a.key !== "efsCsiDriver" || props.enableEfsCsiDriver !== false);
-    for (const def of enabled) {
-      let serviceAccountRoleArn: string | undefined;
-      let grants: IrsaRole["attachments"] = [];
-      if (def.serviceAccount && def.managedPolicy) {
-        const role = new IrsaRole(this, `${def.id}Role`, {
-          cluster: props.oidc,
-          namespace: "kube-system",
-          serviceAccount: def.serviceAccount,
-          managedPolicyArns: [`arn:${props.partition}:iam::aws:policy/${def.managedPolicy}`],
-          statements: def.key === "ebsCsiDriver" ? volumeKeyStatements(props.volumeKmsKeyArn) : undefined,
-        });
-        this.roles[def.key] = role;
-        serviceAccountRoleArn = role.roleArn;
-        grants = role.attachments;
-      }
-      const podRoles = Object.entries(def.podIdentities ?? {}).map(
-        ([name, serviceAccount]) => [name, new PodIdentityRole(this, `${def.id}${name}Role`, { clusterArn: props.clusterArn, namespace: "kube-system", serviceAccount })] as const,
-      );
-      if (def.key === "efsCsiDriver") {
-        const byName = Object.fromEntries(podRoles);
-        this.efsCsiRoles = { controller: byName.Controller!, node: byName.Node! };
-      }
+    const efs = props.enableEfsCsiDriver !== false;
+    const podRoles: Partial<Record<ManagedAddonKey, Readonly<Record<string, PodIdentityRole>>>> = {};
+    for (const def of ADDONS.filter((a) => runsManagedAddon(a.key, { efs }))) {
+      const irsa = def.identity?.kind === "irsa" ? this.irsaRole(def, def.identity, props) : undefined;
+      const pods = def.identity?.kind === "podIdentity" ? this.podIdentityRoles(def, def.identity, props) : {};
+      podRoles[def.key] = pods;
       const addon = new EksAddon(this, def.id, {
         clusterName: props.clusterName,
-        addonName: def.addonName,
+        addonName: EKS_MANAGED_ADDONS[def.key],
         addonVersion: props.versions?.[def.key] ?? this.lookUpVersion(def, props.kubernetesVersion),
-        serviceAccountRoleArn,
-        podIdentityAssociation: podRoles.length > 0 ? podRoles.map(([, r]) => ({ roleArn: r.roleArn, serviceAccount: r.serviceAccount })) : undefined,
+        serviceAccountRoleArn: irsa?.roleArn,
+        podIdentityAssociation: Object.keys(pods).length > 0 ? Object.values(pods).map((r) => ({ roleArn: r.roleArn, serviceAccount: r.serviceAccount })) : undefined,
         configurationValues: configurationValues(def, props.configuration?.[def.key]),
         // The add-on's pods start with the role's permissions in place: on a slow IAM propagation the VPC CNI
         // would otherwise fail its first calls and no node would become Ready.
-        dependsOn: grants.length > 0 ? grants : undefined,
+        dependsOn: irsa && irsa.attachments.length > 0 ? irsa.attachments : undefined,
         resolveConflictsOnCreate: "OVERWRITE",
         resolveConflictsOnUpdate: "OVERWRITE",
       });
       this.addons[def.key] = addon;
       (def.needsNodes ? this.afterNodes : this.beforeNodes).push(addon);
     }
+    const efsRoles = podRoles.efsCsiDriver;
+    this.efsCsiRoles = efsRoles === undefined ? undefined : { controller: efsRoles.Controller!, node: efsRoles.Node! };
   }
 
   /**
@@ -181,9 +185,30 @@ export class EksManagedAddons extends Construct {
     }
   }
 
+  private irsaRole(def: AddonDefinition, identity: IrsaIdentity, props: EksManagedAddonsProps): IrsaRole {
+    const role = new IrsaRole(this, `${def.id}Role`, {
+      cluster: props.oidc,
+      namespace: "kube-system",
+      serviceAccount: identity.serviceAccount,
+      managedPolicyArns: [`arn:${props.partition}:iam::aws:policy/${identity.managedPolicy}`],
+      statements: identity.statements?.(props),
+    });
+    this.roles[def.key] = role;
+    return role;
+  }
+
+  private podIdentityRoles(def: AddonDefinition, identity: PodIdentities, props: EksManagedAddonsProps): Record<string, PodIdentityRole> {
+    return Object.fromEntries(
+      Object.entries(identity.serviceAccounts).map(([name, serviceAccount]) => [
+        name,
+        new PodIdentityRole(this, `${def.id}${name}Role`, { clusterArn: props.clusterArn, namespace: "kube-system", serviceAccount }),
+      ]),
+    );
+  }
+
   private lookUpVersion(def: AddonDefinition, kubernetesVersion: string): string {
     return new DataAwsEksAddonVersion(this, `${def.id}Version`, {
-      addonName: def.addonName,
+      addonName: EKS_MANAGED_ADDONS[def.key],
       kubernetesVersion,
       mostRecent: this.versionPolicy === "LATEST",
     }).version;

@@ -3,12 +3,12 @@ import { CLOUDWATCH_RETENTION_DAYS, isCloudWatchRetentionDays } from "../aws/clo
 import { INTERFACE_ENDPOINT_SERVICES } from "../aws/interface-endpoints";
 import { PEOPLE_ACCESS_POLICIES } from "../eks/access-policies";
 import { EKS_CLUSTER_NAME, EKS_CLUSTER_NAME_RULE } from "../eks/cluster-name";
+import { KUBERNETES_VERSION_RULE, SUPPORTED_KUBERNETES_VERSIONS } from "../eks/versions";
 import { KMS_KEY_ARN, ORGANIZATION_ID } from "../aws/arns";
 import { IAM_ROLE_ARN, IAM_ROLE_ARN_RULE } from "../aws/iam";
 import { ExternalSecretsConfigSchema, KarpenterConfigSchema, ObservabilityConfigSchema } from "./platform-schema";
 import { SecurityConfigSchema } from "./security-schema";
-import type { AlertRoutingConfig } from "../observability/alertmanager/model";
-import { PRIORITIES } from "../observability/priorities";
+import { AlertRoutingSchema } from "../observability/alertmanager/model";
 import { isDnsLabel } from "../kubernetes/names";
 
 /**
@@ -51,26 +51,11 @@ export const NodeGroupSchema = z.strictObject({
   ),
 });
 
-const tierTiming = z.strictObject({ groupWait: nonEmpty, groupInterval: nonEmpty, repeatInterval: nonEmpty }).partial();
-
 /**
- * Where the environment's alerts go (P0–P4 tiers). The shape is checked here; the rules (time zone, times,
- * durations, addresses) live with the generator in lib/observability/alertmanager/validate.ts.
+ * Where the environment's alerts go (P0–P4 tiers): the schema lives beside the Alertmanager generator, whose input
+ * type is derived from it; re-exported here for callers of the environment schema.
  */
-export const AlertRoutingSchema = z.strictObject({
-  businessHours: z.strictObject({
-    location: nonEmpty,
-    weekdays: z.array(nonEmpty).default(["monday:friday"]),
-    times: z.array(z.strictObject({ start: nonEmpty, end: nonEmpty })).default([{ start: "09:00", end: "17:00" }]),
-  }),
-  pagerDuty: z.strictObject({ url: nonEmpty.optional() }).optional(),
-  slack: z.strictObject({ channel: nonEmpty }),
-  email: z.strictObject({ to: nonEmpty, from: nonEmpty, smarthost: nonEmpty, authUsername: z.string().optional() }),
-  webhook: z.strictObject({ url: nonEmpty, priorities: z.array(z.enum(PRIORITIES)), bearerToken: z.boolean().optional() }).optional(),
-  tiers: z.partialRecord(z.enum(PRIORITIES), tierTiming).optional(),
-  unprioritized: z.enum(["P2", "P3"]).optional(),
-  serviceLabel: nonEmpty.optional(),
-});
+export { AlertRoutingSchema };
 
 export const EnvironmentSchema = z.strictObject({
   /** Short environment name; prefixes every stack (`<name>-network`). */
@@ -99,7 +84,8 @@ export const EnvironmentSchema = z.strictObject({
   }),
   cluster: z.strictObject({
     name: z.string().regex(EKS_CLUSTER_NAME, { message: EKS_CLUSTER_NAME_RULE }),
-    kubernetesVersion: nonEmpty,
+    /** Kubernetes minor version of the cluster; one of {@link SUPPORTED_KUBERNETES_VERSIONS}. */
+    kubernetesVersion: z.enum(SUPPORTED_KUBERNETES_VERSIONS, { error: KUBERNETES_VERSION_RULE }),
     /** CIDRs allowed to reach a public API endpoint; empty means the endpoint is private only. */
     publicAccessCidrs: z.array(nonEmpty),
     /**
@@ -204,7 +190,4 @@ export const EnvironmentSchema = z.strictObject({
 
 /** One environment's configuration as written in `environments/`. */
 export type EnvironmentConfig = z.infer<typeof EnvironmentSchema>;
-// The schema's output is what the generator takes: a compile error here means the two drifted apart.
-const _alertingFits: (x: z.output<typeof AlertRoutingSchema>) => AlertRoutingConfig = (x) => x;
-void _alertingFits;
 export type NodeGroupConfig = z.infer<typeof NodeGroupSchema>;

@@ -1,8 +1,7 @@
 import { z } from "zod";
-import { cidrsOverlap, parseCidr, subnetPlanProblems } from "../net";
+import { cidrsOverlap, isValidCidr, parseCidr, subnetPlanProblems } from "../net";
 import { nodeGroupNamePrefixProblem } from "../eks/node-group-names";
-import { addonVersionProblem, EKS_MANAGED_ADDON_KEYS, REVIEWED_ADDON_VERSIONS } from "../eks/addon-versions";
-import { isSupportedKubernetesVersion, SUPPORTED_KUBERNETES_VERSIONS } from "../eks/versions";
+import { addonVersionProblem, EKS_MANAGED_ADDON_KEYS, REVIEWED_ADDON_VERSIONS, runsManagedAddon } from "../eks/addon-versions";
 import { isLabelValue, isQualifiedName } from "../kubernetes/names";
 import { validateAlertRouting } from "../observability/alertmanager/validate";
 import { formatProblems, ValidationProblem } from "../problems";
@@ -63,7 +62,7 @@ export function validateEnvironments(inputs: readonly unknown[]): EnvironmentCon
           allowed: `a state bucket of this environment's own account, not environment "${other.name}"'s: whoever can write another environment's state can redirect its deploys`,
         });
       }
-      if (validCidr(config.network.vpcCidr) && validCidr(other.network.vpcCidr) && cidrsOverlap(config.network.vpcCidr, other.network.vpcCidr)) {
+      if (isValidCidr(config.network.vpcCidr) && isValidCidr(other.network.vpcCidr) && cidrsOverlap(config.network.vpcCidr, other.network.vpcCidr)) {
         add({
           path: "network.vpcCidr",
           value: config.network.vpcCidr,
@@ -80,15 +79,6 @@ export function validateEnvironments(inputs: readonly unknown[]): EnvironmentCon
 function nameOf(input: unknown): string | undefined {
   const name = (input as { name?: unknown } | null)?.name;
   return typeof name === "string" && name !== "" ? name : undefined;
-}
-
-function validCidr(text: string): boolean {
-  try {
-    parseCidr(text);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
@@ -121,19 +111,16 @@ function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
     }
   }
   c.network.reservedCidrs.forEach((cidr, i) => {
-    if (!validCidr(cidr)) add(`network.reservedCidrs[${i}]`, cidr, "an IPv4 CIDR block such as 10.10.0.0/16");
+    if (!isValidCidr(cidr)) add(`network.reservedCidrs[${i}]`, cidr, "an IPv4 CIDR block such as 10.10.0.0/16");
     else if (vpcValid && cidrsOverlap(cidr, c.network.vpcCidr)) {
       add("network.vpcCidr", c.network.vpcCidr, `a range that does not overlap reserved network ${cidr} (network.reservedCidrs[${i}])`);
     }
   });
 
-  // Cluster.
-  if (!isSupportedKubernetesVersion(c.cluster.kubernetesVersion)) {
-    add("cluster.kubernetesVersion", c.cluster.kubernetesVersion, `one of ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")} (EKS standard support)`);
-  }
+  // Cluster (the schema allows only supported Kubernetes versions).
   c.cluster.publicAccessCidrs.forEach((cidr, i) => {
     const path = `cluster.publicAccessCidrs[${i}]`;
-    if (!validCidr(cidr)) add(path, cidr, "an IPv4 CIDR block such as 203.0.113.0/24");
+    if (!isValidCidr(cidr)) add(path, cidr, "an IPv4 CIDR block such as 203.0.113.0/24");
     else if (parseCidr(cidr).prefix === 0) add(path, cidr, "an allow-list of specific networks; the API endpoint is never open to the whole internet (0.0.0.0/0)");
     else if (parseCidr(cidr).prefix < MIN_PUBLIC_ACCESS_PREFIX) {
       add(path, cidr, `a network of /${MIN_PUBLIC_ACCESS_PREFIX} or smaller (a prefix of ${MIN_PUBLIC_ACCESS_PREFIX} to 32): a broader public allow-list is the internet in all but name`);
@@ -141,7 +128,7 @@ function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
   });
   c.cluster.privateAccessCidrs.forEach((cidr, i) => {
     const path = `cluster.privateAccessCidrs[${i}]`;
-    if (!validCidr(cidr)) add(path, cidr, "an IPv4 CIDR block such as 10.40.0.0/16 (a peered VPC or a CI runner network)");
+    if (!isValidCidr(cidr)) add(path, cidr, "an IPv4 CIDR block such as 10.40.0.0/16 (a peered VPC or a CI runner network)");
     else if (parseCidr(cidr).prefix === 0) add(path, cidr, "specific networks, not 0.0.0.0/0");
   });
   problems.push(...addonVersionProblems(c));
@@ -240,9 +227,8 @@ function addonVersionProblems(c: EnvironmentConfig): ValidationProblem[] {
       if (problem) problems.push({ path: `cluster.addonVersions.${key}`, value: version, allowed: problem });
       continue;
     }
-    const runs = key !== "efsCsiDriver" || c.storage.efs;
-    if (c.protection.preventDestroy && runs) {
-      const reviewed = isSupportedKubernetesVersion(minor) ? `, ${REVIEWED_ADDON_VERSIONS[minor][key]} for Kubernetes ${minor}` : "";
+    if (c.protection.preventDestroy && runsManagedAddon(key, { efs: c.storage.efs })) {
+      const reviewed = `, ${REVIEWED_ADDON_VERSIONS[minor][key]} for Kubernetes ${minor}`;
       problems.push({
         path: `cluster.addonVersions.${key}`,
         value: undefined,
@@ -268,7 +254,11 @@ function zodProblems(error: z.ZodError, input: unknown): ValidationProblem[] {
     }
     const value = valueAt(input, issue.path);
     let allowed = issue.message;
-    if (issue.code === "invalid_value") allowed = `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    if (issue.code === "invalid_value") {
+      // A schema that says why its values are the allowed ones keeps the reason after the list.
+      const reason = issue.message.startsWith("Invalid option") ? "" : ` (${issue.message})`;
+      allowed = `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}${reason}`;
+    }
     else if (issue.code === "invalid_type") allowed = value === undefined ? `a value (required), of type ${issue.expected}` : `a value of type ${issue.expected}`;
     else if (issue.code === "too_small") allowed = `at least ${issue.minimum}${issue.origin === "array" ? " item(s)" : ""}${issue.message.startsWith("Too small") ? "" : ` (${issue.message})`}`;
     else if (issue.code === "too_big") allowed = `at most ${issue.maximum}${issue.origin === "array" ? " item(s)" : ""}`;

@@ -17,6 +17,17 @@ export type EksManagedAddonKey = keyof typeof EKS_MANAGED_ADDONS;
 
 export const EKS_MANAGED_ADDON_KEYS = Object.keys(EKS_MANAGED_ADDONS) as EksManagedAddonKey[];
 
+/**
+ * Managed add-ons a cluster runs only with EFS storage (`storage.efs`): without file systems there is nothing for
+ * them to mount, so the cluster leaves them out and configuration need not pin them.
+ */
+export const EKS_MANAGED_ADDONS_ONLY_WITH_EFS: ReadonlySet<EksManagedAddonKey> = new Set<EksManagedAddonKey>(["efsCsiDriver"]);
+
+/** Whether a cluster runs the managed add-on, given whether it has EFS storage. */
+export function runsManagedAddon(key: EksManagedAddonKey, opts: { readonly efs: boolean }): boolean {
+  return opts.efs || !EKS_MANAGED_ADDONS_ONLY_WITH_EFS.has(key);
+}
+
 /** An EKS add-on version as `aws eks describe-addon-versions` lists it: `v<major>.<minor>.<patch>-eksbuild.<n>`. */
 export const EKS_ADDON_VERSION = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
 
@@ -33,14 +44,6 @@ export const EKS_ADDON_VERSION_RULE = "an EKS add-on version such as v1.20.4-eks
  * @see https://docs.aws.amazon.com/eks/latest/userguide/workloads-add-ons-available-eks.html
  */
 export const REVIEWED_ADDON_VERSIONS: Readonly<Record<KubernetesVersion, Readonly<Record<EksManagedAddonKey, string>>>> = {
-  "1.31": {
-    vpcCni: "v1.20.4-eksbuild.1",
-    coreDns: "v1.11.4-eksbuild.24",
-    kubeProxy: "v1.31.13-eksbuild.2",
-    podIdentityAgent: "v1.3.10-eksbuild.2",
-    ebsCsiDriver: "v1.40.0-eksbuild.1",
-    efsCsiDriver: "v2.3.1-eksbuild.1",
-  },
   "1.32": {
     vpcCni: "v1.20.4-eksbuild.1",
     coreDns: "v1.11.4-eksbuild.24",

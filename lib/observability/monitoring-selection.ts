@@ -45,11 +45,6 @@ export const GRAFANA_DASHBOARD_LABEL = { key: "grafana_dashboard", value: "1" } 
  */
 export { ALERTMANAGER_SECRETS_ROOT } from "./alertmanager/model";
 
-/** Alertmanager configuration fields that would carry a credential inline; only their `*_file` forms are allowed. */
-export const ALERTMANAGER_INLINE_SECRET_FIELDS: readonly string[] = [
-  "routing_key", "service_key", "api_url", "auth_password", "auth_secret", "password", "credentials", "bearer_token", "api_key", "token",
-];
-
 /** Alertmanager's API port on the chart's Service. */
 export const ALERTMANAGER_PORT = 9093;
 

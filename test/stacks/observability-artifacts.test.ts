@@ -4,6 +4,9 @@ import * as path from "node:path";
 import { loadEnvironments } from "../../environments";
 import { generateEnvironmentObservability, writeEnvironmentObservability } from "../../stacks/observability-artifacts";
 import { compileEnvironmentSlos } from "../../stacks/slo-artifacts";
+import { validateEnvironments } from "../../lib/config/validate-environment";
+import { staging as stagingInput } from "../../environments/staging";
+import * as alertRoutingRules from "../../lib/observability/alertmanager/validate";
 
 const names = ["dev", "staging", "prod"];
 
@@ -28,5 +31,16 @@ describe("observability artifacts", () => {
     const o = generateEnvironmentObservability({ ...staging, alerting: undefined }, slos);
     expect(o.alertmanagerYaml).toBeUndefined();
     expect(o.dashboards).toHaveLength(3);
+  });
+
+  test("alert routing is validated once per environment: by the configuration check, not again by the generator", () => {
+    const spy = jest.spyOn(alertRoutingRules, "validateAlertRouting");
+    try {
+      const [env] = validateEnvironments([stagingInput]);
+      generateEnvironmentObservability(env!, slos);
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

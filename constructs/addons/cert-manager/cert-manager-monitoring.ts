@@ -6,6 +6,7 @@ import type { IClusterAccess } from "../../cluster/cluster-access";
 import { CustomResource, ICrdInstaller } from "../../kubernetes/custom-resource";
 import { requireProps } from "../../common/validation";
 import { MONITORING_SELECTOR_LABELS } from "../../../lib/observability/monitoring-selection";
+import { serviceMonitor } from "../../../lib/observability/service-monitor";
 import { certificateAlertGroups } from "../../../lib/security/certificate-alerts";
 import { CERT_MANAGER_COMPONENTS, componentSelector } from "./cert-manager-values";
 import type { CertManager } from "./cert-manager";
@@ -39,23 +40,20 @@ export class CertManagerMonitoring extends Construct implements ITerraformDepend
     this.monitor = new CustomResource<IServiceMonitor>(this, "ServiceMonitor", {
       installedBy: props.installedBy,
       access: props.access,
-      manifest: {
-        apiVersion: "monitoring.coreos.com/v1",
-        kind: "ServiceMonitor",
-        metadata: { name: release, namespace: props.certManager.namespace, labels: { ...MONITORING_SELECTOR_LABELS } },
-        spec: {
-          jobLabel: "app.kubernetes.io/name",
-          selector: {
-            matchExpressions: [
-              { key: "app.kubernetes.io/name", operator: "In", values: selectors.map((s) => s["app.kubernetes.io/name"]!) },
-              { key: "app.kubernetes.io/instance", operator: "In", values: [release] },
-              { key: "app.kubernetes.io/component", operator: "In", values: [...CERT_MANAGER_COMPONENTS] },
-            ],
-          },
-          // The container port's name: the webhook Service names its metrics port differently from the others.
-          endpoints: [{ targetPort: "http-metrics", path: "/metrics", interval: props.interval ?? "60s", scrapeTimeout: "30s", honorLabels: false }],
+      manifest: serviceMonitor({
+        name: release,
+        namespace: props.certManager.namespace,
+        jobLabel: "app.kubernetes.io/name",
+        selector: {
+          matchExpressions: [
+            { key: "app.kubernetes.io/name", operator: "In", values: selectors.map((s) => s["app.kubernetes.io/name"]!) },
+            { key: "app.kubernetes.io/instance", operator: "In", values: [release] },
+            { key: "app.kubernetes.io/component", operator: "In", values: [...CERT_MANAGER_COMPONENTS] },
+          ],
         },
-      },
+        // The container port's name: the webhook Service names its metrics port differently from the others.
+        endpoints: [{ targetPort: "http-metrics", path: "/metrics", interval: props.interval ?? "60s", scrapeTimeout: "30s", honorLabels: false }],
+      }),
     });
     this.alerts = new CustomResource<IPrometheusRule>(this, "PrometheusRule", {
       installedBy: props.installedBy,

@@ -9,6 +9,7 @@ import { PROMETHEUS_DURATION_RULE, prometheusDurationSeconds } from "../../../li
 import { ISTIO_MERGED_METRICS_PATH, ISTIO_PORTS } from "../../../lib/security/mesh";
 import { ISTIO_SYSTEM_NAMESPACE } from "../../../lib/security/namespaces";
 import { MONITORING_SELECTOR_LABELS } from "../../../lib/observability/monitoring-selection";
+import { serviceMonitor } from "../../../lib/observability/service-monitor";
 
 /** Props of {@link MeshMonitors}. */
 export interface MeshMonitorsProps {
@@ -69,16 +70,14 @@ export class MeshMonitors extends Construct {
     this.istiod = new CustomResource<IServiceMonitor>(this, "IstiodMetrics", {
       installedBy: props.installedBy,
       access: props.access,
-      manifest: {
-        apiVersion: "monitoring.coreos.com/v1",
-        kind: "ServiceMonitor",
-        metadata: { name: "istiod", namespace: ISTIO_SYSTEM_NAMESPACE, labels },
-        spec: {
-          selector: { matchLabels: { app: "istiod" } },
-          namespaceSelector: { matchNames: [ISTIO_SYSTEM_NAMESPACE] },
-          endpoints: [{ port: "http-monitoring", interval }],
-        },
-      },
+      manifest: serviceMonitor({
+        name: "istiod",
+        namespace: ISTIO_SYSTEM_NAMESPACE,
+        labels,
+        selector: { matchLabels: { app: "istiod" } },
+        namespaceSelector: { matchNames: [ISTIO_SYSTEM_NAMESPACE] },
+        endpoints: [{ port: "http-monitoring", interval }],
+      }),
     });
   }
 }

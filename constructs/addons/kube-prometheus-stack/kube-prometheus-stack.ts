@@ -8,8 +8,9 @@ import { isDnsLabel, isDnsSubdomain } from "../../../lib/kubernetes/names";
 import { resourcesProblems } from "../../../lib/kubernetes/resources";
 import { PROMETHEUS_DURATION_RULE, prometheusDurationSeconds } from "../../../lib/kubernetes/durations";
 import {
-  ALERTMANAGER_INLINE_SECRET_FIELDS, ALERTMANAGER_SECRETS_ROOT, GRAFANA_DASHBOARD_LABEL, KUBE_PROMETHEUS_STACK_RELEASE, MONITORING_NAMESPACE,
+  GRAFANA_DASHBOARD_LABEL, KUBE_PROMETHEUS_STACK_RELEASE, MONITORING_NAMESPACE,
 } from "../../../lib/observability/monitoring-selection";
+import { alertmanagerSecretProblems as configSecretProblems, mountedSecretDirs } from "../../../lib/observability/alertmanager/validate";
 import { kubePrometheusStackValues, KubePrometheusStackSizes } from "./kube-prometheus-stack-values";
 
 /**
@@ -228,23 +229,9 @@ export function validateKubePrometheusStackProps(props: KubePrometheusStackProps
 
 /**
  * Inline credentials are refused anywhere in the configuration; every `*_file` must point into a mounted Secret.
- * Exported for the configuration generator's own tests.
+ * The rule is the Alertmanager generator's own (lib/observability/alertmanager), so generated and hand-written
+ * configurations are held to the same one.
  */
 export function alertmanagerSecretProblems(config: Readonly<Record<string, unknown>>, secretNames: readonly string[]): ValidationProblem[] {
-  const problems: ValidationProblem[] = [];
-  const roots = secretNames.map((n) => `${ALERTMANAGER_SECRETS_ROOT}/${n}/`);
-  const walk = (value: unknown, path: string): void => {
-    if (Array.isArray(value)) return value.forEach((v, i) => walk(v, `${path}[${i}]`));
-    if (value === null || typeof value !== "object") return;
-    for (const [key, v] of Object.entries(value)) {
-      const at = `${path}.${key}`;
-      if (ALERTMANAGER_INLINE_SECRET_FIELDS.includes(key) && typeof v === "string") {
-        problems.push({ path: at, value: "(a credential)", allowed: `${key}_file pointing into a mounted Secret: inline credentials would land in the synthesized JSON and the state` });
-      } else if (key.endsWith("_file") && typeof v === "string" && !roots.some((r) => v.startsWith(r))) {
-        problems.push({ path: at, value: v, allowed: roots.length ? `a file under ${roots.join(" or ")}` : "nothing until alertmanager.secretNames mounts a Secret" });
-      } else walk(v, at);
-    }
-  };
-  walk(config, "alertmanager.config");
-  return problems;
+  return configSecretProblems(config, mountedSecretDirs(secretNames), { whenNoDirs: "nothing until alertmanager.secretNames mounts a Secret" });
 }

@@ -12,7 +12,10 @@ import {
   type AlertRoutingConfig, type TierTiming,
 } from "./model";
 import type { AlertmanagerConfig, AmReceiver, AmRoute } from "./types";
-import { durationSeconds, validateAlertRouting } from "./validate";
+import { AlertRoutingError, alertmanagerSecretProblems, durationSeconds } from "./validate";
+
+/** Re-exported where it was first declared, for callers that import it from here. */
+export { AlertRoutingError };
 
 /** Options of {@link buildAlertmanagerConfig} that are about where it runs, not about the environment. */
 export interface AlertmanagerBuildOptions {
@@ -37,14 +40,6 @@ export interface PriorityDialect {
   readonly sourceMatcher: string;
   /** The source's priority names that mean `tier` (none: such alerts stay on the fallback receiver). */
   namesOfTier(tier: Priority): readonly string[];
-}
-
-/** Invalid alert routing; the message lists every problem with its field, value and what is allowed. */
-export class AlertRoutingError extends Error {
-  constructor(scope: string, message: string) {
-    super(`${scope}:\n${message}`);
-    this.name = "AlertRoutingError";
-  }
 }
 
 /** The secret file path of one receiver credential. */
@@ -78,12 +73,15 @@ function timing(t: TierTiming): Pick<AmRoute, "group_wait" | "group_interval" | 
  * Builds the configuration. P1 is routed twice: to PagerDuty while the business-hours interval is active
  * (`continue`, so the second route is also evaluated) and to Slack while it is muted; exactly one of the two
  * notifies at any moment.
- * @throws AlertRoutingError when the input breaks a rule of {@link validateAlertRouting}
+ *
+ * The input is validated routing, checked once where it enters: an environment's `alerting` as
+ * `validateEnvironments()` returns it, or the result of {@link parseAlertRouting} for routing from anywhere else.
+ * It is not checked again here.
+ * @throws AlertRoutingError when the result would carry a credential inline or read one from outside `secretsDir`
+ * ({@link alertmanagerSecretProblems})
  */
 export function buildAlertmanagerConfig(c: AlertRoutingConfig, opts: AlertmanagerBuildOptions = {}): AlertmanagerConfig {
   const scope = opts.scope ?? "alerting";
-  const problems = validateAlertRouting(c, scope);
-  if (problems.length > 0) throw new AlertRoutingError(scope, formatProblems("invalid alert routing", problems));
   const dir = opts.secretsDir ?? RECEIVER_SECRET_DIR;
   const service = c.serviceLabel ?? LABEL_SERVICE;
   const tiers = resolveTierTiming(c);
@@ -131,7 +129,7 @@ export function buildAlertmanagerConfig(c: AlertRoutingConfig, opts: Alertmanage
     routes.push({ receiver: fallbackReceiver, matchers: [d.sourceMatcher], routes: tierRoutes((p) => inDialect(d)(p)) });
   }
 
-  return {
+  const config: AlertmanagerConfig = {
     global: { resolve_timeout: "5m" },
     route: {
       receiver: fallbackReceiver,
@@ -162,6 +160,11 @@ export function buildAlertmanagerConfig(c: AlertRoutingConfig, opts: Alertmanage
       },
     ],
   };
+  // The same rule the monitoring add-on applies to any configuration it is given: no credential inline, every
+  // secret file in the folder the receivers' Secret is mounted at.
+  const secretProblems = alertmanagerSecretProblems(config, [dir], { at: scope });
+  if (secretProblems.length > 0) throw new AlertRoutingError(scope, formatProblems("generated configuration", secretProblems));
+  return config;
 }
 
 const TITLE = `[{{ .CommonLabels.${LABEL_PRIORITY} }}] {{ .CommonLabels.alertname }}`;

@@ -1,8 +1,10 @@
 /**
  * Input and constants of the Alertmanager configuration generator: what an environment says about where
- * alerts go (data), and where the receivers' secrets are mounted (never their values).
+ * alerts go (data, as a zod schema the configuration embeds), and where the receivers' secrets are mounted (never
+ * their values).
  */
-import type { Priority } from "../priorities";
+import { z } from "zod";
+import { PRIORITIES, type Priority } from "../priorities";
 
 /**
  * Days as Alertmanager spells and orders them in `time_intervals[].weekdays`: its weeks start on Sunday, so a
@@ -10,101 +12,137 @@ import type { Priority } from "../priorities";
  */
 export const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"] as const;
 
-/**
- * When a P1 (SLO page) may page a person. Outside these hours a P1 goes to chat instead.
- * @see https://prometheus.io/docs/alerting/latest/configuration/#time_interval
- */
-export interface BusinessHours {
-  /** IANA time zone the hours are in, e.g. `Europe/Dublin` (Alertmanager's `location`). */
-  readonly location: string;
-  /** Days or inclusive day ranges in Sunday-first order, e.g. `["monday:friday"]`, `["sunday:saturday"]`. */
-  readonly weekdays: readonly string[];
-  /** Start and end of each span, `HH:MM` in 24-hour time (`24:00` ends at midnight); start before end. */
-  readonly times: ReadonlyArray<{ readonly start: string; readonly end: string }>;
-}
+const nonEmpty = z.string().min(1);
 
 /** Grouping and repetition of one tier's notifications (Prometheus durations such as `30s`, `4h`, `7d`). */
-export interface TierTiming {
+export const TierTimingSchema = z.strictObject({
   /** Wait before the first notification of a new group, to batch alerts that fire together. */
-  readonly groupWait: string;
+  groupWait: nonEmpty,
   /** Wait before notifying about alerts added to a group that was already notified. */
-  readonly groupInterval: string;
+  groupInterval: nonEmpty,
   /** Wait before repeating a notification that has not changed; at least `groupInterval`. */
-  readonly repeatInterval: string;
-}
+  repeatInterval: nonEmpty,
+});
 
-/** PagerDuty Events API v2 receiver (P0 always, P1 in business hours). The routing key is a mounted file. */
-export interface PagerDutyReceiverConfig {
+/**
+ * One environment's alert routing, as written in `environments/<env>.ts` under `alerting` (P0–P4 tiers). The
+ * environment schema (lib/config) embeds it; the generator's input type is derived from it, so the two cannot
+ * drift apart. This is the shape; the rules that need more (time zone, times, durations, addresses) are
+ * {@link validateAlertRouting}'s.
+ */
+export const AlertRoutingSchema = z.strictObject({
   /**
-   * Events API endpoint.
-   * @default "https://events.pagerduty.com/v2/enqueue"
+   * When a P1 (SLO page) may page a person. Outside these hours a P1 goes to chat instead.
+   * @see https://prometheus.io/docs/alerting/latest/configuration/#time_interval
    */
-  readonly url?: string;
-}
-
-/** Slack receiver (P2, and P1 outside business hours). The webhook URL is a mounted file. */
-export interface SlackReceiverConfig {
-  /** Channel the incoming webhook posts to, e.g. `#alerts-prod`. */
-  readonly channel: string;
-}
-
-/** E-mail receiver for the weekly P4 capacity digest. The SMTP password is a mounted file. */
-export interface EmailReceiverConfig {
-  /** Recipient address (a list or a team mailbox). */
-  readonly to: string;
-  /** Sender address. */
-  readonly from: string;
-  /** SMTP server as `host:port`. */
-  readonly smarthost: string;
+  businessHours: z.strictObject({
+    /** IANA time zone the hours are in, e.g. `Europe/Dublin` (Alertmanager's `location`). */
+    location: nonEmpty,
+    /**
+     * Days or inclusive day ranges in Sunday-first order, e.g. `["monday:friday"]`, `["sunday:saturday"]`.
+     * @default ["monday:friday"]
+     */
+    weekdays: z.array(nonEmpty).default(["monday:friday"]),
+    /**
+     * Start and end of each span, `HH:MM` in 24-hour time (`24:00` ends at midnight); start before end.
+     * @default [{ start: "09:00", end: "17:00" }]
+     */
+    times: z.array(z.strictObject({ start: nonEmpty, end: nonEmpty })).default([{ start: "09:00", end: "17:00" }]),
+  }),
   /**
-   * SMTP user; the password is read from the mounted secret file.
-   * @default - no SMTP authentication
+   * PagerDuty Events API v2 receiver (P0 always, P1 in business hours). The routing key is a mounted file.
+   * @default - the Events API v2 endpoint
    */
-  readonly authUsername?: string;
-}
-
-/** A generic webhook (incident tooling, chat-ops) that receives a copy of the chosen tiers. */
-export interface WebhookReceiverConfig {
-  /** Endpoint URL; not secret (the bearer token is). */
-  readonly url: string;
-  /** Tiers copied to the webhook, in addition to their own receivers. */
-  readonly priorities: readonly Priority[];
+  pagerDuty: z
+    .strictObject({
+      /**
+       * Events API endpoint.
+       * @default "https://events.pagerduty.com/v2/enqueue"
+       */
+      url: nonEmpty.optional(),
+    })
+    .optional(),
+  /** Slack receiver (P2, and P1 outside business hours). The webhook URL is a mounted file. */
+  slack: z.strictObject({
+    /** Channel the incoming webhook posts to, e.g. `#alerts-prod`. */
+    channel: nonEmpty,
+  }),
+  /** E-mail receiver for the weekly P4 capacity digest. The SMTP password is a mounted file. */
+  email: z.strictObject({
+    /** Recipient address (a list or a team mailbox). */
+    to: nonEmpty,
+    /** Sender address. */
+    from: nonEmpty,
+    /** SMTP server as `host:port`. */
+    smarthost: nonEmpty,
+    /**
+     * SMTP user; the password is read from the mounted secret file.
+     * @default - no SMTP authentication
+     */
+    authUsername: z.string().optional(),
+  }),
   /**
-   * Send a bearer token read from the mounted secret file.
-   * @default true
+   * A generic webhook (incident tooling, chat-ops) that receives a copy of the chosen tiers.
+   * @default - no webhook receiver
    */
-  readonly bearerToken?: boolean;
-}
-
-/** One environment's alert routing, as written in `environments/<env>.ts` under `alerting`. */
-export interface AlertRoutingConfig {
-  readonly businessHours: BusinessHours;
-  /** @default - the Events API v2 endpoint */
-  readonly pagerDuty?: PagerDutyReceiverConfig;
-  readonly slack: SlackReceiverConfig;
-  readonly email: EmailReceiverConfig;
-  /** @default - no webhook receiver */
-  readonly webhook?: WebhookReceiverConfig;
+  webhook: z
+    .strictObject({
+      /** Endpoint URL; not secret (the bearer token is). */
+      url: nonEmpty,
+      /** Tiers copied to the webhook, in addition to their own receivers. */
+      priorities: z.array(z.enum(PRIORITIES)),
+      /**
+       * Send a bearer token read from the mounted secret file.
+       * @default true
+       */
+      bearerToken: z.boolean().optional(),
+    })
+    .optional(),
   /**
    * Per-tier overrides of {@link DEFAULT_TIER_TIMING}; unset fields keep the default.
    * @default - the defaults
    */
-  readonly tiers?: Partial<Record<Priority, Partial<TierTiming>>>;
+  tiers: z.partialRecord(z.enum(PRIORITIES), TierTimingSchema.partial()).optional(),
   /**
    * How an alert without a `priority` label is treated: P2 (chat) so nothing is lost, or P3 (dropped).
    * @default "P2"
    */
-  readonly unprioritized?: "P2" | "P3";
+  unprioritized: z.enum(["P2", "P3"]).optional(),
   /**
    * The label naming the service, shared by a P0 and the P1–P3 alerts it silences. The SLO compiler's alerts
    * carry `sre_service`; P0 rules written elsewhere must carry the same label.
    * @default "sre_service" (lib/slo/conventions.ts LABEL_SERVICE)
    */
-  readonly serviceLabel?: string;
-}
+  serviceLabel: nonEmpty.optional(),
+});
+
+/** One environment's alert routing after the schema (defaults filled in): what the generator reads. */
+export type AlertRoutingConfig = z.output<typeof AlertRoutingSchema>;
+/** {@link AlertRoutingConfig} as written, before defaults. */
+export type AlertRoutingInput = z.input<typeof AlertRoutingSchema>;
+/** @see AlertRoutingConfig.businessHours */
+export type BusinessHours = AlertRoutingConfig["businessHours"];
+/** Grouping and repetition of one tier's notifications. */
+export type TierTiming = z.output<typeof TierTimingSchema>;
+/** @see AlertRoutingConfig.pagerDuty */
+export type PagerDutyReceiverConfig = NonNullable<AlertRoutingConfig["pagerDuty"]>;
+/** @see AlertRoutingConfig.slack */
+export type SlackReceiverConfig = AlertRoutingConfig["slack"];
+/** @see AlertRoutingConfig.email */
+export type EmailReceiverConfig = AlertRoutingConfig["email"];
+/** @see AlertRoutingConfig.webhook */
+export type WebhookReceiverConfig = NonNullable<AlertRoutingConfig["webhook"]>;
 
 /** Where kube-prometheus-stack mounts `alertmanagerSpec.secrets` entries: `/etc/alertmanager/secrets/<name>/<key>`. */
 export const ALERTMANAGER_SECRETS_ROOT = "/etc/alertmanager/secrets";
+
+/**
+ * Alertmanager configuration fields that would carry a credential inline; only their `*_file` forms are allowed,
+ * because an inline value would land in the synthesized JSON and the Terraform state.
+ */
+export const ALERTMANAGER_INLINE_SECRET_FIELDS: readonly string[] = [
+  "routing_key", "service_key", "api_url", "auth_password", "auth_secret", "password", "credentials", "bearer_token", "api_key", "token",
+];
 
 /** The Kubernetes Secret (filled by external-secrets) that holds every receiver credential. */
 export const RECEIVER_SECRET_NAME = "alertmanager-receivers";

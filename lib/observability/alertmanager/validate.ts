@@ -1,12 +1,13 @@
 /**
- * Rules for {@link AlertRoutingConfig}, checked before anything is generated. Each problem names the field,
- * the value given and what is allowed. The config schema (lib/config) calls this for its `alerting` section.
+ * Rules for {@link AlertRoutingConfig}, checked once before anything is generated. Each problem names the field,
+ * the value given and what is allowed. Environment validation (lib/config) runs them for its `alerting` section;
+ * {@link parseAlertRouting} runs the schema and them for routing from anywhere else.
  */
-import type { ValidationProblem } from "../../problems";
+import { formatProblems, type ValidationProblem } from "../../problems";
 import { prometheusDurationSeconds } from "../../kubernetes/durations";
 import { LABEL_NAME_RE } from "../../slo/promql";
 import { isPriority, PRIORITIES } from "../priorities";
-import { DEFAULT_TIER_TIMING, WEEKDAYS, type AlertRoutingConfig, type TierTiming } from "./model";
+import { ALERTMANAGER_INLINE_SECRET_FIELDS, ALERTMANAGER_SECRETS_ROOT, AlertRoutingSchema, DEFAULT_TIER_TIMING, WEEKDAYS, type AlertRoutingConfig, type TierTiming } from "./model";
 
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)$|^24:00$/;
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
@@ -38,6 +39,38 @@ function isHttpUrl(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Invalid alert routing; the message lists every problem with its field, value and what is allowed. */
+export class AlertRoutingError extends Error {
+  constructor(scope: string, message: string) {
+    super(`${scope}:\n${message}`);
+    this.name = "AlertRoutingError";
+  }
+}
+
+/**
+ * Alert routing from outside the environment configuration (another team's stack, a test), checked once: its
+ * shape ({@link AlertRoutingSchema}, which also fills in defaults) and then {@link validateAlertRouting}'s rules.
+ * The result is what {@link buildAlertmanagerConfig} takes.
+ * @param scope names the input in problems and the error, e.g. `alerting`
+ * @throws AlertRoutingError listing every problem
+ */
+export function parseAlertRouting(input: unknown, scope = "alerting"): AlertRoutingConfig {
+  const parsed = AlertRoutingSchema.safeParse(input);
+  const problems: ValidationProblem[] = parsed.success
+    ? validateAlertRouting(parsed.data, scope)
+    : parsed.error.issues.map((issue) => {
+        const value = issue.path.reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined), input);
+        let allowed = issue.message;
+        if (issue.code === "unrecognized_keys") allowed = `no field(s) ${issue.keys.join(", ")} here`;
+        else if (issue.code === "invalid_value") allowed = `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+        else if (issue.code === "invalid_type") allowed = value === undefined ? `a value (required), of type ${issue.expected}` : `a value of type ${issue.expected}`;
+        const path = [scope, ...issue.path.map(String)].reduce((acc, k) => (/^\d+$/.test(k) ? `${acc}[${k}]` : `${acc}.${k}`));
+        return { path, value, allowed };
+      });
+  if (problems.length > 0) throw new AlertRoutingError(scope, formatProblems("invalid alert routing", problems));
+  return parsed.data!;
 }
 
 /** Every problem of one environment's alert routing; empty when it can be generated. */
@@ -112,5 +145,44 @@ function timingProblems(t: TierTiming, at: string): ValidationProblem[] {
   if (seconds.groupInterval !== undefined && seconds.repeatInterval !== undefined && seconds.repeatInterval < seconds.groupInterval) {
     problems.push({ path: `${at}.repeatInterval`, value: t.repeatInterval, allowed: `at least the group interval (${t.groupInterval})` });
   }
+  return problems;
+}
+
+/** The folder prometheus-operator mounts each `alertmanagerSpec.secrets` entry in, with a trailing `/`. */
+export function mountedSecretDirs(secretNames: readonly string[]): string[] {
+  return secretNames.map((n) => `${ALERTMANAGER_SECRETS_ROOT}/${n}/`);
+}
+
+/** Options of {@link alertmanagerSecretProblems}. */
+export interface SecretProblemsOptions {
+  /** Path prefix of the problems. @default "alertmanager.config" */
+  readonly at?: string;
+  /** What is allowed for a `*_file` when `fileDirs` is empty. @default "no *_file field: no folder of secret files is mounted" */
+  readonly whenNoDirs?: string;
+}
+
+/**
+ * Credentials in an Alertmanager configuration, generated or written by hand: every inline credential field
+ * ({@link ALERTMANAGER_INLINE_SECRET_FIELDS}) is refused, and every `*_file` must lie in one of `fileDirs`. The
+ * generator checks its own output with it and the monitoring add-on checks whatever configuration it is given, so
+ * both hold the same rule: a credential never lands in the synthesized JSON or the state, and a file Alertmanager
+ * reads is one that is mounted.
+ */
+export function alertmanagerSecretProblems(config: unknown, fileDirs: readonly string[], opts: SecretProblemsOptions = {}): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const dirs = fileDirs.map((d) => `${d.replace(/\/+$/, "")}/`);
+  const walk = (value: unknown, path: string): void => {
+    if (Array.isArray(value)) return value.forEach((v, i) => walk(v, `${path}[${i}]`));
+    if (value === null || typeof value !== "object") return;
+    for (const [key, v] of Object.entries(value)) {
+      const at = `${path}.${key}`;
+      if (ALERTMANAGER_INLINE_SECRET_FIELDS.includes(key) && typeof v === "string") {
+        problems.push({ path: at, value: "(a credential)", allowed: `${key}_file pointing into a mounted Secret: inline credentials would land in the synthesized JSON and the state` });
+      } else if (key.endsWith("_file") && typeof v === "string" && !dirs.some((r) => v.startsWith(r))) {
+        problems.push({ path: at, value: v, allowed: dirs.length ? `a file under ${dirs.join(" or ")}` : (opts.whenNoDirs ?? "no *_file field: no folder of secret files is mounted") });
+      } else walk(v, at);
+    }
+  };
+  walk(config, opts.at ?? "alertmanager.config");
   return problems;
 }

@@ -29,7 +29,8 @@ describe("validateEnvironment", () => {
     ["fewer than two AZs are used", (c) => (c.network.azCount = 1), /network\.azCount: got 1; allowed: at least 2/],
     ["an AZ is not in the region", (c) => (c.availabilityZones = ["eu-west-1a", "us-east-1b"]), /availabilityZones\[1\]: got "us-east-1b"; allowed: a zone of region eu-west-1/],
     ["an AZ is listed twice", (c) => (c.availabilityZones = ["eu-west-1a", "eu-west-1a"]), /availabilityZones\[1\]: got "eu-west-1a"; allowed: each zone listed once/],
-    ["the EKS version is unsupported", (c) => (c.cluster.kubernetesVersion = "1.24"), /cluster\.kubernetesVersion: got "1\.24"; allowed: one of 1\.\d+(, 1\.\d+)* \(EKS standard support\)/],
+    ["the EKS version is unsupported", (c) => (c.cluster.kubernetesVersion = "1.24"), /cluster\.kubernetesVersion: got "1\.24"; allowed: one of "1\.32", "1\.33", "1\.34" \(in EKS standard support/],
+    ["the EKS version is older than Istio 1.30 supports", (c) => (c.cluster.kubernetesVersion = "1.31"), /cluster\.kubernetesVersion: got "1\.31"; allowed: one of "1\.32", "1\.33", "1\.34" \(.*1\.32 or later for Istio 1\.30\)/],
     ["a node group has min > max", (c) => (c.cluster.nodeGroups[0].minSize = 5), /cluster\.nodeGroups\[0\]\.minSize: got 5; allowed: at most maxSize \(4\)/],
     ["desired size is outside min..max", (c) => (c.cluster.nodeGroups[0].desiredSize = 9), /cluster\.nodeGroups\[0\]\.desiredSize: got 9; allowed: from minSize \(1\) to maxSize \(4\)/],
     ["two node groups share a name", (c) => c.cluster.nodeGroups.push({ ...c.cluster.nodeGroups[0] }), /cluster\.nodeGroups\[1\]\.name: got "general"; allowed: a name no other node group/],
@@ -126,7 +127,7 @@ describe("validateEnvironment", () => {
   });
 
   test("reports every problem at once, not only the first", () => {
-    const lines = messages(devWith((c) => ((c.cluster.kubernetesVersion = "1.2"), (c.tags.Owner = ""), (c.cluster.nodeGroups[0].minSize = 9))));
-    expect(lines).toHaveLength(4); // version, tag, minSize > maxSize, desired < minSize
+    const lines = messages(devWith((c) => ((c.network.reservedCidrs = ["nope"]), (c.tags.Owner = ""), (c.cluster.nodeGroups[0].minSize = 9))));
+    expect(lines).toHaveLength(4); // reserved CIDR, tag, minSize > maxSize, desired < minSize
   });
 });

@@ -1,4 +1,4 @@
-import { addonVersionProblem, EKS_ADDON_VERSION, EKS_MANAGED_ADDON_KEYS, REVIEWED_ADDON_VERSIONS } from "../../../lib/eks/addon-versions";
+import { addonVersionProblem, EKS_ADDON_VERSION, EKS_MANAGED_ADDON_KEYS, REVIEWED_ADDON_VERSIONS, runsManagedAddon } from "../../../lib/eks/addon-versions";
 import { SUPPORTED_KUBERNETES_VERSIONS } from "../../../lib/eks/versions";
 
 describe("reviewed EKS add-on versions", () => {
@@ -46,5 +46,12 @@ describe("addonVersionProblem", () => {
     expect(addonVersionProblem("kubeProxy", REVIEWED_ADDON_VERSIONS["1.33"].kubeProxy, "1.34")).toBe(
       `the version reviewed for Kubernetes 1.34, ${REVIEWED_ADDON_VERSIONS["1.34"].kubeProxy} (lib/eks/addon-versions.ts; add a newer one there after checking it with \`aws eks describe-addon-versions\`)`,
     );
+  });
+});
+
+describe("runsManagedAddon", () => {
+  test("with EFS every managed add-on runs; without it, all but the EFS CSI driver", () => {
+    expect(EKS_MANAGED_ADDON_KEYS.filter((k) => runsManagedAddon(k, { efs: true }))).toEqual(EKS_MANAGED_ADDON_KEYS);
+    expect(EKS_MANAGED_ADDON_KEYS.filter((k) => !runsManagedAddon(k, { efs: false }))).toEqual(["efsCsiDriver"]);
   });
 });

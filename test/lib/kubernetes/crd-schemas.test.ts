@@ -1,6 +1,7 @@
 import { crdSchemaProblems } from "../../../lib/kubernetes/crd-schemas";
 import { registeredCrdSchemas } from "../../../constructs/addons/registry";
 import { validNodePool } from "../../constructs/kubernetes/fixtures";
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -27,6 +28,21 @@ describe("crdSchemaProblems", () => {
     const root = path.resolve(__dirname, "../../../schemas/crds");
     const committed = fs.readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).flatMap((d) => fs.readdirSync(path.join(root, d.name)).map((f) => `${d.name}/${f}`));
     expect(committed.filter((f) => !Object.values(registeredCrdSchemas()).includes(f))).toEqual([]);
+  });
+
+  test("SOURCES.md names a release tag for every schema and the blob of the committed file", () => {
+    const root = path.resolve(__dirname, "../../../schemas/crds");
+    const rows = fs.readFileSync(path.join(root, "SOURCES.md"), "utf8").split("\n").filter((l) => /^\| [a-z0-9.-]+\/[a-z0-9]+_v[0-9a-z]+\.json \|/.test(l));
+    expect(rows.map((r) => r.split("|")[1]!.trim()).sort()).toEqual(Object.values(registeredCrdSchemas()).sort());
+    let source = "";
+    for (const row of rows) {
+      const [file, from, , , blob] = row.split("|").slice(1).map((c) => c.trim());
+      source = from === "same" ? source : from!;
+      expect({ file, source }).toEqual({ file, source: expect.stringMatching(/ tag [^ ]+ = [0-9a-f]{40}/) });
+      const bytes = fs.readFileSync(path.join(root, file!));
+      const gitBlob = crypto.createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+      expect({ file, blob }).toEqual({ file, blob: gitBlob });
+    }
   });
 
   test("accepts a valid NodePool", () => {
@@ -64,4 +80,15 @@ describe("crdSchemaProblems", () => {
     expect(() => crdSchemaProblems(validNodePool() as never, "../../package.json")).toThrow(/not a CRD schema file of schemas\/crds/);
   });
 
+  test("checks PodMonitors against the operator the pinned kube-prometheus-stack installs (0.93.1)", () => {
+    const podMonitor = (spec: Mutable) => ({
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "PodMonitor",
+      metadata: { name: "m", namespace: "n" },
+      spec: { selector: {}, podMetricsEndpoints: [{ port: "metrics" }], ...spec },
+    });
+    expect(crdSchemaProblems(podMonitor({ sampleLimit: 1000 }) as never, "monitoring.coreos.com/podmonitor_v1.json")).toEqual([]);
+    // 0.89's schema had no lower bound on the per-scrape limits; 0.93.1 refuses a negative one.
+    expect(crdSchemaProblems(podMonitor({ sampleLimit: -1 }) as never, "monitoring.coreos.com/podmonitor_v1.json").map((p) => p.path)).toEqual(["manifest.spec.sampleLimit"]);
+  });
 });

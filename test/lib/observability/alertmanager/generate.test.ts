@@ -1,6 +1,6 @@
 import { parse } from "yaml";
 import {
-  buildAlertmanagerConfig, emitAlertmanagerYaml, requiredAlertmanagerRetention, validateAlertRouting, durationSeconds, AlertRoutingError,
+  buildAlertmanagerConfig, emitAlertmanagerYaml, parseAlertRouting, requiredAlertmanagerRetention, validateAlertRouting, durationSeconds, AlertRoutingError,
   type AlertRoutingConfig, type AmRoute,
 } from "../../../../lib/observability/alertmanager";
 
@@ -84,18 +84,33 @@ describe("buildAlertmanagerConfig", () => {
     expect(parse(emitAlertmanagerYaml(cfg))).toEqual(JSON.parse(JSON.stringify(cfg)));
   });
 
+});
+
+describe("parseAlertRouting", () => {
   test("bad input throws one error listing every problem", () => {
-    expect(() => buildAlertmanagerConfig({ ...BASE, slack: { channel: "alerts" }, businessHours: { ...BASE.businessHours, location: "Mars/Base" } }))
-      .toThrow(AlertRoutingError);
+    const bad = { ...BASE, slack: { channel: "alerts" }, businessHours: { ...BASE.businessHours, location: "Mars/Base" } };
+    expect(() => parseAlertRouting(bad)).toThrow(AlertRoutingError);
     let message = "";
     try {
-      buildAlertmanagerConfig({ ...BASE, slack: { channel: "alerts" }, businessHours: { ...BASE.businessHours, location: "Mars/Base" } });
+      parseAlertRouting(bad);
     } catch (e) {
       message = (e as Error).message;
     }
     expect(message).toMatch(/alerting\.slack\.channel/);
     expect(message).toMatch(/alerting\.businessHours\.location/);
-    expect(() => buildAlertmanagerConfig({ ...BASE, slack: { channel: "alerts" } })).toThrow(/alerting\.slack\.channel: got "alerts"; allowed: a Slack channel/);
+    expect(() => parseAlertRouting({ ...BASE, slack: { channel: "alerts" } })).toThrow(/alerting\.slack\.channel: got "alerts"; allowed: a Slack channel/);
+  });
+
+  test("checks the shape first, naming the field", () => {
+    expect(() => parseAlertRouting({ ...BASE, slack: {} }, "team")).toThrow(/team\.slack\.channel: got nothing; allowed: a value \(required\), of type string/);
+    expect(() => parseAlertRouting({ ...BASE, email: { ...BASE.email, cc: "x@example.com" } })).toThrow(/alerting\.email: got .*; allowed: no field\(s\) cc here/);
+    expect(() => parseAlertRouting({ ...BASE, webhook: { url: "https://x.example.com", priorities: ["P0", "P9"] } })).toThrow(/alerting\.webhook\.priorities\[1\]: got "P9"; allowed: one of "P0", "P1", "P2", "P3", "P4"/);
+  });
+
+  test("fills in the schema's defaults, which the generator reads", () => {
+    const routing = parseAlertRouting({ ...BASE, businessHours: { location: "Europe/Dublin" } });
+    expect(routing.businessHours).toEqual({ location: "Europe/Dublin", weekdays: ["monday:friday"], times: [{ start: "09:00", end: "17:00" }] });
+    expect(buildAlertmanagerConfig(routing).time_intervals[0]!.time_intervals[0]!.weekdays).toEqual(["monday:friday"]);
   });
 });
 
