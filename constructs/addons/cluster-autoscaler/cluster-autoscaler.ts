@@ -1,3 +1,4 @@
+import type { KubernetesVersion } from "../../../lib/eks/versions";
 import { Construct } from "constructs";
 import { IMAGE_DIGEST, tagWithDigest } from "../../../lib/kubernetes/image-digest";
 import { ITerraformDependable } from "cdktf";
@@ -15,11 +16,12 @@ import { hardenedContainerSecurityContext, hardenedPodSecurityContext } from "..
  * @see https://github.com/kubernetes/autoscaler/releases
  */
 export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<string, string>> = {
+  // Not a platform version any more (Istio 1.30 needs 1.32), but a cluster imported into this construct may run it.
   "1.31": "v1.31.2",
   "1.32": "v1.32.5",
   "1.33": "v1.33.5",
   "1.34": "v1.34.4",
-};
+} satisfies Record<KubernetesVersion, string>;
 
 /**
  * The kubernetes/autoscaler chart (9.59.0 ships Cluster Autoscaler 1.35.0); the image is chosen to match
