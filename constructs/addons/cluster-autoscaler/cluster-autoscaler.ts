@@ -21,7 +21,7 @@ export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<string, string>> = {
   "1.32": "v1.32.5",
   "1.33": "v1.33.5",
   "1.34": "v1.34.4",
-} satisfies Record<KubernetesVersion, string>;
+} satisfies Record<KubernetesVersion, string> & Record<string, string>;
 
 /**
  * The kubernetes/autoscaler chart (9.59.0 ships Cluster Autoscaler 1.35.0); the image is chosen to match
