@@ -15,7 +15,7 @@ const GRAFANA = app("grafana");
 const FALCO = app("falco");
 const FALCOSIDEKICK = app("falcosidekick");
 
-const kubernetesApiOut: AllowRuleConfig = { name: "kubernetes-api", kubernetesApi: true, ports: [{ port: KUBERNETES_API_PORT }] };
+const kubernetesApiOut: AllowRuleConfig = { name: "kubernetes-api", peer: { kubernetesApi: true }, ports: [{ port: KUBERNETES_API_PORT }] };
 
 /** How much each platform namespace may hold: the environment's sizes. */
 export interface PlatformNamespaceSizes {
@@ -37,23 +37,23 @@ export function platformNamespaces(sizes: PlatformNamespaceSizes): NamespacesCon
       mesh: "none",
       metricsPorts: [9090, 9093, 3000, 8080, 10250],
       ingress: [
-        { name: "grafana", forPods: PROMETHEUS, namespace: "monitoring", podLabels: GRAFANA, ports: [{ port: 9090 }] },
-        { name: "prometheus", forPods: ALERTMANAGER, namespace: "monitoring", podLabels: PROMETHEUS, ports: [{ port: 9093 }] },
-        { name: "alertmanager-peers", forPods: ALERTMANAGER, namespace: "monitoring", podLabels: ALERTMANAGER, ports: [{ port: 9094 }, { port: 9094, protocol: "UDP" }] },
-        { name: "falcosidekick", forPods: ALERTMANAGER, namespace: "falco", podLabels: FALCOSIDEKICK, ports: [{ port: 9093 }] },
-        { name: "operator-webhook", forPods: { app: "kube-prometheus-stack-operator" }, kubernetesApi: true, ports: [{ port: 10250 }] },
+        { name: "grafana", forPods: PROMETHEUS, peer: { namespace: "monitoring", podLabels: GRAFANA }, ports: [{ port: 9090 }] },
+        { name: "prometheus", forPods: ALERTMANAGER, peer: { namespace: "monitoring", podLabels: PROMETHEUS }, ports: [{ port: 9093 }] },
+        { name: "alertmanager-peers", forPods: ALERTMANAGER, peer: { namespace: "monitoring", podLabels: ALERTMANAGER }, ports: [{ port: 9094 }, { port: 9094, protocol: "UDP" }] },
+        { name: "falcosidekick", forPods: ALERTMANAGER, peer: { namespace: "falco", podLabels: FALCOSIDEKICK }, ports: [{ port: 9093 }] },
+        { name: "operator-webhook", forPods: { app: "kube-prometheus-stack-operator" }, peer: { kubernetesApi: true }, ports: [{ port: 10250 }] },
       ],
       egress: [
         // Service discovery (Prometheus), reconciling (operator), dashboards (Grafana's sidecar), kube-state-metrics.
         kubernetesApiOut,
         // The kubelet and cAdvisor, node-exporter and kube-proxy: host-network endpoints on the nodes.
-        { name: "node-metrics", forPods: PROMETHEUS, nodes: true, ports: [{ port: 10250 }, { port: 9100 }, { port: 10249 }] },
-        { name: "coredns-metrics", forPods: PROMETHEUS, namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" }, ports: [{ port: 9153 }] },
-        { name: "grafana", forPods: GRAFANA, namespace: "monitoring", podLabels: PROMETHEUS, ports: [{ port: 9090 }] },
-        { name: "prometheus", forPods: PROMETHEUS, namespace: "monitoring", podLabels: ALERTMANAGER, ports: [{ port: 9093 }] },
-        { name: "alertmanager-peers", forPods: ALERTMANAGER, namespace: "monitoring", podLabels: ALERTMANAGER, ports: [{ port: 9094 }, { port: 9094, protocol: "UDP" }] },
+        { name: "node-metrics", forPods: PROMETHEUS, peer: { nodes: true }, ports: [{ port: 10250 }, { port: 9100 }, { port: 10249 }] },
+        { name: "coredns-metrics", forPods: PROMETHEUS, peer: { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" } }, ports: [{ port: 9153 }] },
+        { name: "grafana", forPods: GRAFANA, peer: { namespace: "monitoring", podLabels: PROMETHEUS }, ports: [{ port: 9090 }] },
+        { name: "prometheus", forPods: PROMETHEUS, peer: { namespace: "monitoring", podLabels: ALERTMANAGER }, ports: [{ port: 9093 }] },
+        { name: "alertmanager-peers", forPods: ALERTMANAGER, peer: { namespace: "monitoring", podLabels: ALERTMANAGER }, ports: [{ port: 9094 }, { port: 9094, protocol: "UDP" }] },
         // Slack, PagerDuty and the incident webhook over HTTPS; mail through the smarthost's submission port.
-        { name: "alertmanager-receivers", forPods: ALERTMANAGER, cidr: "0.0.0.0/0", ports: [{ port: 443 }, { port: 587 }] },
+        { name: "alertmanager-receivers", forPods: ALERTMANAGER, peer: { cidrs: ["0.0.0.0/0"] }, ports: [{ port: 443 }, { port: 587 }] },
       ],
       quota: sizes.monitoring,
     },
@@ -70,9 +70,9 @@ export function platformNamespaces(sizes: PlatformNamespaceSizes): NamespacesCon
       ...common,
       mesh: "none",
       metricsPorts: [8080],
-      ingress: [{ name: "webhook", forPods: app("external-secrets-webhook"), kubernetesApi: true, ports: [{ port: 10250 }] }],
+      ingress: [{ name: "webhook", forPods: app("external-secrets-webhook"), peer: { kubernetesApi: true }, ports: [{ port: 10250 }] }],
       // Secrets Manager and STS: through NAT, or interface endpoints where the environment has them.
-      egress: [kubernetesApiOut, { name: "aws-apis", cidr: "0.0.0.0/0", ports: [{ port: 443 }] }],
+      egress: [kubernetesApiOut, { name: "aws-apis", peer: { cidrs: ["0.0.0.0/0"] }, ports: [{ port: 443 }] }],
       quota: sizes.controller,
     },
     // Pod Security `privileged` for the CNI node agent, with its reason: security.mesh.cni.podSecurity.
@@ -81,8 +81,8 @@ export function platformNamespaces(sizes: PlatformNamespaceSizes): NamespacesCon
       mesh: "none",
       metricsPorts: [15014],
       ingress: [
-        { name: "sidecars", forPods: { app: "istiod" }, anyNamespace: true, ports: [{ port: 15012 }] },
-        { name: "webhooks", forPods: { app: "istiod" }, kubernetesApi: true, ports: [{ port: 15017 }] },
+        { name: "sidecars", forPods: { app: "istiod" }, peer: { namespace: "*" }, ports: [{ port: 15012 }] },
+        { name: "webhooks", forPods: { app: "istiod" }, peer: { kubernetesApi: true }, ports: [{ port: 15017 }] },
       ],
       egress: [kubernetesApiOut],
       quota: sizes.perNode,
@@ -94,7 +94,7 @@ export function platformNamespaces(sizes: PlatformNamespaceSizes): NamespacesCon
       metricsPorts: [],
       // The NLB keeps client addresses (externalTrafficPolicy: Local); its health checks call the status port. What the
       // gateway may call is security.mesh.expose, turned into allows by the stack.
-      ingress: [{ name: "load-balancer", forPods: INGRESS_GATEWAY_SELECTOR, cidr: "0.0.0.0/0", ports: [{ port: GATEWAY_LISTENER_PORTS.http }, { port: GATEWAY_LISTENER_PORTS.https }, { port: ISTIO_PORTS.gatewayStatus }] }],
+      ingress: [{ name: "load-balancer", forPods: INGRESS_GATEWAY_SELECTOR, peer: { cidrs: ["0.0.0.0/0"] }, ports: [{ port: GATEWAY_LISTENER_PORTS.http }, { port: GATEWAY_LISTENER_PORTS.https }, { port: ISTIO_PORTS.gatewayStatus }] }],
       egress: [],
       quota: sizes.controller,
     },
@@ -103,12 +103,12 @@ export function platformNamespaces(sizes: PlatformNamespaceSizes): NamespacesCon
       ...common,
       mesh: "none",
       metricsPorts: [8765, 2801],
-      ingress: [{ name: "falco", forPods: FALCOSIDEKICK, namespace: "falco", podLabels: FALCO, ports: [{ port: 2801 }] }],
+      ingress: [{ name: "falco", forPods: FALCOSIDEKICK, peer: { namespace: "falco", podLabels: FALCO }, ports: [{ port: 2801 }] }],
       egress: [
         // falcoctl fetches the pinned rules and the container plugin (ghcr.io, falcosecurity.github.io) at pod start.
-        { name: "rules-and-plugins", forPods: FALCO, cidr: "0.0.0.0/0", ports: [{ port: 443 }] },
-        { name: "falcosidekick", forPods: FALCO, namespace: "falco", podLabels: FALCOSIDEKICK, ports: [{ port: 2801 }] },
-        { name: "alertmanager", forPods: FALCOSIDEKICK, namespace: "monitoring", podLabels: ALERTMANAGER, ports: [{ port: 9093 }] },
+        { name: "rules-and-plugins", forPods: FALCO, peer: { cidrs: ["0.0.0.0/0"] }, ports: [{ port: 443 }] },
+        { name: "falcosidekick", forPods: FALCO, peer: { namespace: "falco", podLabels: FALCOSIDEKICK }, ports: [{ port: 2801 }] },
+        { name: "alertmanager", forPods: FALCOSIDEKICK, peer: { namespace: "monitoring", podLabels: ALERTMANAGER }, ports: [{ port: 9093 }] },
       ],
       quota: sizes.perNode,
     },
@@ -116,7 +116,7 @@ export function platformNamespaces(sizes: PlatformNamespaceSizes): NamespacesCon
       ...common,
       mesh: "none",
       metricsPorts: [9402],
-      ingress: [{ name: "webhook", forPods: app("webhook"), kubernetesApi: true, ports: [{ port: 10250 }] }],
+      ingress: [{ name: "webhook", forPods: app("webhook"), peer: { kubernetesApi: true }, ports: [{ port: 10250 }] }],
       // What the issuer needs (ACME and DNS-01, or AWS Private CA) follows security.certManager.issuer, in the stack.
       egress: [kubernetesApiOut],
       quota: sizes.controller,
@@ -132,8 +132,8 @@ export function teamNamespace(name: string, quota: NamespaceSettings["quota"]): 
   return {
     mesh: "sidecar",
     metricsPorts: [8080],
-    ingress: [{ name: "same-namespace", namespace: name, ports: [{ port: 8080 }] }],
-    egress: [{ name: "same-namespace", namespace: name, ports: [{ port: 8080 }] }],
+    ingress: [{ name: "same-namespace", peer: { namespace: name }, ports: [{ port: 8080 }] }],
+    egress: [{ name: "same-namespace", peer: { namespace: name }, ports: [{ port: 8080 }] }],
     quota,
     containerDefaults: { requestCpu: "100m", requestMemory: "128Mi", limitMemory: "512Mi" },
   };

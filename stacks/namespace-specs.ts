@@ -1,12 +1,12 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
-import type { AllowRuleConfig, NamespaceSettings } from "../lib/config/security/namespaces";
+import type { NamespaceSettings } from "../lib/config/security/namespaces";
 import { MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS } from "../lib/observability/monitoring-selection";
 import { teamDeployGroup } from "../lib/security/namespace-baseline";
 import { INGRESS_GATEWAY_SELECTOR, ISTIO_PORTS } from "../lib/security/mesh";
 import { CERT_MANAGER_NAMESPACE, ISTIO_INGRESS_NAMESPACE } from "../lib/security/namespaces";
 import { podSecurityOwnedByAddons } from "../constructs/addons/registry";
 import type { ClusterAccessEntry } from "../constructs/cluster/cluster-access-entries";
-import type { NamespaceBaselineSpec, NetworkAllow, NetworkPeer } from "../constructs/kubernetes/namespace-baseline/namespace-baseline-types";
+import type { NamespaceBaselineSpec, NetworkAllow } from "../constructs/kubernetes/namespace-baseline/namespace-baseline-types";
 
 /**
  * The subnets an environment's allows resolve to: the EKS control plane's ENIs (the Kubernetes API, and the source
@@ -30,11 +30,11 @@ export function prometheusScrapeAllow(config: EnvironmentConfig): NetworkAllow {
  * a namespace whose add-on owns its Pod Security exception (Falco's, istio-system) takes the level and reason from
  * that add-on's section.
  */
-export function platformNamespaceSpec(config: EnvironmentConfig, name: string, subnets: BaselineSubnets): NamespaceBaselineSpec {
+export function platformNamespaceSpec(config: EnvironmentConfig, name: string): NamespaceBaselineSpec {
   const settings = config.security.namespaces.platform[name];
   // validateEnvironments() refused a configuration without every platform namespace.
   if (settings === undefined) throw new Error(`security.namespaces.platform.${name} is not configured`);
-  const spec = withIssuerAllows(config, withMeshAllows(config, namespaceSpec(name, settings, subnets), subnets));
+  const spec = withIssuerAllows(config, withMeshAllows(config, namespaceSpec(name, settings)));
   if (name === MONITORING_NAMESPACE) return { ...spec, egress: [...(spec.egress ?? []), prometheusScrapeAllow(config)] };
   // An add-on's own section says why its namespace needs more than restricted (Falco's, the mesh's CNI agent's): one
   // home, validation refuses a second level under security.namespaces.
@@ -43,12 +43,12 @@ export function platformNamespaceSpec(config: EnvironmentConfig, name: string, s
 }
 
 /** Every team namespace's baseline, with its team's deploy group bound there. */
-export function teamNamespaceSpecs(config: EnvironmentConfig, subnets: BaselineSubnets): NamespaceBaselineSpec[] {
+export function teamNamespaceSpecs(config: EnvironmentConfig): NamespaceBaselineSpec[] {
   return config.security.namespaces.teams.flatMap((team) =>
     Object.entries(team.namespaces).map(([name, settings]) => withMeshAllows(config, {
-      ...namespaceSpec(name, settings, subnets),
+      ...namespaceSpec(name, settings),
       deployGroups: team.deployRoleArns.length > 0 ? [teamDeployGroup(team.name)] : [],
-    }, subnets)),
+    })),
   );
 }
 
@@ -82,7 +82,7 @@ const AWS_PRIVATECA_ISSUER_PODS = { "app.kubernetes.io/name": "aws-privateca-iss
  * gateway may reach what `security.mesh.expose` names (and those pods admit it), and the API server may reach the
  * webhooks `security.mesh.webhooks` names.
  */
-function withMeshAllows(config: EnvironmentConfig, spec: NamespaceBaselineSpec, subnets: BaselineSubnets): NamespaceBaselineSpec {
+function withMeshAllows(config: EnvironmentConfig, spec: NamespaceBaselineSpec): NamespaceBaselineSpec {
   const m = config.security.mesh;
   const ingress: NetworkAllow[] = [...(spec.ingress ?? [])];
   const egress: NetworkAllow[] = [...(spec.egress ?? [])];
@@ -93,7 +93,7 @@ function withMeshAllows(config: EnvironmentConfig, spec: NamespaceBaselineSpec, 
     if (spec.name === e.namespace) ingress.push({ name: "ingress-gateway", forPods: e.selector, peer: gateway, ports });
   });
   for (const w of m.webhooks) {
-    if (spec.name === w.namespace) ingress.push({ name: `${w.name}-webhook`.slice(0, 40).replace(/-+$/, ""), forPods: w.selector, peer: { cidrs: subnets.controlPlaneCidrs }, ports: [{ port: w.port }] });
+    if (spec.name === w.namespace) ingress.push({ name: `${w.name}-webhook`.slice(0, 40).replace(/-+$/, ""), forPods: w.selector, peer: { kubernetesApi: true }, ports: [{ port: w.port }] });
   }
   return { ...spec, ingress, egress };
 }
@@ -112,29 +112,17 @@ export function teamAccessEntries(config: EnvironmentConfig): ClusterAccessEntry
   });
 }
 
-function namespaceSpec(name: string, s: NamespaceSettings, subnets: BaselineSubnets): NamespaceBaselineSpec {
-  const allow = (rule: AllowRuleConfig): NetworkAllow => ({
-    name: rule.name,
-    forPods: rule.forPods,
-    peer: peerOf(rule, subnets),
-    ports: rule.ports.map((p) => ({ port: p.port, protocol: p.protocol })),
-  });
+/** The configured settings are the construct's spec: one model of an allow, resolved by the baseline from its subnets. */
+function namespaceSpec(name: string, s: NamespaceSettings): NamespaceBaselineSpec {
   return {
     name,
     podSecurity: s.podSecurity,
     mesh: s.mesh,
     metricsPorts: s.metricsPorts,
-    ingress: s.ingress.map(allow),
-    egress: s.egress.map(allow),
+    ingress: s.ingress,
+    egress: s.egress,
     quota: s.quota,
     containerDefaults: s.containerDefaults,
     optOut: s.optOut,
   };
-}
-
-function peerOf(rule: AllowRuleConfig, subnets: BaselineSubnets): NetworkPeer {
-  if (rule.kubernetesApi) return { cidrs: subnets.controlPlaneCidrs };
-  if (rule.nodes) return { cidrs: subnets.nodeCidrs };
-  if (rule.cidr !== undefined) return { cidrs: [rule.cidr] };
-  return { namespace: rule.anyNamespace ? "*" : rule.namespace, podLabels: rule.podLabels };
 }

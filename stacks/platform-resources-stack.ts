@@ -46,7 +46,8 @@ export class PlatformResourcesStack extends EnvironmentStack {
     this.namespaces = new NamespaceBaseline(this, "NamespaceBaseline", {
       access: this.access,
       kubernetesVersion: config.cluster.kubernetesVersion,
-      namespaces: namespacesCreatedIn(config, "platform-resources").map((name) => platformNamespaceSpec(config, name, inputs.subnets)),
+      subnets: inputs.subnets,
+      namespaces: namespacesCreatedIn(config, "platform-resources").map((name) => platformNamespaceSpec(config, name)),
     });
     this.monitoringNamespace = this.namespaces.namespaces[MONITORING_NAMESPACE]!.namespace;
     // The namespace was a plain NamespaceV1 here before: a `moved` block keeps its state (and the live namespace).

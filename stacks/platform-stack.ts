@@ -44,7 +44,8 @@ export class PlatformStack extends EnvironmentStack {
     this.namespaces = new NamespaceBaseline(this, "NamespaceBaseline", {
       access: this.access,
       kubernetesVersion: config.cluster.kubernetesVersion,
-      namespaces: namespacesCreatedIn(config, "platform").map((name) => platformNamespaceSpec(config, name, inputs.subnets)),
+      subnets: inputs.subnets,
+      namespaces: namespacesCreatedIn(config, "platform").map((name) => platformNamespaceSpec(config, name)),
     });
     this.addons = inputs.addons;
     this.addons.buildLayer(this, inputs.cluster, this.access, this.namespaces);

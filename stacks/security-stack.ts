@@ -53,7 +53,8 @@ export class SecurityStack extends EnvironmentStack {
     this.namespaces = new NamespaceBaseline(this, "NamespaceBaseline", {
       access: this.access,
       kubernetesVersion: config.cluster.kubernetesVersion,
-      namespaces: [...namespacesCreatedIn(config, "security").map((name) => platformNamespaceSpec(config, name, inputs.subnets)), ...teamNamespaceSpecs(config, inputs.subnets)],
+      subnets: inputs.subnets,
+      namespaces: [...namespacesCreatedIn(config, "security").map((name) => platformNamespaceSpec(config, name)), ...teamNamespaceSpecs(config)],
     });
     // A RoleBinding to a missing ClusterRole grants nothing until it exists; create the role first all the same.
     for (const baselined of Object.values(this.namespaces.namespaces)) for (const b of baselined.deployBindings) b.node.addDependency(this.workloadDeployer.clusterRole);

@@ -116,33 +116,32 @@ describe("Prometheus's scrape egress", () => {
 });
 
 describe("configuration to baseline", () => {
-  const subnets = { controlPlaneCidrs: ["10.10.216.0/22"], nodeCidrs: ["10.10.0.0/19"] };
   const reason = { reason: "a reason long enough to be on record" };
 
   test.each(["defaultDenyNetworkPolicies", "resourceQuota", "limitRange"] as const)("the %s opt-out reaches the namespace it is set on, and no other", (flag) => {
     const config = structuredClone(dev);
     config.security.namespaces.platform.falco!.optOut = { [flag]: reason };
-    expect(platformNamespaceSpec(config, "falco", subnets).optOut).toEqual({ [flag]: reason });
-    expect(platformNamespaceSpec(config, "cert-manager", subnets).optOut).toBeUndefined();
+    expect(platformNamespaceSpec(config, "falco").optOut).toEqual({ [flag]: reason });
+    expect(platformNamespaceSpec(config, "cert-manager").optOut).toBeUndefined();
   });
 
   test("what the mesh exposes and the webhooks it names become network allows on both sides, from the same entries", () => {
     const config = structuredClone(dev);
     config.security.mesh.expose = [{ namespace: "payments", selector: { app: "web" }, ports: [8080] }];
     config.security.mesh.webhooks = [{ name: "payments-hook", namespace: "payments", selector: { app: "hook" }, port: 9443 }];
-    const gatewayEgress = platformNamespaceSpec(config, "istio-ingress", subnets).egress!.find((a) => a.name === "expose-payments");
+    const gatewayEgress = platformNamespaceSpec(config, "istio-ingress").egress!.find((a) => a.name === "expose-payments");
     expect(gatewayEgress).toEqual({ name: "expose-payments", forPods: { istio: "ingressgateway" }, peer: { namespace: "payments", podLabels: { app: "web" } }, ports: [{ port: 8080 }] });
-    const payments = teamNamespaceSpecs(config, subnets).find((n) => n.name === "payments")!;
+    const payments = teamNamespaceSpecs(config).find((n) => n.name === "payments")!;
     const byName = Object.fromEntries(payments.ingress!.map((a) => [a.name, a]));
     expect(byName["ingress-gateway"]).toEqual({ name: "ingress-gateway", forPods: { app: "web" }, peer: { namespace: "istio-ingress", podLabels: { istio: "ingressgateway" } }, ports: [{ port: 8080 }] });
-    expect(byName["payments-hook-webhook"]).toEqual({ name: "payments-hook-webhook", forPods: { app: "hook" }, peer: { cidrs: subnets.controlPlaneCidrs }, ports: [{ port: 9443 }] });
+    expect(byName["payments-hook-webhook"]).toEqual({ name: "payments-hook-webhook", forPods: { app: "hook" }, peer: { kubernetesApi: true }, ports: [{ port: 9443 }] });
     // Nothing exposed, nothing opened: the committed dev environment exposes no workload yet.
     expect(dev.security.mesh.expose).toEqual([]);
-    expect(teamNamespaceSpecs(dev, subnets).flatMap((n) => n.ingress!.map((a) => a.name))).not.toContain("ingress-gateway");
+    expect(teamNamespaceSpecs(dev).flatMap((n) => n.ingress!.map((a) => a.name))).not.toContain("ingress-gateway");
   });
 
   test("cert-manager reaches outside the cluster only what its issuer needs", () => {
-    const names = (c: typeof dev) => platformNamespaceSpec(c, "cert-manager", subnets).egress!.map((a) => a.name).sort();
+    const names = (c: typeof dev) => platformNamespaceSpec(c, "cert-manager").egress!.map((a) => a.name).sort();
     expect(dev.security.certManager.issuer.type).toBe("selfSignedCA");
     expect(names(dev)).toEqual(["kubernetes-api"]);
     const acme = structuredClone(dev);
@@ -151,23 +150,6 @@ describe("configuration to baseline", () => {
     const pca = structuredClone(dev);
     pca.security.certManager.issuer = { type: "awsPrivateCA", certificateAuthorityArn: "arn:aws:acm-pca:eu-west-1:111111111111:certificate-authority/x" } as never;
     expect(names(pca)).toEqual(["aws-private-ca", "kubernetes-api"]);
-  });
-
-  test("kubernetesApi and nodes resolve to the subnets given, anyNamespace to every namespace, cidr to itself", () => {
-    const config = structuredClone(dev);
-    config.security.namespaces.platform["cert-manager"]!.egress = [
-      { name: "api", kubernetesApi: true, ports: [{ port: 443 }] },
-      { name: "kubelet", nodes: true, ports: [{ port: 10250 }] },
-      { name: "all", anyNamespace: true, podLabels: { app: "x" }, ports: [{ port: 1 }] },
-      { name: "net", cidr: "192.0.2.0/24", ports: [{ port: 2, protocol: "UDP" }] },
-    ];
-    const peers = Object.fromEntries((platformNamespaceSpec(config, "cert-manager", subnets).egress ?? []).map((a) => [a.name, a.peer]));
-    expect(peers).toEqual({
-      api: { cidrs: subnets.controlPlaneCidrs },
-      kubelet: { cidrs: subnets.nodeCidrs },
-      all: { namespace: "*", podLabels: { app: "x" } },
-      net: { cidrs: ["192.0.2.0/24"] },
-    });
   });
 });
 

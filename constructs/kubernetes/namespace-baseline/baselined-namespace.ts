@@ -1,3 +1,4 @@
+import { resolvePeer, type PeerSubnets } from "../../../lib/security/network-allow";
 import { Construct } from "constructs";
 import type { TerraformProvider } from "cdktf";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
@@ -21,6 +22,8 @@ export interface BaselineContext {
   readonly prometheus: NetworkPeer;
   /** istiod's pods (xDS and CA). */
   readonly istiod: NetworkPeer;
+  /** Where `kubernetesApi` and `nodes` peers point. @default - no such peer (validation refuses one) */
+  readonly subnets?: PeerSubnets;
   readonly labels: Readonly<Record<string, string>>;
 }
 
@@ -75,7 +78,7 @@ export class BaselinedNamespace extends Construct {
       policy("AllowIstiod", "allow-istiod", allowSpec("egress", { name: "istiod", peer: ctx.istiod, ports: [{ port: ISTIO_PORTS.xds }] }));
     }
     const extra = (direction: "ingress" | "egress", allow: NetworkAllow) =>
-      policy(`${direction === "ingress" ? "Ingress" : "Egress"}-${constructKey(allow.name)}`, `allow-${direction === "ingress" ? "from" : "to"}-${allow.name}`, allowSpec(direction, allow));
+      policy(`${direction === "ingress" ? "Ingress" : "Egress"}-${constructKey(allow.name)}`, `allow-${direction === "ingress" ? "from" : "to"}-${allow.name}`, allowSpec(direction, { ...allow, peer: resolvePeer(allow.peer, ctx.subnets) }));
     for (const allow of spec.ingress ?? []) extra("ingress", allow);
     for (const allow of spec.egress ?? []) extra("egress", allow);
     this.networkPolicies = policies;

@@ -1,35 +1,9 @@
 import type { MeshMode } from "../../../lib/security/namespaces";
-import type { NetworkProtocol, PodSecurityLevel } from "../../../lib/security/namespace-baseline";
+import type { PodSecurityLevel } from "../../../lib/security/namespace-baseline";
 
-/** A port an allow opens. */
-export interface PolicyPort {
-  readonly port: number;
-  /** @default "TCP" */
-  readonly protocol?: NetworkProtocol;
-}
-
-/**
- * The other side of an allow: pods of a namespace (`"*"`: of every namespace), optionally only those with
- * `podLabels`; or CIDR blocks. Exactly one of `namespace` and `cidrs`.
- */
-export interface NetworkPeer {
-  /** @default - no namespace peer (`cidrs` is given) */
-  readonly namespace?: string;
-  /** @default - every pod of `namespace` */
-  readonly podLabels?: Readonly<Record<string, string>>;
-  /** @default - no CIDR peer (`namespace` is given) */
-  readonly cidrs?: readonly string[];
-}
-
-/** One explicit allow: a NetworkPolicy `allow-<name>` of its own, one direction, one peer. */
-export interface NetworkAllow {
-  /** Names the policy (`allow-<name>`): what the traffic is for. */
-  readonly name: string;
-  /** @default - every pod of the namespace */
-  readonly forPods?: Readonly<Record<string, string>>;
-  readonly peer: NetworkPeer;
-  readonly ports: readonly PolicyPort[];
-}
+// One model of an allow for configuration and construct alike (lib/security/network-allow.ts).
+export type { NetworkAllow, NetworkPeer, PolicyPort, PeerSubnets } from "../../../lib/security/network-allow";
+import type { NetworkAllow } from "../../../lib/security/network-allow";
 
 /** Total requests and limits a namespace may hold (ResourceQuota `hard`). */
 export interface NamespaceQuota {

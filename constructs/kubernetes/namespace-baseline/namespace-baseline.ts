@@ -3,12 +3,12 @@ import type { IClusterAccess } from "../../cluster/cluster-access";
 import { isUnresolved, requireProps, throwIfProblems, ValidationProblem } from "../../common/validation";
 import { MIN_REASON_LENGTH } from "../../../lib/config/security/opt-out";
 import { EKS_GROUP_RULE, EKS_RESERVED_GROUP } from "../../../lib/eks/access-policies";
-import { isDnsLabel, isLabelValue, isQualifiedName } from "../../../lib/kubernetes/names";
+import { isDnsLabel } from "../../../lib/kubernetes/names";
 import { isQuantity, QUANTITY_RULE } from "../../../lib/kubernetes/quantity";
-import { parseCidr } from "../../../lib/net";
+import { networkAllowProblems, type PeerSubnets } from "../../../lib/security/network-allow";
 import { MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS } from "../../../lib/observability/monitoring-selection";
 import { ISTIO_SYSTEM_NAMESPACE, MESH_MODES } from "../../../lib/security/namespaces";
-import { ALLOW_NAME, ALLOW_NAME_RULE, ISTIOD_POD_LABELS, isPort, NETWORK_PROTOCOLS, POD_SECURITY_EXCEPTIONS, PORT_RULE } from "../../../lib/security/namespace-baseline";
+import { ISTIOD_POD_LABELS, isPort, POD_SECURITY_EXCEPTIONS, PORT_RULE } from "../../../lib/security/namespace-baseline";
 import { BaselinedNamespace } from "./baselined-namespace";
 import type { NamespaceBaselineSpec, NetworkAllow, NetworkPeer } from "./namespace-baseline-types";
 
@@ -35,6 +35,11 @@ export interface NamespaceBaselineProps {
    * @default { "app.kubernetes.io/managed-by": "sre-platform" }
    */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Where allows with a `kubernetesApi` or `nodes` peer point: the control plane's ENI subnets and the node subnets.
+   * @default - no such peer is allowed
+   */
+  readonly subnets?: PeerSubnets;
 }
 
 /**
@@ -62,6 +67,7 @@ export class NamespaceBaseline extends Construct {
       kubernetesVersion: props.kubernetesVersion,
       prometheus: props.prometheus ?? { namespace: MONITORING_NAMESPACE, podLabels: PROMETHEUS_POD_LABELS },
       istiod: props.istiod ?? { namespace: ISTIO_SYSTEM_NAMESPACE, podLabels: ISTIOD_POD_LABELS },
+      subnets: props.subnets,
       labels: props.labels ?? { "app.kubernetes.io/managed-by": "sre-platform" },
     };
     const namespaces: Record<string, BaselinedNamespace> = {};
@@ -98,7 +104,7 @@ export function validateNamespaceBaselineProps(props: NamespaceBaselineProps): V
         const allowPath = `${path}.${direction}[${j}]`;
         if (allowNames.has(allow.name)) add(`${allowPath}.name`, allow.name, `a name no other ${direction} allow of the namespace uses`);
         allowNames.add(allow.name);
-        problems.push(...allowProblems(allowPath, allow));
+        problems.push(...allowProblems(allowPath, allow, props.subnets));
       });
     }
     for (const [field, values] of [["quota", spec.quota], ["containerDefaults", spec.containerDefaults]] as const) {
@@ -120,32 +126,12 @@ export function validateNamespaceBaselineProps(props: NamespaceBaselineProps): V
   return problems;
 }
 
-function allowProblems(path: string, allow: NetworkAllow): ValidationProblem[] {
-  const problems: ValidationProblem[] = [];
-  const add = (p: string, value: unknown, allowed: string) => problems.push({ path: `${path}.${p}`, value, allowed });
-  if (!ALLOW_NAME.test(allow.name ?? "")) add("name", allow.name, ALLOW_NAME_RULE);
-  const peer = allow.peer ?? {};
-  if ((peer.namespace === undefined) === (peer.cidrs === undefined)) add("peer", peer, "exactly one of namespace and cidrs");
-  if (peer.namespace !== undefined && peer.namespace !== "*" && !isDnsLabel(peer.namespace)) add("peer.namespace", peer.namespace, "a namespace name, or * for every namespace");
-  if (peer.podLabels !== undefined && peer.namespace === undefined) add("peer.podLabels", peer.podLabels, "pod labels only with a namespace");
-  if (peer.cidrs !== undefined && peer.cidrs.length === 0) add("peer.cidrs", [], "at least one CIDR block");
-  (peer.cidrs ?? []).forEach((cidr, i) => {
-    if (isUnresolved(cidr)) return;
-    try {
-      parseCidr(cidr);
-    } catch {
-      add(`peer.cidrs[${i}]`, cidr, "an IPv4 CIDR block such as 10.0.0.0/16");
-    }
-  });
-  for (const [field, labels] of [["forPods", allow.forPods], ["peer.podLabels", peer.podLabels]] as const) {
-    for (const [key, value] of Object.entries(labels ?? {})) {
-      if (!isQualifiedName(key) || !isLabelValue(value)) add(`${field}.${key}`, value, "a Kubernetes label key and value");
+function allowProblems(path: string, allow: NetworkAllow, subnets: PeerSubnets | undefined): ValidationProblem[] {
+  const problems = networkAllowProblems(allow, isUnresolved).map((p) => ({ ...p, path: `${path}.${p.path}` }));
+  for (const symbolic of ["kubernetesApi", "nodes"] as const) {
+    if (allow.peer?.[symbolic] !== undefined && subnets === undefined) {
+      problems.push({ path: `${path}.peer.${symbolic}`, value: true, allowed: "a namespace or CIDR peer, or the baseline's subnets (props.subnets) to resolve it" });
     }
   }
-  if ((allow.ports ?? []).length === 0) add("ports", allow.ports, "at least one port: an allow names the ports it opens");
-  (allow.ports ?? []).forEach((p, i) => {
-    if (!isPort(p.port)) add(`ports[${i}].port`, p.port, PORT_RULE);
-    if (p.protocol !== undefined && !(NETWORK_PROTOCOLS as readonly string[]).includes(p.protocol)) add(`ports[${i}].protocol`, p.protocol, NETWORK_PROTOCOLS.join(" or "));
-  });
   return problems;
 }

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { IAM_ROLE_ARN, IAM_ROLE_ARN_RULE } from "../../aws/iam";
-import { isDnsLabel } from "../../kubernetes/names";
 import { MESH_MODES } from "../../security/namespaces";
 import { OptOutSchema } from "./opt-out";
-import { ALLOW_NAME, ALLOW_NAME_RULE, NETWORK_PROTOCOLS, POD_SECURITY_EXCEPTIONS } from "../../security/namespace-baseline";
+import { POD_SECURITY_EXCEPTIONS } from "../../security/namespace-baseline";
+import { NetworkAllowSchema } from "../../security/network-allow";
 
 /**
  * `security.namespaces`: the baseline every namespace gets (Pod Security level, mesh mode, default-deny network
@@ -12,37 +12,17 @@ import { ALLOW_NAME, ALLOW_NAME_RULE, NETWORK_PROTOCOLS, POD_SECURITY_EXCEPTIONS
  * field live in `validate-namespaces.ts`.
  */
 
-const namespaceName = z.string().refine(isDnsLabel, { message: "a Kubernetes namespace name (RFC 1123 label)" });
 const roleArn = z.string().regex(IAM_ROLE_ARN, { message: IAM_ROLE_ARN_RULE });
 const nonEmpty = z.string().min(1);
 
-/** A port of an allow rule; TCP unless named. */
-export const PolicyPortSchema = z.strictObject({
-  port: z.number(),
-  /** Absent: TCP. */
-  protocol: z.enum(NETWORK_PROTOCOLS).optional(),
-});
-
 /**
- * One explicit allow, a NetworkPolicy of its own named `allow-<name>`. Its peer is exactly one of: pods of a
- * `namespace` or of `anyNamespace` (all, or those with `podLabels`), a `cidr`, `kubernetesApi` (the control plane's ENIs: webhooks and
- * controllers), or `nodes` (the node subnets: host-network pods and the kubelet).
+ * One explicit allow, a NetworkPolicy of its own named `allow-<name>`, with exactly one peer: pods of a `namespace`
+ * (`"*"` for every namespace, with `podLabels` for some of their pods), `cidrs`, `kubernetesApi` (the control plane's
+ * ENIs: webhooks and controllers) or `nodes` (the node subnets: host-network pods and the kubelet). The same model the
+ * `NamespaceBaseline` construct takes (`lib/security/network-allow.ts`), checked by the same rules.
  */
-export const AllowRuleSchema = z.strictObject({
-  /** Names the policy (`allow-<name>`) and says what the traffic is for, e.g. `alertmanager-receivers`. */
-  name: z.string().regex(ALLOW_NAME, { message: ALLOW_NAME_RULE }),
-  /** Pods of this namespace the rule applies to (a label selector); absent, every pod of the namespace. */
-  forPods: z.record(z.string(), z.string()).optional(),
-  namespace: namespaceName.optional(),
-  /** Pods of every namespace (e.g. sidecars reaching istiod). */
-  anyNamespace: z.literal(true).optional(),
-  podLabels: z.record(z.string(), z.string()).optional(),
-  cidr: nonEmpty.optional(),
-  kubernetesApi: z.literal(true).optional(),
-  nodes: z.literal(true).optional(),
-  ports: z.array(PolicyPortSchema).min(1, { message: "at least one port: an allow names the ports it opens" }),
-});
-export type AllowRuleConfig = z.infer<typeof AllowRuleSchema>;
+export const AllowRuleSchema = NetworkAllowSchema;
+export type AllowRuleConfig = z.infer<typeof NetworkAllowSchema>;
 
 /** Kubernetes quantities (`500m`, `2Gi`) a namespace may request and use in total. */
 export const QuotaSchema = z.strictObject({

@@ -1,14 +1,13 @@
 import { parseArn } from "../../aws/arns";
-import { parseCidr } from "../../net";
-import { isDnsLabel, isLabelValue, isQualifiedName } from "../../kubernetes/names";
+import { isDnsLabel } from "../../kubernetes/names";
 import { isQuantity, parseQuantity, QUANTITY_RULE } from "../../kubernetes/quantity";
 import { MONITORING_NAMESPACE } from "../../observability/monitoring-selection";
 import { isPort, PORT_RULE, SYSTEM_NAMESPACES } from "../../security/namespace-baseline";
 import type { ValidationProblem } from "../../problems";
 import type { EnvironmentConfig } from "../environment-schema";
-import type { AllowRuleConfig, NamespaceSettings } from "./namespaces";
+import type { NamespaceSettings } from "./namespaces";
+import { networkAllowProblems } from "../../security/network-allow";
 
-const PEERS = ["namespace", "anyNamespace", "cidr", "kubernetesApi", "nodes"] as const;
 
 /**
  * The rules of `security.namespaces` that need more than one field: team namespaces unique, never a platform or system namespace; each allow with exactly one peer
@@ -115,7 +114,7 @@ function settingsProblems(path: string, s: NamespaceSettings): ValidationProblem
       const rulePath = `${direction}[${i}]`;
       if (names.has(rule.name)) add(`${rulePath}.name`, rule.name, `a name no other ${direction} allow of this namespace uses (it names the policy)`);
       names.add(rule.name);
-      for (const p of allowRuleProblems(rule)) add(`${rulePath}.${p.path}`, p.value, p.allowed);
+      for (const p of networkAllowProblems(rule)) add(`${rulePath}.${p.path}`, p.value, p.allowed);
     });
   }
   for (const [key, value] of Object.entries({ requestsCpu: s.quota.requestsCpu, requestsMemory: s.quota.requestsMemory, limitsMemory: s.quota.limitsMemory })) {
@@ -129,34 +128,5 @@ function settingsProblems(path: string, s: NamespaceSettings): ValidationProblem
   if (request !== undefined && limit !== undefined && request > limit) {
     add("containerDefaults.requestMemory", s.containerDefaults.requestMemory, `at most limitMemory (${s.containerDefaults.limitMemory})`);
   }
-  return problems;
-}
-
-/** One allow rule's problems, with paths relative to the rule. */
-export function allowRuleProblems(rule: AllowRuleConfig): ValidationProblem[] {
-  const problems: ValidationProblem[] = [];
-  const peers = PEERS.filter((p) => rule[p] !== undefined);
-  if (peers.length !== 1) {
-    problems.push({ path: "(peer)", value: peers, allowed: `exactly one peer of ${PEERS.join(", ")}` });
-  }
-  if (rule.podLabels !== undefined && rule.namespace === undefined && rule.anyNamespace === undefined) {
-    problems.push({ path: "podLabels", value: rule.podLabels, allowed: "pod labels only together with namespace or anyNamespace (they select pods there)" });
-  }
-  for (const field of ["forPods", "podLabels"] as const) {
-    for (const [key, value] of Object.entries(rule[field] ?? {})) {
-      if (!isQualifiedName(key)) problems.push({ path: `${field}.${key}`, value: key, allowed: "a Kubernetes label key: [prefix/]name" });
-      else if (!isLabelValue(value)) problems.push({ path: `${field}.${key}`, value, allowed: "a Kubernetes label value" });
-    }
-  }
-  if (rule.cidr !== undefined) {
-    try {
-      parseCidr(rule.cidr);
-    } catch {
-      problems.push({ path: "cidr", value: rule.cidr, allowed: "an IPv4 CIDR block such as 10.20.0.0/16 (0.0.0.0/0 for the internet)" });
-    }
-  }
-  rule.ports.forEach((p, i) => {
-    if (!isPort(p.port)) problems.push({ path: `ports[${i}].port`, value: p.port, allowed: PORT_RULE });
-  });
   return problems;
 }

@@ -53,3 +53,18 @@ describe("validateNamespaceBaselineProps", () => {
     );
   });
 });
+
+describe("symbolic peers", () => {
+  test("a kubernetesApi or nodes peer needs the baseline's subnets, and resolves to them", () => {
+    const api = withAllow({ peer: { kubernetesApi: true } });
+    expect(validateNamespaceBaselineProps(api).map((p) => p.path)).toEqual(["namespaces[0].egress[0].peer.kubernetesApi"]);
+    const subnets = { controlPlaneCidrs: ["10.0.216.0/22"], nodeCidrs: ["10.0.0.0/19"] };
+    expect(validateNamespaceBaselineProps({ ...api, subnets })).toEqual([]);
+    const stack = new TerraformStack(Testing.app(), "baseline");
+    const access = new ClusterAccess(stack, "Access", { cluster: fakeCluster(), region: "eu-west-1", roleArn: "arn:aws:iam::111111111111:role/deploy" });
+    new NamespaceBaseline(stack, "Baseline", { ...api, subnets, access });
+    const policies = Object.values(JSON.parse(Testing.synth(stack)).resource.kubernetes_network_policy_v1) as Array<Record<string, any>>;
+    const egress = policies.find((p) => p.metadata.name === "allow-to-receivers")!;
+    expect(egress.spec.egress[0].to).toEqual([{ ip_block: { cidr: "10.0.216.0/22" } }]);
+  });
+});
