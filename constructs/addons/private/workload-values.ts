@@ -16,27 +16,34 @@ export const ENABLED_FLAG_BUDGET: DisruptionBudgetRenderer = (b) => (b ? { enabl
  * the setting does not apply, as placement for a DaemonSet that must run on every node).
  */
 export interface ChartWorkloadKeys {
+  /** @default - not written (a DaemonSet, or the chart decides) */
   readonly replicas?: ValuePath;
+  /** @default - not written */
   readonly resources?: ValuePath;
   /**
    * Where the chart's own default values set a CPU limit. Helm deep-merges values, so that limit would survive next to
    * the memory limit the profile sets: it is written as `null`, which Helm's merge removes. Only where the chart has
    * one: a `null` with no chart default under it reaches the manifest, where the API server reads it as a limit of 0.
+   * @default - the chart sets no CPU limit
    */
   readonly chartCpuLimit?: ValuePath;
+  /** @default - not written (the chart makes its own, or the add-on does) */
   readonly podDisruptionBudget?: { readonly path: ValuePath; readonly render: DisruptionBudgetRenderer };
-  /** The chart's topology spread list and the labels of the workload's pods (the chart's selector). */
+  /** The chart's topology spread list and the labels of the workload's pods (the chart's selector). @default - not written */
   readonly topologySpreadConstraints?: { readonly path: ValuePath; readonly matchLabels: Readonly<Record<string, string>> };
   /**
    * The chart's `affinity`: a required node affinity on the placement's labels, after any expressions the chart's own
    * default needs kept (Helm replaces lists).
+   * @default - not written (the workload may run on any node)
    */
   readonly affinity?: { readonly path: ValuePath; readonly keep?: readonly NodeSelectorRequirement[] };
-  /** The chart's `nodeSelector`, for charts without an affinity value. */
+  /** The chart's `nodeSelector`, for charts without an affinity value. @default - not written */
   readonly nodeSelector?: ValuePath;
+  /** @default - not written */
   readonly tolerations?: ValuePath;
-  /** The pod security context; `extra` is merged in (a chart's `enabled` flag, a sysctl the chart's default needs). */
+  /** The pod security context; `extra` is merged in (a chart's `enabled` flag, a sysctl the chart's default needs). @default - not written (the chart or operator sets it) */
   readonly podSecurityContext?: { readonly path: ValuePath; readonly extra?: PlainObject };
+  /** @default - not written (the chart or operator sets it) */
   readonly containerSecurityContext?: { readonly path: ValuePath; readonly extra?: PlainObject };
 }
 
