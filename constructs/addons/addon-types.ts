@@ -1,18 +1,9 @@
 /** Shapes the add-ons share in their props; the charts take them as Kubernetes writes them. */
 
-/** A pod toleration. */
-export interface Toleration {
-  /** Taint key to tolerate. @default - every key (only with operator `Exists`) */
-  readonly key?: string;
-  /** @default "Equal" */
-  readonly operator?: "Exists" | "Equal";
-  /** Taint value to match with operator `Equal`. @default "" */
-  readonly value?: string;
-  /** @default - every effect */
-  readonly effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
-  /** How long a `NoExecute` taint is tolerated before eviction. @default - forever */
-  readonly tolerationSeconds?: number;
-}
+/** A pod toleration (defined with the workload profile in lib, where the configuration schemas can use it too). */
+export type { Toleration } from "../../lib/kubernetes/workload-profile";
+export { DEFAULT_SYSTEM_NODE_LABELS, DEFAULT_SYSTEM_TOLERATIONS } from "../../lib/kubernetes/workload-profile";
+import type { Toleration } from "../../lib/kubernetes/workload-profile";
 
 /** CPU and memory of a container, in Kubernetes quantities. */
 export interface ContainerResources {
@@ -37,6 +28,3 @@ export interface SystemNodePlacement {
    */
   readonly tolerations?: readonly Toleration[];
 }
-
-export const DEFAULT_SYSTEM_NODE_LABELS: Readonly<Record<string, string>> = { "eks.amazonaws.com/capacityType": "ON_DEMAND" };
-export const DEFAULT_SYSTEM_TOLERATIONS: readonly Toleration[] = [{ key: "CriticalAddonsOnly", operator: "Exists" }];

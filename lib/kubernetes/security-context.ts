@@ -52,6 +52,16 @@ export function hardenedContainerSecurityContext(ids: RunAsIds = {}): HardenedCo
   };
 }
 
+/**
+ * The part of the hardened container context a container that must run as root can still take (no escalation, not
+ * privileged, every capability dropped, RuntimeDefault seccomp): for an init container that writes into a volume
+ * owned by root, such as Falco's rules installer.
+ */
+export function unprivilegedRootContainerSecurityContext(): Pick<HardenedContainerSecurityContext, "allowPrivilegeEscalation" | "privileged" | "capabilities" | "seccompProfile"> {
+  const { allowPrivilegeEscalation, privileged, capabilities, seccompProfile } = hardenedContainerSecurityContext();
+  return { allowPrivilegeEscalation, privileged, capabilities, seccompProfile };
+}
+
 /** The pod security context; `fsGroup` makes mounted volumes writable for the non-root group. */
 export function hardenedPodSecurityContext(ids: RunAsIds = {}): HardenedPodSecurityContext {
   const group = ids.group ?? NOBODY;

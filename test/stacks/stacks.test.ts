@@ -154,8 +154,11 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
     for (const [name, component] of [["controller", values], ["webhook", values.webhook], ["cainjector", values.cainjector], ["startupapicheck", values.startupapicheck]] as const) {
       expect({ name, pod: component.securityContext, container: component.containerSecurityContext }).toEqual({
         name,
-        pod: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
-        container: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true, runAsNonRoot: true },
+        pod: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, seccompProfile: { type: "RuntimeDefault" } },
+        container: {
+          allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true, runAsNonRoot: true,
+          runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: "RuntimeDefault" },
+        },
       });
     }
     expect(release.create_namespace).toBe(false);

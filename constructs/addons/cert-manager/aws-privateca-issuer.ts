@@ -3,11 +3,12 @@ import { ITerraformDependable } from "cdktf";
 import { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { HelmAddon, HelmAddonProps, HelmChartDefaults, HelmReleaseOptions } from "../helm-addon";
 import { ContainerResources, SystemNodePlacement } from "../addon-types";
-import { requiredNodeAffinity, resolvePlacement, validateSystemNodePlacement } from "../private/placement";
+import { resolvePlacement, validateSystemNodePlacement } from "../private/placement";
+import { workloadValues } from "../private/workload-values";
 import { isUnresolved, throwIfProblems, ValidationProblem, requireProps } from "../../common/validation";
 import { ACM_PCA_CERTIFICATE_AUTHORITY_ARN, parseArn } from "../../../lib/aws/arns";
 import { CERT_MANAGER_NAMESPACE } from "../../../lib/security/namespaces";
-import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from "./cert-manager-values";
+import { resolveWorkloadProfile, validateWorkloadProfile, WorkloadProfile } from "../../../lib/kubernetes/workload-profile";
 import { CERT_MANAGER_SERVICE_ACCOUNT, CertManager } from "./cert-manager";
 
 /**
@@ -28,6 +29,12 @@ export const AWS_PRIVATECA_ISSUER_DEFAULTS: HelmChartDefaults = {
 
 /** The issuer's service account (the chart's full name), which its IRSA role trusts. */
 export const AWS_PRIVATECA_ISSUER_SERVICE_ACCOUNT = "aws-privateca-issuer";
+
+/** The issuer's size when the caller gives none. */
+export const AWS_PRIVATECA_ISSUER_DEFAULT_RESOURCES: ContainerResources = { requests: { cpu: "25m", memory: "64Mi" }, limits: { memory: "128Mi" } };
+
+/** The user and group of the issuer's image (distroless `nonroot`, the chart's default `runAsUser`). */
+const AWS_PRIVATECA_ISSUER_IDS = { user: 65532, group: 65532 } as const;
 
 /**
  * The end-entity templates the issuer picks from a request's usages. Subordinate-CA, code-signing and OCSP templates
@@ -75,6 +82,7 @@ export class AwsPrivateCaIssuer extends Construct implements ITerraformDependabl
     throwIfProblems(this.node.path, validateAwsPrivateCaIssuerProps(props));
     this.region = parseArn(props.certificateAuthorityArn)?.region ?? "";
     const placement = resolvePlacement(props.systemNodePlacement);
+    const profile = resolveWorkloadProfile({ ...awsPrivateCaIssuerProfile(props), placement });
     const selector = { "app.kubernetes.io/name": "aws-privateca-issuer", "app.kubernetes.io/instance": AWS_PRIVATECA_ISSUER_DEFAULTS.releaseName };
 
     this.addon = new HelmAddon(this, "Helm", {
@@ -89,24 +97,27 @@ export class AwsPrivateCaIssuer extends Construct implements ITerraformDependabl
         statements: awsPrivateCaIssuerStatements(props.certificateAuthorityArn),
       },
       chartValues: {
-        replicaCount: this.replicas,
-        podDisruptionBudget: { maxUnavailable: 1 },
-        resources: props.resources ?? { requests: { cpu: "25m", memory: "64Mi" }, limits: { memory: "128Mi" } },
-        // The chart runs as 65532 but sets nothing else: the rest of the restricted profile is ours.
-        podSecurityContext: { ...RESTRICTED_POD_SECURITY_CONTEXT, runAsUser: 65532 },
-        securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
-        // Helm replaces lists: the chart's OS and architecture requirements are kept next to the system-node labels.
-        affinity: {
-          nodeAffinity: requiredNodeAffinity(placement.nodeLabels, [
-            { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
-            { key: "kubernetes.io/arch", operator: "In", values: ["amd64", "arm64"] },
-          ]),
-        },
-        tolerations: placement.tolerations,
-        topologySpreadConstraints:
-          (props.spreadAcrossZones ?? false) && this.replicas > 1
-            ? [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: selector } }]
-            : [],
+        ...workloadValues(profile, {
+          replicas: ["replicaCount"],
+          // The chart's spelling; one replica may always be evicted, so a single replica never blocks a drain.
+          podDisruptionBudget: { path: ["podDisruptionBudget"], render: () => ({ maxUnavailable: 1 }) },
+          resources: ["resources"],
+          // The chart's default limits the container to 50m CPU; Helm would keep it next to the memory limit.
+          chartCpuLimit: ["resources", "limits", "cpu"],
+          // The chart runs as 65532 but sets nothing else: the rest of the hardened context is the profile's.
+          podSecurityContext: { path: ["podSecurityContext"] },
+          containerSecurityContext: { path: ["securityContext"] },
+          // Helm replaces lists: the chart's OS and architecture requirements are kept next to the system-node labels.
+          affinity: {
+            path: ["affinity"],
+            keep: [
+              { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
+              { key: "kubernetes.io/arch", operator: "In", values: ["amd64", "arm64"] },
+            ],
+          },
+          tolerations: ["tolerations"],
+          topologySpreadConstraints: { path: ["topologySpreadConstraints"], matchLabels: selector },
+        }),
         // cert-manager approves requests for this issuer's signers; the chart grants its controller that, by name.
         approverRole: { enabled: true, serviceAccountName: CERT_MANAGER_SERVICE_ACCOUNT, namespace: props.certManager.namespace },
         serviceMonitor: { create: false },
@@ -146,12 +157,19 @@ export function validateAwsPrivateCaIssuerProps(props: AwsPrivateCaIssuerProps):
     problems.push({ path: "certificateAuthorityArn", value: arn, allowed: "an AWS Private CA ARN: arn:aws:acm-pca:<region>:<account>:certificate-authority/<uuid>" });
   }
   if (isUnresolved(arn)) problems.push({ path: "certificateAuthorityArn", value: arn, allowed: "a literal ARN: its region and partition are read at synth" });
-  if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 1)) {
-    problems.push({ path: "replicas", value: props.replicas, allowed: "a whole number, at least 1" });
-  }
+  problems.push(...validateWorkloadProfile("", awsPrivateCaIssuerProfile(props), "the issuer's pods"));
   if (props.namespace !== undefined && props.namespace !== props.certManager.namespace) {
     problems.push({ path: "namespace", value: props.namespace, allowed: `cert-manager's namespace, ${props.certManager.namespace} (the chart grants cert-manager's controller approval there)` });
   }
   problems.push(...validateSystemNodePlacement(props.systemNodePlacement));
   return problems;
+}
+
+function awsPrivateCaIssuerProfile(props: AwsPrivateCaIssuerProps): WorkloadProfile {
+  return {
+    replicas: props.replicas ?? 2,
+    resources: props.resources ?? AWS_PRIVATECA_ISSUER_DEFAULT_RESOURCES,
+    spreadAcrossZones: props.spreadAcrossZones ?? false,
+    runAs: AWS_PRIVATECA_ISSUER_IDS,
+  };
 }

@@ -1,6 +1,8 @@
 import { ContainerResources, Toleration } from "../addon-types";
-import { requiredNodeAffinity } from "../private/placement";
+import { ENABLED_FLAG_BUDGET, ValuePath, workloadValues } from "../private/workload-values";
 import { CERT_MANAGER_RELEASE } from "../../../lib/security/certificates";
+import { hardenedContainerSecurityContext, hardenedPodSecurityContext } from "../../../lib/kubernetes/security-context";
+import { resolveWorkloadProfile, WorkloadProfile } from "../../../lib/kubernetes/workload-profile";
 
 /** The three long-running components of the chart, by their `app.kubernetes.io/component` label. */
 export const CERT_MANAGER_COMPONENTS = ["controller", "webhook", "cainjector"] as const;
@@ -21,16 +23,23 @@ export interface CertManagerValuesInput {
   readonly tolerations: readonly Toleration[];
 }
 
-/** Pod-level hardening (the Pod Security Standards `restricted` profile), written out so a chart default change cannot weaken it. */
-export const RESTRICTED_POD_SECURITY_CONTEXT = { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } } as const;
+/** The user and group cert-manager's images are built for (distroless `nonroot`). */
+export const CERT_MANAGER_IDS = { user: 65532, group: 65532 } as const;
 
-/** Container-level hardening: no privilege escalation, no capabilities, nothing written outside mounted volumes. */
-export const RESTRICTED_CONTAINER_SECURITY_CONTEXT = {
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ["ALL"] },
-  readOnlyRootFilesystem: true,
-  runAsNonRoot: true,
-} as const;
+/**
+ * The pod context of every cert-manager pod: the platform's one hardened context (`lib/kubernetes/security-context.ts`).
+ * @deprecated use `hardenedPodSecurityContext(CERT_MANAGER_IDS)`; kept for callers of the earlier export.
+ */
+export const RESTRICTED_POD_SECURITY_CONTEXT = hardenedPodSecurityContext(CERT_MANAGER_IDS);
+
+/**
+ * The container context of every cert-manager container: the platform's one hardened context.
+ * @deprecated use `hardenedContainerSecurityContext(CERT_MANAGER_IDS)`; kept for callers of the earlier export.
+ */
+export const RESTRICTED_CONTAINER_SECURITY_CONTEXT = hardenedContainerSecurityContext(CERT_MANAGER_IDS);
+
+/** Size of the startupapicheck Job, which only waits for the webhook to answer. */
+export const CERT_MANAGER_STARTUPAPICHECK_RESOURCES: ContainerResources = { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "64Mi" } };
 
 /** The labels the chart puts on a component's pods (its selector), which PDBs and spread constraints must match. */
 export function componentSelector(component: CertManagerComponentName, releaseName: string = CERT_MANAGER_RELEASE): Record<string, string> {
@@ -43,23 +52,24 @@ export function componentSelector(component: CertManagerComponentName, releaseNa
  * shape under different roots: the controller at the top level, the others under `webhook` and `cainjector`.
  */
 export function certManagerValues(input: CertManagerValuesInput): Record<string, unknown> {
-  const component = (name: CertManagerComponentName) => {
-    const size = input.components[name];
-    return {
-      replicaCount: size.replicas,
-      // With one replica a PDB would block every node drain; with two or more, one always keeps running.
-      podDisruptionBudget: size.replicas >= 2 ? { enabled: true, minAvailable: 1 } : { enabled: false },
-      resources: size.resources,
-      securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
-      containerSecurityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
-      affinity: { nodeAffinity: requiredNodeAffinity(input.nodeLabels) },
-      tolerations: [...input.tolerations],
-      topologySpreadConstraints:
-        input.spreadAcrossZones && size.replicas > 1
-          ? [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: componentSelector(name) } }]
-          : [],
-    };
+  const placement = { nodeLabels: input.nodeLabels, tolerations: input.tolerations };
+  const profile = (size: WorkloadProfile) => resolveWorkloadProfile({ ...size, spreadAcrossZones: input.spreadAcrossZones, placement, runAs: CERT_MANAGER_IDS });
+  // Hardened contexts, placement and resources: the same keys for the Deployments and the startupapicheck Job.
+  const pod = {
+    resources: ["resources"] as ValuePath,
+    podSecurityContext: { path: ["securityContext"] },
+    containerSecurityContext: { path: ["containerSecurityContext"] },
+    affinity: { path: ["affinity"] },
+    tolerations: ["tolerations"] as ValuePath,
   };
+  const component = (name: CertManagerComponentName) =>
+    workloadValues(profile(input.components[name]), {
+      ...pod,
+      replicas: ["replicaCount"],
+      // With one replica a PDB would block every node drain; with two or more, one always keeps running.
+      podDisruptionBudget: { path: ["podDisruptionBudget"], render: ENABLED_FLAG_BUDGET },
+      topologySpreadConstraints: { path: ["topologySpreadConstraints"], matchLabels: componentSelector(name) },
+    });
   return {
     // The release installs and upgrades the CRDs with the controller that serves them; `keep` leaves them (and so
     // every Certificate and its Secret) in place if the release is ever uninstalled.
@@ -73,13 +83,6 @@ export function certManagerValues(input: CertManagerValuesInput): Record<string,
     prometheus: { enabled: true, servicemonitor: { enabled: false }, podmonitor: { enabled: false } },
     webhook: component("webhook"),
     cainjector: { enabled: true, ...component("cainjector") },
-    startupapicheck: {
-      enabled: true,
-      securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
-      containerSecurityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
-      resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "64Mi" } },
-      affinity: { nodeAffinity: requiredNodeAffinity(input.nodeLabels) },
-      tolerations: [...input.tolerations],
-    },
+    startupapicheck: { enabled: true, ...workloadValues(profile({ resources: CERT_MANAGER_STARTUPAPICHECK_RESOURCES }), pod) },
   };
 }

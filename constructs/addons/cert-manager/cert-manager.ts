@@ -10,6 +10,7 @@ import { CERT_MANAGER_NAMESPACE } from "../../../lib/security/namespaces";
 import { CERT_MANAGER_RELEASE } from "../../../lib/security/certificates";
 import { certManagerValues, CERT_MANAGER_COMPONENTS, CertManagerComponentName, CertManagerComponentSize } from "./cert-manager-values";
 import { Route53HostedZone, route53SolverStatements } from "./route53-solver-policy";
+import { validateWorkloadProfile } from "../../../lib/kubernetes/workload-profile";
 
 /**
  * The jetstack cert-manager chart v1.21.1 (cert-manager v1.21.1). It installs its CRDs (`crds.enabled`), so issuers and
@@ -134,10 +135,8 @@ export class CertManager extends Construct implements ITerraformDependable {
 export function validateCertManagerProps(props: CertManagerProps): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   for (const c of CERT_MANAGER_COMPONENTS) {
-    const replicas = props[c]?.replicas;
-    if (replicas !== undefined && (!Number.isInteger(replicas) || replicas < 1)) {
-      problems.push({ path: `${c}.replicas`, value: replicas, allowed: "a whole number, at least 1" });
-    }
+    const profile = { replicas: props[c]?.replicas ?? 1, resources: props[c]?.resources ?? CERT_MANAGER_DEFAULT_RESOURCES[c] };
+    problems.push(...validateWorkloadProfile(c, profile, "cert-manager's pods"));
   }
   const ids = new Set<string>();
   const domains = new Set<string>();

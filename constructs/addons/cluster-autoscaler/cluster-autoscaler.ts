@@ -7,8 +7,9 @@ import { isUnresolved, throwIfProblems, ValidationProblem, requireProps } from "
 import { ContainerResources, SystemNodePlacement } from "../addon-types";
 import { arnContext } from "../../common/cluster-arn";
 import { clusterAutoscalerStatements } from "./cluster-autoscaler-policy";
-import { requiredNodeAffinity, resolvePlacement, validateSystemNodePlacement } from "../private/placement";
-import { hardenedContainerSecurityContext, hardenedPodSecurityContext } from "../../../lib/kubernetes/security-context";
+import { resolvePlacement, validateSystemNodePlacement } from "../private/placement";
+import { workloadValues } from "../private/workload-values";
+import { resolveWorkloadProfile, validateWorkloadProfile, WorkloadProfile } from "../../../lib/kubernetes/workload-profile";
 
 /**
  * Cluster Autoscaler release per Kubernetes minor version: the autoscaler is built and tested against the
@@ -38,6 +39,9 @@ export const CLUSTER_AUTOSCALER_DEFAULTS: HelmChartDefaults = {
 
 /** The service account the add-on names in the chart values, which the IRSA role trusts. */
 export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = "cluster-autoscaler";
+
+/** The autoscaler's size when the caller gives none. */
+export const CLUSTER_AUTOSCALER_DEFAULT_RESOURCES: ContainerResources = { requests: { cpu: "100m", memory: "300Mi" }, limits: { memory: "600Mi" } };
 
 /** Props of {@link ClusterAutoscaler}. */
 export interface ClusterAutoscalerProps extends HelmAddonProps, HelmReleaseOptions {
@@ -98,6 +102,7 @@ export class ClusterAutoscaler extends Construct implements ITerraformDependable
     throwIfProblems(this.node.path, validateClusterAutoscalerProps(props));
     const { cluster } = props;
     const arn = arnContext(cluster.clusterArn);
+    const profile = resolveWorkloadProfile({ ...clusterAutoscalerProfile(props), placement });
 
     this.addon = new HelmAddon(this, "Helm", {
       ...props,
@@ -113,19 +118,21 @@ export class ClusterAutoscaler extends Construct implements ITerraformDependable
         awsRegion: arn.region,
         autoDiscovery: { clusterName: cluster.clusterName },
         ...(this.imageTag ? { image: { tag: tagWithDigest(this.imageTag, props.imageDigest) } } : {}),
-        replicaCount: this.replicas,
         extraArgs: {
           expander: this.expander,
           "balance-similar-node-groups": true,
           // Managed node groups run DaemonSets and kube-system pods everywhere; without this no node ever scales in.
           "skip-nodes-with-system-pods": false,
         },
-        resources: props.resources ?? { requests: { cpu: "100m", memory: "300Mi" }, limits: { memory: "600Mi" } },
-        // The chart's `securityContext` is the pod's, `containerSecurityContext` the container's.
-        securityContext: hardenedPodSecurityContext(),
-        containerSecurityContext: hardenedContainerSecurityContext(),
-        affinity: { nodeAffinity: requiredNodeAffinity(this.nodeLabels) },
-        tolerations: placement.tolerations,
+        ...workloadValues(profile, {
+          replicas: ["replicaCount"],
+          resources: ["resources"],
+          // The chart's `securityContext` is the pod's, `containerSecurityContext` the container's.
+          podSecurityContext: { path: ["securityContext"] },
+          containerSecurityContext: { path: ["containerSecurityContext"] },
+          affinity: { path: ["affinity"] },
+          tolerations: ["tolerations"],
+        }),
       },
     });
   }
@@ -147,13 +154,16 @@ export function validateClusterAutoscalerProps(props: ClusterAutoscalerProps): V
   } else if (props.imageDigest !== undefined && props.imageTag === undefined && CLUSTER_AUTOSCALER_IMAGE_TAGS[props.cluster.kubernetesVersion] === undefined) {
     problems.push({ path: "imageDigest", value: props.imageDigest, allowed: "a digest together with imageTag (this Kubernetes version has no listed release)" });
   }
-  if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 1)) {
-    problems.push({ path: "replicas", value: props.replicas, allowed: "a whole number, at least 1" });
-  }
+  problems.push(...validateWorkloadProfile("", clusterAutoscalerProfile(props), "the autoscaler's pods"));
   const expanders = ["least-waste", "most-pods", "random", "price", "priority"];
   if (props.expander !== undefined && !expanders.includes(props.expander)) {
     problems.push({ path: "expander", value: props.expander, allowed: expanders.join(", ") });
   }
   problems.push(...validateSystemNodePlacement(props.systemNodePlacement));
   return problems;
+}
+
+/** The autoscaler's workload profile from the props (placement is resolved separately, from `systemNodePlacement`). */
+function clusterAutoscalerProfile(props: ClusterAutoscalerProps): WorkloadProfile {
+  return { replicas: props.replicas ?? 2, resources: props.resources ?? CLUSTER_AUTOSCALER_DEFAULT_RESOURCES };
 }

@@ -3,11 +3,12 @@ import { ITerraformDependable } from "cdktf";
 import { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { HelmAddon, HelmAddonProps, HelmChartDefaults, HelmReleaseOptions } from "../helm-addon";
 import { ContainerResources, SystemNodePlacement } from "../addon-types";
-import { requiredNodeAffinity, resolvePlacement, validateSystemNodePlacement } from "../private/placement";
+import { resolvePlacement, validateSystemNodePlacement } from "../private/placement";
+import { ENABLED_FLAG_BUDGET, workloadValues } from "../private/workload-values";
 import { arnContext, ArnContext } from "../../common/cluster-arn";
 import { throwIfProblems, ValidationProblem, requireProps } from "../../common/validation";
 import { isSecretsManagerPrefix, SECRETS_MANAGER_PREFIX_RULE } from "../../../lib/aws/secrets-manager";
-import { hardenedContainerSecurityContext, hardenedPodSecurityContext } from "../../../lib/kubernetes/security-context";
+import { resolveWorkloadProfile, validateWorkloadProfile, WorkloadProfile } from "../../../lib/kubernetes/workload-profile";
 import { EXTERNAL_SECRETS_NAMESPACE, EXTERNAL_SECRETS_RELEASE } from "../../../lib/security/namespaces";
 
 /**
@@ -35,6 +36,9 @@ const EXTERNAL_SECRETS_IDS = { user: 1000, group: 1000 };
 
 /** The webhook and the cert controller: small and steady. */
 export const EXTERNAL_SECRETS_SMALL_RESOURCES: ContainerResources = { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "128Mi" } };
+
+/** The controller's size when the caller gives none. */
+export const EXTERNAL_SECRETS_DEFAULT_RESOURCES: ContainerResources = { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } };
 
 /** Props of {@link ExternalSecrets}. */
 export interface ExternalSecretsProps extends HelmAddonProps, HelmReleaseOptions {
@@ -72,13 +76,15 @@ export class ExternalSecrets extends Construct implements ITerraformDependable {
     this.region = ctx.region;
     // Each of the chart's three deployments (controller, webhook, cert controller) on the system nodes, with the shared
     // hardened contexts (the image runs as 1000; the chart renders a context only while `enabled`) and sized.
-    const hardened = (resources: ContainerResources) => ({
-      podSecurityContext: { enabled: true, ...hardenedPodSecurityContext(EXTERNAL_SECRETS_IDS) },
-      securityContext: { enabled: true, ...hardenedContainerSecurityContext(EXTERNAL_SECRETS_IDS) },
-      resources,
-      affinity: { nodeAffinity: requiredNodeAffinity(placement.nodeLabels) },
-      tolerations: placement.tolerations,
-    });
+    const hardened = (profile: WorkloadProfile) =>
+      workloadValues(resolveWorkloadProfile({ ...profile, placement }), {
+        podSecurityContext: { path: ["podSecurityContext"], extra: { enabled: true } },
+        containerSecurityContext: { path: ["securityContext"], extra: { enabled: true } },
+        resources: ["resources"],
+        affinity: { path: ["affinity"] },
+        tolerations: ["tolerations"],
+      });
+    const controller = resolveWorkloadProfile({ ...externalSecretsProfile(props), placement });
 
     this.addon = new HelmAddon(this, "Helm", {
       ...props,
@@ -91,13 +97,12 @@ export class ExternalSecrets extends Construct implements ITerraformDependable {
       },
       chartValues: {
         installCRDs: true,
-        replicaCount: this.replicas,
-        podDisruptionBudget: this.replicas >= 2 ? { enabled: true, minAvailable: 1 } : { enabled: false },
-        ...hardened(props.resources ?? { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } }),
+        ...workloadValues(controller, { replicas: ["replicaCount"], podDisruptionBudget: { path: ["podDisruptionBudget"], render: ENABLED_FLAG_BUDGET } }),
+        ...hardened(externalSecretsProfile(props)),
         // The controller's only probe in this chart; it has no readiness probe (an admission exemption says so).
         livenessProbe: { enabled: true },
-        webhook: hardened(EXTERNAL_SECRETS_SMALL_RESOURCES),
-        certController: hardened(EXTERNAL_SECRETS_SMALL_RESOURCES),
+        webhook: hardened({ resources: EXTERNAL_SECRETS_SMALL_RESOURCES, runAs: EXTERNAL_SECRETS_IDS }),
+        certController: hardened({ resources: EXTERNAL_SECRETS_SMALL_RESOURCES, runAs: EXTERNAL_SECRETS_IDS }),
       },
     });
   }
@@ -130,9 +135,11 @@ export function validateExternalSecretsProps(props: ExternalSecretsProps): Valid
   if (!isSecretsManagerPrefix(props.secretsManagerPrefix ?? "")) {
     problems.push({ path: "secretsManagerPrefix", value: props.secretsManagerPrefix, allowed: SECRETS_MANAGER_PREFIX_RULE });
   }
-  if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 1)) {
-    problems.push({ path: "replicas", value: props.replicas, allowed: "a whole number, at least 1" });
-  }
+  problems.push(...validateWorkloadProfile("", externalSecretsProfile(props), "the controller's pods"));
   problems.push(...validateSystemNodePlacement(props.systemNodePlacement));
   return problems;
+}
+
+function externalSecretsProfile(props: ExternalSecretsProps): WorkloadProfile {
+  return { replicas: props.replicas ?? 2, resources: props.resources ?? EXTERNAL_SECRETS_DEFAULT_RESOURCES, runAs: EXTERNAL_SECRETS_IDS };
 }

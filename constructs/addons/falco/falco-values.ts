@@ -1,5 +1,7 @@
 import type { ContainerResources } from "../addon-types";
-import { hardenedContainerSecurityContext, hardenedPodSecurityContext } from "../../../lib/kubernetes/security-context";
+import { unprivilegedRootContainerSecurityContext } from "../../../lib/kubernetes/security-context";
+import { resolveWorkloadProfile } from "../../../lib/kubernetes/workload-profile";
+import { workloadValues } from "../private/workload-values";
 import { FALCO_RULES_VERSION } from "../../../lib/security/falco/default-ruleset";
 import { falcosidekickSeverityMap, type FalcoPriority } from "../../../lib/security/falco/priorities";
 
@@ -16,13 +18,11 @@ export const FALCO_LEAST_PRIVILEGED_CAPABILITIES = ["BPF", "SYS_RESOURCE", "PERF
  */
 export const CRI_SOCKET = "/run/containerd/containerd.sock";
 
-/** A restricted container (drop ALL, no escalation, RuntimeDefault seccomp), for containers that need nothing more. */
-export const RESTRICTED_CONTAINER = {
-  allowPrivilegeEscalation: false,
-  privileged: false,
-  capabilities: { drop: ["ALL"] },
-  seccompProfile: { type: "RuntimeDefault" },
-} as const;
+/**
+ * The falcoctl installer's context: it runs as root (it writes the rules into a volume the root Falco container reads),
+ * so it takes the rest of the hardened context (drop ALL, no escalation, RuntimeDefault seccomp).
+ */
+export const RESTRICTED_CONTAINER = unprivilegedRootContainerSecurityContext();
 
 /** The user and group falcosidekick's image is built for. */
 const SIDEKICK_IDS = { user: 1234, group: 1234 } as const;
@@ -58,7 +58,9 @@ export function falcoValues(s: FalcoSettings): Record<string, unknown> {
     tolerations: [{ operator: "Exists" }],
     // Evicted last under node pressure: detection must not be the first thing a busy (or attacked) node drops.
     podPriorityClassName: "system-node-critical",
-    resources: s.resources,
+    // The chart's default limits Falco to 1000m CPU; Helm would keep it next to the memory limit. A DaemonSet on every
+    // node: no placement, replicas or disruption budget.
+    ...workloadValues(resolveWorkloadProfile({ resources: s.resources }), { resources: ["resources"], chartCpuLimit: ["resources", "limits", "cpu"] }),
     collectors: {
       containerEngine: {
         engines: {
@@ -84,13 +86,18 @@ export function falcoValues(s: FalcoSettings): Record<string, unknown> {
 }
 
 function sidekickValues(f: NonNullable<FalcoSettings["forwarding"]>): Record<string, unknown> {
+  // The sub-chart has no disruption budget value: `Falco` creates one from the same profile. Placement stays the
+  // chart's (anywhere): falcosidekick is not a cluster-critical controller.
+  const profile = resolveWorkloadProfile({ replicas: f.replicas, resources: f.resources, runAs: SIDEKICK_IDS });
   return {
     enabled: true,
-    replicaCount: f.replicas,
-    resources: f.resources,
     // falcosidekick's image runs as 1234; the platform's one hardened context otherwise.
-    podSecurityContext: hardenedPodSecurityContext(SIDEKICK_IDS),
-    securityContext: hardenedContainerSecurityContext(SIDEKICK_IDS),
+    ...workloadValues(profile, {
+      replicas: ["replicaCount"],
+      resources: ["resources"],
+      podSecurityContext: { path: ["podSecurityContext"] },
+      containerSecurityContext: { path: ["securityContext"] },
+    }),
     webui: { enabled: false },
     config: {
       alertmanager: {

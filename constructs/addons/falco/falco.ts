@@ -4,7 +4,7 @@ import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disrup
 import { HelmAddon, HelmAddonProps, HelmChartDefaults, HelmReleaseOptions } from "../helm-addon";
 import { ContainerResources } from "../addon-types";
 import { throwIfProblems, ValidationProblem, requireProps } from "../../common/validation";
-import { resourcesProblems } from "../../../lib/kubernetes/resources";
+import { resolveWorkloadProfile, validateWorkloadProfile } from "../../../lib/kubernetes/workload-profile";
 import { FALCO_NAMESPACE } from "../../../lib/security/namespaces";
 import { ALERTMANAGER_URL } from "../../../lib/observability/monitoring-selection";
 import { FALCO_PRIORITIES, type FalcoPriority } from "../../../lib/security/falco/priorities";
@@ -26,6 +26,9 @@ export const FALCO_DEFAULTS: HelmChartDefaults = {
 
 /** Files whose read inside a container is an alert when the caller names none. */
 export const DEFAULT_SENSITIVE_FILES: readonly string[] = ["/etc/shadow", "/etc/gshadow", "/etc/sudoers"];
+
+/** falcosidekick's size when the caller gives none. */
+export const DEFAULT_SIDEKICK_RESOURCES: ContainerResources = { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } };
 
 /** Where falcosidekick sends detections. */
 export interface FalcoAlertForwarding {
@@ -95,18 +98,19 @@ export class Falco extends Construct implements ITerraformDependable {
               alertmanagerUrl: f.alertmanagerUrl ?? ALERTMANAGER_URL,
               minimumPriority: f.minimumPriority ?? "WARNING",
               replicas: f.replicas ?? 2,
-              resources: f.resources ?? { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } },
+              resources: f.resources ?? DEFAULT_SIDEKICK_RESOURCES,
             },
     };
     this.addon = new HelmAddon(this, "Helm", { ...props, defaults: FALCO_DEFAULTS, chartValues: falcoValues(this.settings) });
 
-    if (this.settings.forwarding && this.settings.forwarding.replicas >= 2) {
+    const sidekick = this.settings.forwarding && resolveWorkloadProfile(this.settings.forwarding);
+    if (sidekick?.disruptionBudget) {
       // The sub-chart has no disruption budget of its own; without one a drain may stop every forwarder at once.
       this.disruptionBudget = new PodDisruptionBudgetV1(this, "SidekickDisruptionBudget", {
         provider: props.access?.kubernetesProvider,
         metadata: { name: `${FALCO_DEFAULTS.releaseName}-falcosidekick`, namespace: this.addon.namespace },
         spec: {
-          minAvailable: "1",
+          minAvailable: String(sidekick.disruptionBudget.minAvailable),
           selector: { matchLabels: { "app.kubernetes.io/name": "falcosidekick", "app.kubernetes.io/instance": FALCO_DEFAULTS.releaseName } },
         },
         dependsOn: [this.addon],
@@ -124,7 +128,7 @@ export class Falco extends Construct implements ITerraformDependable {
 export function validateFalcoProps(props: FalcoProps): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   if (props.rules !== undefined) problems.push(...validateFalcoRulesInput(props.rules).map((p) => ({ ...p, path: `rules.${p.path}` })));
-  if (props.resources !== undefined) problems.push(...resourcesProblems("resources", props.resources, "Falco's pods"));
+  if (props.resources !== undefined) problems.push(...validateWorkloadProfile("", { resources: props.resources }, "Falco's pods"));
   const f = props.alertForwarding ?? {};
   if (f.alertmanagerUrl !== undefined && !/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/.test(f.alertmanagerUrl)) {
     problems.push({ path: "alertForwarding.alertmanagerUrl", value: f.alertmanagerUrl, allowed: "http(s)://host[:port], no path (falcosidekick adds /api/v2/alerts)" });
@@ -132,10 +136,7 @@ export function validateFalcoProps(props: FalcoProps): ValidationProblem[] {
   if (f.minimumPriority !== undefined && !(FALCO_PRIORITIES as readonly string[]).includes(f.minimumPriority)) {
     problems.push({ path: "alertForwarding.minimumPriority", value: f.minimumPriority, allowed: `one of ${FALCO_PRIORITIES.join(", ")}` });
   }
-  if (f.replicas !== undefined && (!Number.isInteger(f.replicas) || f.replicas < 1)) {
-    problems.push({ path: "alertForwarding.replicas", value: f.replicas, allowed: "a whole number, at least 1" });
-  }
-  if (f.resources !== undefined) problems.push(...resourcesProblems("alertForwarding.resources", f.resources, "Falco's pods"));
+  problems.push(...validateWorkloadProfile("alertForwarding", { replicas: f.replicas, resources: f.resources ?? DEFAULT_SIDEKICK_RESOURCES }, "Falco's pods"));
   return problems;
 }
 

@@ -7,8 +7,8 @@ import { HelmAddon, HelmChartDefaults } from "../helm-addon";
 import { ContainerResources, SystemNodePlacement } from "../addon-types";
 import { resolvePlacement, validateSystemNodePlacement } from "../private/placement";
 import { isPlainObject } from "../../common/deep-merge";
-import { isUnresolved, throwIfProblems, ValidationProblem, requireProps } from "../../common/validation";
-import { isQuantity } from "../../../lib/kubernetes/quantity";
+import { throwIfProblems, ValidationProblem, requireProps } from "../../common/validation";
+import { validateWorkloadProfile } from "../../../lib/kubernetes/workload-profile";
 import { ISTIO_CHART_REPOSITORY, ISTIO_PORTS, ISTIO_RELEASES, ISTIO_VERSION } from "../../../lib/security/mesh";
 import { ISTIO_INGRESS_NAMESPACE, ISTIO_SYSTEM_NAMESPACE } from "../../../lib/security/namespaces";
 import { gatewayValues, istioBaseValues, istioCniValues, istiodValues, IstioScaledSizes, IstioSizes } from "./istio-values";
@@ -185,29 +185,12 @@ function meshNodeRules(scope: Construct, clusterSecurityGroupId: string): Record
   };
 }
 
-function checkScaled(path: string, s: IstioScaledSizes, problems: ValidationProblem[]): void {
-  if (!Number.isInteger(s.replicas) || s.replicas < 1) problems.push({ path: `${path}.replicas`, value: s.replicas, allowed: "a whole number, at least 1" });
-  if (!Number.isInteger(s.maxReplicas) || s.maxReplicas < s.replicas) {
-    problems.push({ path: `${path}.maxReplicas`, value: s.maxReplicas, allowed: `a whole number, at least replicas (${s.replicas})` });
-  }
-  checkResources(`${path}.resources`, s.resources, problems);
-}
-
-function checkResources(path: string, r: ContainerResources, problems: ValidationProblem[]): void {
-  for (const kind of ["requests", "limits"] as const) {
-    for (const [name, q] of Object.entries(r[kind] ?? {})) {
-      if (q !== undefined && !isUnresolved(q) && !isQuantity(q)) problems.push({ path: `${path}.${kind}.${name}`, value: q, allowed: "a Kubernetes quantity such as 500m or 512Mi" });
-    }
-  }
-  if (r.limits?.memory === undefined) problems.push({ path: `${path}.limits.memory`, value: undefined, allowed: "a memory limit (an unbounded proxy or control plane can starve its node)" });
-}
-
 /** Checks {@link IstioMeshProps} and the sizes resolved from them, without building anything. */
 export function validateIstioMeshProps(props: IstioMeshProps, sizes: IstioSizes): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
-  checkScaled("istiod", sizes.istiod, problems);
-  checkScaled("gateway", sizes.gateway, problems);
-  checkResources("cni.resources", sizes.cni.resources, problems);
+  problems.push(...validateWorkloadProfile("istiod", sizes.istiod, "istiod's pods"));
+  problems.push(...validateWorkloadProfile("gateway", sizes.gateway, "the gateway's pods"));
+  problems.push(...validateWorkloadProfile("cni", { resources: sizes.cni.resources }, "the CNI node agent"));
   problems.push(...validateSystemNodePlacement(props.systemNodePlacement));
   for (const [name, values] of Object.entries(props.values ?? {})) {
     if (values !== undefined && !isPlainObject(values)) problems.push({ path: `values.${name}`, value: values, allowed: "a plain object of chart values" });

@@ -1,6 +1,6 @@
 import type { ContainerResources, Toleration } from "../addon-types";
-import { hardenedContainerSecurityContext } from "../../../lib/kubernetes/security-context";
-import { requiredNodeAffinity } from "../private/placement";
+import { ResolvedWorkloadProfile, resolveWorkloadProfile } from "../../../lib/kubernetes/workload-profile";
+import { ChartWorkloadKeys, workloadValues } from "../private/workload-values";
 import { GATEWAY_LISTENER_PORTS, ISTIO_IMAGE_HUB, ISTIO_PORTS, ISTIO_VERSION } from "../../../lib/security/mesh";
 import { ISTIO_SYSTEM_NAMESPACE } from "../../../lib/security/namespaces";
 
@@ -28,21 +28,24 @@ export interface IstioSizes {
 }
 
 const RUNTIME_DEFAULT_SECCOMP = { type: "RuntimeDefault" } as const;
-const ZONE_KEY = "topology.kubernetes.io/zone";
 
-/** `DoNotSchedule` across zones: a second replica in the zone that just failed is no replica at all. */
-function zoneSpread(enabled: boolean, replicas: number, matchLabels: Readonly<Record<string, string>>): object[] {
-  if (!enabled || replicas < 2) return [];
-  return [{ maxSkew: 1, topologyKey: ZONE_KEY, whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels } }];
+/** The proxy's own user and group (1337), as Istio's injection templates set them. */
+const PROXY_IDS = { user: 1337, group: 1337 } as const;
+
+/** The workload profile of istiod or the gateway: its sizes, the mesh's zone spread and the system nodes. */
+export function istioProfile(sizes: IstioSizes, s: IstioScaledSizes, runAs?: { user: number; group: number }): ResolvedWorkloadProfile {
+  return resolveWorkloadProfile({
+    replicas: s.replicas,
+    maxReplicas: s.maxReplicas,
+    resources: s.resources,
+    spreadAcrossZones: sizes.spreadAcrossZones,
+    placement: { nodeLabels: sizes.systemNodeLabels, tolerations: sizes.systemTolerations },
+    runAs,
+  });
 }
 
-function placement(sizes: IstioSizes): { affinity: object; tolerations: Toleration[] } {
-  const labels = sizes.systemNodeLabels;
-  return {
-    affinity: Object.keys(labels).length > 0 ? { nodeAffinity: requiredNodeAffinity(labels) } : {},
-    tolerations: [...sizes.systemTolerations],
-  };
-}
+/** Keys istiod and the gateway share. */
+const SCALED_KEYS = { replicas: ["replicaCount"], resources: ["resources"], affinity: { path: ["affinity"] }, tolerations: ["tolerations"] } as const satisfies ChartWorkloadKeys;
 
 /** `base`: the CRDs and the cluster-wide RBAC/validation objects; nothing to size. */
 export function istioBaseValues(): Record<string, unknown> {
@@ -51,22 +54,21 @@ export function istioBaseValues(): Record<string, unknown> {
 
 /** `istiod`: HA from the sizes, injection only where a namespace opts in, CNI instead of an init container. */
 export function istiodValues(sizes: IstioSizes): Record<string, unknown> {
-  const s = sizes.istiod;
-  const autoscale = s.maxReplicas > s.replicas;
+  const profile = istioProfile(sizes, sizes.istiod);
   return {
-    autoscaleEnabled: autoscale,
-    autoscaleMin: s.replicas,
-    autoscaleMax: s.maxReplicas,
-    replicaCount: s.replicas,
-    resources: s.resources,
+    autoscaleEnabled: profile.autoscaling,
+    autoscaleMin: profile.replicas,
+    autoscaleMax: profile.maxReplicas,
+    ...workloadValues(profile, {
+      ...SCALED_KEYS,
+      topologySpreadConstraints: { path: ["topologySpreadConstraints"], matchLabels: { app: "istiod" } },
+      // The chart creates its PodDisruptionBudget only for two or more replicas (one would block drains).
+      podDisruptionBudget: { path: ["pdb"], render: (b) => ({ minAvailable: b?.minAvailable ?? 1 }) },
+    }),
     seccompProfile: RUNTIME_DEFAULT_SECCOMP,
     // Sidecars get their traffic redirection from the CNI node agent, so injected pods carry no NET_ADMIN/NET_RAW
     // init container and pass Pod Security `restricted`.
     cni: { enabled: true },
-    topologySpreadConstraints: zoneSpread(sizes.spreadAcrossZones, s.replicas, { app: "istiod" }),
-    ...placement(sizes),
-    // The chart creates a PodDisruptionBudget (minAvailable 1) only for two or more replicas: one would block drains.
-    pdb: { minAvailable: 1 },
     sidecarInjectorWebhook: {
       // A namespace joins the mesh only by the baseline's label, never by default.
       enableNamespacesByDefault: false,
@@ -99,7 +101,8 @@ export function istioCniValues(sizes: IstioSizes): Record<string, unknown> {
   return {
     hub: ISTIO_IMAGE_HUB,
     tag: ISTIO_VERSION,
-    resources: sizes.cni.resources,
+    // The node agent runs on every node: resources only (the chart's default has no CPU limit).
+    ...workloadValues(resolveWorkloadProfile({ resources: sizes.cni.resources }), { resources: ["resources"] }),
     chained: true,
     cniBinDir: "/opt/cni/bin",
     cniConfDir: "/etc/cni/net.d",
@@ -126,23 +129,22 @@ export function gatewayServiceAnnotations(internetFacing: boolean): Record<strin
 
 /** `gateway`: the ingress gateway, hardened pod and container, HA with a disruption budget and zone spread. */
 export function gatewayValues(sizes: IstioSizes, appLabel: string): Record<string, unknown> {
-  const s = sizes.gateway;
+  const profile = istioProfile(sizes, sizes.gateway, PROXY_IDS);
   return {
     kind: "Deployment",
-    replicaCount: s.replicas,
-    autoscaling: { enabled: s.maxReplicas > s.replicas, minReplicas: s.replicas, maxReplicas: s.maxReplicas, targetCPUUtilizationPercentage: 80 },
-    resources: s.resources,
-    ...(s.replicas >= 2 ? { podDisruptionBudget: { minAvailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow" } } : {}),
-    topologySpreadConstraints: zoneSpread(sizes.spreadAcrossZones, s.replicas, { app: appLabel }),
-    ...placement(sizes),
-    // Setting securityContext replaces the chart's default, so its one sysctl (bind 80/443 without root) is kept.
-    securityContext: {
-      runAsNonRoot: true,
-      seccompProfile: RUNTIME_DEFAULT_SECCOMP,
-      sysctls: [{ name: "net.ipv4.ip_unprivileged_port_start", value: "0" }],
-    },
-    // The proxy's own user and group (1337), as Istio's injection templates set them.
-    containerSecurityContext: hardenedContainerSecurityContext({ user: 1337, group: 1337 }),
+    autoscaling: { enabled: profile.autoscaling, minReplicas: profile.replicas, maxReplicas: profile.maxReplicas, targetCPUUtilizationPercentage: 80 },
+    ...workloadValues(profile, {
+      ...SCALED_KEYS,
+      // The chart keeps its defaults (a 2000m CPU limit among them) under `_internal_defaults_do_not_set` and merges the
+      // values over them in its templates, where a `null` is copied, not removed: Helm's own merge removes it there.
+      chartCpuLimit: ["_internal_defaults_do_not_set", "resources", "limits", "cpu"],
+      podDisruptionBudget: { path: ["podDisruptionBudget"], render: (b) => (b ? { minAvailable: b.minAvailable, unhealthyPodEvictionPolicy: "AlwaysAllow" } : undefined) },
+      topologySpreadConstraints: { path: ["topologySpreadConstraints"], matchLabels: { app: appLabel } },
+      // Setting securityContext replaces the chart's default, so its one sysctl (bind 80/443 without root) is kept.
+      podSecurityContext: { path: ["securityContext"], extra: { sysctls: [{ name: "net.ipv4.ip_unprivileged_port_start", value: "0" }] } },
+      // The proxy's own user and group (1337), as Istio's injection templates set them.
+      containerSecurityContext: { path: ["containerSecurityContext"] },
+    }),
     service: {
       type: "LoadBalancer",
       // Keep the client address for AuthorizationPolicy `remoteIpBlocks` and logs.

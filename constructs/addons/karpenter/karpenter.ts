@@ -12,9 +12,10 @@ import { isUnresolved, throwIfProblems, ValidationProblem, requireProps } from "
 import { karpenterControllerStatements } from "./karpenter-policy";
 import { ContainerResources, SystemNodePlacement } from "../addon-types";
 import { arnContext } from "../../common/cluster-arn";
-import { requiredNodeAffinity, resolvePlacement, validateSystemNodePlacement } from "../private/placement";
+import { resolvePlacement, validateSystemNodePlacement } from "../private/placement";
+import { workloadValues } from "../private/workload-values";
 import { IAM_ROLE_ARN, IAM_ROLE_ARN_RULE } from "../../../lib/aws/iam";
-import { hardenedPodSecurityContext } from "../../../lib/kubernetes/security-context";
+import { resolveWorkloadProfile, validateWorkloadProfile, WorkloadProfile } from "../../../lib/kubernetes/workload-profile";
 
 /**
  * The Karpenter controller chart from the public ECR OCI registry (chart and app 1.14.1).
@@ -37,6 +38,9 @@ export const KARPENTER_DEFAULTS: HelmChartDefaults = {
 
 /** The service account the chart creates (from the release name), which the IRSA role trusts. */
 export const KARPENTER_SERVICE_ACCOUNT = "karpenter";
+
+/** The controller's size when the caller gives none: the Karpenter guide's, no CPU limit. */
+export const KARPENTER_DEFAULT_RESOURCES: ContainerResources = { requests: { cpu: "1", memory: "1Gi" }, limits: { memory: "1Gi" } };
 
 /** The EventBridge events Karpenter reacts to before AWS takes a node away. */
 export const KARPENTER_INTERRUPTION_EVENTS: ReadonlyArray<{ readonly id: string; readonly source: string; readonly detailType: string }> = [
@@ -121,6 +125,7 @@ export class Karpenter extends Construct implements ITerraformDependable {
     const placement = resolvePlacement(props.systemNodePlacement);
     this.nodeLabels = placement.nodeLabels;
     throwIfProblems(this.node.path, validateKarpenterProps(props));
+    const profile = resolveWorkloadProfile({ ...karpenterProfile(props), placement });
     const { cluster } = props;
 
     if (props.interruptionHandling ?? true) {
@@ -166,16 +171,17 @@ export class Karpenter extends Construct implements ITerraformDependable {
           clusterEndpoint: cluster.clusterEndpoint,
           interruptionQueue: this.interruptionQueue?.name ?? "",
         },
-        replicas: this.replicas,
-        controller: { resources: props.resources ?? { requests: { cpu: "1", memory: "1Gi" }, limits: { memory: "1Gi" } } },
-        // The pod context is ours (65532, the image's user); the chart writes the controller container's own context
-        // (non-root, read-only, ALL dropped, no escalation) with no value to set it.
-        podSecurityContext: hardenedPodSecurityContext({ user: 65532, group: 65532 }),
-        // Helm replaces lists, so the chart's own "not on a Karpenter node" expression is repeated here.
-        affinity: {
-          nodeAffinity: requiredNodeAffinity(this.nodeLabels, [{ key: "karpenter.sh/nodepool", operator: "DoesNotExist" }]),
-        },
-        tolerations: placement.tolerations,
+        // The pod context is the profile's (65532, the image's user); the chart writes the controller container's own
+        // context (non-root, read-only, ALL dropped, no escalation) with no value to set it. The chart makes its own
+        // disruption budget (maxUnavailable 1) and zone spread.
+        ...workloadValues(profile, {
+          replicas: ["replicas"],
+          resources: ["controller", "resources"],
+          podSecurityContext: { path: ["podSecurityContext"] },
+          // Helm replaces lists, so the chart's own "not on a Karpenter node" expression is repeated here.
+          affinity: { path: ["affinity"], keep: [{ key: "karpenter.sh/nodepool", operator: "DoesNotExist" }] },
+          tolerations: ["tolerations"],
+        }),
       },
       // Nodes it launches must be able to join before the controller starts launching them.
       dependsOn: [...(props.dependsOn ?? []), ...(this.nodeAccessEntry ? [this.nodeAccessEntry] : [])],
@@ -245,9 +251,12 @@ export function validateKarpenterProps(props: KarpenterProps): ValidationProblem
   if (queueName !== undefined && !isUnresolved(queueName) && !QUEUE_NAME.test(queueName)) {
     problems.push({ path: "interruptionQueueName", value: queueName, allowed: "1–80 letters, digits, '-' or '_'" });
   }
-  if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 1)) {
-    problems.push({ path: "replicas", value: props.replicas, allowed: "a whole number, at least 1" });
-  }
+  problems.push(...validateWorkloadProfile("", karpenterProfile(props), "the controller's pods"));
   problems.push(...validateSystemNodePlacement(props.systemNodePlacement));
   return problems;
+}
+
+/** The controller's workload profile from the props (placement is resolved separately, from `systemNodePlacement`). */
+function karpenterProfile(props: KarpenterProps): WorkloadProfile {
+  return { replicas: props.replicas ?? 2, resources: props.resources ?? KARPENTER_DEFAULT_RESOURCES, runAs: { user: 65532, group: 65532 } };
 }

@@ -1,4 +1,7 @@
-import type { ContainerResources } from "../addon-types";
+import type { ContainerResources, Toleration } from "../addon-types";
+import { deepMerge } from "../../common/deep-merge";
+import { ChartWorkloadKeys, ENABLED_FLAG_BUDGET, ValuePath, workloadValues } from "../private/workload-values";
+import { resolveNodePlacement, resolveWorkloadProfile, WorkloadProfile } from "../../../lib/kubernetes/workload-profile";
 import { GRAFANA_DASHBOARD_LABEL, monitoringSelectorLabels } from "../../../lib/observability/monitoring-selection";
 import { hardenedContainerSecurityContext as container, hardenedPodSecurityContext as podContext, RunAsIds } from "../../../lib/kubernetes/security-context";
 
@@ -51,22 +54,44 @@ export interface KubePrometheusStackSizes {
     readonly secretNames: readonly string[];
   };
   readonly grafana: { readonly adminSecretName: string; readonly resources: ContainerResources };
+  /**
+   * Where the operator, Prometheus, Alertmanager, Grafana and kube-state-metrics run (node-exporter, a DaemonSet, runs on
+   * every node).
+   * @default - the system node group
+   */
+  readonly placement?: { readonly nodeLabels: Readonly<Record<string, string>>; readonly tolerations: readonly Toleration[] };
 }
 
 function volumeClaim(storageClassName: string, gib: number) {
   return { volumeClaimTemplate: { spec: { storageClassName, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${gib}Gi` } } } } };
 }
 
-/** Zone spread for operator-managed pods; DoNotSchedule, so a zone never holds every replica. */
-function zoneSpread(spread: boolean, appName: string) {
-  return spread
-    ? [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { "app.kubernetes.io/name": appName } } }]
-    : [];
+/** The keys of a component whose settings sit together under `root` (`securityContext` is the pod's). */
+function componentKeys(root: ValuePath, podContext = "securityContext"): ChartWorkloadKeys {
+  return {
+    resources: [...root, "resources"],
+    podSecurityContext: { path: [...root, podContext] },
+    containerSecurityContext: { path: [...root, "containerSecurityContext"] },
+    affinity: { path: [...root, "affinity"] },
+    tolerations: [...root, "tolerations"],
+  };
 }
 
-/** One disruption budget per replicated component; none for a single replica (it would block every drain). */
-function disruptionBudget(replicas: number) {
-  return replicas >= 2 ? { enabled: true, minAvailable: 1 } : { enabled: false };
+/**
+ * Prometheus or Alertmanager: replicas, resources, pod context, placement and zone spread in the custom resource's spec
+ * (the operator writes the containers' contexts itself), the disruption budget next to it.
+ */
+function operatedKeys(component: "prometheus" | "alertmanager"): ChartWorkloadKeys {
+  const spec = [component, `${component}Spec`];
+  return {
+    replicas: [...spec, "replicas"],
+    resources: [...spec, "resources"],
+    podDisruptionBudget: { path: [component, "podDisruptionBudget"], render: ENABLED_FLAG_BUDGET },
+    topologySpreadConstraints: { path: [...spec, "topologySpreadConstraints"], matchLabels: { "app.kubernetes.io/name": component } },
+    podSecurityContext: { path: [...spec, "securityContext"] },
+    affinity: { path: [...spec, "affinity"] },
+    tolerations: [...spec, "tolerations"],
+  };
 }
 
 /**
@@ -79,14 +104,24 @@ export function kubePrometheusStackValues(s: KubePrometheusStackSizes): Record<s
   const p = s.prometheus;
   const a = s.alertmanager;
   const r = KUBE_PROMETHEUS_STACK_COMPONENT_RESOURCES;
-  return {
+  const placement = s.placement ?? resolveNodePlacement(undefined);
+  const profile = (w: WorkloadProfile) => resolveWorkloadProfile({ spreadAcrossZones: s.spreadAcrossZones, placement, ...w });
+  // Sizes, placement on the system nodes and the hardened contexts, at each component's keys.
+  const workloads = deepMerge(
+    workloadValues(profile({ resources: r.operator, runAs: IDS.operator }), componentKeys(["prometheusOperator"])),
+    workloadValues(profile({ replicas: p.replicas, resources: p.resources, runAs: IDS.prometheus }), operatedKeys("prometheus")),
+    workloadValues(profile({ replicas: a.replicas, resources: a.resources, runAs: IDS.prometheus }), operatedKeys("alertmanager")),
+    workloadValues(profile({ resources: s.grafana.resources, runAs: IDS.grafana }), componentKeys(["grafana"])),
+    workloadValues(profile({ resources: r.kubeStateMetrics }), {
+      ...componentKeys(["kube-state-metrics"]),
+      podSecurityContext: { path: ["kube-state-metrics", "securityContext"], extra: { enabled: true } },
+    }),
+  );
+  return deepMerge(workloads, {
     // Every pod non-root with the runtime's seccomp profile, every container read-only with no capabilities and no
     // escalation (`lib/kubernetes/security-context.ts`). The operator sets the Prometheus and Alertmanager containers'
     // own contexts itself (read-only, no escalation, ALL dropped); their pods get the hardened pod context here.
     prometheusOperator: {
-      securityContext: podContext(IDS.operator),
-      containerSecurityContext: container(IDS.operator),
-      resources: r.operator,
       // The config reloader runs beside every Prometheus and Alertmanager: probed and sized like the rest.
       prometheusConfigReloader: { enableProbe: true, resources: r.configReloader },
       admissionWebhooks: {
@@ -95,7 +130,6 @@ export function kubePrometheusStackValues(s: KubePrometheusStackSizes): Record<s
         patchWebhookJob: { securityContext: container(IDS.webhookPatch) },
       },
     },
-    "kube-state-metrics": { securityContext: { enabled: true, ...podContext() }, containerSecurityContext: container(), resources: r.kubeStateMetrics },
     // Needs the host's network and PID namespaces (an exemption named in config), never privilege or a writable root.
     "prometheus-node-exporter": {
       securityContext: podContext(),
@@ -104,15 +138,12 @@ export function kubePrometheusStackValues(s: KubePrometheusStackSizes): Record<s
       ...(s.nodeExporterNamespace !== undefined ? { namespaceOverride: s.nodeExporterNamespace } : {}),
     },
     prometheus: {
-      podDisruptionBudget: disruptionBudget(p.replicas),
       prometheusSpec: {
-        replicas: p.replicas,
         retention: p.retention,
         // Prometheus counts this in bytes of blocks; the claim is larger so the WAL always has room.
         retentionSize: `${p.retentionSizeGiB}GB`,
         scrapeInterval: p.scrapeInterval,
         evaluationInterval: p.evaluationInterval,
-        resources: p.resources,
         storageSpec: volumeClaim(s.storageClassName, p.storageGiB),
         // Explicit selectors (the chart's own `release` convention) in every namespace: what loads is visible here.
         ruleSelectorNilUsesHelmValues: false,
@@ -127,32 +158,23 @@ export function kubePrometheusStackValues(s: KubePrometheusStackSizes): Record<s
         probeSelectorNilUsesHelmValues: false,
         probeSelector: select,
         probeNamespaceSelector: {},
+        // The chart adds this next to the profile's node affinity.
         podAntiAffinity: "soft",
-        topologySpreadConstraints: zoneSpread(s.spreadAcrossZones && p.replicas > 1, "prometheus"),
-        securityContext: podContext(IDS.prometheus),
       },
     },
     alertmanager: {
-      podDisruptionBudget: disruptionBudget(a.replicas),
       config: a.config,
       alertmanagerSpec: {
-        replicas: a.replicas,
         retention: a.retention,
-        resources: a.resources,
         storage: volumeClaim(s.storageClassName, a.storageGiB),
         // Mounted at /etc/alertmanager/secrets/<name>/; the configuration reads credentials from there (`*_file`).
         secrets: [...a.secretNames],
         podAntiAffinity: "soft",
-        topologySpreadConstraints: zoneSpread(s.spreadAcrossZones && a.replicas > 1, "alertmanager"),
-        securityContext: podContext(IDS.prometheus),
       },
     },
     grafana: {
       // Dashboards are code (ConfigMaps): nothing to persist, and no admin password in values or state.
       admin: { existingSecret: s.grafana.adminSecretName, userKey: "admin-user", passwordKey: "admin-password" },
-      resources: s.grafana.resources,
-      securityContext: podContext(IDS.grafana),
-      containerSecurityContext: container(IDS.grafana),
       sidecar: {
         dashboards: { enabled: true, label: GRAFANA_DASHBOARD_LABEL.key, labelValue: GRAFANA_DASHBOARD_LABEL.value, searchNamespace: "ALL" },
         securityContext: container(IDS.grafana),
@@ -161,5 +183,5 @@ export function kubePrometheusStackValues(s: KubePrometheusStackSizes): Record<s
       // `helm test` pods pull an image from outside the allowed registries and are never run by this platform.
       testFramework: { enabled: false },
     },
-  };
+  });
 }

@@ -2,10 +2,11 @@ import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { HelmAddon, HelmAddonProps, HelmChartDefaults, HelmReleaseOptions } from "../helm-addon";
-import { ContainerResources } from "../addon-types";
+import { ContainerResources, SystemNodePlacement } from "../addon-types";
+import { resolvePlacement, validateSystemNodePlacement } from "../private/placement";
 import { isUnresolved, throwIfProblems, ValidationProblem, requireProps } from "../../common/validation";
 import { isDnsLabel, isDnsSubdomain } from "../../../lib/kubernetes/names";
-import { resourcesProblems } from "../../../lib/kubernetes/resources";
+import { validateWorkloadProfile } from "../../../lib/kubernetes/workload-profile";
 import { PROMETHEUS_DURATION_RULE, prometheusDurationSeconds } from "../../../lib/kubernetes/durations";
 import {
   GRAFANA_DASHBOARD_LABEL, KUBE_PROMETHEUS_STACK_RELEASE, MONITORING_NAMESPACE,
@@ -98,6 +99,13 @@ export interface KubePrometheusStackProps extends HelmAddonProps, HelmReleaseOpt
    * @default - the release's namespace
    */
   readonly nodeExporterNamespace?: string;
+  /**
+   * Keep the operator, Prometheus, Alertmanager, Grafana and kube-state-metrics on the system node group, like every
+   * other platform controller, so monitoring never competes with (or is evicted by) the workloads it watches.
+   * node-exporter, a DaemonSet, runs on every node regardless.
+   * @default - the `eks.amazonaws.com/capacityType: ON_DEMAND` label and the `CriticalAddonsOnly` toleration
+   */
+  readonly systemNodePlacement?: SystemNodePlacement;
 }
 
 /** Routes everything to a receiver without integrations: safe until the environment's routing is given. */
@@ -149,6 +157,7 @@ export class KubePrometheusStack extends Construct implements ITerraformDependab
         adminSecretName: g.adminSecretName ?? "grafana-admin",
         resources: g.resources ?? { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
       },
+      placement: resolvePlacement(props.systemNodePlacement),
     };
     throwIfProblems(this.node.path, validateKubePrometheusStackProps(props, this.sizes));
 
@@ -186,9 +195,10 @@ export function validateKubePrometheusStackProps(props: KubePrometheusStackProps
   }
   const add = (path: string, value: unknown, allowed: string) => problems.push({ path, value, allowed });
   if (!isUnresolved(props.storageClassName) && !isDnsSubdomain(props.storageClassName ?? "")) add("storageClassName", props.storageClassName, "a StorageClass name");
-  for (const [path, replicas] of [["prometheus.replicas", sizes.prometheus.replicas], ["alertmanager.replicas", sizes.alertmanager.replicas]] as const) {
-    if (!Number.isInteger(replicas) || replicas < 1) add(path, replicas, "a whole number, at least 1");
-  }
+  problems.push(...validateWorkloadProfile("prometheus", sizes.prometheus));
+  problems.push(...validateWorkloadProfile("alertmanager", sizes.alertmanager));
+  problems.push(...validateWorkloadProfile("grafana", sizes.grafana));
+  problems.push(...validateSystemNodePlacement(props.systemNodePlacement));
   const durations: Array<[string, string]> = [
     ["prometheus.retention", sizes.prometheus.retention],
     ["prometheus.scrapeInterval", sizes.prometheus.scrapeInterval],
@@ -202,12 +212,6 @@ export function validateKubePrometheusStackProps(props: KubePrometheusStackProps
   if (sizes.prometheus.retentionSizeGiB >= sizes.prometheus.storageGiB) {
     add("prometheus.retentionSizeGiB", sizes.prometheus.retentionSizeGiB, `less than storageGiB (${sizes.prometheus.storageGiB}): the WAL and compaction need room on the same volume`);
   }
-  const resources: Array<[string, ContainerResources]> = [
-    ["prometheus.resources", sizes.prometheus.resources],
-    ["alertmanager.resources", sizes.alertmanager.resources],
-    ["grafana.resources", sizes.grafana.resources],
-  ];
-  for (const [path, r] of resources) problems.push(...resourcesProblems(path, r));
   sizes.alertmanager.secretNames.forEach((n, i) => {
     if (!isDnsSubdomain(n)) add(`alertmanager.secretNames[${i}]`, n, "a Secret name");
   });

@@ -3,7 +3,8 @@ import { ITerraformDependable } from "cdktf";
 import { HelmAddon, HelmAddonProps, HelmChartDefaults, HelmReleaseOptions } from "../helm-addon";
 import { throwIfProblems, ValidationProblem, requireProps } from "../../common/validation";
 import { ContainerResources, DEFAULT_SYSTEM_TOLERATIONS, Toleration } from "../addon-types";
-import { hardenedContainerSecurityContext, hardenedPodSecurityContext } from "../../../lib/kubernetes/security-context";
+import { ENABLED_FLAG_BUDGET, workloadValues } from "../private/workload-values";
+import { resolveWorkloadProfile, validateWorkloadProfile, WorkloadProfile } from "../../../lib/kubernetes/workload-profile";
 
 /**
  * The kubernetes-sigs chart (3.13.1 ships metrics-server 0.8.1).
@@ -19,6 +20,9 @@ export const METRICS_SERVER_DEFAULTS: HelmChartDefaults = {
 
 /** The user and group the metrics-server image is built for (the chart's default `runAsUser`). */
 const METRICS_SERVER_IDS = { user: 1000, group: 1000 };
+
+/** metrics-server's size when the caller gives none (its guide's sizing for up to 100 nodes, no CPU limit). */
+export const METRICS_SERVER_DEFAULT_RESOURCES: ContainerResources = { requests: { cpu: "100m", memory: "200Mi" }, limits: { memory: "400Mi" } };
 
 /** Props of {@link MetricsServer}. */
 export interface MetricsServerProps extends HelmAddonProps, HelmReleaseOptions {
@@ -56,21 +60,26 @@ export class MetricsServer extends Construct implements ITerraformDependable {
     super(scope, id);
     requireProps(this, props, { cluster: "an ICluster (EksCluster or EksCluster.fromClusterAttributes())" });
     this.replicas = props.replicas ?? 2;
-    this.resources = props.resources ?? { requests: { cpu: "100m", memory: "200Mi" }, limits: { memory: "400Mi" } };
-    this.podDisruptionBudget = this.replicas >= 2;
+    this.resources = props.resources ?? METRICS_SERVER_DEFAULT_RESOURCES;
     throwIfProblems(this.node.path, validateMetricsServerProps(props));
+    // Placement is only the tolerations: metrics-server may run on any node, the system nodes included.
+    const profile = resolveWorkloadProfile({ ...metricsServerProfile(props), placement: { tolerations: props.tolerations ?? DEFAULT_SYSTEM_TOLERATIONS } });
+    this.podDisruptionBudget = profile.disruptionBudget !== undefined;
 
     const selector = { "app.kubernetes.io/name": "metrics-server", "app.kubernetes.io/instance": METRICS_SERVER_DEFAULTS.releaseName };
     this.addon = new HelmAddon(this, "Helm", {
       ...props,
       defaults: METRICS_SERVER_DEFAULTS,
       chartValues: {
-        replicas: this.replicas,
-        podDisruptionBudget: this.podDisruptionBudget ? { enabled: true, minAvailable: 1 } : { enabled: false },
-        resources: this.resources,
         // The shared hardened contexts (lib/kubernetes/security-context.ts); the image runs as 1000, as the chart's default.
-        podSecurityContext: hardenedPodSecurityContext(METRICS_SERVER_IDS),
-        securityContext: hardenedContainerSecurityContext(METRICS_SERVER_IDS),
+        ...workloadValues(profile, {
+          replicas: ["replicas"],
+          podDisruptionBudget: { path: ["podDisruptionBudget"], render: ENABLED_FLAG_BUDGET },
+          resources: ["resources"],
+          podSecurityContext: { path: ["podSecurityContext"] },
+          containerSecurityContext: { path: ["securityContext"] },
+          tolerations: ["tolerations"],
+        }),
         // Replicas on different nodes, so losing one node never takes the metrics API down. Preferred, not
         // required: a one-node dev cluster must still install (atomic would otherwise roll the release back).
         affinity: {
@@ -83,7 +92,6 @@ export class MetricsServer extends Construct implements ITerraformDependable {
         topologySpreadConstraints: [
           { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
         ],
-        tolerations: [...(props.tolerations ?? DEFAULT_SYSTEM_TOLERATIONS)],
         updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
         // The API server verifies metrics-server's serving certificate instead of skipping TLS checks: the
         // chart generates a certificate for the service's DNS names and puts its CA into the APIService.
@@ -102,8 +110,10 @@ export class MetricsServer extends Construct implements ITerraformDependable {
 /** Checks {@link MetricsServerProps} without building anything (the release is checked by {@link HelmAddon}). */
 export function validateMetricsServerProps(props: MetricsServerProps): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
-  if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 1)) {
-    problems.push({ path: "replicas", value: props.replicas, allowed: "a whole number, at least 1 (2 or more for a PodDisruptionBudget)" });
-  }
+  problems.push(...validateWorkloadProfile("", metricsServerProfile(props), "metrics-server's pods"));
   return problems;
+}
+
+function metricsServerProfile(props: MetricsServerProps): WorkloadProfile {
+  return { replicas: props.replicas ?? 2, resources: props.resources ?? METRICS_SERVER_DEFAULT_RESOURCES, runAs: METRICS_SERVER_IDS };
 }

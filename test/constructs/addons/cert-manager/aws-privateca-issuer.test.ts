@@ -55,10 +55,13 @@ describe("AwsPrivateCaIssuer", () => {
     expect(JSON.stringify(statements)).not.toMatch(/SubordinateCACertificate/);
   });
 
-  test("its pod is restricted (the chart sets only runAsUser and no privilege escalation)", () => {
+  test("its pod has the platform's hardened contexts as the image's user, 65532 (the chart sets only runAsUser)", () => {
     const { values } = build();
-    expect(values.podSecurityContext).toEqual({ runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: "RuntimeDefault" } });
-    expect(values.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true, runAsNonRoot: true });
+    expect(values.podSecurityContext).toEqual({ runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, seccompProfile: { type: "RuntimeDefault" } });
+    expect(values.securityContext).toEqual({
+      allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true, runAsNonRoot: true,
+      runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: "RuntimeDefault" },
+    });
     // The chart's OS/architecture requirements survive next to the system-node label (Helm replaces lists).
     const expressions = values.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions.map((e: Json) => e.key);
     expect(expressions).toEqual(["kubernetes.io/os", "kubernetes.io/arch", "eks.amazonaws.com/capacityType"]);

@@ -51,13 +51,19 @@ describe("CertManager", () => {
     expect(validateChartValues({ ...build().values, replicas: 2 })).toBe(false);
   });
 
-  test("every component runs under the restricted Pod Security profile, on the system nodes", () => {
+  test("every component runs with the platform's hardened contexts as the image's user (65532), on the system nodes", () => {
     const { values } = build();
-    for (const [name, c] of Object.entries(components(values))) {
-      expect({ name, pod: c.securityContext }).toEqual({ name, pod: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } } });
+    for (const [name, c] of Object.entries({ ...components(values), startupapicheck: values.startupapicheck })) {
+      expect({ name, pod: c.securityContext }).toEqual({
+        name,
+        pod: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, seccompProfile: { type: "RuntimeDefault" } },
+      });
       expect({ name, container: c.containerSecurityContext }).toEqual({
         name,
-        container: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true, runAsNonRoot: true },
+        container: {
+          allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true, runAsNonRoot: true,
+          runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: "RuntimeDefault" },
+        },
       });
       expect(c.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions).toEqual([
         { key: "eks.amazonaws.com/capacityType", operator: "In", values: ["ON_DEMAND"] },

@@ -115,7 +115,10 @@ describe("IstioMesh", () => {
 
   test("hardened gateway pod: non-root, read-only root, no capabilities, RuntimeDefault seccomp, only the safe port sysctl", () => {
     const g = small.values("gateway");
-    expect(g.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" }, sysctls: [{ name: "net.ipv4.ip_unprivileged_port_start", value: "0" }] });
+    expect(g.securityContext).toEqual({
+      runAsNonRoot: true, runAsUser: 1337, runAsGroup: 1337, fsGroup: 1337, seccompProfile: { type: "RuntimeDefault" },
+      sysctls: [{ name: "net.ipv4.ip_unprivileged_port_start", value: "0" }],
+    });
     expect(g.containerSecurityContext).toEqual(
       expect.objectContaining({ allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } }),
     );
@@ -154,7 +157,8 @@ describe("IstioMesh", () => {
     ["istiod replicas are zero", { istiod: { replicas: 0 } }, /istiod\.replicas: got 0; allowed: a whole number, at least 1/],
     ["the gateway's maxReplicas is below replicas", { gateway: { replicas: 3, maxReplicas: 2 } }, /gateway\.maxReplicas: got 2; allowed: a whole number, at least replicas \(3\)/],
     ["a resource quantity is malformed", { istiod: { resources: { requests: { cpu: "lots" }, limits: { memory: "1Gi" } } } }, /istiod\.resources\.requests\.cpu: got "lots"/],
-    ["a component has no memory limit", { cni: { resources: { requests: { cpu: "10m" } } } }, /cni\.resources\.limits\.memory: got nothing; allowed: a memory limit/],
+    ["a component has no memory limit", { cni: { resources: { requests: { cpu: "10m" } } } }, /cni\.resources\.limits\.memory: got nothing; allowed: a quantity: the CNI node agent request CPU and memory and limit memory/],
+    ["a component has a CPU limit", { gateway: { resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { cpu: "1", memory: "1Gi" } } } }, /gateway\.resources\.limits\.cpu: got "1"; allowed: nothing: no CPU limit/],
     ["the node placement has no label", { systemNodePlacement: { nodeLabels: {} } }, /systemNodePlacement\.nodeLabels: got \{\}/],
     ["chart values are not an object", { values: { istiod: [] as unknown as Record<string, unknown> } }, /values\.istiod: got \[\]; allowed: a plain object/],
   ];

@@ -95,8 +95,8 @@ describe("KubePrometheusStack", () => {
   withShared(test, "kube-prometheus-stack chart keys")("every value path set is a key of the chart's values.yaml (outside free-form maps)", () => {
     const chart = parse(fs.readFileSync(sharedPath("schemas/helm/values-yaml/kube-prometheus-stack-88.5.3.values.yaml"), "utf8"));
     const freeForm = new Set(["config", "resources", "storage", "storageSpec", "ruleSelector", "serviceMonitorSelector", "podMonitorSelector", "probeSelector", "topologySpreadConstraints", "admin", "secrets",
-      // Kubernetes SecurityContext objects, passed through as they are.
-      "securityContext", "containerSecurityContext"]);
+      // Kubernetes SecurityContext and Affinity objects, passed through as they are.
+      "securityContext", "containerSecurityContext", "affinity"]);
     const missing: string[] = [];
     const walk = (ours: Record<string, unknown>, theirs: Record<string, unknown> | undefined, at: string) => {
       for (const [key, value] of Object.entries(ours)) {
@@ -109,14 +109,28 @@ describe("KubePrometheusStack", () => {
     // Keys of the sub-charts' own values.yaml files (grafana, kube-state-metrics, prometheus-node-exporter), which the
     // parent file does not repeat.
     const subcharts = [
-      "kube-state-metrics.securityContext", "kube-state-metrics.containerSecurityContext", "kube-state-metrics.resources",
+      "kube-state-metrics.securityContext", "kube-state-metrics.containerSecurityContext", "kube-state-metrics.resources", "kube-state-metrics.affinity", "kube-state-metrics.tolerations",
       "prometheus-node-exporter.securityContext", "prometheus-node-exporter.containerSecurityContext", "prometheus-node-exporter.resources",
-      "grafana.resources", "grafana.securityContext", "grafana.containerSecurityContext", "grafana.sidecar.securityContext", "grafana.sidecar.resources", "grafana.testFramework",
+      "grafana.resources", "grafana.securityContext", "grafana.containerSecurityContext", "grafana.sidecar.securityContext", "grafana.sidecar.resources", "grafana.testFramework", "grafana.affinity", "grafana.tolerations",
     ];
     expect([...missing].sort()).toEqual([...subcharts].sort());
   });
 
+  test("runs the operator, Prometheus, Alertmanager, Grafana and kube-state-metrics on the system nodes; node-exporter everywhere", () => {
+    const { values } = build();
+    const onDemand = { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "eks.amazonaws.com/capacityType", operator: "In", values: ["ON_DEMAND"] }] }] } };
+    const critical = [{ key: "CriticalAddonsOnly", operator: "Exists" }];
+    const placed = [values.prometheusOperator, values.prometheus.prometheusSpec, values.alertmanager.alertmanagerSpec, values.grafana, values["kube-state-metrics"]];
+    for (const at of placed) expect([at.affinity?.nodeAffinity, at.tolerations]).toEqual([onDemand, critical]);
+    expect([values["prometheus-node-exporter"].affinity, values["prometheus-node-exporter"].tolerations]).toEqual([undefined, undefined]);
+    const custom = build({ systemNodePlacement: { nodeLabels: { "node-role/system": "true" }, tolerations: [] } }).values;
+    expect(custom.grafana.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions).toEqual([{ key: "node-role/system", operator: "In", values: ["true"] }]);
+    expect(custom.grafana.tolerations).toEqual([]);
+  });
+
   const rules: Array<[string, Partial<KubePrometheusStackProps>, RegExp]> = [
+    ["the system-node placement has no label", { systemNodePlacement: { nodeLabels: {} } }, /systemNodePlacement\.nodeLabels: got \{\}/],
+    ["a component has a CPU limit", { grafana: { resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "1", memory: "256Mi" } } } }, /grafana\.resources\.limits\.cpu: got "1"; allowed: nothing: no CPU limit/],
     ["the storage class is not a name", { storageClassName: "GP 3" }, /storageClassName: got "GP 3"/],
     ["Prometheus has no replica", { prometheus: { replicas: 0 } }, /prometheus\.replicas: got 0; allowed: a whole number, at least 1/],
     ["Alertmanager has a fractional replica count", { alertmanager: { replicas: 1.5 } }, /alertmanager\.replicas: got 1\.5/],
