@@ -117,6 +117,8 @@ export const kubePrometheusStackAddon: AddonDescriptor<KubePrometheusStack> = {
       spreadAcrossZones: o.spreadAcrossZones,
       // Its own privileged namespace (made by the security layer's baseline), so `monitoring` stays restricted.
       nodeExporterNamespace: NODE_EXPORTER_NAMESPACE,
+      // On the system nodes like every other controller (node-exporter still runs on every node).
+      systemNodePlacement: ctx.placement,
       prometheus: o.prometheus,
       alertmanager: { ...o.alertmanager, config: ctx.artifacts.alertmanagerConfig, secretNames: [OBSERVABILITY_SECRETS.alertmanagerReceivers.secretName] },
       grafana: { ...o.grafana, adminSecretName: OBSERVABILITY_SECRETS.grafanaAdmin.secretName, dashboards: ctx.artifacts.dashboards },
