@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // The fast synth path: bundle the TypeScript entry with esbuild (only when a source changed), then run the
-// bundle in this process with a V8 code cache (compiling the 4.6 MB bundle is a fifth of a warm synth).
+// bundle in this process with a V8 code cache, which spares compiling the bundle (15 MB with the CRD validators).
 // No ts-node, no type-check (that is `npm run typecheck` / `npm test`), deep provider imports only.
+// The CRD validators are precompiled first (scripts/crd-validators.mjs) and bundled like any module.
 // Arguments are passed to main.ts: `npm run synth -- --env dev`.
 import fs from "node:fs";
 import path from "node:path";
 import vm from "node:vm";
 import Module from "node:module";
 import { fileURLToPath } from "node:url";
+import { ensureCrdValidators } from "./crd-validators.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const bundle = path.join(root, "dist", "synth", "main.cjs");
@@ -20,7 +22,7 @@ function newestSourceMtime() {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(p);
-      else if (/\.(ts|ya?ml|json)$/.test(entry.name)) newest = Math.max(newest, fs.statSync(p).mtimeMs);
+      else if (/\.(ts|js|ya?ml|json)$/.test(entry.name)) newest = Math.max(newest, fs.statSync(p).mtimeMs);
     }
   };
   for (const d of SOURCE_DIRS) if (fs.existsSync(path.join(root, d))) walk(path.join(root, d));
@@ -28,12 +30,15 @@ function newestSourceMtime() {
 }
 
 export async function ensureBundle() {
+  await ensureCrdValidators();
   if (fs.existsSync(bundle) && fs.statSync(bundle).mtimeMs >= newestSourceMtime()) return bundle;
   fs.rmSync(codeCache, { force: true });
   const esbuild = await import("esbuild");
+  // Written aside and renamed, so a synth running at the same time reads the old or the new bundle.
+  const tmp = `${bundle}.tmp-${process.pid}`;
   await esbuild.build({
     entryPoints: [path.join(root, "main.ts")],
-    outfile: bundle,
+    outfile: tmp,
     bundle: true,
     platform: "node",
     target: "node20",
@@ -41,6 +46,7 @@ export async function ensureBundle() {
     logLevel: "warning",
     legalComments: "none",
   });
+  fs.renameSync(tmp, bundle);
   return bundle;
 }
 

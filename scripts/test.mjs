@@ -20,5 +20,5 @@ function step(title, cmd, args) {
 }
 
 step("type-check (tsc --noEmit)", bin("tsc"), ["--noEmit", "-p", "tsconfig.json"]);
-step("build (tsc -p tsconfig.build.json)", bin("tsc"), ["-p", "tsconfig.build.json"]);
+step("build (scripts/prepare.mjs: CRD validators, tsc -p tsconfig.build.json)", process.execPath, [path.join(root, "scripts", "prepare.mjs")]);
 step("jest", bin("jest"), process.argv.slice(2));

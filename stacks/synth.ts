@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { App } from "cdktf";
+import { ValidateBinaryVersion } from "cdktf/lib/validations";
 import { ConfigError } from "../lib/config/validate-environment";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { ValidationError } from "../constructs/common/validation";
@@ -67,7 +68,7 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, enviro
     configs.forEach((config, i) =>
       buildEnvironment(app, config, { prometheusRules: slos[i]!.sloCount > 0 ? [slos[i]!.prometheusRule] : [], ...observabilityArtifacts(observability[i]!) }),
     );
-    app.synth();
+    withBinaryVersionChecksOncePerRun(() => app.synth());
     for (const s of slos) writeEnvironmentSlos(staging, s);
     for (const o of observability) writeEnvironmentObservability(staging, o);
     for (const config of configs) writeStateBucketPolicy(staging, config);
@@ -80,6 +81,35 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, enviro
   const shown = path.relative(process.cwd(), target);
   process.stdout.write(`synthesized ${stacks.length} stacks into ${shown.startsWith("..") ? target : shown || "."}: ${stacks.join(", ")}\n`);
   return 0;
+}
+
+/**
+ * Runs `synth` with cdktf's binary-version checks memoised. cdktf 0.21 adds a `terraform version` check
+ * (`ValidateTerraformVersion`, a `ValidateBinaryVersion`) to every stack that has a `moved` block, and to every
+ * import and `terraform_data` resource, and each check spawns `terraform version` (about 0.1 s). The binary on
+ * PATH cannot change within one synth, so the first verdict of each distinct check (command, constraint, hint)
+ * is the verdict of every repetition: every stack still fails with cdktf's own message when Terraform is missing
+ * or too old, at the cost of one process. The stacks still pin `required_version`, which Terraform enforces.
+ */
+function withBinaryVersionChecksOncePerRun<T>(synth: () => T): T {
+  const proto = ValidateBinaryVersion.prototype;
+  const validate = Object.getOwnPropertyDescriptor(proto, "validate");
+  const verdicts = new Map<string, string[]>();
+  proto.validate = function (this: ValidateBinaryVersion): string[] {
+    const check = this as unknown as { versionCommand: string; versionConstraint: string; hint?: string };
+    const key = JSON.stringify([check.versionCommand, check.versionConstraint, check.hint ?? null]);
+    let verdict = verdicts.get(key);
+    if (verdict === undefined) {
+      verdict = (validate!.value as () => string[]).call(this);
+      verdicts.set(key, verdict);
+    }
+    return [...verdict];
+  };
+  try {
+    return synth();
+  } finally {
+    Object.defineProperty(proto, "validate", validate!);
+  }
 }
 
 function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv): { environments?: string[]; outdir: string; help: boolean } {

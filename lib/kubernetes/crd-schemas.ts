@@ -1,8 +1,10 @@
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Ajv, { ErrorObject, ValidateFunction } from "ajv";
 import { packageRoot } from "../package-root";
 import type { ValidationProblem } from "../problems";
+import { CRD_AJV_OPTIONS, crdCompilerFingerprint } from "./crd-ajv";
 
 /**
  * Custom resources validated at synth against the JSON schema of their CRD (`schemas/crds/`, sources and
@@ -20,35 +22,62 @@ export interface KubernetesObjectLike {
   readonly metadata?: { readonly name?: string; readonly namespace?: string };
 }
 
-/**
- * CRD patterns are Go (RE2) regular expressions: a leading `(?i)` is not JavaScript syntax, so it becomes the
- * `i` flag. Everything else the CRDs use is common to both.
- */
-function goRegExp(pattern: string, flags?: string): RegExp {
-  if (pattern.includes("(?i)")) return new RegExp(pattern.replace("(?i)", ""), `${flags ?? ""}i`);
-  return new RegExp(pattern, flags ?? "u");
-}
-goRegExp.code = "goRegExp";
-
 let ajv: Ajv | undefined;
+/** Validators by schema file, compiled or loaded once per process. */
 const validators = new Map<string, ValidateFunction>();
+
+/** What scripts/crd-validators.mjs generates: validators precompiled by schema file, and what they were built from. */
+interface PrecompiledValidators {
+  readonly compiler: string;
+  readonly digests: Readonly<Record<string, string>>;
+  readonly validators: Readonly<Record<string, ValidateFunction>>;
+}
+let precompiled: PrecompiledValidators | null | undefined;
+
+/**
+ * The generated module when it exists and was built by this compiler; `null` otherwise (a checkout where no
+ * build or synth has run yet, or a newer ajv or different options), and then every schema is compiled here.
+ */
+function precompiledValidators(): PrecompiledValidators | null {
+  if (precompiled !== undefined) return precompiled;
+  try {
+    // A literal path, so the synth bundle carries the module and its code cache covers it.
+    precompiled = require("./crd-validators.generated") as PrecompiledValidators;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND") throw e;
+    precompiled = null;
+  }
+  if (precompiled && precompiled.compiler !== crdCompilerFingerprint()) precompiled = null;
+  return precompiled;
+}
+
+/**
+ * The validator of one schema file: the precompiled one while the file's bytes are those it was generated from,
+ * else compiled from the file now (the largest schema is 370 kB; compiling all of them takes about half a second).
+ */
+function validatorForFile(file: string): ValidateFunction {
+  const cached = validators.get(file);
+  if (cached) return cached;
+  const bytes = fs.readFileSync(path.join(packageRoot(), "schemas", "crds", file));
+  const generated = precompiledValidators();
+  let validate = generated?.validators[file];
+  if (!validate || generated!.digests[file] !== createHash("sha256").update(bytes).digest("hex")) {
+    ajv ??= new Ajv(CRD_AJV_OPTIONS);
+    validate = ajv.compile(JSON.parse(bytes.toString("utf8")) as object);
+  }
+  validators.set(file, validate);
+  return validate;
+}
 
 /** `apiVersion/kind` key of an object or of an apiVersion and kind. */
 export function crdKey(apiVersion: string, kind: string): string {
   return `${apiVersion}/${kind}`;
 }
 
-/** The compiled validator of one schema file; compiled once per process, on first use (the largest schema is 370 kB). */
+/** The validator of one schema file (precompiled where the build made it, else compiled once on first use). */
 function validatorFor(file: string): ValidateFunction {
-  const cached = validators.get(file);
-  if (cached) return cached;
   if (!/^[a-z0-9.-]+\/[a-z0-9_]+\.json$/.test(file)) throw new Error(`not a CRD schema file of schemas/crds: ${JSON.stringify(file)}`);
-  // `x-kubernetes-*` and `format: int-or-string` are OpenAPI extensions: not strict, unknown formats ignored.
-  ajv ??= new Ajv({ strict: false, allErrors: true, verbose: true, validateFormats: false, code: { regExp: goRegExp, optimize: false } });
-  const schema = JSON.parse(fs.readFileSync(path.join(packageRoot(), "schemas", "crds", file), "utf8")) as object;
-  const validate = ajv.compile(schema);
-  validators.set(file, validate);
-  return validate;
+  return validatorForFile(file);
 }
 
 /**

@@ -132,6 +132,7 @@ describe("the tarball", () => {
         "dist/stacks/environment-stack.js",
         "dist/lib/slo/index.js",
         "dist/lib/slo/index.d.ts",
+        "dist/lib/kubernetes/crd-validators.generated.js",
         "dist/bin/sre-platform.js",
       ]),
     );
