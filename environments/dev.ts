@@ -91,8 +91,7 @@ export const dev: EnvironmentConfig = {
     // Small nodes: Falco requests little; one falcosidekick (dev may lose an alert while it restarts).
     falco: {
       resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } },
-      sidekick: { replicas: 1, resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "64Mi" } } },
-      minimumForwardedPriority: "WARNING",
+      alertForwarding: { minimumPriority: "WARNING", replicas: 1, resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "64Mi" } } },
       rules: falcoRules(),
       podSecurity: { ...falcoShared.podSecurity },
       optOut: {},

@@ -115,8 +115,7 @@ export const prod: EnvironmentConfig = {
     // Two falcosidekick replicas with a disruption budget: a node drain never drops the only forwarder.
     falco: {
       resources: { requests: { cpu: "200m", memory: "512Mi" }, limits: { memory: "1Gi" } },
-      sidekick: { replicas: 2, resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { memory: "128Mi" } } },
-      minimumForwardedPriority: "WARNING",
+      alertForwarding: { minimumPriority: "WARNING", replicas: 2, resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { memory: "128Mi" } } },
       rules: falcoRules(),
       podSecurity: { ...falcoShared.podSecurity },
       optOut: {},

@@ -120,8 +120,7 @@ export const staging: EnvironmentConfig = {
     },
     falco: {
       resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { memory: "1Gi" } },
-      sidekick: { replicas: 2, resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { memory: "128Mi" } } },
-      minimumForwardedPriority: "WARNING",
+      alertForwarding: { minimumPriority: "WARNING", replicas: 2, resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { memory: "128Mi" } } },
       rules: falcoRules(),
       podSecurity: { ...falcoShared.podSecurity },
       optOut: {},

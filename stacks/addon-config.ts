@@ -7,8 +7,8 @@ import { addonDependencyProblems } from "./addon-layer";
 /**
  * The rules of an environment's configuration that come from the add-on registry, checked before anything is built:
  * every namespace an enabled add-on runs in has its baseline under `security.namespaces.platform` and no other name
- * is there; a Pod Security exception an add-on's own section owns is not set a second time; and every add-on an
- * enabled one requires is enabled.
+ * is there; a Pod Security exception an add-on's own section owns is not set a second time; each enabled add-on's
+ * section passes its construct's own validator; and every add-on an enabled one requires is enabled.
  */
 export function addonConfigProblems(config: EnvironmentConfig, addons: readonly AddonDescriptor<any>[] = ADDONS): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
@@ -31,6 +31,7 @@ export function addonConfigProblems(config: EnvironmentConfig, addons: readonly 
       problems.push({ path: `${base}.${name}`, value: name, allowed: `one of the platform's namespaces, ${known.join(", ")}; a team's namespaces go under its entry in security.namespaces.teams` });
     }
   }
+  for (const addon of addons.filter((a) => a.enabled(config) && a.validate)) problems.push(...addon.validate!(config));
   problems.push(...addonDependencyProblems(config, addons));
   return problems;
 }

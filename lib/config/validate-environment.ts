@@ -10,7 +10,6 @@ import { MIN_PUBLIC_ACCESS_PREFIX } from "../eks/public-access";
 import { EnvironmentConfig, EnvironmentSchema } from "./environment-schema";
 import { platformProblems } from "./validate-platform";
 import { namespacesProblems } from "./security/validate-namespaces";
-import { falcoConfigProblems } from "./security/falco";
 
 /** Tags every environment must set (non-empty); `Environment` must equal the environment name. */
 export const REQUIRED_TAGS = ["Owner", "CostCentre", "Environment"] as const;
@@ -207,7 +206,6 @@ function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
   }
   problems.push(...platformProblems(c));
   problems.push(...namespacesProblems(c));
-  problems.push(...falcoConfigProblems(c.security.falco));
   return problems;
 }
 

@@ -28,6 +28,9 @@ const rules: Array<[string, (c: Mutable) => void, RegExp]> = [
   ["an unknown namespace is under platform", (c) => (ns(c).platform.shop = structuredClone(ns(c).platform.monitoring)), /security\.namespaces\.platform\.shop: got "shop"; allowed: one of the platform's namespaces, .*a team's namespaces go under its entry/],
   ["Falco's namespace gets a second Pod Security level", (c) => (ns(c).platform.falco.podSecurity = { level: "privileged", ...REASON }), /platform\.falco\.podSecurity: got .*; allowed: nothing: the namespace takes its level and reason from security\.falco\.podSecurity/],
   ["istio-system gets a second Pod Security level", (c) => (ns(c).platform["istio-system"].podSecurity = { level: "privileged", ...REASON }), /platform\.istio-system\.podSecurity: got .*; allowed: nothing: the namespace takes its level and reason from security\.mesh\.cni\.podSecurity/],
+  // The add-on's section is its construct's props, checked by the construct's own validator with the section's path.
+  ["Falco's memory request exceeds its limit", (c) => (c.security.falco.resources.requests.memory = "2Gi"), /security\.falco\.resources\.requests\.memory: got "2Gi"; allowed: at most limits\.memory \(512Mi\)/],
+  ["falcosidekick's memory request exceeds its limit", (c) => (c.security.falco.alertForwarding.resources.requests.memory = "1Gi"), /security\.falco\.alertForwarding\.resources\.requests\.memory: got "1Gi"/],
 ];
 test.each(rules)("fails when %s, naming the field", (_what, mutate, message) => {
   expect(messages(mutate)).toMatch(message);

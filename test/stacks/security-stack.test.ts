@@ -58,8 +58,8 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s security layer"
     expect(release!.depends_on).toEqual([`kubernetes_namespace_v1.${nsId}`]);
     const values = falcoValues(tf);
     expect(values.falcosidekick.enabled).toBe(true);
-    expect(values.falcosidekick.config.alertmanager.minimumpriority).toBe(config.security.falco.minimumForwardedPriority.toLowerCase());
-    expect(values.falcosidekick.replicaCount).toBe(config.security.falco.sidekick.replicas);
+    expect(values.falcosidekick.config.alertmanager.minimumpriority).toBe(config.security.falco.alertForwarding.minimumPriority.toLowerCase());
+    expect(values.falcosidekick.replicaCount).toBe(config.security.falco.alertForwarding.replicas);
     // The chart's own 1000m CPU limit is removed (null), the rest is the environment's.
     expect(values.resources).toEqual({ ...config.security.falco.resources, limits: { ...config.security.falco.resources.limits, cpu: null } });
   });

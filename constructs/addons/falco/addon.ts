@@ -1,6 +1,7 @@
 import type { AddonDescriptor } from "../registry/addon-descriptor";
 import { FALCO_NAMESPACE } from "../../../lib/security/namespaces";
-import { Falco, FALCO_DEFAULTS } from "./falco";
+import { Falco, FALCO_DEFAULTS, validateFalcoProps, type FalcoProps } from "./falco";
+import type { EnvironmentConfig } from "../../../lib/config/environment-schema";
 
 /**
  * Runtime detection (`security.falco`): Falco on every node with the platform's rules, falcosidekick forwarding to
@@ -34,22 +35,23 @@ export const falcoAddon: AddonDescriptor<Falco> = {
     },
   ],
   enabled: (config) => config.security.falco.optOut.runtimeDetection === undefined,
-  build: (ctx) => {
-    const falco = ctx.config.security.falco;
-    return new Falco(ctx.scope, "Falco", {
+  validate: (config) => validateFalcoProps(falcoProps(config)).map((p) => ({ ...p, path: `security.falco.${p.path}` })),
+  build: (ctx) =>
+    new Falco(ctx.scope, "Falco", {
+      ...falcoProps(ctx.config),
       cluster: ctx.cluster,
       access: ctx.access,
       // The baseline made the namespace: privileged with the reason from security.falco.podSecurity, default-deny.
       createNamespace: false,
       dependsOn: [ctx.namespace(FALCO_NAMESPACE)],
-      resources: falco.resources,
-      rules: falco.rules,
-      alertForwarding: {
-        enabled: falco.optOut.alertForwarding === undefined,
-        minimumPriority: falco.minimumForwardedPriority,
-        replicas: falco.sidekick.replicas,
-        resources: falco.sidekick.resources,
-      },
-    });
-  },
+    }),
 };
+
+/**
+ * The `Falco` props of an environment: `security.falco` by the same names, the opt-out of forwarding as `enabled`.
+ * The section's other fields are the platform's (its namespace's Pod Security reason, the opt-out of Falco itself).
+ */
+export function falcoProps(config: EnvironmentConfig): Pick<FalcoProps, "resources" | "rules" | "alertForwarding"> {
+  const f = config.security.falco;
+  return { resources: f.resources, rules: f.rules, alertForwarding: { ...f.alertForwarding, enabled: f.optOut.alertForwarding === undefined } };
+}

@@ -125,7 +125,7 @@ export class Falco extends Construct implements ITerraformDependable {
 }
 
 /** Checks {@link FalcoProps} without building anything (the release is checked by `HelmAddon`, the rules file after). */
-export function validateFalcoProps(props: FalcoProps): ValidationProblem[] {
+export function validateFalcoProps(props: Omit<FalcoProps, "cluster">): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   if (props.rules !== undefined) problems.push(...validateFalcoRulesInput(props.rules).map((p) => ({ ...p, path: `rules.${p.path}` })));
   if (props.resources !== undefined) problems.push(...validateWorkloadProfile("", { resources: props.resources }, "Falco's pods"));

@@ -3,6 +3,7 @@ import type { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import type { EnvironmentConfig } from "../../../lib/config/environment-schema";
 import type { AdmissionConfig } from "../../../lib/config/security/admission";
 import type { Layer, ReleaseLayer, ResourceLayer } from "../../../lib/platform/layers";
+import type { ValidationProblem } from "../../../lib/problems";
 import type { ICluster } from "../../cluster/cluster-types";
 import type { IClusterAccess } from "../../cluster/cluster-access";
 import type { SystemNodePlacement } from "../addon-types";
@@ -54,6 +55,13 @@ export interface AddonDescriptor<T = unknown> {
    * @default []
    */
   readonly requires?: readonly AddonDescriptor<any>[];
+  /**
+   * The construct's own validator run on the props {@link build} would pass, before anything is built, with paths
+   * from the environment's root (`security.falco.alertForwarding.replicas`): configuration and construct share one
+   * model, checked once.
+   * @default - the configuration schema's checks only
+   */
+  readonly validate?: (config: EnvironmentConfig) => ValidationProblem[];
   /** Builds the add-on in its layer's stack; the construct ids are the add-on's Terraform addresses. */
   readonly build: (ctx: AddonContext) => T;
   /** Custom resources the add-on contributes to later `-resources` layers (after the CRDs they need). @default [] */

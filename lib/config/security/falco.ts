@@ -1,6 +1,4 @@
 import { z } from "zod";
-import type { ValidationProblem } from "../../problems";
-import { memoryRequestProblem } from "../../kubernetes/resources";
 import { OptOutSchema } from "./opt-out";
 import { ResourcesSchema } from "../platform-schema";
 import { isDnsLabel } from "../../kubernetes/names";
@@ -11,7 +9,8 @@ import { SENSITIVE_FILE_PATH, SENSITIVE_FILE_PATH_RULE } from "../../security/fa
 /**
  * `security.falco`: runtime detection. Falco (modern eBPF, least-privileged) on every node with the platform's rules
  * generated from this section, and falcosidekick forwarding to the platform's Alertmanager. On unless an opt-out
- * flag, with its reason, says otherwise.
+ * flag, with its reason, says otherwise. The fields are the `Falco` construct's props by the same names; the
+ * construct's own validator checks them (with this path) before anything is built, so each rule has one home.
  */
 
 const DestinationSchema = z.strictObject({
@@ -50,13 +49,17 @@ export const FalcoOptOutsSchema = z.strictObject({
 export const FalcoConfigSchema = z.strictObject({
   /** Falco's container on each node. */
   resources: ResourcesSchema,
-  sidekick: z.strictObject({
+  /**
+   * falcosidekick, forwarding detections to the platform's Alertmanager: the `Falco` construct's `alertForwarding`
+   * (turned off only by `optOut.alertForwarding`).
+   */
+  alertForwarding: z.strictObject({
+    /** The least severe Falco priority forwarded to Alertmanager (less severe events stay in Falco's logs). */
+    minimumPriority: z.enum(FALCO_PRIORITIES),
     /** falcosidekick replicas; two or more get a disruption budget. */
     replicas: z.number().int().min(1).max(5),
     resources: ResourcesSchema,
   }),
-  /** The least severe Falco priority forwarded to Alertmanager (less severe events stay in Falco's logs). */
-  minimumForwardedPriority: z.enum(FALCO_PRIORITIES),
   rules: FalcoRulesConfigSchema,
   podSecurity: FalcoPodSecuritySchema,
   /** Named opt-outs of the runtime-detection defaults, each with its reason. */
@@ -64,17 +67,3 @@ export const FalcoConfigSchema = z.strictObject({
 });
 
 export type FalcoConfig = z.infer<typeof FalcoConfigSchema>;
-
-/** Rules between fields of `security.falco` (paths from the environment's root). */
-export function falcoConfigProblems(c: FalcoConfig): ValidationProblem[] {
-  const problems: ValidationProblem[] = [];
-  const pools: Array<[string, FalcoConfig["resources"]]> = [
-    ["security.falco.resources", c.resources],
-    ["security.falco.sidekick.resources", c.sidekick.resources],
-  ];
-  for (const [path, r] of pools) {
-    const overLimit = memoryRequestProblem(path, r);
-    if (overLimit) problems.push(overLimit);
-  }
-  return problems;
-}

@@ -20,7 +20,7 @@ describe("security.falco configuration", () => {
     ["an opt-out has no reason", (c) => (falco(c).optOut.runtimeDetection = {}), /security\.falco\.optOut\.runtimeDetection\.reason/],
     ["an opt-out reason is a word", (c) => (falco(c).optOut.alertForwarding = { reason: "no" }), /security\.falco\.optOut\.alertForwarding\.reason: got "no"; allowed: at least 20 \(why the default is turned off/],
     ["an opt-out flag is not one of the named ones", (c) => (falco(c).optOut.customRules = { reason: "we do not want the platform's rules here" }), /security\.falco\.optOut.*customRules/],
-    ["the minimum forwarded priority is not Falco's", (c) => (falco(c).minimumForwardedPriority = "HIGH"), /security\.falco\.minimumForwardedPriority: got "HIGH"; allowed: one of "EMERGENCY"/],
+    ["the minimum forwarded priority is not Falco's", (c) => (falco(c).alertForwarding.minimumPriority = "HIGH"), /security\.falco\.alertForwarding\.minimumPriority: got "HIGH"; allowed: one of "EMERGENCY"/],
     ["a sensitive file is relative", (c) => (falco(c).rules.sensitiveFiles = ["etc/shadow"]), /security\.falco\.rules\.sensitiveFiles\[0\]: got "etc\/shadow"; allowed: an absolute path/],
     ["no sensitive file is named", (c) => (falco(c).rules.sensitiveFiles = []), /security\.falco\.rules\.sensitiveFiles: got \[\]; allowed: .*at least one file/],
     ["an outbound namespace is not a namespace name", (c) => (falco(c).rules.outbound = { Payments: [] }), /security\.falco\.rules\.outbound/],
@@ -28,9 +28,7 @@ describe("security.falco configuration", () => {
     ["an outbound port is out of range", (c) => (falco(c).rules.outbound.payments = [{ cidr: "203.0.113.0/24", ports: [70000] }]), /outbound\.payments\[0\]\.ports\[0\]: got 70000/],
     ["the Pod Security level is not privileged", (c) => (falco(c).podSecurity.level = "baseline"), /security\.falco\.podSecurity\.level: got "baseline"; allowed: one of "privileged"/],
     ["the Pod Security exception has no reason", (c) => (falco(c).podSecurity.reason = ""), /security\.falco\.podSecurity\.reason/],
-    ["falcosidekick has no replica", (c) => (falco(c).sidekick.replicas = 0), /security\.falco\.sidekick\.replicas: got 0/],
-    ["Falco's memory request exceeds its limit", (c) => (falco(c).resources.requests.memory = "2Gi"), /security\.falco\.resources\.requests\.memory: got "2Gi"; allowed: at most limits\.memory \(512Mi\)/],
-    ["falcosidekick's memory request exceeds its limit", (c) => (falco(c).sidekick.resources.requests.memory = "1Gi"), /security\.falco\.sidekick\.resources\.requests\.memory: got "1Gi"/],
+    ["falcosidekick has no replica", (c) => (falco(c).alertForwarding.replicas = 0), /security\.falco\.alertForwarding\.replicas: got 0/],
     ["the section is missing", (c) => delete c.security.falco, /security\.falco: got nothing/],
   ];
   test.each(rules)("fails when %s", (_name, mutate, message) => {
