@@ -105,6 +105,8 @@ export const dev: EnvironmentConfig = {
       spreadAcrossZones: false,
     },
   },
+  // Chaos experiments are tried here first, against the sample services, before a team runs them in staging.
+  chaos: { litmus: { optIn: { reason: "experiments are written and tried against the sample services here before staging" }, resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } } } },
   protection: { preventDestroy: false, unprotectedReason: "throw-away: rebuilt from code, holds no data that must survive" },
   iam: ROLES,
   backend: {

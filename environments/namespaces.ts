@@ -112,6 +112,19 @@ export function platformNamespaces(sizes: PlatformNamespaceSizes): NamespacesCon
       ],
       quota: sizes.perNode,
     },
+    // The chaos operator: it reconciles ChaosEngines through the API server and nothing else (usage analytics off).
+    litmus: {
+      ...common,
+      podSecurity: {
+        level: "baseline",
+        reason: "the litmus-core chart's operator Deployment sets no security context and has no value for one, so restricted would refuse its pod; baseline still refuses host access, privilege and added capabilities",
+      },
+      mesh: "none",
+      metricsPorts: [],
+      ingress: [],
+      egress: [kubernetesApiOut],
+      quota: sizes.controller,
+    },
     "cert-manager": {
       ...common,
       mesh: "none",

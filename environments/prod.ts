@@ -134,6 +134,9 @@ export const prod: EnvironmentConfig = {
       spreadAcrossZones: true,
     },
   },
+  // No chaos operator in prod: its cluster-wide rights to kill and stress pods are not granted where customers are. An
+  // opt-in with its reason would install it.
+  chaos: { litmus: { resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } } } },
   protection: { preventDestroy: true },
   iam: ROLES,
   backend: {

@@ -139,6 +139,8 @@ export const staging: EnvironmentConfig = {
       spreadAcrossZones: true,
     },
   },
+  // Game days and the SLO promProbes run here, against production-like traffic, never against prod's users.
+  chaos: { litmus: { optIn: { reason: "game days and SLO-checked experiments run here on production-like traffic before any change reaches prod" }, resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } } } },
   protection: { preventDestroy: true },
   iam: ROLES,
   backend: {

@@ -17,4 +17,5 @@ export * from "./external-secrets";
 export * from "./cert-manager";
 export * from "./istio";
 export * from "./falco";
+export * from "./litmus";
 export * from "./registry";

@@ -8,6 +8,7 @@ import { KMS_KEY_ARN, ORGANIZATION_ID } from "../aws/arns";
 import { IAM_ROLE_ARN, IAM_ROLE_ARN_RULE } from "../aws/iam";
 import { ExternalSecretsConfigSchema, KarpenterConfigSchema, ObservabilityConfigSchema } from "./platform-schema";
 import { SecurityConfigSchema } from "./security-schema";
+import { ChaosConfigSchema } from "./chaos-schema";
 import { AlertRoutingSchema } from "../observability/alertmanager/model";
 import { isDnsLabel } from "../kubernetes/names";
 
@@ -142,6 +143,8 @@ export const EnvironmentSchema = z.strictObject({
   observability: ObservabilityConfigSchema,
   /** Zero trust: mesh, runtime detection, namespace baseline, certificates, admission policy; off only by named opt-outs. */
   security: SecurityConfigSchema,
+  /** Chaos-engineering tooling (the Litmus operator): off unless the environment opts in with its reason. */
+  chaos: ChaosConfigSchema,
   /**
    * Roles of the environment's own account. The deploy role is what CI and Terraform run as; people get
    * `cluster.access` instead, so no identity is shared by CI and people.

@@ -9,9 +9,10 @@ import { istioAddon } from "../istio/addon";
 import { falcoAddon } from "../falco/addon";
 import { awsPrivateCaIssuerAddon, certManagerAddon } from "../cert-manager/addon";
 import { kubePrometheusStackAddon } from "../kube-prometheus-stack/addon";
+import { litmusAddon } from "../litmus/addon";
 
 export * from "./addon-descriptor";
-export { nodeAutoscalingAddon, metricsServerAddon, storageClassesAddon, externalSecretsAddon, istioAddon, falcoAddon, certManagerAddon, awsPrivateCaIssuerAddon, kubePrometheusStackAddon };
+export { nodeAutoscalingAddon, metricsServerAddon, storageClassesAddon, externalSecretsAddon, istioAddon, falcoAddon, certManagerAddon, awsPrivateCaIssuerAddon, kubePrometheusStackAddon, litmusAddon };
 
 /**
  * Every add-on of the platform, one line each, in build order within a layer (an add-on after those it requires).
@@ -28,6 +29,7 @@ export const ADDONS: readonly AddonDescriptor<any>[] = [
   certManagerAddon,
   awsPrivateCaIssuerAddon,
   kubePrometheusStackAddon,
+  litmusAddon,
 ];
 
 /** The add-ons an environment runs, in registry order. */

@@ -18,6 +18,7 @@ import { CertManager } from "../../../constructs/addons/cert-manager/cert-manage
 import { AwsPrivateCaIssuer } from "../../../constructs/addons/cert-manager/aws-privateca-issuer";
 import { Falco } from "../../../constructs/addons/falco/falco";
 import { IstioMesh } from "../../../constructs/addons/istio/istio-mesh";
+import { Litmus } from "../../../constructs/addons/litmus/litmus";
 import { missingContainerHardening, missingPodHardening } from "../../../lib/kubernetes/security-context";
 import { fakeCluster } from "./fake-cluster";
 import { helmCoalesce, istioTemplateValues, subchartValues } from "./support/helm-merge";
@@ -68,6 +69,7 @@ function releases(): Record<string, Release> {
     istiod: { addon: istio.istiod, defaults: "istiod-1.30.3", istio: true },
     "istio-cni": { addon: istio.cni, defaults: "istio-cni-1.30.3", istio: true },
     "istio-gateway": { addon: istio.gateway, defaults: "istio-gateway-1.30.3", istio: true },
+    litmus: { addon: new Litmus(stack, "Litmus", { cluster }).addon, defaults: "litmus-core-3.29.0" },
     "kube-prometheus-stack": {
       addon: new KubePrometheusStack(stack, "KubePrometheusStack", { cluster, storageClassName: "gp3" }).addon,
       defaults: "kube-prometheus-stack-88.5.3",
@@ -109,6 +111,8 @@ export const CONTAINERS: readonly Container[] = [
   { release: "istiod", name: "discovery", resources: ["resources"] },
   { release: "istio-cni", name: "install-cni", resources: ["resources"] },
   OWN("istio-gateway", "istio-proxy", [], "securityContext", "containerSecurityContext"),
+  // The chart's operator Deployment takes no security context at all (its namespace is Pod Security baseline).
+  { release: "litmus", name: "chaos-operator", resources: ["resources"] },
   OWN("kube-prometheus-stack", "prometheus-operator", ["prometheusOperator"], "securityContext", "containerSecurityContext"),
   { release: "kube-prometheus-stack", name: "config-reloader", resources: ["prometheusOperator", "prometheusConfigReloader", "resources"] },
   { release: "kube-prometheus-stack", name: "admission-webhook-patch", resources: ["prometheusOperator", "admissionWebhooks", "patch", "resources"], pod: ["prometheusOperator", "admissionWebhooks", "patch", "securityContext"] },
@@ -153,8 +157,9 @@ describe.each(CONTAINERS.map((c) => [`${c.release} ${c.name}`, c] as const))("%s
   }
 });
 
-test("the chart defaults are the charts' own: the three CPU limits the platform removes are in them", () => {
+test("the chart defaults are the charts' own: the four CPU limits the platform removes are in them", () => {
   expect(valueAt(chartDefaults("falco-9.1.0"), ["resources", "limits", "cpu"])).toBe("1000m");
   expect(valueAt(chartDefaults("istio-gateway-1.30.3"), ["_internal_defaults_do_not_set", "resources", "limits", "cpu"])).toBe("2000m");
   expect(valueAt(chartDefaults("aws-privateca-issuer-v1.9.0"), ["resources", "limits", "cpu"])).toBe("50m");
+  expect(valueAt(chartDefaults("litmus-core-3.29.0"), ["resources", "limits", "cpu"])).toBe("100m");
 });
