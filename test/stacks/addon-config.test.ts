@@ -31,6 +31,7 @@ const rules: Array<[string, (c: Mutable) => void, RegExp]> = [
   // The add-on's section is its construct's props, checked by the construct's own validator with the section's path.
   ["Falco's memory request exceeds its limit", (c) => (c.security.falco.resources.requests.memory = "2Gi"), /security\.falco\.resources\.requests\.memory: got "2Gi"; allowed: at most limits\.memory \(512Mi\)/],
   ["falcosidekick's memory request exceeds its limit", (c) => (c.security.falco.alertForwarding.resources.requests.memory = "1Gi"), /security\.falco\.alertForwarding\.resources\.requests\.memory: got "1Gi"/],
+  ["the chaos operator's memory request exceeds its limit", (c) => (c.chaos.litmus.resources.requests.memory = "4Gi"), /chaos\.litmus\.resources\.requests\.memory: got "4Gi"; allowed: at most limits\.memory/],
 ];
 test.each(rules)("fails when %s, naming the field", (_what, mutate, message) => {
   expect(messages(mutate)).toMatch(message);

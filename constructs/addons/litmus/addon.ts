@@ -1,5 +1,5 @@
 import type { AddonDescriptor } from "../registry/addon-descriptor";
-import { Litmus, LITMUS_DEFAULTS, LITMUS_IMAGE_REGISTRY, LITMUS_IMAGE_TAG, LITMUS_NAMESPACE } from "./litmus";
+import { Litmus, validateLitmusProps, LITMUS_DEFAULTS, LITMUS_IMAGE_REGISTRY, LITMUS_IMAGE_TAG, LITMUS_NAMESPACE } from "./litmus";
 
 /** Who writes the operator pod's contexts: no one, and the record says so (the hardening checks require a reason). */
 const NO_CONTEXT = {
@@ -39,6 +39,8 @@ export const litmusAddon: AddonDescriptor<Litmus> = {
     },
   ],
   enabled: (config) => config.chaos.litmus.optIn !== undefined,
+  // The section's resources are the construct's, checked by its own validator at the section's path.
+  validate: (config) => validateLitmusProps({ resources: config.chaos.litmus.resources }).map((p) => ({ ...p, path: `chaos.litmus.${p.path}` })),
   build: (ctx) =>
     new Litmus(ctx.scope, "Litmus", {
       cluster: ctx.cluster,

@@ -109,10 +109,10 @@ export class Litmus extends Construct implements ITerraformDependable {
 }
 
 /** Checks {@link LitmusProps} without building anything (the release is checked by `HelmAddon`). */
-export function validateLitmusProps(props: LitmusProps): ValidationProblem[] {
+export function validateLitmusProps(props: Omit<LitmusProps, "cluster"> & Partial<Pick<LitmusProps, "cluster">>): ValidationProblem[] {
   return [...validateWorkloadProfile("", litmusProfile(props), "the chaos operator's pods"), ...validateSystemNodePlacement(props.systemNodePlacement)];
 }
 
-function litmusProfile(props: LitmusProps): WorkloadProfile {
+function litmusProfile(props: Omit<LitmusProps, "cluster">): WorkloadProfile {
   return { replicas: 1, resources: props.resources ?? LITMUS_DEFAULT_RESOURCES };
 }
