@@ -4,6 +4,7 @@
  * add-ons. Checked before anything is built; one line per problem, naming the field.
  */
 import { dev } from "../../environments/dev";
+import { prod } from "../../environments/prod";
 import type { EnvironmentConfig } from "../../lib/config/environment-schema";
 import { formatProblems } from "../../lib/problems";
 import { addonConfigProblems, validateAddonConfigs } from "../../stacks/addon-config";
@@ -32,6 +33,9 @@ const rules: Array<[string, (c: Mutable) => void, RegExp]> = [
   ["Falco's memory request exceeds its limit", (c) => (c.security.falco.resources.requests.memory = "2Gi"), /security\.falco\.resources\.requests\.memory: got "2Gi"; allowed: at most limits\.memory \(512Mi\)/],
   ["falcosidekick's memory request exceeds its limit", (c) => (c.security.falco.alertForwarding.resources.requests.memory = "1Gi"), /security\.falco\.alertForwarding\.resources\.requests\.memory: got "1Gi"/],
   ["the chaos operator's memory request exceeds its limit", (c) => (c.chaos.litmus.resources.requests.memory = "4Gi"), /chaos\.litmus\.resources\.requests\.memory: got "4Gi"; allowed: at most limits\.memory/],
+  ["a hosted zone is listed twice", (c) => ((c.security.certManager.issuer = structuredClone(prod.security.certManager.issuer)), c.security.certManager.issuer.hostedZones.push({ ...c.security.certManager.issuer.hostedZones[0], domain: "other.example.com" })), /security\.certManager\.issuer\.hostedZones\[1\]\.zoneId: got "Z0PROD0PLATFORM0EXAMPLE"; allowed: each zone once/],
+  ["a domain is listed for two zones", (c) => ((c.security.certManager.issuer = structuredClone(prod.security.certManager.issuer)), c.security.certManager.issuer.hostedZones.push({ zoneId: "Z0OTHER0ZONE", domain: "platform.example.com" })), /security\.certManager\.issuer\.hostedZones\[1\]\.domain: got "platform\.example\.com"; allowed: each domain once/],
+  ["a cert-manager memory request exceeds its limit", (c) => (c.security.certManager.cainjector.resources.requests.memory = "4Gi"), /security\.certManager\.cainjector\.resources\.requests\.memory: got "4Gi"; allowed: at most limits\.memory/],
 ];
 test.each(rules)("fails when %s, naming the field", (_what, mutate, message) => {
   expect(messages(mutate)).toMatch(message);

@@ -1,9 +1,10 @@
-import type { AddonContext, AddonDescriptor } from "../registry/addon-descriptor";
+import { atConfigPath, type AddonContext, type AddonDescriptor } from "../registry/addon-descriptor";
+import type { EnvironmentConfig } from "../../../lib/config/environment-schema";
 import { kubePrometheusStackAddon } from "../kube-prometheus-stack/addon";
 import { CERT_MANAGER_NAMESPACE } from "../../../lib/security/namespaces";
 import { CERT_MANAGER_RELEASE } from "../../../lib/security/certificates";
 import { AwsPrivateCaIssuer, AWS_PRIVATECA_ISSUER_DEFAULTS } from "./aws-privateca-issuer";
-import { CertManager, CERT_MANAGER_DEFAULTS } from "./cert-manager";
+import { CertManager, CERT_MANAGER_DEFAULTS, validateCertManagerProps, type CertManagerProps } from "./cert-manager";
 import { CertManagerMonitoring } from "./cert-manager-monitoring";
 import { PlatformIssuer, PlatformIssuerSource } from "./platform-issuer";
 
@@ -55,24 +56,19 @@ export const certManagerAddon: AddonDescriptor<CertManager> = {
     };
   }),
   enabled: () => true,
-  build: (ctx) => {
-    const certs = ctx.config.security.certManager;
-    return new CertManager(ctx.scope, "CertManager", {
+  // The section is the construct's props (the issuer's hosted zones are its route53HostedZones), checked by its validator.
+  validate: (config) => atConfigPath("security.certManager", validateCertManagerProps(certManagerProps(config)), { route53HostedZones: "issuer.hostedZones" }),
+  build: (ctx) =>
+    new CertManager(ctx.scope, "CertManager", {
+      ...certManagerProps(ctx.config),
       cluster: ctx.cluster,
       access: ctx.access,
       createNamespace: false,
       // The baseline made the namespace: restricted (every pod of the chart runs under it), out of the mesh (the API
       // server calls the webhook directly), default-deny with the webhook's and issuers' allows.
       dependsOn: [ctx.namespace(CERT_MANAGER_NAMESPACE)],
-      // Only an ACME issuer needs AWS from cert-manager itself; the other issuers get no role.
-      route53HostedZones: certs.issuer.type === "acme" ? certs.issuer.hostedZones : undefined,
-      controller: certs.controller,
-      webhook: certs.webhook,
-      cainjector: certs.cainjector,
-      spreadAcrossZones: certs.spreadAcrossZones,
       systemNodePlacement: ctx.placement,
-    });
-  },
+    }),
   resources: [
     {
       layer: "security-resources",
@@ -137,4 +133,16 @@ function issuerSource(ctx: AddonContext): PlatformIssuerSource {
     case "awsPrivateCA":
       return { type: "awsPrivateCA", privateCa: ctx.require(awsPrivateCaIssuerAddon) };
   }
+}
+
+/** The `CertManager` props of `security.certManager`: the same names; only an ACME issuer needs Route 53 (its zones). */
+export function certManagerProps(config: EnvironmentConfig): Pick<CertManagerProps, "controller" | "webhook" | "cainjector" | "spreadAcrossZones" | "route53HostedZones"> {
+  const c = config.security.certManager;
+  return {
+    controller: c.controller,
+    webhook: c.webhook,
+    cainjector: c.cainjector,
+    spreadAcrossZones: c.spreadAcrossZones,
+    route53HostedZones: c.issuer.type === "acme" ? c.issuer.hostedZones : undefined,
+  };
 }

@@ -132,7 +132,7 @@ export class CertManager extends Construct implements ITerraformDependable {
 }
 
 /** Checks {@link CertManagerProps} without building anything (the release is checked by `HelmAddon`). */
-export function validateCertManagerProps(props: CertManagerProps): ValidationProblem[] {
+export function validateCertManagerProps(props: Omit<CertManagerProps, "cluster"> & Partial<Pick<CertManagerProps, "cluster">>): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   for (const c of CERT_MANAGER_COMPONENTS) {
     const profile = { replicas: props[c]?.replicas ?? 1, resources: props[c]?.resources ?? CERT_MANAGER_DEFAULT_RESOURCES[c] };

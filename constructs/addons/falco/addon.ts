@@ -1,4 +1,4 @@
-import type { AddonDescriptor } from "../registry/addon-descriptor";
+import { atConfigPath, type AddonDescriptor } from "../registry/addon-descriptor";
 import { FALCO_NAMESPACE } from "../../../lib/security/namespaces";
 import { Falco, FALCO_DEFAULTS, validateFalcoProps, type FalcoProps } from "./falco";
 import type { EnvironmentConfig } from "../../../lib/config/environment-schema";
@@ -35,7 +35,7 @@ export const falcoAddon: AddonDescriptor<Falco> = {
     },
   ],
   enabled: (config) => config.security.falco.optOut.runtimeDetection === undefined,
-  validate: (config) => validateFalcoProps(falcoProps(config)).map((p) => ({ ...p, path: `security.falco.${p.path}` })),
+  validate: (config) => atConfigPath("security.falco", validateFalcoProps(falcoProps(config))),
   build: (ctx) =>
     new Falco(ctx.scope, "Falco", {
       ...falcoProps(ctx.config),

@@ -1,4 +1,4 @@
-import type { AddonDescriptor } from "../registry/addon-descriptor";
+import { atConfigPath, type AddonDescriptor } from "../registry/addon-descriptor";
 import { Litmus, validateLitmusProps, LITMUS_DEFAULTS, LITMUS_IMAGE_REGISTRY, LITMUS_IMAGE_TAG, LITMUS_NAMESPACE } from "./litmus";
 
 /** Who writes the operator pod's contexts: no one, and the record says so (the hardening checks require a reason). */
@@ -40,7 +40,7 @@ export const litmusAddon: AddonDescriptor<Litmus> = {
   ],
   enabled: (config) => config.chaos.litmus.optIn !== undefined,
   // The section's resources are the construct's, checked by its own validator at the section's path.
-  validate: (config) => validateLitmusProps({ resources: config.chaos.litmus.resources }).map((p) => ({ ...p, path: `chaos.litmus.${p.path}` })),
+  validate: (config) => atConfigPath("chaos.litmus", validateLitmusProps({ resources: config.chaos.litmus.resources })),
   build: (ctx) =>
     new Litmus(ctx.scope, "Litmus", {
       cluster: ctx.cluster,

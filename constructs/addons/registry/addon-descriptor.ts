@@ -178,3 +178,15 @@ export interface AddonArtifacts {
   /** @default {} */
   readonly dashboards?: Readonly<Record<string, string>>;
 }
+
+/**
+ * A construct validator's problems at the configuration's path: `prefix` before each path, and a prop named otherwise
+ * in the section (`renames`, prop path prefix → section path prefix) under its section name.
+ */
+export function atConfigPath(prefix: string, problems: readonly ValidationProblem[], renames: Readonly<Record<string, string>> = {}): ValidationProblem[] {
+  return problems.map((p) => {
+    const renamed = Object.entries(renames).find(([from]) => p.path === from || p.path.startsWith(`${from}.`) || p.path.startsWith(`${from}[`));
+    const path = renamed ? `${renamed[1]}${p.path.slice(renamed[0].length)}` : p.path;
+    return { ...p, path: path ? `${prefix}.${path}` : prefix };
+  });
+}

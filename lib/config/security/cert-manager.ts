@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { ACM_PCA_CERTIFICATE_AUTHORITY_ARN } from "../../aws/arns";
 import { DNS_ZONE_NAME_RULE, isDnsZoneName, ROUTE53_HOSTED_ZONE_ID, ROUTE53_HOSTED_ZONE_ID_RULE } from "../../aws/route53";
-import { memoryRequestProblem } from "../../kubernetes/resources";
 import { LETS_ENCRYPT_SERVERS, LetsEncryptServer } from "../../security/certificates";
 import { ResourcesSchema } from "../platform-schema";
 
@@ -57,30 +56,18 @@ const ComponentSchema = z.strictObject({
   resources: ResourcesSchema,
 });
 
-export const CertManagerConfigSchema = z
-  .strictObject({
+/**
+ * Sizes and zones are the CertManager construct's props: its validator checks them, at this section's path, before
+ * anything is built (constructs/addons/cert-manager/addon.ts).
+ */
+export const CertManagerConfigSchema = z.strictObject({
     issuer: CertificateIssuerSchema,
     controller: ComponentSchema,
     webhook: ComponentSchema,
     cainjector: ComponentSchema,
     /** Spread each component's replicas across zones (`DoNotSchedule`), so a zone outage leaves issuance and admission running. */
     spreadAcrossZones: z.boolean(),
-  })
-  .superRefine((c, ctx) => {
-    for (const name of ["controller", "webhook", "cainjector"] as const) {
-      const overLimit = memoryRequestProblem(`${name}.resources`, c[name].resources);
-      if (overLimit) ctx.addIssue({ code: "custom", path: [name, "resources", "requests", "memory"], input: overLimit.value, message: overLimit.allowed });
-    }
-    if (c.issuer.type === "acme") {
-      const seen = { zoneId: new Set<string>(), domain: new Set<string>() };
-      c.issuer.hostedZones.forEach((zone, i) => {
-        for (const field of ["zoneId", "domain"] as const) {
-          if (seen[field].has(zone[field])) ctx.addIssue({ code: "custom", path: ["issuer", "hostedZones", i, field], input: zone[field], message: `each ${field} once` });
-          seen[field].add(zone[field]);
-        }
-      });
-    }
-  });
+});
 
 export type CertificateIssuerConfig = z.infer<typeof CertificateIssuerSchema>;
 export type CertManagerConfig = z.infer<typeof CertManagerConfigSchema>;
