@@ -36,6 +36,8 @@ const rules: Array<[string, (c: Mutable) => void, RegExp]> = [
   ["a hosted zone is listed twice", (c) => ((c.security.certManager.issuer = structuredClone(prod.security.certManager.issuer)), c.security.certManager.issuer.hostedZones.push({ ...c.security.certManager.issuer.hostedZones[0], domain: "other.example.com" })), /security\.certManager\.issuer\.hostedZones\[1\]\.zoneId: got "Z0PROD0PLATFORM0EXAMPLE"; allowed: each zone once/],
   ["a domain is listed for two zones", (c) => ((c.security.certManager.issuer = structuredClone(prod.security.certManager.issuer)), c.security.certManager.issuer.hostedZones.push({ zoneId: "Z0OTHER0ZONE", domain: "platform.example.com" })), /security\.certManager\.issuer\.hostedZones\[1\]\.domain: got "platform\.example\.com"; allowed: each domain once/],
   ["a cert-manager memory request exceeds its limit", (c) => (c.security.certManager.cainjector.resources.requests.memory = "4Gi"), /security\.certManager\.cainjector\.resources\.requests\.memory: got "4Gi"; allowed: at most limits\.memory/],
+  ["istiod's maxReplicas is below its replicas", (c) => ((c.security.mesh.istiod.replicas = 2), (c.security.mesh.istiod.maxReplicas = 1)), /security\.mesh\.istiod\.maxReplicas: got 1; allowed: a whole number, at least replicas \(2\)/],
+  ["the gateway's memory request exceeds its limit", (c) => (c.security.mesh.gateway.resources.requests.memory = "8Gi"), /security\.mesh\.gateway\.resources\.requests\.memory: got "8Gi"; allowed: at most limits\.memory/],
 ];
 test.each(rules)("fails when %s, naming the field", (_what, mutate, message) => {
   expect(messages(mutate)).toMatch(message);

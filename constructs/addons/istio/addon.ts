@@ -1,8 +1,9 @@
-import type { AddonDescriptor } from "../registry/addon-descriptor";
+import { atConfigPath, type AddonDescriptor } from "../registry/addon-descriptor";
+import type { EnvironmentConfig } from "../../../lib/config/environment-schema";
 import { kubePrometheusStackAddon } from "../kube-prometheus-stack/addon";
 import { ISTIO_INGRESS_NAMESPACE, ISTIO_SYSTEM_NAMESPACE } from "../../../lib/security/namespaces";
 import { ISTIO_RELEASES } from "../../../lib/security/mesh";
-import { IstioMesh, ISTIO_DEFAULTS } from "./istio-mesh";
+import { IstioMesh, ISTIO_DEFAULTS, validateIstioMeshProps, type IstioMeshProps } from "./istio-mesh";
 import { MeshMonitors } from "./mesh-monitors";
 import { MeshPolicies } from "./mesh-policies";
 
@@ -62,22 +63,18 @@ export const istioAddon: AddonDescriptor<IstioMesh> = {
     },
   ],
   enabled: () => true,
-  build: (ctx) => {
-    const m = ctx.config.security.mesh;
-    return new IstioMesh(ctx.scope, "IstioMesh", {
+  // The section's sizes are the construct's props, checked by its validator at the section's path.
+  validate: (config) => atConfigPath("security.mesh", validateIstioMeshProps(istioMeshProps(config))),
+  build: (ctx) =>
+    new IstioMesh(ctx.scope, "IstioMesh", {
+      ...istioMeshProps(ctx.config),
       cluster: ctx.cluster,
       access: ctx.access,
       // The baseline made istio-system (privileged for the CNI node agent) and istio-ingress (restricted, in the mesh).
       createNamespaces: false,
       dependsOn: [ctx.namespace(ISTIO_SYSTEM_NAMESPACE), ctx.namespace(ISTIO_INGRESS_NAMESPACE)],
-      istiod: m.istiod,
-      gateway: m.gateway,
-      cni: { resources: m.cni.resources },
-      spreadAcrossZones: m.spreadAcrossZones,
-      internetFacingIngress: m.optOut.privateIngress !== undefined,
       systemNodePlacement: ctx.placement,
-    });
-  },
+    }),
   resources: [
     {
       layer: "security-resources",
@@ -107,3 +104,13 @@ export const istioAddon: AddonDescriptor<IstioMesh> = {
     },
   ],
 };
+
+/**
+ * The `IstioMesh` props of `security.mesh`: the sizes by the same names; the named opt-out `privateIngress` (turning
+ * the private default off) is the construct's `internetFacingIngress`. `expose`, `webhooks` and the other opt-outs are
+ * the mesh policies' (`MeshPolicies`, in security-resources).
+ */
+export function istioMeshProps(config: EnvironmentConfig): Pick<IstioMeshProps, "istiod" | "gateway" | "cni" | "spreadAcrossZones" | "internetFacingIngress"> {
+  const m = config.security.mesh;
+  return { istiod: m.istiod, gateway: m.gateway, cni: { resources: m.cni.resources }, spreadAcrossZones: m.spreadAcrossZones, internetFacingIngress: m.optOut.privateIngress !== undefined };
+}

@@ -109,21 +109,7 @@ export class IstioMesh extends Construct implements ITerraformDependable {
   constructor(scope: Construct, id: string, props: IstioMeshProps) {
     super(scope, id);
     requireProps(this, props, { cluster: "an ICluster (EksCluster or EksCluster.fromClusterAttributes())" });
-    const placement = resolvePlacement(props.systemNodePlacement);
-    const scaled = (o: IstioScaledOptions | undefined, resources: ContainerResources): IstioScaledSizes => ({
-      replicas: o?.replicas ?? 1,
-      maxReplicas: o?.maxReplicas ?? o?.replicas ?? 1,
-      resources: o?.resources ?? resources,
-    });
-    this.sizes = {
-      istiod: scaled(props.istiod, DEFAULT_RESOURCES.istiod),
-      gateway: scaled(props.gateway, DEFAULT_RESOURCES.gateway),
-      cni: { resources: props.cni?.resources ?? DEFAULT_RESOURCES.cni },
-      spreadAcrossZones: props.spreadAcrossZones ?? false,
-      internetFacingIngress: props.internetFacingIngress ?? false,
-      systemNodeLabels: placement.nodeLabels,
-      systemTolerations: placement.tolerations,
-    };
+    this.sizes = istioSizes(props);
     throwIfProblems(this.node.path, validateIstioMeshProps(props, this.sizes));
 
     const common = { cluster: props.cluster, access: props.access, createNamespace: props.createNamespaces ?? true };
@@ -186,7 +172,26 @@ function meshNodeRules(scope: Construct, clusterSecurityGroupId: string): Record
 }
 
 /** Checks {@link IstioMeshProps} and the sizes resolved from them, without building anything. */
-export function validateIstioMeshProps(props: IstioMeshProps, sizes: IstioSizes): ValidationProblem[] {
+/** The sizes in use: the props' with every default resolved. */
+export function istioSizes(props: Omit<IstioMeshProps, "cluster">): IstioSizes {
+  const placement = resolvePlacement(props.systemNodePlacement);
+  const scaled = (o: IstioScaledOptions | undefined, resources: ContainerResources): IstioScaledSizes => ({
+    replicas: o?.replicas ?? 1,
+    maxReplicas: o?.maxReplicas ?? o?.replicas ?? 1,
+    resources: o?.resources ?? resources,
+  });
+  return {
+    istiod: scaled(props.istiod, DEFAULT_RESOURCES.istiod),
+    gateway: scaled(props.gateway, DEFAULT_RESOURCES.gateway),
+    cni: { resources: props.cni?.resources ?? DEFAULT_RESOURCES.cni },
+    spreadAcrossZones: props.spreadAcrossZones ?? false,
+    internetFacingIngress: props.internetFacingIngress ?? false,
+    systemNodeLabels: placement.nodeLabels,
+    systemTolerations: placement.tolerations,
+  };
+}
+
+export function validateIstioMeshProps(props: Omit<IstioMeshProps, "cluster"> & Partial<Pick<IstioMeshProps, "cluster">>, sizes: IstioSizes = istioSizes(props)): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   problems.push(...validateWorkloadProfile("istiod", sizes.istiod, "istiod's pods"));
   problems.push(...validateWorkloadProfile("gateway", sizes.gateway, "the gateway's pods"));

@@ -23,16 +23,18 @@ const matchLabels = z
   .record(z.string().refine(isQualifiedName, { message: "a label key ([prefix/]name)" }), z.string().refine(isLabelValue, { message: "a label value" }))
   .refine((labels) => Object.keys(labels).length > 0, { message: "at least one label" });
 
-/** Replicas of a horizontally scaled component: the HPA keeps between `replicas` and `maxReplicas`. */
-const scaled = z
-  .strictObject({
-    /** Minimum replicas; two or more get a PodDisruptionBudget. */
-    replicas: z.number().int().min(1),
-    /** Upper bound of the HPA; equal to `replicas` turns autoscaling off. */
-    maxReplicas: z.number().int().min(1),
-    resources: ResourcesSchema,
-  })
-  .refine((s) => s.maxReplicas >= s.replicas, { message: "maxReplicas must be at least replicas", path: ["maxReplicas"] });
+/**
+ * Replicas of a horizontally scaled component: the HPA keeps between `replicas` and `maxReplicas`. The `IstioMesh`
+ * construct's props by the same names; its validator checks the rules between them (maxReplicas at least replicas,
+ * memory request within the limit) at this section's path before anything is built.
+ */
+const scaled = z.strictObject({
+  /** Minimum replicas; two or more get a PodDisruptionBudget. */
+  replicas: z.number().int().min(1),
+  /** Upper bound of the HPA; equal to `replicas` turns autoscaling off. */
+  maxReplicas: z.number().int().min(1),
+  resources: ResourcesSchema,
+});
 
 /** One workload the ingress gateway may call: namespace, optionally a workload selector, and its ports. */
 export const MeshExposureSchema = z.strictObject({

@@ -36,7 +36,6 @@ describe("security.mesh configuration", () => {
   });
 
   const rules: Array<[string, (c: Mutable) => void, RegExp]> = [
-    ["maxReplicas is below replicas", (c) => (mesh(c).istiod.maxReplicas = 0), /security\.mesh\.istiod\.maxReplicas: .*maxReplicas must be at least replicas/],
     ["replicas are zero", (c) => (mesh(c).gateway.replicas = 0), /security\.mesh\.gateway\.replicas: got 0/],
     ["a resource has no memory limit", (c) => (mesh(c).cni.resources.limits = {}), /security\.mesh\.cni\.resources\.limits\.memory/],
     ["an opt-out has no reason", (c) => (mesh(c).optOut.permissiveMtls = {}), /security\.mesh\.optOut\.permissiveMtls\.reason/],
