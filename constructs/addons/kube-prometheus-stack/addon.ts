@@ -4,6 +4,7 @@ import { storageClassesAddon } from "../storage-classes/addon";
 import { SecretsManagerStore, SyncedSecret } from "../external-secrets/secrets-manager-secrets";
 import { KUBE_PROMETHEUS_STACK_RELEASE, MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE } from "../../../lib/observability/monitoring-selection";
 import { OBSERVABILITY_SECRETS } from "../../../lib/observability/secrets";
+import { CERT_MANAGER_NAMESPACE, ISTIO_SYSTEM_NAMESPACE } from "../../../lib/security/namespaces";
 import { KubePrometheusStack, KUBE_PROMETHEUS_STACK_DEFAULTS } from "./kube-prometheus-stack";
 
 /** The Secrets the monitoring stack reads, synced from Secrets Manager before it starts. */
@@ -119,6 +120,10 @@ export const kubePrometheusStackAddon: AddonDescriptor<KubePrometheusStack> = {
       nodeExporterNamespace: NODE_EXPORTER_NAMESPACE,
       // On the system nodes like every other controller (node-exporter still runs on every node).
       systemNodePlacement: ctx.placement,
+      // Where rules and monitors are shipped: the platform's own (cert-manager's and the mesh's, beside what they
+      // watch; the SLO rules are in monitoring) and every configured team namespace, so a team's PrometheusRule in its
+      // own namespace still loads. Not the cluster: the operator reads nothing elsewhere.
+      operatorNamespaces: [CERT_MANAGER_NAMESPACE, ISTIO_SYSTEM_NAMESPACE, ...ctx.config.security.namespaces.teams.flatMap((t) => Object.keys(t.namespaces))],
       prometheus: o.prometheus,
       alertmanager: { ...o.alertmanager, config: ctx.artifacts.alertmanagerConfig, secretNames: [OBSERVABILITY_SECRETS.alertmanagerReceivers.secretName] },
       grafana: { ...o.grafana, adminSecretName: OBSERVABILITY_SECRETS.grafanaAdmin.secretName, dashboards: ctx.artifacts.dashboards },
