@@ -15,6 +15,9 @@ const GRAFANA = app("grafana");
 const FALCO = app("falco");
 const FALCOSIDEKICK = app("falcosidekick");
 
+/** The ports of the ingress gateway's LoadBalancer Service: the listeners and the status port its health checks call. */
+const GATEWAY_SERVICE_PORTS = [GATEWAY_LISTENER_PORTS.http, GATEWAY_LISTENER_PORTS.https, ISTIO_PORTS.gatewayStatus];
+
 const kubernetesApiOut: AllowRuleConfig = { name: "kubernetes-api", peer: { kubernetesApi: true }, ports: [{ port: KUBERNETES_API_PORT }] };
 
 /** How much each platform namespace may hold: the environment's sizes. */
@@ -94,9 +97,11 @@ export function platformNamespaces(sizes: PlatformNamespaceSizes): NamespacesCon
       metricsPorts: [],
       // The NLB keeps client addresses (externalTrafficPolicy: Local); its health checks call the status port. What the
       // gateway may call is security.mesh.expose, turned into allows by the stack.
-      ingress: [{ name: "load-balancer", forPods: INGRESS_GATEWAY_SELECTOR, peer: { cidrs: ["0.0.0.0/0"] }, ports: [{ port: GATEWAY_LISTENER_PORTS.http }, { port: GATEWAY_LISTENER_PORTS.https }, { port: ISTIO_PORTS.gatewayStatus }] }],
+      ingress: [{ name: "load-balancer", forPods: INGRESS_GATEWAY_SELECTOR, peer: { cidrs: ["0.0.0.0/0"] }, ports: GATEWAY_SERVICE_PORTS.map((port) => ({ port })) }],
       egress: [],
-      quota: sizes.controller,
+      // The one namespace with a load balancer: the gateway's Service, whose ports each take a node port too (it
+      // allocates them, the Kubernetes default). Every other namespace's quota allows none of either.
+      quota: { ...sizes.controller, servicesLoadBalancers: 1, servicesNodePorts: GATEWAY_SERVICE_PORTS.length },
     },
     // Pod Security `privileged` with its reason: security.falco.podSecurity. Falco reads the host, not the API server.
     falco: {

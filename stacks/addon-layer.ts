@@ -77,6 +77,7 @@ export class EnvironmentAddons {
         return built;
       },
       find: <A>(addon: AddonDescriptor<A>) => this.find(addon),
+      enabled: this.enabled,
     };
   }
 }

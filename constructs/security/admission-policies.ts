@@ -4,7 +4,7 @@ import type { IClusterAccess } from "../cluster/cluster-access";
 import { throwIfProblems, ValidationProblem, requireProps } from "../common/validation";
 import { isDnsLabel, isDnsSubdomain } from "../../lib/kubernetes/names";
 import {
-  ADMISSION_POLICY_KEYS, admissionPolicyDefinitions, AdmissionPolicyKey, EXEMPTIBLE_WORKLOAD_KINDS, ProbeExemptContainer, REQUIRED_PROBES, WorkloadExemption,
+  ADMISSION_POLICY_KEYS, admissionPolicyDefinitions, POD_POLICY_KEYS, AdmissionPolicyKey, EXEMPTIBLE_WORKLOAD_KINDS, ProbeExemptContainer, REQUIRED_PROBES, WorkloadExemption,
 } from "../../lib/security/admission/policies";
 import {
   ADMISSION_MODES, AdmissionMode, NamespaceExemption, validatingAdmissionPolicy, validatingAdmissionPolicyBinding,
@@ -34,7 +34,7 @@ export interface AdmissionPoliciesProps {
    */
   readonly exemptNamespaces?: readonly NamespaceExemption[];
   /**
-   * Workloads (and only their pods) a policy does not check, by namespace, kind and name.
+   * Workloads (and only their pods) a pod policy (`POD_POLICY_KEYS`) does not check, by namespace, kind and name.
    * @default []
    */
   readonly exemptWorkloads?: readonly WorkloadExemption[];
@@ -124,8 +124,11 @@ export function validateAdmissionPoliciesProps(props: AdmissionPoliciesProps): V
     if (!isDnsLabel(w.namespace)) add(`exemptWorkloads[${i}].namespace`, w.namespace, "a namespace name (RFC 1123 label)");
     if (!isDnsSubdomain(w.name)) add(`exemptWorkloads[${i}].name`, w.name, "a workload name (RFC 1123 subdomain)");
     if (!EXEMPTIBLE_WORKLOAD_KINDS.includes(w.kind)) add(`exemptWorkloads[${i}].kind`, w.kind, EXEMPTIBLE_WORKLOAD_KINDS.join(", "));
-    if (w.policies.length === 0) add(`exemptWorkloads[${i}].policies`, w.policies, `at least one of ${keys}`);
-    checkKeys(`exemptWorkloads[${i}].policies`, w.policies);
+    const podKeys = POD_POLICY_KEYS.join(", ");
+    if (w.policies.length === 0) add(`exemptWorkloads[${i}].policies`, w.policies, `at least one of ${podKeys}`);
+    w.policies.forEach((k, j) => {
+      if (!(POD_POLICY_KEYS as readonly string[]).includes(k)) add(`exemptWorkloads[${i}].policies[${j}]`, k, `one of ${podKeys} (a workload is exempt from pod policies only; exempt a namespace from the others)`);
+    });
   });
   (props.probeExemptContainers ?? []).forEach((c, i) => {
     if (!isDnsLabel(c.name)) add(`probeExemptContainers[${i}].name`, c.name, "a container name (RFC 1123 label)");

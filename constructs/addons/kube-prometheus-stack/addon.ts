@@ -1,4 +1,4 @@
-import type { AddonDescriptor, AddonWorkload } from "../registry/addon-descriptor";
+import type { AddonContext, AddonDescriptor, AddonWorkload } from "../registry/addon-descriptor";
 import { externalSecretsAddon } from "../external-secrets/addon";
 import { storageClassesAddon } from "../storage-classes/addon";
 import { SecretsManagerStore, SyncedSecret } from "../external-secrets/secrets-manager-secrets";
@@ -119,6 +119,10 @@ export const kubePrometheusStackAddon: AddonDescriptor<KubePrometheusStack> = {
       nodeExporterNamespace: NODE_EXPORTER_NAMESPACE,
       // On the system nodes like every other controller (node-exporter still runs on every node).
       systemNodePlacement: ctx.placement,
+      // Where rules and monitors are shipped: the namespaces of the add-ons that contribute monitoring objects (the
+      // mesh's, cert-manager's, beside what they watch; the SLO rules are in monitoring) and every configured team
+      // namespace, so a team's PrometheusRule in its own namespace still loads. Not the cluster.
+      operatorNamespaces: [...monitoredAddonNamespaces(ctx), ...ctx.config.security.namespaces.teams.flatMap((t) => Object.keys(t.namespaces))],
       prometheus: o.prometheus,
       alertmanager: { ...o.alertmanager, config: ctx.artifacts.alertmanagerConfig, secretNames: [OBSERVABILITY_SECRETS.alertmanagerReceivers.secretName] },
       grafana: { ...o.grafana, adminSecretName: OBSERVABILITY_SECRETS.grafanaAdmin.secretName, dashboards: ctx.artifacts.dashboards },
@@ -148,3 +152,9 @@ export const kubePrometheusStackAddon: AddonDescriptor<KubePrometheusStack> = {
     },
   ],
 };
+
+/** The namespaces of the enabled add-ons that contribute custom resources to `observability-resources`. */
+function monitoredAddonNamespaces(ctx: AddonContext): string[] {
+  const contributing = ctx.enabled.filter((a) => a !== kubePrometheusStackAddon && (a.resources ?? []).some((r) => r.layer === "observability-resources"));
+  return [...new Set(contributing.flatMap((a) => a.namespaces.map((n) => n.name)))];
+}

@@ -2,7 +2,7 @@ import type { ContainerResources, Toleration } from "../addon-types";
 import { deepMerge } from "../../common/deep-merge";
 import { ChartWorkloadKeys, ENABLED_FLAG_BUDGET, ValuePath, workloadValues } from "../private/workload-values";
 import { resolveNodePlacement, resolveWorkloadProfile, WorkloadProfile } from "../../../lib/kubernetes/workload-profile";
-import { GRAFANA_DASHBOARD_LABEL, monitoringSelectorLabels } from "../../../lib/observability/monitoring-selection";
+import { GRAFANA_DASHBOARD_LABEL, MONITORING_NAMESPACE, monitoringSelectorLabels } from "../../../lib/observability/monitoring-selection";
 import { hardenedContainerSecurityContext as container, hardenedPodSecurityContext as podContext, RunAsIds } from "../../../lib/kubernetes/security-context";
 
 /**
@@ -29,9 +29,28 @@ const IDS: Readonly<Record<"prometheus" | "grafana" | "operator" | "webhookPatch
   webhookPatch: { user: 2000, group: 2000 },
 };
 
+/**
+ * kube-state-metrics' collectors: the sub-chart's default list (kube-state-metrics 8.4.0) without `secrets`. That
+ * collector needs list and watch on every Secret in the cluster, so a node running kube-state-metrics would yield
+ * them all; no platform alert or dashboard reads `kube_secret_*`.
+ */
+export const KUBE_STATE_METRICS_COLLECTORS = [
+  "certificatesigningrequests", "configmaps", "cronjobs", "daemonsets", "deployments", "endpointslices", "horizontalpodautoscalers",
+  "ingresses", "jobs", "leases", "limitranges", "mutatingwebhookconfigurations", "namespaces", "networkpolicies", "nodes",
+  "persistentvolumeclaims", "persistentvolumes", "poddisruptionbudgets", "pods", "replicasets", "replicationcontrollers",
+  "resourcequotas", "services", "statefulsets", "storageclasses", "validatingwebhookconfigurations", "volumeattachments",
+] as const;
+
 /** Resolved sizes the values are built from (see `KubePrometheusStack` for defaults and meaning). */
 export interface KubePrometheusStackSizes {
   readonly releaseName: string;
+  /** The release's namespace, where Grafana's dashboards live. @default "monitoring" */
+  readonly namespace?: string;
+  /**
+   * Namespaces besides the release's where the operator reconciles rules and monitors.
+   * @default [] - the release's namespace only
+   */
+  readonly operatorNamespaces?: readonly string[];
   readonly storageClassName: string;
   readonly spreadAcrossZones: boolean;
   /** @default - node-exporter stays in the release's namespace */
@@ -105,6 +124,7 @@ export function kubePrometheusStackValues(s: KubePrometheusStackSizes): Record<s
   const a = s.alertmanager;
   const r = KUBE_PROMETHEUS_STACK_COMPONENT_RESOURCES;
   const placement = s.placement ?? resolveNodePlacement(undefined);
+  const namespace = s.namespace ?? MONITORING_NAMESPACE;
   const profile = (w: WorkloadProfile) => resolveWorkloadProfile({ spreadAcrossZones: s.spreadAcrossZones, placement, ...w });
   // Sizes, placement on the system nodes and the hardened contexts, at each component's keys.
   const workloads = deepMerge(
@@ -122,6 +142,10 @@ export function kubePrometheusStackValues(s: KubePrometheusStackSizes): Record<s
     // escalation (`lib/kubernetes/security-context.ts`). The operator sets the Prometheus and Alertmanager containers'
     // own contexts itself (read-only, no escalation, ALL dropped); their pods get the hardened pod context here.
     prometheusOperator: {
+      // Watches only these namespaces (its --namespaces flag and its webhook's namespace selector), not the cluster.
+      // The pinned chart still binds its ClusterRole (`*` on Secrets, for the Prometheus and Alertmanager config it
+      // writes): no value of 88.5.3 turns that into Roles.
+      namespaces: { releaseNamespace: true, additional: [...new Set(s.operatorNamespaces ?? [])].filter((n) => n !== namespace) },
       // The config reloader runs beside every Prometheus and Alertmanager: probed and sized like the rest.
       prometheusConfigReloader: { enableProbe: true, resources: r.configReloader },
       admissionWebhooks: {
@@ -172,11 +196,16 @@ export function kubePrometheusStackValues(s: KubePrometheusStackSizes): Record<s
         podAntiAffinity: "soft",
       },
     },
+    // Without the Secrets collector: its ClusterRole would read every Secret (KUBE_STATE_METRICS_COLLECTORS).
+    "kube-state-metrics": { collectors: [...KUBE_STATE_METRICS_COLLECTORS] },
     grafana: {
       // Dashboards are code (ConfigMaps): nothing to persist, and no admin password in values or state.
       admin: { existingSecret: s.grafana.adminSecretName, userKey: "admin-user", passwordKey: "admin-password" },
+      // A Role in the release's namespace instead of a ClusterRole reading every ConfigMap and Secret in the cluster.
+      rbac: { namespaced: true },
       sidecar: {
-        dashboards: { enabled: true, label: GRAFANA_DASHBOARD_LABEL.key, labelValue: GRAFANA_DASHBOARD_LABEL.value, searchNamespace: "ALL" },
+        // The generated dashboards are ConfigMaps in the release's namespace: the sidecar reads ConfigMaps there only.
+        dashboards: { enabled: true, label: GRAFANA_DASHBOARD_LABEL.key, labelValue: GRAFANA_DASHBOARD_LABEL.value, searchNamespace: [namespace], resource: "configmap" },
         securityContext: container(IDS.grafana),
         resources: r.grafanaSidecar,
       },

@@ -106,6 +106,13 @@ export interface KubePrometheusStackProps extends HelmAddonProps, HelmReleaseOpt
    * @default - the `eks.amazonaws.com/capacityType: ON_DEMAND` label and the `CriticalAddonsOnly` toleration
    */
   readonly systemNodePlacement?: SystemNodePlacement;
+  /**
+   * Namespaces besides the release's where the operator reconciles PrometheusRules, ServiceMonitors and PodMonitors
+   * (the chart's `prometheusOperator.namespaces`). A rule or monitor elsewhere is ignored: list every namespace that
+   * ships one. The operator watching the cluster would read every namespace's objects for nothing.
+   * @default [] - the release's namespace only
+   */
+  readonly operatorNamespaces?: readonly string[];
 }
 
 /** Routes everything to a receiver without integrations: safe until the environment's routing is given. */
@@ -133,6 +140,8 @@ export class KubePrometheusStack extends Construct implements ITerraformDependab
     const g = props.grafana ?? {};
     this.sizes = {
       releaseName: KUBE_PROMETHEUS_STACK_DEFAULTS.releaseName,
+      namespace: props.namespace ?? KUBE_PROMETHEUS_STACK_DEFAULTS.namespace,
+      operatorNamespaces: props.operatorNamespaces ?? [],
       storageClassName: props.storageClassName,
       spreadAcrossZones: props.spreadAcrossZones ?? false,
       nodeExporterNamespace: props.nodeExporterNamespace,
@@ -192,6 +201,9 @@ export function validateKubePrometheusStackProps(props: KubePrometheusStackProps
   const problems: ValidationProblem[] = [];
   if (props.nodeExporterNamespace !== undefined && !isUnresolved(props.nodeExporterNamespace) && !isDnsLabel(props.nodeExporterNamespace)) {
     problems.push({ path: "nodeExporterNamespace", value: props.nodeExporterNamespace, allowed: "a Kubernetes namespace name (RFC 1123 label)" });
+  }
+  for (const [i, n] of (props.operatorNamespaces ?? []).entries()) {
+    if (!isDnsLabel(n)) problems.push({ path: `operatorNamespaces[${i}]`, value: n, allowed: "a Kubernetes namespace name (RFC 1123 label)" });
   }
   const add = (path: string, value: unknown, allowed: string) => problems.push({ path, value, allowed });
   if (!isUnresolved(props.storageClassName) && !isDnsSubdomain(props.storageClassName ?? "")) add("storageClassName", props.storageClassName, "a StorageClass name");

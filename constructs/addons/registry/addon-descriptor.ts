@@ -158,6 +158,8 @@ export interface AddonContext {
   require<A>(addon: AddonDescriptor<A>): A;
   /** A registered add-on's instance, when the environment runs it. */
   find<A>(addon: AddonDescriptor<A>): A | undefined;
+  /** The add-ons the environment runs, in registry order (what one add-on may derive from the others). */
+  readonly enabled: readonly AddonDescriptor<any>[];
 }
 
 /** Values of the network, cluster and storage layers that add-ons use. */

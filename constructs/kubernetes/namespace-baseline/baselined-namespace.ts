@@ -102,7 +102,16 @@ export class BaselinedNamespace extends Construct {
 }
 
 function quotaHard(q: NamespaceQuota): Record<string, string> {
-  return { "requests.cpu": q.requestsCpu, "requests.memory": q.requestsMemory, "limits.memory": q.limitsMemory, pods: String(q.pods) };
+  return {
+    "requests.cpu": q.requestsCpu,
+    "requests.memory": q.requestsMemory,
+    "limits.memory": q.limitsMemory,
+    pods: String(q.pods),
+    // Zero unless the spec names a number: the quota backs the admission policy on Service types with a limit no
+    // one with only namespace rights can lift.
+    "services.loadbalancers": String(q.servicesLoadBalancers ?? 0),
+    "services.nodeports": String(q.servicesNodePorts ?? 0),
+  };
 }
 
 function containerLimit(d: ContainerDefaults) {

@@ -11,6 +11,18 @@ export interface NamespaceQuota {
   readonly requestsMemory: string;
   readonly limitsMemory: string;
   readonly pods: number;
+  /**
+   * `services.loadbalancers`: Services of type `LoadBalancer`. A load balancer is an entry into the cluster that
+   * bypasses the mesh's ingress gateway, so a namespace gets none unless it says so (the gateway's namespace).
+   * @default 0
+   */
+  readonly servicesLoadBalancers?: number;
+  /**
+   * `services.nodeports`: node ports, one per port of every `NodePort` Service and of every `LoadBalancer` Service
+   * that allocates them (the default). A node port opens every node to the Service.
+   * @default 0
+   */
+  readonly servicesNodePorts?: number;
 }
 
 /** LimitRange defaults for containers that set none: requests, and a memory limit (CPU is not throttled). */

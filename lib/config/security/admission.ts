@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { OptOutSchema } from "./opt-out";
-import { ADMISSION_POLICY_KEYS, EXEMPTIBLE_WORKLOAD_KINDS, REQUIRED_PROBES } from "../../security/admission/policies";
+import { ADMISSION_POLICY_KEYS, EXEMPTIBLE_WORKLOAD_KINDS, POD_POLICY_KEYS, REQUIRED_PROBES } from "../../security/admission/policies";
 import { ADMISSION_MODES } from "../../security/admission/manifests";
 import { IMAGE_REGISTRY, IMAGE_REGISTRY_RULE } from "../../security/admission/registries";
 import { isDnsLabel, isDnsSubdomain } from "../../kubernetes/names";
@@ -17,6 +17,11 @@ const policyKeys = z
   .array(z.enum(ADMISSION_POLICY_KEYS))
   .min(1)
   .refine((keys) => new Set(keys).size === keys.length, { message: "each policy at most once" });
+/** A workload is exempt from pod policies only: no workload owns a Service (`serviceExposure`). */
+const podPolicyKeys = z
+  .array(z.enum(POD_POLICY_KEYS))
+  .min(1)
+  .refine((keys) => new Set(keys).size === keys.length, { message: "each policy at most once" });
 const namespace = z.string().refine(isDnsLabel, { message: "a namespace name (RFC 1123 label)" });
 
 export const NamespaceExemptionSchema = z.strictObject({
@@ -31,7 +36,7 @@ export const WorkloadExemptionSchema = z.strictObject({
   kind: z.enum(EXEMPTIBLE_WORKLOAD_KINDS),
   name: z.string().refine(isDnsSubdomain, { message: "a workload name (RFC 1123 subdomain)" }),
   /** The policies the workload (and only its pods) is exempt from. */
-  policies: policyKeys,
+  policies: podPolicyKeys,
   reason,
 });
 

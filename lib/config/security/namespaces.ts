@@ -24,12 +24,19 @@ const nonEmpty = z.string().min(1);
 export const AllowRuleSchema = NetworkAllowSchema;
 export type AllowRuleConfig = z.infer<typeof NetworkAllowSchema>;
 
-/** Kubernetes quantities (`500m`, `2Gi`) a namespace may request and use in total. */
+/**
+ * Kubernetes quantities (`500m`, `2Gi`) a namespace may request and use in total, and how many load balancers and node
+ * ports its Services may open (none unless named).
+ */
 export const QuotaSchema = z.strictObject({
   requestsCpu: nonEmpty,
   requestsMemory: nonEmpty,
   limitsMemory: nonEmpty,
   pods: z.number().int().min(1),
+  /** Services of type LoadBalancer; absent, 0: only the ingress gateway's namespace has one. */
+  servicesLoadBalancers: z.number().int().min(0).optional(),
+  /** Node ports (per Service port, LoadBalancer Services included); absent, 0. */
+  servicesNodePorts: z.number().int().min(0).optional(),
 });
 
 /** What a container without requests or limits gets (LimitRange defaults); memory is limited, CPU is not throttled. */

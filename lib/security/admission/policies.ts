@@ -1,4 +1,5 @@
 import { celAny, celString, celStringList, re2Literal } from "./cel";
+import { ISTIO_INGRESS_NAMESPACE } from "../namespaces";
 
 /**
  * The platform's admission policies as data: for each, what it matches, the CEL variables and validations the API
@@ -9,11 +10,29 @@ import { celAny, celString, celStringList, re2Literal } from "./cel";
  * workload kinds (so `kubectl apply` of a Deployment is refused at once, instead of its ReplicaSet failing to create
  * pods later, out of sight). Only standard CEL is used (macros `has`, `all`, `exists`, `filter`; `startsWith`,
  * `endsWith`, `matches`, `in`, `size`, `dyn`), which both Kubernetes and the test evaluator implement.
+ *
+ * One policy checks Services instead: a Service is how a namespace claims traffic, and `spec.externalIPs` or a node
+ * port claims traffic that is not the namespace's own.
  */
 
+/**
+ * The policies that check pods, which a workload exemption can name. `serviceExposure` checks Services, which no
+ * workload owns: only a namespace can be exempt from it.
+ */
+export const POD_POLICY_KEYS = ["privilegedContainers", "hostNamespaces", "imageTags", "allowedRegistries", "resourceLimits", "probes"] as const;
+export type PodPolicyKey = (typeof POD_POLICY_KEYS)[number];
+
 /** The policies, by the name the configuration uses for them (opt-outs and exemptions). */
-export const ADMISSION_POLICY_KEYS = ["privilegedContainers", "hostNamespaces", "imageTags", "allowedRegistries", "resourceLimits", "probes"] as const;
+export const ADMISSION_POLICY_KEYS = [...POD_POLICY_KEYS, "serviceExposure"] as const;
 export type AdmissionPolicyKey = (typeof ADMISSION_POLICY_KEYS)[number];
+
+/**
+ * Namespaces whose Services may be `LoadBalancer` or `NodePort`: the mesh's ingress gateway, the one way into the
+ * cluster. Anywhere else such a Service bypasses the gateway's TLS, authorization and logs.
+ */
+export const EXPOSED_SERVICE_NAMESPACES: readonly string[] = [ISTIO_INGRESS_NAMESPACE];
+/** Service types that open a port on every node (`NodePort`) or an external load balancer (`LoadBalancer`, which also opens node ports). */
+export const EXPOSING_SERVICE_TYPES = ["LoadBalancer", "NodePort"] as const;
 
 /** Object names of the policies (and of their bindings): the key in kebab case, under the platform's prefix. */
 export const ADMISSION_POLICY_NAMES: Readonly<Record<AdmissionPolicyKey, string>> = {
@@ -23,6 +42,7 @@ export const ADMISSION_POLICY_NAMES: Readonly<Record<AdmissionPolicyKey, string>
   allowedRegistries: "sre-platform-allowed-registries",
   resourceLimits: "sre-platform-resource-limits",
   probes: "sre-platform-probes",
+  serviceExposure: "sre-platform-service-exposure",
 };
 
 /** Workload kinds a named exemption can name; their pods are recognised by their owner. */
@@ -34,7 +54,7 @@ export interface WorkloadExemption {
   readonly namespace: string;
   readonly kind: ExemptibleWorkloadKind;
   readonly name: string;
-  readonly policies: readonly AdmissionPolicyKey[];
+  readonly policies: readonly PodPolicyKey[];
 }
 
 /** The probes the probes policy requires. */
@@ -103,6 +123,7 @@ const LONG_RUNNING_TEMPLATE_RULES: readonly ResourceRule[] = [
   { apiGroups: [""], apiVersions: ["v1"], operations: OPERATIONS, resources: ["replicationcontrollers"] },
 ];
 const JOB_TEMPLATE_RULE: ResourceRule = { apiGroups: ["batch"], apiVersions: ["v1"], operations: OPERATIONS, resources: ["jobs", "cronjobs"] };
+const SERVICE_RULE: ResourceRule = { apiGroups: [""], apiVersions: ["v1"], operations: OPERATIONS, resources: ["services"] };
 
 /**
  * Conditions under which a request is checked at all. An object being deleted is let through (removing a finalizer
@@ -147,7 +168,7 @@ export function workloadExemptionExpression(w: WorkloadExemption): string {
   return `request.namespace == ${ns} && (${celAny(parts)})`;
 }
 
-function exemptVariable(key: AdmissionPolicyKey, exemptions: readonly WorkloadExemption[]): CelVariable {
+function exemptVariable(key: PodPolicyKey, exemptions: readonly WorkloadExemption[]): CelVariable {
   return { name: "exempt", expression: celAny(exemptions.filter((w) => w.policies.includes(key)).map(workloadExemptionExpression)) };
 }
 
@@ -172,12 +193,13 @@ export function admissionPolicyDefinitions(params: AdmissionPolicyParameters): A
   const allRules = [POD_RULE, EPHEMERAL_RULE, ...LONG_RUNNING_TEMPLATE_RULES, JOB_TEMPLATE_RULE];
   const noEphemeralRules = [POD_RULE, ...LONG_RUNNING_TEMPLATE_RULES, JOB_TEMPLATE_RULE];
   const base = (key: AdmissionPolicyKey) => ({ key, name: ADMISSION_POLICY_NAMES[key], matchConditions: MATCH_CONDITIONS });
-  const vars = (key: AdmissionPolicyKey, extra: readonly CelVariable[] = []) => [...POD_VARIABLES, ...extra, exemptVariable(key, exemptions)];
+  const vars = (key: PodPolicyKey, extra: readonly CelVariable[] = []) => [...POD_VARIABLES, ...extra, exemptVariable(key, exemptions)];
 
   const privileged = "has(c.securityContext) && has(c.securityContext.privileged) && c.securityContext.privileged == true";
   const badTag = "!(c.image.matches('@sha256:[0-9a-f]{64}$') || (c.image.matches(':[^/:@]+$') && !c.image.endsWith(':latest')))";
   const foreign = `!${celStringList(params.allowedRegistries)}.exists(r, c.image.startsWith(r + '/'))`;
   const noMemoryLimit = "!(has(c.resources) && has(c.resources.limits) && 'memory' in c.resources.limits)";
+  const exposedMessage = `Services of type ${EXPOSING_SERVICE_TYPES.join(" or ")} are only allowed in ${EXPOSED_SERVICE_NAMESPACES.join(", ")}: expose through the ingress gateway`;
 
   return [
     {
@@ -244,6 +266,27 @@ export function admissionPolicyDefinitions(params: AdmissionPolicyParameters): A
         const missing = exemptNames.length > 0 ? `!has(c.${probe}) && !(c.name in ${celStringList(exemptNames)})` : `!has(c.${probe})`;
         return rule(`!variables.longRunning || !variables.containers.exists(c, ${missing})`, `long-running containers need a ${probe}`, firstOffender("variables.containers", missing), "Invalid");
       }),
+    },
+    {
+      ...base("serviceExposure"),
+      description: `No Service sets spec.externalIPs (kube-proxy would hand it traffic for addresses it does not own, CVE-2020-8554); LoadBalancer and NodePort Services only in ${EXPOSED_SERVICE_NAMESPACES.join(", ")}.`,
+      resourceRules: [SERVICE_RULE],
+      // No workload owns a Service, so no workload exemption applies (POD_POLICY_KEYS): no `exempt`.
+      variables: [],
+      validations: [
+        {
+          expression: "!has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0",
+          message: "spec.externalIPs is not allowed: kube-proxy would send this Service the traffic meant for those addresses, whoever owns them",
+          messageExpression: `${celString("spec.externalIPs is not allowed: kube-proxy would send this Service the traffic meant for those addresses, whoever owns them: address ")} + object.spec.externalIPs[0]`,
+          reason: "Forbidden",
+        },
+        {
+          expression: `!has(object.spec.type) || !(object.spec.type in ${celStringList(EXPOSING_SERVICE_TYPES)}) || request.namespace in ${celStringList(EXPOSED_SERVICE_NAMESPACES)}`,
+          message: exposedMessage,
+          messageExpression: `${celString(`${exposedMessage}: type `)} + object.spec.type`,
+          reason: "Forbidden",
+        },
+      ],
     },
   ];
 }

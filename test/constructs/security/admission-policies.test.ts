@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { Testing, TerraformStack } from "cdktf";
 import { AdmissionPolicies, AdmissionPoliciesProps } from "../../../constructs/security/admission-policies";
-import { ADMISSION_POLICY_KEYS, ADMISSION_POLICY_NAMES, AdmissionPolicyKey } from "../../../lib/security/admission/policies";
+import { ADMISSION_POLICY_KEYS, ADMISSION_POLICY_NAMES, AdmissionPolicyKey, POD_POLICY_KEYS } from "../../../lib/security/admission/policies";
 
 type Json = Record<string, any>;
 const REGISTRIES = ["quay.io/prometheus"];
@@ -87,9 +87,11 @@ describe("AdmissionPolicies", () => {
 
   test("a named workload's exemption is rendered into the policies it names, and no other", () => {
     const { manifests } = build({ exemptWorkloads: [{ namespace: "monitoring", kind: "DaemonSet", name: "node-exporter", policies: ["hostNamespaces"] }] });
-    const exempt = Object.fromEntries(ofKind(manifests, "ValidatingAdmissionPolicy").map((p) => [p.metadata.name, p.spec.variables.find((v: Json) => v.name === "exempt").expression]));
+    const exempt = Object.fromEntries(ofKind(manifests, "ValidatingAdmissionPolicy").map((p) => [p.metadata.name, p.spec.variables.find((v: Json) => v.name === "exempt")?.expression]));
     expect(exempt[ADMISSION_POLICY_NAMES.hostNamespaces]).toContain("'node-exporter'");
-    for (const key of ADMISSION_POLICY_KEYS.filter((k) => k !== "hostNamespaces")) expect(exempt[ADMISSION_POLICY_NAMES[key]]).toBe("false");
+    for (const key of POD_POLICY_KEYS.filter((k) => k !== "hostNamespaces")) expect(exempt[ADMISSION_POLICY_NAMES[key]]).toBe("false");
+    // The Services policy has no workload exemption at all: no workload owns a Service.
+    expect(exempt[ADMISSION_POLICY_NAMES.serviceExposure]).toBeUndefined();
   });
 
   test.each(ADMISSION_POLICY_KEYS.map((k) => [k]))("leaving %s out removes its policy and binding, and nothing else", (left: AdmissionPolicyKey) => {
@@ -115,6 +117,7 @@ describe("AdmissionPolicies", () => {
     ["an exempt workload's kind cannot be recognised", { exemptWorkloads: [{ namespace: "a", kind: "Pod" as never, name: "x", policies: ["probes"] }] }, /exemptWorkloads\[0\]\.kind: got "Pod"; allowed: Deployment, StatefulSet, DaemonSet/],
     ["a workload exemption names no policy", { exemptWorkloads: [{ namespace: "a", kind: "DaemonSet", name: "x", policies: [] }] }, /exemptWorkloads\[0\]\.policies: got \[\]/],
     ["a workload exemption names an unknown policy", { exemptWorkloads: [{ namespace: "a", kind: "DaemonSet", name: "x", policies: ["root" as never] }] }, /exemptWorkloads\[0\]\.policies\[0\]: got "root"/],
+    ["a workload exemption names the Services policy", { exemptWorkloads: [{ namespace: "a", kind: "Deployment", name: "x", policies: ["serviceExposure" as never] }] }, /exemptWorkloads\[0\]\.policies\[0\]: got "serviceExposure"; allowed: one of privilegedContainers.*probes \(a workload is exempt from pod policies only/],
     ["a probe-exempt container is not a container name", { probeExemptContainers: [{ name: "Sidecar!", probes: ["livenessProbe"] }] }, /probeExemptContainers\[0\]\.name: got "Sidecar!"/],
     ["a probe-exempt container names no probe", { probeExemptContainers: [{ name: "sidecar", probes: [] }] }, /probeExemptContainers\[0\]\.probes: got \[\]; allowed: one or more of readinessProbe, livenessProbe/],
     ["a probe-exempt container names an unknown probe", { probeExemptContainers: [{ name: "sidecar", probes: ["startupProbe" as never] }] }, /probeExemptContainers\[0\]\.probes: got \["startupProbe"\]/],

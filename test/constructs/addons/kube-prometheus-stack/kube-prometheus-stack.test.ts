@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import * as fs from "node:fs";
 import { Testing, TerraformStack } from "cdktf";
 import { Release } from "@cdktf/provider-helm/lib/release";
@@ -112,8 +113,21 @@ describe("KubePrometheusStack", () => {
       "kube-state-metrics.securityContext", "kube-state-metrics.containerSecurityContext", "kube-state-metrics.resources", "kube-state-metrics.affinity", "kube-state-metrics.tolerations",
       "prometheus-node-exporter.securityContext", "prometheus-node-exporter.containerSecurityContext", "prometheus-node-exporter.resources",
       "grafana.resources", "grafana.securityContext", "grafana.containerSecurityContext", "grafana.sidecar.securityContext", "grafana.sidecar.resources", "grafana.testFramework", "grafana.affinity", "grafana.tolerations",
+      "grafana.rbac.namespaced", "grafana.sidecar.dashboards.resource", "kube-state-metrics.collectors",
     ];
-    expect([...missing].sort()).toEqual([...subcharts].sort());
+    // Keys the chart documents only in comments under an empty map (`prometheusOperator.namespaces: {}`).
+    const commented = ["prometheusOperator.namespaces.releaseNamespace", "prometheusOperator.namespaces.additional"];
+    const chartText = fs.readFileSync(sharedPath("schemas/helm/values-yaml/kube-prometheus-stack-88.5.3.values.yaml"), "utf8");
+    expect(chartText).toMatch(/\n  namespaces: \{\}\n    # releaseNamespace: true\n    # additional:\n/);
+    expect([...missing].sort()).toEqual([...subcharts, ...commented].sort());
+    // Each is a key of its sub-chart's own committed values.yaml.
+    const subchartFiles: Record<string, string> = { grafana: "grafana-12.11.1", "kube-state-metrics": "kube-state-metrics-8.4.0", "prometheus-node-exporter": "prometheus-node-exporter-4.56.1" };
+    for (const key of subcharts) {
+      const [chartName, ...rest] = key.split(".");
+      let at: unknown = parse(fs.readFileSync(path.resolve(__dirname, `../../../fixtures/helm-values/${subchartFiles[chartName!]}.values.yaml`), "utf8"));
+      for (const k of rest) at = at !== null && typeof at === "object" && k in at ? (at as Record<string, unknown>)[k] : undefined;
+      expect([key, at !== undefined]).toEqual([key, true]);
+    }
   });
 
   test("runs the operator, Prometheus, Alertmanager, Grafana and kube-state-metrics on the system nodes; node-exporter everywhere", () => {

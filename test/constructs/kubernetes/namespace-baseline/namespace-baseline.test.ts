@@ -105,15 +105,20 @@ describe("NamespaceBaseline", () => {
   test("quota and container defaults come from the spec, or the documented defaults", () => {
     const quota = { requestsCpu: "2", requestsMemory: "3Gi", limitsMemory: "6Gi", pods: 12 };
     const containerDefaults = { requestCpu: "20m", requestMemory: "32Mi", limitMemory: "64Mi" };
-    const { tf } = build([{ name: "sized", quota, containerDefaults }, { name: "plain" }]);
+    const gateway = { ...quota, servicesLoadBalancers: 1, servicesNodePorts: 3 };
+    const { tf } = build([{ name: "sized", quota, containerDefaults }, { name: "plain" }, { name: "gateway", quota: gateway }]);
     const byNamespace = (type: string, pick: (r: Json) => unknown) => Object.fromEntries(of(tf, type).map((r) => [r.metadata.namespace.match(/Baseline_(\w+)_Namespace/)[1], pick(r)]));
+    // No load balancer and no node port unless the spec names them: a Service cannot open the nodes or an NLB.
+    const closed = { "services.loadbalancers": "0", "services.nodeports": "0" };
     expect(byNamespace("kubernetes_resource_quota_v1", (q) => q.spec.hard)).toEqual({
-      sized: { "requests.cpu": "2", "requests.memory": "3Gi", "limits.memory": "6Gi", pods: "12" },
-      plain: { "requests.cpu": "4", "requests.memory": "8Gi", "limits.memory": "16Gi", pods: "50" },
+      sized: { "requests.cpu": "2", "requests.memory": "3Gi", "limits.memory": "6Gi", pods: "12", ...closed },
+      plain: { "requests.cpu": "4", "requests.memory": "8Gi", "limits.memory": "16Gi", pods: "50", ...closed },
+      gateway: { "requests.cpu": "2", "requests.memory": "3Gi", "limits.memory": "6Gi", pods: "12", "services.loadbalancers": "1", "services.nodeports": "3" },
     });
     expect(byNamespace("kubernetes_limit_range_v1", (l) => l.spec.limit)).toEqual({
       sized: [{ type: "Container", default_request: { cpu: "20m", memory: "32Mi" }, default: { memory: "64Mi" } }],
       plain: [{ type: "Container", default_request: { cpu: "100m", memory: "128Mi" }, default: { memory: "256Mi" } }],
+      gateway: [{ type: "Container", default_request: { cpu: "100m", memory: "128Mi" }, default: { memory: "256Mi" } }],
     });
   });
 

@@ -40,6 +40,7 @@ describe("security.admission", () => {
     ["a workload's kind cannot be recognised", withOwnExemptions((a) => (a.exemptWorkloads[0].kind = "Pod")), /exemptWorkloads\[0\]\.kind: .*Deployment.*StatefulSet.*DaemonSet/],
     ["a workload's name is not an object name", withOwnExemptions((a) => (a.exemptWorkloads[0].name = "Node Exporter")), /exemptWorkloads\[0\]\.name: .*RFC 1123 subdomain/],
     ["a workload exemption names no policy", withOwnExemptions((a) => (a.exemptWorkloads[0].policies = [])), /exemptWorkloads\[0\]\.policies: /],
+    ["a workload exemption names the Services policy", withOwnExemptions((a) => (a.exemptWorkloads[0].policies = ["serviceExposure"])), /exemptWorkloads\[0\]\.policies\[0\]: .*probes/],
     ["a workload is exempted twice", withOwnExemptions((a) => a.exemptWorkloads.push({ ...a.exemptWorkloads[0] })), /exemptWorkloads\[\d\]: .*is listed twice/],
     ["a probe-exempt container is not a container name", withOwnExemptions((a) => (a.probeExemptContainers[0].name = "Istio Proxy")), /probeExemptContainers\[0\]\.name: .*RFC 1123 label/],
     ["a probe-exempt container names no probe", withOwnExemptions((a) => (a.probeExemptContainers[0].probes = [])), /probeExemptContainers\[0\]\.probes: /],

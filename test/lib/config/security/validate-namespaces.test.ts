@@ -30,6 +30,8 @@ describe("security.namespaces configuration", () => {
     ["an allow opens no port", (c) => (egress0(c).ports = []), /monitoring\.egress\[0\]\.ports: got \[\]; allowed: at least one port: an allow names the ports it opens/],
     ["two allows of a direction share a name", (c) => monitoring(c).egress.push(structuredClone(egress0(c))), /monitoring\.egress\[\d+\]\.name: got "kubernetes-api"; allowed: a name no other egress allow of this namespace uses/],
     ["a quota is not a quantity", (c) => (monitoring(c).quota.requestsCpu = "two"), /monitoring\.quota\.requestsCpu: got "two"; allowed: a Kubernetes quantity/],
+    ["a load balancer count is negative", (c) => (team(c).namespaces.payments.quota.servicesLoadBalancers = -1), /teams\[0\]\.namespaces\.payments\.quota\.servicesLoadBalancers: got -1; allowed: .*0/],
+    ["a node port count is fractional", (c) => (team(c).namespaces.payments.quota.servicesNodePorts = 1.5), /payments\.quota\.servicesNodePorts: got 1\.5; allowed: /],
     ["a default request is above its limit", (c) => (monitoring(c).containerDefaults = { requestCpu: "10m", requestMemory: "1Gi", limitMemory: "256Mi" }), /containerDefaults\.requestMemory: got "1Gi"; allowed: at most limitMemory \(256Mi\)/],
     ["the monitoring quota is below the memory limits observability sizes", (c) => (monitoring(c).quota.limitsMemory = "1Gi"), /monitoring\.quota\.limitsMemory: got "1Gi"; allowed: at least what observability sizes for Prometheus, Alertmanager and Grafana together \(2432Mi\)/],
     ["the monitoring quota is below the CPU requests observability sizes", (c) => (monitoring(c).quota.requestsCpu = "100m"), /monitoring\.quota\.requestsCpu: got "100m"; allowed: at least what observability sizes .* \(325m\)/],

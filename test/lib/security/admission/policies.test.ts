@@ -1,8 +1,8 @@
 import {
-  ADMISSION_POLICY_KEYS, ADMISSION_POLICY_NAMES, admissionPolicyDefinitions, AdmissionPolicyDefinition, AdmissionPolicyKey, WorkloadExemption,
+  ADMISSION_POLICY_KEYS, ADMISSION_POLICY_NAMES, admissionPolicyDefinitions, POD_POLICY_KEYS, AdmissionPolicyDefinition, AdmissionPolicyKey, WorkloadExemption,
 } from "../../../../lib/security/admission/policies";
 import { evaluatePolicy, expressionsOf, parseCel, refusals } from "./support/evaluate";
-import { goodContainer, goodPodSpec, ownedPod, pod, REGISTRIES, workload } from "./support/samples";
+import { goodContainer, goodPodSpec, ownedPod, pod, REGISTRIES, service, workload } from "./support/samples";
 
 const defs = admissionPolicyDefinitions({ allowedRegistries: REGISTRIES });
 const byKey = (key: AdmissionPolicyKey, from: readonly AdmissionPolicyDefinition[] = defs) => from.find((d) => d.key === key)!;
@@ -21,8 +21,51 @@ describe("admission policy definitions", () => {
     expect(() => parseCel("object.spec.containers.all(c, ")).toThrow();
   });
 
-  test("a compliant pod passes every policy (each of which does apply to it)", () => {
-    for (const def of defs) expect(evaluatePolicy(def, { object: pod(goodPodSpec()) })).toEqual({ matched: true, allowed: true, messages: [] });
+  test("a compliant pod passes every pod policy (each of which does apply to it)", () => {
+    const podDefs = defs.filter((d) => (POD_POLICY_KEYS as readonly string[]).includes(d.key));
+    expect(podDefs.map((d) => d.key)).toEqual([...POD_POLICY_KEYS]);
+    for (const def of podDefs) expect(evaluatePolicy(def, { object: pod(goodPodSpec()) })).toEqual({ matched: true, allowed: true, messages: [] });
+  });
+
+  describe("Services (serviceExposure)", () => {
+    const exposure = byKey("serviceExposure");
+    const judge = (object: Record<string, unknown>, namespace = "apps", extra: Partial<Parameters<typeof evaluatePolicy>[1]> = {}) => evaluatePolicy(exposure, { object, namespace, ...extra });
+
+    test("a ClusterIP Service passes, in a team namespace too, and the policy does apply to it", () => {
+      expect(judge(service())).toEqual({ matched: true, allowed: true, messages: [] });
+      expect(judge(service({ type: "ClusterIP" }))).toEqual({ matched: true, allowed: true, messages: [] });
+      expect(judge(service({ externalIPs: [] }))).toEqual({ matched: true, allowed: true, messages: [] });
+      // Pod policies do not match Services, and this one does not match pods.
+      expect(refusedBy(service({ externalIPs: ["10.0.12.34"] }))).toEqual(["serviceExposure"]);
+      expect(evaluatePolicy(exposure, { object: pod(goodPodSpec()) }).matched).toBe(false);
+    });
+
+    test("refuses spec.externalIPs in every namespace, the ingress namespace included, naming the address (CVE-2020-8554)", () => {
+      // A team claims Alertmanager's pod address on its port: kube-proxy would hand Prometheus' alerts to the team's pod.
+      const hijack = service({ externalIPs: ["10.0.12.34"], ports: [{ name: "am", port: 9093, targetPort: 8080 }] });
+      for (const namespace of ["apps", "istio-ingress", "monitoring"]) {
+        const r = judge(hijack, namespace);
+        expect([namespace, r.allowed]).toEqual([namespace, false]);
+        expect(r.messages.join()).toMatch(/spec.externalIPs is not allowed.*address 10.0.12.34/);
+      }
+    });
+
+    test.each(["LoadBalancer", "NodePort"] as const)("refuses type %s outside istio-ingress, admits it there", (type) => {
+      const r = judge(service({ type }));
+      expect(r.allowed).toBe(false);
+      expect(r.messages.join()).toMatch(new RegExp(`only allowed in istio-ingress: expose through the ingress gateway: type ${type}`));
+      expect(judge(service({ type }), "istio-ingress").allowed).toBe(true);
+      expect(judge(service({ type }), "istio-ingress-2").allowed).toBe(false);
+    });
+
+    test("an update that adds externalIPs or a node port is judged; a relabel of an old one is not", () => {
+      const old = service();
+      expect(judge(service({ externalIPs: ["10.0.12.34"] }), "apps", { operation: "UPDATE", oldObject: old }).allowed).toBe(false);
+      expect(judge(service({ type: "NodePort" }), "apps", { operation: "UPDATE", oldObject: old }).allowed).toBe(false);
+      const legacy = service({ type: "NodePort" });
+      const relabelled = { ...legacy, metadata: { name: "app", labels: { team: "a" } } };
+      expect(judge(relabelled, "apps", { operation: "UPDATE", oldObject: legacy }).matched).toBe(false);
+    });
   });
 
   // Each row is refused by exactly the policy it names: a policy that never matches fails its row.

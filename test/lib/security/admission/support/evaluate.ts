@@ -18,6 +18,7 @@ const RESOURCES: Readonly<Record<string, readonly [group: string, resource: stri
   ReplicaSet: ["apps", "replicasets"],
   Job: ["batch", "jobs"],
   CronJob: ["batch", "cronjobs"],
+  Service: ["", "services"],
 };
 
 export interface AdmissionRequest {

@@ -1,4 +1,5 @@
 import type { IPod } from "kubernetes-models/v1/Pod";
+import type { IService } from "kubernetes-models/v1/Service";
 import type { IPodSpec, IContainer } from "kubernetes-models/v1";
 import { hardenedContainerSecurityContext, hardenedPodSecurityContext } from "../../../../../lib/kubernetes/security-context";
 
@@ -51,4 +52,9 @@ export function workload(kind: keyof typeof TEMPLATE_KINDS | "CronJob", spec: IP
 /** A pod as a controller creates it: owned by `kind`/`name`. */
 export function ownedPod(spec: IPodSpec, kind: string, name: string): Record<string, unknown> {
   return pod(spec, { name: `${name}-x7k2p`, ownerReferences: [{ apiVersion: "apps/v1", kind, name, uid: "0b8a3c1e-5b2f-4c1e-9d7a-3f1e2d4c5b6a", controller: true }] });
+}
+
+/** A Service selecting `app: name` on port 8080, with `spec` merged over that. */
+export function service(spec: NonNullable<IService["spec"]> = {}, name = "app"): Record<string, unknown> {
+  return { apiVersion: "v1", kind: "Service", metadata: { name }, spec: { selector: { app: name }, ports: [{ name: "http", port: 8080, targetPort: 8080 }], ...spec } } satisfies IService;
 }

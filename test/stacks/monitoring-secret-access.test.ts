@@ -1,0 +1,59 @@
+/**
+ * What the monitoring stack's service accounts can read, as each environment renders the kube-prometheus-stack values:
+ * no component of it may read every Secret in the cluster, so one workload node running it does not yield them all.
+ * Grafana's sidecar reads ConfigMaps in the release's namespace only (a Role, not a ClusterRole); kube-state-metrics
+ * runs without its Secrets collector; the operator watches the namespaces that ship rules and monitors, not the cluster.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { ENVIRONMENTS } from "../../environments";
+import { synthesizedManifest, synthesizedStack } from "../support/synthesized-app";
+
+type Json = Record<string, any>;
+
+const FIXTURES = path.resolve(__dirname, "../fixtures/helm-values");
+const chartDefaults = (file: string): Json => parse(fs.readFileSync(path.join(FIXTURES, file), "utf8")) as Json;
+
+function resourcesOf(env: string, type: string): Json[] {
+  return Object.keys(synthesizedManifest().stacks)
+    .filter((s) => s.startsWith(`${env}-`))
+    .flatMap((s) => Object.values<Json>(synthesizedStack(s).resource?.[type] ?? {}));
+}
+
+describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s monitoring stack's access to Secrets", (name, env) => {
+  const release = resourcesOf(name, "helm_release").find((r) => r.chart === "kube-prometheus-stack")!;
+  const values = parse(release.values[0]) as Json;
+
+  test("Grafana has a namespaced Role, and its dashboard sidecar reads ConfigMaps only where the dashboards are", () => {
+    expect(values.grafana.rbac.namespaced).toBe(true);
+    const dashboards = resourcesOf(name, "kubernetes_config_map_v1").filter((c) => c.metadata.labels?.grafana_dashboard !== undefined);
+    expect(dashboards.length).toBeGreaterThan(0);
+    const where = [...new Set(dashboards.map((c) => c.metadata.namespace))];
+    expect(where).toEqual([release.namespace]);
+    expect(values.grafana.sidecar.dashboards.searchNamespace).toEqual(where);
+    expect(values.grafana.sidecar.dashboards.resource).toBe("configmap");
+    expect(JSON.stringify(values.grafana.sidecar)).not.toMatch(/"searchNamespace":"ALL"/);
+  });
+
+  test("kube-state-metrics runs every collector its chart defaults to except secrets", () => {
+    const defaults: string[] = chartDefaults("kube-state-metrics-8.4.0.values.yaml").collectors;
+    expect(defaults).toContain("secrets");
+    expect(values["kube-state-metrics"].collectors).toEqual(defaults.filter((c) => c !== "secrets"));
+  });
+
+  test("the operator watches its own namespace, every namespace a rule or monitor is shipped to and the team namespaces, not the cluster", () => {
+    const watched = values.prometheusOperator.namespaces;
+    expect(watched.releaseNamespace).toBe(true);
+    const namespaces = new Set<string>([release.namespace, ...watched.additional]);
+    const shipped = resourcesOf(name, "kubernetes_manifest")
+      .map((m) => m.manifest)
+      .filter((m) => m.apiVersion === "monitoring.coreos.com/v1" && ["PrometheusRule", "ServiceMonitor", "PodMonitor", "Probe"].includes(m.kind));
+    expect(shipped.length).toBeGreaterThan(0);
+    for (const m of shipped) expect([m.kind, m.metadata.name, namespaces.has(m.metadata.namespace)]).toEqual([m.kind, m.metadata.name, true]);
+    for (const team of env.security.namespaces.teams) for (const ns of Object.keys(team.namespaces)) expect([ns, namespaces.has(ns)]).toEqual([ns, true]);
+    for (const system of ["kube-system", "default", "kube-public"]) expect(namespaces.has(system)).toBe(false);
+    // The chart's own default is the whole cluster.
+    expect(chartDefaults("kube-prometheus-stack-88.5.3.values.yaml").prometheusOperator.namespaces).toEqual({});
+  });
+});
