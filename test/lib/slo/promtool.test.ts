@@ -12,7 +12,7 @@ import { SUPPORTED_PERIODS } from "../../../lib/slo/windows";
 import { describeWithPromtool, runPromtool, tempDir } from "../../support/promtool";
 import { makeSlo, SLI_BY_KIND } from "./support/factory";
 import { alertingSubset, readSubset } from "./support/alerting-rules";
-import { probe, runSuiteAsync, type PromtoolSuite, type SuiteRun } from "./support/promtool-tests";
+import { probe, runSuitesAsync, type PromtoolSuite, type SuiteRun } from "./support/promtool-tests";
 import * as sc from "./support/scenarios";
 
 const KINDS = Object.keys(SLI_BY_KIND) as Array<keyof typeof SLI_BY_KIND>;
@@ -191,20 +191,20 @@ describe("the rules a promtool check reads (support/alerting-rules.ts)", () => {
 });
 
 describeWithPromtool("promtool test rules: Workbook scenarios per SLI kind", () => {
-  // Every kind's files are independent: the first test starts all of them (as many promtool runs at once as
-  // cores), and each test waits for its own kind's.
-  let started: Map<string, Promise<SuiteRun[]>> | undefined;
-  const runsOf = (kind: string) => {
-    started ??= new Map(KINDS.map((k) => [k, Promise.all(scenarioRuns(k).files.map((f) => runSuiteAsync(f)))]));
+  // Every kind's files are independent: the first test starts one promtool process per kind over all of that kind's
+  // files (as many processes at once as cores), and each test waits for its own kind's.
+  let started: Map<string, Promise<SuiteRun>> | undefined;
+  const runOf = (kind: string) => {
+    started ??= new Map(KINDS.map((k) => [k, runSuitesAsync(scenarioRuns(k).files)]));
     for (const p of started.values()) p.catch(() => undefined); // each test reports its own failure
     return started.get(kind)!;
   };
 
   test.each(KINDS)("%s SLI", async (kind) => {
-    for (const run of await runsOf(kind)) {
-      if (run.code !== 0) throw new Error(`promtool test rules failed (files kept in ${run.dir}):\n${run.output}`);
-      fs.rmSync(run.dir, { recursive: true, force: true });
-    }
+    const run = await runOf(kind);
+    if (run.code !== 0) throw new Error(`promtool test rules failed (files kept in ${run.dir}):\n${run.output}`);
+    expect(run.output.match(/^\s*SUCCESS$/gm)).toHaveLength(scenarioRuns(kind).files.length);
+    fs.rmSync(run.dir, { recursive: true, force: true });
 
     if (process.env.SLO_PROBE === "1") {
       const { base, scenarios } = scenarioRuns(kind);
