@@ -159,3 +159,36 @@ export function readSubset(rulesYaml: string, exprs: readonly string[]): RuleSub
 export function alertingSubset(rulesYaml: string): RuleSubset {
   return readSubset(rulesYaml, ["ALERTS"]);
 }
+
+/** Everything of a rule but what an alert may change between variants. */
+function recordingOrAlertSlot(r: Rule): unknown {
+  return r.alert !== undefined ? "alert" : r;
+}
+
+/**
+ * Rule files that differ only in their alerts (same groups, the same recording rules at the same places, alerts at
+ * the same places) as ONE file: each recording rule once, and at each alert's place every file's alert, marked
+ * `label: <key>`. An alert keeps its expression and its place in its group, and no rule reads an alert (refused
+ * otherwise), so each alert fires exactly when it does in its own file; the recordings are the same series
+ * evaluated once instead of once per file. Undefined when the files differ in anything else.
+ */
+export function mergeAlertVariants(files: ReadonlyArray<{ readonly key: string; readonly rules: string }>, label: string): { rules: string; groupOrder: string[] } | undefined {
+  const parsed = files.map((f) => ({ key: f.key, groups: (parse(f.rules) as { groups: Group[] }).groups }));
+  const first = parsed[0]!.groups;
+  const skeleton = (groups: readonly Group[]) => JSON.stringify(groups.map((g) => ({ ...g, rules: g.rules.map(recordingOrAlertSlot) })));
+  if (parsed.some((p) => skeleton(p.groups) !== skeleton(first))) return undefined;
+  const all = parsed.flatMap((p) => p.groups.flatMap((g) => g.rules));
+  if (all.some((r) => r.alert !== undefined && r.labels?.[label] !== undefined)) return undefined;
+  const alertOutput: Output = { name: "ALERTS", labels: {} };
+  const alertState: Output = { name: "ALERTS_FOR_STATE", labels: {} };
+  if (all.some((r) => selectorsIn(r.expr).some((s) => mayRead(s, alertOutput) || mayRead(s, alertState)))) return undefined;
+  const groups = first.map((g, gi) => ({
+    ...g,
+    rules: g.rules.flatMap((r, ri) =>
+      r.alert === undefined ? [r] : parsed.map((p) => {
+        const variant = p.groups[gi]!.rules[ri]!;
+        return { ...variant, labels: { ...variant.labels, [label]: p.key } };
+      })),
+  }));
+  return { rules: stringify({ groups }, { lineWidth: 0 }), groupOrder: groups.map((g) => g.name) };
+}
