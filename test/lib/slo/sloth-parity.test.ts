@@ -87,8 +87,9 @@ function mergeBatch(batch: readonly Case[]) {
 }
 
 /**
- * Every case's timelines. The cases differ only in their periods, so on each side their recording rules (the SLI
- * windows) are the same and only the alerts' factors differ: cases whose files differ only in alerts run as ONE file
+ * Every case's timelines. The cases differ in their periods and window tables, but the windows are the same lengths,
+ * so on each side their recording rules come out the same and only the alerts' factors differ (checked below, and by
+ * mergeAlertVariants, which refuses anything else). Cases whose files differ only in alerts run as ONE file
  * per side (support/alerting-rules.ts, mergeAlertVariants: every alert unchanged at its place, labelled with its
  * case), which evaluates the windows, nearly all of promtool's work, once instead of once per case. Two promtool
  * runs per batch: Sloth's alert timelines, then ours checked against exactly those timelines.
