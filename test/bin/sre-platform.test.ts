@@ -1,9 +1,15 @@
 /**
  * The CLI as users run it: the compiled dist/bin/sre-platform.js under plain node. `npm test` builds first
- * (tsc -p tsconfig.build.json); when dist is missing or older than the sources, this test builds it itself.
+ * (tsc -p tsconfig.build.json) and says so (SRE_PLATFORM_DIST_BUILT=1); otherwise, when dist is missing or older
+ * than the sources, this test builds it itself.
+ *
+ * Each node process costs about 0.3 s of loading before the CLI does anything, so the cases run in ONE plain
+ * node process that calls the compiled file's exported `main(argv, io)` once per case, in the case's working
+ * directory. What a real process adds to `main` (its exit code, its stdout and stderr) is proved equal to that
+ * batch for one case of every exit code and stream, each spawned as its own `node dist/bin/sre-platform.js`.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sharedPath, withShared } from "../support/shared";
@@ -24,12 +30,17 @@ function newestSource(dir: string): number {
 }
 
 beforeAll(() => {
+  if (process.env.SRE_PLATFORM_DIST_BUILT === "1" && existsSync(CLI)) return; // scripts/test.mjs has just built it
   // Everything the CLI can reach: its own code, the compiler, the environments it validates and what they import.
   const sources = Math.max(...["bin", "lib", "environments", "constructs", "stacks"].map((d) => newestSource(join(ROOT, d))));
   if (existsSync(CLI) && statSync(CLI).mtimeMs >= sources) return;
   // tsc still emits when other parts of the tree have type errors; `npm run typecheck` reports those.
   spawnSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd: ROOT, encoding: "utf8", timeout: 180_000 });
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing after "tsc -p tsconfig.build.json"; run "npm run build" and look at its errors`);
+  // The build is incremental and leaves an output whose text did not change untouched, old as it is: mark the CLI as
+  // built now, or every later run would find it older than a source edited since and build again (4 s for nothing).
+  const now = new Date();
+  utimesSync(CLI, now, now);
 }, 200_000);
 
 interface Run {
@@ -38,9 +49,55 @@ interface Run {
   readonly stderr: string;
 }
 
-function run(args: readonly string[], cwd: string = ROOT): Run {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", timeout: 30_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+interface Case {
+  readonly args: readonly string[];
+  readonly cwd: string;
+}
+
+/** Runs under plain node: `main` of the compiled CLI for every case read from stdin; the results as JSON on stdout. */
+const DRIVER = `
+const { main } = require(process.argv[1]);
+const cases = JSON.parse(require("node:fs").readFileSync(0, "utf8"));
+const results = cases.map(({ args, cwd }) => {
+  let stdout = "";
+  let stderr = "";
+  process.chdir(cwd);
+  const status = main(args, { out: (t) => { stdout += t; }, err: (t) => { stderr += t; } });
+  return { status, stdout, stderr };
+});
+process.stdout.write(JSON.stringify(results));
+`;
+
+const cases: Case[] = [];
+let results: Run[] | undefined;
+
+/**
+ * Adds a CLI call to the batch (while jest collects the tests) and returns how to read its result (in a test);
+ * the first read runs the whole batch.
+ */
+function cli(args: readonly string[], cwd: string = ROOT): () => Run {
+  const i = cases.push({ args, cwd }) - 1;
+  return () => {
+    if (results === undefined) {
+      const r = spawnSync(process.execPath, ["-e", DRIVER, CLI], { input: JSON.stringify(cases), encoding: "utf8", maxBuffer: 64 * 1024 * 1024, timeout: 60_000 });
+      if (r.status !== 0) throw new Error(`the batch of CLI calls failed (exit ${r.status ?? r.signal}):\n${r.stderr}`);
+      results = JSON.parse(r.stdout) as Run[];
+    }
+    return results[i]!;
+  };
+}
+
+/** One real `node dist/bin/sre-platform.js …` process. */
+function spawnCli(c: Case): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...c.args], { cwd: c.cwd });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
 }
 
 const tmp = mkdtempSync(join(tmpdir(), "sre-platform-cli-"));
@@ -63,42 +120,45 @@ slos:
     alerting:
       name: Api-Availability
 `);
+const KEEP = write("keep.yaml", "previous content\n");
 
 describe("sre-platform slo compile", () => {
+  const outFile = join(tmp, "sub", "rules.yaml");
+  const withOut = cli(["slo", "compile", SPECS, "--environment", "prod", "--out", outFile]);
   it("writes a rules file with --out and nothing on stdout", () => {
-    const out = join(tmp, "sub", "rules.yaml");
-    const r = run(["slo", "compile", SPECS, "--environment", "prod", "--out", out]);
+    const r = withOut();
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toBe("");
-    const text = readFileSync(out, "utf8");
+    const text = readFileSync(outFile, "utf8");
     expect(text).toMatch(/^groups:/m);
     expect(text).toContain("alert: CheckoutApiAvailability");
     expect(readdirSync(join(tmp, "sub"))).toEqual(["rules.yaml"]);
   });
 
+  const prometheusRule = cli(["slo", "compile", SPECS, "--format", "prometheusrule", "--name", "checkout-slos", "--namespace", "monitoring"]);
   it("prints a PrometheusRule object with --format prometheusrule", () => {
-    const r = run(["slo", "compile", SPECS, "--format", "prometheusrule", "--name", "checkout-slos", "--namespace", "monitoring"]);
+    const r = prometheusRule();
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/kind: PrometheusRule/);
     expect(r.stdout).toMatch(/name: checkout-slos/);
     expect(r.stdout).toMatch(/namespace: monitoring/);
   });
 
-  withShared(it, "Sloth golden inputs").each([
+  withShared(it, "Sloth golden inputs").each(([
     ["01-base-30d", []],
     ["02-base-28d", ["--period", "28d"]],
     ["03-custom-windows-7d", ["--period", "7d"]],
     ["05-k8s-prometheusrule", []],
-  ])("compiles Sloth's input %s", (c, extra) => {
-    const r = run(["slo", "compile", join(GOLDEN, c, "input.yaml"), ...extra]);
+  ] as Array<[string, string[]]>).map(([c, extra]) => [c, cli(["slo", "compile", join(GOLDEN, c, "input.yaml"), ...extra])] as const))("compiles Sloth's input %s", (_c, result) => {
+    const r = result();
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("alert: myServiceAlert");
   });
 
+  const invalid = cli(["slo", "compile", BAD, "--out", KEEP]);
   it("fails with exit 1, every problem on stderr, and leaves an existing --out file untouched", () => {
-    const out = write("keep.yaml", "previous content\n");
-    const r = run(["slo", "compile", BAD, "--out", out]);
+    const r = invalid();
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).not.toMatch(NO_STACK);
@@ -109,28 +169,31 @@ describe("sre-platform slo compile", () => {
       `error: ${BAD}: api-availability: slos[0].alerting.name: invalid alert name "Api-Availability"`,
     ]) expect(r.stderr).toContain(line);
     expect(r.stderr).toMatch(/4 problems found; nothing written\n$/);
-    expect(readFileSync(out, "utf8")).toBe("previous content\n");
+    expect(readFileSync(KEEP, "utf8")).toBe("previous content\n");
     expect(readdirSync(tmp).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 
+  const never = join(tmp, "never.yaml");
+  const invalidNew = cli(["slo", "compile", BAD, "--out", never]);
   it("creates no --out file when the input is invalid", () => {
-    const out = join(tmp, "never.yaml");
-    const r = run(["slo", "compile", BAD, "--out", out]);
+    const r = invalidNew();
     expect(r.status).toBe(1);
-    expect(existsSync(out)).toBe(false);
+    expect(existsSync(never)).toBe(false);
   });
 
+  const broken = write("broken.yaml", "version: sre-platform/v1\nservice: api\nslos:\n  - name: a\n   objective: 99\n");
+  const badYaml = cli(["slo", "compile", broken]);
   it("reports bad YAML with line and column", () => {
-    const f = write("broken.yaml", "version: sre-platform/v1\nservice: api\nslos:\n  - name: a\n   objective: 99\n");
-    const r = run(["slo", "compile", f]);
+    const r = badYaml();
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`error: ${f.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: invalid YAML at line 5, column \\d+`));
+    expect(r.stderr).toMatch(new RegExp(`error: ${broken.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: invalid YAML at line 5, column \\d+`));
     expect(r.stderr).not.toMatch(NO_STACK);
   });
 
+  const loose = write("loose.yaml", "version: sre-platform/v1\nservice: batch\nslos:\n  - name: up\n    objective: 90\n    sli:\n      availability:\n        gaugeQuery: up{job=\"batch\"}\n");
+  const warned = cli(["slo", "compile", loose]);
   it("prints warnings on stderr and still succeeds when an alert can never fire", () => {
-    const f = write("loose.yaml", "version: sre-platform/v1\nservice: batch\nslos:\n  - name: up\n    objective: 90\n    sli:\n      availability:\n        gaugeQuery: up{job=\"batch\"}\n");
-    const r = run(["slo", "compile", f]);
+    const r = warned();
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^groups:/m);
     expect(r.stderr).toMatch(new RegExp(`^warning: .*loose\\.yaml: batch-up: slos\\[0\\]\\.alerting\\.page: .*can never fire`, "m"));
@@ -138,16 +201,18 @@ describe("sre-platform slo compile", () => {
 });
 
 describe("sre-platform slo validate", () => {
+  const perEnvironment = ["dev", "staging", "prod"].map((env) => cli(["slo", "validate", SPECS, "--environment", env]));
   it("accepts the platform's own SLOs for every environment", () => {
-    for (const env of ["dev", "staging", "prod"]) {
-      const r = run(["slo", "validate", SPECS, "--environment", env]);
+    for (const result of perEnvironment) {
+      const r = result();
       expect(r.status).toBe(0);
       expect(r.stdout).toBe("ok: 4 SLOs valid\n");
     }
   });
 
+  const missing = cli(["slo", "validate", join(tmp, "missing.yaml")]);
   it("fails with exit 1 for a file that does not exist", () => {
-    const r = run(["slo", "validate", join(tmp, "missing.yaml")]);
+    const r = missing();
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("missing.yaml: cannot read file: no such file");
     expect(r.stderr).not.toMatch(NO_STACK);
@@ -170,23 +235,28 @@ slos:
         disable: true
 `);
 
+  const warns = cli(["slo", "validate", lenient]);
   it("warns about a key Sloth ignores and succeeds", () => {
-    const r = run(["slo", "validate", lenient]);
+    const r = warns();
     expect([r.status, r.stdout]).toEqual([0, "ok: 1 SLO valid\n"]);
     expect(r.stderr).toBe(`warning: ${lenient}: svc-avail: slos[0].alerting.ticketAlert: unknown field "ticketAlert" (did you mean "ticket_alert"?); allowed fields: name, labels, annotations, page_alert, ticket_alert; ignored, as Sloth ignores it (an error in strict mode)\n`);
   });
 
+  const strict = cli(["slo", "validate", lenient, "--strict"]);
   it("fails with exit 1 on the same key with --strict", () => {
-    const r = run(["slo", "validate", lenient, "--strict"]);
+    const r = strict();
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^error: .*slos\[0\]\.alerting\.ticketAlert: unknown field "ticketAlert" \(did you mean "ticket_alert"\?\)/);
     expect(r.stderr).toMatch(/1 problem found; nothing written\n$/);
   });
 });
 
+const REPORT_ELSEWHERE: Case = { args: ["slo", "report", "--environment", "prod"], cwd: tmpdir() };
+
 describe("sre-platform slo report", () => {
+  const elsewhere = cli(REPORT_ELSEWHERE.args, REPORT_ELSEWHERE.cwd);
   it("reports the platform's own SLOs without files, from any directory", () => {
-    const r = run(["slo", "report", "--environment", "prod"], tmpdir());
+    const r = elsewhere();
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("checkout-api-availability");
     expect(r.stdout).toContain("payments-worker-up");
@@ -195,8 +265,9 @@ describe("sre-platform slo report", () => {
     expect(r.stdout).toMatch(/PaymentsWorkerUp\s+ticket\s+1d\/2h.*disabled/);
   });
 
+  const weekly = cli(["slo", "report", SPECS, "--period", "7d", "--environment", "dev"]);
   it("applies --period and --environment", () => {
-    const r = run(["slo", "report", SPECS, "--period", "7d", "--environment", "dev"]);
+    const r = weekly();
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/objective 99%, period 7d, error budget 1% = 100\.8 min/);
     expect(r.stdout).toMatch(/CheckoutApiAvailability\s+page\s+1h\/5m\s+8%\s+13\.44.*disabled/);
@@ -204,7 +275,7 @@ describe("sre-platform slo report", () => {
 });
 
 describe("usage errors", () => {
-  it.each([
+  it.each(([
     [["slo", "compile", SPECS, "--bogus"], /unknown option --bogus; allowed: --period, --environment, --strict, --help, --format, --out/],
     [["slo", "compile", SPECS, "--period", "1d"], /invalid --period "1d"; allowed: 30d, 28d, 7d/],
     [["slo", "compile", SPECS, "--format", "json"], /invalid --format "json"; allowed: rules, prometheusrule/],
@@ -215,18 +286,36 @@ describe("usage errors", () => {
     [["slo", "frobnicate"], /unknown command "slo frobnicate"; allowed: compile, validate, report/],
     [["deploy"], /unknown command "deploy"; allowed: slo/],
     [[], /Usage: sre-platform slo <command>/],
-  ])("exits 2 for %j", (args, message) => {
-    const r = run(args);
+  ] as Array<[string[], RegExp]>).map(([args, message]) => [args, message, cli(args)] as const))("exits 2 for %j", (_args, message, result) => {
+    const r = result();
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(NO_STACK);
   });
 
-  it.each(["compile", "validate", "report"])("prints help for slo %s --help", (command) => {
-    const r = run(["slo", command, "--help"]);
+  it.each(["compile", "validate", "report"].map((command) => [command, cli(["slo", command, "--help"])] as const))("prints help for slo %s --help", (command, result) => {
+    const r = result();
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^Usage: sre-platform slo ${command}`));
     expect(r.stdout).toContain("--period 30d|28d|7d");
+  });
+});
+
+describe("a real process of the CLI", () => {
+  // One case per exit code and per stream, including a long stdout and another working directory.
+  const PROCESS_CASES: Case[] = [
+    { args: ["slo", "compile", SPECS, "--format", "prometheusrule", "--name", "checkout-slos", "--namespace", "monitoring"], cwd: ROOT },
+    { args: ["slo", "compile", BAD, "--out", KEEP], cwd: ROOT },
+    { args: ["slo", "frobnicate"], cwd: ROOT },
+    { args: [], cwd: ROOT },
+    REPORT_ELSEWHERE,
+  ];
+  const batched = PROCESS_CASES.map((c) => cli(c.args, c.cwd));
+
+  it("exits with main's code and prints exactly what main writes to stdout and stderr", async () => {
+    const spawned = await Promise.all(PROCESS_CASES.map(spawnCli));
+    expect(spawned.map((r) => r.status)).toEqual([0, 1, 2, 2, 0]); // every exit code, and the cases are not all alike
+    expect(spawned).toEqual(batched.map((b) => b()));
   });
 });

@@ -1,15 +1,17 @@
 /**
  * Grouped SLIs (`sum by (cluster)`, `groupBy`) keep every group's series: a cluster that never failed has
  * no error series at all, and must still get its error ratios (0), its burn rates and its remaining budget
- * (1), while a failing cluster gets its own. One promtool process runs every SLI kind.
+ * (1), while a failing cluster gets its own. One promtool process runs every SLI kind, each in its own test file.
  */
 import * as fs from "node:fs";
+import { parse } from "yaml";
 import { compileSlos } from "../../../lib/slo/compile";
 import { emitRulesYaml } from "../../../lib/slo/emit";
 import type { Sli, SloDefinition } from "../../../lib/slo/model";
 import { describeWithPromtool } from "../../support/promtool";
 import { makeSlo } from "./support/factory";
-import { runSuite, type ExprCheck, type TestGroup } from "./support/promtool-tests";
+import { readSubset } from "./support/alerting-rules";
+import { runSuitesAsync, type ExprCheck, type PromtoolSuite, type TestGroup } from "./support/promtool-tests";
 import type { InputSeries } from "./support/series";
 
 const STEP = 30;
@@ -61,17 +63,23 @@ function checks(def: SloDefinition): ExprCheck[] {
 }
 
 describeWithPromtool("promtool test rules: grouped SLIs keep every group's series", () => {
-  test("events, raw and latency SLIs grouped by cluster, one promtool run", () => {
+  test("events, raw and latency SLIs grouped by cluster, one promtool run", async () => {
     const defs = Object.entries(SLIS).map(([kind, sli]) => makeSlo({ name: `${kind}-grouped`, objective: 99, sli }));
     const result = compileSlos(defs);
-    const groups: TestGroup[] = defs.map((def) => ({ name: `${def.sli.kind} grouped`, step: STEP, series: seriesOf(def.sli.kind), checks: checks(def) }));
-    const run = runSuite({
-      rules: emitRulesYaml(result),
-      groupOrder: result.slos.flatMap((s) => s.groups.map((g) => g.name)),
-      evaluationInterval: STEP,
-      groups,
-    }, "slo-grouped");
+    const rules = emitRulesYaml(result);
+    const idsOf = (text: string) =>
+      new Set((parse(text) as { groups: Array<{ rules: Array<{ labels: { sre_id: string } }> }> }).groups.flatMap((g) => g.rules.map((r) => r.labels.sre_id)));
+    // Each SLI's test file holds the rules its checks read (support/alerting-rules.ts). Every check names its SLO's
+    // sre_id, so that is its own SLO's rules (all but the constants no check reads), never the two other SLOs'.
+    const suites: PromtoolSuite[] = defs.map((def) => {
+      const group: TestGroup = { name: `${def.sli.kind} grouped`, step: STEP, series: seriesOf(def.sli.kind), checks: checks(def) };
+      const subset = readSubset(rules, group.checks.map((c) => c.expr));
+      expect(idsOf(subset.rules)).toEqual(new Set([def.id]));
+      return { rules: subset.rules, groupOrder: subset.groupOrder, evaluationInterval: STEP, groups: [group] };
+    });
+    const run = await runSuitesAsync(suites, "slo-grouped");
     if (run.code !== 0) throw new Error(`promtool test rules failed (files kept in ${run.dir}):\n${run.output}`);
+    expect(run.output.match(/^\s*SUCCESS$/gm)).toHaveLength(defs.length);
     fs.rmSync(run.dir, { recursive: true, force: true });
   });
 });

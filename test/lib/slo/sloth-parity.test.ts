@@ -14,8 +14,8 @@ import { emitRulesYaml } from "../../../lib/slo/emit";
 import { loadSloFiles } from "../../../lib/slo/load";
 import type { SloPeriod } from "../../../lib/slo/model";
 import { describeWithPromtool } from "../../support/promtool";
-import { runSuiteAsync, type PromtoolSuite } from "./support/promtool-tests";
-import { alertingSubset } from "./support/alerting-rules";
+import { runSuiteAsync } from "./support/promtool-tests";
+import { alertingSubset, mergeAlertVariants } from "./support/alerting-rules";
 import { compress, counter, type Segment } from "./support/series";
 import { episodes, everyEval, secondsOf, timelinesAsync } from "./support/timeline";
 import { sharedPath, withShared } from "../../support/shared";
@@ -52,55 +52,124 @@ function series() {
   ];
 }
 
-const alertExpr = (severityLabel: string, sev: string) =>
-  `count(ALERTS{alertname="myServiceAlert", alertstate="firing", ${severityLabel}="${sev}"})`;
+/** The label that tells the cases' alerts apart where their rule files are run as one (see {@link proveAll}). */
+const CASE = "parity_case";
+const alertExpr = (severityLabel: string, sev: string, name: string) =>
+  `count(ALERTS{alertname="myServiceAlert", alertstate="firing", ${severityLabel}="${sev}", ${CASE}="${name}"})`;
 
 const sevs = ["page", "ticket"] as const;
-const slothExprs = sevs.map((sev) => alertExpr("sloth_severity", sev));
-const ourExprs = sevs.map((sev) => alertExpr("sre_severity", sev));
+const slothExprs = (name: string) => sevs.map((sev) => alertExpr("sloth_severity", sev, name));
+const ourExprs = (name: string) => sevs.map((sev) => alertExpr("sre_severity", sev, name));
 
-/** One case's two promtool runs: Sloth's alert timeline, then ours checked against exactly that timeline. */
-async function prove(name: string, period: SloPeriod) {
+interface Case {
+  readonly name: string;
+  readonly slothGroups: Array<{ name: string; interval?: string }>;
+  /** Each side's alerts and what they read (support/alerting-rules.ts). */
+  readonly sloth: string;
+  readonly ours: string;
+}
+
+function loadCase(name: string, period: SloPeriod): Case {
   const dir = path.join(GOLDEN, name);
   const slothRules = fs.readFileSync(path.join(dir, "expected.yaml"), "utf8");
-  const slothGroups = parse(slothRules).groups as Array<{ name: string; interval?: string }>;
   const result = compileSlos(loadSloFiles([path.join(dir, "input.yaml")]), { period });
-  // Both sides run only their alerts and what those read (support/alerting-rules.ts): the timelines compared are the same.
-  const ourSubset = alertingSubset(emitRulesYaml(result));
-  const slothSubset = alertingSubset(slothRules);
-  const ours: Omit<PromtoolSuite, "groups"> = { rules: ourSubset.rules, groupOrder: ourSubset.groupOrder, evaluationInterval: EVAL };
-  const sloth: Omit<PromtoolSuite, "groups"> = { rules: slothSubset.rules, groupOrder: slothSubset.groupOrder, evaluationInterval: EVAL };
-  const input = series();
-  const slothTimes = await timelinesAsync({ ...sloth, groups: [{ name: "sloth", step: STEP, series: input, checks: slothExprs.flatMap((e) => everyEval(e, END, EVAL)) }] });
-  const run = await runSuiteAsync(
-    { ...ours, groups: [{ name: "ours", step: STEP, series: input, checks: ourExprs.flatMap((e, i) => everyEval(e, END, EVAL, slothTimes.get(slothExprs[i]!)!)) }] },
-    "slo-parity",
-  );
-  fs.rmSync(run.dir, { recursive: true, force: true });
-  return { slothGroups, slothTimes, run };
+  // Both sides run only their alerts and what those read: the timelines compared are the same. Reads are told apart
+  // by labels too, so the second SLO of a case, whose alerts are disabled, is left out although it records the same
+  // names as the first.
+  return { name, slothGroups: parse(slothRules).groups, sloth: alertingSubset(slothRules).rules, ours: alertingSubset(emitRulesYaml(result)).rules };
 }
+
+/** Both sides of a batch of cases as one rule file each, or undefined when their recordings differ. */
+function mergeBatch(batch: readonly Case[]) {
+  const sloth = mergeAlertVariants(batch.map((c) => ({ key: c.name, rules: c.sloth })), CASE);
+  const ours = mergeAlertVariants(batch.map((c) => ({ key: c.name, rules: c.ours })), CASE);
+  return sloth && ours ? { sloth, ours } : undefined;
+}
+
+/**
+ * Every case's timelines. The cases differ in their periods and window tables, but the windows are the same lengths,
+ * so on each side their recording rules come out the same and only the alerts' factors differ (checked below, and by
+ * mergeAlertVariants, which refuses anything else). Cases whose files differ only in alerts run as ONE file
+ * per side (support/alerting-rules.ts, mergeAlertVariants: every alert unchanged at its place, labelled with its
+ * case), which evaluates the windows, nearly all of promtool's work, once instead of once per case. Two promtool
+ * runs per batch: Sloth's alert timelines, then ours checked against exactly those timelines.
+ */
+async function proveAll() {
+  const batches: Case[][] = [];
+  for (const c of CASES.map(([name, period]) => loadCase(name, period))) {
+    const batch = batches.find((b) => mergeBatch([...b, c]) !== undefined);
+    if (batch) batch.push(c);
+    else batches.push([c]);
+  }
+  const input = series();
+  const proofs = await Promise.all(batches.map(async (batch) => {
+    const { sloth, ours } = mergeBatch(batch)!;
+    const slothTimes = await timelinesAsync({
+      ...sloth,
+      evaluationInterval: EVAL,
+      groups: [{ name: "sloth", step: STEP, series: input, checks: batch.flatMap((c) => slothExprs(c.name).flatMap((e) => everyEval(e, END, EVAL))) }],
+    });
+    const checks = batch.flatMap((c) => ourExprs(c.name).flatMap((e, i) => everyEval(e, END, EVAL, slothTimes.get(slothExprs(c.name)[i]!)!)));
+    const run = await runSuiteAsync({ ...ours, evaluationInterval: EVAL, groups: [{ name: "ours", step: STEP, series: input, checks }] }, "slo-parity");
+    fs.rmSync(run.dir, { recursive: true, force: true });
+    return batch.map((c) => [c.name, { slothGroups: c.slothGroups, slothTimes, run }] as const);
+  }));
+  return { batches: batches.map((b) => b.map((c) => c.name)), byCase: new Map(proofs.flat()) };
+}
+
+describe("rule files that differ only in their alerts, as one (support/alerting-rules.ts)", () => {
+  const file = (factor: number, extra = "") => `groups:
+  - name: windows
+    rules:
+      - record: ratio:rate1h
+        expr: sum(rate(errors_total[1h])) / sum(rate(requests_total[1h]))${extra}
+      - alert: Burn
+        expr: ratio:rate1h > ${factor} * 0.001
+        labels: { severity: page }
+`;
+  const merged = (files: Array<[string, string]>) => mergeAlertVariants(files.map(([key, rules]) => ({ key, rules })), "case");
+
+  test("keeps each recording once and puts every file's alert at its place, labelled with its file", () => {
+    const m = merged([["30d", file(14.4)], ["7d", file(13.44)]])!;
+    expect(parse(m.rules).groups).toEqual([{
+      name: "windows",
+      rules: [
+        { record: "ratio:rate1h", expr: "sum(rate(errors_total[1h])) / sum(rate(requests_total[1h]))" },
+        { alert: "Burn", expr: "ratio:rate1h > 14.4 * 0.001", labels: { severity: "page", case: "30d" } },
+        { alert: "Burn", expr: "ratio:rate1h > 13.44 * 0.001", labels: { severity: "page", case: "7d" } },
+      ],
+    }]);
+    expect(m.groupOrder).toEqual(["windows"]);
+  });
+
+  test("refuses files whose recordings differ, and rules that read alerts", () => {
+    expect(merged([["a", file(1)], ["b", file(1, " * 2")]])).toBeUndefined();
+    expect(merged([["a", file(1)], ["b", file(1).replace("ratio:rate1h > 1", "ratio:rate1h + count(ALERTS) > 1")]])).toBeUndefined();
+  });
+});
 
 describeWithPromtool("Sloth parity on Sloth's own inputs (promtool)", () => {
   const report: string[] = [];
   afterAll(() => console.log(["Sloth parity (episode [start, end] in minutes after T0; Δ in s):", ...report].join("\n")));
 
-  // The cases are independent: the first test starts all of them (as many promtool runs at once as cores).
-  let proofs: Map<string, Promise<Awaited<ReturnType<typeof prove>>>> | undefined;
-  const proofOf = (name: string) => {
-    proofs ??= new Map(CASES.map(([n, period]) => [n, prove(n, period)]));
-    for (const p of proofs.values()) p.catch(() => undefined); // each test reports its own failure
-    return proofs.get(name)!;
-  };
+  // The first test starts every batch (as many promtool runs at once as cores); each test reads its own case.
+  let proofs: ReturnType<typeof proveAll> | undefined;
+  const all = () => (proofs ??= proveAll());
+  const proofOf = async (name: string) => (await all()).byCase.get(name)!;
+
+  withShared(test, "Sloth parity")("the cases' recordings are the same on each side, so each side runs them as one file", async () => {
+    expect((await all()).batches).toEqual([CASES.map(([n]) => n)]);
+  }, 300_000);
 
   withShared(test, "Sloth parity").each(CASES)("%s", async (name) => {
     const { slothGroups, slothTimes, run } = await proofOf(name);
     expect(slothGroups.filter((g) => g.interval !== undefined)).toEqual([]);
 
     sevs.forEach((sev, i) => {
-      const expected = slothTimes.get(slothExprs[i]!)!;
+      const expected = slothTimes.get(slothExprs(name)[i]!)!;
       expect(expected.size).toBeGreaterThan(0); // the profile exercises every alert
       // Our timeline = Sloth's, corrected where promtool reported a difference.
-      const failures = run.failures.filter((f) => f.expr === ourExprs[i]);
+      const failures = run.failures.filter((f) => f.expr === ourExprs(name)[i]);
       const ourTimes = new Set(expected);
       for (const f of failures) {
         if (f.got.length > 0) ourTimes.add(secondsOf(f.time));

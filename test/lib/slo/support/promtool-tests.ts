@@ -82,6 +82,21 @@ export async function runSuiteAsync(s: PromtoolSuite, prefix = "slo-promtool"): 
 }
 
 /**
+ * Several suites in ONE `promtool test rules` process (one test file and one rule file each): a process costs
+ * about as much as a short suite, so suites that need no other core run together.
+ */
+export async function runSuitesAsync(suites: readonly PromtoolSuite[], prefix = "slo-promtool"): Promise<SuiteRun> {
+  const dir = tempDir(prefix);
+  const tests = suites.map((s, i) => {
+    fs.writeFileSync(path.join(dir, `rules-${i}.yaml`), s.rules);
+    fs.writeFileSync(path.join(dir, `test-${i}.yaml`), testFileYaml(`rules-${i}.yaml`, s));
+    return `test-${i}.yaml`;
+  });
+  const run = await runPromtoolAsync(["test", "rules", ...tests], dir);
+  return { ...run, dir, failures: parseExprFailures(run.output) };
+}
+
+/**
  * Runs expressions whose values we want to SEE (not assert): each is expected to return nothing, and the
  * values promtool reports as "got" are returned, keyed by `<group>/<expr index>`.
  */
