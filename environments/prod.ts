@@ -153,6 +153,7 @@ export const prod: EnvironmentConfig = {
     slack: { channel: "#alerts-prod" },
     email: { ...shared.alerting.email, to: "platform-capacity@example.com" },
     webhook: { url: "https://incidents.example.com/hooks/alertmanager", priorities: ["P0", "P1"] },
+    heartbeat: { url: "https://heartbeat.example.com/ping/sre-platform-prod" },
     tiers: { P0: { repeatInterval: "30m" } },
   },
 };

@@ -29,7 +29,9 @@ export const staging: EnvironmentConfig = {
     publicAccessCidrs: [],
     access: [
       { roleArn: "arn:aws:iam::222222222222:role/platform-admin", policy: "admin", namespaces: [] },
-      { roleArn: "arn:aws:iam::222222222222:role/developer", policy: "edit", namespaces: ["apps"] },
+      // Read-only across the cluster: a team's writes go through its own deploy role (security.namespaces.teams), and
+      // a namespace-scoped grant may only name a namespace the platform creates with its baseline.
+      { roleArn: "arn:aws:iam::222222222222:role/developer", policy: "view", namespaces: [] },
     ],
     name: "staging-platform",
     // Pinned like prod's (validation requires it of protected environments) to the versions reviewed for the
@@ -155,5 +157,6 @@ export const staging: EnvironmentConfig = {
     businessHours: { ...shared.alerting.businessHours, weekdays: [...shared.alerting.businessHours.weekdays], times: [...shared.alerting.businessHours.times] },
     slack: { channel: "#alerts-staging" },
     email: { ...shared.alerting.email, to: "platform-staging@example.com" },
+    heartbeat: { url: "https://heartbeat.example.com/ping/sre-platform-staging" },
   },
 };

@@ -62,7 +62,7 @@ export class CertManagerMonitoring extends Construct implements ITerraformDepend
         apiVersion: "monitoring.coreos.com/v1",
         kind: "PrometheusRule",
         metadata: { name: `${release}-certificates`, namespace: props.certManager.namespace, labels: { ...MONITORING_SELECTOR_LABELS } },
-        spec: { groups: certificateAlertGroups().map((g) => ({ name: g.name, rules: g.rules.map((r) => ({ ...r, labels: { ...r.labels }, annotations: { ...r.annotations } })) })) },
+        spec: { groups: certificateAlertGroups({ namespace: props.certManager.namespace, job: release }).map((g) => ({ name: g.name, rules: g.rules.map((r) => ({ ...r, labels: { ...r.labels }, annotations: { ...r.annotations } })) })) },
       },
     });
   }

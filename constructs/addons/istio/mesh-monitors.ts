@@ -11,6 +11,23 @@ import { ISTIO_SYSTEM_NAMESPACE } from "../../../lib/security/namespaces";
 import { MONITORING_SELECTOR_LABELS } from "../../../lib/observability/monitoring-selection";
 import { serviceMonitor } from "../../../lib/observability/service-monitor";
 
+/**
+ * What the sidecar monitor keeps of each pod's merged metrics page, and how much of it. Istio merges the app's own
+ * metrics into the page on the agent port, and any pod in any namespace can be injected, so the page is written by
+ * whoever runs the pod: only the mesh's own series (`istio_*` from the proxy's telemetry, `envoy_*` from Envoy and
+ * the agent) are kept, the `job` is the monitor's (never a pod label), and a page with more samples or labels than a
+ * busy gateway produces fails its scrape rather than filling Prometheus. An app's own metrics are scraped by a
+ * monitor of its own, where its team answers for them.
+ * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.PodMonitorSpec
+ */
+export const SIDECAR_SCRAPE = {
+  keepMetrics: "istio_.*|envoy_.*",
+  /** Samples kept per pod after the filter: a gateway in front of ~50 services with all three request histograms. */
+  sampleLimit: 50000,
+  /** Labels per sample: Istio's standard metrics carry about 25, the target adds 6. */
+  labelLimit: 40,
+} as const;
+
 /** Props of {@link MeshMonitors}. */
 export interface MeshMonitorsProps {
   /** The release that installs the monitoring CRDs (kube-prometheus-stack), in an earlier stack. */
@@ -51,11 +68,16 @@ export class MeshMonitors extends Construct {
           // Injected pods (and gateways) carry this label; nothing else in the cluster does.
           selector: { matchExpressions: [{ key: "security.istio.io/tlsMode", operator: "Exists" }] },
           namespaceSelector: { any: true },
-          jobLabel: "envoy-stats",
+          // No `jobLabel`: the job is `istio-system/istio-sidecars` for every pod, so no pod can name itself another job.
+          sampleLimit: SIDECAR_SCRAPE.sampleLimit,
+          labelLimit: SIDECAR_SCRAPE.labelLimit,
           podMetricsEndpoints: [
             {
               path: ISTIO_MERGED_METRICS_PATH,
               interval,
+              // The page's own `job`, `namespace` or `pod` labels become `exported_*`, never the target's.
+              honorLabels: false,
+              metricRelabelings: [{ action: "keep", sourceLabels: ["__name__"], regex: SIDECAR_SCRAPE.keepMetrics }],
               relabelings: [
                 // One target per pod: the proxy container, on the agent port.
                 { action: "keep", sourceLabels: ["__meta_kubernetes_pod_container_name"], regex: "istio-proxy" },

@@ -19,6 +19,19 @@ export const KUBE_PROMETHEUS_STACK_COMPONENT_RESOURCES = {
 } as const satisfies Record<string, ContainerResources>;
 
 /**
+ * Ceilings on every scrape, whatever a ServiceMonitor or PodMonitor asks for: a target that returns more samples or
+ * labels than this fails its scrape (`up == 0`, its samples dropped) instead of growing Prometheus until it is OOM-killed.
+ * Any namespace can expose a scraped endpoint, so a limit only the monitor's author sets protects nothing. The sample
+ * ceiling leaves room for kube-state-metrics and a busy node's cAdvisor; a monitor may set a lower limit of its own.
+ * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.PrometheusSpec
+ */
+export const PROMETHEUS_ENFORCED_SCRAPE_LIMITS = {
+  enforcedSampleLimit: 200000,
+  enforcedLabelLimit: 64,
+  enforcedBodySizeLimit: "64MB",
+} as const;
+
+/**
  * The user each image is built for, as the chart's own defaults set it: Prometheus and Alertmanager write their
  * volumes as 1000:2000, Grafana's image runs as 472; the operator and the exporters as nobody.
  */
@@ -184,6 +197,7 @@ export function kubePrometheusStackValues(s: KubePrometheusStackSizes): Record<s
         probeNamespaceSelector: {},
         // The chart adds this next to the profile's node affinity.
         podAntiAffinity: "soft",
+        ...PROMETHEUS_ENFORCED_SCRAPE_LIMITS,
       },
     },
     alertmanager: {

@@ -44,6 +44,7 @@ export function namespacesProblems(c: EnvironmentConfig): ValidationProblem[] {
     }
   });
   problems.push(...teamRoleProblems(c));
+  problems.push(...accessNamespaceProblems(c, platform, [...owners.keys()]));
   problems.push(...monitoringQuotaProblems(c));
   return problems;
 }
@@ -80,6 +81,29 @@ function formatAmount(n: number, field: string): string {
 }
 
 /** Team roles: the environment's account, one access entry each. */
+/**
+ * A namespace-scoped EKS access entry grants its policy in namespaces that must exist with the platform's baseline
+ * (Pod Security, default-deny network policies, quota and limits): a platform namespace or a team's. A name the
+ * platform does not create would be created by whoever holds the grant, with none of that, and the grant would
+ * reach whatever runs there.
+ */
+function accessNamespaceProblems(c: EnvironmentConfig, platform: readonly string[], teams: readonly string[]): ValidationProblem[] {
+  const baselined = new Set([...platform, ...teams]);
+  const problems: ValidationProblem[] = [];
+  c.cluster.access.forEach((entry, i) => {
+    entry.namespaces.forEach((name, j) => {
+      if (!baselined.has(name)) {
+        problems.push({
+          path: `cluster.access[${i}].namespaces[${j}]`,
+          value: name,
+          allowed: `a namespace the platform creates with its baseline: a team namespace (${teams.join(", ") || "none yet"}) or a platform namespace (${platform.join(", ")}); add a team under security.namespaces.teams first, or drop the namespaces for a cluster-wide grant`,
+        });
+      }
+    });
+  });
+  return problems;
+}
+
 function teamRoleProblems(c: EnvironmentConfig): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   const seen = new Map<string, string>();

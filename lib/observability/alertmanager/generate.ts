@@ -8,7 +8,7 @@ import { formatProblems } from "../../problems";
 import { LABEL_SERVICE } from "../../slo/conventions";
 import { LABEL_PRIORITY, PRIORITIES, type Priority } from "../priorities";
 import {
-  BUSINESS_HOURS_INTERVAL, DEFAULT_TIER_TIMING, PAGERDUTY_EVENTS_URL, RECEIVER_SECRET_DIR, RECEIVER_SECRET_KEYS, RECEIVERS,
+  BUSINESS_HOURS_INTERVAL, DEFAULT_TIER_TIMING, HEARTBEAT_TIMING, PAGERDUTY_EVENTS_URL, WATCHDOG_ALERT, RECEIVER_SECRET_DIR, RECEIVER_SECRET_KEYS, RECEIVERS,
   type AlertRoutingConfig, type TierTiming,
 } from "./model";
 import type { AlertmanagerConfig, AmReceiver, AmRoute } from "./types";
@@ -111,7 +111,15 @@ export function buildAlertmanagerConfig(c: AlertRoutingConfig, opts: Alertmanage
   };
   const dialects = opts.priorityDialects ?? [];
 
-  const routes: AmRoute[] = [];
+  // First and final: the always-firing Watchdog reaches the heartbeat service and no person (nor the webhook copy).
+  const routes: AmRoute[] = [
+    {
+      receiver: c.heartbeat !== undefined ? RECEIVERS.heartbeat : RECEIVERS.noHeartbeat,
+      matchers: [`alertname="${WATCHDOG_ALERT}"`],
+      group_by: ["alertname"],
+      ...timing({ ...HEARTBEAT_TIMING, ...(c.heartbeat?.repeatInterval !== undefined ? { repeatInterval: c.heartbeat.repeatInterval } : {}) }),
+    },
+  ];
   if (c.webhook !== undefined) {
     const tiersCopied = [...c.webhook.priorities].sort();
     routes.push({ receiver: RECEIVERS.webhook, matchers: [`${LABEL_PRIORITY}=~"${tiersCopied.join("|")}"`], group_by: byService, continue: true });
@@ -229,6 +237,24 @@ function receivers(c: AlertRoutingConfig, dir: string): AmReceiver[] {
         },
       ],
     });
+  }
+  if (c.heartbeat !== undefined) {
+    list.push({
+      name: RECEIVERS.heartbeat,
+      webhook_configs: [
+        {
+          url: c.heartbeat.url,
+          // A heartbeat is the arrival itself; a "resolved" Watchdog would only mean the pipeline stopped.
+          send_resolved: false,
+          ...(c.heartbeat.bearerToken !== false
+            ? { http_config: { authorization: { type: "Bearer", credentials_file: secretFile("heartbeatBearerToken", dir) } } }
+            : {}),
+        },
+      ],
+    });
+  } else {
+    // Notifies nobody, by a name that says why: a configuration review (or amtool) shows the missing dead man's switch.
+    list.push({ name: RECEIVERS.noHeartbeat });
   }
   return list;
 }

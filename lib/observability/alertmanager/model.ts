@@ -99,6 +99,29 @@ export const AlertRoutingSchema = z.strictObject({
     })
     .optional(),
   /**
+   * The dead man's switch: a service outside the cluster (healthchecks.io, Dead Man's Snitch, a PagerDuty or Opsgenie
+   * heartbeat) that receives kube-prometheus-stack's always-firing `Watchdog` alert every `repeatInterval` and alerts
+   * a person when it stops arriving, the one failure the cluster cannot report itself (Prometheus, Alertmanager or
+   * the whole cluster down). `Watchdog` goes here and nowhere else: never to a person's channel.
+   * @default - no heartbeat: `Watchdog` goes to the receiver `no-heartbeat-configured`, which notifies nobody
+   */
+  heartbeat: z
+    .strictObject({
+      /** Endpoint URL; not secret (the bearer token is). */
+      url: nonEmpty,
+      /**
+       * Send a bearer token read from the mounted secret file (`heartbeat-bearer-token`).
+       * @default true
+       */
+      bearerToken: z.boolean().optional(),
+      /**
+       * How often `Watchdog` is sent while it fires (always): the heartbeat service's expected period.
+       * @default "1m"
+       */
+      repeatInterval: nonEmpty.optional(),
+    })
+    .optional(),
+  /**
    * Per-tier overrides of {@link DEFAULT_TIER_TIMING}; unset fields keep the default.
    * @default - the defaults
    */
@@ -132,6 +155,8 @@ export type SlackReceiverConfig = AlertRoutingConfig["slack"];
 export type EmailReceiverConfig = AlertRoutingConfig["email"];
 /** @see AlertRoutingConfig.webhook */
 export type WebhookReceiverConfig = NonNullable<AlertRoutingConfig["webhook"]>;
+/** @see AlertRoutingConfig.heartbeat */
+export type HeartbeatReceiverConfig = NonNullable<AlertRoutingConfig["heartbeat"]>;
 
 /** Where kube-prometheus-stack mounts `alertmanagerSpec.secrets` entries: `/etc/alertmanager/secrets/<name>/<key>`. */
 export const ALERTMANAGER_SECRETS_ROOT = "/etc/alertmanager/secrets";
@@ -153,6 +178,7 @@ export const RECEIVER_SECRET_KEYS = {
   slackWebhookUrl: "slack-webhook-url",
   smtpPassword: "smtp-password",
   webhookBearerToken: "webhook-bearer-token",
+  heartbeatBearerToken: "heartbeat-bearer-token",
 } as const;
 
 /** The folder Alertmanager reads the receiver secret files from in the cluster. */
@@ -164,8 +190,17 @@ export const RECEIVERS = {
   slack: "slack",
   emailDigest: "email-digest",
   webhook: "webhook",
+  heartbeat: "heartbeat",
+  /** Where `Watchdog` goes when no heartbeat is configured: named so that the configuration shows what is missing. */
+  noHeartbeat: "no-heartbeat-configured",
   none: "null",
 } as const;
+
+/** The alert kube-prometheus-stack fires at all times, so that its absence outside the cluster means trouble. */
+export const WATCHDOG_ALERT = "Watchdog";
+
+/** Timing of the `Watchdog` route when the heartbeat does not set its own repeat interval. */
+export const HEARTBEAT_TIMING: TierTiming = { groupWait: "0s", groupInterval: "1m", repeatInterval: "1m" };
 
 /** Name of the time interval P1 pages are active in. */
 export const BUSINESS_HOURS_INTERVAL = "business-hours";

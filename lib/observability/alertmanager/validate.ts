@@ -115,6 +115,15 @@ export function validateAlertRouting(c: AlertRoutingConfig, at = "alerting"): Va
     });
   }
 
+  if (c.heartbeat !== undefined) {
+    if (!isHttpUrl(c.heartbeat.url)) add("heartbeat.url", c.heartbeat.url, "an http(s) URL without credentials (the token is a mounted secret file)");
+    const every = c.heartbeat.repeatInterval;
+    if (every !== undefined) {
+      const seconds = durationSeconds(every);
+      if (seconds === undefined || seconds < 60 || seconds > 300) add("heartbeat.repeatInterval", every, 'a duration from "1m" to "5m": the heartbeat service must hear often enough to notice a silence within minutes');
+    }
+  }
+
   for (const [tier, timing] of Object.entries(c.tiers ?? {})) {
     if (!isPriority(tier)) {
       add(`tiers.${tier}`, timing, `one of ${PRIORITIES.join(", ")}`);

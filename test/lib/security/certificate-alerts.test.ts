@@ -35,7 +35,10 @@ describeWithPromtool("certificate alerts under promtool", () => {
     const dir = tempDir("certificate-alerts");
     fs.writeFileSync(path.join(dir, "rules.yaml"), stringify({ groups: certificateAlertGroups() }));
     // Series start at time 0; every value is seconds since the epoch as cert-manager exports them.
-    const cert = (name: string) => `{job="cert-manager", namespace="istio-ingress", name="${name}"}`;
+    // As scraped: the target's job and namespace are the controller's, the Certificate's namespace is exported_namespace.
+    const cert = (name: string) => `{job="cert-manager", namespace="cert-manager", exported_namespace="istio-ingress", name="${name}"}`;
+    // A pod in a team namespace that names itself cert-manager and exports the same series.
+    const forged = (name: string) => `{job="cert-manager", namespace="team-a", exported_namespace="istio-ingress", name="${name}"}`;
     const tests = {
       rule_files: ["rules.yaml"],
       evaluation_interval: "1m",
@@ -50,10 +53,15 @@ describeWithPromtool("certificate alerts under promtool", () => {
             // Renewal was due at time 0 (overdue after an hour), and in 30 days (quiet).
             { series: `certmanager_certificate_renewal_timestamp_seconds${cert("gateway")}`, values: "0+0x120" },
             { series: `certmanager_certificate_renewal_timestamp_seconds${cert("healthy")}`, values: `${30 * DAY}+0x120` },
-            { series: `certmanager_certificate_ready_status{job="cert-manager", namespace="istio-ingress", name="gateway", condition="False"}`, values: "1+0x60" },
-            { series: `certmanager_certificate_ready_status{job="cert-manager", namespace="istio-ingress", name="healthy", condition="False"}`, values: "0+0x60" },
+            { series: `certmanager_certificate_ready_status{job="cert-manager", namespace="cert-manager", exported_namespace="istio-ingress", name="gateway", condition="False"}`, values: "1+0x60" },
+            { series: `certmanager_certificate_ready_status{job="cert-manager", namespace="cert-manager", exported_namespace="istio-ingress", name="healthy", condition="False"}`, values: "0+0x60" },
             // The controller is scraped for 20 minutes, then gone.
-            { series: 'up{job="cert-manager", instance="10.0.0.1:9402"}', values: "1+0x20 _x40" },
+            { series: 'up{job="cert-manager", namespace="cert-manager", instance="10.0.0.1:9402"}', values: "1+0x20 _x40" },
+            // Forged: a certificate about to expire, overdue and not ready, and an `up` that would hide the absence.
+            { series: `certmanager_certificate_expiration_timestamp_seconds${forged("forged")}`, values: `${1 * DAY}+0x60` },
+            { series: `certmanager_certificate_renewal_timestamp_seconds${forged("forged")}`, values: "0+0x120" },
+            { series: `certmanager_certificate_ready_status{job="cert-manager", namespace="team-a", exported_namespace="istio-ingress", name="forged", condition="False"}`, values: "1+0x60" },
+            { series: 'up{job="cert-manager", namespace="team-a", instance="10.0.9.9:9402"}', values: "1+0x60" },
           ],
           alert_rule_test: [
             { eval_time: "5m", alertname: "CertificateExpiresSoon", exp_alerts: [] },
@@ -62,7 +70,7 @@ describeWithPromtool("certificate alerts under promtool", () => {
               alertname: "CertificateExpiresSoon",
               exp_alerts: [
                 {
-                  exp_labels: { priority: "P1", job: "cert-manager", namespace: "istio-ingress", name: "gateway" },
+                  exp_labels: { priority: "P1", job: "cert-manager", namespace: "cert-manager", exported_namespace: "istio-ingress", name: "gateway" },
                   exp_annotations: annotations("CertificateExpiresSoon", "Certificate istio-ingress/gateway expires in less than 7 days"),
                 },
               ],
@@ -71,13 +79,13 @@ describeWithPromtool("certificate alerts under promtool", () => {
             {
               eval_time: "80m",
               alertname: "CertificateRenewalOverdue",
-              exp_alerts: [{ exp_labels: { priority: "P2", job: "cert-manager", namespace: "istio-ingress", name: "gateway" }, exp_annotations: annotations("CertificateRenewalOverdue", "Certificate istio-ingress/gateway is past its renewal time") }],
+              exp_alerts: [{ exp_labels: { priority: "P2", job: "cert-manager", namespace: "cert-manager", exported_namespace: "istio-ingress", name: "gateway" }, exp_annotations: annotations("CertificateRenewalOverdue", "Certificate istio-ingress/gateway is past its renewal time") }],
             },
             { eval_time: "10m", alertname: "CertificateNotReady", exp_alerts: [] },
             {
               eval_time: "16m",
               alertname: "CertificateNotReady",
-              exp_alerts: [{ exp_labels: { priority: "P2", job: "cert-manager", namespace: "istio-ingress", name: "gateway", condition: "False" }, exp_annotations: annotations("CertificateNotReady", "Certificate istio-ingress/gateway is not Ready") }],
+              exp_alerts: [{ exp_labels: { priority: "P2", job: "cert-manager", namespace: "cert-manager", exported_namespace: "istio-ingress", name: "gateway", condition: "False" }, exp_annotations: annotations("CertificateNotReady", "Certificate istio-ingress/gateway is not Ready") }],
             },
             // Last scraped at 20m, gone from the 5m lookback at 25m, firing 10m later.
             { eval_time: "30m", alertname: "CertManagerAbsent", exp_alerts: [] },

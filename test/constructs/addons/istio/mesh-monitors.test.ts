@@ -32,6 +32,21 @@ describe("MeshMonitors", () => {
     ]);
   });
 
+  test("the sidecar page is the pod's to write: no job from a pod label, only the mesh's series, capped in samples and labels", () => {
+    const pm = m.byKind.PodMonitor;
+    expect(pm.spec.jobLabel).toBeUndefined();
+    expect({ sampleLimit: pm.spec.sampleLimit, labelLimit: pm.spec.labelLimit }).toEqual({ sampleLimit: 50000, labelLimit: 40 });
+    const [endpoint] = pm.spec.podMetricsEndpoints;
+    expect(endpoint.honorLabels).toBe(false);
+    expect(endpoint.metricRelabelings).toEqual([{ action: "keep", sourceLabels: ["__name__"], regex: "istio_.*|envoy_.*" }]);
+    // What the keep rule lets through, as Prometheus anchors it.
+    const keep = new RegExp(`^(?:${endpoint.metricRelabelings[0].regex})$`);
+    expect(["istio_requests_total", "envoy_cluster_upstream_cx_total", "up", "certmanager_certificate_expiration_timestamp_seconds", "http_requests_total"].filter((n) => keep.test(n))).toEqual([
+      "istio_requests_total",
+      "envoy_cluster_upstream_cx_total",
+    ]);
+  });
+
   test("a ServiceMonitor scrapes istiod's monitoring port", () => {
     const sm = m.byKind.ServiceMonitor;
     expect(sm.metadata.labels).toEqual({ release: "kube-prometheus-stack" });

@@ -59,6 +59,11 @@ describe("KubePrometheusStack", () => {
     }
   });
 
+  test("every scrape is capped in samples, labels and body size, whatever a monitor asks for", () => {
+    const p = build().values.prometheus.prometheusSpec;
+    expect({ samples: p.enforcedSampleLimit, labels: p.enforcedLabelLimit, body: p.enforcedBodySizeLimit }).toEqual({ samples: 200000, labels: 64, body: "64MB" });
+  });
+
   test("selects rules, service and pod monitors and probes by the exported labels in every namespace", () => {
     const p = build().values.prometheus.prometheusSpec;
     expect(MONITORING_SELECTOR_LABELS).toEqual({ release: "kube-prometheus-stack" });

@@ -53,6 +53,25 @@ describeWithBinaries("amtool", [AMTOOL], () => {
     expect(routes(env, ["alertname=Unlabelled"])).toBe(receiver);
   });
 
+  // kube-prometheus-stack's Watchdog (severity=none, no tier) is the dead man's switch: it reaches the heartbeat service
+  // alone, never a person's channel nor the webhook copy, whatever labels it carries.
+  test.each([
+    ["staging", ["severity=none"], "heartbeat"],
+    ["prod", ["severity=none"], "heartbeat"],
+    ["prod", ["priority=P1", "sre_service=checkout-api"], "heartbeat"],
+    ["dev", ["severity=none"], "no-heartbeat-configured"],
+  ])("%s: Watchdog with %j reaches %s only", (env, labels, receiver) => {
+    expect(routes(env, ["alertname=Watchdog", ...labels])).toBe(receiver);
+  });
+
+  test.each(["staging", "prod"])("%s: the heartbeat is sent every minute, authenticated with the mounted token", (env) => {
+    const config = buildAlertmanagerConfig(loadEnvironments().find((e) => e.name === env)!.alerting!);
+    expect(config.route.routes![0]).toMatchObject({ receiver: "heartbeat", matchers: ['alertname="Watchdog"'], repeat_interval: "1m" });
+    expect(config.route.routes![0]!.continue).toBeUndefined();
+    const hb = config.receivers.find((r) => r.name === "heartbeat")!.webhook_configs![0]!;
+    expect(hb.http_config!.authorization.credentials_file).toBe("/etc/alertmanager/secrets/alertmanager-receivers/heartbeat-bearer-token");
+  });
+
   // falcosidekick labels `source="falco"` and Falco's own priority name; the tier is reached through the Falco branch.
   test.each([
     ["staging", "Emergency", "pagerduty"],

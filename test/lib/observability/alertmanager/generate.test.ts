@@ -61,11 +61,30 @@ describe("buildAlertmanagerConfig", () => {
 
   test("the webhook gets a copy of its tiers first, with a bearer token file unless turned off", () => {
     const withHook = buildAlertmanagerConfig({ ...BASE, webhook: { url: "https://hooks.example.com/am", priorities: ["P1", "P0"] } });
-    expect(withHook.route.routes![0]).toMatchObject({ receiver: "webhook", matchers: ['priority=~"P0|P1"'], continue: true });
+    // First after the Watchdog's own route.
+    expect(withHook.route.routes![1]).toMatchObject({ receiver: "webhook", matchers: ['priority=~"P0|P1"'], continue: true });
     expect(withHook.receivers.find((r) => r.name === "webhook")!.webhook_configs![0]!.http_config!.authorization.credentials_file).toMatch(/webhook-bearer-token$/);
     const noToken = buildAlertmanagerConfig({ ...BASE, webhook: { url: "https://hooks.example.com/am", priorities: ["P0"], bearerToken: false } });
     expect(noToken.receivers.find((r) => r.name === "webhook")!.webhook_configs![0]!.http_config).toBeUndefined();
     expect(cfg.receivers.map((r) => r.name)).not.toContain("webhook");
+  });
+
+  test("Watchdog goes first and only to the heartbeat, at its repeat interval, with a bearer token file unless turned off", () => {
+    const hb = buildAlertmanagerConfig({ ...BASE, heartbeat: { url: "https://hb.example.com/ping/x", repeatInterval: "2m" } });
+    expect(hb.route.routes![0]).toEqual({ receiver: "heartbeat", matchers: ['alertname="Watchdog"'], group_by: ["alertname"], group_wait: "0s", group_interval: "1m", repeat_interval: "2m" });
+    expect(hb.receivers.find((r) => r.name === "heartbeat")).toEqual({
+      name: "heartbeat",
+      webhook_configs: [{ url: "https://hb.example.com/ping/x", send_resolved: false, http_config: { authorization: { type: "Bearer", credentials_file: "/etc/alertmanager/secrets/alertmanager-receivers/heartbeat-bearer-token" } } }],
+    });
+    const noToken = buildAlertmanagerConfig({ ...BASE, heartbeat: { url: "https://hb.example.com/ping/x", bearerToken: false } });
+    expect(noToken.receivers.find((r) => r.name === "heartbeat")!.webhook_configs![0]!.http_config).toBeUndefined();
+    expect(noToken.route.routes![0]!.repeat_interval).toBe("1m");
+  });
+
+  test("without a heartbeat, Watchdog goes to a receiver whose name says so and which notifies nobody", () => {
+    expect(routes[0]).toMatchObject({ receiver: "no-heartbeat-configured", matchers: ['alertname="Watchdog"'] });
+    expect(cfg.receivers.find((r) => r.name === "no-heartbeat-configured")).toEqual({ name: "no-heartbeat-configured" });
+    expect(cfg.receivers.map((r) => r.name)).not.toContain("heartbeat");
   });
 
   test("tier overrides merge with the defaults; unprioritized alerts follow their tier", () => {
@@ -132,6 +151,8 @@ describe("validateAlertRouting", () => {
     ["an e-mail address is malformed", { email: { ...BASE.email, to: "nobody" } }, "alerting.email.to", /e-mail address/],
     ["the smarthost has no port", { email: { ...BASE.email, smarthost: "smtp.example.com" } }, "alerting.email.smarthost", /host:port/],
     ["the SMTP user is blank", { email: { ...BASE.email, authUsername: " " } }, "alerting.email.authUsername", /user name/],
+    ["the heartbeat URL carries credentials", { heartbeat: { url: "https://u:p@hb.example.com" } }, "alerting.heartbeat.url", /without credentials/],
+    ["the heartbeat repeats too rarely to notice a silence", { heartbeat: { url: "https://hb.example.com", repeatInterval: "1h" } }, "alerting.heartbeat.repeatInterval", /from "1m" to "5m"/],
     ["the webhook URL carries credentials", { webhook: { url: "https://u:p@x.example.com", priorities: ["P0"] } }, "alerting.webhook.url", /without credentials/],
     ["the webhook copies no tier", { webhook: { url: "https://x.example.com", priorities: [] } }, "alerting.webhook.priorities", /at least one of P0/],
     ["the webhook names a tier twice", { webhook: { url: "https://x.example.com", priorities: ["P0", "P0"] } }, "alerting.webhook.priorities[1]", /each tier once/],
