@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ADDONS, addonNamespaces, registeredCrdSchemas } from "../../../../constructs/addons/registry";
-import { layerIndex, RELEASE_LAYERS } from "../../../../lib/platform/layers";
+import { layerIndex, RELEASE_LAYERS, RESOURCE_LAYERS } from "../../../../lib/platform/layers";
 import { ENVIRONMENTS } from "../../../../environments";
 
 const ROOT = path.resolve(__dirname, "../../../..");
@@ -35,10 +35,10 @@ test("each namespace belongs to one add-on, and is made no later than the add-on
   }
 });
 
-test("custom resources go only to the -resources layers after the add-on's own layer, and a CRD has one installer", () => {
+test("releases go to release layers and custom resources to -resources layers (after their CRDs: layer-invariants), and a CRD has one installer", () => {
   for (const a of ADDONS) {
     expect(RELEASE_LAYERS).toContain(a.layer);
-    for (const r of a.resources ?? []) expect({ addon: a.name, layer: r.layer, after: layerIndex(r.layer) > layerIndex(a.layer) || (a.resources ?? []).length > 0 }).toEqual({ addon: a.name, layer: r.layer, after: true });
+    for (const r of a.resources ?? []) expect({ addon: a.name, layer: r.layer, resourcesLayer: (RESOURCE_LAYERS as readonly string[]).includes(r.layer) }).toEqual({ addon: a.name, layer: r.layer, resourcesLayer: true });
   }
   const kinds = ADDONS.flatMap((a) => Object.keys(a.crds ?? {}));
   expect(kinds.filter((k, i) => kinds.indexOf(k) !== i)).toEqual([]);
