@@ -1,14 +1,9 @@
 import { isLabelValue, isQualifiedName } from "../kubernetes/names";
 import { karpenterBudgetNodesProblem, karpenterDurationProblem, restrictedNodeLabelProblem } from "../kubernetes/karpenter";
-import { memoryRequestProblem } from "../kubernetes/resources";
 import { prometheusDurationSeconds } from "../kubernetes/durations";
 import type { ValidationProblem } from "../problems";
 import { requiredAlertmanagerRetention } from "../observability/alertmanager/generate";
 import type { EnvironmentConfig } from "./environment-schema";
-import type { ResourcesConfig } from "./platform-schema";
-
-/** Share of the Prometheus volume that retention may fill: the rest holds the WAL and compaction's scratch space. */
-export const MAX_RETENTION_SHARE = 0.85;
 
 /** Rules between fields of the platform and observability sections (the shape is checked by the schema first). */
 export function platformProblems(c: EnvironmentConfig): ValidationProblem[] {
@@ -48,25 +43,10 @@ export function platformProblems(c: EnvironmentConfig): ValidationProblem[] {
     if (new Set(pool.capacityTypes).size !== pool.capacityTypes.length) add(`${path}.capacityTypes`, pool.capacityTypes, "each capacity type once");
   });
 
+  // `observability` is the KubePrometheusStack construct's props by the same names: its validator checks their own
+  // rules (retention within the volume, evaluation no faster than scraping, sizes) at this path before anything is
+  // built. What needs other sections stays here.
   const o = c.observability;
-  const maxRetention = Math.floor(o.prometheus.storageGiB * MAX_RETENTION_SHARE);
-  if (o.prometheus.retentionSizeGiB > maxRetention) {
-    add("observability.prometheus.retentionSizeGiB", o.prometheus.retentionSizeGiB, `at most ${maxRetention} (${MAX_RETENTION_SHARE * 100}% of storageGiB ${o.prometheus.storageGiB}; the WAL needs the rest)`);
-  }
-  const scrape = o.prometheus.scrapeInterval;
-  const evaluation = o.prometheus.evaluationInterval;
-  if (seconds(evaluation) < seconds(scrape)) {
-    add("observability.prometheus.evaluationInterval", evaluation, `at least scrapeInterval (${scrape}): rules cannot see samples more often than they are scraped`);
-  }
-  const pools: Array<[string, ResourcesConfig]> = [
-    ["observability.prometheus.resources", o.prometheus.resources],
-    ["observability.alertmanager.resources", o.alertmanager.resources],
-    ["observability.grafana.resources", o.grafana.resources],
-  ];
-  for (const [path, r] of pools) {
-    const overLimit = memoryRequestProblem(path, r);
-    if (overLimit) problems.push(overLimit);
-  }
   if (c.alerting !== undefined) {
     // Alertmanager forgets a notification after its retention: shorter than the longest repeat interval (the
     // weekly P4 digest), it would send that group again as if it were new.

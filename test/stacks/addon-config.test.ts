@@ -38,6 +38,9 @@ const rules: Array<[string, (c: Mutable) => void, RegExp]> = [
   ["a cert-manager memory request exceeds its limit", (c) => (c.security.certManager.cainjector.resources.requests.memory = "4Gi"), /security\.certManager\.cainjector\.resources\.requests\.memory: got "4Gi"; allowed: at most limits\.memory/],
   ["istiod's maxReplicas is below its replicas", (c) => ((c.security.mesh.istiod.replicas = 2), (c.security.mesh.istiod.maxReplicas = 1)), /security\.mesh\.istiod\.maxReplicas: got 1; allowed: a whole number, at least replicas \(2\)/],
   ["the gateway's memory request exceeds its limit", (c) => (c.security.mesh.gateway.resources.requests.memory = "8Gi"), /security\.mesh\.gateway\.resources\.requests\.memory: got "8Gi"; allowed: at most limits\.memory/],
+  ["retention would fill the Prometheus volume", (c) => (c.observability.prometheus.retentionSizeGiB = 10), /observability\.prometheus\.retentionSizeGiB: got 10; allowed: at most 8 \(85% of storageGiB 10/],
+  ["rules are evaluated more often than samples are scraped", (c) => (c.observability.prometheus.evaluationInterval = "15s"), /observability\.prometheus\.evaluationInterval: got "15s"; allowed: at least scrapeInterval \(30s\)/],
+  ["a monitoring memory request exceeds its limit", (c) => (c.observability.grafana.resources.requests.memory = "1Gi"), /observability\.grafana\.resources\.requests\.memory: got "1Gi"; allowed: at most limits\.memory \(256Mi\)/],
 ];
 test.each(rules)("fails when %s, naming the field", (_what, mutate, message) => {
   expect(messages(mutate)).toMatch(message);

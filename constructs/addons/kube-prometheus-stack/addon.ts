@@ -1,10 +1,11 @@
-import type { AddonContext, AddonDescriptor, AddonWorkload } from "../registry/addon-descriptor";
+import { atConfigPath, type AddonContext, type AddonDescriptor, type AddonWorkload } from "../registry/addon-descriptor";
+import type { EnvironmentConfig } from "../../../lib/config/environment-schema";
 import { externalSecretsAddon } from "../external-secrets/addon";
 import { storageClassesAddon } from "../storage-classes/addon";
 import { SecretsManagerStore, SyncedSecret } from "../external-secrets/secrets-manager-secrets";
 import { KUBE_PROMETHEUS_STACK_RELEASE, MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE } from "../../../lib/observability/monitoring-selection";
 import { OBSERVABILITY_SECRETS } from "../../../lib/observability/secrets";
-import { KubePrometheusStack, KUBE_PROMETHEUS_STACK_DEFAULTS } from "./kube-prometheus-stack";
+import { KubePrometheusStack, KUBE_PROMETHEUS_STACK_DEFAULTS, validateKubePrometheusStackProps, type KubePrometheusStackProps } from "./kube-prometheus-stack";
 
 /** The Secrets the monitoring stack reads, synced from Secrets Manager before it starts. */
 export interface MonitoringSecrets {
@@ -106,6 +107,9 @@ export const kubePrometheusStackAddon: AddonDescriptor<KubePrometheusStack> = {
   workloads: WORKLOADS,
   enabled: () => true,
   requires: [externalSecretsAddon, storageClassesAddon],
+  // The section is the construct's props by the same names, checked by its validator at the section's path (the
+  // StorageClass is the platform's own gp3 class, which storage-classes names).
+  validate: (config) => atConfigPath("observability", validateKubePrometheusStackProps({ ...observabilityProps(config), storageClassName: "gp3", nodeExporterNamespace: NODE_EXPORTER_NAMESPACE })),
   build: (ctx) => {
     const o = ctx.config.observability;
     return new KubePrometheusStack(ctx.scope, "KubePrometheusStack", {
@@ -157,4 +161,10 @@ export const kubePrometheusStackAddon: AddonDescriptor<KubePrometheusStack> = {
 function monitoredAddonNamespaces(ctx: AddonContext): string[] {
   const contributing = ctx.enabled.filter((a) => a !== kubePrometheusStackAddon && (a.resources ?? []).some((r) => r.layer === "observability-resources"));
   return [...new Set(contributing.flatMap((a) => a.namespaces.map((n) => n.name)))];
+}
+
+/** The `KubePrometheusStack` sizes of `observability`: the same names. */
+function observabilityProps(config: EnvironmentConfig): Pick<KubePrometheusStackProps, "prometheus" | "alertmanager" | "grafana" | "spreadAcrossZones"> {
+  const o = config.observability;
+  return { prometheus: o.prometheus, alertmanager: o.alertmanager, grafana: o.grafana, spreadAcrossZones: o.spreadAcrossZones };
 }

@@ -115,6 +115,9 @@ export interface KubePrometheusStackProps extends HelmAddonProps, HelmReleaseOpt
   readonly operatorNamespaces?: readonly string[];
 }
 
+/** Share of the Prometheus volume that retention may fill: the rest holds the WAL and compaction's scratch space. */
+export const MAX_RETENTION_SHARE = 0.85;
+
 /** Routes everything to a receiver without integrations: safe until the environment's routing is given. */
 export const SILENT_ALERTMANAGER_CONFIG: Readonly<Record<string, unknown>> = {
   route: { receiver: "null", group_by: ["alertname", "namespace"] },
@@ -135,45 +138,13 @@ export class KubePrometheusStack extends Construct implements ITerraformDependab
   constructor(scope: Construct, id: string, props: KubePrometheusStackProps) {
     super(scope, id);
     requireProps(this, props, { cluster: "an ICluster (EksCluster or EksCluster.fromClusterAttributes())", storageClassName: "the encrypted gp3 StorageClass name" });
-    const p = props.prometheus ?? {};
-    const a = props.alertmanager ?? {};
-    const g = props.grafana ?? {};
-    this.sizes = {
-      releaseName: KUBE_PROMETHEUS_STACK_DEFAULTS.releaseName,
-      namespace: props.namespace ?? KUBE_PROMETHEUS_STACK_DEFAULTS.namespace,
-      operatorNamespaces: props.operatorNamespaces ?? [],
-      storageClassName: props.storageClassName,
-      spreadAcrossZones: props.spreadAcrossZones ?? false,
-      nodeExporterNamespace: props.nodeExporterNamespace,
-      prometheus: {
-        replicas: p.replicas ?? 1,
-        retention: p.retention ?? "15d",
-        retentionSizeGiB: p.retentionSizeGiB ?? 8,
-        storageGiB: p.storageGiB ?? 10,
-        scrapeInterval: p.scrapeInterval ?? "30s",
-        evaluationInterval: p.evaluationInterval ?? "30s",
-        resources: p.resources ?? { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "2Gi" } },
-      },
-      alertmanager: {
-        replicas: a.replicas ?? 1,
-        retention: a.retention ?? "120h",
-        storageGiB: a.storageGiB ?? 2,
-        resources: a.resources ?? { requests: { cpu: "25m", memory: "64Mi" }, limits: { memory: "128Mi" } },
-        config: a.config ?? SILENT_ALERTMANAGER_CONFIG,
-        secretNames: a.secretNames ?? [],
-      },
-      grafana: {
-        adminSecretName: g.adminSecretName ?? "grafana-admin",
-        resources: g.resources ?? { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
-      },
-      placement: resolvePlacement(props.systemNodePlacement),
-    };
+    this.sizes = kubePrometheusStackSizes(props);
     throwIfProblems(this.node.path, validateKubePrometheusStackProps(props, this.sizes));
 
     this.addon = new HelmAddon(this, "Helm", { ...props, defaults: KUBE_PROMETHEUS_STACK_DEFAULTS, chartValues: kubePrometheusStackValues(this.sizes) });
 
     const dashboards: Record<string, ConfigMapV1> = {};
-    for (const [name, json] of Object.entries(g.dashboards ?? {})) {
+    for (const [name, json] of Object.entries(props.grafana?.dashboards ?? {})) {
       dashboards[name] = new ConfigMapV1(this, `Dashboard-${name}`, {
         provider: props.access?.kubernetesProvider,
         metadata: { name: `dashboard-${name}`, namespace: this.addon.namespace, labels: { [GRAFANA_DASHBOARD_LABEL.key]: GRAFANA_DASHBOARD_LABEL.value } },
@@ -197,7 +168,47 @@ export class KubePrometheusStack extends Construct implements ITerraformDependab
 }
 
 /** Checks {@link KubePrometheusStackProps} as resolved into `sizes` (the release is checked by `HelmAddon`). */
-export function validateKubePrometheusStackProps(props: KubePrometheusStackProps, sizes: KubePrometheusStackSizes): ValidationProblem[] {
+/** What the validator reads: the props without the cluster (configuration is checked before there is one). */
+export type KubePrometheusStackValidatable = Omit<KubePrometheusStackProps, "cluster"> & Partial<Pick<KubePrometheusStackProps, "cluster">>;
+
+/** The sizes in use: the props' with every default resolved. */
+export function kubePrometheusStackSizes(props: KubePrometheusStackValidatable): KubePrometheusStackSizes {
+  const p = props.prometheus ?? {};
+  const a = props.alertmanager ?? {};
+  const g = props.grafana ?? {};
+  return {
+    releaseName: KUBE_PROMETHEUS_STACK_DEFAULTS.releaseName,
+    namespace: props.namespace ?? KUBE_PROMETHEUS_STACK_DEFAULTS.namespace,
+    operatorNamespaces: props.operatorNamespaces ?? [],
+    storageClassName: props.storageClassName,
+    spreadAcrossZones: props.spreadAcrossZones ?? false,
+    nodeExporterNamespace: props.nodeExporterNamespace,
+    prometheus: {
+      replicas: p.replicas ?? 1,
+      retention: p.retention ?? "15d",
+      retentionSizeGiB: p.retentionSizeGiB ?? 8,
+      storageGiB: p.storageGiB ?? 10,
+      scrapeInterval: p.scrapeInterval ?? "30s",
+      evaluationInterval: p.evaluationInterval ?? "30s",
+      resources: p.resources ?? { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "2Gi" } },
+    },
+    alertmanager: {
+      replicas: a.replicas ?? 1,
+      retention: a.retention ?? "120h",
+      storageGiB: a.storageGiB ?? 2,
+      resources: a.resources ?? { requests: { cpu: "25m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+      config: a.config ?? SILENT_ALERTMANAGER_CONFIG,
+      secretNames: a.secretNames ?? [],
+    },
+    grafana: {
+      adminSecretName: g.adminSecretName ?? "grafana-admin",
+      resources: g.resources ?? { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+    },
+    placement: resolvePlacement(props.systemNodePlacement),
+  };
+}
+
+export function validateKubePrometheusStackProps(props: KubePrometheusStackValidatable, sizes: KubePrometheusStackSizes = kubePrometheusStackSizes(props)): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   if (props.nodeExporterNamespace !== undefined && !isUnresolved(props.nodeExporterNamespace) && !isDnsLabel(props.nodeExporterNamespace)) {
     problems.push({ path: "nodeExporterNamespace", value: props.nodeExporterNamespace, allowed: "a Kubernetes namespace name (RFC 1123 label)" });
@@ -221,8 +232,14 @@ export function validateKubePrometheusStackProps(props: KubePrometheusStackProps
   for (const [path, gib] of [["prometheus.storageGiB", sizes.prometheus.storageGiB], ["alertmanager.storageGiB", sizes.alertmanager.storageGiB], ["prometheus.retentionSizeGiB", sizes.prometheus.retentionSizeGiB]] as const) {
     if (!Number.isInteger(gib) || gib < 1) add(path, gib, "a whole number of GiB, at least 1");
   }
-  if (sizes.prometheus.retentionSizeGiB >= sizes.prometheus.storageGiB) {
-    add("prometheus.retentionSizeGiB", sizes.prometheus.retentionSizeGiB, `less than storageGiB (${sizes.prometheus.storageGiB}): the WAL and compaction need room on the same volume`);
+  const maxRetention = Math.floor(sizes.prometheus.storageGiB * MAX_RETENTION_SHARE);
+  if (sizes.prometheus.retentionSizeGiB > maxRetention) {
+    add("prometheus.retentionSizeGiB", sizes.prometheus.retentionSizeGiB, `at most ${maxRetention} (${MAX_RETENTION_SHARE * 100}% of storageGiB ${sizes.prometheus.storageGiB}; the WAL and compaction need the rest)`);
+  }
+  const scrape = prometheusDurationSeconds(sizes.prometheus.scrapeInterval);
+  const evaluation = prometheusDurationSeconds(sizes.prometheus.evaluationInterval);
+  if (scrape !== undefined && evaluation !== undefined && evaluation < scrape) {
+    add("prometheus.evaluationInterval", sizes.prometheus.evaluationInterval, `at least scrapeInterval (${sizes.prometheus.scrapeInterval}): rules cannot see samples more often than they are scraped`);
   }
   sizes.alertmanager.secretNames.forEach((n, i) => {
     if (!isDnsSubdomain(n)) add(`alertmanager.secretNames[${i}]`, n, "a Secret name");
