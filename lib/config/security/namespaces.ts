@@ -91,7 +91,7 @@ export const TeamSchema = z.strictObject({
 export type TeamConfig = z.infer<typeof TeamSchema>;
 
 export const NamespacesConfigSchema = z.strictObject({
-  /** Every namespace of `PLATFORM_NAMESPACES`, by name. */
+  /** The baseline of every namespace the add-ons run in, by name (the add-on registry says which: stacks/addon-config.ts). */
   platform: z.record(z.string(), NamespaceSettingsSchema),
   teams: z.array(TeamSchema),
 });
