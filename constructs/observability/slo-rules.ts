@@ -17,7 +17,13 @@ const PROMETHEUS_RULE_SCHEMA = KUBE_PROMETHEUS_STACK_DEFAULTS.crds![crdKey("moni
 
 /** The Prometheus (prometheus-operator) that should load the rules. */
 export interface PrometheusTarget {
-  /** Namespace the PrometheusRule objects go to; the Prometheus' `ruleNamespaceSelector` must select it. */
+  /**
+   * Namespace the PrometheusRule objects go to; the Prometheus' `ruleNamespaceSelector` (and, with prometheus-operator,
+   * its watched namespaces) must select it. For a team this is the team's own namespace, not the Prometheus' one: the
+   * platform's Prometheus loads rules from every configured team namespace and confines them to that namespace's
+   * series (`enforcedNamespaceLabel: namespace`), so the team needs write access to PrometheusRules there only, and
+   * none in `monitoring`. Required: the construct cannot know which namespace is the team's.
+   */
   readonly namespace: string;
   /**
    * Value of the `release` label that kube-prometheus-stack's default `ruleSelector` matches: the Helm

@@ -122,5 +122,8 @@ export const WORKLOAD_DEPLOYER_RULES: readonly RbacRule[] = [
   { apiGroups: ["policy"], resources: ["poddisruptionbudgets"], verbs: [...READ, ...WRITE] },
   { apiGroups: ["networking.k8s.io"], resources: ["ingresses"], verbs: [...READ, ...WRITE] },
   { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: READ },
+  // A team's alerting and SLO rules live in its own namespace, where Prometheus confines them to its own series; not in
+  // monitoring, where an edit role would read the platform's Secrets.
+  { apiGroups: ["monitoring.coreos.com"], resources: ["prometheusrules"], verbs: [...READ, ...WRITE] },
 ];
 

@@ -48,6 +48,21 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s mesh", (env, co
     expect(labels["istio-ingress"]).toEqual(expect.objectContaining({ "pod-security.kubernetes.io/enforce": "restricted", "istio-injection": "enabled" }));
   });
 
+  test("meshed pods may call each other where their namespace's NetworkPolicy allows it: payments → payments on 8080, nothing else added", () => {
+    const policies = manifests(resources).filter((x) => x.kind === "AuthorizationPolicy");
+    expect(find(resources, "AuthorizationPolicy", "payments", "baseline-same-namespace")!.spec).toEqual({
+      action: "ALLOW",
+      rules: [{ from: [{ source: { namespaces: ["payments"] } }], to: [{ operation: { ports: ["8080"] } }] }],
+    });
+    // The mesh's own policies, and one per sidecar namespace allow with a namespace peer: istio-ingress's only allow is
+    // its load balancer's (CIDR, no mesh identity), so only payments gets one.
+    const own = ["istio-system/allow-nothing", "istio-system/allow-prometheus-scrape", "istio-ingress/allow-ingress-listeners"];
+    const exposed = m.expose.map((e) => e.namespace);
+    const webhooks = m.webhooks.map((w) => `${w.namespace}/${w.name}-webhook`);
+    const derived = policies.map((x) => `${x.metadata.namespace}/${x.metadata.name}`).filter((n) => !own.includes(n) && !webhooks.includes(n) && !exposed.some((e) => n.startsWith(`${e}/allow-ingress`)));
+    expect(derived).toEqual(["payments/baseline-same-namespace"]);
+  });
+
   test("the platform's Prometheus scrapes the sidecars and istiod", () => {
     expect(manifests(monitoring).filter((x) => x.metadata.namespace === "istio-system").map((x) => x.kind).sort()).toEqual(["PodMonitor", "ServiceMonitor"]);
   });

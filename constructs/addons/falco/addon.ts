@@ -1,6 +1,8 @@
 import { atConfigPath, type AddonDescriptor } from "../registry/addon-descriptor";
 import { FALCO_NAMESPACE } from "../../../lib/security/namespaces";
 import { Falco, FALCO_DEFAULTS, validateFalcoProps, type FalcoProps } from "./falco";
+import { FalcoMonitoring } from "./falco-monitoring";
+import { kubePrometheusStackAddon } from "../kube-prometheus-stack/addon";
 import type { EnvironmentConfig } from "../../../lib/config/environment-schema";
 
 /**
@@ -45,6 +47,14 @@ export const falcoAddon: AddonDescriptor<Falco> = {
       createNamespace: false,
       dependsOn: [ctx.namespace(FALCO_NAMESPACE)],
     }),
+  resources: [
+    {
+      // Runtime detection that stops (a node without Falco, detections not delivered) fails silently: scrape and page.
+      layer: "observability-resources",
+      build: (ctx, falco) =>
+        new FalcoMonitoring(ctx.scope, "FalcoMonitoring", { falco, installedBy: ctx.require(kubePrometheusStackAddon), access: ctx.access, interval: ctx.config.observability.prometheus.scrapeInterval }),
+    },
+  ],
 };
 
 /**

@@ -80,6 +80,10 @@ export function falcoValues(s: FalcoSettings): Record<string, unknown> {
       config: { artifact: { install: { refs: [rulesRef] }, follow: { refs: [rulesRef] } } },
     },
     customRules: { [PLATFORM_RULES_FILE]: s.rulesYaml },
+    // Falco's own Prometheus metrics on its web server's port (8765, `/metrics`), scraped by the platform's PodMonitor
+    // (`FalcoMonitoring`): no Service for them.
+    metrics: { enabled: true, service: { create: false } },
+    falco: { webserver: { prometheus_metrics_enabled: true } },
     falcosidekick: s.forwarding ? sidekickValues(s.forwarding) : { enabled: false },
   };
   return values;

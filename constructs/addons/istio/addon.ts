@@ -5,7 +5,7 @@ import { ISTIO_INGRESS_NAMESPACE, ISTIO_SYSTEM_NAMESPACE } from "../../../lib/se
 import { ISTIO_RELEASES } from "../../../lib/security/mesh";
 import { IstioMesh, ISTIO_DEFAULTS, validateIstioMeshProps, type IstioMeshProps } from "./istio-mesh";
 import { MeshMonitors } from "./mesh-monitors";
-import { MeshPolicies } from "./mesh-policies";
+import { MeshPolicies, type MeshNamespaceAllows } from "./mesh-policies";
 
 /**
  * The mesh (`security.mesh`): Istio in sidecar mode with the CNI node agent, istiod and an internal ingress gateway;
@@ -85,6 +85,7 @@ export const istioAddon: AddonDescriptor<IstioMesh> = {
           access: ctx.access,
           expose: m.expose,
           webhooks: m.webhooks,
+          namespaceAllows: sidecarNamespaceAllows(ctx.config),
           optOut: {
             permissiveMtls: m.optOut.permissiveMtls !== undefined,
             defaultDenyAuthorization: m.optOut.defaultDenyAuthorization !== undefined,
@@ -113,4 +114,17 @@ export const istioAddon: AddonDescriptor<IstioMesh> = {
 export function istioMeshProps(config: EnvironmentConfig): Pick<IstioMeshProps, "istiod" | "gateway" | "cni" | "spreadAcrossZones" | "internetFacingIngress"> {
   const m = config.security.mesh;
   return { istiod: m.istiod, gateway: m.gateway, cni: { resources: m.cni.resources }, spreadAcrossZones: m.spreadAcrossZones, internetFacingIngress: m.optOut.privateIngress !== undefined };
+}
+
+/**
+ * The configured ingress allows of every namespace in the mesh (`mesh: sidecar`, platform or team), which the mesh's
+ * default deny would otherwise refuse between meshed pods. The allows the stack adds from `security.mesh.expose` and
+ * `security.mesh.webhooks` are left out: the mesh policies already carry them, narrower (the gateway's identity, the
+ * webhook port).
+ */
+export function sidecarNamespaceAllows(config: EnvironmentConfig): MeshNamespaceAllows[] {
+  const ns = config.security.namespaces;
+  return [...Object.entries(ns.platform), ...ns.teams.flatMap((t) => Object.entries(t.namespaces))]
+    .filter(([, settings]) => settings.mesh === "sidecar")
+    .map(([namespace, settings]) => ({ namespace, ingress: settings.ingress }));
 }

@@ -9,6 +9,8 @@ import {
   meshPrincipal,
 } from "../../../lib/security/mesh";
 import { ISTIO_INGRESS_NAMESPACE, ISTIO_SYSTEM_NAMESPACE } from "../../../lib/security/namespaces";
+import { namespaceAllowPolicies } from "../../../lib/security/mesh-authorization";
+import type { NetworkAllow } from "../../../lib/security/network-allow";
 import { MONITORING_NAMESPACE, PROMETHEUS_SERVICE_ACCOUNT } from "../../../lib/observability/monitoring-selection";
 
 /** A workload the ingress gateway may call. */
@@ -31,6 +33,13 @@ export interface MeshWebhook {
   readonly port: number;
 }
 
+/** A namespace in the mesh and the ingress allows of its baseline, which the mesh must allow too. */
+export interface MeshNamespaceAllows {
+  readonly namespace: string;
+  /** The baseline's ingress allows; only `namespace` peers have a mesh identity and get an ALLOW policy. */
+  readonly ingress: readonly NetworkAllow[];
+}
+
 /** Mesh-wide defaults turned off, each by name. */
 export interface MeshPolicyOptOuts {
   /** Mesh-wide mTLS PERMISSIVE instead of STRICT. @default false */
@@ -51,6 +60,12 @@ export interface MeshPoliciesProps {
   readonly expose?: readonly MeshExposure[];
   /** @default [] */
   readonly webhooks?: readonly MeshWebhook[];
+  /**
+   * The sidecar namespaces' own ingress allows, each turned into an ALLOW policy `baseline-<name>` (see
+   * `namespaceAllowPolicies`), so what the NetworkPolicy allows between meshed pods the mesh's default deny allows too.
+   * @default []
+   */
+  readonly namespaceAllows?: readonly MeshNamespaceAllows[];
   /** The mesh identity Prometheus scrapes with. @default - the platform Prometheus's service account in `monitoring` */
   readonly prometheusPrincipal?: string;
   /** Paths Prometheus may GET anywhere in the mesh. @default ["/metrics", "/stats/prometheus"] */
@@ -138,6 +153,11 @@ export class MeshPolicies extends Construct {
       });
       add(`Webhook-${w.name}-Allow`, authorizationPolicy(`${w.name}-webhook`, w.namespace, { selector, action: "ALLOW", rules: [{ to: [{ operation: { ports: [String(w.port)] } }] }] }));
     }
+    for (const n of props.namespaceAllows ?? []) {
+      for (const policy of namespaceAllowPolicies(n.namespace, n.ingress)) {
+        add(`NamespaceAllow-${constructKey(`${n.namespace}-${policy.metadata.name}`)}`, { ...policy, metadata: { ...policy.metadata }, spec: policy.spec });
+      }
+    }
     if (!optOut.istioMutualDestinationRule) {
       add("MeshIstioMutual", destinationRule("default", "*.local", "ISTIO_MUTUAL"));
       // Services without a sidecar that every meshed pod calls keep their own protocol (the API server its TLS).
@@ -202,6 +222,13 @@ export function validateMeshPoliciesProps(props: MeshPoliciesProps): ValidationP
     if (!isDnsLabel(w.namespace ?? "")) problems.push({ path: `${at}.namespace`, value: w.namespace, allowed: "a namespace name" });
     checkSelector(`${at}.selector`, w.selector, true, problems);
     checkPort(`${at}.port`, w.port, problems);
+  });
+  const namespaces = new Set<string>();
+  (props.namespaceAllows ?? []).forEach((n, i) => {
+    if (!isDnsLabel(n.namespace ?? "") || n.namespace === ISTIO_SYSTEM_NAMESPACE || namespaces.has(n.namespace)) {
+      problems.push({ path: `namespaceAllows[${i}].namespace`, value: n.namespace, allowed: `a workload namespace name (not ${ISTIO_SYSTEM_NAMESPACE}), once` });
+    }
+    namespaces.add(n.namespace);
   });
   if (props.metricsPaths !== undefined && (props.metricsPaths.length === 0 || props.metricsPaths.some((p) => !p.startsWith("/")))) {
     problems.push({ path: "metricsPaths", value: props.metricsPaths, allowed: "at least one absolute path such as /metrics" });

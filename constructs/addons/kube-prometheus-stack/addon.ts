@@ -124,9 +124,11 @@ export const kubePrometheusStackAddon: AddonDescriptor<KubePrometheusStack> = {
       // On the system nodes like every other controller (node-exporter still runs on every node).
       systemNodePlacement: ctx.placement,
       // Where rules and monitors are shipped: the namespaces of the add-ons that contribute monitoring objects (the
-      // mesh's, cert-manager's, beside what they watch; the SLO rules are in monitoring) and every configured team
-      // namespace, so a team's PrometheusRule in its own namespace still loads. Not the cluster.
-      operatorNamespaces: [...monitoredAddonNamespaces(ctx), ...ctx.config.security.namespaces.teams.flatMap((t) => Object.keys(t.namespaces))],
+      // mesh's, cert-manager's, beside what they watch; the SLO rules are in monitoring), with the platform's view of
+      // the cluster, and every configured team namespace as a tenant, so a team's PrometheusRule loads from its own
+      // namespace and sees only that namespace's series. Not the cluster.
+      operatorNamespaces: monitoredAddonNamespaces(ctx),
+      tenantNamespaces: ctx.config.security.namespaces.teams.flatMap((t) => Object.keys(t.namespaces)),
       prometheus: o.prometheus,
       alertmanager: { ...o.alertmanager, config: ctx.artifacts.alertmanagerConfig, secretNames: [OBSERVABILITY_SECRETS.alertmanagerReceivers.secretName] },
       grafana: { ...o.grafana, adminSecretName: OBSERVABILITY_SECRETS.grafanaAdmin.secretName, dashboards: ctx.artifacts.dashboards },

@@ -54,6 +54,31 @@ export const KUBE_STATE_METRICS_COLLECTORS = [
   "resourcequotas", "services", "statefulsets", "storageclasses", "validatingwebhookconfigurations", "volumeattachments",
 ] as const;
 
+/** The label prometheus-operator sets, on tenants' series and alerts and in their rules' selectors, to the object's namespace. */
+export const ENFORCED_NAMESPACE_LABEL = "namespace";
+
+/** The kinds `excludedFromEnforcement` names (the operator's `ObjectReference.resource`). */
+const ENFORCED_RESOURCES = ["prometheusrules", "servicemonitors", "podmonitors", "probes"] as const;
+
+/**
+ * Who sees what: every rule and monitor of a tenant namespace is confined to its namespace (the operator adds
+ * `namespace="<its namespace>"` to each vector selector of its rules, to the series they record and the alerts they
+ * fire, and to what its monitors scrape), so a team's PrometheusRule cannot read another team's series and its
+ * ServiceMonitor cannot pass its samples off as another namespace's. The platform's own namespaces (the release's and
+ * the other watched ones that are not tenants: the SLO rules in monitoring, cert-manager's and the mesh's rules and
+ * monitors, the chart's kube-state-metrics and kubelet monitors whose `namespace` label is the observed object's) are
+ * excluded by namespace, so they keep the cluster-wide view.
+ * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.PrometheusSpec
+ */
+export function namespaceEnforcement(s: Pick<KubePrometheusStackSizes, "namespace" | "operatorNamespaces" | "tenantNamespaces">): Record<string, unknown> {
+  const tenants = new Set(s.tenantNamespaces ?? []);
+  const platform = [...new Set([s.namespace ?? MONITORING_NAMESPACE, ...(s.operatorNamespaces ?? [])])].filter((n) => !tenants.has(n));
+  return {
+    enforcedNamespaceLabel: ENFORCED_NAMESPACE_LABEL,
+    excludedFromEnforcement: platform.flatMap((namespace) => ENFORCED_RESOURCES.map((resource) => ({ group: "monitoring.coreos.com", resource, namespace }))),
+  };
+}
+
 /** Resolved sizes the values are built from (see `KubePrometheusStack` for defaults and meaning). */
 export interface KubePrometheusStackSizes {
   readonly releaseName: string;
@@ -64,6 +89,12 @@ export interface KubePrometheusStackSizes {
    * @default [] - the release's namespace only
    */
   readonly operatorNamespaces?: readonly string[];
+  /**
+   * Namespaces whose rules and monitors belong to a tenant (a team): Prometheus pins each of their selectors and
+   * series to the object's own namespace.
+   * @default [] - every watched namespace is the platform's
+   */
+  readonly tenantNamespaces?: readonly string[];
   readonly storageClassName: string;
   readonly spreadAcrossZones: boolean;
   /** @default - node-exporter stays in the release's namespace */
@@ -158,7 +189,7 @@ export function kubePrometheusStackValues(s: KubePrometheusStackSizes): Record<s
       // Watches only these namespaces (its --namespaces flag and its webhook's namespace selector), not the cluster.
       // The pinned chart still binds its ClusterRole (`*` on Secrets, for the Prometheus and Alertmanager config it
       // writes): no value of 88.5.3 turns that into Roles.
-      namespaces: { releaseNamespace: true, additional: [...new Set(s.operatorNamespaces ?? [])].filter((n) => n !== namespace) },
+      namespaces: { releaseNamespace: true, additional: [...new Set([...(s.operatorNamespaces ?? []), ...(s.tenantNamespaces ?? [])])].filter((n) => n !== namespace) },
       // The config reloader runs beside every Prometheus and Alertmanager: probed and sized like the rest.
       prometheusConfigReloader: { enableProbe: true, resources: r.configReloader },
       admissionWebhooks: {
@@ -198,6 +229,7 @@ export function kubePrometheusStackValues(s: KubePrometheusStackSizes): Record<s
         // The chart adds this next to the profile's node affinity.
         podAntiAffinity: "soft",
         ...PROMETHEUS_ENFORCED_SCRAPE_LIMITS,
+        ...namespaceEnforcement(s),
       },
     },
     alertmanager: {

@@ -113,6 +113,14 @@ export interface KubePrometheusStackProps extends HelmAddonProps, HelmReleaseOpt
    * @default [] - the release's namespace only
    */
   readonly operatorNamespaces?: readonly string[];
+  /**
+   * Namespaces whose PrometheusRules and monitors belong to a team: the operator watches them too, and Prometheus
+   * confines each of their rules and monitors to its own namespace (`enforcedNamespaceLabel: namespace`), so a team
+   * ships its rules in its own namespace without reading any other's series. Every other watched namespace (the
+   * release's, `operatorNamespaces`) is the platform's and keeps the cluster-wide view (`excludedFromEnforcement`).
+   * @default [] - no tenant namespaces
+   */
+  readonly tenantNamespaces?: readonly string[];
 }
 
 /** Share of the Prometheus volume that retention may fill: the rest holds the WAL and compaction's scratch space. */
@@ -180,6 +188,7 @@ export function kubePrometheusStackSizes(props: KubePrometheusStackValidatable):
     releaseName: KUBE_PROMETHEUS_STACK_DEFAULTS.releaseName,
     namespace: props.namespace ?? KUBE_PROMETHEUS_STACK_DEFAULTS.namespace,
     operatorNamespaces: props.operatorNamespaces ?? [],
+    tenantNamespaces: props.tenantNamespaces ?? [],
     storageClassName: props.storageClassName,
     spreadAcrossZones: props.spreadAcrossZones ?? false,
     nodeExporterNamespace: props.nodeExporterNamespace,
@@ -215,6 +224,10 @@ export function validateKubePrometheusStackProps(props: KubePrometheusStackValid
   }
   for (const [i, n] of (props.operatorNamespaces ?? []).entries()) {
     if (!isDnsLabel(n)) problems.push({ path: `operatorNamespaces[${i}]`, value: n, allowed: "a Kubernetes namespace name (RFC 1123 label)" });
+  }
+  const release = props.namespace ?? KUBE_PROMETHEUS_STACK_DEFAULTS.namespace;
+  for (const [i, n] of (props.tenantNamespaces ?? []).entries()) {
+    if (!isDnsLabel(n) || n === release) problems.push({ path: `tenantNamespaces[${i}]`, value: n, allowed: `a Kubernetes namespace name (RFC 1123 label) other than the release's (${release})` });
   }
   const add = (path: string, value: unknown, allowed: string) => problems.push({ path, value, allowed });
   if (!isUnresolved(props.storageClassName) && !isDnsSubdomain(props.storageClassName ?? "")) add("storageClassName", props.storageClassName, "a StorageClass name");

@@ -88,6 +88,17 @@ describe("MeshPolicies", () => {
     expect(p.named("AuthorizationPolicy", "kyverno", "kyverno-webhook")!.spec).toEqual({ selector, action: "ALLOW", rules: [{ to: [{ operation: { ports: ["9443"] } }] }] });
   });
 
+  test("a sidecar namespace's namespace-peer allows become ALLOW policies there (CRD-schema checked); CIDR peers get none", () => {
+    const p = policies({
+      namespaceAllows: [{ namespace: "payments", ingress: [{ name: "same-namespace", peer: { namespace: "payments" }, ports: [{ port: 8080 }] }, { name: "lb", peer: { cidrs: ["0.0.0.0/0"] }, ports: [{ port: 443 }] }] }],
+    });
+    expect(p.named("AuthorizationPolicy", "payments", "baseline-same-namespace")!.spec).toEqual({
+      action: "ALLOW",
+      rules: [{ from: [{ source: { namespaces: ["payments"] } }], to: [{ operation: { ports: ["8080"] } }] }],
+    });
+    expect(p.manifests.filter((m) => m.metadata.namespace === "payments").map((m) => m.metadata.name)).toEqual(["baseline-same-namespace"]);
+  });
+
   test("construct ids name what each object is, so adding an entry never moves another's address", () => {
     const one = policies({ expose: [{ namespace: "shop", ports: [8080] }] }).manifests.map((m) => m.address);
     const two = policies({ expose: [{ namespace: "docs", ports: [80] }, { namespace: "shop", ports: [8080] }] }).manifests.map((m) => m.address);
@@ -118,6 +129,8 @@ describe("MeshPolicies", () => {
   });
 
   const rules: Array<[string, Partial<MeshPoliciesProps>, RegExp]> = [
+    ["a namespace's allows are given twice", { namespaceAllows: [{ namespace: "payments", ingress: [] }, { namespace: "payments", ingress: [] }] }, /namespaceAllows\[1\]\.namespace/],
+    ["namespace allows target the root namespace", { namespaceAllows: [{ namespace: "istio-system", ingress: [] }] }, /namespaceAllows\[0\]\.namespace/],
     ["an exposure targets istio-system", { expose: [{ namespace: "istio-system", ports: [80] }] }, /expose\[0\]\.namespace: got "istio-system"/],
     ["an exposure has no port", { expose: [{ namespace: "shop", ports: [] }] }, /expose\[0\]\.ports: got \[\]; allowed: at least one port/],
     ["an exposure names an Istio port", { expose: [{ namespace: "shop", ports: [15020] }] }, /expose\[0\]\.ports\[0\]: got 15020; allowed: a port 1–65535 outside 15000–15099/],

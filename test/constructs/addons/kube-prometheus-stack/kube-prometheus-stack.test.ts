@@ -147,7 +147,23 @@ describe("KubePrometheusStack", () => {
     expect(custom.grafana.tolerations).toEqual([]);
   });
 
+  test("tenant namespaces: watched, and their rules and monitors confined to their namespace; the platform's keep the cluster-wide view", () => {
+    const { values } = build({ operatorNamespaces: ["cert-manager"], tenantNamespaces: ["payments"] });
+    const p = values.prometheus.prometheusSpec;
+    expect(p.enforcedNamespaceLabel).toBe("namespace");
+    const excluded = (p.excludedFromEnforcement as Array<{ group: string; resource: string; namespace: string }>).map((r) => `${r.namespace}/${r.resource}`).sort();
+    const kinds = ["podmonitors", "probes", "prometheusrules", "servicemonitors"];
+    expect(excluded).toEqual([...kinds.map((k) => `cert-manager/${k}`), ...kinds.map((k) => `monitoring/${k}`)]);
+    expect(values.prometheusOperator.namespaces.additional).toEqual(["cert-manager", "payments"]);
+  });
+
+  test("without tenants every watched namespace keeps the cluster-wide view", () => {
+    const p = build().values.prometheus.prometheusSpec;
+    expect((p.excludedFromEnforcement as Array<{ namespace: string }>).map((r) => r.namespace)).toEqual(["monitoring", "monitoring", "monitoring", "monitoring"]);
+  });
+
   const rules: Array<[string, Partial<KubePrometheusStackProps>, RegExp]> = [
+    ["a tenant namespace is the release's", { tenantNamespaces: ["monitoring"] }, /tenantNamespaces\[0\]: got "monitoring"/],
     ["the system-node placement has no label", { systemNodePlacement: { nodeLabels: {} } }, /systemNodePlacement\.nodeLabels: got \{\}/],
     ["a component has a CPU limit", { grafana: { resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "1", memory: "256Mi" } } } }, /grafana\.resources\.limits\.cpu: got "1"; allowed: nothing: no CPU limit/],
     ["the storage class is not a name", { storageClassName: "GP 3" }, /storageClassName: got "GP 3"/],
