@@ -81,6 +81,10 @@ export function istiodValues(sizes: IstioSizes): Record<string, unknown> {
       enablePrometheusMerge: true,
       // The app starts only once its sidecar is ready, so its first outbound calls are not refused.
       defaultConfig: { holdApplicationUntilProxyStarts: true },
+      // Kubernetes Ingress objects do not program the shared gateway: a team's Ingress would otherwise publish its
+      // hosts on the platform's gateway (istiod watches the `istio` ingress class by default). Exposure is
+      // security.mesh.expose, reviewed in configuration.
+      ingressControllerMode: "OFF",
     },
     global: {
       hub: ISTIO_IMAGE_HUB,

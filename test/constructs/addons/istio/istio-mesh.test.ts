@@ -78,6 +78,10 @@ describe("IstioMesh", () => {
     expect(cni.repair).toEqual({ enabled: true, repairPods: true, labelPods: false, deletePods: false });
   });
 
+  test("Kubernetes Ingress objects never program the shared gateway: istiod's ingress controller is off", () => {
+    expect(small.values("istiod").meshConfig.ingressControllerMode).toBe("OFF");
+  });
+
   test("images come from Istio's release registry at the pinned tag, never the charts' test registry or latest", () => {
     for (const chart of ["istiod", "cni"]) {
       const v = small.values(chart);
