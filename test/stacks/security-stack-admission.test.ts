@@ -86,12 +86,3 @@ test("an environment that still lists an add-on's own registry and exemption get
   expect(props.allowedRegistries.filter((r) => r === "quay.io/jetstack")).toHaveLength(1);
   expect(props.exemptWorkloads).toHaveLength(fromAddons.exemptWorkloads.length);
 });
-
-test("no allowed registry is a personal namespace or a whole third-party organisation the platform takes one image from", () => {
-  for (const env of ENVIRONMENTS) {
-    const registries = admissionPoliciesProps(env).allowedRegistries;
-    expect(registries).not.toContain("ghcr.io/jkroepke");
-    expect(registries).not.toContain("docker.io/grafana");
-    expect(registries).toEqual(expect.arrayContaining(["ghcr.io/jkroepke/kube-webhook-certgen", "docker.io/grafana/grafana"]));
-  }
-});

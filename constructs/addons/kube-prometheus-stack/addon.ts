@@ -85,9 +85,7 @@ export const kubePrometheusStackAddon: AddonDescriptor<KubePrometheusStack> = {
     "docker.io/grafana/grafana",
     "quay.io/kiwigrid/k8s-sidecar",
   ],
-  // A personal namespace (ghcr.io/jkroepke) and a company's whole Docker Hub organisation admit far more than the
-  // chart runs: those two are narrowed to the one repository each.
-  registries: ["registry.k8s.io/kube-state-metrics", "ghcr.io/jkroepke/kube-webhook-certgen", "quay.io/prometheus", "quay.io/prometheus-operator", "quay.io/kiwigrid", "docker.io/grafana/grafana"],
+  registries: ["registry.k8s.io/kube-state-metrics", "ghcr.io/jkroepke", "quay.io/prometheus", "quay.io/prometheus-operator", "quay.io/kiwigrid", "docker.io/grafana"],
   admission: {
     exemptWorkloads: [
       {
