@@ -11,10 +11,9 @@ export const falcoShared = {
     // Credentials a workload never needs to read. Not the service-account or IRSA token files: every SDK reads those.
     sensitiveFiles: ["/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/root/.ssh/authorized_keys", "/root/.aws/credentials"],
     // The application namespaces reach only their payment provider (documentation ranges: replace with the provider's
-    // published ranges); the cluster and VPC ranges are private and never flagged.
+    // published ranges); the cluster and VPC ranges are private and never flagged. Each is a team namespace.
     outbound: {
       payments: [{ cidr: "203.0.113.0/24", ports: [443] }],
-      checkout: [{ cidr: "198.51.100.0/24", ports: [443] }],
     },
   },
   podSecurity: {

@@ -9,6 +9,7 @@ import { parseArn } from "../aws/arns";
 import { MIN_PUBLIC_ACCESS_PREFIX } from "../eks/public-access";
 import { EnvironmentConfig, EnvironmentSchema } from "./environment-schema";
 import { platformProblems } from "./validate-platform";
+import { falcoOutboundProblems } from "./security/falco";
 import { namespacesProblems } from "./security/validate-namespaces";
 
 /** Tags every environment must set (non-empty); `Environment` must equal the environment name. */
@@ -206,6 +207,7 @@ function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
   }
   problems.push(...platformProblems(c));
   problems.push(...namespacesProblems(c));
+  problems.push(...falcoOutboundProblems(c.security.falco, c.security.namespaces.teams.flatMap((t) => Object.keys(t.namespaces))));
   return problems;
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ValidationProblem } from "../../problems";
 import { OptOutSchema } from "./opt-out";
 import { ResourcesSchema } from "../platform-schema";
 import { isDnsLabel } from "../../kubernetes/names";
@@ -67,3 +68,17 @@ export const FalcoConfigSchema = z.strictObject({
 });
 
 export type FalcoConfig = z.infer<typeof FalcoConfigSchema>;
+
+/**
+ * The namespaces Falco watches for outbound traffic are namespaces the platform makes: a team's. A name that exists
+ * nowhere watches nothing, silently (rules between `security.falco` and `security.namespaces`).
+ */
+export function falcoOutboundProblems(falco: FalcoConfig, teamNamespaces: readonly string[]): ValidationProblem[] {
+  return Object.keys(falco.rules.outbound)
+    .filter((ns) => !teamNamespaces.includes(ns))
+    .map((ns) => ({
+      path: `security.falco.rules.outbound.${ns}`,
+      value: ns,
+      allowed: `a team namespace of security.namespaces.teams (${teamNamespaces.join(", ") || "none configured"}): Falco would watch a namespace that does not exist`,
+    }));
+}

@@ -30,6 +30,7 @@ describe("security.falco configuration", () => {
     ["the Pod Security exception has no reason", (c) => (falco(c).podSecurity.reason = ""), /security\.falco\.podSecurity\.reason/],
     ["falcosidekick has no replica", (c) => (falco(c).alertForwarding.replicas = 0), /security\.falco\.alertForwarding\.replicas: got 0/],
     ["the section is missing", (c) => delete c.security.falco, /security\.falco: got nothing/],
+    ["an outbound namespace is no team's", (c) => (falco(c).rules.outbound.checkout = [{ cidr: "198.51.100.0/24", ports: [443] }]), /security\.falco\.rules\.outbound\.checkout: got "checkout"; allowed: a team namespace of security\.namespaces\.teams \(payments\)/],
   ];
   test.each(rules)("fails when %s", (_name, mutate, message) => {
     expect(messages(mutate)).toMatch(message);
