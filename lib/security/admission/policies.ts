@@ -1,5 +1,5 @@
 import { celAny, celString, celStringList, re2Literal } from "./cel";
-import { ISTIO_INGRESS_NAMESPACE } from "../namespaces";
+import { ISTIO_INGRESS_NAMESPACE, MESH_INJECTION_LABEL, meshNamespaceLabels } from "../namespaces";
 import { NODE_ROLE_LABEL, NODE_ROLES } from "../../kubernetes/labels";
 import { DEFAULT_SYSTEM_TOLERATIONS } from "../../kubernetes/workload-profile";
 
@@ -21,7 +21,7 @@ import { DEFAULT_SYSTEM_TOLERATIONS } from "../../kubernetes/workload-profile";
  * The policies that check pods, which a workload exemption can name. `serviceExposure` checks Services, which no
  * workload owns: only a namespace can be exempt from it.
  */
-export const POD_POLICY_KEYS = ["privilegedContainers", "hostNamespaces", "imageTags", "allowedRegistries", "resourceLimits", "probes", "systemPlacement"] as const;
+export const POD_POLICY_KEYS = ["privilegedContainers", "hostNamespaces", "imageTags", "allowedRegistries", "resourceLimits", "probes", "systemPlacement", "meshBypass"] as const;
 export type PodPolicyKey = (typeof POD_POLICY_KEYS)[number];
 
 /** The policies, by the name the configuration uses for them (opt-outs and exemptions). */
@@ -45,6 +45,7 @@ export const ADMISSION_POLICY_NAMES: Readonly<Record<AdmissionPolicyKey, string>
   resourceLimits: "sre-platform-resource-limits",
   probes: "sre-platform-probes",
   systemPlacement: "sre-platform-system-placement",
+  meshBypass: "sre-platform-mesh-bypass",
   serviceExposure: "sre-platform-service-exposure",
 };
 
@@ -55,6 +56,25 @@ export const ADMISSION_POLICY_NAMES: Readonly<Record<AdmissionPolicyKey, string>
 export const SYSTEM_PRIORITY_CLASSES = ["system-node-critical", "system-cluster-critical"] as const;
 /** Taint keys of the system node group, which only the platform's controllers tolerate. */
 export const SYSTEM_TAINT_KEYS: readonly string[] = [...new Set(DEFAULT_SYSTEM_TOLERATIONS.map((t) => t.key).filter((k): k is string => k !== undefined))];
+
+/**
+ * The pod annotation and label by which istiod's injector skips a pod. Istio injects only when the value is `y`,
+ * `yes`, `true` or `on` (any case) and falls back to the namespace's default when it is empty: any other value keeps
+ * the sidecar out. The label wins over the annotation.
+ */
+export const SIDECAR_INJECT_KEY = "sidecar.istio.io/inject";
+/** The only values of {@link SIDECAR_INJECT_KEY} the mesh bypass policy admits: the namespace's default, or `true`. */
+export const SIDECAR_INJECT_ALLOWED_VALUES = ["", "true"] as const;
+/**
+ * Pod annotations that take ports, addresses or interfaces out of the sidecar's traffic capture: traffic through them
+ * skips the mesh's mTLS, authorization and telemetry.
+ */
+export const SIDECAR_CAPTURE_EXCLUSIONS = [
+  "traffic.sidecar.istio.io/excludeInboundPorts",
+  "traffic.sidecar.istio.io/excludeOutboundPorts",
+  "traffic.sidecar.istio.io/excludeOutboundIPRanges",
+  "traffic.sidecar.istio.io/excludeInterfaces",
+] as const;
 
 /** Workload kinds a named exemption can name; their pods are recognised by their owner. */
 export const EXEMPTIBLE_WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet"] as const;
@@ -224,6 +244,12 @@ export function admissionPolicyDefinitions(params: AdmissionPolicyParameters): A
   const systemAffinityTerm =
     `has(t.matchExpressions) && t.matchExpressions.exists(e, e.key == ${roleLabel} && (e.operator == 'Exists' || (e.operator == 'In' && has(e.values) && ${systemRole} in e.values)))`;
   const placementMessage = `only the platform's namespaces (${platformNamespaces.join(", ") || "none"}) run on the system nodes or with a system PriorityClass`;
+  const meshLabel = celString(MESH_INJECTION_LABEL);
+  const meshEnabled = celString(meshNamespaceLabels("sidecar")[MESH_INJECTION_LABEL]!);
+  const injectKey = celString(SIDECAR_INJECT_KEY);
+  const exclusions = celStringList(SIDECAR_CAPTURE_EXCLUSIONS);
+  const injectOff = (map: string) => `${injectKey} in ${map} && !(${map}[${injectKey}] in ${celStringList(SIDECAR_INJECT_ALLOWED_VALUES)})`;
+  const meshMessage = `in a namespace labelled ${MESH_INJECTION_LABEL}=${meshNamespaceLabels("sidecar")[MESH_INJECTION_LABEL]} every pod runs in the mesh`;
   const exposedMessage = `Services of type ${EXPOSING_SERVICE_TYPES.join(" or ")} are only allowed in ${EXPOSED_SERVICE_NAMESPACES.join(", ")}: expose through the ingress gateway`;
 
   return [
@@ -320,6 +346,36 @@ export function admissionPolicyDefinitions(params: AdmissionPolicyParameters): A
             ` && variables.podSpec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms.exists(t, ${systemAffinityTerm}))`,
           `spec.affinity.nodeAffinity requires ${NODE_ROLE_LABEL}=${NODE_ROLES.system}: ${placementMessage}`,
           undefined,
+        ),
+      ],
+    },
+    {
+      ...base("meshBypass"),
+      description: `In a namespace labelled ${MESH_INJECTION_LABEL}=enabled, no pod turns its sidecar off (${SIDECAR_INJECT_KEY} other than true, as annotation or label) or takes traffic out of the sidecar's capture (${SIDECAR_CAPTURE_EXCLUSIONS.join(", ")}): such traffic skips mTLS, authorization and telemetry.`,
+      resourceRules: noEphemeralRules,
+      variables: vars("meshBypass", [
+        {
+          name: "meshed",
+          expression: `namespaceObject != null && has(namespaceObject.metadata.labels) && ${meshLabel} in namespaceObject.metadata.labels && namespaceObject.metadata.labels[${meshLabel}] == ${meshEnabled}`,
+        },
+        {
+          name: "podMetadata",
+          expression:
+            "object.kind == 'Pod' ? dyn(object.metadata) : object.kind == 'CronJob' ? (has(dyn(object).spec.jobTemplate.spec.template.metadata) ? dyn(object).spec.jobTemplate.spec.template.metadata : dyn({})) : (has(dyn(object).spec.template.metadata) ? dyn(object).spec.template.metadata : dyn({}))",
+        },
+        { name: "annotations", expression: "has(variables.podMetadata.annotations) ? variables.podMetadata.annotations : dyn({})" },
+        { name: "labels", expression: "has(variables.podMetadata.labels) ? variables.podMetadata.labels : dyn({})" },
+      ]),
+      validations: [
+        rule(
+          `!variables.meshed || !(${injectOff("variables.annotations")} || ${injectOff("variables.labels")})`,
+          `${SIDECAR_INJECT_KEY} may only be true: ${meshMessage}`,
+          undefined,
+        ),
+        rule(
+          `!variables.meshed || !${exclusions}.exists(k, k in variables.annotations && variables.annotations[k] != '')`,
+          `annotations that exclude traffic from the sidecar are not allowed: ${meshMessage}`,
+          `'annotation ' + ${exclusions}.filter(k, k in variables.annotations && variables.annotations[k] != '')[0]`,
         ),
       ],
     },
