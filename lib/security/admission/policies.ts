@@ -21,7 +21,7 @@ import { DEFAULT_SYSTEM_TOLERATIONS } from "../../kubernetes/workload-profile";
  * The policies that check pods, which a workload exemption can name. `serviceExposure` checks Services, which no
  * workload owns: only a namespace can be exempt from it.
  */
-export const POD_POLICY_KEYS = ["privilegedContainers", "hostNamespaces", "imageTags", "allowedRegistries", "resourceLimits", "probes", "systemPlacement", "meshBypass"] as const;
+export const POD_POLICY_KEYS = ["privilegedContainers", "hostNamespaces", "imageTags", "allowedRegistries", "resourceLimits", "probes", "systemPlacement", "meshBypass", "hostPathVolumes"] as const;
 export type PodPolicyKey = (typeof POD_POLICY_KEYS)[number];
 
 /** The policies, by the name the configuration uses for them (opt-outs and exemptions). */
@@ -46,6 +46,7 @@ export const ADMISSION_POLICY_NAMES: Readonly<Record<AdmissionPolicyKey, string>
   probes: "sre-platform-probes",
   systemPlacement: "sre-platform-system-placement",
   meshBypass: "sre-platform-mesh-bypass",
+  hostPathVolumes: "sre-platform-host-path-volumes",
   serviceExposure: "sre-platform-service-exposure",
 };
 
@@ -376,6 +377,20 @@ export function admissionPolicyDefinitions(params: AdmissionPolicyParameters): A
           `!variables.meshed || !${exclusions}.exists(k, k in variables.annotations && variables.annotations[k] != '')`,
           `annotations that exclude traffic from the sidecar are not allowed: ${meshMessage}`,
           `'annotation ' + ${exclusions}.filter(k, k in variables.annotations && variables.annotations[k] != '')[0]`,
+        ),
+      ],
+    },
+    {
+      ...base("hostPathVolumes"),
+      description:
+        "No pod mounts a hostPath volume: a path on the node is the node's files (kubelet credentials, the container runtime's socket, other pods' volumes), whatever the container's own privileges. Pod Security restricted refuses it too; this holds in namespaces with a weaker level.",
+      resourceRules: noEphemeralRules,
+      variables: vars("hostPathVolumes", [{ name: "volumes", expression: "has(variables.podSpec.volumes) ? variables.podSpec.volumes : []" }]),
+      validations: [
+        rule(
+          "!variables.volumes.exists(v, has(v.hostPath))",
+          "hostPath volumes are not allowed: they expose the node's files to the pod",
+          "'volume ' + variables.volumes.filter(v, has(v.hostPath))[0].name + ' mounts ' + variables.volumes.filter(v, has(v.hostPath))[0].hostPath.path",
         ),
       ],
     },
