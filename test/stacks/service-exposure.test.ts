@@ -32,10 +32,10 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s Service exposur
   // The policy as applied, evaluated with the CEL harness.
   const applied = (): AdmissionPolicyDefinition => ({ key: "serviceExposure", name: policy.metadata.name, description: "", ...policy.spec, resourceRules: policy.spec.matchConstraints.resourceRules });
 
-  test("a policy on Services is applied, bound in the environment's mode, with kube-system its only exempt namespace", () => {
+  test("a policy on Services is applied, bound in the environment's mode, with no exempt namespace (kube-system included)", () => {
     expect(policy?.spec.matchConstraints.resourceRules).toEqual([{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["services"] }]);
     expect(binding.spec.validationActions).toEqual(env.security.admission.mode === "enforce" ? ["Deny"] : ["Audit", "Warn"]);
-    expect(binding.spec.matchResources.namespaceSelector.matchExpressions).toEqual([{ key: "kubernetes.io/metadata.name", operator: "NotIn", values: ["kube-system"] }]);
+    expect(binding.spec.matchResources).toBeUndefined();
   });
 
   test("refuses a team's Service claiming Alertmanager's address, and a team's LoadBalancer or NodePort Service", () => {
