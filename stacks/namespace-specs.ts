@@ -34,7 +34,8 @@ export function platformNamespaceSpec(config: EnvironmentConfig, name: string): 
   const settings = config.security.namespaces.platform[name];
   // validateEnvironments() refused a configuration without every platform namespace.
   if (settings === undefined) throw new Error(`security.namespaces.platform.${name} is not configured`);
-  const spec = withIssuerAllows(config, withMeshAllows(config, namespaceSpec(name, settings)));
+  // The platform's node agents (Falco, the mesh's CNI agent) run with system-node-critical.
+  const spec: NamespaceBaselineSpec = { ...withIssuerAllows(config, withMeshAllows(config, namespaceSpec(name, settings))), allowSystemPriorityClasses: true };
   if (name === MONITORING_NAMESPACE) return { ...spec, egress: [...(spec.egress ?? []), prometheusScrapeAllow(config)] };
   // An add-on's own section says why its namespace needs more than restricted (Falco's, the mesh's CNI agent's): one
   // home, validation refuses a second level under security.namespaces.

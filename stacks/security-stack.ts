@@ -11,8 +11,9 @@ import type { IstioMesh } from "../constructs/addons/istio/istio-mesh";
 import type { Falco } from "../constructs/addons/falco/falco";
 import type { CertManager } from "../constructs/addons/cert-manager/cert-manager";
 import type { AwsPrivateCaIssuer } from "../constructs/addons/cert-manager/aws-privateca-issuer";
-import { addonAdmission, addonRegistries, awsPrivateCaIssuerAddon, certManagerAddon, falcoAddon, istioAddon, namespacesCreatedIn } from "../constructs/addons/registry";
+import { addonAdmission, addonNamespaces, addonRegistries, enabledAddons, awsPrivateCaIssuerAddon, certManagerAddon, falcoAddon, istioAddon, namespacesCreatedIn } from "../constructs/addons/registry";
 import { CERT_MANAGER_NAMESPACE } from "../lib/security/namespaces";
+import { SYSTEM_NAMESPACES } from "../lib/security/namespace-baseline";
 import { EnvironmentStack } from "./environment-stack";
 import type { EnvironmentAddons } from "./addon-layer";
 import { BaselineSubnets, platformNamespaceSpec, teamNamespaceSpecs } from "./namespace-specs";
@@ -101,8 +102,13 @@ export function admissionPoliciesProps(config: EnvironmentConfig): Required<Omit
     exemptNamespaces: once([...admission.exemptNamespaces, ...fromAddons.exemptNamespaces]),
     exemptWorkloads: once([...fromAddons.exemptWorkloads, ...admission.exemptWorkloads]),
     probeExemptContainers: once([...fromAddons.probeExemptContainers, ...admission.probeExemptContainers]),
+    // The namespaces of the add-ons the environment runs: validation keeps team namespaces off these names.
+    platformNamespaces: [...new Set([KUBE_SYSTEM_NAMESPACE, ...addonNamespaces(enabledAddons(config)).map(({ namespace }) => namespace.name)])],
   };
 }
+
+/** Where EKS and the node autoscaler run their own controllers and node agents. */
+const KUBE_SYSTEM_NAMESPACE: (typeof SYSTEM_NAMESPACES)[number] = "kube-system";
 
 /** Each entry once: an environment that still lists an add-on's own exemption gets it once, not twice. */
 function once<T>(entries: readonly T[]): T[] {

@@ -45,6 +45,12 @@ export interface AdmissionPoliciesProps {
    */
   readonly probeExemptContainers?: readonly ProbeExemptContainer[];
   /**
+   * The platform's own namespaces (its add-ons' and kube-system): the only ones whose pods the system placement policy
+   * lets take a system PriorityClass, tolerate the system nodes' taint (or every taint) or select the system nodes.
+   * @default [] (every namespace the policy's binding checks is refused system placement)
+   */
+  readonly platformNamespaces?: readonly string[];
+  /**
    * How Terraform reaches the cluster (see `ClusterAccess`).
    * @default - the stack's default Kubernetes provider
    */
@@ -82,6 +88,7 @@ export class AdmissionPolicies extends Construct {
       allowedRegistries: props.allowedRegistries,
       exemptWorkloads: props.exemptWorkloads ?? [],
       probeExemptContainers: props.probeExemptContainers ?? [],
+      platformNamespaces: props.platformNamespaces ?? [],
     });
     const resources: Manifest[] = [];
     const manifests: Partial<Record<AdmissionPolicyKey, { policy: Record<string, unknown>; binding: Record<string, unknown> }>> = {};
@@ -129,6 +136,9 @@ export function validateAdmissionPoliciesProps(props: AdmissionPoliciesProps): V
     w.policies.forEach((k, j) => {
       if (!(POD_POLICY_KEYS as readonly string[]).includes(k)) add(`exemptWorkloads[${i}].policies[${j}]`, k, `one of ${podKeys} (a workload is exempt from pod policies only; exempt a namespace from the others)`);
     });
+  });
+  (props.platformNamespaces ?? []).forEach((n, i) => {
+    if (!isDnsLabel(n)) add(`platformNamespaces[${i}]`, n, "a namespace name (RFC 1123 label)");
   });
   (props.probeExemptContainers ?? []).forEach((c, i) => {
     if (!isDnsLabel(c.name)) add(`probeExemptContainers[${i}].name`, c.name, "a container name (RFC 1123 label)");

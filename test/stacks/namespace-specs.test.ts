@@ -36,7 +36,7 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
       const policies = Object.fromEntries(owned("kubernetes_network_policy_v1").map(([, p]) => [p.metadata.name, p.spec]));
       expect({ id, deny: policies["default-deny"] }).toEqual({ id, deny: { pod_selector: {}, policy_types: ["Ingress", "Egress"] } });
       expect(policies["allow-dns"]?.policy_types).toEqual(["Egress"]);
-      expect({ id, quotas: owned("kubernetes_resource_quota_v1").length, limits: owned("kubernetes_limit_range_v1").length }).toEqual({ id, quotas: 1, limits: 1 });
+      expect({ id, quotas: owned("kubernetes_resource_quota_v1").filter(([, r]) => r.metadata.name === "baseline").length, limits: owned("kubernetes_limit_range_v1").length }).toEqual({ id, quotas: 1, limits: 1 });
     }
   });
 

@@ -5,7 +5,7 @@ import { ADMISSION_POLICY_KEYS, admissionPolicyDefinitions } from "../../lib/sec
 import { ADDONS, addonAdmission, enabledAddons } from "../../constructs/addons/registry";
 import type { EnvironmentConfig } from "../../lib/config/environment-schema";
 import { refusals } from "../lib/security/admission/support/evaluate";
-import { goodContainer, goodPodSpec, pod } from "../lib/security/admission/support/samples";
+import { goodContainer, goodPodSpec, pod, service, workload } from "../lib/security/admission/support/samples";
 
 const REASON = { reason: "a reason that is long enough to be on record" };
 
@@ -41,9 +41,9 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s admission polic
     expect(Object.keys(refusals(defs, { object: pod(goodPodSpec({ containers: [goodContainer("c", { image: "docker.io/library/nginx:1.27" })] })) }))).toEqual(["allowedRegistries"]);
   });
 
-  test("exempts kube-system from every policy, istio-system from what the CNI agent and istiod need, each named workload from one policy, each with its reason", () => {
+  test("exempts kube-system from what the EKS managed add-ons need, istio-system from what the CNI agent and istiod need, each named workload from one policy, each with its reason", () => {
     expect(props.exemptNamespaces.map((e) => [e.namespace, e.policies])).toEqual([
-      ["kube-system", [...ADMISSION_POLICY_KEYS]],
+      ["kube-system", ["privilegedContainers", "hostNamespaces", "hostPathVolumes", "allowedRegistries", "resourceLimits", "probes"]],
       ["istio-system", ["privilegedContainers", "hostNamespaces", "probes"]],
     ]);
     const fromAddons = addonAdmission(env);
@@ -51,6 +51,26 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s admission polic
     expect(withReasons).toHaveLength(props.exemptNamespaces.length + props.exemptWorkloads.length + props.probeExemptContainers.length);
     for (const e of withReasons) expect(e.reason.length).toBeGreaterThanOrEqual(20);
     for (const w of props.exemptWorkloads) expect([w.name, w.policies.length]).toEqual([w.name, 1]);
+  });
+
+  test("checks kube-system for image pinning, system placement and Service exposure: an EKS node agent is admitted, an unpinned debug image or an exposed Service is not", () => {
+    // What the binding does: a policy whose exemption names kube-system does not see it.
+    const exempt = new Set(props.exemptNamespaces.filter((e) => e.namespace === "kube-system").flatMap((e) => e.policies));
+    const defs = admissionPolicyDefinitions(props).filter((d) => !exempt.has(d.key));
+    expect(defs.map((d) => d.key).sort()).toEqual(["imageTags", "meshBypass", "serviceExposure", "systemPlacement"]);
+    const ecr = `602401143452.dkr.ecr.${env.region}.amazonaws.com`;
+    // aws-node as the VPC CNI add-on runs it: privileged init, host network and paths, every taint, system-node-critical.
+    const awsNode = workload("DaemonSet", {
+      hostNetwork: true,
+      priorityClassName: "system-node-critical",
+      tolerations: [{ operator: "Exists" }],
+      initContainers: [{ name: "aws-vpc-cni-init", image: `${ecr}/amazon-k8s-cni-init:v1.20.4-eksbuild.1`, securityContext: { privileged: true } }],
+      containers: [{ name: "aws-node", image: `${ecr}/amazon-k8s-cni:v1.20.4-eksbuild.1`, resources: { requests: { cpu: "25m" } } }],
+      volumes: [{ name: "cni-bin-dir", hostPath: { path: "/opt/cni/bin" } }],
+    }, "aws-node");
+    expect(refusals(defs, { object: awsNode, namespace: "kube-system" })).toEqual({});
+    expect(Object.keys(refusals(defs, { object: pod(goodPodSpec({ containers: [goodContainer("debug", { image: "busybox" })] })), namespace: "kube-system" }))).toEqual(["imageTags"]);
+    expect(Object.keys(refusals(defs, { object: service({ type: "LoadBalancer" }), namespace: "kube-system" }))).toEqual(["serviceExposure"]);
   });
 
   test("lets only the injected mesh sidecar go without a liveness probe, and nothing else by container name", () => {

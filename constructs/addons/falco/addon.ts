@@ -17,6 +17,17 @@ export const falcoAddon: AddonDescriptor<Falco> = {
   namespaces: [{ name: FALCO_NAMESPACE, podSecurity: { configPath: "security.falco.podSecurity", of: (config) => config.security.falco.podSecurity } }],
   images: ["docker.io/falcosecurity/falco", "docker.io/falcosecurity/falcoctl", "docker.io/falcosecurity/falcosidekick"],
   registries: ["docker.io/falcosecurity"],
+  admission: {
+    exemptWorkloads: [
+      {
+        namespace: FALCO_NAMESPACE,
+        kind: "DaemonSet",
+        name: FALCO_DEFAULTS.releaseName,
+        policies: ["hostPathVolumes"],
+        reason: "Falco reads the node's /proc, /etc and /boot and the container runtime's socket from host paths to attribute kernel events to processes, containers and pods",
+      },
+    ],
+  },
   workloads: [
     {
       kind: "DaemonSet", name: FALCO_DEFAULTS.releaseName, namespace: FALCO_NAMESPACE,

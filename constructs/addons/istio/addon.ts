@@ -38,6 +38,15 @@ export const istioAddon: AddonDescriptor<IstioMesh> = {
           "the Istio CNI node agent sets up every meshed pod's traffic redirection from the node (root, host paths, network capabilities), and istiod's chart gives it a readiness probe but no liveness probe",
       },
     ],
+    exemptWorkloads: [
+      {
+        namespace: ISTIO_SYSTEM_NAMESPACE,
+        kind: "DaemonSet",
+        name: "istio-cni-node",
+        policies: ["hostPathVolumes"],
+        reason: "the Istio CNI node agent installs its plugin binary and network configuration into the node's /opt/cni/bin and /etc/cni/net.d and enters pods' network namespaces under /var/run/netns",
+      },
+    ],
     probeExemptContainers: [
       {
         name: "istio-proxy",

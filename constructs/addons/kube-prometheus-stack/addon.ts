@@ -96,6 +96,13 @@ export const kubePrometheusStackAddon: AddonDescriptor<KubePrometheusStack> = {
         reason: "node-exporter reports the node's own network and process statistics, which it can only read from the host's network and PID namespaces",
       },
       {
+        namespace: NODE_EXPORTER_NAMESPACE,
+        kind: "DaemonSet",
+        name: `${KPS}-prometheus-node-exporter`,
+        policies: ["hostPathVolumes"],
+        reason: "node-exporter reads the node's filesystem, memory and device statistics from its /proc, /sys and root filesystem, mounted read-only from host paths",
+      },
+      {
         namespace: MONITORING_NAMESPACE,
         kind: "Deployment",
         name: `${KPS}-grafana`,

@@ -6,6 +6,7 @@ import { NetworkPolicyV1, NetworkPolicyV1Spec } from "@cdktf/provider-kubernetes
 import { ResourceQuotaV1 } from "@cdktf/provider-kubernetes/lib/resource-quota-v1";
 import { LimitRangeV1 } from "@cdktf/provider-kubernetes/lib/limit-range-v1";
 import { RoleBindingV1 } from "@cdktf/provider-kubernetes/lib/role-binding-v1";
+import { SYSTEM_PRIORITY_CLASSES } from "../../../lib/security/admission/policies";
 import { constructKey } from "../../../lib/naming/construct-key";
 import { meshNamespaceLabels, MeshMode } from "../../../lib/security/namespaces";
 import { ISTIO_PORTS } from "../../../lib/security/mesh";
@@ -41,6 +42,8 @@ export class BaselinedNamespace extends Construct {
   /** Every NetworkPolicy by its Kubernetes name. */
   public readonly networkPolicies: Readonly<Record<string, NetworkPolicyV1>>;
   public readonly quota?: ResourceQuotaV1;
+  /** Zero pods with a system PriorityClass; absent where the spec allows them (`allowSystemPriorityClasses`). */
+  public readonly systemPriorityQuota?: ResourceQuotaV1;
   public readonly limitRange?: LimitRangeV1;
   public readonly deployBindings: readonly RoleBindingV1[];
 
@@ -85,6 +88,18 @@ export class BaselinedNamespace extends Construct {
 
     if (spec.optOut?.resourceQuota === undefined) {
       this.quota = new ResourceQuotaV1(this, "Quota", { provider, metadata: meta("baseline"), spec: { hard: quotaHard(spec.quota ?? DEFAULT_NAMESPACE_QUOTA) } });
+    }
+    // Not under the resourceQuota opt-out: this quota sizes nothing, it keeps the namespace's pods from preempting the
+    // platform's controllers.
+    if (spec.allowSystemPriorityClasses !== true) {
+      this.systemPriorityQuota = new ResourceQuotaV1(this, "SystemPriorityQuota", {
+        provider,
+        metadata: meta("system-priority"),
+        spec: {
+          hard: { pods: "0" },
+          scopeSelector: { matchExpression: [{ scopeName: "PriorityClass", operator: "In", values: [...SYSTEM_PRIORITY_CLASSES] }] },
+        },
+      });
     }
     if (spec.optOut?.limitRange === undefined) {
       this.limitRange = new LimitRangeV1(this, "LimitRange", { provider, metadata: meta("baseline"), spec: { limit: [containerLimit(spec.containerDefaults ?? DEFAULT_CONTAINER_DEFAULTS)] } });

@@ -82,6 +82,13 @@ export interface NamespaceBaselineSpec {
    * @default [] - no binding
    */
   readonly deployGroups?: readonly string[];
+  /**
+   * Pods here may take a system PriorityClass (`system-node-critical`, `system-cluster-critical`), which preempts
+   * anything else on a node. Without it a ResourceQuota named `system-priority` allows zero such pods: since
+   * Kubernetes 1.17 nothing else keeps these classes out of a namespace. Only the platform's own namespaces set it.
+   * @default false
+   */
+  readonly allowSystemPriorityClasses?: boolean;
 }
 
 /** A small team namespace: what a namespace gets when its spec names no quota. */

@@ -1,5 +1,7 @@
 import { celAny, celString, celStringList, re2Literal } from "./cel";
-import { ISTIO_INGRESS_NAMESPACE } from "../namespaces";
+import { ISTIO_INGRESS_NAMESPACE, MESH_INJECTION_LABEL, meshNamespaceLabels } from "../namespaces";
+import { NODE_ROLE_LABEL, NODE_ROLES } from "../../kubernetes/labels";
+import { DEFAULT_SYSTEM_TOLERATIONS } from "../../kubernetes/workload-profile";
 
 /**
  * The platform's admission policies as data: for each, what it matches, the CEL variables and validations the API
@@ -19,7 +21,7 @@ import { ISTIO_INGRESS_NAMESPACE } from "../namespaces";
  * The policies that check pods, which a workload exemption can name. `serviceExposure` checks Services, which no
  * workload owns: only a namespace can be exempt from it.
  */
-export const POD_POLICY_KEYS = ["privilegedContainers", "hostNamespaces", "imageTags", "allowedRegistries", "resourceLimits", "probes"] as const;
+export const POD_POLICY_KEYS = ["privilegedContainers", "hostNamespaces", "imageTags", "allowedRegistries", "resourceLimits", "probes", "systemPlacement", "meshBypass", "hostPathVolumes"] as const;
 export type PodPolicyKey = (typeof POD_POLICY_KEYS)[number];
 
 /** The policies, by the name the configuration uses for them (opt-outs and exemptions). */
@@ -42,8 +44,38 @@ export const ADMISSION_POLICY_NAMES: Readonly<Record<AdmissionPolicyKey, string>
   allowedRegistries: "sre-platform-allowed-registries",
   resourceLimits: "sre-platform-resource-limits",
   probes: "sre-platform-probes",
+  systemPlacement: "sre-platform-system-placement",
+  meshBypass: "sre-platform-mesh-bypass",
+  hostPathVolumes: "sre-platform-host-path-volumes",
   serviceExposure: "sre-platform-service-exposure",
 };
+
+/**
+ * PriorityClasses Kubernetes defines for the cluster's own components: a pod with one preempts anything else on its
+ * node, the platform's controllers included.
+ */
+export const SYSTEM_PRIORITY_CLASSES = ["system-node-critical", "system-cluster-critical"] as const;
+/** Taint keys of the system node group, which only the platform's controllers tolerate. */
+export const SYSTEM_TAINT_KEYS: readonly string[] = [...new Set(DEFAULT_SYSTEM_TOLERATIONS.map((t) => t.key).filter((k): k is string => k !== undefined))];
+
+/**
+ * The pod annotation and label by which istiod's injector skips a pod. Istio injects only when the value is `y`,
+ * `yes`, `true` or `on` (any case) and falls back to the namespace's default when it is empty: any other value keeps
+ * the sidecar out. The label wins over the annotation.
+ */
+export const SIDECAR_INJECT_KEY = "sidecar.istio.io/inject";
+/** The only values of {@link SIDECAR_INJECT_KEY} the mesh bypass policy admits: the namespace's default, or `true`. */
+export const SIDECAR_INJECT_ALLOWED_VALUES = ["", "true"] as const;
+/**
+ * Pod annotations that take ports, addresses or interfaces out of the sidecar's traffic capture: traffic through them
+ * skips the mesh's mTLS, authorization and telemetry.
+ */
+export const SIDECAR_CAPTURE_EXCLUSIONS = [
+  "traffic.sidecar.istio.io/excludeInboundPorts",
+  "traffic.sidecar.istio.io/excludeOutboundPorts",
+  "traffic.sidecar.istio.io/excludeOutboundIPRanges",
+  "traffic.sidecar.istio.io/excludeInterfaces",
+] as const;
 
 /** Workload kinds a named exemption can name; their pods are recognised by their owner. */
 export const EXEMPTIBLE_WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet"] as const;
@@ -112,6 +144,12 @@ export interface AdmissionPolicyParameters {
   readonly exemptWorkloads?: readonly WorkloadExemption[];
   /** @default [] */
   readonly probeExemptContainers?: readonly ProbeExemptContainer[];
+  /**
+   * The platform's own namespaces (its add-ons' and kube-system), whose pods may run on the system nodes with a system
+   * PriorityClass: the system placement policy refuses both everywhere else.
+   * @default [] (no namespace: every pod is refused system placement unless its namespace's binding leaves it out)
+   */
+  readonly platformNamespaces?: readonly string[];
 }
 
 const OPERATIONS: ResourceRule["operations"] = ["CREATE", "UPDATE"];
@@ -168,8 +206,8 @@ export function workloadExemptionExpression(w: WorkloadExemption): string {
   return `request.namespace == ${ns} && (${celAny(parts)})`;
 }
 
-function exemptVariable(key: PodPolicyKey, exemptions: readonly WorkloadExemption[]): CelVariable {
-  return { name: "exempt", expression: celAny(exemptions.filter((w) => w.policies.includes(key)).map(workloadExemptionExpression)) };
+function exemptVariable(key: PodPolicyKey, exemptions: readonly WorkloadExemption[], also: readonly string[] = []): CelVariable {
+  return { name: "exempt", expression: celAny([...also, ...exemptions.filter((w) => w.policies.includes(key)).map(workloadExemptionExpression)]) };
 }
 
 /** A validation that holds for exempt workloads and otherwise when `check` holds. */
@@ -193,12 +231,26 @@ export function admissionPolicyDefinitions(params: AdmissionPolicyParameters): A
   const allRules = [POD_RULE, EPHEMERAL_RULE, ...LONG_RUNNING_TEMPLATE_RULES, JOB_TEMPLATE_RULE];
   const noEphemeralRules = [POD_RULE, ...LONG_RUNNING_TEMPLATE_RULES, JOB_TEMPLATE_RULE];
   const base = (key: AdmissionPolicyKey) => ({ key, name: ADMISSION_POLICY_NAMES[key], matchConditions: MATCH_CONDITIONS });
-  const vars = (key: PodPolicyKey, extra: readonly CelVariable[] = []) => [...POD_VARIABLES, ...extra, exemptVariable(key, exemptions)];
+  const vars = (key: PodPolicyKey, extra: readonly CelVariable[] = [], also: readonly string[] = []) => [...POD_VARIABLES, ...extra, exemptVariable(key, exemptions, also)];
+  const platformNamespaces = params.platformNamespaces ?? [];
 
   const privileged = "has(c.securityContext) && has(c.securityContext.privileged) && c.securityContext.privileged == true";
   const badTag = "!(c.image.matches('@sha256:[0-9a-f]{64}$') || (c.image.matches(':[^/:@]+$') && !c.image.endsWith(':latest')))";
   const foreign = `!${celStringList(params.allowedRegistries)}.exists(r, c.image.startsWith(r + '/'))`;
   const noMemoryLimit = "!(has(c.resources) && has(c.resources.limits) && 'memory' in c.resources.limits)";
+  const systemRole = celString(NODE_ROLES.system);
+  const roleLabel = celString(NODE_ROLE_LABEL);
+  const wildcardToleration = "t.operator == 'Exists' && (!has(t.key) || t.key == '')";
+  const systemToleration = `has(t.key) && t.key in ${celStringList(SYSTEM_TAINT_KEYS)}`;
+  const systemAffinityTerm =
+    `has(t.matchExpressions) && t.matchExpressions.exists(e, e.key == ${roleLabel} && (e.operator == 'Exists' || (e.operator == 'In' && has(e.values) && ${systemRole} in e.values)))`;
+  const placementMessage = `only the platform's namespaces (${platformNamespaces.join(", ") || "none"}) run on the system nodes or with a system PriorityClass`;
+  const meshLabel = celString(MESH_INJECTION_LABEL);
+  const meshEnabled = celString(meshNamespaceLabels("sidecar")[MESH_INJECTION_LABEL]!);
+  const injectKey = celString(SIDECAR_INJECT_KEY);
+  const exclusions = celStringList(SIDECAR_CAPTURE_EXCLUSIONS);
+  const injectOff = (map: string) => `${injectKey} in ${map} && !(${map}[${injectKey}] in ${celStringList(SIDECAR_INJECT_ALLOWED_VALUES)})`;
+  const meshMessage = `in a namespace labelled ${MESH_INJECTION_LABEL}=${meshNamespaceLabels("sidecar")[MESH_INJECTION_LABEL]} every pod runs in the mesh`;
   const exposedMessage = `Services of type ${EXPOSING_SERVICE_TYPES.join(" or ")} are only allowed in ${EXPOSED_SERVICE_NAMESPACES.join(", ")}: expose through the ingress gateway`;
 
   return [
@@ -266,6 +318,81 @@ export function admissionPolicyDefinitions(params: AdmissionPolicyParameters): A
         const missing = exemptNames.length > 0 ? `!has(c.${probe}) && !(c.name in ${celStringList(exemptNames)})` : `!has(c.${probe})`;
         return rule(`!variables.longRunning || !variables.containers.exists(c, ${missing})`, `long-running containers need a ${probe}`, firstOffender("variables.containers", missing), "Invalid");
       }),
+    },
+    {
+      ...base("systemPlacement"),
+      description:
+        `Outside the platform's namespaces, no pod takes a system PriorityClass (${SYSTEM_PRIORITY_CLASSES.join(", ")}), tolerates every taint (a key-less Exists) or the system node group's (${SYSTEM_TAINT_KEYS.join(", ")}), or selects the system nodes (${NODE_ROLE_LABEL}=${NODE_ROLES.system}) by node selector or required node affinity: such a pod would preempt or crowd out the platform's controllers.`,
+      resourceRules: noEphemeralRules,
+      variables: vars(
+        "systemPlacement",
+        [{ name: "tolerations", expression: "has(variables.podSpec.tolerations) ? variables.podSpec.tolerations : []" }],
+        platformNamespaces.length > 0 ? [`request.namespace in ${celStringList(platformNamespaces)}`] : [],
+      ),
+      validations: [
+        rule(
+          `!has(variables.podSpec.priorityClassName) || !(variables.podSpec.priorityClassName in ${celStringList(SYSTEM_PRIORITY_CLASSES)})`,
+          `spec.priorityClassName: ${placementMessage}`,
+          "'priority class ' + variables.podSpec.priorityClassName",
+        ),
+        rule(`!variables.tolerations.exists(t, ${wildcardToleration})`, `spec.tolerations: a toleration of every taint (operator Exists without a key) is not allowed: ${placementMessage}`, undefined),
+        rule(`!variables.tolerations.exists(t, ${systemToleration})`, `spec.tolerations: ${placementMessage}`, `'taint ' + variables.tolerations.filter(t, ${systemToleration})[0].key`),
+        rule(
+          `!(has(variables.podSpec.nodeSelector) && ${roleLabel} in variables.podSpec.nodeSelector && variables.podSpec.nodeSelector[${roleLabel}] == ${systemRole})`,
+          `spec.nodeSelector ${NODE_ROLE_LABEL}=${NODE_ROLES.system}: ${placementMessage}`,
+          undefined,
+        ),
+        rule(
+          "!(has(variables.podSpec.affinity) && has(variables.podSpec.affinity.nodeAffinity) && has(variables.podSpec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution)" +
+            ` && variables.podSpec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms.exists(t, ${systemAffinityTerm}))`,
+          `spec.affinity.nodeAffinity requires ${NODE_ROLE_LABEL}=${NODE_ROLES.system}: ${placementMessage}`,
+          undefined,
+        ),
+      ],
+    },
+    {
+      ...base("meshBypass"),
+      description: `In a namespace labelled ${MESH_INJECTION_LABEL}=enabled, no pod turns its sidecar off (${SIDECAR_INJECT_KEY} other than true, as annotation or label) or takes traffic out of the sidecar's capture (${SIDECAR_CAPTURE_EXCLUSIONS.join(", ")}): such traffic skips mTLS, authorization and telemetry.`,
+      resourceRules: noEphemeralRules,
+      variables: vars("meshBypass", [
+        {
+          name: "meshed",
+          expression: `namespaceObject != null && has(namespaceObject.metadata.labels) && ${meshLabel} in namespaceObject.metadata.labels && namespaceObject.metadata.labels[${meshLabel}] == ${meshEnabled}`,
+        },
+        {
+          name: "podMetadata",
+          expression:
+            "object.kind == 'Pod' ? dyn(object.metadata) : object.kind == 'CronJob' ? (has(dyn(object).spec.jobTemplate.spec.template.metadata) ? dyn(object).spec.jobTemplate.spec.template.metadata : dyn({})) : (has(dyn(object).spec.template.metadata) ? dyn(object).spec.template.metadata : dyn({}))",
+        },
+        { name: "annotations", expression: "has(variables.podMetadata.annotations) ? variables.podMetadata.annotations : dyn({})" },
+        { name: "labels", expression: "has(variables.podMetadata.labels) ? variables.podMetadata.labels : dyn({})" },
+      ]),
+      validations: [
+        rule(
+          `!variables.meshed || !(${injectOff("variables.annotations")} || ${injectOff("variables.labels")})`,
+          `${SIDECAR_INJECT_KEY} may only be true: ${meshMessage}`,
+          undefined,
+        ),
+        rule(
+          `!variables.meshed || !${exclusions}.exists(k, k in variables.annotations && variables.annotations[k] != '')`,
+          `annotations that exclude traffic from the sidecar are not allowed: ${meshMessage}`,
+          `'annotation ' + ${exclusions}.filter(k, k in variables.annotations && variables.annotations[k] != '')[0]`,
+        ),
+      ],
+    },
+    {
+      ...base("hostPathVolumes"),
+      description:
+        "No pod mounts a hostPath volume: a path on the node is the node's files (kubelet credentials, the container runtime's socket, other pods' volumes), whatever the container's own privileges. Pod Security restricted refuses it too; this holds in namespaces with a weaker level.",
+      resourceRules: noEphemeralRules,
+      variables: vars("hostPathVolumes", [{ name: "volumes", expression: "has(variables.podSpec.volumes) ? variables.podSpec.volumes : []" }]),
+      validations: [
+        rule(
+          "!variables.volumes.exists(v, has(v.hostPath))",
+          "hostPath volumes are not allowed: they expose the node's files to the pod",
+          "'volume ' + variables.volumes.filter(v, has(v.hostPath))[0].name + ' mounts ' + variables.volumes.filter(v, has(v.hostPath))[0].hostPath.path",
+        ),
+      ],
     },
     {
       ...base("serviceExposure"),

@@ -107,7 +107,9 @@ describe("NamespaceBaseline", () => {
     const containerDefaults = { requestCpu: "20m", requestMemory: "32Mi", limitMemory: "64Mi" };
     const gateway = { ...quota, servicesLoadBalancers: 1, servicesNodePorts: 3 };
     const { tf } = build([{ name: "sized", quota, containerDefaults }, { name: "plain" }, { name: "gateway", quota: gateway }]);
-    const byNamespace = (type: string, pick: (r: Json) => unknown) => Object.fromEntries(of(tf, type).map((r) => [r.metadata.namespace.match(/Baseline_(\w+)_Namespace/)[1], pick(r)]));
+    // The sizing quota: the system-priority one is proved on its own.
+    const byNamespace = (type: string, pick: (r: Json) => unknown) =>
+      Object.fromEntries(of(tf, type).filter((r) => r.metadata.name !== "system-priority").map((r) => [r.metadata.namespace.match(/Baseline_(\w+)_Namespace/)[1], pick(r)]));
     // No load balancer and no node port unless the spec names them: a Service cannot open the nodes or an NLB.
     const closed = { "services.loadbalancers": "0", "services.nodeports": "0" };
     expect(byNamespace("kubernetes_resource_quota_v1", (q) => q.spec.hard)).toEqual({
@@ -120,6 +122,16 @@ describe("NamespaceBaseline", () => {
       plain: [{ type: "Container", default_request: { cpu: "100m", memory: "128Mi" }, default: { memory: "256Mi" } }],
       gateway: [{ type: "Container", default_request: { cpu: "100m", memory: "128Mi" }, default: { memory: "256Mi" } }],
     });
+  });
+
+  test("a namespace allows zero pods with a system PriorityClass unless its spec allows them, whatever its quota opt-out", () => {
+    const reason = { reason: "a reason that is long enough to be on record" };
+    const { tf } = build([{ name: "team" }, { name: "unsized", optOut: { resourceQuota: reason } }, { name: "platform", allowSystemPriorityClasses: true }]);
+    const scoped = of(tf, "kubernetes_resource_quota_v1").filter((r) => r.metadata.name === "system-priority");
+    expect(scoped.map((r) => r.metadata.namespace.match(/Baseline_(\w+)_Namespace/)[1]).sort()).toEqual(["team", "unsized"]);
+    for (const q of scoped) {
+      expect(q.spec).toEqual({ hard: { pods: "0" }, scope_selector: { match_expression: [{ scope_name: "PriorityClass", operator: "In", values: ["system-node-critical", "system-cluster-critical"] }] } });
+    }
   });
 
   test("deploy groups are bound to the workload-deployer ClusterRole in their namespace only", () => {

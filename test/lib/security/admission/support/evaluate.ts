@@ -31,6 +31,12 @@ export interface AdmissionRequest {
   readonly oldObject?: Record<string, unknown>;
   /** e.g. `ephemeralcontainers` (`kubectl debug`). */
   readonly subResource?: string;
+  /**
+   * Labels of the request's namespace besides its name label, as the API server hands them to the policy in
+   * `namespaceObject`.
+   * @default {}
+   */
+  readonly namespaceLabels?: Readonly<Record<string, string>>;
 }
 
 export interface AdmissionResult {
@@ -70,7 +76,8 @@ export function evaluatePolicy(def: AdmissionPolicyDefinition, req: AdmissionReq
   if (!resourceMatches(def, req)) return { matched: false, allowed: true, messages: [] };
   const operation = req.operation ?? "CREATE";
   const request = { operation, namespace: req.namespace ?? "apps", subResource: req.subResource ?? "" };
-  const base = { object: req.object, oldObject: req.oldObject ?? null, request };
+  const namespaceObject = { apiVersion: "v1", kind: "Namespace", metadata: { name: request.namespace, labels: { "kubernetes.io/metadata.name": request.namespace, ...(req.namespaceLabels ?? {}) } } };
+  const base = { object: req.object, oldObject: req.oldObject ?? null, request, namespaceObject };
   for (const c of def.matchConditions) {
     if (evaluate(c.expression, base) !== true) return { matched: false, allowed: true, messages: [] };
   }
