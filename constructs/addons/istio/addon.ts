@@ -2,7 +2,7 @@ import { atConfigPath, type AddonDescriptor } from "../registry/addon-descriptor
 import type { EnvironmentConfig } from "../../../lib/config/environment-schema";
 import { kubePrometheusStackAddon } from "../kube-prometheus-stack/addon";
 import { ISTIO_INGRESS_NAMESPACE, ISTIO_SYSTEM_NAMESPACE } from "../../../lib/security/namespaces";
-import { ISTIO_RELEASES } from "../../../lib/security/mesh";
+import { ISTIO_IMAGE_HUB, ISTIO_RELEASES } from "../../../lib/security/mesh";
 import { IstioMesh, ISTIO_DEFAULTS, validateIstioMeshProps, type IstioMeshProps } from "./istio-mesh";
 import { MeshMonitors } from "./mesh-monitors";
 import { MeshPolicies, type MeshNamespaceAllows } from "./mesh-policies";
@@ -50,6 +50,8 @@ export const istioAddon: AddonDescriptor<IstioMesh> = {
     probeExemptContainers: [
       {
         name: "istio-proxy",
+        // Only the proxy image istiod injects: a team container named istio-proxy is probed like any other.
+        images: [`${ISTIO_IMAGE_HUB}/proxyv2`],
         probes: ["livenessProbe"],
         reason: "the sidecar istiod injects into every meshed pod (and the ingress gateway) has a readiness probe and no liveness probe; its agent restarts Envoy itself",
       },

@@ -43,6 +43,8 @@ export const WorkloadExemptionSchema = z.strictObject({
 export const ProbeExemptContainerSchema = z.strictObject({
   /** A container name, in any pod (a sidecar injected into other teams' pods). */
   name: z.string().refine(isDnsLabel, { message: "a container name (RFC 1123 label)" }),
+  /** Image repositories it must run for the exemption to hold (a team cannot borrow the name). */
+  images: z.array(z.string().regex(IMAGE_REGISTRY, { message: IMAGE_REGISTRY_RULE })).min(1).optional(),
   /** The probes it need not have. */
   probes: z
     .array(z.enum(REQUIRED_PROBES))

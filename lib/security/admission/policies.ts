@@ -101,6 +101,19 @@ export type RequiredProbe = (typeof REQUIRED_PROBES)[number];
 export interface ProbeExemptContainer {
   readonly name: string;
   readonly probes: readonly RequiredProbe[];
+  /**
+   * Image repositories (`docker.io/istio/proxyv2`) the container must run for the exemption to hold, so that a team
+   * cannot skip a probe by naming its own container like the sidecar.
+   * @default - any image (the name alone)
+   */
+  readonly images?: readonly string[];
+}
+
+/** The CEL condition under which container `c` is exempt: its name, and where given, one of its images (`repo:tag` or `repo@digest`). */
+function probeExemptCondition(e: ProbeExemptContainer): string {
+  const named = `c.name == ${celString(e.name)}`;
+  if (!e.images || e.images.length === 0) return named;
+  return `(${named} && ${celStringList(e.images)}.exists(r, c.image.startsWith(r + ':') || c.image.startsWith(r + '@')))`;
 }
 
 /** One `resourceRules` entry of a policy's `matchConstraints`. */
@@ -314,8 +327,8 @@ export function admissionPolicyDefinitions(params: AdmissionPolicyParameters): A
       resourceRules: [POD_RULE, ...LONG_RUNNING_TEMPLATE_RULES],
       variables: vars("probes", [{ name: "longRunning", expression: "!has(variables.podSpec.restartPolicy) || variables.podSpec.restartPolicy == 'Always'" }]),
       validations: REQUIRED_PROBES.map((probe) => {
-        const exemptNames = (params.probeExemptContainers ?? []).filter((c) => c.probes.includes(probe)).map((c) => c.name);
-        const missing = exemptNames.length > 0 ? `!has(c.${probe}) && !(c.name in ${celStringList(exemptNames)})` : `!has(c.${probe})`;
+        const exempt = (params.probeExemptContainers ?? []).filter((c) => c.probes.includes(probe)).map(probeExemptCondition);
+        const missing = exempt.length > 0 ? `!has(c.${probe}) && !(${exempt.join(" || ")})` : `!has(c.${probe})`;
         return rule(`!variables.longRunning || !variables.containers.exists(c, ${missing})`, `long-running containers need a ${probe}`, firstOffender("variables.containers", missing), "Invalid");
       }),
     },

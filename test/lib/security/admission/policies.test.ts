@@ -3,6 +3,7 @@ import {
 } from "../../../../lib/security/admission/policies";
 import { evaluatePolicy, expressionsOf, parseCel, refusals } from "./support/evaluate";
 import { goodContainer, goodPodSpec, ownedPod, pod, REGISTRIES, service, workload } from "./support/samples";
+import { GOOD_IMAGE } from "./support/samples";
 
 const defs = admissionPolicyDefinitions({ allowedRegistries: REGISTRIES });
 const byKey = (key: AdmissionPolicyKey, from: readonly AdmissionPolicyDefinition[] = defs) => from.find((d) => d.key === key)!;
@@ -150,6 +151,17 @@ describe("admission policy definitions", () => {
     expect(refused(goodPodSpec({ containers: [goodContainer("app", { livenessProbe: undefined }), sidecar] })).probes!.join()).toMatch(/livenessProbe: container app/);
     // The same pod without the waiver: the sidecar is refused.
     expect(Object.keys(refusals(defs, { object: pod(goodPodSpec({ containers: [goodContainer("app"), sidecar] })) }))).toEqual(["probes"]);
+  });
+
+  test("a probe exemption with images holds only for a container running one of them: a team cannot borrow the sidecar's name", () => {
+    const exempt = [{ name: "istio-proxy", images: ["docker.io/istio/proxyv2"], probes: ["livenessProbe" as const] }];
+    const defs2 = admissionPolicyDefinitions({ allowedRegistries: [...REGISTRIES, "docker.io/istio"], probeExemptContainers: exempt });
+    const refused = (image: string) => Object.keys(refusals(defs2, { object: pod(goodPodSpec({ containers: [goodContainer("app"), goodContainer("istio-proxy", { image, livenessProbe: undefined })] })) }));
+    expect(refused("docker.io/istio/proxyv2:1.30.3")).toEqual([]);
+    expect(refused("docker.io/istio/proxyv2@sha256:" + "a".repeat(64))).toEqual([]);
+    expect(refused(GOOD_IMAGE)).toEqual(["probes"]);
+    // A repository that merely starts like the sidecar's is not it.
+    expect(refused("docker.io/istio/proxyv2-evil:1.0.0")).toEqual(["probes"]);
   });
 
   describe("named workload exemptions", () => {
