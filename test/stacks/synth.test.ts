@@ -164,6 +164,20 @@ describe("runSynth with bad configuration", () => {
     expect(fs.existsSync(out)).toBe(false);
   });
 
+  test("fails before writing when an add-on's section breaks its construct's rules, naming the section's field", () => {
+    const out = path.join(tmp, "bad-addon");
+    const r = synthWithDev((d) => {
+      d.security.falco.alertForwarding.resources.requests.memory = "4Gi";
+      delete (d.security.namespaces.platform as Record<string, unknown>)["cert-manager"];
+      return d;
+    }, ["--out", out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/environment "dev": .*security\.falco\.alertForwarding\.resources\.requests\.memory: got "4Gi"/s);
+    expect(r.stderr).toMatch(/security\.namespaces\.platform\.cert-manager: got nothing; allowed: the baseline of namespace "cert-manager"/);
+    expect(r.stderr).not.toMatch(NO_STACK_TRACE);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
   test("fails before writing when an environment's SLO spec is invalid, naming file, SLO and field", () => {
     const spec = writeSpec("bad-slo.yaml", 100.5);
     const out = path.join(tmp, "bad-slo-out");
