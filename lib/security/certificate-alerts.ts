@@ -1,3 +1,4 @@
+import type { AlertGroup, AlertRule } from "../observability/platform-alerts";
 import { LABEL_PRIORITY, type Priority } from "../observability/priorities";
 import { CERT_MANAGER_RELEASE } from "./certificates";
 import { CERT_MANAGER_NAMESPACE } from "./namespaces";
@@ -9,20 +10,11 @@ import { CERT_MANAGER_NAMESPACE } from "./namespaces";
  * expiry is days away. Framework-free: the observability layer wraps these groups in a PrometheusRule.
  */
 
-/** One alerting rule as Prometheus reads it. */
-export interface CertificateAlertRule {
-  readonly alert: string;
-  readonly expr: string;
-  readonly for: string;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly annotations: Readonly<Record<string, string>>;
-}
+/** One alerting rule (the platform alerts' one model). */
+export type CertificateAlertRule = AlertRule;
 
-/** A rule group as Prometheus (and a PrometheusRule's `spec.groups`) reads it. */
-export interface CertificateAlertGroup {
-  readonly name: string;
-  readonly rules: readonly CertificateAlertRule[];
-}
+/** A rule group (the platform alerts' one model). */
+export type CertificateAlertGroup = AlertGroup;
 
 /** Days before expiry at which a certificate pages: long enough to fix a solver or a CA by hand. */
 export const CERTIFICATE_PAGE_DAYS = 7;

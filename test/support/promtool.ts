@@ -8,6 +8,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import { stringify } from "yaml";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describeWithBinaries, findBinary, PROMTOOL } from "./binaries";
@@ -73,6 +74,23 @@ export async function runPromtoolAsync(args: readonly string[], cwd?: string): P
 /** A fresh temporary directory for generated rule and test files. */
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+}
+
+/**
+ * `promtool check rules` then `promtool test rules` on rule groups and a unit-test file (its `rule_files` naming
+ * `rules.yaml`), written to a temp dir that is removed after: one exit code (0 when both passed) and both outputs.
+ */
+export function checkAndTestRules(prefix: string, groups: unknown, tests: unknown): PromtoolRun {
+  const dir = tempDir(prefix);
+  try {
+    fs.writeFileSync(path.join(dir, "rules.yaml"), stringify({ groups }));
+    fs.writeFileSync(path.join(dir, "tests.yaml"), stringify(tests));
+    const check = runPromtool(["check", "rules", "rules.yaml"], dir);
+    const run = runPromtool(["test", "rules", "tests.yaml"], dir);
+    return { code: check.code === 0 && run.code === 0 ? 0 : 1, output: `${check.output}\n${run.output}` };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** `promtool check rules <file>`, written to a temp dir. */

@@ -5,9 +5,9 @@ import type { IPrometheusRule } from "@kubernetes-models/prometheus-operator/mon
 import type { IClusterAccess } from "../../cluster/cluster-access";
 import { CustomResource, ICrdInstaller } from "../../kubernetes/custom-resource";
 import { requireProps } from "../../common/validation";
-import { MONITORING_SELECTOR_LABELS } from "../../../lib/observability/monitoring-selection";
 import { serviceMonitor } from "../../../lib/observability/service-monitor";
 import { certificateAlertGroups } from "../../../lib/security/certificate-alerts";
+import { alertsPrometheusRule } from "../../../lib/observability/platform-alerts";
 import { CERT_MANAGER_COMPONENTS, componentSelector } from "./cert-manager-values";
 import type { CertManager } from "./cert-manager";
 
@@ -58,12 +58,7 @@ export class CertManagerMonitoring extends Construct implements ITerraformDepend
     this.alerts = new CustomResource<IPrometheusRule>(this, "PrometheusRule", {
       installedBy: props.installedBy,
       access: props.access,
-      manifest: {
-        apiVersion: "monitoring.coreos.com/v1",
-        kind: "PrometheusRule",
-        metadata: { name: `${release}-certificates`, namespace: props.certManager.namespace, labels: { ...MONITORING_SELECTOR_LABELS } },
-        spec: { groups: certificateAlertGroups({ namespace: props.certManager.namespace, job: release }).map((g) => ({ name: g.name, rules: g.rules.map((r) => ({ ...r, labels: { ...r.labels }, annotations: { ...r.annotations } })) })) },
-      },
+      manifest: alertsPrometheusRule(`${release}-certificates`, props.certManager.namespace, certificateAlertGroups({ namespace: props.certManager.namespace, job: release })),
     });
   }
 

@@ -6,6 +6,7 @@ import { CustomResource, ICrdInstaller } from "../../kubernetes/custom-resource"
 import { requireProps } from "../../common/validation";
 import { MONITORING_SELECTOR_LABELS } from "../../../lib/observability/monitoring-selection";
 import { falcoAlertGroups } from "../../../lib/security/falco/falco-alerts";
+import { alertsPrometheusRule } from "../../../lib/observability/platform-alerts";
 import { FALCO_DEFAULTS, type Falco } from "./falco";
 
 /** Ports the platform scrapes: Falco's web server (its `/metrics` once `metrics.enabled`) and falcosidekick's API. */
@@ -58,20 +59,12 @@ export class FalcoMonitoring extends Construct {
       monitor("FalcoPodMonitor", "falco", FALCO_METRICS_PORTS.falco),
       ...(forwarding ? [monitor("FalcosidekickPodMonitor", "falcosidekick", FALCO_METRICS_PORTS.falcosidekick)] : []),
     ];
-    const groups = falcoAlertGroups({ namespace, daemonSet: release }).map((g) => ({
-      name: g.name,
-      // Without falcosidekick there are no deliveries to fail.
-      rules: g.rules.filter((r) => forwarding || r.alert !== "FalcosidekickOutputErrors").map((r) => ({ ...r, labels: { ...r.labels }, annotations: { ...r.annotations } })),
-    }));
+    // Without falcosidekick there are no deliveries to fail.
+    const groups = falcoAlertGroups({ namespace, daemonSet: release }).map((g) => ({ ...g, rules: g.rules.filter((r) => forwarding || r.alert !== "FalcosidekickOutputErrors") }));
     this.alerts = new CustomResource<IPrometheusRule>(this, "PrometheusRule", {
       installedBy: props.installedBy,
       access: props.access,
-      manifest: {
-        apiVersion: "monitoring.coreos.com/v1",
-        kind: "PrometheusRule",
-        metadata: { name: `${release}-runtime-detection`, namespace, labels: { ...MONITORING_SELECTOR_LABELS } },
-        spec: { groups },
-      },
+      manifest: alertsPrometheusRule(`${release}-runtime-detection`, namespace, groups),
     });
   }
 }

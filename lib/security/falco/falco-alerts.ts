@@ -1,5 +1,5 @@
 import { LABEL_PRIORITY } from "../../observability/priorities";
-import type { CertificateAlertGroup as AlertGroup } from "../certificate-alerts";
+import type { AlertGroup } from "../../observability/platform-alerts";
 import { FALCO_NAMESPACE } from "../namespaces";
 
 /**

@@ -2,12 +2,9 @@
  * The certificate alerts, proved with promtool: `check rules` accepts them, and `test rules` shows each one firing
  * on the series that should fire it (with its tier) and staying quiet on a healthy certificate.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { stringify } from "yaml";
 import { certificateAlertGroups } from "../../../lib/security/certificate-alerts";
 import { isPriority } from "../../../lib/observability/priorities";
-import { describeWithPromtool, runPromtool, tempDir } from "../../support/promtool";
+import { checkAndTestRules, describeWithPromtool } from "../../support/promtool";
 
 const DAY = 86400;
 
@@ -32,8 +29,6 @@ describeWithPromtool("certificate alerts under promtool", () => {
   let output = "";
   let code = -1;
   beforeAll(() => {
-    const dir = tempDir("certificate-alerts");
-    fs.writeFileSync(path.join(dir, "rules.yaml"), stringify({ groups: certificateAlertGroups() }));
     // Series start at time 0; every value is seconds since the epoch as cert-manager exports them.
     // As scraped: the target's job and namespace are the controller's, the Certificate's namespace is exported_namespace.
     const cert = (name: string) => `{job="cert-manager", namespace="cert-manager", exported_namespace="istio-ingress", name="${name}"}`;
@@ -94,12 +89,7 @@ describeWithPromtool("certificate alerts under promtool", () => {
         },
       ],
     };
-    fs.writeFileSync(path.join(dir, "tests.yaml"), stringify(tests));
-    const check = runPromtool(["check", "rules", "rules.yaml"], dir);
-    const run = runPromtool(["test", "rules", "tests.yaml"], dir);
-    fs.rmSync(dir, { recursive: true, force: true });
-    output = `${check.output}\n${run.output}`;
-    code = check.code === 0 && run.code === 0 ? 0 : 1;
+    ({ code, output } = checkAndTestRules("certificate-alerts", certificateAlertGroups(), tests));
   });
 
   test("promtool accepts the rules and every alert fires exactly when it should", () => {

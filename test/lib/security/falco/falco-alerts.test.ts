@@ -2,12 +2,9 @@
  * The runtime-detection alerts, proved with promtool: each fires on the series that should fire it, with its tier, and
  * stays quiet on a healthy DaemonSet, on successful deliveries and on look-alike series from another namespace.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { stringify } from "yaml";
 import { falcoAlertGroups } from "../../../../lib/security/falco/falco-alerts";
 import { isPriority } from "../../../../lib/observability/priorities";
-import { describeWithPromtool, runPromtool, tempDir } from "../../../support/promtool";
+import { checkAndTestRules, describeWithPromtool } from "../../../support/promtool";
 
 const description = (alert: string) => falcoAlertGroups().flatMap((g) => g.rules).find((r) => r.alert === alert)!.annotations.description;
 
@@ -25,8 +22,6 @@ describeWithPromtool("falco alerts under promtool", () => {
   let output = "";
   let code = -1;
   beforeAll(() => {
-    const dir = tempDir("falco-alerts");
-    fs.writeFileSync(path.join(dir, "rules.yaml"), stringify({ groups: falcoAlertGroups() }));
     const ds = (namespace: string) => `{job="kube-state-metrics", namespace="${namespace}", daemonset="falco"}`;
     const sidekick = (namespace: string, status: string) => `falcosidekick_outputs{job="falcosidekick", namespace="${namespace}", instance="10.0.1.1:2801", destination="alertmanager", status="${status}"}`;
     const tests = {
@@ -66,12 +61,7 @@ describeWithPromtool("falco alerts under promtool", () => {
         },
       ],
     };
-    fs.writeFileSync(path.join(dir, "tests.yaml"), stringify(tests));
-    const check = runPromtool(["check", "rules", "rules.yaml"], dir);
-    const run = runPromtool(["test", "rules", "tests.yaml"], dir);
-    fs.rmSync(dir, { recursive: true, force: true });
-    output = `${check.output}\n${run.output}`;
-    code = check.code === 0 && run.code === 0 ? 0 : 1;
+    ({ code, output } = checkAndTestRules("falco-alerts", falcoAlertGroups(), tests));
   });
 
   test("promtool accepts the rules and each alert fires exactly when it should", () => {
