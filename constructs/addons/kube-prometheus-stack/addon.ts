@@ -2,6 +2,7 @@ import { atConfigPath, type AddonContext, type AddonDescriptor, type AddonWorklo
 import type { EnvironmentConfig } from "../../../lib/config/environment-schema";
 import { externalSecretsAddon } from "../external-secrets/addon";
 import { storageClassesAddon } from "../storage-classes/addon";
+import { DEFAULT_GP3_STORAGE_CLASS } from "../storage-classes/storage-classes";
 import { SecretsManagerStore, SyncedSecret } from "../external-secrets/secrets-manager-secrets";
 import { KUBE_PROMETHEUS_STACK_RELEASE, MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE } from "../../../lib/observability/monitoring-selection";
 import { OBSERVABILITY_SECRETS } from "../../../lib/observability/secrets";
@@ -115,8 +116,9 @@ export const kubePrometheusStackAddon: AddonDescriptor<KubePrometheusStack> = {
   enabled: () => true,
   requires: [externalSecretsAddon, storageClassesAddon],
   // The section is the construct's props by the same names, checked by its validator at the section's path (the
-  // StorageClass is the platform's own gp3 class, which storage-classes names).
-  validate: (config) => atConfigPath("observability", validateKubePrometheusStackProps({ ...observabilityProps(config), storageClassName: "gp3", nodeExporterNamespace: NODE_EXPORTER_NAMESPACE })),
+  // StorageClass is the platform's own gp3 class, as the storage-classes add-on names it).
+  validate: (config) =>
+    atConfigPath("observability", validateKubePrometheusStackProps({ ...observabilityProps(config), storageClassName: DEFAULT_GP3_STORAGE_CLASS, nodeExporterNamespace: NODE_EXPORTER_NAMESPACE })),
   build: (ctx) => {
     const o = ctx.config.observability;
     return new KubePrometheusStack(ctx.scope, "KubePrometheusStack", {

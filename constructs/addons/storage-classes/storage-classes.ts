@@ -110,6 +110,9 @@ export interface StorageClassesProps {
   readonly access?: IClusterAccess;
 }
 
+/** The name of the encrypted gp3 StorageClass when the caller gives none. */
+export const DEFAULT_GP3_STORAGE_CLASS = "gp3";
+
 /**
  * The cluster's storage classes: an encrypted, expandable, topology-aware EBS `gp3` default, an optional
  * EFS class, and the EKS `gp2` class demoted so there is one default.
@@ -131,7 +134,7 @@ export class StorageClasses extends Construct {
     super(scope, id);
     throwIfProblems(this.node.path, validateStorageClassesProps(props));
     const gp3 = props.gp3 ?? {};
-    this.gp3Name = gp3.name ?? "gp3";
+    this.gp3Name = gp3.name ?? DEFAULT_GP3_STORAGE_CLASS;
     this.gp3IsDefault = gp3.isDefault ?? true;
     this.gp3ReclaimPolicy = gp3.reclaimPolicy ?? "Delete";
     this.demoteGp2 = props.demoteGp2 ?? this.gp3IsDefault;
