@@ -4,7 +4,10 @@ import { MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS } from "../lib/observabilit
 import { teamDeployGroup } from "../lib/security/namespace-baseline";
 import { INGRESS_GATEWAY_SELECTOR, ISTIO_PORTS } from "../lib/security/mesh";
 import { CERT_MANAGER_NAMESPACE, ISTIO_INGRESS_NAMESPACE } from "../lib/security/namespaces";
-import { podSecurityOwnedByAddons } from "../constructs/addons/registry";
+import { namespacesCreatedIn, podSecurityOwnedByAddons } from "../constructs/addons/registry";
+import { NamespaceBaseline } from "../constructs/kubernetes/namespace-baseline/namespace-baseline";
+import type { IClusterAccess } from "../constructs/cluster/cluster-access";
+import type { EnvironmentStack } from "./environment-stack";
 import type { ClusterAccessEntry } from "../constructs/cluster/cluster-access-entries";
 import type { NamespaceBaselineSpec, NetworkAllow } from "../constructs/kubernetes/namespace-baseline/namespace-baseline-types";
 
@@ -126,4 +129,18 @@ function namespaceSpec(name: string, s: NamespaceSettings): NamespaceBaselineSpe
     containerDefaults: s.containerDefaults,
     optOut: s.optOut,
   };
+}
+
+/**
+ * The namespace baseline of one layer: the namespaces the registry's enabled add-ons need made in it (and `extra`, the
+ * teams' in the security layer), on the environment's Kubernetes version and subnets.
+ */
+export function layerNamespaceBaseline(stack: EnvironmentStack, access: IClusterAccess, subnets: BaselineSubnets, extra: readonly NamespaceBaselineSpec[] = []): NamespaceBaseline {
+  const config = stack.config;
+  return new NamespaceBaseline(stack, "NamespaceBaseline", {
+    access,
+    kubernetesVersion: config.cluster.kubernetesVersion,
+    subnets,
+    namespaces: [...namespacesCreatedIn(config, stack.layer).map((name) => platformNamespaceSpec(config, name)), ...extra],
+  });
 }

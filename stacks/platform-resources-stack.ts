@@ -6,12 +6,12 @@ import { ClusterAccess } from "../constructs/cluster/cluster-access";
 import type { KarpenterNodePools } from "../constructs/addons/node-autoscaling/addon";
 import type { MonitoringSecrets } from "../constructs/addons/kube-prometheus-stack/addon";
 import type { SecretsManagerStore, SyncedSecret } from "../constructs/addons/external-secrets/secrets-manager-secrets";
-import { kubePrometheusStackAddon, namespacesCreatedIn, nodeAutoscalingAddon } from "../constructs/addons/registry";
+import { kubePrometheusStackAddon, nodeAutoscalingAddon } from "../constructs/addons/registry";
 import { MONITORING_NAMESPACE } from "../lib/observability/monitoring-selection";
 import { NamespaceBaseline } from "../constructs/kubernetes/namespace-baseline/namespace-baseline";
 import { EnvironmentStack } from "./environment-stack";
 import type { EnvironmentAddons } from "./addon-layer";
-import { BaselineSubnets, platformNamespaceSpec } from "./namespace-specs";
+import { BaselineSubnets, layerNamespaceBaseline } from "./namespace-specs";
 import type { PlatformStack } from "./platform-stack";
 
 /** What the platform-resources layer needs from the layers below. */
@@ -43,12 +43,7 @@ export class PlatformResourcesStack extends EnvironmentStack {
     this.access = new ClusterAccess(this, "ClusterAccess", { cluster: inputs.cluster, region: config.region, roleArn: config.iam.deployRoleArn });
     // Core kinds: no CRD wait. Made here so the ExternalSecrets have somewhere to write their Secrets before the
     // monitoring stack, which reads them, is installed.
-    this.namespaces = new NamespaceBaseline(this, "NamespaceBaseline", {
-      access: this.access,
-      kubernetesVersion: config.cluster.kubernetesVersion,
-      subnets: inputs.subnets,
-      namespaces: namespacesCreatedIn(config, "platform-resources").map((name) => platformNamespaceSpec(config, name)),
-    });
+    this.namespaces = layerNamespaceBaseline(this, this.access, inputs.subnets);
     this.monitoringNamespace = this.namespaces.namespaces[MONITORING_NAMESPACE]!.namespace;
     // The namespace was a plain NamespaceV1 here before: a `moved` block keeps its state (and the live namespace).
     this.monitoringNamespace.moveFromId("kubernetes_namespace_v1.MonitoringNamespace");

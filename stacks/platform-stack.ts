@@ -6,11 +6,11 @@ import type { MetricsServer } from "../constructs/addons/metrics-server/metrics-
 import type { NodeAutoscaling } from "../constructs/addons/node-autoscaling/node-autoscaling";
 import type { StorageClasses } from "../constructs/addons/storage-classes/storage-classes";
 import type { ExternalSecrets } from "../constructs/addons/external-secrets/external-secrets";
-import { externalSecretsAddon, metricsServerAddon, nodeAutoscalingAddon, storageClassesAddon, namespacesCreatedIn } from "../constructs/addons/registry";
+import { externalSecretsAddon, metricsServerAddon, nodeAutoscalingAddon, storageClassesAddon } from "../constructs/addons/registry";
 import { NamespaceBaseline } from "../constructs/kubernetes/namespace-baseline/namespace-baseline";
 import { EnvironmentStack } from "./environment-stack";
 import type { EnvironmentAddons } from "./addon-layer";
-import { BaselineSubnets, platformNamespaceSpec } from "./namespace-specs";
+import { BaselineSubnets, layerNamespaceBaseline } from "./namespace-specs";
 
 export { systemNodePlacement } from "./addon-layer";
 
@@ -41,12 +41,7 @@ export class PlatformStack extends EnvironmentStack {
     super(scope, config, "platform");
     // The cluster grants its creator nothing: deploy as the CI deploy role, which has an access entry.
     this.access = new ClusterAccess(this, "ClusterAccess", { cluster: inputs.cluster, region: config.region, roleArn: config.iam.deployRoleArn });
-    this.namespaces = new NamespaceBaseline(this, "NamespaceBaseline", {
-      access: this.access,
-      kubernetesVersion: config.cluster.kubernetesVersion,
-      subnets: inputs.subnets,
-      namespaces: namespacesCreatedIn(config, "platform").map((name) => platformNamespaceSpec(config, name)),
-    });
+    this.namespaces = layerNamespaceBaseline(this, this.access, inputs.subnets);
     this.addons = inputs.addons;
     this.addons.buildLayer(this, inputs.cluster, this.access, this.namespaces);
   }

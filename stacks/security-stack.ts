@@ -11,12 +11,12 @@ import type { IstioMesh } from "../constructs/addons/istio/istio-mesh";
 import type { Falco } from "../constructs/addons/falco/falco";
 import type { CertManager } from "../constructs/addons/cert-manager/cert-manager";
 import type { AwsPrivateCaIssuer } from "../constructs/addons/cert-manager/aws-privateca-issuer";
-import { addonAdmission, addonNamespaces, addonRegistries, enabledAddons, awsPrivateCaIssuerAddon, certManagerAddon, falcoAddon, istioAddon, namespacesCreatedIn } from "../constructs/addons/registry";
+import { addonAdmission, addonNamespaces, addonRegistries, enabledAddons, awsPrivateCaIssuerAddon, certManagerAddon, falcoAddon, istioAddon } from "../constructs/addons/registry";
 import { CERT_MANAGER_NAMESPACE } from "../lib/security/namespaces";
 import { SYSTEM_NAMESPACES } from "../lib/security/namespace-baseline";
 import { EnvironmentStack } from "./environment-stack";
 import type { EnvironmentAddons } from "./addon-layer";
-import { BaselineSubnets, platformNamespaceSpec, teamNamespaceSpecs } from "./namespace-specs";
+import { BaselineSubnets, layerNamespaceBaseline, teamNamespaceSpecs } from "./namespace-specs";
 import type { PlatformResourcesStack } from "./platform-resources-stack";
 
 /** What the security layer needs from the layers below. */
@@ -51,12 +51,7 @@ export class SecurityStack extends EnvironmentStack {
     // Core kinds (admissionregistration.k8s.io/v1): no CRD to wait for.
     this.admission = new AdmissionPolicies(this, "AdmissionPolicies", { ...admissionPoliciesProps(config), access: this.access });
     this.workloadDeployer = new WorkloadDeployerRole(this, "WorkloadDeployer", { access: this.access });
-    this.namespaces = new NamespaceBaseline(this, "NamespaceBaseline", {
-      access: this.access,
-      kubernetesVersion: config.cluster.kubernetesVersion,
-      subnets: inputs.subnets,
-      namespaces: [...namespacesCreatedIn(config, "security").map((name) => platformNamespaceSpec(config, name)), ...teamNamespaceSpecs(config)],
-    });
+    this.namespaces = layerNamespaceBaseline(this, this.access, inputs.subnets, teamNamespaceSpecs(config));
     // A RoleBinding to a missing ClusterRole grants nothing until it exists; create the role first all the same.
     for (const baselined of Object.values(this.namespaces.namespaces)) for (const b of baselined.deployBindings) b.node.addDependency(this.workloadDeployer.clusterRole);
     this.addons = inputs.addons;
