@@ -44,6 +44,8 @@ export const shared = {
   },
   slo: {
     specs: ["environments/slos/checkout-api.yaml", "environments/slos/payments-worker.yaml"],
+    // `npm run synth` writes cdktf.out/runbooks/; publish that folder here and every SLO alert links to its page.
+    runbooks: { baseUrl: "https://runbooks.example.com/sre-platform" },
   },
   // The on-call team works from Dublin; P1 pages reach PagerDuty in these hours and Slack outside them.
   alerting: {

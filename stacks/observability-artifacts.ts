@@ -6,6 +6,8 @@ import { buildAlertmanagerConfig, emitAlertmanagerYaml } from "../lib/observabil
 import { environmentDashboards, writeDashboards, type GeneratedDashboard } from "../lib/observability/dashboards";
 import type { CompileResult } from "../lib/slo/compile";
 import type { AlertmanagerConfig } from "../lib/observability/alertmanager/types";
+import { packageRoot } from "../lib/package-root";
+import { environmentRunbooks, type GeneratedRunbook } from "../lib/observability/runbooks";
 
 /** One environment's observability files, generated before anything is written. */
 export interface EnvironmentObservability {
@@ -19,6 +21,8 @@ export interface EnvironmentObservability {
   readonly alertmanagerConfig?: AlertmanagerConfig;
   /** The SLO dashboard of each service and the golden-signals overview. */
   readonly dashboards: readonly GeneratedDashboard[];
+  /** One Markdown runbook per SLO alert, linked from the alerts' `runbook_url`. */
+  readonly runbooks: readonly GeneratedRunbook[];
 }
 
 /**
@@ -28,23 +32,39 @@ export interface EnvironmentObservability {
  */
 export function generateEnvironmentObservability(config: EnvironmentConfig, slos: CompileResult): EnvironmentObservability {
   const alertmanagerConfig = config.alerting === undefined ? undefined : buildAlertmanagerConfig(config.alerting, { scope: `environment "${config.name}": alerting`, priorityDialects: [FALCO_PRIORITY_DIALECT] });
+  const dashboards = environmentDashboards(slos.slos, { environment: config.name });
+  const sloDashboard = (service: string) => dashboards.find((d) => d.name === `slo-${service}`);
   return {
     environment: config.name,
     alertmanagerYaml: alertmanagerConfig === undefined ? undefined : emitAlertmanagerYaml(alertmanagerConfig),
     alertmanagerConfig,
-    dashboards: environmentDashboards(slos.slos, { environment: config.name }),
+    dashboards,
+    runbooks: environmentRunbooks(slos, {
+      environment: config.name,
+      sourceRoot: packageRoot(),
+      dashboardOf: (service) => {
+        const d = sloDashboard(service);
+        return d === undefined ? undefined : { uid: d.dashboard.uid, title: d.dashboard.title, file: `${d.name}.json` };
+      },
+    }),
   };
 }
 
 /**
  * Writes `<outdir>/observability/<env>/alertmanager.yaml` and `dashboards/<name>.json`, for review and for
- * the cluster layer that deploys them (Alertmanager secret, Grafana dashboard ConfigMaps).
+ * the cluster layer that deploys them (Alertmanager secret, Grafana dashboard ConfigMaps), and the alerts'
+ * runbooks to `<outdir>/runbooks/<env>/<service>/<slo>-<page|ticket>.md`.
  */
 export function writeEnvironmentObservability(outdir: string, o: EnvironmentObservability): void {
   const dir = path.join(outdir, "observability", o.environment);
   fs.mkdirSync(dir, { recursive: true });
   if (o.alertmanagerYaml !== undefined) fs.writeFileSync(path.join(dir, "alertmanager.yaml"), o.alertmanagerYaml);
   writeDashboards(path.join(dir, "dashboards"), o.dashboards);
+  const runbooks = path.join(outdir, "runbooks", o.environment);
+  for (const r of o.runbooks) {
+    fs.mkdirSync(path.dirname(path.join(runbooks, r.path)), { recursive: true });
+    fs.writeFileSync(path.join(runbooks, r.path), r.markdown);
+  }
 }
 
 /** What the cluster layers take from the generated files: the Alertmanager configuration and dashboards by name. */

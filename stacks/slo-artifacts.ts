@@ -31,7 +31,12 @@ export interface EnvironmentSlos {
 export function compileEnvironmentSlos(config: EnvironmentConfig, knownEnvironments: readonly string[]): EnvironmentSlos {
   const root = packageRoot();
   const files = config.slo.specs.map((f) => path.resolve(root, f));
-  const { definitions: defs, result, warnings } = loadAndCompileSlos(files, { environment: config.name, knownEnvironments });
+  const runbooks = config.slo.runbooks;
+  const { definitions: defs, result, warnings } = loadAndCompileSlos(files, {
+    environment: config.name,
+    knownEnvironments,
+    ...(runbooks !== undefined ? { runbookBaseUrl: `${runbooks.baseUrl.replace(/\/+$/, "")}/${encodeURIComponent(config.name)}` } : {}),
+  });
   const ruleOptions: PrometheusRuleOptions = { name: `${config.name}-slos`, namespace: MONITORING_NAMESPACE, labels: MONITORING_SELECTOR_LABELS };
   return {
     environment: config.name,

@@ -186,6 +186,14 @@ export const EnvironmentSchema = z.strictObject({
   slo: z.strictObject({
     /** SLO spec files (relative to the package root) compiled for this environment. */
     specs: z.array(nonEmpty),
+    /**
+     * Where the synth's runbooks (`cdktf.out/runbooks/`) are published. Each SLO alert without a spec
+     * `runbookUrl` links to `<baseUrl>/<env>/<service>/<slo>-<page|ticket>.md`.
+     * @default - runbooks are still written; alerts carry no `runbook_url` unless the spec gives one
+     */
+    runbooks: z.strictObject({
+      baseUrl: z.string().regex(/^https:\/\/[^\s?#]+$/, { message: "an absolute https URL without query or fragment, e.g. https://git.example.com/platform/runbooks" }),
+    }).optional(),
   }),
   /** Alert routing; without it no Alertmanager configuration is generated for the environment. */
   alerting: AlertRoutingSchema.optional(),

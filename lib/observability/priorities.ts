@@ -23,3 +23,12 @@ export type Priority = (typeof PRIORITIES)[number];
 export function isPriority(value: unknown): value is Priority {
   return typeof value === "string" && (PRIORITIES as readonly string[]).includes(value);
 }
+
+/** What each tier does, in one sentence, for generated runbooks and reports. */
+export const PRIORITY_MEANING: Readonly<Record<Priority, string>> = {
+  P0: "a service is down: pages the on-call at once, day and night, and silences the service's P1–P3 alerts",
+  P1: "an SLO page: pages the on-call during business hours and goes to chat outside them",
+  P2: "a warning or an SLO ticket: goes to chat, to be handled in working hours",
+  P3: "informational: no notification, shown on dashboards only",
+  P4: "capacity: collected into the weekly e-mail digest",
+};

@@ -13,7 +13,8 @@ export interface CompileOptions {
    */
   readonly period?: SloPeriod;
   /**
-   * Base URL of runbooks; alerts without a `runbookUrl` in the spec link to `<runbookBaseUrl>/<service>/<slo>`.
+   * Base URL of runbooks; alerts without a `runbookUrl` in the spec link to their generated runbook,
+   * `<runbookBaseUrl>/<service>/<slo>-<page|ticket>.md`.
    * @default - no runbook_url annotation unless the spec gives one
    */
   readonly runbookBaseUrl?: string;

@@ -89,3 +89,11 @@ export function defaultSummary(): string {
 export function defaultTitle(severity: "page" | "ticket"): string {
   return `(${severity}) {{$labels.${LABEL_SERVICE}}} {{$labels.${LABEL_SLO}}} SLO error budget burn rate is too fast.`;
 }
+
+/**
+ * Where the generated runbook of one alert lives, relative to the environment's runbook folder
+ * (`cdktf.out/runbooks/<env>/`) and to the runbook base URL: `<service>/<slo>-<page|ticket>.md`.
+ */
+export function runbookPath(service: string, slo: string, severity: "page" | "ticket"): string {
+  return `${service}/${slo}-${severity}.md`;
+}

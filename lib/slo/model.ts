@@ -98,6 +98,11 @@ export interface SloAlerting {
    * @default - none given in the spec; the compiler may fill in a default from its options
    */
   readonly runbookUrl?: string;
+  /**
+   * What the on-call does first (Markdown), copied into the generated runbook.
+   * @default - none
+   */
+  readonly mitigation?: string;
 }
 
 /** One validated service level objective. */

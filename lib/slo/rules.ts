@@ -50,7 +50,7 @@ export interface RuleGroup {
 }
 
 export interface RuleOptions {
-  /** Base for default runbook links: `<runbookBaseUrl>/<service>/<slo>`. */
+  /** Base for default runbook links: `<runbookBaseUrl>/<service>/<slo>-<page|ticket>.md` (see `runbookPath`). */
   readonly runbookBaseUrl?: string;
 }
 
@@ -201,11 +201,15 @@ function alertRule(ctx: Ctx, severity: "page" | "ticket"): AlertingRule | undefi
   };
 }
 
-/** Runbook link: the spec's, else `<base>/<service>/<slo>`, else none. */
-export function runbookUrl(def: SloDefinition, base?: string): string | undefined {
+/**
+ * Runbook link of one alert: the spec's, else the generated runbook under `base`
+ * (`<base>/<service>/<slo>-<severity>.md`, the layout of `cdktf.out/runbooks/<env>/`), else none.
+ */
+export function runbookUrl(def: SloDefinition, severity: "page" | "ticket", base?: string): string | undefined {
   if (def.alerting.runbookUrl !== undefined && def.alerting.runbookUrl !== "") return def.alerting.runbookUrl;
   if (base === undefined || base === "") return undefined;
-  return `${base.replace(/\/+$/, "")}/${encodeURIComponent(def.service)}/${encodeURIComponent(def.name)}`;
+  const path = c.runbookPath(def.service, def.name, severity).split("/").map(encodeURIComponent).join("/");
+  return `${base.replace(/\/+$/, "")}/${path}`;
 }
 
 /** All rule groups of one SLO: base (30s, raw data), alerts (1m, derived windows + alerts), period (5m). */
@@ -232,10 +236,10 @@ export function buildRuleGroups(def: SloDefinition, windows: PeriodWindows, opts
   const alerts: Rule[] = alertWindows(windows)
     .filter((w) => w !== c.BASE_WINDOW)
     .map((w) => rec(ctx, c.sliErrorRatio(w), derivedWindowExpr(ctx, w), { [c.LABEL_WINDOW]: w }));
-  const url = runbookUrl(def, opts.runbookBaseUrl);
   for (const severity of ["page", "ticket"] as const) {
     const rule = alertRule(ctx, severity);
     if (rule === undefined) continue;
+    const url = runbookUrl(def, severity, opts.runbookBaseUrl);
     alerts.push(url === undefined ? rule : { ...rule, annotations: sorted({ runbook_url: url, ...rule.annotations }) });
   }
 

@@ -91,6 +91,9 @@ function validateOne(def: RejectedSloDefinition, problem: Report): void {
   if (a.runbookUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(a.runbookUrl)) {
     problem("alerting.runbookUrl", `runbook URL must be an absolute http(s) URL, got ${JSON.stringify(a.runbookUrl)}`);
   }
+  if (a.mitigation !== undefined && a.mitigation.trim() === "") {
+    problem("alerting.mitigation", "mitigation is empty: write what the on-call does first, or leave the key out");
+  }
   validateSli(def, problem);
 }
 

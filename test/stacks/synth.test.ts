@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ENVIRONMENTS, loadEnvironments } from "../../environments";
 import type { EnvironmentConfig } from "../../lib/config/environment-schema";
+import { parse as parseYaml } from "yaml";
 import { runSynth } from "../../stacks/synth";
 import { describeWithPromtool, runPromtool } from "../support/promtool";
 import { synthesizedApp } from "../support/synthesized-app";
@@ -78,6 +79,23 @@ describe("npm run synth", () => {
     const r = await cli().sreEnv;
     expect(r.code).toBe(0);
     expect(fs.readdirSync(path.join(out, "stacks")).sort()).toEqual(LAYERS.map((l) => `prod-${l}`).sort());
+  });
+
+  test("every SLO alert links to a runbook the synth wrote, or to the spec's own", async () => {
+    const out = path.join(tmp, "sre-env");
+    expect((await cli().sreEnv).code).toBe(0);
+    const prod = ENVIRONMENTS.find((e) => e.name === "prod")!;
+    const base = `${prod.slo.runbooks!.baseUrl}/prod/`;
+    const rules = parseYaml(fs.readFileSync(path.join(out, "slo/prod/rules.yaml"), "utf8")) as { groups: { rules: { alert?: string; annotations?: Record<string, string> }[] }[] };
+    const alerts = rules.groups.flatMap((g) => g.rules).filter((r) => r.alert !== undefined);
+    const urls = alerts.map((a) => a.annotations?.runbook_url ?? "");
+    const generated = urls.filter((u) => u.startsWith(base));
+    expect(generated.length).toBeGreaterThan(0);
+    expect(urls.filter((u) => !u.startsWith(base)).every((u) => /^https:\/\//.test(u))).toBe(true);
+    for (const url of generated) expect(fs.existsSync(path.join(out, "runbooks/prod", decodeURIComponent(url.slice(base.length))))).toBe(true);
+    // Every enabled alert has a runbook file, whether or not the spec links elsewhere.
+    const files = fs.readdirSync(path.join(out, "runbooks/prod"), { recursive: true }).filter((f) => String(f).endsWith(".md"));
+    expect(files.length).toBe(alerts.length);
   });
 
   test("fails when an unknown environment is named: exit 1, the known ones listed, nothing written", async () => {

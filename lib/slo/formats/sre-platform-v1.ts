@@ -74,6 +74,11 @@ export interface SloSpecV1Alerting {
   readonly annotations?: Readonly<Record<string, string>>;
   /** @default - none; the compiler may derive one from its `runbookBaseUrl` */
   readonly runbookUrl?: string;
+  /**
+   * What the on-call does first when the alert fires (Markdown), copied into the generated runbook.
+   * @default - none; the runbook says where to add it
+   */
+  readonly mitigation?: string;
   readonly page?: SloSpecV1Alert;
   readonly ticket?: SloSpecV1Alert;
 }
@@ -126,6 +131,7 @@ const sloSchema = z.strictObject({
     labels: labelMap.optional(),
     annotations: labelMap.optional(),
     runbookUrl: z.string().optional(),
+    mitigation: z.string().optional(),
     page: alertSchema.optional(),
     ticket: alertSchema.optional(),
   }).optional(),
@@ -214,6 +220,7 @@ function parseSlo(
     .set("alerting", ap)
     .set("alerting.name", a.name !== undefined ? [...ap, "name"] : ap)
     .set("alerting.runbookUrl", [...ap, "runbookUrl"])
+    .set("alerting.mitigation", [...ap, "mitigation"])
     .map("alerting.labels", a.labels, [...ap, "labels"])
     .map("alerting.annotations", a.annotations, [...ap, "annotations"])
     .map("alerting.page.labels", a.page?.labels, [...ap, "page", "labels"])
@@ -256,6 +263,7 @@ function parseSlo(
     page: severity(a.page, pageDisabled),
     ticket: severity(a.ticket, ticketDisabled),
     ...(a.runbookUrl !== undefined ? { runbookUrl: a.runbookUrl } : {}),
+    ...(a.mitigation !== undefined ? { mitigation: a.mitigation } : {}),
   };
   const def: RejectedSloDefinition = {
     service,

@@ -155,11 +155,15 @@ describe("alerts", () => {
 
   test.each([
     [{}, undefined, undefined],
-    [{}, "https://rb.example.com/slo/", "https://rb.example.com/slo/api/requests"],
+    [{}, "https://rb.example.com/slo/", "https://rb.example.com/slo/api/requests-{severity}.md"],
     [{ runbookUrl: "https://wiki/x" }, "https://rb.example.com", "https://wiki/x"],
   ])("runbook_url for %j with base %s is %s", (o, base, url) => {
-    for (const a of alertsOf(o, base)) expect(a.annotations!.runbook_url).toBe(url);
-    expect(runbookUrl(makeSlo(o), base)).toBe(url);
+    for (const a of alertsOf(o, base)) {
+      const severity = a.labels!.sre_severity as "page" | "ticket";
+      const expected = url?.replace("{severity}", severity);
+      expect(a.annotations!.runbook_url).toBe(expected);
+      expect(runbookUrl(makeSlo(o), severity, base)).toBe(expected);
+    }
   });
 
   test.each([

@@ -78,6 +78,8 @@ describe("validation of SLO specs", () => {
       { slo: slo0, field: "slos[0].alerting.name", message: /invalid alert name "Api-Availability": must match \[a-zA-Z_\]/ }],
     ["the runbook URL is not absolute", (s) => (s.slos[0].alerting.runbookUrl = "runbooks/api.md"),
       { slo: slo0, field: "slos[0].alerting.runbookUrl", message: /absolute http\(s\) URL/ }],
+    ["the mitigation is blank", (s) => (s.slos[0].alerting.mitigation = "  \n"),
+      { slo: slo0, field: "slos[0].alerting.mitigation", message: /mitigation is empty: write what the on-call does first/ }],
     ["the version is unknown", (s) => (s.version = "sre-platform/v2"),
       { field: "version", message: /unknown version "sre-platform\/v2" \(did you mean "sre-platform\/v1"\?\); allowed: sre-platform\/v1 \(version: sre-platform\/v1\); Sloth prometheus\/v1/ }],
     ["the version is missing", (s) => delete s.version,
