@@ -58,5 +58,4 @@ export function writeEnvironmentSlos(outdir: string, slos: EnvironmentSlos): voi
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, "rules.yaml"), slos.rulesYaml);
   fs.writeFileSync(path.join(dir, "prometheusrule.yaml"), slos.prometheusRuleYaml);
-  for (const w of slos.warnings) process.stderr.write(`warning: ${slos.environment}: ${w}\n`);
 }

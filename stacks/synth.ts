@@ -13,10 +13,12 @@ import { EnvironmentObservability, generateEnvironmentObservability, observabili
 import { AlertRoutingError } from "../lib/observability/alertmanager/generate";
 import { stateBucketPolicy } from "../lib/config/state-bucket-policy";
 import { SloError } from "../lib/slo/model";
+import { readInventory, renderSummary, type EnvironmentOutputs } from "./synth-summary";
 
-const USAGE = `usage: node dist/main.js [--env NAME[,NAME…]] [--out DIR]
+const USAGE = `usage: node dist/main.js [--env NAME[,NAME…]] [--out DIR] [--quiet]
   --env NAME   environments to synthesize (default: all; or SRE_ENV)
   --out DIR    output folder (default: cdktf.out; or CDKTF_OUTDIR)
+  --quiet      print nothing but warnings and errors (default: a summary of what was built and changed)
   --help       this text`;
 
 /** Reasons a synth stops before writing anything, with the message the user sees. */
@@ -37,6 +39,8 @@ export interface EnvironmentSource {
  * @returns the process exit code
  */
 export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, environments: EnvironmentSource): number {
+  const started = performance.now();
+  let quiet = false;
   let selection: string[] | undefined;
   let outdir: string;
   let configs: EnvironmentConfig[];
@@ -50,6 +54,7 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, enviro
     }
     selection = args.environments;
     outdir = args.outdir;
+    quiet = args.quiet;
     configs = environments.load(selection);
     validateAddonConfigs(configs);
     slos = configs.map((c) => compileEnvironmentSlos(c, environments.names));
@@ -62,6 +67,7 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, enviro
   const underCli = env.CDKTF_OUTDIR !== undefined;
   const target = path.resolve(outdir);
   const staging = underCli ? target : `${target}.tmp-${process.pid}`;
+  const previous = underCli ? new Map() : readInventory(target);
   try {
     if (!underCli) fs.rmSync(staging, { recursive: true, force: true });
     const app = new App({ outdir: staging, stackTraces: false });
@@ -77,9 +83,26 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, enviro
     if (!underCli) removeQuietly(staging);
     return reportBadInput(isFileSystemError(e) ? new UsageError(`--out: cannot write ${JSON.stringify(outdir)}: ${e.message}`) : e);
   }
-  const stacks = fs.readdirSync(path.join(target, "stacks")).sort();
+  const outputs: EnvironmentOutputs[] = configs.map((c, i) => ({
+    environment: c.name,
+    slos: slos[i]!.sloCount,
+    alerts: slos[i]!.compiled.slos.reduce((n, s) => n + s.groups.reduce((m, g) => m + g.rules.filter((r) => "alert" in r).length, 0), 0),
+    runbooks: observability[i]!.runbooks.length,
+    dashboards: observability[i]!.dashboards.length,
+    warnings: slos[i]!.warnings,
+  }));
+  // Under `cdktf synth|diff|deploy` the CLI reports on stdout; the app adds nothing there but its warnings on stderr.
+  if (quiet || underCli) {
+    for (const o of outputs) for (const w of o.warnings) process.stderr.write(`warning: ${o.environment}: ${w}\n`);
+    return 0;
+  }
   const shown = path.relative(process.cwd(), target);
-  process.stdout.write(`synthesized ${stacks.length} stacks into ${shown.startsWith("..") ? target : shown || "."}: ${stacks.join(", ")}\n`);
+  const current = readInventory(target);
+  // Only the selected environments' stacks are compared: a synth of dev alone does not "remove" prod.
+  const selected = new Map([...previous].filter(([k]) => configs.some((c) => k.startsWith(`${c.name}-`))));
+  process.stdout.write(
+    renderSummary({ shownOutdir: shown.startsWith("..") ? target : shown || ".", previous: selected, current, environments: outputs, elapsedMs: performance.now() - started }),
+  );
   return 0;
 }
 
@@ -112,12 +135,12 @@ function withBinaryVersionChecksOncePerRun<T>(synth: () => T): T {
   }
 }
 
-function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv): { environments?: string[]; outdir: string; help: boolean } {
+function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv): { environments?: string[]; outdir: string; help: boolean; quiet: boolean } {
   let parsed;
   try {
     parsed = parseArgs({
       args: [...argv],
-      options: { env: { type: "string", multiple: true }, out: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: { env: { type: "string", multiple: true }, out: { type: "string" }, quiet: { type: "boolean", short: "q" }, help: { type: "boolean", short: "h" } },
       allowPositionals: false,
       strict: true,
     });
@@ -132,6 +155,7 @@ function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv): { envi
     environments: names.length > 0 ? names : undefined,
     outdir: parsed.values.out ?? env.CDKTF_OUTDIR ?? "cdktf.out",
     help: parsed.values.help === true,
+    quiet: parsed.values.quiet === true,
   };
 }
 

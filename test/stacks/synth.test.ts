@@ -140,16 +140,76 @@ describeWithPromtool("synthesized SLO rules", () => {
  * Runs the synth in-process with dev's configuration changed, the way main.ts runs it, and returns its
  * exit code and what it wrote to stderr.
  */
-function synthWithDev(change: (d: EnvironmentConfig) => EnvironmentConfig, args: string[]): { code: number; stderr: string } {
+function synthWithDev(
+  change: (d: EnvironmentConfig) => EnvironmentConfig,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { code: number; stderr: string; stdout: string } {
   const inputs = ENVIRONMENTS.map((e) => (e.name === "dev" ? change(structuredClone(e)) : e));
   const environments = { load: (names?: readonly string[]) => loadEnvironments(names, inputs), names: ENVIRONMENTS.map((e) => e.name) };
   const errors: string[] = [];
+  const output: string[] = [];
   const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => (errors.push(String(chunk)), true));
+  const outSpy = jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => (output.push(String(chunk)), true));
   try {
-    return { code: runSynth(args, {}, environments), stderr: errors.join("") };
+    return { code: runSynth(args, env, environments), stderr: errors.join(""), stdout: output.join("") };
   } finally {
     spy.mockRestore();
+    outSpy.mockRestore();
   }
+}
+
+describe("the synth's summary", () => {
+  const out = path.join(tmp, "summary");
+  const same = (d: EnvironmentConfig) => d;
+  const first = lazy(() => synthWithDev(same, ["--env", "dev", "--out", out]));
+
+  test("says per environment what was compiled, per stack its resources by type, and every Helm release with its version", () => {
+    const r = first();
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^synthesized 9 stacks \(\d+ resources\) into .*summary in \d+\.\d s; no previous output to compare with\n/);
+    expect(r.stdout).toMatch(/^dev: 4 SLOs compiled, 3 alerts, 3 runbooks, 3 dashboards, 0 warnings$/m);
+    // Read back from what was written, independently of the summary's own reader.
+    for (const layer of LAYERS) {
+      const doc = JSON.parse(fs.readFileSync(path.join(out, "stacks", `dev-${layer}`, "cdk.tf.json"), "utf8"));
+      const count = Object.values(doc.resource ?? {}).reduce((n: number, byName) => n + Object.keys(byName as object).length, 0);
+      expect(r.stdout).toMatch(new RegExp(`^  dev-${layer} +${count} `, "m"));
+      for (const release of Object.values((doc.resource ?? {}).helm_release ?? {}) as { chart: string; version: string }[]) {
+        expect(r.stdout).toContain(`${release.chart}@${release.version}`);
+      }
+    }
+  });
+
+  test("a second synth lists the addresses added and removed against the previous output", () => {
+    first();
+    const file = path.join(out, "stacks/dev-storage/cdk.tf.json");
+    const doc = JSON.parse(fs.readFileSync(file, "utf8"));
+    const [type, byName] = Object.entries(doc.resource as Record<string, Record<string, unknown>>).find(([t]) => t === "aws_s3_bucket")!;
+    const removedName = Object.keys(byName).sort()[0]!;
+    delete byName[removedName]; // so the next synth adds it back
+    doc.resource.aws_s3_bucket_gone = { old: {} }; // so the next synth removes it
+    fs.writeFileSync(file, JSON.stringify(doc));
+    const r = synthWithDev(same, ["--env", "dev", "--out", out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/changes against the previous output/);
+    expect(r.stdout).toMatch(/^  dev-storage +\d+  \+1 -1 /m);
+    expect(r.stdout).toContain(`      + ${type}.${removedName}\n`);
+    expect(r.stdout).toContain("      - aws_s3_bucket_gone.old\n");
+    expect(r.stdout).toMatch(/^  dev-network +\d+  unchanged /m);
+  });
+
+  test("--quiet and a run under the cdktf CLI print nothing on stdout", () => {
+    first();
+    expect(synthWithDev(same, ["--env", "dev", "--out", out, "--quiet"])).toMatchObject({ code: 0, stdout: "" });
+    const cliOut = path.join(tmp, "under-cli");
+    expect(synthWithDev(same, ["--env", "dev"], { CDKTF_OUTDIR: cliOut })).toMatchObject({ code: 0, stdout: "" });
+    expect(fs.existsSync(path.join(cliOut, "stacks/dev-network/cdk.tf.json"))).toBe(true);
+  });
+});
+
+function lazy<T>(make: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: make() }).v;
 }
 
 /** An sre-platform/v1 spec of one events SLO, with extra lines appended to the SLO. */
