@@ -17,6 +17,7 @@ import { formatDiagnostic, SloError, type SloPeriod } from "../lib/slo/model";
 import { loadAndCompileSlos } from "../lib/slo/pipeline";
 import { SUPPORTED_PERIODS } from "../lib/slo/windows";
 import { renderReport } from "./slo-report";
+import { renderHtmlReport } from "./slo-report-html";
 
 export const EXIT_OK = 0;
 export const EXIT_INVALID_INPUT = 1;
@@ -102,6 +103,8 @@ the burn-rate factor, the error-ratio threshold and how long a total outage take
 environments/slos/*.yaml; anywhere else the files are required.
 
 Options:
+  --html                   write the report as a static page, DIR/index.html (charts included, no script)
+  --out DIR                the folder for --html (required with it); DIR/index.html is replaced atomically
 ${COMMON_OPTIONS}
 `,
 };
@@ -118,6 +121,7 @@ interface Parsed {
   readonly runbookBaseUrl?: string;
   readonly strict: boolean;
   readonly help: boolean;
+  readonly html: boolean;
 }
 
 const OPTIONS = {
@@ -130,11 +134,12 @@ const OPTIONS = {
   name: { type: "string" },
   namespace: { type: "string" },
   "runbook-base-url": { type: "string" },
+  html: { type: "boolean" },
 } as const;
 const COMMAND_OPTIONS: Record<string, readonly (keyof typeof OPTIONS)[]> = {
   compile: ["period", "environment", "strict", "help", "format", "out", "name", "namespace", "runbook-base-url"],
   validate: ["period", "environment", "strict", "help"],
-  report: ["period", "environment", "strict", "help"],
+  report: ["period", "environment", "strict", "help", "html", "out"],
 };
 
 function parseCommandArgs(command: string, args: readonly string[]): Parsed {
@@ -186,6 +191,7 @@ function parseCommandArgs(command: string, args: readonly string[]): Parsed {
     ...(str("runbook-base-url") !== undefined ? { runbookBaseUrl: str("runbook-base-url") } : {}),
     strict: values["strict"] === true,
     help: values["help"] === true,
+    html: values["html"] === true,
   };
 }
 
@@ -252,10 +258,16 @@ function runSlo(command: string | undefined, args: readonly string[], io: Io): n
   if (p.files.length === 0 && command !== "report") {
     throw new UsageError(`no SLO files given; usage: sre-platform slo ${command} <files…> (see --help)`);
   }
+  if (command === "report" && p.html !== (p.out !== undefined)) {
+    throw new UsageError(p.html ? "option --html needs --out DIR, the folder to write index.html to" : "option --out needs --html (the text report goes to stdout)");
+  }
   const files = p.files.length > 0 ? p.files : defaultSpecFiles(command);
   const result = loadAndCompile(files, p, io);
   if (command === "validate") {
     io.out(`ok: ${result.slos.length} SLO${result.slos.length === 1 ? "" : "s"} valid\n`);
+  } else if (command === "report" && p.html) {
+    writeAtomically(join(p.out!, "index.html"), renderHtmlReport(result, p.environment !== undefined ? { environment: p.environment } : {}));
+    io.out(`wrote ${join(p.out!, "index.html")}: ${result.slos.length} SLO${result.slos.length === 1 ? "" : "s"}\n`);
   } else if (command === "report") {
     io.out(renderReport(result, p.environment));
   } else {

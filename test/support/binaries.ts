@@ -1,5 +1,5 @@
 /**
- * External binaries for jest (promtool, amtool, Alertmanager, Prometheus), one policy for all:
+ * External binaries for jest (promtool, amtool, Alertmanager, Prometheus, Chromium), one policy for all:
  * found → the suite runs; missing with `CI=true` → the suite fails (CI installs them); missing elsewhere →
  * skipped with a message naming what to install.
  */
@@ -21,6 +21,8 @@ export const ALERTMANAGER: BinarySpec = {
   install: "apt-get install prometheus-alertmanager (or set ALERTMANAGER=/path/to/alertmanager)",
 };
 export const PROMETHEUS: BinarySpec = { name: "prometheus", envVar: "PROMETHEUS", install: "apt-get install prometheus" };
+/** A real browser for the HTML report's rendering test (driven through puppeteer-core). */
+export const CHROMIUM: BinarySpec = { name: "chromium", envVar: "CHROMIUM", install: "apt-get install chromium" };
 export const PROMTOOL: BinarySpec = { name: "promtool", envVar: "PROMTOOL", install: "apt-get install prometheus (Debian/Ubuntu) or brew install prometheus (macOS)" };
 
 /** Absolute path of the binary, or undefined. */
