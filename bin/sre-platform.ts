@@ -18,6 +18,7 @@ import { loadAndCompileSlos } from "../lib/slo/pipeline";
 import { SUPPORTED_PERIODS } from "../lib/slo/windows";
 import { renderReport } from "./slo-report";
 import { renderHtmlReport } from "./slo-report-html";
+import { DIAGRAM_HELP, DiagramUsageError, environmentDot, parseDiagramArgs, renderSvg, synthesizeForDiagram } from "./diagram";
 
 export const EXIT_OK = 0;
 export const EXIT_INVALID_INPUT = 1;
@@ -54,12 +55,14 @@ function envNames(): readonly string[] | undefined {
   return platformEnvironments ?? undefined;
 }
 
-const MAIN_HELP = `Usage: sre-platform slo <command> [options]
+const MAIN_HELP = `Usage: sre-platform <command> [options]
 
 Commands:
   slo compile <files…>   compile SLO specs into Prometheus rules (YAML on stdout or --out FILE)
   slo validate <files…>  check SLO specs; print every problem
   slo report [files…]    per SLO: budget, alert windows, burn-rate thresholds, outage detection times
+                         (--html --out DIR: the same as a page with charts)
+  diagram <env>          draw an environment's stacks, components and dependencies (--out FILE.svg)
 
 Inputs: sre-platform/v1, Sloth prometheus/v1 (and sloth.slok.dev/v1), OpenSLO openslo/v1; a directory
 stands for its *.yaml files.
@@ -292,7 +295,8 @@ export function main(argv: readonly string[], io: Io = processIo): number {
       io.out(MAIN_HELP);
       return EXIT_OK;
     }
-    if (group !== "slo") throw new UsageError(`unknown command "${group}"; allowed: slo`);
+    if (group === "diagram") throw new UsageError("diagram runs asynchronously: call run(), not main()");
+    if (group !== "slo") throw new UsageError(`unknown command "${group}"; allowed: slo, diagram`);
     return runSlo(command, rest, io);
   } catch (e) {
     if (e instanceof UsageError) {
@@ -310,6 +314,50 @@ export function main(argv: readonly string[], io: Io = processIo): number {
   }
 }
 
+/**
+ * Runs any command, the asynchronous `diagram` included; returns the exit code. Never throws for bad input or
+ * arguments. `main` runs the `slo` commands synchronously, for callers that want a plain number.
+ */
+export async function run(argv: readonly string[], io: Io = processIo): Promise<number> {
+  if (argv[0] !== "diagram") return main(argv, io);
+  try {
+    return await runDiagram(argv.slice(1), io);
+  } catch (e) {
+    if (e instanceof DiagramUsageError) {
+      io.err(`sre-platform: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    if (e instanceof SloError) {
+      for (const d of e.diagnostics) io.err(`error: ${formatDiagnostic(d)}\n`);
+      return EXIT_INVALID_INPUT;
+    }
+    io.err(`sre-platform: internal error: ${(e as Error).message ?? String(e)}\n`);
+    if (process.env["SRE_PLATFORM_DEBUG"]) io.err(`${(e as Error).stack ?? ""}\n`);
+    return EXIT_INVALID_INPUT;
+  }
+}
+
+async function runDiagram(args: readonly string[], io: Io): Promise<number> {
+  const entry = join(__dirname, "..", "environments");
+  if (!existsSync(join(entry, `index${extname(__filename)}`))) {
+    throw new DiagramUsageError("diagram draws the platform's own environments: run it inside the sre-platform repository");
+  }
+  const envs = require(entry) as Parameters<typeof synthesizeForDiagram>[1];
+  const parsed = parseDiagramArgs(args, envs.ENVIRONMENTS.map((e) => e.name));
+  if (parsed === undefined) {
+    io.out(DIAGRAM_HELP);
+    return EXIT_OK;
+  }
+  const stacks = synthesizeForDiagram(parsed.environment, envs);
+  if (stacks === undefined) return EXIT_INVALID_INPUT;
+  const dot = environmentDot(parsed.environment, stacks);
+  writeAtomically(parsed.out, parsed.format === "dot" ? dot : await renderSvg(dot));
+  io.out(`wrote ${parsed.out}: ${stacks.length} stacks of ${parsed.environment}\n`);
+  return EXIT_OK;
+}
+
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
+  void run(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }
