@@ -106,4 +106,4 @@ export async function renderSvg(dot: string): Promise<string> {
   return graphviz.dot(dot, "svg");
 }
 
-export { environmentDot };
+export { environmentDot, type SynthesizedStack };

@@ -9,39 +9,16 @@
  * batch for one case of every exit code and stream, each spawned as its own `node dist/bin/sre-platform.js`.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sharedPath, withShared } from "../support/shared";
+import { CLI, ensureCliBuilt, ROOT } from "../support/cli-dist";
 
-const ROOT = join(__dirname, "../..");
-const CLI = join(ROOT, "dist/bin/sre-platform.js");
 const SPECS = join(ROOT, "environments/slos");
 const GOLDEN = sharedPath("slo/sloth-golden");
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (entry.name.endsWith(".ts")) newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-beforeAll(() => {
-  if (process.env.SRE_PLATFORM_DIST_BUILT === "1" && existsSync(CLI)) return; // scripts/test.mjs has just built it
-  // Everything the CLI can reach: its own code, the compiler, the environments it validates and what they import.
-  const sources = Math.max(...["bin", "lib", "environments", "constructs", "stacks"].map((d) => newestSource(join(ROOT, d))));
-  if (existsSync(CLI) && statSync(CLI).mtimeMs >= sources) return;
-  // tsc still emits when other parts of the tree have type errors; `npm run typecheck` reports those.
-  spawnSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd: ROOT, encoding: "utf8", timeout: 180_000 });
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing after "tsc -p tsconfig.build.json"; run "npm run build" and look at its errors`);
-  // The build is incremental and leaves an output whose text did not change untouched, old as it is: mark the CLI as
-  // built now, or every later run would find it older than a source edited since and build again (4 s for nothing).
-  const now = new Date();
-  utimesSync(CLI, now, now);
-}, 200_000);
+beforeAll(ensureCliBuilt, 200_000);
 
 interface Run {
   readonly status: number | null;
