@@ -87,7 +87,7 @@ Options:
   --out FILE               write to FILE instead of stdout
   --name NAME              PrometheusRule metadata.name (default: slo-rules)
   --namespace NS           PrometheusRule metadata.namespace (default: none)
-  --runbook-base-url URL   runbook_url for alerts without one: <URL>/<service>/<slo>
+  --runbook-base-url URL   runbook_url for alerts without one: <URL>/<service>/<slo>-<page|ticket>.md
 ${COMMON_OPTIONS}
 `,
   validate: `Usage: sre-platform slo validate <files…> [options]

@@ -17,6 +17,7 @@ const specs = ["checkout-api.yaml", "payments-worker.yaml"].map((f) => path.join
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "slo-report-html-"));
 afterAll(() => {
   if (process.env.KEEP_REPORT_SCREENSHOTS === undefined) fs.rmSync(tmp, { recursive: true, force: true });
+  else console.info(`report and screenshot kept in ${tmp}`);
 });
 
 function run(args: string[]): { code: number; out: string; err: string } {
