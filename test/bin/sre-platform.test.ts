@@ -262,7 +262,7 @@ describe("usage errors", () => {
     [["slo", "validate", SPECS, "--out", "x.yaml"], /unknown option --out; allowed: --period, --environment, --strict, --help$/m],
     [["slo", "frobnicate"], /unknown command "slo frobnicate"; allowed: compile, validate, report/],
     [["deploy"], /unknown command "deploy"; allowed: slo/],
-    [[], /Usage: sre-platform slo <command>/],
+    [[], /Usage: sre-platform <command>/],
   ] as Array<[string[], RegExp]>).map(([args, message]) => [args, message, cli(args)] as const))("exits 2 for %j", (_args, message, result) => {
     const r = result();
     expect(r.status).toBe(2);

@@ -22,8 +22,8 @@ describe("compileSlos", () => {
     const r = compileSlos([makeSlo()], { runbookBaseUrl: "https://rb" });
     const alerts = r.slos[0]!.groups[1]!.rules.filter((x) => "alert" in x);
     expect(alerts.map((a) => ("annotations" in a ? a.annotations?.runbook_url : ""))).toEqual([
-      "https://rb/api/requests",
-      "https://rb/api/requests",
+      "https://rb/api/requests-page.md",
+      "https://rb/api/requests-ticket.md",
     ]);
   });
 
