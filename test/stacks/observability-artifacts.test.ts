@@ -43,4 +43,20 @@ describe("observability artifacts", () => {
       spy.mockRestore();
     }
   });
+
+  test("a spec naming a team the environment does not have stops the synth, naming the file and the teams allowed", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slo-team-"));
+    try {
+      const file = path.join(dir, "search.yaml");
+      const original = fs.readFileSync(path.join(__dirname, "../../environments/slos/payments-worker.yaml"), "utf8");
+      fs.writeFileSync(file, original.replace("team: payments", "team: search"));
+      expect(() => compileEnvironmentSlos({ ...staging, slo: { specs: [file] } }, names)).toThrow(
+        `${file}: payments-worker-job-success: labels.team: team "search" is not a team of this environment; allowed: payments (security.namespaces.teams of environment "staging"), or no team for a platform SLO`,
+      );
+      // The shipped specs route: every team they name is configured in every environment.
+      for (const env of loadEnvironments()) expect(() => compileEnvironmentSlos(env, names)).not.toThrow();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

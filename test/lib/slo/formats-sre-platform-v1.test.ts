@@ -18,7 +18,7 @@ describe("sre-platform/v1", () => {
     const [avail, latency] = r.definitions;
     expect(avail).toMatchObject({
       labels: { team: "payments", tier: "1" },
-      alerting: { name: "CheckoutApiAvailability", runbookUrl: "https://runbooks.example.com/checkout-api/availability", page: { disabled: false, labels: { route: "payments-oncall" } } },
+      alerting: { name: "CheckoutApiAvailability", runbookUrl: "https://runbooks.example.com/checkout-api/availability", page: { disabled: false, labels: {} } },
       source: { file: "checkout-api.yaml", format: "sre-platform/v1", index: 0 },
     });
     expect(latency!.sli).toEqual({ kind: "latency", metric: "http_request_duration_seconds", selector: 'job="checkout-api",route!="/healthz"', threshold: "0.3" });
