@@ -124,4 +124,24 @@ describeWithBinaries("amtool", [AMTOOL], () => {
   ])("%s: %j reaches %s", (env, labels, receivers) => {
     expect(routes(env, ["alertname=X", ...labels])).toBe(receivers);
   });
+
+  // A detection in a team's namespace (falcosidekick's `k8s_ns_name`) is the team's, in its chat at most: the team's own
+  // image can raise any rule at will. Platform namespaces and the host (no namespace) keep their tier and the platform.
+  test.each([
+    ["staging", ["k8s_ns_name=payments"], "Emergency", "team-payments-slack"],
+    ["staging", ["k8s_ns_name=payments"], "Critical", "team-payments-slack"],
+    ["staging", ["k8s_ns_name=payments"], "Error", "team-payments-slack"],
+    ["staging", ["k8s_ns_name=payments"], "Warning", "team-payments-slack"],
+    ["staging", ["k8s_ns_name=payments"], "Notice", "null"],
+    // Not copied to prod's incident tool either: it is not a P0 or P1.
+    ["prod", ["k8s_ns_name=payments"], "Critical", "team-payments-slack"],
+    ["dev", ["k8s_ns_name=payments"], "Critical", "team-payments-slack"],
+    // A team label on a Falco event is no claim: the namespace decides.
+    ["prod", ["k8s_ns_name=monitoring", "team=payments", "namespace=payments"], "Critical", "webhook,pagerduty"],
+    ["staging", ["k8s_ns_name=falco"], "Critical", "pagerduty"],
+    ["staging", ["k8s_ns_name=kube-system"], "Error", "pagerduty,slack"],
+    ["staging", [], "Critical", "pagerduty"],
+  ])("%s: a Falco alert from %j of priority %s reaches %s", (env, labels, priority, receivers) => {
+    expect(routes(env, ["source=falco", `priority=${priority}`, "rule=X", "alertname=X", ...labels])).toBe(receivers);
+  });
 });

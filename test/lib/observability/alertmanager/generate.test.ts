@@ -236,6 +236,23 @@ describe("team receivers", () => {
     expect([p0.group_wait, p0.repeat_interval]).toEqual([platformP0.group_wait, platformP0.repeat_interval]);
   });
 
+  test("a dialect's alerts from a team's namespace go to the team, more urgent names landing on the ceiling, never on the webhook", () => {
+    const dialect = { sourceMatcher: 'source="scanner"', namesOfTier: (p: string) => ({ P0: ["Fatal"], P1: ["Err"], P2: ["Warn"], P3: ["Info"] })[p] ?? [], namespaceLabel: "ns", teamCeiling: "P2" as const };
+    const c = buildAlertmanagerConfig({ ...TEAMS, webhook: { url: "https://hooks.example.com/am", priorities: ["P0", "P2"] } }, { priorityDialects: [dialect], teamNamespaces: { payments: ["payments"] } });
+    const source = c.route.routes!.find((r) => r.matchers?.[0] === 'source="scanner"')!;
+    const team = source.routes![0]!;
+    expect(team.matchers).toEqual(['ns=~"payments"']);
+    expect(team.routes!.map((r) => [r.matchers![0], r.receiver])).toEqual([
+      ['priority=~"Fatal|Err|Warn"', "team-payments-slack"],
+      ['priority=~"Info"', "null"],
+    ]);
+    // The platform's copy and tiers follow, for every other namespace (and none).
+    expect(source.routes![1]).toMatchObject({ receiver: "webhook", matchers: ['priority=~"Fatal|Warn"'], continue: true });
+    expect(source.routes![2]).toMatchObject({ receiver: "pagerduty", matchers: ['priority=~"Fatal"'] });
+    // A team without namespaces has no branch there; search is recognised by its label only.
+    expect(source.routes!.filter((r) => r.matchers![0]!.startsWith("ns="))).toHaveLength(1);
+  });
+
   test("without teams the routing is the platform's alone", () => {
     expect(buildAlertmanagerConfig(BASE).route.routes!.some((r) => r.matchers?.some((m) => m.startsWith("team=") || m.startsWith("namespace=")))).toBe(false);
   });
