@@ -69,7 +69,8 @@ Run "sre-platform slo <command> --help" for a command's options.
 const COMMON_OPTIONS = `  --period 30d|28d|7d      period for every SLO (default: each spec's own, else 30d)
   --environment ENV        apply the specs' per-environment overrides${envNames() ? ` (${envNames()!.join(", ")})` : ""}
   --strict                 unknown keys in Sloth and OpenSLO files are errors (default: warnings, as Sloth
-                           and OpenSLO ignore them; the sre-platform/v1 format always refuses them)
+                           and OpenSLO ignore them; the sre-platform/v1 format always refuses them), and so is
+                           an SLI selector without a namespace matcher (default: a warning)
   -h, --help               show this help`;
 
 const HELP: Record<string, string> = {

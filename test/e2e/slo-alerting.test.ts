@@ -24,6 +24,7 @@ import { ALERTMANAGER, describeWithBinaries, findBinary, PROMETHEUS, PROMTOOL, r
 import { Child, close, freePort, get, listen, RecordingServer, waitFor } from "./support/processes";
 
 const JOB = "checkout-api"; // the job the checkout-api SLO specs select
+const NAMESPACE = "payments"; // and the namespace (the label prometheus-operator's pod and service monitors set)
 const REQUESTS_PER_SECOND = 20;
 const ERROR_SHARE = 0.5;
 const HISTORY_SECONDS = 3600;
@@ -65,7 +66,7 @@ describeWithBinaries("SLO alerts end to end (Prometheus → Alertmanager → rec
     const lines = ["# TYPE http_requests counter"];
     for (let t = historyStart; t < historyStart + HISTORY_SECONDS - 5; t += 15) {
       const c = counters(t - historyStart);
-      const labels = (code: string) => `{code="${code}",instance="127.0.0.1:${targetPort}",job="${JOB}"}`;
+      const labels = (code: string) => `{code="${code}",instance="127.0.0.1:${targetPort}",job="${JOB}",namespace="${NAMESPACE}"}`;
       lines.push(`http_requests_total${labels("200")} ${c.ok} ${t}`, `http_requests_total${labels("500")} ${c.errors} ${t}`);
     }
     lines.push("# EOF", "");
@@ -85,7 +86,7 @@ describeWithBinaries("SLO alerts end to end (Prometheus → Alertmanager → rec
         global: { scrape_interval: "1s", evaluation_interval: "1s" },
         rule_files: [path.join(dir, "rules.yaml")],
         alerting: { alertmanagers: [{ static_configs: [{ targets: [`127.0.0.1:${amPort}`] }] }] },
-        scrape_configs: [{ job_name: JOB, static_configs: [{ targets: [`127.0.0.1:${targetPort}`] }] }],
+        scrape_configs: [{ job_name: JOB, static_configs: [{ targets: [`127.0.0.1:${targetPort}`], labels: { namespace: NAMESPACE } }] }],
       }),
     );
 

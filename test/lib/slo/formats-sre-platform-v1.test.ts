@@ -21,7 +21,7 @@ describe("sre-platform/v1", () => {
       alerting: { name: "CheckoutApiAvailability", runbookUrl: "https://runbooks.example.com/checkout-api/availability", page: { disabled: false, labels: {} } },
       source: { file: "checkout-api.yaml", format: "sre-platform/v1", index: 0 },
     });
-    expect(latency!.sli).toEqual({ kind: "latency", metric: "http_request_duration_seconds", selector: 'job="checkout-api",route!="/healthz"', threshold: "0.3" });
+    expect(latency!.sli).toEqual({ kind: "latency", metric: "http_request_duration_seconds", selector: 'namespace="payments",job="checkout-api",route!="/healthz"', threshold: "0.3" });
   });
 
   it.each([
