@@ -286,6 +286,34 @@ slos:
   });
 });
 
+describe("a spec's team, with --environment", () => {
+  const stranger = write("stranger.yaml", `version: sre-platform/v1
+service: svc
+labels:
+  team: ops
+slos:
+  - name: avail
+    objective: 99.9
+    sli:
+      availability:
+        gaugeQuery: up{namespace="ops",job="svc"}
+    alerting:
+      name: SvcAvail
+`);
+  const against = cli(["slo", "validate", stranger, "--environment", "staging"]);
+  it("is refused when the environment has no such team, naming the file and the teams allowed", () => {
+    const r = against();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      `error: ${stranger}: svc-avail: labels.team: team "ops" is not a team of this environment; allowed: payments (security.namespaces.teams of environment "staging"), or no team for a platform SLO\n1 problem found; nothing written\n`,
+    );
+  });
+  const alone = cli(["slo", "validate", stranger]);
+  it("is not checked without an environment (no teams to hold it against)", () => {
+    expect(alone().status).toBe(0);
+  });
+});
+
 const REPORT_ELSEWHERE: Case = { args: ["slo", "report", "--environment", "prod"], cwd: tmpdir() };
 
 describe("sre-platform slo report", () => {
