@@ -19,6 +19,7 @@ import { SUPPORTED_PERIODS } from "../lib/slo/windows";
 import { renderReport } from "./slo-report";
 import { renderHtmlReport } from "./slo-report-html";
 import { DIAGRAM_HELP, DiagramUsageError, environmentDot, parseDiagramArgs, renderSvg, synthesizeForDiagram } from "./diagram";
+import { sloOwnershipProblems } from "../lib/observability/slo-ownership";
 
 export const EXIT_OK = 0;
 export const EXIT_INVALID_INPUT = 1;
@@ -37,7 +38,7 @@ const processIo: Io = { out: (t) => process.stdout.write(t), err: (t) => process
 
 class UsageError extends Error {}
 
-let platformEnvironments: readonly string[] | null | undefined;
+let platformEnvironments: readonly EnvironmentConfig[] | null | undefined;
 
 /**
  * The platform's own environment names when the CLI runs from the sre-platform repository, else undefined.
@@ -45,11 +46,16 @@ let platformEnvironments: readonly string[] | null | undefined;
  * lazily and only where it exists; elsewhere `--environment` takes any name the specs may override.
  */
 function envNames(): readonly string[] | undefined {
+  return platformEnvironmentConfigs()?.map((e) => e.name);
+}
+
+/** The platform's own environments (as written) when the CLI runs from the sre-platform repository, else undefined. */
+function platformEnvironmentConfigs(): readonly EnvironmentConfig[] | undefined {
   if (platformEnvironments === undefined) {
     const entry = join(__dirname, "..", "environments");
     // Only the kind of file this CLI runs as can be required: compiled .js, or .ts under ts-node.
     platformEnvironments = existsSync(join(entry, `index${extname(__filename)}`))
-      ? (require(entry) as { ENVIRONMENTS: readonly EnvironmentConfig[] }).ENVIRONMENTS.map((e) => e.name)
+      ? (require(entry) as { ENVIRONMENTS: readonly EnvironmentConfig[] }).ENVIRONMENTS
       : null;
   }
   return platformEnvironments ?? undefined;
@@ -71,9 +77,11 @@ Run "sre-platform slo <command> --help" for a command's options.
 `;
 
 const COMMON_OPTIONS = `  --period 30d|28d|7d      period for every SLO (default: each spec's own, else 30d)
-  --environment ENV        apply the specs' per-environment overrides${envNames() ? ` (${envNames()!.join(", ")})` : ""}
+  --environment ENV        apply the specs' per-environment overrides${envNames() ? ` (${envNames()!.join(", ")}), and check
+                           each spec's labels.team against the environment's teams` : ""}
   --strict                 unknown keys in Sloth and OpenSLO files are errors (default: warnings, as Sloth
-                           and OpenSLO ignore them; the sre-platform/v1 format always refuses them)
+                           and OpenSLO ignore them; the sre-platform/v1 format always refuses them), and so is
+                           an SLI selector without a namespace matcher (default: a warning)
   -h, --help               show this help`;
 
 const HELP: Record<string, string> = {
@@ -200,13 +208,19 @@ function parseCommandArgs(command: string, args: readonly string[]): Parsed {
 
 /** Loads and compiles; warnings go to stderr, with fields named as the user wrote them. */
 function loadAndCompile(files: readonly string[], p: Parsed, io: Io): CompileResult {
-  const { result, warnings } = loadAndCompileSlos(files, {
+  const { definitions, result, warnings } = loadAndCompileSlos(files, {
     ...(p.environment !== undefined ? { environment: p.environment } : {}),
     ...(envNames() !== undefined ? { knownEnvironments: envNames() } : {}),
     strict: p.strict,
     ...(p.period !== undefined ? { period: p.period } : {}),
     ...(p.runbookBaseUrl !== undefined ? { runbookBaseUrl: p.runbookBaseUrl } : {}),
   });
+  // Inside the repository, with an environment: the specs' teams are held against that environment's, as the synth does.
+  const env = p.environment !== undefined ? platformEnvironmentConfigs()?.find((e) => e.name === p.environment) : undefined;
+  if (env !== undefined) {
+    const ownership = sloOwnershipProblems(definitions, env.security.namespaces.teams.map((t) => t.name), `security.namespaces.teams of environment "${env.name}"`);
+    if (ownership.length > 0) throw new SloError(ownership);
+  }
   for (const w of warnings) io.err(`warning: ${formatDiagnostic(w)}\n`);
   return result;
 }

@@ -122,6 +122,9 @@ export const dev: EnvironmentConfig = {
     businessHours: { ...shared.alerting.businessHours, weekdays: [...shared.alerting.businessHours.weekdays], times: [...shared.alerting.businessHours.times] },
     slack: { channel: "#alerts-dev" },
     email: { ...shared.alerting.email, to: "platform-dev@example.com" },
+    // Each team's own receivers; its PagerDuty routing key and Slack webhook URL are keys of the receivers' secret
+    // (team-payments-pagerduty-routing-key, team-payments-slack-webhook-url).
+    teams: { payments: { slack: { channel: "#payments-alerts-dev" }, email: { to: "payments-dev@example.com" } } },
     tiers: { P2: { repeatInterval: "3d" } },
     unprioritized: "P3",
   },

@@ -152,6 +152,9 @@ export const prod: EnvironmentConfig = {
     businessHours: { ...shared.alerting.businessHours, weekdays: [...shared.alerting.businessHours.weekdays], times: [...shared.alerting.businessHours.times] },
     slack: { channel: "#alerts-prod" },
     email: { ...shared.alerting.email, to: "platform-capacity@example.com" },
+    // Each team's own receivers; its PagerDuty routing key and Slack webhook URL are keys of the receivers' secret
+    // (team-payments-pagerduty-routing-key, team-payments-slack-webhook-url).
+    teams: { payments: { slack: { channel: "#payments-alerts-prod" }, email: { to: "payments-prod@example.com" } } },
     webhook: { url: "https://incidents.example.com/hooks/alertmanager", priorities: ["P0", "P1"] },
     heartbeat: { url: "https://heartbeat.example.com/ping/sre-platform-prod" },
     tiers: { P0: { repeatInterval: "30m" } },

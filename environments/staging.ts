@@ -157,6 +157,9 @@ export const staging: EnvironmentConfig = {
     businessHours: { ...shared.alerting.businessHours, weekdays: [...shared.alerting.businessHours.weekdays], times: [...shared.alerting.businessHours.times] },
     slack: { channel: "#alerts-staging" },
     email: { ...shared.alerting.email, to: "platform-staging@example.com" },
+    // Each team's own receivers; its PagerDuty routing key and Slack webhook URL are keys of the receivers' secret
+    // (team-payments-pagerduty-routing-key, team-payments-slack-webhook-url).
+    teams: { payments: { slack: { channel: "#payments-alerts-staging" }, email: { to: "payments-staging@example.com" } } },
     heartbeat: { url: "https://heartbeat.example.com/ping/sre-platform-staging" },
   },
 };

@@ -2,7 +2,8 @@ import * as fs from "node:fs";
 import { FALCO_PRIORITY_DIALECT } from "../lib/security/falco/priorities";
 import * as path from "node:path";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
-import { buildAlertmanagerConfig, emitAlertmanagerYaml } from "../lib/observability/alertmanager";
+import { buildAlertmanagerConfig, emitAlertmanagerYaml, type AlertmanagerBuildOptions } from "../lib/observability/alertmanager";
+import { teamNamespacesByTeam } from "../lib/config/security/namespaces";
 import { environmentDashboards, writeDashboards, type GeneratedDashboard } from "../lib/observability/dashboards";
 import type { CompileResult } from "../lib/slo/compile";
 import type { AlertmanagerConfig } from "../lib/observability/alertmanager/types";
@@ -25,13 +26,22 @@ export interface EnvironmentObservability {
   readonly runbooks: readonly GeneratedRunbook[];
 }
 
+/** How the environment's routing is built: Falco's priority names, and each team's namespaces from its one definition. */
+export function alertmanagerBuildOptions(config: EnvironmentConfig): AlertmanagerBuildOptions {
+  return {
+    scope: `environment "${config.name}": alerting`,
+    priorityDialects: [FALCO_PRIORITY_DIALECT],
+    teamNamespaces: teamNamespacesByTeam(config.security.namespaces),
+  };
+}
+
 /**
  * Generates the environment's Alertmanager configuration and dashboards from its configuration and its
  * compiled SLOs. The configuration is `validateEnvironments()`'s result, whose alert routing was checked there;
  * it is not checked again.
  */
 export function generateEnvironmentObservability(config: EnvironmentConfig, slos: CompileResult): EnvironmentObservability {
-  const alertmanagerConfig = config.alerting === undefined ? undefined : buildAlertmanagerConfig(config.alerting, { scope: `environment "${config.name}": alerting`, priorityDialects: [FALCO_PRIORITY_DIALECT] });
+  const alertmanagerConfig = config.alerting === undefined ? undefined : buildAlertmanagerConfig(config.alerting, alertmanagerBuildOptions(config));
   const dashboards = environmentDashboards(slos.slos, { environment: config.name });
   const sloDashboard = (service: string) => dashboards.find((d) => d.name === `slo-${service}`);
   return {

@@ -5,7 +5,8 @@ import { packageRoot } from "../lib/package-root";
 import { emitPrometheusRuleYaml, emitRulesYaml, PrometheusRuleObject, PrometheusRuleOptions, toPrometheusRule } from "../lib/slo/emit";
 import { MONITORING_NAMESPACE, MONITORING_SELECTOR_LABELS } from "../lib/observability/monitoring-selection";
 import type { CompileResult } from "../lib/slo/compile";
-import { formatDiagnostic } from "../lib/slo/model";
+import { formatDiagnostic, SloError } from "../lib/slo/model";
+import { sloOwnershipProblems } from "../lib/observability/slo-ownership";
 import { loadAndCompileSlos } from "../lib/slo/pipeline";
 
 /** One environment's SLOs, compiled before any stack is built. */
@@ -26,7 +27,8 @@ export interface EnvironmentSlos {
 /**
  * Loads the environment's SLO specs (with its per-environment objective overrides) and compiles them.
  * @param knownEnvironments every environment's name, so an override for a misspelt one is refused
- * @throws SloError naming the file, the SLO and the field, so the synth stops before writing anything
+ * @throws SloError naming the file, the SLO and the field, so the synth stops before writing anything; also for a spec
+ * whose `labels.team` is not one of the environment's teams, or whose alerts carry a label that routes nowhere
  */
 export function compileEnvironmentSlos(config: EnvironmentConfig, knownEnvironments: readonly string[]): EnvironmentSlos {
   const root = packageRoot();
@@ -37,6 +39,9 @@ export function compileEnvironmentSlos(config: EnvironmentConfig, knownEnvironme
     knownEnvironments,
     ...(runbooks !== undefined ? { runbookBaseUrl: `${runbooks.baseUrl.replace(/\/+$/, "")}/${encodeURIComponent(config.name)}` } : {}),
   });
+  // Alerts route by the spec's team: one the environment does not have would route to nobody it names.
+  const ownership = sloOwnershipProblems(defs, config.security.namespaces.teams.map((t) => t.name), `security.namespaces.teams of environment "${config.name}"`);
+  if (ownership.length > 0) throw new SloError(ownership);
   const ruleOptions: PrometheusRuleOptions = { name: `${config.name}-slos`, namespace: MONITORING_NAMESPACE, labels: MONITORING_SELECTOR_LABELS };
   return {
     environment: config.name,

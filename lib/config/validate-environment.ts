@@ -208,6 +208,33 @@ function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
   problems.push(...platformProblems(c));
   problems.push(...namespacesProblems(c));
   problems.push(...falcoOutboundProblems(c.security.falco, c.security.namespaces.teams.flatMap((t) => Object.keys(t.namespaces))));
+  problems.push(...alertingTeamProblems(c));
+  return problems;
+}
+
+/**
+ * `alerting.teams` names exactly the teams of `security.namespaces.teams`: a receiver set for a team the platform does not
+ * know routes nothing, and a team without one would page the platform's on-call with its own alerts.
+ */
+function alertingTeamProblems(c: EnvironmentConfig): ValidationProblem[] {
+  if (c.alerting === undefined) return [];
+  const problems: ValidationProblem[] = [];
+  const configured = c.security.namespaces.teams.map((t) => t.name);
+  const declared = Object.keys(c.alerting.teams ?? {});
+  for (const team of declared) {
+    if (!configured.includes(team)) {
+      problems.push({ path: `alerting.teams.${team}`, value: c.alerting.teams![team], allowed: `receivers of a team of security.namespaces.teams (${configured.join(", ") || "none configured"})` });
+    }
+  }
+  for (const team of configured) {
+    if (!declared.includes(team)) {
+      problems.push({
+        path: `alerting.teams.${team}`,
+        value: undefined,
+        allowed: `the team's receivers ({ slack: { channel }, email: { to } }; its PagerDuty key and Slack webhook are the receivers' secret keys team-${team}-pagerduty-routing-key and team-${team}-slack-webhook-url): without them its alerts would page the platform's on-call`,
+      });
+    }
+  }
   return problems;
 }
 

@@ -45,6 +45,13 @@ export const GRAFANA_DASHBOARD_LABEL = { key: "grafana_dashboard", value: "1" } 
  */
 export { ALERTMANAGER_SECRETS_ROOT } from "./alertmanager/model";
 
+/**
+ * The label prometheus-operator sets, on tenants' series and alerts and in their rules' selectors, to the object's
+ * namespace (`enforcedNamespaceLabel`). A tenant's rule cannot set it to another value, so Alertmanager routes an alert
+ * carrying a team namespace here to that team.
+ */
+export const ENFORCED_NAMESPACE_LABEL = "namespace";
+
 /** Alertmanager's API port on the chart's Service. */
 export const ALERTMANAGER_PORT = 9093;
 

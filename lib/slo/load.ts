@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { type SloDefinition, type SloDiagnostic, SloError } from "./model";
 import { parseSloTexts, type ParseOptions, type SloText } from "./parse";
 import { validateSloDefinitions } from "./validate";
+import { namespaceMatcherDiagnostics } from "./namespace-matchers";
 
 export type LoadOptions = ParseOptions;
 
@@ -74,6 +75,8 @@ export function loadSloFilesWithWarnings(paths: readonly string[], options: Load
   definitions.push(...parsed.definitions);
   // Rejected SLOs are validated too, so one run reports every independent problem; they are never returned.
   errors.push(...validateSloDefinitions([...definitions, ...parsed.rejected]));
+  // An SLI that reads every namespace: a warning, an error when the caller is strict.
+  (options.strict === true ? errors : warnings).push(...namespaceMatcherDiagnostics(definitions));
   if (errors.length > 0) throw new SloError(errors);
   return { definitions, warnings, files };
 }

@@ -27,7 +27,8 @@ export interface ParseOptions {
   readonly knownEnvironments?: readonly string[];
   /**
    * Refuse unknown keys in Sloth and OpenSLO files instead of ignoring them with a warning (the platform's
-   * own format always refuses them).
+   * own format always refuses them), and an SLI selector without a `namespace` matcher (lib/slo/namespace-matchers.ts)
+   * instead of warning about it.
    * @default false
    */
   readonly strict?: boolean;

@@ -9,6 +9,7 @@ import { SLO_NAME_RE } from "./formats/common";
 import { parseSloDocuments, type ParseOptions } from "./parse";
 import type { SloSpecV1 } from "./formats/sre-platform-v1";
 import { checkSli, LABEL_NAME_RE } from "./promql";
+import { namespaceMatcherDiagnostics } from "./namespace-matchers";
 
 /** Alert names: Prometheus identifiers. */
 export const ALERT_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -129,7 +130,8 @@ export interface ValidateSpecOptions extends ParseOptions {
 }
 
 /**
- * Validates a platform spec built in TypeScript, exactly as a YAML file is validated.
+ * Validates a platform spec built in TypeScript, exactly as a YAML file is validated (with `strict`, an SLI selector
+ * without a `namespace` matcher is an error; without, it is not reported here: no warnings are returned).
  * @returns the definitions (overrides of `options.environment` applied)
  * @throws SloError with every problem found
  */
@@ -137,6 +139,7 @@ export function validateSloSpec(spec: SloSpecV1, options: ValidateSpecOptions = 
   const file = options.file ?? "<inline>";
   const parsed = parseSloDocuments([spec], file, options);
   const problems = [...parsed.errors, ...validateSloDefinitions([...parsed.definitions, ...parsed.rejected])];
+  if (options.strict === true) problems.push(...namespaceMatcherDiagnostics(parsed.definitions));
   if (problems.length > 0) throw new SloError(problems);
   return parsed.definitions;
 }

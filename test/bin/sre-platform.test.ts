@@ -184,6 +184,8 @@ describe("sre-platform slo validate", () => {
       const r = result();
       expect(r.status).toBe(0);
       expect(r.stdout).toBe("ok: 4 SLOs valid\n");
+      // Every SLI selects its namespace: no warning.
+      expect(r.stderr).toBe("");
     }
   });
 
@@ -205,7 +207,7 @@ slos:
     objective: 99.9
     sli:
       raw:
-        error_ratio_query: sum(rate(e_total[{{.window}}])) / sum(rate(t_total[{{.window}}]))
+        error_ratio_query: sum(rate(e_total{namespace="svc"}[{{.window}}])) / sum(rate(t_total{namespace="svc"}[{{.window}}]))
     alerting:
       name: SvcAvail
       ticketAlert:
@@ -225,6 +227,67 @@ slos:
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^error: .*slos\[0\]\.alerting\.ticketAlert: unknown field "ticketAlert" \(did you mean "ticket_alert"\?\)/);
     expect(r.stderr).toMatch(/1 problem found; nothing written\n$/);
+  });
+});
+
+describe("an SLI selector without a namespace matcher", () => {
+  const open = write("open-selector.yaml", `version: sre-platform/v1
+service: svc
+slos:
+  - name: avail
+    objective: 99.9
+    sli:
+      events:
+        errorQuery: sum(rate(http_requests_total{namespace="svc",code=~"5.."}[{{.window}}]))
+        totalQuery: sum(rate(http_requests_total{job="svc"}[{{.window}}]))
+    alerting:
+      name: SvcAvail
+`);
+  const line = (level: string) =>
+    `${level}: ${open}: svc-avail: slos[0].sli.events.totalQuery: SLI selector \`http_requests_total{job="svc"}\` has no namespace matcher: ` +
+    `it reads every namespace's series, which any scraped pod can forge (and a team's rules see only their own namespace); add namespace="<the service's namespace>"\n`;
+
+  const warns = cli(["slo", "validate", open]);
+  it("is a warning: one line naming the file, the SLO, the field and the selector; the spec is valid", () => {
+    const r = warns();
+    expect([r.status, r.stdout]).toEqual([0, "ok: 1 SLO valid\n"]);
+    expect(r.stderr).toBe(line("warning"));
+  });
+
+  const strict = cli(["slo", "compile", open, "--strict", "--out", join(tmp, "open-selector-rules.yaml")]);
+  it("is an error under --strict: exit 1, nothing written", () => {
+    const r = strict();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`${line("error")}1 problem found; nothing written\n`);
+    expect(existsSync(join(tmp, "open-selector-rules.yaml"))).toBe(false);
+  });
+});
+
+describe("a spec's team, with --environment", () => {
+  const stranger = write("stranger.yaml", `version: sre-platform/v1
+service: svc
+labels:
+  team: ops
+slos:
+  - name: avail
+    objective: 99.9
+    sli:
+      availability:
+        gaugeQuery: up{namespace="ops",job="svc"}
+    alerting:
+      name: SvcAvail
+`);
+  const against = cli(["slo", "validate", stranger, "--environment", "staging"]);
+  it("is refused when the environment has no such team, naming the file and the teams allowed", () => {
+    const r = against();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      `error: ${stranger}: svc-avail: labels.team: team "ops" is not a team of this environment; allowed: payments (security.namespaces.teams of environment "staging"), or no team for a platform SLO\n1 problem found; nothing written\n`,
+    );
+  });
+  const alone = cli(["slo", "validate", stranger]);
+  it("is not checked without an environment (no teams to hold it against)", () => {
+    expect(alone().status).toBe(0);
   });
 });
 

@@ -17,12 +17,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { loadEnvironments } from "../../environments";
-import { buildAlertmanagerConfig, emitAlertmanagerYaml, RECEIVER_SECRET_KEYS, requiredAlertmanagerRetention, type AlertRoutingConfig } from "../../lib/observability/alertmanager";
+import { buildAlertmanagerConfig, emitAlertmanagerYaml, RECEIVER_SECRET_KEYS, requiredAlertmanagerRetention, teamReceiverSecretKeys, type AlertRoutingConfig } from "../../lib/observability/alertmanager";
+import { alertmanagerBuildOptions } from "../../stacks/observability-artifacts";
 import { compileEnvironmentSlos } from "../../stacks/slo-artifacts";
 import { ALERTMANAGER, describeWithBinaries, findBinary, PROMETHEUS, PROMTOOL, runBinary } from "../support/binaries";
 import { Child, close, freePort, get, listen, RecordingServer, waitFor } from "./support/processes";
 
 const JOB = "checkout-api"; // the job the checkout-api SLO specs select
+const NAMESPACE = "payments"; // and the namespace (the label prometheus-operator's pod and service monitors set)
 const REQUESTS_PER_SECOND = 20;
 const ERROR_SHARE = 0.5;
 const HISTORY_SECONDS = 3600;
@@ -43,7 +45,7 @@ describeWithBinaries("SLO alerts end to end (Prometheus → Alertmanager → rec
   const children: Child[] = [];
   let amUrl = "";
   let routing: AlertRoutingConfig;
-  const tokens = { routingKey: "pd-routing-key-e2e", webhookToken: "webhook-token-e2e" };
+  const tokens = { routingKey: "pd-routing-key-e2e", teamRoutingKey: "pd-payments-routing-key-e2e", webhookToken: "webhook-token-e2e" };
 
   beforeAll(async () => {
     const prod = loadEnvironments(["prod"])[0]!;
@@ -64,7 +66,7 @@ describeWithBinaries("SLO alerts end to end (Prometheus → Alertmanager → rec
     const lines = ["# TYPE http_requests counter"];
     for (let t = historyStart; t < historyStart + HISTORY_SECONDS - 5; t += 15) {
       const c = counters(t - historyStart);
-      const labels = (code: string) => `{code="${code}",instance="127.0.0.1:${targetPort}",job="${JOB}"}`;
+      const labels = (code: string) => `{code="${code}",instance="127.0.0.1:${targetPort}",job="${JOB}",namespace="${NAMESPACE}"}`;
       lines.push(`http_requests_total${labels("200")} ${c.ok} ${t}`, `http_requests_total${labels("500")} ${c.errors} ${t}`);
     }
     lines.push("# EOF", "");
@@ -84,7 +86,7 @@ describeWithBinaries("SLO alerts end to end (Prometheus → Alertmanager → rec
         global: { scrape_interval: "1s", evaluation_interval: "1s" },
         rule_files: [path.join(dir, "rules.yaml")],
         alerting: { alertmanagers: [{ static_configs: [{ targets: [`127.0.0.1:${amPort}`] }] }] },
-        scrape_configs: [{ job_name: JOB, static_configs: [{ targets: [`127.0.0.1:${targetPort}`] }] }],
+        scrape_configs: [{ job_name: JOB, static_configs: [{ targets: [`127.0.0.1:${targetPort}`], labels: { namespace: NAMESPACE } }] }],
       }),
     );
 
@@ -95,15 +97,20 @@ describeWithBinaries("SLO alerts end to end (Prometheus → Alertmanager → rec
     fs.writeFileSync(path.join(secrets, RECEIVER_SECRET_KEYS.slackWebhookUrl), `http://127.0.0.1:${sink.port}/slack`);
     fs.writeFileSync(path.join(secrets, RECEIVER_SECRET_KEYS.smtpPassword), "unused");
     fs.writeFileSync(path.join(secrets, RECEIVER_SECRET_KEYS.webhookBearerToken), tokens.webhookToken);
+    // The checkout API's team (its spec's labels.team) has receivers of its own, keyed in the same Secret.
+    const team = teamReceiverSecretKeys("payments");
+    fs.writeFileSync(path.join(secrets, team.pagerDutyRoutingKey), tokens.teamRoutingKey);
+    fs.writeFileSync(path.join(secrets, team.slackWebhookUrl), `http://127.0.0.1:${sink.port}/slack`);
     const fast = { groupWait: "1s", groupInterval: "5s" };
     routing = {
       ...prod.alerting!,
       businessHours: { location: "UTC", weekdays: ["sunday:saturday"], times: [{ start: "00:00", end: "24:00" }] },
       pagerDuty: { url: `http://127.0.0.1:${sink.port}/pagerduty` },
       webhook: { ...prod.alerting!.webhook!, url: `http://127.0.0.1:${sink.port}/webhook` },
+      teams: { payments: { ...prod.alerting!.teams!["payments"]!, pagerDuty: { url: `http://127.0.0.1:${sink.port}/pagerduty` } } },
       tiers: { P0: { groupWait: "0s", groupInterval: "5s" }, P1: fast, P2: fast },
     };
-    fs.writeFileSync(path.join(dir, "alertmanager.yml"), emitAlertmanagerYaml(buildAlertmanagerConfig(routing, { secretsDir: secrets })));
+    fs.writeFileSync(path.join(dir, "alertmanager.yml"), emitAlertmanagerYaml(buildAlertmanagerConfig(routing, { ...alertmanagerBuildOptions(prod), secretsDir: secrets })));
 
     children.push(
       new Child("alertmanager", findBinary(ALERTMANAGER)!, [
@@ -142,15 +149,17 @@ describeWithBinaries("SLO alerts end to end (Prometheus → Alertmanager → rec
   const logs = () => children.map((c) => `--- ${c.name}\n${c.output}`).join("\n") + `\n--- received\n${JSON.stringify(sink.received, null, 1).slice(0, 4000)}`;
   const at = (p: string) => sink.received.filter((r) => r.path === p);
 
-  test("the SLO page reaches PagerDuty as P1 (business hours), with the routing key from its file", async () => {
+  test("the SLO page reaches the owning team's PagerDuty service as P1 (business hours), with the team's routing key from its file", async () => {
     const page = await waitFor("a P1 page at /pagerduty", () => at("/pagerduty").find((r) => pd(r).payload?.custom_details?.priority === "P1"), deadline, logs);
-    expect(pd(page)).toMatchObject({ routing_key: tokens.routingKey, event_action: "trigger", payload: { severity: "error" } });
+    expect(pd(page)).toMatchObject({ routing_key: tokens.teamRoutingKey, event_action: "trigger", payload: { severity: "error" } });
+    // The platform's on-call is not paged for the team's SLO.
+    expect(at("/pagerduty").filter((r) => pd(r).routing_key === tokens.routingKey && pd(r).payload?.custom_details?.priority === "P1")).toEqual([]);
     expect(pd(page).payload!.summary).toMatch(/^\[P1\] CheckoutApiAvailability/);
   });
 
-  test("the SLO ticket arrives in Slack as P2 through its own route; no P1 reaches Slack in business hours", async () => {
+  test("the SLO ticket arrives in the team's Slack channel as P2 through its own route; no P1 reaches Slack in business hours", async () => {
     const ticket = await waitFor("a P2 ticket at /slack", () => at("/slack").find((r) => slackTitles(r).some((t) => t.startsWith("[P2] CheckoutApiAvailability"))), deadline, logs);
-    expect((ticket.body as { channel: string }).channel).toBe("#alerts-prod");
+    expect((ticket.body as { channel: string }).channel).toBe(routing.teams!["payments"]!.slack.channel);
     expect(at("/slack").flatMap(slackTitles).filter((t) => t.startsWith("[P1]"))).toEqual([]);
   });
 
@@ -182,6 +191,8 @@ describeWithBinaries("SLO alerts end to end (Prometheus → Alertmanager → rec
     expect(by("CheckoutApiDown", "P0").status.state).toBe("active");
     const p0 = await waitFor("the P0 at /pagerduty", () => at("/pagerduty").find((r) => pd(r).payload?.custom_details?.priority === "P0"), deadline, logs);
     expect(pd(p0).payload!.severity).toBe("critical");
+    // A P0 of no team is the platform's: its own routing key.
+    expect(pd(p0).routing_key).toBe(tokens.routingKey);
     // By now every notification of the run has gone out: none of them was a P1 in Slack (muted in hours).
     expect(at("/slack").flatMap(slackTitles).filter((t) => t.startsWith("[P1]"))).toEqual([]);
   });

@@ -43,4 +43,37 @@ describe("observability artifacts", () => {
       spy.mockRestore();
     }
   });
+
+  test("a spec naming a team the environment does not have stops the synth, naming the file and the teams allowed", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slo-team-"));
+    try {
+      const file = path.join(dir, "search.yaml");
+      const original = fs.readFileSync(path.join(__dirname, "../../environments/slos/payments-worker.yaml"), "utf8");
+      fs.writeFileSync(file, original.replace("team: payments", "team: search"));
+      expect(() => compileEnvironmentSlos({ ...staging, slo: { specs: [file] } }, names)).toThrow(
+        `${file}: payments-worker-job-success: labels.team: team "search" is not a team of this environment; allowed: payments (security.namespaces.teams of environment "staging"), or no team for a platform SLO`,
+      );
+      // The shipped specs route: every team they name is configured in every environment.
+      for (const env of loadEnvironments()) expect(() => compileEnvironmentSlos(env, names)).not.toThrow();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("the synth warns about an SLI selector without a namespace matcher, one line naming the file, the SLO and the selector", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slo-ns-"));
+    try {
+      const file = path.join(dir, "worker.yaml");
+      const original = fs.readFileSync(path.join(__dirname, "../../environments/slos/payments-worker.yaml"), "utf8");
+      fs.writeFileSync(file, original.replace('up{namespace="payments",job="payments-worker"}', 'up{job="payments-worker"}'));
+      const slos = compileEnvironmentSlos({ ...staging, slo: { specs: [file] } }, names);
+      expect(slos.warnings).toEqual([
+        `${file}: payments-worker-up: slos[1].sli.availability.gaugeQuery: SLI selector \`up{job="payments-worker"}\` has no namespace matcher: it reads every namespace's series, which any scraped pod can forge (and a team's rules see only their own namespace); add namespace="<the service's namespace>"`,
+      ]);
+      // The shipped specs select their namespace: no warning in any environment.
+      for (const env of loadEnvironments()) expect(compileEnvironmentSlos(env, names).warnings).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

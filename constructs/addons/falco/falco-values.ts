@@ -3,7 +3,7 @@ import { unprivilegedRootContainerSecurityContext } from "../../../lib/kubernete
 import { resolveWorkloadProfile } from "../../../lib/kubernetes/workload-profile";
 import { workloadValues } from "../private/workload-values";
 import { FALCO_RULES_VERSION } from "../../../lib/security/falco/default-ruleset";
-import { falcosidekickSeverityMap, type FalcoPriority } from "../../../lib/security/falco/priorities";
+import { FALCO_NAMESPACE_FIELD, falcosidekickSeverityMap, type FalcoPriority } from "../../../lib/security/falco/priorities";
 
 /** The file name of the platform's rules in the chart's rules ConfigMap (mounted at /etc/falco/rules.d/). */
 export const PLATFORM_RULES_FILE = "sre-platform-rules.yaml";
@@ -83,7 +83,13 @@ export function falcoValues(s: FalcoSettings): Record<string, unknown> {
     // Falco's own Prometheus metrics on its web server's port (8765, `/metrics`), scraped by the platform's PodMonitor
     // (`FalcoMonitoring`): no Service for them.
     metrics: { enabled: true, service: { create: false } },
-    falco: { webserver: { prometheus_metrics_enabled: true } },
+    falco: {
+      webserver: { prometheus_metrics_enabled: true },
+      // Every syscall event names its pod's namespace (null, so no label, on the host): falcosidekick turns it into the
+      // `k8s_ns_name` label Alertmanager routes a team's detections by, whether or not the rule's output names it. The
+      // chart's default (the plugins' suggested fields) is kept.
+      append_output: [{ suggested_output: true }, { match: { source: "syscall" }, extra_fields: [FALCO_NAMESPACE_FIELD] }],
+    },
     falcosidekick: s.forwarding ? sidekickValues(s.forwarding) : { enabled: false },
   };
   return values;

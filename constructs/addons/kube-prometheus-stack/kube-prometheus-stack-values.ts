@@ -2,7 +2,7 @@ import type { ContainerResources, Toleration } from "../addon-types";
 import { deepMerge } from "../../common/deep-merge";
 import { ChartWorkloadKeys, ENABLED_FLAG_BUDGET, ValuePath, workloadValues } from "../private/workload-values";
 import { resolveNodePlacement, resolveWorkloadProfile, WorkloadProfile } from "../../../lib/kubernetes/workload-profile";
-import { GRAFANA_DASHBOARD_LABEL, MONITORING_NAMESPACE, monitoringSelectorLabels } from "../../../lib/observability/monitoring-selection";
+import { ENFORCED_NAMESPACE_LABEL, GRAFANA_DASHBOARD_LABEL, MONITORING_NAMESPACE, monitoringSelectorLabels } from "../../../lib/observability/monitoring-selection";
 import { hardenedContainerSecurityContext as container, hardenedPodSecurityContext as podContext, RunAsIds } from "../../../lib/kubernetes/security-context";
 
 /**
@@ -55,7 +55,7 @@ export const KUBE_STATE_METRICS_COLLECTORS = [
 ] as const;
 
 /** The label prometheus-operator sets, on tenants' series and alerts and in their rules' selectors, to the object's namespace. */
-export const ENFORCED_NAMESPACE_LABEL = "namespace";
+export { ENFORCED_NAMESPACE_LABEL };
 
 /** The kinds `excludedFromEnforcement` names (the operator's `ObjectReference.resource`). */
 const ENFORCED_RESOURCES = ["prometheusrules", "servicemonitors", "podmonitors", "probes"] as const;

@@ -1,3 +1,4 @@
+import { TEAM_NAME_ALLOWED, TEAM_NAME_RE } from "../../observability/ownership";
 import { z } from "zod";
 import { IAM_ROLE_ARN, IAM_ROLE_ARN_RULE } from "../../aws/iam";
 import { MESH_MODES } from "../../security/namespaces";
@@ -82,7 +83,7 @@ export type NamespaceSettings = z.infer<typeof NamespaceSettingsSchema>;
  */
 export const TeamSchema = z.strictObject({
   /** Short team name; names its deploy group. */
-  name: z.string().regex(/^[a-z][a-z0-9-]{0,29}$/, { message: "lowercase letters, digits and '-', starting with a letter, at most 30 characters" }),
+  name: z.string().regex(TEAM_NAME_RE, { message: TEAM_NAME_ALLOWED }),
   /** The team's namespaces by name, each with its baseline. */
   namespaces: z.record(z.string(), NamespaceSettingsSchema),
   viewRoleArns: z.array(roleArn),
@@ -96,3 +97,8 @@ export const NamespacesConfigSchema = z.strictObject({
   teams: z.array(TeamSchema),
 });
 export type NamespacesConfig = z.infer<typeof NamespacesConfigSchema>;
+
+/** Each team's namespaces by the team's name: what alert routing recognises a team's alerts by. */
+export function teamNamespacesByTeam(ns: Pick<NamespacesConfig, "teams">): Record<string, string[]> {
+  return Object.fromEntries(ns.teams.map((t) => [t.name, Object.keys(t.namespaces)]));
+}

@@ -6,12 +6,14 @@
 import { stringify } from "yaml";
 import { formatProblems } from "../../problems";
 import { LABEL_SERVICE } from "../../slo/conventions";
+import { ENFORCED_NAMESPACE_LABEL } from "../monitoring-selection";
+import { LABEL_TEAM } from "../ownership";
 import { LABEL_PRIORITY, PRIORITIES, type Priority } from "../priorities";
 import {
   BUSINESS_HOURS_INTERVAL, DEFAULT_TIER_TIMING, HEARTBEAT_TIMING, PAGERDUTY_EVENTS_URL, WATCHDOG_ALERT, RECEIVER_SECRET_DIR, RECEIVER_SECRET_KEYS, RECEIVERS,
-  type AlertRoutingConfig, type TierTiming,
+  teamReceiverNames, teamReceiverSecretKeys, type AlertRoutingConfig, type TierTiming,
 } from "./model";
-import type { AlertmanagerConfig, AmReceiver, AmRoute } from "./types";
+import type { AlertmanagerConfig, AmEmailConfig, AmPagerDutyConfig, AmReceiver, AmRoute, AmSlackConfig } from "./types";
 import { AlertRoutingError, alertmanagerSecretProblems, durationSeconds } from "./validate";
 
 /** Re-exported where it was first declared, for callers that import it from here. */
@@ -20,7 +22,7 @@ export { AlertRoutingError };
 /** Options of {@link buildAlertmanagerConfig} that are about where it runs, not about the environment. */
 export interface AlertmanagerBuildOptions {
   /**
-   * Folder holding the receiver secret files named by {@link RECEIVER_SECRET_KEYS}.
+   * Folder holding the receiver secret files named by {@link RECEIVER_SECRET_KEYS} and {@link teamReceiverSecretKeys}.
    * @default RECEIVER_SECRET_DIR (where kube-prometheus-stack mounts the `alertmanager-receivers` Secret)
    */
   readonly secretsDir?: string;
@@ -32,6 +34,13 @@ export interface AlertmanagerBuildOptions {
    * @default [] (every alert carries a tier P0–P4)
    */
   readonly priorityDialects?: readonly PriorityDialect[];
+  /**
+   * Each team's namespaces, keyed by the team's name: an alert labelled with one of them (the namespace
+   * prometheus-operator enforces on a team's rules, or a dialect's {@link PriorityDialect.namespaceLabel}) is the
+   * team's, whatever other labels it carries. A team of `routing.teams` missing here is recognised by its `team` label only.
+   * @default {} (teams are recognised by their `team` label only)
+   */
+  readonly teamNamespaces?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** How alerts of one source reach the tiers when their `priority` label holds the source's own names. */
@@ -40,11 +49,26 @@ export interface PriorityDialect {
   readonly sourceMatcher: string;
   /** The source's priority names that mean `tier` (none: such alerts stay on the fallback receiver). */
   namesOfTier(tier: Priority): readonly string[];
+  /**
+   * The label naming the namespace an alert comes from, e.g. `k8s_ns_name`: alerts from a team's namespace go to that
+   * team, at most at {@link teamCeiling}.
+   * @default - the source's alerts are the platform's, whatever their namespace
+   */
+  readonly namespaceLabel?: string;
+  /**
+   * The most urgent tier an alert of the source from a team's namespace reaches; more urgent names land on it.
+   * @default "P0" (no ceiling)
+   */
+  readonly teamCeiling?: Priority;
 }
 
 /** The secret file path of one receiver credential. */
 export function secretFile(key: keyof typeof RECEIVER_SECRET_KEYS, dir: string = RECEIVER_SECRET_DIR): string {
-  return `${dir.replace(/\/+$/, "")}/${RECEIVER_SECRET_KEYS[key]}`;
+  return secretPath(RECEIVER_SECRET_KEYS[key], dir);
+}
+
+function secretPath(key: string, dir: string): string {
+  return `${dir.replace(/\/+$/, "")}/${key}`;
 }
 
 /** Each tier's timing: the defaults with the environment's overrides. */
@@ -69,10 +93,36 @@ function timing(t: TierTiming): Pick<AmRoute, "group_wait" | "group_interval" | 
   return { group_wait: t.groupWait, group_interval: t.groupInterval, repeat_interval: t.repeatInterval };
 }
 
+/** A matcher for any of `values` (escaped for Alertmanager's regular expressions, which are anchored). */
+function anyOf(label: string, values: readonly string[]): string {
+  return `${label}=~"${values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\\\$&")).join("|")}"`;
+}
+
+/** The receivers of one owner (the platform, or a team) that the tiers route to. */
+interface TierReceivers {
+  readonly pagerDuty: string;
+  readonly slack: string;
+  readonly emailDigest: string;
+}
+
+/** A dialect's names of the tiers, with the tiers more urgent than `ceiling` landing on it. */
+function capped(d: PriorityDialect, ceiling: Priority): (tier: Priority) => readonly string[] {
+  const rank = (p: Priority) => PRIORITIES.indexOf(p);
+  return (tier) => {
+    if (rank(tier) < rank(ceiling)) return [];
+    if (tier === ceiling) return PRIORITIES.filter((p) => rank(p) <= rank(ceiling)).flatMap((p) => d.namesOfTier(p));
+    return d.namesOfTier(tier);
+  };
+}
+
 /**
  * Builds the configuration. P1 is routed twice: to PagerDuty while the business-hours interval is active
  * (`continue`, so the second route is also evaluated) and to Slack while it is muted; exactly one of the two
  * notifies at any moment.
+ *
+ * Owners: a team's alerts (labelled with one of its namespaces, else with `team="<name>"`) go down the team's own
+ * branch, the same tier routes ending in the team's receivers; every other alert is the platform's. Namespaces come
+ * first: a team's own rule cannot claim another team (or the platform) by its `team` label.
  *
  * The input is validated routing, checked once where it enters: an environment's `alerting` as
  * `validateEnvironments()` returns it, or the result of {@link parseAlertRouting} for routing from anywhere else.
@@ -86,30 +136,41 @@ export function buildAlertmanagerConfig(c: AlertRoutingConfig, opts: Alertmanage
   const service = c.serviceLabel ?? LABEL_SERVICE;
   const tiers = resolveTierTiming(c);
   const byService = ["alertname", service];
+  const fallback = c.unprioritized ?? "P2";
+  const platform: TierReceivers = { pagerDuty: RECEIVERS.pagerDuty, slack: RECEIVERS.slack, emailDigest: RECEIVERS.emailDigest };
+  const fallbackOf = (r: TierReceivers) => (fallback === "P2" ? r.slack : RECEIVERS.none);
   // `match` gives a tier's matcher, or undefined to leave the tier out.
-  const tierRoutes = (match: (p: Priority) => string | undefined): AmRoute[] => {
+  const tierRoutes = (match: (p: Priority) => string | undefined, r: TierReceivers): AmRoute[] => {
     const tier = (p: Priority, receiver: string, extra: Partial<AmRoute> = {}): AmRoute[] => {
       const m = match(p);
       return m === undefined ? [] : [{ receiver, matchers: [m], group_by: byService, ...timing(tiers[p]), ...extra }];
     };
     return [
-      ...tier("P0", RECEIVERS.pagerDuty),
-      ...tier("P1", RECEIVERS.pagerDuty, { active_time_intervals: [BUSINESS_HOURS_INTERVAL], continue: true }),
-      ...tier("P1", RECEIVERS.slack, { mute_time_intervals: [BUSINESS_HOURS_INTERVAL] }),
-      ...tier("P2", RECEIVERS.slack),
+      ...tier("P0", r.pagerDuty),
+      ...tier("P1", r.pagerDuty, { active_time_intervals: [BUSINESS_HOURS_INTERVAL], continue: true }),
+      ...tier("P1", r.slack, { mute_time_intervals: [BUSINESS_HOURS_INTERVAL] }),
+      ...tier("P2", r.slack),
       ...tier("P3", RECEIVERS.none),
       // One digest for all capacity alerts: grouped by the tier alone.
-      ...tier("P4", RECEIVERS.emailDigest, { group_by: [LABEL_PRIORITY] }),
+      ...tier("P4", r.emailDigest, { group_by: [LABEL_PRIORITY] }),
     ];
   };
 
   /** A tier's matcher for alerts that carry P0–P4, or for a dialect's names (undefined when it has none). */
   const plain = (p: Priority) => is(p);
-  const inDialect = (d: PriorityDialect) => (...ps: Priority[]) => {
-    const names = ps.flatMap((p) => d.namesOfTier(p));
+  const inNames = (namesOf: (p: Priority) => readonly string[]) => (...ps: Priority[]) => {
+    const names = ps.flatMap((p) => namesOf(p));
     return names.length === 0 ? undefined : `${LABEL_PRIORITY}=~"${names.join("|")}"`;
   };
+  const inDialect = (d: PriorityDialect) => inNames((p) => d.namesOfTier(p));
   const dialects = opts.priorityDialects ?? [];
+  const teams = Object.keys(c.teams ?? {}).sort();
+  const teamReceivers = (team: string): TierReceivers => teamReceiverNames(team);
+  const namespacesOf = (team: string) => [...(opts.teamNamespaces?.[team] ?? [])].sort();
+  /** One owner's branch: alerts matching `matchers` stay in it, on the owner's fallback receiver when no tier matches. */
+  const branch = (matchers: string[], r: TierReceivers, routes: AmRoute[]): AmRoute => ({
+    receiver: fallbackOf(r), matchers, group_by: byService, ...timing(tiers[fallback]), routes,
+  });
 
   // First and final: the always-firing Watchdog reaches the heartbeat service and no person (nor the webhook copy).
   const routes: AmRoute[] = [
@@ -120,27 +181,38 @@ export function buildAlertmanagerConfig(c: AlertRoutingConfig, opts: Alertmanage
       ...timing({ ...HEARTBEAT_TIMING, ...(c.heartbeat?.repeatInterval !== undefined ? { repeatInterval: c.heartbeat.repeatInterval } : {}) }),
     },
   ];
+  const tiersCopied = c.webhook === undefined ? [] : [...c.webhook.priorities].sort();
   if (c.webhook !== undefined) {
-    const tiersCopied = [...c.webhook.priorities].sort();
     routes.push({ receiver: RECEIVERS.webhook, matchers: [`${LABEL_PRIORITY}=~"${tiersCopied.join("|")}"`], group_by: byService, continue: true });
-    for (const d of dialects) {
-      const m = inDialect(d)(...tiersCopied);
-      if (m !== undefined) routes.push({ receiver: RECEIVERS.webhook, matchers: [d.sourceMatcher, m], group_by: byService, continue: true });
-    }
   }
-  routes.push(...tierRoutes(plain));
-  const fallback = c.unprioritized ?? "P2";
-  const fallbackReceiver = fallback === "P2" ? RECEIVERS.slack : RECEIVERS.none;
   // A dialect's alerts reach their tier through a branch of their own: the same routes, matching the dialect's names.
-  // An alert whose name no tier has stays on the branch's receiver, the fallback.
+  // An alert whose name no tier has stays on the branch's receiver, the fallback. Those from a team's namespace go to
+  // the team, at most at the dialect's ceiling, and are not copied to the webhook (they are not the platform's).
   for (const d of dialects) {
-    routes.push({ receiver: fallbackReceiver, matchers: [d.sourceMatcher], routes: tierRoutes((p) => inDialect(d)(p)) });
+    const inside: AmRoute[] = [];
+    if (d.namespaceLabel !== undefined) {
+      for (const team of teams) {
+        const namespaces = namespacesOf(team);
+        if (namespaces.length === 0) continue;
+        inside.push(branch([anyOf(d.namespaceLabel, namespaces)], teamReceivers(team), tierRoutes((p) => inNames(capped(d, d.teamCeiling ?? "P0"))(p), teamReceivers(team))));
+      }
+    }
+    const copied = inDialect(d)(...tiersCopied);
+    if (copied !== undefined) inside.push({ receiver: RECEIVERS.webhook, matchers: [copied], group_by: byService, continue: true });
+    inside.push(...tierRoutes((p) => inDialect(d)(p), platform));
+    routes.push(branch([d.sourceMatcher], platform, inside));
   }
+  for (const team of teams) {
+    const namespaces = namespacesOf(team);
+    if (namespaces.length > 0) routes.push(branch([anyOf(ENFORCED_NAMESPACE_LABEL, namespaces)], teamReceivers(team), tierRoutes(plain, teamReceivers(team))));
+  }
+  for (const team of teams) routes.push(branch([`${LABEL_TEAM}="${team}"`], teamReceivers(team), tierRoutes(plain, teamReceivers(team))));
+  routes.push(...tierRoutes(plain, platform));
 
   const config: AlertmanagerConfig = {
     global: { resolve_timeout: "5m" },
     route: {
-      receiver: fallbackReceiver,
+      receiver: fallbackOf(platform),
       group_by: byService,
       ...timing(tiers[fallback]),
       routes,
@@ -154,7 +226,7 @@ export function buildAlertmanagerConfig(c: AlertRoutingConfig, opts: Alertmanage
         equal: [service],
       },
     ],
-    receivers: receivers(c, dir),
+    receivers: [...receivers(c, dir), ...teams.flatMap((t) => teamReceiverList(c, t, dir))],
     time_intervals: [
       {
         name: BUSINESS_HOURS_INTERVAL,
@@ -177,51 +249,54 @@ export function buildAlertmanagerConfig(c: AlertRoutingConfig, opts: Alertmanage
 
 const TITLE = `[{{ .CommonLabels.${LABEL_PRIORITY} }}] {{ .CommonLabels.alertname }}`;
 
+function pagerDutyConfig(url: string | undefined, keyFile: string): AmPagerDutyConfig {
+  return {
+    routing_key_file: keyFile,
+    url: url ?? PAGERDUTY_EVENTS_URL,
+    send_resolved: true,
+    severity: `{{ if eq .CommonLabels.${LABEL_PRIORITY} "P0" }}critical{{ else }}error{{ end }}`,
+    description: `${TITLE} {{ .CommonAnnotations.summary }}`,
+    details: {
+      [LABEL_PRIORITY]: `{{ .CommonLabels.${LABEL_PRIORITY} }}`,
+      firing: '{{ template "pagerduty.default.instances" .Alerts.Firing }}',
+      num_firing: "{{ .Alerts.Firing | len }}",
+    },
+  };
+}
+
+function slackConfig(channel: string, urlFile: string): AmSlackConfig {
+  return { api_url_file: urlFile, channel, send_resolved: true, title: TITLE, text: "{{ range .Alerts }}{{ .Annotations.summary }}\n{{ end }}" };
+}
+
+function emailConfig(c: AlertRoutingConfig, to: string, dir: string): AmEmailConfig {
+  return {
+    to,
+    from: c.email.from,
+    smarthost: c.email.smarthost,
+    ...(c.email.authUsername !== undefined ? { auth_username: c.email.authUsername, auth_password_file: secretFile("smtpPassword", dir) } : {}),
+    require_tls: true,
+    send_resolved: false,
+    headers: { Subject: `[P4] capacity digest: {{ .Alerts.Firing | len }} alert(s)` },
+  };
+}
+
+/** A team's three receivers: its PagerDuty service and Slack channel (keys of its own), its digest through the platform's SMTP server. */
+function teamReceiverList(c: AlertRoutingConfig, team: string, dir: string): AmReceiver[] {
+  const r = c.teams![team]!;
+  const names = teamReceiverNames(team);
+  const keys = teamReceiverSecretKeys(team);
+  return [
+    { name: names.pagerDuty, pagerduty_configs: [pagerDutyConfig(r.pagerDuty?.url, secretPath(keys.pagerDutyRoutingKey, dir))] },
+    { name: names.slack, slack_configs: [slackConfig(r.slack.channel, secretPath(keys.slackWebhookUrl, dir))] },
+    { name: names.emailDigest, email_configs: [emailConfig(c, r.email.to, dir)] },
+  ];
+}
+
 function receivers(c: AlertRoutingConfig, dir: string): AmReceiver[] {
   const list: AmReceiver[] = [
-    {
-      name: RECEIVERS.pagerDuty,
-      pagerduty_configs: [
-        {
-          routing_key_file: secretFile("pagerDutyRoutingKey", dir),
-          url: c.pagerDuty?.url ?? PAGERDUTY_EVENTS_URL,
-          send_resolved: true,
-          severity: `{{ if eq .CommonLabels.${LABEL_PRIORITY} "P0" }}critical{{ else }}error{{ end }}`,
-          description: `${TITLE} {{ .CommonAnnotations.summary }}`,
-          details: {
-            [LABEL_PRIORITY]: `{{ .CommonLabels.${LABEL_PRIORITY} }}`,
-            firing: '{{ template "pagerduty.default.instances" .Alerts.Firing }}',
-            num_firing: "{{ .Alerts.Firing | len }}",
-          },
-        },
-      ],
-    },
-    {
-      name: RECEIVERS.slack,
-      slack_configs: [
-        {
-          api_url_file: secretFile("slackWebhookUrl", dir),
-          channel: c.slack.channel,
-          send_resolved: true,
-          title: TITLE,
-          text: "{{ range .Alerts }}{{ .Annotations.summary }}\n{{ end }}",
-        },
-      ],
-    },
-    {
-      name: RECEIVERS.emailDigest,
-      email_configs: [
-        {
-          to: c.email.to,
-          from: c.email.from,
-          smarthost: c.email.smarthost,
-          ...(c.email.authUsername !== undefined ? { auth_username: c.email.authUsername, auth_password_file: secretFile("smtpPassword", dir) } : {}),
-          require_tls: true,
-          send_resolved: false,
-          headers: { Subject: `[P4] capacity digest: {{ .Alerts.Firing | len }} alert(s)` },
-        },
-      ],
-    },
+    { name: RECEIVERS.pagerDuty, pagerduty_configs: [pagerDutyConfig(c.pagerDuty?.url, secretFile("pagerDutyRoutingKey", dir))] },
+    { name: RECEIVERS.slack, slack_configs: [slackConfig(c.slack.channel, secretFile("slackWebhookUrl", dir))] },
+    { name: RECEIVERS.emailDigest, email_configs: [emailConfig(c, c.email.to, dir)] },
     { name: RECEIVERS.none },
   ];
   if (c.webhook !== undefined) {

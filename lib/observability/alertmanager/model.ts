@@ -25,6 +25,39 @@ export const TierTimingSchema = z.strictObject({
 });
 
 /**
+ * One team's receivers: where the alerts the team owns go (its SLOs' alerts, its own rules' alerts, Falco detections in
+ * its namespaces), tier by tier as the platform's go to the platform's receivers. Credentials are never written here:
+ * the PagerDuty routing key and the Slack webhook URL are keys of the receivers' Secret named after the team
+ * ({@link teamReceiverSecretKeys}), filled from Secrets Manager like the platform's own.
+ */
+export const TeamReceiversSchema = z.strictObject({
+  /**
+   * The team's PagerDuty service (P0 always, P1 in business hours), through the Events API v2; the routing key is the
+   * Secret key `team-<team>-pagerduty-routing-key`.
+   * @default - the Events API v2 endpoint
+   */
+  pagerDuty: z
+    .strictObject({
+      /**
+       * Events API endpoint.
+       * @default "https://events.pagerduty.com/v2/enqueue"
+       */
+      url: nonEmpty.optional(),
+    })
+    .optional(),
+  /** The team's Slack channel (P2, and P1 outside business hours); the webhook URL is the Secret key `team-<team>-slack-webhook-url`. */
+  slack: z.strictObject({
+    /** Channel the team's incoming webhook posts to, e.g. `#payments-alerts`. */
+    channel: nonEmpty,
+  }),
+  /** The team's weekly P4 digest; sent through the platform's SMTP server and sender. */
+  email: z.strictObject({
+    /** Recipient address (the team's list or mailbox). */
+    to: nonEmpty,
+  }),
+});
+
+/**
  * One environment's alert routing, as written in `environments/<env>.ts` under `alerting` (P0–P4 tiers). The
  * environment schema (lib/config) embeds it; the generator's input type is derived from it, so the two cannot
  * drift apart. This is the shape; the rules that need more (time zone, times, durations, addresses) are
@@ -122,6 +155,13 @@ export const AlertRoutingSchema = z.strictObject({
     })
     .optional(),
   /**
+   * Each team's receivers, keyed by the team's name (`security.namespaces.teams[].name` in an environment). A team's
+   * alerts (those labelled `team="<name>"`, those from its namespaces) reach these, with the same tiers; everything
+   * else reaches the platform's.
+   * @default {} (every alert reaches the platform's receivers)
+   */
+  teams: z.record(z.string(), TeamReceiversSchema).optional(),
+  /**
    * Per-tier overrides of {@link DEFAULT_TIER_TIMING}; unset fields keep the default.
    * @default - the defaults
    */
@@ -155,6 +195,8 @@ export type SlackReceiverConfig = AlertRoutingConfig["slack"];
 export type EmailReceiverConfig = AlertRoutingConfig["email"];
 /** @see AlertRoutingConfig.webhook */
 export type WebhookReceiverConfig = NonNullable<AlertRoutingConfig["webhook"]>;
+/** One team's receivers. @see AlertRoutingConfig.teams */
+export type TeamReceiversConfig = z.output<typeof TeamReceiversSchema>;
 /** @see AlertRoutingConfig.heartbeat */
 export type HeartbeatReceiverConfig = NonNullable<AlertRoutingConfig["heartbeat"]>;
 
@@ -181,6 +223,15 @@ export const RECEIVER_SECRET_KEYS = {
   heartbeatBearerToken: "heartbeat-bearer-token",
 } as const;
 
+/**
+ * A team's keys of {@link RECEIVER_SECRET_NAME}: its credentials sit beside the platform's in the same Secret (and the
+ * same Secrets Manager secret), under names derived from the team's, so no configuration can point one team's receiver
+ * at another's key or hold a credential inline.
+ */
+export function teamReceiverSecretKeys(team: string): { readonly pagerDutyRoutingKey: string; readonly slackWebhookUrl: string } {
+  return { pagerDutyRoutingKey: `team-${team}-pagerduty-routing-key`, slackWebhookUrl: `team-${team}-slack-webhook-url` };
+}
+
 /** The folder Alertmanager reads the receiver secret files from in the cluster. */
 export const RECEIVER_SECRET_DIR = `${ALERTMANAGER_SECRETS_ROOT}/${RECEIVER_SECRET_NAME}`;
 
@@ -195,6 +246,11 @@ export const RECEIVERS = {
   noHeartbeat: "no-heartbeat-configured",
   none: "null",
 } as const;
+
+/** A team's receiver names in the generated configuration: `team-<team>-pagerduty`, `-slack`, `-email-digest`. */
+export function teamReceiverNames(team: string): { readonly pagerDuty: string; readonly slack: string; readonly emailDigest: string } {
+  return { pagerDuty: `team-${team}-pagerduty`, slack: `team-${team}-slack`, emailDigest: `team-${team}-email-digest` };
+}
 
 /** The alert kube-prometheus-stack fires at all times, so that its absence outside the cluster means trouble. */
 export const WATCHDOG_ALERT = "Watchdog";

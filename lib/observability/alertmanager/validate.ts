@@ -6,6 +6,7 @@
 import { formatProblems, type ValidationProblem } from "../../problems";
 import { prometheusDurationSeconds } from "../../kubernetes/durations";
 import { LABEL_NAME_RE } from "../../slo/promql";
+import { TEAM_NAME_ALLOWED, TEAM_NAME_RE } from "../ownership";
 import { isPriority, PRIORITIES } from "../priorities";
 import { ALERTMANAGER_INLINE_SECRET_FIELDS, ALERTMANAGER_SECRETS_ROOT, AlertRoutingSchema, DEFAULT_TIER_TIMING, WEEKDAYS, type AlertRoutingConfig, type TierTiming } from "./model";
 
@@ -122,6 +123,14 @@ export function validateAlertRouting(c: AlertRoutingConfig, at = "alerting"): Va
       const seconds = durationSeconds(every);
       if (seconds === undefined || seconds < 60 || seconds > 300) add("heartbeat.repeatInterval", every, 'a duration from "1m" to "5m": the heartbeat service must hear often enough to notice a silence within minutes');
     }
+  }
+
+  for (const [team, r] of Object.entries(c.teams ?? {})) {
+    const at = `teams.${team}`;
+    if (!TEAM_NAME_RE.test(team)) add(at, team, `a team name: ${TEAM_NAME_ALLOWED}`);
+    if (r.pagerDuty?.url !== undefined && !isHttpUrl(r.pagerDuty.url)) add(`${at}.pagerDuty.url`, r.pagerDuty.url, "an http(s) URL without credentials");
+    if (!SLACK_CHANNEL.test(r.slack.channel)) add(`${at}.slack.channel`, r.slack.channel, 'a Slack channel such as "#payments-alerts" (lowercase, starting with # or @)');
+    if (!EMAIL.test(r.email.to)) add(`${at}.email.to`, r.email.to, "an e-mail address such as payments@example.com");
   }
 
   for (const [tier, timing] of Object.entries(c.tiers ?? {})) {

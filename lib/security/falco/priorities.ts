@@ -73,11 +73,34 @@ export function falcosidekickSeverityMap(): string {
   return FALCO_PRIORITIES.map((p) => `${p.toLowerCase()}:${FALCO_PRIORITY_TIERS[p]}`).join(",");
 }
 
+/** The Falco field naming the namespace of the pod an event comes from (the container plugin reads it from the CRI). */
+export const FALCO_NAMESPACE_FIELD = "k8s.ns.name";
+
+/**
+ * The label falcosidekick makes of an output field: every character outside `[a-zA-Z0-9_]` becomes `_`, doubled `_`
+ * are merged and leading or trailing ones dropped (`alertmanagerSafeLabel` in falcosidekick's outputs/alertmanager.go).
+ */
+export function falcosidekickLabel(field: string): string {
+  return field.replace(/[^a-zA-Z0-9_]/g, "_").replace(/__/g, "_").replace(/^_+|_+$/g, "");
+}
+
+/**
+ * The most urgent tier a detection in a team's namespace reaches: P2, the team's chat. Whoever deploys there chooses
+ * what runs there, so a team's own image can raise any rule at will (a readable `/etc/shadow`, a shell, a write below
+ * `/etc`): paging from such events would hand every team a pager, the platform's before this ceiling. In the team's
+ * channel the team sees what its pods do and judges it; an event that reaches beyond the pod (the node, a platform
+ * namespace) is raised there with no namespace or a platform one, and keeps its tier and the platform's receivers.
+ */
+export const FALCO_TEAM_CEILING: Priority = "P2";
+
 /**
  * How Alertmanager routes falcosidekick's alerts: they carry `source="falco"` and Falco's own priority name, which
- * the routing maps onto the tiers through {@link FALCO_PRIORITY_TIERS}.
+ * the routing maps onto the tiers through {@link FALCO_PRIORITY_TIERS}; those from a team's namespace (the
+ * `k8s_ns_name` label) go to the team at most at {@link FALCO_TEAM_CEILING}.
  */
 export const FALCO_PRIORITY_DIALECT: PriorityDialect = {
   sourceMatcher: `${FALCOSIDEKICK_SOURCE.label}="${FALCOSIDEKICK_SOURCE.value}"`,
   namesOfTier: falcoPriorityNamesOfTier,
+  namespaceLabel: falcosidekickLabel(FALCO_NAMESPACE_FIELD),
+  teamCeiling: FALCO_TEAM_CEILING,
 };

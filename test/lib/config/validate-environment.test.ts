@@ -77,6 +77,10 @@ describe("validateEnvironment", () => {
     ["an unknown add-on is pinned", (c) => (c.cluster.addonVersions = { istio: "v1.0.0-eksbuild.1" }), /cluster\.addonVersions\.istio: got "v1\.0\.0-eksbuild\.1"; allowed: no field "istio" here; known fields: vpcCni, coreDns/],
     ["the alerting time zone is unknown", (c) => (c.alerting.businessHours.location = "Dublin"), /alerting\.businessHours\.location: got "Dublin"; allowed: an IANA time zone/],
     ["an alerting tier is unknown", (c) => (c.alerting.tiers = { P5: { groupWait: "1s" } }), /alerting\.tiers\.P5: got .*; allowed: /],
+    ["a team's receivers name a team the environment does not have", (c) => (c.alerting.teams.search = { slack: { channel: "#search" }, email: { to: "search@example.com" } }), /alerting\.teams\.search: got .*; allowed: receivers of a team of security\.namespaces\.teams \(payments\)/],
+    ["a team has no receivers", (c) => delete c.alerting.teams.payments, /alerting\.teams\.payments: got nothing; allowed: the team's receivers .*team-payments-pagerduty-routing-key.*: without them its alerts would page the platform's on-call/],
+    ["a team's receivers hold a credential", (c) => (c.alerting.teams.payments.slack.webhookUrl = "https://hooks.slack.com/x"), /alerting\.teams\.payments\.slack\.webhookUrl: got .*; allowed: no field "webhookUrl" here/],
+    ["a team's Slack channel is not one", (c) => (c.alerting.teams.payments.slack.channel = "payments"), /alerting\.teams\.payments\.slack\.channel: got "payments"; allowed: a Slack channel/],
     ["a person's role is not a role ARN", (c) => (c.cluster.access[0].roleArn = "arn:aws:iam::111111111111:user/alice"), /cluster\.access\[0\]\.roleArn: got "arn:aws:iam::111111111111:user\/alice"; allowed: an IAM role ARN/],
   ];
 

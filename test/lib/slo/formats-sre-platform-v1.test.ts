@@ -18,10 +18,10 @@ describe("sre-platform/v1", () => {
     const [avail, latency] = r.definitions;
     expect(avail).toMatchObject({
       labels: { team: "payments", tier: "1" },
-      alerting: { name: "CheckoutApiAvailability", mitigation: expect.stringContaining("roll back if the errors started with it"), page: { disabled: false, labels: { route: "payments-oncall" } } },
+      alerting: { name: "CheckoutApiAvailability", mitigation: expect.stringContaining("roll back if the errors started with it"), page: { disabled: false, labels: {} } },
       source: { file: "checkout-api.yaml", format: "sre-platform/v1", index: 0 },
     });
-    expect(latency!.sli).toEqual({ kind: "latency", metric: "http_request_duration_seconds", selector: 'job="checkout-api",route!="/healthz"', threshold: "0.3" });
+    expect(latency!.sli).toEqual({ kind: "latency", metric: "http_request_duration_seconds", selector: 'namespace="payments",job="checkout-api",route!="/healthz"', threshold: "0.3" });
   });
 
   it.each([

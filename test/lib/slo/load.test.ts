@@ -64,10 +64,10 @@ describe("loadSloFiles", () => {
   });
 
   it("returns warnings separately from definitions", () => {
-    const w = write("sloth.yaml", "version: prometheus/v1\nservice: s\nslos:\n  - name: a\n    objective: 99\n    interval: {all: 1m}\n    sli:\n      raw:\n        error_ratio_query: sum(rate(e[{{.window}}]))\n    alerting:\n      name: A\n");
+    const w = write("sloth.yaml", "version: prometheus/v1\nservice: s\nslos:\n  - name: a\n    objective: 99\n    interval: {all: 1m}\n    sli:\n      raw:\n        error_ratio_query: sum(rate(e{namespace=\"s\"}[{{.window}}]))\n    alerting:\n      name: A\n");
     const r = loadSloFilesWithWarnings([w]);
     expect(r.definitions).toHaveLength(1);
-    expect(r.warnings).toHaveLength(1);
+    expect(r.warnings.map((d) => d.field)).toEqual(["slos[0].interval"]);
     expect(r.files).toEqual([w]);
   });
 });

@@ -26,6 +26,7 @@ function problems(files: string[], strict = false): SloDiagnostic[] {
   }
   throw new Error("expected an SloError");
 }
+const NS = " has no namespace matcher: it reads every namespace's series, which any scraped pod can forge (and a team's rules see only their own namespace); add namespace=\"<the service's namespace>\"";
 const line = (d: SloDiagnostic) => `${d.field ?? ""}: ${d.message}`;
 
 describe("Sloth files as users write them", () => {
@@ -38,12 +39,18 @@ describe("Sloth files as users write them", () => {
     expect(avail!.alerting.page.labels).toEqual({});
     expect(r.warnings.map(line)).toEqual([
       'slos[0].alerting.pageAlert: unknown field "pageAlert" (did you mean "page_alert"?); allowed fields: name, labels, annotations, page_alert, ticket_alert; ignored, as Sloth ignores it (an error in strict mode)',
+      // Real-world Sloth specs select by job alone: every namespace's series, so a warning per query.
+      'slos[0].sli.events.error_query: SLI selector `http_requests_total{job="checkout",code=~"(5..|429)"}`' + NS,
+      'slos[0].sli.events.total_query: SLI selector `http_requests_total{job="checkout"}`' + NS,
+      'slos[1].sli.raw.error_ratio_query: SLI selector `http_request_duration_seconds_bucket{job="checkout",le="0.5"}`, `http_request_duration_seconds_count{job="checkout"}`' + NS,
     ]);
   });
 
   it("fails under strict mode on the keys Sloth ignores", () => {
     expect(problems(["sloth-everyday.yaml"], true).map(line)).toEqual([
       expect.stringMatching(/^slos\[0\]\.alerting\.pageAlert: unknown field "pageAlert" \(did you mean "page_alert"\?\)/),
+      // Strict also refuses an SLI that reads every namespace (slos[0], rejected above, is not compiled).
+      expect.stringMatching(/^slos\[1\]\.sli\.raw\.error_ratio_query: SLI selector .* has no namespace matcher/),
     ]);
   });
 
@@ -68,9 +75,16 @@ describe("OpenSLO files as users write them", () => {
     });
     expect(r.definitions[1]!.sli).toMatchObject({ totalQuery: samePromql('sum(rate(http_requests_total{job="checkout"}[{{.window}}]))') });
     expect(r.definitions[0]!.source.fields?.["sli.totalQuery"]).toBe("[1].spec.ratioMetric.total.metricSource.spec.query");
-    expect(r.warnings.map(line).sort()).toEqual([
+    expect(r.warnings.filter((w) => w.stage === "parse").map(line).sort()).toEqual([
       "[2].metadata.name: SLI \"web-error-ratio\" is not used by any SLO in the files given; checked, but compiles to nothing",
       "docs[0].spec.timeWindow[0].duration: 1M (a month, 28 to 31 days) is read as a rolling 30d period",
+    ]);
+    // Every query selects without a namespace: one warning each, named by the field the user wrote.
+    expect(r.warnings.filter((w) => w.stage === "validate").map((w) => w.field)).toEqual([
+      "[1].spec.ratioMetric.good.metricSource.spec.query",
+      "[1].spec.ratioMetric.total.metricSource.spec.query",
+      "docs[1].spec.indicator.spec.ratioMetric.good.metricSource.spec.query",
+      "docs[1].spec.indicator.spec.ratioMetric.total.metricSource.spec.query",
     ]);
   });
 

@@ -41,6 +41,11 @@ describe("Falco", () => {
     expect(values.falcoctl.artifact.install.securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
   });
 
+  test("every syscall event names its pod's namespace, the label Alertmanager routes a team's detections by", () => {
+    // The chart's default (the plugins' suggested fields) stays first; the namespace field is added for every rule.
+    expect(values.falco.append_output).toEqual([{ suggested_output: true }, { match: { source: "syscall" }, extra_fields: ["k8s.ns.name"] }]);
+  });
+
   test("delivers the generated rules file through customRules, and it parses as the construct's rules", () => {
     expect(Object.keys(values.customRules)).toEqual(["sre-platform-rules.yaml"]);
     expect(parse(values.customRules["sre-platform-rules.yaml"])).toEqual(falco.rules);

@@ -9,14 +9,16 @@ import * as path from "node:path";
 import { loadEnvironments } from "../../../../environments";
 import { buildAlertmanagerConfig, emitAlertmanagerYaml } from "../../../../lib/observability/alertmanager";
 import { AMTOOL, describeWithBinaries, runBinary } from "../../../support/binaries";
-import { FALCO_PRIORITY_DIALECT } from "../../../../lib/security/falco/priorities";
+import { alertmanagerBuildOptions } from "../../../../stacks/observability-artifacts";
 
 describeWithBinaries("amtool", [AMTOOL], () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "amtool-"));
   const files = new Map<string, string>();
-  for (const env of loadEnvironments()) {
+  const environments = loadEnvironments();
+  for (const env of environments) {
     const file = path.join(dir, `${env.name}.yaml`);
-    fs.writeFileSync(file, emitAlertmanagerYaml(buildAlertmanagerConfig(env.alerting!, { priorityDialects: [FALCO_PRIORITY_DIALECT] })));
+    // Built as the synth builds it: Falco's priority names, each team's namespaces.
+    fs.writeFileSync(file, emitAlertmanagerYaml(buildAlertmanagerConfig(env.alerting!, alertmanagerBuildOptions(env))));
     files.set(env.name, file);
   }
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -86,5 +88,60 @@ describeWithBinaries("amtool", [AMTOOL], () => {
     ["prod", "Warning", "slack"],
   ])("%s: a Falco alert of priority %s reaches %s", (env, priority, receivers) => {
     expect(routes(env, ["source=falco", `priority=${priority}`, "rule=X", "alertname=X"])).toBe(receivers);
+  });
+
+  // Every team of every environment: its alerts, recognised by the `team` label an SLO spec sets or by the namespace
+  // prometheus-operator enforces on its own rules, reach its own receivers tier by tier; the platform's stay the platform's.
+  const teamCases = environments.flatMap((env) =>
+    env.security.namespaces.teams.flatMap((team) => {
+      const copied = (p: string) => (env.alerting!.webhook?.priorities as readonly string[] | undefined)?.includes(p) ? "webhook," : "";
+      const rx = (kind: string) => `team-${team.name}-${kind}`;
+      const owners = [[`team=${team.name}`], ...Object.keys(team.namespaces).map((ns) => [`namespace=${ns}`])];
+      return owners.flatMap((owner) => [
+        [env.name, owner, "P0", `${copied("P0")}${rx("pagerduty")}`],
+        [env.name, owner, "P1", `${copied("P1")}${rx("pagerduty")},${rx("slack")}`],
+        [env.name, owner, "P2", `${copied("P2")}${rx("slack")}`],
+        [env.name, owner, "P3", `${copied("P3")}null`],
+        [env.name, owner, "P4", `${copied("P4")}${rx("email-digest")}`],
+      ] as Array<[string, string[], string, string]>);
+    }),
+  );
+  test("every environment has a team to route to", () => expect(new Set(teamCases.map((c) => c[0])).size).toBe(environments.length));
+  test.each(teamCases)("%s: an alert labelled %j of priority %s reaches %s", (env, owner, priority, receivers) => {
+    expect(routes(env, [...owner, `priority=${priority}`, "sre_service=checkout-api", "alertname=X"])).toBe(receivers);
+  });
+
+  test.each([
+    // A team's own rule (its namespace enforced) cannot hand its alert to the platform, nor to another owner, by its labels.
+    ["prod", ["namespace=payments", "team=platform", "priority=P0"], "webhook,team-payments-pagerduty"],
+    ["staging", ["namespace=payments", "priority=P0"], "team-payments-pagerduty"],
+    // Unlabelled alerts of a team fall back on the team's chat (dev drops them, as it drops the platform's).
+    ["staging", ["team=payments"], "team-payments-slack"],
+    ["dev", ["team=payments"], "null"],
+    // An alert of no team, or of a team the environment does not have, is the platform's.
+    ["staging", ["team=unknown", "priority=P0"], "pagerduty"],
+    ["staging", ["namespace=monitoring", "priority=P2"], "slack"],
+  ])("%s: %j reaches %s", (env, labels, receivers) => {
+    expect(routes(env, ["alertname=X", ...labels])).toBe(receivers);
+  });
+
+  // A detection in a team's namespace (falcosidekick's `k8s_ns_name`) is the team's, in its chat at most: the team's own
+  // image can raise any rule at will. Platform namespaces and the host (no namespace) keep their tier and the platform.
+  test.each([
+    ["staging", ["k8s_ns_name=payments"], "Emergency", "team-payments-slack"],
+    ["staging", ["k8s_ns_name=payments"], "Critical", "team-payments-slack"],
+    ["staging", ["k8s_ns_name=payments"], "Error", "team-payments-slack"],
+    ["staging", ["k8s_ns_name=payments"], "Warning", "team-payments-slack"],
+    ["staging", ["k8s_ns_name=payments"], "Notice", "null"],
+    // Not copied to prod's incident tool either: it is not a P0 or P1.
+    ["prod", ["k8s_ns_name=payments"], "Critical", "team-payments-slack"],
+    ["dev", ["k8s_ns_name=payments"], "Critical", "team-payments-slack"],
+    // A team label on a Falco event is no claim: the namespace decides.
+    ["prod", ["k8s_ns_name=monitoring", "team=payments", "namespace=payments"], "Critical", "webhook,pagerduty"],
+    ["staging", ["k8s_ns_name=falco"], "Critical", "pagerduty"],
+    ["staging", ["k8s_ns_name=kube-system"], "Error", "pagerduty,slack"],
+    ["staging", [], "Critical", "pagerduty"],
+  ])("%s: a Falco alert from %j of priority %s reaches %s", (env, labels, priority, receivers) => {
+    expect(routes(env, ["source=falco", `priority=${priority}`, "rule=X", "alertname=X", ...labels])).toBe(receivers);
   });
 });

@@ -176,10 +176,101 @@ describe("validateAlertRouting", () => {
     const dialect = { sourceMatcher: 'source="scanner"', namesOfTier: (p: string) => (p === "P0" ? ["Fatal"] : p === "P2" ? ["Warn"] : []) };
     const plain = buildAlertmanagerConfig({ ...BASE, webhook: { url: "https://hooks.example.com/am", priorities: ["P0"] } });
     const withDialect = buildAlertmanagerConfig({ ...BASE, webhook: { url: "https://hooks.example.com/am", priorities: ["P0"] } }, { priorityDialects: [dialect] });
-    expect(withDialect.route.routes!.length).toBe(plain.route.routes!.length + 2);
-    const copy = withDialect.route.routes!.find((r) => r.receiver === "webhook" && r.matchers!.includes('source="scanner"'))!;
-    expect(copy.matchers).toEqual(['source="scanner"', 'priority=~"Fatal"']);
+    expect(withDialect.route.routes!.length).toBe(plain.route.routes!.length + 1);
     const branch = withDialect.route.routes!.find((r) => r.routes !== undefined && r.matchers!.includes('source="scanner"'))!;
-    expect(branch.routes!.map((r) => r.matchers![0])).toEqual(['priority=~"Fatal"', 'priority=~"Warn"']);
+    // The copy first (and continuing), then the tiers.
+    expect(branch.routes![0]).toMatchObject({ receiver: "webhook", matchers: ['priority=~"Fatal"'], continue: true });
+    expect(branch.routes!.slice(1).map((r) => r.matchers![0])).toEqual(['priority=~"Fatal"', 'priority=~"Warn"']);
+  });
+});
+
+describe("team receivers", () => {
+  const TEAMS: AlertRoutingConfig = {
+    ...BASE,
+    teams: {
+      payments: { slack: { channel: "#payments-alerts" }, email: { to: "payments@example.com" } },
+      search: { pagerDuty: { url: "https://pd.example.com/enqueue" }, slack: { channel: "#search" }, email: { to: "search@example.com" } },
+    },
+  };
+  const cfg = buildAlertmanagerConfig(TEAMS, { teamNamespaces: { payments: ["payments", "payments-batch"], search: [] } });
+  const top = cfg.route.routes!;
+
+  test("each team gets its own PagerDuty, Slack and digest receivers, credentials read from keys named after the team", () => {
+    const rx = (name: string) => cfg.receivers.find((r) => r.name === name)!;
+    expect(rx("team-payments-pagerduty").pagerduty_configs![0]).toMatchObject({
+      routing_key_file: "/etc/alertmanager/secrets/alertmanager-receivers/team-payments-pagerduty-routing-key",
+      url: "https://events.pagerduty.com/v2/enqueue",
+    });
+    expect(rx("team-search-pagerduty").pagerduty_configs![0]!.url).toBe("https://pd.example.com/enqueue");
+    expect(rx("team-payments-slack").slack_configs![0]).toMatchObject({
+      api_url_file: "/etc/alertmanager/secrets/alertmanager-receivers/team-payments-slack-webhook-url",
+      channel: "#payments-alerts",
+    });
+    // The digest goes out through the platform's SMTP server, as the platform's sender.
+    expect(rx("team-payments-email-digest").email_configs![0]).toMatchObject({ to: "payments@example.com", from: "am@example.com", smarthost: "smtp.example.com:587", require_tls: true });
+    // The platform's receivers are unchanged.
+    expect(rx("pagerduty").pagerduty_configs![0]!.routing_key_file).toMatch(/\/pagerduty-routing-key$/);
+    expect(emitAlertmanagerYaml(cfg)).not.toMatch(/routing_key:|api_url:/);
+  });
+
+  test("a team's alerts are recognised by its namespaces first, then by the team label, before the platform's tiers", () => {
+    const branches = top.filter((r) => r.routes !== undefined).map((r) => r.matchers);
+    expect(branches).toEqual([['namespace=~"payments|payments-batch"'], ['team="payments"'], ['team="search"']]);
+    const firstPlatformTier = top.findIndex((r) => r.matchers?.[0] === 'priority="P0"');
+    expect(firstPlatformTier).toBeGreaterThan(top.findIndex((r) => r.matchers?.[0] === 'team="search"'));
+  });
+
+  test("within a team's branch the tiers mean what they mean for the platform, on the team's receivers", () => {
+    const branch = top.find((r) => r.matchers?.[0] === 'team="payments"')!;
+    expect(branch.receiver).toBe("team-payments-slack");
+    expect(branch.routes!.map((r) => [r.matchers![0], r.receiver, r.active_time_intervals ?? r.mute_time_intervals ?? null])).toEqual([
+      ['priority="P0"', "team-payments-pagerduty", null],
+      ['priority="P1"', "team-payments-pagerduty", ["business-hours"]],
+      ['priority="P1"', "team-payments-slack", ["business-hours"]],
+      ['priority="P2"', "team-payments-slack", null],
+      ['priority="P3"', "null", null],
+      ['priority="P4"', "team-payments-email-digest", null],
+    ]);
+    const p0 = branch.routes![0]!;
+    const platformP0 = routeFor(top, 'priority="P0"')[0]!;
+    expect([p0.group_wait, p0.repeat_interval]).toEqual([platformP0.group_wait, platformP0.repeat_interval]);
+  });
+
+  test("a dialect's alerts from a team's namespace go to the team, more urgent names landing on the ceiling, never on the webhook", () => {
+    const dialect = { sourceMatcher: 'source="scanner"', namesOfTier: (p: string) => ({ P0: ["Fatal"], P1: ["Err"], P2: ["Warn"], P3: ["Info"] })[p] ?? [], namespaceLabel: "ns", teamCeiling: "P2" as const };
+    const c = buildAlertmanagerConfig({ ...TEAMS, webhook: { url: "https://hooks.example.com/am", priorities: ["P0", "P2"] } }, { priorityDialects: [dialect], teamNamespaces: { payments: ["payments"] } });
+    const source = c.route.routes!.find((r) => r.matchers?.[0] === 'source="scanner"')!;
+    const team = source.routes![0]!;
+    expect(team.matchers).toEqual(['ns=~"payments"']);
+    expect(team.routes!.map((r) => [r.matchers![0], r.receiver])).toEqual([
+      ['priority=~"Fatal|Err|Warn"', "team-payments-slack"],
+      ['priority=~"Info"', "null"],
+    ]);
+    // The platform's copy and tiers follow, for every other namespace (and none).
+    expect(source.routes![1]).toMatchObject({ receiver: "webhook", matchers: ['priority=~"Fatal|Warn"'], continue: true });
+    expect(source.routes![2]).toMatchObject({ receiver: "pagerduty", matchers: ['priority=~"Fatal"'] });
+    // A team without namespaces has no branch there; search is recognised by its label only.
+    expect(source.routes!.filter((r) => r.matchers![0]!.startsWith("ns="))).toHaveLength(1);
+  });
+
+  test("without teams the routing is the platform's alone", () => {
+    expect(buildAlertmanagerConfig(BASE).route.routes!.some((r) => r.matchers?.some((m) => m.startsWith("team=") || m.startsWith("namespace=")))).toBe(false);
+  });
+
+  test.each<[string, AlertRoutingConfig["teams"], string, RegExp]>([
+    ["a team name is not one", { Payments: TEAMS.teams!["payments"]! }, "alerting.teams.Payments", /a team name: lowercase letters/],
+    ["a team's Slack channel has no #", { payments: { ...TEAMS.teams!["payments"]!, slack: { channel: "payments" } } }, "alerting.teams.payments.slack.channel", /Slack channel/],
+    ["a team's e-mail address is malformed", { payments: { ...TEAMS.teams!["payments"]!, email: { to: "payments" } } }, "alerting.teams.payments.email.to", /e-mail address/],
+    ["a team's PagerDuty URL carries credentials", { payments: { ...TEAMS.teams!["payments"]!, pagerDuty: { url: "https://u:p@pd.example.com" } } }, "alerting.teams.payments.pagerDuty.url", /without credentials/],
+  ])("fails when %s", (_why, teams, field, allowed) => {
+    const problems = validateAlertRouting({ ...BASE, teams });
+    expect(problems.map((p) => p.path)).toEqual([field]);
+    expect(problems[0]!.allowed).toMatch(allowed);
+  });
+
+  test("a credential cannot be written into a team's receivers", () => {
+    expect(() => parseAlertRouting({ ...BASE, teams: { payments: { slack: { channel: "#p", apiUrl: "https://hooks.slack.com/x" }, email: { to: "p@example.com" } } } })).toThrow(
+      /alerting\.teams\.payments\.slack: got .*; allowed: no field\(s\) apiUrl here/,
+    );
   });
 });

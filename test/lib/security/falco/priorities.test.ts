@@ -1,5 +1,5 @@
 import {
-  FALCO_PRIORITIES, falcoPriorityNamesOfTier, falcosidekickSeverityMap, falcoTier, isAtLeast, isFalcoRulePriority,
+  FALCO_PRIORITIES, FALCO_PRIORITY_DIALECT, falcoPriorityNamesOfTier, falcosidekickLabel, falcosidekickSeverityMap, falcoTier, isAtLeast, isFalcoRulePriority,
 } from "../../../../lib/security/falco/priorities";
 import { PRIORITIES } from "../../../../lib/observability/priorities";
 
@@ -41,5 +41,19 @@ describe("Falco priorities", () => {
     expect(isAtLeast("CRITICAL", "WARNING")).toBe(true);
     expect(isAtLeast("NOTICE", "WARNING")).toBe(false);
     expect(isAtLeast("WARNING", "WARNING")).toBe(true);
+  });
+
+  // falcosidekick's rule (alertmanagerSafeLabel in outputs/alertmanager.go): unsafe characters to "_", doubled "_" merged, ends trimmed.
+  test.each([
+    ["k8s.ns.name", "k8s_ns_name"],
+    ["proc.aname[2]", "proc_aname_2"],
+    ["evt.arg.res", "evt_arg_res"],
+    ["__weird..name__", "weird_name"],
+  ])("falcosidekick labels the field %s as %s", (field, label) => {
+    expect(falcosidekickLabel(field)).toBe(label);
+  });
+
+  test("detections from a team's namespace reach the team at most in its chat (P2)", () => {
+    expect(FALCO_PRIORITY_DIALECT).toMatchObject({ namespaceLabel: "k8s_ns_name", teamCeiling: "P2" });
   });
 });
