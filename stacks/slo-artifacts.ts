@@ -25,13 +25,13 @@ export interface EnvironmentSlos {
 
 /**
  * Loads the environment's SLO specs (with its per-environment objective overrides) and compiles them.
- * @param knownEnvironments every environment's name, so an override for a misspelt one is refused
+ * @param knownEnvironments every environment's name, so an override for a misspelt one is refused (default: any name)
  * @throws SloError naming the file, the SLO and the field, so the synth stops before writing anything
  */
-export function compileEnvironmentSlos(config: EnvironmentConfig, knownEnvironments: readonly string[]): EnvironmentSlos {
+export function compileEnvironmentSlos(config: EnvironmentConfig, knownEnvironments?: readonly string[]): EnvironmentSlos {
   const root = packageRoot();
   const files = config.slo.specs.map((f) => path.resolve(root, f));
-  const { definitions: defs, result, warnings } = loadAndCompileSlos(files, { environment: config.name, knownEnvironments });
+  const { definitions: defs, result, warnings } = loadAndCompileSlos(files, { environment: config.name, ...(knownEnvironments ? { knownEnvironments } : {}) });
   const ruleOptions: PrometheusRuleOptions = { name: `${config.name}-slos`, namespace: MONITORING_NAMESPACE, labels: MONITORING_SELECTOR_LABELS };
   return {
     environment: config.name,
