@@ -3,7 +3,6 @@ import type { EnvironmentConfig } from "../../../lib/config/environment-schema";
 import { EXPERIMENT_DEFINITIONS, GO_RUNNER_IMAGE } from "../../../lib/chaos/experiments";
 import { Litmus, validateLitmusProps, LITMUS_DEFAULTS, LITMUS_IMAGE_REGISTRY, LITMUS_IMAGE_TAG, LITMUS_NAMESPACE } from "./litmus";
 import { CHAOS_NAMESPACE } from "./chaos-experiments";
-import { KUBECTL_IMAGE } from "./chaos-schedule";
 import { buildChaos, chaosConfigProblems, chaosTargets, type EnvironmentChaos } from "./chaos-config";
 
 /** Who writes the operator pod's contexts: no one, and the record says so (the hardening checks require a reason). */
@@ -27,9 +26,9 @@ export const litmusAddon: AddonDescriptor<Litmus> = {
     { name: CHAOS_NAMESPACE, podSecurity: { configPath: "chaos.litmus.targets", of: chaosPodSecurity } },
   ],
   crds: LITMUS_DEFAULTS.crds,
-  images: [`${LITMUS_IMAGE_REGISTRY}/chaos-operator`, `${LITMUS_IMAGE_REGISTRY}/chaos-runner`, GO_RUNNER_IMAGE.replace(/:[^:/]+$/, ""), KUBECTL_IMAGE.replace(/:[^:/]+$/, "")],
-  // The scheduler's kubectl by its repository only: the rest of registry.k8s.io stays out.
-  registries: [LITMUS_IMAGE_REGISTRY, KUBECTL_IMAGE.replace(/:[^:/]+$/, "")],
+  // The experiments' go-runner also runs the scheduler's kubectl (KUBECTL_IMAGE).
+  images: [`${LITMUS_IMAGE_REGISTRY}/chaos-operator`, `${LITMUS_IMAGE_REGISTRY}/chaos-runner`, GO_RUNNER_IMAGE.replace(/:[^:/]+$/, "")],
+  registries: [LITMUS_IMAGE_REGISTRY],
   admission: (config) => ({
     exemptNamespaces: privilegedHelpers(config).length > 0
       ? [

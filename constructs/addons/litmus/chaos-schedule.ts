@@ -9,13 +9,16 @@ import type { ContainerResources, SystemNodePlacement } from "../addon-types";
 import { throwIfProblems, type ValidationProblem } from "../../common/validation";
 import { hardenedContainerSecurityContext, hardenedPodSecurityContext } from "../../../lib/kubernetes/security-context";
 import { CRON_SCHEDULE_RULE, isCronSchedule } from "../../../lib/kubernetes/cron";
-import { CHAOS_NAMESPACE } from "./chaos-experiments";
+import { GO_RUNNER_IMAGE } from "../../../lib/chaos/experiments";
+import { CHAOS_NAMESPACE, GO_RUNNER_UID } from "./chaos-experiments";
 
 /**
- * The scheduler's image: the Kubernetes project's own kubectl (distroless, no shell), from the registry the admission
- * policy admits for it. Its minor is within kubectl's supported skew of the clusters' (1.33).
+ * The scheduler's image: litmus-go's go-runner, which ships kubectl (`/usr/bin/kubectl`) and is already pulled, pinned
+ * and admitted for the experiments. The Kubernetes project's own `registry.k8s.io/kubectl` sits at the root of
+ * registry.k8s.io, so admitting it would mean admitting the whole registry (the admission policy matches registries on
+ * a path boundary and takes organisation paths only).
  */
-export const KUBECTL_IMAGE = "registry.k8s.io/kubectl:v1.34.3";
+export const KUBECTL_IMAGE = GO_RUNNER_IMAGE;
 
 /** The scheduler's name: its ServiceAccount, Role and RoleBinding. */
 export const CHAOS_SCHEDULER_NAME = "chaos-scheduler";
@@ -132,12 +135,12 @@ export class ChaosSchedule extends Construct {
 }
 
 function podContext() {
-  const c = hardenedPodSecurityContext();
+  const c = hardenedPodSecurityContext({ user: GO_RUNNER_UID, group: GO_RUNNER_UID });
   return { runAsNonRoot: c.runAsNonRoot, runAsUser: String(c.runAsUser), runAsGroup: String(c.runAsGroup), fsGroup: String(c.fsGroup), seccompProfile: { type: c.seccompProfile.type } };
 }
 
 function containerContext() {
-  const c = hardenedContainerSecurityContext();
+  const c = hardenedContainerSecurityContext({ user: GO_RUNNER_UID, group: GO_RUNNER_UID });
   return {
     runAsNonRoot: c.runAsNonRoot,
     runAsUser: String(c.runAsUser),
