@@ -71,7 +71,7 @@ export const litmusAddon: AddonDescriptor<Litmus> = {
     }),
   // The experiments, chaos ServiceAccounts and engines, after the monitoring stack: the engines' probes query its
   // Prometheus and read the SLO rules the same layer loads.
-  resources: [{ layer: "observability-resources", build: (ctx, litmus): EnvironmentChaos | undefined => (chaosTargets(ctx.config).length > 0 ? buildChaos(ctx, litmus) : undefined) }],
+  resources: [{ layer: "observability-resources", monitors: false, build: (ctx, litmus): EnvironmentChaos | undefined => (chaosTargets(ctx.config).length > 0 ? buildChaos(ctx, litmus) : undefined) }],
 };
 
 /** The configured experiments whose helper pods need privilege, each once. */

@@ -104,6 +104,12 @@ export interface AddonAdmission {
 /** Custom resources an add-on adds to a `-resources` layer. */
 export interface AddonResources<T> {
   readonly layer: ResourceLayer;
+  /**
+   * Whether they include PrometheusRules or monitors the Prometheus operator must reconcile in the add-on's namespaces
+   * (those of `observability-resources` do, unless they say otherwise: the chaos engines do not).
+   * @default true
+   */
+  readonly monitors?: boolean;
   readonly build: (ctx: AddonContext, addon: T) => unknown;
 }
 
