@@ -9,6 +9,7 @@
 
 /** The experiments on offer, by their Litmus name. */
 export const CHAOS_EXPERIMENTS = ["pod-delete", "pod-network-latency", "pod-cpu-hog", "node-drain"] as const;
+/** One experiment's Litmus name. */
 export type ChaosExperimentName = (typeof CHAOS_EXPERIMENTS)[number];
 
 /** litmus-go's experiment image, the version of the operator (`LITMUS_IMAGE_TAG`). */

@@ -5,6 +5,7 @@
  * `spec.schedule` (it has `spec.timeZone`).
  */
 
+/** What a schedule must be, for error messages. */
 export const CRON_SCHEDULE_RULE =
   "a five-field cron schedule (minute hour day-of-month month day-of-week; *, lists, ranges and /steps; JAN-DEC, SUN-SAT) or @hourly, @daily, @weekly, @monthly, @yearly";
 

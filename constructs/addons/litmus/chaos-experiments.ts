@@ -7,7 +7,7 @@ import { ClusterRoleV1 } from "@cdktf/provider-kubernetes/lib/cluster-role-v1";
 import { ClusterRoleBindingV1 } from "@cdktf/provider-kubernetes/lib/cluster-role-binding-v1";
 import type { IClusterAccess } from "../../cluster/cluster-access";
 import { CustomResource, type ICrdInstaller } from "../../kubernetes/custom-resource";
-import { throwIfProblems, type ValidationProblem } from "../../common/validation";
+import { requireProps, throwIfProblems, type ValidationProblem } from "../../common/validation";
 import { CHAOS_EXPERIMENTS, EXPERIMENT_DEFINITIONS, experimentEnv, GO_RUNNER_IMAGE, unionPermissions, type ChaosExperimentName, type ExperimentTunables, type PolicyRule } from "../../../lib/chaos/experiments";
 import type { PromProbe } from "../../../lib/slo/steady-state";
 import { isDnsLabel } from "../../../lib/kubernetes/names";
@@ -75,6 +75,7 @@ export class ChaosExperiments extends Construct {
 
   constructor(scope: Construct, id: string, props: ChaosExperimentsProps) {
     super(scope, id);
+    requireProps(this, props, { litmus: "the Litmus add-on (its release installs the CRDs)", targets: "the workloads chaos runs against (ChaosTarget[])" });
     throwIfProblems(this.node.path, validateChaosExperimentsProps(props));
     this.namespace = props.namespace ?? CHAOS_NAMESPACE;
     const provider = props.access?.kubernetesProvider;

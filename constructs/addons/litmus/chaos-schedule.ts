@@ -6,7 +6,7 @@ import { RoleBindingV1 } from "@cdktf/provider-kubernetes/lib/role-binding-v1";
 import { CronJobV1 } from "@cdktf/provider-kubernetes/lib/cron-job-v1";
 import type { IClusterAccess } from "../../cluster/cluster-access";
 import type { ContainerResources, SystemNodePlacement } from "../addon-types";
-import { throwIfProblems, type ValidationProblem } from "../../common/validation";
+import { requireProps, throwIfProblems, type ValidationProblem } from "../../common/validation";
 import { hardenedContainerSecurityContext, hardenedPodSecurityContext } from "../../../lib/kubernetes/security-context";
 import { CRON_SCHEDULE_RULE, isCronSchedule } from "../../../lib/kubernetes/cron";
 import { GO_RUNNER_IMAGE } from "../../../lib/chaos/experiments";
@@ -61,6 +61,7 @@ export class ChaosSchedule extends Construct {
 
   constructor(scope: Construct, id: string, props: ChaosScheduleProps) {
     super(scope, id);
+    requireProps(this, props, { schedules: "the engines to run and their cron schedules (ChaosScheduleEntry[])", systemNodePlacement: "the system node group's labels and taints" });
     throwIfProblems(this.node.path, validateChaosScheduleProps(props));
     const namespace = props.namespace ?? CHAOS_NAMESPACE;
     const provider = props.access?.kubernetesProvider;
