@@ -106,6 +106,11 @@ describe("ChaosExperiments", () => {
     expect(manifest.computed_fields).toEqual(["metadata.labels", "metadata.annotations", "spec.engineState"]);
   });
 
+  test("fails at synth when an engine breaks the ChaosEngine CRD schema (a probe mode Litmus does not know), naming the field", () => {
+    const bad = { ...probes[0]!, mode: "Sometimes" } as unknown as (typeof probes)[number];
+    expect(() => build({ targets: [target({ probes: [bad] })] })).toThrow(/ChaosEngine-checkout-api-pods: manifest\.spec\.experiments\[0\]\.spec\.probe\[0\]\.mode: got "Sometimes"/);
+  });
+
   test("an opted-out target's engine has no probes", () => {
     const [engine] = build({ targets: [target({ probes: [] })] }).of("ChaosEngine");
     expect(engine.spec.experiments[0].spec.probe).toBeUndefined();
