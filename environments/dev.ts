@@ -106,7 +106,29 @@ export const dev: EnvironmentConfig = {
     },
   },
   // Chaos experiments are tried here first, against the sample services, before a team runs them in staging.
-  chaos: { litmus: { optIn: { reason: "experiments are written and tried against the sample services here before staging" }, resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } } } },
+  chaos: {
+    litmus: {
+      optIn: { reason: "experiments are written and tried against the sample services here before staging" },
+      resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+      // On demand only (no schedule): a run is `kubectl -n litmus-chaos patch chaosengine <name> --type merge -p '{"spec":{"engineState":"active"}}'`.
+      targets: [
+        {
+          name: "checkout-api-pods",
+          namespace: "payments",
+          app: { kind: "deployment", label: "app.kubernetes.io/name=checkout-api" },
+          steadyState: { service: "checkout-api" },
+          experiments: { "pod-delete": {}, "pod-cpu-hog": { cpuCores: 1, durationSeconds: 60 } },
+        },
+        {
+          name: "payments-worker-pods",
+          namespace: "payments",
+          app: { kind: "deployment", label: "app.kubernetes.io/name=payments-worker" },
+          steadyState: { service: "payments-worker" },
+          experiments: { "pod-delete": { intervalSeconds: 20 } },
+        },
+      ],
+    },
+  },
   protection: { preventDestroy: false, unprotectedReason: "throw-away: rebuilt from code, holds no data that must survive" },
   iam: ROLES,
   backend: {

@@ -45,6 +45,8 @@ export function platformNamespaces(sizes: PlatformNamespaceSizes): NamespacesCon
         { name: "alertmanager-peers", forPods: ALERTMANAGER, peer: { namespace: "monitoring", podLabels: ALERTMANAGER }, ports: [{ port: 9094 }, { port: 9094, protocol: "UDP" }] },
         { name: "falcosidekick", forPods: ALERTMANAGER, peer: { namespace: "falco", podLabels: FALCOSIDEKICK }, ports: [{ port: 9093 }] },
         { name: "operator-webhook", forPods: { app: "kube-prometheus-stack-operator" }, peer: { kubernetesApi: true }, ports: [{ port: 10250 }] },
+        // The chaos experiments' steady-state probes query the SLO series (where the environment runs chaos).
+        { name: "chaos-probes", forPods: PROMETHEUS, peer: { namespace: "litmus-chaos" }, ports: [{ port: 9090 }] },
       ],
       egress: [
         // Service discovery (Prometheus), reconciling (operator), dashboards (Grafana's sidecar), kube-state-metrics.
@@ -128,6 +130,17 @@ export function platformNamespaces(sizes: PlatformNamespaceSizes): NamespacesCon
       metricsPorts: [],
       ingress: [],
       egress: [kubernetesApiOut],
+      quota: sizes.controller,
+    },
+    // Where chaos experiments run: engines, runners, experiment jobs and their helper pods (Pod Security from the
+    // experiments configured: chaos.litmus.targets). Out of the mesh, so experiment jobs complete; the API server for
+    // the experiments, Prometheus for their probes.
+    "litmus-chaos": {
+      ...common,
+      mesh: "none",
+      metricsPorts: [],
+      ingress: [],
+      egress: [kubernetesApiOut, { name: "prometheus", peer: { namespace: "monitoring", podLabels: PROMETHEUS }, ports: [{ port: 9090 }] }],
       quota: sizes.controller,
     },
     "cert-manager": {

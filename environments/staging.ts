@@ -142,7 +142,41 @@ export const staging: EnvironmentConfig = {
     },
   },
   // Game days and the SLO promProbes run here, against production-like traffic, never against prod's users.
-  chaos: { litmus: { optIn: { reason: "game days and SLO-checked experiments run here on production-like traffic before any change reaches prod" }, resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } } } },
+  chaos: {
+    litmus: {
+      optIn: { reason: "game days and SLO-checked experiments run here on production-like traffic before any change reaches prod" },
+      resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+      nodeDrain: { optIn: { reason: "staging runs three zones of on-demand system and Karpenter nodes: losing a node is the failure the platform most needs to rehearse before prod" } },
+      steadyState: { budgetFloor: 0.25, probeTimeout: "5s", interval: "10s" },
+      // Scheduled in working hours (UTC), one experiment set a day, so a person is around when a probe stops one.
+      targets: [
+        {
+          name: "checkout-api-pods",
+          namespace: "payments",
+          app: { kind: "deployment", label: "app.kubernetes.io/name=checkout-api" },
+          steadyState: { service: "checkout-api" },
+          experiments: { "pod-delete": {}, "pod-network-latency": { latencyMs: 300, jitterMs: 50 } },
+          schedule: { cron: "0 10 * * TUE" },
+        },
+        {
+          name: "checkout-api-node",
+          namespace: "payments",
+          app: { kind: "deployment", label: "app.kubernetes.io/name=checkout-api" },
+          steadyState: { service: "checkout-api" },
+          experiments: { "node-drain": { durationSeconds: 180 } },
+          schedule: { cron: "0 10 * * THU" },
+        },
+        {
+          name: "payments-worker-pods",
+          namespace: "payments",
+          app: { kind: "deployment", label: "app.kubernetes.io/name=payments-worker" },
+          steadyState: { service: "payments-worker" },
+          experiments: { "pod-delete": {}, "pod-cpu-hog": {} },
+          schedule: { cron: "30 10 * * WED" },
+        },
+      ],
+    },
+  },
   protection: { preventDestroy: true },
   iam: ROLES,
   backend: {

@@ -14,6 +14,9 @@ import { StorageStack } from "./storage-stack";
 import { EnvironmentAddons } from "./addon-layer";
 import { addonConfigProblems } from "./addon-config";
 import { ConfigError } from "../lib/config/validate-environment";
+import type { CompileResult } from "../lib/slo/compile";
+import type { AddonArtifacts } from "../constructs/addons/registry";
+import { compileEnvironmentSlos } from "./slo-artifacts";
 
 /** The stacks of one environment, in deployment order, by layer name. */
 export interface EnvironmentStacks {
@@ -36,6 +39,8 @@ export interface EnvironmentArtifacts {
   readonly dashboards?: Readonly<Record<string, string>>;
   /** @default [] */
   readonly prometheusRules?: ReadonlyArray<IPrometheusRule | PrometheusRuleObject>;
+  /** The environment's compiled SLOs (chaos probes are compiled from them). @default - compiled from `slo.specs` on first use */
+  readonly slos?: CompileResult;
 }
 
 /**
@@ -68,7 +73,7 @@ export function buildEnvironmentWithAddons(scope: Construct, config: Environment
       volumeKmsKeyArn: cluster.cluster.volumeKmsKeyArn,
       efsFileSystemId: storage.storage.efs?.fileSystemId,
     },
-    { alertmanagerConfig: artifacts.alertmanagerConfig, dashboards: artifacts.dashboards },
+    addonArtifacts(config, artifacts),
   );
   const platform = new PlatformStack(scope, config, { cluster: cluster.cluster, addons, subnets });
   platform.addDependency(storage);
@@ -86,4 +91,17 @@ export function buildEnvironmentWithAddons(scope: Construct, config: Environment
   observabilityResources.addDependency(observability);
   const stacks = { network, cluster, storage, platform, "platform-resources": platformResources, security, "security-resources": securityResources, observability, "observability-resources": observabilityResources };
   return { stacks, addons };
+}
+
+/** The artifacts add-ons read; the SLOs are compiled only if an add-on asks for them and the caller passed none. */
+function addonArtifacts(config: EnvironmentConfig, artifacts: EnvironmentArtifacts): AddonArtifacts {
+  let slos = artifacts.slos;
+  return {
+    alertmanagerConfig: artifacts.alertmanagerConfig,
+    dashboards: artifacts.dashboards,
+    get slos(): CompileResult {
+      slos ??= compileEnvironmentSlos(config).compiled;
+      return slos;
+    },
+  };
 }

@@ -26,17 +26,17 @@ export interface EnvironmentSlos {
 
 /**
  * Loads the environment's SLO specs (with its per-environment objective overrides) and compiles them.
- * @param knownEnvironments every environment's name, so an override for a misspelt one is refused
+ * @param knownEnvironments every environment's name, so an override for a misspelt one is refused (default: any name)
  * @throws SloError naming the file, the SLO and the field, so the synth stops before writing anything; also for a spec
  * whose `labels.team` is not one of the environment's teams, or whose alerts carry a label that routes nowhere
  */
-export function compileEnvironmentSlos(config: EnvironmentConfig, knownEnvironments: readonly string[]): EnvironmentSlos {
+export function compileEnvironmentSlos(config: EnvironmentConfig, knownEnvironments?: readonly string[]): EnvironmentSlos {
   const root = packageRoot();
   const files = config.slo.specs.map((f) => path.resolve(root, f));
   const runbooks = config.slo.runbooks;
   const { definitions: defs, result, warnings } = loadAndCompileSlos(files, {
     environment: config.name,
-    knownEnvironments,
+    ...(knownEnvironments ? { knownEnvironments } : {}),
     ...(runbooks !== undefined ? { runbookBaseUrl: `${runbooks.baseUrl.replace(/\/+$/, "")}/${encodeURIComponent(config.name)}` } : {}),
   });
   // Alerts route by the spec's team: one the environment does not have would route to nobody it names.

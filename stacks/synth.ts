@@ -72,7 +72,7 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, enviro
     if (!underCli) fs.rmSync(staging, { recursive: true, force: true });
     const app = new App({ outdir: staging, stackTraces: false });
     configs.forEach((config, i) =>
-      buildEnvironment(app, config, { prometheusRules: slos[i]!.sloCount > 0 ? [slos[i]!.prometheusRule] : [], ...observabilityArtifacts(observability[i]!) }),
+      buildEnvironment(app, config, { prometheusRules: slos[i]!.sloCount > 0 ? [slos[i]!.prometheusRule] : [], slos: slos[i]!.compiled, ...observabilityArtifacts(observability[i]!) }),
     );
     withBinaryVersionChecksOncePerRun(() => app.synth());
     for (const s of slos) writeEnvironmentSlos(staging, s);

@@ -46,6 +46,13 @@ export interface CustomResourceProps<T extends KubernetesObjectLike = Kubernetes
    * @default - none
    */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * Fields a controller owns after creation, whose live value Terraform accepts instead of planning a change back
+   * (the provider's `computed_fields`; the provider's own defaults, `metadata.labels` and `metadata.annotations`, are
+   * kept). E.g. a ChaosEngine's `spec.engineState`, which the schedule turns on and the operator turns off again.
+   * @default - the provider's defaults
+   */
+  readonly computedFields?: readonly string[];
 }
 
 /**
@@ -74,6 +81,7 @@ export class CustomResource<T extends KubernetesObjectLike = KubernetesObjectLik
       manifest: props.manifest as unknown as Record<string, unknown>,
       wait: props.waitForConditions?.length ? { condition: props.waitForConditions.map((c) => ({ type: c.type, status: c.status })) } : undefined,
       dependsOn: props.dependsOn,
+      computedFields: props.computedFields?.length ? [...new Set(["metadata.labels", "metadata.annotations", ...props.computedFields])] : undefined,
     });
   }
 

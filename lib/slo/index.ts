@@ -31,3 +31,5 @@ export type { AlertingRule, RecordingRule, Rule, RuleGroup, RuleOptions } from "
 export { emitRulesYaml, emitPrometheusRuleYaml, toRuleGroups, toPrometheusRule, GENERATED_HEADER } from "./emit";
 export type { PrometheusRuleGroup, PrometheusRuleObject, PrometheusRuleOptions } from "./emit";
 export * as conventions from "./conventions";
+export { steadyStateProbes, steadyStateOptionProblems, pageBurnRateThreshold, probeSelector, STEADY_STATE_DEFAULTS } from "./steady-state";
+export type { PromProbe, SteadyStateOptions } from "./steady-state";

@@ -45,6 +45,8 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s admission polic
     expect(props.exemptNamespaces.map((e) => [e.namespace, e.policies])).toEqual([
       ["kube-system", ["privilegedContainers", "hostNamespaces", "hostPathVolumes", "allowedRegistries", "resourceLimits", "probes"]],
       ["istio-system", ["privilegedContainers", "hostNamespaces", "probes"]],
+      // Where the environment runs chaos experiments whose helper pods enter a target's network or cgroup (dev, staging).
+      ...(name === "prod" ? [] : [["litmus-chaos", ["privilegedContainers", "hostNamespaces", "hostPathVolumes"]]]),
     ]);
     const fromAddons = addonAdmission(env);
     const withReasons = [...admission.exemptNamespaces, ...admission.exemptWorkloads, ...admission.probeExemptContainers, ...fromAddons.exemptNamespaces, ...fromAddons.exemptWorkloads, ...fromAddons.probeExemptContainers];
@@ -75,6 +77,14 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s admission polic
 
   test("lets only the injected mesh sidecar go without a liveness probe, and nothing else by container name", () => {
     expect(props.probeExemptContainers.map((c) => [c.name, c.probes])).toEqual([["istio-proxy", ["livenessProbe"]]]);
+  });
+
+  test("exempts the chaos namespace only while a configured experiment needs privileged helper pods", () => {
+    if (name === "prod") return;
+    const podDeleteOnly: EnvironmentConfig = structuredClone(env);
+    for (const t of podDeleteOnly.chaos.litmus.targets ?? []) (t as { experiments: unknown }).experiments = { "pod-delete": {} };
+    expect(admissionPoliciesProps(podDeleteOnly).exemptNamespaces.map((e) => e.namespace)).not.toContain("litmus-chaos");
+    expect(props.exemptNamespaces.map((e) => e.namespace)).toContain("litmus-chaos");
   });
 
   test("takes the add-ons' registries and exemptions from the registry, only for the add-ons it runs", () => {

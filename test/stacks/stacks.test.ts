@@ -70,7 +70,10 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
     expect(deps(stacks.security)).toEqual([`${env}-cluster`, `${env}-platform-resources`]);
     expect(deps(stacks["security-resources"])).toEqual([`${env}-cluster`, `${env}-security`]);
     expect(deps(stacks.observability)).toEqual([`${env}-cluster`, `${env}-platform-resources`, `${env}-security-resources`]);
-    expect(deps(stacks["observability-resources"])).toEqual([`${env}-cluster`, `${env}-observability`]);
+    // Chaos engines and experiments are Litmus custom resources: where the environment runs them, the layer also waits
+    // for the platform layer, whose litmus-core release installs their CRDs.
+    const chaos = (config.chaos.litmus.targets ?? []).length > 0 && config.chaos.litmus.optIn !== undefined ? [`${env}-platform`] : [];
+    expect(deps(stacks["observability-resources"])).toEqual([`${env}-cluster`, `${env}-observability`, ...chaos]);
   });
 
   test("custom resources live only in -resources layers, never beside the release that installs their CRD", () => {
@@ -83,6 +86,7 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
       "awspca.cert-manager.io": /^aws-privateca-issuer$/,
       "security.istio.io": /^base$/,
       "networking.istio.io": /^base$/,
+      "litmuschaos.io": /^litmus-core$/,
     };
     const releasesBy = new Map(LAYERS.map((l) => [l, all(synth(stacks[l]), "resource", "helm_release").map((r) => String(r.chart))]));
     // Core kinds the Kubernetes provider has no typed resource for: no CRD to wait for, so they live in any layer.

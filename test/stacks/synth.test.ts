@@ -256,6 +256,18 @@ describe("runSynth with bad configuration", () => {
     expect(fs.existsSync(out)).toBe(false);
   });
 
+  test("fails before writing when a chaos target names a service without SLOs, naming the field", () => {
+    const out = path.join(tmp, "bad-chaos");
+    const r = synthWithDev((d) => {
+      d.chaos.litmus.targets![0] = { ...d.chaos.litmus.targets![0]!, steadyState: { service: "not-a-service" } };
+      return d;
+    }, ["--out", out, "--env", "dev"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/chaos\.litmus\.targets\[0\]\.steadyState\.service: got "not-a-service"; allowed: a service with SLOs in slo\.specs \(checkout-api, payments-worker\)/);
+    expect(r.stderr).not.toMatch(NO_STACK_TRACE);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
   test("fails before writing when an environment's SLO spec is invalid, naming file, SLO and field", () => {
     const spec = writeSpec("bad-slo.yaml", 100.5);
     const out = path.join(tmp, "bad-slo-out");

@@ -170,7 +170,7 @@ export const kubePrometheusStackAddon: AddonDescriptor<KubePrometheusStack> = {
 
 /** The namespaces of the enabled add-ons that contribute custom resources to `observability-resources`. */
 function monitoredAddonNamespaces(ctx: AddonContext): string[] {
-  const contributing = ctx.enabled.filter((a) => a !== kubePrometheusStackAddon && (a.resources ?? []).some((r) => r.layer === "observability-resources"));
+  const contributing = ctx.enabled.filter((a) => a !== kubePrometheusStackAddon && (a.resources ?? []).some((r) => r.layer === "observability-resources" && r.monitors !== false));
   return [...new Set(contributing.flatMap((a) => a.namespaces.map((n) => n.name)))];
 }
 

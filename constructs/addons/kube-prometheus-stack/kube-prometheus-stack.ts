@@ -32,6 +32,9 @@ export const KUBE_PROMETHEUS_STACK_DEFAULTS: HelmChartDefaults = {
   },
 };
 
+/** The port of the chart's Prometheus Service (`prometheus.service.port`, left at the chart's default). */
+export const PROMETHEUS_SERVICE_PORT = 9090;
+
 /** Prometheus options. */
 export interface PrometheusOptions {
   /** Replicas scraping the same targets; two or more get a PodDisruptionBudget. @default 1 */
@@ -164,12 +167,20 @@ export class KubePrometheusStack extends Construct implements ITerraformDependab
     this.dashboards = dashboards;
   }
 
-  /** The release's address, so other resources can wait for the monitoring stack. */
+  /**
+   * The in-cluster URL of the Prometheus Service the chart makes (`<release>-prometheus` in the release's namespace, on
+   * the chart's default port 9090): what chaos probes and analyses query.
+   */
+  public get prometheusUrl(): string {
+    return `http://${this.addon.releaseName}-prometheus.${this.addon.namespace}.svc:${PROMETHEUS_SERVICE_PORT}`;
+  }
+
   /** The CRDs its chart installs, for the custom resources that name this add-on as their installer. */
   public get crds(): Readonly<Record<string, string>> {
     return this.addon.crds;
   }
 
+  /** The release's address, so other resources can wait for the monitoring stack. */
   public get fqn(): string {
     return this.addon.fqn;
   }

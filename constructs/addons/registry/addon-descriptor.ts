@@ -7,6 +7,7 @@ import type { ValidationProblem } from "../../../lib/problems";
 import type { ICluster } from "../../cluster/cluster-types";
 import type { IClusterAccess } from "../../cluster/cluster-access";
 import type { SystemNodePlacement } from "../addon-types";
+import type { CompileResult } from "../../../lib/slo/compile";
 
 /**
  * What every add-on declares about itself, one typed object exported by its folder and listed once in
@@ -41,10 +42,11 @@ export interface AddonDescriptor<T = unknown> {
   /** The narrowest allowed-registry entries that admit {@link images}: an organisation path, never a whole registry. */
   readonly registries: readonly string[];
   /**
-   * Admission exemptions the add-on truly needs, each with its reason; merged into every environment's policy.
+   * Admission exemptions the add-on truly needs, each with its reason; merged into every environment's policy. A
+   * function where they follow the add-on's configuration (chaos helper pods only where such experiments are set up).
    * @default - none
    */
-  readonly admission?: AddonAdmission;
+  readonly admission?: AddonAdmission | ((config: EnvironmentConfig) => AddonAdmission);
   /** The workloads its charts render, for the hardening and admission checks. @default [] */
   readonly workloads?: readonly AddonWorkload[];
   /** Whether the environment runs the add-on (a named opt-out or a choice in its section). */
@@ -102,6 +104,12 @@ export interface AddonAdmission {
 /** Custom resources an add-on adds to a `-resources` layer. */
 export interface AddonResources<T> {
   readonly layer: ResourceLayer;
+  /**
+   * Whether they include PrometheusRules or monitors the Prometheus operator must reconcile in the add-on's namespaces
+   * (those of `observability-resources` do, unless they say otherwise: the chaos engines do not).
+   * @default true
+   */
+  readonly monitors?: boolean;
   readonly build: (ctx: AddonContext, addon: T) => unknown;
 }
 
@@ -179,6 +187,8 @@ export interface AddonArtifacts {
   readonly alertmanagerConfig?: Readonly<Record<string, unknown>>;
   /** @default {} */
   readonly dashboards?: Readonly<Record<string, string>>;
+  /** The environment's compiled SLOs (what chaos probes are compiled from). @default - none */
+  readonly slos?: CompileResult;
 }
 
 /**

@@ -73,10 +73,10 @@ export function addonRegistries(config: EnvironmentConfig): string[] {
 
 /** The admission exemptions of the environment's enabled add-ons, in registry order. */
 export function addonAdmission(config: EnvironmentConfig): Required<AddonAdmission> {
-  const enabled = enabledAddons(config);
+  const own = enabledAddons(config).map((a) => (typeof a.admission === "function" ? a.admission(config) : a.admission));
   return {
-    exemptNamespaces: enabled.flatMap((a) => a.admission?.exemptNamespaces ?? []),
-    exemptWorkloads: enabled.flatMap((a) => a.admission?.exemptWorkloads ?? []),
-    probeExemptContainers: enabled.flatMap((a) => a.admission?.probeExemptContainers ?? []),
+    exemptNamespaces: own.flatMap((a) => a?.exemptNamespaces ?? []),
+    exemptWorkloads: own.flatMap((a) => a?.exemptWorkloads ?? []),
+    probeExemptContainers: own.flatMap((a) => a?.probeExemptContainers ?? []),
   };
 }

@@ -21,6 +21,15 @@ describe("CustomResource", () => {
     expect(byName).toEqual({ workloads: { condition: [{ type: "Ready", status: "True" }] }, other: undefined });
   });
 
+  test("accepts the live value of the computed fields asked for, keeping the provider's own, and sets none by default", () => {
+    const { crStack, installer } = twoStacks();
+    new CustomResource(crStack, "Computed", { manifest: validNodePool(), installedBy: installer, computedFields: ["spec.limits"] });
+    new CustomResource(crStack, "Plain", { manifest: { ...validNodePool(), metadata: { name: "other" } }, installedBy: installer });
+    const manifests = JSON.parse(Testing.synth(crStack)).resource.kubernetes_manifest as Record<string, Record<string, any>>;
+    const byName = Object.fromEntries(Object.values(manifests).map((m) => [m.manifest.metadata.name, m.computed_fields]));
+    expect(byName).toEqual({ workloads: ["metadata.labels", "metadata.annotations", "spec.limits"], other: undefined });
+  });
+
   test("fails when it is built in the stack that installs its CRD", () => {
     const { crdStack, installer } = twoStacks();
     expect(() => new CustomResource(crdStack, "Workloads", { manifest: validNodePool(), installedBy: installer })).toThrow(

@@ -24,6 +24,15 @@ const PROD = {
 } satisfies Partial<KubePrometheusStackProps>;
 
 describe("KubePrometheusStack", () => {
+  test("names the in-cluster URL of the Prometheus Service the chart makes: the release's name, its namespace, the chart's port", () => {
+    const { addon, values } = build();
+    const chart = parse(fs.readFileSync(path.resolve(__dirname, `../../../fixtures/helm-values/kube-prometheus-stack-${KUBE_PROMETHEUS_STACK_DEFAULTS.version}.values.yaml`), "utf8"));
+    // The Service is `<fullname>-prometheus`; fullname is the release name, which contains the chart's name, unless overridden.
+    expect([values.fullnameOverride, values.nameOverride, values.prometheus?.service?.port]).toEqual([undefined, undefined, undefined]);
+    expect(KUBE_PROMETHEUS_STACK_DEFAULTS.releaseName).toContain("kube-prometheus-stack");
+    expect(addon.prometheusUrl).toBe(`http://${KUBE_PROMETHEUS_STACK_DEFAULTS.releaseName}-prometheus.${KUBE_PROMETHEUS_STACK_DEFAULTS.namespace}.svc:${chart.prometheus.service.port}`);
+  });
+
   test("pins kube-prometheus-stack 88.5.3 into the monitoring namespace", () => {
     const { json } = build();
     expect(json).toHaveResourceWithProperties(Release, { name: "kube-prometheus-stack", chart: "kube-prometheus-stack", version: "88.5.3", namespace: "monitoring", repository: "https://prometheus-community.github.io/helm-charts" });

@@ -125,6 +125,15 @@ describe("the chart's CRDs are the pinned chart's", () => {
     expect(read("test/fixtures/helm-values/SOURCES.md")).toContain(`| ${FIXTURE} |`);
   });
 
+  test("the README's CRD upgrade commands fetch and apply the CRDs of exactly the pinned chart version", () => {
+    const readme = read("constructs/addons/litmus/README.md");
+    const block = /## Upgrading the chart[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
+    expect(block).toContain(`helm pull litmus-core --repo ${LITMUS_DEFAULTS.repository} --version ${LITMUS_CHART_VERSION} --untar`);
+    expect(block).toMatch(/kubectl apply --server-side --force-conflicts -f litmus-core\/crds\//);
+    // No other chart version anywhere in the commands: a bump must rewrite them.
+    expect([...block.matchAll(/--version (\S+)/g)].map((m) => m[1])).toEqual([LITMUS_CHART_VERSION]);
+  });
+
   test("the committed chart defaults are litmus-core's at that version (its images carry the chart's appVersion)", () => {
     const upstream = chartDefaults() as { operator: { image: { tag: string } } };
     expect(upstream.operator.image.tag).toBe(LITMUS_IMAGE_TAG);
