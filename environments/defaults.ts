@@ -42,9 +42,6 @@ export const shared = {
     CostCentre: "cc-1042",
     ManagedBy: "sre-platform",
   },
-  slo: {
-    specs: ["environments/slos/checkout-api.yaml", "environments/slos/payments-worker.yaml"],
-  },
   // The on-call team works from Dublin; P1 pages reach PagerDuty in these hours and Slack outside them.
   alerting: {
     businessHours: { location: "Europe/Dublin", weekdays: ["monday:friday"], times: [{ start: "09:00", end: "17:30" }] },
@@ -57,7 +54,6 @@ export const shared = {
   storage: Omit<EnvironmentConfig["storage"], "reclaimPolicy">;
   platform: Omit<EnvironmentConfig["platform"], "externalSecrets">;
   tags: EnvironmentConfig["tags"];
-  slo: EnvironmentConfig["slo"];
   alerting: { businessHours: NonNullable<EnvironmentConfig["alerting"]>["businessHours"]; email: Omit<NonNullable<EnvironmentConfig["alerting"]>["email"], "to"> };
 };
 

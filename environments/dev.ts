@@ -116,7 +116,6 @@ export const dev: EnvironmentConfig = {
     kmsKeyId: "arn:aws:kms:eu-west-1:111111111111:key/00000001-0000-4000-8000-000000000000",
   },
   tags: { ...shared.tags, Environment: "dev" },
-  slo: { specs: [...shared.slo.specs] },
   // dev: alerts without a tier are dropped and chat repeats less often; pages follow the shared hours.
   alerting: {
     businessHours: { ...shared.alerting.businessHours, weekdays: [...shared.alerting.businessHours.weekdays], times: [...shared.alerting.businessHours.times] },

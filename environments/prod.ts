@@ -146,7 +146,6 @@ export const prod: EnvironmentConfig = {
     kmsKeyId: "arn:aws:kms:eu-west-1:333333333333:key/00000003-0000-4000-8000-000000000000",
   },
   tags: { ...shared.tags, Environment: "prod" },
-  slo: { specs: [...shared.slo.specs] },
   // prod copies P0 and P1 to the incident tool as well, and repeats unresolved pages more often.
   alerting: {
     businessHours: { ...shared.alerting.businessHours, weekdays: [...shared.alerting.businessHours.weekdays], times: [...shared.alerting.businessHours.times] },

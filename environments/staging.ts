@@ -152,7 +152,6 @@ export const staging: EnvironmentConfig = {
     kmsKeyId: "arn:aws:kms:eu-west-1:222222222222:key/00000002-0000-4000-8000-000000000000",
   },
   tags: { ...shared.tags, Environment: "staging" },
-  slo: { specs: [...shared.slo.specs] },
   alerting: {
     businessHours: { ...shared.alerting.businessHours, weekdays: [...shared.alerting.businessHours.weekdays], times: [...shared.alerting.businessHours.times] },
     slack: { channel: "#alerts-staging" },

@@ -183,10 +183,17 @@ export const EnvironmentSchema = z.strictObject({
   }),
   /** Provider default tags on every resource. `Owner`, `CostCentre` and `Environment` are required. */
   tags: z.record(z.string(), z.string()),
-  slo: z.strictObject({
-    /** SLO spec files (relative to the package root) compiled for this environment. */
-    specs: z.array(nonEmpty),
-  }),
+  /** The SLOs this environment compiles; without it (or without `specs`), every spec in `environments/slos/`. */
+  slo: z
+    .strictObject({
+      /**
+       * An explicit list of SLO spec files or folders (relative to the app's root) that replaces the folder
+       * `environments/slos/`; a spec of that folder left out gets a warning at synth.
+       * @default - every `*.yaml` file of `environments/slos/`, so a new spec needs no registration
+       */
+      specs: z.array(nonEmpty).min(1).optional(),
+    })
+    .optional(),
   /** Alert routing; without it no Alertmanager configuration is generated for the environment. */
   alerting: AlertRoutingSchema.optional(),
 });

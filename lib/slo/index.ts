@@ -9,6 +9,7 @@ export { validateSloDefinitions, validateSloSpec, sourceField, ALERT_NAME_RE } f
 export type { ValidateSpecOptions } from "./validate";
 export { loadSloFiles, loadSloFilesWithWarnings, expandSloPaths } from "./load";
 export type { LoadOptions, LoadResult } from "./load";
+export { SLO_SPEC_FOLDER, sloSpecFiles, sloSpecsLeftOut } from "./spec-folder";
 export { checkPromql, fillWindow, hasWindowPlaceholder, normalizeWindowPlaceholder, WINDOW_PLACEHOLDER } from "./promql";
 export type { PromqlProblem } from "./promql";
 export { counterRates, splitDivision } from "./promql-rewrite";
