@@ -28,6 +28,8 @@ export interface EnvironmentSource {
   readonly load: (names?: readonly string[]) => EnvironmentConfig[];
   /** Every environment's name, for refusing SLO overrides of an unknown one. */
   readonly names: readonly string[];
+  /** The file each environment is written in, by name, so a configuration error names it. */
+  readonly sources?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -55,7 +57,7 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, enviro
     slos = configs.map((c) => compileEnvironmentSlos(c, environments.names));
     observability = configs.map((c, i) => generateEnvironmentObservability(c, slos[i]!.compiled));
   } catch (e) {
-    return reportBadInput(e);
+    return reportBadInput(e instanceof ConfigError && environments.sources ? e.withSources(environments.sources) : e);
   }
 
   // Under `cdktf synth|diff|deploy` the CLI owns the output folder (CDKTF_OUTDIR); write into it directly.

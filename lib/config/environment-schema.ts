@@ -11,6 +11,7 @@ import { SecurityConfigSchema } from "./security-schema";
 import { ChaosConfigSchema } from "./chaos-schema";
 import { AlertRoutingSchema } from "../observability/alertmanager/model";
 import { isDnsLabel } from "../kubernetes/names";
+import { MIN_REASON_LENGTH } from "./security/opt-out";
 
 /**
  * The shape of one environment's configuration. Every difference between environments is data here,
@@ -164,7 +165,11 @@ export const EnvironmentSchema = z.strictObject({
      * Why this environment may be destroyed: required when `preventDestroy` or
      * `cluster.deletionProtection` is off, so an unprotected environment is a decision on record.
      */
-    unprotectedReason: z.string().optional(),
+    unprotectedReason: z
+      .string()
+      .trim()
+      .min(MIN_REASON_LENGTH, { message: `why this environment may be destroyed, in at least ${MIN_REASON_LENGTH} characters` })
+      .optional(),
   }),
   /**
    * Where Terraform keeps this environment's state; each stack gets `<keyPrefix>/<stack>.tfstate`. The
