@@ -7,6 +7,7 @@ import { ConfigError } from "../lib/config/validate-environment";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { ValidationError } from "../constructs/common/validation";
 import { buildEnvironment } from "./environment-stacks";
+import { BootstrapStack } from "./bootstrap-stack";
 import { validateAddonConfigs } from "./addon-config";
 import { compileEnvironmentSlos, EnvironmentSlos, writeEnvironmentSlos } from "./slo-artifacts";
 import { EnvironmentObservability, generateEnvironmentObservability, observabilityArtifacts, writeEnvironmentObservability } from "./observability-artifacts";
@@ -14,9 +15,10 @@ import { AlertRoutingError } from "../lib/observability/alertmanager/generate";
 import { stateBucketPolicy } from "../lib/config/state-bucket-policy";
 import { SloError } from "../lib/slo/model";
 
-const USAGE = `usage: node dist/main.js [--env NAME[,NAME…]] [--out DIR]
+const USAGE = `usage: node dist/main.js [--env NAME[,NAME…]] [--out DIR] [--bootstrap]
   --env NAME   environments to synthesize (default: all; or SRE_ENV)
   --out DIR    output folder (default: cdktf.out; or CDKTF_OUTDIR)
+  --bootstrap  also synthesize each environment's <env>-bootstrap stack (or SRE_BOOTSTRAP=1)
   --help       this text`;
 
 /** Reasons a synth stops before writing anything, with the message the user sees. */
@@ -44,6 +46,7 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, enviro
   let configs: EnvironmentConfig[];
   let slos: EnvironmentSlos[];
   let observability: EnvironmentObservability[];
+  let bootstrap: boolean;
   try {
     const args = parseSynthArgs(argv, env);
     if (args.help) {
@@ -52,6 +55,7 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, enviro
     }
     selection = args.environments;
     outdir = args.outdir;
+    bootstrap = args.bootstrap;
     configs = environments.load(selection);
     validateAddonConfigs(configs);
     slos = configs.map((c) => compileEnvironmentSlos(c, environments.names));
@@ -70,6 +74,8 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, enviro
     configs.forEach((config, i) =>
       buildEnvironment(app, config, { prometheusRules: slos[i]!.sloCount > 0 ? [slos[i]!.prometheusRule] : [], ...observabilityArtifacts(observability[i]!) }),
     );
+    // Only when asked: the bootstrap runs once per environment, with administrator credentials, before anything else.
+    if (bootstrap) for (const config of configs) new BootstrapStack(app, config);
     withBinaryVersionChecksOncePerRun(() => app.synth());
     for (const s of slos) writeEnvironmentSlos(staging, s);
     for (const o of observability) writeEnvironmentObservability(staging, o);
@@ -114,12 +120,12 @@ function withBinaryVersionChecksOncePerRun<T>(synth: () => T): T {
   }
 }
 
-function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv): { environments?: string[]; outdir: string; help: boolean } {
+function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv): { environments?: string[]; outdir: string; help: boolean; bootstrap: boolean } {
   let parsed;
   try {
     parsed = parseArgs({
       args: [...argv],
-      options: { env: { type: "string", multiple: true }, out: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: { env: { type: "string", multiple: true }, out: { type: "string" }, help: { type: "boolean", short: "h" }, bootstrap: { type: "boolean" } },
       allowPositionals: false,
       strict: true,
     });
@@ -130,10 +136,15 @@ function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv): { envi
   const fromEnv = (env.SRE_ENV ?? "").split(",").map((s) => s.trim());
   const names = (fromArgs.length > 0 ? fromArgs : fromEnv).filter((s) => s !== "");
   if (parsed.values.out === "") throw new UsageError(`--out: got ""; allowed: a folder path\n${USAGE}`);
+  const bootstrapSwitch = env.SRE_BOOTSTRAP ?? "";
+  if (!["", "0", "1", "true", "false"].includes(bootstrapSwitch)) {
+    throw new UsageError(`SRE_BOOTSTRAP: got ${JSON.stringify(bootstrapSwitch)}; allowed: 1 or true (synthesize the bootstrap stacks), 0, false or unset`);
+  }
   return {
     environments: names.length > 0 ? names : undefined,
     outdir: parsed.values.out ?? env.CDKTF_OUTDIR ?? "cdktf.out",
     help: parsed.values.help === true,
+    bootstrap: parsed.values.bootstrap === true || bootstrapSwitch === "1" || bootstrapSwitch === "true",
   };
 }
 

@@ -2,3 +2,4 @@ export * from "./environment-schema";
 export * from "./validate-environment";
 export * from "./state-bucket-policy";
 export * from "./cross-environment";
+export * from "./bootstrap-policies";
