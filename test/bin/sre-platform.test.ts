@@ -13,6 +13,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sharedPath, withShared } from "../support/shared";
+import { ENVIRONMENTS } from "../../environments";
 
 const ROOT = join(__dirname, "../..");
 const CLI = join(ROOT, "dist/bin/sre-platform.js");
@@ -201,7 +202,7 @@ describe("sre-platform slo compile", () => {
 });
 
 describe("sre-platform slo validate", () => {
-  const perEnvironment = ["dev", "staging", "prod"].map((env) => cli(["slo", "validate", SPECS, "--environment", env]));
+  const perEnvironment = ENVIRONMENTS.map((e) => e.name).map((env) => cli(["slo", "validate", SPECS, "--environment", env]));
   it("accepts the platform's own SLOs for every environment", () => {
     for (const result of perEnvironment) {
       const r = result();
@@ -279,7 +280,7 @@ describe("usage errors", () => {
     [["slo", "compile", SPECS, "--bogus"], /unknown option --bogus; allowed: --period, --environment, --strict, --help, --format, --out/],
     [["slo", "compile", SPECS, "--period", "1d"], /invalid --period "1d"; allowed: 30d, 28d, 7d/],
     [["slo", "compile", SPECS, "--format", "json"], /invalid --format "json"; allowed: rules, prometheusrule/],
-    [["slo", "compile", SPECS, "--environment", "prdo"], /invalid --environment "prdo"; allowed: dev, staging, prod/],
+    [["slo", "compile", SPECS, "--environment", "prdo"], new RegExp(`invalid --environment "prdo"; allowed: ${ENVIRONMENTS.map((e) => e.name).join(", ")}`)],
     [["slo", "compile", SPECS, "--period"], /option --period needs a value/],
     [["slo", "compile"], /no SLO files given/],
     [["slo", "validate", SPECS, "--out", "x.yaml"], /unknown option --out; allowed: --period, --environment, --strict, --help$/m],
