@@ -30,7 +30,10 @@ export interface EnvironmentSource {
   readonly load: (names?: readonly string[]) => EnvironmentConfig[];
   /** Every environment's name, for refusing SLO overrides of an unknown one. */
   readonly names: readonly string[];
-  /** The file each environment is written in, by name, so a configuration error names it. */
+  /**
+   * The file each environment is written in, by name, so a configuration error names it.
+   * @default - errors name the environment only
+   */
   readonly sources?: ReadonlyMap<string, string>;
 }
 
