@@ -30,6 +30,7 @@ export * from "./stacks/platform-stack";
 export * from "./stacks/environment-stacks";
 export * from "./stacks/addon-layer";
 export * from "./stacks/addon-config";
+export * from "./stacks/bootstrap-stack";
 
 // Framework-free libraries
 export * from "./lib/config";

@@ -7,7 +7,7 @@
  * Bad configuration, SLO specs or arguments print one line per problem on stderr and exit 1 before
  * anything is written; the previous cdktf.out stays as it was.
  */
-import { ENVIRONMENTS, loadEnvironments } from "./environments";
+import { ENVIRONMENTS, environmentSources, loadEnvironments } from "./environments";
 import { runSynth } from "./stacks/synth";
 
 // cdktf records a full stack trace for every token it creates (used only to decorate its own error
@@ -25,4 +25,8 @@ Error.captureStackTrace = (target: object, constructorOpt?: Function): void => {
   else (target as { stack?: string }).stack = "";
 };
 
-process.exitCode = runSynth(process.argv.slice(2), process.env, { load: loadEnvironments, names: ENVIRONMENTS.map((e) => e.name) });
+process.exitCode = runSynth(process.argv.slice(2), process.env, {
+  load: loadEnvironments,
+  names: ENVIRONMENTS.map((e) => e.name),
+  sources: environmentSources(),
+});

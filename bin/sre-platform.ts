@@ -15,6 +15,7 @@ import type { CompileResult } from "../lib/slo/compile";
 import { emitPrometheusRuleYaml, emitRulesYaml } from "../lib/slo/emit";
 import { formatDiagnostic, SloError, type SloPeriod } from "../lib/slo/model";
 import { loadAndCompileSlos } from "../lib/slo/pipeline";
+import { sloSpecFiles } from "../lib/slo/spec-folder";
 import { SUPPORTED_PERIODS } from "../lib/slo/windows";
 import { renderReport } from "./slo-report";
 import { renderHtmlReport } from "./slo-report-html";
@@ -244,15 +245,18 @@ function writeAtomically(file: string, text: string): void {
  * when inside it. The published package ships none: there, and anywhere else, the user must name files.
  */
 function defaultSpecFiles(command: string): string[] {
-  const dir = join(packageRoot(__dirname), "environments", "slos");
-  if (!existsSync(dir)) {
+  // The same rule as the synth's: every spec of the folder.
+  const files = sloSpecFiles(packageRoot(__dirname));
+  if (files.length === 0) {
     throw new UsageError(
       `no SLO files given; usage: sre-platform slo ${command} <files or directories…> ` +
         `(sre-platform/v1, Sloth prometheus/v1 or OpenSLO openslo/v1 YAML; see --help)`,
     );
   }
-  const rel = relative(process.cwd(), dir);
-  return [rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel : dir];
+  return files.map((file) => {
+    const rel = relative(process.cwd(), file);
+    return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
+  });
 }
 
 function runSlo(command: string | undefined, args: readonly string[], io: Io): number {

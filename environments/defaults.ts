@@ -2,6 +2,39 @@ import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { DEFAULT_KUBERNETES_VERSION } from "../lib/eks/versions";
 import type { AdmissionConfig } from "../lib/config/security/admission";
 import type { AdmissionPolicyKey } from "../lib/security/admission/policies";
+import { ecrRegistry } from "../lib/aws/ecr";
+
+/**
+ * The names an environment derives from its name, account and region. An environment file sets those three
+ * constants and takes every name below from here, so a copy of it (README, "Adding an environment") keeps nothing of
+ * its original: no role, state bucket, secret prefix, alert channel or registry of another environment.
+ */
+export function environmentIdentity(name: string, account: string, region: string) {
+  const role = (roleName: string): string => `arn:aws:iam::${account}:role/${roleName}`;
+  return {
+    name,
+    account,
+    region,
+    /** A role of the environment's account by name. */
+    role,
+    /** Zones by letter: `zones("a", "b")` → `eu-west-1a`, `eu-west-1b`. */
+    zones: (...letters: string[]): string[] => letters.map((l) => `${region}${l}`),
+    /** CI deploys as the first; people never do (they get `cluster.access`). Created by `<env>-bootstrap`. */
+    iam: { deployRoleArn: role("sre-platform-deploy"), breakGlassRoleArn: role("break-glass"), keyAdminRoleArn: role("kms-admin") },
+    clusterName: `${name}-platform`,
+    stateBucket: `sre-platform-${name}-terraform-state`,
+    stateKeyPrefix: `sre-platform/${name}`,
+    secretsManagerPrefix: `sre-platform/${name}`,
+    alertsChannel: `#alerts-${name}`,
+    mailbox: `platform-${name}@example.com`,
+    heartbeatUrl: `https://heartbeat.example.com/ping/sre-platform-${name}`,
+    /** The environment's own ECR registry: the teams' images. */
+    ecrRegistry: ecrRegistry(account, region),
+  } as const;
+}
+
+/** What `environmentIdentity` derives. */
+export type EnvironmentIdentity = ReturnType<typeof environmentIdentity>;
 
 /**
  * What every environment shares unless it says otherwise. Environments spread these sections and
@@ -43,7 +76,6 @@ export const shared = {
     ManagedBy: "sre-platform",
   },
   slo: {
-    specs: ["environments/slos/checkout-api.yaml", "environments/slos/payments-worker.yaml"],
     // `npm run synth` writes cdktf.out/runbooks/; publish that folder here and every SLO alert links to its page.
     runbooks: { baseUrl: "https://runbooks.example.com/sre-platform" },
   },
@@ -59,7 +91,7 @@ export const shared = {
   storage: Omit<EnvironmentConfig["storage"], "reclaimPolicy">;
   platform: Omit<EnvironmentConfig["platform"], "externalSecrets">;
   tags: EnvironmentConfig["tags"];
-  slo: EnvironmentConfig["slo"];
+  slo: NonNullable<EnvironmentConfig["slo"]>;
   alerting: { businessHours: NonNullable<EnvironmentConfig["alerting"]>["businessHours"]; email: Omit<NonNullable<EnvironmentConfig["alerting"]>["email"], "to"> };
 };
 
@@ -76,10 +108,10 @@ export const KUBE_SYSTEM_EXEMPT_POLICIES = [
  * images). The registries and named exemptions of the platform's own add-ons come from the add-on registry; what
  * is here is what no add-on owns.
  */
-export function sharedAdmission(mode: AdmissionConfig["mode"], account: string, region: string): AdmissionConfig {
+export function sharedAdmission(mode: AdmissionConfig["mode"], id: EnvironmentIdentity): AdmissionConfig {
   return {
     mode,
-    allowedRegistries: [`${account}.dkr.ecr.${region}.amazonaws.com`],
+    allowedRegistries: [id.ecrRegistry],
     exemptNamespaces: [
       {
         namespace: "kube-system",

@@ -1,16 +1,12 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
-import { shared, sharedAdmission } from "./defaults";
+import { environmentIdentity, shared, sharedAdmission } from "./defaults";
 import { platformNamespaces, teamNamespace } from "./namespaces";
 import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
 import { meshShared } from "./mesh-defaults";
 
-/** CI deploys as the first; people never do (they get `cluster.access`). */
-const ROLES = {
-  deployRoleArn: "arn:aws:iam::111111111111:role/sre-platform-deploy",
-  breakGlassRoleArn: "arn:aws:iam::111111111111:role/break-glass",
-  keyAdminRoleArn: "arn:aws:iam::111111111111:role/kms-admin",
-};
+/** The environment's name, account and region: every name of the environment below is derived from them. */
+const ID = environmentIdentity("dev", "111111111111", "eu-west-1");
 
 /**
  * dev: cheap. Two AZs, one NAT gateway, small spot nodes, and a public API endpoint open only to an
@@ -18,16 +14,16 @@ const ROLES = {
  * Nothing is protected from `terraform destroy`.
  */
 export const dev: EnvironmentConfig = {
-  name: "dev",
-  account: "111111111111",
-  region: "eu-west-1",
-  availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+  name: ID.name,
+  account: ID.account,
+  region: ID.region,
+  availabilityZones: ID.zones("a", "b", "c"),
   network: { ...shared.network, reservedCidrs: [...shared.network.reservedCidrs], interfaceEndpoints: [], vpcCidr: "10.10.0.0/16", azCount: 2, natGateways: "single" },
   cluster: {
     ...shared.cluster,
     publicAccessCidrs: ["203.0.113.0/24", "198.51.100.16/28"],
-    access: [{ roleArn: "arn:aws:iam::111111111111:role/platform-admin", policy: "admin", namespaces: [] }],
-    name: "dev-platform",
+    access: [{ roleArn: ID.role("platform-admin"), policy: "admin", namespaces: [] }],
+    name: ID.clusterName,
     deletionProtection: false,
     nodeGroups: [
       {
@@ -44,7 +40,7 @@ export const dev: EnvironmentConfig = {
     ],
   },
   storage: { ...shared.storage, noncurrentVersionExpirationDays: 30, reclaimPolicy: "Delete" },
-  platform: { ...shared.platform, externalSecrets: { secretsManagerPrefix: "sre-platform/dev" } },
+  platform: { ...shared.platform, externalSecrets: { secretsManagerPrefix: ID.secretsManagerPrefix } },
   observability: {
     // One of each, small: dev loses its metrics history with a node, and that is fine.
     prometheus: {
@@ -62,7 +58,7 @@ export const dev: EnvironmentConfig = {
   },
   security: {
     // dev reports violations (audit log, kubectl warnings) so a new policy or chart is tried here before it refuses anything.
-    admission: sharedAdmission("audit", "111111111111", "eu-west-1"),
+    admission: sharedAdmission("audit", ID),
     namespaces: {
       platform: platformNamespaces({
         monitoring: { requestsCpu: "2", requestsMemory: "4Gi", limitsMemory: "8Gi", pods: 30 },
@@ -73,8 +69,8 @@ export const dev: EnvironmentConfig = {
         {
           name: "payments",
           namespaces: { payments: teamNamespace("payments", { requestsCpu: "2", requestsMemory: "4Gi", limitsMemory: "8Gi", pods: 30 }) },
-          viewRoleArns: ["arn:aws:iam::111111111111:role/payments-view"],
-          deployRoleArns: ["arn:aws:iam::111111111111:role/payments-deploy"],
+          viewRoleArns: [ID.role("payments-view")],
+          deployRoleArns: [ID.role("payments-deploy")],
         },
       ],
     },
@@ -130,23 +126,24 @@ export const dev: EnvironmentConfig = {
     },
   },
   protection: { preventDestroy: false, unprotectedReason: "throw-away: rebuilt from code, holds no data that must survive" },
-  iam: ROLES,
+  iam: ID.iam,
   backend: {
     ...shared.backend,
-    bucket: "sre-platform-dev-terraform-state",
-    keyPrefix: "sre-platform/dev",
+    region: ID.region,
+    bucket: ID.stateBucket,
+    keyPrefix: ID.stateKeyPrefix,
     kmsKeyId: "arn:aws:kms:eu-west-1:111111111111:key/00000001-0000-4000-8000-000000000000",
   },
-  tags: { ...shared.tags, Environment: "dev" },
-  slo: { ...shared.slo, specs: [...shared.slo.specs] },
+  tags: { ...shared.tags, Environment: ID.name },
+  slo: { ...shared.slo },
   // dev: alerts without a tier are dropped and chat repeats less often; pages follow the shared hours.
   alerting: {
     businessHours: { ...shared.alerting.businessHours, weekdays: [...shared.alerting.businessHours.weekdays], times: [...shared.alerting.businessHours.times] },
-    slack: { channel: "#alerts-dev" },
-    email: { ...shared.alerting.email, to: "platform-dev@example.com" },
+    slack: { channel: ID.alertsChannel },
+    email: { ...shared.alerting.email, to: ID.mailbox },
     // Each team's own receivers; its PagerDuty routing key and Slack webhook URL are keys of the receivers' secret
     // (team-payments-pagerduty-routing-key, team-payments-slack-webhook-url).
-    teams: { payments: { slack: { channel: "#payments-alerts-dev" }, email: { to: "payments-dev@example.com" } } },
+    teams: { payments: { slack: { channel: `#payments-alerts-${ID.name}` }, email: { to: `payments-${ID.name}@example.com` } } },
     tiers: { P2: { repeatInterval: "3d" } },
     unprioritized: "P3",
   },

@@ -8,13 +8,27 @@ import { staging } from "./staging";
 export const ENVIRONMENTS: readonly EnvironmentConfig[] = [dev, staging, prod];
 
 /**
+ * The file each environment is written in, `environments/<name>.ts`, by name: error messages name it. A name two
+ * inputs share (a copied file that kept its original's name) names no file: which of the two is meant is unknown.
+ */
+export function environmentSources(inputs: readonly unknown[] = ENVIRONMENTS): ReadonlyMap<string, string> {
+  const names = inputs.map((i) => (i as { name?: unknown } | null)?.name).filter((n): n is string => typeof n === "string" && n !== "");
+  return new Map(names.filter((n) => names.indexOf(n) === names.lastIndexOf(n)).map((n) => [n, `environments/${n}.ts`]));
+}
+
+/**
  * Validates all environments (also the rules between them, such as non-overlapping VPCs) and returns the
  * ones asked for, in deployment order.
  * @param names environment names to return; every one must exist
- * @throws ConfigError naming the environment, the field path, the value and what is allowed
+ * @throws ConfigError naming the environment's file, the field path, the value and what is allowed
  */
 export function loadEnvironments(names?: readonly string[], inputs: readonly unknown[] = ENVIRONMENTS): EnvironmentConfig[] {
-  const all = validateEnvironments(inputs);
+  let all: EnvironmentConfig[];
+  try {
+    all = validateEnvironments(inputs);
+  } catch (e) {
+    throw e instanceof ConfigError ? e.withSources(environmentSources(inputs)) : e;
+  }
   if (!names || names.length === 0) return all;
   const known = all.map((e) => e.name);
   const unknown = names.filter((n) => !known.includes(n));

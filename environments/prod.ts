@@ -1,27 +1,23 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
-import { shared, sharedAdmission } from "./defaults";
+import { environmentIdentity, shared, sharedAdmission } from "./defaults";
 import { REVIEWED_ADDON_VERSIONS } from "../lib/eks/addon-versions";
 import { platformNamespaces, teamNamespace } from "./namespaces";
 import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
 import { meshShared } from "./mesh-defaults";
 
-/** CI deploys as the first; people never do (they get `cluster.access`). */
-const ROLES = {
-  deployRoleArn: "arn:aws:iam::333333333333:role/sre-platform-deploy",
-  breakGlassRoleArn: "arn:aws:iam::333333333333:role/break-glass",
-  keyAdminRoleArn: "arn:aws:iam::333333333333:role/kms-admin",
-};
+/** The environment's name, account and region: every name of the environment below is derived from them. */
+const ID = environmentIdentity("prod", "333333333333", "eu-west-1");
 
 /**
  * prod: three AZs, a NAT gateway per AZ, a private API endpoint, on-demand system nodes plus spot
  * workload nodes, EKS deletion protection, `prevent_destroy` on stateful resources and pinned EKS add-ons.
  */
 export const prod: EnvironmentConfig = {
-  name: "prod",
-  account: "333333333333",
-  region: "eu-west-1",
-  availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+  name: ID.name,
+  account: ID.account,
+  region: ID.region,
+  availabilityZones: ID.zones("a", "b", "c"),
   network: {
     ...shared.network,
     reservedCidrs: [...shared.network.reservedCidrs],
@@ -35,9 +31,9 @@ export const prod: EnvironmentConfig = {
     publicAccessCidrs: [],
     access: [
       // Day to day, people read; changes go through CI, emergencies through break-glass.
-      { roleArn: "arn:aws:iam::333333333333:role/platform-admin", policy: "view", namespaces: [] },
+      { roleArn: ID.role("platform-admin"), policy: "view", namespaces: [] },
     ],
-    name: "prod-platform",
+    name: ID.clusterName,
     // Protected environments pin every managed add-on to the version reviewed for the cluster's Kubernetes
     // minor (lib/eks/addon-versions.ts); configuration validation holds the two together.
     addonVersions: { ...REVIEWED_ADDON_VERSIONS[shared.cluster.kubernetesVersion] },
@@ -68,7 +64,7 @@ export const prod: EnvironmentConfig = {
     ],
   },
   storage: { ...shared.storage, noncurrentVersionExpirationDays: 365, reclaimPolicy: "Retain" },
-  platform: { ...shared.platform, externalSecrets: { secretsManagerPrefix: "sre-platform/prod" } },
+  platform: { ...shared.platform, externalSecrets: { secretsManagerPrefix: ID.secretsManagerPrefix } },
   observability: {
     // Two Prometheus replicas scrape the same targets (either can go); three Alertmanagers gossip, one per zone.
     prometheus: {
@@ -86,7 +82,7 @@ export const prod: EnvironmentConfig = {
   },
   security: {
     // Violations are refused; what dev reported has been fixed or exempted with a reason first.
-    admission: sharedAdmission("enforce", "333333333333", "eu-west-1"),
+    admission: sharedAdmission("enforce", ID),
     namespaces: {
       platform: platformNamespaces({
         monitoring: { requestsCpu: "8", requestsMemory: "24Gi", limitsMemory: "40Gi", pods: 60 },
@@ -97,8 +93,8 @@ export const prod: EnvironmentConfig = {
         {
           name: "payments",
           namespaces: { payments: teamNamespace("payments", { requestsCpu: "16", requestsMemory: "32Gi", limitsMemory: "64Gi", pods: 200 }) },
-          viewRoleArns: ["arn:aws:iam::333333333333:role/payments-view"],
-          deployRoleArns: ["arn:aws:iam::333333333333:role/payments-deploy"],
+          viewRoleArns: [ID.role("payments-view")],
+          deployRoleArns: [ID.role("payments-deploy")],
         },
       ],
     },
@@ -138,25 +134,26 @@ export const prod: EnvironmentConfig = {
   // opt-in with its reason would install it.
   chaos: { litmus: { resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } } } },
   protection: { preventDestroy: true },
-  iam: ROLES,
+  iam: ID.iam,
   backend: {
     ...shared.backend,
-    bucket: "sre-platform-prod-terraform-state",
-    keyPrefix: "sre-platform/prod",
+    region: ID.region,
+    bucket: ID.stateBucket,
+    keyPrefix: ID.stateKeyPrefix,
     kmsKeyId: "arn:aws:kms:eu-west-1:333333333333:key/00000003-0000-4000-8000-000000000000",
   },
-  tags: { ...shared.tags, Environment: "prod" },
-  slo: { ...shared.slo, specs: [...shared.slo.specs] },
+  tags: { ...shared.tags, Environment: ID.name },
+  slo: { ...shared.slo },
   // prod copies P0 and P1 to the incident tool as well, and repeats unresolved pages more often.
   alerting: {
     businessHours: { ...shared.alerting.businessHours, weekdays: [...shared.alerting.businessHours.weekdays], times: [...shared.alerting.businessHours.times] },
-    slack: { channel: "#alerts-prod" },
+    slack: { channel: ID.alertsChannel },
     email: { ...shared.alerting.email, to: "platform-capacity@example.com" },
     // Each team's own receivers; its PagerDuty routing key and Slack webhook URL are keys of the receivers' secret
     // (team-payments-pagerduty-routing-key, team-payments-slack-webhook-url).
-    teams: { payments: { slack: { channel: "#payments-alerts-prod" }, email: { to: "payments-prod@example.com" } } },
+    teams: { payments: { slack: { channel: `#payments-alerts-${ID.name}` }, email: { to: `payments-${ID.name}@example.com` } } },
     webhook: { url: "https://incidents.example.com/hooks/alertmanager", priorities: ["P0", "P1"] },
-    heartbeat: { url: "https://heartbeat.example.com/ping/sre-platform-prod" },
+    heartbeat: { url: ID.heartbeatUrl },
     tiers: { P0: { repeatInterval: "30m" } },
   },
 };

@@ -1,17 +1,13 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
-import { shared, sharedAdmission } from "./defaults";
+import { environmentIdentity, shared, sharedAdmission } from "./defaults";
 import { REVIEWED_ADDON_VERSIONS } from "../lib/eks/addon-versions";
 import { platformNamespaces, teamNamespace } from "./namespaces";
 import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
 import { meshShared } from "./mesh-defaults";
 
-/** CI deploys as the first; people never do (they get `cluster.access`). */
-const ROLES = {
-  deployRoleArn: "arn:aws:iam::222222222222:role/sre-platform-deploy",
-  breakGlassRoleArn: "arn:aws:iam::222222222222:role/break-glass",
-  keyAdminRoleArn: "arn:aws:iam::222222222222:role/kms-admin",
-};
+/** The environment's name, account and region: every name of the environment below is derived from them. */
+const ID = environmentIdentity("staging", "222222222222", "eu-west-1");
 
 /**
  * staging: prod's shape at a smaller size. Three AZs, a NAT gateway per AZ, a private API endpoint,
@@ -19,21 +15,21 @@ const ROLES = {
  * failover, upgrades and recovery rehearse what prod does.
  */
 export const staging: EnvironmentConfig = {
-  name: "staging",
-  account: "222222222222",
-  region: "eu-west-1",
-  availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+  name: ID.name,
+  account: ID.account,
+  region: ID.region,
+  availabilityZones: ID.zones("a", "b", "c"),
   network: { ...shared.network, reservedCidrs: [...shared.network.reservedCidrs], interfaceEndpoints: ["ecr.api", "ecr.dkr", "sts"], vpcCidr: "10.20.0.0/16", azCount: 3, natGateways: "per-az" },
   cluster: {
     ...shared.cluster,
     publicAccessCidrs: [],
     access: [
-      { roleArn: "arn:aws:iam::222222222222:role/platform-admin", policy: "admin", namespaces: [] },
+      { roleArn: ID.role("platform-admin"), policy: "admin", namespaces: [] },
       // Read-only across the cluster: a team's writes go through its own deploy role (security.namespaces.teams), and
       // a namespace-scoped grant may only name a namespace the platform creates with its baseline.
-      { roleArn: "arn:aws:iam::222222222222:role/developer", policy: "view", namespaces: [] },
+      { roleArn: ID.role("developer"), policy: "view", namespaces: [] },
     ],
-    name: "staging-platform",
+    name: ID.clusterName,
     // Pinned like prod's (validation requires it of protected environments) to the versions reviewed for the
     // cluster's minor: an add-on upgrade is a reviewed diff of lib/eks/addon-versions.ts.
     addonVersions: { ...REVIEWED_ADDON_VERSIONS[shared.cluster.kubernetesVersion] },
@@ -76,7 +72,7 @@ export const staging: EnvironmentConfig = {
         },
       ],
     },
-    externalSecrets: { secretsManagerPrefix: "sre-platform/staging" },
+    externalSecrets: { secretsManagerPrefix: ID.secretsManagerPrefix },
   },
   observability: {
     prometheus: {
@@ -94,7 +90,7 @@ export const staging: EnvironmentConfig = {
   },
   security: {
     // Violations are refused; what dev reported has been fixed or exempted with a reason first.
-    admission: sharedAdmission("enforce", "222222222222", "eu-west-1"),
+    admission: sharedAdmission("enforce", ID),
     namespaces: {
       platform: platformNamespaces({
         monitoring: { requestsCpu: "4", requestsMemory: "12Gi", limitsMemory: "20Gi", pods: 40 },
@@ -105,8 +101,8 @@ export const staging: EnvironmentConfig = {
         {
           name: "payments",
           namespaces: { payments: teamNamespace("payments", { requestsCpu: "4", requestsMemory: "8Gi", limitsMemory: "16Gi", pods: 50 }) },
-          viewRoleArns: ["arn:aws:iam::222222222222:role/payments-view"],
-          deployRoleArns: ["arn:aws:iam::222222222222:role/payments-deploy"],
+          viewRoleArns: [ID.role("payments-view")],
+          deployRoleArns: [ID.role("payments-deploy")],
         },
       ],
     },
@@ -132,7 +128,7 @@ export const staging: EnvironmentConfig = {
       issuer: {
         type: "acme",
         server: "staging",
-        email: "platform-staging@example.com",
+        email: ID.mailbox,
         hostedZones: [{ zoneId: "Z0STAGING0PLATFORM0EXAMPLE", domain: "staging.platform.example.com" }],
       },
       controller: { replicas: 2, resources: { requests: { cpu: "25m", memory: "128Mi" }, limits: { memory: "256Mi" } } },
@@ -178,22 +174,23 @@ export const staging: EnvironmentConfig = {
     },
   },
   protection: { preventDestroy: true },
-  iam: ROLES,
+  iam: ID.iam,
   backend: {
     ...shared.backend,
-    bucket: "sre-platform-staging-terraform-state",
-    keyPrefix: "sre-platform/staging",
+    region: ID.region,
+    bucket: ID.stateBucket,
+    keyPrefix: ID.stateKeyPrefix,
     kmsKeyId: "arn:aws:kms:eu-west-1:222222222222:key/00000002-0000-4000-8000-000000000000",
   },
-  tags: { ...shared.tags, Environment: "staging" },
-  slo: { ...shared.slo, specs: [...shared.slo.specs] },
+  tags: { ...shared.tags, Environment: ID.name },
+  slo: { ...shared.slo },
   alerting: {
     businessHours: { ...shared.alerting.businessHours, weekdays: [...shared.alerting.businessHours.weekdays], times: [...shared.alerting.businessHours.times] },
-    slack: { channel: "#alerts-staging" },
-    email: { ...shared.alerting.email, to: "platform-staging@example.com" },
+    slack: { channel: ID.alertsChannel },
+    email: { ...shared.alerting.email, to: ID.mailbox },
     // Each team's own receivers; its PagerDuty routing key and Slack webhook URL are keys of the receivers' secret
     // (team-payments-pagerduty-routing-key, team-payments-slack-webhook-url).
-    teams: { payments: { slack: { channel: "#payments-alerts-staging" }, email: { to: "payments-staging@example.com" } } },
-    heartbeat: { url: "https://heartbeat.example.com/ping/sre-platform-staging" },
+    teams: { payments: { slack: { channel: `#payments-alerts-${ID.name}` }, email: { to: `payments-${ID.name}@example.com` } } },
+    heartbeat: { url: ID.heartbeatUrl },
   },
 };

@@ -8,6 +8,7 @@ import type { CompileResult } from "../lib/slo/compile";
 import { formatDiagnostic, SloError } from "../lib/slo/model";
 import { sloOwnershipProblems } from "../lib/observability/slo-ownership";
 import { loadAndCompileSlos } from "../lib/slo/pipeline";
+import { SLO_SPEC_FOLDER, sloSpecFiles, sloSpecsLeftOut } from "../lib/slo/spec-folder";
 
 /** One environment's SLOs, compiled before any stack is built. */
 export interface EnvironmentSlos {
@@ -25,16 +26,19 @@ export interface EnvironmentSlos {
 }
 
 /**
- * Loads the environment's SLO specs (with its per-environment objective overrides) and compiles them.
+ * Loads the environment's SLO specs (every spec of `environments/slos/`, or its explicit `slo.specs`) with its
+ * per-environment objective overrides, and compiles them.
  * @param knownEnvironments every environment's name, so an override for a misspelt one is refused (default: any name)
+ * @param root the app's root folder, which holds `environments/slos/`
  * @throws SloError naming the file, the SLO and the field, so the synth stops before writing anything; also for a spec
  * whose `labels.team` is not one of the environment's teams, or whose alerts carry a label that routes nowhere
  */
-export function compileEnvironmentSlos(config: EnvironmentConfig, knownEnvironments?: readonly string[]): EnvironmentSlos {
-  const root = packageRoot();
-  const files = config.slo.specs.map((f) => path.resolve(root, f));
-  const runbooks = config.slo.runbooks;
-  const { definitions: defs, result, warnings } = loadAndCompileSlos(files, {
+export function compileEnvironmentSlos(config: EnvironmentConfig, knownEnvironments?: readonly string[], root: string = packageRoot()): EnvironmentSlos {
+  const specs = config.slo?.specs;
+  const files = sloSpecFiles(root, specs);
+  const runbooks = config.slo?.runbooks;
+  // With no file found, the loader reports the folder (or the list) that should have held them.
+  const { definitions: defs, result, warnings } = loadAndCompileSlos(files.length > 0 ? files : [path.join(root, SLO_SPEC_FOLDER)], {
     environment: config.name,
     ...(knownEnvironments ? { knownEnvironments } : {}),
     ...(runbooks !== undefined ? { runbookBaseUrl: `${runbooks.baseUrl.replace(/\/+$/, "")}/${encodeURIComponent(config.name)}` } : {}),
@@ -42,6 +46,9 @@ export function compileEnvironmentSlos(config: EnvironmentConfig, knownEnvironme
   // Alerts route by the spec's team: one the environment does not have would route to nobody it names.
   const ownership = sloOwnershipProblems(defs, config.security.namespaces.teams.map((t) => t.name), `security.namespaces.teams of environment "${config.name}"`);
   if (ownership.length > 0) throw new SloError(ownership);
+  const leftOut = sloSpecsLeftOut(root, specs).map(
+    (f) => `slo.specs leaves out ${f}, which compiles no rules in this environment; list it, or drop slo.specs to compile every spec of ${SLO_SPEC_FOLDER}/`,
+  );
   const ruleOptions: PrometheusRuleOptions = { name: `${config.name}-slos`, namespace: MONITORING_NAMESPACE, labels: MONITORING_SELECTOR_LABELS };
   return {
     environment: config.name,
@@ -49,7 +56,7 @@ export function compileEnvironmentSlos(config: EnvironmentConfig, knownEnvironme
     rulesYaml: emitRulesYaml(result),
     prometheusRuleYaml: emitPrometheusRuleYaml(result, ruleOptions),
     prometheusRule: toPrometheusRule(result, ruleOptions),
-    warnings: warnings.map(formatDiagnostic),
+    warnings: [...leftOut, ...warnings.map(formatDiagnostic)],
     compiled: result,
   };
 }

@@ -7,6 +7,7 @@ import { ConfigError } from "../lib/config/validate-environment";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { ValidationError } from "../constructs/common/validation";
 import { buildEnvironment } from "./environment-stacks";
+import { BootstrapStack } from "./bootstrap-stack";
 import { validateAddonConfigs } from "./addon-config";
 import { compileEnvironmentSlos, EnvironmentSlos, writeEnvironmentSlos } from "./slo-artifacts";
 import { EnvironmentObservability, generateEnvironmentObservability, observabilityArtifacts, writeEnvironmentObservability } from "./observability-artifacts";
@@ -15,10 +16,11 @@ import { stateBucketPolicy } from "../lib/config/state-bucket-policy";
 import { SloError } from "../lib/slo/model";
 import { readInventory, renderSummary, type EnvironmentOutputs } from "./synth-summary";
 
-const USAGE = `usage: node dist/main.js [--env NAME[,NAME…]] [--out DIR] [--quiet]
+const USAGE = `usage: node dist/main.js [--env NAME[,NAME…]] [--out DIR] [--quiet] [--bootstrap]
   --env NAME   environments to synthesize (default: all; or SRE_ENV)
   --out DIR    output folder (default: cdktf.out; or CDKTF_OUTDIR)
   --quiet      print nothing but warnings and errors (default: a summary of what was built and changed)
+  --bootstrap  also synthesize each environment's <env>-bootstrap stack (or SRE_BOOTSTRAP=1)
   --help       this text`;
 
 /** Reasons a synth stops before writing anything, with the message the user sees. */
@@ -30,6 +32,11 @@ export interface EnvironmentSource {
   readonly load: (names?: readonly string[]) => EnvironmentConfig[];
   /** Every environment's name, for refusing SLO overrides of an unknown one. */
   readonly names: readonly string[];
+  /**
+   * The file each environment is written in, by name, so a configuration error names it.
+   * @default - errors name the environment only
+   */
+  readonly sources?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -46,6 +53,7 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, enviro
   let configs: EnvironmentConfig[];
   let slos: EnvironmentSlos[];
   let observability: EnvironmentObservability[];
+  let bootstrap: boolean;
   try {
     const args = parseSynthArgs(argv, env);
     if (args.help) {
@@ -55,12 +63,13 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, enviro
     selection = args.environments;
     outdir = args.outdir;
     quiet = args.quiet;
+    bootstrap = args.bootstrap;
     configs = environments.load(selection);
     validateAddonConfigs(configs);
     slos = configs.map((c) => compileEnvironmentSlos(c, environments.names));
     observability = configs.map((c, i) => generateEnvironmentObservability(c, slos[i]!.compiled));
   } catch (e) {
-    return reportBadInput(e);
+    return reportBadInput(e instanceof ConfigError && environments.sources ? e.withSources(environments.sources) : e);
   }
 
   // Under `cdktf synth|diff|deploy` the CLI owns the output folder (CDKTF_OUTDIR); write into it directly.
@@ -74,6 +83,8 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, enviro
     configs.forEach((config, i) =>
       buildEnvironment(app, config, { prometheusRules: slos[i]!.sloCount > 0 ? [slos[i]!.prometheusRule] : [], slos: slos[i]!.compiled, ...observabilityArtifacts(observability[i]!) }),
     );
+    // Only when asked: the bootstrap runs once per environment, with administrator credentials, before anything else.
+    if (bootstrap) for (const config of configs) new BootstrapStack(app, config);
     withBinaryVersionChecksOncePerRun(() => app.synth());
     for (const s of slos) writeEnvironmentSlos(staging, s);
     for (const o of observability) writeEnvironmentObservability(staging, o);
@@ -135,12 +146,12 @@ function withBinaryVersionChecksOncePerRun<T>(synth: () => T): T {
   }
 }
 
-function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv): { environments?: string[]; outdir: string; help: boolean; quiet: boolean } {
+function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv): { environments?: string[]; outdir: string; help: boolean; quiet: boolean; bootstrap: boolean } {
   let parsed;
   try {
     parsed = parseArgs({
       args: [...argv],
-      options: { env: { type: "string", multiple: true }, out: { type: "string" }, quiet: { type: "boolean", short: "q" }, help: { type: "boolean", short: "h" } },
+      options: { env: { type: "string", multiple: true }, out: { type: "string" }, quiet: { type: "boolean", short: "q" }, help: { type: "boolean", short: "h" }, bootstrap: { type: "boolean" } },
       allowPositionals: false,
       strict: true,
     });
@@ -151,11 +162,16 @@ function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv): { envi
   const fromEnv = (env.SRE_ENV ?? "").split(",").map((s) => s.trim());
   const names = (fromArgs.length > 0 ? fromArgs : fromEnv).filter((s) => s !== "");
   if (parsed.values.out === "") throw new UsageError(`--out: got ""; allowed: a folder path\n${USAGE}`);
+  const bootstrapSwitch = env.SRE_BOOTSTRAP ?? "";
+  if (!["", "0", "1", "true", "false"].includes(bootstrapSwitch)) {
+    throw new UsageError(`SRE_BOOTSTRAP: got ${JSON.stringify(bootstrapSwitch)}; allowed: 1 or true (synthesize the bootstrap stacks), 0, false or unset`);
+  }
   return {
     environments: names.length > 0 ? names : undefined,
     outdir: parsed.values.out ?? env.CDKTF_OUTDIR ?? "cdktf.out",
     help: parsed.values.help === true,
     quiet: parsed.values.quiet === true,
+    bootstrap: parsed.values.bootstrap === true || bootstrapSwitch === "1" || bootstrapSwitch === "true",
   };
 }
 

@@ -11,6 +11,7 @@ import { SecurityConfigSchema } from "./security-schema";
 import { ChaosConfigSchema } from "./chaos-schema";
 import { AlertRoutingSchema } from "../observability/alertmanager/model";
 import { isDnsLabel } from "../kubernetes/names";
+import { MIN_REASON_LENGTH } from "./security/opt-out";
 
 /**
  * The shape of one environment's configuration. Every difference between environments is data here,
@@ -164,7 +165,11 @@ export const EnvironmentSchema = z.strictObject({
      * Why this environment may be destroyed: required when `preventDestroy` or
      * `cluster.deletionProtection` is off, so an unprotected environment is a decision on record.
      */
-    unprotectedReason: z.string().optional(),
+    unprotectedReason: z
+      .string()
+      .trim()
+      .min(MIN_REASON_LENGTH, { message: `why this environment may be destroyed, in at least ${MIN_REASON_LENGTH} characters` })
+      .optional(),
   }),
   /**
    * Where Terraform keeps this environment's state; each stack gets `<keyPrefix>/<stack>.tfstate`. The
@@ -183,18 +188,27 @@ export const EnvironmentSchema = z.strictObject({
   }),
   /** Provider default tags on every resource. `Owner`, `CostCentre` and `Environment` are required. */
   tags: z.record(z.string(), z.string()),
-  slo: z.strictObject({
-    /** SLO spec files (relative to the package root) compiled for this environment. */
-    specs: z.array(nonEmpty),
-    /**
-     * Where the synth's runbooks (`cdktf.out/runbooks/`) are published. Each SLO alert without a spec
-     * `runbookUrl` links to `<baseUrl>/<env>/<service>/<slo>-<page|ticket>.md`.
-     * @default - runbooks are still written; alerts carry no `runbook_url` unless the spec gives one
-     */
-    runbooks: z.strictObject({
-      baseUrl: z.string().regex(/^https:\/\/[^\s?#]+$/, { message: "an absolute https URL without query or fragment, e.g. https://git.example.com/platform/runbooks" }),
-    }).optional(),
-  }),
+  /** The SLOs this environment compiles, and where their runbooks are published. */
+  slo: z
+    .strictObject({
+      /**
+       * An explicit list of SLO spec files or folders (relative to the app's root) that replaces the folder
+       * `environments/slos/`; a spec of that folder left out gets a warning at synth.
+       * @default - every `*.yaml` file of `environments/slos/`, so a new spec needs no registration
+       */
+      specs: z.array(nonEmpty).min(1).optional(),
+      /**
+       * Where the synth's runbooks (`cdktf.out/runbooks/`) are published. Each SLO alert without a spec
+       * `runbookUrl` links to `<baseUrl>/<env>/<service>/<slo>-<page|ticket>.md`.
+       * @default - runbooks are still written; alerts carry no `runbook_url` unless the spec gives one
+       */
+      runbooks: z
+        .strictObject({
+          baseUrl: z.string().regex(/^https:\/\/[^\s?#]+$/, { message: "an absolute https URL without query or fragment, e.g. https://git.example.com/platform/runbooks" }),
+        })
+        .optional(),
+    })
+    .optional(),
   /** Alert routing; without it no Alertmanager configuration is generated for the environment. */
   alerting: AlertRoutingSchema.optional(),
 });

@@ -1,3 +1,5 @@
 export * from "./environment-schema";
 export * from "./validate-environment";
 export * from "./state-bucket-policy";
+export * from "./cross-environment";
+export * from "./bootstrap-policies";

@@ -11,19 +11,33 @@ import { EnvironmentConfig, EnvironmentSchema } from "./environment-schema";
 import { platformProblems } from "./validate-platform";
 import { falcoOutboundProblems } from "./security/falco";
 import { namespacesProblems } from "./security/validate-namespaces";
+import { crossEnvironmentProblems } from "./cross-environment";
 
 /** Tags every environment must set (non-empty); `Environment` must equal the environment name. */
 export const REQUIRED_TAGS = ["Owner", "CostCentre", "Environment"] as const;
 
 /** Problems of one environment, or of the set of environments, found before any stack is built. */
 export class ConfigError extends Error {
-  constructor(public readonly problemsByEnvironment: ReadonlyMap<string, readonly ValidationProblem[]>) {
+  /**
+   * @param problemsByEnvironment every problem, by environment name
+   * @param sources the file each environment is written in (`environments/qa.ts`), by name: each line then starts
+   *   with it, so the user knows which file to open
+   */
+  constructor(
+    public readonly problemsByEnvironment: ReadonlyMap<string, readonly ValidationProblem[]>,
+    public readonly sources: ReadonlyMap<string, string> = new Map(),
+  ) {
     super(
       [...problemsByEnvironment]
-        .map(([env, problems]) => formatProblems(`environment "${env}"`, problems))
+        .map(([env, problems]) => formatProblems(`${sources.has(env) ? `${sources.get(env)}: ` : ""}environment "${env}"`, problems))
         .join("\n"),
     );
     this.name = "ConfigError";
+  }
+
+  /** The same problems, each line naming the file of its environment where `sources` knows it. */
+  withSources(sources: ReadonlyMap<string, string>): ConfigError {
+    return new ConfigError(this.problemsByEnvironment, new Map([...this.sources, ...sources]));
   }
 }
 
@@ -38,7 +52,8 @@ export function validateEnvironment(input: unknown): { config?: EnvironmentConfi
 }
 
 /**
- * Validates every environment and the rules between them (unique names, non-overlapping VPCs).
+ * Validates every environment and the rules between them (unique names, non-overlapping VPCs, no registry, name or
+ * DNS zone of another environment: `crossEnvironmentProblems`).
  * @throws ConfigError naming every environment, field path, value given and what is allowed
  */
 export function validateEnvironments(inputs: readonly unknown[]): EnvironmentConfig[] {
@@ -53,7 +68,9 @@ export function validateEnvironments(inputs: readonly unknown[]): EnvironmentCon
   const seen = new Map<string, EnvironmentConfig>();
   for (const config of configs) {
     const add = (p: ValidationProblem) => byEnv.set(config.name, [...(byEnv.get(config.name) ?? []), p]);
-    if (seen.has(config.name)) add({ path: "name", value: config.name, allowed: "a name no other environment uses" });
+    if (seen.has(config.name)) {
+      add({ path: "name", value: config.name, allowed: "a name no other environment uses (a copied environment file sets its own name, account and region)" });
+    }
     for (const other of seen.values()) {
       if (config.backend.bucket === other.backend.bucket) {
         add({
@@ -71,6 +88,10 @@ export function validateEnvironments(inputs: readonly unknown[]): EnvironmentCon
       }
     }
     seen.set(config.name, config);
+  }
+  for (const config of configs) {
+    const problems = crossEnvironmentProblems(config, configs);
+    if (problems.length > 0) byEnv.set(config.name, [...(byEnv.get(config.name) ?? []), ...problems]);
   }
   if (byEnv.size > 0) throw new ConfigError(byEnv);
   return configs;

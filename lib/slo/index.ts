@@ -10,6 +10,7 @@ export type { ValidateSpecOptions } from "./validate";
 export { loadSloFiles, loadSloFilesWithWarnings, expandSloPaths } from "./load";
 export type { LoadOptions, LoadResult } from "./load";
 export { namespaceMatcherDiagnostics, selectorsWithoutNamespace, NAMESPACE_LABEL } from "./namespace-matchers";
+export { SLO_SPEC_FOLDER, sloSpecFiles, sloSpecsLeftOut } from "./spec-folder";
 export { checkPromql, fillWindow, hasWindowPlaceholder, normalizeWindowPlaceholder, WINDOW_PLACEHOLDER } from "./promql";
 export type { PromqlProblem } from "./promql";
 export { counterRates, splitDivision } from "./promql-rewrite";

@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sharedPath, withShared } from "../support/shared";
 import { CLI, ensureCliBuilt, ROOT } from "../support/cli-dist";
+import { ENVIRONMENTS } from "../../environments";
 
 const SPECS = join(ROOT, "environments/slos");
 const GOLDEN = sharedPath("slo/sloth-golden");
@@ -178,7 +179,7 @@ describe("sre-platform slo compile", () => {
 });
 
 describe("sre-platform slo validate", () => {
-  const perEnvironment = ["dev", "staging", "prod"].map((env) => cli(["slo", "validate", SPECS, "--environment", env]));
+  const perEnvironment = ENVIRONMENTS.map((e) => e.name).map((env) => cli(["slo", "validate", SPECS, "--environment", env]));
   it("accepts the platform's own SLOs for every environment", () => {
     for (const result of perEnvironment) {
       const r = result();
@@ -319,7 +320,7 @@ describe("usage errors", () => {
     [["slo", "compile", SPECS, "--bogus"], /unknown option --bogus; allowed: --period, --environment, --strict, --help, --format, --out/],
     [["slo", "compile", SPECS, "--period", "1d"], /invalid --period "1d"; allowed: 30d, 28d, 7d/],
     [["slo", "compile", SPECS, "--format", "json"], /invalid --format "json"; allowed: rules, prometheusrule/],
-    [["slo", "compile", SPECS, "--environment", "prdo"], /invalid --environment "prdo"; allowed: dev, staging, prod/],
+    [["slo", "compile", SPECS, "--environment", "prdo"], new RegExp(`invalid --environment "prdo"; allowed: ${ENVIRONMENTS.map((e) => e.name).join(", ")}`)],
     [["slo", "compile", SPECS, "--period"], /option --period needs a value/],
     [["slo", "compile"], /no SLO files given/],
     [["slo", "validate", SPECS, "--out", "x.yaml"], /unknown option --out; allowed: --period, --environment, --strict, --help$/m],

@@ -16,7 +16,7 @@ import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
-import { loadEnvironments } from "../../environments";
+import { ENVIRONMENTS, loadEnvironments } from "../../environments";
 import { buildAlertmanagerConfig, emitAlertmanagerYaml, RECEIVER_SECRET_KEYS, requiredAlertmanagerRetention, teamReceiverSecretKeys, type AlertRoutingConfig } from "../../lib/observability/alertmanager";
 import { alertmanagerBuildOptions } from "../../stacks/observability-artifacts";
 import { compileEnvironmentSlos } from "../../stacks/slo-artifacts";
@@ -77,7 +77,7 @@ describeWithBinaries("SLO alerts end to end (Prometheus → Alertmanager → rec
     if (backfill.code !== 0) throw new Error(`backfill failed:\n${backfill.output}`);
 
     // prod's compiled SLO rules, evaluated every second.
-    const rules = parse(compileEnvironmentSlos(prod, ["dev", "staging", "prod"]).rulesYaml) as { groups: Array<{ interval?: string }> };
+    const rules = parse(compileEnvironmentSlos(prod, ENVIRONMENTS.map((e) => e.name)).rulesYaml) as { groups: Array<{ interval?: string }> };
     for (const g of rules.groups) g.interval = "1s";
     fs.writeFileSync(path.join(dir, "rules.yaml"), stringify(rules, { lineWidth: 0 }));
     fs.writeFileSync(

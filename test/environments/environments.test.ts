@@ -1,16 +1,42 @@
-import { ENVIRONMENTS, loadEnvironments } from "../../environments";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ENVIRONMENTS, environmentSources, loadEnvironments } from "../../environments";
+import { dev } from "../../environments/dev";
+
+const envDir = path.resolve(__dirname, "../../environments");
+const names = ENVIRONMENTS.map((e) => e.name);
+
+/** Every environment file: a module of environments/ exporting, under its own file name, a configuration. */
+function environmentFiles(): string[] {
+  return fs
+    .readdirSync(envDir)
+    .filter((f) => f.endsWith(".ts") && f !== "index.ts")
+    .filter((f) => {
+      const exported = (require(path.join(envDir, f)) as Record<string, unknown>)[path.basename(f, ".ts")];
+      return typeof exported === "object" && exported !== null && "account" in exported && "backend" in exported;
+    });
+}
 
 describe("environments", () => {
-  test("dev, staging and prod load and validate, in deployment order", () => {
-    expect(loadEnvironments().map((e) => e.name)).toEqual(["dev", "staging", "prod"]);
+  test("every environment file is listed, each named as its file, and they load and validate", () => {
+    expect(environmentFiles().sort()).toEqual(names.map((n) => `${n}.ts`).sort());
+    expect(loadEnvironments().map((e) => e.name)).toEqual(names);
+    expect([...environmentSources().values()]).toEqual(names.map((n) => `environments/${n}.ts`));
   });
 
   test("selects environments by name", () => {
-    expect(loadEnvironments(["prod"]).map((e) => e.name)).toEqual(["prod"]);
+    for (const name of names) expect(loadEnvironments([name]).map((e) => e.name)).toEqual([name]);
   });
 
   test("fails when an unknown environment is asked for, naming the known ones", () => {
-    expect(() => loadEnvironments(["qa"])).toThrow(/environment "qa": \(environment\): got "qa"; allowed: one of dev, staging, prod/);
+    // Not a valid environment name (no '_'), so no environment added later can make it known.
+    expect(() => loadEnvironments(["no_such_env"])).toThrow(`environment "no_such_env": (environment): got "no_such_env"; allowed: one of ${names.join(", ")}`);
+  });
+
+  test("a configuration error names the environment's file", () => {
+    const broken = { ...structuredClone(dev), tags: { ...dev.tags, Owner: "" } };
+    const inputs = ENVIRONMENTS.map((e) => (e.name === "dev" ? broken : e));
+    expect(() => loadEnvironments(undefined, inputs)).toThrow(/^environments\/dev\.ts: environment "dev": tags\.Owner: got ""/);
   });
 
   const byName = Object.fromEntries(ENVIRONMENTS.map((e) => [e.name, e]));

@@ -1,14 +1,14 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadEnvironments } from "../../environments";
+import { ENVIRONMENTS, loadEnvironments } from "../../environments";
 import { generateEnvironmentObservability, writeEnvironmentObservability } from "../../stacks/observability-artifacts";
 import { compileEnvironmentSlos } from "../../stacks/slo-artifacts";
 import { validateEnvironments } from "../../lib/config/validate-environment";
 import { staging as stagingInput } from "../../environments/staging";
 import * as alertRoutingRules from "../../lib/observability/alertmanager/validate";
 
-const names = ["dev", "staging", "prod"];
+const names = ENVIRONMENTS.map((e) => e.name);
 
 describe("observability artifacts", () => {
   const staging = loadEnvironments(["staging"])[0]!;

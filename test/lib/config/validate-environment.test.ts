@@ -1,4 +1,7 @@
-import { validateEnvironment, validateEnvironments } from "../../../lib/config/validate-environment";
+import { ConfigError, validateEnvironment, validateEnvironments } from "../../../lib/config/validate-environment";
+import { namesEnvironment } from "../../../lib/config/cross-environment";
+import { ENVIRONMENTS } from "../../../environments";
+import { staging } from "../../../environments/staging";
 import { configErrorLines, type Mutable } from "../../support/config-errors";
 import { dev } from "../../../environments/dev";
 import { prod } from "../../../environments/prod";
@@ -52,6 +55,7 @@ describe("validateEnvironment", () => {
     ["the state is not encrypted with a KMS key of its own", (c) => delete c.backend.kmsKeyId, /backend\.kmsKeyId: got nothing; allowed: a value \(required\)/],
     ["the state key is an alias, not a key ARN", (c) => (c.backend.kmsKeyId = "alias/terraform"), /backend\.kmsKeyId: got "alias\/terraform"; allowed: a KMS key ARN/],
     ["an unprotected environment gives no reason", (c) => delete c.protection.unprotectedReason, /protection\.unprotectedReason: got nothing; allowed: why this environment may be destroyed/],
+    ["an unprotected environment's reason is not a reason", (c) => (c.protection.unprotectedReason = "dev"), /protection\.unprotectedReason: got "dev"; allowed: at least 20 \(why this environment may be destroyed, in at least 20 characters\)/],
     ["the public endpoint allows half the internet", (c) => (c.cluster.publicAccessCidrs = ["0.0.0.0/1"]), /cluster\.publicAccessCidrs\[0\]: got "0\.0\.0\.0\/1"; allowed: a network of \/16 or smaller \(a prefix of 16 to 32\)/],
     ["the organisation id is malformed", (c) => (c.network.organizationId = "org-1"), /network\.organizationId: got "org-1"; allowed: an AWS Organizations id/],
     ["the reclaim policy is unknown", (c) => (c.storage.reclaimPolicy = "Recycle"), /storage\.reclaimPolicy: got "Recycle"; allowed: one of "Delete", "Retain"/],
@@ -103,6 +107,79 @@ describe("validateEnvironment", () => {
     expect(() => validateEnvironments([dev, shared])).toThrow(
       /environment "prod": backend\.bucket: got "sre-platform-dev-terraform-state"; allowed: a state bucket of this environment's own account, not environment "dev"'s/,
     );
+  });
+
+  describe("nothing of another environment (what a copied environment file keeps)", () => {
+    const [first, second] = [dev, prod];
+    /** Validates `first` unchanged and `second` changed by `mutate`; returns the lines about `second`. */
+    const linesOf = (mutate: (c: Mutable) => void): string[] => {
+      const changed = structuredClone(second) as Mutable;
+      mutate(changed);
+      try {
+        validateEnvironments([first, changed]);
+        return [];
+      } catch (e) {
+        return (e as Error).message.split("\n").filter((l) => l.startsWith(`environment "${second.name}"`));
+      }
+    };
+    const zone = (c: Mutable) => c.security.certManager.issuer.hostedZones[0];
+
+    test.each<[string, (c: Mutable) => void, RegExp]>([
+      ["its account is another environment's", (c) => (c.account = first.account), /^environment "prod": account: got "111111111111"; allowed: an account of this environment's own, not environment "dev"'s/m],
+      ["admission allows another environment's ECR registry", (c) => c.security.admission.allowedRegistries.push("111111111111.dkr.ecr.eu-west-1.amazonaws.com/team"), /^environment "prod": security\.admission\.allowedRegistries\[1\]: got "111111111111\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/team"; allowed: a registry of this environment's own account 333333333333 \(or a shared one\), not environment "dev"'s account 111111111111/m],
+      ["the secret prefix names another environment", (c) => (c.platform.externalSecrets.secretsManagerPrefix = "sre-platform/dev"), /^environment "prod": platform\.externalSecrets\.secretsManagerPrefix: got "sre-platform\/dev"; allowed: a name of this environment \("prod"\), not of environment "dev"/m],
+      ["the alert channel names another environment", (c) => (c.alerting.slack.channel = "#alerts-dev"), /^environment "prod": alerting\.slack\.channel: got "#alerts-dev"; allowed: a name of this environment/m],
+      ["the alert mailbox names another environment", (c) => (c.alerting.email.to = "platform-dev@example.com"), /^environment "prod": alerting\.email\.to: got "platform-dev@example\.com"/m],
+      ["the heartbeat URL names another environment", (c) => (c.alerting.heartbeat.url = "https://heartbeat.example.com/ping/sre-platform-dev"), /^environment "prod": alerting\.heartbeat\.url: got ".*sre-platform-dev"/m],
+      ["the state key prefix names another environment", (c) => (c.backend.keyPrefix = "sre-platform/dev"), /^environment "prod": backend\.keyPrefix: got "sre-platform\/dev"/m],
+      ["the cluster name names another environment", (c) => (c.cluster.name = "dev-platform"), /^environment "prod": cluster\.name: got "dev-platform"/m],
+      ["the ACME e-mail names another environment", (c) => (c.security.certManager.issuer.email = "platform-dev@example.com"), /^environment "prod": security\.certManager\.issuer\.email: got "platform-dev@example\.com"/m],
+    ])("fails when %s", (_name, mutate, expected) => {
+      const lines = linesOf(mutate);
+      expect(lines.join("\n")).toMatch(expected);
+    });
+
+    test("fails when two environments issue certificates in one hosted zone (by id or by domain)", () => {
+      const withStaging = (mutate: (c: Mutable) => void) => {
+        const copy = structuredClone(staging) as Mutable;
+        mutate(copy);
+        try {
+          validateEnvironments([prod, copy]);
+          return "";
+        } catch (e) {
+          return (e as Error).message;
+        }
+      };
+      const prodZone = (prod.security.certManager.issuer as { hostedZones: Array<{ zoneId: string; domain: string }> }).hostedZones[0]!;
+      expect(withStaging((c) => (zone(c).zoneId = prodZone.zoneId))).toMatch(
+        /environment "staging": security\.certManager\.issuer\.hostedZones\[0\]\.zoneId: got "Z0PROD0PLATFORM0EXAMPLE"; allowed: a hosted zone of this environment's own, not environment "prod"'s/,
+      );
+      expect(withStaging((c) => (zone(c).domain = `${prodZone.domain}.`))).toMatch(/environment "staging": security\.certManager\.issuer\.hostedZones\[0\]\.domain: got "platform\.example\.com\."/);
+      expect(withStaging(() => undefined)).toBe("");
+    });
+
+    test("the committed environments keep nothing of each other", () => {
+      expect(() => validateEnvironments(ENVIRONMENTS)).not.toThrow();
+    });
+  });
+
+  test("namesEnvironment: a word of its own, after the environment's own name is set aside", () => {
+    expect(namesEnvironment("#alerts-staging", "staging", "qa")).toBe(true);
+    expect(namesEnvironment("sre-platform/staging", "staging", "qa")).toBe(true);
+    expect(namesEnvironment("#alerts-qa", "staging", "qa")).toBe(false);
+    expect(namesEnvironment("sre-platform/prod-eu", "prod", "prod-eu")).toBe(false);
+    expect(namesEnvironment("developer", "dev", "qa")).toBe(false);
+    expect(namesEnvironment("platform-DEV@example.com", "dev", "qa")).toBe(true);
+  });
+
+  test("a ConfigError with the environments' files names the file on every line", () => {
+    try {
+      validateEnvironments([devWith((c) => (c.tags.Owner = ""))]);
+      throw new Error("no error");
+    } catch (e) {
+      const lines = (e as ConfigError).withSources(new Map([["dev", "environments/dev.ts"]])).message.split("\n");
+      expect(lines).toEqual([expect.stringMatching(/^environments\/dev\.ts: environment "dev": tags\.Owner: got ""/)]);
+    }
   });
 
   test("fails when two environments share a name", () => {

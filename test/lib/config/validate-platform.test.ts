@@ -1,3 +1,4 @@
+import { ENVIRONMENTS } from "../../../environments";
 import { validateEnvironment } from "../../../lib/config/validate-environment";
 import { configErrorsWith, type Mutable } from "../../support/config-errors";
 import { dev } from "../../../environments/dev";
@@ -10,7 +11,7 @@ const pool = (c: Mutable) => c.platform.karpenter.nodePools[0];
 
 describe("platform and observability configuration", () => {
   test("accepts the shipped environments; staging runs Karpenter for its workloads", () => {
-    for (const env of [dev, staging, prod]) expect(validateEnvironment(env).problems).toEqual([]);
+    for (const env of ENVIRONMENTS) expect(validateEnvironment(env).problems).toEqual([]);
     expect(staging.platform.autoscaler).toBe("karpenter");
     expect(staging.platform.karpenter?.nodePools.map((p) => p.labels["sre-platform.io/node-role"])).toEqual(["workloads"]);
   });

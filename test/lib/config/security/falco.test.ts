@@ -1,15 +1,14 @@
+import { ENVIRONMENTS } from "../../../../environments";
 import { validateEnvironment } from "../../../../lib/config/validate-environment";
 import { configErrorsWith, type Mutable } from "../../../support/config-errors";
 import { dev } from "../../../../environments/dev";
-import { staging } from "../../../../environments/staging";
-import { prod } from "../../../../environments/prod";
 
 const messages = (mutate: (c: Mutable) => void): string => configErrorsWith(dev, mutate).join("\n");
 
 const falco = (c: Mutable) => c.security.falco;
 
 describe("security.falco configuration", () => {
-  test.each([dev, staging, prod])("$name: runtime detection and alert forwarding are on, Falco's namespace exception is on record", (env) => {
+  test.each([...ENVIRONMENTS])("$name: runtime detection and alert forwarding are on, Falco's namespace exception is on record", (env) => {
     expect(validateEnvironment(env).problems).toEqual([]);
     expect(env.security.falco.optOut).toEqual({});
     expect(env.security.falco.podSecurity.level).toBe("privileged");

@@ -1,3 +1,4 @@
+import { ENVIRONMENTS } from "../../../../environments";
 import { validateEnvironment } from "../../../../lib/config/validate-environment";
 import { configErrorsWith, type Mutable } from "../../../support/config-errors";
 import { dev } from "../../../../environments/dev";
@@ -11,11 +12,11 @@ const webhook = { name: "kyverno", namespace: "kyverno", selector: { app: "kyver
 
 describe("security.mesh configuration", () => {
   test("accepts the shipped environments", () => {
-    for (const env of [dev, staging, prod]) expect(validateEnvironment(env).problems).toEqual([]);
+    for (const env of ENVIRONMENTS) expect(validateEnvironment(env).problems).toEqual([]);
   });
 
   test("every zero-trust default of the mesh is on in every committed environment: no opt-out is taken", () => {
-    for (const env of [dev, staging, prod]) expect(env.security.mesh.optOut).toEqual({});
+    for (const env of ENVIRONMENTS) expect(env.security.mesh.optOut).toEqual({});
   });
 
   test("sizes are data: prod runs three of each across zones, dev one of each", () => {

@@ -1,0 +1,62 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ENVIRONMENTS } from "../../environments";
+import { SLO_SPEC_FOLDER } from "../../lib/slo/spec-folder";
+import { compileEnvironmentSlos } from "../../stacks/slo-artifacts";
+
+const root = path.resolve(__dirname, "../..");
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "slo-artifacts-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const names = ENVIRONMENTS.map((e) => e.name);
+
+/** A copy of the repository's spec folder under a temporary app root, plus one new spec. */
+function copyWithNewSpec(): string {
+  const app = path.join(tmp, "app");
+  fs.cpSync(path.join(root, SLO_SPEC_FOLDER), path.join(app, SLO_SPEC_FOLDER), { recursive: true });
+  const spec = [
+    "version: sre-platform/v1",
+    "service: search-api",
+    "labels:",
+    "  team: discovery",
+    "slos:",
+    "  - name: availability",
+    "    objective: 99.5",
+    "    sli:",
+    "      events:",
+    '        errorQuery: sum(rate(search_requests_total{code=~"5.."}[{{.window}}]))',
+    "        totalQuery: sum(rate(search_requests_total[{{.window}}]))",
+    "    alerting:",
+    "      name: SearchApiAvailability",
+    "",
+  ];
+  fs.writeFileSync(path.join(app, SLO_SPEC_FOLDER, "search-api.yaml"), spec.join("\n"));
+  return app;
+}
+
+describe("compileEnvironmentSlos", () => {
+  const app = copyWithNewSpec();
+
+  test.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s: a new file in environments/slos produces rules, with no registration", (_name, config) => {
+    const slos = compileEnvironmentSlos(config, names, app);
+    expect(slos.compiled.slos.map((s) => s.slo.id)).toContain("search-api-availability");
+    expect(slos.rulesYaml).toMatch(/alert: SearchApiAvailability/);
+    expect(slos.warnings.filter((w) => /slo\.specs/.test(w))).toEqual([]);
+  });
+
+  test("every spec of the repository's folder is compiled in every environment", () => {
+    const files = fs.readdirSync(path.join(root, SLO_SPEC_FOLDER)).filter((f) => /\.ya?ml$/.test(f));
+    for (const config of ENVIRONMENTS) {
+      const compiledFiles = new Set(compileEnvironmentSlos(config, names).compiled.slos.map((s) => path.basename(s.slo.source.file)));
+      expect([...compiledFiles].sort()).toEqual(files.sort());
+    }
+  });
+
+  test("an explicit slo.specs that leaves the new file out compiles without it and says so", () => {
+    const [first] = ENVIRONMENTS;
+    const listed = { ...first!, slo: { specs: [`${SLO_SPEC_FOLDER}/checkout-api.yaml`, `${SLO_SPEC_FOLDER}/payments-worker.yaml`] } };
+    const slos = compileEnvironmentSlos(listed, names, app);
+    expect(slos.compiled.slos.map((s) => s.slo.id)).not.toContain("search-api-availability");
+    expect(slos.warnings).toContainEqual(expect.stringMatching(/^slo\.specs leaves out environments\/slos\/search-api\.yaml, which compiles no rules in this environment; list it, or drop slo\.specs/));
+  });
+});
