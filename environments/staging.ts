@@ -5,6 +5,7 @@ import { platformNamespaces, teamNamespace } from "./namespaces";
 import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
 import { meshShared } from "./mesh-defaults";
+import { ARGOCD_SINGLE, argoCdShared, helmDelivery } from "./delivery-defaults";
 
 /** CI deploys as the first; people never do (they get `cluster.access`). */
 const ROLES = {
@@ -100,6 +101,7 @@ export const staging: EnvironmentConfig = {
         monitoring: { requestsCpu: "4", requestsMemory: "12Gi", limitsMemory: "20Gi", pods: 40 },
         perNode: { requestsCpu: "2", requestsMemory: "2Gi", limitsMemory: "4Gi", pods: 40 },
         controller: { requestsCpu: "2", requestsMemory: "2Gi", limitsMemory: "4Gi", pods: 20 },
+        argocd: { requestsCpu: "2", requestsMemory: "3Gi", limitsMemory: "6Gi", pods: 20 },
       }),
       teams: [
         {
@@ -143,6 +145,8 @@ export const staging: EnvironmentConfig = {
   },
   // Game days and the SLO promProbes run here, against production-like traffic, never against prod's users.
   chaos: { litmus: { optIn: { reason: "game days and SLO-checked experiments run here on production-like traffic before any change reaches prod" }, resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } } } },
+  // Argo CD small, syncing on its own (prod's rehearsal); a failed sync or a degraded app goes to chat.
+  delivery: helmDelivery({ ...ARGOCD_SINGLE, ...argoCdShared("staging"), alerts: { syncFailed: "P2", degraded: "P2" } }),
   protection: { preventDestroy: true },
   iam: ROLES,
   backend: {
