@@ -122,17 +122,19 @@ export function argoCdValues(input: ArgoCdValuesInput): PlainObject {
       },
     },
     ...components,
-    input.redisHa ? redisHaValues(input, helpers) : {
+    // Both Redis variants are sized, placed and hardened whatever the switch says (only `enabled` differs), so turning
+    // HA on or off never brings up a pod with the charts' weaker defaults.
+    {
       redis: {
-        enabled: true,
+        enabled: !input.redisHa,
         image: { repository: input.redisImage.repository, tag: input.redisImage.tag },
         resources: resourcesOf(input.redis.resources),
         securityContext: redisPodContext,
         containerSecurityContext: redisContainerContext,
         exporter: { enabled: false },
       },
-      "redis-ha": { enabled: false },
     },
+    redisHaValues(input, helpers),
   );
 }
 
@@ -142,9 +144,8 @@ function redisHaValues(input: ArgoCdValuesInput, helpers: PlainObject): PlainObj
   const redisContainer = hardenedContainerSecurityContext(REDIS_RUN_AS);
   const spread = input.spreadAcrossZones ? { enabled: true, maxSkew: 1, topologyKey: ZONE_TOPOLOGY_KEY, whenUnsatisfiable: "DoNotSchedule" } : { enabled: false };
   return {
-    redis: { enabled: false },
     "redis-ha": {
-      enabled: true,
+      enabled: input.redisHa,
       image: { repository: input.redisImage.repository, tag: input.redisImage.tag },
       hardAntiAffinity: true,
       topologySpreadConstraints: spread,
