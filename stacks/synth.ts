@@ -6,7 +6,8 @@ import { ValidateBinaryVersion } from "cdktf/lib/validations";
 import { ConfigError } from "../lib/config/validate-environment";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { ValidationError } from "../constructs/common/validation";
-import { buildEnvironment } from "./environment-stacks";
+import { buildEnvironmentWithAddons } from "./environment-stacks";
+import { writeEnvironmentGitOps } from "./gitops-artifacts";
 import { validateAddonConfigs } from "./addon-config";
 import { compileEnvironmentSlos, EnvironmentSlos, writeEnvironmentSlos } from "./slo-artifacts";
 import { EnvironmentObservability, generateEnvironmentObservability, observabilityArtifacts, writeEnvironmentObservability } from "./observability-artifacts";
@@ -65,13 +66,14 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, enviro
   try {
     if (!underCli) fs.rmSync(staging, { recursive: true, force: true });
     const app = new App({ outdir: staging, stackTraces: false });
-    configs.forEach((config, i) =>
-      buildEnvironment(app, config, { prometheusRules: slos[i]!.sloCount > 0 ? [slos[i]!.prometheusRule] : [], ...observabilityArtifacts(observability[i]!) }),
+    const built = configs.map((config, i) =>
+      buildEnvironmentWithAddons(app, config, { prometheusRules: slos[i]!.sloCount > 0 ? [slos[i]!.prometheusRule] : [], ...observabilityArtifacts(observability[i]!) }),
     );
     withBinaryVersionChecksOncePerRun(() => app.synth());
     for (const s of slos) writeEnvironmentSlos(staging, s);
     for (const o of observability) writeEnvironmentObservability(staging, o);
     for (const config of configs) writeStateBucketPolicy(staging, config);
+    built.forEach(({ addons }, i) => addons.gitops && writeEnvironmentGitOps(staging, configs[i]!.name, addons.gitops));
     if (!underCli) swapInto(staging, target);
   } catch (e) {
     if (!underCli) removeQuietly(staging);

@@ -128,6 +128,8 @@ export class ArgoCd extends Construct implements ITerraformDependable {
     this.addon = new HelmAddon(this, "Helm", {
       ...props,
       defaults: ARGOCD_DEFAULTS,
+      // Argo CD is what installs the other add-ons in `gitops` delivery: always a Helm release.
+      alwaysHelm: true,
       chartValues: argoCdValues({
         image: ARGOCD_IMAGE,
         redisImage: ARGOCD_REDIS_IMAGE,

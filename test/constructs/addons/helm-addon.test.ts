@@ -116,7 +116,7 @@ describe("HelmAddon", () => {
     });
     const parsed = JSON.parse(Testing.synth(stack));
     const second = releases(parsed).find((r) => r.name === "second");
-    expect(second.depends_on).toEqual([`helm_release.${stack.getLogicalId(first.release)}`]);
+    expect(second.depends_on).toEqual([`helm_release.${stack.getLogicalId(first.release!)}`]);
   });
 
   test("installs through the Helm provider of the access it is given", () => {
