@@ -60,7 +60,7 @@ export class EnvironmentAddons {
     const bridged = this.gitops?.entries.length ?? 0;
     this.gitops?.deliverUnder(stack);
     for (const addon of this.enabled.filter((a) => a.layer === stack.layer)) this.instances.set(addon, addon.build(ctx));
-    if (this.gitops) this.bridgeLayer(stack, cluster, access, this.gitops.entries.slice(bridged));
+    if (this.gitops) this.bridgeLayer(stack, access, this.gitops.entries.slice(bridged));
     for (const addon of this.enabled) {
       for (const r of (addon.resources ?? []).filter((x) => x.layer === stack.layer)) {
         this.contributed.set(`${addon.name}@${r.layer}`, r.build(ctx, this.instances.get(addon)));
@@ -73,10 +73,10 @@ export class EnvironmentAddons {
    * its add-ons' labels and annotations; later layers add theirs (their own field manager). Argo CD then installs each
    * add-on whose `enable_<release>` label is set, from the ApplicationSets the synth writes.
    */
-  private bridgeLayer(stack: EnvironmentStack, cluster: ICluster, access: IClusterAccess, entries: readonly GitOpsEntry[]): void {
+  private bridgeLayer(stack: EnvironmentStack, access: IClusterAccess, entries: readonly GitOpsEntry[]): void {
     const argoCd = this.find(argoCdAddon);
     if (!this.clusterSecret && argoCd !== undefined) {
-      const metadata = { clusterName: cluster.clusterName, region: this.config.region, accountId: this.config.account, environment: this.config.name };
+      const metadata = { clusterName: this.config.cluster.name, region: this.config.region, accountId: this.config.account, environment: this.config.name };
       this.clusterSecret = new GitOpsClusterSecret(stack, "GitOpsClusterSecret", { metadata, entries, access, dependsOn: [argoCd] });
     } else if (entries.length > 0) {
       if (!this.clusterSecret) throw new ValidationError(stack.node.path, [{ path: "delivery.mode", value: "gitops", allowed: `helm: add-ons of layer ${stack.layer} are built before Argo CD (a registry order problem)` }]);

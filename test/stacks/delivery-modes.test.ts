@@ -78,6 +78,8 @@ describe.each([
     const enabled = Object.keys(labels).filter((k) => k.startsWith("enable_") && labels[k] === "true").sort();
     expect(enabled).toEqual(releases.filter((r) => r.name !== "argocd").map((r) => `enable_${r.name.replace(/-/g, "_")}`).sort());
     expect(secret.metadata).toMatchObject({ name: "in-cluster", namespace: "argocd" });
+    const data = Object.fromEntries(Object.entries(secret.data as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, "base64").toString("utf8")]));
+    expect(data).toEqual({ name: config.cluster.name, server: "https://kubernetes.default.svc", config: '{"tlsClientConfig":{"insecure":false}}' });
     expect(annotations).toMatchObject({ aws_region: config.region, aws_account_id: config.account, environment: config.name });
   });
 

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn, ITerraformDependable } from "cdktf";
+import { ITerraformDependable } from "cdktf";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { Labels } from "@cdktf/provider-kubernetes/lib/labels";
 import { Annotations } from "@cdktf/provider-kubernetes/lib/annotations";
@@ -48,8 +48,7 @@ export class GitOpsClusterSecret extends Construct implements ITerraformDependab
         kind: "Secret",
         metadata: { name: GITOPS_CLUSTER_SECRET, namespace: ARGOCD_NAMESPACE, labels: this.labels, annotations: this.annotations },
         type: "Opaque",
-        // The cluster's name is known only once the cluster stack has run; the rest is encoded here.
-        data: { name: Fn.base64encode(props.metadata.clusterName), server: base64(IN_CLUSTER_SERVER), config: base64(config) },
+        data: { name: base64(props.metadata.clusterName), server: base64(IN_CLUSTER_SERVER), config: base64(config) },
       },
       dependsOn: props.dependsOn,
     });
