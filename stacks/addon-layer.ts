@@ -14,6 +14,8 @@ import type { SystemNodePlacement, Toleration } from "../constructs/addons/addon
 import { GitOpsCatalog, type GitOpsEntry } from "../constructs/addons/gitops-delivery";
 import { argoCdAddon } from "../constructs/addons/argo-cd/addon";
 import { GitOpsClusterLabels, GitOpsClusterSecret } from "../constructs/addons/argo-cd/gitops-cluster-secret";
+import { CustomResource } from "../constructs/kubernetes/custom-resource";
+import { addonsAppProject } from "../lib/delivery/gitops-bridge";
 
 /**
  * The add-ons of one environment as its layer stacks build them: each layer builds the enabled add-ons registered for
@@ -81,6 +83,12 @@ export class EnvironmentAddons {
     } else if (entries.length > 0) {
       if (!this.clusterSecret) throw new ValidationError(stack.node.path, [{ path: "delivery.mode", value: "gitops", allowed: `helm: add-ons of layer ${stack.layer} are built before Argo CD (a registry order problem)` }]);
       new GitOpsClusterLabels(stack, "GitOpsClusterLabels", { layer: stack.layer, entries, access });
+    }
+    // The add-ons' AppProject, once every release is known (the last layer with releases, a later stack than Argo CD's):
+    // Terraform's, so the root repository needs no right to create projects.
+    const lastReleaseLayer = this.enabled.map((a) => a.layer).sort((a, b) => layerIndex(a) - layerIndex(b)).pop();
+    if (argoCd !== undefined && stack.layer === lastReleaseLayer && stack.layer !== argoCdAddon.layer) {
+      new CustomResource(stack, "GitOpsAddonsProject", { installedBy: argoCd, access, manifest: addonsAppProject(this.gitops!.entries.map((e) => e.repository)) as any });
     }
   }
 
