@@ -31,7 +31,9 @@ export interface ArgoCdValuesInput {
   readonly helperResources: ResolvedWorkloadProfile["resources"];
   readonly redisHa: boolean;
   readonly spreadAcrossZones: boolean;
+  /** @default - no `url` in argocd-cm (no SSO redirect) */
   readonly url?: string;
+  /** @default - no single sign-on */
   readonly sso?: { readonly name: string; readonly issuer: string; readonly clientId: string; readonly adminGroups: readonly string[] };
   readonly localAdmin: boolean;
 }
