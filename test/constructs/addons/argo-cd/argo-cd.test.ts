@@ -8,6 +8,7 @@ import { ArgoCdProjects } from "../../../../constructs/addons/argo-cd/argo-cd-pr
 import { teamProjects } from "../../../../constructs/addons/argo-cd/addon";
 import { ARGOCD_SSO_SECRET } from "../../../../constructs/addons/argo-cd/argo-cd-values";
 import { dev } from "../../../../environments/dev";
+import { loadEnvironments } from "../../../../environments";
 import { staging } from "../../../../environments/staging";
 import { prod } from "../../../../environments/prod";
 import type { EnvironmentConfig } from "../../../../lib/config/environment-schema";
@@ -160,6 +161,17 @@ describe("Argo CD in the environments", () => {
 
   test("fails on an Argo CD component whose memory request exceeds its limit", () => {
     expect(messages((c) => (c.delivery.argocd.server.resources.requests.memory = "4Gi"))).toMatch(/delivery\.argocd\.server\.resources\.requests\.memory: got "4Gi"; allowed: at most limits\.memory/);
+  });
+
+  test.each([
+    ["an unknown delivery mode", (c: any) => (c.delivery.mode = "flux"), /environment "prod": delivery\.mode: got "flux"; allowed: one of "helm", "gitops"/],
+    ["a wildcard source repository", (c: any) => (c.delivery.argocd.projects.payments.sourceRepos = ["https://github.com/*"]), /delivery\.argocd\.projects\.payments\.sourceRepos\[0\]: got "https:\/\/github\.com\/\*"; allowed: a Git repository URL/],
+    ["a local admin without a reason", (c: any) => (c.delivery.argocd.localAdmin = { reason: "", passwordHashPath: "argocd/admin" }), /delivery\.argocd\.localAdmin\.reason: .*why this environment keeps a local admin/],
+    ["a root path climbing out of the repository", (c: any) => (c.delivery.argocd.rootApplication.path = "envs/../secrets"), /delivery\.argocd\.rootApplication\.path: got "envs\/\.\.\/secrets"/],
+  ])("the schema refuses %s with one line naming the field", (_n, mutate, message) => {
+    const copy = structuredClone(prod) as any;
+    mutate(copy);
+    expect(() => loadEnvironments(["prod"], [copy])).toThrow(message);
   });
 
   test("fails on SSO without an https issuer, at the section's path", () => {
