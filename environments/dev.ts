@@ -4,6 +4,7 @@ import { platformNamespaces, teamNamespace } from "./namespaces";
 import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
 import { meshShared } from "./mesh-defaults";
+import { ARGOCD_SINGLE, argoCdShared, helmDelivery } from "./delivery-defaults";
 
 /** The environment's name, account and region: every name of the environment below is derived from them. */
 const ID = environmentIdentity("dev", "111111111111", "eu-west-1");
@@ -64,6 +65,7 @@ export const dev: EnvironmentConfig = {
         monitoring: { requestsCpu: "2", requestsMemory: "4Gi", limitsMemory: "8Gi", pods: 30 },
         perNode: { requestsCpu: "1", requestsMemory: "1Gi", limitsMemory: "2Gi", pods: 20 },
         controller: { requestsCpu: "1", requestsMemory: "1Gi", limitsMemory: "2Gi", pods: 10 },
+        argocd: { requestsCpu: "2", requestsMemory: "2Gi", limitsMemory: "4Gi", pods: 15 },
       }),
       teams: [
         {
@@ -125,6 +127,8 @@ export const dev: EnvironmentConfig = {
       ],
     },
   },
+  // Argo CD small, syncing on its own; a failed sync or a degraded app in dev is information, not a page.
+  delivery: helmDelivery({ ...ARGOCD_SINGLE, ...argoCdShared("dev"), alerts: { syncFailed: "P3", degraded: "P3" } }),
   protection: { preventDestroy: false, unprotectedReason: "throw-away: rebuilt from code, holds no data that must survive" },
   iam: ID.iam,
   backend: {

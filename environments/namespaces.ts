@@ -26,6 +26,8 @@ export interface PlatformNamespaceSizes {
   /** Per node-bound namespace (node-exporter, Falco, istio-system with its CNI agent): pods grow with nodes. */
   readonly perNode: NamespaceSettings["quota"];
   readonly controller: NamespaceSettings["quota"];
+  /** Argo CD: four components (two of each in HA) and Redis (six pods with redis-ha). */
+  readonly argocd: NamespaceSettings["quota"];
 }
 
 const CONTAINER_DEFAULTS = { requestCpu: "50m", requestMemory: "64Mi", limitMemory: "256Mi" };
@@ -142,6 +144,27 @@ export function platformNamespaces(sizes: PlatformNamespaceSizes): NamespacesCon
       ingress: [],
       egress: [kubernetesApiOut, { name: "prometheus", peer: { namespace: "monitoring", podLabels: PROMETHEUS }, ports: [{ port: 9090 }] }],
       quota: sizes.controller,
+    },
+    // Argo CD: its components talk to each other (repo server 8081, Redis 6379 through HAProxy, Sentinel 26379), the repo
+    // server clones Git and pulls charts over HTTPS, the server calls the identity provider; nobody outside reaches it
+    // (people use the gateway where security.mesh.expose allows, or a port-forward).
+    argocd: {
+      ...common,
+      mesh: "none",
+      metricsPorts: [8082],
+      ingress: [
+        { name: "repo-server", forPods: app("argocd-repo-server"), peer: { namespace: "argocd" }, ports: [{ port: 8081 }] },
+        { name: "redis", forPods: app("argocd-redis"), peer: { namespace: "argocd" }, ports: [{ port: 6379 }] },
+        { name: "redis-ha", forPods: { app: "redis-ha" }, peer: { namespace: "argocd" }, ports: [{ port: 6379 }, { port: 26379 }] },
+        { name: "redis-ha-haproxy", forPods: app("argocd-redis-ha-haproxy"), peer: { namespace: "argocd" }, ports: [{ port: 6379 }] },
+      ],
+      egress: [
+        kubernetesApiOut,
+        { name: "in-namespace", peer: { namespace: "argocd" }, ports: [{ port: 8081 }, { port: 6379 }, { port: 26379 }] },
+        { name: "git-and-charts", forPods: app("argocd-repo-server"), peer: { cidrs: ["0.0.0.0/0"] }, ports: [{ port: 443 }] },
+        { name: "identity-provider", forPods: app("argocd-server"), peer: { cidrs: ["0.0.0.0/0"] }, ports: [{ port: 443 }] },
+      ],
+      quota: sizes.argocd,
     },
     "cert-manager": {
       ...common,

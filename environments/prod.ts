@@ -5,6 +5,7 @@ import { platformNamespaces, teamNamespace } from "./namespaces";
 import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
 import { meshShared } from "./mesh-defaults";
+import { argoCdShared, helmDelivery } from "./delivery-defaults";
 
 /** The environment's name, account and region: every name of the environment below is derived from them. */
 const ID = environmentIdentity("prod", "333333333333", "eu-west-1");
@@ -88,6 +89,7 @@ export const prod: EnvironmentConfig = {
         monitoring: { requestsCpu: "8", requestsMemory: "24Gi", limitsMemory: "40Gi", pods: 60 },
         perNode: { requestsCpu: "4", requestsMemory: "8Gi", limitsMemory: "16Gi", pods: 150 },
         controller: { requestsCpu: "2", requestsMemory: "4Gi", limitsMemory: "8Gi", pods: 30 },
+        argocd: { requestsCpu: "4", requestsMemory: "6Gi", limitsMemory: "12Gi", pods: 30 },
       }),
       teams: [
         {
@@ -133,6 +135,19 @@ export const prod: EnvironmentConfig = {
   // No chaos operator in prod: its cluster-wide rights to kill and stress pods are not granted where customers are. An
   // opt-in with its reason would install it.
   chaos: { litmus: { resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } } } },
+  // Argo CD highly available: two of each stateless component across zones, redis-ha (three Redis servers, one per
+  // system node and zone). Syncs are manual: a person looks at the diff. A failed sync is P2, a degraded app pages (P1).
+  delivery: helmDelivery({
+    ...argoCdShared("prod"),
+    rootApplication: { ...argoCdShared("prod").rootApplication, sync: "manual" },
+    controller: { replicas: 1, resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "2Gi" } } },
+    server: { replicas: 2, resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } } },
+    repoServer: { replicas: 2, resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { memory: "1Gi" } } },
+    applicationSet: { replicas: 2, resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } } },
+    redis: { ha: true, resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } } },
+    spreadAcrossZones: true,
+    alerts: { syncFailed: "P2", degraded: "P1" },
+  }),
   protection: { preventDestroy: true },
   iam: ID.iam,
   backend: {

@@ -5,6 +5,7 @@ import { platformNamespaces, teamNamespace } from "./namespaces";
 import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
 import { meshShared } from "./mesh-defaults";
+import { ARGOCD_SINGLE, argoCdShared, helmDelivery } from "./delivery-defaults";
 
 /** The environment's name, account and region: every name of the environment below is derived from them. */
 const ID = environmentIdentity("staging", "222222222222", "eu-west-1");
@@ -96,6 +97,7 @@ export const staging: EnvironmentConfig = {
         monitoring: { requestsCpu: "4", requestsMemory: "12Gi", limitsMemory: "20Gi", pods: 40 },
         perNode: { requestsCpu: "2", requestsMemory: "2Gi", limitsMemory: "4Gi", pods: 40 },
         controller: { requestsCpu: "2", requestsMemory: "2Gi", limitsMemory: "4Gi", pods: 20 },
+        argocd: { requestsCpu: "2", requestsMemory: "3Gi", limitsMemory: "6Gi", pods: 20 },
       }),
       teams: [
         {
@@ -173,6 +175,8 @@ export const staging: EnvironmentConfig = {
       ],
     },
   },
+  // Argo CD small, syncing on its own (prod's rehearsal); a failed sync or a degraded app goes to chat.
+  delivery: helmDelivery({ ...ARGOCD_SINGLE, ...argoCdShared("staging"), alerts: { syncFailed: "P2", degraded: "P2" } }),
   protection: { preventDestroy: true },
   iam: ID.iam,
   backend: {

@@ -11,6 +11,11 @@ import type { EnvironmentStack } from "./environment-stack";
 import type { NodeGroupConfig } from "../lib/config/environment-schema";
 import { NODE_ROLE_LABEL, NODE_ROLES } from "../lib/kubernetes/labels";
 import type { SystemNodePlacement, Toleration } from "../constructs/addons/addon-types";
+import { GitOpsCatalog, type GitOpsEntry } from "../constructs/addons/gitops-delivery";
+import { argoCdAddon } from "../constructs/addons/argo-cd/addon";
+import { GitOpsClusterLabels, GitOpsClusterSecret } from "../constructs/addons/argo-cd/gitops-cluster-secret";
+import { CustomResource } from "../constructs/kubernetes/custom-resource";
+import { addonsAppProject } from "../lib/delivery/gitops-bridge";
 
 /**
  * The add-ons of one environment as its layer stacks build them: each layer builds the enabled add-ons registered for
@@ -22,6 +27,12 @@ export class EnvironmentAddons {
   private readonly contributed = new Map<string, unknown>();
   /** The add-ons the environment runs, in registry order. */
   public readonly enabled: readonly AddonDescriptor<any>[];
+  /**
+   * Where `delivery.mode` is `gitops`: the add-on releases handed to Argo CD instead of Helm, written by the synth to
+   * `cdktf.out/gitops/<env>/`. Absent in `helm` mode.
+   */
+  public readonly gitops?: GitOpsCatalog;
+  private clusterSecret?: GitOpsClusterSecret;
 
   constructor(
     public readonly config: EnvironmentConfig,
@@ -29,6 +40,7 @@ export class EnvironmentAddons {
     public readonly artifacts: AddonArtifacts = {},
   ) {
     this.enabled = enabledAddons(config);
+    if (config.delivery.mode === "gitops") this.gitops = new GitOpsCatalog();
   }
 
   /** A built add-on, when the environment runs it and its layer is built. */
@@ -47,11 +59,36 @@ export class EnvironmentAddons {
    */
   public buildLayer(stack: EnvironmentStack, cluster: ICluster, access: IClusterAccess, namespaces?: NamespaceBaseline): void {
     const ctx = this.context(stack, cluster, access, namespaces);
+    const bridged = this.gitops?.entries.length ?? 0;
+    this.gitops?.deliverUnder(stack);
     for (const addon of this.enabled.filter((a) => a.layer === stack.layer)) this.instances.set(addon, addon.build(ctx));
+    if (this.gitops) this.bridgeLayer(stack, access, this.gitops.entries.slice(bridged));
     for (const addon of this.enabled) {
       for (const r of (addon.resources ?? []).filter((x) => x.layer === stack.layer)) {
         this.contributed.set(`${addon.name}@${r.layer}`, r.build(ctx, this.instances.get(addon)));
       }
+    }
+  }
+
+  /**
+   * The layer's bridged releases in the Argo CD cluster Secret: the layer that installs Argo CD makes the Secret with
+   * its add-ons' labels and annotations; later layers add theirs (their own field manager). Argo CD then installs each
+   * add-on whose `enable_<release>` label is set, from the ApplicationSets the synth writes.
+   */
+  private bridgeLayer(stack: EnvironmentStack, access: IClusterAccess, entries: readonly GitOpsEntry[]): void {
+    const argoCd = this.find(argoCdAddon);
+    if (!this.clusterSecret && argoCd !== undefined) {
+      const metadata = { clusterName: this.config.cluster.name, region: this.config.region, accountId: this.config.account, environment: this.config.name };
+      this.clusterSecret = new GitOpsClusterSecret(stack, "GitOpsClusterSecret", { metadata, entries, access, dependsOn: [argoCd] });
+    } else if (entries.length > 0) {
+      if (!this.clusterSecret) throw new ValidationError(stack.node.path, [{ path: "delivery.mode", value: "gitops", allowed: `helm: add-ons of layer ${stack.layer} are built before Argo CD (a registry order problem)` }]);
+      new GitOpsClusterLabels(stack, "GitOpsClusterLabels", { layer: stack.layer, entries, access });
+    }
+    // The add-ons' AppProject, once every release is known (the last layer with releases, a later stack than Argo CD's):
+    // Terraform's, so the root repository needs no right to create projects.
+    const lastReleaseLayer = this.enabled.map((a) => a.layer).sort((a, b) => layerIndex(a) - layerIndex(b)).pop();
+    if (argoCd !== undefined && stack.layer === lastReleaseLayer && stack.layer !== argoCdAddon.layer) {
+      new CustomResource(stack, "GitOpsAddonsProject", { installedBy: argoCd, access, manifest: addonsAppProject(this.gitops!.entries.map((e) => e.repository)) as any });
     }
   }
 

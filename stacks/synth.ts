@@ -6,8 +6,9 @@ import { ValidateBinaryVersion } from "cdktf/lib/validations";
 import { ConfigError } from "../lib/config/validate-environment";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { ValidationError } from "../constructs/common/validation";
-import { buildEnvironment } from "./environment-stacks";
+import { buildEnvironmentWithAddons } from "./environment-stacks";
 import { BootstrapStack } from "./bootstrap-stack";
+import { writeEnvironmentGitOps } from "./gitops-artifacts";
 import { validateAddonConfigs } from "./addon-config";
 import { compileEnvironmentSlos, EnvironmentSlos, writeEnvironmentSlos } from "./slo-artifacts";
 import { EnvironmentObservability, generateEnvironmentObservability, observabilityArtifacts, writeEnvironmentObservability } from "./observability-artifacts";
@@ -80,8 +81,8 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, enviro
   try {
     if (!underCli) fs.rmSync(staging, { recursive: true, force: true });
     const app = new App({ outdir: staging, stackTraces: false });
-    configs.forEach((config, i) =>
-      buildEnvironment(app, config, { prometheusRules: slos[i]!.sloCount > 0 ? [slos[i]!.prometheusRule] : [], slos: slos[i]!.compiled, ...observabilityArtifacts(observability[i]!) }),
+    const built = configs.map((config, i) =>
+      buildEnvironmentWithAddons(app, config, { prometheusRules: slos[i]!.sloCount > 0 ? [slos[i]!.prometheusRule] : [], slos: slos[i]!.compiled, ...observabilityArtifacts(observability[i]!) }),
     );
     // Only when asked: the bootstrap runs once per environment, with administrator credentials, before anything else.
     if (bootstrap) for (const config of configs) new BootstrapStack(app, config);
@@ -89,6 +90,7 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, enviro
     for (const s of slos) writeEnvironmentSlos(staging, s);
     for (const o of observability) writeEnvironmentObservability(staging, o);
     for (const config of configs) writeStateBucketPolicy(staging, config);
+    built.forEach(({ addons }, i) => addons.gitops && writeEnvironmentGitOps(staging, configs[i]!.name, addons.gitops));
     if (!underCli) swapInto(staging, target);
   } catch (e) {
     if (!underCli) removeQuietly(staging);

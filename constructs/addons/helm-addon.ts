@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { ITerraformDependable, TerraformResource } from "cdktf";
+import { DataResource, ITerraformDependable, TerraformResource, Token } from "cdktf";
 import { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { stringify } from "yaml";
@@ -9,6 +9,8 @@ import { deepMerge, isPlainObject, PlainObject } from "../common/deep-merge";
 import { IrsaRole } from "../common/irsa-role";
 import { isUnresolved, throwIfProblems, ValidationProblem, requireProps } from "../common/validation";
 import { isDnsLabel } from "../../lib/kubernetes/names";
+import { annotationKey, bridgeValues } from "../../lib/delivery/gitops-bridge";
+import { GitOpsCatalog } from "./gitops-delivery";
 
 /**
  * What an add-on pins about its chart, declared once per add-on in a `DEFAULTS` constant: chart, repository and
@@ -145,6 +147,12 @@ export interface HelmAddonConfig extends HelmAddonProps, HelmReleaseOptions {
    * @default - no IAM role
    */
   readonly irsa?: HelmAddonIrsa;
+  /**
+   * Install with Helm even where the scope delivers add-ons through the GitOps bridge: Argo CD itself, which is what
+   * installs the others.
+   * @default false
+   */
+  readonly alwaysHelm?: boolean;
 }
 
 /** The annotation EKS Pod Identity Webhook reads to give a pod the role's credentials. */
@@ -156,7 +164,13 @@ export const IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
  * Add-ons compose it (`new HelmAddon(this, "Helm", …)`, so the release is `<AddOn>/Helm/Release`) after creating what their values refer to.
  */
 export class HelmAddon extends Construct implements ITerraformDependable {
-  public readonly release: Release;
+  /** The Helm release; absent where the add-on is delivered through the GitOps bridge (see {@link gitOps}). */
+  public readonly release?: Release;
+  /**
+   * Where the scope delivers add-ons through the GitOps bridge (`GitOpsCatalog`): Terraform keeps only a record of the
+   * chart and version (`terraform_data`, so what depends on the add-on still can) and Argo CD installs the chart.
+   */
+  public readonly gitOps?: DataResource;
   public readonly chart: string;
   public readonly repository: string;
   public readonly version: string;
@@ -221,6 +235,33 @@ export class HelmAddon extends Construct implements ITerraformDependable {
     const dependsOn = [...(config.dependsOn ?? []), ...irsaResources];
 
     const sensitive = Object.entries(config.sensitiveValues ?? {}).map(([name, value]) => ({ name, value }));
+    const catalog = config.alwaysHelm ? undefined : GitOpsCatalog.of(this);
+    if (catalog) {
+      if (sensitive.length > 0) {
+        throwIfProblems(this.node.path, [{ path: "sensitiveValues", value: Object.keys(config.sensitiveValues ?? {}), allowed: "none where add-ons are delivered through Git: put the secret in a Secret (external-secrets) and point the chart at it" }]);
+      }
+      const bridged = bridgeValues(this.releaseName, this.values, (v) => Token.isUnresolved(v));
+      const annotations: Record<string, string> = { ...bridged.annotations, [annotationKey([this.releaseName, "namespace"])]: this.namespace };
+      if (config.irsa) annotations[annotationKey([this.releaseName, "service_account"])] = config.irsa.serviceAccountName;
+      catalog.add({
+        path: this.node.path,
+        releaseName: this.releaseName,
+        chart: this.chart,
+        repository: this.repository,
+        version: this.version,
+        namespace: this.namespace,
+        values: bridged.values,
+        valuesYaml: renderValues(bridged.values),
+        annotations,
+        helmValues: this.values,
+      });
+      // A record of what Argo CD installs: a chart bump shows in the plan, and what depends on the add-on waits for its IAM.
+      this.gitOps = new DataResource(this, "GitOps", {
+        input: { chart: this.chart, repository: this.repository, version: this.version, namespace: this.namespace, delivery: "gitops" },
+        dependsOn: dependsOn.length > 0 ? dependsOn : undefined,
+      });
+      return;
+    }
     this.release = new Release(this, "Release", {
       provider: config.access?.helmProvider,
       name: this.releaseName,
@@ -242,7 +283,7 @@ export class HelmAddon extends Construct implements ITerraformDependable {
 
   /** The release's address, so other resources and add-ons can depend on this add-on. */
   public get fqn(): string {
-    return this.release.fqn;
+    return (this.release ?? this.gitOps)!.fqn;
   }
 }
 

@@ -87,6 +87,7 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
       "security.istio.io": /^base$/,
       "networking.istio.io": /^base$/,
       "litmuschaos.io": /^litmus-core$/,
+      "argoproj.io": /^argo-cd$/,
     };
     const releasesBy = new Map(LAYERS.map((l) => [l, all(synth(stacks[l]), "resource", "helm_release").map((r) => String(r.chart))]));
     // Core kinds the Kubernetes provider has no typed resource for: no CRD to wait for, so they live in any layer.

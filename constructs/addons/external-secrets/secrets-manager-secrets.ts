@@ -84,6 +84,18 @@ export interface SyncedSecretProps {
   readonly refreshInterval?: string;
   /** What the ExternalSecret waits for besides the store, e.g. its namespace. @default - the store only */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * Labels of the ExternalSecret, which the operator copies to the Secret (Argo CD reads only Secrets labelled
+   * `app.kubernetes.io/part-of: argocd`).
+   * @default - none
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * `Owner`: the operator creates the Secret and owns it. `Merge`: the keys are merged into a Secret something else
+   * made (a chart's `argocd-secret`), and the operator waits until it exists.
+   * @default "Owner"
+   */
+  readonly creationPolicy?: "Owner" | "Merge";
 }
 
 /**
@@ -115,13 +127,13 @@ export class SyncedSecret extends Construct implements ITerraformDependable {
       manifest: {
         apiVersion: "external-secrets.io/v1",
         kind: "ExternalSecret",
-        metadata: { name: props.secretName, namespace: props.namespace },
+        metadata: { name: props.secretName, namespace: props.namespace, ...(props.labels ? { labels: { ...props.labels } } : {}) },
         spec: {
           refreshInterval: props.refreshInterval ?? "1h",
           secretStoreRef: { kind: "ClusterSecretStore", name: props.store.storeName },
           // Owner: the Secret goes with the ExternalSecret. Retain: a secret deleted in Secrets Manager by mistake
           // does not empty the Secret (and page no one) until someone restores it.
-          target: { name: props.secretName, creationPolicy: "Owner", deletionPolicy: "Retain" },
+          target: { name: props.secretName, creationPolicy: props.creationPolicy ?? "Owner", deletionPolicy: "Retain" },
           dataFrom: [{ extract: { key: props.remoteKey } }],
         },
       },

@@ -19,6 +19,7 @@ import { AwsPrivateCaIssuer } from "../../../constructs/addons/cert-manager/aws-
 import { Falco } from "../../../constructs/addons/falco/falco";
 import { IstioMesh } from "../../../constructs/addons/istio/istio-mesh";
 import { Litmus } from "../../../constructs/addons/litmus/litmus";
+import { ArgoCd } from "../../../constructs/addons/argo-cd/argo-cd";
 import { missingContainerHardening, missingPodHardening } from "../../../lib/kubernetes/security-context";
 import { fakeCluster } from "./fake-cluster";
 import { helmCoalesce, istioTemplateValues, subchartValues } from "./support/helm-merge";
@@ -70,6 +71,8 @@ function releases(): Record<string, Release> {
     "istio-cni": { addon: istio.cni, defaults: "istio-cni-1.30.3", istio: true },
     "istio-gateway": { addon: istio.gateway, defaults: "istio-gateway-1.30.3", istio: true },
     litmus: { addon: new Litmus(stack, "Litmus", { cluster }).addon, defaults: "litmus-core-3.29.0" },
+    // Both Redis variants carry their values; HA on, so redis-ha's defaults are the ones merged under.
+    "argo-cd": { addon: new ArgoCd(stack, "ArgoCd", { cluster, redis: { ha: true } }).addon, defaults: "argo-cd-10.1.1", subcharts: { "redis-ha": "redis-ha-4.38.0" } },
     "kube-prometheus-stack": {
       addon: new KubePrometheusStack(stack, "KubePrometheusStack", { cluster, storageClassName: "gp3" }).addon,
       defaults: "kube-prometheus-stack-88.5.3",
@@ -113,6 +116,18 @@ export const CONTAINERS: readonly Container[] = [
   OWN("istio-gateway", "istio-proxy", [], "securityContext", "containerSecurityContext"),
   // The chart's operator Deployment takes no security context at all (its namespace is Pod Security baseline).
   { release: "litmus", name: "chaos-operator", resources: ["resources"] },
+  // Argo CD's own components take the pod context from `global.securityContext`.
+  ...(["controller", "server", "repoServer", "applicationSet"] as const).map((key): Container => ({
+    release: "argo-cd", name: key, resources: [key, "resources"], pod: ["global", "securityContext"], container: [key, "containerSecurityContext"],
+  })),
+  { release: "argo-cd", name: "copyutil", resources: ["repoServer", "copyutil", "resources"], pod: ["global", "securityContext"], container: ["repoServer", "containerSecurityContext"] },
+  OWN("argo-cd", "secret-init", ["redisSecretInit"], "securityContext", "containerSecurityContext"),
+  OWN("argo-cd", "redis", ["redis"], "securityContext", "containerSecurityContext"),
+  ...(["redis", "sentinel", "splitBrainDetection", "init"] as const).map((key): Container => ({
+    release: "argo-cd", name: `redis-ha ${key}`, resources: ["redis-ha", key, "resources"], pod: ["redis-ha", "securityContext"], container: ["redis-ha", "containerSecurityContext"],
+  })),
+  { release: "argo-cd", name: "redis-ha haproxy", resources: ["redis-ha", "haproxy", "resources"], pod: ["redis-ha", "haproxy", "securityContext"], container: ["redis-ha", "haproxy", "containerSecurityContext"] },
+  { release: "argo-cd", name: "redis-ha haproxy init", resources: ["redis-ha", "haproxy", "init", "resources"], pod: ["redis-ha", "haproxy", "securityContext"], container: ["redis-ha", "haproxy", "containerSecurityContext"] },
   OWN("kube-prometheus-stack", "prometheus-operator", ["prometheusOperator"], "securityContext", "containerSecurityContext"),
   { release: "kube-prometheus-stack", name: "config-reloader", resources: ["prometheusOperator", "prometheusConfigReloader", "resources"] },
   { release: "kube-prometheus-stack", name: "admission-webhook-patch", resources: ["prometheusOperator", "admissionWebhooks", "patch", "resources"], pod: ["prometheusOperator", "admissionWebhooks", "patch", "securityContext"] },

@@ -5,6 +5,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { parse } from "yaml";
 import { deepMerge } from "../../../constructs/common/deep-merge";
 import { HelmAddon, HelmAddonConfig, HelmChartDefaults, isExactVersion, validateHelmAddonConfig } from "../../../constructs/addons/helm-addon";
+import { GitOpsCatalog } from "../../../constructs/addons/gitops-delivery";
 import { fakeCluster } from "./fake-cluster";
 
 const DEFAULTS: HelmChartDefaults = {
@@ -116,7 +117,7 @@ describe("HelmAddon", () => {
     });
     const parsed = JSON.parse(Testing.synth(stack));
     const second = releases(parsed).find((r) => r.name === "second");
-    expect(second.depends_on).toEqual([`helm_release.${stack.getLogicalId(first.release)}`]);
+    expect(second.depends_on).toEqual([`helm_release.${stack.getLogicalId(first.release!)}`]);
   });
 
   test("installs through the Helm provider of the access it is given", () => {
@@ -219,5 +220,48 @@ describe("HelmAddon", () => {
         values: { serviceAccount: { annotations: { "eks.amazonaws.com/role-arn": "arn:aws:iam::1:role/other" } } },
       }),
     ).toThrow(/role-arn"\]: got "arn:aws:iam::1:role\/other"/);
+  });
+});
+
+describe("HelmAddon delivered through the GitOps bridge", () => {
+  function bridged(config: Partial<HelmAddonConfig> = {}) {
+    const stack = new TerraformStack(Testing.app(), "test");
+    const catalog = new GitOpsCatalog();
+    catalog.deliverUnder(stack);
+    const addon = new HelmAddon(stack, "Demo", {
+      cluster: fakeCluster(),
+      defaults: DEFAULTS,
+      irsa: { serviceAccountName: "demo", namePath: ["serviceAccount", "name"], annotationsPath: ["serviceAccount", "annotations"] },
+      chartValues: { alert: "{{ .CommonLabels.alertname }}" },
+      ...config,
+    });
+    return { stack, addon, catalog, parsed: JSON.parse(Testing.synth(stack)) };
+  }
+
+  test("writes no helm_release: a terraform_data record of the chart, and the entry in the catalog", () => {
+    const { addon, catalog, parsed } = bridged();
+    expect(parsed.resource.helm_release).toBeUndefined();
+    expect(addon.release).toBeUndefined();
+    expect(Object.values(parsed.resource.terraform_data).map((d: any) => d.input)).toEqual([{ chart: "demo", repository: "https://charts.example.com", version: "1.2.3", namespace: "demo", delivery: "gitops" }]);
+    const [entry] = catalog.entries;
+    expect({ release: entry!.releaseName, version: entry!.version }).toEqual({ release: "demo", version: "1.2.3" });
+    expect(entry!.values).toMatchObject({ serviceAccount: { annotations: { "eks.amazonaws.com/role-arn": '{{ index .metadata.annotations "demo_iam_role_arn" }}' } }, alert: '{{ "{{" }} .CommonLabels.alertname {{ "}}" }}' });
+    expect(Object.keys(entry!.annotations).sort()).toEqual(["demo_iam_role_arn", "demo_namespace", "demo_service_account"]);
+    expect(entry!.annotations.demo_service_account).toBe("demo");
+  });
+
+  test("what depends on the add-on waits for its record (and through it for its IAM)", () => {
+    const { addon } = bridged();
+    expect(addon.fqn).toBe(addon.gitOps!.fqn);
+  });
+
+  test("alwaysHelm keeps the release (Argo CD's own)", () => {
+    const { parsed, catalog } = bridged({ alwaysHelm: true });
+    expect(releases(parsed).map((r) => r.name)).toEqual(["demo"]);
+    expect(catalog.entries).toEqual([]);
+  });
+
+  test("fails on sensitive values, which cannot go through Git", () => {
+    expect(() => bridged({ sensitiveValues: { "auth.password": "x" } })).toThrow(/sensitiveValues: got \["auth\.password"\]; allowed: none where add-ons are delivered through Git/);
   });
 });

@@ -37,7 +37,7 @@ describe("NodeAutoscaling", () => {
     const first = new NodeAutoscaling(stack, "First", { cluster: fakeCluster(), autoscaler: "cluster-autoscaler" });
     new NodeAutoscaling(stack, "Second", { cluster: fakeCluster(), autoscaler: "cluster-autoscaler", dependsOn: [first] });
     const releases = Object.values(JSON.parse(Testing.synth(stack)).resource.helm_release) as any[];
-    const firstAddress = `helm_release.${stack.getLogicalId(first.clusterAutoscaler!.addon.release)}`;
+    const firstAddress = `helm_release.${stack.getLogicalId(first.clusterAutoscaler!.addon.release!)}`;
     expect(releases.filter((r) => (r.depends_on ?? []).includes(firstAddress))).toHaveLength(1);
   });
 
