@@ -77,6 +77,20 @@ export const SIDECAR_CAPTURE_EXCLUSIONS = [
   "traffic.sidecar.istio.io/excludeInterfaces",
 ] as const;
 
+/**
+ * Pod annotations that set which ports, addresses or interfaces the sidecar captures, with the only values the mesh
+ * bypass policy admits: those that capture what the default does. Istio's injector takes a present annotation as is,
+ * so an empty `includeInboundPorts` or `includeOutboundIPRanges` captures nothing at all, and a narrowed one lets
+ * everything else skip the sidecar. `includeOutboundPorts` and `includeInterfaces` only widen the capture; they are
+ * refused anyway, so that one rule holds: a meshed pod's capture is the namespace's, never the pod's own.
+ */
+export const SIDECAR_CAPTURE_INCLUSIONS: Readonly<Record<string, readonly string[]>> = {
+  "traffic.sidecar.istio.io/includeInboundPorts": ["*"],
+  "traffic.sidecar.istio.io/includeOutboundIPRanges": ["*"],
+  "traffic.sidecar.istio.io/includeOutboundPorts": [""],
+  "traffic.sidecar.istio.io/includeInterfaces": [""],
+};
+
 /** Workload kinds a named exemption can name; their pods are recognised by their owner. */
 export const EXEMPTIBLE_WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet"] as const;
 export type ExemptibleWorkloadKind = (typeof EXEMPTIBLE_WORKLOAD_KINDS)[number];
@@ -262,6 +276,12 @@ export function admissionPolicyDefinitions(params: AdmissionPolicyParameters): A
   const meshEnabled = celString(meshNamespaceLabels("sidecar")[MESH_INJECTION_LABEL]!);
   const injectKey = celString(SIDECAR_INJECT_KEY);
   const exclusions = celStringList(SIDECAR_CAPTURE_EXCLUSIONS);
+  const inclusions = Object.entries(SIDECAR_CAPTURE_INCLUSIONS);
+  const badInclusion = celAny(inclusions.map(([k, allowed]) => `(${celString(k)} in variables.annotations && !(variables.annotations[${celString(k)}] in ${celStringList(allowed)}))`));
+  const inclusionOffender = inclusions.reduceRight(
+    (rest, [k, allowed]) => `${celString(k)} in variables.annotations && !(variables.annotations[${celString(k)}] in ${celStringList(allowed)}) ? ${celString(k)} : ${rest}`,
+    "''",
+  );
   const injectOff = (map: string) => `${injectKey} in ${map} && !(${map}[${injectKey}] in ${celStringList(SIDECAR_INJECT_ALLOWED_VALUES)})`;
   const meshMessage = `in a namespace labelled ${MESH_INJECTION_LABEL}=${meshNamespaceLabels("sidecar")[MESH_INJECTION_LABEL]} every pod runs in the mesh`;
   const exposedMessage = `Services of type ${EXPOSING_SERVICE_TYPES.join(" or ")} are only allowed in ${EXPOSED_SERVICE_NAMESPACES.join(", ")}: expose through the ingress gateway`;
@@ -365,7 +385,7 @@ export function admissionPolicyDefinitions(params: AdmissionPolicyParameters): A
     },
     {
       ...base("meshBypass"),
-      description: `In a namespace labelled ${MESH_INJECTION_LABEL}=enabled, no pod turns its sidecar off (${SIDECAR_INJECT_KEY} other than true, as annotation or label) or takes traffic out of the sidecar's capture (${SIDECAR_CAPTURE_EXCLUSIONS.join(", ")}): such traffic skips mTLS, authorization and telemetry.`,
+      description: `In a namespace labelled ${MESH_INJECTION_LABEL}=enabled, no pod turns its sidecar off (${SIDECAR_INJECT_KEY} other than true, as annotation or label) or takes traffic out of the sidecar's capture (${SIDECAR_CAPTURE_EXCLUSIONS.join(", ")}, or ${Object.keys(SIDECAR_CAPTURE_INCLUSIONS).join(", ")} with a value other than the default capture): such traffic skips mTLS, authorization and telemetry.`,
       resourceRules: noEphemeralRules,
       variables: vars("meshBypass", [
         {
@@ -390,6 +410,11 @@ export function admissionPolicyDefinitions(params: AdmissionPolicyParameters): A
           `!variables.meshed || !${exclusions}.exists(k, k in variables.annotations && variables.annotations[k] != '')`,
           `annotations that exclude traffic from the sidecar are not allowed: ${meshMessage}`,
           `'annotation ' + ${exclusions}.filter(k, k in variables.annotations && variables.annotations[k] != '')[0]`,
+        ),
+        rule(
+          `!variables.meshed || !(${badInclusion})`,
+          `annotations that narrow the sidecar's capture are not allowed (${inclusions.map(([k, a]) => `${k.replace("traffic.sidecar.istio.io/", "")} may only be ${a.map((v) => JSON.stringify(v)).join(" or ")}`).join(", ")}): ${meshMessage}`,
+          `'annotation ' + (${inclusionOffender})`,
         ),
       ],
     },
