@@ -1,6 +1,7 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { shared, sharedAdmission } from "./defaults";
 import { REVIEWED_ADDON_VERSIONS } from "../lib/eks/addon-versions";
+import { newestReviewedAmiVersion } from "../lib/eks/ami-versions";
 import { platformNamespaces, teamNamespace } from "./namespaces";
 import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
@@ -63,8 +64,9 @@ export const staging: EnvironmentConfig = {
         {
           name: "workloads",
           amiFamily: "AL2023",
-          // Staging takes each new AMI first; prod would pin the version staging has proved.
-          amiVersion: "latest",
+          // Staging takes each newly reviewed AMI release first (lib/eks/ami-versions.ts); prod would pin the
+          // release staging has proved. Never `latest`: Karpenter would roll every node whenever AWS publishes one.
+          amiVersion: newestReviewedAmiVersion("AL2023")!,
           instanceFamilies: ["m7i", "m6i", "m7a"],
           capacityTypes: ["spot", "on-demand"],
           architectures: ["amd64"],
