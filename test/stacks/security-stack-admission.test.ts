@@ -57,7 +57,7 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s admission polic
     // What the binding does: a policy whose exemption names kube-system does not see it.
     const exempt = new Set(props.exemptNamespaces.filter((e) => e.namespace === "kube-system").flatMap((e) => e.policies));
     const defs = admissionPolicyDefinitions(props).filter((d) => !exempt.has(d.key));
-    expect(defs.map((d) => d.key).sort()).toEqual(["imageTags", "meshBypass", "serviceExposure", "systemPlacement"]);
+    expect(defs.map((d) => d.key).sort()).toEqual(["imageTags", "meshBypass", "monitorScope", "serviceExposure", "systemPlacement"]);
     const ecr = `602401143452.dkr.ecr.${env.region}.amazonaws.com`;
     // aws-node as the VPC CNI add-on runs it: privileged init, host network and paths, every taint, system-node-critical.
     const awsNode = workload("DaemonSet", {
