@@ -72,8 +72,8 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s team monitors' 
   const manifests = Object.keys(synthesizedManifest().stacks)
     .filter((stack) => stack.startsWith(`${env}-`))
     .flatMap((stack) => Object.values<Json>(synthesizedStack(stack).resource?.kubernetes_manifest ?? {}).map((r) => r.manifest as Json));
-  const policy = manifests.find((m) => m.kind === "ValidatingAdmissionPolicy" && m.metadata.name === ADMISSION_POLICY_NAMES.monitorScope);
-  const binding = manifests.find((m) => m.kind === "ValidatingAdmissionPolicyBinding" && m.metadata.name === ADMISSION_POLICY_NAMES.monitorScope);
+  const policy = manifests.find((m) => m.kind === "ValidatingAdmissionPolicy" && m.metadata.name === ADMISSION_POLICY_NAMES.monitorScope)!;
+  const binding = manifests.find((m) => m.kind === "ValidatingAdmissionPolicyBinding" && m.metadata.name === ADMISSION_POLICY_NAMES.monitorScope)!;
   const applied = (): AdmissionPolicyDefinition => ({ key: "monitorScope", name: policy.metadata.name, description: "", ...policy.spec, resourceRules: policy.spec.matchConstraints.resourceRules });
   const team = config.security.namespaces.teams.flatMap((t) => Object.keys(t.namespaces))[0]!;
   const judge = (object: Json, namespace: string) => evaluatePolicy(applied(), { object, namespace }).allowed;
