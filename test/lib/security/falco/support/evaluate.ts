@@ -124,7 +124,7 @@ export class FalcoEvaluator {
     for (const [name, items] of Object.entries(DEFAULT_LISTS)) this.lists.set(name, items);
     for (const [name, condition] of Object.entries(DEFAULT_MACRO_CONDITIONS)) this.macros.set(name, parse(condition));
     for (const item of items) {
-      if ("list" in item) this.lists.set(item.list, item.items.map((v) => literal(tokenizeCondition(v)[0]!)));
+      if ("list" in item) this.lists.set(item.list, item.items.map((v) => literal(tokenizeCondition(String(v))[0]!)));
       else if ("macro" in item) this.macros.set(item.macro, parse(item.condition));
     }
   }
