@@ -65,14 +65,14 @@ export const dev: EnvironmentConfig = {
     admission: sharedAdmission("audit", "111111111111", "eu-west-1"),
     namespaces: {
       platform: platformNamespaces({
-        monitoring: { requestsCpu: "2", requestsMemory: "4Gi", limitsMemory: "8Gi", pods: 30 },
+        monitoring: { requestsCpu: "2", requestsMemory: "4Gi", limitsMemory: "8Gi", pods: 30, requestsStorage: "20Gi", persistentVolumeClaims: 4 },
         perNode: { requestsCpu: "1", requestsMemory: "1Gi", limitsMemory: "2Gi", pods: 20 },
         controller: { requestsCpu: "1", requestsMemory: "1Gi", limitsMemory: "2Gi", pods: 10 },
       }),
       teams: [
         {
           name: "payments",
-          namespaces: { payments: teamNamespace("payments", { requestsCpu: "2", requestsMemory: "4Gi", limitsMemory: "8Gi", pods: 30 }) },
+          namespaces: { payments: teamNamespace("payments", { requestsCpu: "2", requestsMemory: "4Gi", limitsMemory: "8Gi", pods: 30, requestsStorage: "20Gi", persistentVolumeClaims: 5 }) },
           viewRoleArns: ["arn:aws:iam::111111111111:role/payments-view"],
           deployRoleArns: ["arn:aws:iam::111111111111:role/payments-deploy"],
         },

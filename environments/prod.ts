@@ -89,14 +89,14 @@ export const prod: EnvironmentConfig = {
     admission: sharedAdmission("enforce", "333333333333", "eu-west-1"),
     namespaces: {
       platform: platformNamespaces({
-        monitoring: { requestsCpu: "8", requestsMemory: "24Gi", limitsMemory: "40Gi", pods: 60 },
+        monitoring: { requestsCpu: "8", requestsMemory: "24Gi", limitsMemory: "40Gi", pods: 60, requestsStorage: "500Gi", persistentVolumeClaims: 8 },
         perNode: { requestsCpu: "4", requestsMemory: "8Gi", limitsMemory: "16Gi", pods: 150 },
         controller: { requestsCpu: "2", requestsMemory: "4Gi", limitsMemory: "8Gi", pods: 30 },
       }),
       teams: [
         {
           name: "payments",
-          namespaces: { payments: teamNamespace("payments", { requestsCpu: "16", requestsMemory: "32Gi", limitsMemory: "64Gi", pods: 200 }) },
+          namespaces: { payments: teamNamespace("payments", { requestsCpu: "16", requestsMemory: "32Gi", limitsMemory: "64Gi", pods: 200, requestsStorage: "200Gi", persistentVolumeClaims: 20 }) },
           viewRoleArns: ["arn:aws:iam::333333333333:role/payments-view"],
           deployRoleArns: ["arn:aws:iam::333333333333:role/payments-deploy"],
         },

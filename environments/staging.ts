@@ -99,14 +99,14 @@ export const staging: EnvironmentConfig = {
     admission: sharedAdmission("enforce", "222222222222", "eu-west-1"),
     namespaces: {
       platform: platformNamespaces({
-        monitoring: { requestsCpu: "4", requestsMemory: "12Gi", limitsMemory: "20Gi", pods: 40 },
+        monitoring: { requestsCpu: "4", requestsMemory: "12Gi", limitsMemory: "20Gi", pods: 40, requestsStorage: "150Gi", persistentVolumeClaims: 8 },
         perNode: { requestsCpu: "2", requestsMemory: "2Gi", limitsMemory: "4Gi", pods: 40 },
         controller: { requestsCpu: "2", requestsMemory: "2Gi", limitsMemory: "4Gi", pods: 20 },
       }),
       teams: [
         {
           name: "payments",
-          namespaces: { payments: teamNamespace("payments", { requestsCpu: "4", requestsMemory: "8Gi", limitsMemory: "16Gi", pods: 50 }) },
+          namespaces: { payments: teamNamespace("payments", { requestsCpu: "4", requestsMemory: "8Gi", limitsMemory: "16Gi", pods: 50, requestsStorage: "50Gi", persistentVolumeClaims: 10 }) },
           viewRoleArns: ["arn:aws:iam::222222222222:role/payments-view"],
           deployRoleArns: ["arn:aws:iam::222222222222:role/payments-deploy"],
         },
