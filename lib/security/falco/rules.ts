@@ -91,12 +91,13 @@ function allowedDestinations(destinations: readonly OutboundDestination[]): stri
 /**
  * Where a sensitive file is reached, as `fd.name` shows it. Falco's `fd.name` is the absolute path with `.`, `..` and
  * repeated slashes folded (relative paths and `openat` directory descriptors resolved), so `/etc/./shadow`,
- * `//etc//shadow`, `../../etc/shadow` and `/etc/../etc/shadow` all read `/etc/shadow`. What it does not resolve are
- * the kernel's magic links under `/proc`: `/proc/self/root/etc/shadow`, `/proc/1/root/etc/shadow`,
- * `/proc/thread-self/root/…`, `/proc/<pid>/task/<tid>/root/…`, and `/proc/self/cwd/../etc/shadow` (folded to
- * `/proc/self/etc/shadow`) name the same file; a glob `/proc/*<path>` covers them all (Falco's glob is fnmatch without
- * FNM_PATHNAME: `*` spans `/`). A process whose working directory is the file's directory or an ancestor reaches it
- * as `/proc/self/cwd/<rest of the path>`: one glob per such suffix.
+ * `//etc//shadow`, a path that climbs out of `/etc` and back in, and a relative path climbing up from the working
+ * directory all read `/etc/shadow`. What it does not resolve are the kernel's magic links under `/proc`:
+ * `/proc/self/root/etc/shadow`, `/proc/1/root/etc/shadow`, `/proc/thread-self/root/…`, `/proc/<pid>/task/<tid>/root/…`,
+ * and `/proc/self/cwd` followed by a `..` segment and `etc/shadow` (folded to `/proc/self/etc/shadow`) name the same
+ * file; a glob `/proc/*<path>` covers them all (Falco's glob is fnmatch without FNM_PATHNAME: `*` spans `/`). A process
+ * whose working directory is the file's directory or an ancestor reaches it as `/proc/self/cwd/<rest of the path>`: one
+ * glob per such suffix.
  */
 function sensitiveFileCondition(files: readonly string[]): string {
   const globs = files.flatMap((f) => {
