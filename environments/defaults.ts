@@ -1,7 +1,6 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { DEFAULT_KUBERNETES_VERSION } from "../lib/eks/versions";
 import type { AdmissionConfig } from "../lib/config/security/admission";
-import type { AdmissionPolicyKey } from "../lib/security/admission/policies";
 import { ecrRegistry } from "../lib/aws/ecr";
 
 /**
@@ -96,14 +95,6 @@ export const shared = {
 };
 
 /**
- * The policies kube-system is exempt from: those the EKS managed add-ons' specs, which AWS owns, cannot meet. Every
- * other policy checks kube-system too, so a new policy holds there unless it is added here with its reason.
- */
-export const KUBE_SYSTEM_EXEMPT_POLICIES = [
-  "privilegedContainers", "hostNamespaces", "hostPathVolumes", "allowedRegistries", "resourceLimits", "probes",
-] as const satisfies readonly AdmissionPolicyKey[];
-
-/**
  * Admission policy every environment shares; each adds its mode and its own account's ECR registry (the teams'
  * images). The registries and named exemptions of the platform's own add-ons come from the add-on registry; what
  * is here is what no add-on owns.
@@ -112,16 +103,9 @@ export function sharedAdmission(mode: AdmissionConfig["mode"], id: EnvironmentId
   return {
     mode,
     allowedRegistries: [id.ecrRegistry],
-    exemptNamespaces: [
-      {
-        namespace: "kube-system",
-        // Only what the EKS managed add-ons' own specs need: image pinning, system placement (kube-system is one of the
-        // platform's namespaces there), the mesh (kube-system is never injected) and Service exposure still hold.
-        policies: [...KUBE_SYSTEM_EXEMPT_POLICIES],
-        reason:
-          "EKS managed add-ons (VPC CNI, kube-proxy, EBS and EFS CSI node, Pod Identity agent) run privileged on the host network with host paths, from AWS's per-region registries, some without memory limits or probes, in specs AWS owns; only cluster administrators deploy here",
-      },
-    ],
+    // kube-system is no exempt namespace: the EKS managed add-ons' workloads are exempt by name from what their specs
+    // need (derived from lib/eks/addon-versions.ts by the security layer); any other pod there gets every policy.
+    exemptNamespaces: [],
     exemptWorkloads: [],
     probeExemptContainers: [],
   };

@@ -62,7 +62,7 @@ export const dev: EnvironmentConfig = {
     admission: sharedAdmission("audit", ID),
     namespaces: {
       platform: platformNamespaces({
-        monitoring: { requestsCpu: "2", requestsMemory: "4Gi", limitsMemory: "8Gi", pods: 30 },
+        monitoring: { requestsCpu: "2", requestsMemory: "4Gi", limitsMemory: "8Gi", pods: 30, requestsStorage: "20Gi", persistentVolumeClaims: 4 },
         perNode: { requestsCpu: "1", requestsMemory: "1Gi", limitsMemory: "2Gi", pods: 20 },
         controller: { requestsCpu: "1", requestsMemory: "1Gi", limitsMemory: "2Gi", pods: 10 },
         argocd: { requestsCpu: "2", requestsMemory: "2Gi", limitsMemory: "4Gi", pods: 15 },
@@ -70,7 +70,7 @@ export const dev: EnvironmentConfig = {
       teams: [
         {
           name: "payments",
-          namespaces: { payments: teamNamespace("payments", { requestsCpu: "2", requestsMemory: "4Gi", limitsMemory: "8Gi", pods: 30 }) },
+          namespaces: { payments: teamNamespace("payments", { requestsCpu: "2", requestsMemory: "4Gi", limitsMemory: "8Gi", pods: 30, requestsStorage: "20Gi", persistentVolumeClaims: 5 }) },
           viewRoleArns: [ID.role("payments-view")],
           deployRoleArns: [ID.role("payments-deploy")],
         },

@@ -86,7 +86,7 @@ export const prod: EnvironmentConfig = {
     admission: sharedAdmission("enforce", ID),
     namespaces: {
       platform: platformNamespaces({
-        monitoring: { requestsCpu: "8", requestsMemory: "24Gi", limitsMemory: "40Gi", pods: 60 },
+        monitoring: { requestsCpu: "8", requestsMemory: "24Gi", limitsMemory: "40Gi", pods: 60, requestsStorage: "500Gi", persistentVolumeClaims: 8 },
         perNode: { requestsCpu: "4", requestsMemory: "8Gi", limitsMemory: "16Gi", pods: 150 },
         controller: { requestsCpu: "2", requestsMemory: "4Gi", limitsMemory: "8Gi", pods: 30 },
         argocd: { requestsCpu: "4", requestsMemory: "6Gi", limitsMemory: "12Gi", pods: 30 },
@@ -94,7 +94,7 @@ export const prod: EnvironmentConfig = {
       teams: [
         {
           name: "payments",
-          namespaces: { payments: teamNamespace("payments", { requestsCpu: "16", requestsMemory: "32Gi", limitsMemory: "64Gi", pods: 200 }) },
+          namespaces: { payments: teamNamespace("payments", { requestsCpu: "16", requestsMemory: "32Gi", limitsMemory: "64Gi", pods: 200, requestsStorage: "200Gi", persistentVolumeClaims: 20 }) },
           viewRoleArns: [ID.role("payments-view")],
           deployRoleArns: [ID.role("payments-deploy")],
         },

@@ -1,6 +1,7 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import { environmentIdentity, shared, sharedAdmission } from "./defaults";
 import { REVIEWED_ADDON_VERSIONS } from "../lib/eks/addon-versions";
+import { newestReviewedAmiVersion } from "../lib/eks/ami-versions";
 import { platformNamespaces, teamNamespace } from "./namespaces";
 import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
@@ -60,8 +61,9 @@ export const staging: EnvironmentConfig = {
         {
           name: "workloads",
           amiFamily: "AL2023",
-          // Staging takes each new AMI first; prod would pin the version staging has proved.
-          amiVersion: "latest",
+          // Staging takes each newly reviewed AMI release first (lib/eks/ami-versions.ts); prod would pin the
+          // release staging has proved. Never `latest`: Karpenter would roll every node whenever AWS publishes one.
+          amiVersion: newestReviewedAmiVersion("AL2023")!,
           instanceFamilies: ["m7i", "m6i", "m7a"],
           capacityTypes: ["spot", "on-demand"],
           architectures: ["amd64"],
@@ -94,7 +96,7 @@ export const staging: EnvironmentConfig = {
     admission: sharedAdmission("enforce", ID),
     namespaces: {
       platform: platformNamespaces({
-        monitoring: { requestsCpu: "4", requestsMemory: "12Gi", limitsMemory: "20Gi", pods: 40 },
+        monitoring: { requestsCpu: "4", requestsMemory: "12Gi", limitsMemory: "20Gi", pods: 40, requestsStorage: "150Gi", persistentVolumeClaims: 8 },
         perNode: { requestsCpu: "2", requestsMemory: "2Gi", limitsMemory: "4Gi", pods: 40 },
         controller: { requestsCpu: "2", requestsMemory: "2Gi", limitsMemory: "4Gi", pods: 20 },
         argocd: { requestsCpu: "2", requestsMemory: "3Gi", limitsMemory: "6Gi", pods: 20 },
@@ -102,7 +104,7 @@ export const staging: EnvironmentConfig = {
       teams: [
         {
           name: "payments",
-          namespaces: { payments: teamNamespace("payments", { requestsCpu: "4", requestsMemory: "8Gi", limitsMemory: "16Gi", pods: 50 }) },
+          namespaces: { payments: teamNamespace("payments", { requestsCpu: "4", requestsMemory: "8Gi", limitsMemory: "16Gi", pods: 50, requestsStorage: "50Gi", persistentVolumeClaims: 10 }) },
           viewRoleArns: [ID.role("payments-view")],
           deployRoleArns: [ID.role("payments-deploy")],
         },

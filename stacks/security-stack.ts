@@ -5,6 +5,7 @@ import type { ICluster } from "../constructs/cluster/cluster-types";
 import { ClusterAccess } from "../constructs/cluster/cluster-access";
 import { AdmissionPolicies, AdmissionPoliciesProps } from "../constructs/security/admission-policies";
 import { ADMISSION_POLICY_KEYS } from "../lib/security/admission/policies";
+import { eksManagedAddonExemptions } from "../lib/eks/addon-versions";
 import { NamespaceBaseline } from "../constructs/kubernetes/namespace-baseline/namespace-baseline";
 import { WorkloadDeployerRole } from "../constructs/kubernetes/namespace-baseline/workload-deployer-role";
 import type { IstioMesh } from "../constructs/addons/istio/istio-mesh";
@@ -85,7 +86,8 @@ export class SecurityStack extends EnvironmentStack {
 /**
  * The admission policies an environment asks for: `security.admission` (mode, the teams' registries, its own
  * exemptions; an opt-out removes exactly its own policy) with the registries and named exemptions of the add-ons the
- * environment runs, from the registry.
+ * environment runs, from the registry, and those of the EKS managed add-ons its cluster runs, from
+ * `lib/eks/addon-versions.ts`.
  */
 export function admissionPoliciesProps(config: EnvironmentConfig): Required<Omit<AdmissionPoliciesProps, "access">> {
   const admission = config.security.admission;
@@ -95,7 +97,9 @@ export function admissionPoliciesProps(config: EnvironmentConfig): Required<Omit
     policies: ADMISSION_POLICY_KEYS.filter((k) => admission.optOut?.[k] === undefined),
     allowedRegistries: [...new Set([...addonRegistries(config), ...admission.allowedRegistries])],
     exemptNamespaces: once([...admission.exemptNamespaces, ...fromAddons.exemptNamespaces]),
-    exemptWorkloads: once([...fromAddons.exemptWorkloads, ...admission.exemptWorkloads]),
+    // kube-system is no exempt namespace: the EKS managed add-ons' workloads are exempt by name from what their specs
+    // need; any other pod there gets every policy.
+    exemptWorkloads: once([...eksManagedAddonExemptions({ efs: config.storage.efs }), ...fromAddons.exemptWorkloads, ...admission.exemptWorkloads]),
     probeExemptContainers: once([...fromAddons.probeExemptContainers, ...admission.probeExemptContainers]),
     // The namespaces of the add-ons the environment runs: validation keeps team namespaces off these names.
     platformNamespaces: [...new Set([KUBE_SYSTEM_NAMESPACE, ...addonNamespaces(enabledAddons(config)).map(({ namespace }) => namespace.name)])],

@@ -2,6 +2,7 @@ import { isLabelValue, isQualifiedName } from "../kubernetes/names";
 import { karpenterBudgetNodesProblem, karpenterDurationProblem, restrictedNodeLabelProblem } from "../kubernetes/karpenter";
 import { prometheusDurationSeconds } from "../kubernetes/durations";
 import type { ValidationProblem } from "../problems";
+import { amiVersionProblem } from "../eks/ami-versions";
 import { requiredAlertmanagerRetention } from "../observability/alertmanager/generate";
 import type { EnvironmentConfig } from "./environment-schema";
 
@@ -21,6 +22,8 @@ export function platformProblems(c: EnvironmentConfig): ValidationProblem[] {
   karpenter?.nodePools.forEach((pool, i) => {
     const path = `platform.karpenter.nodePools[${i}]`;
     if (names.has(pool.name)) add(`${path}.name`, pool.name, "a name no other node pool uses");
+    const ami = amiVersionProblem(pool.amiFamily, pool.amiVersion);
+    if (ami) add(`${path}.amiVersion`, pool.amiVersion, ami);
     names.add(pool.name);
     for (const field of ["consolidateAfter", "expireAfter"] as const) {
       const problem = karpenterDurationProblem(pool.disruption[field]);

@@ -1,4 +1,5 @@
 import type { KubernetesVersion } from "./versions";
+import type { PodPolicyKey, WorkloadExemption } from "../security/admission/policies";
 
 /**
  * The EKS managed add-ons every cluster of this platform runs, by the key configuration and props use
@@ -81,4 +82,74 @@ export function addonVersionProblem(key: EksManagedAddonKey, version: string, ku
     return `the version reviewed for Kubernetes ${kubernetesVersion}, ${reviewed} (lib/eks/addon-versions.ts; add a newer one there after checking it with \`aws eks describe-addon-versions\`)`;
   }
   return undefined;
+}
+
+/** One workload an EKS managed add-on installs, as its upstream manifests name it (always in `kube-system`). */
+export interface EksManagedAddonWorkload {
+  readonly kind: "Deployment" | "DaemonSet";
+  readonly name: string;
+  /**
+   * The pod policies its spec, which AWS owns, does not meet, so it is exempt from them by name. Every workload comes
+   * from AWS's per-region ECR registries (`allowedRegistries`); a node agent also runs privileged on the host network
+   * with host paths; a spec with a sidecar or container without probes or a memory limit (the CSI sidecars, the
+   * network policy agent) is exempt from `probes` or `resourceLimits`.
+   */
+  readonly exemptFrom: readonly PodPolicyKey[];
+}
+
+const NODE_AGENT: readonly PodPolicyKey[] = ["privilegedContainers", "hostNamespaces", "hostPathVolumes", "allowedRegistries", "resourceLimits", "probes"];
+
+/**
+ * The workloads each EKS managed add-on runs in `kube-system`, by the names of the upstream projects' manifests and
+ * charts (amazon-vpc-cni-k8s, kube-proxy and CoreDNS as EKS ships them, the aws-ebs-csi-driver and
+ * aws-efs-csi-driver charts, eks-pod-identity-agent), with what each is exempt from. The admission policies exempt
+ * these by name, and nothing else in `kube-system`: any other pod there gets every policy. Where an add-on's spec
+ * changes between versions, a reviewed version bump (`REVIEWED_ADDON_VERSIONS`) re-reads this table.
+ */
+export const EKS_MANAGED_ADDON_WORKLOADS: Readonly<Record<EksManagedAddonKey, readonly EksManagedAddonWorkload[]>> = {
+  // A privileged init container, the host network, CNI host paths; the network policy agent has no probe or limit.
+  vpcCni: [{ kind: "DaemonSet", name: "aws-node", exemptFrom: NODE_AGENT }],
+  // Unprivileged, with a memory limit, liveness and readiness probes: only its registry is not the platform's.
+  coreDns: [{ kind: "Deployment", name: "coredns", exemptFrom: ["allowedRegistries"] }],
+  // Privileged on the host network (iptables), host paths for modules and the xtables lock; no probe or limit.
+  kubeProxy: [{ kind: "DaemonSet", name: "kube-proxy", exemptFrom: NODE_AGENT }],
+  // A privileged init container sets up its link-local address on the host network.
+  podIdentityAgent: [{ kind: "DaemonSet", name: "eks-pod-identity-agent", exemptFrom: NODE_AGENT }],
+  // The controller's CSI sidecars have no probes; the node plugin mounts volumes for the kubelet, privileged, from host paths.
+  ebsCsiDriver: [
+    { kind: "Deployment", name: "ebs-csi-controller", exemptFrom: ["allowedRegistries", "resourceLimits", "probes"] },
+    { kind: "DaemonSet", name: "ebs-csi-node", exemptFrom: NODE_AGENT },
+  ],
+  efsCsiDriver: [
+    { kind: "Deployment", name: "efs-csi-controller", exemptFrom: ["privilegedContainers", "hostNamespaces", "allowedRegistries", "resourceLimits", "probes"] },
+    { kind: "DaemonSet", name: "efs-csi-node", exemptFrom: NODE_AGENT },
+  ],
+};
+
+/** Why an EKS managed add-on's workload is exempt from a policy, for the record each exemption carries. */
+const EXEMPTION_REASONS: Readonly<Partial<Record<PodPolicyKey, string>>> = {
+  privilegedContainers: "runs a privileged container (node networking, iptables or volume mounts for the kubelet) in a spec AWS owns",
+  hostNamespaces: "runs on the node's network namespace, which it configures or serves, in a spec AWS owns",
+  hostPathVolumes: "mounts the node's CNI, kubelet, device or kernel-module paths it manages, in a spec AWS owns",
+  allowedRegistries: "runs from AWS's per-region EKS ECR registry, whose account differs by region",
+  resourceLimits: "has a container without a memory limit in the spec AWS ships",
+  probes: "has a container without a readiness or liveness probe in the spec AWS ships",
+};
+
+/**
+ * The named admission exemptions of the managed add-ons a cluster runs (given whether it has EFS storage): one per
+ * workload and policy, each with its reason, all in `kube-system`. `kube-system` itself is exempt from nothing.
+ */
+export function eksManagedAddonExemptions(opts: { readonly efs: boolean }): Array<WorkloadExemption & { readonly reason: string }> {
+  return EKS_MANAGED_ADDON_KEYS.filter((key) => runsManagedAddon(key, opts)).flatMap((key) =>
+    EKS_MANAGED_ADDON_WORKLOADS[key].flatMap((w) =>
+      w.exemptFrom.map((policy) => ({
+        namespace: "kube-system",
+        kind: w.kind,
+        name: w.name,
+        policies: [policy],
+        reason: `EKS managed add-on ${EKS_MANAGED_ADDONS[key]} (${w.name}) ${EXEMPTION_REASONS[policy] ?? "needs it"}`,
+      })),
+    ),
+  );
 }

@@ -122,8 +122,11 @@ export const WORKLOAD_DEPLOYER_RULES: readonly RbacRule[] = [
   { apiGroups: ["policy"], resources: ["poddisruptionbudgets"], verbs: [...READ, ...WRITE] },
   { apiGroups: ["networking.k8s.io"], resources: ["ingresses"], verbs: [...READ, ...WRITE] },
   { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: READ },
-  // A team's alerting and SLO rules live in its own namespace, where Prometheus confines them to its own series; not in
-  // monitoring, where an edit role would read the platform's Secrets.
-  { apiGroups: ["monitoring.coreos.com"], resources: ["prometheusrules"], verbs: [...READ, ...WRITE] },
+  // A team's alerting and SLO rules and the monitors that scrape its services live in its own namespace, where
+  // Prometheus confines them (enforcedNamespaceLabel): its rules see only its namespace's series, and whatever its
+  // monitors scrape is labelled with its namespace, after any relabeling of its own, so it cannot pass for a platform
+  // target. Not in monitoring, where an edit role would read the platform's Secrets. Not Probes or ScrapeConfigs: a
+  // Probe sends a prober to any URL, a ScrapeConfig scrapes any address, neither bound to the namespace's own pods.
+  { apiGroups: ["monitoring.coreos.com"], resources: ["prometheusrules", "servicemonitors", "podmonitors"], verbs: [...READ, ...WRITE] },
 ];
 

@@ -36,12 +36,13 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s mesh bypass", (
     expect(binding.spec.validationActions).toEqual(env.security.admission.mode === "enforce" ? ["Deny"] : ["Audit", "Warn"]);
   });
 
-  test("every team namespace is in the mesh, and there a Deployment turning its sidecar off or excluding traffic is refused", () => {
+  test("every team namespace is in the mesh, and there a Deployment turning its sidecar off, excluding traffic or narrowing the capture is refused", () => {
     expect(teamNamespaces.length).toBeGreaterThan(0);
     for (const team of teamNamespaces) {
       const ns = namespaces.find((n) => n.name === team)!;
       const judge = (a: Record<string, string>) => evaluatePolicy(applied(), { object: bypassing(a), namespace: ns.name, namespaceLabels: ns.labels }).allowed;
-      expect([team, judge({ "sidecar.istio.io/inject": "false" }), judge({ "traffic.sidecar.istio.io/excludeOutboundIPRanges": "10.0.0.0/8" }), judge({})]).toEqual([team, false, false, true]);
+      expect([team, judge({ "sidecar.istio.io/inject": "false" }), judge({ "traffic.sidecar.istio.io/excludeOutboundIPRanges": "10.0.0.0/8" }),
+        judge({ "traffic.sidecar.istio.io/includeOutboundIPRanges": "10.0.0.1/32" }), judge({ "traffic.sidecar.istio.io/includeInboundPorts": "" }), judge({})]).toEqual([team, false, false, false, false, true]);
     }
   });
 

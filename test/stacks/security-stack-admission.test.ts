@@ -3,6 +3,8 @@ import { admissionPoliciesProps } from "../../stacks/security-stack";
 import { ENVIRONMENTS } from "../../environments";
 import { ADMISSION_POLICY_KEYS, admissionPolicyDefinitions } from "../../lib/security/admission/policies";
 import { ADDONS, addonAdmission, enabledAddons } from "../../constructs/addons/registry";
+import { eksManagedAddonExemptions } from "../../lib/eks/addon-versions";
+import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
 import type { EnvironmentConfig } from "../../lib/config/environment-schema";
 import { refusals } from "../lib/security/admission/support/evaluate";
 import { goodContainer, goodPodSpec, pod, service, workload } from "../lib/security/admission/support/samples";
@@ -41,38 +43,84 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s admission polic
     expect(Object.keys(refusals(defs, { object: pod(goodPodSpec({ containers: [goodContainer("c", { image: "docker.io/library/nginx:1.27" })] })) }))).toEqual(["allowedRegistries"]);
   });
 
-  test("exempts kube-system from what the EKS managed add-ons need, istio-system from what the CNI agent and istiod need, each named workload from one policy, each with its reason", () => {
+  test("exempts no namespace but istio-system (what the CNI agent and istiod need) and, where chaos runs, litmus-chaos: kube-system's EKS add-ons by name, each named workload from one policy, each with its reason", () => {
     expect(props.exemptNamespaces.map((e) => [e.namespace, e.policies])).toEqual([
-      ["kube-system", ["privilegedContainers", "hostNamespaces", "hostPathVolumes", "allowedRegistries", "resourceLimits", "probes"]],
       ["istio-system", ["privilegedContainers", "hostNamespaces", "probes"]],
       // Where the environment runs chaos experiments whose helper pods enter a target's network or cgroup (dev, staging).
       ...(name === "prod" ? [] : [["litmus-chaos", ["privilegedContainers", "hostNamespaces", "hostPathVolumes"]]]),
     ]);
+    const eks = eksManagedAddonExemptions({ efs: env.storage.efs });
+    expect(props.exemptWorkloads.filter((w) => w.namespace === "kube-system" && w.name !== "cluster-autoscaler-aws-cluster-autoscaler")).toEqual(eks);
+    const byWorkload = new Map<string, string[]>();
+    for (const w of eks) byWorkload.set(`${w.kind}/${w.name}`, [...(byWorkload.get(`${w.kind}/${w.name}`) ?? []), ...w.policies]);
+    const nodeAgent = ["privilegedContainers", "hostNamespaces", "hostPathVolumes", "allowedRegistries", "resourceLimits", "probes"];
+    expect(Object.fromEntries(byWorkload)).toEqual({
+      "DaemonSet/aws-node": nodeAgent,
+      "Deployment/coredns": ["allowedRegistries"],
+      "DaemonSet/kube-proxy": nodeAgent,
+      "DaemonSet/eks-pod-identity-agent": nodeAgent,
+      "Deployment/ebs-csi-controller": ["allowedRegistries", "resourceLimits", "probes"],
+      "DaemonSet/ebs-csi-node": nodeAgent,
+      // The EFS CSI driver runs only where the environment has EFS storage.
+      ...(env.storage.efs
+        ? { "Deployment/efs-csi-controller": ["privilegedContainers", "hostNamespaces", "allowedRegistries", "resourceLimits", "probes"], "DaemonSet/efs-csi-node": nodeAgent }
+        : {}),
+    });
     const fromAddons = addonAdmission(env);
-    const withReasons = [...admission.exemptNamespaces, ...admission.exemptWorkloads, ...admission.probeExemptContainers, ...fromAddons.exemptNamespaces, ...fromAddons.exemptWorkloads, ...fromAddons.probeExemptContainers];
+    const withReasons = [...admission.exemptNamespaces, ...admission.exemptWorkloads, ...admission.probeExemptContainers, ...fromAddons.exemptNamespaces, ...fromAddons.exemptWorkloads, ...fromAddons.probeExemptContainers, ...eks];
     expect(withReasons).toHaveLength(props.exemptNamespaces.length + props.exemptWorkloads.length + props.probeExemptContainers.length);
     for (const e of withReasons) expect(e.reason.length).toBeGreaterThanOrEqual(20);
     for (const w of props.exemptWorkloads) expect([w.name, w.policies.length]).toEqual([w.name, 1]);
   });
 
-  test("checks kube-system for image pinning, system placement and Service exposure: an EKS node agent is admitted, an unpinned debug image or an exposed Service is not", () => {
-    // What the binding does: a policy whose exemption names kube-system does not see it.
-    const exempt = new Set(props.exemptNamespaces.filter((e) => e.namespace === "kube-system").flatMap((e) => e.policies));
-    const defs = admissionPolicyDefinitions(props).filter((d) => !exempt.has(d.key));
-    expect(defs.map((d) => d.key).sort()).toEqual(["imageTags", "meshBypass", "serviceExposure", "systemPlacement"]);
+  describe("kube-system: only the EKS managed add-ons' workloads are exempt, by name", () => {
+    // What the bindings do: a policy whose namespace exemption names kube-system does not see it.
+    const exemptHere = new Set(props.exemptNamespaces.filter((e) => e.namespace === "kube-system").flatMap((e) => e.policies));
+    const defs = admissionPolicyDefinitions(props).filter((d) => !exemptHere.has(d.key));
+
+    test("no policy's binding leaves kube-system out, and staging and prod refuse (Deny)", () => {
+      expect([...exemptHere]).toEqual([]);
+      expect(props.mode).toBe(name === "dev" ? "audit" : "enforce");
+    });
     const ecr = `602401143452.dkr.ecr.${env.region}.amazonaws.com`;
-    // aws-node as the VPC CNI add-on runs it: privileged init, host network and paths, every taint, system-node-critical.
-    const awsNode = workload("DaemonSet", {
+    /** aws-node as the VPC CNI add-on runs it: privileged init, host network and paths, every taint, system-node-critical, a container without probes. */
+    const awsNodeSpec = (): IPodSpec & { containers: Array<{ image?: string }> } => ({
       hostNetwork: true,
       priorityClassName: "system-node-critical",
       tolerations: [{ operator: "Exists" }],
       initContainers: [{ name: "aws-vpc-cni-init", image: `${ecr}/amazon-k8s-cni-init:v1.20.4-eksbuild.1`, securityContext: { privileged: true } }],
-      containers: [{ name: "aws-node", image: `${ecr}/amazon-k8s-cni:v1.20.4-eksbuild.1`, resources: { requests: { cpu: "25m" } } }],
-      volumes: [{ name: "cni-bin-dir", hostPath: { path: "/opt/cni/bin" } }],
-    }, "aws-node");
-    expect(refusals(defs, { object: awsNode, namespace: "kube-system" })).toEqual({});
-    expect(Object.keys(refusals(defs, { object: pod(goodPodSpec({ containers: [goodContainer("debug", { image: "busybox" })] })), namespace: "kube-system" }))).toEqual(["imageTags"]);
-    expect(Object.keys(refusals(defs, { object: service({ type: "LoadBalancer" }), namespace: "kube-system" }))).toEqual(["serviceExposure"]);
+      containers: [
+        { name: "aws-node", image: `${ecr}/amazon-k8s-cni:v1.20.4-eksbuild.1`, resources: { requests: { cpu: "25m" } }, securityContext: { capabilities: { add: ["NET_ADMIN", "NET_RAW"] } } },
+        { name: "aws-eks-nodeagent", image: `${ecr}/amazon/aws-network-policy-agent:v1.2.7-eksbuild.1`, resources: { requests: { cpu: "25m" } }, securityContext: { privileged: true } },
+      ],
+      volumes: [{ name: "cni-bin-dir", hostPath: { path: "/opt/cni/bin" } }, { name: "xtables-lock", hostPath: { path: "/run/xtables.lock" } }],
+    });
+    const daemonSetPod = (name: string, spec: IPodSpec, owner: string) =>
+      ({ ...pod(spec, { name }), metadata: { name, namespace: "kube-system", ownerReferences: [{ apiVersion: "apps/v1", kind: "DaemonSet", name: owner, uid: "1", controller: true }] } });
+
+    test("the aws-node DaemonSet, and its pods, are admitted", () => {
+      expect(refusals(defs, { object: workload("DaemonSet", awsNodeSpec(), "aws-node"), namespace: "kube-system" })).toEqual({});
+      expect(refusals(defs, { object: daemonSetPod("aws-node-x7k2p", awsNodeSpec(), "aws-node"), namespace: "kube-system" })).toEqual({});
+    });
+
+    test("a pod named evil, privileged, is refused; so is the same spec under any other workload's name", () => {
+      const evil = pod(goodPodSpec({ containers: [goodContainer("evil", { securityContext: { privileged: true } })] }), { name: "evil" });
+      expect(Object.keys(refusals(defs, { object: { ...evil, metadata: { name: "evil", namespace: "kube-system" } }, namespace: "kube-system" }))).toEqual(["privilegedContainers"]);
+      expect(Object.keys(refusals(defs, { object: workload("DaemonSet", awsNodeSpec(), "aws-node-debug"), namespace: "kube-system" })).sort()).toEqual(
+        ["allowedRegistries", "hostNamespaces", "hostPathVolumes", "privilegedContainers", "probes", "resourceLimits"],
+      );
+      // coredns is exempt from the registry only: a privileged coredns is refused.
+      const coredns = workload("Deployment", goodPodSpec({ containers: [goodContainer("coredns", { image: `${ecr}/eks/coredns:v1.12.4-eksbuild.1`, securityContext: { privileged: true } })] }), "coredns");
+      expect(Object.keys(refusals(defs, { object: coredns, namespace: "kube-system" }))).toEqual(["privilegedContainers"]);
+    });
+
+    test("image pinning, the mesh and Service exposure hold in kube-system, for the add-ons too", () => {
+      expect(Object.keys(refusals(defs, { object: pod(goodPodSpec({ containers: [goodContainer("debug", { image: "busybox" })] })), namespace: "kube-system" })).sort()).toEqual(["allowedRegistries", "imageTags"]);
+      const unpinned = awsNodeSpec();
+      unpinned.containers[0]!.image = `${ecr}/amazon-k8s-cni:latest`;
+      expect(Object.keys(refusals(defs, { object: workload("DaemonSet", unpinned, "aws-node"), namespace: "kube-system" }))).toEqual(["imageTags"]);
+      expect(Object.keys(refusals(defs, { object: service({ type: "LoadBalancer" }), namespace: "kube-system" }))).toEqual(["serviceExposure"]);
+    });
   });
 
   test("lets only the injected mesh sidecar go without a liveness probe, and nothing else by container name", () => {
@@ -114,5 +162,5 @@ test("an environment that still lists an add-on's own registry and exemption get
   env.security.admission.exemptWorkloads.push({ ...fromAddons.exemptWorkloads[0]! });
   const props = admissionPoliciesProps(env);
   expect(props.allowedRegistries.filter((r) => r === "quay.io/jetstack")).toHaveLength(1);
-  expect(props.exemptWorkloads).toHaveLength(fromAddons.exemptWorkloads.length);
+  expect(props.exemptWorkloads).toHaveLength(fromAddons.exemptWorkloads.length + eksManagedAddonExemptions({ efs: env.storage.efs }).length);
 });

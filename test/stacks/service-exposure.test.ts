@@ -70,4 +70,21 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s Service exposur
       expect([namespace, hard["services.loadbalancers"], hard["services.nodeports"]]).toEqual([namespace, open.lb, open.np]);
     }
   });
+
+  test("every namespace's quota bounds its storage: teams and monitoring by their configuration, the others at none; gp2 at zero claims everywhere", () => {
+    const quotas = Object.fromEntries(Object.entries(resources(name, "kubernetes_resource_quota_v1")).filter(([path]) => path.endsWith("/Quota")).map(([path, r]) => [path.split("/").at(-2)!, r.spec.hard]));
+    const configured: Record<string, { requestsStorage?: string; persistentVolumeClaims?: number }> = {
+      ...Object.fromEntries(env.security.namespaces.teams.flatMap((t) => Object.entries(t.namespaces).map(([n, s]) => [n, s.quota]))),
+      monitoring: env.security.namespaces.platform.monitoring!.quota,
+    };
+    for (const [namespace, hard] of Object.entries(quotas)) {
+      const q = configured[namespace];
+      expect([namespace, hard["requests.storage"], hard.persistentvolumeclaims, hard["gp2.storageclass.storage.k8s.io/persistentvolumeclaims"]]).toEqual([
+        namespace, q?.requestsStorage ?? "0", String(q?.persistentVolumeClaims ?? 0), "0",
+      ]);
+    }
+    for (const team of env.security.namespaces.teams.flatMap((t) => Object.keys(t.namespaces))) {
+      expect([team, Number(quotas[team]!.persistentvolumeclaims) > 0, /^\d+Gi$/.test(quotas[team]!["requests.storage"])]).toEqual([team, true, true]);
+    }
+  });
 });

@@ -11,6 +11,7 @@ import {
   karpenterBudgetNodesProblem, INSTANCE_FAMILY, restrictedNodeLabelProblem,
 } from "../../../lib/kubernetes/karpenter";
 import { KMS_KEY_ARN } from "../../../lib/aws/arns";
+import { newestReviewedAmiVersion } from "../../../lib/eks/ami-versions";
 
 /** A taint of the pool's nodes. */
 export interface KarpenterTaint {
@@ -62,7 +63,11 @@ export interface KarpenterNodePoolProps {
   readonly limits: { readonly cpu: number; readonly memoryGiB: number };
   /** @default "AL2023" */
   readonly amiFamily?: KarpenterAmiFamily;
-  /** AMI version of the alias (`al2023@<version>`); pin it where nodes must not change under you. @default "latest" */
+  /**
+   * AMI version of the alias (`al2023@<version>`). `"latest"` is accepted, named: Karpenter then replaces every node
+   * whenever AWS publishes an AMI.
+   * @default - the newest release reviewed in `lib/eks/ami-versions.ts` for AL2023; `"latest"` for Bottlerocket, which has no reviewed release yet
+   */
   readonly amiVersion?: string;
   /** @default ["spot", "on-demand"] (Karpenter prefers spot and falls back to on-demand) */
   readonly capacityTypes?: readonly KarpenterCapacityType[];
@@ -92,6 +97,8 @@ export class KarpenterNodePool extends Construct {
   public readonly nodeClass: CustomResource<IEC2NodeClass>;
   public readonly nodePool: CustomResource<INodePool>;
   public readonly amiFamily: KarpenterAmiFamily;
+  /** The alias's version in use. */
+  public readonly amiVersion: string;
   public readonly capacityTypes: readonly KarpenterCapacityType[];
   public readonly disruption: Required<KarpenterDisruption>;
 
@@ -100,6 +107,7 @@ export class KarpenterNodePool extends Construct {
     requireProps(this, props, { karpenter: "the Karpenter add-on whose chart installs the NodePool CRDs", clusterName: "the cluster name the discovery tags carry", nodeRoleName: "the name of the nodes' IAM role", volumeKmsKeyArn: "the KMS key ARN of the node volumes", instanceFamilies: "EC2 instance families, e.g. [\"m7i\"]", limits: "{ cpu, memoryGiB }: the most the pool may launch" });
     this.poolName = props.name ?? id.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
     this.amiFamily = props.amiFamily ?? "AL2023";
+    this.amiVersion = props.amiVersion ?? newestReviewedAmiVersion(this.amiFamily) ?? "latest";
     this.capacityTypes = props.capacityTypes ?? ["spot", "on-demand"];
     const d = props.disruption ?? {};
     this.disruption = {
@@ -126,7 +134,7 @@ export class KarpenterNodePool extends Construct {
         metadata: { name: this.poolName },
         spec: {
           role: props.nodeRoleName,
-          amiSelectorTerms: [{ alias: `${this.amiFamily === "AL2023" ? "al2023" : "bottlerocket"}@${props.amiVersion ?? "latest"}` }],
+          amiSelectorTerms: [{ alias: `${this.amiFamily === "AL2023" ? "al2023" : "bottlerocket"}@${this.amiVersion}` }],
           subnetSelectorTerms: discovery,
           securityGroupSelectorTerms: discovery,
           metadataOptions: { httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpPutResponseHopLimit: 1, httpTokens: "required" },

@@ -19,6 +19,17 @@ export const nodeAutoscalingAddon: AddonDescriptor<NodeAutoscaling> = {
   crds: KARPENTER_DEFAULTS.crds,
   images: ["public.ecr.aws/karpenter/controller", "registry.k8s.io/autoscaling/cluster-autoscaler"],
   registries: ["public.ecr.aws/karpenter", "registry.k8s.io/autoscaling"],
+  admission: {
+    exemptWorkloads: [
+      {
+        namespace: "kube-system",
+        kind: "Deployment",
+        name: "cluster-autoscaler-aws-cluster-autoscaler",
+        policies: ["probes"],
+        reason: "the cluster-autoscaler chart's Deployment template has a liveness probe on /health-check and no readiness probe, and no value adds one; it serves no traffic a readiness probe would gate",
+      },
+    ],
+  },
   workloads: [
     {
       kind: "Deployment", name: "karpenter", namespace: "kube-system", release: "Karpenter/Helm", podSecurityContext: ["podSecurityContext"],

@@ -12,7 +12,7 @@ import { meshNamespaceLabels, MeshMode } from "../../../lib/security/namespaces"
 import { ISTIO_PORTS } from "../../../lib/security/mesh";
 import { CLUSTER_DNS, podSecurityLabels, PodSecurityLevel, WORKLOAD_DEPLOYER_CLUSTER_ROLE } from "../../../lib/security/namespace-baseline";
 import { allowSpec, defaultDenySpec } from "./private/network-policies";
-import { ContainerDefaults, DEFAULT_CONTAINER_DEFAULTS, DEFAULT_NAMESPACE_QUOTA, NamespaceBaselineSpec, NamespaceQuota, NetworkAllow, NetworkPeer } from "./namespace-baseline-types";
+import { ContainerDefaults, DEFAULT_CONTAINER_DEFAULTS, DEFAULT_NAMESPACE_QUOTA, EKS_GP2_STORAGE_CLASS, NamespaceBaselineSpec, NamespaceQuota, NetworkAllow, NetworkPeer, StorageClassQuota } from "./namespace-baseline-types";
 
 /** What {@link BaselinedNamespace} needs besides its spec; {@link NamespaceBaseline} resolves it once for all. */
 export interface BaselineContext {
@@ -126,7 +126,20 @@ function quotaHard(q: NamespaceQuota): Record<string, string> {
     // one with only namespace rights can lift.
     "services.loadbalancers": String(q.servicesLoadBalancers ?? 0),
     "services.nodeports": String(q.servicesNodePorts ?? 0),
+    // Zero unless the spec names an amount: volumes are billed until deleted and outlive the pods that made them.
+    "requests.storage": q.requestsStorage ?? "0",
+    persistentvolumeclaims: String(q.persistentVolumeClaims ?? 0),
+    ...storageClassHard({ [EKS_GP2_STORAGE_CLASS]: { persistentVolumeClaims: 0 }, ...(q.storageClasses ?? {}) }),
   };
+}
+
+function storageClassHard(classes: Readonly<Record<string, StorageClassQuota>>): Record<string, string> {
+  const hard: Record<string, string> = {};
+  for (const [name, c] of Object.entries(classes).sort(([a], [b]) => a.localeCompare(b))) {
+    if (c.requestsStorage !== undefined) hard[`${name}.storageclass.storage.k8s.io/requests.storage`] = c.requestsStorage;
+    if (c.persistentVolumeClaims !== undefined) hard[`${name}.storageclass.storage.k8s.io/persistentvolumeclaims`] = String(c.persistentVolumeClaims);
+  }
+  return hard;
 }
 
 function containerLimit(d: ContainerDefaults) {

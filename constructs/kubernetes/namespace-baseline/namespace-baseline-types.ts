@@ -23,7 +23,37 @@ export interface NamespaceQuota {
    * @default 0
    */
   readonly servicesNodePorts?: number;
+  /**
+   * `requests.storage`: the storage all the namespace's PersistentVolumeClaims may request together. Volumes are paid
+   * for until deleted and outlive the pods, so a namespace gets none unless it says so.
+   * @default "0"
+   */
+  readonly requestsStorage?: string;
+  /**
+   * `persistentvolumeclaims`: how many claims the namespace may hold (each an EBS volume, of which a node attaches a
+   * limited number).
+   * @default 0
+   */
+  readonly persistentVolumeClaims?: number;
+  /**
+   * Limits per StorageClass, within the totals: `<class>.storageclass.storage.k8s.io/requests.storage` and
+   * `/persistentvolumeclaims`. EKS's own `gp2` class (unencrypted on clusters created before EKS encrypted it, and not
+   * the platform's default) is held at zero claims unless named here.
+   * @default {} (only `gp2` held at zero)
+   */
+  readonly storageClasses?: Readonly<Record<string, StorageClassQuota>>;
 }
+
+/** What a namespace may claim from one StorageClass. */
+export interface StorageClassQuota {
+  /** @default - the namespace's total */
+  readonly requestsStorage?: string;
+  /** @default - the namespace's total */
+  readonly persistentVolumeClaims?: number;
+}
+
+/** The StorageClass EKS creates on its own, which the platform's quotas keep namespaces off unless they name it. */
+export const EKS_GP2_STORAGE_CLASS = "gp2";
 
 /** LimitRange defaults for containers that set none: requests, and a memory limit (CPU is not throttled). */
 export interface ContainerDefaults {

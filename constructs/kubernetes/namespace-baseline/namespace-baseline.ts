@@ -12,6 +12,9 @@ import { ISTIOD_POD_LABELS, isPort, POD_SECURITY_EXCEPTIONS, PORT_RULE } from ".
 import { BaselinedNamespace } from "./baselined-namespace";
 import type { NamespaceBaselineSpec, NetworkAllow, NetworkPeer } from "./namespace-baseline-types";
 
+
+/** Quota fields that count objects (whole numbers, zero allowed) rather than quantities. */
+const COUNT_FIELDS: ReadonlySet<string> = new Set(["servicesLoadBalancers", "servicesNodePorts", "persistentVolumeClaims"]);
 /** Props of {@link NamespaceBaseline}. */
 export interface NamespaceBaselineProps {
   /** How Terraform reaches the cluster: its Kubernetes provider creates every object. */
@@ -111,6 +114,14 @@ export function validateNamespaceBaselineProps(props: NamespaceBaselineProps): V
       for (const [key, value] of Object.entries(values ?? {})) {
         if (key === "pods") {
           if (!Number.isInteger(value) || (value as number) < 1) add(`${path}.quota.pods`, value, "a whole number, at least 1");
+        } else if (COUNT_FIELDS.has(key)) {
+          if (!Number.isInteger(value) || (value as number) < 0) add(`${path}.quota.${key}`, value, "a whole number, at least 0");
+        } else if (key === "storageClasses") {
+          for (const [name, c] of Object.entries((value ?? {}) as Record<string, { requestsStorage?: string; persistentVolumeClaims?: number }>)) {
+            const classPath = `${path}.quota.storageClasses.${name}`;
+            if (c.requestsStorage !== undefined && !isUnresolved(c.requestsStorage) && !isQuantity(c.requestsStorage)) add(`${classPath}.requestsStorage`, c.requestsStorage, QUANTITY_RULE);
+            if (c.persistentVolumeClaims !== undefined && (!Number.isInteger(c.persistentVolumeClaims) || c.persistentVolumeClaims < 0)) add(`${classPath}.persistentVolumeClaims`, c.persistentVolumeClaims, "a whole number, at least 0");
+          }
         } else if (!isUnresolved(value) && !isQuantity(String(value))) add(`${path}.${field}.${key}`, value, QUANTITY_RULE);
       }
     }

@@ -38,6 +38,14 @@ export const QuotaSchema = z.strictObject({
   servicesLoadBalancers: z.number().int().min(0).optional(),
   /** Node ports (per Service port, LoadBalancer Services included); absent, 0. */
   servicesNodePorts: z.number().int().min(0).optional(),
+  /** Storage all PersistentVolumeClaims may request together (`requests.storage`); absent, 0. */
+  requestsStorage: nonEmpty.optional(),
+  /** PersistentVolumeClaims the namespace may hold; absent, 0. */
+  persistentVolumeClaims: z.number().int().min(0).max(1000).optional(),
+  /** Limits per StorageClass, within the totals; EKS's `gp2` is held at zero claims unless named here. */
+  storageClasses: z
+    .record(z.string(), z.strictObject({ requestsStorage: nonEmpty.optional(), persistentVolumeClaims: z.number().int().min(0).optional() }))
+    .optional(),
 });
 
 /** What a container without requests or limits gets (LimitRange defaults); memory is limited, CPU is not throttled. */

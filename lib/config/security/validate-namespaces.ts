@@ -1,5 +1,5 @@
 import { parseArn } from "../../aws/arns";
-import { isDnsLabel } from "../../kubernetes/names";
+import { isDnsLabel, isDnsSubdomain } from "../../kubernetes/names";
 import { isQuantity, parseQuantity, QUANTITY_RULE } from "../../kubernetes/quantity";
 import { MONITORING_NAMESPACE } from "../../observability/monitoring-selection";
 import { isPort, PORT_RULE, SYSTEM_NAMESPACES } from "../../security/namespace-baseline";
@@ -73,6 +73,17 @@ function monitoringQuotaProblems(c: EnvironmentConfig): ValidationProblem[] {
   };
   check("limitsMemory", (r) => r.limits?.memory);
   check("requestsCpu", (r) => r.requests?.cpu);
+  // Each Prometheus and Alertmanager replica claims its own volume.
+  const claims = o.prometheus.replicas + o.alertmanager.replicas;
+  const storageGiB = o.prometheus.replicas * o.prometheus.storageGiB + o.alertmanager.replicas * o.alertmanager.storageGiB;
+  const path = `security.namespaces.platform.${MONITORING_NAMESPACE}.quota`;
+  if ((quota.persistentVolumeClaims ?? 0) < claims) {
+    problems.push({ path: `${path}.persistentVolumeClaims`, value: quota.persistentVolumeClaims, allowed: `at least one claim per Prometheus and Alertmanager replica (${claims})` });
+  }
+  const haveStorage = parseQuantity(quota.requestsStorage ?? "0");
+  if (haveStorage !== undefined && haveStorage < storageGiB * 2 ** 30) {
+    problems.push({ path: `${path}.requestsStorage`, value: quota.requestsStorage, allowed: `at least the volumes observability sizes for Prometheus and Alertmanager together (${storageGiB}Gi)` });
+  }
   return problems;
 }
 
@@ -141,8 +152,23 @@ function settingsProblems(path: string, s: NamespaceSettings): ValidationProblem
       for (const p of networkAllowProblems(rule)) add(`${rulePath}.${p.path}`, p.value, p.allowed);
     });
   }
-  for (const [key, value] of Object.entries({ requestsCpu: s.quota.requestsCpu, requestsMemory: s.quota.requestsMemory, limitsMemory: s.quota.limitsMemory })) {
-    if (!isQuantity(value)) add(`quota.${key}`, value, QUANTITY_RULE);
+  for (const [key, value] of Object.entries({ requestsCpu: s.quota.requestsCpu, requestsMemory: s.quota.requestsMemory, limitsMemory: s.quota.limitsMemory, requestsStorage: s.quota.requestsStorage })) {
+    if (value !== undefined && !isQuantity(value)) add(`quota.${key}`, value, QUANTITY_RULE);
+  }
+  // A StorageClass's limits stay within the namespace's totals (absent totals are zero).
+  const totalStorage = parseQuantity(s.quota.requestsStorage ?? "0");
+  const totalClaims = s.quota.persistentVolumeClaims ?? 0;
+  for (const [name, c] of Object.entries(s.quota.storageClasses ?? {})) {
+    const path = `quota.storageClasses.${name}`;
+    if (!isDnsSubdomain(name)) add(path, name, "a StorageClass name (RFC 1123 subdomain)");
+    if (c.requestsStorage !== undefined) {
+      const amount = parseQuantity(c.requestsStorage);
+      if (amount === undefined) add(`${path}.requestsStorage`, c.requestsStorage, QUANTITY_RULE);
+      else if (totalStorage !== undefined && amount > totalStorage) add(`${path}.requestsStorage`, c.requestsStorage, `at most the namespace's quota.requestsStorage (${s.quota.requestsStorage ?? "0"})`);
+    }
+    if (c.persistentVolumeClaims !== undefined && c.persistentVolumeClaims > totalClaims) {
+      add(`${path}.persistentVolumeClaims`, c.persistentVolumeClaims, `at most the namespace's quota.persistentVolumeClaims (${totalClaims})`);
+    }
   }
   for (const [key, value] of Object.entries(s.containerDefaults)) {
     if (!isQuantity(value)) add(`containerDefaults.${key}`, value, QUANTITY_RULE);

@@ -25,7 +25,7 @@ export const POD_POLICY_KEYS = ["privilegedContainers", "hostNamespaces", "image
 export type PodPolicyKey = (typeof POD_POLICY_KEYS)[number];
 
 /** The policies, by the name the configuration uses for them (opt-outs and exemptions). */
-export const ADMISSION_POLICY_KEYS = [...POD_POLICY_KEYS, "serviceExposure"] as const;
+export const ADMISSION_POLICY_KEYS = [...POD_POLICY_KEYS, "serviceExposure", "monitorScope"] as const;
 export type AdmissionPolicyKey = (typeof ADMISSION_POLICY_KEYS)[number];
 
 /**
@@ -48,7 +48,17 @@ export const ADMISSION_POLICY_NAMES: Readonly<Record<AdmissionPolicyKey, string>
   meshBypass: "sre-platform-mesh-bypass",
   hostPathVolumes: "sre-platform-host-path-volumes",
   serviceExposure: "sre-platform-service-exposure",
+  monitorScope: "sre-platform-monitor-scope",
 };
+
+/**
+ * ServiceMonitor endpoint fields that name a file on the Prometheus container: a team's monitor naming
+ * `/var/run/secrets/kubernetes.io/serviceaccount/token` would have Prometheus send its own service-account token to
+ * the team's endpoint. prometheus-operator's `arbitraryFSAccessThroughSMs.deny` would refuse them everywhere, the
+ * chart's kubelet and API server monitors included; the monitor scope policy refuses them outside the platform's
+ * namespaces only. (A PodMonitor's endpoints read TLS material from Secrets and ConfigMaps only.)
+ */
+export const MONITOR_FILE_FIELDS = ["bearerTokenFile", "tlsConfig.caFile", "tlsConfig.certFile", "tlsConfig.keyFile"] as const;
 
 /**
  * PriorityClasses Kubernetes defines for the cluster's own components: a pod with one preempts anything else on its
@@ -76,6 +86,20 @@ export const SIDECAR_CAPTURE_EXCLUSIONS = [
   "traffic.sidecar.istio.io/excludeOutboundIPRanges",
   "traffic.sidecar.istio.io/excludeInterfaces",
 ] as const;
+
+/**
+ * Pod annotations that set which ports, addresses or interfaces the sidecar captures, with the only values the mesh
+ * bypass policy admits: those that capture what the default does. Istio's injector takes a present annotation as is,
+ * so an empty `includeInboundPorts` or `includeOutboundIPRanges` captures nothing at all, and a narrowed one lets
+ * everything else skip the sidecar. `includeOutboundPorts` and `includeInterfaces` only widen the capture; they are
+ * refused anyway, so that one rule holds: a meshed pod's capture is the namespace's, never the pod's own.
+ */
+export const SIDECAR_CAPTURE_INCLUSIONS: Readonly<Record<string, readonly string[]>> = {
+  "traffic.sidecar.istio.io/includeInboundPorts": ["*"],
+  "traffic.sidecar.istio.io/includeOutboundIPRanges": ["*"],
+  "traffic.sidecar.istio.io/includeOutboundPorts": [""],
+  "traffic.sidecar.istio.io/includeInterfaces": [""],
+};
 
 /** Workload kinds a named exemption can name; their pods are recognised by their owner. */
 export const EXEMPTIBLE_WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet"] as const;
@@ -175,6 +199,7 @@ const LONG_RUNNING_TEMPLATE_RULES: readonly ResourceRule[] = [
 ];
 const JOB_TEMPLATE_RULE: ResourceRule = { apiGroups: ["batch"], apiVersions: ["v1"], operations: OPERATIONS, resources: ["jobs", "cronjobs"] };
 const SERVICE_RULE: ResourceRule = { apiGroups: [""], apiVersions: ["v1"], operations: OPERATIONS, resources: ["services"] };
+const MONITOR_RULE: ResourceRule = { apiGroups: ["monitoring.coreos.com"], apiVersions: ["v1"], operations: OPERATIONS, resources: ["servicemonitors", "podmonitors"] };
 
 /**
  * Conditions under which a request is checked at all. An object being deleted is let through (removing a finalizer
@@ -262,8 +287,22 @@ export function admissionPolicyDefinitions(params: AdmissionPolicyParameters): A
   const meshEnabled = celString(meshNamespaceLabels("sidecar")[MESH_INJECTION_LABEL]!);
   const injectKey = celString(SIDECAR_INJECT_KEY);
   const exclusions = celStringList(SIDECAR_CAPTURE_EXCLUSIONS);
+  const inclusions = Object.entries(SIDECAR_CAPTURE_INCLUSIONS);
+  const badInclusion = celAny(inclusions.map(([k, allowed]) => `(${celString(k)} in variables.annotations && !(variables.annotations[${celString(k)}] in ${celStringList(allowed)}))`));
+  const inclusionOffender = inclusions.reduceRight(
+    (rest, [k, allowed]) => `${celString(k)} in variables.annotations && !(variables.annotations[${celString(k)}] in ${celStringList(allowed)}) ? ${celString(k)} : ${rest}`,
+    "''",
+  );
   const injectOff = (map: string) => `${injectKey} in ${map} && !(${map}[${injectKey}] in ${celStringList(SIDECAR_INJECT_ALLOWED_VALUES)})`;
   const meshMessage = `in a namespace labelled ${MESH_INJECTION_LABEL}=${meshNamespaceLabels("sidecar")[MESH_INJECTION_LABEL]} every pod runs in the mesh`;
+  const platformNamespace = platformNamespaces.length > 0 ? `request.namespace in ${celStringList(platformNamespaces)}` : "false";
+  const fileField = (f: string) => {
+    const parts = f.split(".");
+    const path = (n: number) => ["e", ...parts.slice(0, n)].join(".");
+    return `(${parts.map((_, i) => `has(${path(i + 1)})`).join(" && ")} && ${path(parts.length)} != '')`;
+  };
+  const fileReference = MONITOR_FILE_FIELDS.map(fileField).join(" || ");
+  const monitorMessage = `outside the platform's namespaces (${platformNamespaces.join(", ") || "none"}) a monitor scrapes its own namespace only`;
   const exposedMessage = `Services of type ${EXPOSING_SERVICE_TYPES.join(" or ")} are only allowed in ${EXPOSED_SERVICE_NAMESPACES.join(", ")}: expose through the ingress gateway`;
 
   return [
@@ -365,7 +404,7 @@ export function admissionPolicyDefinitions(params: AdmissionPolicyParameters): A
     },
     {
       ...base("meshBypass"),
-      description: `In a namespace labelled ${MESH_INJECTION_LABEL}=enabled, no pod turns its sidecar off (${SIDECAR_INJECT_KEY} other than true, as annotation or label) or takes traffic out of the sidecar's capture (${SIDECAR_CAPTURE_EXCLUSIONS.join(", ")}): such traffic skips mTLS, authorization and telemetry.`,
+      description: `In a namespace labelled ${MESH_INJECTION_LABEL}=enabled, no pod turns its sidecar off (${SIDECAR_INJECT_KEY} other than true, as annotation or label) or takes traffic out of the sidecar's capture (${SIDECAR_CAPTURE_EXCLUSIONS.join(", ")}, or ${Object.keys(SIDECAR_CAPTURE_INCLUSIONS).join(", ")} with a value other than the default capture): such traffic skips mTLS, authorization and telemetry.`,
       resourceRules: noEphemeralRules,
       variables: vars("meshBypass", [
         {
@@ -390,6 +429,11 @@ export function admissionPolicyDefinitions(params: AdmissionPolicyParameters): A
           `!variables.meshed || !${exclusions}.exists(k, k in variables.annotations && variables.annotations[k] != '')`,
           `annotations that exclude traffic from the sidecar are not allowed: ${meshMessage}`,
           `'annotation ' + ${exclusions}.filter(k, k in variables.annotations && variables.annotations[k] != '')[0]`,
+        ),
+        rule(
+          `!variables.meshed || !(${badInclusion})`,
+          `annotations that narrow the sidecar's capture are not allowed (${inclusions.map(([k, a]) => `${k.replace("traffic.sidecar.istio.io/", "")} may only be ${a.map((v) => JSON.stringify(v)).join(" or ")}`).join(", ")}): ${meshMessage}`,
+          `'annotation ' + (${inclusionOffender})`,
         ),
       ],
     },
@@ -424,6 +468,26 @@ export function admissionPolicyDefinitions(params: AdmissionPolicyParameters): A
           expression: `!has(object.spec.type) || !(object.spec.type in ${celStringList(EXPOSING_SERVICE_TYPES)}) || request.namespace in ${celStringList(EXPOSED_SERVICE_NAMESPACES)}`,
           message: exposedMessage,
           messageExpression: `${celString(`${exposedMessage}: type `)} + object.spec.type`,
+          reason: "Forbidden",
+        },
+      ],
+    },
+    {
+      ...base("monitorScope"),
+      description: `Outside the platform's namespaces, a ServiceMonitor or PodMonitor selects targets in its own namespace only (no namespaceSelector any or other namespaces' names: Prometheus would scrape them and label their series with the monitor's namespace) and a ServiceMonitor names no file of the Prometheus container (${MONITOR_FILE_FIELDS.join(", ")}: Prometheus would send its service-account token or keys to the team's endpoint).`,
+      resourceRules: [MONITOR_RULE],
+      // No workload owns a monitor: no workload exemption, only the platform's namespaces (whose monitors span the cluster).
+      variables: [{ name: "platform", expression: platformNamespace }],
+      validations: [
+        {
+          expression:
+            "variables.platform || !has(object.spec.namespaceSelector) || ((!has(object.spec.namespaceSelector.any) || object.spec.namespaceSelector.any == false) && (!has(object.spec.namespaceSelector.matchNames) || object.spec.namespaceSelector.matchNames.all(n, n == request.namespace)))",
+          message: `spec.namespaceSelector may only name the monitor's own namespace: ${monitorMessage}`,
+          reason: "Forbidden",
+        },
+        {
+          expression: `variables.platform || object.kind != 'ServiceMonitor' || !has(object.spec.endpoints) || !object.spec.endpoints.exists(e, ${fileReference})`,
+          message: `spec.endpoints may not name files of the Prometheus container (${MONITOR_FILE_FIELDS.join(", ")}); take credentials from a Secret of the namespace (authorization, basicAuth, tlsConfig.ca/cert/keySecret)`,
           reason: "Forbidden",
         },
       ],

@@ -18,6 +18,12 @@ export const DEFAULT_RULESET_MACROS: Readonly<Record<string, string>> = {
   open_read: "a file opened for reading",
   /** `(proc.name in (shell_binaries))` */
   shell_procs: "the process is a shell",
+  /**
+   * `(not proc.pname exists or proc.pname in (runc:[0:PARENT], runc:[1:CHILD], runc, docker-runc, exe,
+   * docker-runc-cur, containerd-shim, systemd, crio, conmon))`: the parent is the container runtime (a container's
+   * first process, or one `kubectl exec` starts).
+   */
+  container_entrypoint: "the process was started by the container runtime",
   /** A connect (or connectionless send) to an IPv4/IPv6 address outside loopback and RFC 1918. */
   outbound: "an outbound connection to a non-private address",
   /** `(evt.num=0)` */

@@ -1,8 +1,9 @@
 /**
- * The platform's own Falco rules, generated from typed input (the environment's `security.falco.rules`): an
- * interactive shell in a container, a write below /etc, a read of a sensitive file, and an outbound connection from
- * a namespace to a destination that namespace was not allowed. Names carry the `sre_platform` prefix so none
- * replaces a list, macro or rule of Falco's default ruleset.
+ * The platform's own Falco rules, generated from typed input (the environment's `security.falco.rules`): a shell
+ * started in a container (with or without a terminal), a write below /etc, a read of a sensitive file (also through
+ * `/proc/<pid>/root`, `/proc/self/cwd` and the like) or a link made to one, and an outbound connection from a
+ * namespace to a destination that namespace was not allowed. Names carry the `sre_platform` prefix so none replaces a
+ * list, macro or rule of Falco's default ruleset.
  */
 import type { ValidationProblem } from "../../problems";
 import { isDnsLabel } from "../../kubernetes/names";
@@ -38,6 +39,8 @@ export const PLATFORM_RULE_PRIORITIES = {
   writeBelowEtc: "ERROR",
   /** P0: reading credentials files inside a container is what an intruder does first. */
   sensitiveFileRead: "CRITICAL",
+  /** P0: a link to a credentials file is how a read of it hides under another name. */
+  sensitiveFileLink: "CRITICAL",
   /** P1: exfiltration or a command-and-control channel until shown otherwise; NetworkPolicies should have stopped it. */
   unexpectedOutbound: "ERROR",
 } as const satisfies Record<string, FalcoPriority>;
@@ -46,12 +49,19 @@ export const PLATFORM_RULE_PRIORITIES = {
 export const PLATFORM_RULE_TAG = "sre_platform";
 
 export const SENSITIVE_FILES_LIST = "sre_platform_sensitive_files";
+/** The macro true when `fd.name` is a sensitive file, by its own path or through a `/proc` link to it. */
+export const SENSITIVE_FILE_MACRO = "sre_platform_sensitive_file";
+/** The macro true when a symlink's target or a hard link's source names a sensitive file. */
+export const SENSITIVE_LINK_MACRO = "sre_platform_link_to_sensitive_file";
+/** The macro true for the shells a container starts by design: its entrypoint, and the shells its entrypoint shell runs. */
+export const CONTAINER_START_SHELL_MACRO = "sre_platform_container_start_shell";
 
 /** Rule names, one home for tests and runbooks. */
 export const PLATFORM_RULE_NAMES = {
-  shellInContainer: "Platform: interactive shell in a container",
+  shellInContainer: "Platform: shell in a container",
   writeBelowEtc: "Platform: write below /etc in a container",
   sensitiveFileRead: "Platform: read of a sensitive file in a container",
+  sensitiveFileLink: "Platform: link to a sensitive file in a container",
   unexpectedOutbound: (namespace: string) => `Platform: unexpected outbound connection from namespace ${namespace}`,
 } as const;
 
@@ -78,24 +88,67 @@ function allowedDestinations(destinations: readonly OutboundDestination[]): stri
     .join(" or ");
 }
 
+/**
+ * Where a sensitive file is reached, as `fd.name` shows it. Falco's `fd.name` is the absolute path with `.`, `..` and
+ * repeated slashes folded (relative paths and `openat` directory descriptors resolved), so `/etc/./shadow`,
+ * `//etc//shadow`, a path that climbs out of `/etc` and back in, and a relative path climbing up from the working
+ * directory all read `/etc/shadow`. What it does not resolve are the kernel's magic links under `/proc`:
+ * `/proc/self/root/etc/shadow`, `/proc/1/root/etc/shadow`, `/proc/thread-self/root/…`, `/proc/<pid>/task/<tid>/root/…`,
+ * and `/proc/self/cwd` followed by a `..` segment and `etc/shadow` (folded to `/proc/self/etc/shadow`) name the same
+ * file; a glob `/proc/*<path>` covers them all (Falco's glob is fnmatch without FNM_PATHNAME: `*` spans `/`). A process
+ * whose working directory is the file's directory or an ancestor reaches it as `/proc/self/cwd/<rest of the path>`: one
+ * glob per such suffix.
+ */
+function sensitiveFileCondition(files: readonly string[]): string {
+  const globs = files.flatMap((f) => {
+    const parts = f.split("/").filter((x) => x !== "");
+    const suffixes = parts.slice(1).map((_, i) => parts.slice(i + 1).join("/"));
+    return [`/proc/*${f}`, ...suffixes.map((s) => `/proc/*/cwd/${s}`)];
+  });
+  return `fd.name in (${SENSITIVE_FILES_LIST}) or ${[...new Set(globs)].map((g) => `fd.name glob ${quoted(g)}`).join(" or ")}`;
+}
+
+/**
+ * A symlink or hard link made to a sensitive file: reading the link later shows only the link's own name in
+ * `fd.name`. A link's target is recorded as given (not folded), so it matches by its end: `…/etc/shadow`, or
+ * `etc/shadow` relative to the link.
+ */
+function sensitiveLinkCondition(files: readonly string[]): string {
+  const ends = files.map((f) => quoted(f.replace(/^\/+/, "")));
+  return (
+    `(evt.type in ("symlink", "symlinkat") and (${ends.map((e) => `evt.arg.target endswith ${e}`).join(" or ")}))` +
+    ` or (evt.type in ("link", "linkat") and (${ends.map((e) => `evt.arg.oldpath endswith ${e}`).join(" or ")}))`
+  );
+}
+
 /** The rules file's items, in the order Falco must load them (lists and macros before the rules using them). */
 export function platformFalcoRules(input: FalcoRulesInput): FalcoRuleItem[] {
   const p = PLATFORM_RULE_PRIORITIES;
   const tags = (...more: string[]) => [PLATFORM_RULE_TAG, "container", ...more];
-  const items: FalcoRuleItem[] = [];
+  const items: FalcoRuleItem[] = [
+    {
+      macro: CONTAINER_START_SHELL_MACRO,
+      // The container's first process when the runtime started it (a shell entrypoint; a shell that is PID 1 of a new
+      // PID namespace made inside the container has another parent), and a shell the entrypoint shell itself runs (a
+      // start script). A shell any other process starts, kubectl exec's among them, is not one of these.
+      condition: "(proc.vpid = 1 and container_entrypoint) or (proc.pvpid = 1 and proc.pname in (shell_binaries))",
+    } satisfies FalcoMacro,
+  ];
   const rules: FalcoRule[] = [
     {
       rule: PLATFORM_RULE_NAMES.shellInContainer,
-      desc: "A shell started with a terminal attached inside a container (kubectl exec -it or an attacker's interactive session).",
-      condition: "spawned_process and container and shell_procs and proc.tty != 0",
-      output: `Interactive shell in a container | ${PROCESS_FIELDS} terminal=%proc.tty ${CONTAINER_FIELDS}`,
+      desc:
+        "A shell started inside a container by anything but the container's own start (kubectl exec, with or without -t; a reverse shell an exploited process runs, which has no terminal).",
+      condition: `spawned_process and container and shell_procs and not (${CONTAINER_START_SHELL_MACRO})`,
+      output: `Shell in a container | ${PROCESS_FIELDS} terminal=%proc.tty ${CONTAINER_FIELDS}`,
       priority: p.shellInContainer,
       tags: tags("shell", "mitre_execution", "T1059"),
     },
     {
       rule: PLATFORM_RULE_NAMES.writeBelowEtc,
       desc: "A file below /etc was opened for writing inside a container: configuration changed at run time.",
-      condition: 'open_write and container and fd.name startswith "/etc/"',
+      // Also through /proc's magic links to the container's root or working directory, which fd.name does not resolve.
+      condition: 'open_write and container and (fd.name startswith "/etc/" or fd.name glob "/proc/*/root/etc/*" or fd.name glob "/proc/*/cwd/etc/*")',
       output: `File below /etc opened for writing in a container | file=%fd.name ${PROCESS_FIELDS} ${CONTAINER_FIELDS}`,
       priority: p.writeBelowEtc,
       tags: tags("filesystem", "mitre_persistence", "T1543"),
@@ -103,12 +156,22 @@ export function platformFalcoRules(input: FalcoRulesInput): FalcoRuleItem[] {
   ];
   if (input.sensitiveFiles.length > 0) {
     items.push({ list: SENSITIVE_FILES_LIST, items: input.sensitiveFiles.map(quoted) } satisfies FalcoList);
+    items.push({ macro: SENSITIVE_FILE_MACRO, condition: sensitiveFileCondition(input.sensitiveFiles) } satisfies FalcoMacro);
+    items.push({ macro: SENSITIVE_LINK_MACRO, condition: sensitiveLinkCondition(input.sensitiveFiles) } satisfies FalcoMacro);
     rules.push({
       rule: PLATFORM_RULE_NAMES.sensitiveFileRead,
-      desc: "A file the environment lists as sensitive (credentials, keys) was opened for reading inside a container.",
-      condition: `open_read and container and fd.name in (${SENSITIVE_FILES_LIST})`,
-      output: `Sensitive file opened for reading in a container | file=%fd.name ${PROCESS_FIELDS} ${CONTAINER_FIELDS}`,
+      desc: "A file the environment lists as sensitive (credentials, keys) was opened for reading inside a container, by its path or through a /proc link to it.",
+      condition: `open_read and container and (${SENSITIVE_FILE_MACRO})`,
+      output: `Sensitive file opened for reading in a container | file=%fd.name raw=%fd.nameraw ${PROCESS_FIELDS} ${CONTAINER_FIELDS}`,
       priority: p.sensitiveFileRead,
+      tags: tags("filesystem", "mitre_credential_access", "T1555"),
+    });
+    rules.push({
+      rule: PLATFORM_RULE_NAMES.sensitiveFileLink,
+      desc: "A symlink or hard link to a file the environment lists as sensitive was made inside a container: a read through it would show only the link's name.",
+      condition: `container and (${SENSITIVE_LINK_MACRO})`,
+      output: `Link to a sensitive file made in a container | syscall=%evt.type target=%evt.arg.target source=%evt.arg.oldpath ${PROCESS_FIELDS} ${CONTAINER_FIELDS}`,
+      priority: p.sensitiveFileLink,
       tags: tags("filesystem", "mitre_credential_access", "T1555"),
     });
   }

@@ -14,6 +14,7 @@ describe("platform and observability configuration", () => {
     for (const env of ENVIRONMENTS) expect(validateEnvironment(env).problems).toEqual([]);
     expect(staging.platform.autoscaler).toBe("karpenter");
     expect(staging.platform.karpenter?.nodePools.map((p) => p.labels["sre-platform.io/node-role"])).toEqual(["workloads"]);
+    expect(staging.platform.karpenter?.nodePools.map((p) => `${p.amiFamily}@${p.amiVersion}`)).toEqual(["AL2023@v20260714"]);
   });
 
   test("sizes are data: prod is highly available, dev is one of each", () => {
@@ -28,6 +29,9 @@ describe("platform and observability configuration", () => {
     ["the node pool list is empty", staging, (c) => (c.platform.karpenter.nodePools = []), /platform\.karpenter\.nodePools: got \[\]; allowed: at least 1 item\(s\) \(at least one node pool/],
     ["two node pools share a name", staging, (c) => c.platform.karpenter.nodePools.push(structuredClone(pool(c))), /platform\.karpenter\.nodePools\[1\]\.name: got "workloads"; allowed: a name no other node pool uses/],
     ["the AMI family is unknown", staging, (c) => (pool(c).amiFamily = "AL2"), /nodePools\[0\]\.amiFamily: got "AL2"; allowed: one of "AL2023", "Bottlerocket"/],
+    ["the AMI version is latest (a fleet-wide rollout whenever AWS publishes)", staging, (c) => (pool(c).amiVersion = "latest"), /nodePools\[0\]\.amiVersion: got "latest"; allowed: a reviewed AL2023 release \(v20260714; lib\/eks\/ami-versions\.ts\): with latest Karpenter replaces every node/],
+    ["a Bottlerocket pool takes latest", staging, (c) => Object.assign(pool(c), { amiFamily: "Bottlerocket", amiVersion: "latest" }), /nodePools\[0\]\.amiVersion: got "latest"; allowed: a pinned Bottlerocket release/],
+    ["the AMI version is not a reviewed release", staging, (c) => (pool(c).amiVersion = "v20250101"), /nodePools\[0\]\.amiVersion: got "v20250101"; allowed: a reviewed AL2023 release \(v20260714; add a newer one/],
     ["an instance family is an instance type", staging, (c) => (pool(c).instanceFamilies = ["m7i.large"]), /nodePools\[0\]\.instanceFamilies\[0\]: got "m7i\.large"; allowed: an EC2 instance family/],
     ["a capacity type is unknown", staging, (c) => (pool(c).capacityTypes = ["spot", "reserved"]), /nodePools\[0\]\.capacityTypes\[1\]: got "reserved"; allowed: one of "spot", "on-demand"/],
     ["a capacity type is listed twice", staging, (c) => (pool(c).capacityTypes = ["spot", "spot"]), /nodePools\[0\]\.capacityTypes: got \["spot","spot"\]; allowed: each capacity type once/],

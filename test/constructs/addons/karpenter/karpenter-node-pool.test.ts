@@ -27,7 +27,8 @@ describe("KarpenterNodePool", () => {
 
   test("encrypts the AL2023 root volume with the customer key on gp3", () => {
     const { nodeClass } = build();
-    expect(nodeClass.spec.amiSelectorTerms).toEqual([{ alias: "al2023@latest" }]);
+    // Pinned by default to the reviewed release, never `latest` (which would roll every node on each AWS release).
+    expect(nodeClass.spec.amiSelectorTerms).toEqual([{ alias: "al2023@v20260714" }]);
     expect(nodeClass.spec.blockDeviceMappings).toEqual([
       { deviceName: "/dev/xvda", rootVolume: true, ebs: { volumeSize: "80Gi", volumeType: "gp3", encrypted: true, kmsKeyID: KEY, deleteOnTermination: true } },
     ]);

@@ -112,15 +112,42 @@ describe("NamespaceBaseline", () => {
       Object.fromEntries(of(tf, type).filter((r) => r.metadata.name !== "system-priority").map((r) => [r.metadata.namespace.match(/Baseline_(\w+)_Namespace/)[1], pick(r)]));
     // No load balancer and no node port unless the spec names them: a Service cannot open the nodes or an NLB.
     const closed = { "services.loadbalancers": "0", "services.nodeports": "0" };
+    // No volume unless the spec names storage; EKS's gp2 class held at zero claims.
+    const noStorage = { "requests.storage": "0", persistentvolumeclaims: "0", "gp2.storageclass.storage.k8s.io/persistentvolumeclaims": "0" };
     expect(byNamespace("kubernetes_resource_quota_v1", (q) => q.spec.hard)).toEqual({
-      sized: { "requests.cpu": "2", "requests.memory": "3Gi", "limits.memory": "6Gi", pods: "12", ...closed },
-      plain: { "requests.cpu": "4", "requests.memory": "8Gi", "limits.memory": "16Gi", pods: "50", ...closed },
-      gateway: { "requests.cpu": "2", "requests.memory": "3Gi", "limits.memory": "6Gi", pods: "12", "services.loadbalancers": "1", "services.nodeports": "3" },
+      sized: { "requests.cpu": "2", "requests.memory": "3Gi", "limits.memory": "6Gi", pods: "12", ...closed, ...noStorage },
+      plain: { "requests.cpu": "4", "requests.memory": "8Gi", "limits.memory": "16Gi", pods: "50", ...closed, ...noStorage },
+      gateway: { "requests.cpu": "2", "requests.memory": "3Gi", "limits.memory": "6Gi", pods: "12", "services.loadbalancers": "1", "services.nodeports": "3", ...noStorage },
     });
     expect(byNamespace("kubernetes_limit_range_v1", (l) => l.spec.limit)).toEqual({
       sized: [{ type: "Container", default_request: { cpu: "20m", memory: "32Mi" }, default: { memory: "64Mi" } }],
       plain: [{ type: "Container", default_request: { cpu: "100m", memory: "128Mi" }, default: { memory: "256Mi" } }],
       gateway: [{ type: "Container", default_request: { cpu: "100m", memory: "128Mi" }, default: { memory: "256Mi" } }],
+    });
+  });
+
+  test("storage quota: the totals, and per StorageClass limits within them; gp2 stays at zero unless named", () => {
+    const quota = { requestsCpu: "2", requestsMemory: "3Gi", limitsMemory: "6Gi", pods: 12, requestsStorage: "100Gi", persistentVolumeClaims: 6 };
+    const { tf } = build([
+      { name: "stateful", quota: { ...quota, storageClasses: { "efs-sc": { persistentVolumeClaims: 2 }, gp3: { requestsStorage: "80Gi" } } } },
+      { name: "legacy", quota: { ...quota, storageClasses: { gp2: { persistentVolumeClaims: 1, requestsStorage: "10Gi" } } } },
+    ]);
+    const hard = Object.fromEntries(
+      of(tf, "kubernetes_resource_quota_v1").filter((r) => r.metadata.name !== "system-priority").map((r) => [r.metadata.namespace.match(/Baseline_(\w+)_Namespace/)[1], r.spec.hard]),
+    );
+    const storageOf = (h: Json) => Object.fromEntries(Object.entries(h).filter(([k]) => k.includes("storage") || k === "persistentvolumeclaims"));
+    expect(storageOf(hard.stateful)).toEqual({
+      "requests.storage": "100Gi",
+      persistentvolumeclaims: "6",
+      "efs-sc.storageclass.storage.k8s.io/persistentvolumeclaims": "2",
+      "gp2.storageclass.storage.k8s.io/persistentvolumeclaims": "0",
+      "gp3.storageclass.storage.k8s.io/requests.storage": "80Gi",
+    });
+    expect(storageOf(hard.legacy)).toEqual({
+      "requests.storage": "100Gi",
+      persistentvolumeclaims: "6",
+      "gp2.storageclass.storage.k8s.io/persistentvolumeclaims": "1",
+      "gp2.storageclass.storage.k8s.io/requests.storage": "10Gi",
     });
   });
 

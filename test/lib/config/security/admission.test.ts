@@ -14,6 +14,12 @@ const withOwnExemptions = (mutate: (a: Mutable) => void) => (a: Mutable) => {
 
 const REASON = "a reason that is long enough to be on record";
 
+/** A user's own namespace exemption (the shipped environments exempt no namespace: not even kube-system), to break below. */
+const withOwnNamespaceExemption = (mutate: (a: Mutable) => void) => (a: Mutable) => {
+  a.exemptNamespaces.push({ namespace: "legacy-tools", policies: ["probes"], reason: "vendor tools without health endpoints, retired next quarter" });
+  mutate(a);
+};
+
 describe("security.admission", () => {
   test("the shipped dev configuration is valid", () => {
     expect(messages(() => undefined)).toEqual([]);
@@ -29,13 +35,13 @@ describe("security.admission", () => {
     ["a registry has a scheme", (a) => (a.allowedRegistries = ["https://quay.io"]), /security\.admission\.allowedRegistries\[0\]: .*a registry host with a dot or port/],
     ["a registry is Docker Hub shorthand", (a) => (a.allowedRegistries = ["bitnami"]), /security\.admission\.allowedRegistries\[0\]: .*a registry host/],
     ["a registry is listed twice", (a) => (a.allowedRegistries = ["quay.io", "quay.io"]), /security\.admission\.allowedRegistries: .*each registry at most once/],
-    ["a namespace exemption has no reason", (a) => delete a.exemptNamespaces[0].reason, /security\.admission\.exemptNamespaces\[0\]\.reason: /],
-    ["a namespace exemption's reason is a word", (a) => (a.exemptNamespaces[0].reason = "needed"), /exemptNamespaces\[0\]\.reason: .*at least 20 characters/],
-    ["a namespace exemption names no policy", (a) => (a.exemptNamespaces[0].policies = []), /exemptNamespaces\[0\]\.policies: /],
-    ["a namespace exemption names an unknown policy", (a) => (a.exemptNamespaces[0].policies = ["everything"]), /exemptNamespaces\[0\]\.policies\[0\]: .*privilegedContainers/],
-    ["a namespace exemption names a policy twice", (a) => (a.exemptNamespaces[0].policies = ["probes", "probes"]), /exemptNamespaces\[0\]\.policies: .*each policy at most once/],
-    ["an exempt namespace is not a namespace name", (a) => (a.exemptNamespaces[0].namespace = "Kube-System"), /exemptNamespaces\[0\]\.namespace: .*RFC 1123 label/],
-    ["a namespace is exempted twice", (a) => a.exemptNamespaces.push({ ...a.exemptNamespaces[0] }), /exemptNamespaces\[\d\]\.namespace: .*kube-system is listed twice/],
+    ["a namespace exemption has no reason", withOwnNamespaceExemption((a) => delete a.exemptNamespaces[0].reason), /security\.admission\.exemptNamespaces\[0\]\.reason: /],
+    ["a namespace exemption's reason is a word", withOwnNamespaceExemption((a) => (a.exemptNamespaces[0].reason = "needed")), /exemptNamespaces\[0\]\.reason: .*at least 20 characters/],
+    ["a namespace exemption names no policy", withOwnNamespaceExemption((a) => (a.exemptNamespaces[0].policies = [])), /exemptNamespaces\[0\]\.policies: /],
+    ["a namespace exemption names an unknown policy", withOwnNamespaceExemption((a) => (a.exemptNamespaces[0].policies = ["everything"])), /exemptNamespaces\[0\]\.policies\[0\]: .*privilegedContainers/],
+    ["a namespace exemption names a policy twice", withOwnNamespaceExemption((a) => (a.exemptNamespaces[0].policies = ["probes", "probes"])), /exemptNamespaces\[0\]\.policies: .*each policy at most once/],
+    ["an exempt namespace is not a namespace name", withOwnNamespaceExemption((a) => (a.exemptNamespaces[0].namespace = "Kube-System")), /exemptNamespaces\[0\]\.namespace: .*RFC 1123 label/],
+    ["a namespace is exempted twice", withOwnNamespaceExemption((a) => a.exemptNamespaces.push({ ...a.exemptNamespaces[0] })), /exemptNamespaces\[\d\]\.namespace: .*legacy-tools is listed twice/],
     ["a workload exemption has no reason", withOwnExemptions((a) => delete a.exemptWorkloads[0].reason), /exemptWorkloads\[0\]\.reason: /],
     ["a workload's kind cannot be recognised", withOwnExemptions((a) => (a.exemptWorkloads[0].kind = "Pod")), /exemptWorkloads\[0\]\.kind: .*Deployment.*StatefulSet.*DaemonSet/],
     ["a workload's name is not an object name", withOwnExemptions((a) => (a.exemptWorkloads[0].name = "Node Exporter")), /exemptWorkloads\[0\]\.name: .*RFC 1123 subdomain/],

@@ -42,12 +42,25 @@ describe("meshBypass", () => {
     ["excludeOutboundPorts", { "traffic.sidecar.istio.io/excludeOutboundPorts": "5432" }, {}, /annotation traffic.sidecar.istio.io\/excludeOutboundPorts/],
     ["excludeOutboundIPRanges", { "traffic.sidecar.istio.io/excludeOutboundIPRanges": "0.0.0.0/0" }, {}, /annotation traffic.sidecar.istio.io\/excludeOutboundIPRanges/],
     ["excludeInterfaces", { "traffic.sidecar.istio.io/excludeInterfaces": "eth0" }, {}, /annotation traffic.sidecar.istio.io\/excludeInterfaces/],
+    ["includeInboundPorts narrowed to one port", { "traffic.sidecar.istio.io/includeInboundPorts": "8080" }, {}, /annotation traffic.sidecar.istio.io\/includeInboundPorts/],
+    ["includeInboundPorts empty (Istio then captures no inbound port)", { "traffic.sidecar.istio.io/includeInboundPorts": "" }, {}, /annotation traffic.sidecar.istio.io\/includeInboundPorts/],
+    ["includeOutboundIPRanges empty (Istio then captures no outbound address)", { "traffic.sidecar.istio.io/includeOutboundIPRanges": "" }, {}, /annotation traffic.sidecar.istio.io\/includeOutboundIPRanges/],
+    ["includeInboundPorts emptied by a blank", { "traffic.sidecar.istio.io/includeInboundPorts": " " }, {}, /annotation traffic.sidecar.istio.io\/includeInboundPorts/],
+    ["includeOutboundIPRanges narrowed to one address", { "traffic.sidecar.istio.io/includeOutboundIPRanges": "10.0.0.1/32" }, {}, /annotation traffic.sidecar.istio.io\/includeOutboundIPRanges/],
+    ["includeOutboundPorts", { "traffic.sidecar.istio.io/includeOutboundPorts": "5432" }, {}, /annotation traffic.sidecar.istio.io\/includeOutboundPorts/],
+    ["includeInterfaces", { "traffic.sidecar.istio.io/includeInterfaces": "eth1" }, {}, /annotation traffic.sidecar.istio.io\/includeInterfaces/],
   ])("%s is refused in a meshed namespace, and not judged in one out of the mesh", (_what, annotations, labels, message) => {
     for (const object of objects(annotations, labels)) {
       const r = judge(object);
       expect([object.kind, r.allowed, r.messages.join("\n")]).toEqual([object.kind, false, expect.stringMatching(message)]);
       expect(judge(object, { "istio-injection": "disabled" }).allowed).toBe(true);
       expect(judge(object, {}).allowed).toBe(true);
+    }
+  });
+
+  test("an inclusion annotation that captures everything, as the default does, is admitted", () => {
+    for (const key of ["includeInboundPorts", "includeOutboundIPRanges"]) {
+      for (const object of objects({ [`traffic.sidecar.istio.io/${key}`]: "*" })) expect([key, object.kind, judge(object).allowed]).toEqual([key, object.kind, true]);
     }
   });
 

@@ -13,11 +13,12 @@ describe("platformFalcoRules", () => {
   const rules = items.filter((i): i is FalcoRule => "rule" in i);
   const byName = (name: string) => rules.find((r) => r.rule === name)!;
 
-  test("generates the four kinds of rule, one outbound rule per namespace, and passes the structural check", () => {
+  test("generates the five kinds of rule, one outbound rule per namespace, and passes the structural check", () => {
     expect(rules.map((r) => r.rule)).toEqual([
-      "Platform: interactive shell in a container",
+      "Platform: shell in a container",
       "Platform: write below /etc in a container",
       "Platform: read of a sensitive file in a container",
+      "Platform: link to a sensitive file in a container",
       "Platform: unexpected outbound connection from namespace batch-jobs",
       "Platform: unexpected outbound connection from namespace payments",
     ]);
@@ -27,8 +28,10 @@ describe("platformFalcoRules", () => {
 
   test("the sensitive files become a quoted list the read rule uses", () => {
     expect(items).toContainEqual({ list: "sre_platform_sensitive_files", items: ['"/etc/shadow"', '"/root/.aws/credentials"'] });
-    expect(conditionReferences(byName(PLATFORM_RULE_NAMES.sensitiveFileRead).condition).lists).toEqual(["sre_platform_sensitive_files"]);
-    expect(byName(PLATFORM_RULE_NAMES.sensitiveFileRead).priority).toBe("CRITICAL");
+    const macro = items.find((i) => "macro" in i && i.macro === "sre_platform_sensitive_file") as { condition: string };
+    expect(conditionReferences(macro.condition).lists).toEqual(["sre_platform_sensitive_files"]);
+    expect(conditionReferences(byName(PLATFORM_RULE_NAMES.sensitiveFileRead).condition).macros).toEqual(["open_read", "container", "sre_platform_sensitive_file"]);
+    expect([byName(PLATFORM_RULE_NAMES.sensitiveFileRead).priority, byName(PLATFORM_RULE_NAMES.sensitiveFileLink).priority]).toEqual(["CRITICAL", "CRITICAL"]);
   });
 
   test("a namespace may reach its destinations (network and ports), and one without any may reach no public address", () => {
@@ -44,7 +47,8 @@ describe("platformFalcoRules", () => {
 
   test("without sensitive files or namespaces, only the shell and /etc rules remain", () => {
     const only = platformFalcoRules({ sensitiveFiles: [], outbound: {} });
-    expect(only.map((i) => ("rule" in i ? i.rule : ""))).toEqual([PLATFORM_RULE_NAMES.shellInContainer, PLATFORM_RULE_NAMES.writeBelowEtc]);
+    expect(only.filter((i) => "rule" in i).map((i) => ("rule" in i ? i.rule : ""))).toEqual([PLATFORM_RULE_NAMES.shellInContainer, PLATFORM_RULE_NAMES.writeBelowEtc]);
+    expect(checkFalcoRuleFile(only)).toEqual([]);
   });
 
   test("the rendered file reads back as the items", () => {

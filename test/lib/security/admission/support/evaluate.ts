@@ -19,6 +19,8 @@ const RESOURCES: Readonly<Record<string, readonly [group: string, resource: stri
   Job: ["batch", "jobs"],
   CronJob: ["batch", "cronjobs"],
   Service: ["", "services"],
+  ServiceMonitor: ["monitoring.coreos.com", "servicemonitors"],
+  PodMonitor: ["monitoring.coreos.com", "podmonitors"],
 };
 
 export interface AdmissionRequest {
