@@ -4,6 +4,7 @@ import { platformNamespaces, teamNamespace } from "./namespaces";
 import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
 import { meshShared } from "./mesh-defaults";
+import { checkoutApiCanary, errorBudgetPolicy } from "./delivery-defaults";
 
 /** CI deploys as the first; people never do (they get `cluster.access`). */
 const ROLES = {
@@ -107,6 +108,12 @@ export const dev: EnvironmentConfig = {
   },
   // Chaos experiments are tried here first, against the sample services, before a team runs them in staging.
   chaos: { litmus: { optIn: { reason: "experiments are written and tried against the sample services here before staging" }, resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } } } },
+  // One controller replica and quick steps: dev tries rollouts out, on the sample services.
+  delivery: {
+    rollouts: { enabled: true, replicas: 1, resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } } },
+    canaries: [checkoutApiCanary({ steps: [{ setWeight: 20 }, { pause: { duration: "2m" } }, { setWeight: 50 }, { pause: { duration: "2m" } }], analysis: { window: "2m", interval: "1m", count: 4, failureLimit: 1, inconclusiveLimit: 2 } })],
+    errorBudgetPolicy: errorBudgetPolicy(0),
+  },
   protection: { preventDestroy: false, unprotectedReason: "throw-away: rebuilt from code, holds no data that must survive" },
   iam: ROLES,
   backend: {

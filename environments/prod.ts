@@ -5,6 +5,7 @@ import { platformNamespaces, teamNamespace } from "./namespaces";
 import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
 import { meshShared } from "./mesh-defaults";
+import { checkoutApiCanary, errorBudgetPolicy } from "./delivery-defaults";
 
 /** CI deploys as the first; people never do (they get `cluster.access`). */
 const ROLES = {
@@ -137,6 +138,12 @@ export const prod: EnvironmentConfig = {
   // No chaos operator in prod: its cluster-wide rights to kill and stress pods are not granted where customers are. An
   // opt-in with its reason would install it.
   chaos: { litmus: { resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } } } },
+  // Small first steps, a person promotes past half the traffic, and 5 % of the budget is kept in reserve.
+  delivery: {
+    rollouts: { enabled: true, replicas: 2, resources: { requests: { cpu: "200m", memory: "256Mi" }, limits: { memory: "1Gi" } } },
+    canaries: [checkoutApiCanary({ steps: [{ setWeight: 5 }, { pause: { duration: "10m" } }, { setWeight: 25 }, { pause: { duration: "10m" } }, { setWeight: 50 }, { pause: {} }], analysis: { window: "5m", interval: "1m", count: 30, failureLimit: 1, inconclusiveLimit: 3 } })],
+    errorBudgetPolicy: errorBudgetPolicy(0.05),
+  },
   protection: { preventDestroy: true },
   iam: ROLES,
   backend: {

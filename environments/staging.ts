@@ -5,6 +5,7 @@ import { platformNamespaces, teamNamespace } from "./namespaces";
 import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
 import { meshShared } from "./mesh-defaults";
+import { checkoutApiCanary, errorBudgetPolicy } from "./delivery-defaults";
 
 /** CI deploys as the first; people never do (they get `cluster.access`). */
 const ROLES = {
@@ -143,6 +144,12 @@ export const staging: EnvironmentConfig = {
   },
   // Game days and the SLO promProbes run here, against production-like traffic, never against prod's users.
   chaos: { litmus: { optIn: { reason: "game days and SLO-checked experiments run here on production-like traffic before any change reaches prod" }, resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } } } },
+  // prod's shape: two controller replicas (one leads), the same SLO analysis at a quicker pace.
+  delivery: {
+    rollouts: { enabled: true, replicas: 2, resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } } },
+    canaries: [checkoutApiCanary({ steps: [{ setWeight: 10 }, { pause: { duration: "5m" } }, { setWeight: 25 }, { pause: { duration: "5m" } }, { setWeight: 50 }, { pause: { duration: "5m" } }], analysis: { window: "5m", interval: "1m", count: 15, failureLimit: 1, inconclusiveLimit: 3 } })],
+    errorBudgetPolicy: errorBudgetPolicy(0),
+  },
   protection: { preventDestroy: true },
   iam: ROLES,
   backend: {

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import type { IPrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import type { PrometheusRuleObject } from "../lib/slo/emit";
+import type { CompileResult } from "../lib/slo/compile";
 import { ClusterStack } from "./cluster-stack";
 import { NetworkStack } from "./network-stack";
 import { ObservabilityResourcesStack } from "./observability-resources-stack";
@@ -36,6 +37,8 @@ export interface EnvironmentArtifacts {
   readonly dashboards?: Readonly<Record<string, string>>;
   /** @default [] */
   readonly prometheusRules?: ReadonlyArray<IPrometheusRule | PrometheusRuleObject>;
+  /** The environment's compiled SLOs, for the canary analysis compiled from them. @default - no AnalysisTemplates */
+  readonly compiledSlos?: CompileResult;
 }
 
 /**
@@ -68,7 +71,7 @@ export function buildEnvironmentWithAddons(scope: Construct, config: Environment
       volumeKmsKeyArn: cluster.cluster.volumeKmsKeyArn,
       efsFileSystemId: storage.storage.efs?.fileSystemId,
     },
-    { alertmanagerConfig: artifacts.alertmanagerConfig, dashboards: artifacts.dashboards },
+    { alertmanagerConfig: artifacts.alertmanagerConfig, dashboards: artifacts.dashboards, compiledSlos: artifacts.compiledSlos },
   );
   const platform = new PlatformStack(scope, config, { cluster: cluster.cluster, addons, subnets });
   platform.addDependency(storage);

@@ -9,6 +9,7 @@ import { ValidationError } from "../constructs/common/validation";
 import { buildEnvironment } from "./environment-stacks";
 import { validateAddonConfigs } from "./addon-config";
 import { compileEnvironmentSlos, EnvironmentSlos, writeEnvironmentSlos } from "./slo-artifacts";
+import { validateEnvironmentDelivery, writeEnvironmentDelivery } from "./delivery-artifacts";
 import { EnvironmentObservability, generateEnvironmentObservability, observabilityArtifacts, writeEnvironmentObservability } from "./observability-artifacts";
 import { AlertRoutingError } from "../lib/observability/alertmanager/generate";
 import { stateBucketPolicy } from "../lib/config/state-bucket-policy";
@@ -53,6 +54,7 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, enviro
     configs = environments.load(selection);
     validateAddonConfigs(configs);
     slos = configs.map((c) => compileEnvironmentSlos(c, environments.names));
+    validateEnvironmentDelivery(configs, slos);
     observability = configs.map((c, i) => generateEnvironmentObservability(c, slos[i]!.compiled));
   } catch (e) {
     return reportBadInput(e);
@@ -66,11 +68,12 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, enviro
     if (!underCli) fs.rmSync(staging, { recursive: true, force: true });
     const app = new App({ outdir: staging, stackTraces: false });
     configs.forEach((config, i) =>
-      buildEnvironment(app, config, { prometheusRules: slos[i]!.sloCount > 0 ? [slos[i]!.prometheusRule] : [], ...observabilityArtifacts(observability[i]!) }),
+      buildEnvironment(app, config, { prometheusRules: slos[i]!.sloCount > 0 ? [slos[i]!.prometheusRule] : [], compiledSlos: slos[i]!.compiled, ...observabilityArtifacts(observability[i]!) }),
     );
     withBinaryVersionChecksOncePerRun(() => app.synth());
     for (const s of slos) writeEnvironmentSlos(staging, s);
     for (const o of observability) writeEnvironmentObservability(staging, o);
+    configs.forEach((config, i) => writeEnvironmentDelivery(staging, config, slos[i]!));
     for (const config of configs) writeStateBucketPolicy(staging, config);
     if (!underCli) swapInto(staging, target);
   } catch (e) {

@@ -9,6 +9,7 @@ import { IAM_ROLE_ARN, IAM_ROLE_ARN_RULE } from "../aws/iam";
 import { ExternalSecretsConfigSchema, KarpenterConfigSchema, ObservabilityConfigSchema } from "./platform-schema";
 import { SecurityConfigSchema } from "./security-schema";
 import { ChaosConfigSchema } from "./chaos-schema";
+import { DeliveryConfigSchema } from "./delivery-schema";
 import { AlertRoutingSchema } from "../observability/alertmanager/model";
 import { isDnsLabel } from "../kubernetes/names";
 
@@ -145,6 +146,8 @@ export const EnvironmentSchema = z.strictObject({
   security: SecurityConfigSchema,
   /** Chaos-engineering tooling (the Litmus operator): off unless the environment opts in with its reason. */
   chaos: ChaosConfigSchema,
+  /** Canary delivery: the Argo Rollouts controller, per-service canaries judged by their SLOs, the error-budget policy. */
+  delivery: DeliveryConfigSchema,
   /**
    * Roles of the environment's own account. The deploy role is what CI and Terraform run as; people get
    * `cluster.access` instead, so no identity is shared by CI and people.

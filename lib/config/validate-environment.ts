@@ -11,6 +11,7 @@ import { EnvironmentConfig, EnvironmentSchema } from "./environment-schema";
 import { platformProblems } from "./validate-platform";
 import { falcoOutboundProblems } from "./security/falco";
 import { namespacesProblems } from "./security/validate-namespaces";
+import { deliveryProblems } from "../delivery/delivery-plan";
 
 /** Tags every environment must set (non-empty); `Environment` must equal the environment name. */
 export const REQUIRED_TAGS = ["Owner", "CostCentre", "Environment"] as const;
@@ -207,6 +208,7 @@ function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
   }
   problems.push(...platformProblems(c));
   problems.push(...namespacesProblems(c));
+  problems.push(...deliveryProblems(c));
   problems.push(...falcoOutboundProblems(c.security.falco, c.security.namespaces.teams.flatMap((t) => Object.keys(t.namespaces))));
   return problems;
 }

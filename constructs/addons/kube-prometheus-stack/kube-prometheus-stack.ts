@@ -9,7 +9,7 @@ import { isDnsLabel, isDnsSubdomain } from "../../../lib/kubernetes/names";
 import { validateWorkloadProfile } from "../../../lib/kubernetes/workload-profile";
 import { PROMETHEUS_DURATION_RULE, prometheusDurationSeconds } from "../../../lib/kubernetes/durations";
 import {
-  GRAFANA_DASHBOARD_LABEL, KUBE_PROMETHEUS_STACK_RELEASE, MONITORING_NAMESPACE,
+  GRAFANA_DASHBOARD_LABEL, KUBE_PROMETHEUS_STACK_RELEASE, MONITORING_NAMESPACE, prometheusUrl,
 } from "../../../lib/observability/monitoring-selection";
 import { alertmanagerSecretProblems as configSecretProblems, mountedSecretDirs } from "../../../lib/observability/alertmanager/validate";
 import { kubePrometheusStackValues, KubePrometheusStackSizes } from "./kube-prometheus-stack-values";
@@ -162,6 +162,11 @@ export class KubePrometheusStack extends Construct implements ITerraformDependab
       });
     }
     this.dashboards = dashboards;
+  }
+
+  /** In-cluster URL of this release's Prometheus (`http://<release>-prometheus.<namespace>:9090`), for canary analysis. */
+  public get prometheusUrl(): string {
+    return prometheusUrl(this.sizes.releaseName, this.sizes.namespace);
   }
 
   /** The release's address, so other resources can wait for the monitoring stack. */

@@ -7,6 +7,7 @@ import type { ValidationProblem } from "../../../lib/problems";
 import type { ICluster } from "../../cluster/cluster-types";
 import type { IClusterAccess } from "../../cluster/cluster-access";
 import type { SystemNodePlacement } from "../addon-types";
+import type { CompileResult } from "../../../lib/slo/compile";
 
 /**
  * What every add-on declares about itself, one typed object exported by its folder and listed once in
@@ -179,6 +180,8 @@ export interface AddonArtifacts {
   readonly alertmanagerConfig?: Readonly<Record<string, unknown>>;
   /** @default {} */
   readonly dashboards?: Readonly<Record<string, string>>;
+  /** The environment's compiled SLOs, which canary analysis is compiled from. @default - none: no AnalysisTemplates */
+  readonly compiledSlos?: CompileResult;
 }
 
 /**

@@ -10,9 +10,10 @@ import { falcoAddon } from "../falco/addon";
 import { awsPrivateCaIssuerAddon, certManagerAddon } from "../cert-manager/addon";
 import { kubePrometheusStackAddon } from "../kube-prometheus-stack/addon";
 import { litmusAddon } from "../litmus/addon";
+import { argoRolloutsAddon } from "../argo-rollouts/addon";
 
 export * from "./addon-descriptor";
-export { nodeAutoscalingAddon, metricsServerAddon, storageClassesAddon, externalSecretsAddon, istioAddon, falcoAddon, certManagerAddon, awsPrivateCaIssuerAddon, kubePrometheusStackAddon, litmusAddon };
+export { nodeAutoscalingAddon, metricsServerAddon, storageClassesAddon, externalSecretsAddon, istioAddon, falcoAddon, certManagerAddon, awsPrivateCaIssuerAddon, kubePrometheusStackAddon, litmusAddon, argoRolloutsAddon };
 
 /**
  * Every add-on of the platform, one line each, in build order within a layer (an add-on after those it requires).
@@ -30,6 +31,7 @@ export const ADDONS: readonly AddonDescriptor<any>[] = [
   awsPrivateCaIssuerAddon,
   kubePrometheusStackAddon,
   litmusAddon,
+  argoRolloutsAddon,
 ];
 
 /** The add-ons an environment runs, in registry order. */
