@@ -188,13 +188,14 @@ function epochSeconds(rfc3339: string): number {
 
 /**
  * The budget gate's query: the SLO's remaining period budget (`slo:period_error_budget_remaining:ratio`, always a
- * number), or 1 while an override's expiry is ahead — `max` of the budget and a constant 1 that exists only before the
- * expiry, labelled with the override's ticket so the AnalysisRun shows why the gate was open.
+ * number), or 1 while an override's expiry is ahead — the larger (`topk(1, …)`, which keeps labels) of the budget and a
+ * constant 1 that exists only before the expiry, labelled with the override's ticket so the measurement shows why the
+ * gate was open.
  */
 export function budgetGateQuery(slo: SloDefinition, overrides: readonly BudgetOverride[] = []): string {
   const budget = c.sloSelector(c.PERIOD_BUDGET_REMAINING, c.identityLabels(slo.service, slo.name, slo.id));
   const open = overrides.map((o) => `(label_replace(vector(1), ${JSON.stringify(LABEL_OVERRIDE)}, ${JSON.stringify(o.ticket)}, "", "") and on() (vector(time()) < ${epochSeconds(o.expires)}))`);
-  return open.length === 0 ? `min(${budget})` : `max(\n  min(${budget})\n  or\n  ${open.join("\n  or\n  ")}\n)`;
+  return open.length === 0 ? `min(${budget})` : `topk(1,\n  min(${budget})\n  or\n  ${open.join("\n  or\n  ")}\n)`;
 }
 
 /** The pre-promotion gate on the SLO's error budget: fails when less than `floor` of the period's budget is left. */
