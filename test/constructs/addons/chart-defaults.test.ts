@@ -19,6 +19,7 @@ import { AwsPrivateCaIssuer } from "../../../constructs/addons/cert-manager/aws-
 import { Falco } from "../../../constructs/addons/falco/falco";
 import { IstioMesh } from "../../../constructs/addons/istio/istio-mesh";
 import { Litmus } from "../../../constructs/addons/litmus/litmus";
+import { ArgoRollouts } from "../../../constructs/addons/argo-rollouts/argo-rollouts";
 import { missingContainerHardening, missingPodHardening } from "../../../lib/kubernetes/security-context";
 import { fakeCluster } from "./fake-cluster";
 import { helmCoalesce, istioTemplateValues, subchartValues } from "./support/helm-merge";
@@ -70,6 +71,7 @@ function releases(): Record<string, Release> {
     "istio-cni": { addon: istio.cni, defaults: "istio-cni-1.30.3", istio: true },
     "istio-gateway": { addon: istio.gateway, defaults: "istio-gateway-1.30.3", istio: true },
     litmus: { addon: new Litmus(stack, "Litmus", { cluster }).addon, defaults: "litmus-core-3.29.0" },
+    "argo-rollouts": { addon: new ArgoRollouts(stack, "ArgoRollouts", { cluster }).addon, defaults: "argo-rollouts-2.41.0" },
     "kube-prometheus-stack": {
       addon: new KubePrometheusStack(stack, "KubePrometheusStack", { cluster, storageClassName: "gp3" }).addon,
       defaults: "kube-prometheus-stack-88.5.3",
@@ -113,6 +115,8 @@ export const CONTAINERS: readonly Container[] = [
   OWN("istio-gateway", "istio-proxy", [], "securityContext", "containerSecurityContext"),
   // The chart's operator Deployment takes no security context at all (its namespace is Pod Security baseline).
   { release: "litmus", name: "chaos-operator", resources: ["resources"] },
+  // The chart's pod and container contexts are top-level values shared by the controller and the (disabled) dashboard.
+  { release: "argo-rollouts", name: "argo-rollouts", resources: ["controller", "resources"], pod: ["podSecurityContext"], container: ["containerSecurityContext"] },
   OWN("kube-prometheus-stack", "prometheus-operator", ["prometheusOperator"], "securityContext", "containerSecurityContext"),
   { release: "kube-prometheus-stack", name: "config-reloader", resources: ["prometheusOperator", "prometheusConfigReloader", "resources"] },
   { release: "kube-prometheus-stack", name: "admission-webhook-patch", resources: ["prometheusOperator", "admissionWebhooks", "patch", "resources"], pod: ["prometheusOperator", "admissionWebhooks", "patch", "securityContext"] },
