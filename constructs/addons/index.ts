@@ -18,4 +18,5 @@ export * from "./cert-manager";
 export * from "./istio";
 export * from "./falco";
 export * from "./litmus";
+export * from "./argo-rollouts";
 export * from "./registry";
