@@ -4,7 +4,7 @@ import { platformNamespaces, teamNamespace } from "./namespaces";
 import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
 import { meshShared } from "./mesh-defaults";
-import { ARGOCD_SINGLE, argoCdShared, helmDelivery } from "./delivery-defaults";
+import { ARGOCD_SINGLE, argoCdShared, checkoutApiCanary, errorBudgetPolicy, helmDelivery } from "./delivery-defaults";
 
 /** The environment's name, account and region: every name of the environment below is derived from them. */
 const ID = environmentIdentity("dev", "111111111111", "eu-west-1");
@@ -128,7 +128,13 @@ export const dev: EnvironmentConfig = {
     },
   },
   // Argo CD small, syncing on its own; a failed sync or a degraded app in dev is information, not a page.
-  delivery: helmDelivery({ ...ARGOCD_SINGLE, ...argoCdShared("dev"), alerts: { syncFailed: "P3", degraded: "P3" } }),
+  // One controller replica and quick steps: dev tries rollouts out, on the sample services.
+  delivery: {
+    ...helmDelivery({ ...ARGOCD_SINGLE, ...argoCdShared("dev"), alerts: { syncFailed: "P3", degraded: "P3" } }),
+    rollouts: { enabled: true, replicas: 1, resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } } },
+    canaries: [checkoutApiCanary({ steps: [{ setWeight: 20 }, { pause: { duration: "2m" } }, { setWeight: 50 }, { pause: { duration: "2m" } }], analysis: { window: "2m", interval: "1m", count: 4, failureLimit: 1, inconclusiveLimit: 2 } })],
+    errorBudgetPolicy: errorBudgetPolicy(0),
+  },
   protection: { preventDestroy: false, unprotectedReason: "throw-away: rebuilt from code, holds no data that must survive" },
   iam: ID.iam,
   backend: {

@@ -14,6 +14,7 @@ const ALERTMANAGER = app("alertmanager");
 const GRAFANA = app("grafana");
 const FALCO = app("falco");
 const FALCOSIDEKICK = app("falcosidekick");
+const ROLLOUTS = app("argo-rollouts");
 
 /** The ports of the ingress gateway's LoadBalancer Service: the listeners and the status port its health checks call. */
 const GATEWAY_SERVICE_PORTS = [GATEWAY_LISTENER_PORTS.http, GATEWAY_LISTENER_PORTS.https, ISTIO_PORTS.gatewayStatus];
@@ -46,6 +47,8 @@ export function platformNamespaces(sizes: PlatformNamespaceSizes): NamespacesCon
         { name: "prometheus", forPods: ALERTMANAGER, peer: { namespace: "monitoring", podLabels: PROMETHEUS }, ports: [{ port: 9093 }] },
         { name: "alertmanager-peers", forPods: ALERTMANAGER, peer: { namespace: "monitoring", podLabels: ALERTMANAGER }, ports: [{ port: 9094 }, { port: 9094, protocol: "UDP" }] },
         { name: "falcosidekick", forPods: ALERTMANAGER, peer: { namespace: "falco", podLabels: FALCOSIDEKICK }, ports: [{ port: 9093 }] },
+        // Canary analysis and the error-budget gate: the Rollouts controller queries Prometheus's HTTP API.
+        { name: "argo-rollouts", forPods: PROMETHEUS, peer: { namespace: "argo-rollouts", podLabels: ROLLOUTS }, ports: [{ port: 9090 }] },
         { name: "operator-webhook", forPods: { app: "kube-prometheus-stack-operator" }, peer: { kubernetesApi: true }, ports: [{ port: 10250 }] },
         // The chaos experiments' steady-state probes query the SLO series (where the environment runs chaos).
         { name: "chaos-probes", forPods: PROMETHEUS, peer: { namespace: "litmus-chaos" }, ports: [{ port: 9090 }] },
@@ -165,6 +168,16 @@ export function platformNamespaces(sizes: PlatformNamespaceSizes): NamespacesCon
         { name: "identity-provider", forPods: app("argocd-server"), peer: { cidrs: ["0.0.0.0/0"] }, ports: [{ port: 443 }] },
       ],
       quota: sizes.argocd,
+    },
+    // The Rollouts controller: reconciles Rollouts and re-weights VirtualServices through the API server, and runs the
+    // AnalysisTemplates' queries against the platform's Prometheus.
+    "argo-rollouts": {
+      ...common,
+      mesh: "none",
+      metricsPorts: [],
+      ingress: [],
+      egress: [kubernetesApiOut, { name: "prometheus", forPods: ROLLOUTS, peer: { namespace: "monitoring", podLabels: PROMETHEUS }, ports: [{ port: 9090 }] }],
+      quota: sizes.controller,
     },
     "cert-manager": {
       ...common,

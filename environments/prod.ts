@@ -5,7 +5,7 @@ import { platformNamespaces, teamNamespace } from "./namespaces";
 import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
 import { meshShared } from "./mesh-defaults";
-import { argoCdShared, helmDelivery } from "./delivery-defaults";
+import { argoCdShared, checkoutApiCanary, errorBudgetPolicy, helmDelivery } from "./delivery-defaults";
 
 /** The environment's name, account and region: every name of the environment below is derived from them. */
 const ID = environmentIdentity("prod", "333333333333", "eu-west-1");
@@ -137,17 +137,23 @@ export const prod: EnvironmentConfig = {
   chaos: { litmus: { resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } } } },
   // Argo CD highly available: two of each stateless component across zones, redis-ha (three Redis servers, one per
   // system node and zone). Syncs are manual: a person looks at the diff. A failed sync is P2, a degraded app pages (P1).
-  delivery: helmDelivery({
-    ...argoCdShared("prod"),
-    rootApplication: { ...argoCdShared("prod").rootApplication, sync: "manual" },
-    controller: { replicas: 1, resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "2Gi" } } },
-    server: { replicas: 2, resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } } },
-    repoServer: { replicas: 2, resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { memory: "1Gi" } } },
-    applicationSet: { replicas: 2, resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } } },
-    redis: { ha: true, resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } } },
-    spreadAcrossZones: true,
-    alerts: { syncFailed: "P2", degraded: "P1" },
-  }),
+  // Small first steps, a person promotes past half the traffic, and 5 % of the budget is kept in reserve.
+  delivery: {
+    ...helmDelivery({
+      ...argoCdShared("prod"),
+      rootApplication: { ...argoCdShared("prod").rootApplication, sync: "manual" },
+      controller: { replicas: 1, resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "2Gi" } } },
+      server: { replicas: 2, resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } } },
+      repoServer: { replicas: 2, resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { memory: "1Gi" } } },
+      applicationSet: { replicas: 2, resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } } },
+      redis: { ha: true, resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } } },
+      spreadAcrossZones: true,
+      alerts: { syncFailed: "P2", degraded: "P1" },
+    }),
+    rollouts: { enabled: true, replicas: 2, resources: { requests: { cpu: "200m", memory: "256Mi" }, limits: { memory: "1Gi" } } },
+    canaries: [checkoutApiCanary({ steps: [{ setWeight: 5 }, { pause: { duration: "10m" } }, { setWeight: 25 }, { pause: { duration: "10m" } }, { setWeight: 50 }, { pause: {} }], analysis: { window: "5m", interval: "1m", count: 30, failureLimit: 1, inconclusiveLimit: 3 } })],
+    errorBudgetPolicy: errorBudgetPolicy(0.05),
+  },
   protection: { preventDestroy: true },
   iam: ID.iam,
   backend: {

@@ -6,7 +6,7 @@ import { platformNamespaces, teamNamespace } from "./namespaces";
 import { falcoRules, falcoShared } from "./falco-defaults";
 import { nodeRoleLabels } from "../lib/kubernetes/labels";
 import { meshShared } from "./mesh-defaults";
-import { ARGOCD_SINGLE, argoCdShared, helmDelivery } from "./delivery-defaults";
+import { ARGOCD_SINGLE, argoCdShared, checkoutApiCanary, errorBudgetPolicy, helmDelivery } from "./delivery-defaults";
 
 /** The environment's name, account and region: every name of the environment below is derived from them. */
 const ID = environmentIdentity("staging", "222222222222", "eu-west-1");
@@ -178,7 +178,13 @@ export const staging: EnvironmentConfig = {
     },
   },
   // Argo CD small, syncing on its own (prod's rehearsal); a failed sync or a degraded app goes to chat.
-  delivery: helmDelivery({ ...ARGOCD_SINGLE, ...argoCdShared("staging"), alerts: { syncFailed: "P2", degraded: "P2" } }),
+  // prod's shape: two controller replicas (one leads), the same SLO analysis at a quicker pace.
+  delivery: {
+    ...helmDelivery({ ...ARGOCD_SINGLE, ...argoCdShared("staging"), alerts: { syncFailed: "P2", degraded: "P2" } }),
+    rollouts: { enabled: true, replicas: 2, resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } } },
+    canaries: [checkoutApiCanary({ steps: [{ setWeight: 10 }, { pause: { duration: "5m" } }, { setWeight: 25 }, { pause: { duration: "5m" } }, { setWeight: 50 }, { pause: { duration: "5m" } }], analysis: { window: "5m", interval: "1m", count: 15, failureLimit: 1, inconclusiveLimit: 3 } })],
+    errorBudgetPolicy: errorBudgetPolicy(0),
+  },
   protection: { preventDestroy: true },
   iam: ID.iam,
   backend: {

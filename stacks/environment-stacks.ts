@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import type { IPrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import type { PrometheusRuleObject } from "../lib/slo/emit";
+import type { CompileResult } from "../lib/slo/compile";
 import { ClusterStack } from "./cluster-stack";
 import { NetworkStack } from "./network-stack";
 import { ObservabilityResourcesStack } from "./observability-resources-stack";
@@ -14,7 +15,6 @@ import { StorageStack } from "./storage-stack";
 import { EnvironmentAddons } from "./addon-layer";
 import { addonConfigProblems } from "./addon-config";
 import { ConfigError } from "../lib/config/validate-environment";
-import type { CompileResult } from "../lib/slo/compile";
 import type { AddonArtifacts } from "../constructs/addons/registry";
 import { compileEnvironmentSlos } from "./slo-artifacts";
 
@@ -39,7 +39,7 @@ export interface EnvironmentArtifacts {
   readonly dashboards?: Readonly<Record<string, string>>;
   /** @default [] */
   readonly prometheusRules?: ReadonlyArray<IPrometheusRule | PrometheusRuleObject>;
-  /** The environment's compiled SLOs (chaos probes are compiled from them). @default - compiled from `slo.specs` on first use */
+  /** The environment's compiled SLOs (chaos probes and canary analysis are compiled from them). @default - compiled from `slo.specs` on first use */
   readonly slos?: CompileResult;
 }
 

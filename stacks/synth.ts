@@ -11,6 +11,7 @@ import { BootstrapStack } from "./bootstrap-stack";
 import { writeEnvironmentGitOps } from "./gitops-artifacts";
 import { validateAddonConfigs } from "./addon-config";
 import { compileEnvironmentSlos, EnvironmentSlos, writeEnvironmentSlos } from "./slo-artifacts";
+import { validateEnvironmentDelivery, writeEnvironmentDelivery } from "./delivery-artifacts";
 import { EnvironmentObservability, generateEnvironmentObservability, observabilityArtifacts, writeEnvironmentObservability } from "./observability-artifacts";
 import { AlertRoutingError } from "../lib/observability/alertmanager/generate";
 import { stateBucketPolicy } from "../lib/config/state-bucket-policy";
@@ -68,6 +69,7 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, enviro
     configs = environments.load(selection);
     validateAddonConfigs(configs);
     slos = configs.map((c) => compileEnvironmentSlos(c, environments.names));
+    validateEnvironmentDelivery(configs, slos);
     observability = configs.map((c, i) => generateEnvironmentObservability(c, slos[i]!.compiled));
   } catch (e) {
     return reportBadInput(e instanceof ConfigError && environments.sources ? e.withSources(environments.sources) : e);
@@ -89,6 +91,7 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, enviro
     withBinaryVersionChecksOncePerRun(() => app.synth());
     for (const s of slos) writeEnvironmentSlos(staging, s);
     for (const o of observability) writeEnvironmentObservability(staging, o);
+    configs.forEach((config, i) => writeEnvironmentDelivery(staging, config, slos[i]!));
     for (const config of configs) writeStateBucketPolicy(staging, config);
     built.forEach(({ addons }, i) => addons.gitops && writeEnvironmentGitOps(staging, configs[i]!.name, addons.gitops));
     if (!underCli) swapInto(staging, target);

@@ -19,4 +19,5 @@ export * from "./istio";
 export * from "./falco";
 export * from "./litmus";
 export * from "./argo-cd";
+export * from "./argo-rollouts";
 export * from "./registry";

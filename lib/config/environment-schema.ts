@@ -147,7 +147,10 @@ export const EnvironmentSchema = z.strictObject({
   security: SecurityConfigSchema,
   /** Chaos-engineering tooling (the Litmus operator): off unless the environment opts in with its reason. */
   chaos: ChaosConfigSchema,
-  /** Delivery: how the add-ons are installed (`helm` or `gitops`), and Argo CD with each team's AppProject. */
+  /**
+   * Delivery: how the add-ons are installed (`helm` or `gitops`), Argo CD with each team's AppProject, the Argo
+   * Rollouts controller, per-service canaries judged by their SLOs, and the error-budget policy.
+   */
   delivery: DeliveryConfigSchema,
   /**
    * Roles of the environment's own account. The deploy role is what CI and Terraform run as; people get

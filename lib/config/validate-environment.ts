@@ -12,6 +12,7 @@ import { platformProblems } from "./validate-platform";
 import { falcoOutboundProblems } from "./security/falco";
 import { namespacesProblems } from "./security/validate-namespaces";
 import { crossEnvironmentProblems } from "./cross-environment";
+import { deliveryProblems } from "../delivery/delivery-plan";
 
 /** Tags every environment must set (non-empty); `Environment` must equal the environment name. */
 export const REQUIRED_TAGS = ["Owner", "CostCentre", "Environment"] as const;
@@ -228,6 +229,7 @@ function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
   }
   problems.push(...platformProblems(c));
   problems.push(...namespacesProblems(c));
+  problems.push(...deliveryProblems(c));
   problems.push(...falcoOutboundProblems(c.security.falco, c.security.namespaces.teams.flatMap((t) => Object.keys(t.namespaces))));
   problems.push(...alertingTeamProblems(c));
   return problems;

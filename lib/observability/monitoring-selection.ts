@@ -65,3 +65,19 @@ export function alertmanagerServiceName(releaseName: string = KUBE_PROMETHEUS_ST
 
 /** In-cluster URL of the platform's Alertmanager, for senders outside the monitoring namespace (falcosidekick). */
 export const ALERTMANAGER_URL = `http://${alertmanagerServiceName()}.${MONITORING_NAMESPACE}:${ALERTMANAGER_PORT}`;
+
+/** The Prometheus API port on the chart's Service. */
+export const PROMETHEUS_PORT = 9090;
+
+/**
+ * The Service kube-prometheus-stack puts in front of Prometheus: `<fullname>-prometheus`, the fullname derived as for
+ * {@link alertmanagerServiceName}.
+ */
+export function prometheusServiceName(releaseName: string = KUBE_PROMETHEUS_STACK_RELEASE): string {
+  return `${releaseName.slice(0, 26).replace(/-+$/, "")}-prometheus`;
+}
+
+/** In-cluster URL of a kube-prometheus-stack release's Prometheus, for clients in other namespaces (canary analysis). */
+export function prometheusUrl(releaseName: string = KUBE_PROMETHEUS_STACK_RELEASE, namespace: string = MONITORING_NAMESPACE): string {
+  return `http://${prometheusServiceName(releaseName)}.${namespace}:${PROMETHEUS_PORT}`;
+}

@@ -31,6 +31,13 @@ export { buildRuleGroups, runbookUrl } from "./rules";
 export type { AlertingRule, RecordingRule, Rule, RuleGroup, RuleOptions } from "./rules";
 export { emitRulesYaml, emitPrometheusRuleYaml, toRuleGroups, toPrometheusRule, GENERATED_HEADER } from "./emit";
 export type { PrometheusRuleGroup, PrometheusRuleObject, PrometheusRuleOptions } from "./emit";
+export {
+  canaryAnalysisTemplate, budgetGateTemplate, budgetGateQuery, budgetExhaustedAlert, canaryErrorRatioQuery, canaryErrorThreshold, numericConditions,
+  CANARY_HASH_ARG, CANARY_HASH_PLACEHOLDER, DEFAULT_CANARY_LABEL, BUDGET_OVERRIDE_ANNOTATION, BUDGET_EXHAUSTED_ALERT, LABEL_OVERRIDE,
+} from "./canary-analysis";
+export type { AnalysisTemplateObject, AnalysisMetric, CanaryAnalysisOptions, BudgetGateOptions, BudgetOverride } from "./canary-analysis";
+export { withMatcher } from "./promql-rewrite";
+export type { MatcherRewrite } from "./promql-rewrite";
 export * as conventions from "./conventions";
 export { steadyStateProbes, steadyStateOptionProblems, pageBurnRateThreshold, probeSelector, STEADY_STATE_DEFAULTS } from "./steady-state";
 export type { PromProbe, SteadyStateOptions } from "./steady-state";

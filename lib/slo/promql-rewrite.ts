@@ -179,3 +179,52 @@ function isVector(query: string, node: SyntaxNode): boolean {
   if (n.type.name === "BinaryExpr") return operands(n).some((o) => isVector(query, o));
   return true;
 }
+
+/** The result of {@link withMatcher}: the narrowed query, or why it cannot be narrowed. */
+export type MatcherRewrite = { readonly query: string } | { readonly refused: string };
+
+/**
+ * Adds the equality matcher `name="value"` to every vector selector of a query, so the same expression reads only the
+ * series of one subset (the canary's pods): `sum(rate(http_requests_total{job="api"}[5m]))` →
+ * `sum(rate(http_requests_total{job="api",rollouts_pod_template_hash="abc"}[5m]))`. Every selector is narrowed, the
+ * numerator's and the denominator's alike, so a ratio stays a ratio of the same subset. A selector that already matches
+ * on `name` is refused: the query would then select another subset than the one asked for, or none.
+ * @param query PromQL with its window filled in (no `{{.window}}`)
+ * @param value written as a PromQL string literal; may hold an Argo Rollouts placeholder such as `{{args.canary-hash}}`
+ */
+export function withMatcher(query: string, name: string, value: string): MatcherRewrite {
+  const text = query.trim();
+  let tree;
+  try {
+    tree = strictParser.parse(text);
+  } catch {
+    return { refused: "the query is not valid PromQL" };
+  }
+  const matcher = `${name}=${JSON.stringify(value)}`;
+  const edits: Array<{ at: number; insert: string }> = [];
+  let refused: string | undefined;
+  tree.cursor().iterate((n) => {
+    if (refused !== undefined) return false;
+    if (n.type.name !== "VectorSelector") return true;
+    const selector = n.node;
+    const matchers = selector.getChild("LabelMatchers");
+    if (matchers === null) {
+      edits.push({ at: selector.to, insert: `{${matcher}}` });
+      return false;
+    }
+    for (let m = matchers.firstChild; m; m = m.nextSibling) {
+      const label = m.getChild("LabelName");
+      if (label !== null && text.slice(label.from, label.to) === name) {
+        refused = `the selector "${text.slice(selector.from, selector.to)}" already matches on ${name}; the query must select every pod of the service`;
+      }
+    }
+    const inside = text.slice(matchers.from + 1, matchers.to - 1).trim();
+    edits.push({ at: matchers.to - 1, insert: inside === "" || inside.endsWith(",") ? matcher : `,${matcher}` });
+    return false;
+  });
+  if (refused !== undefined) return { refused };
+  if (edits.length === 0) return { refused: "the query selects no series" };
+  let out = text;
+  for (const e of edits.sort((a, b) => b.at - a.at)) out = out.slice(0, e.at) + e.insert + out.slice(e.at);
+  return { query: out };
+}

@@ -87,7 +87,7 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
       "security.istio.io": /^base$/,
       "networking.istio.io": /^base$/,
       "litmuschaos.io": /^litmus-core$/,
-      "argoproj.io": /^argo-cd$/,
+      "argoproj.io": /^argo-(cd|rollouts)$/,
     };
     const releasesBy = new Map(LAYERS.map((l) => [l, all(synth(stacks[l]), "resource", "helm_release").map((r) => String(r.chart))]));
     // Core kinds the Kubernetes provider has no typed resource for: no CRD to wait for, so they live in any layer.
@@ -111,7 +111,7 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
   test("the compiled SLOs are a PrometheusRule the platform's Prometheus selects", () => {
     const rules = all(synth(stacks["observability-resources"]), "resource", "kubernetes_manifest").map((m) => m.manifest).filter((m) => m.kind === "PrometheusRule" && m.metadata.name === `${env}-slos`);
     expect(rules.map((r) => [r.kind, r.metadata.name])).toEqual([["PrometheusRule", `${env}-slos`]]);
-    const values = JSON.parse(JSON.stringify(require("yaml").parse(all(synth(stacks.observability), "resource", "helm_release")[0]!.values[0])));
+    const values = JSON.parse(JSON.stringify(require("yaml").parse(all(synth(stacks.observability), "resource", "helm_release").find((r) => r.chart === "kube-prometheus-stack")!.values[0])));
     const selector = values.prometheus.prometheusSpec.ruleSelector.matchLabels;
     expect(selector).toEqual(MONITORING_SELECTOR_LABELS);
     expect(rules[0].metadata.labels).toEqual(expect.objectContaining(selector));
@@ -190,7 +190,7 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
   });
 
   test("Alertmanager gets the generated routing, reading credentials only from the mounted receivers Secret", () => {
-    const values = require("yaml").parse(all(synth(stacks.observability), "resource", "helm_release")[0]!.values[0]);
+    const values = require("yaml").parse(all(synth(stacks.observability), "resource", "helm_release").find((r) => r.chart === "kube-prometheus-stack")!.values[0]);
     expect(values.alertmanager.alertmanagerSpec.secrets).toEqual(["alertmanager-receivers"]);
     const files = JSON.stringify(values.alertmanager.config).match(/"[a-z_]+_file":"[^"]+"/g) ?? [];
     expect(files.length).toBeGreaterThan(0);
@@ -200,7 +200,7 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
   });
 
   test("monitoring sizes come from the environment", () => {
-    const values = require("yaml").parse(all(synth(stacks.observability), "resource", "helm_release")[0]!.values[0]);
+    const values = require("yaml").parse(all(synth(stacks.observability), "resource", "helm_release").find((r) => r.chart === "kube-prometheus-stack")!.values[0]);
     expect(values.prometheus.prometheusSpec.replicas).toBe(config.observability.prometheus.replicas);
     expect(values.alertmanager.alertmanagerSpec.replicas).toBe(config.observability.alertmanager.replicas);
     expect(values.prometheus.prometheusSpec.retention).toBe(config.observability.prometheus.retention);

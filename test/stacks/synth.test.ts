@@ -126,9 +126,9 @@ describe("npm run synth", () => {
 });
 
 describeWithPromtool("synthesized SLO rules", () => {
-  test("every environment's rules file passes promtool check rules (one promtool run for all)", () => {
+  test("every environment's rules files (SLOs, error-budget policy) pass promtool check rules (one promtool run for all)", () => {
     const out = synthesizedApp();
-    const files = ENVIRONMENTS.map((e) => path.join(out, "slo", e.name, "rules.yaml"));
+    const files = ENVIRONMENTS.flatMap((e) => [path.join(out, "slo", e.name, "rules.yaml"), path.join(out, "delivery", e.name, "error-budget-policy.rules.yaml")]);
     const r = runPromtool(["check", "rules", ...files]);
     expect(r.code).toBe(0);
     // promtool prints one "Checking <file>" block per file.
@@ -276,6 +276,30 @@ describe("runSynth with bad configuration", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/bad-slo\.yaml: api-availability: slos\[0\]\.objective: /);
     expect(fs.existsSync(out)).toBe(false);
+  });
+
+  test("fails before writing when a canary names an SLO the environment's specs do not have", () => {
+    const out = path.join(tmp, "bad-canary-out");
+    const r = synthWithDev((d) => {
+      (d.delivery.canaries[0] as { slo: string }).slo = "throughput";
+      return d;
+    }, ["--out", out, "--env", "dev"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/environment "dev": delivery\.canaries\[0\]\.slo: got "checkout-api\/throughput"; allowed: an SLO of the environment's specs/);
+    expect(r.stderr).not.toMatch(NO_STACK_TRACE);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  test("--env dev writes dev's Rollout patch and AnalysisTemplates under delivery/dev", async () => {
+    const out = path.join(tmp, "delivery-out");
+    const r = synthWithDev((d) => d, ["--out", out, "--env", "dev"]);
+    expect(r.code).toBe(0);
+    expect(fs.readdirSync(path.join(out, "delivery"))).toEqual(["dev"]);
+    const patch = fs.readFileSync(path.join(out, "delivery", "dev", "payments", "checkout-api.rollout-patch.yaml"), "utf8");
+    expect(patch).toContain("kind: Rollout");
+    expect(patch).not.toMatch(/[&*]a\d/); // no YAML anchors or aliases: each step is written out
+    expect(fs.readFileSync(path.join(out, "delivery", "dev", "payments", "analysis-templates.yaml"), "utf8")).toContain("name: checkout-api-availability-canary");
+    expect(fs.existsSync(path.join(out, "delivery", "dev", "error-budget-policy.rules.yaml"))).toBe(true);
   });
 
   test("fails before writing when an SLO spec overrides an environment that does not exist", () => {

@@ -9,7 +9,7 @@ import { isDnsLabel, isDnsSubdomain } from "../../../lib/kubernetes/names";
 import { validateWorkloadProfile } from "../../../lib/kubernetes/workload-profile";
 import { PROMETHEUS_DURATION_RULE, prometheusDurationSeconds } from "../../../lib/kubernetes/durations";
 import {
-  GRAFANA_DASHBOARD_LABEL, KUBE_PROMETHEUS_STACK_RELEASE, MONITORING_NAMESPACE,
+  GRAFANA_DASHBOARD_LABEL, KUBE_PROMETHEUS_STACK_RELEASE, MONITORING_NAMESPACE, prometheusUrl,
 } from "../../../lib/observability/monitoring-selection";
 import { alertmanagerSecretProblems as configSecretProblems, mountedSecretDirs } from "../../../lib/observability/alertmanager/validate";
 import { kubePrometheusStackValues, KubePrometheusStackSizes } from "./kube-prometheus-stack-values";
@@ -169,12 +169,13 @@ export class KubePrometheusStack extends Construct implements ITerraformDependab
 
   /**
    * The in-cluster URL of the Prometheus Service the chart makes (`<release>-prometheus` in the release's namespace, on
-   * the chart's default port 9090): what chaos probes and analyses query.
+   * the chart's port 9090): what chaos probes and canary analyses query.
    */
   public get prometheusUrl(): string {
-    return `http://${this.addon.releaseName}-prometheus.${this.addon.namespace}.svc:${PROMETHEUS_SERVICE_PORT}`;
+    return prometheusUrl(this.addon.releaseName, this.addon.namespace);
   }
 
+  /** The release's address, so other resources can wait for the monitoring stack. */
   /** The CRDs its chart installs, for the custom resources that name this add-on as their installer. */
   public get crds(): Readonly<Record<string, string>> {
     return this.addon.crds;

@@ -187,7 +187,7 @@ export interface AddonArtifacts {
   readonly alertmanagerConfig?: Readonly<Record<string, unknown>>;
   /** @default {} */
   readonly dashboards?: Readonly<Record<string, string>>;
-  /** The environment's compiled SLOs (what chaos probes are compiled from). @default - none */
+  /** The environment's compiled SLOs (what chaos probes and canary analysis are compiled from). @default - none */
   readonly slos?: CompileResult;
 }
 

@@ -11,9 +11,10 @@ import { awsPrivateCaIssuerAddon, certManagerAddon } from "../cert-manager/addon
 import { kubePrometheusStackAddon } from "../kube-prometheus-stack/addon";
 import { litmusAddon } from "../litmus/addon";
 import { argoCdAddon } from "../argo-cd/addon";
+import { argoRolloutsAddon } from "../argo-rollouts/addon";
 
 export * from "./addon-descriptor";
-export { nodeAutoscalingAddon, metricsServerAddon, storageClassesAddon, externalSecretsAddon, istioAddon, falcoAddon, certManagerAddon, awsPrivateCaIssuerAddon, kubePrometheusStackAddon, litmusAddon, argoCdAddon };
+export { nodeAutoscalingAddon, metricsServerAddon, storageClassesAddon, externalSecretsAddon, istioAddon, falcoAddon, certManagerAddon, awsPrivateCaIssuerAddon, kubePrometheusStackAddon, litmusAddon, argoCdAddon, argoRolloutsAddon };
 
 /**
  * Every add-on of the platform, one line each, in build order within a layer (an add-on after those it requires).
@@ -32,6 +33,7 @@ export const ADDONS: readonly AddonDescriptor<any>[] = [
   kubePrometheusStackAddon,
   litmusAddon,
   argoCdAddon,
+  argoRolloutsAddon,
 ];
 
 /** The add-ons an environment runs, in registry order. */
