@@ -152,8 +152,9 @@ export const prod: EnvironmentConfig = {
     businessHours: { ...shared.alerting.businessHours, weekdays: [...shared.alerting.businessHours.weekdays], times: [...shared.alerting.businessHours.times] },
     slack: { channel: "#alerts-prod" },
     email: { ...shared.alerting.email, to: "platform-capacity@example.com" },
-    webhook: { url: "https://incidents.example.com/hooks/alertmanager", priorities: ["P0", "P1"] },
-    heartbeat: { url: "https://heartbeat.example.com/ping/sre-platform-prod" },
+    // The incident tool's and the heartbeat service's URLs are the receivers' Secret's webhook-url and heartbeat-url.
+    webhook: { priorities: ["P0", "P1"] },
+    heartbeat: {},
     tiers: { P0: { repeatInterval: "30m" } },
   },
 };

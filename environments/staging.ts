@@ -157,6 +157,7 @@ export const staging: EnvironmentConfig = {
     businessHours: { ...shared.alerting.businessHours, weekdays: [...shared.alerting.businessHours.weekdays], times: [...shared.alerting.businessHours.times] },
     slack: { channel: "#alerts-staging" },
     email: { ...shared.alerting.email, to: "platform-staging@example.com" },
-    heartbeat: { url: "https://heartbeat.example.com/ping/sre-platform-staging" },
+    // The heartbeat service's URL is the receivers' Secret's heartbeat-url.
+    heartbeat: {},
   },
 };

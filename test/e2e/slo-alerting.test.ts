@@ -17,7 +17,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { loadEnvironments } from "../../environments";
-import { buildAlertmanagerConfig, emitAlertmanagerYaml, RECEIVER_SECRET_KEYS, requiredAlertmanagerRetention, type AlertRoutingConfig } from "../../lib/observability/alertmanager";
+import { buildAlertmanagerConfig, emitAlertmanagerYaml, withUrlsInlined, RECEIVER_SECRET_KEYS, requiredAlertmanagerRetention, type AlertRoutingConfig } from "../../lib/observability/alertmanager";
 import { compileEnvironmentSlos } from "../../stacks/slo-artifacts";
 import { ALERTMANAGER, describeWithBinaries, findBinary, PROMETHEUS, PROMTOOL, runBinary } from "../support/binaries";
 import { Child, close, freePort, get, listen, RecordingServer, waitFor } from "./support/processes";
@@ -95,15 +95,19 @@ describeWithBinaries("SLO alerts end to end (Prometheus → Alertmanager → rec
     fs.writeFileSync(path.join(secrets, RECEIVER_SECRET_KEYS.slackWebhookUrl), `http://127.0.0.1:${sink.port}/slack`);
     fs.writeFileSync(path.join(secrets, RECEIVER_SECRET_KEYS.smtpPassword), "unused");
     fs.writeFileSync(path.join(secrets, RECEIVER_SECRET_KEYS.webhookBearerToken), tokens.webhookToken);
+    fs.writeFileSync(path.join(secrets, RECEIVER_SECRET_KEYS.webhookUrl), `http://127.0.0.1:${sink.port}/webhook`);
+    fs.writeFileSync(path.join(secrets, RECEIVER_SECRET_KEYS.heartbeatUrl), `http://127.0.0.1:${sink.port}/heartbeat`);
     const fast = { groupWait: "1s", groupInterval: "5s" };
     routing = {
       ...prod.alerting!,
       businessHours: { location: "UTC", weekdays: ["sunday:saturday"], times: [{ start: "00:00", end: "24:00" }] },
       pagerDuty: { url: `http://127.0.0.1:${sink.port}/pagerduty` },
-      webhook: { ...prod.alerting!.webhook!, url: `http://127.0.0.1:${sink.port}/webhook` },
       tiers: { P0: { groupWait: "0s", groupInterval: "5s" }, P1: fast, P2: fast },
     };
-    fs.writeFileSync(path.join(dir, "alertmanager.yml"), emitAlertmanagerYaml(buildAlertmanagerConfig(routing, { secretsDir: secrets })));
+    // The local Alertmanager (Debian's 0.25) does not know url_file: the webhook URLs are read from their secret files
+    // here, as the cluster's Alertmanager reads them itself.
+    const generated = buildAlertmanagerConfig(routing, { secretsDir: secrets });
+    fs.writeFileSync(path.join(dir, "alertmanager.yml"), emitAlertmanagerYaml(withUrlsInlined(generated, (file) => fs.readFileSync(file, "utf8"))));
 
     children.push(
       new Child("alertmanager", findBinary(ALERTMANAGER)!, [

@@ -57,6 +57,25 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s monitoring stac
     expect(chartDefaults("kube-prometheus-stack-88.5.3.values.yaml").prometheusOperator.namespaces).toEqual({});
   });
 
+  test("no receiver URL that can carry a credential is inline in the synthesized Alertmanager configuration: webhooks read theirs from the mounted Secret", () => {
+    const config = values.alertmanager.config as Json;
+    const mounted = `/etc/alertmanager/secrets/${values.alertmanager.alertmanagerSpec.secrets[0]}/`;
+    const hooks = (config.receivers as Json[]).flatMap((r) => (r.webhook_configs ?? []) as Json[]);
+    // staging and prod have a heartbeat (and prod the incident webhook); dev has neither.
+    expect(hooks.length).toBe(name === "dev" ? 0 : name === "prod" ? 2 : 1);
+    for (const hook of hooks) {
+      expect(hook.url).toBeUndefined();
+      expect(hook.url_file).toMatch(new RegExp(`^${mounted.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}[a-z-]+$`));
+    }
+    // What URLs remain inline: public endpoints only, with no user, password, query or token in them.
+    const urls = JSON.stringify(config).match(/https?:\/\/[^"\s]+/g) ?? [];
+    for (const u of urls) {
+      const url = new URL(u);
+      expect([u, url.username, url.password, url.search]).toEqual([u, "", "", ""]);
+      expect([u, url.hostname]).toEqual([u, "events.pagerduty.com"]);
+    }
+  });
+
   // The chart's operator ClusterRole has `*` on secrets and configmaps (templates/prometheus-operator/clusterrole.yaml
   // at 88.5.3), and only `global.rbac.create` turns it off.
   test("no ClusterRole bound to the operator grants Secrets cluster-wide: the chart's RBAC is off, the platform's confines Secrets to the release's namespace", () => {

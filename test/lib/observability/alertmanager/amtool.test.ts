@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { loadEnvironments } from "../../../../environments";
-import { buildAlertmanagerConfig, emitAlertmanagerYaml } from "../../../../lib/observability/alertmanager";
+import { buildAlertmanagerConfig, emitAlertmanagerYaml, withUrlsInlined } from "../../../../lib/observability/alertmanager";
 import { AMTOOL, describeWithBinaries, runBinary } from "../../../support/binaries";
 import { FALCO_PRIORITY_DIALECT } from "../../../../lib/security/falco/priorities";
 
@@ -16,7 +16,10 @@ describeWithBinaries("amtool", [AMTOOL], () => {
   const files = new Map<string, string>();
   for (const env of loadEnvironments()) {
     const file = path.join(dir, `${env.name}.yaml`);
-    fs.writeFileSync(file, emitAlertmanagerYaml(buildAlertmanagerConfig(env.alerting!, { priorityDialects: [FALCO_PRIORITY_DIALECT] })));
+    // amtool 0.25 (Debian's) does not know url_file (Alertmanager 0.26+): it checks the generated configuration with
+    // placeholder URLs inlined; the cluster's Alertmanager reads the URLs from the mounted Secret's files.
+    const generated = buildAlertmanagerConfig(env.alerting!, { priorityDialects: [FALCO_PRIORITY_DIALECT] });
+    fs.writeFileSync(file, emitAlertmanagerYaml(withUrlsInlined(generated, (secretFile) => `https://receiver.invalid/${path.basename(secretFile)}`)));
     files.set(env.name, file);
   }
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
