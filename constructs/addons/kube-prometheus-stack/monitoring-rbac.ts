@@ -4,6 +4,7 @@ import { ClusterRoleBindingV1 } from "@cdktf/provider-kubernetes/lib/cluster-rol
 import { RoleV1 } from "@cdktf/provider-kubernetes/lib/role-v1";
 import { RoleBindingV1 } from "@cdktf/provider-kubernetes/lib/role-binding-v1";
 import type { IClusterAccess } from "../../cluster/cluster-access";
+import { requireProps } from "../../common/validation";
 import { constructKey } from "../../../lib/naming/construct-key";
 import { monitoringRbac, type RbacRule } from "../../../lib/observability/prometheus-operator-rbac";
 
@@ -29,6 +30,10 @@ export class MonitoringRbac extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoringRbacProps) {
     super(scope, id);
+    requireProps(this, props, {
+      fullname: "the chart's full name its service accounts are named after, e.g. kube-prometheus-stack",
+      namespace: "the release's namespace, e.g. monitoring",
+    });
     const provider = props.access?.kubernetesProvider;
     const labels = { "app.kubernetes.io/managed-by": "sre-platform" };
     const data = monitoringRbac(props.fullname);
