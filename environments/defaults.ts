@@ -26,7 +26,6 @@ export function environmentIdentity(name: string, account: string, region: strin
     secretsManagerPrefix: `sre-platform/${name}`,
     alertsChannel: `#alerts-${name}`,
     mailbox: `platform-${name}@example.com`,
-    heartbeatUrl: `https://heartbeat.example.com/ping/sre-platform-${name}`,
     /** The environment's own ECR registry: the teams' images. */
     ecrRegistry: ecrRegistry(account, region),
   } as const;

@@ -5,7 +5,8 @@ import type { AllowRuleConfig, NamespaceSettings, NamespacesConfig } from "../li
 /**
  * The platform namespaces' baselines, shared by every environment except for their sizes. Each allow says what the
  * traffic is for; pod labels are the charts' own. `kubernetesApi` is the control plane's ENIs (webhooks in, API
- * calls out), `nodes` the node subnets.
+ * calls out), `nodes` the node subnets, `internet` every address outside the VPC and link-local (no instance metadata),
+ * `vpcEndpoints` the VPC's interface endpoints (AWS APIs through private DNS).
  */
 
 const app = (name: string) => ({ "app.kubernetes.io/name": name });
@@ -63,7 +64,7 @@ export function platformNamespaces(sizes: PlatformNamespaceSizes): NamespacesCon
         { name: "prometheus", forPods: PROMETHEUS, peer: { namespace: "monitoring", podLabels: ALERTMANAGER }, ports: [{ port: 9093 }] },
         { name: "alertmanager-peers", forPods: ALERTMANAGER, peer: { namespace: "monitoring", podLabels: ALERTMANAGER }, ports: [{ port: 9094 }, { port: 9094, protocol: "UDP" }] },
         // Slack, PagerDuty and the incident webhook over HTTPS; mail through the smarthost's submission port.
-        { name: "alertmanager-receivers", forPods: ALERTMANAGER, peer: { cidrs: ["0.0.0.0/0"] }, ports: [{ port: 443 }, { port: 587 }] },
+        { name: "alertmanager-receivers", forPods: ALERTMANAGER, peer: { internet: true }, ports: [{ port: 443 }, { port: 587 }] },
       ],
       quota: sizes.monitoring,
     },
@@ -81,8 +82,13 @@ export function platformNamespaces(sizes: PlatformNamespaceSizes): NamespacesCon
       mesh: "none",
       metricsPorts: [8080],
       ingress: [{ name: "webhook", forPods: app("external-secrets-webhook"), peer: { kubernetesApi: true }, ports: [{ port: 10250 }] }],
-      // Secrets Manager and STS: through NAT, or interface endpoints where the environment has them.
-      egress: [kubernetesApiOut, { name: "aws-apis", peer: { cidrs: ["0.0.0.0/0"] }, ports: [{ port: 443 }] }],
+      // Secrets Manager and STS: through NAT (their public endpoints), or the interface endpoints where the environment
+      // has them (private DNS answers with the endpoints' addresses, inside the VPC the internet allow leaves out).
+      egress: [
+        kubernetesApiOut,
+        { name: "aws-apis", peer: { internet: true }, ports: [{ port: 443 }] },
+        { name: "aws-endpoints", peer: { vpcEndpoints: true }, ports: [{ port: 443 }] },
+      ],
       quota: sizes.controller,
     },
     // Pod Security `privileged` for the CNI node agent, with its reason: security.mesh.cni.podSecurity.
@@ -118,7 +124,7 @@ export function platformNamespaces(sizes: PlatformNamespaceSizes): NamespacesCon
       ingress: [{ name: "falco", forPods: FALCOSIDEKICK, peer: { namespace: "falco", podLabels: FALCO }, ports: [{ port: 2801 }] }],
       egress: [
         // falcoctl fetches the pinned rules and the container plugin (ghcr.io, falcosecurity.github.io) at pod start.
-        { name: "rules-and-plugins", forPods: FALCO, peer: { cidrs: ["0.0.0.0/0"] }, ports: [{ port: 443 }] },
+        { name: "rules-and-plugins", forPods: FALCO, peer: { internet: true }, ports: [{ port: 443 }] },
         { name: "falcosidekick", forPods: FALCO, peer: { namespace: "falco", podLabels: FALCOSIDEKICK }, ports: [{ port: 2801 }] },
         { name: "alertmanager", forPods: FALCOSIDEKICK, peer: { namespace: "monitoring", podLabels: ALERTMANAGER }, ports: [{ port: 9093 }] },
       ],

@@ -173,8 +173,9 @@ export const prod: EnvironmentConfig = {
     // Each team's own receivers; its PagerDuty routing key and Slack webhook URL are keys of the receivers' secret
     // (team-payments-pagerduty-routing-key, team-payments-slack-webhook-url).
     teams: { payments: { slack: { channel: `#payments-alerts-${ID.name}` }, email: { to: `payments-${ID.name}@example.com` } } },
-    webhook: { url: "https://incidents.example.com/hooks/alertmanager", priorities: ["P0", "P1"] },
-    heartbeat: { url: ID.heartbeatUrl },
+    // The incident tool's and the heartbeat service's URLs are the receivers' Secret's webhook-url and heartbeat-url.
+    webhook: { priorities: ["P0", "P1"] },
+    heartbeat: {},
     tiers: { P0: { repeatInterval: "30m" } },
   },
 };

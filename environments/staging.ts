@@ -203,6 +203,7 @@ export const staging: EnvironmentConfig = {
     // Each team's own receivers; its PagerDuty routing key and Slack webhook URL are keys of the receivers' secret
     // (team-payments-pagerduty-routing-key, team-payments-slack-webhook-url).
     teams: { payments: { slack: { channel: `#payments-alerts-${ID.name}` }, email: { to: `payments-${ID.name}@example.com` } } },
-    heartbeat: { url: ID.heartbeatUrl },
+    // The heartbeat service's URL is the receivers' Secret's heartbeat-url.
+    heartbeat: {},
   },
 };

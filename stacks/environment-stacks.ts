@@ -61,9 +61,15 @@ export function buildEnvironmentWithAddons(scope: Construct, config: Environment
   const cluster = new ClusterStack(scope, config, network.network);
   const efsRoles = cluster.cluster.managedAddons.efsCsiRoles;
   const efsCsiRoleNames = efsRoles ? { controller: efsRoles.controller.role.name, node: efsRoles.node.role.name } : undefined;
-  // The Network's own subnet plan (plain strings): control-plane ENIs for the Kubernetes API, node subnets for the kubelet.
+  // The Network's own subnet plan (plain strings): control-plane ENIs for the Kubernetes API, node subnets for the kubelet,
+  // the VPC (left out of the internet) and the interface endpoints' subnets.
   const controlPlaneCidrs = network.network.intraSubnetCidrs.length > 0 ? network.network.intraSubnetCidrs : network.network.privateSubnetCidrs;
-  const subnets = { controlPlaneCidrs, nodeCidrs: network.network.privateSubnetCidrs };
+  const subnets = {
+    controlPlaneCidrs,
+    nodeCidrs: network.network.privateSubnetCidrs,
+    vpcCidrs: [network.network.vpcCidrBlock],
+    endpointCidrs: [...network.network.interfaceEndpointSubnetCidrs],
+  };
   const storage = new StorageStack(scope, config, network.network, cluster.cluster, efsCsiRoleNames);
   const addons = new EnvironmentAddons(
     config,

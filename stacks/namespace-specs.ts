@@ -13,11 +13,14 @@ import type { NamespaceBaselineSpec, NetworkAllow } from "../constructs/kubernet
 
 /**
  * The subnets an environment's allows resolve to: the EKS control plane's ENIs (the Kubernetes API, and the source
- * of webhook calls) and the nodes (host-network pods, the kubelet). The Network construct's own plan, plain strings.
+ * of webhook calls), the nodes (host-network pods, the kubelet), the VPC (left out of the internet) and the interface
+ * endpoints' subnets (none without endpoints). The Network construct's own plan, plain strings.
  */
 export interface BaselineSubnets {
   readonly controlPlaneCidrs: readonly string[];
   readonly nodeCidrs: readonly string[];
+  readonly vpcCidrs: readonly string[];
+  readonly endpointCidrs: readonly string[];
 }
 
 /** The egress that lets Prometheus scrape every namespace's metrics ports (and the sidecars'), from configuration. */
@@ -63,16 +66,19 @@ export function teamNamespaceSpecs(config: EnvironmentConfig): NamespaceBaseline
  */
 function withIssuerAllows(config: EnvironmentConfig, spec: NamespaceBaselineSpec): NamespaceBaselineSpec {
   if (spec.name !== CERT_MANAGER_NAMESPACE) return spec;
-  const anywhere = { cidrs: ["0.0.0.0/0"] };
+  const internet = { internet: true } as const;
   const issuer = config.security.certManager.issuer;
+  // STS (IRSA's AssumeRoleWithWebIdentity) answers at an interface endpoint where the VPC has one.
+  const awsEndpoints = (forPods: Record<string, string>): NetworkAllow => ({ name: "aws-endpoints", forPods, peer: { vpcEndpoints: true }, ports: [{ port: 443 }] });
   const extra: NetworkAllow[] =
     issuer.type === "acme"
       ? [
-          { name: "acme", forPods: CERT_MANAGER_CONTROLLER_PODS, peer: anywhere, ports: [{ port: 443 }] },
-          { name: "dns01-propagation", forPods: CERT_MANAGER_CONTROLLER_PODS, peer: anywhere, ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }] },
+          { name: "acme", forPods: CERT_MANAGER_CONTROLLER_PODS, peer: internet, ports: [{ port: 443 }] },
+          { name: "dns01-propagation", forPods: CERT_MANAGER_CONTROLLER_PODS, peer: internet, ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }] },
+          awsEndpoints(CERT_MANAGER_CONTROLLER_PODS),
         ]
       : issuer.type === "awsPrivateCA"
-        ? [{ name: "aws-private-ca", forPods: AWS_PRIVATECA_ISSUER_PODS, peer: anywhere, ports: [{ port: 443 }] }]
+        ? [{ name: "aws-private-ca", forPods: AWS_PRIVATECA_ISSUER_PODS, peer: internet, ports: [{ port: 443 }] }, awsEndpoints(AWS_PRIVATECA_ISSUER_PODS)]
         : [];
   return { ...spec, egress: [...(spec.egress ?? []), ...extra] };
 }

@@ -12,7 +12,7 @@ import type { IstioMesh } from "../constructs/addons/istio/istio-mesh";
 import type { Falco } from "../constructs/addons/falco/falco";
 import type { CertManager } from "../constructs/addons/cert-manager/cert-manager";
 import type { AwsPrivateCaIssuer } from "../constructs/addons/cert-manager/aws-privateca-issuer";
-import { addonAdmission, addonNamespaces, addonRegistries, enabledAddons, awsPrivateCaIssuerAddon, certManagerAddon, falcoAddon, istioAddon } from "../constructs/addons/registry";
+import { addonAdmission, addonNamespaces, addonRegistries, addonRepositories, enabledAddons, awsPrivateCaIssuerAddon, certManagerAddon, falcoAddon, istioAddon } from "../constructs/addons/registry";
 import { CERT_MANAGER_NAMESPACE } from "../lib/security/namespaces";
 import { SYSTEM_NAMESPACES } from "../lib/security/namespace-baseline";
 import { EnvironmentStack } from "./environment-stack";
@@ -96,6 +96,7 @@ export function admissionPoliciesProps(config: EnvironmentConfig): Required<Omit
     mode: admission.mode,
     policies: ADMISSION_POLICY_KEYS.filter((k) => admission.optOut?.[k] === undefined),
     allowedRegistries: [...new Set([...addonRegistries(config), ...admission.allowedRegistries])],
+    allowedRepositories: [...new Set([...addonRepositories(config), ...(admission.allowedRepositories ?? [])])],
     exemptNamespaces: once([...admission.exemptNamespaces, ...fromAddons.exemptNamespaces]),
     // kube-system is no exempt namespace: the EKS managed add-ons' workloads are exempt by name from what their specs
     // need; any other pod there gets every policy.

@@ -146,6 +146,11 @@ export class Network extends Construct implements INetwork {
   public readonly interfaceEndpoints: readonly InterfaceEndpointService[];
   /** The security group of the interface endpoints; undefined when there are none. */
   public readonly endpointSecurityGroupId?: string;
+  /**
+   * The subnets the interface endpoints have their network interfaces in (the private subnets), as planned CIDR blocks:
+   * where pods' AWS API calls go through private DNS. Empty when there are no interface endpoints.
+   */
+  public readonly interfaceEndpointSubnetCidrs: readonly string[];
   public readonly name: string;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
@@ -170,6 +175,8 @@ export class Network extends Construct implements INetwork {
     });
     this.publicSubnetCidrs = plan.public;
     this.privateSubnetCidrs = plan.private;
+    // addVpcEndpoints places the interface endpoints in the private subnets.
+    this.interfaceEndpointSubnetCidrs = this.interfaceEndpoints.length > 0 ? [...plan.private] : [];
     this.intraSubnetCidrs = plan.intra;
 
     const n = this.name;
@@ -277,6 +284,7 @@ export class Network extends Construct implements INetwork {
       vpcId: this.vpc.id,
       vpcCidrBlock: this.vpcCidrBlock,
       routeTableIds: endpointTables,
+      // interfaceEndpointSubnetCidrs names these subnets: they move together.
       subnetIds: this.privateSubnetIds,
       interfaceEndpoints: this.interfaceEndpoints,
       organizationId: props.organizationId,

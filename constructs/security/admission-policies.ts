@@ -9,7 +9,7 @@ import {
 import {
   ADMISSION_MODES, AdmissionMode, NamespaceExemption, validatingAdmissionPolicy, validatingAdmissionPolicyBinding,
 } from "../../lib/security/admission/manifests";
-import { IMAGE_REGISTRY, IMAGE_REGISTRY_RULE } from "../../lib/security/admission/registries";
+import { IMAGE_REGISTRY, IMAGE_REGISTRY_RULE, IMAGE_REPOSITORY, IMAGE_REPOSITORY_RULE } from "../../lib/security/admission/registries";
 
 /** Props of {@link AdmissionPolicies}. */
 export interface AdmissionPoliciesProps {
@@ -18,6 +18,13 @@ export interface AdmissionPoliciesProps {
    * boundary. No safe default exists: the platform stacks pass each add-on's own (its descriptor's `registries`).
    */
   readonly allowedRegistries: readonly string[];
+  /**
+   * Repositories images may be, matched exactly by tag or digest (`docker.io/grafana/grafana` admits
+   * `docker.io/grafana/grafana:12.1.0` and `…@sha256:…`, never `docker.io/grafana/other` nor
+   * `docker.io/grafana/grafana/x`): for an organisation or personal namespace the platform takes one image from.
+   * @default []
+   */
+  readonly allowedRepositories?: readonly string[];
   /**
    * `enforce` refuses violations; `audit` lets them through, records them in the audit log and warns the client.
    * @default "enforce"
@@ -86,6 +93,7 @@ export class AdmissionPolicies extends Construct {
 
     const defs = admissionPolicyDefinitions({
       allowedRegistries: props.allowedRegistries,
+      allowedRepositories: props.allowedRepositories ?? [],
       exemptWorkloads: props.exemptWorkloads ?? [],
       probeExemptContainers: props.probeExemptContainers ?? [],
       platformNamespaces: props.platformNamespaces ?? [],
@@ -120,6 +128,9 @@ export function validateAdmissionPoliciesProps(props: AdmissionPoliciesProps): V
   if (props.allowedRegistries.length === 0) add("allowedRegistries", props.allowedRegistries, "at least one registry: none would refuse every pod");
   props.allowedRegistries.forEach((r, i) => {
     if (!IMAGE_REGISTRY.test(r)) add(`allowedRegistries[${i}]`, r, IMAGE_REGISTRY_RULE);
+  });
+  (props.allowedRepositories ?? []).forEach((r, i) => {
+    if (!IMAGE_REPOSITORY.test(r)) add(`allowedRepositories[${i}]`, r, IMAGE_REPOSITORY_RULE);
   });
   if (props.policies !== undefined) checkKeys("policies", props.policies);
   (props.exemptNamespaces ?? []).forEach((e, i) => {

@@ -61,7 +61,10 @@ function namedFields(c: EnvironmentConfig): Array<[string, string]> {
     ["platform.externalSecrets.secretsManagerPrefix", c.platform.externalSecrets.secretsManagerPrefix],
     ["alerting.slack.channel", c.alerting?.slack.channel],
     ["alerting.email.to", c.alerting?.email.to],
-    ["alerting.heartbeat.url", c.alerting?.heartbeat?.url],
+    ...Object.entries(c.alerting?.teams ?? {}).flatMap(([team, r]): Array<[string, string | undefined]> => [
+      [`alerting.teams.${team}.slack.channel`, r.slack.channel],
+      [`alerting.teams.${team}.email.to`, r.email.to],
+    ]),
     ["security.certManager.issuer.email", c.security.certManager.issuer.type === "acme" ? c.security.certManager.issuer.email : undefined],
   ];
   return fields.filter((f): f is [string, string] => f[1] !== undefined);

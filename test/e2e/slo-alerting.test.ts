@@ -17,7 +17,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { ENVIRONMENTS, loadEnvironments } from "../../environments";
-import { buildAlertmanagerConfig, emitAlertmanagerYaml, RECEIVER_SECRET_KEYS, requiredAlertmanagerRetention, teamReceiverSecretKeys, type AlertRoutingConfig } from "../../lib/observability/alertmanager";
+import { buildAlertmanagerConfig, emitAlertmanagerYaml, withUrlsInlined, RECEIVER_SECRET_KEYS, requiredAlertmanagerRetention, teamReceiverSecretKeys, type AlertRoutingConfig } from "../../lib/observability/alertmanager";
 import { alertmanagerBuildOptions } from "../../stacks/observability-artifacts";
 import { compileEnvironmentSlos } from "../../stacks/slo-artifacts";
 import { ALERTMANAGER, describeWithBinaries, findBinary, PROMETHEUS, PROMTOOL, runBinary } from "../support/binaries";
@@ -101,16 +101,20 @@ describeWithBinaries("SLO alerts end to end (Prometheus → Alertmanager → rec
     const team = teamReceiverSecretKeys("payments");
     fs.writeFileSync(path.join(secrets, team.pagerDutyRoutingKey), tokens.teamRoutingKey);
     fs.writeFileSync(path.join(secrets, team.slackWebhookUrl), `http://127.0.0.1:${sink.port}/slack`);
+    fs.writeFileSync(path.join(secrets, RECEIVER_SECRET_KEYS.webhookUrl), `http://127.0.0.1:${sink.port}/webhook`);
+    fs.writeFileSync(path.join(secrets, RECEIVER_SECRET_KEYS.heartbeatUrl), `http://127.0.0.1:${sink.port}/heartbeat`);
     const fast = { groupWait: "1s", groupInterval: "5s" };
     routing = {
       ...prod.alerting!,
       businessHours: { location: "UTC", weekdays: ["sunday:saturday"], times: [{ start: "00:00", end: "24:00" }] },
       pagerDuty: { url: `http://127.0.0.1:${sink.port}/pagerduty` },
-      webhook: { ...prod.alerting!.webhook!, url: `http://127.0.0.1:${sink.port}/webhook` },
       teams: { payments: { ...prod.alerting!.teams!["payments"]!, pagerDuty: { url: `http://127.0.0.1:${sink.port}/pagerduty` } } },
       tiers: { P0: { groupWait: "0s", groupInterval: "5s" }, P1: fast, P2: fast },
     };
-    fs.writeFileSync(path.join(dir, "alertmanager.yml"), emitAlertmanagerYaml(buildAlertmanagerConfig(routing, { ...alertmanagerBuildOptions(prod), secretsDir: secrets })));
+    // The local Alertmanager (Debian's 0.25) does not know url_file: the webhook URLs are read from their secret files
+    // here, as the cluster's Alertmanager reads them itself.
+    const generated = buildAlertmanagerConfig(routing, { ...alertmanagerBuildOptions(prod), secretsDir: secrets });
+    fs.writeFileSync(path.join(dir, "alertmanager.yml"), emitAlertmanagerYaml(withUrlsInlined(generated, (file) => fs.readFileSync(file, "utf8"))));
 
     children.push(
       new Child("alertmanager", findBinary(ALERTMANAGER)!, [

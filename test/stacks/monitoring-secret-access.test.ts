@@ -56,4 +56,63 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s monitoring stac
     // The chart's own default is the whole cluster.
     expect(chartDefaults("kube-prometheus-stack-88.5.3.values.yaml").prometheusOperator.namespaces).toEqual({});
   });
+
+  test("no receiver URL that can carry a credential is inline in the synthesized Alertmanager configuration: webhooks read theirs from the mounted Secret", () => {
+    const config = values.alertmanager.config as Json;
+    const mounted = `/etc/alertmanager/secrets/${values.alertmanager.alertmanagerSpec.secrets[0]}/`;
+    const hooks = (config.receivers as Json[]).flatMap((r) => (r.webhook_configs ?? []) as Json[]);
+    // staging and prod have a heartbeat (and prod the incident webhook); dev has neither.
+    expect(hooks.length).toBe(name === "dev" ? 0 : name === "prod" ? 2 : 1);
+    for (const hook of hooks) {
+      expect(hook.url).toBeUndefined();
+      expect(hook.url_file).toMatch(new RegExp(`^${mounted.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}[a-z-]+$`));
+    }
+    // What URLs remain inline: public endpoints only, with no user, password, query or token in them.
+    const urls = JSON.stringify(config).match(/https?:\/\/[^"\s]+/g) ?? [];
+    for (const u of urls) {
+      const url = new URL(u);
+      expect([u, url.username, url.password, url.search]).toEqual([u, "", "", ""]);
+      expect([u, url.hostname]).toEqual([u, "events.pagerduty.com"]);
+    }
+  });
+
+  // The chart's operator ClusterRole has `*` on secrets and configmaps (templates/prometheus-operator/clusterrole.yaml
+  // at 88.5.3), and only `global.rbac.create` turns it off.
+  test("no ClusterRole bound to the operator grants Secrets cluster-wide: the chart's RBAC is off, the platform's confines Secrets to the release's namespace", () => {
+    expect(chartDefaults("kube-prometheus-stack-88.5.3.values.yaml").global.rbac.create).toBe(true);
+    expect(values.global.rbac.create).toBe(false);
+    const operator = { kind: "ServiceAccount", name: `${release.name}-operator`, namespace: release.namespace };
+    const boundTo = (b: Json) => (b.subject as Json[]).some((s) => s.kind === operator.kind && s.name === operator.name && s.namespace === operator.namespace);
+    const clusterRoles = resourcesOf(name, "kubernetes_cluster_role_v1");
+    const roleNamed = (ref: string) => clusterRoles.find((r) => r.metadata.name === ref) ?? resolvedRole(name, ref);
+    const operatorClusterBindings = resourcesOf(name, "kubernetes_cluster_role_binding_v1").filter(boundTo);
+    expect(operatorClusterBindings.length).toBeGreaterThan(0);
+    for (const binding of operatorClusterBindings) {
+      const role = roleNamed(binding.role_ref.name);
+      expect(role).toBeDefined();
+      for (const rule of role.rule as Json[]) {
+        const core = (rule.api_groups ?? []).some((g: string) => g === "" || g === "*");
+        const secrets = (rule.resources ?? []).some((r: string) => r === "secrets" || r === "*");
+        expect([role.metadata.name, rule.resources, core && secrets]).toEqual([role.metadata.name, rule.resources, false]);
+      }
+    }
+    // Its Secret rights are a Role in the release's namespace, and no RoleBinding elsewhere lends it any.
+    const operatorRoleBindings = resourcesOf(name, "kubernetes_role_binding_v1").filter(boundTo);
+    expect(operatorRoleBindings.map((b) => b.metadata.namespace)).toEqual([release.namespace]);
+    expect(operatorRoleBindings.every((b) => b.role_ref.kind === "Role")).toBe(true);
+    // Where the Secrets are: the operator's Prometheus and Alertmanager objects, in that namespace alone.
+    for (const key of ["prometheusInstanceNamespaces", "alertmanagerInstanceNamespaces", "alertmanagerConfigNamespaces", "thanosRulerInstanceNamespaces"]) {
+      expect([key, values.prometheusOperator[key]]).toEqual([key, [release.namespace]]);
+    }
+  });
 });
+
+/** A ClusterRole a binding names through a cdktf reference (`${kubernetes_cluster_role_v1.<id>.metadata[0].name}`). */
+function resolvedRole(env: string, ref: string): Json {
+  const id = /\$\{kubernetes_cluster_role_v1\.([^.]+)\.metadata\[0\]\.name\}/.exec(ref)?.[1];
+  for (const s of Object.keys(synthesizedManifest().stacks).filter((x) => x.startsWith(`${env}-`))) {
+    const found = synthesizedStack(s).resource?.kubernetes_cluster_role_v1?.[id ?? ""];
+    if (found) return found as Json;
+  }
+  return undefined as unknown as Json;
+}

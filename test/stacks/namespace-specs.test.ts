@@ -149,10 +149,14 @@ describe("configuration to baseline", () => {
     expect(names(dev)).toEqual(["kubernetes-api"]);
     const acme = structuredClone(dev);
     acme.security.certManager.issuer = { type: "acme", server: "staging", email: "a@example.com", hostedZones: [{ zoneId: "Z1", domain: "example.com" }] } as never;
-    expect(names(acme)).toEqual(["acme", "dns01-propagation", "kubernetes-api"]);
+    expect(names(acme)).toEqual(["acme", "aws-endpoints", "dns01-propagation", "kubernetes-api"]);
+    const peers = (c: typeof dev) => Object.fromEntries(platformNamespaceSpec(c, "cert-manager").egress!.map((a) => [a.name, a.peer]));
+    // The internet without the VPC and instance metadata; STS for the solver's IRSA at the VPC's endpoints.
+    expect(peers(acme)).toMatchObject({ acme: { internet: true }, "dns01-propagation": { internet: true }, "aws-endpoints": { vpcEndpoints: true } });
     const pca = structuredClone(dev);
     pca.security.certManager.issuer = { type: "awsPrivateCA", certificateAuthorityArn: "arn:aws:acm-pca:eu-west-1:111111111111:certificate-authority/x" } as never;
-    expect(names(pca)).toEqual(["aws-private-ca", "kubernetes-api"]);
+    expect(names(pca)).toEqual(["aws-endpoints", "aws-private-ca", "kubernetes-api"]);
+    expect(peers(pca)).toMatchObject({ "aws-private-ca": { internet: true }, "aws-endpoints": { vpcEndpoints: true } });
   });
 });
 

@@ -30,13 +30,17 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s admission polic
   });
 
   test("admits every image the environment's add-ons run, pinned to a version, and no registry no add-on needs", () => {
-    const defs = admissionPolicyDefinitions({ allowedRegistries: props.allowedRegistries }).filter((d) => d.key === "allowedRegistries" || d.key === "imageTags");
+    const defs = admissionPolicyDefinitions({ allowedRegistries: props.allowedRegistries, allowedRepositories: props.allowedRepositories }).filter((d) => d.key === "allowedRegistries" || d.key === "imageTags");
     const images = enabledAddons(env).flatMap((a) => a.images);
     const platformRegistries = props.allowedRegistries.filter((r) => !r.includes(".dkr.ecr."));
     expect(platformRegistries.filter((r) => !images.some((i) => i.startsWith(`${r}/`)))).toEqual([]);
+    expect(props.allowedRepositories.filter((r) => !images.includes(r))).toEqual([]);
     expect(images.length).toBeGreaterThan(10);
     for (const image of images) {
-      expect([image, refusals(defs, { object: pod(goodPodSpec({ containers: [goodContainer("c", { image: `${image}:v1.0.0` })] })) })]).toEqual([image, {}]);
+      // Both shapes a pinned image takes: a tag, and a tag with its digest.
+      for (const ref of [`${image}:v1.0.0`, `${image}:v1.0.0@sha256:${"0".repeat(64)}`]) {
+        expect([ref, refusals(defs, { object: pod(goodPodSpec({ containers: [goodContainer("c", { image: ref })] })) })]).toEqual([ref, {}]);
+      }
     }
     // The same policies refuse the same images unpinned or from elsewhere.
     expect(Object.keys(refusals(defs, { object: pod(goodPodSpec({ containers: [goodContainer("c", { image: `${images[0]}:latest` })] })) }))).toEqual(["imageTags"]);
@@ -163,4 +167,18 @@ test("an environment that still lists an add-on's own registry and exemption get
   const props = admissionPoliciesProps(env);
   expect(props.allowedRegistries.filter((r) => r === "quay.io/jetstack")).toHaveLength(1);
   expect(props.exemptWorkloads).toHaveLength(fromAddons.exemptWorkloads.length + eksManagedAddonExemptions({ efs: env.storage.efs }).length);
+});
+
+test("no allowed entry is a personal namespace or a whole third-party organisation the platform takes one image from: those are repositories", () => {
+  for (const env of ENVIRONMENTS) {
+    const props = admissionPoliciesProps(env);
+    for (const org of ["ghcr.io/jkroepke", "docker.io/grafana", "quay.io/kiwigrid"]) expect([env.name, props.allowedRegistries.filter((r) => org.startsWith(r) || r.startsWith(org))]).toEqual([env.name, []]);
+    expect(props.allowedRepositories).toEqual(expect.arrayContaining(["ghcr.io/jkroepke/kube-webhook-certgen", "docker.io/grafana/grafana", "quay.io/kiwigrid/k8s-sidecar"]));
+    // The synthesized policy refuses a neighbour of the one repository and admits its pinned images.
+    const defs = admissionPolicyDefinitions({ allowedRegistries: props.allowedRegistries, allowedRepositories: props.allowedRepositories }).filter((d) => d.key === "allowedRegistries");
+    const refused = (image: string) => Object.keys(refusals(defs, { object: pod(goodPodSpec({ containers: [goodContainer("c", { image })] })) }));
+    expect(refused("ghcr.io/jkroepke/other:1.0")).toEqual(["allowedRegistries"]);
+    expect(refused("docker.io/grafana/loki:3.0.0")).toEqual(["allowedRegistries"]);
+    expect(refused(`docker.io/grafana/grafana:12.1.0@sha256:${"0".repeat(64)}`)).toEqual([]);
+  }
 });

@@ -22,7 +22,7 @@ type Json = Record<string, any>;
 function synth(config: EnvironmentConfig): { stack: SecurityStack; tf: Json } {
   const app = Testing.app();
   const before = new TerraformStack(app, `${config.name}-platform-resources`) as unknown as PlatformResourcesStack;
-  const subnets = { controlPlaneCidrs: ["10.0.216.0/22"], nodeCidrs: ["10.0.0.0/19"] };
+  const subnets = { controlPlaneCidrs: ["10.0.216.0/22"], nodeCidrs: ["10.0.0.0/19"], vpcCidrs: ["10.0.0.0/16"], endpointCidrs: ["10.0.0.0/19"] };
   const addons = new EnvironmentAddons(config, LOWER);
   const stack = new SecurityStack(app, config, { cluster: fakeCluster(), platformResources: before, addons, subnets });
   return { stack, tf: JSON.parse(Testing.synth(stack)) };

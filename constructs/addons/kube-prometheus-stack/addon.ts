@@ -86,7 +86,10 @@ export const kubePrometheusStackAddon: AddonDescriptor<KubePrometheusStack> = {
     "docker.io/grafana/grafana",
     "quay.io/kiwigrid/k8s-sidecar",
   ],
-  registries: ["registry.k8s.io/kube-state-metrics", "ghcr.io/jkroepke", "quay.io/prometheus", "quay.io/prometheus-operator", "quay.io/kiwigrid", "docker.io/grafana"],
+  registries: ["registry.k8s.io/kube-state-metrics", "quay.io/prometheus", "quay.io/prometheus-operator"],
+  // A personal namespace (ghcr.io/jkroepke), a company's whole Docker Hub organisation (docker.io/grafana) and another
+  // company's namespace (quay.io/kiwigrid) would admit everything published there: the one repository each.
+  repositories: ["ghcr.io/jkroepke/kube-webhook-certgen", "docker.io/grafana/grafana", "quay.io/kiwigrid/k8s-sidecar"],
   admission: {
     exemptWorkloads: [
       {

@@ -185,10 +185,18 @@ export function kubePrometheusStackValues(s: KubePrometheusStackSizes): Record<s
     // Every pod non-root with the runtime's seccomp profile, every container read-only with no capabilities and no
     // escalation (`lib/kubernetes/security-context.ts`). The operator sets the Prometheus and Alertmanager containers'
     // own contexts itself (read-only, no escalation, ALL dropped); their pods get the hardened pod context here.
+    // The chart's RBAC is off: its operator ClusterRole has `*` on every Secret and ConfigMap, and no value of 88.5.3
+    // narrows it. The construct builds the same roles with those rights in the release's namespace only (MonitoringRbac).
+    global: { rbac: { create: false } },
     prometheusOperator: {
-      // Watches only these namespaces (its --namespaces flag and its webhook's namespace selector), not the cluster.
-      // The pinned chart still binds its ClusterRole (`*` on Secrets, for the Prometheus and Alertmanager config it
-      // writes): no value of 88.5.3 turns that into Roles.
+      // Prometheus, Alertmanager (and their AlertmanagerConfigs) and Thanos Ruler objects live in the release's
+      // namespace only: the operator's Secret and ConfigMap informers follow these, so it needs those rights there alone.
+      prometheusInstanceNamespaces: [namespace],
+      alertmanagerInstanceNamespaces: [namespace],
+      alertmanagerConfigNamespaces: [namespace],
+      thanosRulerInstanceNamespaces: [namespace],
+      // Watches only these namespaces for rules and monitors (its --namespaces flag and its webhook's namespace
+      // selector), not the cluster.
       namespaces: { releaseNamespace: true, additional: [...new Set([...(s.operatorNamespaces ?? []), ...(s.tenantNamespaces ?? [])])].filter((n) => n !== namespace) },
       // The config reloader runs beside every Prometheus and Alertmanager: probed and sized like the rest.
       prometheusConfigReloader: { enableProbe: true, resources: r.configReloader },

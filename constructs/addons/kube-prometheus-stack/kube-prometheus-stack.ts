@@ -13,6 +13,8 @@ import {
 } from "../../../lib/observability/monitoring-selection";
 import { alertmanagerSecretProblems as configSecretProblems, mountedSecretDirs } from "../../../lib/observability/alertmanager/validate";
 import { kubePrometheusStackValues, KubePrometheusStackSizes } from "./kube-prometheus-stack-values";
+import { MonitoringRbac } from "./monitoring-rbac";
+import { chartFullname } from "../../../lib/observability/prometheus-operator-rbac";
 
 /**
  * prometheus-community's kube-prometheus-stack 88.5.3 (prometheus-operator 0.93.1). Its CRDs ship in the chart's
@@ -143,6 +145,11 @@ export const SILENT_ALERTMANAGER_CONFIG: Readonly<Record<string, unknown>> = {
  */
 export class KubePrometheusStack extends Construct implements ITerraformDependable {
   public readonly addon: HelmAddon;
+  /**
+   * The operator's, Prometheus's and the webhook jobs' RBAC (the chart's is off): no Secret or ConfigMap rights outside
+   * the release's namespace.
+   */
+  public readonly rbac: MonitoringRbac;
   public readonly sizes: KubePrometheusStackSizes;
   public readonly dashboards: Readonly<Record<string, ConfigMapV1>>;
 
@@ -152,7 +159,14 @@ export class KubePrometheusStack extends Construct implements ITerraformDependab
     this.sizes = kubePrometheusStackSizes(props);
     throwIfProblems(this.node.path, validateKubePrometheusStackProps(props, this.sizes));
 
-    this.addon = new HelmAddon(this, "Helm", { ...props, defaults: KUBE_PROMETHEUS_STACK_DEFAULTS, chartValues: kubePrometheusStackValues(this.sizes) });
+    // The roles exist before the operator starts: it would otherwise fail its first reconciles.
+    this.rbac = new MonitoringRbac(this, "Rbac", { fullname: chartFullname(this.sizes.releaseName), namespace: this.sizes.namespace ?? MONITORING_NAMESPACE, access: props.access });
+    this.addon = new HelmAddon(this, "Helm", {
+      ...props,
+      defaults: KUBE_PROMETHEUS_STACK_DEFAULTS,
+      chartValues: kubePrometheusStackValues(this.sizes),
+      dependsOn: [...(props.dependsOn ?? []), ...Object.values(this.rbac.clusterRoles), ...Object.values(this.rbac.roles), ...this.rbac.bindings],
+    });
 
     const dashboards: Record<string, ConfigMapV1> = {};
     for (const [name, json] of Object.entries(props.grafana?.dashboards ?? {})) {

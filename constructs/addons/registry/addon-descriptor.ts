@@ -42,6 +42,12 @@ export interface AddonDescriptor<T = unknown> {
   /** The narrowest allowed-registry entries that admit {@link images}: an organisation path, never a whole registry. */
   readonly registries: readonly string[];
   /**
+   * Repository entries that admit {@link images} exactly, by tag or digest: for an organisation or personal namespace
+   * the add-on takes a single image from, where a registry entry would admit everything else published there.
+   * @default []
+   */
+  readonly repositories?: readonly string[];
+  /**
    * Admission exemptions the add-on truly needs, each with its reason; merged into every environment's policy. A
    * function where they follow the add-on's configuration (chaos helper pods only where such experiments are set up).
    * @default - none

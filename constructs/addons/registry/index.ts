@@ -75,6 +75,11 @@ export function addonRegistries(config: EnvironmentConfig): string[] {
   return [...new Set(enabledAddons(config).flatMap((a) => a.registries))];
 }
 
+/** The allowed-repository entries of the environment's enabled add-ons, in registry order, each once. */
+export function addonRepositories(config: EnvironmentConfig): string[] {
+  return [...new Set(enabledAddons(config).flatMap((a) => a.repositories ?? []))];
+}
+
 /** The admission exemptions of the environment's enabled add-ons, in registry order. */
 export function addonAdmission(config: EnvironmentConfig): Required<AddonAdmission> {
   const own = enabledAddons(config).map((a) => (typeof a.admission === "function" ? a.admission(config) : a.admission));

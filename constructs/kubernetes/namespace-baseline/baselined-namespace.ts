@@ -23,7 +23,7 @@ export interface BaselineContext {
   readonly prometheus: NetworkPeer;
   /** istiod's pods (xDS and CA). */
   readonly istiod: NetworkPeer;
-  /** Where `kubernetesApi` and `nodes` peers point. @default - no such peer (validation refuses one) */
+  /** Where the symbolic peers (`kubernetesApi`, `nodes`, `internet`, `vpcEndpoints`) point. @default - no such peer (validation refuses one) */
   readonly subnets?: PeerSubnets;
   readonly labels: Readonly<Record<string, string>>;
 }
@@ -80,8 +80,12 @@ export class BaselinedNamespace extends Construct {
     if (this.mesh === "sidecar") {
       policy("AllowIstiod", "allow-istiod", allowSpec("egress", { name: "istiod", peer: ctx.istiod, ports: [{ port: ISTIO_PORTS.xds }] }));
     }
-    const extra = (direction: "ingress" | "egress", allow: NetworkAllow) =>
-      policy(`${direction === "ingress" ? "Ingress" : "Egress"}-${constructKey(allow.name)}`, `allow-${direction === "ingress" ? "from" : "to"}-${allow.name}`, allowSpec(direction, { ...allow, peer: resolvePeer(allow.peer, ctx.subnets) }));
+    const extra = (direction: "ingress" | "egress", allow: NetworkAllow) => {
+      const peer = resolvePeer(allow.peer, ctx.subnets);
+      // A peer with no address (a VPC without interface endpoints) has nothing to open: no policy.
+      if (peer === undefined) return;
+      policy(`${direction === "ingress" ? "Ingress" : "Egress"}-${constructKey(allow.name)}`, `allow-${direction === "ingress" ? "from" : "to"}-${allow.name}`, allowSpec(direction, { ...allow, peer }));
+    };
     for (const allow of spec.ingress ?? []) extra("ingress", allow);
     for (const allow of spec.egress ?? []) extra("egress", allow);
     this.networkPolicies = policies;

@@ -5,7 +5,8 @@ import { MIN_REASON_LENGTH } from "../../../lib/config/security/opt-out";
 import { EKS_GROUP_RULE, EKS_RESERVED_GROUP } from "../../../lib/eks/access-policies";
 import { isDnsLabel } from "../../../lib/kubernetes/names";
 import { isQuantity, QUANTITY_RULE } from "../../../lib/kubernetes/quantity";
-import { networkAllowProblems, type PeerSubnets } from "../../../lib/security/network-allow";
+import { networkAllowProblems, SYMBOLIC_PEER_KINDS, SYMBOLIC_PEER_SUBNETS, type PeerSubnets } from "../../../lib/security/network-allow";
+import { cidrContains, isValidCidr, parseCidr } from "../../../lib/net/cidr";
 import { MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS } from "../../../lib/observability/monitoring-selection";
 import { ISTIO_SYSTEM_NAMESPACE, MESH_MODES } from "../../../lib/security/namespaces";
 import { ISTIOD_POD_LABELS, isPort, POD_SECURITY_EXCEPTIONS, PORT_RULE } from "../../../lib/security/namespace-baseline";
@@ -39,7 +40,8 @@ export interface NamespaceBaselineProps {
    */
   readonly labels?: Readonly<Record<string, string>>;
   /**
-   * Where allows with a `kubernetesApi` or `nodes` peer point: the control plane's ENI subnets and the node subnets.
+   * Where allows with a symbolic peer point: the control plane's ENI subnets (`kubernetesApi`), the node subnets
+   * (`nodes`), the VPC's blocks (left out of `internet`) and the interface endpoints' subnets (`vpcEndpoints`).
    * @default - no such peer is allowed
    */
   readonly subnets?: PeerSubnets;
@@ -107,7 +109,7 @@ export function validateNamespaceBaselineProps(props: NamespaceBaselineProps): V
         const allowPath = `${path}.${direction}[${j}]`;
         if (allowNames.has(allow.name)) add(`${allowPath}.name`, allow.name, `a name no other ${direction} allow of the namespace uses`);
         allowNames.add(allow.name);
-        problems.push(...allowProblems(allowPath, allow, props.subnets));
+        problems.push(...allowProblems(allowPath, allow, props.subnets, direction));
       });
     }
     for (const [field, values] of [["quota", spec.quota], ["containerDefaults", spec.containerDefaults]] as const) {
@@ -137,12 +139,22 @@ export function validateNamespaceBaselineProps(props: NamespaceBaselineProps): V
   return problems;
 }
 
-function allowProblems(path: string, allow: NetworkAllow, subnets: PeerSubnets | undefined): ValidationProblem[] {
-  const problems = networkAllowProblems(allow, isUnresolved).map((p) => ({ ...p, path: `${path}.${p.path}` }));
-  for (const symbolic of ["kubernetesApi", "nodes"] as const) {
-    if (allow.peer?.[symbolic] !== undefined && subnets === undefined) {
-      problems.push({ path: `${path}.peer.${symbolic}`, value: true, allowed: "a namespace or CIDR peer, or the baseline's subnets (props.subnets) to resolve it" });
+function allowProblems(path: string, allow: NetworkAllow, subnets: PeerSubnets | undefined, direction: "ingress" | "egress"): ValidationProblem[] {
+  const problems = networkAllowProblems(allow, isUnresolved, direction).map((p) => ({ ...p, path: `${path}.${p.path}` }));
+  for (const symbolic of SYMBOLIC_PEER_KINDS) {
+    const field = SYMBOLIC_PEER_SUBNETS[symbolic];
+    if (allow.peer?.[symbolic] !== undefined && subnets?.[field] === undefined) {
+      problems.push({ path: `${path}.peer.${symbolic}`, value: true, allowed: `a namespace or CIDR peer, or the baseline's subnets with ${field} (props.subnets.${field}) to resolve it` });
     }
+  }
+  // An egress to the whole address space must leave the VPC out too: its pods and nodes are reached through allows of
+  // their own, by namespace or as nodes.
+  const vpc = (subnets?.vpcCidrs ?? []).filter((c) => !isUnresolved(c) && isValidCidr(c));
+  const cidrs = (allow.peer?.cidrs ?? []).filter((c) => !isUnresolved(c) && isValidCidr(c));
+  if (direction === "egress" && cidrs.some((c) => parseCidr(c).prefix === 0)) {
+    const excepted = (allow.peer?.except ?? []).filter((e) => !isUnresolved(e) && isValidCidr(e));
+    const open = vpc.filter((v) => !excepted.some((e) => cidrContains(e, v)));
+    if (open.length > 0) problems.push({ path: `${path}.peer.except`, value: allow.peer?.except ?? [], allowed: `the VPC's blocks (${open.join(", ")}) excepted from 0.0.0.0/0, or peer internet` });
   }
   return problems;
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { OptOutSchema } from "./opt-out";
 import { ADMISSION_POLICY_KEYS, EXEMPTIBLE_WORKLOAD_KINDS, POD_POLICY_KEYS, REQUIRED_PROBES } from "../../security/admission/policies";
 import { ADMISSION_MODES } from "../../security/admission/manifests";
-import { IMAGE_REGISTRY, IMAGE_REGISTRY_RULE } from "../../security/admission/registries";
+import { IMAGE_REGISTRY, IMAGE_REGISTRY_RULE, IMAGE_REPOSITORY, IMAGE_REPOSITORY_RULE } from "../../security/admission/registries";
 import { isDnsLabel, isDnsSubdomain } from "../../kubernetes/names";
 
 /**
@@ -67,6 +67,15 @@ export const AdmissionConfigSchema = z
       .array(z.string().regex(IMAGE_REGISTRY, { message: IMAGE_REGISTRY_RULE }))
       .min(1)
       .refine((r) => new Set(r).size === r.length, { message: "each registry at most once" }),
+    /**
+     * Repositories images may be, matched exactly by tag or digest (`docker.io/grafana/grafana`): narrower than a
+     * registry entry, for an organisation the environment takes one image from.
+     * @default []
+     */
+    allowedRepositories: z
+      .array(z.string().regex(IMAGE_REPOSITORY, { message: IMAGE_REPOSITORY_RULE }))
+      .refine((r) => new Set(r).size === r.length, { message: "each repository at most once" })
+      .optional(),
     exemptNamespaces: z.array(NamespaceExemptionSchema),
     exemptWorkloads: z.array(WorkloadExemptionSchema),
     /** Containers by name that need not have some probe (the probes policy only). */

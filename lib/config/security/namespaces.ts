@@ -18,8 +18,9 @@ const nonEmpty = z.string().min(1);
 
 /**
  * One explicit allow, a NetworkPolicy of its own named `allow-<name>`, with exactly one peer: pods of a `namespace`
- * (`"*"` for every namespace, with `podLabels` for some of their pods), `cidrs`, `kubernetesApi` (the control plane's
- * ENIs: webhooks and controllers) or `nodes` (the node subnets: host-network pods and the kubelet). The same model the
+ * (`"*"` for every namespace, with `podLabels` for some of their pods), `cidrs` (with `except`), `kubernetesApi` (the
+ * control plane's ENIs: webhooks and controllers), `nodes` (the node subnets: host-network pods and the kubelet),
+ * `internet` (0.0.0.0/0 except the VPC and link-local) or `vpcEndpoints` (the VPC's interface endpoints). The same model the
  * `NamespaceBaseline` construct takes (`lib/security/network-allow.ts`), checked by the same rules.
  */
 export const AllowRuleSchema = NetworkAllowSchema;

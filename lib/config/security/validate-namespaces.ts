@@ -149,7 +149,7 @@ function settingsProblems(path: string, s: NamespaceSettings): ValidationProblem
       const rulePath = `${direction}[${i}]`;
       if (names.has(rule.name)) add(`${rulePath}.name`, rule.name, `a name no other ${direction} allow of this namespace uses (it names the policy)`);
       names.add(rule.name);
-      for (const p of networkAllowProblems(rule)) add(`${rulePath}.${p.path}`, p.value, p.allowed);
+      for (const p of networkAllowProblems(rule, undefined, direction)) add(`${rulePath}.${p.path}`, p.value, p.allowed);
     });
   }
   for (const [key, value] of Object.entries({ requestsCpu: s.quota.requestsCpu, requestsMemory: s.quota.requestsMemory, limitsMemory: s.quota.limitsMemory, requestsStorage: s.quota.requestsStorage })) {

@@ -304,7 +304,7 @@ function receivers(c: AlertRoutingConfig, dir: string): AmReceiver[] {
       name: RECEIVERS.webhook,
       webhook_configs: [
         {
-          url: c.webhook.url,
+          url_file: secretFile("webhookUrl", dir),
           send_resolved: true,
           ...(c.webhook.bearerToken !== false
             ? { http_config: { authorization: { type: "Bearer", credentials_file: secretFile("webhookBearerToken", dir) } } }
@@ -318,7 +318,7 @@ function receivers(c: AlertRoutingConfig, dir: string): AmReceiver[] {
       name: RECEIVERS.heartbeat,
       webhook_configs: [
         {
-          url: c.heartbeat.url,
+          url_file: secretFile("heartbeatUrl", dir),
           // A heartbeat is the arrival itself; a "resolved" Watchdog would only mean the pipeline stopped.
           send_resolved: false,
           ...(c.heartbeat.bearerToken !== false
@@ -332,6 +332,23 @@ function receivers(c: AlertRoutingConfig, dir: string): AmReceiver[] {
     list.push({ name: RECEIVERS.noHeartbeat });
   }
   return list;
+}
+
+/**
+ * A copy of `config` with each webhook's `url_file` replaced by the URL `urlOf(file)` returns, for Alertmanager and
+ * amtool before 0.26 only: they do not know `url_file` (Debian's 0.25, which the platform's amtool checks and
+ * end-to-end proofs run, refuses it). The copy holds URLs inline, so it is for local checks with placeholder or
+ * loopback URLs and is never deployed: the cluster's Alertmanager (kube-prometheus-stack 88.5.3's) reads the files.
+ */
+export function withUrlsInlined(config: AlertmanagerConfig, urlOf: (file: string) => string): AlertmanagerConfig {
+  return {
+    ...config,
+    receivers: config.receivers.map((r) =>
+      r.webhook_configs === undefined
+        ? r
+        : { ...r, webhook_configs: r.webhook_configs.map(({ url_file, ...w }) => (url_file === undefined ? w : { ...w, url: urlOf(url_file) })) },
+    ),
+  };
 }
 
 /** Header of the generated file. */

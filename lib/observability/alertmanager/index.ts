@@ -8,6 +8,6 @@ export type * from "./types";
 export { validateAlertRouting, parseAlertRouting, durationSeconds, isTimeZone, alertmanagerSecretProblems, mountedSecretDirs, AlertRoutingError } from "./validate";
 export type { SecretProblemsOptions } from "./validate";
 export {
-  buildAlertmanagerConfig, emitAlertmanagerYaml, requiredAlertmanagerRetention, resolveTierTiming, secretFile, ALERTMANAGER_HEADER,
+  buildAlertmanagerConfig, emitAlertmanagerYaml, withUrlsInlined, requiredAlertmanagerRetention, resolveTierTiming, secretFile, ALERTMANAGER_HEADER,
 } from "./generate";
 export type { AlertmanagerBuildOptions, PriorityDialect } from "./generate";

@@ -15,6 +15,15 @@ export const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday",
 const nonEmpty = z.string().min(1);
 
 /** Grouping and repetition of one tier's notifications (Prometheus durations such as `30s`, `4h`, `7d`). */
+/** A key that held a URL which now lives in the receivers' Secret: refused with where the URL goes instead. */
+function movedToSecret(key: string) {
+  return z
+    .unknown()
+    .refine((v) => v === undefined, { message: `nothing: the URL is read from the alertmanager-receivers Secret's key ${key} (url_file); store it there and remove url` })
+    .transform((): undefined => undefined)
+    .optional();
+}
+
 export const TierTimingSchema = z.strictObject({
   /** Wait before the first notification of a new group, to batch alerts that fire together. */
   groupWait: nonEmpty,
@@ -120,8 +129,8 @@ export const AlertRoutingSchema = z.strictObject({
    */
   webhook: z
     .strictObject({
-      /** Endpoint URL; not secret (the bearer token is). */
-      url: nonEmpty,
+      /** Gone: the endpoint URL is the receivers' Secret's `webhook-url` (a URL often carries its own token). */
+      url: movedToSecret("webhook-url"),
       /** Tiers copied to the webhook, in addition to their own receivers. */
       priorities: z.array(z.enum(PRIORITIES)),
       /**
@@ -140,8 +149,11 @@ export const AlertRoutingSchema = z.strictObject({
    */
   heartbeat: z
     .strictObject({
-      /** Endpoint URL; not secret (the bearer token is). */
-      url: nonEmpty,
+      /**
+       * Gone: the endpoint URL is the receivers' Secret's `heartbeat-url` (a heartbeat service's ping URL is its
+       * credential: healthchecks.io, Dead Man's Snitch).
+       */
+      url: movedToSecret("heartbeat-url"),
       /**
        * Send a bearer token read from the mounted secret file (`heartbeat-bearer-token`).
        * @default true
@@ -211,6 +223,15 @@ export const ALERTMANAGER_INLINE_SECRET_FIELDS: readonly string[] = [
   "routing_key", "service_key", "api_url", "auth_password", "auth_secret", "password", "credentials", "bearer_token", "api_key", "token",
 ];
 
+/**
+ * URL fields that are credentials in one kind of receiver config only (a webhook's URL often carries its token; a
+ * heartbeat's ping URL is the credential), by the list that holds such configs: only `url_file` is allowed there.
+ * PagerDuty's `url`, the public Events API, stays inline.
+ */
+export const ALERTMANAGER_INLINE_URL_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  webhook_configs: ["url"],
+};
+
 /** The Kubernetes Secret (filled by external-secrets) that holds every receiver credential. */
 export const RECEIVER_SECRET_NAME = "alertmanager-receivers";
 
@@ -221,6 +242,10 @@ export const RECEIVER_SECRET_KEYS = {
   smtpPassword: "smtp-password",
   webhookBearerToken: "webhook-bearer-token",
   heartbeatBearerToken: "heartbeat-bearer-token",
+  /** The generic webhook's endpoint (`url_file`): a URL often carries its own token. */
+  webhookUrl: "webhook-url",
+  /** The heartbeat service's endpoint (`url_file`): a ping URL is the credential itself. */
+  heartbeatUrl: "heartbeat-url",
 } as const;
 
 /**

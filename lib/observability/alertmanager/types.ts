@@ -53,7 +53,9 @@ export interface AmEmailConfig {
 }
 
 export interface AmWebhookConfig {
-  readonly url: string;
+  /** Only in {@link withUrlsInlined}'s copy for Alertmanager before 0.26: the generated configuration reads `url_file`. */
+  readonly url?: string;
+  readonly url_file?: string;
   readonly send_resolved: boolean;
   readonly http_config?: { readonly authorization: { readonly type: "Bearer"; readonly credentials_file: string } };
 }

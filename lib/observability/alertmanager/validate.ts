@@ -8,7 +8,7 @@ import { prometheusDurationSeconds } from "../../kubernetes/durations";
 import { LABEL_NAME_RE } from "../../slo/promql";
 import { TEAM_NAME_ALLOWED, TEAM_NAME_RE } from "../ownership";
 import { isPriority, PRIORITIES } from "../priorities";
-import { ALERTMANAGER_INLINE_SECRET_FIELDS, ALERTMANAGER_SECRETS_ROOT, AlertRoutingSchema, DEFAULT_TIER_TIMING, WEEKDAYS, type AlertRoutingConfig, type TierTiming } from "./model";
+import { ALERTMANAGER_INLINE_SECRET_FIELDS, ALERTMANAGER_INLINE_URL_FIELDS, ALERTMANAGER_SECRETS_ROOT, AlertRoutingSchema, DEFAULT_TIER_TIMING, WEEKDAYS, type AlertRoutingConfig, type TierTiming } from "./model";
 
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)$|^24:00$/;
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
@@ -108,7 +108,6 @@ export function validateAlertRouting(c: AlertRoutingConfig, at = "alerting"): Va
   if (c.email.authUsername !== undefined && c.email.authUsername.trim() === "") add("email.authUsername", c.email.authUsername, "a user name, or leave it out for no SMTP authentication");
 
   if (c.webhook !== undefined) {
-    if (!isHttpUrl(c.webhook.url)) add("webhook.url", c.webhook.url, "an http(s) URL without credentials (the token is a mounted secret file)");
     if (c.webhook.priorities.length === 0) add("webhook.priorities", c.webhook.priorities, `at least one of ${PRIORITIES.join(", ")}`);
     c.webhook.priorities.forEach((p, i) => {
       if (!isPriority(p)) add(`webhook.priorities[${i}]`, p, `one of ${PRIORITIES.join(", ")}`);
@@ -117,7 +116,6 @@ export function validateAlertRouting(c: AlertRoutingConfig, at = "alerting"): Va
   }
 
   if (c.heartbeat !== undefined) {
-    if (!isHttpUrl(c.heartbeat.url)) add("heartbeat.url", c.heartbeat.url, "an http(s) URL without credentials (the token is a mounted secret file)");
     const every = c.heartbeat.repeatInterval;
     if (every !== undefined) {
       const seconds = durationSeconds(every);
@@ -189,16 +187,17 @@ export interface SecretProblemsOptions {
 export function alertmanagerSecretProblems(config: unknown, fileDirs: readonly string[], opts: SecretProblemsOptions = {}): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   const dirs = fileDirs.map((d) => `${d.replace(/\/+$/, "")}/`);
-  const walk = (value: unknown, path: string): void => {
-    if (Array.isArray(value)) return value.forEach((v, i) => walk(v, `${path}[${i}]`));
+  const walk = (value: unknown, path: string, within?: string): void => {
+    if (Array.isArray(value)) return value.forEach((v, i) => walk(v, `${path}[${i}]`, within));
     if (value === null || typeof value !== "object") return;
     for (const [key, v] of Object.entries(value)) {
       const at = `${path}.${key}`;
-      if (ALERTMANAGER_INLINE_SECRET_FIELDS.includes(key) && typeof v === "string") {
+      const inlineSecret = ALERTMANAGER_INLINE_SECRET_FIELDS.includes(key) || (within !== undefined && (ALERTMANAGER_INLINE_URL_FIELDS[within] ?? []).includes(key));
+      if (inlineSecret && typeof v === "string") {
         problems.push({ path: at, value: "(a credential)", allowed: `${key}_file pointing into a mounted Secret: inline credentials would land in the synthesized JSON and the state` });
       } else if (key.endsWith("_file") && typeof v === "string" && !dirs.some((r) => v.startsWith(r))) {
         problems.push({ path: at, value: v, allowed: dirs.length ? `a file under ${dirs.join(" or ")}` : (opts.whenNoDirs ?? "no *_file field: no folder of secret files is mounted") });
-      } else walk(v, at);
+      } else walk(v, at, Array.isArray(v) ? key : within);
     }
   };
   walk(config, opts.at ?? "alertmanager.config");

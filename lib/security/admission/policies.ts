@@ -1,4 +1,5 @@
 import { celAny, celString, celStringList, re2Literal } from "./cel";
+import { repositoryImagePattern } from "./registries";
 import { ISTIO_INGRESS_NAMESPACE, MESH_INJECTION_LABEL, meshNamespaceLabels } from "../namespaces";
 import { NODE_ROLE_LABEL, NODE_ROLES } from "../../kubernetes/labels";
 import { DEFAULT_SYSTEM_TOLERATIONS } from "../../kubernetes/workload-profile";
@@ -175,8 +176,13 @@ export interface AdmissionPolicyDefinition {
 
 /** What the policies are rendered from. */
 export interface AdmissionPolicyParameters {
-  /** Allowed registry entries (see `registries.ts`). */
+  /** Allowed registry entries, matched on a `/` boundary (see `registries.ts`). */
   readonly allowedRegistries: readonly string[];
+  /**
+   * Allowed repository entries, matched exactly, by tag or digest (see `registries.ts`).
+   * @default []
+   */
+  readonly allowedRepositories?: readonly string[];
   /** @default [] */
   readonly exemptWorkloads?: readonly WorkloadExemption[];
   /** @default [] */
@@ -274,7 +280,12 @@ export function admissionPolicyDefinitions(params: AdmissionPolicyParameters): A
 
   const privileged = "has(c.securityContext) && has(c.securityContext.privileged) && c.securityContext.privileged == true";
   const badTag = "!(c.image.matches('@sha256:[0-9a-f]{64}$') || (c.image.matches(':[^/:@]+$') && !c.image.endsWith(':latest')))";
-  const foreign = `!${celStringList(params.allowedRegistries)}.exists(r, c.image.startsWith(r + '/'))`;
+  const repositories = params.allowedRepositories ?? [];
+  const fromRegistry = `${celStringList(params.allowedRegistries)}.exists(r, c.image.startsWith(r + '/'))`;
+  const foreign = repositories.length === 0
+    ? `!${fromRegistry}`
+    : `!(${fromRegistry} || ${celStringList(repositories.map(repositoryImagePattern))}.exists(p, c.image.matches(p)))`;
+  const allowedSources = [...params.allowedRegistries, ...repositories.map((r) => `${r} (repository)`)].join(", ");
   const noMemoryLimit = "!(has(c.resources) && has(c.resources.limits) && 'memory' in c.resources.limits)";
   const systemRole = celString(NODE_ROLES.system);
   const roleLabel = celString(NODE_ROLE_LABEL);
@@ -333,13 +344,13 @@ export function admissionPolicyDefinitions(params: AdmissionPolicyParameters): A
     },
     {
       ...base("allowedRegistries"),
-      description: "Every image comes from an allowed registry (a host and optional repository path, matched on a path boundary).",
+      description: "Every image comes from an allowed registry (a host and optional repository path, matched on a path boundary) or is an allowed repository (matched exactly, by tag or digest).",
       resourceRules: allRules,
       variables: vars("allowedRegistries"),
       validations: [
         rule(
           `!variables.allContainers.exists(c, ${foreign})`,
-          `images must come from an allowed registry (${params.allowedRegistries.join(", ")})`,
+          `images must come from an allowed registry (${allowedSources})`,
           `${firstOffender("variables.allContainers", foreign)} + ' runs ' + variables.allContainers.filter(c, ${foreign})[0].image`,
         ),
       ],

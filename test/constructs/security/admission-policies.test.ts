@@ -108,6 +108,8 @@ describe("AdmissionPolicies", () => {
     ["a registry has a scheme", { allowedRegistries: ["https://quay.io"] }, /allowedRegistries\[0\]: got "https:\/\/quay.io"; allowed: a registry host/],
     ["a registry is Docker Hub shorthand", { allowedRegistries: ["library"] }, /allowedRegistries\[0\]: got "library"/],
     ["a registry ends with a slash", { allowedRegistries: ["quay.io/prometheus/"] }, /allowedRegistries\[0\]/],
+    ["a repository entry is a whole registry", { allowedRepositories: ["ghcr.io"] }, /allowedRepositories\[0\]: got "ghcr.io"; allowed: a registry host with a dot or port and the repository's path/],
+    ["a repository entry carries a digest", { allowedRepositories: ["ghcr.io/org/repo@sha256:abc"] }, /allowedRepositories\[0\]: got "ghcr.io\/org\/repo@sha256:abc"/],
     ["a policy is unknown", { policies: ["noRoot" as never] }, /policies\[0\]: got "noRoot"; allowed: one of privilegedContainers/],
     ["an exempt namespace is not a namespace name", { exemptNamespaces: [{ namespace: "Kube_System", policies: ["probes"] }] }, /exemptNamespaces\[0\]\.namespace: got "Kube_System"/],
     ["a namespace exemption names no policy", { exemptNamespaces: [{ namespace: "falco", policies: [] }] }, /exemptNamespaces\[0\]\.policies: got \[\]; allowed: at least one of/],

@@ -1,5 +1,6 @@
 import type { NetworkPolicyV1Spec, NetworkPolicyV1SpecEgressTo, NetworkPolicyV1SpecIngressPorts } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { NAMESPACE_NAME_LABEL } from "../../../../lib/security/namespace-baseline";
+import { cidrContains, isValidCidr } from "../../../../lib/net/cidr";
 import type { NetworkAllow, NetworkPeer, PolicyPort } from "../namespace-baseline-types";
 
 /** Every pod of the namespace. */
@@ -24,9 +25,17 @@ function portOf(p: PolicyPort): NetworkPolicyV1SpecIngressPorts {
   return { port: String(p.port), protocol: p.protocol ?? "TCP" };
 }
 
-/** The peer as NetworkPolicy selectors: a namespace (by its name label) and its pods, any namespace, or CIDR blocks. */
+/**
+ * The peer as NetworkPolicy selectors: a namespace (by its name label) and its pods, any namespace, or CIDR blocks,
+ * each with the excepted blocks that lie inside it (Kubernetes refuses an except outside its ipBlock's cidr).
+ */
 function peerSelectors(peer: NetworkPeer): NetworkPolicyV1SpecEgressTo[] {
-  if (peer.cidrs !== undefined) return peer.cidrs.map((cidr) => ({ ipBlock: { cidr } }));
+  if (peer.cidrs !== undefined) {
+    return peer.cidrs.map((cidr) => {
+      const except = (peer.except ?? []).filter((e) => isValidCidr(cidr) && isValidCidr(e) && cidrContains(cidr, e) && e !== cidr);
+      return { ipBlock: except.length > 0 ? { cidr, except } : { cidr } };
+    });
+  }
   const namespaceSelector = peer.namespace === "*" ? {} : { matchLabels: { [NAMESPACE_NAME_LABEL]: peer.namespace ?? "" } };
   const podSelector = peer.podLabels ? { matchLabels: { ...peer.podLabels } } : undefined;
   return [{ namespaceSelector, ...(podSelector ? { podSelector } : {}) }];

@@ -4,7 +4,7 @@ import { NamespaceBaseline, NamespaceBaselineProps, validateNamespaceBaselinePro
 import type { NamespaceBaselineSpec, NetworkAllow } from "../../../../constructs/kubernetes/namespace-baseline/namespace-baseline-types";
 import { fakeCluster } from "../../../support/fakes";
 
-const allow: NetworkAllow = { name: "receivers", peer: { cidrs: ["0.0.0.0/0"] }, ports: [{ port: 443 }] };
+const allow: NetworkAllow = { name: "receivers", peer: { cidrs: ["203.0.113.0/24"] }, ports: [{ port: 443 }] };
 const valid: NamespaceBaselineSpec = { name: "payments", metricsPorts: [8080], egress: [allow] };
 const props = (spec: Partial<NamespaceBaselineSpec>, extra: Partial<NamespaceBaselineProps> = {}) =>
   ({ kubernetesVersion: "1.34", namespaces: [{ ...valid, ...spec }], ...extra }) as NamespaceBaselineProps;
@@ -66,5 +66,34 @@ describe("symbolic peers", () => {
     const policies = Object.values(JSON.parse(Testing.synth(stack)).resource.kubernetes_network_policy_v1) as Array<Record<string, any>>;
     const egress = policies.find((p) => p.metadata.name === "allow-to-receivers")!;
     expect(egress.spec.egress[0].to).toEqual([{ ip_block: { cidr: "10.0.216.0/22" } }]);
+  });
+
+  const full = { controlPlaneCidrs: ["10.0.216.0/22"], nodeCidrs: ["10.0.0.0/19"], vpcCidrs: ["10.0.0.0/16"], endpointCidrs: ["10.0.0.0/19"] };
+  const synthesized = (p: Parameters<typeof validateNamespaceBaselineProps>[0]) => {
+    const stack = new TerraformStack(Testing.app(), "baseline");
+    const access = new ClusterAccess(stack, "Access", { cluster: fakeCluster(), region: "eu-west-1", roleArn: "arn:aws:iam::111111111111:role/deploy" });
+    new NamespaceBaseline(stack, "Baseline", { ...p, access });
+    return Object.values(JSON.parse(Testing.synth(stack)).resource.kubernetes_network_policy_v1) as Array<Record<string, any>>;
+  };
+
+  test("an internet peer needs the VPC's blocks and leaves them and link-local out of 0.0.0.0/0", () => {
+    const internet = withAllow({ peer: { internet: true } });
+    expect(validateNamespaceBaselineProps({ ...internet, subnets: { controlPlaneCidrs: [], nodeCidrs: [] } }).map((p) => p.path)).toEqual(["namespaces[0].egress[0].peer.internet"]);
+    const egress = synthesized({ ...internet, subnets: full }).find((p) => p.metadata.name === "allow-to-receivers")!;
+    expect(egress.spec.egress[0].to).toEqual([{ ip_block: { cidr: "0.0.0.0/0", except: ["10.0.0.0/16", "169.254.0.0/16"] } }]);
+  });
+
+  test("an egress to 0.0.0.0/0 written as cidrs must leave the VPC out too", () => {
+    const open = withAllow({ peer: { cidrs: ["0.0.0.0/0"], except: ["169.254.0.0/16"] } });
+    expect(validateNamespaceBaselineProps({ ...open, subnets: full })).toEqual([
+      { path: "namespaces[0].egress[0].peer.except", value: ["169.254.0.0/16"], allowed: expect.stringMatching(/the VPC's blocks \(10\.0\.0\.0\/16\) excepted/) },
+    ]);
+    expect(validateNamespaceBaselineProps(withAllow({ peer: { cidrs: ["0.0.0.0/0"], except: ["10.0.0.0/16", "169.254.0.0/16"] } }))).toEqual([]);
+  });
+
+  test("a vpcEndpoints peer opens the endpoints' subnets, and makes no policy where the VPC has no endpoints", () => {
+    const endpoints = withAllow({ peer: { vpcEndpoints: true } });
+    expect(synthesized({ ...endpoints, subnets: full }).find((p) => p.metadata.name === "allow-to-receivers")!.spec.egress[0].to).toEqual([{ ip_block: { cidr: "10.0.0.0/19" } }]);
+    expect(synthesized({ ...endpoints, subnets: { ...full, endpointCidrs: [] } }).map((p) => p.metadata.name)).not.toContain("allow-to-receivers");
   });
 });

@@ -85,7 +85,7 @@ describe("NamespaceBaseline", () => {
         name: "monitoring",
         mesh: "none",
         ingress: [{ name: "grafana", forPods: { app: "prometheus" }, peer: { namespace: "monitoring", podLabels: { app: "grafana" } }, ports: [{ port: 9090 }] }],
-        egress: [{ name: "receivers", forPods: { app: "alertmanager" }, peer: { cidrs: ["0.0.0.0/0"] }, ports: [{ port: 443 }] }, { name: "all", peer: { namespace: "*" }, ports: [{ port: 9100, protocol: "UDP" }] }],
+        egress: [{ name: "receivers", forPods: { app: "alertmanager" }, peer: { cidrs: ["0.0.0.0/0"], except: ["10.0.0.0/16", "169.254.0.0/16"] }, ports: [{ port: 443 }] }, { name: "all", peer: { namespace: "*" }, ports: [{ port: 9100, protocol: "UDP" }] }],
       },
     ]);
     const p = policies(tf, "monitoring");
@@ -97,7 +97,7 @@ describe("NamespaceBaseline", () => {
     expect(p["allow-to-receivers"]).toEqual({
       pod_selector: { match_labels: { app: "alertmanager" } },
       policy_types: ["Egress"],
-      egress: [{ to: [{ ip_block: { cidr: "0.0.0.0/0" } }], ports: [{ port: "443", protocol: "TCP" }] }],
+      egress: [{ to: [{ ip_block: { cidr: "0.0.0.0/0", except: ["10.0.0.0/16", "169.254.0.0/16"] } }], ports: [{ port: "443", protocol: "TCP" }] }],
     });
     expect(p["allow-to-all"]!.egress[0].to).toEqual([{ namespace_selector: {} }]);
   });

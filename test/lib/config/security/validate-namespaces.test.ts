@@ -24,7 +24,7 @@ describe("security.namespaces configuration", () => {
     ["an allow has two peers", (c) => (egress0(c).peer.cidrs = ["10.0.0.0/8"]), /monitoring\.egress\[0\]\.peer: got \["cidrs","kubernetesApi"\]; allowed: exactly one peer of namespace, cidrs, kubernetesApi, nodes/],
     ["an allow has no peer", (c) => delete egress0(c).peer.kubernetesApi, /monitoring\.egress\[0\]\.peer: got \[\]; allowed: exactly one peer/],
     ["pod labels come without a namespace", (c) => (egress0(c).peer.podLabels = { app: "x" }), /monitoring\.egress\[0\]\.peer\.podLabels: got \{"app":"x"\}; allowed: pod labels only together with a namespace/],
-    ["a CIDR is malformed", (c) => (monitoring(c).egress.find((r: Mutable) => r.peer.cidrs).peer.cidrs[0] = "0.0.0.0/33"), /monitoring\.egress\[\d+\]\.peer\.cidrs\[0\]: got "0\.0\.0\.0\/33"; allowed: an IPv4 CIDR block/],
+    ["a CIDR is malformed", (c) => (monitoring(c).egress.find((r: Mutable) => r.name === "alertmanager-receivers").peer = { cidrs: ["0.0.0.0/33"] }), /monitoring\.egress\[\d+\]\.peer\.cidrs\[0\]: got "0\.0\.0\.0\/33"; allowed: an IPv4 CIDR block/],
     ["a label key is malformed", (c) => (egress0(c).forPods = { "app name": "x" }), /monitoring\.egress\[0\]\.forPods\.app name: got "app name"; allowed: a Kubernetes label key/],
     ["a port is out of range", (c) => (egress0(c).ports = [{ port: 65536 }]), /monitoring\.egress\[0\]\.ports\[0\]\.port: got 65536; allowed: a port number from 1 to 65535/],
     ["an allow opens no port", (c) => (egress0(c).ports = []), /monitoring\.egress\[0\]\.ports: got \[\]; allowed: at least one port: an allow names the ports it opens/],

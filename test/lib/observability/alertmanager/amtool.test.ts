@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ENVIRONMENTS, loadEnvironments } from "../../../../environments";
-import { buildAlertmanagerConfig, emitAlertmanagerYaml } from "../../../../lib/observability/alertmanager";
+import { buildAlertmanagerConfig, emitAlertmanagerYaml, withUrlsInlined } from "../../../../lib/observability/alertmanager";
 import { AMTOOL, describeWithBinaries, runBinary } from "../../../support/binaries";
 import { alertmanagerBuildOptions } from "../../../../stacks/observability-artifacts";
 
@@ -17,8 +17,11 @@ describeWithBinaries("amtool", [AMTOOL], () => {
   const environments = loadEnvironments();
   for (const env of environments) {
     const file = path.join(dir, `${env.name}.yaml`);
-    // Built as the synth builds it: Falco's priority names, each team's namespaces.
-    fs.writeFileSync(file, emitAlertmanagerYaml(buildAlertmanagerConfig(env.alerting!, alertmanagerBuildOptions(env))));
+    // Built as the synth builds it (Falco's priority names, each team's namespaces). amtool 0.25 (Debian's) does not know
+    // url_file (Alertmanager 0.26+): it checks the generated configuration with placeholder URLs inlined; the cluster's
+    // Alertmanager reads the URLs from the mounted Secret's files.
+    const generated = buildAlertmanagerConfig(env.alerting!, alertmanagerBuildOptions(env));
+    fs.writeFileSync(file, emitAlertmanagerYaml(withUrlsInlined(generated, (secretFile) => `https://receiver.invalid/${path.basename(secretFile)}`)));
     files.set(env.name, file);
   }
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 import { parse } from "yaml";
 import {
-  buildAlertmanagerConfig, emitAlertmanagerYaml, parseAlertRouting, requiredAlertmanagerRetention, validateAlertRouting, durationSeconds, AlertRoutingError,
+  buildAlertmanagerConfig, emitAlertmanagerYaml, parseAlertRouting, requiredAlertmanagerRetention, validateAlertRouting, durationSeconds, AlertRoutingError, withUrlsInlined,
   type AlertRoutingConfig, type AmRoute,
 } from "../../../../lib/observability/alertmanager";
 
@@ -60,25 +60,49 @@ describe("buildAlertmanagerConfig", () => {
   });
 
   test("the webhook gets a copy of its tiers first, with a bearer token file unless turned off", () => {
-    const withHook = buildAlertmanagerConfig({ ...BASE, webhook: { url: "https://hooks.example.com/am", priorities: ["P1", "P0"] } });
+    const withHook = buildAlertmanagerConfig({ ...BASE, webhook: { priorities: ["P1", "P0"] } });
     // First after the Watchdog's own route.
     expect(withHook.route.routes![1]).toMatchObject({ receiver: "webhook", matchers: ['priority=~"P0|P1"'], continue: true });
     expect(withHook.receivers.find((r) => r.name === "webhook")!.webhook_configs![0]!.http_config!.authorization.credentials_file).toMatch(/webhook-bearer-token$/);
-    const noToken = buildAlertmanagerConfig({ ...BASE, webhook: { url: "https://hooks.example.com/am", priorities: ["P0"], bearerToken: false } });
+    const noToken = buildAlertmanagerConfig({ ...BASE, webhook: { priorities: ["P0"], bearerToken: false } });
     expect(noToken.receivers.find((r) => r.name === "webhook")!.webhook_configs![0]!.http_config).toBeUndefined();
     expect(cfg.receivers.map((r) => r.name)).not.toContain("webhook");
   });
 
   test("Watchdog goes first and only to the heartbeat, at its repeat interval, with a bearer token file unless turned off", () => {
-    const hb = buildAlertmanagerConfig({ ...BASE, heartbeat: { url: "https://hb.example.com/ping/x", repeatInterval: "2m" } });
+    const hb = buildAlertmanagerConfig({ ...BASE, heartbeat: { repeatInterval: "2m" } });
     expect(hb.route.routes![0]).toEqual({ receiver: "heartbeat", matchers: ['alertname="Watchdog"'], group_by: ["alertname"], group_wait: "0s", group_interval: "1m", repeat_interval: "2m" });
     expect(hb.receivers.find((r) => r.name === "heartbeat")).toEqual({
       name: "heartbeat",
-      webhook_configs: [{ url: "https://hb.example.com/ping/x", send_resolved: false, http_config: { authorization: { type: "Bearer", credentials_file: "/etc/alertmanager/secrets/alertmanager-receivers/heartbeat-bearer-token" } } }],
+      webhook_configs: [{ url_file: "/etc/alertmanager/secrets/alertmanager-receivers/heartbeat-url", send_resolved: false, http_config: { authorization: { type: "Bearer", credentials_file: "/etc/alertmanager/secrets/alertmanager-receivers/heartbeat-bearer-token" } } }],
     });
-    const noToken = buildAlertmanagerConfig({ ...BASE, heartbeat: { url: "https://hb.example.com/ping/x", bearerToken: false } });
+    const noToken = buildAlertmanagerConfig({ ...BASE, heartbeat: { bearerToken: false } });
     expect(noToken.receivers.find((r) => r.name === "heartbeat")!.webhook_configs![0]!.http_config).toBeUndefined();
     expect(noToken.route.routes![0]!.repeat_interval).toBe("1m");
+  });
+
+  test("the webhook's and the heartbeat's URLs are files of the receivers' Secret, never inline", () => {
+    const both = buildAlertmanagerConfig({ ...BASE, webhook: { priorities: ["P0"] }, heartbeat: {} });
+    const hooks = both.receivers.flatMap((r) => r.webhook_configs ?? []);
+    expect(hooks.map((w) => [w.url, w.url_file])).toEqual([
+      [undefined, "/etc/alertmanager/secrets/alertmanager-receivers/webhook-url"],
+      [undefined, "/etc/alertmanager/secrets/alertmanager-receivers/heartbeat-url"],
+    ]);
+  });
+
+  test.each([["webhook", { priorities: ["P0"] }, "webhook-url"], ["heartbeat", {}, "heartbeat-url"]] as const)("a %s URL still in the configuration is refused, naming the Secret key it moved to", (field, rest, key) => {
+    expect(() => parseAlertRouting({ ...BASE, [field]: { ...rest, url: "https://x.example.com/ping/token" } })).toThrow(new RegExp(`alerting\\.${field}\\.url: .*alertmanager-receivers Secret's key ${key}`));
+  });
+
+  test("withUrlsInlined, for Alertmanager before 0.26 only, puts each url_file's URL inline and changes nothing else", () => {
+    const both = buildAlertmanagerConfig({ ...BASE, webhook: { priorities: ["P0"] }, heartbeat: {} });
+    const inlined = withUrlsInlined(both, (file) => `https://check.invalid/${file.split("/").pop()}`);
+    expect(inlined.receivers.flatMap((r) => r.webhook_configs ?? []).map((w) => [w.url, w.url_file])).toEqual([
+      ["https://check.invalid/webhook-url", undefined],
+      ["https://check.invalid/heartbeat-url", undefined],
+    ]);
+    const strip = (c: typeof both) => JSON.stringify({ ...c, receivers: c.receivers.map((r) => ({ ...r, webhook_configs: undefined })) });
+    expect(strip(inlined)).toBe(strip(both));
   });
 
   test("without a heartbeat, Watchdog goes to a receiver whose name says so and which notifies nobody", () => {
@@ -123,7 +147,7 @@ describe("parseAlertRouting", () => {
   test("checks the shape first, naming the field", () => {
     expect(() => parseAlertRouting({ ...BASE, slack: {} }, "team")).toThrow(/team\.slack\.channel: got nothing; allowed: a value \(required\), of type string/);
     expect(() => parseAlertRouting({ ...BASE, email: { ...BASE.email, cc: "x@example.com" } })).toThrow(/alerting\.email: got .*; allowed: no field\(s\) cc here/);
-    expect(() => parseAlertRouting({ ...BASE, webhook: { url: "https://x.example.com", priorities: ["P0", "P9"] } })).toThrow(/alerting\.webhook\.priorities\[1\]: got "P9"; allowed: one of "P0", "P1", "P2", "P3", "P4"/);
+    expect(() => parseAlertRouting({ ...BASE, webhook: { priorities: ["P0", "P9"] } })).toThrow(/alerting\.webhook\.priorities\[1\]: got "P9"; allowed: one of "P0", "P1", "P2", "P3", "P4"/);
   });
 
   test("fills in the schema's defaults, which the generator reads", () => {
@@ -151,12 +175,10 @@ describe("validateAlertRouting", () => {
     ["an e-mail address is malformed", { email: { ...BASE.email, to: "nobody" } }, "alerting.email.to", /e-mail address/],
     ["the smarthost has no port", { email: { ...BASE.email, smarthost: "smtp.example.com" } }, "alerting.email.smarthost", /host:port/],
     ["the SMTP user is blank", { email: { ...BASE.email, authUsername: " " } }, "alerting.email.authUsername", /user name/],
-    ["the heartbeat URL carries credentials", { heartbeat: { url: "https://u:p@hb.example.com" } }, "alerting.heartbeat.url", /without credentials/],
-    ["the heartbeat repeats too rarely to notice a silence", { heartbeat: { url: "https://hb.example.com", repeatInterval: "1h" } }, "alerting.heartbeat.repeatInterval", /from "1m" to "5m"/],
-    ["the webhook URL carries credentials", { webhook: { url: "https://u:p@x.example.com", priorities: ["P0"] } }, "alerting.webhook.url", /without credentials/],
-    ["the webhook copies no tier", { webhook: { url: "https://x.example.com", priorities: [] } }, "alerting.webhook.priorities", /at least one of P0/],
-    ["the webhook names a tier twice", { webhook: { url: "https://x.example.com", priorities: ["P0", "P0"] } }, "alerting.webhook.priorities[1]", /each tier once/],
-    ["the webhook names an unknown tier", { webhook: { url: "https://x.example.com", priorities: ["P9" as "P0"] } }, "alerting.webhook.priorities[0]", /one of P0, P1/],
+    ["the heartbeat repeats too rarely to notice a silence", { heartbeat: { repeatInterval: "1h" } }, "alerting.heartbeat.repeatInterval", /from "1m" to "5m"/],
+    ["the webhook copies no tier", { webhook: { priorities: [] } }, "alerting.webhook.priorities", /at least one of P0/],
+    ["the webhook names a tier twice", { webhook: { priorities: ["P0", "P0"] } }, "alerting.webhook.priorities[1]", /each tier once/],
+    ["the webhook names an unknown tier", { webhook: { priorities: ["P9" as "P0"] } }, "alerting.webhook.priorities[0]", /one of P0, P1/],
     ["a tier is unknown", { tiers: { P7: {} } as AlertRoutingConfig["tiers"] }, "alerting.tiers.P7", /one of P0/],
     ["a duration is malformed", { tiers: { P2: { groupWait: "1 minute" } } }, "alerting.tiers.P2.groupWait", /Prometheus duration/],
     ["a group interval is zero", { tiers: { P2: { groupInterval: "0s" } } }, "alerting.tiers.P2.groupInterval", /above zero/],
@@ -174,9 +196,11 @@ describe("validateAlertRouting", () => {
   });
   test("a priority dialect gets the tier routes and the webhook copy, matching its own names; without one, no branch", () => {
     const dialect = { sourceMatcher: 'source="scanner"', namesOfTier: (p: string) => (p === "P0" ? ["Fatal"] : p === "P2" ? ["Warn"] : []) };
-    const plain = buildAlertmanagerConfig({ ...BASE, webhook: { url: "https://hooks.example.com/am", priorities: ["P0"] } });
-    const withDialect = buildAlertmanagerConfig({ ...BASE, webhook: { url: "https://hooks.example.com/am", priorities: ["P0"] } }, { priorityDialects: [dialect] });
-    expect(withDialect.route.routes!.length).toBe(plain.route.routes!.length + 1);
+    const plain = buildAlertmanagerConfig({ ...BASE, webhook: { priorities: ["P0"] } });
+    const withDialect = buildAlertmanagerConfig({ ...BASE, webhook: { priorities: ["P0"] } }, { priorityDialects: [dialect] });
+    expect(withDialect.route.routes!.length).toBe(plain.route.routes!.length + 2);
+    const copy = withDialect.route.routes!.find((r) => r.receiver === "webhook" && r.matchers!.includes('source="scanner"'))!;
+    expect(copy.matchers).toEqual(['source="scanner"', 'priority=~"Fatal"']);
     const branch = withDialect.route.routes!.find((r) => r.routes !== undefined && r.matchers!.includes('source="scanner"'))!;
     // The copy first (and continuing), then the tiers.
     expect(branch.routes![0]).toMatchObject({ receiver: "webhook", matchers: ['priority=~"Fatal"'], continue: true });
@@ -238,7 +262,7 @@ describe("team receivers", () => {
 
   test("a dialect's alerts from a team's namespace go to the team, more urgent names landing on the ceiling, never on the webhook", () => {
     const dialect = { sourceMatcher: 'source="scanner"', namesOfTier: (p: string) => ({ P0: ["Fatal"], P1: ["Err"], P2: ["Warn"], P3: ["Info"] })[p] ?? [], namespaceLabel: "ns", teamCeiling: "P2" as const };
-    const c = buildAlertmanagerConfig({ ...TEAMS, webhook: { url: "https://hooks.example.com/am", priorities: ["P0", "P2"] } }, { priorityDialects: [dialect], teamNamespaces: { payments: ["payments"] } });
+    const c = buildAlertmanagerConfig({ ...TEAMS, webhook: { priorities: ["P0", "P2"] } }, { priorityDialects: [dialect], teamNamespaces: { payments: ["payments"] } });
     const source = c.route.routes!.find((r) => r.matchers?.[0] === 'source="scanner"')!;
     const team = source.routes![0]!;
     expect(team.matchers).toEqual(['ns=~"payments"']);

@@ -7,7 +7,7 @@ const ROUTING: AlertRoutingConfig = {
   businessHours: { location: "Europe/Dublin", weekdays: ["monday:friday"], times: [{ start: "09:00", end: "17:00" }] },
   slack: { channel: "#alerts" },
   email: { to: "cap@example.com", from: "am@example.com", smarthost: "smtp.example.com:587", authUsername: "am" },
-  webhook: { url: "https://hooks.example.com/am", priorities: ["P0"] },
+  webhook: { priorities: ["P0"] },
 };
 
 // Through the package's framework-free entry point (`sre-platform/observability`), as another team would call it.
@@ -35,10 +35,22 @@ describe("alertmanagerSecretProblems", () => {
     for (const secretsDir of [undefined, "/run/secrets/am/"]) {
       const config = buildAlertmanagerConfig(ROUTING, { secretsDir });
       const fileFields = JSON.stringify(config).match(/_file":/g) ?? [];
-      // PagerDuty, Slack, SMTP and webhook credentials: each a file.
-      expect(fileFields).toHaveLength(4);
+      // PagerDuty, Slack, SMTP and webhook credentials, and the webhook's URL: each a file.
+      expect(fileFields).toHaveLength(5);
       expect(alertmanagerSecretProblems(config, [secretsDir ?? RECEIVER_SECRET_DIR])).toEqual([]);
-      expect(alertmanagerSecretProblems(config, ["/elsewhere"])).toHaveLength(4);
+      expect(alertmanagerSecretProblems(config, ["/elsewhere"])).toHaveLength(5);
     }
+  });
+
+  test("refuses a webhook's URL written inline (it often carries the token), not PagerDuty's public endpoint", () => {
+    const config = {
+      receivers: [
+        { name: "hb", webhook_configs: [{ url: "https://hc-ping.com/6f1c3b2e-secret" }] },
+        { name: "pd", pagerduty_configs: [{ url: "https://events.pagerduty.com/v2/enqueue", routing_key_file: `${RECEIVER_SECRET_DIR}/pagerduty-routing-key` }] },
+      ],
+    };
+    expect(alertmanagerSecretProblems(config, [RECEIVER_SECRET_DIR])).toEqual([
+      { path: "alertmanager.config.receivers[0].webhook_configs[0].url", value: "(a credential)", allowed: expect.stringMatching(/^url_file pointing into a mounted Secret/) },
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { celAny, celString, celStringList, re2Literal } from "../../../../lib/security/admission/cel";
-import { imageFromRegistry, IMAGE_REGISTRY } from "../../../../lib/security/admission/registries";
+import { imageFromRegistry, imageFromRepository, IMAGE_REGISTRY, IMAGE_REPOSITORY } from "../../../../lib/security/admission/registries";
 import { ADDONS } from "../../../../constructs/addons/registry";
 import { evaluateCel } from "./support/evaluate";
 
@@ -25,9 +25,27 @@ describe("CEL rendering", () => {
 });
 
 describe("registries", () => {
-  test.each(ADDONS.map((a) => [a.name, a] as const))("every image of %s comes from exactly one of its own registry entries, each of which is used", (_name, addon) => {
-    for (const image of addon.images) expect([image, addon.registries.filter((r) => imageFromRegistry(image, r)).length]).toEqual([image, 1]);
+  test.each(ADDONS.map((a) => [a.name, a] as const))("every image of %s comes from exactly one of its own registry or repository entries, each of which is used", (_name, addon) => {
+    const repositories = addon.repositories ?? [];
+    const entriesOf = (image: string) => addon.registries.filter((r) => imageFromRegistry(image, r)).length + repositories.filter((r) => imageFromRepository(`${image}:v1`, r)).length;
+    for (const image of addon.images) expect([image, entriesOf(image)]).toEqual([image, 1]);
     for (const r of addon.registries) expect([r, addon.images.some((i) => imageFromRegistry(i, r)), IMAGE_REGISTRY.test(r)]).toEqual([r, true, true]);
+    for (const r of repositories) expect([r, addon.images.includes(r), IMAGE_REPOSITORY.test(r)]).toEqual([r, true, true]);
+  });
+
+  test("a repository entry matches the repository itself by tag or digest, nothing beside or below it", () => {
+    expect(imageFromRepository("ghcr.io/org/repo:1.0", "ghcr.io/org/repo")).toBe(true);
+    expect(imageFromRepository(`ghcr.io/org/repo:1.0@sha256:${"0".repeat(64)}`, "ghcr.io/org/repo")).toBe(true);
+    expect(imageFromRepository("ghcr.io/org/repo-evil:1.0", "ghcr.io/org/repo")).toBe(false);
+    expect(imageFromRepository("ghcr.io/org/repo/sub:1", "ghcr.io/org/repo")).toBe(false);
+  });
+
+  test.each([["ghcr.io/org/repo"], ["registry.example.com:5000/team/app"]])("accepts the repository entry %s", (entry) => {
+    expect(IMAGE_REPOSITORY.test(entry)).toBe(true);
+  });
+
+  test.each([["ghcr.io"], ["ghcr.io/org/repo/"], ["ghcr.io/org/repo:1.0"], ["ghcr.io/org/repo@sha256:abc"], ["grafana/grafana"], ["https://ghcr.io/org/repo"]])("refuses the repository entry %s", (entry) => {
+    expect(IMAGE_REPOSITORY.test(entry)).toBe(false);
   });
 
   test("an entry matches on a path boundary only", () => {

@@ -213,3 +213,35 @@ function rest() {
   const { privileged: _p, ...others } = goodContainer().securityContext as Record<string, unknown>;
   return others;
 }
+
+describe("allowed repositories: an entry that is one repository admits its tags and digests, nothing beside or below it", () => {
+  const DIGEST = `sha256:${"a".repeat(64)}`;
+  const repoDefs = admissionPolicyDefinitions({ allowedRegistries: ["quay.io/prometheus"], allowedRepositories: ["ghcr.io/org/repo"] });
+  const registryRefusal = (image: string, from: readonly AdmissionPolicyDefinition[] = repoDefs) =>
+    Object.keys(refusals([byKey("allowedRegistries", from)], { object: pod(goodPodSpec({ containers: [goodContainer("app", { image })] })) }));
+
+  test.each([["ghcr.io/org/repo:1.0"], [`ghcr.io/org/repo:1.0@${DIGEST}`], [`ghcr.io/org/repo@${DIGEST}`]])("admits %s", (image) => {
+    expect(registryRefusal(image)).toEqual([]);
+  });
+
+  test.each([["ghcr.io/org/repo-evil:1.0"], ["ghcr.io/org/other:1.0"], ["ghcr.io/org/repo/sub:1"], ["ghcr.io/org/repox@" + DIGEST], ["ghcr.io/org:1"], ["xghcr.io/org/repo:1"]])("refuses %s", (image) => {
+    expect(registryRefusal(image)).toEqual(["allowedRegistries"]);
+  });
+
+  test("registry entries keep matching on a path boundary beside repository entries, tagged or not", () => {
+    expect(registryRefusal("quay.io/prometheus/prometheus:v3.5.0")).toEqual([]);
+    expect(registryRefusal(`quay.io/prometheus/prometheus@${DIGEST}`)).toEqual([]);
+    expect(registryRefusal("quay.io/prometheus-evil/x:1")).toEqual(["allowedRegistries"]);
+  });
+
+  test("the message names repository entries as such", () => {
+    const result = evaluatePolicy(byKey("allowedRegistries", repoDefs), { object: pod(goodPodSpec({ containers: [goodContainer("app", { image: "ghcr.io/org/other:1.0" })] })) });
+    expect(result.messages.join("\n")).toMatch(/quay\.io\/prometheus, ghcr\.io\/org\/repo \(repository\)\): container app runs ghcr\.io\/org\/other:1\.0/);
+  });
+
+  test("a repository entry with regex metacharacters matches only its own text", () => {
+    const dotted = admissionPolicyDefinitions({ allowedRegistries: ["quay.io/prometheus"], allowedRepositories: ["ghcr.io/org/my.repo"] });
+    expect(registryRefusal("ghcr.io/org/my.repo:1", dotted)).toEqual([]);
+    expect(registryRefusal("ghcr.io/org/myXrepo:1", dotted)).toEqual(["allowedRegistries"]);
+  });
+});
