@@ -170,8 +170,8 @@ export function platformNamespaces(sizes: PlatformNamespaceSizes): NamespacesCon
       egress: [
         kubernetesApiOut,
         { name: "in-namespace", peer: { namespace: "argocd" }, ports: [{ port: 8081 }, { port: 6379 }, { port: 26379 }] },
-        { name: "git-and-charts", forPods: app("argocd-repo-server"), peer: { cidrs: ["0.0.0.0/0"] }, ports: [{ port: 443 }] },
-        { name: "identity-provider", forPods: app("argocd-server"), peer: { cidrs: ["0.0.0.0/0"] }, ports: [{ port: 443 }] },
+        { name: "git-and-charts", forPods: app("argocd-repo-server"), peer: { internet: true }, ports: [{ port: 443 }] },
+        { name: "identity-provider", forPods: app("argocd-server"), peer: { internet: true }, ports: [{ port: 443 }] },
       ],
       quota: sizes.argocd,
     },

@@ -53,6 +53,8 @@ export const RESOURCE_KINDS: Readonly<Record<string, string>> = {
   "networking.k8s.io/ingresses": "Ingress",
   "discovery.k8s.io/endpointslices": "EndpointSlice",
   "monitoring.coreos.com/prometheusrules": "PrometheusRule",
+  "monitoring.coreos.com/servicemonitors": "ServiceMonitor",
+  "monitoring.coreos.com/podmonitors": "PodMonitor",
   "argoproj.io/rollouts": "Rollout",
   "argoproj.io/analysistemplates": "AnalysisTemplate",
   "networking.istio.io/virtualservices": "VirtualService",

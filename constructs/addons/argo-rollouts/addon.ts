@@ -8,16 +8,17 @@ import { CanaryAnalysis } from "./canary-analysis";
 
 /**
  * Argo Rollouts (`delivery.rollouts`): the controller that runs the teams' canaries, and the AnalysisTemplates compiled
- * from their SLOs. Built in the observability layer, after the Prometheus its analyses query; its templates and the
- * error-budget policy's alerts go to observability-resources.
+ * from their SLOs. The controller is built in the platform layer, beside Argo CD: both charts install `argoproj.io`
+ * CRDs, so every custom resource of that group (Argo CD's projects in platform-resources, the analyses here) deploys
+ * after both. The templates and the error-budget policy's alerts go to observability-resources, after the Prometheus
+ * they query (required there, by the resources' builder).
  */
 export const argoRolloutsAddon: AddonDescriptor<ArgoRollouts> = {
   name: "argo-rollouts",
-  layer: "observability",
+  layer: "platform",
   summary: "the Argo Rollouts controller; canaries shifted by Istio, judged by AnalysisTemplates compiled from the SLOs, gated by the error budget",
   configPath: "delivery.rollouts",
-  // Made by the security layer's baseline (the observability layer makes none), which deploys before this one.
-  namespaces: [{ name: ARGO_ROLLOUTS_NAMESPACE, createdIn: "security" }],
+  namespaces: [{ name: ARGO_ROLLOUTS_NAMESPACE }],
   crds: ARGO_ROLLOUTS_DEFAULTS.crds,
   images: [`${ARGO_ROLLOUTS_IMAGE_REGISTRY}/argo-rollouts`],
   registries: [ARGO_ROLLOUTS_IMAGE_REGISTRY],
@@ -31,15 +32,14 @@ export const argoRolloutsAddon: AddonDescriptor<ArgoRollouts> = {
     },
   ],
   enabled: (config) => config.delivery.rollouts.enabled,
-  requires: [kubePrometheusStackAddon],
   validate: (config) => atConfigPath("delivery.rollouts", validateArgoRolloutsProps({ replicas: config.delivery.rollouts.replicas, resources: config.delivery.rollouts.resources })),
   build: (ctx) =>
     new ArgoRollouts(ctx.scope, "ArgoRollouts", {
       cluster: ctx.cluster,
       access: ctx.access,
-      // The security layer's baseline made the namespace (Pod Security restricted, default-deny, quota); this stack
-      // deploys after that one.
+      // The baseline made the namespace (Pod Security labels, policies, quota) before the release lands in it.
       createNamespace: false,
+      dependsOn: [ctx.namespace(ARGO_ROLLOUTS_NAMESPACE)],
       replicas: ctx.config.delivery.rollouts.replicas,
       resources: ctx.config.delivery.rollouts.resources,
       systemNodePlacement: ctx.placement,
