@@ -53,6 +53,19 @@ export interface CapacityThresholds {
   readonly poolRequestsPercent: number;
 }
 
+/**
+ * The thresholds of an environment that sets none (`observability.capacity`): a week's warning for anything that
+ * fills, a trend fitted over a day (a daily batch or log rotation does not swing it), and a pool at 85% of its
+ * allocatable, where one node's loss already leaves pods pending.
+ */
+export const DEFAULT_CAPACITY_THRESHOLDS: CapacityThresholds = {
+  volumesFullWithinDays: 7,
+  filesystemsFullWithinDays: 7,
+  prometheusFullWithinDays: 7,
+  trendWindow: "1d",
+  poolRequestsPercent: 85,
+};
+
 /** Where the series come from: kube-prometheus-stack's scrape jobs. Every selector is pinned to its job. */
 export interface CapacitySources {
   /** @default "kubelet" */

@@ -1,2 +1,3 @@
 export * from "./kube-prometheus-stack";
 export * from "./kube-prometheus-stack-values";
+export * from "./capacity-forecasts";
