@@ -56,6 +56,8 @@ export const dev: EnvironmentConfig = {
     alertmanager: { replicas: 1, retention: "168h", storageGiB: 2, resources: { requests: { cpu: "25m", memory: "64Mi" }, limits: { memory: "128Mi" } } },
     grafana: { resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } } },
     spreadAcrossZones: false,
+    // Capacity forecasts (P4, the weekly digest): a short horizon, dev's volumes are small and rebuilt freely.
+    capacity: { volumesFullWithinDays: 3, filesystemsFullWithinDays: 3, prometheusFullWithinDays: 3, trendWindow: "6h", poolRequestsPercent: 90 },
   },
   security: {
     // dev reports violations (audit log, kubectl warnings) so a new policy or chart is tried here before it refuses anything.

@@ -80,6 +80,9 @@ export const prod: EnvironmentConfig = {
     alertmanager: { replicas: 3, retention: "168h", storageGiB: 10, resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } } },
     grafana: { resources: { requests: { cpu: "200m", memory: "512Mi" }, limits: { memory: "1Gi" } } },
     spreadAcrossZones: true,
+    // Capacity forecasts (P4, the weekly digest): two weeks' warning, two digests before anything fills; a pool at
+    // 80% of its requests still absorbs a node's loss.
+    capacity: { volumesFullWithinDays: 14, filesystemsFullWithinDays: 14, prometheusFullWithinDays: 14, trendWindow: "1d", poolRequestsPercent: 80 },
   },
   security: {
     // Violations are refused; what dev reported has been fixed or exempted with a reason first.

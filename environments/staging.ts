@@ -90,6 +90,8 @@ export const staging: EnvironmentConfig = {
     alertmanager: { replicas: 3, retention: "168h", storageGiB: 5, resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } } },
     grafana: { resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } } },
     spreadAcrossZones: true,
+    // Capacity forecasts (P4, the weekly digest): a week's warning, as production.
+    capacity: { volumesFullWithinDays: 7, filesystemsFullWithinDays: 7, prometheusFullWithinDays: 7, trendWindow: "1d", poolRequestsPercent: 85 },
   },
   security: {
     // Violations are refused; what dev reported has been fixed or exempted with a reason first.

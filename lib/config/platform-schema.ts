@@ -58,6 +58,26 @@ const workload = {
   resources: ResourcesSchema,
 };
 
+/** Whole days; at most 90, since a linear trend says little about months ahead. */
+const forecastDays = z.number().int().min(1).max(90);
+
+/**
+ * Horizons and thresholds of the P4 capacity forecasts (lib/observability/capacity-alerts.ts); without the section
+ * the platform uses {@link DEFAULT_CAPACITY_THRESHOLDS}.
+ */
+export const CapacityConfigSchema = z.strictObject({
+  /** A PersistentVolume forecast full within this many days goes to the weekly digest. */
+  volumesFullWithinDays: forecastDays,
+  /** A node filesystem forecast full within this many days goes to the weekly digest. */
+  filesystemsFullWithinDays: forecastDays,
+  /** Prometheus's blocks forecast to reach its size retention within this many days go to the weekly digest. */
+  prometheusFullWithinDays: forecastDays,
+  /** The window every trend is fitted over: at least 1h, so a burst of writes is not extrapolated over days. */
+  trendWindow: z.string().refine((d) => (prometheusDurationSeconds(d) ?? 0) >= 3600, { message: `${PROMETHEUS_DURATION_RULE}, at least 1h` }),
+  /** A node pool whose CPU or memory requests exceed this percentage of its allocatable goes to the weekly digest. */
+  poolRequestsPercent: z.number().min(1).max(100),
+});
+
 /** Sizes of kube-prometheus-stack in the environment. */
 export const ObservabilityConfigSchema = z.strictObject({
   prometheus: z.strictObject({
@@ -74,8 +94,11 @@ export const ObservabilityConfigSchema = z.strictObject({
   grafana: z.strictObject({ resources: ResourcesSchema }),
   /** Spread replicas across zones (`DoNotSchedule`): a zone outage leaves the others running. */
   spreadAcrossZones: z.boolean(),
+  /** The P4 capacity forecasts' horizons and thresholds. @default DEFAULT_CAPACITY_THRESHOLDS */
+  capacity: CapacityConfigSchema.optional(),
 });
 
 export type KarpenterNodePoolConfig = z.infer<typeof KarpenterNodePoolSchema>;
 export type ObservabilityConfig = z.infer<typeof ObservabilityConfigSchema>;
+export type CapacityConfig = z.infer<typeof CapacityConfigSchema>;
 export type ResourcesConfig = z.infer<typeof ResourcesSchema>;

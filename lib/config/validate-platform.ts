@@ -61,6 +61,10 @@ export function platformProblems(c: EnvironmentConfig): ValidationProblem[] {
   if (o.spreadAcrossZones && o.alertmanager.replicas > 1 && o.alertmanager.replicas > c.network.azCount * 2) {
     add("observability.alertmanager.replicas", o.alertmanager.replicas, `at most ${c.network.azCount * 2} when spread across ${c.network.azCount} zones`);
   }
+  // A trend is fitted over samples Prometheus still holds: a window past its retention fits a shorter one silently.
+  if (o.capacity !== undefined && seconds(o.capacity.trendWindow) > seconds(o.prometheus.retention)) {
+    add("observability.capacity.trendWindow", o.capacity.trendWindow, `at most observability.prometheus.retention (${o.prometheus.retention}): the trend is fitted over samples Prometheus keeps`);
+  }
   return problems;
 }
 

@@ -6,6 +6,8 @@ import { DEFAULT_GP3_STORAGE_CLASS } from "../storage-classes/storage-classes";
 import { SecretsManagerStore, SyncedSecret } from "../external-secrets/secrets-manager-secrets";
 import { KUBE_PROMETHEUS_STACK_RELEASE, MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE } from "../../../lib/observability/monitoring-selection";
 import { OBSERVABILITY_SECRETS } from "../../../lib/observability/secrets";
+import { DEFAULT_CAPACITY_THRESHOLDS } from "../../../lib/observability/capacity-alerts";
+import { CapacityForecasts } from "./capacity-forecasts";
 import { KubePrometheusStack, KUBE_PROMETHEUS_STACK_DEFAULTS, validateKubePrometheusStackProps, type KubePrometheusStackProps } from "./kube-prometheus-stack";
 
 /** The Secrets the monitoring stack reads, synced from Secrets Manager before it starts. */
@@ -167,6 +169,18 @@ export const kubePrometheusStackAddon: AddonDescriptor<KubePrometheusStack> = {
           grafanaAdmin: synced("GrafanaAdmin", OBSERVABILITY_SECRETS.grafanaAdmin),
         };
       },
+    },
+    {
+      // The P4 capacity forecasts, beside Prometheus, once the chart has installed the PrometheusRule CRD.
+      layer: "observability-resources",
+      build: (ctx, stack) =>
+        new CapacityForecasts(ctx.scope, "CapacityForecasts", {
+          installedBy: stack,
+          access: ctx.access,
+          namespace: stack.addon.namespace,
+          releaseName: stack.addon.releaseName,
+          thresholds: ctx.config.observability.capacity ?? DEFAULT_CAPACITY_THRESHOLDS,
+        }),
     },
   ],
 };

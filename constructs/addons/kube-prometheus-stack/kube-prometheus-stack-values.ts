@@ -3,6 +3,7 @@ import { deepMerge } from "../../common/deep-merge";
 import { ChartWorkloadKeys, ENABLED_FLAG_BUDGET, ValuePath, workloadValues } from "../private/workload-values";
 import { resolveNodePlacement, resolveWorkloadProfile, WorkloadProfile } from "../../../lib/kubernetes/workload-profile";
 import { ENFORCED_NAMESPACE_LABEL, GRAFANA_DASHBOARD_LABEL, MONITORING_NAMESPACE, monitoringSelectorLabels } from "../../../lib/observability/monitoring-selection";
+import { kubeStateMetricsNodeLabels } from "../../../lib/observability/capacity-alerts";
 import { hardenedContainerSecurityContext as container, hardenedPodSecurityContext as podContext, RunAsIds } from "../../../lib/kubernetes/security-context";
 
 /**
@@ -250,8 +251,9 @@ export function kubePrometheusStackValues(s: KubePrometheusStackSizes): Record<s
         podAntiAffinity: "soft",
       },
     },
-    // Without the Secrets collector: its ClusterRole would read every Secret (KUBE_STATE_METRICS_COLLECTORS).
-    "kube-state-metrics": { collectors: [...KUBE_STATE_METRICS_COLLECTORS] },
+    // Without the Secrets collector: its ClusterRole would read every Secret (KUBE_STATE_METRICS_COLLECTORS). The node
+    // labels naming a node's pool on `kube_node_labels`, which the capacity forecasts join requests on.
+    "kube-state-metrics": { collectors: [...KUBE_STATE_METRICS_COLLECTORS], metricLabelsAllowlist: [kubeStateMetricsNodeLabels()] },
     grafana: {
       // Dashboards are code (ConfigMaps): nothing to persist, and no admin password in values or state.
       admin: { existingSecret: s.grafana.adminSecretName, userKey: "admin-user", passwordKey: "admin-password" },

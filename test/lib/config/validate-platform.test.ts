@@ -22,6 +22,12 @@ describe("platform and observability configuration", () => {
     expect([dev.observability.prometheus.replicas, dev.observability.alertmanager.replicas, dev.observability.spreadAcrossZones]).toEqual([1, 1, false]);
   });
 
+  test("capacity horizons are data: prod warns two weeks ahead, dev three days; without the section the defaults apply", () => {
+    expect([dev, staging, prod].map((e) => e.observability.capacity?.volumesFullWithinDays)).toEqual([3, 7, 14]);
+    const { capacity: _omitted, ...withoutCapacity } = prod.observability;
+    expect(validateEnvironment({ ...prod, observability: withoutCapacity }).problems).toEqual([]);
+  });
+
   // One row per rule: the environment to start from, how to break it, what the user reads.
   const rules: Array<[string, object, (c: Mutable) => void, RegExp]> = [
     ["Karpenter is chosen without node pools", dev, (c) => (c.platform.autoscaler = "karpenter"), /platform\.karpenter: got nothing; allowed: node pools \(platform\.karpenter\.nodePools\) when platform\.autoscaler is "karpenter"/],
@@ -49,6 +55,13 @@ describe("platform and observability configuration", () => {
     ["Prometheus has no replica", dev, (c) => (c.observability.prometheus.replicas = 0), /observability\.prometheus\.replicas: got 0; allowed: at least 1/],
     ["Alertmanager forgets notifications before the weekly digest repeats", prod, (c) => (c.observability.alertmanager.retention = "120h"), /observability\.alertmanager\.retention: got "120h"; allowed: at least 168h, the longest repeat interval/],
     ["more Alertmanagers than two per zone are spread", prod, (c) => (c.observability.alertmanager.replicas = 7), /observability\.alertmanager\.replicas: got 7; allowed: at most 6 when spread across 3 zones/],
+    ["a capacity horizon is zero", dev, (c) => (c.observability.capacity.volumesFullWithinDays = 0), /observability\.capacity\.volumesFullWithinDays: got 0; allowed: at least 1/],
+    ["a capacity horizon is months away", prod, (c) => (c.observability.capacity.filesystemsFullWithinDays = 180), /observability\.capacity\.filesystemsFullWithinDays: got 180; allowed: at most 90/],
+    ["a capacity horizon is fractional", staging, (c) => (c.observability.capacity.prometheusFullWithinDays = 2.5), /observability\.capacity\.prometheusFullWithinDays: got 2\.5; allowed: /],
+    ["the trend window is under an hour", dev, (c) => (c.observability.capacity.trendWindow = "5m"), /observability\.capacity\.trendWindow: got "5m"; allowed: a Prometheus duration such as 30s, 1m, 15d or 1h30m, at least 1h/],
+    ["the trend window is longer than Prometheus keeps samples", dev, (c) => (c.observability.capacity.trendWindow = "8d"), /observability\.capacity\.trendWindow: got "8d"; allowed: at most observability\.prometheus\.retention \(7d\)/],
+    ["the pool requests threshold is over 100%", prod, (c) => (c.observability.capacity.poolRequestsPercent = 120), /observability\.capacity\.poolRequestsPercent: got 120; allowed: at most 100/],
+    ["a capacity field is misspelt", prod, (c) => (c.observability.capacity.volumeFullWithinDays = 7), /observability\.capacity\.volumeFullWithinDays: got 7; allowed: no field "volumeFullWithinDays" here; known fields: volumesFullWithinDays/],
     ["an observability field is misspelt", dev, (c) => (c.observability.prometheus.retentionDays = 7), /observability\.prometheus\.retentionDays: got 7; allowed: no field "retentionDays" here; known fields: replicas, resources, retention/],
   ];
   test.each(rules)("fails when %s", (_name, base, mutate, expected) => {

@@ -128,6 +128,8 @@ describe("KubePrometheusStack", () => {
       "prometheus-node-exporter.securityContext", "prometheus-node-exporter.containerSecurityContext", "prometheus-node-exporter.resources",
       "grafana.resources", "grafana.securityContext", "grafana.containerSecurityContext", "grafana.sidecar.securityContext", "grafana.sidecar.resources", "grafana.testFramework", "grafana.affinity", "grafana.tolerations",
       "grafana.rbac.namespaced", "grafana.sidecar.dashboards.resource", "kube-state-metrics.collectors",
+      // The kube-state-metrics chart's list of `<resource>=[<label>,…]` entries (its `--metric-labels-allowlist`).
+      "kube-state-metrics.metricLabelsAllowlist",
     ];
     // Keys the chart documents only in comments under an empty map (`prometheusOperator.namespaces: {}`).
     const commented = ["prometheusOperator.namespaces.releaseNamespace", "prometheusOperator.namespaces.additional"];
