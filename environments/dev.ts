@@ -132,7 +132,7 @@ export const dev: EnvironmentConfig = {
   // Argo CD small, syncing on its own; a failed sync or a degraded app in dev is information, not a page.
   // One controller replica and quick steps: dev tries rollouts out, on the sample services.
   delivery: {
-    ...helmDelivery({ ...ARGOCD_SINGLE, ...argoCdShared("dev"), alerts: { syncFailed: "P3", degraded: "P3" } }),
+    ...helmDelivery({ ...ARGOCD_SINGLE, ...argoCdShared(ID.name), alerts: { syncFailed: "P3", degraded: "P3" } }),
     rollouts: { enabled: true, replicas: 1, resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } } },
     canaries: [checkoutApiCanary({ steps: [{ setWeight: 20 }, { pause: { duration: "2m" } }, { setWeight: 50 }, { pause: { duration: "2m" } }], analysis: { window: "2m", interval: "1m", count: 4, failureLimit: 1, inconclusiveLimit: 2 } })],
     errorBudgetPolicy: errorBudgetPolicy(0),

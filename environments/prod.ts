@@ -143,8 +143,8 @@ export const prod: EnvironmentConfig = {
   // Small first steps, a person promotes past half the traffic, and 5 % of the budget is kept in reserve.
   delivery: {
     ...helmDelivery({
-      ...argoCdShared("prod"),
-      rootApplication: { ...argoCdShared("prod").rootApplication, sync: "manual" },
+      ...argoCdShared(ID.name),
+      rootApplication: { ...argoCdShared(ID.name).rootApplication, sync: "manual" },
       controller: { replicas: 1, resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "2Gi" } } },
       server: { replicas: 2, resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } } },
       repoServer: { replicas: 2, resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { memory: "1Gi" } } },

@@ -182,7 +182,7 @@ export const staging: EnvironmentConfig = {
   // Argo CD small, syncing on its own (prod's rehearsal); a failed sync or a degraded app goes to chat.
   // prod's shape: two controller replicas (one leads), the same SLO analysis at a quicker pace.
   delivery: {
-    ...helmDelivery({ ...ARGOCD_SINGLE, ...argoCdShared("staging"), alerts: { syncFailed: "P2", degraded: "P2" } }),
+    ...helmDelivery({ ...ARGOCD_SINGLE, ...argoCdShared(ID.name), alerts: { syncFailed: "P2", degraded: "P2" } }),
     rollouts: { enabled: true, replicas: 2, resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } } },
     canaries: [checkoutApiCanary({ steps: [{ setWeight: 10 }, { pause: { duration: "5m" } }, { setWeight: 25 }, { pause: { duration: "5m" } }, { setWeight: 50 }, { pause: { duration: "5m" } }], analysis: { window: "5m", interval: "1m", count: 15, failureLimit: 1, inconclusiveLimit: 3 } })],
     errorBudgetPolicy: errorBudgetPolicy(0),

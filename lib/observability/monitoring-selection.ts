@@ -77,7 +77,10 @@ export function prometheusServiceName(releaseName: string = KUBE_PROMETHEUS_STAC
   return `${releaseName.slice(0, 26).replace(/-+$/, "")}-prometheus`;
 }
 
-/** In-cluster URL of a kube-prometheus-stack release's Prometheus, for clients in other namespaces (canary analysis). */
+/**
+ * In-cluster URL of a kube-prometheus-stack release's Prometheus, for clients in other namespaces (chaos probes, canary
+ * analysis): `http://<service>.<namespace>.svc:9090`.
+ */
 export function prometheusUrl(releaseName: string = KUBE_PROMETHEUS_STACK_RELEASE, namespace: string = MONITORING_NAMESPACE): string {
-  return `http://${prometheusServiceName(releaseName)}.${namespace}:${PROMETHEUS_PORT}`;
+  return `http://${prometheusServiceName(releaseName)}.${namespace}.svc:${PROMETHEUS_PORT}`;
 }

@@ -67,7 +67,8 @@ describe("observability artifacts", () => {
       const original = fs.readFileSync(path.join(__dirname, "../../environments/slos/payments-worker.yaml"), "utf8");
       fs.writeFileSync(file, original.replace('up{namespace="payments",job="payments-worker"}', 'up{job="payments-worker"}'));
       const slos = compileEnvironmentSlos({ ...staging, slo: { specs: [file] } }, names);
-      expect(slos.warnings).toEqual([
+      // (The explicit list leaves the shipped specs out, which is a warning of its own.)
+      expect(slos.warnings.filter((w) => !w.startsWith("slo.specs leaves out"))).toEqual([
         `${file}: payments-worker-up: slos[1].sli.availability.gaugeQuery: SLI selector \`up{job="payments-worker"}\` has no namespace matcher: it reads every namespace's series, which any scraped pod can forge (and a team's rules see only their own namespace); add namespace="<the service's namespace>"`,
       ]);
       // The shipped specs select their namespace: no warning in any environment.

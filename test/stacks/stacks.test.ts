@@ -70,10 +70,12 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
     expect(deps(stacks.security)).toEqual([`${env}-cluster`, `${env}-platform-resources`]);
     expect(deps(stacks["security-resources"])).toEqual([`${env}-cluster`, `${env}-security`]);
     expect(deps(stacks.observability)).toEqual([`${env}-cluster`, `${env}-platform-resources`, `${env}-security-resources`]);
-    // Chaos engines and experiments are Litmus custom resources: where the environment runs them, the layer also waits
-    // for the platform layer, whose litmus-core release installs their CRDs.
-    const chaos = (config.chaos.litmus.targets ?? []).length > 0 && config.chaos.litmus.optIn !== undefined ? [`${env}-platform`] : [];
-    expect(deps(stacks["observability-resources"])).toEqual([`${env}-cluster`, `${env}-observability`, ...chaos]);
+    // Chaos engines and experiments are Litmus custom resources, the canaries' AnalysisTemplates Argo Rollouts ones:
+    // where the environment runs either, the layer also waits for the platform layer, whose litmus-core and
+    // argo-rollouts releases install their CRDs.
+    const chaos = (config.chaos.litmus.targets ?? []).length > 0 && config.chaos.litmus.optIn !== undefined;
+    const canaries = config.delivery.rollouts.enabled && config.delivery.canaries.length > 0;
+    expect(deps(stacks["observability-resources"])).toEqual([`${env}-cluster`, `${env}-observability`, ...(chaos || canaries ? [`${env}-platform`] : [])]);
   });
 
   test("custom resources live only in -resources layers, never beside the release that installs their CRD", () => {

@@ -13,7 +13,7 @@ describe("the kinds a team's project may deploy", () => {
       "apps/Deployment", "apps/ReplicaSet", "apps/StatefulSet",
       "autoscaling/HorizontalPodAutoscaler",
       "batch/CronJob", "batch/Job",
-      "monitoring.coreos.com/PrometheusRule",
+      "monitoring.coreos.com/PodMonitor", "monitoring.coreos.com/PrometheusRule", "monitoring.coreos.com/ServiceMonitor",
       "networking.k8s.io/Ingress",
       "policy/PodDisruptionBudget",
     ]);

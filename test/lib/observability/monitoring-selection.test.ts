@@ -2,8 +2,8 @@ import { alertmanagerServiceName, prometheusServiceName, prometheusUrl } from ".
 
 describe("the chart's Service names", () => {
   test("Prometheus is <fullname>-prometheus on 9090, in the release's namespace", () => {
-    expect(prometheusUrl()).toBe("http://kube-prometheus-stack-prometheus.monitoring:9090");
-    expect(prometheusUrl("kps", "observability")).toBe("http://kps-prometheus.observability:9090");
+    expect(prometheusUrl()).toBe("http://kube-prometheus-stack-prometheus.monitoring.svc:9090");
+    expect(prometheusUrl("kps", "observability")).toBe("http://kps-prometheus.observability.svc:9090");
   });
 
   test("the fullname is cut to 26 characters without a trailing '-', as the chart's helper cuts it (Alertmanager alike)", () => {

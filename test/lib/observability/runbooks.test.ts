@@ -54,7 +54,7 @@ describe("runbooks", () => {
     expect(page).toContain("<https://grafana.example.com/d/slo-prod-checkout-api>");
     expect(page).toContain('max without (sre_window) (slo:sli_error:ratio_rate1h{sre_id="checkout-api-availability"})');
     expect(page).toContain('slo:period_error_budget_remaining:ratio{sre_id="checkout-api-availability"}');
-    expect(page).toContain('sum(rate(http_requests_total{job="checkout-api"}[5m]))');
+    expect(page).toContain('sum(rate(http_requests_total{namespace="payments",job="checkout-api"}[5m]))');
     expect(page).toContain("1. Check the last deploy of checkout-api");
     expect(page).toContain("Generated from `environments/slos/checkout-api.yaml`");
     const latency = prod.slos.find((s) => s.slo.name === "latency")!;

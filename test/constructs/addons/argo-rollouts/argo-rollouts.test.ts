@@ -111,7 +111,7 @@ describe("CanaryAnalysis", () => {
     const plan = compileDelivery(prod.delivery, compiled, monitoring.prometheusUrl);
     const analysis = new CanaryAnalysis(upper, "CanaryAnalysis", { plan, rollouts, monitoring, ruleNamespace: "argo-rollouts" });
     expect(Object.keys(analysis.templates)).toEqual(["payments/checkout-api-availability-canary", "payments/checkout-api-availability-budget-gate", "payments/checkout-api-latency-budget-gate"]);
-    expect(monitoring.prometheusUrl).toBe("http://kube-prometheus-stack-prometheus.monitoring:9090");
+    expect(monitoring.prometheusUrl).toBe("http://kube-prometheus-stack-prometheus.monitoring.svc:9090");
     const json = Testing.synth(upper);
     expect(json).toHaveResourceWithProperties(Manifest, {
       manifest: expect.objectContaining({ kind: "AnalysisTemplate", metadata: expect.objectContaining({ name: "checkout-api-availability-canary", namespace: "payments" }) }),

@@ -198,9 +198,7 @@ describe("validateAlertRouting", () => {
     const dialect = { sourceMatcher: 'source="scanner"', namesOfTier: (p: string) => (p === "P0" ? ["Fatal"] : p === "P2" ? ["Warn"] : []) };
     const plain = buildAlertmanagerConfig({ ...BASE, webhook: { priorities: ["P0"] } });
     const withDialect = buildAlertmanagerConfig({ ...BASE, webhook: { priorities: ["P0"] } }, { priorityDialects: [dialect] });
-    expect(withDialect.route.routes!.length).toBe(plain.route.routes!.length + 2);
-    const copy = withDialect.route.routes!.find((r) => r.receiver === "webhook" && r.matchers!.includes('source="scanner"'))!;
-    expect(copy.matchers).toEqual(['source="scanner"', 'priority=~"Fatal"']);
+    expect(withDialect.route.routes!.length).toBe(plain.route.routes!.length + 1);
     const branch = withDialect.route.routes!.find((r) => r.routes !== undefined && r.matchers!.includes('source="scanner"'))!;
     // The copy first (and continuing), then the tiers.
     expect(branch.routes![0]).toMatchObject({ receiver: "webhook", matchers: ['priority=~"Fatal"'], continue: true });
