@@ -12,12 +12,12 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sharedPath, withShared } from "../support/shared";
+import { fixturePath } from "../support/fixtures";
 
 const ROOT = join(__dirname, "../..");
 const CLI = join(ROOT, "dist/bin/sre-platform.js");
 const SPECS = join(ROOT, "environments/slos");
-const GOLDEN = sharedPath("slo/sloth-golden");
+const GOLDEN = fixturePath("sloth-golden");
 
 function newestSource(dir: string): number {
   let newest = 0;
@@ -145,7 +145,7 @@ describe("sre-platform slo compile", () => {
     expect(r.stdout).toMatch(/namespace: monitoring/);
   });
 
-  withShared(it, "Sloth golden inputs").each(([
+  it.each(([
     ["01-base-30d", []],
     ["02-base-28d", ["--period", "28d"]],
     ["03-custom-windows-7d", ["--period", "7d"]],
