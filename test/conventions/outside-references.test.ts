@@ -48,6 +48,8 @@ function outsideReferences(file: string, text: string, documents: ReadonlySet<st
   for (const comment of commentsOf(file, text)) {
     const withoutUrls = comment.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, "");
     for (const [ref] of withoutUrls.matchAll(/(?:\.\.\/)+[\w.\-/{}*<>]*/g)) {
+      // A path into an installed package (an app's node_modules) is the package's, not beside the repository.
+      if (ref.includes("/node_modules/")) continue;
       const target = ref.replace(/[{<*].*$/, "");
       const fromFile = path.resolve(ROOT, path.dirname(file), target);
       const fromRoot = path.resolve(ROOT, target);
@@ -69,9 +71,10 @@ describe("references in comments and documents", () => {
     expect(files.flatMap((f) => outsideReferences(f, fs.readFileSync(path.join(ROOT, f), "utf8"), documents))).toEqual([]);
   });
 
-  test("the check finds a path beside the repository and a document it does not have, but not code or links", () => {
+  test("the check finds a path beside the repository and a document it does not have, but not code, links or a path into node_modules", () => {
     const text = [
       "// see ../shared/design/ARCHITECTURE.md",
+      "// an app names the schema as $schema=../node_modules/sre-platform/schemas/x.json",
       "/** The schema in `../../schemas` and README.md and https://example.com/../x.md */",
       'const p = "../shared/data"; // code, not a comment',
       "const re = /\\/\\*not a comment/;",

@@ -18,6 +18,8 @@ const NOT_READ: Record<string, readonly string[]> = {
   "test/conventions/layers.test.ts": ["../constructs/x", "../stacks/y"],
   // A path the CRD schema loader must refuse to read, because it leaves schemas/crds.
   "test/lib/kubernetes/crd-schemas.test.ts": ["../../package.json"],
+  // This list.
+  "test/conventions/stand-alone.test.ts": ["../constructs/x", "../stacks/y", "../../package.json"],
 };
 
 /** The tracked test and script sources. */

@@ -62,6 +62,13 @@ export function readmeAppSetup(text: string): string[][] {
   return lines.slice(init + 1).filter((l) => /^npm install\s(.*\s)?(-D|--save-dev)(\s|$)/.test(l)).map((l) => l.split(/\s+/).slice(1));
 }
 
+/** The yaml-language-server modeline the README gives for a spec in an app's `slos/` folder. */
+function readmeModeline(): string {
+  const m = /^```yaml\n(# yaml-language-server: \$schema=\.\.\/node_modules\/\S+)\n/m.exec(readme());
+  if (!m) throw new Error("README.md has no ```yaml block starting with a yaml-language-server modeline into node_modules");
+  return m[1]!;
+}
+
 /** The fenced ```ts blocks of the README, in order. */
 function readmeBlocks(): string[] {
   return [...readme().matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
@@ -130,7 +137,8 @@ beforeAll(() => {
   fs.mkdirSync(path.join(app, "slos"));
   fs.writeFileSync(
     path.join(app, "slos/orders.yaml"),
-    `version: sre-platform/v1
+    `${readmeModeline()}
+version: sre-platform/v1
 service: orders
 slos:
   - name: availability
@@ -171,6 +179,8 @@ describe("the tarball", () => {
         "dist/lib/slo/index.d.ts",
         "dist/lib/kubernetes/crd-validators.generated.js",
         "dist/bin/sre-platform.js",
+        "schemas/slo/sre-platform-v1.schema.json",
+        "CHANGELOG.md",
       ]),
     );
   });
@@ -178,6 +188,12 @@ describe("the tarball", () => {
   test("ships nothing environment-specific and no sources or tests", () => {
     const unwanted = tarFiles.filter((f) => /^(dist\/)?(environments|test|scripts)\/|^dist\/main\.|^dist\/synth\/|\.tsbuildinfo$|^[^/]+\.ts$|\/[^/]+(?<!\.d)\.ts$/.test(f));
     expect(unwanted).toEqual([]);
+  });
+
+  test("the JSON Schema the README's modeline names is where an app's spec finds it", () => {
+    const target = /\$schema=(\S+)$/.exec(readmeModeline())![1]!;
+    const schema = JSON.parse(fs.readFileSync(path.resolve(app, "slos", target), "utf8"));
+    expect(schema.properties.version.const).toBe("sre-platform/v1");
   });
 
   test("every relative link of its Markdown files resolves inside it", () => {

@@ -44,7 +44,7 @@ describe("platform and observability configuration", () => {
     ["Prometheus has no replica", dev, (c) => (c.observability.prometheus.replicas = 0), /observability\.prometheus\.replicas: got 0; allowed: at least 1/],
     ["Alertmanager forgets notifications before the weekly digest repeats", prod, (c) => (c.observability.alertmanager.retention = "120h"), /observability\.alertmanager\.retention: got "120h"; allowed: at least 168h, the longest repeat interval/],
     ["more Alertmanagers than two per zone are spread", prod, (c) => (c.observability.alertmanager.replicas = 7), /observability\.alertmanager\.replicas: got 7; allowed: at most 6 when spread across 3 zones/],
-    ["an observability field is misspelt", dev, (c) => (c.observability.prometheus.retentionDays = 7), /observability\.prometheus\.retentionDays: got 7; allowed: no field "retentionDays" here; known fields: replicas, resources, retention/],
+    ["an observability field is misspelt", dev, (c) => (c.observability.prometheus.retentionDays = 7), /observability\.prometheus\.retentionDays: got 7; allowed: no field "retentionDays" here \(did you mean "retention"\?\); known fields: replicas, resources, retention/],
   ];
   test.each(rules)("fails when %s", (_name, base, mutate, expected) => {
     const lines = messages(base, mutate);
