@@ -28,6 +28,14 @@ describe("npm run diff|deploy", () => {
     expect(fs.readFileSync(path.join(ROOT, "scripts/synth.mjs"), "utf8")).toMatch(/^process\.env\.CHECKPOINT_DISABLE \?\?= "1";$/m);
   });
 
+  test("the README runs diff and deploy through them, never cdktf's diff on a pattern, and names folders that exist", () => {
+    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    expect(readme).toMatch(/^npm run diff -- dev\b/m);
+    expect(readme).toMatch(/^npm run deploy -- dev\b/m);
+    expect(readme).not.toMatch(/cdktf diff '[^']*\*/);
+    for (const [, folder] of readme.matchAll(/^npx sre-platform slo \w+ (\S+)/gm)) expect(fs.existsSync(path.join(ROOT, folder!))).toBe(true);
+  });
+
   test("diff synthesizes the environment once and diffs each of its stacks after the stacks it depends on", () => {
     const r = script(["diff", "dev", "--dry-run", "--out", out]);
     expect(r.status).toBe(0);
