@@ -6,14 +6,16 @@
  * (every problem on stderr, nothing written); 2 usage error (unknown command or flag, bad flag value, no files).
  * Bad input never prints a stack trace (set SRE_PLATFORM_DEBUG=1 to see one for an internal error).
  */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
+import { KUBE_PROMETHEUS_STACK_RELEASE, MONITORING_NAMESPACE, monitoringSelectorLabels } from "../lib/observability/monitoring-selection";
 import { packageRoot } from "../lib/package-root";
-import type { CompileResult } from "../lib/slo/compile";
 import { emitPrometheusRuleYaml, emitRulesYaml } from "../lib/slo/emit";
-import { formatDiagnostic, SloError, type SloPeriod } from "../lib/slo/model";
+import { closest } from "../lib/did-you-mean";
+import { unknownEnvironmentProblem } from "../lib/slo/load";
+import { formatDiagnostic, SloError, type SloDiagnostic, type SloPeriod } from "../lib/slo/model";
 import { loadAndCompileSlos } from "../lib/slo/pipeline";
 import { sloSpecFiles } from "../lib/slo/spec-folder";
 import { SUPPORTED_PERIODS } from "../lib/slo/windows";
@@ -39,6 +41,17 @@ const processIo: Io = { out: (t) => process.stdout.write(t), err: (t) => process
 
 class UsageError extends Error {}
 
+/** ` (did you mean "compile"?)` when `word` is a near miss of one of `allowed`. */
+function didYouMean(word: string, allowed: readonly string[]): string {
+  const meant = closest(word, allowed);
+  return meant !== undefined ? ` (did you mean "${meant}"?)` : "";
+}
+
+/** This package's version, from its package.json. */
+function version(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(__dirname), "package.json"), "utf8")) as { version: string }).version;
+}
+
 let platformEnvironments: readonly EnvironmentConfig[] | null | undefined;
 
 /**
@@ -63,6 +76,7 @@ function platformEnvironmentConfigs(): readonly EnvironmentConfig[] | undefined 
 }
 
 const MAIN_HELP = `Usage: sre-platform <command> [options]
+       sre-platform --version
 
 Commands:
   slo compile <files…>   compile SLO specs into Prometheus rules (YAML on stdout or --out FILE)
@@ -89,20 +103,23 @@ const HELP: Record<string, string> = {
   compile: `Usage: sre-platform slo compile <files…> [options]
 
 Compiles SLO specs into recording and alerting rules. Everything is validated first; on any error nothing
-is written (--out is replaced atomically, only on success).
+is written (--out is replaced atomically, only on success). A line on stderr says what was written.
 
 Options:
   --format rules|prometheusrule  a plain rules file (groups:) or a prometheus-operator PrometheusRule (default: rules)
   --out FILE               write to FILE instead of stdout
   --name NAME              PrometheusRule metadata.name (default: slo-rules)
-  --namespace NS           PrometheusRule metadata.namespace (default: none)
+  --namespace NS           PrometheusRule metadata.namespace (default: ${MONITORING_NAMESPACE}, the platform's Prometheus)
+  --release NAME           PrometheusRule label release=NAME, which the Prometheus' ruleSelector matches
+                           (default: ${KUBE_PROMETHEUS_STACK_RELEASE}, the platform's)
   --runbook-base-url URL   runbook_url for alerts without one: <URL>/<service>/<slo>-<page|ticket>.md
 ${COMMON_OPTIONS}
 `,
   validate: `Usage: sre-platform slo validate <files…> [options]
 
 Parses, validates and compiles the specs without writing anything; prints every problem (file: SLO: field:
-message) and warnings such as alerts that can never fire.
+message) and warnings such as alerts that can never fire. Without --environment it validates the specs as
+written and with the overrides of every environment (the platform's, or else every one a spec overrides).
 
 Options:
 ${COMMON_OPTIONS}
@@ -129,7 +146,8 @@ interface Parsed {
   readonly format: Format;
   readonly out?: string;
   readonly name: string;
-  readonly namespace?: string;
+  readonly namespace: string;
+  readonly release: string;
   readonly runbookBaseUrl?: string;
   readonly strict: boolean;
   readonly help: boolean;
@@ -145,11 +163,12 @@ const OPTIONS = {
   out: { type: "string" },
   name: { type: "string" },
   namespace: { type: "string" },
+  release: { type: "string" },
   "runbook-base-url": { type: "string" },
   html: { type: "boolean" },
 } as const;
 const COMMAND_OPTIONS: Record<string, readonly (keyof typeof OPTIONS)[]> = {
-  compile: ["period", "environment", "strict", "help", "format", "out", "name", "namespace", "runbook-base-url"],
+  compile: ["period", "environment", "strict", "help", "format", "out", "name", "namespace", "release", "runbook-base-url"],
   validate: ["period", "environment", "strict", "help"],
   report: ["period", "environment", "strict", "help", "html", "out"],
 };
@@ -168,7 +187,9 @@ function parseCommandArgs(command: string, args: readonly string[]): Parsed {
   } catch (e) {
     const code = (e as { code?: string }).code;
     const flag = /'([^']+)'/.exec((e as Error).message)?.[1] ?? "";
-    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") throw new UsageError(`unknown option ${flag}; allowed: ${flags}`);
+    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+      throw new UsageError(`unknown option ${flag}${didYouMean(flag, allowed.map((k) => `--${k}`))}; allowed: ${flags}`);
+    }
     if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
       throw new UsageError(/does not take/.test((e as Error).message) ? `option ${flag} takes no value` : `option ${flag.replace(/ <value>$/, "")} needs a value`);
     }
@@ -185,11 +206,12 @@ function parseCommandArgs(command: string, args: readonly string[]): Parsed {
   }
   const environment = str("environment");
   const known = envNames();
-  if (environment !== undefined && known !== undefined && !known.includes(environment)) {
-    throw new UsageError(`invalid --environment ${JSON.stringify(environment)}; allowed: ${known.join(", ")}`);
-  }
   if (environment === "") throw new UsageError("option --environment needs a non-empty value");
-  for (const k of ["out", "name", "namespace", "runbook-base-url"]) {
+  if (environment !== undefined && known !== undefined) {
+    const problem = unknownEnvironmentProblem({ environment, knownEnvironments: known }, []);
+    if (problem !== undefined) throw new UsageError(`--environment: ${problem}`);
+  }
+  for (const k of ["out", "name", "namespace", "release", "runbook-base-url"]) {
     if (str(k) === "") throw new UsageError(`option --${k} needs a non-empty value`);
   }
   return {
@@ -199,7 +221,8 @@ function parseCommandArgs(command: string, args: readonly string[]): Parsed {
     format: format as Format,
     ...(str("out") !== undefined ? { out: str("out") } : {}),
     name: str("name") ?? "slo-rules",
-    ...(str("namespace") !== undefined ? { namespace: str("namespace") } : {}),
+    namespace: str("namespace") ?? MONITORING_NAMESPACE,
+    release: str("release") ?? KUBE_PROMETHEUS_STACK_RELEASE,
     ...(str("runbook-base-url") !== undefined ? { runbookBaseUrl: str("runbook-base-url") } : {}),
     strict: values["strict"] === true,
     help: values["help"] === true,
@@ -207,23 +230,54 @@ function parseCommandArgs(command: string, args: readonly string[]): Parsed {
   };
 }
 
-/** Loads and compiles; warnings go to stderr, with fields named as the user wrote them. */
-function loadAndCompile(files: readonly string[], p: Parsed, io: Io): CompileResult {
-  const { definitions, result, warnings } = loadAndCompileSlos(files, {
-    ...(p.environment !== undefined ? { environment: p.environment } : {}),
+/**
+ * Loads and compiles for `environment` (default: `--environment`); warnings go to stderr, with fields named
+ * as the user wrote them, each once per run.
+ */
+function loadAndCompile(files: readonly string[], p: Parsed, io: Io, environment = p.environment, shown = new Set<string>()) {
+  const loaded = loadAndCompileSlos(files, {
+    ...(environment !== undefined ? { environment } : {}),
     ...(envNames() !== undefined ? { knownEnvironments: envNames() } : {}),
     strict: p.strict,
     ...(p.period !== undefined ? { period: p.period } : {}),
     ...(p.runbookBaseUrl !== undefined ? { runbookBaseUrl: p.runbookBaseUrl } : {}),
   });
   // Inside the repository, with an environment: the specs' teams are held against that environment's, as the synth does.
-  const env = p.environment !== undefined ? platformEnvironmentConfigs()?.find((e) => e.name === p.environment) : undefined;
+  const env = environment !== undefined ? platformEnvironmentConfigs()?.find((e) => e.name === environment) : undefined;
   if (env !== undefined) {
-    const ownership = sloOwnershipProblems(definitions, env.security.namespaces.teams.map((t) => t.name), `security.namespaces.teams of environment "${env.name}"`);
+    const ownership = sloOwnershipProblems(loaded.definitions, env.security.namespaces.teams.map((t) => t.name), `security.namespaces.teams of environment "${env.name}"`);
     if (ownership.length > 0) throw new SloError(ownership);
   }
-  for (const w of warnings) io.err(`warning: ${formatDiagnostic(w)}\n`);
-  return result;
+  for (const w of loaded.warnings) {
+    const line = `warning: ${formatDiagnostic(w)}\n`;
+    if (!shown.has(line)) io.err(line);
+    shown.add(line);
+  }
+  return loaded;
+}
+
+/**
+ * `slo validate` without `--environment`: the specs as written, then with each environment's overrides (the
+ * platform's environments in this repository, else every one a spec overrides), so a prod override
+ * `objective: 0.999` is caught. Every environment's problems are reported, each naming its environment.
+ */
+function validateEverywhere(files: readonly string[], p: Parsed, io: Io): string {
+  const shown = new Set<string>();
+  const base = loadAndCompile(files, p, io, undefined, shown);
+  const environments = envNames() ?? base.overriddenEnvironments;
+  const problems: SloDiagnostic[] = [];
+  for (const env of environments) {
+    try {
+      loadAndCompile(files, p, io, env, shown);
+    } catch (e) {
+      if (!(e instanceof SloError)) throw e;
+      problems.push(...e.diagnostics.map((d) => ({ ...d, message: `in environment ${env}: ${d.message}` })));
+    }
+  }
+  if (problems.length > 0) throw new SloError(problems);
+  const n = base.result.slos.length;
+  const where = environments.length > 0 ? `as written and in ${environments.join(", ")}` : "as written (no spec overrides an environment)";
+  return `ok: ${n} SLO${n === 1 ? "" : "s"} valid ${where}\n`;
 }
 
 /** Writes FILE only once everything succeeded: a temp file beside it, then an atomic rename. */
@@ -269,7 +323,8 @@ function runSlo(command: string | undefined, args: readonly string[], io: Io): n
     return EXIT_OK;
   }
   if (!(command in COMMAND_OPTIONS)) {
-    throw new UsageError(`unknown command "slo ${command}"; allowed: ${Object.keys(COMMAND_OPTIONS).join(", ")}`);
+    const commands = Object.keys(COMMAND_OPTIONS);
+    throw new UsageError(`unknown command "slo ${command}"${didYouMean(command, commands)}; allowed: ${commands.join(", ")}`);
   }
   const p = parseCommandArgs(command, args);
   if (p.help) {
@@ -283,20 +338,33 @@ function runSlo(command: string | undefined, args: readonly string[], io: Io): n
     throw new UsageError(p.html ? "option --html needs --out DIR, the folder to write index.html to" : "option --out needs --html (the text report goes to stdout)");
   }
   const files = p.files.length > 0 ? p.files : defaultSpecFiles(command);
-  const result = loadAndCompile(files, p, io);
   if (command === "validate") {
-    io.out(`ok: ${result.slos.length} SLO${result.slos.length === 1 ? "" : "s"} valid\n`);
-  } else if (command === "report" && p.html) {
-    writeAtomically(join(p.out!, "index.html"), renderHtmlReport(result, p.environment !== undefined ? { environment: p.environment } : {}));
-    io.out(`wrote ${join(p.out!, "index.html")}: ${result.slos.length} SLO${result.slos.length === 1 ? "" : "s"}\n`);
+    if (p.environment === undefined) {
+      io.out(validateEverywhere(files, p, io));
+    } else {
+      const n = loadAndCompile(files, p, io).result.slos.length;
+      io.out(`ok: ${n} SLO${n === 1 ? "" : "s"} valid in ${p.environment}\n`);
+    }
+    return EXIT_OK;
+  }
+  const { result } = loadAndCompile(files, p, io);
+  const slos = `${result.slos.length} SLO${result.slos.length === 1 ? "" : "s"}${p.environment !== undefined ? ` (${p.environment})` : ""}`;
+  if (command === "report" && p.html) {
+    const index = join(p.out!, "index.html");
+    writeAtomically(index, renderHtmlReport(result, p.environment !== undefined ? { environment: p.environment } : {}));
+    io.out(`wrote ${index}: ${slos}\n`);
   } else if (command === "report") {
     io.out(renderReport(result, p.environment));
+    io.err(`reported ${slos}\n`);
   } else {
     const yaml = p.format === "rules"
       ? emitRulesYaml(result)
-      : emitPrometheusRuleYaml(result, { name: p.name, ...(p.namespace !== undefined ? { namespace: p.namespace } : {}) });
+      : emitPrometheusRuleYaml(result, { name: p.name, namespace: p.namespace, labels: monitoringSelectorLabels(p.release) });
     if (p.out !== undefined) writeAtomically(p.out, yaml);
     else io.out(yaml);
+    const rules = result.slos.reduce((n, s) => n + s.groups.reduce((m, g) => m + g.rules.length, 0), 0);
+    const as = p.format === "rules" ? "a rules file" : `PrometheusRule ${p.namespace}/${p.name} (release=${p.release})`;
+    io.err(`compiled ${slos} into ${rules} rules, ${as}, ${p.out !== undefined ? `written to ${p.out}` : "on stdout"}\n`);
   }
   return EXIT_OK;
 }
@@ -313,8 +381,12 @@ export function main(argv: readonly string[], io: Io = processIo): number {
       io.out(MAIN_HELP);
       return EXIT_OK;
     }
+    if (group === "--version" || group === "-V" || group === "version") {
+      io.out(`sre-platform ${version()}\n`);
+      return EXIT_OK;
+    }
     if (group === "diagram") throw new UsageError("diagram runs asynchronously: call run(), not main()");
-    if (group !== "slo") throw new UsageError(`unknown command "${group}"; allowed: slo, diagram`);
+    if (group !== "slo") throw new UsageError(`unknown command "${group}"${didYouMean(group, ["slo", "diagram"])}; allowed: slo, diagram, --version, --help`);
     return runSlo(command, rest, io);
   } catch (e) {
     if (e instanceof UsageError) {
@@ -322,7 +394,10 @@ export function main(argv: readonly string[], io: Io = processIo): number {
       return EXIT_USAGE;
     }
     if (e instanceof SloError) {
-      for (const d of e.diagnostics) io.err(`error: ${formatDiagnostic(d)}\n`);
+      for (const d of e.diagnostics) {
+        io.err(`error: ${formatDiagnostic(d)}\n`);
+        if (d.excerpt !== undefined) io.err(`${d.excerpt.replace(/^/gm, "    ")}\n`);
+      }
       io.err(`${e.diagnostics.length} problem${e.diagnostics.length === 1 ? "" : "s"} found; nothing written\n`);
       return EXIT_INVALID_INPUT;
     }

@@ -3,8 +3,7 @@
 // which this script runs when dist/ is missing or older than lib/slo). Prints Markdown tables:
 //   1. Whole-process wall time of a child `node` that loads 1,000 SLOs from YAML (parse + validate), compiles
 //      them and writes the rules file; median of --runs (default 5) after one warm-up. Goal: < 1 s.
-//   2. Per SLO of Sloth's own golden inputs 01–03 (reference data beside the repository, as
-//      test/support/shared.ts finds it): rule count and the raw-data range
+//   2. Per SLO of Sloth's own golden inputs 01–03 (test/fixtures/sloth-golden): rule count and the raw-data range
 //      seconds Prometheus evaluates per second (Σ over rules reading raw data of the range durations of their
 //      raw selectors ÷ the group's interval), ours next to Sloth's expected.yaml. Goal: ≤ 0.5× Sloth.
 //      Sloth's groups have no `interval:`, so they run at the Prometheus global evaluation_interval: we
@@ -23,7 +22,7 @@ const require = createRequire(path.join(root, "package.json"));
 const { values: opts } = parseArgs({ options: { runs: { type: "string", default: "5" }, count: { type: "string", default: "1000" } } });
 const runs = Math.max(1, Number(opts.runs));
 const count = Math.max(1, Number(opts.count));
-const golden = path.resolve(root, "../shared/slo/sloth-golden");
+const golden = path.join(root, "test/fixtures/sloth-golden");
 const SLOTH_DEFAULT_INTERVAL_S = 60;
 
 // --- build if needed ---------------------------------------------------------------------------------
@@ -139,10 +138,6 @@ console.log("| case | SLO (SLI) | rules ours / Sloth | raw-data range s/s ours |
 console.log("|---|---|---|---|---|---|---|");
 for (const [name, period] of cases) {
   const dir = path.join(golden, name);
-  if (!fs.existsSync(dir)) {
-    console.log(`| ${name} | (../shared/slo/sloth-golden missing) | | | | | |`);
-    continue;
-  }
   const result = slo.compileSlos(slo.loadSloFiles([path.join(dir, "input.yaml")]), { period });
   const ours = slo.toRuleGroups(result);
   const sloth = YAML.parse(fs.readFileSync(path.join(dir, "expected.yaml"), "utf8")).groups;

@@ -11,6 +11,8 @@ import Module from "node:module";
 import { fileURLToPath } from "node:url";
 import { ensureCrdValidators } from "./crd-validators.mjs";
 
+// cdktf's version check (HashiCorp checkpoint) logs an error offline; the project's commands never ask for it.
+process.env.CHECKPOINT_DISABLE ??= "1";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const bundle = path.join(root, "dist", "synth", "main.cjs");
 const codeCache = `${bundle}.v8-cache`;

@@ -48,10 +48,17 @@ export interface SloRulesProps {
   /** Where the rules go. */
   readonly prometheus: PrometheusTarget;
   /**
-   * Apply the specs' per-environment objective overrides of this environment.
+   * Apply the specs' per-environment objective overrides of this environment. A name no spec overrides but
+   * close to one a spec does (`prd` for `prod`) is refused, as it would silently get the base objectives.
    * @default - no overrides
    */
   readonly environment?: string;
+  /**
+   * Every environment name of the app: `environment` must be one of them, and so must every spec's
+   * `environments.<name>` key (catches `prdo`).
+   * @default - any name a spec overrides, and any other not close to one
+   */
+  readonly knownEnvironments?: readonly string[];
   /**
    * SLO period for every SLO.
    * @default - each spec's own, else 30d
@@ -111,6 +118,7 @@ export class SloRules extends Construct {
       try {
         const compiled = loadAndCompileSlos(props.specs, {
           ...(props.environment !== undefined ? { environment: props.environment } : {}),
+          ...(props.knownEnvironments !== undefined ? { knownEnvironments: props.knownEnvironments } : {}),
           ...(props.period !== undefined ? { period: props.period } : {}),
           ...(props.runbookBaseUrl !== undefined ? { runbookBaseUrl: props.runbookBaseUrl } : {}),
         });

@@ -6,6 +6,7 @@ import { isLabelValue, isQualifiedName } from "../kubernetes/names";
 import { validateAlertRouting } from "../observability/alertmanager/validate";
 import { formatProblems, ValidationProblem } from "../problems";
 import { parseArn } from "../aws/arns";
+import { suggest } from "../did-you-mean";
 import { MIN_PUBLIC_ACCESS_PREFIX } from "../eks/public-access";
 import { EnvironmentConfig, EnvironmentSchema } from "./environment-schema";
 import { platformProblems } from "./validate-platform";
@@ -297,8 +298,9 @@ function zodProblems(error: z.ZodError, input: unknown): ValidationProblem[] {
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) {
         const parent = valueAt(input, issue.path);
-        const allowed = knownKeys(issue.path);
-        problems.push({ path: joinPath([...base, key]), value: (parent as Record<string, unknown>)?.[key], allowed: `no field "${key}" here${allowed ? `; known fields: ${allowed}` : ""}` });
+        const known = knownKeys(issue.path);
+        const allowed = known ? `${suggest(key, known)}; known fields: ${known.join(", ")}` : "";
+        problems.push({ path: joinPath([...base, key]), value: (parent as Record<string, unknown>)?.[key], allowed: `no field "${key}" here${allowed}` });
       }
       continue;
     }
@@ -330,7 +332,7 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return cur;
 }
 
-function knownKeys(path: readonly PropertyKey[]): string | undefined {
+function knownKeys(path: readonly PropertyKey[]): string[] | undefined {
   type Walkable = { shape?: Record<string, z.ZodType>; element?: z.ZodType; valueType?: z.ZodType; unwrap?: () => z.ZodType };
   // Optional fields wrap their schema; unwrap them to reach the object's keys.
   const unwrapped = (t: z.ZodType): Walkable => {
@@ -348,5 +350,5 @@ function knownKeys(path: readonly PropertyKey[]): string | undefined {
     else return undefined;
   }
   const shape = unwrapped(schema).shape;
-  return shape ? Object.keys(shape).join(", ") : undefined;
+  return shape ? Object.keys(shape) : undefined;
 }

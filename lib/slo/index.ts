@@ -7,15 +7,15 @@ export { parseSloYaml, parseSloTexts, parseSloDocuments, SUPPORTED_VERSIONS, SUP
 export type { ParseOptions, ParseResult, SloText } from "./parse";
 export { validateSloDefinitions, validateSloSpec, sourceField, ALERT_NAME_RE } from "./validate";
 export type { ValidateSpecOptions } from "./validate";
-export { loadSloFiles, loadSloFilesWithWarnings, expandSloPaths } from "./load";
+export { loadSloFiles, loadSloFilesWithWarnings, expandSloPaths, unknownEnvironmentProblem } from "./load";
 export type { LoadOptions, LoadResult } from "./load";
 export { namespaceMatcherDiagnostics, selectorsWithoutNamespace, NAMESPACE_LABEL } from "./namespace-matchers";
 export { SLO_SPEC_FOLDER, sloSpecFiles, sloSpecsLeftOut } from "./spec-folder";
-export { checkPromql, fillWindow, hasWindowPlaceholder, normalizeWindowPlaceholder, WINDOW_PLACEHOLDER } from "./promql";
+export { checkPromql, excerptAt, fillWindow, hasWindowPlaceholder, normalizeWindowPlaceholder, WINDOW_PLACEHOLDER } from "./promql";
 export type { PromqlProblem } from "./promql";
 export { counterRates, splitDivision } from "./promql-rewrite";
 export type { CounterRewrite } from "./promql-rewrite";
-export { SRE_PLATFORM_V1 } from "./formats/sre-platform-v1";
+export { SRE_PLATFORM_V1, SRE_PLATFORM_V1_SCHEMA_FILE, sloSpecV1JsonSchema } from "./formats/sre-platform-v1";
 export { SLO_FORMATS, detectFormat, describeFormats } from "./formats/index";
 export type { SloFormat, SloFormatDocument, SloFormatMarker, UnclaimedDocumentProblem } from "./formats/index";
 export type {

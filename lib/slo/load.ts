@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { type SloDefinition, type SloDiagnostic, SloError } from "./model";
+import { closest } from "./formats/common";
 import { parseSloTexts, type ParseOptions, type SloText } from "./parse";
 import { validateSloDefinitions } from "./validate";
 import { namespaceMatcherDiagnostics } from "./namespace-matchers";
@@ -18,6 +19,8 @@ export interface LoadResult {
   readonly warnings: SloDiagnostic[];
   /** The files read, after directories were expanded. */
   readonly files: string[];
+  /** The environment names the platform specs override (`environments.<name>`), sorted. */
+  readonly overriddenEnvironments: string[];
 }
 
 const SLO_FILE_RE = /\.ya?ml$/;
@@ -73,10 +76,33 @@ export function loadSloFilesWithWarnings(paths: readonly string[], options: Load
   errors.push(...parsed.errors);
   warnings.push(...parsed.warnings);
   definitions.push(...parsed.definitions);
+  const unknown = unknownEnvironmentProblem(options, parsed.overriddenEnvironments);
+  if (unknown !== undefined) errors.unshift({ file: files.join(", ") || "<none>", field: "environment", stage: "load", message: unknown });
   // Rejected SLOs are validated too, so one run reports every independent problem; they are never returned.
   errors.push(...validateSloDefinitions([...definitions, ...parsed.rejected]));
   // An SLI that reads every namespace: a warning, an error when the caller is strict.
   (options.strict === true ? errors : warnings).push(...namespaceMatcherDiagnostics(definitions));
   if (errors.length > 0) throw new SloError(errors);
-  return { definitions, warnings, files };
+  return { definitions, warnings, files, overriddenEnvironments: parsed.overriddenEnvironments };
+}
+
+/**
+ * Why the environment to load for is not one, if it is not: outside `knownEnvironments` when that list is
+ * given; without it, a name no spec overrides but close to one a spec does (`prd` for `prod`), which would
+ * otherwise silently get the base objectives.
+ */
+export function unknownEnvironmentProblem(options: LoadOptions, overridden: readonly string[]): string | undefined {
+  const env = options.environment;
+  if (env === undefined) return undefined;
+  const known = options.knownEnvironments;
+  if (known !== undefined) {
+    if (known.includes(env)) return undefined;
+    const meant = closest(env, known);
+    return `unknown environment "${env}"${meant !== undefined ? ` (did you mean "${meant}"?)` : ""}; allowed: ${known.join(", ")}`;
+  }
+  if (overridden.includes(env)) return undefined;
+  const meant = closest(env, overridden);
+  return meant === undefined
+    ? undefined
+    : `unknown environment "${env}" (did you mean "${meant}"?): no spec overrides it, so it would get the base objectives; the specs override: ${overridden.join(", ")}`;
 }

@@ -144,6 +144,11 @@ export interface SloDiagnostic {
   /** Compiler stage: `parse`, `validate`, `windows`, `rules`, `emit`. */
   readonly stage: string;
   readonly message: string;
+  /**
+   * For a problem at a position of a query: the query's line there and a caret under the column (two lines),
+   * which a terminal shows below the one-line diagnostic.
+   */
+  readonly excerpt?: string;
 }
 
 /** Renders a diagnostic as one stderr line. */

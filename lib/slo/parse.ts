@@ -46,6 +46,8 @@ export interface ParseResult {
    * problems; never compile them.
    */
   readonly rejected: RejectedSloDefinition[];
+  /** The environment names the platform specs override (`environments.<name>`), sorted. */
+  readonly overriddenEnvironments: string[];
 }
 
 /** The text of one SLO file and the name it is reported under. */
@@ -98,10 +100,11 @@ interface Sink {
   readonly claimed: Map<SloFormat, SloFormatDocument[]>;
   /** Documents no format claimed; reported after the formats have parsed theirs, in input order. */
   readonly unclaimed: SloFormatDocument[];
+  readonly overridden: Set<string>;
 }
 
 function newSink(): Sink {
-  return { errors: [], warnings: [], rejected: [], claimed: new Map(SLO_FORMATS.map((f) => [f, []])), unclaimed: [] };
+  return { errors: [], warnings: [], rejected: [], claimed: new Map(SLO_FORMATS.map((f) => [f, []])), unclaimed: [], overridden: new Set() };
 }
 
 /**
@@ -121,7 +124,7 @@ function finish(sink: Sink, files: readonly string[]): ParseResult {
   definitions.sort(byFile((d: SloDefinition) => d.source.file));
   sink.errors.sort(byFile((d: SloDiagnostic) => d.file));
   sink.warnings.sort(byFile((d: SloDiagnostic) => d.file));
-  return { definitions, errors: sink.errors, warnings: sink.warnings, rejected: sink.rejected };
+  return { definitions, errors: sink.errors, warnings: sink.warnings, rejected: sink.rejected, overriddenEnvironments: [...sink.overridden].sort() };
 }
 
 /** One YAML document, or one item of a document that is a list of objects (OpenSLO's SDK writes those). */
@@ -149,6 +152,7 @@ function claim(documents: readonly unknown[], file: string, options: ParseOption
       ...(options.environment !== undefined ? { environment: options.environment } : {}),
       ...(options.knownEnvironments !== undefined ? { knownEnvironments: options.knownEnvironments } : {}),
       strict: options.strict ?? false,
+      overridden: sink.overridden,
       errors: sink.errors,
       warnings: sink.warnings,
       rejected: sink.rejected,

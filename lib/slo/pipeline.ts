@@ -13,6 +13,8 @@ export interface LoadAndCompileResult {
   readonly warnings: SloDiagnostic[];
   /** The files read, after directories were expanded. */
   readonly files: string[];
+  /** The environment names the platform specs override (`environments.<name>`), sorted. */
+  readonly overriddenEnvironments: string[];
 }
 
 /**
@@ -32,6 +34,7 @@ export function loadAndCompileSlos(paths: readonly string[], options: LoadAndCom
     result,
     warnings: [...loaded.warnings, ...result.warnings].map((w) => inSourceTerms(w, byId)),
     files: loaded.files,
+    overriddenEnvironments: loaded.overriddenEnvironments,
   };
 }
 

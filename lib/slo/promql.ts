@@ -45,6 +45,8 @@ export function unknownTemplates(query: string): string[] {
 /** Why a query is not valid PromQL. */
 export interface PromqlProblem {
   readonly message: string;
+  /** The query's line at the problem and a caret under its column (two lines), when there is a position. */
+  readonly excerpt?: string;
 }
 
 /** Functions whose (first) argument must be a range vector. */
@@ -76,9 +78,13 @@ export function checkPromql(query: string): PromqlProblem | undefined {
   } catch (e) {
     const m = /No parse at (\d+)/.exec(String((e as Error).message));
     const at = m ? Number(m[1]) : 0;
-    const where = describeAt(query, originalOffset(query, at));
+    const offset = originalOffset(query, at);
+    const where = describeAt(query, offset);
     const construct = notPromqlConstruct(filled, at);
-    return { message: construct !== undefined ? `not valid PromQL: ${construct}, at ${where}` : `not valid PromQL: unexpected input at ${where}` };
+    return {
+      message: construct !== undefined ? `not valid PromQL: ${construct}, at ${where}` : `not valid PromQL: unexpected input at ${where}`,
+      excerpt: excerptAt(query, offset),
+    };
   }
   const top = tree.topNode.firstChild;
   if (!top) return { message: "query is empty" };
@@ -170,8 +176,10 @@ function checkRangeArguments(root: SyntaxNode, filled: string, query: string): P
     const fn = filled.slice(ident.from, ident.to);
     const arg = body.firstChild;
     if (RANGE_FUNCTIONS.has(fn) && arg && INSTANT_NODES.has(unwrapParens(arg).type.name)) {
+      const offset = originalOffset(query, arg.from);
       problem = {
-        message: `${fn}() needs a range vector such as metric[${WINDOW_PLACEHOLDER}], got an instant vector at ${describeAt(query, originalOffset(query, arg.from))}`,
+        message: `${fn}() needs a range vector such as metric[${WINDOW_PLACEHOLDER}], got an instant vector at ${describeAt(query, offset)}`,
+        excerpt: excerptAt(query, offset),
       };
     }
   } while (cursor.next());
@@ -199,6 +207,18 @@ function describeAt(query: string, offset: number): string {
   const rest = query.slice(offset).split("\n")[0] ?? "";
   const near = rest.length === 0 ? "end of query" : `"${rest.length > 30 ? rest.slice(0, 30) + "…" : rest}"`;
   return `line ${line}, column ${column} (near ${near})`;
+}
+
+/**
+ * The line of `query` holding `offset` and a caret under that column, for a terminal:
+ * `sum(rate(x[5m])) +` / `                  ^`. Tabs stay tabs in the caret line so the caret lines up.
+ */
+export function excerptAt(query: string, offset: number): string {
+  const start = query.lastIndexOf("\n", offset - 1) + 1;
+  const end = query.indexOf("\n", offset);
+  const line = query.slice(start, end < 0 ? undefined : end);
+  const pad = line.slice(0, offset - start).replace(/[^\t]/g, " ");
+  return `${line}\n${pad}^`;
 }
 
 /** Prometheus metric names: `[a-zA-Z_:][a-zA-Z0-9_:]*`. */
@@ -255,13 +275,15 @@ export function matcherLabelNames(matchers: string): string[] {
 export interface SliProblem {
   readonly key: string;
   readonly message: string;
+  /** See {@link PromqlProblem.excerpt}. */
+  readonly excerpt?: string;
 }
 
 /** Checks every query and name of an SLI (the checks that do not depend on the rest of the SLO). */
 export function checkSli(sli: Sli | undefined): SliProblem[] {
   const out: SliProblem[] = [];
-  const problem = (key: string, message: string): void => {
-    out.push({ key, message });
+  const problem = (key: string, message: string, excerpt?: string): void => {
+    out.push({ key, message, ...(excerpt !== undefined ? { excerpt } : {}) });
   };
   if (!sli || typeof sli !== "object") {
     problem("sli", "missing SLI: give one of events, raw, latency, availability");
@@ -277,7 +299,7 @@ export function checkSli(sli: Sli | undefined): SliProblem[] {
       return;
     }
     const p = checkPromql(query);
-    if (p) problem(key, p.message);
+    if (p) problem(key, p.message, p.excerpt);
   };
   switch (sli.kind) {
     case "events":
@@ -293,7 +315,7 @@ export function checkSli(sli: Sli | undefined): SliProblem[] {
         return out;
       }
       const p = checkPromql(sli.gaugeQuery);
-      if (p) problem("sli.gaugeQuery", p.message);
+      if (p) problem("sli.gaugeQuery", p.message, p.excerpt);
       return out;
     }
     case "latency": {

@@ -39,8 +39,8 @@ export function validateSloDefinitions(defs: readonly RejectedSloDefinition[]): 
   const out: SloDiagnostic[] = [];
   const seen = new Map<string, RejectedSloDefinition>();
   for (const def of defs) {
-    const problem = (key: string, message: string): void => {
-      out.push({ file: def.source.file, slo: def.id, field: sourceField(def, key), stage: "validate", message });
+    const problem = (key: string, message: string, excerpt?: string): void => {
+      out.push({ file: def.source.file, slo: def.id, field: sourceField(def, key), stage: "validate", message, ...(excerpt !== undefined ? { excerpt } : {}) });
     };
     validateOne(def, problem);
     const first = seen.get(def.id);
@@ -60,7 +60,7 @@ export function validateSloDefinitions(defs: readonly RejectedSloDefinition[]): 
  */
 export const MIN_OBJECTIVE_PERCENT = 1;
 
-type Report = (key: string, message: string) => void;
+type Report = (key: string, message: string, excerpt?: string) => void;
 
 function validateOne(def: RejectedSloDefinition, problem: Report): void {
   for (const key of ["service", "name"] as const) {
@@ -117,7 +117,7 @@ function checkLabels(labels: Readonly<Record<string, string>>, key: string, what
 
 function validateSli(def: RejectedSloDefinition, problem: Report): void {
   if (def.sli === undefined) return; // a rejected definition whose SLI problem is already reported
-  for (const p of checkSli(def.sli)) problem(p.key, p.message);
+  for (const p of checkSli(def.sli)) problem(p.key, p.message, p.excerpt);
 }
 
 /** Options for validating a spec built in TypeScript. */

@@ -12,12 +12,14 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sharedPath, withShared } from "../support/shared";
 import { CLI, ensureCliBuilt, ROOT } from "../support/cli-dist";
 import { ENVIRONMENTS } from "../../environments";
+import { parse } from "yaml";
+import { MONITORING_NAMESPACE, MONITORING_SELECTOR_LABELS } from "../../lib/observability/monitoring-selection";
+import { fixturePath } from "../support/fixtures";
 
 const SPECS = join(ROOT, "environments/slos");
-const GOLDEN = sharedPath("slo/sloth-golden");
+const GOLDEN = fixturePath("sloth-golden");
 
 beforeAll(ensureCliBuilt, 200_000);
 
@@ -103,12 +105,14 @@ const KEEP = write("keep.yaml", "previous content\n");
 describe("sre-platform slo compile", () => {
   const outFile = join(tmp, "sub", "rules.yaml");
   const withOut = cli(["slo", "compile", SPECS, "--environment", "prod", "--out", outFile]);
-  it("writes a rules file with --out and nothing on stdout", () => {
+  it("writes a rules file with --out, nothing on stdout, and one line on stderr saying what it wrote", () => {
     const r = withOut();
-    expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toBe("");
     const text = readFileSync(outFile, "utf8");
+    const rules = text.split("\n").filter((l) => /^\s+- (record|alert): /.test(l)).length;
+    expect(rules).toBeGreaterThan(20);
+    expect(r.stderr).toBe(`compiled 4 SLOs (prod) into ${rules} rules, a rules file, written to ${outFile}\n`);
     expect(text).toMatch(/^groups:/m);
     expect(text).toContain("alert: CheckoutApiAvailability");
     expect(readdirSync(join(tmp, "sub"))).toEqual(["rules.yaml"]);
@@ -121,9 +125,22 @@ describe("sre-platform slo compile", () => {
     expect(r.stdout).toMatch(/kind: PrometheusRule/);
     expect(r.stdout).toMatch(/name: checkout-slos/);
     expect(r.stdout).toMatch(/namespace: monitoring/);
+    expect(r.stderr).toMatch(/^compiled 4 SLOs into \d+ rules, PrometheusRule monitoring\/checkout-slos \(release=kube-prometheus-stack\), on stdout\n$/);
   });
 
-  withShared(it, "Sloth golden inputs").each(([
+  const platformDefaults = cli(["slo", "compile", SPECS, "--format", "prometheusrule"]);
+  const otherRelease = cli(["slo", "compile", SPECS, "--format", "prometheusrule", "--namespace", "team-a", "--release", "team-prometheus"]);
+  it("gives a PrometheusRule the namespace and the labels the platform's Prometheus selects on, or the ones asked for", () => {
+    // The same constants the kube-prometheus-stack values build their ruleSelector from.
+    const ours = parse(platformDefaults().stdout);
+    expect(ours.metadata.namespace).toBe(MONITORING_NAMESPACE);
+    expect(ours.metadata.labels).toMatchObject(MONITORING_SELECTOR_LABELS);
+    const theirs = parse(otherRelease().stdout);
+    expect(theirs.metadata.namespace).toBe("team-a");
+    expect(theirs.metadata.labels.release).toBe("team-prometheus");
+  });
+
+  it.each(([
     ["01-base-30d", []],
     ["02-base-28d", ["--period", "28d"]],
     ["03-custom-windows-7d", ["--period", "7d"]],
@@ -179,15 +196,47 @@ describe("sre-platform slo compile", () => {
 });
 
 describe("sre-platform slo validate", () => {
-  const perEnvironment = ENVIRONMENTS.map((e) => e.name).map((env) => cli(["slo", "validate", SPECS, "--environment", env]));
+  const perEnvironment = ENVIRONMENTS.map((e) => e.name).map((env) => [env, cli(["slo", "validate", SPECS, "--environment", env])] as const);
   it("accepts the platform's own SLOs for every environment", () => {
-    for (const result of perEnvironment) {
+    for (const [env, result] of perEnvironment) {
       const r = result();
       expect(r.status).toBe(0);
-      expect(r.stdout).toBe("ok: 4 SLOs valid\n");
+      expect(r.stdout).toBe(`ok: 4 SLOs valid in ${env}\n`);
       // Every SLI selects its namespace: no warning.
       expect(r.stderr).toBe("");
     }
+  });
+
+  const everywhere = cli(["slo", "validate", SPECS]);
+  it("without --environment validates the specs as written and with every environment's overrides", () => {
+    const r = everywhere();
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe("ok: 4 SLOs valid as written and in dev, staging, prod\n");
+  });
+
+  const ratioInProd = write("ratio-in-prod.yaml", `version: sre-platform/v1
+service: shop
+slos:
+  - name: availability
+    objective: 99.5
+    sli:
+      events:
+        errorQuery: sum(rate(http_requests_total{job="shop",code=~"5.."}[{{.window}}]))
+        totalQuery: sum(rate(http_requests_total{job="shop"}[{{.window}}]))
+    alerting:
+      name: ShopAvailability
+    environments:
+      prod:
+        objective: 0.999
+`);
+  const overrideCaught = cli(["slo", "validate", ratioInProd]);
+  it("refuses an environment's bad override without being told the environment", () => {
+    const r = overrideCaught();
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(
+      `error: ${ratioInProd}: shop-availability: slos[0].environments.prod.objective: in environment prod: objective 0.999 is a percentage below 1; did you mean 99.9? (objectives are percentages, e.g. 99.5 for 99.5%)\n1 problem found; nothing written\n`,
+    );
   });
 
   const missing = cli(["slo", "validate", join(tmp, "missing.yaml")]);
@@ -218,7 +267,7 @@ slos:
   const warns = cli(["slo", "validate", lenient]);
   it("warns about a key Sloth ignores and succeeds", () => {
     const r = warns();
-    expect([r.status, r.stdout]).toEqual([0, "ok: 1 SLO valid\n"]);
+    expect([r.status, r.stdout]).toEqual([0, "ok: 1 SLO valid as written and in dev, staging, prod\n"]);
     expect(r.stderr).toBe(`warning: ${lenient}: svc-avail: slos[0].alerting.ticketAlert: unknown field "ticketAlert" (did you mean "ticket_alert"?); allowed fields: name, labels, annotations, page_alert, ticket_alert; ignored, as Sloth ignores it (an error in strict mode)\n`);
   });
 
@@ -320,12 +369,16 @@ describe("usage errors", () => {
     [["slo", "compile", SPECS, "--bogus"], /unknown option --bogus; allowed: --period, --environment, --strict, --help, --format, --out/],
     [["slo", "compile", SPECS, "--period", "1d"], /invalid --period "1d"; allowed: 30d, 28d, 7d/],
     [["slo", "compile", SPECS, "--format", "json"], /invalid --format "json"; allowed: rules, prometheusrule/],
-    [["slo", "compile", SPECS, "--environment", "prdo"], new RegExp(`invalid --environment "prdo"; allowed: ${ENVIRONMENTS.map((e) => e.name).join(", ")}`)],
+    [["slo", "compile", SPECS, "--environment", "prdo"], /^sre-platform: --environment: unknown environment "prdo" \(did you mean "prod"\?\); allowed: dev, staging, prod\n$/],
+    [["slo", "report", SPECS, "--environment", "prd"], /^sre-platform: --environment: unknown environment "prd" \(did you mean "prod"\?\); allowed: dev, staging, prod\n$/],
+    [["slo", "compil", SPECS], /^sre-platform: unknown command "slo compil" \(did you mean "compile"\?\); allowed: compile, validate, report\n$/],
+    [["sol", "validate"], /^sre-platform: unknown command "sol" \(did you mean "slo"\?\); allowed: slo, diagram, --version, --help\n$/],
+    [["slo", "compile", SPECS, "--formt", "rules"], /^sre-platform: unknown option --formt \(did you mean "--format"\?\); allowed: /],
     [["slo", "compile", SPECS, "--period"], /option --period needs a value/],
     [["slo", "compile"], /no SLO files given/],
     [["slo", "validate", SPECS, "--out", "x.yaml"], /unknown option --out; allowed: --period, --environment, --strict, --help$/m],
     [["slo", "frobnicate"], /unknown command "slo frobnicate"; allowed: compile, validate, report/],
-    [["deploy"], /unknown command "deploy"; allowed: slo/],
+    [["deploy"], /unknown command "deploy"; allowed: slo, diagram, --version, --help\n$/],
     [[], /Usage: sre-platform <command>/],
   ] as Array<[string[], RegExp]>).map(([args, message]) => [args, message, cli(args)] as const))("exits 2 for %j", (_args, message, result) => {
     const r = result();
@@ -340,6 +393,43 @@ describe("usage errors", () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^Usage: sre-platform slo ${command}`));
     expect(r.stdout).toContain("--period 30d|28d|7d");
+  });
+});
+
+describe("sre-platform --version", () => {
+  const version = cli(["--version"]);
+  it("prints the package's version", () => {
+    const r = version();
+    expect([r.status, r.stdout, r.stderr]).toEqual([0, `sre-platform ${JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version}\n`, ""]);
+  });
+});
+
+describe("a PromQL error", () => {
+  const unclosed = write("unclosed.yaml", `version: sre-platform/v1
+service: shop
+slos:
+  - name: availability
+    objective: 99.5
+    sli:
+      events:
+        errorQuery: sum(rate(http_requests_total{job="shop",code=~"5.."}[{{.window}}]))
+        totalQuery: sum(rate(http_requests_total{job="shop"}[{{.window}}])
+    alerting:
+      name: ShopAvailability
+`);
+  const result = cli(["slo", "validate", unclosed]);
+  it("shows the query with a caret under the column the message names", () => {
+    const r = result();
+    expect(r.status).toBe(1);
+    const lines = r.stderr.split("\n");
+    const at = lines.findIndex((l) => l.includes("slos[0].sli.events.totalQuery: not valid PromQL"));
+    expect(at).toBeGreaterThanOrEqual(0);
+    const column = Number(/at line 1, column (\d+)/.exec(lines[at]!)![1]);
+    expect(lines[at + 1]).toBe(`    sum(rate(http_requests_total{job="shop"}[{{.window}}])`);
+    expect(lines[at + 2]).toMatch(/^ +\^$/);
+    expect(lines[at + 2]!.indexOf("^") - 4 + 1).toBe(column);
+    // The query is missing its last ")": the caret stands just past its end.
+    expect(column).toBe(`sum(rate(http_requests_total{job="shop"}[{{.window}}])`.length + 1);
   });
 });
 

@@ -6,10 +6,13 @@ import * as path from "node:path";
 /**
  * Another team's cdktf app, as a new user would set it up: the folder `cdktf init --template=typescript`
  * lays out (its tsconfig.json, cdktf.json and package.json, read from the installed cdktf-cli's own
- * template), this package installed from the tarball `npm pack` builds in a fresh checkout, and the
- * README's example as main.ts. Offline: the tarball is unpacked into node_modules as npm would, and the
- * app's other packages (cdktf, the providers, TypeScript, ts-node, the cdktf CLI) and the tarball's
- * dependencies are linked from this repository's node_modules. One pack and one install for the suite.
+ * template), the development packages that template's install hook adds, installed from the registry exactly as
+ * it names them (no versions: the newest), then the commands the README's "A new app" block runs after
+ * `cdktf init`, then this package from the tarball `npm pack` builds in a fresh checkout, and the README's example
+ * as main.ts. The tarball is unpacked into node_modules as npm would; its dependencies and the app's runtime
+ * packages (cdktf, constructs, the providers, about 500 MB) and the cdktf CLI (installed globally by a user) are
+ * linked from this repository's node_modules. One pack and one install for the suite; npm takes the development
+ * packages from its cache when they are there.
  */
 const root = path.resolve(__dirname, "../..");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "consumer-"));
@@ -18,6 +21,7 @@ const template = path.join(root, "node_modules/cdktf-cli/bundle/templates/typesc
 const modules = path.join(app, "node_modules");
 let tarball: string;
 let tarFiles: string[];
+let installed: Record<string, string>;
 
 const run = runner(app);
 const timings = run.timings;
@@ -34,10 +38,40 @@ function bin(name: string, target: string): void {
   fs.chmodSync(path.join(modules, target), 0o755);
 }
 
+/** The README's text. */
+const readme = (): string => fs.readFileSync(path.join(root, "README.md"), "utf8");
+
+/**
+ * The packages `cdktf init --template=typescript` installs as development dependencies, read from the template's
+ * install hook (`installDeps([...], true, ...)`), names only as it passes them to `npm install -D`.
+ */
+export function initDevDependencies(hook: string): string[] {
+  const m = /installDeps\(\s*\[([^\]]*)\],\s*true\b/.exec(hook);
+  if (!m) throw new Error("the cdktf-cli template's install hook no longer calls installDeps([...], true): read it again");
+  return [...m[1]!.matchAll(/"([^"]+)"/g)].map((d) => d[1]!);
+}
+
+/** The `npm install` commands of the README's "A new app" block that follow `cdktf init`, as argument lists. */
+export function readmeAppSetup(text: string): string[][] {
+  const block = /^### A new app\n[\s\S]*?^```sh\n([\s\S]*?)^```$/m.exec(text);
+  if (!block) throw new Error('README.md has no "### A new app" section with a ```sh block');
+  const lines = block[1]!.split("\n").map((l) => l.replace(/\s+#.*$/, "").trim());
+  const init = lines.findIndex((l) => l.startsWith("cdktf init "));
+  if (init < 0) throw new Error("the README's app block does not run cdktf init");
+  // The development tools; the runtime packages (the providers, this package) are linked by the suite.
+  return lines.slice(init + 1).filter((l) => /^npm install\s(.*\s)?(-D|--save-dev)(\s|$)/.test(l)).map((l) => l.split(/\s+/).slice(1));
+}
+
+/** The yaml-language-server modeline the README gives for a spec in an app's `slos/` folder. */
+function readmeModeline(): string {
+  const m = /^```yaml\n(# yaml-language-server: \$schema=\.\.\/node_modules\/\S+)\n/m.exec(readme());
+  if (!m) throw new Error("README.md has no ```yaml block starting with a yaml-language-server modeline into node_modules");
+  return m[1]!;
+}
+
 /** The fenced ```ts blocks of the README, in order. */
 function readmeBlocks(): string[] {
-  const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
-  return [...readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
+  return [...readme().matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
 }
 
 beforeAll(() => {
@@ -47,7 +81,7 @@ beforeAll(() => {
   const checkout = path.join(work, "checkout");
   const listed = run("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: root });
   if (listed.status !== 0) throw new Error(`git ls-files failed:\n${listed.stderr}`);
-  for (const file of listed.stdout.split("\0").filter((f) => f !== "" && fs.existsSync(path.join(root, f)))) {
+  for (const file of listed.stdout.split("\0").filter((f) => f !== "" && fs.existsSync(path.join(root, f)) && fs.lstatSync(path.join(root, f)).isFile())) {
     fs.mkdirSync(path.dirname(path.join(checkout, file)), { recursive: true });
     fs.copyFileSync(path.join(root, file), path.join(checkout, file));
   }
@@ -69,21 +103,31 @@ beforeAll(() => {
     .replace("{{futureFlags}}", "");
   fs.writeFileSync(path.join(app, "cdktf.json"), cdktfJson);
   const pkg = JSON.parse(fs.readFileSync(path.join(template, "package.json"), "utf8").replace("{{ $base }}", "team-a"));
+  fs.writeFileSync(path.join(app, "package.json"), JSON.stringify(pkg, null, 2));
+  // The template's hook: `npm install -D <its development packages>`, the newest of each, NODE_ENV=development.
+  // Then the README's commands after `cdktf init` (pinning what the newest versions break).
+  const npmOptions = ["--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"];
+  const devInstall = ["install", "-D", ...initDevDependencies(fs.readFileSync(path.join(template, ".hooks.sscaff.js"), "utf8")), ...npmOptions];
+  for (const args of [devInstall, ...readmeAppSetup(readme()).map((a) => [...a, ...npmOptions])]) {
+    const r = run("npm", args, { env: { NODE_ENV: "development" } });
+    if (r.status !== 0) throw new Error(`npm ${args.join(" ")} failed:\n${r.stderr}`);
+  }
+  installed = JSON.parse(fs.readFileSync(path.join(app, "package.json"), "utf8")).devDependencies;
+
+  // The package and the app's runtime packages, which npm is not asked about again (it would prune the links).
   const own = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
   const peers = Object.keys(own.peerDependencies);
-  pkg.dependencies = { "sre-platform": `file:${tarball}`, ...Object.fromEntries(peers.map((p) => [p, own.devDependencies[p]])) };
-  pkg.devDependencies = Object.fromEntries(["typescript", "ts-node", "@types/node", "cdktf-cli"].map((p) => [p, own.devDependencies[p]]));
-  fs.writeFileSync(path.join(app, "package.json"), JSON.stringify(pkg, null, 2));
+  const withDeps = JSON.parse(fs.readFileSync(path.join(app, "package.json"), "utf8"));
+  withDeps.dependencies = { "sre-platform": `file:${tarball}`, ...Object.fromEntries(peers.map((p) => [p, own.devDependencies[p]])) };
+  fs.writeFileSync(path.join(app, "package.json"), JSON.stringify(withDeps, null, 2));
 
-  // Install: the tarball unpacked as node_modules/sre-platform with its bin linked; everything else linked.
+  // Install: the tarball unpacked as node_modules/sre-platform with its bin linked; its dependencies and the peers linked.
   fs.mkdirSync(path.join(modules, "sre-platform"), { recursive: true });
   const untar = run("tar", ["-xzf", tarball, "-C", path.join(modules, "sre-platform"), "--strip-components=1"]);
   if (untar.status !== 0) throw new Error(untar.stderr);
   const shipped = JSON.parse(fs.readFileSync(path.join(modules, "sre-platform/package.json"), "utf8"));
-  for (const dep of [...Object.keys(shipped.dependencies), ...peers, ...Object.keys(pkg.devDependencies)]) link(dep);
+  for (const dep of [...Object.keys(shipped.dependencies), ...peers, "cdktf-cli"]) link(dep);
   bin("sre-platform", path.join("sre-platform", shipped.bin["sre-platform"]));
-  bin("tsc", "typescript/bin/tsc");
-  bin("ts-node", "ts-node/dist/bin.js");
   bin("cdktf", "cdktf-cli/bundle/bin/cdktf");
 
   // The README's example is the app; its SLO spec is a team's.
@@ -93,7 +137,8 @@ beforeAll(() => {
   fs.mkdirSync(path.join(app, "slos"));
   fs.writeFileSync(
     path.join(app, "slos/orders.yaml"),
-    `version: sre-platform/v1
+    `${readmeModeline()}
+version: sre-platform/v1
 service: orders
 slos:
   - name: availability
@@ -108,7 +153,7 @@ slos:
 `,
   );
   timings["pack and install"] = Date.now() - started;
-}, 120_000);
+}, 300_000);
 
 afterAll(() => {
   fs.rmSync(work, { recursive: true, force: true });
@@ -134,6 +179,8 @@ describe("the tarball", () => {
         "dist/lib/slo/index.d.ts",
         "dist/lib/kubernetes/crd-validators.generated.js",
         "dist/bin/sre-platform.js",
+        "schemas/slo/sre-platform-v1.schema.json",
+        "CHANGELOG.md",
       ]),
     );
   });
@@ -141,6 +188,12 @@ describe("the tarball", () => {
   test("ships nothing environment-specific and no sources or tests", () => {
     const unwanted = tarFiles.filter((f) => /^(dist\/)?(environments|test|scripts)\/|^dist\/main\.|^dist\/synth\/|\.tsbuildinfo$|^[^/]+\.ts$|\/[^/]+(?<!\.d)\.ts$/.test(f));
     expect(unwanted).toEqual([]);
+  });
+
+  test("the JSON Schema the README's modeline names is where an app's spec finds it", () => {
+    const target = /\$schema=(\S+)$/.exec(readmeModeline())![1]!;
+    const schema = JSON.parse(fs.readFileSync(path.resolve(app, "slos", target), "utf8"));
+    expect(schema.properties.version.const).toBe("sre-platform/v1");
   });
 
   test("every relative link of its Markdown files resolves inside it", () => {
@@ -158,6 +211,15 @@ describe("the tarball", () => {
 });
 
 describe("an app as cdktf init sets it up", () => {
+  test("has the development packages cdktf init installs, with the README's TypeScript pin applied", () => {
+    const hook = initDevDependencies(fs.readFileSync(path.join(template, ".hooks.sscaff.js"), "utf8"));
+    expect(hook).toEqual(expect.arrayContaining(["typescript", "ts-node", "@types/node"]));
+    expect(Object.keys(installed).sort()).toEqual([...hook].sort());
+    expect(readmeAppSetup(readme())).toEqual([["install", "--save-dev", "--save-exact", "typescript@5.9.3"]]);
+    expect(installed.typescript).toBe("5.9.3");
+    expect(JSON.parse(fs.readFileSync(path.join(modules, "typescript/package.json"), "utf8")).version).toBe("5.9.3");
+  });
+
   test("type-checks the README's example and every other TypeScript block of the README (moduleResolution node10)", () => {
     const tsconfig = JSON.parse(fs.readFileSync(path.join(app, "tsconfig.json"), "utf8"));
     expect(tsconfig.compilerOptions.module).toBe("CommonJS");

@@ -1,4 +1,5 @@
 import { runner } from "./support";
+import { installedClosure, narrowerEngines } from "../support/engines";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -100,6 +101,11 @@ afterAll(() => {
 test("installs the lowest version of every peer range", () => {
   const installed = Object.fromEntries(Object.keys(bottoms).map((name) => [name, JSON.parse(fs.readFileSync(path.join(modules, name, "package.json"), "utf8")).version]));
   expect(installed).toEqual(bottoms);
+});
+
+test("the Node.js range package.json declares holds for the lowest peers and everything they bring", () => {
+  const declared = (JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { engines: { node: string } }).engines.node;
+  expect(narrowerEngines(declared, installedClosure(Object.keys(bottoms), app).values())).toEqual([]);
 });
 
 test("every construct type-checks against the lowest peers' declarations and synthesizes with their code", () => {

@@ -3,6 +3,7 @@
  * and the rendering of zod issues into our own messages (`file: slo: field: message`).
  */
 import { z } from "zod";
+import { closest, suggest } from "../../did-you-mean";
 import type { RejectedSloDefinition, SloDiagnostic, SloInputFormat, SloPeriod } from "../model";
 import type { Sli } from "../model";
 import { checkSli, normalizeWindowPlaceholder } from "../promql";
@@ -37,6 +38,8 @@ export interface FormatContext {
    * @default false
    */
   readonly strict?: boolean;
+  /** Every environment name a platform spec overrides (`environments.<name>`), collected while parsing. */
+  readonly overridden?: Set<string>;
   readonly errors: SloDiagnostic[];
   readonly warnings: SloDiagnostic[];
   /**
@@ -69,40 +72,7 @@ function diag(ctx: FormatContext, path: FieldPath, message: string, slo?: string
   };
 }
 
-/** ` (did you mean "objective"?)` when a close allowed word exists, else the empty string. */
-export function suggest(word: string, allowed: readonly string[]): string {
-  const best = closest(word, allowed);
-  return best !== undefined ? ` (did you mean "${best}"?)` : "";
-}
-
-/** The allowed word within a small edit distance of `word` (typos, swapped letters), if any. */
-export function closest(word: string, allowed: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of allowed) {
-    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = candidate;
-    }
-  }
-  const limit = Math.max(1, Math.floor(word.length / 3));
-  return best !== undefined && bestDistance <= limit ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const swap =
-        i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1] ? (prev[j - 2] ?? Infinity) : Infinity;
-      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1), swap);
-    }
-    prev = cur;
-  }
-  return prev[b.length] ?? 0;
-}
+export { closest, suggest };
 
 /**
  * A key that an object schema does not declare, as data: where it is, what it is, what the schema allows

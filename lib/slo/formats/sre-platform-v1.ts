@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { RejectedSloDefinition, Sli, SloAlerting, SloAlertSeverity, SloDefinition } from "../model";
 import {
-  addError, defaultAlertName, FieldMap, type FieldPath, type FormatContext, isMap, labelMap,
+  addError, defaultAlertName, FieldMap, type FieldPath, type FormatContext, isMap, labelMap, labelValue,
   queryString, reportSliProblems, reportZodIssues, suggest,
 } from "./common";
 import type { SloFormat } from "./format";
@@ -120,12 +120,12 @@ const sliSchema = z.strictObject({
 });
 
 const sloSchema = z.strictObject({
-  name: z.string(),
-  objective: z.number(),
+  name: z.string().meta({ description: "Unique per service; the SLO id is <service>-<name>." }),
+  objective: z.number().meta({ description: "Target in percent, strictly between 0 and 100, e.g. 99.9 (not a ratio such as 0.999)." }),
   description: z.string().optional(),
   labels: labelMap.optional(),
-  period: z.enum(["30d", "28d", "7d"]).optional(),
-  sli: sliSchema.optional(),
+  period: z.enum(["30d", "28d", "7d"]).optional().meta({ description: "SLO period; default 30d." }),
+  sli: sliSchema.optional().meta({ description: "How good and bad events are counted: exactly one of events, raw, latency, availability." }),
   alerting: z.strictObject({
     name: z.string().optional(),
     labels: labelMap.optional(),
@@ -135,15 +135,44 @@ const sloSchema = z.strictObject({
     page: alertSchema.optional(),
     ticket: alertSchema.optional(),
   }).optional(),
-  environments: z.record(z.string(), overrideSchema).optional(),
+  environments: z.record(z.string(), overrideSchema).optional().meta({ description: "Per-environment overrides by environment name (objective, alerts disabled)." }),
 });
 
 const specSchema = z.strictObject({
   version: z.literal(SRE_PLATFORM_V1),
-  service: z.string(),
-  labels: labelMap.optional(),
+  service: z.string().meta({ description: "Owning service; becomes the service of every SLO and part of its id." }),
+  labels: labelMap.optional().meta({ description: "Labels added to every rule and alert of every SLO of the service." }),
   slos: z.array(z.unknown()).min(1, { error: "at least one SLO is required" }),
 });
+
+/** Where editors and the package find the JSON Schema of the format (see {@link sloSpecV1JsonSchema}). */
+export const SRE_PLATFORM_V1_SCHEMA_FILE = "schemas/slo/sre-platform-v1.schema.json";
+
+/**
+ * The JSON Schema (draft-07, which editors' YAML servers read) of an `sre-platform/v1` file, generated from the
+ * zod schemas the parser uses, so completion and the parser agree on every key. What zod cannot say is added: an
+ * SLI has exactly one kind, and label values may be YAML numbers or booleans (taken as their text). The parser
+ * still checks more (PromQL, names, objective bounds, known environments).
+ */
+export function sloSpecV1JsonSchema(): Record<string, unknown> {
+  const file = specSchema.extend({ slos: z.array(sloSchema).min(1) }).meta({
+    title: "sre-platform/v1 SLO spec",
+    description: "A service's service level objectives, compiled by sre-platform into Prometheus recording and multi-window multi-burn-rate alerting rules.",
+  });
+  const schema = z.toJSONSchema(file, {
+    target: "draft-7",
+    io: "input",
+    unrepresentable: "any",
+    override: (ctx) => {
+      if (ctx.zodSchema === sliSchema) Object.assign(ctx.jsonSchema, { minProperties: 1, maxProperties: 1 });
+      if (ctx.zodSchema === labelValue) {
+        for (const k of Object.keys(ctx.jsonSchema)) delete (ctx.jsonSchema as Record<string, unknown>)[k];
+        Object.assign(ctx.jsonSchema, { type: ["string", "number", "boolean"] });
+      }
+    },
+  }) as Record<string, unknown>;
+  return schema;
+}
 
 /**
  * Type check: whatever the schema accepts is a `SloSpecV1Slo` (the interface is the documentation); `sli` is
@@ -232,6 +261,7 @@ function parseSlo(
   let pageDisabled = a.page?.disabled ?? false;
   let ticketDisabled = a.ticket?.disabled ?? false;
   const envs = slo.environments ?? {};
+  for (const env of Object.keys(envs)) ctx.overridden?.add(env);
   if (ctx.knownEnvironments) {
     for (const env of Object.keys(envs)) {
       if (!ctx.knownEnvironments.includes(env)) {

@@ -92,6 +92,39 @@ describe("SloRules", () => {
     expect(warns.map((m) => m.data)).toEqual(rules.warnings);
   });
 
+  describe("an environment name", () => {
+    const overridden = spec("overridden.yaml", "overridden", 99.5, `    environments:
+      prod:
+        objective: 99.9
+`);
+    const objective = (rules: SloRules) =>
+      rules.prometheusRules["overridden"]!.spec.groups.flatMap((g) => g.rules).find((r) => r.record === "slo:objective:ratio")?.expr;
+
+    test("applies the overrides of one a spec names", () => {
+      const { rules } = build({ specs: [overridden], environment: "prod" });
+      expect(rules.problems).toEqual([]);
+      expect(objective(rules)).toBe("vector(0.999)");
+    });
+
+    test("takes the base objectives for one no spec overrides and close to none (dev)", () => {
+      const { rules } = build({ specs: [overridden], environment: "dev" });
+      expect(rules.problems).toEqual([]);
+      expect(objective(rules)).toBe("vector(0.995)");
+    });
+
+    test("refuses one close to an overridden name (prd), which would silently get the base objectives", () => {
+      const { rules } = build({ specs: [overridden], environment: "prd" });
+      expect(rules.problems).toEqual([expect.stringMatching(/: environment: unknown environment "prd" \(did you mean "prod"\?\): no spec overrides it, .*the specs override: prod$/)]);
+      expect(rules.manifests).toEqual({});
+    });
+
+    test("refuses one outside knownEnvironments, suggesting the nearest", () => {
+      const { rules } = build({ specs: [overridden], environment: "stagng", knownEnvironments: ["dev", "staging", "prod"] });
+      expect(rules.problems).toEqual([expect.stringMatching(/: environment: unknown environment "stagng" \(did you mean "staging"\?\); allowed: dev, staging, prod$/)]);
+      expect(build({ specs: [overridden], environment: "dev", knownEnvironments: ["dev", "staging", "prod"] }).rules.problems).toEqual([]);
+    });
+  });
+
   test("fails when a spec file does not exist, naming it", () => {
     const { rules } = build({ specs: [path.join(dir, "missing.yaml")] });
     expect(rules.problems.join("\n")).toMatch(/missing\.yaml/);

@@ -65,7 +65,7 @@ describe("validateEnvironment", () => {
     ["the public endpoint is open to 0.0.0.0/0", (c) => (c.cluster.publicAccessCidrs = ["0.0.0.0/0"]), /cluster\.publicAccessCidrs\[0\]: got "0\.0\.0\.0\/0"; allowed: an allow-list of specific networks/],
     ["a public access CIDR is invalid", (c) => (c.cluster.publicAccessCidrs = ["203.0.113.0"]), /cluster\.publicAccessCidrs\[0\]: got "203\.0\.113\.0"; allowed: an IPv4 CIDR block/],
     ["the NAT strategy is unknown", (c) => (c.network.natGateways = "none"), /network\.natGateways: got "none"; allowed: one of "single", "per-az"/],
-    ["a field name is misspelt", (c) => (c.network.vpcCdir = "10.0.0.0/16"), /network\.vpcCdir: got "10\.0\.0\.0\/16"; allowed: no field "vpcCdir" here; known fields: vpcCidr, azCount/],
+    ["a field name is misspelt", (c) => (c.network.vpcCdir = "10.0.0.0/16"), /network\.vpcCdir: got "10\.0\.0\.0\/16"; allowed: no field "vpcCdir" here \(did you mean "vpcCidr"\?\); known fields: vpcCidr, azCount/],
     ["a required field is missing", (c) => delete c.region, /region: got nothing; allowed: a value \(required\)/],
     ["the account id is malformed", (c) => (c.account = "1234"), /account: got "1234"; allowed: a 12-digit AWS account id/],
     ["the log retention is not a CloudWatch period", (c) => (c.cluster.logRetentionDays = 100), /cluster\.logRetentionDays: got 100; allowed: one of the CloudWatch Logs retention periods/],

@@ -61,8 +61,8 @@ describe("platform and observability configuration", () => {
     ["the trend window is under an hour", dev, (c) => (c.observability.capacity.trendWindow = "5m"), /observability\.capacity\.trendWindow: got "5m"; allowed: a Prometheus duration such as 30s, 1m, 15d or 1h30m, at least 1h/],
     ["the trend window is longer than Prometheus keeps samples", dev, (c) => (c.observability.capacity.trendWindow = "8d"), /observability\.capacity\.trendWindow: got "8d"; allowed: at most observability\.prometheus\.retention \(7d\)/],
     ["the pool requests threshold is over 100%", prod, (c) => (c.observability.capacity.poolRequestsPercent = 120), /observability\.capacity\.poolRequestsPercent: got 120; allowed: at most 100/],
-    ["a capacity field is misspelt", prod, (c) => (c.observability.capacity.volumeFullWithinDays = 7), /observability\.capacity\.volumeFullWithinDays: got 7; allowed: no field "volumeFullWithinDays" here; known fields: volumesFullWithinDays/],
-    ["an observability field is misspelt", dev, (c) => (c.observability.prometheus.retentionDays = 7), /observability\.prometheus\.retentionDays: got 7; allowed: no field "retentionDays" here; known fields: replicas, resources, retention/],
+    ["a capacity field is misspelt", prod, (c) => (c.observability.capacity.volumeFullWithinDays = 7), /observability\.capacity\.volumeFullWithinDays: got 7; allowed: no field "volumeFullWithinDays" here \(did you mean "volumesFullWithinDays"\?\); known fields: volumesFullWithinDays/],
+    ["an observability field is misspelt", dev, (c) => (c.observability.prometheus.retentionDays = 7), /observability\.prometheus\.retentionDays: got 7; allowed: no field "retentionDays" here \(did you mean "retention"\?\); known fields: replicas, resources, retention/],
   ];
   test.each(rules)("fails when %s", (_name, base, mutate, expected) => {
     const lines = messages(base, mutate);

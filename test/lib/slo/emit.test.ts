@@ -4,9 +4,9 @@ import { compileSlos } from "../../../lib/slo/compile";
 import { emitPrometheusRuleYaml, emitRulesYaml, GENERATED_HEADER, toPrometheusRule, toRuleGroups } from "../../../lib/slo/emit";
 import { validateAgainstSchema, type Schema } from "../../support/json-schema-lite";
 import { makeSlo, SLI_BY_KIND } from "./support/factory";
-import { sharedPath, withShared } from "../../support/shared";
+import { repositoryPath } from "../../support/fixtures";
 
-const SCHEMA_FILE = sharedPath("schemas/crds-from-charts/monitoring.coreos.com/prometheusrule_v1.json");
+const SCHEMA_FILE = repositoryPath("schemas/crds/monitoring.coreos.com/prometheusrule_v1.json");
 const result = compileSlos(
   Object.entries(SLI_BY_KIND).map(([k, sli]) => makeSlo({ name: k, sli, alertName: `Api${k}Burn` })),
   { runbookBaseUrl: "https://rb.example.com" },
@@ -46,7 +46,7 @@ describe("PrometheusRule", () => {
     expect(toPrometheusRule(result, { name: "x" }).metadata.namespace).toBeUndefined();
   });
 
-  withShared(test, "the PrometheusRule CRD schema check")("validates against the upstream CRD schema (../shared/schemas)", () => {
+  test("validates against the upstream CRD schema (schemas/crds)", () => {
     const schema = JSON.parse(fs.readFileSync(SCHEMA_FILE, "utf8")) as Schema;
     expect(validateAgainstSchema(obj, schema)).toEqual([]);
     // The checker itself can fail: a rule without expr and a bad interval are reported.

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { parseSloYaml } from "../../../lib/slo/parse";
 import { validateSloDefinitions } from "../../../lib/slo/validate";
-import { sharedPath, withShared } from "../../support/shared";
+import { fixturePath } from "../../support/fixtures";
 import { samePromql } from "./support/promql-parse";
 
 const fixture = (name: string): string => join(__dirname, "fixtures", "inputs", name);
@@ -99,8 +99,8 @@ describe("OpenSLO openslo/v1", () => {
     if (field !== "kind") expect(hit.slo).toBe("web-avail");
   });
 
-  withShared(it, "Sloth's OpenSLO v1alpha golden input")("refuses openslo/v1alpha naming the supported version", () => {
-    const text = readFileSync(sharedPath("slo/sloth-golden/04-openslo-v1alpha/input.yaml"), "utf8");
+  it("refuses openslo/v1alpha naming the supported version", () => {
+    const text = readFileSync(fixturePath("sloth-golden/04-openslo-v1alpha/input.yaml"), "utf8");
     const r = parseSloYaml(text, "in.yaml");
     expect(r.errors).toEqual([expect.objectContaining({ field: "apiVersion", message: expect.stringMatching(/openslo\/v1alpha is not supported; allowed: openslo\/v1/) })]);
   });

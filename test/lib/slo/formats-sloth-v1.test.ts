@@ -3,14 +3,14 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { parseSloYaml } from "../../../lib/slo/parse";
 import { validateSloDefinitions } from "../../../lib/slo/validate";
-import { sharedPath, withShared } from "../../support/shared";
+import { fixturePath } from "../../support/fixtures";
 import { samePromql } from "./support/promql-parse";
 
-const GOLDEN = sharedPath("slo/sloth-golden");
+const GOLDEN = fixturePath("sloth-golden");
 const golden = (c: string): string => readFileSync(join(GOLDEN, c, "input.yaml"), "utf8");
 
 describe("Sloth prometheus/v1 and sloth.slok.dev/v1", () => {
-  withShared(it, "Sloth golden inputs").each(["01-base-30d", "02-base-28d", "03-custom-windows-7d", "05-k8s-prometheusrule"])("reads Sloth's own input %s as-is", (c) => {
+  it.each(["01-base-30d", "02-base-28d", "03-custom-windows-7d", "05-k8s-prometheusrule"])("reads Sloth's own input %s as-is", (c) => {
     const r = parseSloYaml(golden(c), "input.yaml");
     expect(r.errors).toEqual([]);
     expect(validateSloDefinitions(r.definitions)).toEqual([]);
@@ -32,7 +32,7 @@ describe("Sloth prometheus/v1 and sloth.slok.dev/v1", () => {
     expect(raw!.sli.kind === "raw" && raw!.sli.errorRatioQuery.endsWith("))")).toBe(true);
   });
 
-  withShared(it, "Sloth golden inputs")("names fields in Sloth's own spelling", () => {
+  it("names fields in Sloth's own spelling", () => {
     const r = parseSloYaml(golden("01-base-30d"), "input.yaml");
     expect(r.definitions[0]!.source.fields?.["sli.errorQuery"]).toBe("slos[0].sli.events.error_query");
     const k8s = parseSloYaml(golden("05-k8s-prometheusrule"), "input.yaml");

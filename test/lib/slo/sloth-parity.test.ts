@@ -18,9 +18,9 @@ import { runSuiteAsync } from "./support/promtool-tests";
 import { alertingSubset, mergeAlertVariants } from "./support/alerting-rules";
 import { compress, counter, type Segment } from "./support/series";
 import { episodes, everyEval, secondsOf, timelinesAsync } from "./support/timeline";
-import { sharedPath, withShared } from "../../support/shared";
+import { fixturePath } from "../../support/fixtures";
 
-const GOLDEN = sharedPath("slo/sloth-golden");
+const GOLDEN = fixturePath("sloth-golden");
 const STEP = 30;
 const EVAL = 60; // Sloth's groups have no `interval:` (checked below): the Prometheus global, 1m by default.
 const BASE = 300;
@@ -157,11 +157,11 @@ describeWithPromtool("Sloth parity on Sloth's own inputs (promtool)", () => {
   const all = () => (proofs ??= proveAll());
   const proofOf = async (name: string) => (await all()).byCase.get(name)!;
 
-  withShared(test, "Sloth parity")("the cases' recordings are the same on each side, so each side runs them as one file", async () => {
+  test("the cases' recordings are the same on each side, so each side runs them as one file", async () => {
     expect((await all()).batches).toEqual([CASES.map(([n]) => n)]);
   }, 300_000);
 
-  withShared(test, "Sloth parity").each(CASES)("%s", async (name) => {
+  test.each(CASES)("%s", async (name) => {
     const { slothGroups, slothTimes, run } = await proofOf(name);
     expect(slothGroups.filter((g) => g.interval !== undefined)).toEqual([]);
 

@@ -6,7 +6,7 @@ import { parse } from "yaml";
 import { KUBE_PROMETHEUS_STACK_DEFAULTS, KubePrometheusStack, KubePrometheusStackProps } from "../../../../constructs/addons/kube-prometheus-stack/kube-prometheus-stack";
 import { MONITORING_SELECTOR_LABELS } from "../../../../lib/observability/monitoring-selection";
 import { fakeCluster } from "../fake-cluster";
-import { sharedPath, withShared } from "../../../support/shared";
+import { fixturePath } from "../../../support/fixtures";
 
 function build(props: Partial<KubePrometheusStackProps> = {}) {
   const app = Testing.app();
@@ -107,8 +107,8 @@ describe("KubePrometheusStack", () => {
     expect(maps[0]!.depends_on).toEqual([expect.stringMatching(/^helm_release\./)]);
   });
 
-  withShared(test, "kube-prometheus-stack chart keys")("every value path set is a key of the chart's values.yaml (outside free-form maps)", () => {
-    const chart = parse(fs.readFileSync(sharedPath("schemas/helm/values-yaml/kube-prometheus-stack-88.5.3.values.yaml"), "utf8"));
+  test("every value path set is a key of the chart's values.yaml (outside free-form maps)", () => {
+    const chart = parse(fs.readFileSync(fixturePath("helm-values/kube-prometheus-stack-88.5.3.values.yaml"), "utf8"));
     const freeForm = new Set(["config", "resources", "storage", "storageSpec", "ruleSelector", "serviceMonitorSelector", "podMonitorSelector", "probeSelector", "topologySpreadConstraints", "admin", "secrets",
       // Kubernetes SecurityContext and Affinity objects, passed through as they are.
       "securityContext", "containerSecurityContext", "affinity"]);
@@ -133,7 +133,7 @@ describe("KubePrometheusStack", () => {
     ];
     // Keys the chart documents only in comments under an empty map (`prometheusOperator.namespaces: {}`).
     const commented = ["prometheusOperator.namespaces.releaseNamespace", "prometheusOperator.namespaces.additional"];
-    const chartText = fs.readFileSync(sharedPath("schemas/helm/values-yaml/kube-prometheus-stack-88.5.3.values.yaml"), "utf8");
+    const chartText = fs.readFileSync(fixturePath("helm-values/kube-prometheus-stack-88.5.3.values.yaml"), "utf8");
     expect(chartText).toMatch(/\n  namespaces: \{\}\n    # releaseNamespace: true\n    # additional:\n/);
     expect([...missing].sort()).toEqual([...subcharts, ...commented].sort());
     // Each is a key of its sub-chart's own committed values.yaml.

@@ -42,7 +42,7 @@ describe("security.certManager configuration", () => {
     ["a component has no replica", prod, (c) => (cm(c).webhook.replicas = 0), /security\.certManager\.webhook\.replicas: got 0; allowed: at least 1/],
     ["a component has a CPU limit (throttling delays admission)", prod, (c) => (cm(c).webhook.resources.limits.cpu = "100m"), /security\.certManager\.webhook\.resources\.limits\.cpu: got "100m"; allowed: no field "cpu" here/],
     ["the section is missing", dev, (c) => delete c.security.certManager, /security\.certManager: got nothing; allowed: a value \(required\)/],
-    ["a field is misspelt", dev, (c) => (cm(c).spreadAcrossZone = true), /security\.certManager\.spreadAcrossZone: got true; allowed: no field "spreadAcrossZone" here; known fields: issuer, controller, webhook, cainjector, spreadAcrossZones/],
+    ["a field is misspelt", dev, (c) => (cm(c).spreadAcrossZone = true), /security\.certManager\.spreadAcrossZone: got true; allowed: no field "spreadAcrossZone" here \(did you mean "spreadAcrossZones"\?\); known fields: issuer, controller, webhook, cainjector, spreadAcrossZones/],
   ];
   test.each(rules)("fails when %s", (_name, base, mutate, expected) => {
     expect(messages(base, mutate)).toMatch(expected);
