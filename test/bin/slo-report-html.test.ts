@@ -32,7 +32,7 @@ describe("slo report --html", () => {
     const dir = path.join(tmp, "prod");
     const r = run(["slo", "report", ...specs, "--environment", "prod", "--html", "--out", dir]);
     expect(r).toMatchObject({ code: 0, err: "" });
-    expect(r.out).toBe(`wrote ${path.join(dir, "index.html")}: 4 SLOs\n`);
+    expect(r.out).toBe(`wrote ${path.join(dir, "index.html")}: 4 SLOs (prod)\n`);
     const html = fs.readFileSync(path.join(dir, "index.html"), "utf8");
     expect(html.match(/<article class="slo"/g)).toHaveLength(4);
     expect(html.match(/<svg /g)).toHaveLength(4);

@@ -221,8 +221,8 @@ slos:
     objective: 99.5
     sli:
       events:
-        errorQuery: sum(rate(http_requests_total{job="shop",code=~"5.."}[{{.window}}]))
-        totalQuery: sum(rate(http_requests_total{job="shop"}[{{.window}}]))
+        errorQuery: sum(rate(http_requests_total{namespace="shop",job="shop",code=~"5.."}[{{.window}}]))
+        totalQuery: sum(rate(http_requests_total{namespace="shop",job="shop"}[{{.window}}]))
     alerting:
       name: ShopAvailability
     environments:
@@ -300,7 +300,7 @@ slos:
   const warns = cli(["slo", "validate", open]);
   it("is a warning: one line naming the file, the SLO, the field and the selector; the spec is valid", () => {
     const r = warns();
-    expect([r.status, r.stdout]).toEqual([0, "ok: 1 SLO valid\n"]);
+    expect([r.status, r.stdout]).toEqual([0, "ok: 1 SLO valid as written and in dev, staging, prod\n"]);
     expect(r.stderr).toBe(line("warning"));
   });
 
@@ -336,8 +336,10 @@ slos:
     );
   });
   const alone = cli(["slo", "validate", stranger]);
-  it("is not checked without an environment (no teams to hold it against)", () => {
-    expect(alone().status).toBe(0);
+  it("without an environment is held against every environment's teams, as the synth holds it", () => {
+    const r = alone();
+    expect(r.status).toBe(1);
+    for (const env of ENVIRONMENTS.map((e) => e.name)) expect(r.stderr).toMatch(new RegExp(`labels\\.team: in environment ${env}: team "ops" is not a team of this environment`));
   });
 });
 

@@ -18,8 +18,12 @@ const NOT_READ: Record<string, readonly string[]> = {
   "test/conventions/layers.test.ts": ["../constructs/x", "../stacks/y"],
   // A path the CRD schema loader must refuse to read, because it leaves schemas/crds.
   "test/lib/kubernetes/crd-schemas.test.ts": ["../../package.json"],
+  // Paths a process opens inside a container, in the Falco condition evaluator's events.
+  "test/lib/security/falco/evasions.test.ts": ["../../etc/./shadow", "../../etc/shadow"],
+  // The bootstrap stack's local state as Terraform resolves it from the stack's folder under cdktf.out.
+  "test/stacks/bootstrap-stack.test.ts": ["../../../terraform-bootstrap/"],
   // This list.
-  "test/conventions/stand-alone.test.ts": ["../constructs/x", "../stacks/y", "../../package.json"],
+  "test/conventions/stand-alone.test.ts": ["../constructs/x", "../stacks/y", "../../package.json", "../../etc/./shadow", "../../etc/shadow", "../../../terraform-bootstrap/"],
 };
 
 /** The tracked test and script sources. */

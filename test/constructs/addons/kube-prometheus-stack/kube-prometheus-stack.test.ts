@@ -1,4 +1,3 @@
-import * as path from "node:path";
 import * as fs from "node:fs";
 import { Testing, TerraformStack } from "cdktf";
 import { Release } from "@cdktf/provider-helm/lib/release";
@@ -26,7 +25,7 @@ const PROD = {
 describe("KubePrometheusStack", () => {
   test("names the in-cluster URL of the Prometheus Service the chart makes: the release's name, its namespace, the chart's port", () => {
     const { addon, values } = build();
-    const chart = parse(fs.readFileSync(path.resolve(__dirname, `../../../fixtures/helm-values/kube-prometheus-stack-${KUBE_PROMETHEUS_STACK_DEFAULTS.version}.values.yaml`), "utf8"));
+    const chart = parse(fs.readFileSync(fixturePath("helm-values", `kube-prometheus-stack-${KUBE_PROMETHEUS_STACK_DEFAULTS.version}.values.yaml`), "utf8"));
     // The Service is `<fullname>-prometheus`; fullname is the release name, which contains the chart's name, unless overridden.
     expect([values.fullnameOverride, values.nameOverride, values.prometheus?.service?.port]).toEqual([undefined, undefined, undefined]);
     expect(KUBE_PROMETHEUS_STACK_DEFAULTS.releaseName).toContain("kube-prometheus-stack");
@@ -140,7 +139,7 @@ describe("KubePrometheusStack", () => {
     const subchartFiles: Record<string, string> = { grafana: "grafana-12.11.1", "kube-state-metrics": "kube-state-metrics-8.4.0", "prometheus-node-exporter": "prometheus-node-exporter-4.56.1" };
     for (const key of subcharts) {
       const [chartName, ...rest] = key.split(".");
-      let at: unknown = parse(fs.readFileSync(path.resolve(__dirname, `../../../fixtures/helm-values/${subchartFiles[chartName!]}.values.yaml`), "utf8"));
+      let at: unknown = parse(fs.readFileSync(fixturePath("helm-values", `${subchartFiles[chartName!]}.values.yaml`), "utf8"));
       for (const k of rest) at = at !== null && typeof at === "object" && k in at ? (at as Record<string, unknown>)[k] : undefined;
       expect([key, at !== undefined]).toEqual([key, true]);
     }
