@@ -55,7 +55,7 @@ export function selectorsWithoutNamespace(query: string): string[] {
 }
 
 /** Each query of an SLI with its model path, as the compiler reads it. */
-function sliQueries(def: SloDefinition): Array<[key: string, query: string]> {
+export function sliQueries(def: SloDefinition): Array<[key: string, query: string]> {
   const sli = def.sli;
   switch (sli.kind) {
     case "events":
