@@ -188,8 +188,9 @@ export function buildServiceDownGroups(defs: readonly SloDefinition[]): ServiceD
       }),
       annotations: {
         description: `${s.service}: ${what}, for ${cfg.for}.`,
-        summary: `{{$labels.${c.LABEL_SERVICE}}} is down.`,
-        title: `(P0) {{$labels.${c.LABEL_SERVICE}}} is down.`,
+        // The service by name: the expression's result carries no labels for `$labels` to expand.
+        summary: `${s.service} is down.`,
+        title: `(P0) ${s.service} is down.`,
       },
     };
     groups.push({ name: serviceDownGroupName(s.service), interval: SERVICE_DOWN_INTERVAL, rules: [alert] });
