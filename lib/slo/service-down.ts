@@ -16,8 +16,7 @@
 import { parser } from "@prometheus-io/lezer-promql";
 import * as c from "./conventions";
 import type { ServiceDown, SloDefinition, SloDiagnostic } from "./model";
-import { sliQueries } from "./namespace-matchers";
-import { fillWindow } from "./promql";
+import { fillWindow, sliQueries } from "./promql";
 import type { AlertingRule, RuleGroup } from "./rules";
 import { durationSeconds } from "./windows";
 
