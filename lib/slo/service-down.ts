@@ -160,6 +160,8 @@ export function buildServiceDownGroups(defs: readonly SloDefinition[]): ServiceD
     }
     const def = s.configFrom ?? s.defs[0]!;
     if (terms.length === 0) {
+      // Only formats that can say `serviceDown` hear about it: a Sloth or OpenSLO spec has no field to fix it with.
+      if (!s.defs.some((d) => d.source.format === "sre-platform/v1")) continue;
       warnings.push({
         file: def.source.file,
         slo: def.id,
