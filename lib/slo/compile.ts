@@ -82,7 +82,7 @@ export function compileSlos(defs: readonly SloDefinition[], opts: CompileOptions
     }
     seen.set(d.id, d);
   }
-  const serviceDown = buildServiceDownGroups(defs);
+  const serviceDown = buildServiceDownGroups(defs, opts.runbookBaseUrl === undefined ? {} : { runbookBaseUrl: opts.runbookBaseUrl });
   problems.push(...serviceDown.errors);
   if (problems.length > 0) throw new SloError(problems);
 

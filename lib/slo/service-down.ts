@@ -124,7 +124,7 @@ export interface ServiceDownResult {
 }
 
 /** One service-down alert group per service of `defs` (deduplicated across the service's SLOs and files). */
-export function buildServiceDownGroups(defs: readonly SloDefinition[]): ServiceDownResult {
+export function buildServiceDownGroups(defs: readonly SloDefinition[], opts: { readonly runbookBaseUrl?: string } = {}): ServiceDownResult {
   const services = new Map<string, ServiceSlos>();
   const errors: SloDiagnostic[] = [];
   for (const def of defs) {
@@ -188,13 +188,16 @@ export function buildServiceDownGroups(defs: readonly SloDefinition[]): ServiceD
         [c.LABEL_SERVICE]: s.service,
       }),
       annotations: {
+        ...(opts.runbookBaseUrl !== undefined && opts.runbookBaseUrl !== ""
+          ? { runbook_url: `${opts.runbookBaseUrl.replace(/\/+$/, "")}/${c.serviceDownRunbookPath(s.service).split("/").map(encodeURIComponent).join("/")}` }
+          : {}),
         description: `${s.service}: ${what}, for ${cfg.for}.`,
         // The service by name: the expression's result carries no labels for `$labels` to expand.
         summary: `${s.service} is down.`,
         title: `(P0) ${s.service} is down.`,
       },
     };
-    groups.push({ name: serviceDownGroupName(s.service), interval: SERVICE_DOWN_INTERVAL, rules: [alert] });
+    groups.push({ name: serviceDownGroupName(s.service), interval: SERVICE_DOWN_INTERVAL, rules: [{ ...alert, annotations: sortedLabels({ ...alert.annotations }) }] });
   }
   return { groups, warnings, errors };
 }
