@@ -158,5 +158,7 @@ export const prod: EnvironmentConfig = {
     webhook: { url: "https://incidents.example.com/hooks/alertmanager", priorities: ["P0", "P1"] },
     heartbeat: { url: "https://heartbeat.example.com/ping/sre-platform-prod" },
     tiers: { P0: { repeatInterval: "30m" } },
+    // A P0 still firing after 30 minutes is e-mailed to the platform's lead.
+    escalation: { after: "30m", to: "platform-lead@example.com" },
   },
 };

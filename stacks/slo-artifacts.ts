@@ -8,6 +8,7 @@ import type { CompileResult } from "../lib/slo/compile";
 import { formatDiagnostic, SloError } from "../lib/slo/model";
 import { sloOwnershipProblems } from "../lib/observability/slo-ownership";
 import { loadAndCompileSlos } from "../lib/slo/pipeline";
+import { P0_ESCALATION_RUNBOOK_PATH, p0EscalationGroup } from "../lib/observability/alertmanager/escalation";
 
 /** One environment's SLOs, compiled before any stack is built. */
 export interface EnvironmentSlos {
@@ -34,7 +35,7 @@ export function compileEnvironmentSlos(config: EnvironmentConfig, knownEnvironme
   const root = packageRoot();
   const files = config.slo.specs.map((f) => path.resolve(root, f));
   const runbooks = config.slo.runbooks;
-  const { definitions: defs, result, warnings } = loadAndCompileSlos(files, {
+  const { definitions: defs, result: compiled, warnings } = loadAndCompileSlos(files, {
     environment: config.name,
     ...(knownEnvironments ? { knownEnvironments } : {}),
     ...(runbooks !== undefined ? { runbookBaseUrl: `${runbooks.baseUrl.replace(/\/+$/, "")}/${encodeURIComponent(config.name)}` } : {}),
@@ -42,6 +43,12 @@ export function compileEnvironmentSlos(config: EnvironmentConfig, knownEnvironme
   // Alerts route by the spec's team: one the environment does not have would route to nobody it names.
   const ownership = sloOwnershipProblems(defs, config.security.namespaces.teams.map((t) => t.name), `security.namespaces.teams of environment "${config.name}"`);
   if (ownership.length > 0) throw new SloError(ownership);
+  // The escalation of unhandled P0s runs beside the P0s it watches.
+  const escalation = config.alerting?.escalation;
+  const runbookBase = runbooks !== undefined ? `${runbooks.baseUrl.replace(/\/+$/, "")}/${encodeURIComponent(config.name)}` : undefined;
+  const result: CompileResult = escalation === undefined
+    ? compiled
+    : { ...compiled, services: [...compiled.services, p0EscalationGroup(escalation.after, runbookBase !== undefined ? `${runbookBase}/${P0_ESCALATION_RUNBOOK_PATH}` : undefined)] };
   const ruleOptions: PrometheusRuleOptions = { name: `${config.name}-slos`, namespace: MONITORING_NAMESPACE, labels: MONITORING_SELECTOR_LABELS };
   return {
     environment: config.name,

@@ -9,6 +9,7 @@ import * as path from "node:path";
 import type { CompiledSlo, CompileResult } from "../slo/compile";
 import * as c from "../slo/conventions";
 import type { AlertingRule } from "../slo/rules";
+import { P0_ESCALATION_ALERT, P0_ESCALATION_RUNBOOK_PATH } from "./alertmanager/escalation";
 import { detectionText, formatPercent, summarizeSlo, type SloSummary } from "../slo/summary";
 import { isPriority, PRIORITY_MEANING, type Priority } from "./priorities";
 
@@ -58,12 +59,40 @@ export function environmentRunbooks(result: CompileResult, opts: RunbookOptions)
   for (const group of result.services) {
     for (const rule of group.rules) {
       if (!("alert" in rule)) continue;
+      if (rule.alert === P0_ESCALATION_ALERT) {
+        out.push({ path: P0_ESCALATION_RUNBOOK_PATH, markdown: renderEscalationRunbook(rule, opts) });
+        continue;
+      }
       const service = rule.labels?.[c.LABEL_SERVICE];
       if (service === undefined) continue;
       out.push({ path: c.serviceDownRunbookPath(service), markdown: renderServiceDownRunbook(service, rule, opts) });
     }
   }
   return out;
+}
+
+/** The runbook of the escalation of unhandled P0s. */
+export function renderEscalationRunbook(rule: AlertingRule, opts: RunbookOptions): string {
+  return [
+    `# ${rule.alert}: a P0 unresolved after ${rule.for ?? "its delay"}, ${opts.environment}`,
+    "",
+    "Generated from the environment's `alerting.escalation`; edit that, not this file.",
+    "",
+    "## What it means",
+    "",
+    `The P0 named in \`escalated_alert\` has been firing for more than ${rule.for ?? "the escalation delay"}: the service is still down ` +
+      "and its on-call has not resolved it. This e-mail goes to the escalation address only.",
+    "",
+    "```promql",
+    rule.expr,
+    "```",
+    "",
+    "## What to do",
+    "",
+    "Reach the on-call of the escalated alert's team (its `team` label, else the platform's), open an incident if none is " +
+      "open, and follow the escalated alert's own runbook (its `runbook_url`).",
+    "",
+  ].join("\n");
 }
 
 /** The runbook of a service's service-down (P0) alert, from the compiled rule itself. */
