@@ -180,5 +180,7 @@ export const prod: EnvironmentConfig = {
     webhook: { priorities: ["P0", "P1"] },
     heartbeat: {},
     tiers: { P0: { repeatInterval: "30m" } },
+    // A P0 still firing after 30 minutes is e-mailed to the platform's lead.
+    escalation: { after: "30m", to: "platform-lead@example.com" },
   },
 };

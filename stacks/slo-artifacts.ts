@@ -9,6 +9,7 @@ import { formatDiagnostic, SloError } from "../lib/slo/model";
 import { sloOwnershipProblems } from "../lib/observability/slo-ownership";
 import { loadAndCompileSlos } from "../lib/slo/pipeline";
 import { SLO_SPEC_FOLDER, sloSpecFiles, sloSpecsLeftOut } from "../lib/slo/spec-folder";
+import { P0_ESCALATION_RUNBOOK_PATH, p0EscalationGroup } from "../lib/observability/alertmanager/escalation";
 
 /** One environment's SLOs, compiled before any stack is built. */
 export interface EnvironmentSlos {
@@ -38,7 +39,7 @@ export function compileEnvironmentSlos(config: EnvironmentConfig, knownEnvironme
   const files = sloSpecFiles(root, specs);
   const runbooks = config.slo?.runbooks;
   // With no file found, the loader reports the folder (or the list) that should have held them.
-  const { definitions: defs, result, warnings } = loadAndCompileSlos(files.length > 0 ? files : [path.join(root, SLO_SPEC_FOLDER)], {
+  const { definitions: defs, result: compiled, warnings } = loadAndCompileSlos(files.length > 0 ? files : [path.join(root, SLO_SPEC_FOLDER)], {
     environment: config.name,
     ...(knownEnvironments ? { knownEnvironments } : {}),
     ...(runbooks !== undefined ? { runbookBaseUrl: `${runbooks.baseUrl.replace(/\/+$/, "")}/${encodeURIComponent(config.name)}` } : {}),
@@ -49,6 +50,12 @@ export function compileEnvironmentSlos(config: EnvironmentConfig, knownEnvironme
   const leftOut = sloSpecsLeftOut(root, specs).map(
     (f) => `slo.specs leaves out ${f}, which compiles no rules in this environment; list it, or drop slo.specs to compile every spec of ${SLO_SPEC_FOLDER}/`,
   );
+  // The escalation of unhandled P0s runs beside the P0s it watches.
+  const escalation = config.alerting?.escalation;
+  const runbookBase = runbooks !== undefined ? `${runbooks.baseUrl.replace(/\/+$/, "")}/${encodeURIComponent(config.name)}` : undefined;
+  const result: CompileResult = escalation === undefined
+    ? compiled
+    : { ...compiled, services: [...compiled.services, p0EscalationGroup(escalation.after, runbookBase !== undefined ? `${runbookBase}/${P0_ESCALATION_RUNBOOK_PATH}` : undefined)] };
   const ruleOptions: PrometheusRuleOptions = { name: `${config.name}-slos`, namespace: MONITORING_NAMESPACE, labels: MONITORING_SELECTOR_LABELS };
   return {
     environment: config.name,

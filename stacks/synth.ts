@@ -102,7 +102,7 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, enviro
   const outputs: EnvironmentOutputs[] = configs.map((c, i) => ({
     environment: c.name,
     slos: slos[i]!.sloCount,
-    alerts: slos[i]!.compiled.slos.reduce((n, s) => n + s.groups.reduce((m, g) => m + g.rules.filter((r) => "alert" in r).length, 0), 0),
+    alerts: [...slos[i]!.compiled.slos.flatMap((s) => s.groups), ...slos[i]!.compiled.services].reduce((m, g) => m + g.rules.filter((r) => "alert" in r).length, 0),
     runbooks: observability[i]!.runbooks.length,
     dashboards: observability[i]!.dashboards.length,
     warnings: slos[i]!.warnings,

@@ -5,6 +5,7 @@ import { isDnsLabel, isQualifiedName, isLabelValue } from "../../lib/kubernetes/
 import type { IClusterAccess } from "../cluster/cluster-access";
 import type { CompiledSlo } from "../../lib/slo/compile";
 import { toPrometheusRule, type PrometheusRuleObject } from "../../lib/slo/emit";
+import { serviceDownGroupName } from "../../lib/slo/service-down";
 import { formatDiagnostic, SloError, type SloPeriod } from "../../lib/slo/model";
 import { loadAndCompileSlos } from "../../lib/slo/pipeline";
 import { SUPPORTED_PERIODS } from "../../lib/slo/windows";
@@ -136,7 +137,9 @@ export class SloRules extends Construct {
             continue;
           }
           names.set(name, service);
-          rules[service] = toPrometheusRule({ slos }, { name, namespace: props.prometheus.namespace, labels });
+          // The service's SLO groups, then its service-down (P0) alert.
+          const services = compiled.result.services.filter((g) => g.name === serviceDownGroupName(service));
+          rules[service] = toPrometheusRule({ slos, services }, { name, namespace: props.prometheus.namespace, labels });
           // The same CRD schema check every CustomResource gets; the CRD itself is the team's Prometheus's.
           const rule = rules[service]!;
           for (const p of crdSchemaProblems(rule, PROMETHEUS_RULE_SCHEMA, { prefix: `PrometheusRule ${name}` })) {

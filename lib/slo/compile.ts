@@ -4,6 +4,7 @@
  */
 import { SloError, type SloDefinition, type SloDiagnostic, type SloPeriod } from "./model";
 import { buildRuleGroups, type RuleGroup } from "./rules";
+import { buildServiceDownGroups } from "./service-down";
 import { periodWindows, roundFactor, type PeriodWindows } from "./windows";
 
 export interface CompileOptions {
@@ -29,6 +30,11 @@ export interface CompiledSlo {
 
 export interface CompileResult {
   readonly slos: readonly CompiledSlo[];
+  /**
+   * Rule groups per service, after every SLO's groups: the service-down (P0) alert of each service
+   * (lib/slo/service-down.ts), one per service whatever the number of its SLOs.
+   */
+  readonly services: readonly RuleGroup[];
   /** Problems that do not stop compilation, e.g. an alert pair that can never fire. */
   readonly warnings: readonly SloDiagnostic[];
 }
@@ -76,6 +82,8 @@ export function compileSlos(defs: readonly SloDefinition[], opts: CompileOptions
     }
     seen.set(d.id, d);
   }
+  const serviceDown = buildServiceDownGroups(defs, opts.runbookBaseUrl === undefined ? {} : { runbookBaseUrl: opts.runbookBaseUrl });
+  problems.push(...serviceDown.errors);
   if (problems.length > 0) throw new SloError(problems);
 
   const slos: CompiledSlo[] = [];
@@ -93,5 +101,6 @@ export function compileSlos(defs: readonly SloDefinition[], opts: CompileOptions
     const ruleOpts = opts.runbookBaseUrl === undefined ? {} : { runbookBaseUrl: opts.runbookBaseUrl };
     slos.push({ slo, period, windows, groups: buildRuleGroups(slo, windows, ruleOpts) });
   }
-  return { slos, warnings };
+  warnings.push(...serviceDown.warnings);
+  return { slos, services: serviceDown.groups, warnings };
 }

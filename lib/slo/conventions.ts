@@ -97,3 +97,8 @@ export function defaultTitle(severity: "page" | "ticket"): string {
 export function runbookPath(service: string, slo: string, severity: "page" | "ticket"): string {
   return `${service}/${slo}-${severity}.md`;
 }
+
+/** Where the generated runbook of a service's service-down (P0) alert lives: a page named `service-down` in the service's folder. */
+export function serviceDownRunbookPath(service: string): string {
+  return `${service}/service-down.md`;
+}

@@ -54,9 +54,12 @@ function groupToPlain(g: RuleGroup): PrometheusRuleGroup {
   return g.interval === undefined ? { name: g.name, rules } : { name: g.name, interval: g.interval, rules };
 }
 
-/** Every rule group of every compiled SLO, in order. */
-export function toRuleGroups(result: Pick<CompileResult, "slos">): PrometheusRuleGroup[] {
-  return result.slos.flatMap((s) => s.groups.map(groupToPlain));
+/** What the emitters read: the SLOs' groups, then the services' (absent in results built by hand). */
+export type EmittableResult = Pick<CompileResult, "slos"> & Partial<Pick<CompileResult, "services">>;
+
+/** Every rule group of every compiled SLO, in order, then the per-service groups (service-down alerts). */
+export function toRuleGroups(result: EmittableResult): PrometheusRuleGroup[] {
+  return [...result.slos.flatMap((s) => s.groups), ...(result.services ?? [])].map(groupToPlain);
 }
 
 function toYaml(doc: object): string {
@@ -65,12 +68,12 @@ function toYaml(doc: object): string {
 }
 
 /** A plain Prometheus rules file, as `rule_files:` and `promtool check rules` read it. */
-export function emitRulesYaml(result: Pick<CompileResult, "slos">): string {
+export function emitRulesYaml(result: EmittableResult): string {
   return GENERATED_HEADER + toYaml({ groups: toRuleGroups(result) });
 }
 
 /** The prometheus-operator object, ready for a `kubernetes_manifest` or for `kubectl apply`. */
-export function toPrometheusRule(result: Pick<CompileResult, "slos">, opts: PrometheusRuleOptions): PrometheusRuleObject {
+export function toPrometheusRule(result: EmittableResult, opts: PrometheusRuleOptions): PrometheusRuleObject {
   const metadata: PrometheusRuleObject["metadata"] = {
     name: opts.name,
     labels: {
@@ -89,6 +92,6 @@ export function toPrometheusRule(result: Pick<CompileResult, "slos">, opts: Prom
 }
 
 /** {@link toPrometheusRule} as YAML. */
-export function emitPrometheusRuleYaml(result: Pick<CompileResult, "slos">, opts: PrometheusRuleOptions): string {
+export function emitPrometheusRuleYaml(result: EmittableResult, opts: PrometheusRuleOptions): string {
   return GENERATED_HEADER + toYaml(toPrometheusRule(result, opts));
 }

@@ -19,7 +19,7 @@ export { SRE_PLATFORM_V1, SRE_PLATFORM_V1_SCHEMA_FILE, sloSpecV1JsonSchema } fro
 export { SLO_FORMATS, detectFormat, describeFormats } from "./formats/index";
 export type { SloFormat, SloFormatDocument, SloFormatMarker, UnclaimedDocumentProblem } from "./formats/index";
 export type {
-  SloSpecV1, SloSpecV1Slo, SloSpecV1Sli, SloSpecV1Alerting, SloSpecV1Alert, SloSpecV1EnvironmentOverride,
+  SloSpecV1, SloSpecV1Slo, SloSpecV1Sli, SloSpecV1Alerting, SloSpecV1Alert, SloSpecV1EnvironmentOverride, SloSpecV1ServiceDown,
 } from "./formats/sre-platform-v1";
 
 // The compiler's later stages (windows → rules → emit).
@@ -30,7 +30,7 @@ export type { AlertSeverityName, BurnRateWindow, PeriodWindows } from "./windows
 export { buildRuleGroups, runbookUrl } from "./rules";
 export type { AlertingRule, RecordingRule, Rule, RuleGroup, RuleOptions } from "./rules";
 export { emitRulesYaml, emitPrometheusRuleYaml, toRuleGroups, toPrometheusRule, GENERATED_HEADER } from "./emit";
-export type { PrometheusRuleGroup, PrometheusRuleObject, PrometheusRuleOptions } from "./emit";
+export type { EmittableResult, PrometheusRuleGroup, PrometheusRuleObject, PrometheusRuleOptions } from "./emit";
 export {
   canaryAnalysisTemplate, budgetGateTemplate, budgetGateQuery, budgetExhaustedAlert, canaryErrorRatioQuery, canaryErrorThreshold, numericConditions,
   CANARY_HASH_ARG, CANARY_HASH_PLACEHOLDER, DEFAULT_CANARY_LABEL, BUDGET_OVERRIDE_ANNOTATION, BUDGET_EXHAUSTED_ALERT, LABEL_OVERRIDE,
@@ -38,6 +38,8 @@ export {
 export type { AnalysisTemplateObject, AnalysisMetric, CanaryAnalysisOptions, BudgetGateOptions, BudgetOverride } from "./canary-analysis";
 export { withMatcher } from "./promql-rewrite";
 export type { MatcherRewrite } from "./promql-rewrite";
+export { buildServiceDownGroups, derivedTargetSelectors, serviceDownAlertName, serviceDownGroupName, DEFAULT_SERVICE_DOWN, DEFAULT_SERVICE_DOWN_FOR } from "./service-down";
+export type { ServiceDownResult } from "./service-down";
 export * as conventions from "./conventions";
 export { steadyStateProbes, steadyStateOptionProblems, pageBurnRateThreshold, probeSelector, STEADY_STATE_DEFAULTS } from "./steady-state";
 export type { PromProbe, SteadyStateOptions } from "./steady-state";

@@ -105,6 +105,27 @@ export interface SloAlerting {
   readonly mitigation?: string;
 }
 
+/**
+ * The service-down (P0) alert of the SLO's service: one alert per service, whatever the number of its SLOs.
+ * It fires when every scrape target of the service is down or absent, or when the service's total traffic
+ * (`sre_slo:requests:rate5m` of its events and latency SLOs) is zero or absent, for `for`.
+ */
+export interface ServiceDown {
+  /** When true, no service-down alert is generated for the service. */
+  readonly disabled: boolean;
+  /** How long the service must look down before the P0 fires (a Prometheus duration). */
+  readonly for: string;
+  /**
+   * True when zero traffic is legitimate (a quiet night, a batch consumer): only absent or down targets count.
+   */
+  readonly trafficCanBeZero: boolean;
+  /**
+   * Selector of the service's scrape targets' `up` series, e.g. `up{namespace="payments",job="checkout-api"}`.
+   * @default - derived from the `job` (and `namespace`) equality matchers of the SLIs' selectors
+   */
+  readonly targets?: string;
+}
+
 /** One validated service level objective. */
 export interface SloDefinition {
   /** Owning service (a Prometheus label value). */
@@ -125,6 +146,11 @@ export interface SloDefinition {
    */
   readonly period?: SloPeriod;
   readonly alerting: SloAlerting;
+  /**
+   * The service's service-down alert, as the spec configures it.
+   * @default - enabled, `for: 2m`, traffic must not be zero, targets derived from the SLI
+   */
+  readonly serviceDown?: ServiceDown;
   readonly source: SloSource;
 }
 

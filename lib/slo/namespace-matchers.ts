@@ -8,7 +8,7 @@
 import { parser } from "@prometheus-io/lezer-promql";
 import type { SyntaxNode } from "@lezer/common";
 import type { SloDefinition, SloDiagnostic } from "./model";
-import { fillWindow } from "./promql";
+import { fillWindow, sliQueries } from "./promql";
 import { sourceField } from "./validate";
 
 /** The label a selector must match to read named namespaces only. */
@@ -54,20 +54,6 @@ export function selectorsWithoutNamespace(query: string): string[] {
   return out;
 }
 
-/** Each query of an SLI with its model path, as the compiler reads it. */
-function sliQueries(def: SloDefinition): Array<[key: string, query: string]> {
-  const sli = def.sli;
-  switch (sli.kind) {
-    case "events":
-      return [["sli.errorQuery", sli.errorQuery], ["sli.totalQuery", sli.totalQuery]];
-    case "raw":
-      return [["sli.errorRatioQuery", sli.errorRatioQuery]];
-    case "availability":
-      return [["sli.gaugeQuery", sli.gaugeQuery]];
-    case "latency":
-      return [["sli.selector", `${sli.metric}{${sli.selector}}`]];
-  }
-}
 
 /**
  * One diagnostic per SLI query with a selector that reads every namespace, naming the file, the SLO, the field and the

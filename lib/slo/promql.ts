@@ -8,7 +8,7 @@
  */
 import { parser } from "@prometheus-io/lezer-promql";
 import type { SyntaxNode } from "@lezer/common";
-import type { Sli } from "./model";
+import type { Sli, SloDefinition } from "./model";
 
 /** The placeholder that the compiler replaces by each alert window (`5m`, `1h`, …). */
 export const WINDOW_PLACEHOLDER = "{{.window}}";
@@ -339,5 +339,20 @@ export function checkSli(sli: Sli | undefined): SliProblem[] {
     default:
       problem("sli", `unknown SLI kind ${JSON.stringify((sli as { kind?: unknown }).kind)}; allowed: events, raw, latency, availability`);
       return out;
+  }
+}
+
+/** Each query of an SLI with its model path, as the compiler reads it. */
+export function sliQueries(def: Pick<SloDefinition, "sli">): Array<[key: string, query: string]> {
+  const sli = def.sli;
+  switch (sli.kind) {
+    case "events":
+      return [["sli.errorQuery", sli.errorQuery], ["sli.totalQuery", sli.totalQuery]];
+    case "raw":
+      return [["sli.errorRatioQuery", sli.errorRatioQuery]];
+    case "availability":
+      return [["sli.gaugeQuery", sli.gaugeQuery]];
+    case "latency":
+      return [["sli.selector", `${sli.metric}{${sli.selector}}`]];
   }
 }

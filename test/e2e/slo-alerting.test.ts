@@ -8,8 +8,12 @@
  *   so every rate window has data at the first evaluation;
  * - rule groups are evaluated every second (their `interval:` only; expressions untouched), and the tiers'
  *   `group_wait` is 1s; Prometheus resends firing alerts every second (its first sends can precede the
- *   Alertmanager's discovery); the business hours are widened to the whole week, so a P1 page is in hours.
- * Resolution timing is proved by the promtool scenarios (test/lib/slo/promtool.test.ts).
+ *   Alertmanager's discovery); the business hours are widened to the whole week, so a P1 page is in hours;
+ * - the service-down (P0) alert waits `for: 15s` instead of its spec's `for:` (the only `for:` changed), still
+ *   longer than Prometheus takes to discover its first targets (about 5s), when `up` is absent.
+ * The last test stops the scrape target: a real outage that the compiled service-down alert turns into a P0.
+ * Resolution timing and the service-down timing are proved by the promtool scenarios
+ * (test/lib/slo/promtool.test.ts, test/lib/slo/service-down.test.ts).
  */
 import * as fs from "node:fs";
 import * as http from "node:http";
@@ -19,6 +23,7 @@ import { parse, stringify } from "yaml";
 import { ENVIRONMENTS, loadEnvironments } from "../../environments";
 import { buildAlertmanagerConfig, emitAlertmanagerYaml, withUrlsInlined, RECEIVER_SECRET_KEYS, requiredAlertmanagerRetention, teamReceiverSecretKeys, type AlertRoutingConfig } from "../../lib/observability/alertmanager";
 import { alertmanagerBuildOptions } from "../../stacks/observability-artifacts";
+import { serviceDownGroupName } from "../../lib/slo/service-down";
 import { compileEnvironmentSlos } from "../../stacks/slo-artifacts";
 import { ALERTMANAGER, describeWithBinaries, findBinary, PROMETHEUS, PROMTOOL, runBinary } from "../support/binaries";
 import { Child, close, freePort, get, listen, RecordingServer, waitFor } from "./support/processes";
@@ -28,7 +33,9 @@ const NAMESPACE = "payments"; // and the namespace (the label prometheus-operato
 const REQUESTS_PER_SECOND = 20;
 const ERROR_SHARE = 0.5;
 const HISTORY_SECONDS = 3600;
-const BUDGET_MS = 40_000;
+const BUDGET_MS = 50_000;
+/** The service-down alerts' `for:` in this test (see the header). */
+const SERVICE_DOWN_FOR = "15s";
 
 /** Counter values at time t (seconds) since the history began: the target and the backfill agree. */
 function counters(elapsed: number): { ok: number; errors: number } {
@@ -44,6 +51,7 @@ describeWithBinaries("SLO alerts end to end (Prometheus → Alertmanager → rec
   let target: http.Server | undefined;
   const children: Child[] = [];
   let amUrl = "";
+  let promUrl = "";
   let routing: AlertRoutingConfig;
   const tokens = { routingKey: "pd-routing-key-e2e", teamRoutingKey: "pd-payments-routing-key-e2e", webhookToken: "webhook-token-e2e" };
 
@@ -61,6 +69,7 @@ describeWithBinaries("SLO alerts end to end (Prometheus → Alertmanager → rec
     await sink.start();
     const [promPort, amPort] = [await freePort(), await freePort()];
     amUrl = `http://127.0.0.1:${amPort}`;
+    promUrl = `http://127.0.0.1:${promPort}`;
 
     // Backfill: the same series Prometheus will scrape (same job and instance labels), every 15s for an hour.
     const lines = ["# TYPE http_requests counter"];
@@ -77,8 +86,9 @@ describeWithBinaries("SLO alerts end to end (Prometheus → Alertmanager → rec
     if (backfill.code !== 0) throw new Error(`backfill failed:\n${backfill.output}`);
 
     // prod's compiled SLO rules, evaluated every second.
-    const rules = parse(compileEnvironmentSlos(prod, ENVIRONMENTS.map((e) => e.name)).rulesYaml) as { groups: Array<{ interval?: string }> };
+    const rules = parse(compileEnvironmentSlos(prod, ENVIRONMENTS.map((e) => e.name)).rulesYaml) as { groups: Array<{ name: string; interval?: string; rules: Array<{ for?: string }> }> };
     for (const g of rules.groups) g.interval = "1s";
+    for (const g of rules.groups.filter((x) => x.name === serviceDownGroupName(JOB))) for (const r of g.rules) r.for = SERVICE_DOWN_FOR;
     fs.writeFileSync(path.join(dir, "rules.yaml"), stringify(rules, { lineWidth: 0 }));
     fs.writeFileSync(
       path.join(dir, "prometheus.yml"),
@@ -172,31 +182,40 @@ describeWithBinaries("SLO alerts end to end (Prometheus → Alertmanager → rec
     expect(copy.headers.authorization).toBe(`Bearer ${tokens.webhookToken}`);
   });
 
-  test("a P0 for the service inhibits its P1 and P2 alerts, and no other service's", async () => {
+  test("a real outage of the scraped target pages the compiled P0 and inhibits the service's P1 and P2 alerts, and no other service's", async () => {
+    // Healthy until now (targets up, requests flowing): no P0 has fired.
+    expect(at("/pagerduty").filter((r) => pd(r).payload?.custom_details?.priority === "P0")).toEqual([]);
+    // Another service's warning, which the checkout API's P0 must not silence.
     const post = await fetch(`${amUrl}/api/v2/alerts`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify([
-        { labels: { alertname: "CheckoutApiDown", priority: "P0", sre_service: "checkout-api" } },
-        { labels: { alertname: "OtherWarning", priority: "P2", sre_service: "other" } },
-      ]),
+      body: JSON.stringify([{ labels: { alertname: "OtherWarning", priority: "P2", sre_service: "other" } }]),
     });
     expect(post.status).toBe(200);
+    // The target was scraped (so what follows is an outage, not a target never discovered)…
+    const up = `up{job="${JOB}",namespace="${NAMESPACE}"} == 1`;
+    await waitFor("the target to be up", async () => {
+      const r = JSON.parse((await get(`${promUrl}/api/v1/query?query=${encodeURIComponent(up)}`))!.text) as { data: { result: unknown[] } };
+      return r.data.result.length === 1 ? true : undefined;
+    }, deadline, logs);
+    // …then the outage: the only checkout-api target stops answering scrapes.
+    await close(target);
     type AmAlert = { labels: Record<string, string>; status: { state: string; inhibitedBy: string[] } };
-    const alerts = await waitFor("the SLO alerts to be inhibited", async () => {
+    const alerts = await waitFor("the P0 and the inhibited SLO alerts", async () => {
       const list = JSON.parse((await get(`${amUrl}/api/v2/alerts`))!.text) as AmAlert[];
-      const slo = list.filter((a) => a.labels.sre_service === "checkout-api" && a.labels.priority !== "P0");
-      return slo.length >= 2 && slo.every((a) => a.status.state === "suppressed") ? list : undefined;
+      const slo = list.filter((a) => a.labels.sre_service === JOB && a.labels.priority !== "P0");
+      const p0 = list.some((a) => a.labels.alertname === "CheckoutApiDown" && a.labels.priority === "P0");
+      return p0 && slo.length >= 2 && slo.every((a) => a.status.state === "suppressed") ? list : undefined;
     }, deadline, logs);
     const by = (name: string, priority: string) => alerts.find((a) => a.labels.alertname === name && a.labels.priority === priority)!;
     expect(by("CheckoutApiAvailability", "P1").status.inhibitedBy).toHaveLength(1);
     expect(by("CheckoutApiAvailability", "P2").status.inhibitedBy).toHaveLength(1);
     expect(by("OtherWarning", "P2").status).toMatchObject({ state: "active", inhibitedBy: [] });
-    expect(by("CheckoutApiDown", "P0").status.state).toBe("active");
+    expect(by("CheckoutApiDown", "P0")).toMatchObject({ labels: { sre_service: JOB, team: "payments", severity: "critical" }, status: { state: "active" } });
     const p0 = await waitFor("the P0 at /pagerduty", () => at("/pagerduty").find((r) => pd(r).payload?.custom_details?.priority === "P0"), deadline, logs);
-    expect(pd(p0).payload!.severity).toBe("critical");
-    // A P0 of no team is the platform's: its own routing key.
-    expect(pd(p0).routing_key).toBe(tokens.routingKey);
+    expect(pd(p0).payload).toMatchObject({ severity: "critical", summary: expect.stringMatching(/^\[P0\] CheckoutApiDown/) });
+    // The compiled P0 carries the spec's team: it pages the owning team's PagerDuty service.
+    expect(pd(p0).routing_key).toBe(tokens.teamRoutingKey);
     // By now every notification of the run has gone out: none of them was a P1 in Slack (muted in hours).
     expect(at("/slack").flatMap(slackTitles).filter((t) => t.startsWith("[P1]"))).toEqual([]);
   });

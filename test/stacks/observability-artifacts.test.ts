@@ -77,4 +77,15 @@ describe("observability artifacts", () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test("prod's SLO rules carry the P0 escalation its alert routing sends by e-mail, and its runbook; staging's do not", () => {
+    const [prod] = loadEnvironments(["prod"]);
+    const compiled = compileEnvironmentSlos(prod!, names);
+    const groups = compiled.prometheusRule.spec.groups;
+    const escalation = groups.find((g) => g.name === "sre-p0-escalation")!;
+    expect(escalation.rules).toEqual([expect.objectContaining({ alert: "P0Escalation", for: prod!.alerting!.escalation!.after })]);
+    expect((escalation.rules[0] as { annotations: Record<string, string> }).annotations["runbook_url"]).toMatch(/\/prod\/platform\/p0-escalation\.md$/);
+    expect(generateEnvironmentObservability(prod!, compiled.compiled).runbooks.map((r) => r.path)).toContain("platform/p0-escalation.md");
+    expect(compileEnvironmentSlos(staging, names).prometheusRule.spec.groups.map((g) => g.name)).not.toContain("sre-p0-escalation");
+  });
 });

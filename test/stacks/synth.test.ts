@@ -169,7 +169,7 @@ describe("the synth's summary", () => {
     const r = first();
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^synthesized 9 stacks \(\d+ resources\) into .*summary in \d+\.\d s; no previous output to compare with\n/);
-    expect(r.stdout).toMatch(/^dev: 4 SLOs compiled, 3 alerts, 3 runbooks, 3 dashboards, 0 warnings$/m);
+    expect(r.stdout).toMatch(/^dev: 4 SLOs compiled, 5 alerts, 5 runbooks, 3 dashboards, 0 warnings$/m);
     // Read back from what was written, independently of the summary's own reader.
     for (const layer of LAYERS) {
       const doc = JSON.parse(fs.readFileSync(path.join(out, "stacks", `dev-${layer}`, "cdk.tf.json"), "utf8"));

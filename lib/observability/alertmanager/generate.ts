@@ -13,6 +13,7 @@ import {
   BUSINESS_HOURS_INTERVAL, DEFAULT_TIER_TIMING, HEARTBEAT_TIMING, PAGERDUTY_EVENTS_URL, WATCHDOG_ALERT, RECEIVER_SECRET_DIR, RECEIVER_SECRET_KEYS, RECEIVERS,
   teamReceiverNames, teamReceiverSecretKeys, type AlertRoutingConfig, type TierTiming,
 } from "./model";
+import { ESCALATED_ALERT_LABEL, P0_ESCALATION_ALERT } from "./escalation";
 import type { AlertmanagerConfig, AmEmailConfig, AmPagerDutyConfig, AmReceiver, AmRoute, AmSlackConfig } from "./types";
 import { AlertRoutingError, alertmanagerSecretProblems, durationSeconds } from "./validate";
 
@@ -181,6 +182,15 @@ export function buildAlertmanagerConfig(c: AlertRoutingConfig, opts: Alertmanage
       ...timing({ ...HEARTBEAT_TIMING, ...(c.heartbeat?.repeatInterval !== undefined ? { repeatInterval: c.heartbeat.repeatInterval } : {}) }),
     },
   ];
+  // An unhandled P0's escalation: e-mail to the escalation address alone (not the tiers, not the webhook copy).
+  if (c.escalation !== undefined) {
+    routes.push({
+      receiver: RECEIVERS.p0Escalation,
+      matchers: [`alertname="${P0_ESCALATION_ALERT}"`],
+      group_by: ["alertname", ESCALATED_ALERT_LABEL, service],
+      ...timing(tiers.P0),
+    });
+  }
   const tiersCopied = c.webhook === undefined ? [] : [...c.webhook.priorities].sort();
   if (c.webhook !== undefined) {
     routes.push({ receiver: RECEIVERS.webhook, matchers: [`${LABEL_PRIORITY}=~"${tiersCopied.join("|")}"`], group_by: byService, continue: true });
@@ -268,7 +278,7 @@ function slackConfig(channel: string, urlFile: string): AmSlackConfig {
   return { api_url_file: urlFile, channel, send_resolved: true, title: TITLE, text: "{{ range .Alerts }}{{ .Annotations.summary }}\n{{ end }}" };
 }
 
-function emailConfig(c: AlertRoutingConfig, to: string, dir: string): AmEmailConfig {
+function emailConfig(c: AlertRoutingConfig, to: string, dir: string, subject = `[P4] capacity digest: {{ .Alerts.Firing | len }} alert(s)`): AmEmailConfig {
   return {
     to,
     from: c.email.from,
@@ -276,7 +286,7 @@ function emailConfig(c: AlertRoutingConfig, to: string, dir: string): AmEmailCon
     ...(c.email.authUsername !== undefined ? { auth_username: c.email.authUsername, auth_password_file: secretFile("smtpPassword", dir) } : {}),
     require_tls: true,
     send_resolved: false,
-    headers: { Subject: `[P4] capacity digest: {{ .Alerts.Firing | len }} alert(s)` },
+    headers: { Subject: subject },
   };
 }
 
@@ -297,6 +307,9 @@ function receivers(c: AlertRoutingConfig, dir: string): AmReceiver[] {
     { name: RECEIVERS.pagerDuty, pagerduty_configs: [pagerDutyConfig(c.pagerDuty?.url, secretFile("pagerDutyRoutingKey", dir))] },
     { name: RECEIVERS.slack, slack_configs: [slackConfig(c.slack.channel, secretFile("slackWebhookUrl", dir))] },
     { name: RECEIVERS.emailDigest, email_configs: [emailConfig(c, c.email.to, dir)] },
+    ...(c.escalation !== undefined
+      ? [{ name: RECEIVERS.p0Escalation, email_configs: [emailConfig(c, c.escalation.to ?? c.email.to, dir, `[P0 escalation] {{ .CommonLabels.${ESCALATED_ALERT_LABEL} }} unresolved after ${c.escalation.after}`)] }]
+      : []),
     { name: RECEIVERS.none },
   ];
   if (c.webhook !== undefined) {

@@ -11,3 +11,4 @@ export {
   buildAlertmanagerConfig, emitAlertmanagerYaml, withUrlsInlined, requiredAlertmanagerRetention, resolveTierTiming, secretFile, ALERTMANAGER_HEADER,
 } from "./generate";
 export type { AlertmanagerBuildOptions, PriorityDialect } from "./generate";
+export { p0EscalationGroup, P0_ESCALATION_ALERT, P0_ESCALATION_GROUP, P0_ESCALATION_RUNBOOK_PATH, ESCALATED_ALERT_LABEL } from "./escalation";

@@ -167,6 +167,23 @@ export const AlertRoutingSchema = z.strictObject({
     })
     .optional(),
   /**
+   * Escalation of unhandled P0s: a P0 still firing `after` its start raises `P0Escalation` (a rule generated with the
+   * environment's SLO rules, lib/observability/alertmanager/escalation.ts), which goes by e-mail to `to` through the
+   * platform's SMTP server, and nowhere else.
+   * @default - no escalation
+   */
+  escalation: z
+    .strictObject({
+      /** How long a P0 may fire before it escalates, a Prometheus duration from 5m to 24h (`30m`). */
+      after: nonEmpty,
+      /**
+       * Who hears of the escalation (the platform's lead, an incident manager).
+       * @default - `email.to`
+       */
+      to: nonEmpty.optional(),
+    })
+    .optional(),
+  /**
    * Each team's receivers, keyed by the team's name (`security.namespaces.teams[].name` in an environment). A team's
    * alerts (those labelled `team="<name>"`, those from its namespaces) reach these, with the same tiers; everything
    * else reaches the platform's.
@@ -267,6 +284,8 @@ export const RECEIVERS = {
   emailDigest: "email-digest",
   webhook: "webhook",
   heartbeat: "heartbeat",
+  /** Where `P0Escalation` goes: e-mail, when `escalation` is configured. */
+  p0Escalation: "p0-escalation",
   /** Where `Watchdog` goes when no heartbeat is configured: named so that the configuration shows what is missing. */
   noHeartbeat: "no-heartbeat-configured",
   none: "null",

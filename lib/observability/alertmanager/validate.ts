@@ -123,6 +123,12 @@ export function validateAlertRouting(c: AlertRoutingConfig, at = "alerting"): Va
     }
   }
 
+  if (c.escalation !== undefined) {
+    const seconds = durationSeconds(c.escalation.after);
+    if (seconds === undefined || seconds < 300 || seconds > 86400) add("escalation.after", c.escalation.after, 'a duration from "5m" to "24h": how long a P0 may fire before it escalates');
+    if (c.escalation.to !== undefined && !EMAIL.test(c.escalation.to)) add("escalation.to", c.escalation.to, "an e-mail address such as sre-lead@example.com");
+  }
+
   for (const [team, r] of Object.entries(c.teams ?? {})) {
     const at = `teams.${team}`;
     if (!TEAM_NAME_RE.test(team)) add(at, team, `a team name: ${TEAM_NAME_ALLOWED}`);

@@ -3,7 +3,9 @@
  * and in TypeScript (`SloSpecV1`), so both go through one schema and one validation.
  */
 import { z } from "zod";
-import type { RejectedSloDefinition, Sli, SloAlerting, SloAlertSeverity, SloDefinition } from "../model";
+import type { RejectedSloDefinition, ServiceDown, Sli, SloAlerting, SloAlertSeverity, SloDefinition } from "../model";
+import { parseVectorSelector } from "../promql";
+import { DEFAULT_SERVICE_DOWN, isAlertDuration } from "../service-down";
 import {
   addError, defaultAlertName, FieldMap, type FieldPath, type FormatContext, isMap, labelMap, labelValue,
   queryString, reportSliProblems, reportZodIssues, suggest,
@@ -19,7 +21,32 @@ export interface SloSpecV1 {
   readonly service: string;
   /** Labels added to every rule and alert of every SLO of the service. @default {} */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * The service's service-down (P0) alert: one per service, fired when its targets are all down or absent,
+   * or its traffic is gone, for `for`.
+   * @default - on, `for: 2m`, traffic must not be zero, targets derived from the SLIs' `job`/`namespace` matchers
+   */
+  readonly serviceDown?: SloSpecV1ServiceDown;
   readonly slos: readonly SloSpecV1Slo[];
+}
+
+/** Settings of a service's service-down (P0) alert. */
+export interface SloSpecV1ServiceDown {
+  /** @default false */
+  readonly disabled?: boolean;
+  /** How long the service must look down before the P0 fires, a Prometheus duration (`30s`, `2m`, `1h`). @default "2m" */
+  readonly for?: string;
+  /**
+   * True when no traffic is normal at times (a quiet night, a batch consumer): then only absent or down
+   * targets count, never zero traffic.
+   * @default false
+   */
+  readonly trafficCanBeZero?: boolean;
+  /**
+   * Selector of the targets' `up` series, e.g. `up{namespace="payments",job="checkout-api"}`.
+   * @default - derived from the `job` (and `namespace`) equality matchers of the SLIs' selectors
+   */
+  readonly targets?: string;
 }
 
 export interface SloSpecV1Slo {
@@ -138,10 +165,18 @@ const sloSchema = z.strictObject({
   environments: z.record(z.string(), overrideSchema).optional().meta({ description: "Per-environment overrides by environment name (objective, alerts disabled)." }),
 });
 
+const serviceDownSchema = z.strictObject({
+  disabled: z.boolean().optional(),
+  for: z.string().optional(),
+  trafficCanBeZero: z.boolean().optional(),
+  targets: z.string().optional(),
+});
+
 const specSchema = z.strictObject({
   version: z.literal(SRE_PLATFORM_V1),
   service: z.string().meta({ description: "Owning service; becomes the service of every SLO and part of its id." }),
   labels: labelMap.optional().meta({ description: "Labels added to every rule and alert of every SLO of the service." }),
+  serviceDown: serviceDownSchema.optional().meta({ description: "The service-down (P0) alert: on by default; targets, traffic, duration." }),
   slos: z.array(z.unknown()).min(1, { error: "at least one SLO is required" }),
 });
 
@@ -202,12 +237,35 @@ export function parseSrePlatformV1(doc: unknown, ctx: FormatContext): SloDefinit
   }
   const spec = doc as { service: string; labels?: Record<string, string>; slos: unknown[] };
   const serviceLabels = top.success ? (top.data.labels ?? {}) : {};
+  const serviceDown = top.success ? toServiceDown(top.data.serviceDown, ctx) : undefined;
   const defs: SloDefinition[] = [];
   spec.slos.forEach((raw, index) => {
     const def = parseSlo(raw, index, spec.service, serviceLabels, ctx);
-    if (def) defs.push(def);
+    if (def) defs.push(serviceDown === undefined ? def : { ...def, serviceDown });
   });
   return top.success ? defs : [];
+}
+
+/** The spec's `serviceDown` with its defaults; problems go to `ctx.errors`. */
+function toServiceDown(raw: SloSpecV1ServiceDown | undefined, ctx: FormatContext): ServiceDown | undefined {
+  if (raw === undefined) return undefined;
+  const out: { -readonly [K in keyof ServiceDown]: ServiceDown[K] } = {
+    disabled: raw.disabled ?? DEFAULT_SERVICE_DOWN.disabled,
+    for: raw.for ?? DEFAULT_SERVICE_DOWN.for,
+    trafficCanBeZero: raw.trafficCanBeZero ?? DEFAULT_SERVICE_DOWN.trafficCanBeZero,
+  };
+  if (!isAlertDuration(out.for)) {
+    addError(ctx, ["serviceDown", "for"], `must be a Prometheus duration of one unit, more than zero (e.g. 30s, 2m, 1h; units s, m, h, d, w), got ${JSON.stringify(out.for)}`);
+  }
+  if (raw.targets !== undefined) {
+    const selector = parseVectorSelector(raw.targets);
+    if (selector === undefined || raw.targets.trim() === "") {
+      addError(ctx, ["serviceDown", "targets"], `must be a plain vector selector such as up{namespace="payments",job="checkout-api"}, got ${JSON.stringify(raw.targets)}`);
+    } else {
+      out.targets = raw.targets.trim();
+    }
+  }
+  return out;
 }
 
 function parseSlo(

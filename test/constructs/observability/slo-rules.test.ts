@@ -59,6 +59,8 @@ describe("SloRules", () => {
     const orderRules = objs.find((o) => o.manifest.metadata.name === "slo-orders")!.manifest.spec.groups.flatMap((g: any) => g.rules);
     expect(orderRules.some((r: any) => r.alert === "OrdersAvailability")).toBe(true);
     expect(orderRules.some((r: any) => typeof r.record === "string" && /orders/.test(JSON.stringify(r.labels ?? {}) + r.expr))).toBe(true);
+    // Each service's PrometheusRule holds its own service-down (P0) alert, and no other service's.
+    expect(orderRules.filter((r: any) => r.labels?.priority === "P0").map((r: any) => [r.alert, r.labels.sre_service])).toEqual([["OrdersDown", "orders"]]);
     expect(rules.problems).toEqual([]);
     expect(Object.keys(rules.manifests).sort()).toEqual(["orders", "search"]);
   });

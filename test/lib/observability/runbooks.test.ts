@@ -2,7 +2,7 @@ import * as path from "node:path";
 import { compileSlos } from "../../../lib/slo/compile";
 import { loadSloFiles } from "../../../lib/slo/load";
 import { environmentRunbooks, renderRunbook } from "../../../lib/observability/runbooks";
-import { runbookUrl } from "../../../lib/slo/rules";
+import { runbookUrl, type AlertingRule } from "../../../lib/slo/rules";
 
 const root = path.resolve(__dirname, "../../..");
 const spec = path.join(root, "environments/slos/checkout-api.yaml");
@@ -23,9 +23,20 @@ describe("runbooks", () => {
 
   test("one runbook per enabled alert, at the path the alert's runbook_url names", () => {
     const paths = environmentRunbooks(prod, { environment: "prod" }).map((r) => r.path);
-    expect(paths).toEqual(["checkout-api/availability-page.md", "checkout-api/availability-ticket.md", "checkout-api/latency-page.md", "checkout-api/latency-ticket.md"]);
+    expect(paths).toEqual([
+      "checkout-api/availability-page.md", "checkout-api/availability-ticket.md", "checkout-api/latency-page.md", "checkout-api/latency-ticket.md",
+      "checkout-api/service-down.md",
+    ]);
     const base = "https://runbooks.example.com/x/prod";
-    for (const p of paths) {
+    // The service-down (P0) alert links to its own runbook.
+    const withBase = compileSlos(prod.slos.map((s) => s.slo), { runbookBaseUrl: base });
+    const p0 = withBase.services.flatMap((g) => g.rules).find((r) => "alert" in r && r.alert === "CheckoutApiDown") as AlertingRule;
+    expect(p0.annotations?.["runbook_url"]).toBe(`${base}/checkout-api/service-down.md`);
+    const down = environmentRunbooks(prod, { environment: "prod" }).find((r) => r.path === "checkout-api/service-down.md")!.markdown;
+    expect(down).toContain("**P0**: a service is down");
+    expect(down).toContain('up{namespace="payments",job="checkout-api"}');
+    expect(down).toContain("serviceDown.trafficCanBeZero");
+    for (const p of paths.filter((x) => !x.endsWith("/service-down.md"))) {
       const [service, file] = p.split("/");
       const [slo, severity] = file!.replace(/\.md$/, "").split(/-(?=page|ticket)/);
       const def = prod.slos.find((s) => s.slo.service === service && s.slo.name === slo)!.slo;
@@ -35,6 +46,7 @@ describe("runbooks", () => {
     expect(environmentRunbooks(compiled("dev"), { environment: "dev" }).map((r) => r.path)).toEqual([
       "checkout-api/availability-ticket.md",
       "checkout-api/latency-ticket.md",
+      "checkout-api/service-down.md",
     ]);
   });
 

@@ -77,6 +77,24 @@ describeWithBinaries("amtool", [AMTOOL], () => {
     expect(hb.http_config!.authorization.credentials_file).toBe("/etc/alertmanager/secrets/alertmanager-receivers/heartbeat-bearer-token");
   });
 
+  // An unhandled P0's escalation is e-mailed to the escalation address alone, whoever owns the P0; without an
+  // escalation configured (staging) the alert is an ordinary P0.
+  test.each([
+    ["prod", ["sre_service=checkout-api"], "p0-escalation"],
+    ["prod", ["sre_service=checkout-api", "team=payments"], "p0-escalation"],
+    ["prod", ["namespace=payments"], "p0-escalation"],
+    ["staging", ["sre_service=checkout-api"], "pagerduty"],
+  ])("%s: P0Escalation with %j reaches %s", (env, labels, receivers) => {
+    expect(routes(env, ["alertname=P0Escalation", "priority=P0", "escalated_alert=CheckoutApiDown", ...labels])).toBe(receivers);
+  });
+
+  test("prod: the escalation e-mail goes to the escalation address, with its own subject", () => {
+    const prod = loadEnvironments().find((e) => e.name === "prod")!;
+    const mail = buildAlertmanagerConfig(prod.alerting!).receivers.find((r) => r.name === "p0-escalation")!.email_configs![0]!;
+    expect(mail.to).toBe(prod.alerting!.escalation!.to);
+    expect(mail.headers["Subject"]).toBe("[P0 escalation] {{ .CommonLabels.escalated_alert }} unresolved after 30m");
+  });
+
   // falcosidekick labels `source="falco"` and Falco's own priority name; the tier is reached through the Falco branch.
   test.each([
     ["staging", "Emergency", "pagerduty"],

@@ -1,5 +1,5 @@
 /** Builds SloDefinitions directly (no parsing), for the compiler's own tests. */
-import type { Sli, SloDefinition, SloPeriod } from "../../../../lib/slo/model";
+import type { ServiceDown, Sli, SloDefinition, SloPeriod } from "../../../../lib/slo/model";
 
 export interface SloOverrides {
   service?: string;
@@ -14,6 +14,7 @@ export interface SloOverrides {
   runbookUrl?: string;
   alertLabels?: Record<string, string>;
   alertAnnotations?: Record<string, string>;
+  serviceDown?: ServiceDown;
 }
 
 export const EVENTS_SLI: Sli = {
@@ -60,6 +61,7 @@ export function makeSlo(o: SloOverrides = {}): SloDefinition {
       ticket: { disabled: o.ticketDisabled ?? false, labels: { tier: "p3" }, annotations: {} },
       ...(o.runbookUrl !== undefined ? { runbookUrl: o.runbookUrl } : {}),
     },
+    ...(o.serviceDown !== undefined ? { serviceDown: o.serviceDown } : {}),
     source: { file: "<test>", format: "sre-platform/v1", index: 0 },
   };
   return def;
