@@ -33,6 +33,21 @@ export const TierTimingSchema = z.strictObject({
   repeatInterval: nonEmpty,
 });
 
+/** A PagerDuty receiver's endpoint; its routing key is always a key of the receivers' Secret, never here. */
+const PagerDutyEndpointSchema = z.strictObject({
+  /**
+   * Events API endpoint.
+   * @default "https://events.pagerduty.com/v2/enqueue"
+   */
+  url: nonEmpty.optional(),
+});
+
+/** A Slack receiver's channel; its incoming webhook URL is always a key of the receivers' Secret, never here. */
+const SlackChannelSchema = z.strictObject({
+  /** Channel the incoming webhook posts to, e.g. `#alerts-prod` or `#payments-alerts`. */
+  channel: nonEmpty,
+});
+
 /**
  * One team's receivers: where the alerts the team owns go (its SLOs' alerts, its own rules' alerts, Falco detections in
  * its namespaces), tier by tier as the platform's go to the platform's receivers. Credentials are never written here:
@@ -45,20 +60,9 @@ export const TeamReceiversSchema = z.strictObject({
    * Secret key `team-<team>-pagerduty-routing-key`.
    * @default - the Events API v2 endpoint
    */
-  pagerDuty: z
-    .strictObject({
-      /**
-       * Events API endpoint.
-       * @default "https://events.pagerduty.com/v2/enqueue"
-       */
-      url: nonEmpty.optional(),
-    })
-    .optional(),
+  pagerDuty: PagerDutyEndpointSchema.optional(),
   /** The team's Slack channel (P2, and P1 outside business hours); the webhook URL is the Secret key `team-<team>-slack-webhook-url`. */
-  slack: z.strictObject({
-    /** Channel the team's incoming webhook posts to, e.g. `#payments-alerts`. */
-    channel: nonEmpty,
-  }),
+  slack: SlackChannelSchema,
   /** The team's weekly P4 digest; sent through the platform's SMTP server and sender. */
   email: z.strictObject({
     /** Recipient address (the team's list or mailbox). */
@@ -95,20 +99,9 @@ export const AlertRoutingSchema = z.strictObject({
    * PagerDuty Events API v2 receiver (P0 always, P1 in business hours). The routing key is a mounted file.
    * @default - the Events API v2 endpoint
    */
-  pagerDuty: z
-    .strictObject({
-      /**
-       * Events API endpoint.
-       * @default "https://events.pagerduty.com/v2/enqueue"
-       */
-      url: nonEmpty.optional(),
-    })
-    .optional(),
+  pagerDuty: PagerDutyEndpointSchema.optional(),
   /** Slack receiver (P2, and P1 outside business hours). The webhook URL is a mounted file. */
-  slack: z.strictObject({
-    /** Channel the incoming webhook posts to, e.g. `#alerts-prod`. */
-    channel: nonEmpty,
-  }),
+  slack: SlackChannelSchema,
   /** E-mail receiver for the weekly P4 capacity digest. The SMTP password is a mounted file. */
   email: z.strictObject({
     /** Recipient address (a list or a team mailbox). */
