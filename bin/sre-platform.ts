@@ -362,7 +362,7 @@ function runSlo(command: string | undefined, args: readonly string[], io: Io): n
       : emitPrometheusRuleYaml(result, { name: p.name, namespace: p.namespace, labels: monitoringSelectorLabels(p.release) });
     if (p.out !== undefined) writeAtomically(p.out, yaml);
     else io.out(yaml);
-    const rules = result.slos.reduce((n, s) => n + s.groups.reduce((m, g) => m + g.rules.length, 0), 0);
+    const rules = [...result.slos.flatMap((s) => s.groups), ...result.services].reduce((n, g) => n + g.rules.length, 0);
     const as = p.format === "rules" ? "a rules file" : `PrometheusRule ${p.namespace}/${p.name} (release=${p.release})`;
     io.err(`compiled ${slos} into ${rules} rules, ${as}, ${p.out !== undefined ? `written to ${p.out}` : "on stdout"}\n`);
   }
