@@ -146,8 +146,8 @@ slos:
     objective: 92
     sli:
       events:
-        errorQuery: sum(rate(http_requests_total{job="orders",code=~"5.."}[{{.window}}]))
-        totalQuery: sum(rate(http_requests_total{job="orders"}[{{.window}}]))
+        errorQuery: sum(rate(http_requests_total{namespace="orders",job="orders",code=~"5.."}[{{.window}}]))
+        totalQuery: sum(rate(http_requests_total{namespace="orders",job="orders"}[{{.window}}]))
     alerting:
       name: OrdersAvailability
 `,
