@@ -13,6 +13,7 @@
 export * from "./constructs/common/validation";
 export * from "./constructs/common/kms-key";
 export * from "./constructs/common/irsa-role";
+export * from "./constructs/common/encrypted-topic";
 export * from "./constructs/network";
 export * from "./constructs/cluster";
 export * from "./constructs/storage";
