@@ -130,6 +130,20 @@ export function platformNamespaces(sizes: PlatformNamespaceSizes): NamespacesCon
       ],
       quota: sizes.perNode,
     },
+    // Fluent Bit (Pod Security `privileged` with its reason from the fluent-bit add-on: host paths). It asks the API
+    // server for pod metadata and sends to CloudWatch Logs (and STS for IRSA) over HTTPS: NAT or the interface endpoints.
+    logging: {
+      ...common,
+      mesh: "none",
+      metricsPorts: [2020],
+      ingress: [],
+      egress: [
+        kubernetesApiOut,
+        { name: "aws-apis", forPods: app("fluent-bit"), peer: { internet: true }, ports: [{ port: 443 }] },
+        { name: "aws-endpoints", forPods: app("fluent-bit"), peer: { vpcEndpoints: true }, ports: [{ port: 443 }] },
+      ],
+      quota: sizes.perNode,
+    },
     // The chaos operator: it reconciles ChaosEngines through the API server and nothing else (usage analytics off).
     litmus: {
       ...common,

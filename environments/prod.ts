@@ -83,6 +83,8 @@ export const prod: EnvironmentConfig = {
     // Capacity forecasts (P4, the weekly digest): two weeks' warning, two digests before anything fills; a pool at
     // 80% of its requests still absorbs a node's loss.
     capacity: { volumesFullWithinDays: 14, filesystemsFullWithinDays: 14, prometheusFullWithinDays: 14, trendWindow: "1d", poolRequestsPercent: 80 },
+    // Application logs for 90 days (incident reviews, quarterly audits); node logs a year, as the control plane's.
+    logs: { enabled: true, retentionDays: 90, hostRetentionDays: 365, resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } } },
   },
   security: {
     // Violations are refused; what dev reported has been fixed or exempted with a reason first.

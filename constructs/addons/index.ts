@@ -20,4 +20,5 @@ export * from "./falco";
 export * from "./litmus";
 export * from "./argo-cd";
 export * from "./argo-rollouts";
+export * from "./fluent-bit";
 export * from "./registry";

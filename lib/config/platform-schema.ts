@@ -5,6 +5,7 @@ import {
 import { isSecretsManagerPrefix, SECRETS_MANAGER_PREFIX_RULE } from "../aws/secrets-manager";
 import { QUANTITY_RULE, isQuantity } from "../kubernetes/quantity";
 import { PROMETHEUS_DURATION_RULE, prometheusDurationSeconds } from "../kubernetes/durations";
+import { CLOUDWATCH_RETENTION_DAYS, isCloudWatchRetentionDays } from "../aws/cloudwatch-logs";
 
 /**
  * The platform layers' sections of an environment: Karpenter's node pools, the secrets path, and the size of
@@ -78,6 +79,26 @@ export const CapacityConfigSchema = z.strictObject({
   poolRequestsPercent: z.number().min(1).max(100),
 });
 
+const retentionDays = z.number().refine(isCloudWatchRetentionDays, {
+  message: `one of the CloudWatch Logs retention periods: ${CLOUDWATCH_RETENTION_DAYS.join(", ")} days`,
+});
+
+/**
+ * `observability.logs`: container and node logs shipped by Fluent Bit (a DaemonSet on every node) to the cluster's
+ * CloudWatch Logs groups, which Terraform creates encrypted with their retention. The `FluentBit` construct's props
+ * by the same names, checked by its validator too.
+ */
+export const LogsConfigSchema = z.strictObject({
+  /** Run Fluent Bit and create the log groups. */
+  enabled: z.boolean(),
+  /** Days the container log group (`/aws/eks/<cluster>/containers`) keeps records. */
+  retentionDays,
+  /** Days the host log group (`/aws/eks/<cluster>/host`: kubelet, containerd) keeps records. @default - `retentionDays` */
+  hostRetentionDays: retentionDays.optional(),
+  /** Fluent Bit's container on each node. */
+  resources: ResourcesSchema,
+});
+
 /** Sizes of kube-prometheus-stack in the environment. */
 export const ObservabilityConfigSchema = z.strictObject({
   prometheus: z.strictObject({
@@ -96,9 +117,12 @@ export const ObservabilityConfigSchema = z.strictObject({
   spreadAcrossZones: z.boolean(),
   /** The P4 capacity forecasts' horizons and thresholds. @default DEFAULT_CAPACITY_THRESHOLDS */
   capacity: CapacityConfigSchema.optional(),
+  /** Container and node logs to CloudWatch Logs (Fluent Bit). */
+  logs: LogsConfigSchema,
 });
 
 export type KarpenterNodePoolConfig = z.infer<typeof KarpenterNodePoolSchema>;
 export type ObservabilityConfig = z.infer<typeof ObservabilityConfigSchema>;
+export type LogsConfig = z.infer<typeof LogsConfigSchema>;
 export type CapacityConfig = z.infer<typeof CapacityConfigSchema>;
 export type ResourcesConfig = z.infer<typeof ResourcesSchema>;
