@@ -29,8 +29,9 @@ export function fluentBitAlertGroups(source: FluentBitAlertSource = {}): AlertGr
       rules: [
         {
           alert: "FluentBitRecordsDropped",
-          // Records given up after the last retry, or dropped by the output outright.
-          expr: `sum by (name) (increase(fluentbit_output_retries_failed_total{${sel}}[10m]) + increase(fluentbit_output_dropped_records_total{${sel}}[10m])) > 0`,
+          // Chunks given up after the last retry, or records the output dropped outright: either one (`or`, not `+`, so
+          // a counter the running version does not expose takes nothing away from the other).
+          expr: `sum by (name) (increase(fluentbit_output_retries_failed_total{${sel}}[10m])) > 0 or sum by (name) (increase(fluentbit_output_dropped_records_total{${sel}}[10m])) > 0`,
           for: "0m",
           labels: { [LABEL_PRIORITY]: "P2" },
           annotations: {
@@ -40,7 +41,7 @@ export function fluentBitAlertGroups(source: FluentBitAlertSource = {}): AlertGr
         },
         {
           alert: "FluentBitOutputRetrying",
-          expr: `sum by (name) (rate(fluentbit_output_retries_total{${sel}}[10m]) + rate(fluentbit_output_errors_total{${sel}}[10m])) > 0`,
+          expr: `sum by (name) (rate(fluentbit_output_retries_total{${sel}}[10m])) > 0 or sum by (name) (rate(fluentbit_output_errors_total{${sel}}[10m])) > 0`,
           for: "30m",
           labels: { [LABEL_PRIORITY]: "P3" },
           annotations: {
