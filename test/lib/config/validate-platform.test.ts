@@ -22,6 +22,14 @@ describe("platform and observability configuration", () => {
     expect([dev.observability.prometheus.replicas, dev.observability.alertmanager.replicas, dev.observability.spreadAcrossZones]).toEqual([1, 1, false]);
   });
 
+  test("logs are data: every environment ships them, prod keeps node logs a year", () => {
+    expect([dev, staging, prod].map((e) => [e.observability.logs.enabled, e.observability.logs.retentionDays, e.observability.logs.hostRetentionDays])).toEqual([
+      [true, 14, undefined],
+      [true, 30, undefined],
+      [true, 90, 365],
+    ]);
+  });
+
   test("capacity horizons are data: prod warns two weeks ahead, dev three days; without the section the defaults apply", () => {
     expect([dev, staging, prod].map((e) => e.observability.capacity?.volumesFullWithinDays)).toEqual([3, 7, 14]);
     const { capacity: _omitted, ...withoutCapacity } = prod.observability;
@@ -62,6 +70,9 @@ describe("platform and observability configuration", () => {
     ["the trend window is longer than Prometheus keeps samples", dev, (c) => (c.observability.capacity.trendWindow = "8d"), /observability\.capacity\.trendWindow: got "8d"; allowed: at most observability\.prometheus\.retention \(7d\)/],
     ["the pool requests threshold is over 100%", prod, (c) => (c.observability.capacity.poolRequestsPercent = 120), /observability\.capacity\.poolRequestsPercent: got 120; allowed: at most 100/],
     ["a capacity field is misspelt", prod, (c) => (c.observability.capacity.volumeFullWithinDays = 7), /observability\.capacity\.volumeFullWithinDays: got 7; allowed: no field "volumeFullWithinDays" here \(did you mean "volumesFullWithinDays"\?\); known fields: volumesFullWithinDays/],
+    ["the container logs' retention is not a CloudWatch Logs period", dev, (c) => (c.observability.logs.retentionDays = 10), /observability\.logs\.retentionDays: got 10; allowed: one of the CloudWatch Logs retention periods: 1, 3, 5, 7, 14, 30/],
+    ["the host logs' retention is not a CloudWatch Logs period", prod, (c) => (c.observability.logs.hostRetentionDays = 366), /observability\.logs\.hostRetentionDays: got 366; allowed: one of the CloudWatch Logs retention periods/],
+    ["the logs section has no switch", staging, (c) => delete c.observability.logs.enabled, /observability\.logs\.enabled: got nothing; allowed: /],
     ["an observability field is misspelt", dev, (c) => (c.observability.prometheus.retentionDays = 7), /observability\.prometheus\.retentionDays: got 7; allowed: no field "retentionDays" here \(did you mean "retention"\?\); known fields: replicas, resources, retention/],
   ];
   test.each(rules)("fails when %s", (_name, base, mutate, expected) => {
