@@ -1,6 +1,6 @@
 /**
  * hostPath volumes, as the synthesized environments stand: the applied policy refuses a team pod mounting a node path
- * and admits the platform's node agents that need one (node-exporter, Falco, the Istio CNI agent) only through their
+ * and admits the platform's node agents that need one (node-exporter, Falco, the Istio CNI agent, Fluent Bit) only through their
  * add-ons' named workload exemptions, each with its reason.
  */
 import { ENVIRONMENTS } from "../../environments";
@@ -24,6 +24,7 @@ const NODE_AGENTS = [
   ["node-exporter", "kube-prometheus-stack-prometheus-node-exporter"],
   ["falco", "falco"],
   ["istio-system", "istio-cni-node"],
+  ["logging", "fluent-bit"],
 ] as const;
 
 describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s hostPath volumes", (name, env) => {

@@ -55,11 +55,13 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
         expect(n.metadata.annotations["sre-platform.io/pod-security-reason"]).toBe(podSecurity.reason);
       }
     }
-    // node-exporter, istio-system (CNI agent) and Falco (eBPF) need the host (privileged); Litmus's operator chart writes
+    // node-exporter, istio-system (CNI agent), Falco (eBPF) and logging (Fluent Bit's log directories) need the host
+    // (privileged); Litmus's operator chart writes
     // no security context, so its namespace is baseline where the environment runs it, and so is the chaos namespace
     // (the runner pod has none either; privileged where an experiment's helper pods need it).
     const litmus = enabledAddons(config).some((a) => a.name === "litmus") ? ["litmus", "litmus-chaos"] : [];
-    expect(relaxed.sort()).toEqual(["falco", "istio-system", "node-exporter", ...litmus].sort());
+    const logging = config.observability.logs.enabled ? ["logging"] : [];
+    expect(relaxed.sort()).toEqual(["falco", "istio-system", "node-exporter", ...logging, ...litmus].sort());
     expect(Object.keys(podSecurityOwnedByAddons(config)).every((name) => settings[name]!.podSecurity === undefined)).toBe(true);
     expect(teamNamespaces.every((t) => settings[t]!.podSecurity === undefined)).toBe(true);
   });

@@ -43,10 +43,24 @@ export const FLUENT_BIT_CONTAINER_SECURITY_CONTEXT = {
   readOnlyRootFilesystem: true,
 } as const;
 
+/**
+ * Environment variables the pipeline reads its deploy-time values from (`${NAME}` in the classic format): the log group
+ * names hold the cluster's name, a reference to another stack, and the region may be a data source's. As variables
+ * the configuration text stays literal, and each value is one plain string where the GitOps bridge can carry it.
+ */
+export const FLUENT_BIT_ENV = { containersLogGroup: "LOG_GROUP_CONTAINERS", hostLogGroup: "LOG_GROUP_HOST", region: "LOG_GROUPS_REGION" } as const;
+
+/** `${NAME}`: how the classic format reads an environment variable. */
+export function envReference(name: string): string {
+  return `\${${name}}`;
+}
+
 /** Resolved settings the values are built from (see `FluentBit` for defaults and meaning). */
 export interface FluentBitSettings {
   readonly resources: ContainerResources;
   readonly pipeline: LogPipeline;
+  /** The values of {@link FLUENT_BIT_ENV}'s variables, by their names. */
+  readonly env: Readonly<Record<string, string>>;
 }
 
 /**
@@ -68,6 +82,7 @@ export function fluentBitValues(s: FluentBitSettings): Record<string, unknown> {
     // The chart sets no CPU limit of its own; a DaemonSet on every node: no placement, replicas or disruption budget.
     ...workloadValues(resolveWorkloadProfile({ resources: s.resources }), { resources: ["resources"] }),
     securityContext: structuredClone(FLUENT_BIT_CONTAINER_SECURITY_CONTEXT),
+    env: Object.entries(s.env).map(([name, value]) => ({ name, value })),
     metricsPort: FLUENT_BIT_METRICS_PORT,
     serviceMonitor: { enabled: false },
     prometheusRule: { enabled: false },

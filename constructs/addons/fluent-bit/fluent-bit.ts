@@ -12,7 +12,7 @@ import { fluentBitConfigProblems } from "../../../lib/observability/logs/fluent-
 import { platformLogGroups, type PlatformLogGroups } from "../../../lib/observability/logs/log-groups";
 import { LOGGING_NAMESPACE, logPipeline, logPipelineProblems, type LogPipeline } from "../../../lib/observability/logs/log-pipeline";
 import { fluentBitLogStatements } from "./fluent-bit-policy";
-import { fluentBitValues } from "./fluent-bit-values";
+import { envReference, FLUENT_BIT_ENV, fluentBitValues } from "./fluent-bit-values";
 
 /**
  * fluent/helm-charts' fluent-bit chart 0.58.1 (Fluent Bit 5.1.1), the upstream chart of the upstream image: its
@@ -93,17 +93,20 @@ export class FluentBit extends Construct implements ITerraformDependable {
     };
 
     const region = props.region ?? new DataAwsRegion(this, "Region").region;
-    this.pipeline = logPipeline({ region, logGroups: this.logGroupNames, hostUnits: props.hostUnits });
+    // The configuration names the groups and region through environment variables (see FLUENT_BIT_ENV).
+    const refs = { containers: envReference(FLUENT_BIT_ENV.containersLogGroup), host: envReference(FLUENT_BIT_ENV.hostLogGroup) };
+    this.pipeline = logPipeline({ region: envReference(FLUENT_BIT_ENV.region), logGroups: refs, hostUnits: props.hostUnits });
+    const env = { [FLUENT_BIT_ENV.containersLogGroup]: this.logGroupNames.containers, [FLUENT_BIT_ENV.hostLogGroup]: this.logGroupNames.host, [FLUENT_BIT_ENV.region]: region };
     const p = this.pipeline;
     throwIfProblems(this.node.path, [
-      ...logPipelineProblems(p, names),
+      ...logPipelineProblems(p, [refs.containers, refs.host]),
       ...fluentBitConfigProblems("pipeline", [p.service, ...p.inputs, ...p.filters, ...p.outputs]),
     ]);
 
     this.addon = new HelmAddon(this, "Helm", {
       ...props,
       defaults: FLUENT_BIT_DEFAULTS,
-      chartValues: fluentBitValues({ resources: this.resources, pipeline: p }),
+      chartValues: fluentBitValues({ resources: this.resources, pipeline: p, env }),
       irsa: {
         serviceAccountName: FLUENT_BIT_DEFAULTS.releaseName,
         namePath: ["serviceAccount", "name"],

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Testing, TerraformStack } from "cdktf";
+import { Testing, TerraformStack, TerraformVariable, Token } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { parse } from "yaml";
@@ -12,7 +12,8 @@ import { fakeCluster, policyStatements } from "../fake-cluster";
 import { helmCoalesce } from "../support/helm-merge";
 
 type Json = Record<string, any>;
-const FIXTURE = path.resolve(__dirname, `../../../fixtures/helm-values/fluent-bit-${FLUENT_BIT_DEFAULTS.version}.values.yaml`);
+const ROOT = path.resolve(__dirname, "../../../..");
+const FIXTURE = path.join(ROOT, "test/fixtures/helm-values", `fluent-bit-${FLUENT_BIT_DEFAULTS.version}.values.yaml`);
 
 function build(props: Partial<FluentBitProps> = {}) {
   const stack = new TerraformStack(Testing.app(), "test");
@@ -79,13 +80,30 @@ describe("FluentBit", () => {
     expect(release.depends_on).toEqual(expect.arrayContaining(["aws_cloudwatch_log_group.FluentBit_ContainersLogGroup_ACBAA825", "aws_cloudwatch_log_group.FluentBit_HostLogGroup_312BF2DD"]));
   });
 
-  test("the outputs ship to those groups with the region given, and never create one", () => {
+  test("the outputs ship to those groups in the region given, through environment variables, and never create one", () => {
     const outputs = sectionsOf(values.config.outputs);
     expect(outputs.map((o) => [o.Name, o.log_group_name, o.auto_create_group, o.region])).toEqual([
-      [["cloudwatch_logs"], ["/aws/eks/test/containers"], ["Off"], ["eu-west-1"]],
-      [["cloudwatch_logs"], ["/aws/eks/test/host"], ["Off"], ["eu-west-1"]],
+      [["cloudwatch_logs"], ["${LOG_GROUP_CONTAINERS}"], ["Off"], ["${LOG_GROUPS_REGION}"]],
+      [["cloudwatch_logs"], ["${LOG_GROUP_HOST}"], ["Off"], ["${LOG_GROUPS_REGION}"]],
+    ]);
+    expect(values.env).toEqual([
+      { name: "LOG_GROUP_CONTAINERS", value: "/aws/eks/test/containers" },
+      { name: "LOG_GROUP_HOST", value: "/aws/eks/test/host" },
+      { name: "LOG_GROUPS_REGION", value: "eu-west-1" },
     ]);
     expect(values.config.outputs).not.toMatch(/log_group_template|auto_create_group\s+On/);
+    // Without a region, the AWS provider's, read by a data source.
+    expect(build({ region: undefined }).values.env[2]).toEqual({ name: "LOG_GROUPS_REGION", value: expect.stringMatching(/^\$\{data\.aws_region\.FluentBit_Region_[0-9A-F]+\.region\}$/) });
+  });
+
+  test("the configuration text holds no Terraform reference: the cluster's name reaches it as a plain variable", () => {
+    const stack = new TerraformStack(Testing.app(), "tokens");
+    const clusterName = new TerraformVariable(stack, "clusterName", { type: "string" }).stringValue;
+    const fb = new FluentBit(stack, "FluentBit", { cluster: { ...fakeCluster(), clusterName }, region: "eu-west-1" });
+    const config = Object.values(fb.addon.values.config as Record<string, string>).join("\n");
+    expect(Token.isUnresolved(fb.logGroupNames.containers)).toBe(true);
+    expect(Token.isUnresolved(config)).toBe(false);
+    expect((fb.addon.values.env as Json[]).filter((e) => Token.isUnresolved(e.value)).map((e) => e.name)).toEqual(["LOG_GROUP_CONTAINERS", "LOG_GROUP_HOST"]);
   });
 
   test("tails container logs through the docker and cri parsers, stack traces joined, Kubernetes metadata added, the journal of kubelet and containerd", () => {
@@ -114,7 +132,7 @@ describe("FluentBit", () => {
   });
 
   test("over the chart's defaults, the pod mounts exactly the log directories read-only and its state directory, nothing of Docker's and no writable /var/log", () => {
-    const merged = helmCoalesce(structuredClone(values), parse(fs.readFileSync(FIXTURE, "utf8")));
+    const merged = helmCoalesce(structuredClone(values), parse(fs.readFileSync(FIXTURE, "utf8"))) as Json;
     expect(merged.daemonSetVolumes.map((v: Json) => [v.hostPath.path, v.hostPath.type])).toEqual([
       ["/var/log/containers", "Directory"],
       ["/var/log/pods", "Directory"],
