@@ -231,6 +231,9 @@ function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
   for (const [key, value] of Object.entries(c.tags)) {
     if (key.length > 128 || value.length > 256 || key.toLowerCase().startsWith("aws:")) {
       add(`tags.${key}`, value, "keys of at most 128 characters not starting with 'aws:', values of at most 256");
+    } else if (/[,=]/.test(key) || /[,=]/.test(value) || value.includes("{{")) {
+      // The tags also reach what controllers in the cluster create (volumes, load balancers), as `key=value,…` strings.
+      add(`tags.${key}`, value, "a key and value without ',', '=' or '{{': the cluster's controllers get the tags as key=value lists");
     }
   }
   problems.push(...platformProblems(c));

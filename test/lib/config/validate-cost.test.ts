@@ -38,6 +38,7 @@ describe("cost configuration", () => {
     ["the filter tag is not one of the environment's", (c) => (c.cost.budget.filterTag = "Team"), /cost\.budget\.filterTag: got "Team"; allowed: a key of tags with a value \(Owner, CostCentre, ManagedBy, Environment\)/],
     ["a field is misspelt", (c) => (c.cost.budget.monthlyLimit = 10), /cost\.budget\.monthlyLimit: got 10; allowed: no field "monthlyLimit" here \(did you mean "monthlyLimitUsd"\?\)/],
     ["ManagedBy, a cost-allocation tag, is missing", (c) => delete c.tags.ManagedBy, /tags\.ManagedBy: got nothing; allowed: a non-empty value; every environment tags Owner, CostCentre, Environment, ManagedBy/],
+    ["a tag value has a comma, which the cluster's controllers would split", (c) => (c.tags.Owner = "platform,finance"), /tags\.Owner: got "platform,finance"; allowed: a key and value without ',', '=' or '\{\{'/],
   ])("fails when %s, naming the file and field", (_what, mutate, message) => {
     const lines = configErrorsWith(prod, mutate);
     expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
