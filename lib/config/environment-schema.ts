@@ -39,6 +39,10 @@ export const NodeGroupSchema = z.strictObject({
   instanceTypes: z
     .array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "an EC2 instance type such as m7i.large" }))
     .min(1, { message: "at least one EC2 instance type" }),
+  /**
+   * `SPOT` where the environment allows it (workload groups anywhere; system groups only where
+   * `protection.preventDestroy` is off), `ON_DEMAND` otherwise.
+   */
   capacityType: z.enum(["ON_DEMAND", "SPOT"]),
   minSize: z.number().int().min(0),
   maxSize: z.number().int().min(1),
