@@ -150,7 +150,7 @@ export const dev: EnvironmentConfig = {
   // dev: small and mostly spot; a forecast over the limit means something was left running. The budget counts resources tagged Environment=dev; the tags
   // are activated in the account's billing (its own payer account), which the budget's filter needs.
   cost: {
-    budget: { monthlyLimitUsd: 1500, thresholds: [...shared.cost.thresholds], emails: [ID.mailbox, shared.cost.financeMailbox] },
+    budget: { monthlyLimitUsd: 800, thresholds: [...shared.cost.thresholds], emails: [ID.mailbox, shared.cost.financeMailbox] },
     activateAllocationTags: true,
   },
   slo: { ...shared.slo },
