@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { closest } from "../lib/did-you-mean";
 import type { CostEstimate, CostLine } from "../lib/cost/sizing";
 
+/** The help of `sre-platform cost`. */
 export const COST_HELP = `Usage: sre-platform cost <environment> [--format text|json]
 
 Prints what the environment runs and what it costs a month, from its configuration alone (no AWS call): nodes by
@@ -26,6 +27,7 @@ const FORMATS = ["text", "json"] as const;
 /** A problem with the command line: exit 2 with this message. */
 export class CostUsageError extends Error {}
 
+/** What `sre-platform cost` was asked for. */
 export interface CostArgs {
   readonly environment: string;
   readonly format: (typeof FORMATS)[number];

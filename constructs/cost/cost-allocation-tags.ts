@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { CeCostAllocationTag } from "@cdktf/provider-aws/lib/ce-cost-allocation-tag";
-import { throwIfProblems, ValidationProblem } from "../common/validation";
+import { requireProps, throwIfProblems, ValidationProblem } from "../common/validation";
 
 /** Props of {@link CostAllocationTags}. */
 export interface CostAllocationTagsProps {
@@ -21,6 +21,7 @@ export class CostAllocationTags extends Construct {
 
   constructor(scope: Construct, id: string, props: CostAllocationTagsProps) {
     super(scope, id);
+    requireProps(this, props, { tagKeys: "the tag keys to activate, e.g. [\"Environment\", \"CostCentre\"]" });
     throwIfProblems(this.node.path, validateCostAllocationTagsProps(props));
     const tags: Record<string, CeCostAllocationTag> = {};
     for (const key of props.tagKeys) {
