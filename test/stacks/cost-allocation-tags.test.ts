@@ -43,11 +43,16 @@ const NOT_TAGGED_BY_DEFAULT: Readonly<Record<string, string>> = {};
 /**
  * What the cluster makes in AWS outside Terraform and is left untagged, with why: none of it is billed.
  */
-export const UNTAGGED_CLUSTER_RESOURCES: Readonly<Record<string, string>> = {
+const UNTAGGED_CLUSTER_RESOURCES: Readonly<Record<string, string>> = {
   "EFS access points (EFS CSI driver)": "free: EFS bills the file system, which Terraform tags",
   "the cluster security group and the pods' network interfaces (EKS, VPC CNI)": "free",
   "the node groups' Auto Scaling groups (EKS)": "free: the instances they launch are tagged by the launch templates",
 };
+
+test("what the cluster leaves untagged is free, each with its reason", () => {
+  for (const [what, why] of Object.entries(UNTAGGED_CLUSTER_RESOURCES)) expect({ what, why }).toEqual({ what, why: expect.stringMatching(/^free/) });
+  expect(Object.keys(NOT_TAGGED_BY_DEFAULT)).toEqual([]);
+});
 
 describe("the probe of the provider package", () => {
   test("knows a taggable type from one without tags", () => {
