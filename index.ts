@@ -21,6 +21,7 @@ export * from "./constructs/addons";
 export * from "./constructs/observability";
 export * from "./constructs/kubernetes";
 export * from "./constructs/security";
+export * from "./constructs/cost";
 
 // Stacks, for composing the platform's environments into another app
 export * from "./stacks/environment-stack";

@@ -23,6 +23,9 @@ import { renderReport } from "./slo-report";
 import { renderHtmlReport } from "./slo-report-html";
 import { DIAGRAM_HELP, DiagramUsageError, environmentDot, parseDiagramArgs, renderSvg, synthesizeForDiagram } from "./diagram";
 import { sloOwnershipProblems } from "../lib/observability/slo-ownership";
+import { COST_HELP, CostUsageError, parseCostArgs, renderCostText } from "./cost";
+import { estimateCost } from "../lib/cost/sizing";
+import { ConfigError } from "../lib/config/validate-environment";
 
 export const EXIT_OK = 0;
 export const EXIT_INVALID_INPUT = 1;
@@ -84,6 +87,8 @@ Commands:
   slo report [files…]    per SLO: budget, alert windows, burn-rate thresholds, outage detection times
                          (--html --out DIR: the same as a page with charts)
   diagram <env>          draw an environment's stacks, components and dependencies (--out FILE.svg)
+  cost <env>             an environment's sizing, estimated monthly cost and budget, from its configuration
+                         (--format json)
 
 Inputs: sre-platform/v1, Sloth prometheus/v1 (and sloth.slok.dev/v1), OpenSLO openslo/v1; a directory
 stands for its *.yaml files.
@@ -386,12 +391,18 @@ export function main(argv: readonly string[], io: Io = processIo): number {
       return EXIT_OK;
     }
     if (group === "diagram") throw new UsageError("diagram runs asynchronously: call run(), not main()");
-    if (group !== "slo") throw new UsageError(`unknown command "${group}"${didYouMean(group, ["slo", "diagram"])}; allowed: slo, diagram, --version, --help`);
+    if (group === "cost") return runCost(argv.slice(1), io);
+    if (group !== "slo") throw new UsageError(`unknown command "${group}"${didYouMean(group, ["slo", "diagram", "cost"])}; allowed: slo, diagram, cost, --version, --help`);
     return runSlo(command, rest, io);
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof CostUsageError) {
       io.err(`sre-platform: ${e.message}\n`);
       return EXIT_USAGE;
+    }
+    if (e instanceof ConfigError) {
+      io.err(`${e.message}\n`);
+      io.err(`${e.message.split("\n").length} problem${e.message.split("\n").length === 1 ? "" : "s"} found in the configuration\n`);
+      return EXIT_INVALID_INPUT;
     }
     if (e instanceof SloError) {
       for (const d of e.diagnostics) {
@@ -428,6 +439,25 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
     if (process.env["SRE_PLATFORM_DEBUG"]) io.err(`${(e as Error).stack ?? ""}\n`);
     return EXIT_INVALID_INPUT;
   }
+}
+
+/** `cost <env>`: the platform's own environments, validated as the synth validates them, then the estimate. */
+function runCost(args: readonly string[], io: Io): number {
+  const entry = join(__dirname, "..", "environments");
+  if (!existsSync(join(entry, `index${extname(__filename)}`))) {
+    throw new CostUsageError("cost reads the platform's own environments: run it inside the sre-platform repository");
+  }
+  const envs = require(entry) as { ENVIRONMENTS: readonly EnvironmentConfig[]; loadEnvironments: (names?: readonly string[]) => EnvironmentConfig[] };
+  const parsed = parseCostArgs(args, envs.ENVIRONMENTS.map((e) => e.name));
+  if (parsed === undefined) {
+    io.out(COST_HELP);
+    return EXIT_OK;
+  }
+  const [config] = envs.loadEnvironments([parsed.environment]);
+  const estimate = estimateCost(config!);
+  io.out(parsed.format === "json" ? `${JSON.stringify(estimate, null, 2)}\n` : renderCostText(estimate));
+  for (const w of estimate.warnings) io.err(`warning: ${w}\n`);
+  return EXIT_OK;
 }
 
 async function runDiagram(args: readonly string[], io: Io): Promise<number> {

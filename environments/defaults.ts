@@ -73,6 +73,14 @@ export const shared = {
     CostCentre: "cc-1042",
     ManagedBy: "sre-platform",
   },
+  // Budget notifications: a warning while the month's forecast can still be turned, and the overrun itself.
+  cost: {
+    thresholds: [
+      { type: "FORECASTED", percent: 80 },
+      { type: "ACTUAL", percent: 100 },
+    ],
+    financeMailbox: "finops@example.com",
+  },
   slo: {
     // `npm run synth` writes cdktf.out/runbooks/; publish that folder here and every SLO alert links to its page.
     runbooks: { baseUrl: "https://runbooks.example.com/sre-platform" },
@@ -89,6 +97,7 @@ export const shared = {
   storage: Omit<EnvironmentConfig["storage"], "reclaimPolicy">;
   platform: Omit<EnvironmentConfig["platform"], "externalSecrets">;
   tags: EnvironmentConfig["tags"];
+  cost: { thresholds: NonNullable<EnvironmentConfig["cost"]>["budget"]["thresholds"]; financeMailbox: string };
   slo: NonNullable<EnvironmentConfig["slo"]>;
   alerting: { businessHours: NonNullable<EnvironmentConfig["alerting"]>["businessHours"]; email: Omit<NonNullable<EnvironmentConfig["alerting"]>["email"], "to"> };
 };

@@ -149,6 +149,12 @@ export const dev: EnvironmentConfig = {
     kmsKeyId: "arn:aws:kms:eu-west-1:111111111111:key/00000001-0000-4000-8000-000000000000",
   },
   tags: { ...shared.tags, Environment: ID.name },
+  // dev: small and mostly spot; a forecast over the limit means something was left running. The budget counts resources tagged Environment=dev; the tags
+  // are activated in the account's billing (its own payer account), which the budget's filter needs.
+  cost: {
+    budget: { monthlyLimitUsd: 800, thresholds: [...shared.cost.thresholds], emails: [ID.mailbox, shared.cost.financeMailbox] },
+    activateAllocationTags: true,
+  },
   slo: { ...shared.slo },
   // dev: alerts without a tier are dropped and chat repeats less often; pages follow the shared hours.
   alerting: {

@@ -169,6 +169,12 @@ export const prod: EnvironmentConfig = {
     kmsKeyId: "arn:aws:kms:eu-west-1:333333333333:key/00000003-0000-4000-8000-000000000000",
   },
   tags: { ...shared.tags, Environment: ID.name },
+  // prod: also warned when the month is forecast to reach the limit itself. The budget counts resources tagged Environment=prod; the tags
+  // are activated in the account's billing (its own payer account), which the budget's filter needs.
+  cost: {
+    budget: { monthlyLimitUsd: 9000, thresholds: [...shared.cost.thresholds, { type: "FORECASTED", percent: 100 }], emails: [ID.mailbox, shared.cost.financeMailbox] },
+    activateAllocationTags: true,
+  },
   slo: { ...shared.slo },
   // prod copies P0 and P1 to the incident tool as well, and repeats unresolved pages more often.
   alerting: {

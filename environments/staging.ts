@@ -199,6 +199,12 @@ export const staging: EnvironmentConfig = {
     kmsKeyId: "arn:aws:kms:eu-west-1:222222222222:key/00000002-0000-4000-8000-000000000000",
   },
   tags: { ...shared.tags, Environment: ID.name },
+  // staging: rehearses prod's shape at a fraction of its size. The budget counts resources tagged Environment=staging; the tags
+  // are activated in the account's billing (its own payer account), which the budget's filter needs.
+  cost: {
+    budget: { monthlyLimitUsd: 3000, thresholds: [...shared.cost.thresholds], emails: [ID.mailbox, shared.cost.financeMailbox] },
+    activateAllocationTags: true,
+  },
   slo: { ...shared.slo },
   alerting: {
     businessHours: { ...shared.alerting.businessHours, weekdays: [...shared.alerting.businessHours.weekdays], times: [...shared.alerting.businessHours.times] },

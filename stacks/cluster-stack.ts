@@ -34,6 +34,8 @@ export class ClusterStack extends EnvironmentStack {
       preventDestroy: config.protection.preventDestroy,
       enableEfsCsiDriver: config.storage.efs,
       nodeGroups: config.cluster.nodeGroups,
+      // What EC2 launches for the node groups carries the environment's tags (cost allocation), as the resources do.
+      launchedResourceTags: { ...config.tags },
     });
     // The account belongs to this environment, so its region-wide EBS default is this cluster's volume key.
     this.ebsDefaultEncryption = new EbsDefaultEncryption(this, "EbsDefaultEncryption", { kmsKeyArn: this.cluster.volumeKmsKeyArn });

@@ -95,6 +95,12 @@ export interface EksClusterProps {
    * @default false
    */
   readonly enableSsmOnNodes?: boolean;
+  /**
+   * Tags of the instances, volumes and network interfaces the node groups launch (their launch templates' tag
+   * specifications), e.g. the cost-allocation tags, which the AWS provider's default tags do not reach.
+   * @default - `Name` only
+   */
+  readonly launchedResourceTags?: Readonly<Record<string, string>>;
 }
 
 const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;

@@ -264,6 +264,7 @@ export class EksCluster extends Construct implements ICluster {
           clusterSecurityGroupId: this.clusterSecurityGroupId,
           volumeKmsKeyArn: this.volumeKmsKeyArn,
           namePrefix: props.clusterName,
+          launchedResourceTags: props.launchedResourceTags,
           // Nodes become Ready only with the CNI, and their role's permissions must exist first.
           dependsOn: [...this.managedAddons.beforeNodes, ...this.nodeRole.grants],
         }),

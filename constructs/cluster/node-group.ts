@@ -94,6 +94,13 @@ export interface ManagedNodeGroupProps {
    * @default []
    */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * Tags of the instances, volumes and network interfaces the group launches (the launch template's tag
+   * specifications), e.g. the cost-allocation tags: the AWS provider's default tags reach the template itself, never
+   * what EC2 launches from it. `Name` is always set.
+   * @default - `Name` only
+   */
+  readonly launchedResourceTags?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -145,7 +152,7 @@ export class ManagedNodeGroup extends Construct {
     this.labels = spec.labels ?? {};
     this.taints = spec.taints ?? [];
 
-    const nameTag = { Name: `${props.namePrefix}-${spec.name}` };
+    const nameTag = { ...props.launchedResourceTags, Name: `${props.namePrefix}-${spec.name}` };
     this.launchTemplate = new LaunchTemplate(this, "LaunchTemplate", {
       namePrefix: this.nodeGroupNamePrefix,
       description: `Hardened nodes of node group ${spec.name}`,

@@ -67,6 +67,11 @@ export interface EncryptedTopicProps {
    * @default - none
    */
   readonly subscriptions?: readonly TopicSubscription[];
+  /**
+   * Terraform `prevent_destroy` on the key this construct creates (with `kmsKeyArn`, nothing to protect).
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
 }
 
 /**
@@ -96,6 +101,7 @@ export class EncryptedTopic extends Construct {
     if (props.kmsKeyArn === undefined) {
       this.key = new KmsKey(this, "Key", {
         description: props.description,
+        preventDestroy: props.preventDestroy,
         extraStatements: publishers.map((p) => ({
           sid: `Publish${sidPart(p.service)}`,
           effect: "Allow",

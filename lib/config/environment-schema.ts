@@ -10,6 +10,7 @@ import { ExternalSecretsConfigSchema, KarpenterConfigSchema, ObservabilityConfig
 import { SecurityConfigSchema } from "./security-schema";
 import { ChaosConfigSchema } from "./chaos-schema";
 import { DeliveryConfigSchema } from "./delivery-schema";
+import { CostConfigSchema } from "./cost-schema";
 import { AlertRoutingSchema } from "../observability/alertmanager/model";
 import { isDnsLabel } from "../kubernetes/names";
 import { MIN_REASON_LENGTH } from "./security/opt-out";
@@ -38,6 +39,10 @@ export const NodeGroupSchema = z.strictObject({
   instanceTypes: z
     .array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "an EC2 instance type such as m7i.large" }))
     .min(1, { message: "at least one EC2 instance type" }),
+  /**
+   * `SPOT` where the environment allows it (workload groups anywhere; system groups only where
+   * `protection.preventDestroy` is off), `ON_DEMAND` otherwise.
+   */
   capacityType: z.enum(["ON_DEMAND", "SPOT"]),
   minSize: z.number().int().min(0),
   maxSize: z.number().int().min(1),
@@ -192,7 +197,10 @@ export const EnvironmentSchema = z.strictObject({
     /** The environment's own KMS key for the state objects (an ARN of the environment's account). */
     kmsKeyId: z.string().regex(KMS_KEY_ARN, { message: "a KMS key ARN, arn:aws:kms:<region>:<account>:key/<id>" }),
   }),
-  /** Provider default tags on every resource. `Owner`, `CostCentre` and `Environment` are required. */
+  /**
+   * Provider default tags on every resource, and the tags of what the cluster launches (instances, volumes). The
+   * cost-allocation tags `Owner`, `CostCentre`, `Environment` and `ManagedBy` are required.
+   */
   tags: z.record(z.string(), z.string()),
   /** The SLOs this environment compiles, and where their runbooks are published. */
   slo: z
@@ -217,6 +225,12 @@ export const EnvironmentSchema = z.strictObject({
     .optional(),
   /** Alert routing; without it no Alertmanager configuration is generated for the environment. */
   alerting: AlertRoutingSchema.optional(),
+  /**
+   * The environment's monthly AWS Budget (forecasted and actual thresholds to e-mail and an encrypted SNS topic) and
+   * the activation of its cost-allocation tags.
+   * @default - no budget; the tags are set on every resource all the same
+   */
+  cost: CostConfigSchema.optional(),
 });
 
 /** One environment's configuration as written in `environments/`. */

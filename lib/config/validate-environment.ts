@@ -14,9 +14,14 @@ import { falcoOutboundProblems } from "./security/falco";
 import { namespacesProblems } from "./security/validate-namespaces";
 import { crossEnvironmentProblems } from "./cross-environment";
 import { deliveryProblems } from "../delivery/delivery-plan";
+import { COST_ALLOCATION_TAGS } from "./cost-schema";
+import { costProblems } from "./validate-cost";
 
-/** Tags every environment must set (non-empty); `Environment` must equal the environment name. */
-export const REQUIRED_TAGS = ["Owner", "CostCentre", "Environment"] as const;
+/**
+ * Tags every environment must set (non-empty): the cost-allocation tags, which every resource carries; `Environment`
+ * must equal the environment name.
+ */
+export const REQUIRED_TAGS = COST_ALLOCATION_TAGS;
 
 /** Problems of one environment, or of the set of environments, found before any stack is built. */
 export class ConfigError extends Error {
@@ -226,9 +231,13 @@ function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
   for (const [key, value] of Object.entries(c.tags)) {
     if (key.length > 128 || value.length > 256 || key.toLowerCase().startsWith("aws:")) {
       add(`tags.${key}`, value, "keys of at most 128 characters not starting with 'aws:', values of at most 256");
+    } else if (/[,=]/.test(key) || /[,=]/.test(value) || value.includes("{{")) {
+      // The tags also reach what controllers in the cluster create (volumes, load balancers), as `key=value,…` strings.
+      add(`tags.${key}`, value, "a key and value without ',', '=' or '{{': the cluster's controllers get the tags as key=value lists");
     }
   }
   problems.push(...platformProblems(c));
+  problems.push(...costProblems(c));
   problems.push(...namespacesProblems(c));
   problems.push(...deliveryProblems(c));
   problems.push(...falcoOutboundProblems(c.security.falco, c.security.namespaces.teams.flatMap((t) => Object.keys(t.namespaces))));
@@ -312,7 +321,7 @@ function zodProblems(error: z.ZodError, input: unknown): ValidationProblem[] {
       allowed = `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}${reason}`;
     }
     else if (issue.code === "invalid_type") allowed = value === undefined ? `a value (required), of type ${issue.expected}` : `a value of type ${issue.expected}`;
-    else if (issue.code === "too_small") allowed = `at least ${issue.minimum}${issue.origin === "array" ? " item(s)" : ""}${issue.message.startsWith("Too small") ? "" : ` (${issue.message})`}`;
+    else if (issue.code === "too_small") allowed = `${issue.inclusive === false ? "more than" : "at least"} ${issue.minimum}${issue.origin === "array" ? " item(s)" : ""}${issue.message.startsWith("Too small") ? "" : ` (${issue.message})`}`;
     else if (issue.code === "too_big") allowed = `at most ${issue.maximum}${issue.origin === "array" ? " item(s)" : ""}`;
     problems.push({ path: joinPath(base), value, allowed });
   }

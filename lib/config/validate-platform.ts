@@ -5,6 +5,7 @@ import type { ValidationProblem } from "../problems";
 import { amiVersionProblem } from "../eks/ami-versions";
 import { requiredAlertmanagerRetention } from "../observability/alertmanager/generate";
 import type { EnvironmentConfig } from "./environment-schema";
+import { NODE_ROLE_LABEL, NODE_ROLES } from "../kubernetes/labels";
 
 /** Rules between fields of the platform and observability sections (the shape is checked by the schema first). */
 export function platformProblems(c: EnvironmentConfig): ValidationProblem[] {
@@ -46,6 +47,8 @@ export function platformProblems(c: EnvironmentConfig): ValidationProblem[] {
     if (new Set(pool.capacityTypes).size !== pool.capacityTypes.length) add(`${path}.capacityTypes`, pool.capacityTypes, "each capacity type once");
   });
 
+  problems.push(...systemCapacityProblems(c));
+
   // `observability` is the KubePrometheusStack construct's props by the same names: its validator checks their own
   // rules (retention within the volume, evaluation no faster than scraping, sizes) at this path before anything is
   // built. What needs other sections stays here.
@@ -65,6 +68,29 @@ export function platformProblems(c: EnvironmentConfig): ValidationProblem[] {
   if (o.capacity !== undefined && seconds(o.capacity.trendWindow) > seconds(o.prometheus.retention)) {
     add("observability.capacity.trendWindow", o.capacity.trendWindow, `at most observability.prometheus.retention (${o.prometheus.retention}): the trend is fitted over samples Prometheus keeps`);
   }
+  return problems;
+}
+
+/**
+ * Spot where the environment allows it: the controllers every other workload depends on (CoreDNS, the autoscaler,
+ * the mesh, monitoring) run on the system nodes, and a spot reclaim takes a node with two minutes' notice, in waves
+ * when a pool's capacity runs out. An environment that keeps its data (`protection.preventDestroy`) keeps those nodes
+ * on-demand; workload pools may be spot anywhere.
+ */
+function systemCapacityProblems(c: EnvironmentConfig): ValidationProblem[] {
+  if (!c.protection.preventDestroy) return [];
+  const problems: ValidationProblem[] = [];
+  const why = `on-demand capacity for the system nodes (${NODE_ROLE_LABEL}=${NODE_ROLES.system}) of an environment with protection.preventDestroy: a spot reclaim takes the cluster's controllers with it`;
+  c.cluster.nodeGroups.forEach((g, i) => {
+    if (g.labels[NODE_ROLE_LABEL] === NODE_ROLES.system && g.capacityType !== "ON_DEMAND") {
+      problems.push({ path: `cluster.nodeGroups[${i}].capacityType`, value: g.capacityType, allowed: `"ON_DEMAND": ${why}` });
+    }
+  });
+  c.platform.karpenter?.nodePools.forEach((pool, i) => {
+    if (pool.labels[NODE_ROLE_LABEL] === NODE_ROLES.system && pool.capacityTypes.some((t) => t !== "on-demand")) {
+      problems.push({ path: `platform.karpenter.nodePools[${i}].capacityTypes`, value: pool.capacityTypes, allowed: `["on-demand"]: ${why}` });
+    }
+  });
   return problems;
 }
 

@@ -374,13 +374,13 @@ describe("usage errors", () => {
     [["slo", "compile", SPECS, "--environment", "prdo"], /^sre-platform: --environment: unknown environment "prdo" \(did you mean "prod"\?\); allowed: dev, staging, prod\n$/],
     [["slo", "report", SPECS, "--environment", "prd"], /^sre-platform: --environment: unknown environment "prd" \(did you mean "prod"\?\); allowed: dev, staging, prod\n$/],
     [["slo", "compil", SPECS], /^sre-platform: unknown command "slo compil" \(did you mean "compile"\?\); allowed: compile, validate, report\n$/],
-    [["sol", "validate"], /^sre-platform: unknown command "sol" \(did you mean "slo"\?\); allowed: slo, diagram, --version, --help\n$/],
+    [["sol", "validate"], /^sre-platform: unknown command "sol" \(did you mean "slo"\?\); allowed: slo, diagram, cost, --version, --help\n$/],
     [["slo", "compile", SPECS, "--formt", "rules"], /^sre-platform: unknown option --formt \(did you mean "--format"\?\); allowed: /],
     [["slo", "compile", SPECS, "--period"], /option --period needs a value/],
     [["slo", "compile"], /no SLO files given/],
     [["slo", "validate", SPECS, "--out", "x.yaml"], /unknown option --out; allowed: --period, --environment, --strict, --help$/m],
     [["slo", "frobnicate"], /unknown command "slo frobnicate"; allowed: compile, validate, report/],
-    [["deploy"], /unknown command "deploy"; allowed: slo, diagram, --version, --help\n$/],
+    [["deploy"], /unknown command "deploy"; allowed: slo, diagram, cost, --version, --help\n$/],
     [[], /Usage: sre-platform <command>/],
   ] as Array<[string[], RegExp]>).map(([args, message]) => [args, message, cli(args)] as const))("exits 2 for %j", (_args, message, result) => {
     const r = result();

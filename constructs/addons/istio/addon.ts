@@ -122,9 +122,17 @@ export const istioAddon: AddonDescriptor<IstioMesh> = {
  * the private default off) is the construct's `internetFacingIngress`. `expose`, `webhooks` and the other opt-outs are
  * the mesh policies' (`MeshPolicies`, in security-resources).
  */
-export function istioMeshProps(config: EnvironmentConfig): Pick<IstioMeshProps, "istiod" | "gateway" | "cni" | "spreadAcrossZones" | "internetFacingIngress"> {
+export function istioMeshProps(config: EnvironmentConfig): Pick<IstioMeshProps, "istiod" | "gateway" | "cni" | "spreadAcrossZones" | "internetFacingIngress" | "loadBalancerTags"> {
   const m = config.security.mesh;
-  return { istiod: m.istiod, gateway: m.gateway, cni: { resources: m.cni.resources }, spreadAcrossZones: m.spreadAcrossZones, internetFacingIngress: m.optOut.privateIngress !== undefined };
+  return {
+    istiod: m.istiod,
+    gateway: m.gateway,
+    cni: { resources: m.cni.resources },
+    spreadAcrossZones: m.spreadAcrossZones,
+    internetFacingIngress: m.optOut.privateIngress !== undefined,
+    // The gateway's load balancer carries the environment's tags (cost allocation), as the Terraform resources do.
+    loadBalancerTags: { ...config.tags },
+  };
 }
 
 /**

@@ -75,6 +75,13 @@ export interface IstioMeshProps {
   readonly spreadAcrossZones?: boolean;
   /** Put an internet-facing load balancer in front of the gateway instead of an internal one. @default false */
   readonly internetFacingIngress?: boolean;
+  /**
+   * Tags of the gateway's load balancer (the Service annotation `aws-load-balancer-additional-resource-tags`), e.g.
+   * the cost-allocation tags: the load balancer is made by EKS's service controller, which the AWS provider's default
+   * tags never reach. Keys and values without `,` or `=`.
+   * @default - the service controller's own tags only
+   */
+  readonly loadBalancerTags?: Readonly<Record<string, string>>;
   /** Keep istiod and the gateway on the system node group. @default - the `ON_DEMAND` capacity label and `CriticalAddonsOnly` toleration */
   readonly systemNodePlacement?: SystemNodePlacement;
   /** Let Helm create `istio-system` and `istio-ingress`. @default true */
@@ -186,6 +193,7 @@ export function istioSizes(props: Omit<IstioMeshProps, "cluster">): IstioSizes {
     cni: { resources: props.cni?.resources ?? DEFAULT_RESOURCES.cni },
     spreadAcrossZones: props.spreadAcrossZones ?? false,
     internetFacingIngress: props.internetFacingIngress ?? false,
+    loadBalancerTags: props.loadBalancerTags ?? {},
     systemNodeLabels: placement.nodeLabels,
     systemTolerations: placement.tolerations,
   };
@@ -197,6 +205,11 @@ export function validateIstioMeshProps(props: Omit<IstioMeshProps, "cluster"> & 
   problems.push(...validateWorkloadProfile("gateway", sizes.gateway, "the gateway's pods"));
   problems.push(...validateWorkloadProfile("cni", { resources: sizes.cni.resources }, "the CNI node agent"));
   problems.push(...validateSystemNodePlacement(props.systemNodePlacement));
+  for (const [key, value] of Object.entries(sizes.loadBalancerTags)) {
+    if (key === "" || /[,=]/.test(key) || /[,=]/.test(value)) {
+      problems.push({ path: `loadBalancerTags.${key}`, value, allowed: "a tag key and value without ',' or '=' (the annotation is key=value,key=value)" });
+    }
+  }
   for (const [name, values] of Object.entries(props.values ?? {})) {
     if (values !== undefined && !isPlainObject(values)) problems.push({ path: `values.${name}`, value: values, allowed: "a plain object of chart values" });
   }

@@ -23,6 +23,7 @@ export interface IstioSizes {
   readonly cni: { readonly resources: ContainerResources };
   readonly spreadAcrossZones: boolean;
   readonly internetFacingIngress: boolean;
+  readonly loadBalancerTags: Readonly<Record<string, string>>;
   readonly systemNodeLabels: Readonly<Record<string, string>>;
   readonly systemTolerations: readonly Toleration[];
 }
@@ -124,10 +125,12 @@ export function istioCniValues(sizes: IstioSizes): Record<string, unknown> {
  * Annotations of the gateway's Service for EKS's built-in service controller (the platform runs no AWS Load Balancer
  * Controller): a Network Load Balancer, internal unless the environment opts out.
  */
-export function gatewayServiceAnnotations(internetFacing: boolean): Record<string, string> {
+export function gatewayServiceAnnotations(internetFacing: boolean, loadBalancerTags: Readonly<Record<string, string>> = {}): Record<string, string> {
+  const tags = Object.keys(loadBalancerTags).sort().map((k) => `${k}=${loadBalancerTags[k]}`);
   return {
     "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
     "service.beta.kubernetes.io/aws-load-balancer-internal": internetFacing ? "false" : "true",
+    ...(tags.length > 0 ? { "service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags": tags.join(",") } : {}),
   };
 }
 
@@ -153,7 +156,7 @@ export function gatewayValues(sizes: IstioSizes, appLabel: string): Record<strin
       type: "LoadBalancer",
       // Keep the client address for AuthorizationPolicy `remoteIpBlocks` and logs.
       externalTrafficPolicy: "Local",
-      annotations: gatewayServiceAnnotations(sizes.internetFacingIngress),
+      annotations: gatewayServiceAnnotations(sizes.internetFacingIngress, sizes.loadBalancerTags),
       ports: [
         { name: "status-port", port: ISTIO_PORTS.gatewayStatus, protocol: "TCP", targetPort: ISTIO_PORTS.gatewayStatus },
         { name: "http2", port: GATEWAY_LISTENER_PORTS.http, protocol: "TCP", targetPort: GATEWAY_LISTENER_PORTS.http },

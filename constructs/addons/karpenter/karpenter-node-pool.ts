@@ -81,6 +81,13 @@ export interface KarpenterNodePoolProps {
   readonly labels?: Readonly<Record<string, string>>;
   /** Taints of the nodes. @default [] */
   readonly taints?: readonly KarpenterTaint[];
+  /**
+   * Tags of what Karpenter launches for the pool (instances, volumes, network interfaces, launch templates; the
+   * EC2NodeClass's `spec.tags`), e.g. the cost-allocation tags, which the AWS provider's default tags never reach.
+   * Karpenter's own tags (`karpenter.sh/*`, `kubernetes.io/cluster/*`) are refused by its CRD.
+   * @default - Karpenter's own tags only
+   */
+  readonly tags?: Readonly<Record<string, string>>;
   /** @default - the stack's default Kubernetes provider */
   readonly access?: IClusterAccess;
 }
@@ -141,6 +148,7 @@ export class KarpenterNodePool extends Construct {
           blockDeviceMappings,
           associatePublicIPAddress: false,
           detailedMonitoring: true,
+          ...(props.tags && Object.keys(props.tags).length > 0 ? { tags: { ...props.tags } } : {}),
         },
       },
     });

@@ -78,6 +78,8 @@ export const nodeAutoscalingAddon: AddonDescriptor<NodeAutoscaling> = {
             volumeSizeGiB: pool.volumeSizeGiB,
             labels: pool.labels,
             taints: pool.taints,
+            // What Karpenter launches carries the environment's tags (cost allocation), as the Terraform resources do.
+            tags: { ...ctx.config.tags },
             access: ctx.access,
           });
         }

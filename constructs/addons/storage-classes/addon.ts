@@ -14,7 +14,8 @@ export const storageClassesAddon: AddonDescriptor<StorageClasses> = {
   build: (ctx) => {
     const reclaimPolicy = ctx.config.storage.reclaimPolicy;
     return new StorageClasses(ctx.scope, "StorageClasses", {
-      gp3: { kmsKeyId: ctx.lower.volumeKmsKeyArn, reclaimPolicy },
+      // Volumes the driver creates carry the environment's tags (cost allocation), as the Terraform resources do.
+      gp3: { kmsKeyId: ctx.lower.volumeKmsKeyArn, reclaimPolicy, volumeTags: { ...ctx.config.tags } },
       efs: ctx.lower.efsFileSystemId ? { fileSystemId: ctx.lower.efsFileSystemId, reclaimPolicy } : undefined,
       access: ctx.access,
     });

@@ -17,6 +17,15 @@ function withGroup(spec: Partial<NodeGroupSpec>) {
 }
 
 describe("ManagedNodeGroup launch template", () => {
+  test("tags what it launches with Name only by default, and with the tags given besides", () => {
+    const specs = (parsed: any) => Object.fromEntries((only(parsed, "aws_launch_template").tag_specifications as any[]).map((t) => [t.resource_type, t.tags]));
+    const plain = specs(synth().parsed);
+    expect(Object.keys(plain).sort()).toEqual(["instance", "network-interface", "volume"]);
+    for (const tags of Object.values(plain)) expect(Object.keys(tags as object)).toEqual(["Name"]);
+    const tagged = specs(synth({ launchedResourceTags: { Environment: "prod", CostCentre: "cc-1", Name: "ignored" } }).parsed);
+    for (const tags of Object.values(tagged)) expect(tags).toEqual({ Environment: "prod", CostCentre: "cc-1", Name: expect.not.stringMatching(/^ignored$/) });
+  });
+
   test("requires IMDSv2 with a hop limit of 1", () => {
     const { json } = synth();
     expect(json).toHaveResourceWithProperties(LaunchTemplate, {

@@ -17,6 +17,14 @@ describe("platform and observability configuration", () => {
     expect(staging.platform.karpenter?.nodePools.map((p) => `${p.amiFamily}@${p.amiVersion}`)).toEqual(["AL2023@v20260714"]);
   });
 
+  test("spot where the environment allows it: dev's system group and prod's workload group are spot; a system pool of a protected environment may be on-demand only", () => {
+    expect(dev.cluster.nodeGroups.map((g) => g.capacityType)).toEqual(["SPOT"]);
+    expect(prod.cluster.nodeGroups.map((g) => `${g.name}:${g.capacityType}`)).toEqual(["system:ON_DEMAND", "workloads:SPOT"]);
+    const onDemandSystemPool = structuredClone(staging) as any;
+    Object.assign(onDemandSystemPool.platform.karpenter.nodePools[0], { labels: { "sre-platform.io/node-role": "system" }, capacityTypes: ["on-demand"] });
+    expect(validateEnvironment(onDemandSystemPool).problems).toEqual([]);
+  });
+
   test("sizes are data: prod is highly available, dev is one of each", () => {
     expect([prod.observability.prometheus.replicas, prod.observability.alertmanager.replicas, prod.observability.spreadAcrossZones]).toEqual([2, 3, true]);
     expect([dev.observability.prometheus.replicas, dev.observability.alertmanager.replicas, dev.observability.spreadAcrossZones]).toEqual([1, 1, false]);
@@ -48,6 +56,8 @@ describe("platform and observability configuration", () => {
     ["the AMI version is not a reviewed release", staging, (c) => (pool(c).amiVersion = "v20250101"), /nodePools\[0\]\.amiVersion: got "v20250101"; allowed: a reviewed AL2023 release \(v20260714; add a newer one/],
     ["an instance family is an instance type", staging, (c) => (pool(c).instanceFamilies = ["m7i.large"]), /nodePools\[0\]\.instanceFamilies\[0\]: got "m7i\.large"; allowed: an EC2 instance family/],
     ["a capacity type is unknown", staging, (c) => (pool(c).capacityTypes = ["spot", "reserved"]), /nodePools\[0\]\.capacityTypes\[1\]: got "reserved"; allowed: one of "spot", "on-demand"/],
+    ["a protected environment's system node group is spot", prod, (c) => (c.cluster.nodeGroups[0].capacityType = "SPOT"), /cluster\.nodeGroups\[0\]\.capacityType: got "SPOT"; allowed: "ON_DEMAND": on-demand capacity for the system nodes \(sre-platform\.io\/node-role=system\) of an environment with protection\.preventDestroy/],
+    ["a protected environment's Karpenter pool for system nodes may take spot", staging, (c) => (pool(c).labels = { "sre-platform.io/node-role": "system" }), /nodePools\[0\]\.capacityTypes: got \["spot","on-demand"\]; allowed: \["on-demand"\]: on-demand capacity for the system nodes/],
     ["a capacity type is listed twice", staging, (c) => (pool(c).capacityTypes = ["spot", "spot"]), /nodePools\[0\]\.capacityTypes: got \["spot","spot"\]; allowed: each capacity type once/],
     ["a limit is zero", staging, (c) => (pool(c).limits.cpu = 0), /nodePools\[0\]\.limits\.cpu: got 0; allowed: at least 1/],
     ["a disruption duration is not a duration", staging, (c) => (pool(c).disruption.expireAfter = "30d"), /nodePools\[0\]\.disruption\.expireAfter: got "30d"; allowed: a duration such as 30s, 10m or 720h, or Never/],

@@ -138,6 +138,12 @@ describe("IstioMesh", () => {
     expect({ ...open.values("gateway"), service: undefined }).toEqual({ ...small.values("gateway"), service: undefined });
   });
 
+  test("the gateway's load balancer carries the tags given, and no tag annotation without them", () => {
+    const ann = (m: ReturnType<typeof mesh>) => m.values("gateway").service.annotations["service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags"];
+    expect(ann(small)).toBeUndefined();
+    expect(ann(mesh({ loadBalancerTags: { Owner: "platform", CostCentre: "cc-1" } }))).toBe("CostCentre=cc-1,Owner=platform");
+  });
+
   test("the cluster security group admits the mesh's ports from itself only: webhook, xDS, istiod and sidecar metrics", () => {
     const rules = Object.values(small.tf.resource.aws_vpc_security_group_ingress_rule) as Json[];
     expect(rules.map((r) => r.from_port).sort()).toEqual([15012, 15014, 15017, 15020]);
@@ -164,6 +170,7 @@ describe("IstioMesh", () => {
     ["a component has no memory limit", { cni: { resources: { requests: { cpu: "10m" } } } }, /cni\.resources\.limits\.memory: got nothing; allowed: a quantity: the CNI node agent request CPU and memory and limit memory/],
     ["a component has a CPU limit", { gateway: { resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { cpu: "1", memory: "1Gi" } } } }, /gateway\.resources\.limits\.cpu: got "1"; allowed: nothing: no CPU limit/],
     ["the node placement has no label", { systemNodePlacement: { nodeLabels: {} } }, /systemNodePlacement\.nodeLabels: got \{\}/],
+    ["a load balancer tag has a comma", { loadBalancerTags: { Owner: "a,b" } }, /loadBalancerTags\.Owner: got "a,b"; allowed: a tag key and value without ',' or '='/],
     ["chart values are not an object", { values: { istiod: [] as unknown as Record<string, unknown> } }, /values\.istiod: got \[\]; allowed: a plain object/],
   ];
   test.each(rules)("fails when %s", (_name, props, message) => {

@@ -25,6 +25,11 @@ describe("KarpenterNodePool", () => {
     expect(build().nodeClass.spec.metadataOptions).toEqual({ httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpPutResponseHopLimit: 1, httpTokens: "required" });
   });
 
+  test("tags what it launches with the tags given, and sets no tags without them", () => {
+    expect(build().nodeClass.spec.tags).toBeUndefined();
+    expect(build({ tags: { Environment: "staging", CostCentre: "cc-1" } }).nodeClass.spec.tags).toEqual({ Environment: "staging", CostCentre: "cc-1" });
+  });
+
   test("encrypts the AL2023 root volume with the customer key on gp3", () => {
     const { nodeClass } = build();
     // Pinned by default to the reviewed release, never `latest` (which would roll every node on each AWS release).

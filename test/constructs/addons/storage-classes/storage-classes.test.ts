@@ -32,6 +32,18 @@ describe("StorageClasses", () => {
     });
   });
 
+  test("tags the volumes it provisions with the tags given, one tagSpecification_<n> per tag in key order", () => {
+    const { parsed, classes } = build({ gp3: { volumeTags: { Owner: "platform", CostCentre: "cc-1" } } });
+    expect(classNamed(parsed, "gp3").parameters).toEqual(expect.objectContaining({ tagSpecification_1: "CostCentre=cc-1", tagSpecification_2: "Owner=platform" }));
+    expect(Object.keys(build().classes.gp3Parameters).filter((k) => k.startsWith("tagSpecification"))).toEqual([]);
+    expect(classes.gp3Parameters.tagSpecification_3).toBeUndefined();
+  });
+
+  test("fails when a volume tag would break the driver's key=value form", () => {
+    expect(validateStorageClassesProps({ gp3: { volumeTags: { "a=b": "c" } } })).toEqual([expect.objectContaining({ path: "gp3.volumeTags.a=b" })]);
+    expect(validateStorageClassesProps({ gp3: { volumeTags: { Team: "{{ .PVCNamespace }}" } } })).toEqual([expect.objectContaining({ path: "gp3.volumeTags.Team" })]);
+  });
+
   test("encrypts with the given customer key", () => {
     const { parsed } = build({ gp3: { kmsKeyId: KEY } });
     expect(classNamed(parsed, "gp3").parameters.kmsKeyId).toBe(KEY);
