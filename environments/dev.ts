@@ -58,6 +58,8 @@ export const dev: EnvironmentConfig = {
     spreadAcrossZones: false,
     // Capacity forecasts (P4, the weekly digest): a short horizon, dev's volumes are small and rebuilt freely.
     capacity: { volumesFullWithinDays: 3, filesystemsFullWithinDays: 3, prometheusFullWithinDays: 3, trendWindow: "6h", poolRequestsPercent: 90 },
+    // Off: dev's single Prometheus evaluates and pages itself; AMP is for the environments that outgrow one.
+    managedPrometheus: { enabled: false, logRetentionDays: 30 },
   },
   security: {
     // dev reports violations (audit log, kubectl warnings) so a new policy or chart is tried here before it refuses anything.

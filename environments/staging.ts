@@ -92,6 +92,8 @@ export const staging: EnvironmentConfig = {
     spreadAcrossZones: true,
     // Capacity forecasts (P4, the weekly digest): a week's warning, as production.
     capacity: { volumesFullWithinDays: 7, filesystemsFullWithinDays: 7, prometheusFullWithinDays: 7, trendWindow: "1d", poolRequestsPercent: 85 },
+    // Off: staging's Prometheus evaluates and pages itself.
+    managedPrometheus: { enabled: false, logRetentionDays: 90 },
   },
   security: {
     // Violations are refused; what dev reported has been fixed or exempted with a reason first.

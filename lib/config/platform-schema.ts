@@ -5,6 +5,7 @@ import {
 import { isSecretsManagerPrefix, SECRETS_MANAGER_PREFIX_RULE } from "../aws/secrets-manager";
 import { QUANTITY_RULE, isQuantity } from "../kubernetes/quantity";
 import { PROMETHEUS_DURATION_RULE, prometheusDurationSeconds } from "../kubernetes/durations";
+import { CLOUDWATCH_RETENTION_DAYS, isCloudWatchRetentionDays } from "../aws/cloudwatch-logs";
 
 /**
  * The platform layers' sections of an environment: Karpenter's node pools, the secrets path, and the size of
@@ -78,6 +79,22 @@ export const CapacityConfigSchema = z.strictObject({
   poolRequestsPercent: z.number().min(1).max(100),
 });
 
+/**
+ * Amazon Managed Service for Prometheus: a workspace (customer-managed key, logs in an encrypted log group) that the
+ * in-cluster Prometheus remote-writes to, which evaluates the environment's SLO rules (with their P0s and the P0
+ * escalation) on its ruler and pages through its alert manager, one encrypted SNS topic per tier.
+ * Rules between fields (alerting required, AMP's five-day repeat limit) live in `validate-managed-prometheus.ts`.
+ * @see https://docs.aws.amazon.com/prometheus/latest/userguide/what-is-Amazon-Managed-Service-Prometheus.html
+ */
+export const ManagedPrometheusConfigSchema = z.strictObject({
+  /** Create the workspace, remote-write to it and evaluate the SLO rules there (the in-cluster copies stop alerting). */
+  enabled: z.boolean(),
+  /** Days the workspace's rule-evaluation and alert manager logs are kept in their encrypted log group. */
+  logRetentionDays: z.number().refine(isCloudWatchRetentionDays, {
+    message: `one of the CloudWatch Logs retention periods: ${CLOUDWATCH_RETENTION_DAYS.join(", ")} days`,
+  }),
+});
+
 /** Sizes of kube-prometheus-stack in the environment. */
 export const ObservabilityConfigSchema = z.strictObject({
   prometheus: z.strictObject({
@@ -96,9 +113,15 @@ export const ObservabilityConfigSchema = z.strictObject({
   spreadAcrossZones: z.boolean(),
   /** The P4 capacity forecasts' horizons and thresholds. @default DEFAULT_CAPACITY_THRESHOLDS */
   capacity: CapacityConfigSchema.optional(),
+  /**
+   * Amazon Managed Service for Prometheus for the environment's SLO rules and pages.
+   * @default - off: the in-cluster Prometheus evaluates and pages
+   */
+  managedPrometheus: ManagedPrometheusConfigSchema.optional(),
 });
 
 export type KarpenterNodePoolConfig = z.infer<typeof KarpenterNodePoolSchema>;
 export type ObservabilityConfig = z.infer<typeof ObservabilityConfigSchema>;
+export type ManagedPrometheusConfig = z.infer<typeof ManagedPrometheusConfigSchema>;
 export type CapacityConfig = z.infer<typeof CapacityConfigSchema>;
 export type ResourcesConfig = z.infer<typeof ResourcesSchema>;

@@ -5,6 +5,7 @@ import type { ValidationProblem } from "../problems";
 import { amiVersionProblem } from "../eks/ami-versions";
 import { requiredAlertmanagerRetention } from "../observability/alertmanager/generate";
 import type { EnvironmentConfig } from "./environment-schema";
+import { managedPrometheusProblems } from "./validate-managed-prometheus";
 
 /** Rules between fields of the platform and observability sections (the shape is checked by the schema first). */
 export function platformProblems(c: EnvironmentConfig): ValidationProblem[] {
@@ -65,6 +66,7 @@ export function platformProblems(c: EnvironmentConfig): ValidationProblem[] {
   if (o.capacity !== undefined && seconds(o.capacity.trendWindow) > seconds(o.prometheus.retention)) {
     add("observability.capacity.trendWindow", o.capacity.trendWindow, `at most observability.prometheus.retention (${o.prometheus.retention}): the trend is fitted over samples Prometheus keeps`);
   }
+  problems.push(...managedPrometheusProblems(c));
   return problems;
 }
 
