@@ -5,7 +5,7 @@
  * evaluated in both places would page twice, once per alert manager. Every other in-cluster alert (capacity,
  * Watchdog, Falco, delivery, the platform's own) is unaffected: the workspace does not evaluate it.
  */
-import type { PrometheusRuleObject } from "../../slo/emit";
+import { SLO_RULE_METADATA_LABELS, type PrometheusRuleObject } from "../../slo/emit";
 
 /** A copy of the SLOs' PrometheusRule with its alerting rules removed, and the groups left empty by that. */
 export function withoutAlertingRules(rule: PrometheusRuleObject): PrometheusRuleObject {
@@ -13,6 +13,20 @@ export function withoutAlertingRules(rule: PrometheusRuleObject): PrometheusRule
     .map((g) => ({ ...g, rules: g.rules.filter((r) => r.alert === undefined) }))
     .filter((g) => g.rules.length > 0);
   return { ...rule, spec: { groups } };
+}
+
+/** Whether a PrometheusRule object is the SLO compiler's (by the labels it sets on every object it emits). */
+export function isSloPrometheusRule(rule: { readonly metadata?: { readonly labels?: Readonly<Record<string, string>> } }): boolean {
+  const labels = rule.metadata?.labels ?? {};
+  return Object.entries(SLO_RULE_METADATA_LABELS).every(([k, v]) => labels[k] === v);
+}
+
+/**
+ * The copy of a PrometheusRule the cluster loads while the workspace evaluates the SLO rules: the SLO compiler's
+ * without alerts ({@link withoutAlertingRules}); any other rule unchanged (the workspace does not evaluate it).
+ */
+export function inClusterPrometheusRule<T extends { readonly metadata?: { readonly labels?: Readonly<Record<string, string>> } }>(rule: T): T {
+  return isSloPrometheusRule(rule) ? (withoutAlertingRules(rule as unknown as PrometheusRuleObject) as unknown as T) : rule;
 }
 
 /** The alert names of a rule object's groups (what pages from wherever it is evaluated). */
