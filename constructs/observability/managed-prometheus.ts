@@ -14,7 +14,7 @@ import type { AlertmanagerConfig } from "../../lib/observability/alertmanager/ty
 import {
   ampAlertmanagerProblems, ampDefinitionSizeProblems, buildAmpAlertmanagerConfig, emitAmpAlertManagerDefinition, type AmpAlertmanagerOptions, type AmpTopic,
 } from "../../lib/observability/alertmanager/amp";
-import { AMP_SERVICE_PRINCIPAL } from "../../lib/observability/managed-prometheus/limits";
+import { AMP_SERVICE_PRINCIPAL, ampTopicName } from "../../lib/observability/managed-prometheus/limits";
 import { ampRemoteWriteUrl } from "../../lib/observability/managed-prometheus/remote-write";
 import { ampRuleNamespaceProblems, type AmpRuleNamespace } from "../../lib/observability/managed-prometheus/rule-namespaces";
 
@@ -148,7 +148,7 @@ export class ManagedPrometheus extends Construct {
       buildAmpAlertmanagerConfig(a.routing, { ...a.options, region: props.region, topicArn: (t) => (used.add(t), `arn:aws:sns:${props.region}:000000000000:${t}`) });
       for (const t of [...used].sort()) {
         topics[t] = new EncryptedTopic(this, `Topic-${t}`, {
-          name: `${props.alias}-${t.toLowerCase()}`,
+          name: ampTopicName(props.alias, t),
           description: `Notifications of tier ${t} from the Amazon Managed Prometheus workspace ${props.alias}`,
           // AMP publishes on behalf of this workspace only (aws:SourceArn): no other workspace of the account can.
           servicePublishers: [{ service: AMP_SERVICE_PRINCIPAL, sourceArns: [this.workspace.arn] }],

@@ -2,8 +2,13 @@
  * Amazon Managed Prometheus in the synthesized environments: prod's observability layer holds the workspace and
  * remote-writes to it; no SLO alert is evaluated in both places (no double pages); dev and staging are unchanged.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { parse } from "yaml";
-import { synthesizedStack } from "../support/synthesized-app";
+import { synthesizedApp, synthesizedStack } from "../support/synthesized-app";
+import { ENVIRONMENTS, loadEnvironments } from "../../environments";
+import { compileEnvironmentSlos } from "../../stacks/slo-artifacts";
+import { generateEnvironmentObservability } from "../../stacks/observability-artifacts";
 import { AMP_REMOTE_WRITE_QUEUE, alertNames, recordedSeries } from "../../lib/observability/managed-prometheus";
 
 type Json = Record<string, any>;
@@ -25,8 +30,8 @@ describe("Amazon Managed Prometheus in the environments", () => {
   test("no double pages: the workspace evaluates every SLO alert, the cluster none of them, and both record the same series", () => {
     const cluster = sloRule(prodResources).spec.groups as Json[];
     const workspace = namespaceGroups(prod);
-    expect(alertNames(workspace)).toEqual(expect.arrayContaining(["CheckoutApiAvailability", "CheckoutApiDown", "P0Escalation"]));
-    expect(alertNames(cluster)).toEqual([]);
+    expect(alertNames(workspace as any)).toEqual(expect.arrayContaining(["CheckoutApiAvailability", "CheckoutApiDown", "P0Escalation"]));
+    expect(alertNames(cluster as any)).toEqual([]);
     expect(recordedSeries(cluster as any)).toEqual(recordedSeries(workspace as any));
   });
 
@@ -55,5 +60,29 @@ describe("Amazon Managed Prometheus in the environments", () => {
     expect(resources(stack, "aws_prometheus_workspace")).toEqual([]);
     expect(kpsValues(stack).prometheus.prometheusSpec.remoteWrite).toBeUndefined();
     expect(alertNames(sloRule(synthesizedStack(`${env}-observability-resources`)).spec.groups)).toContain("CheckoutApiAvailability");
+  });
+});
+
+describe("Amazon Managed Prometheus files for review", () => {
+  const out = synthesizedApp();
+
+  test("prod's rule namespaces and alert manager definition are written as deployed, with the topics of prod's account", () => {
+    const stack = synthesizedStack("prod-observability");
+    const dir = path.join(out, "observability", "prod", "amp");
+    for (const ns of resources(stack, "aws_prometheus_rule_group_namespace")) {
+      expect(fs.readFileSync(path.join(dir, "rules", `${ns.name}.yaml`), "utf8")).toBe(ns.data);
+    }
+    const def = parse(fs.readFileSync(path.join(dir, "alert-manager-definition.yaml"), "utf8")) as { alertmanager_config: string };
+    expect(def.alertmanager_config).toContain("topic_arn: arn:aws:sns:eu-west-1:333333333333:prod-platform-p0");
+    expect(fs.existsSync(path.join(out, "observability", "dev", "amp"))).toBe(false);
+  });
+});
+
+describe("Amazon Managed Prometheus at synth", () => {
+  test("a routing AMP's alert manager would change stops generation, naming the route (before anything is written)", () => {
+    const prod = loadEnvironments(["prod"])[0]!;
+    const weekly = { ...prod, alerting: { ...prod.alerting!, tiers: { P4: { groupInterval: "7d", repeatInterval: "7d" } } } };
+    const slos = compileEnvironmentSlos(prod, ENVIRONMENTS.map((e) => e.name)).compiled;
+    expect(() => generateEnvironmentObservability(weekly, slos)).toThrow(/observability\.managedPrometheus:[\s\S]*alertmanager_config\.route\.routes\[\d+\]\.repeat_interval: got "7d"; allowed: at most 5d/);
   });
 });

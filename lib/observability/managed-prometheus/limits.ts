@@ -27,3 +27,8 @@ export const AMP_MAX_ALERT_MANAGER_DEFINITION_BYTES = 1024 * 1024;
 
 /** The service principal AMP's alert manager publishes to SNS as. */
 export const AMP_SERVICE_PRINCIPAL = "aps.amazonaws.com";
+
+/** The name of a workspace's topic of one tier: `<alias>-p0`, …, `<alias>-escalation`. */
+export function ampTopicName(alias: string, topic: string): string {
+  return `${alias}-${topic.toLowerCase()}`;
+}
