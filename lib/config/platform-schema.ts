@@ -122,6 +122,7 @@ export const ObservabilityConfigSchema = z.strictObject({
 
 export type KarpenterNodePoolConfig = z.infer<typeof KarpenterNodePoolSchema>;
 export type ObservabilityConfig = z.infer<typeof ObservabilityConfigSchema>;
+/** An environment's `observability.managedPrometheus`. */
 export type ManagedPrometheusConfig = z.infer<typeof ManagedPrometheusConfigSchema>;
 export type CapacityConfig = z.infer<typeof CapacityConfigSchema>;
 export type ResourcesConfig = z.infer<typeof ResourcesSchema>;

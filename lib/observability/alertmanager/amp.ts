@@ -18,6 +18,7 @@ import { durationSeconds } from "./validate";
 
 /** The SNS topics AMP's alert manager publishes to: one per tier that notifies someone, and the P0 escalation's. */
 export const AMP_TOPICS = ["P0", "P1", "P2", "P4", "escalation"] as const;
+/** One of {@link AMP_TOPICS}. */
 export type AmpTopic = (typeof AMP_TOPICS)[number];
 
 /** How a notification reaches a person, from the receiver the in-cluster configuration uses for the route. */
@@ -27,7 +28,7 @@ export type AmpChannel = "page" | "chat" | "digest" | "escalation";
 export const AMP_MESSAGE_ATTRIBUTES = { priority: LABEL_PRIORITY, owner: "owner", channel: "channel" } as const;
 
 /** An SNS receiver config as Alertmanager spells it (AMP: `topic_arn` and `sigv4.region`, no `api_url`, no `http_config`). */
-export interface AmSnsConfig {
+export interface AmpSnsConfig {
   readonly topic_arn: string;
   readonly sigv4: { readonly region: string };
   readonly subject: string;
@@ -38,7 +39,7 @@ export interface AmSnsConfig {
 
 /** A receiver of AMP's alert manager: SNS configs, or none (a route that notifies no one). */
 export interface AmpReceiver extends AmReceiver {
-  readonly sns_configs?: readonly AmSnsConfig[];
+  readonly sns_configs?: readonly AmpSnsConfig[];
 }
 
 /** The name of the message template of {@link AMP_TEMPLATE_FILES}. */
@@ -87,7 +88,7 @@ function channelOf(use: RouteUse): AmpChannel {
 }
 
 function ampReceiver(use: RouteUse, region: string, topicArn: (topic: AmpTopic) => string): AmpReceiver {
-  const sns = (topic: AmpTopic, priority: Priority, owner: string, channel: AmpChannel): AmSnsConfig => ({
+  const sns = (topic: AmpTopic, priority: Priority, owner: string, channel: AmpChannel): AmpSnsConfig => ({
     topic_arn: topicArn(topic),
     sigv4: { region },
     subject: SUBJECT,

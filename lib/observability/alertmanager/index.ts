@@ -15,4 +15,4 @@ export { p0EscalationGroup, P0_ESCALATION_ALERT, P0_ESCALATION_GROUP, P0_ESCALAT
 export {
   buildAmpAlertmanagerConfig, emitAmpAlertManagerDefinition, ampAlertmanagerProblems, ampDefinitionSizeProblems, AMP_TOPICS, AMP_TEMPLATE_FILES, AMP_MESSAGE_TEMPLATE, AMP_MESSAGE_ATTRIBUTES,
 } from "./amp";
-export type { AmpTopic, AmpChannel, AmSnsConfig, AmpReceiver, AmpAlertmanagerOptions, AmpProblemsOptions } from "./amp";
+export type { AmpTopic, AmpChannel, AmpSnsConfig, AmpReceiver, AmpAlertmanagerOptions, AmpProblemsOptions } from "./amp";

@@ -10,6 +10,7 @@
  * written with seven would repeat every five in the workspace and every seven in the cluster.
  */
 export const AMP_MAX_REPEAT_INTERVAL = "5d";
+/** {@link AMP_MAX_REPEAT_INTERVAL} in seconds. */
 export const AMP_MAX_REPEAT_INTERVAL_SECONDS = 5 * 86400;
 
 /** Largest rule group namespace definition (its `data`), in bytes. */
