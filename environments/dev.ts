@@ -60,6 +60,8 @@ export const dev: EnvironmentConfig = {
     capacity: { volumesFullWithinDays: 3, filesystemsFullWithinDays: 3, prometheusFullWithinDays: 3, trendWindow: "6h", poolRequestsPercent: 90 },
     // Two weeks of container and node logs: enough to debug last sprint's deploy, cheap to keep.
     logs: { enabled: true, retentionDays: 14, resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } } },
+    // Off: dev's single Prometheus evaluates and pages itself; AMP is for the environments that outgrow one.
+    managedPrometheus: { enabled: false, logRetentionDays: 30 },
   },
   security: {
     // dev reports violations (audit log, kubectl warnings) so a new policy or chart is tried here before it refuses anything.

@@ -85,6 +85,9 @@ export const prod: EnvironmentConfig = {
     capacity: { volumesFullWithinDays: 14, filesystemsFullWithinDays: 14, prometheusFullWithinDays: 14, trendWindow: "1d", poolRequestsPercent: 80 },
     // Application logs for 90 days (incident reviews, quarterly audits); node logs a year, as the control plane's.
     logs: { enabled: true, retentionDays: 90, hostRetentionDays: 365, resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } } },
+    // Amazon Managed Prometheus: the in-cluster Prometheus remote-writes to a workspace that evaluates the SLO rules
+    // (their P0s and the escalation) and pages through its alert manager, one encrypted SNS topic per tier.
+    managedPrometheus: { enabled: true, logRetentionDays: 365 },
   },
   security: {
     // Violations are refused; what dev reported has been fixed or exempted with a reason first.
@@ -187,7 +190,9 @@ export const prod: EnvironmentConfig = {
     // The incident tool's and the heartbeat service's URLs are the receivers' Secret's webhook-url and heartbeat-url.
     webhook: { priorities: ["P0", "P1"] },
     heartbeat: {},
-    tiers: { P0: { repeatInterval: "30m" } },
+    // The capacity digest every five days, not seven: the longest repeat Amazon Managed Prometheus's alert manager
+    // honours (observability.managedPrometheus), so the workspace and the cluster repeat on the same clock.
+    tiers: { P0: { repeatInterval: "30m" }, P4: { groupInterval: "5d", repeatInterval: "5d" } },
     // A P0 still firing after 30 minutes is e-mailed to the platform's lead.
     escalation: { after: "30m", to: "platform-lead@example.com" },
   },

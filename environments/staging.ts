@@ -94,6 +94,8 @@ export const staging: EnvironmentConfig = {
     capacity: { volumesFullWithinDays: 7, filesystemsFullWithinDays: 7, prometheusFullWithinDays: 7, trendWindow: "1d", poolRequestsPercent: 85 },
     // A month: a release candidate's logs outlive its soak.
     logs: { enabled: true, retentionDays: 30, resources: { requests: { cpu: "50m", memory: "96Mi" }, limits: { memory: "256Mi" } } },
+    // Off: staging's Prometheus evaluates and pages itself.
+    managedPrometheus: { enabled: false, logRetentionDays: 90 },
   },
   security: {
     // Violations are refused; what dev reported has been fixed or exempted with a reason first.

@@ -17,6 +17,8 @@ import { addonConfigProblems } from "./addon-config";
 import { ConfigError } from "../lib/config/validate-environment";
 import type { AddonArtifacts } from "../constructs/addons/registry";
 import { compileEnvironmentSlos } from "./slo-artifacts";
+import { alertmanagerBuildOptions } from "./observability-artifacts";
+import { inClusterPrometheusRule } from "../lib/observability/managed-prometheus/in-cluster";
 
 /** The stacks of one environment, in deployment order, by layer name. */
 export interface EnvironmentStacks {
@@ -90,7 +92,9 @@ export function buildEnvironmentWithAddons(scope: Construct, config: Environment
   const observabilityResources = new ObservabilityResourcesStack(scope, config, {
     cluster: cluster.cluster,
     observability,
-    prometheusRules: artifacts.prometheusRules,
+    // With Amazon Managed Prometheus on, the workspace evaluates the SLO alerts and pages; the cluster keeps their
+    // recording rules for its dashboards and no alert of its own (no double pages).
+    prometheusRules: config.observability.managedPrometheus?.enabled === true ? artifacts.prometheusRules?.map(inClusterPrometheusRule) : artifacts.prometheusRules,
     addons,
   });
   // Even with no custom resource yet, the layer keeps its place in the order.
@@ -105,6 +109,7 @@ function addonArtifacts(config: EnvironmentConfig, artifacts: EnvironmentArtifac
   return {
     alertmanagerConfig: artifacts.alertmanagerConfig,
     dashboards: artifacts.dashboards,
+    alertmanagerBuildOptions: alertmanagerBuildOptions(config),
     get slos(): CompileResult {
       slos ??= compileEnvironmentSlos(config).compiled;
       return slos;

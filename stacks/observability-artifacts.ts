@@ -9,6 +9,11 @@ import type { CompileResult } from "../lib/slo/compile";
 import type { AlertmanagerConfig } from "../lib/observability/alertmanager/types";
 import { packageRoot } from "../lib/package-root";
 import { environmentRunbooks, type GeneratedRunbook } from "../lib/observability/runbooks";
+import { ampAlertmanagerProblems, buildAmpAlertmanagerConfig, emitAmpAlertManagerDefinition } from "../lib/observability/alertmanager/amp";
+import { AlertRoutingError } from "../lib/observability/alertmanager/validate";
+import { formatProblems } from "../lib/problems";
+import { ampRuleNamespaces, type AmpRuleNamespace } from "../lib/observability/managed-prometheus/rule-namespaces";
+import { ampTopicName } from "../lib/observability/managed-prometheus/limits";
 
 /** One environment's observability files, generated before anything is written. */
 export interface EnvironmentObservability {
@@ -24,6 +29,12 @@ export interface EnvironmentObservability {
   readonly dashboards: readonly GeneratedDashboard[];
   /** One Markdown runbook per SLO alert, linked from the alerts' `runbook_url`. */
   readonly runbooks: readonly GeneratedRunbook[];
+  /**
+   * What the Amazon Managed Prometheus workspace evaluates and how it pages, as deployed (the definition's topic ARNs
+   * spelled from the environment's account and region), for review and for promtool and amtool in CI.
+   * @default - none: `observability.managedPrometheus` is off
+   */
+  readonly amp?: { readonly ruleNamespaces: readonly AmpRuleNamespace[]; readonly alertManagerDefinition?: string };
 }
 
 /** How the environment's routing is built: Falco's priority names, and each team's namespaces from its one definition. */
@@ -46,6 +57,7 @@ export function generateEnvironmentObservability(config: EnvironmentConfig, slos
   const sloDashboard = (service: string) => dashboards.find((d) => d.name === `slo-${service}`);
   return {
     environment: config.name,
+    ...(config.observability.managedPrometheus?.enabled === true ? { amp: ampArtifacts(config, slos) } : {}),
     alertmanagerYaml: alertmanagerConfig === undefined ? undefined : emitAlertmanagerYaml(alertmanagerConfig),
     alertmanagerConfig,
     dashboards,
@@ -61,15 +73,42 @@ export function generateEnvironmentObservability(config: EnvironmentConfig, slos
 }
 
 /**
+ * The workspace's rule namespaces and alert manager definition. The definition is checked against AMP's limits here,
+ * with the topics' ARNs the stack will create (`<cluster>-<tier>` in the environment's account), so a routing AMP would
+ * refuse stops the synth before anything is written.
+ * @throws AlertRoutingError naming each field AMP refuses
+ */
+function ampArtifacts(config: EnvironmentConfig, slos: CompileResult): NonNullable<EnvironmentObservability["amp"]> {
+  const ruleNamespaces = ampRuleNamespaces(slos);
+  if (config.alerting === undefined) return { ruleNamespaces };
+  const partition = config.region.startsWith("cn-") ? "aws-cn" : config.region.includes("-gov-") ? "aws-us-gov" : "aws";
+  const amp = buildAmpAlertmanagerConfig(config.alerting, {
+    ...alertmanagerBuildOptions(config),
+    region: config.region,
+    topicArn: (t) => `arn:${partition}:sns:${config.region}:${config.account}:${ampTopicName(config.cluster.name, t)}`,
+  });
+  const scope = `environment "${config.name}": observability.managedPrometheus`;
+  const problems = ampAlertmanagerProblems(amp, { accountId: config.account });
+  if (problems.length > 0) throw new AlertRoutingError(scope, formatProblems("Amazon Managed Prometheus alert manager", problems));
+  return { ruleNamespaces, alertManagerDefinition: emitAmpAlertManagerDefinition(amp) };
+}
+
+/**
  * Writes `<outdir>/observability/<env>/alertmanager.yaml` and `dashboards/<name>.json`, for review and for
  * the cluster layer that deploys them (Alertmanager secret, Grafana dashboard ConfigMaps), and the alerts'
- * runbooks to `<outdir>/runbooks/<env>/<service>/<slo>-<page|ticket>.md`.
+ * runbooks to `<outdir>/runbooks/<env>/<service>/<slo>-<page|ticket>.md`; with Amazon Managed Prometheus on, its rule
+ * namespaces to `amp/rules/<namespace>.yaml` and its alert manager definition to `amp/alert-manager-definition.yaml`.
  */
 export function writeEnvironmentObservability(outdir: string, o: EnvironmentObservability): void {
   const dir = path.join(outdir, "observability", o.environment);
   fs.mkdirSync(dir, { recursive: true });
   if (o.alertmanagerYaml !== undefined) fs.writeFileSync(path.join(dir, "alertmanager.yaml"), o.alertmanagerYaml);
   writeDashboards(path.join(dir, "dashboards"), o.dashboards);
+  if (o.amp !== undefined) {
+    fs.mkdirSync(path.join(dir, "amp", "rules"), { recursive: true });
+    for (const ns of o.amp.ruleNamespaces) fs.writeFileSync(path.join(dir, "amp", "rules", `${ns.name}.yaml`), ns.data);
+    if (o.amp.alertManagerDefinition !== undefined) fs.writeFileSync(path.join(dir, "amp", "alert-manager-definition.yaml"), o.amp.alertManagerDefinition);
+  }
   const runbooks = path.join(outdir, "runbooks", o.environment);
   for (const r of o.runbooks) {
     fs.mkdirSync(path.dirname(path.join(runbooks, r.path)), { recursive: true });

@@ -24,7 +24,9 @@ export interface ObservabilityStackInputs {
  * `<env>-observability`: the registry's `observability` add-ons (kube-prometheus-stack sized from the environment).
  * After `<env>-platform-resources`, because Grafana and Alertmanager start only once the Secrets its ExternalSecrets
  * fill exist (Helm waits for Grafana, and a rollback would follow). Its chart installs the monitoring CRDs, so
- * PrometheusRules and monitors come one layer later.
+ * PrometheusRules and monitors come one layer later. With `observability.managedPrometheus` on, the Amazon Managed
+ * Prometheus workspace (its rule namespaces, alert manager, topics and IRSA roles) is built here too, beside the release
+ * that writes to it: AWS resources, which need no CRD.
  */
 export class ObservabilityStack extends EnvironmentStack {
   public readonly access: ClusterAccess;

@@ -99,6 +99,20 @@ export const LogsConfigSchema = z.strictObject({
   resources: ResourcesSchema,
 });
 
+/**
+ * Amazon Managed Service for Prometheus: a workspace (customer-managed key, logs in an encrypted log group) that the
+ * in-cluster Prometheus remote-writes to, which evaluates the environment's SLO rules (with their P0s and the P0
+ * escalation) on its ruler and pages through its alert manager, one encrypted SNS topic per tier.
+ * Rules between fields (alerting required, AMP's five-day repeat limit) live in `validate-managed-prometheus.ts`.
+ * @see https://docs.aws.amazon.com/prometheus/latest/userguide/what-is-Amazon-Managed-Service-Prometheus.html
+ */
+export const ManagedPrometheusConfigSchema = z.strictObject({
+  /** Create the workspace, remote-write to it and evaluate the SLO rules there (the in-cluster copies stop alerting). */
+  enabled: z.boolean(),
+  /** Days the workspace's rule-evaluation and alert manager logs are kept in their encrypted log group. */
+  logRetentionDays: retentionDays,
+});
+
 /** Sizes of kube-prometheus-stack in the environment. */
 export const ObservabilityConfigSchema = z.strictObject({
   prometheus: z.strictObject({
@@ -119,10 +133,17 @@ export const ObservabilityConfigSchema = z.strictObject({
   capacity: CapacityConfigSchema.optional(),
   /** Container and node logs to CloudWatch Logs (Fluent Bit). */
   logs: LogsConfigSchema,
+  /**
+   * Amazon Managed Service for Prometheus for the environment's SLO rules and pages.
+   * @default - off: the in-cluster Prometheus evaluates and pages
+   */
+  managedPrometheus: ManagedPrometheusConfigSchema.optional(),
 });
 
 export type KarpenterNodePoolConfig = z.infer<typeof KarpenterNodePoolSchema>;
 export type ObservabilityConfig = z.infer<typeof ObservabilityConfigSchema>;
 export type LogsConfig = z.infer<typeof LogsConfigSchema>;
+/** An environment's `observability.managedPrometheus`. */
+export type ManagedPrometheusConfig = z.infer<typeof ManagedPrometheusConfigSchema>;
 export type CapacityConfig = z.infer<typeof CapacityConfigSchema>;
 export type ResourcesConfig = z.infer<typeof ResourcesSchema>;

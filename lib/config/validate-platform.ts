@@ -6,6 +6,7 @@ import { amiVersionProblem } from "../eks/ami-versions";
 import { requiredAlertmanagerRetention } from "../observability/alertmanager/generate";
 import type { EnvironmentConfig } from "./environment-schema";
 import { NODE_ROLE_LABEL, NODE_ROLES } from "../kubernetes/labels";
+import { managedPrometheusProblems } from "./validate-managed-prometheus";
 
 /** Rules between fields of the platform and observability sections (the shape is checked by the schema first). */
 export function platformProblems(c: EnvironmentConfig): ValidationProblem[] {
@@ -68,6 +69,7 @@ export function platformProblems(c: EnvironmentConfig): ValidationProblem[] {
   if (o.capacity !== undefined && seconds(o.capacity.trendWindow) > seconds(o.prometheus.retention)) {
     add("observability.capacity.trendWindow", o.capacity.trendWindow, `at most observability.prometheus.retention (${o.prometheus.retention}): the trend is fitted over samples Prometheus keeps`);
   }
+  problems.push(...managedPrometheusProblems(c));
   return problems;
 }
 

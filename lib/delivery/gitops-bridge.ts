@@ -60,7 +60,9 @@ export function bridgeValues(
     if (typeof v === "string") {
       if (!isDeployTime(v)) return escapeGoTemplate(v);
       const last = at[at.length - 1] ?? "";
-      const key = last === "eks.amazonaws.com/role-arn" ? annotationKey([addon, "iam_role_arn"]) : annotationKey([addon, ...at]);
+      // A chart with several IRSA roles (kube-prometheus-stack's Prometheus and Grafana with Amazon Managed Prometheus)
+      // names each by the component above its service account: `<addon>_<component>_iam_role_arn`.
+      const key = last === "eks.amazonaws.com/role-arn" ? annotationKey([addon, ...at.slice(0, -3), "iam_role_arn"]) : annotationKey([addon, ...at]);
       annotations[key] = v;
       return annotationRef(key);
     }

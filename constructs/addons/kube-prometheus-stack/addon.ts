@@ -9,6 +9,10 @@ import { OBSERVABILITY_SECRETS } from "../../../lib/observability/secrets";
 import { DEFAULT_CAPACITY_THRESHOLDS } from "../../../lib/observability/capacity-alerts";
 import { CapacityForecasts } from "./capacity-forecasts";
 import { KubePrometheusStack, KUBE_PROMETHEUS_STACK_DEFAULTS, validateKubePrometheusStackProps, type KubePrometheusStackProps } from "./kube-prometheus-stack";
+import { monitoringServiceAccounts, type ManagedPrometheusWiring } from "./kube-prometheus-stack-values";
+import { ManagedPrometheus } from "../../observability/managed-prometheus";
+import { ampRuleNamespaces, recordedSeries } from "../../../lib/observability/managed-prometheus";
+import { toRuleGroups } from "../../../lib/slo/emit";
 
 /** The Secrets the monitoring stack reads, synced from Secrets Manager before it starts. */
 export interface MonitoringSecrets {
@@ -126,6 +130,7 @@ export const kubePrometheusStackAddon: AddonDescriptor<KubePrometheusStack> = {
     atConfigPath("observability", validateKubePrometheusStackProps({ ...observabilityProps(config), storageClassName: DEFAULT_GP3_STORAGE_CLASS, nodeExporterNamespace: NODE_EXPORTER_NAMESPACE })),
   build: (ctx) => {
     const o = ctx.config.observability;
+    const amp = o.managedPrometheus?.enabled === true ? managedPrometheus(ctx) : undefined;
     return new KubePrometheusStack(ctx.scope, "KubePrometheusStack", {
       cluster: ctx.cluster,
       access: ctx.access,
@@ -146,6 +151,7 @@ export const kubePrometheusStackAddon: AddonDescriptor<KubePrometheusStack> = {
       prometheus: o.prometheus,
       alertmanager: { ...o.alertmanager, config: ctx.artifacts.alertmanagerConfig, secretNames: [OBSERVABILITY_SECRETS.alertmanagerReceivers.secretName] },
       grafana: { ...o.grafana, adminSecretName: OBSERVABILITY_SECRETS.grafanaAdmin.secretName, dashboards: ctx.artifacts.dashboards },
+      managedPrometheus: amp,
     });
   },
   resources: [
@@ -184,6 +190,38 @@ export const kubePrometheusStackAddon: AddonDescriptor<KubePrometheusStack> = {
     },
   ],
 };
+
+/**
+ * The environment's Amazon Managed Prometheus workspace (`observability.managedPrometheus`), beside the release that
+ * writes to it: the SLO rules (with the P0s and the escalation) as its rule namespaces, the environment's routing as
+ * its alert manager, and the roles of the chart's Prometheus and Grafana service accounts.
+ */
+function managedPrometheus(ctx: AddonContext): ManagedPrometheusWiring {
+  const c = ctx.config;
+  const accounts = monitoringServiceAccounts(KPS);
+  const slos = ctx.artifacts.slos;
+  const workspace = new ManagedPrometheus(ctx.scope, "ManagedPrometheus", {
+    alias: c.cluster.name,
+    region: c.region,
+    cluster: ctx.cluster,
+    prometheusServiceAccount: { namespace: MONITORING_NAMESPACE, name: accounts.prometheus },
+    grafanaServiceAccount: { namespace: MONITORING_NAMESPACE, name: accounts.grafana },
+    logRetentionDays: c.observability.managedPrometheus!.logRetentionDays,
+    ruleNamespaces: slos === undefined ? [] : ampRuleNamespaces(slos),
+    // Validation requires alerting with the workspace on (lib/config/validate-managed-prometheus.ts).
+    alerting: c.alerting === undefined ? undefined : { routing: c.alerting, options: ctx.artifacts.alertmanagerBuildOptions },
+    preventDestroy: c.protection.preventDestroy,
+  });
+  return {
+    remoteWriteUrl: workspace.remoteWriteUrl,
+    queryUrl: workspace.prometheusEndpoint,
+    region: c.region,
+    prometheusRoleArn: workspace.prometheusRole.roleArn,
+    grafanaRoleArn: workspace.grafanaRole!.roleArn,
+    clusterLabel: c.cluster.name,
+    dropSeries: slos === undefined ? [] : recordedSeries(toRuleGroups(slos)),
+  };
+}
 
 /** The namespaces of the enabled add-ons that contribute custom resources to `observability-resources`. */
 function monitoredAddonNamespaces(ctx: AddonContext): string[] {

@@ -5,6 +5,8 @@ import { resolveNodePlacement, resolveWorkloadProfile, WorkloadProfile } from ".
 import { ENFORCED_NAMESPACE_LABEL, GRAFANA_DASHBOARD_LABEL, MONITORING_NAMESPACE, monitoringSelectorLabels } from "../../../lib/observability/monitoring-selection";
 import { kubeStateMetricsNodeLabels } from "../../../lib/observability/capacity-alerts";
 import { hardenedContainerSecurityContext as container, hardenedPodSecurityContext as podContext, RunAsIds } from "../../../lib/kubernetes/security-context";
+import { ampRemoteWrite } from "../../../lib/observability/managed-prometheus/remote-write";
+import { chartFullname } from "../../../lib/observability/prometheus-operator-rbac";
 
 /**
  * Requests and memory limits of the components the environment does not size: small and steady. No CPU limits: CPU
@@ -80,6 +82,83 @@ export function namespaceEnforcement(s: Pick<KubePrometheusStackSizes, "namespac
   };
 }
 
+/** The annotation that names a service account's IRSA role. */
+export const IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
+
+/** The external label that names a Prometheus replica for Amazon Managed Prometheus's high-availability deduplication. */
+export const AMP_REPLICA_LABEL = "__replica__";
+/** The external label that names the cluster a sample comes from (AMP deduplicates replicas within one cluster). */
+export const AMP_CLUSTER_LABEL = "cluster";
+
+/** The service accounts of the chart's Prometheus and Grafana (the chart's own names, set explicitly for their IRSA roles). */
+export function monitoringServiceAccounts(releaseName: string): { readonly prometheus: string; readonly grafana: string } {
+  return { prometheus: `${chartFullname(releaseName)}-prometheus`, grafana: `${releaseName}-grafana` };
+}
+
+/**
+ * An Amazon Managed Prometheus workspace the chart's Prometheus writes to and Grafana reads from (the
+ * `ManagedPrometheus` construct's endpoints and roles).
+ * @see https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-onboard-ingest-metrics-remote-write-EKS.html
+ */
+export interface ManagedPrometheusWiring {
+  /** The workspace's remote-write URL. */
+  readonly remoteWriteUrl: string;
+  /** The workspace's query endpoint (`prometheus_endpoint`): Grafana's data source. */
+  readonly queryUrl: string;
+  /** The workspace's region, for SigV4. */
+  readonly region: string;
+  /** IRSA role of Prometheus's service account (`aps:RemoteWrite` on the workspace). */
+  readonly prometheusRoleArn: string;
+  /** IRSA role of Grafana's service account (the workspace's query actions). */
+  readonly grafanaRoleArn: string;
+  /** The `cluster` external label: AMP deduplicates the replicas of one cluster by it and `__replica__`. */
+  readonly clusterLabel: string;
+  /**
+   * Series not remote-written: those the workspace records itself (the SLO recording rules).
+   * @default []
+   */
+  readonly dropSeries?: readonly string[];
+}
+
+/** The name of Grafana's SigV4 data source of the workspace. */
+export const AMP_DATA_SOURCE_NAME = "Amazon Managed Prometheus";
+
+/**
+ * What the chart takes to write to and read from a workspace: Prometheus's remote write (SigV4 through its IRSA role,
+ * AMP's queue settings, replicas labelled for AMP's deduplication) and Grafana's SigV4 data source (its own IRSA role).
+ */
+export function managedPrometheusValues(w: ManagedPrometheusWiring, releaseName: string): Record<string, unknown> {
+  const accounts = monitoringServiceAccounts(releaseName);
+  return {
+    prometheus: {
+      serviceAccount: { create: true, name: accounts.prometheus, annotations: { [IRSA_ROLE_ANNOTATION]: w.prometheusRoleArn } },
+      prometheusSpec: {
+        remoteWrite: [ampRemoteWrite({ url: w.remoteWriteUrl, region: w.region, dropSeries: w.dropSeries })],
+        // Both replicas write the same series: AMP keeps one replica's per cluster, and fails over to the other.
+        externalLabels: { [AMP_CLUSTER_LABEL]: w.clusterLabel },
+        replicaExternalLabelName: AMP_REPLICA_LABEL,
+      },
+    },
+    grafana: {
+      serviceAccount: { create: true, name: accounts.grafana, annotations: { [IRSA_ROLE_ANNOTATION]: w.grafanaRoleArn } },
+      "grafana.ini": { auth: { sigv4_auth_enabled: true } },
+      additionalDataSources: [
+        {
+          name: AMP_DATA_SOURCE_NAME,
+          uid: "amazon-managed-prometheus",
+          type: "prometheus",
+          access: "proxy",
+          url: w.queryUrl,
+          isDefault: false,
+          editable: false,
+          // The pod's web identity (IRSA) through the AWS SDK's default chain: no key in the data source.
+          jsonData: { sigV4Auth: true, sigV4AuthType: "default", sigV4Region: w.region, httpMethod: "POST" },
+        },
+      ],
+    },
+  };
+}
+
 /** Resolved sizes the values are built from (see `KubePrometheusStack` for defaults and meaning). */
 export interface KubePrometheusStackSizes {
   readonly releaseName: string;
@@ -124,6 +203,8 @@ export interface KubePrometheusStackSizes {
    * @default - the system node group
    */
   readonly placement?: { readonly nodeLabels: Readonly<Record<string, string>>; readonly tolerations: readonly Toleration[] };
+  /** @default - no remote write, no workspace data source */
+  readonly managedPrometheus?: ManagedPrometheusWiring;
 }
 
 function volumeClaim(storageClassName: string, gib: number) {
@@ -182,7 +263,8 @@ export function kubePrometheusStackValues(s: KubePrometheusStackSizes): Record<s
       podSecurityContext: { path: ["kube-state-metrics", "securityContext"], extra: { enabled: true } },
     }),
   );
-  return deepMerge(workloads, {
+  const amp = s.managedPrometheus === undefined ? {} : managedPrometheusValues(s.managedPrometheus, s.releaseName);
+  return deepMerge(workloads, amp, {
     // Every pod non-root with the runtime's seccomp profile, every container read-only with no capabilities and no
     // escalation (`lib/kubernetes/security-context.ts`). The operator sets the Prometheus and Alertmanager containers'
     // own contexts itself (read-only, no escalation, ALL dropped); their pods get the hardened pod context here.

@@ -12,7 +12,7 @@ import {
   GRAFANA_DASHBOARD_LABEL, KUBE_PROMETHEUS_STACK_RELEASE, MONITORING_NAMESPACE, prometheusUrl,
 } from "../../../lib/observability/monitoring-selection";
 import { alertmanagerSecretProblems as configSecretProblems, mountedSecretDirs } from "../../../lib/observability/alertmanager/validate";
-import { kubePrometheusStackValues, KubePrometheusStackSizes } from "./kube-prometheus-stack-values";
+import { kubePrometheusStackValues, KubePrometheusStackSizes, type ManagedPrometheusWiring } from "./kube-prometheus-stack-values";
 import { MonitoringRbac } from "./monitoring-rbac";
 import { chartFullname } from "../../../lib/observability/prometheus-operator-rbac";
 
@@ -126,6 +126,12 @@ export interface KubePrometheusStackProps extends HelmAddonProps, HelmReleaseOpt
    * @default [] - no tenant namespaces
    */
   readonly tenantNamespaces?: readonly string[];
+  /**
+   * An Amazon Managed Prometheus workspace (the `ManagedPrometheus` construct): Prometheus remote-writes to it with SigV4
+   * through its service account's IRSA role, and Grafana gets it as a SigV4 data source through its own.
+   * @default - no remote write; Grafana reads the in-cluster Prometheus only
+   */
+  readonly managedPrometheus?: ManagedPrometheusWiring;
 }
 
 /** Share of the Prometheus volume that retention may fill: the rest holds the WAL and compaction's scratch space. */
@@ -240,6 +246,7 @@ export function kubePrometheusStackSizes(props: KubePrometheusStackValidatable):
       resources: g.resources ?? { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
     },
     placement: resolvePlacement(props.systemNodePlacement),
+    managedPrometheus: props.managedPrometheus,
   };
 }
 

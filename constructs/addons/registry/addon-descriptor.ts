@@ -8,6 +8,7 @@ import type { ICluster } from "../../cluster/cluster-types";
 import type { IClusterAccess } from "../../cluster/cluster-access";
 import type { SystemNodePlacement } from "../addon-types";
 import type { CompileResult } from "../../../lib/slo/compile";
+import type { AlertmanagerBuildOptions } from "../../../lib/observability/alertmanager/generate";
 
 /**
  * What every add-on declares about itself, one typed object exported by its folder and listed once in
@@ -195,6 +196,12 @@ export interface AddonArtifacts {
   readonly dashboards?: Readonly<Record<string, string>>;
   /** The environment's compiled SLOs (what chaos probes and canary analysis are compiled from). @default - none */
   readonly slos?: CompileResult;
+  /**
+   * How the environment's alert routing is built (priority dialects, team namespaces): the options of the in-cluster
+   * Alertmanager's configuration, for another alert manager generated from the same routing (Amazon Managed Prometheus's).
+   * @default {}
+   */
+  readonly alertmanagerBuildOptions?: AlertmanagerBuildOptions;
 }
 
 /**

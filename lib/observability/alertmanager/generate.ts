@@ -42,6 +42,24 @@ export interface AlertmanagerBuildOptions {
    * @default {} (teams are recognised by their `team` label only)
    */
   readonly teamNamespaces?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The receiver each route names, from what the route is for: the same routing tree (matchers, grouping, timing,
+   * time intervals, inhibitions) with other receivers, for an Alertmanager that reaches people differently (Amazon
+   * Managed Prometheus's, SNS only: alertmanager/amp.ts). The receivers list is still the generated one; a caller
+   * that renames receivers supplies its own.
+   * @default - the generated receivers
+   */
+  readonly routeReceiver?: (route: RouteUse) => string;
+}
+
+/** What a route of the generated tree is for, as {@link AlertmanagerBuildOptions.routeReceiver} is told. */
+export interface RouteUse {
+  /** The receiver the generated configuration names (`pagerduty`, `team-payments-slack`, `heartbeat`, …). */
+  readonly receiver: string;
+  /** The tier the route delivers, when it delivers one (a tier route, or an owner's fallback). */
+  readonly tier?: Priority;
+  /** The team whose branch the route is on. @default - the platform's */
+  readonly team?: string;
 }
 
 /** How alerts of one source reach the tiers when their `priority` label holds the source's own names. */
@@ -140,11 +158,12 @@ export function buildAlertmanagerConfig(c: AlertRoutingConfig, opts: Alertmanage
   const fallback = c.unprioritized ?? "P2";
   const platform: TierReceivers = { pagerDuty: RECEIVERS.pagerDuty, slack: RECEIVERS.slack, emailDigest: RECEIVERS.emailDigest };
   const fallbackOf = (r: TierReceivers) => (fallback === "P2" ? r.slack : RECEIVERS.none);
+  const target = (use: RouteUse) => opts.routeReceiver?.(use) ?? use.receiver;
   // `match` gives a tier's matcher, or undefined to leave the tier out.
-  const tierRoutes = (match: (p: Priority) => string | undefined, r: TierReceivers): AmRoute[] => {
+  const tierRoutes = (match: (p: Priority) => string | undefined, r: TierReceivers, team?: string): AmRoute[] => {
     const tier = (p: Priority, receiver: string, extra: Partial<AmRoute> = {}): AmRoute[] => {
       const m = match(p);
-      return m === undefined ? [] : [{ receiver, matchers: [m], group_by: byService, ...timing(tiers[p]), ...extra }];
+      return m === undefined ? [] : [{ receiver: target({ receiver, tier: p, team }), matchers: [m], group_by: byService, ...timing(tiers[p]), ...extra }];
     };
     return [
       ...tier("P0", r.pagerDuty),
@@ -169,14 +188,14 @@ export function buildAlertmanagerConfig(c: AlertRoutingConfig, opts: Alertmanage
   const teamReceivers = (team: string): TierReceivers => teamReceiverNames(team);
   const namespacesOf = (team: string) => [...(opts.teamNamespaces?.[team] ?? [])].sort();
   /** One owner's branch: alerts matching `matchers` stay in it, on the owner's fallback receiver when no tier matches. */
-  const branch = (matchers: string[], r: TierReceivers, routes: AmRoute[]): AmRoute => ({
-    receiver: fallbackOf(r), matchers, group_by: byService, ...timing(tiers[fallback]), routes,
+  const branch = (matchers: string[], r: TierReceivers, routes: AmRoute[], team?: string): AmRoute => ({
+    receiver: target({ receiver: fallbackOf(r), tier: fallback, team }), matchers, group_by: byService, ...timing(tiers[fallback]), routes,
   });
 
   // First and final: the always-firing Watchdog reaches the heartbeat service and no person (nor the webhook copy).
   const routes: AmRoute[] = [
     {
-      receiver: c.heartbeat !== undefined ? RECEIVERS.heartbeat : RECEIVERS.noHeartbeat,
+      receiver: target({ receiver: c.heartbeat !== undefined ? RECEIVERS.heartbeat : RECEIVERS.noHeartbeat }),
       matchers: [`alertname="${WATCHDOG_ALERT}"`],
       group_by: ["alertname"],
       ...timing({ ...HEARTBEAT_TIMING, ...(c.heartbeat?.repeatInterval !== undefined ? { repeatInterval: c.heartbeat.repeatInterval } : {}) }),
@@ -185,7 +204,7 @@ export function buildAlertmanagerConfig(c: AlertRoutingConfig, opts: Alertmanage
   // An unhandled P0's escalation: e-mail to the escalation address alone (not the tiers, not the webhook copy).
   if (c.escalation !== undefined) {
     routes.push({
-      receiver: RECEIVERS.p0Escalation,
+      receiver: target({ receiver: RECEIVERS.p0Escalation }),
       matchers: [`alertname="${P0_ESCALATION_ALERT}"`],
       group_by: ["alertname", ESCALATED_ALERT_LABEL, service],
       ...timing(tiers.P0),
@@ -193,7 +212,7 @@ export function buildAlertmanagerConfig(c: AlertRoutingConfig, opts: Alertmanage
   }
   const tiersCopied = c.webhook === undefined ? [] : [...c.webhook.priorities].sort();
   if (c.webhook !== undefined) {
-    routes.push({ receiver: RECEIVERS.webhook, matchers: [`${LABEL_PRIORITY}=~"${tiersCopied.join("|")}"`], group_by: byService, continue: true });
+    routes.push({ receiver: target({ receiver: RECEIVERS.webhook }), matchers: [`${LABEL_PRIORITY}=~"${tiersCopied.join("|")}"`], group_by: byService, continue: true });
   }
   // A dialect's alerts reach their tier through a branch of their own: the same routes, matching the dialect's names.
   // An alert whose name no tier has stays on the branch's receiver, the fallback. Those from a team's namespace go to
@@ -204,25 +223,25 @@ export function buildAlertmanagerConfig(c: AlertRoutingConfig, opts: Alertmanage
       for (const team of teams) {
         const namespaces = namespacesOf(team);
         if (namespaces.length === 0) continue;
-        inside.push(branch([anyOf(d.namespaceLabel, namespaces)], teamReceivers(team), tierRoutes((p) => inNames(capped(d, d.teamCeiling ?? "P0"))(p), teamReceivers(team))));
+        inside.push(branch([anyOf(d.namespaceLabel, namespaces)], teamReceivers(team), tierRoutes((p) => inNames(capped(d, d.teamCeiling ?? "P0"))(p), teamReceivers(team), team), team));
       }
     }
     const copied = inDialect(d)(...tiersCopied);
-    if (copied !== undefined) inside.push({ receiver: RECEIVERS.webhook, matchers: [copied], group_by: byService, continue: true });
+    if (copied !== undefined) inside.push({ receiver: target({ receiver: RECEIVERS.webhook }), matchers: [copied], group_by: byService, continue: true });
     inside.push(...tierRoutes((p) => inDialect(d)(p), platform));
     routes.push(branch([d.sourceMatcher], platform, inside));
   }
   for (const team of teams) {
     const namespaces = namespacesOf(team);
-    if (namespaces.length > 0) routes.push(branch([anyOf(ENFORCED_NAMESPACE_LABEL, namespaces)], teamReceivers(team), tierRoutes(plain, teamReceivers(team))));
+    if (namespaces.length > 0) routes.push(branch([anyOf(ENFORCED_NAMESPACE_LABEL, namespaces)], teamReceivers(team), tierRoutes(plain, teamReceivers(team), team), team));
   }
-  for (const team of teams) routes.push(branch([`${LABEL_TEAM}="${team}"`], teamReceivers(team), tierRoutes(plain, teamReceivers(team))));
+  for (const team of teams) routes.push(branch([`${LABEL_TEAM}="${team}"`], teamReceivers(team), tierRoutes(plain, teamReceivers(team), team), team));
   routes.push(...tierRoutes(plain, platform));
 
   const config: AlertmanagerConfig = {
     global: { resolve_timeout: "5m" },
     route: {
-      receiver: fallbackOf(platform),
+      receiver: target({ receiver: fallbackOf(platform), tier: fallback }),
       group_by: byService,
       ...timing(tiers[fallback]),
       routes,

@@ -10,5 +10,9 @@ export type { SecretProblemsOptions } from "./validate";
 export {
   buildAlertmanagerConfig, emitAlertmanagerYaml, withUrlsInlined, requiredAlertmanagerRetention, resolveTierTiming, secretFile, ALERTMANAGER_HEADER,
 } from "./generate";
-export type { AlertmanagerBuildOptions, PriorityDialect } from "./generate";
+export type { AlertmanagerBuildOptions, PriorityDialect, RouteUse } from "./generate";
 export { p0EscalationGroup, P0_ESCALATION_ALERT, P0_ESCALATION_GROUP, P0_ESCALATION_RUNBOOK_PATH, ESCALATED_ALERT_LABEL } from "./escalation";
+export {
+  buildAmpAlertmanagerConfig, emitAmpAlertManagerDefinition, ampAlertmanagerProblems, ampDefinitionSizeProblems, AMP_TOPICS, AMP_TEMPLATE_FILES, AMP_MESSAGE_TEMPLATE, AMP_MESSAGE_ATTRIBUTES,
+} from "./amp";
+export type { AmpTopic, AmpChannel, AmpSnsConfig, AmpReceiver, AmpAlertmanagerOptions, AmpProblemsOptions } from "./amp";

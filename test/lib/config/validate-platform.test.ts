@@ -71,7 +71,7 @@ describe("platform and observability configuration", () => {
     ["a duration is not a Prometheus duration", dev, (c) => (c.observability.prometheus.retention = "a week"), /observability\.prometheus\.retention: got "a week"; allowed: a Prometheus duration/],
     ["a resource is not a quantity", dev, (c) => (c.observability.alertmanager.resources.requests.cpu = "lots"), /observability\.alertmanager\.resources\.requests\.cpu: got "lots"; allowed: a Kubernetes quantity/],
     ["Prometheus has no replica", dev, (c) => (c.observability.prometheus.replicas = 0), /observability\.prometheus\.replicas: got 0; allowed: at least 1/],
-    ["Alertmanager forgets notifications before the weekly digest repeats", prod, (c) => (c.observability.alertmanager.retention = "120h"), /observability\.alertmanager\.retention: got "120h"; allowed: at least 168h, the longest repeat interval/],
+    ["Alertmanager forgets notifications before the weekly digest repeats", staging, (c) => (c.observability.alertmanager.retention = "120h"), /observability\.alertmanager\.retention: got "120h"; allowed: at least 168h, the longest repeat interval/],
     ["more Alertmanagers than two per zone are spread", prod, (c) => (c.observability.alertmanager.replicas = 7), /observability\.alertmanager\.replicas: got 7; allowed: at most 6 when spread across 3 zones/],
     ["a capacity horizon is zero", dev, (c) => (c.observability.capacity.volumesFullWithinDays = 0), /observability\.capacity\.volumesFullWithinDays: got 0; allowed: at least 1/],
     ["a capacity horizon is months away", prod, (c) => (c.observability.capacity.filesystemsFullWithinDays = 180), /observability\.capacity\.filesystemsFullWithinDays: got 180; allowed: at most 90/],
