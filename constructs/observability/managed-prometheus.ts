@@ -3,6 +3,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { PrometheusAlertManagerDefinition } from "@cdktf/provider-aws/lib/prometheus-alert-manager-definition";
 import { PrometheusRuleGroupNamespace } from "@cdktf/provider-aws/lib/prometheus-rule-group-namespace";
 import { PrometheusWorkspace } from "@cdktf/provider-aws/lib/prometheus-workspace";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { KmsKey } from "../common/kms-key";
 import { IrsaRole, type OidcIssuer } from "../common/irsa-role";
 import { EncryptedTopic, type TopicSubscription } from "../common/encrypted-topic";
@@ -101,6 +102,8 @@ export class ManagedPrometheus extends Construct {
   public readonly prometheusRole: IrsaRole;
   public readonly grafanaRole?: IrsaRole;
   public readonly ruleNamespaces: Readonly<Record<string, PrometheusRuleGroupNamespace>>;
+  /** The one key of every tier's topic; undefined without `alerting`. */
+  public readonly topicsKey?: KmsKey;
   /** Each tier's topic (only the tiers the routing uses). */
   public readonly topics: Readonly<Partial<Record<AmpTopic, EncryptedTopic>>>;
   /** The alert manager's configuration, as generated (topic ARNs as Terraform references). */
@@ -146,10 +149,32 @@ export class ManagedPrometheus extends Construct {
       // Built once to learn which topics the routing uses, then with each used topic's ARN.
       const used = new Set<AmpTopic>();
       buildAmpAlertmanagerConfig(a.routing, { ...a.options, region: props.region, topicArn: (t) => (used.add(t), `arn:aws:sns:${props.region}:000000000000:${t}`) });
+      // One key for all the tiers' topics (a key costs by the month; the topics have one publisher and one reader):
+      // AMP may encrypt with it on behalf of this workspace only. Not the workspace's key, whose policy cannot name
+      // the workspace that is created with it.
+      const account = new DataAwsCallerIdentity(this, "Account");
+      this.topicsKey = new KmsKey(this, "TopicsKey", {
+        description: `Encrypts the alert topics of the Amazon Managed Prometheus workspace ${props.alias}`,
+        preventDestroy: props.preventDestroy,
+        extraStatements: [
+          {
+            sid: "AmpPublishesForThisWorkspace",
+            effect: "Allow",
+            principals: [{ type: "Service", identifiers: [AMP_SERVICE_PRINCIPAL] }],
+            actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+            resources: ["*"],
+            condition: [
+              { test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] },
+              { test: "ArnLike", variable: "aws:SourceArn", values: [this.workspace.arn] },
+            ],
+          },
+        ],
+      });
       for (const t of [...used].sort()) {
         topics[t] = new EncryptedTopic(this, `Topic-${t}`, {
           name: ampTopicName(props.alias, t),
           description: `Notifications of tier ${t} from the Amazon Managed Prometheus workspace ${props.alias}`,
+          kmsKeyArn: this.topicsKey.keyArn,
           // AMP publishes on behalf of this workspace only (aws:SourceArn): no other workspace of the account can.
           servicePublishers: [{ service: AMP_SERVICE_PRINCIPAL, sourceArns: [this.workspace.arn] }],
           subscriptions: a.subscriptions?.[t],

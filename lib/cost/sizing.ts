@@ -19,6 +19,8 @@ export interface PlatformResourceCounts {
   /** Interface endpoints × the AZs each has a network interface in: what is billed by the hour. */
   readonly interfaceEndpointAzs: number;
   readonly kmsKeys: number;
+  /** Amazon Managed Prometheus workspaces (`observability.managedPrometheus`). */
+  readonly ampWorkspaces: number;
   readonly s3Buckets: number;
   readonly efsFileSystems: number;
   /** The ingress gateway's load balancer, made by EKS's service controller (not a Terraform resource). */
@@ -28,6 +30,7 @@ export interface PlatformResourceCounts {
 /** Counts of {@link PlatformResourceCounts} from the configuration, as the stacks build them. */
 export function platformResourceCounts(c: EnvironmentConfig): PlatformResourceCounts {
   const natGateways = c.network.natGateways === "per-az" ? c.network.azCount : 1;
+  const amp = c.observability.managedPrometheus?.enabled === true;
   return {
     eksClusters: 1,
     nodeGroups: c.cluster.nodeGroups.length,
@@ -35,8 +38,10 @@ export function platformResourceCounts(c: EnvironmentConfig): PlatformResourceCo
     publicIpv4Addresses: natGateways,
     interfaceEndpoints: c.network.interfaceEndpoints.length,
     interfaceEndpointAzs: c.network.interfaceEndpoints.length * c.network.azCount,
-    // network: the flow logs' key (and the budget topic's); cluster: secrets and volumes; storage: backups, artifacts (and EFS).
-    kmsKeys: 1 + (c.cost?.budget ? 1 : 0) + 2 + 2 + (c.storage.efs ? 1 : 0),
+    // network: the flow logs' key (and the budget topic's); cluster: secrets and volumes; storage: backups, artifacts (and
+    // EFS); observability: the log groups' key, the AMP workspace's and its alert topics'.
+    kmsKeys: 1 + (c.cost?.budget ? 1 : 0) + 2 + 2 + (c.storage.efs ? 1 : 0) + (c.observability.logs.enabled ? 1 : 0) + (amp ? 1 + (c.alerting ? 1 : 0) : 0),
+    ampWorkspaces: amp ? 1 : 0,
     // storage: logs, backups, artifacts.
     s3Buckets: 3,
     efsFileSystems: c.storage.efs ? 1 : 0,
@@ -161,6 +166,15 @@ export function estimateCost(c: EnvironmentConfig, prices: Readonly<Record<strin
     count: counts.eksClusters,
     ...(p ? priced(perMonth(p.eksClusterHour)) : {}),
   });
+  if (counts.ampWorkspaces > 0) {
+    lines.push({
+      section: "managed services",
+      component: "Amazon Managed Prometheus",
+      detail: "one workspace, its rule namespaces and alert manager; billed by samples ingested, stored and queried",
+      count: counts.ampWorkspaces,
+      ...(p ? priced(0) : {}),
+    });
+  }
   lines.push({ section: "managed services", component: "KMS keys", detail: "customer-managed, yearly rotation; requests are extra", count: counts.kmsKeys, ...(p ? priced(p.kmsKeyMonth * counts.kmsKeys) : {}) });
 
   const sum = (f: (l: CostLine) => number | undefined) => round(lines.reduce((n, l) => n + (f(l) ?? 0), 0));
@@ -183,7 +197,8 @@ export function estimateCost(c: EnvironmentConfig, prices: Readonly<Record<strin
     notEstimated: [
       "data transfer, NAT and endpoint data processing, load balancer capacity units",
       "what is stored: EBS volumes of claims, EFS, S3, snapshots",
-      "CloudWatch Logs (flow logs, control-plane logs), KMS and API requests, support plans, tax",
+      "CloudWatch Logs (flow logs, control-plane logs, container and node logs), KMS and API requests, support plans, tax",
+      "Amazon Managed Prometheus samples ingested, stored and queried; SNS notifications",
     ],
   };
 }

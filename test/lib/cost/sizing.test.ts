@@ -30,6 +30,9 @@ function env(change: (c: Json) => void): EnvironmentConfig {
   c.network.natGateways = "per-az";
   c.network.azCount = 2;
   c.network.interfaceEndpoints = ["sts", "logs"];
+  // Held apart from what dev turns on later: only the keys and buckets the comments below count.
+  c.observability.logs.enabled = false;
+  delete c.observability.managedPrometheus;
   c.cluster.nodeGroups = [{ ...c.cluster.nodeGroups[0], name: "system", instanceTypes: ["a1.large"], capacityType: "ON_DEMAND", minSize: 1, desiredSize: 2, maxSize: 3, diskSizeGiB: 50 }];
   change(c);
   return c as EnvironmentConfig;
@@ -55,6 +58,15 @@ describe("estimateCost", () => {
     expect(e.monthlyUsd).toBeCloseTo(367.4, 2);
     expect(e.maxMonthlyUsd).toBeCloseTo(445.4, 2);
     expect(e.priceDate).toBe(PRICE_DATE);
+  });
+
+  test("an environment with Amazon Managed Prometheus lists the workspace, billed by use, and its two keys", () => {
+    const off = estimateCost(env(() => undefined), prices);
+    const on = estimateCost(env((c) => (c.observability.managedPrometheus = { enabled: true, logRetentionDays: 30 })), prices);
+    expect(off.lines.find((l) => l.component === "Amazon Managed Prometheus")).toBeUndefined();
+    expect(line(on, "Amazon Managed Prometheus")).toMatchObject({ count: 1, monthlyUsd: 0 });
+    // The workspace's key and its alert topics' key.
+    expect(line(on, "KMS keys").count - line(off, "KMS keys").count).toBe(2);
   });
 
   test("one NAT gateway for all zones when the environment says single", () => {
@@ -131,6 +143,7 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("the counts of %s m
       interfaceEndpoints: interfaceEndpoints.length,
       interfaceEndpointAzs: interfaceEndpoints.reduce((n, e) => n + (e.subnet_ids as unknown[]).length, 0),
       kmsKeys: count("aws_kms_key"),
+      ampWorkspaces: count("aws_prometheus_workspace"),
       s3Buckets: count("aws_s3_bucket"),
       efsFileSystems: count("aws_efs_file_system"),
       // Made by EKS's service controller for the mesh's gateway Service: one gateway release.
