@@ -20,4 +20,6 @@ export * from "./falco";
 export * from "./litmus";
 export * from "./argo-cd";
 export * from "./argo-rollouts";
+export * from "./tempo";
+export * from "./opentelemetry-collector";
 export * from "./registry";

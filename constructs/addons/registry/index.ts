@@ -12,9 +12,11 @@ import { kubePrometheusStackAddon } from "../kube-prometheus-stack/addon";
 import { litmusAddon } from "../litmus/addon";
 import { argoCdAddon } from "../argo-cd/addon";
 import { argoRolloutsAddon } from "../argo-rollouts/addon";
+import { tempoAddon } from "../tempo/addon";
+import { openTelemetryCollectorAddon } from "../opentelemetry-collector/addon";
 
 export * from "./addon-descriptor";
-export { nodeAutoscalingAddon, metricsServerAddon, storageClassesAddon, externalSecretsAddon, istioAddon, falcoAddon, certManagerAddon, awsPrivateCaIssuerAddon, kubePrometheusStackAddon, litmusAddon, argoCdAddon, argoRolloutsAddon };
+export { nodeAutoscalingAddon, metricsServerAddon, storageClassesAddon, externalSecretsAddon, istioAddon, falcoAddon, certManagerAddon, awsPrivateCaIssuerAddon, kubePrometheusStackAddon, litmusAddon, argoCdAddon, argoRolloutsAddon, tempoAddon, openTelemetryCollectorAddon };
 
 /**
  * Every add-on of the platform, one line each, in build order within a layer (an add-on after those it requires).
@@ -34,6 +36,8 @@ export const ADDONS: readonly AddonDescriptor<any>[] = [
   litmusAddon,
   argoCdAddon,
   argoRolloutsAddon,
+  tempoAddon,
+  openTelemetryCollectorAddon,
 ];
 
 /** The add-ons an environment runs, in registry order. */
