@@ -58,6 +58,14 @@ export const dev: EnvironmentConfig = {
     spreadAcrossZones: false,
     // Capacity forecasts (P4, the weekly digest): a short horizon, dev's volumes are small and rebuilt freely.
     capacity: { volumesFullWithinDays: 3, filesystemsFullWithinDays: 3, prometheusFullWithinDays: 3, trendWindow: "6h", poolRequestsPercent: 90 },
+    // Every trace kept, for a few days: dev is where instrumentation is tried out.
+    tracing: {
+      enabled: true,
+      sampling: { percentage: 100, keepErrors: false },
+      retentionDays: 3,
+      tempo: { resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { memory: "1Gi" } }, walStorageGiB: 5 },
+      collector: { replicas: 1, resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } } },
+    },
   },
   security: {
     // dev reports violations (audit log, kubectl warnings) so a new policy or chart is tried here before it refuses anything.

@@ -83,6 +83,15 @@ export const prod: EnvironmentConfig = {
     // Capacity forecasts (P4, the weekly digest): two weeks' warning, two digests before anything fills; a pool at
     // 80% of its requests still absorbs a node's loss.
     capacity: { volumesFullWithinDays: 14, filesystemsFullWithinDays: 14, prometheusFullWithinDays: 14, trendWindow: "1d", poolRequestsPercent: 80 },
+    // A tenth of traces, plus every failed or slow one: tail sampling holds whole traces in one collector (one replica,
+    // sized for the decision window); the RED metrics count every span before sampling.
+    tracing: {
+      enabled: true,
+      sampling: { percentage: 10, keepErrors: true, slowerThan: "2s" },
+      retentionDays: 14,
+      tempo: { resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "4Gi" } }, walStorageGiB: 20 },
+      collector: { replicas: 1, resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "2Gi" } } },
+    },
   },
   security: {
     // Violations are refused; what dev reported has been fixed or exempted with a reason first.

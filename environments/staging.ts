@@ -92,6 +92,14 @@ export const staging: EnvironmentConfig = {
     spreadAcrossZones: true,
     // Capacity forecasts (P4, the weekly digest): a week's warning, as production.
     capacity: { volumesFullWithinDays: 7, filesystemsFullWithinDays: 7, prometheusFullWithinDays: 7, trendWindow: "1d", poolRequestsPercent: 85 },
+    // prod's sampling at a larger share: a quarter of traces, plus every failed or slow one (tail sampling, one collector).
+    tracing: {
+      enabled: true,
+      sampling: { percentage: 25, keepErrors: true, slowerThan: "1s" },
+      retentionDays: 7,
+      tempo: { resources: { requests: { cpu: "200m", memory: "1Gi" }, limits: { memory: "2Gi" } }, walStorageGiB: 10 },
+      collector: { replicas: 1, resources: { requests: { cpu: "200m", memory: "512Mi" }, limits: { memory: "1Gi" } } },
+    },
   },
   security: {
     // Violations are refused; what dev reported has been fixed or exempted with a reason first.
