@@ -2,6 +2,7 @@ import type { ContainerResources, Toleration } from "../addon-types";
 import { deepMerge } from "../../common/deep-merge";
 import { ChartWorkloadKeys, ENABLED_FLAG_BUDGET, ValuePath, workloadValues } from "../private/workload-values";
 import { resolveNodePlacement, resolveWorkloadProfile, WorkloadProfile } from "../../../lib/kubernetes/workload-profile";
+import { PROMETHEUS_DATASOURCE_UID } from "../../../lib/observability/tracing/grafana-datasources";
 import { ENFORCED_NAMESPACE_LABEL, GRAFANA_DASHBOARD_LABEL, MONITORING_NAMESPACE, monitoringSelectorLabels } from "../../../lib/observability/monitoring-selection";
 import { kubeStateMetricsNodeLabels } from "../../../lib/observability/capacity-alerts";
 import { hardenedContainerSecurityContext as container, hardenedPodSecurityContext as podContext, RunAsIds } from "../../../lib/kubernetes/security-context";
@@ -117,7 +118,12 @@ export interface KubePrometheusStackSizes {
     readonly config: Readonly<Record<string, unknown>>;
     readonly secretNames: readonly string[];
   };
-  readonly grafana: { readonly adminSecretName: string; readonly resources: ContainerResources };
+  readonly grafana: {
+    readonly adminSecretName: string;
+    readonly resources: ContainerResources;
+    /** @default [] */
+    readonly additionalDataSources?: readonly Readonly<Record<string, unknown>>[];
+  };
   /**
    * Where the operator, Prometheus, Alertmanager, Grafana and kube-state-metrics run (node-exporter, a DaemonSet, runs on
    * every node).
@@ -262,11 +268,14 @@ export function kubePrometheusStackValues(s: KubePrometheusStackSizes): Record<s
       sidecar: {
         // The generated dashboards are ConfigMaps in the release's namespace: the sidecar reads ConfigMaps there only.
         dashboards: { enabled: true, label: GRAFANA_DASHBOARD_LABEL.key, labelValue: GRAFANA_DASHBOARD_LABEL.value, searchNamespace: [namespace], resource: "configmap" },
+        // The uid other data sources link to (Tempo's trace → metrics and service graph), pinned rather than the chart's.
+        datasources: { uid: PROMETHEUS_DATASOURCE_UID },
         securityContext: container(IDS.grafana),
         resources: r.grafanaSidecar,
       },
       // `helm test` pods pull an image from outside the allowed registries and are never run by this platform.
       testFramework: { enabled: false },
+      ...((s.grafana.additionalDataSources ?? []).length > 0 ? { additionalDataSources: [...s.grafana.additionalDataSources!] } : {}),
     },
   });
 }
