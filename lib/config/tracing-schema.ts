@@ -14,7 +14,7 @@ const latency = z.string().refine((d) => (prometheusDurationSeconds(d) ?? 0) > 0
 
 export const TracingSamplingSchema = z.strictObject({
   /** Share of traces kept, in percent (0 < p ≤ 100); 100 keeps every trace and needs no sampler. */
-  percentage: z.number().gt(0, { message: "a percentage above 0 (no sampling at all is tracing.enabled: false)" }).max(100),
+  percentage: z.number().refine((p) => p > 0 && p <= 100, { message: "a percentage above 0 and at most 100 (no tracing at all is tracing.enabled: false)" }),
   /** Keep every trace with a span whose status is ERROR, whatever the percentage (tail sampling). */
   keepErrors: z.boolean(),
   /** Keep every trace that lasted longer than this (tail sampling). @default - no latency rule */
