@@ -8,10 +8,10 @@ import { ENABLED_FLAG_BUDGET, workloadValues } from "../private/workload-values"
 import { deepMerge } from "../../common/deep-merge";
 import { resolveWorkloadProfile, validateWorkloadProfile, WorkloadProfile } from "../../../lib/kubernetes/workload-profile";
 import { prometheusDurationSeconds } from "../../../lib/kubernetes/durations";
-import { COLLECTOR_PORTS, collectorConfig, collectorConfigProblems, samplingMode, type CollectorConfig, type TraceSampling } from "../../../lib/observability/tracing/collector-config";
+import { COLLECTOR_LOCATION, COLLECTOR_PORTS, collectorConfig, collectorHost, collectorConfigProblems, samplingMode, type CollectorConfig, type TraceSampling } from "../../../lib/observability/tracing/collector-config";
 
 /** The namespace of the collector, the address every team sends OTLP to. */
-export const OTEL_COLLECTOR_NAMESPACE = "opentelemetry";
+export const OTEL_COLLECTOR_NAMESPACE = COLLECTOR_LOCATION.namespace;
 
 /** The `opentelemetry-collector` chart version. */
 export const OTEL_COLLECTOR_CHART_VERSION = "0.170.0";
@@ -37,7 +37,7 @@ export const OTEL_COLLECTOR_DEFAULTS: HelmChartDefaults = {
 };
 
 /** The Service (and Deployment) name: `fullnameOverride`, the name in every team's OTLP endpoint. */
-export const OTEL_COLLECTOR_SERVICE = "otel-collector";
+export const OTEL_COLLECTOR_SERVICE = COLLECTOR_LOCATION.service;
 
 /** Labels of the collector's pods and Service (the chart's selector labels for this release). */
 export const OTEL_COLLECTOR_LABELS: Readonly<Record<string, string>> = { "app.kubernetes.io/name": "opentelemetry-collector", "app.kubernetes.io/instance": "otel-collector" };
@@ -109,7 +109,7 @@ export class OpenTelemetryCollector extends Construct implements ITerraformDepen
     this.config = collectorConfig({ sampling: this.sampling, tempoEndpoint: props.tempoEndpoint });
     throwIfProblems(this.node.path, collectorConfigProblems(this.config).map((p) => ({ ...p, path: `config.${p.path}` })));
     const namespace = props.namespace ?? OTEL_COLLECTOR_DEFAULTS.namespace;
-    const host = `${OTEL_COLLECTOR_SERVICE}.${namespace}.svc.cluster.local`;
+    const host = collectorHost({ namespace, service: OTEL_COLLECTOR_SERVICE });
     this.otlpGrpcEndpoint = `${host}:${COLLECTOR_PORTS.otlpGrpc}`;
     this.otlpHttpEndpoint = `http://${host}:${COLLECTOR_PORTS.otlpHttp}`;
     const profile = resolveWorkloadProfile({ ...collectorProfile(props), placement: resolvePlacement(props.systemNodePlacement) });

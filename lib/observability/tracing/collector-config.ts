@@ -18,6 +18,14 @@ export interface TraceSampling {
   readonly slowerThan?: string;
 }
 
+/** Where the platform's collector is: its namespace and Service (the address every team sends OTLP to). */
+export const COLLECTOR_LOCATION = { namespace: "opentelemetry", service: "otel-collector" } as const;
+
+/** The collector's Service host inside the cluster. */
+export function collectorHost(location: { readonly namespace: string; readonly service: string } = COLLECTOR_LOCATION): string {
+  return `${location.service}.${location.namespace}.svc.cluster.local`;
+}
+
 /** The ports the collector listens on. */
 export const COLLECTOR_PORTS = { otlpGrpc: 4317, otlpHttp: 4318, telemetry: 8888, spanMetrics: 8889, health: 13133 } as const;
 

@@ -25,7 +25,7 @@ function build(props: Partial<OpenTelemetryCollectorProps> = {}) {
   const tf = JSON.parse(json);
   const release = Object.values(tf.resource.helm_release)[0] as { values: string[] };
   const values = parse(release.values[0]!) as Record<string, any>;
-  return { collector, json, tf, values, merged: helmCoalesce(values, chartDefaults()) };
+  return { collector, json, tf, values, merged: helmCoalesce(values, chartDefaults()) as Record<string, any> };
 }
 
 describe("OpenTelemetryCollector", () => {

@@ -71,7 +71,7 @@ describe("Tempo", () => {
   });
 
   test("runs hardened as the image's user with the WAL on a volume, over the chart's own defaults", () => {
-    const merged = helmCoalesce(build({ storageClassName: "gp3" }).values, chartDefaults());
+    const merged = helmCoalesce(build({ storageClassName: "gp3" }).values, chartDefaults()) as Record<string, any>;
     expect(merged.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } });
     expect(merged.tempo.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
     expect(merged.tempo.resources).toEqual({ requests: { cpu: "200m", memory: "1Gi" }, limits: { memory: "2Gi" } });
