@@ -24,8 +24,9 @@ function build(props: Partial<OpenTelemetryCollectorProps> = {}) {
   const json = Testing.synth(stack);
   const tf = JSON.parse(json);
   const release = Object.values(tf.resource.helm_release)[0] as { values: string[] };
-  const values = parse(release.values[0]!) as Record<string, any>;
-  return { collector, json, tf, values, merged: helmCoalesce(values, chartDefaults()) as Record<string, any> };
+  // What Helm receives: Terraform turns its escapes `$${` and `%%{` back into `${` and `%{`.
+  const values = parse(release.values[0]!.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{")) as Record<string, any>;
+  return { collector, json, tf, raw: release.values[0]!, values, merged: helmCoalesce(values, chartDefaults()) as Record<string, any> };
 }
 
 describe("OpenTelemetryCollector", () => {
@@ -57,6 +58,13 @@ describe("OpenTelemetryCollector", () => {
     expect(running.service.pipelines).toEqual(collector.config.service.pipelines);
     expect(running.processors.tail_sampling).toEqual(collector.config.processors.tail_sampling);
     expect(collectorConfigProblems(running, CONTRIB)).toEqual([]);
+  });
+
+  test("the collector's own ${env:…} references reach Helm verbatim: escaped from Terraform's interpolation", () => {
+    const { raw, merged } = build();
+    expect(raw).toContain("endpoint: $${env:MY_POD_IP}:4317");
+    expect(raw).not.toMatch(/(^|[^$])\$\{env:/);
+    expect(merged.config.receivers.otlp.protocols.grpc.endpoint).toBe("${env:MY_POD_IP}:4317");
   });
 
   test("opens OTLP and the metrics ports, closes the chart's Jaeger and Zipkin ports", () => {
