@@ -62,6 +62,14 @@ export const dev: EnvironmentConfig = {
     logs: { enabled: true, retentionDays: 14, resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } } },
     // Off: dev's single Prometheus evaluates and pages itself; AMP is for the environments that outgrow one.
     managedPrometheus: { enabled: false, logRetentionDays: 30 },
+    // Every trace kept, for a few days: dev is where instrumentation is tried out.
+    tracing: {
+      enabled: true,
+      sampling: { percentage: 100, keepErrors: false },
+      retentionDays: 3,
+      tempo: { resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { memory: "1Gi" } }, walStorageGiB: 5 },
+      collector: { replicas: 1, resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } } },
+    },
   },
   security: {
     // dev reports violations (audit log, kubectl warnings) so a new policy or chart is tried here before it refuses anything.

@@ -16,6 +16,8 @@ const GRAFANA = app("grafana");
 const FALCO = app("falco");
 const FALCOSIDEKICK = app("falcosidekick");
 const ROLLOUTS = app("argo-rollouts");
+const TEMPO = app("tempo");
+const OTEL_COLLECTOR = app("opentelemetry-collector");
 
 /** The ports of the ingress gateway's LoadBalancer Service: the listeners and the status port its health checks call. */
 const GATEWAY_SERVICE_PORTS = [GATEWAY_LISTENER_PORTS.http, GATEWAY_LISTENER_PORTS.https, ISTIO_PORTS.gatewayStatus];
@@ -63,6 +65,8 @@ export function platformNamespaces(sizes: PlatformNamespaceSizes): NamespacesCon
         { name: "grafana", forPods: GRAFANA, peer: { namespace: "monitoring", podLabels: PROMETHEUS }, ports: [{ port: 9090 }] },
         { name: "prometheus", forPods: PROMETHEUS, peer: { namespace: "monitoring", podLabels: ALERTMANAGER }, ports: [{ port: 9093 }] },
         { name: "alertmanager-peers", forPods: ALERTMANAGER, peer: { namespace: "monitoring", podLabels: ALERTMANAGER }, ports: [{ port: 9094 }, { port: 9094, protocol: "UDP" }] },
+        // Grafana's Tempo data source (where the environment traces).
+        { name: "tempo", forPods: GRAFANA, peer: { namespace: "tempo", podLabels: TEMPO }, ports: [{ port: 3200 }] },
         // Slack, PagerDuty and the incident webhook over HTTPS; mail through the smarthost's submission port.
         { name: "alertmanager-receivers", forPods: ALERTMANAGER, peer: { internet: true }, ports: [{ port: 443 }, { port: 587 }] },
       ],
@@ -197,6 +201,32 @@ export function platformNamespaces(sizes: PlatformNamespaceSizes): NamespacesCon
       metricsPorts: [],
       ingress: [],
       egress: [kubernetesApiOut, { name: "prometheus", forPods: ROLLOUTS, peer: { namespace: "monitoring", podLabels: PROMETHEUS }, ports: [{ port: 9090 }] }],
+      quota: sizes.controller,
+    },
+    // Tempo: the collector writes OTLP gRPC, Grafana queries the HTTP API; Tempo reaches S3 (trace blocks) and STS (its
+    // IRSA role) over HTTPS, through NAT or the VPC's endpoints. The write-ahead log is on a volume.
+    tempo: {
+      ...common,
+      mesh: "none",
+      metricsPorts: [3200],
+      ingress: [
+        { name: "otel-collector", forPods: TEMPO, peer: { namespace: "opentelemetry", podLabels: OTEL_COLLECTOR }, ports: [{ port: 4317 }] },
+        { name: "grafana", forPods: TEMPO, peer: { namespace: "monitoring", podLabels: GRAFANA }, ports: [{ port: 3200 }] },
+      ],
+      egress: [
+        { name: "aws-apis", forPods: TEMPO, peer: { internet: true }, ports: [{ port: 443 }] },
+        { name: "aws-endpoints", forPods: TEMPO, peer: { vpcEndpoints: true }, ports: [{ port: 443 }] },
+      ],
+      quota: { ...sizes.controller, requestsStorage: "50Gi", persistentVolumeClaims: 2 },
+    },
+    // The OpenTelemetry Collector: the team namespaces send it OTLP (allows derived from security.namespaces.teams when
+    // the environment traces); it sends to Tempo alone. Prometheus scrapes its telemetry (8888) and span metrics (8889).
+    opentelemetry: {
+      ...common,
+      mesh: "none",
+      metricsPorts: [8888, 8889],
+      ingress: [],
+      egress: [{ name: "tempo", forPods: OTEL_COLLECTOR, peer: { namespace: "tempo", podLabels: TEMPO }, ports: [{ port: 4317 }] }],
       quota: sizes.controller,
     },
     "cert-manager": {

@@ -88,6 +88,15 @@ export const prod: EnvironmentConfig = {
     // Amazon Managed Prometheus: the in-cluster Prometheus remote-writes to a workspace that evaluates the SLO rules
     // (their P0s and the escalation) and pages through its alert manager, one encrypted SNS topic per tier.
     managedPrometheus: { enabled: true, logRetentionDays: 365 },
+    // A tenth of traces, plus every failed or slow one: tail sampling holds whole traces in one collector (one replica,
+    // sized for the decision window); the RED metrics count every span before sampling.
+    tracing: {
+      enabled: true,
+      sampling: { percentage: 10, keepErrors: true, slowerThan: "2s" },
+      retentionDays: 14,
+      tempo: { resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "4Gi" } }, walStorageGiB: 20 },
+      collector: { replicas: 1, resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "2Gi" } } },
+    },
   },
   security: {
     // Violations are refused; what dev reported has been fixed or exempted with a reason first.

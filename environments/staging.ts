@@ -96,6 +96,14 @@ export const staging: EnvironmentConfig = {
     logs: { enabled: true, retentionDays: 30, resources: { requests: { cpu: "50m", memory: "96Mi" }, limits: { memory: "256Mi" } } },
     // Off: staging's Prometheus evaluates and pages itself.
     managedPrometheus: { enabled: false, logRetentionDays: 90 },
+    // prod's sampling at a larger share: a quarter of traces, plus every failed or slow one (tail sampling, one collector).
+    tracing: {
+      enabled: true,
+      sampling: { percentage: 25, keepErrors: true, slowerThan: "1s" },
+      retentionDays: 7,
+      tempo: { resources: { requests: { cpu: "200m", memory: "1Gi" }, limits: { memory: "2Gi" } }, walStorageGiB: 10 },
+      collector: { replicas: 1, resources: { requests: { cpu: "200m", memory: "512Mi" }, limits: { memory: "1Gi" } } },
+    },
   },
   security: {
     // Violations are refused; what dev reported has been fixed or exempted with a reason first.

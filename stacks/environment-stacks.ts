@@ -80,6 +80,9 @@ export function buildEnvironmentWithAddons(scope: Construct, config: Environment
       nodeRoleName: cluster.cluster.nodeRole.role.name,
       volumeKmsKeyArn: cluster.cluster.volumeKmsKeyArn,
       efsFileSystemId: storage.storage.efs?.fileSystemId,
+      tracesBucket: storage.storage.tracesBucket && storage.storage.tracesKey
+        ? { bucketName: storage.storage.tracesBucket.bucketId, bucketArn: storage.storage.tracesBucket.bucketArn, keyArn: storage.storage.tracesKey.keyArn }
+        : undefined,
     },
     addonArtifacts(config, artifacts),
   );

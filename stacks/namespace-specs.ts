@@ -10,6 +10,9 @@ import type { IClusterAccess } from "../constructs/cluster/cluster-access";
 import type { EnvironmentStack } from "./environment-stack";
 import type { ClusterAccessEntry } from "../constructs/cluster/cluster-access-entries";
 import type { NamespaceBaselineSpec, NetworkAllow } from "../constructs/kubernetes/namespace-baseline/namespace-baseline-types";
+import { OTEL_COLLECTOR_LABELS, OTEL_COLLECTOR_NAMESPACE } from "../constructs/addons/opentelemetry-collector/opentelemetry-collector";
+import { tracingEnabled } from "../constructs/addons/tempo/addon";
+import { COLLECTOR_PORTS } from "../lib/observability/tracing/collector-config";
 
 /**
  * The subnets an environment's allows resolve to: the EKS control plane's ENIs (the Kubernetes API, and the source
@@ -41,7 +44,7 @@ export function platformNamespaceSpec(config: EnvironmentConfig, name: string): 
   // validateEnvironments() refused a configuration without every platform namespace.
   if (settings === undefined) throw new Error(`security.namespaces.platform.${name} is not configured`);
   // The platform's node agents (Falco, the mesh's CNI agent) run with system-node-critical.
-  const spec: NamespaceBaselineSpec = { ...withIssuerAllows(config, withMeshAllows(config, namespaceSpec(name, settings))), allowSystemPriorityClasses: true };
+  const spec: NamespaceBaselineSpec = { ...withTracingAllows(config, withIssuerAllows(config, withMeshAllows(config, namespaceSpec(name, settings)))), allowSystemPriorityClasses: true };
   if (name === MONITORING_NAMESPACE) return { ...spec, egress: [...(spec.egress ?? []), prometheusScrapeAllow(config)] };
   // An add-on's own section says why its namespace needs more than restricted (Falco's, the mesh's CNI agent's): one
   // home, validation refuses a second level under security.namespaces.
@@ -52,10 +55,10 @@ export function platformNamespaceSpec(config: EnvironmentConfig, name: string): 
 /** Every team namespace's baseline, with its team's deploy group bound there. */
 export function teamNamespaceSpecs(config: EnvironmentConfig): NamespaceBaselineSpec[] {
   return config.security.namespaces.teams.flatMap((team) =>
-    Object.entries(team.namespaces).map(([name, settings]) => withMeshAllows(config, {
+    Object.entries(team.namespaces).map(([name, settings]) => withTracingAllows(config, withMeshAllows(config, {
       ...namespaceSpec(name, settings),
       deployGroups: team.deployRoleArns.length > 0 ? [teamDeployGroup(team.name)] : [],
-    })),
+    }))),
   );
 }
 
@@ -106,6 +109,27 @@ function withMeshAllows(config: EnvironmentConfig, spec: NamespaceBaselineSpec):
     if (spec.name === w.namespace) ingress.push({ name: `${w.name}-webhook`.slice(0, 40).replace(/-+$/, ""), forPods: w.selector, peer: { kubernetesApi: true }, ports: [{ port: w.port }] });
   }
   return { ...spec, ingress, egress };
+}
+
+/**
+ * Where the environment traces (`observability.tracing.enabled`), the team namespaces send OTLP (gRPC and HTTP) to the
+ * collector: an egress allow in each team namespace and, in the collector's namespace, an ingress allow from each team
+ * namespace by name. Derived from `security.namespaces.teams`, so a new team can send traces without a second list, and
+ * nothing else may.
+ */
+function withTracingAllows(config: EnvironmentConfig, spec: NamespaceBaselineSpec): NamespaceBaselineSpec {
+  if (!tracingEnabled(config)) return spec;
+  const ports = [{ port: COLLECTOR_PORTS.otlpGrpc }, { port: COLLECTOR_PORTS.otlpHttp }];
+  const teamNamespaces = config.security.namespaces.teams.flatMap((t) => Object.keys(t.namespaces));
+  if (spec.name === OTEL_COLLECTOR_NAMESPACE) {
+    const ingress = teamNamespaces.map((ns): NetworkAllow => ({ name: `otlp-${ns}`.slice(0, 40).replace(/-+$/, ""), forPods: OTEL_COLLECTOR_LABELS, peer: { namespace: ns }, ports }));
+    return { ...spec, ingress: [...(spec.ingress ?? []), ...ingress] };
+  }
+  if (teamNamespaces.includes(spec.name)) {
+    const egress: NetworkAllow = { name: "otlp", peer: { namespace: OTEL_COLLECTOR_NAMESPACE, podLabels: OTEL_COLLECTOR_LABELS }, ports };
+    return { ...spec, egress: [...(spec.egress ?? []), egress] };
+  }
+  return spec;
 }
 
 /**

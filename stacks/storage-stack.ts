@@ -35,6 +35,8 @@ export class StorageStack extends EnvironmentStack {
       preventDestroy: config.protection.preventDestroy,
       noncurrentVersionExpirationDays: config.storage.noncurrentVersionExpirationDays,
       efs: config.storage.efs ? {} : false,
+      // Tempo's backend, where the environment traces (observability.tracing).
+      traces: config.observability.tracing?.enabled ? { retentionDays: config.observability.tracing.retentionDays } : false,
     });
     const efs = this.storage.efs;
     if (efs && efsCsiRoleNames) {

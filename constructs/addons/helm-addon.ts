@@ -275,7 +275,8 @@ export class HelmAddon extends Construct implements ITerraformDependable {
       timeout: this.timeoutSeconds,
       cleanupOnFail: this.cleanupOnFail,
       maxHistory: this.maxHistory,
-      values: [this.valuesYaml],
+      // Terraform would read a literal `${…}` (the collector's `${env:MY_POD_IP}`) as its own interpolation.
+      values: [escapeTerraformTemplates(this.valuesYaml)],
       setSensitive: sensitive.length > 0 ? sensitive : undefined,
       dependsOn: dependsOn.length > 0 ? dependsOn : undefined,
     });
@@ -290,6 +291,17 @@ export class HelmAddon extends Construct implements ITerraformDependable {
 /** Renders values as one YAML document; no line folding, so embedded cdktf tokens stay intact. */
 export function renderValues(values: Readonly<Record<string, unknown>>): string {
   return stringify(values, { lineWidth: 0, minContentWidth: 0 });
+}
+
+/**
+ * A values document as Terraform must be given it: Terraform reads every `${…}` and `%{…}` in a string as its own
+ * template syntax, so the literal ones (a collector's `${env:MY_POD_IP}`) are escaped (`$${`, `%%{`) and reach Helm
+ * verbatim; cdktf's tokens (`${TfToken[…]}`, references Terraform resolves) are left as they are.
+ * @see https://developer.hashicorp.com/terraform/language/expressions/strings#escape-sequences
+ */
+export function escapeTerraformTemplates(text: string): string {
+  // Replacement functions: in a replacement string `$$` would itself mean one `$`.
+  return text.replace(/\$\{(?!TfToken\[)/g, () => "$${").replace(/%\{/g, () => "%%{");
 }
 
 /** `["a", "b"], v` → `{ a: { b: v } }`. */

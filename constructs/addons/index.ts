@@ -21,4 +21,6 @@ export * from "./litmus";
 export * from "./argo-cd";
 export * from "./argo-rollouts";
 export * from "./fluent-bit";
+export * from "./tempo";
+export * from "./opentelemetry-collector";
 export * from "./registry";

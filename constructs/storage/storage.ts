@@ -6,6 +6,16 @@ import { isUnresolved, requireProps, throwIfProblems, ValidationProblem } from "
 import { INetwork } from "../network/network-types";
 import { EfsStorage, EfsStorageOptions, validateEfsStorageProps } from "./efs-storage";
 import { SecureBucket } from "./secure-bucket";
+import { tracesBucketExpirationDays, TRACES_NONCURRENT_VERSION_DAYS } from "../../lib/observability/tracing/retention";
+
+/** The traces bucket of {@link Storage}. */
+export interface TracesBucketOptions {
+  /**
+   * Days a trace is kept (Tempo's block retention); the bucket expires objects a day later and keeps a deleted block's
+   * version one day.
+   */
+  readonly retentionDays: number;
+}
 
 /** Props of {@link Storage}. */
 export interface StorageProps {
@@ -60,13 +70,18 @@ export interface StorageProps {
    * @default - an {@link EfsStorage} with its defaults
    */
   readonly efs?: false | EfsStorageOptions;
+  /**
+   * A bucket for trace blocks (Tempo's backend) with a key of its own, or `false` for none.
+   * @default false
+   */
+  readonly traces?: false | TracesBucketOptions;
 }
 
 /**
  * The platform's storage: a bucket for S3 server access logs, backup and artifact buckets that log into it,
- * and an EFS file system for the cluster.
+ * an EFS file system for the cluster and, where asked, a bucket for trace blocks.
  *
- * Each purpose gets its own customer-managed key (`BackupsKey`, `ArtifactsKey`, `EfsKey`): a key is the
+ * Each purpose gets its own customer-managed key (`BackupsKey`, `ArtifactsKey`, `EfsKey`, `TracesKey`): a key is the
  * unit of `kms:Decrypt` permission, CloudTrail auditing and emergency revocation, so letting CI read
  * artifacts never lets it decrypt backups, and disabling one key takes down one purpose only. The cost is
  * about 1 USD per key and month. The log bucket uses SSE-S3, the only encryption S3 log delivery supports.
@@ -87,6 +102,10 @@ export class Storage extends Construct {
   public readonly artifactsKey: KmsKey;
   /** Key of the file system, or undefined with `efs: false`. */
   public readonly efsKey?: KmsKey;
+  /** Trace blocks (Tempo), or undefined without `traces`. */
+  public readonly tracesBucket?: SecureBucket;
+  /** Key of the traces bucket, or undefined without `traces`. */
+  public readonly tracesKey?: KmsKey;
   public readonly preventDestroy: boolean;
   public readonly forceDestroy: boolean;
   public readonly accessLogRetentionDays: number;
@@ -152,6 +171,26 @@ export class Storage extends Construct {
       expirationDays: this.artifactsExpirationDays,
     });
 
+    if (props.traces) {
+      // A key of its own: reading traces (which carry request attributes) never lets anyone decrypt backups.
+      this.tracesKey = new KmsKey(this, "TracesKey", {
+        ...keyPolicy("s3"),
+        description: `Traces of ${namePrefix}`,
+        alias: `${namePrefix}/traces`,
+        preventDestroy: this.preventDestroy,
+      });
+      this.tracesBucket = new SecureBucket(this, "TracesBucket", {
+        ...protection,
+        bucketPrefix: `${namePrefix}-traces-`,
+        encryptionKey: this.tracesKey,
+        accessLogsBucket: this.logsBucket,
+        // Blocks live days, not months: tiering would only add its monitoring fee.
+        intelligentTiering: false,
+        expirationDays: tracesBucketExpirationDays(props.traces.retentionDays),
+        noncurrentVersionExpirationDays: TRACES_NONCURRENT_VERSION_DAYS,
+      });
+    }
+
     if (props.efs !== false) {
       this.efsKey = new KmsKey(this, "EfsKey", {
         ...keyPolicy("elasticfilesystem"),
@@ -199,6 +238,9 @@ export function validateStorageProps(props: StorageProps): ValidationProblem[] {
       value: props.artifactsExpirationDays,
       allowed: `more than intelligentTieringTransitionDays (${tierDays})`,
     });
+  }
+  if (props.traces && !isUnresolved(props.traces.retentionDays) && (!Number.isInteger(props.traces.retentionDays) || props.traces.retentionDays < 1)) {
+    problems.push({ path: "traces.retentionDays", value: props.traces.retentionDays, allowed: "a whole number of days, at least 1" });
   }
   if (props.efs !== false) {
     const efsProblems = validateEfsStorageProps({ ...(props.efs ?? {}), network: props.network });

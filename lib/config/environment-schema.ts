@@ -11,6 +11,7 @@ import { SecurityConfigSchema } from "./security-schema";
 import { ChaosConfigSchema } from "./chaos-schema";
 import { DeliveryConfigSchema } from "./delivery-schema";
 import { CostConfigSchema } from "./cost-schema";
+import { TracingConfigSchema } from "./tracing-schema";
 import { AlertRoutingSchema } from "../observability/alertmanager/model";
 import { isDnsLabel } from "../kubernetes/names";
 import { MIN_REASON_LENGTH } from "./security/opt-out";
@@ -146,8 +147,11 @@ export const EnvironmentSchema = z.strictObject({
     karpenter: KarpenterConfigSchema.optional(),
     externalSecrets: ExternalSecretsConfigSchema,
   }),
-  /** kube-prometheus-stack sizes: every number is data, so dev stays small and prod highly available. */
-  observability: ObservabilityConfigSchema,
+  /**
+   * kube-prometheus-stack sizes: every number is data, so dev stays small and prod highly available. `tracing`: the
+   * OpenTelemetry Collector and Tempo (absent: off).
+   */
+  observability: ObservabilityConfigSchema.extend({ tracing: TracingConfigSchema.optional() }),
   /** Zero trust: mesh, runtime detection, namespace baseline, certificates, admission policy; off only by named opt-outs. */
   security: SecurityConfigSchema,
   /** Chaos-engineering tooling (the Litmus operator): off unless the environment opts in with its reason. */

@@ -41,6 +41,11 @@ const rules: Array<[string, (c: Mutable) => void, RegExp]> = [
   ["retention would fill the Prometheus volume", (c) => (c.observability.prometheus.retentionSizeGiB = 10), /observability\.prometheus\.retentionSizeGiB: got 10; allowed: at most 8 \(85% of storageGiB 10/],
   ["rules are evaluated more often than samples are scraped", (c) => (c.observability.prometheus.evaluationInterval = "15s"), /observability\.prometheus\.evaluationInterval: got "15s"; allowed: at least scrapeInterval \(30s\)/],
   ["a monitoring memory request exceeds its limit", (c) => (c.observability.grafana.resources.requests.memory = "1Gi"), /observability\.grafana\.resources\.requests\.memory: got "1Gi"; allowed: at most limits\.memory \(256Mi\)/],
+  // The tracing section is the two constructs' props, each checked by its own validator at the section's paths.
+  ["tail sampling would run on two collector replicas", (c) => ((c.observability.tracing.sampling = { percentage: 10, keepErrors: true }), (c.observability.tracing.collector.replicas = 2)), /observability\.tracing\.collector\.replicas: got 2; allowed: 1 while sampling keeps errors or slow traces/],
+  ["the collector's memory request exceeds its limit", (c) => (c.observability.tracing.collector.resources.requests.memory = "1Gi"), /observability\.tracing\.collector\.resources\.requests\.memory: got "1Gi"; allowed: at most limits\.memory/],
+  ["Tempo is given a CPU limit", (c) => (c.observability.tracing.tempo.resources.limits.cpu = "2"), /observability\.tracing\.tempo\.resources\.limits\.cpu: got "2"; allowed: nothing: no CPU limit/],
+  ["tracing is on without the tempo namespace's baseline", (c) => delete ns(c).platform.tempo, /security\.namespaces\.platform\.tempo: got nothing; allowed: the baseline of namespace "tempo", where tempo runs/],
 ];
 test.each(rules)("fails when %s, naming the field", (_what, mutate, message) => {
   expect(messages(mutate)).toMatch(message);

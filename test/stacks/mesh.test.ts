@@ -29,6 +29,11 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s mesh", (env, co
     expect(releaseValues(security, "gateway").service.annotations["service.beta.kubernetes.io/aws-load-balancer-internal"]).toBe("true");
   });
 
+  test("where the environment traces, the teams' sidecars reach the collector (no sidecar) in plaintext, everything else ISTIO_MUTUAL", () => {
+    const rule = find(resources, "DestinationRule", "istio-system", "otel-collector");
+    expect(rule?.spec ?? null).toEqual(config.observability.tracing?.enabled ? { host: "otel-collector.opentelemetry.svc.cluster.local", trafficPolicy: { tls: { mode: "DISABLE" } } } : null);
+  });
+
   test("istiod and the gateway are sized from the environment, spread across zones where it says so", () => {
     const istiod = releaseValues(security, "istiod");
     const gateway = releaseValues(security, "gateway");

@@ -145,6 +145,30 @@ describe("configuration to baseline", () => {
     expect(teamNamespaceSpecs(dev).flatMap((n) => n.ingress!.map((a) => a.name))).not.toContain("ingress-gateway");
   });
 
+  test("where the environment traces, every team namespace may send OTLP to the collector and the collector admits each by name", () => {
+    const config = structuredClone(dev);
+    config.security.namespaces.teams[0]!.namespaces["payments-batch"] = structuredClone(config.security.namespaces.teams[0]!.namespaces.payments!);
+    const otlpPorts = [{ port: 4317 }, { port: 4318 }];
+    const collectorPods = { "app.kubernetes.io/name": "opentelemetry-collector", "app.kubernetes.io/instance": "otel-collector" };
+    for (const team of teamNamespaceSpecs(config)) {
+      expect(team.egress!.find((a) => a.name === "otlp")).toEqual({ name: "otlp", peer: { namespace: "opentelemetry", podLabels: collectorPods }, ports: otlpPorts });
+    }
+    const ingress = platformNamespaceSpec(config, "opentelemetry").ingress!;
+    expect(ingress).toEqual([
+      { name: "otlp-payments", forPods: collectorPods, peer: { namespace: "payments" }, ports: otlpPorts },
+      { name: "otlp-payments-batch", forPods: collectorPods, peer: { namespace: "payments-batch" }, ports: otlpPorts },
+    ]);
+    // Tempo takes OTLP from the collector alone, and its API from Grafana.
+    expect(platformNamespaceSpec(config, "tempo").ingress!.map((a) => [a.name, a.peer.namespace, a.ports])).toEqual([
+      ["otel-collector", "opentelemetry", [{ port: 4317 }]],
+      ["grafana", "monitoring", [{ port: 3200 }]],
+    ]);
+    // Tracing off: no team may reach the collector's namespace.
+    config.observability.tracing!.enabled = false;
+    expect(teamNamespaceSpecs(config).flatMap((n) => n.egress!.map((a) => a.name))).not.toContain("otlp");
+    expect(platformNamespaceSpec(config, "opentelemetry").ingress).toEqual([]);
+  });
+
   test("cert-manager reaches outside the cluster only what its issuer needs", () => {
     const names = (c: typeof dev) => platformNamespaceSpec(c, "cert-manager").egress!.map((a) => a.name).sort();
     expect(dev.security.certManager.issuer.type).toBe("selfSignedCA");

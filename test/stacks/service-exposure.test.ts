@@ -71,11 +71,13 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s Service exposur
     }
   });
 
-  test("every namespace's quota bounds its storage: teams and monitoring by their configuration, the others at none; gp2 at zero claims everywhere", () => {
+  test("every namespace's quota bounds its storage: teams, monitoring and tempo by their configuration, the others at none; gp2 at zero claims everywhere", () => {
     const quotas = Object.fromEntries(Object.entries(resources(name, "kubernetes_resource_quota_v1")).filter(([path]) => path.endsWith("/Quota")).map(([path, r]) => [path.split("/").at(-2)!, r.spec.hard]));
     const configured: Record<string, { requestsStorage?: string; persistentVolumeClaims?: number }> = {
       ...Object.fromEntries(env.security.namespaces.teams.flatMap((t) => Object.entries(t.namespaces).map(([n, s]) => [n, s.quota]))),
       monitoring: env.security.namespaces.platform.monitoring!.quota,
+      // Tempo's write-ahead log is on a claim.
+      tempo: env.security.namespaces.platform.tempo!.quota,
     };
     for (const [namespace, hard] of Object.entries(quotas)) {
       const q = configured[namespace];

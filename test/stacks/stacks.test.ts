@@ -69,7 +69,9 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s", (env, config)
     expect(deps(stacks["platform-resources"])).toEqual([`${env}-cluster`, `${env}-platform`]);
     expect(deps(stacks.security)).toEqual([`${env}-cluster`, `${env}-platform-resources`]);
     expect(deps(stacks["security-resources"])).toEqual([`${env}-cluster`, `${env}-security`]);
-    expect(deps(stacks.observability)).toEqual([`${env}-cluster`, `${env}-platform-resources`, `${env}-security-resources`]);
+    // Where the environment traces, Tempo writes to the storage layer's traces bucket (a cross-stack reference).
+    const tracesBucket = config.observability.tracing?.enabled ? [`${env}-storage`] : [];
+    expect(deps(stacks.observability)).toEqual([`${env}-cluster`, `${env}-platform-resources`, `${env}-security-resources`, ...tracesBucket]);
     // Chaos engines and experiments are Litmus custom resources, the canaries' AnalysisTemplates Argo Rollouts ones:
     // where the environment runs either, the layer also waits for the platform layer, whose litmus-core and
     // argo-rollouts releases install their CRDs.

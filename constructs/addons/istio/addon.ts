@@ -6,6 +6,7 @@ import { ISTIO_IMAGE_HUB, ISTIO_RELEASES } from "../../../lib/security/mesh";
 import { IstioMesh, ISTIO_DEFAULTS, validateIstioMeshProps, type IstioMeshProps } from "./istio-mesh";
 import { MeshMonitors } from "./mesh-monitors";
 import { MeshPolicies, type MeshNamespaceAllows } from "./mesh-policies";
+import { COLLECTOR_LOCATION, collectorHost } from "../../../lib/observability/tracing/collector-config";
 
 /**
  * The mesh (`security.mesh`): Istio in sidecar mode with the CNI node agent, istiod and an internal ingress gateway;
@@ -97,6 +98,8 @@ export const istioAddon: AddonDescriptor<IstioMesh> = {
           expose: m.expose,
           webhooks: m.webhooks,
           namespaceAllows: sidecarNamespaceAllows(ctx.config),
+          // The teams' sidecars send OTLP to the collector, which has none: plaintext, admitted by its NetworkPolicies.
+          plaintextHosts: ctx.config.observability.tracing?.enabled ? { [COLLECTOR_LOCATION.service]: collectorHost() } : {},
           optOut: {
             permissiveMtls: m.optOut.permissiveMtls !== undefined,
             defaultDenyAuthorization: m.optOut.defaultDenyAuthorization !== undefined,

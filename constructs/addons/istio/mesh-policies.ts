@@ -72,6 +72,13 @@ export interface MeshPoliciesProps {
   readonly metricsPaths?: readonly string[];
   /** @default - every default on */
   readonly optOut?: MeshPolicyOptOuts;
+  /**
+   * More in-cluster hosts without a sidecar that meshed pods call, by name → host (e.g. the platform's OpenTelemetry
+   * Collector): each gets a `DISABLE` DestinationRule beside the API server's and CoreDNS's, since a sidecar told
+   * ISTIO_MUTUAL would wrap its traffic in mTLS the host cannot read.
+   * @default {}
+   */
+  readonly plaintextHosts?: Readonly<Record<string, string>>;
 }
 
 type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace: string }; spec: Record<string, unknown> };
@@ -161,7 +168,7 @@ export class MeshPolicies extends Construct {
     if (!optOut.istioMutualDestinationRule) {
       add("MeshIstioMutual", destinationRule("default", "*.local", "ISTIO_MUTUAL"));
       // Services without a sidecar that every meshed pod calls keep their own protocol (the API server its TLS).
-      for (const [name, host] of Object.entries(MESH_PLAINTEXT_HOSTS)) add(`NoMeshTlsTo-${name}`, destinationRule(name, host, "DISABLE"));
+      for (const [name, host] of Object.entries({ ...MESH_PLAINTEXT_HOSTS, ...props.plaintextHosts })) add(`NoMeshTlsTo-${name}`, destinationRule(name, host, "DISABLE"));
     }
     this.resources = resources;
   }

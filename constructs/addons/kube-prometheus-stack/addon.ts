@@ -8,6 +8,7 @@ import { KUBE_PROMETHEUS_STACK_RELEASE, MONITORING_NAMESPACE, NODE_EXPORTER_NAME
 import { OBSERVABILITY_SECRETS } from "../../../lib/observability/secrets";
 import { DEFAULT_CAPACITY_THRESHOLDS } from "../../../lib/observability/capacity-alerts";
 import { CapacityForecasts } from "./capacity-forecasts";
+import { tempoDataSource } from "../../../lib/observability/tracing/grafana-datasources";
 import { KubePrometheusStack, KUBE_PROMETHEUS_STACK_DEFAULTS, validateKubePrometheusStackProps, type KubePrometheusStackProps } from "./kube-prometheus-stack";
 import { monitoringServiceAccounts, type ManagedPrometheusWiring } from "./kube-prometheus-stack-values";
 import { ManagedPrometheus } from "../../observability/managed-prometheus";
@@ -150,7 +151,13 @@ export const kubePrometheusStackAddon: AddonDescriptor<KubePrometheusStack> = {
       tenantNamespaces: ctx.config.security.namespaces.teams.flatMap((t) => Object.keys(t.namespaces)),
       prometheus: o.prometheus,
       alertmanager: { ...o.alertmanager, config: ctx.artifacts.alertmanagerConfig, secretNames: [OBSERVABILITY_SECRETS.alertmanagerReceivers.secretName] },
-      grafana: { ...o.grafana, adminSecretName: OBSERVABILITY_SECRETS.grafanaAdmin.secretName, dashboards: ctx.artifacts.dashboards },
+      grafana: {
+        ...o.grafana,
+        adminSecretName: OBSERVABILITY_SECRETS.grafanaAdmin.secretName,
+        dashboards: ctx.artifacts.dashboards,
+        // Tempo, where the environment traces, linked to this Prometheus (span metrics, service graph).
+        additionalDataSources: o.tracing?.enabled ? [tempoDataSource()] : [],
+      },
       managedPrometheus: amp,
     });
   },

@@ -2,6 +2,7 @@ import type { ContainerResources, Toleration } from "../addon-types";
 import { deepMerge } from "../../common/deep-merge";
 import { ChartWorkloadKeys, ENABLED_FLAG_BUDGET, ValuePath, workloadValues } from "../private/workload-values";
 import { resolveNodePlacement, resolveWorkloadProfile, WorkloadProfile } from "../../../lib/kubernetes/workload-profile";
+import { PROMETHEUS_DATASOURCE_UID } from "../../../lib/observability/tracing/grafana-datasources";
 import { ENFORCED_NAMESPACE_LABEL, GRAFANA_DASHBOARD_LABEL, MONITORING_NAMESPACE, monitoringSelectorLabels } from "../../../lib/observability/monitoring-selection";
 import { kubeStateMetricsNodeLabels } from "../../../lib/observability/capacity-alerts";
 import { hardenedContainerSecurityContext as container, hardenedPodSecurityContext as podContext, RunAsIds } from "../../../lib/kubernetes/security-context";
@@ -125,7 +126,8 @@ export const AMP_DATA_SOURCE_NAME = "Amazon Managed Prometheus";
 
 /**
  * What the chart takes to write to and read from a workspace: Prometheus's remote write (SigV4 through its IRSA role,
- * AMP's queue settings, replicas labelled for AMP's deduplication) and Grafana's SigV4 data source (its own IRSA role).
+ * AMP's queue settings, replicas labelled for AMP's deduplication) and Grafana's SigV4 auth with its own IRSA role (the
+ * data source itself is {@link ampDataSource}, joined with the others).
  */
 export function managedPrometheusValues(w: ManagedPrometheusWiring, releaseName: string): Record<string, unknown> {
   const accounts = monitoringServiceAccounts(releaseName);
@@ -142,20 +144,22 @@ export function managedPrometheusValues(w: ManagedPrometheusWiring, releaseName:
     grafana: {
       serviceAccount: { create: true, name: accounts.grafana, annotations: { [IRSA_ROLE_ANNOTATION]: w.grafanaRoleArn } },
       "grafana.ini": { auth: { sigv4_auth_enabled: true } },
-      additionalDataSources: [
-        {
-          name: AMP_DATA_SOURCE_NAME,
-          uid: "amazon-managed-prometheus",
-          type: "prometheus",
-          access: "proxy",
-          url: w.queryUrl,
-          isDefault: false,
-          editable: false,
-          // The pod's web identity (IRSA) through the AWS SDK's default chain: no key in the data source.
-          jsonData: { sigV4Auth: true, sigV4AuthType: "default", sigV4Region: w.region, httpMethod: "POST" },
-        },
-      ],
     },
+  };
+}
+
+/** The workspace as Grafana's SigV4 data source (the pod's IRSA role through the AWS SDK's default chain). */
+export function ampDataSource(w: ManagedPrometheusWiring): Record<string, unknown> {
+  return {
+    name: AMP_DATA_SOURCE_NAME,
+    uid: "amazon-managed-prometheus",
+    type: "prometheus",
+    access: "proxy",
+    url: w.queryUrl,
+    isDefault: false,
+    editable: false,
+    // No key in the data source: the web identity of Grafana's service account.
+    jsonData: { sigV4Auth: true, sigV4AuthType: "default", sigV4Region: w.region, httpMethod: "POST" },
   };
 }
 
@@ -196,7 +200,12 @@ export interface KubePrometheusStackSizes {
     readonly config: Readonly<Record<string, unknown>>;
     readonly secretNames: readonly string[];
   };
-  readonly grafana: { readonly adminSecretName: string; readonly resources: ContainerResources };
+  readonly grafana: {
+    readonly adminSecretName: string;
+    readonly resources: ContainerResources;
+    /** @default [] */
+    readonly additionalDataSources?: readonly Readonly<Record<string, unknown>>[];
+  };
   /**
    * Where the operator, Prometheus, Alertmanager, Grafana and kube-state-metrics run (node-exporter, a DaemonSet, runs on
    * every node).
@@ -264,6 +273,7 @@ export function kubePrometheusStackValues(s: KubePrometheusStackSizes): Record<s
     }),
   );
   const amp = s.managedPrometheus === undefined ? {} : managedPrometheusValues(s.managedPrometheus, s.releaseName);
+  const dataSources = [...(s.managedPrometheus === undefined ? [] : [ampDataSource(s.managedPrometheus)]), ...(s.grafana.additionalDataSources ?? [])];
   return deepMerge(workloads, amp, {
     // Every pod non-root with the runtime's seccomp profile, every container read-only with no capabilities and no
     // escalation (`lib/kubernetes/security-context.ts`). The operator sets the Prometheus and Alertmanager containers'
@@ -344,11 +354,15 @@ export function kubePrometheusStackValues(s: KubePrometheusStackSizes): Record<s
       sidecar: {
         // The generated dashboards are ConfigMaps in the release's namespace: the sidecar reads ConfigMaps there only.
         dashboards: { enabled: true, label: GRAFANA_DASHBOARD_LABEL.key, labelValue: GRAFANA_DASHBOARD_LABEL.value, searchNamespace: [namespace], resource: "configmap" },
+        // The uid other data sources link to (Tempo's trace → metrics and service graph), pinned rather than the chart's.
+        datasources: { uid: PROMETHEUS_DATASOURCE_UID },
         securityContext: container(IDS.grafana),
         resources: r.grafanaSidecar,
       },
       // `helm test` pods pull an image from outside the allowed registries and are never run by this platform.
       testFramework: { enabled: false },
+      // One list (Helm replaces arrays, so the workspace's and the caller's data sources are joined here, never merged).
+      ...(dataSources.length > 0 ? { additionalDataSources: dataSources } : {}),
     },
   });
 }

@@ -84,6 +84,14 @@ export interface GrafanaOptions {
   readonly resources?: ContainerResources;
   /** Dashboards by name → Grafana dashboard JSON, each in a ConfigMap the sidecar loads. @default {} */
   readonly dashboards?: Readonly<Record<string, string>>;
+  /**
+   * Data sources besides Prometheus and Alertmanager, in Grafana's provisioning shape (the chart's
+   * `grafana.additionalDataSources`), e.g. `tempoDataSource()`. The Prometheus data source's uid is
+   * `PROMETHEUS_DATASOURCE_UID`, for links to it.
+   * @default []
+   * @see https://grafana.com/docs/grafana/latest/administration/provisioning/#data-sources
+   */
+  readonly additionalDataSources?: readonly Readonly<Record<string, unknown>>[];
 }
 
 /** Props of {@link KubePrometheusStack}. */
@@ -244,6 +252,7 @@ export function kubePrometheusStackSizes(props: KubePrometheusStackValidatable):
     grafana: {
       adminSecretName: g.adminSecretName ?? "grafana-admin",
       resources: g.resources ?? { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+      additionalDataSources: g.additionalDataSources ?? [],
     },
     placement: resolvePlacement(props.systemNodePlacement),
     managedPrometheus: props.managedPrometheus,

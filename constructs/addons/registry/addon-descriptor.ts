@@ -186,6 +186,8 @@ export interface LowerLayerValues {
   readonly volumeKmsKeyArn: string;
   /** The EFS file system. @default - none (the environment has no EFS) */
   readonly efsFileSystemId?: string;
+  /** The traces bucket (Tempo's backend) and its key. @default - none (the environment does not trace) */
+  readonly tracesBucket?: { readonly bucketName: string; readonly bucketArn: string; readonly keyArn: string };
 }
 
 /** Generated inputs of the observability add-ons. */

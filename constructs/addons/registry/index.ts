@@ -13,9 +13,11 @@ import { litmusAddon } from "../litmus/addon";
 import { argoCdAddon } from "../argo-cd/addon";
 import { argoRolloutsAddon } from "../argo-rollouts/addon";
 import { fluentBitAddon } from "../fluent-bit/addon";
+import { tempoAddon } from "../tempo/addon";
+import { openTelemetryCollectorAddon } from "../opentelemetry-collector/addon";
 
 export * from "./addon-descriptor";
-export { nodeAutoscalingAddon, metricsServerAddon, storageClassesAddon, externalSecretsAddon, istioAddon, falcoAddon, certManagerAddon, awsPrivateCaIssuerAddon, kubePrometheusStackAddon, litmusAddon, argoCdAddon, argoRolloutsAddon, fluentBitAddon };
+export { nodeAutoscalingAddon, metricsServerAddon, storageClassesAddon, externalSecretsAddon, istioAddon, falcoAddon, certManagerAddon, awsPrivateCaIssuerAddon, kubePrometheusStackAddon, litmusAddon, argoCdAddon, argoRolloutsAddon, fluentBitAddon, tempoAddon, openTelemetryCollectorAddon };
 
 /**
  * Every add-on of the platform, one line each, in build order within a layer (an add-on after those it requires).
@@ -36,6 +38,8 @@ export const ADDONS: readonly AddonDescriptor<any>[] = [
   argoCdAddon,
   argoRolloutsAddon,
   fluentBitAddon,
+  tempoAddon,
+  openTelemetryCollectorAddon,
 ];
 
 /** The add-ons an environment runs, in registry order. */

@@ -22,6 +22,8 @@ import { Litmus } from "../../../constructs/addons/litmus/litmus";
 import { ArgoCd } from "../../../constructs/addons/argo-cd/argo-cd";
 import { ArgoRollouts } from "../../../constructs/addons/argo-rollouts/argo-rollouts";
 import { FluentBit } from "../../../constructs/addons/fluent-bit/fluent-bit";
+import { Tempo } from "../../../constructs/addons/tempo/tempo";
+import { OpenTelemetryCollector } from "../../../constructs/addons/opentelemetry-collector/opentelemetry-collector";
 import { missingContainerHardening, missingPodHardening } from "../../../lib/kubernetes/security-context";
 import { fakeCluster } from "./fake-cluster";
 import { helmCoalesce, istioTemplateValues, subchartValues } from "./support/helm-merge";
@@ -77,6 +79,11 @@ function releases(): Record<string, Release> {
     "argo-cd": { addon: new ArgoCd(stack, "ArgoCd", { cluster, redis: { ha: true } }).addon, defaults: "argo-cd-10.1.1", subcharts: { "redis-ha": "redis-ha-4.38.0" } },
     "argo-rollouts": { addon: new ArgoRollouts(stack, "ArgoRollouts", { cluster }).addon, defaults: "argo-rollouts-2.41.0" },
     "fluent-bit": { addon: new FluentBit(stack, "FluentBit", { cluster }).addon, defaults: "fluent-bit-0.58.1" },
+    tempo: {
+      addon: new Tempo(stack, "Tempo", { cluster, region: "eu-west-1", bucket: { bucketName: "traces", bucketArn: "arn:aws:s3:::traces", keyArn: "arn:aws:kms:eu-west-1:111122223333:key/0b7c2a5e-1f3d-4c8e-9a6b-2d4f6e8a0c1e" } }).addon,
+      defaults: "tempo-2.2.4",
+    },
+    "opentelemetry-collector": { addon: new OpenTelemetryCollector(stack, "OpenTelemetryCollector", { cluster, tempoEndpoint: "tempo.tempo.svc.cluster.local:4317" }).addon, defaults: "opentelemetry-collector-0.170.0" },
     "kube-prometheus-stack": {
       addon: new KubePrometheusStack(stack, "KubePrometheusStack", { cluster, storageClassName: "gp3" }).addon,
       defaults: "kube-prometheus-stack-88.5.3",
@@ -146,6 +153,9 @@ export const CONTAINERS: readonly Container[] = [
   { release: "kube-prometheus-stack", name: "grafana-sc-dashboard", resources: ["grafana", "sidecar", "resources"], container: ["grafana", "sidecar", "securityContext"], pod: ["grafana", "securityContext"] },
   OWN("kube-prometheus-stack", "kube-state-metrics", ["kube-state-metrics"], "securityContext", "containerSecurityContext"),
   OWN("kube-prometheus-stack", "node-exporter", ["prometheus-node-exporter"], "securityContext", "containerSecurityContext"),
+  // The chart's pod context is the top-level `securityContext`, the container's `tempo.securityContext`.
+  { release: "tempo", name: "tempo", resources: ["tempo", "resources"], pod: ["securityContext"], container: ["tempo", "securityContext"] },
+  OWN("opentelemetry-collector", "opentelemetry-collector", []),
 ];
 
 const RELEASES = releases();

@@ -158,6 +158,20 @@ describe("HelmAddon", () => {
     expect(release.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_iam_role_policy_attachment\./)]));
   });
 
+  test("escapes literal ${…} and %{…} from Terraform's templates, and leaves references Terraform resolves alone", () => {
+    const { parsed } = build({
+      irsa: { serviceAccountName: "demo-sa", namePath: ["serviceAccount", "name"], annotationsPath: ["serviceAccount", "annotations"] },
+      chartValues: { config: { endpoint: "${env:MY_POD_IP}:4317", format: "%{level}", already: "$${kept}" } },
+    });
+    const values = releases(parsed)[0].values[0] as string;
+    expect(values).toContain("endpoint: $${env:MY_POD_IP}:4317");
+    expect(values).toContain('format: "%%{level}"');
+    // The role's ARN is a reference Terraform must still resolve.
+    expect(values).toMatch(/eks.amazonaws.com\/role-arn: \$\{aws_iam_role\.\w+\.arn\}/);
+    // Terraform's own unescaping gives back exactly the document the add-on rendered.
+    expect(values.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{")).toContain("already: $${kept}");
+  });
+
   test("passes secrets through set_sensitive, never in the values document", () => {
     const { parsed, addon } = build({ sensitiveValues: { "alertmanager.config.global.slack_api_url": "https://hooks.example.com/x" } });
     const release = releases(parsed)[0];

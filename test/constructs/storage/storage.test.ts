@@ -272,3 +272,30 @@ describe("validateStorageProps", () => {
     expect(paths({ network: { ...network, privateSubnetIds: [] }, efs: false })).toEqual([]);
   });
 });
+
+describe("Storage traces bucket", () => {
+  test("none unless asked for", () => {
+    const { storage, parsed } = synth();
+    expect(storage.tracesBucket).toBeUndefined();
+    expect(ids(parsed, "aws_s3_bucket")).not.toContain("Storage_TracesBucket");
+  });
+
+  test("a bucket of its own key that expires objects a day after the trace retention and keeps deleted blocks one day", () => {
+    const { storage, parsed, json } = synth({ traces: { retentionDays: 14 } });
+    expect(ids(parsed, "aws_s3_bucket")).toContain("Storage_TracesBucket");
+    expect(json).toHaveResourceWithProperties(S3Bucket, { bucket_prefix: "dev-platform-traces-" });
+    expect(json).toHaveResourceWithProperties(KmsAlias, { name: "alias/dev-platform/traces" });
+    expect(storage.tracesBucket!.encryptionKeyArn).toBe(storage.tracesKey!.keyArn);
+    expect(storage.tracesKey!.keyArn).not.toBe(storage.backupsKey.keyArn);
+    expect(rules(parsed, "TracesBucket").find((r) => r.id === "expire-current-versions")?.expiration).toEqual([{ days: 15 }]);
+    expect(rules(parsed, "TracesBucket").find((r) => r.id === "expire-noncurrent-versions")?.noncurrent_version_expiration).toEqual([{ noncurrent_days: 1 }]);
+    // Objects that live days are never tiered (the monitoring fee would be all there is).
+    expect(rules(parsed, "TracesBucket").map((r) => r.id)).not.toContain("transition-to-intelligent-tiering");
+    // Its access logs go to the logs bucket like every other bucket's.
+    expect(ids(parsed, "aws_s3_bucket_logging")).toContain("Storage_TracesBucket_AccessLogs");
+  });
+
+  test("fails when the retention is not whole days", () => {
+    expect(validateStorageProps({ network, cluster, keyAdministration, traces: { retentionDays: 0 } }).map((p) => p.path)).toEqual(["traces.retentionDays"]);
+  });
+});

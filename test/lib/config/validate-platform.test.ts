@@ -38,6 +38,16 @@ describe("platform and observability configuration", () => {
     ]);
   });
 
+  test("tracing is data: every trace in dev for days, a share plus errors and slow traces in staging and prod for weeks; absent, off", () => {
+    expect([dev, staging, prod].map((e) => [e.observability.tracing?.sampling.percentage, e.observability.tracing?.sampling.keepErrors, e.observability.tracing?.retentionDays])).toEqual([
+      [100, false, 3],
+      [25, true, 7],
+      [10, true, 14],
+    ]);
+    const { tracing: _omitted, ...withoutTracing } = prod.observability;
+    expect(validateEnvironment({ ...prod, observability: withoutTracing }).problems).toEqual([]);
+  });
+
   test("capacity horizons are data: prod warns two weeks ahead, dev three days; without the section the defaults apply", () => {
     expect([dev, staging, prod].map((e) => e.observability.capacity?.volumesFullWithinDays)).toEqual([3, 7, 14]);
     const { capacity: _omitted, ...withoutCapacity } = prod.observability;
@@ -84,6 +94,11 @@ describe("platform and observability configuration", () => {
     ["the host logs' retention is not a CloudWatch Logs period", prod, (c) => (c.observability.logs.hostRetentionDays = 366), /observability\.logs\.hostRetentionDays: got 366; allowed: one of the CloudWatch Logs retention periods/],
     ["the logs section has no switch", staging, (c) => delete c.observability.logs.enabled, /observability\.logs\.enabled: got nothing; allowed: /],
     ["an observability field is misspelt", dev, (c) => (c.observability.prometheus.retentionDays = 7), /observability\.prometheus\.retentionDays: got 7; allowed: no field "retentionDays" here \(did you mean "retention"\?\); known fields: replicas, resources, retention/],
+    ["nothing is sampled", prod, (c) => (c.observability.tracing.sampling.percentage = 0), /observability\.tracing\.sampling\.percentage: got 0; allowed: a percentage above 0 and at most 100 \(no tracing at all is tracing\.enabled: false\)/],
+    ["more than every trace is sampled", prod, (c) => (c.observability.tracing.sampling.percentage = 150), /observability\.tracing\.sampling\.percentage: got 150; allowed: .*100/],
+    ["the latency threshold is not a duration", prod, (c) => (c.observability.tracing.sampling.slowerThan = "slow"), /observability\.tracing\.sampling\.slowerThan: got "slow"; allowed: a Prometheus duration such as 30s, 1m, 15d or 1h30m, above zero/],
+    ["the trace retention is zero days", dev, (c) => (c.observability.tracing.retentionDays = 0), /observability\.tracing\.retentionDays: got 0; allowed: at least 1/],
+    ["a tracing field is misspelt", staging, (c) => (c.observability.tracing.retention = "7d"), /observability\.tracing\.retention: got "7d"; allowed: no field "retention" here; known fields: enabled, sampling, retentionDays, tempo, collector/],
   ];
   test.each(rules)("fails when %s", (_name, base, mutate, expected) => {
     const lines = messages(base, mutate);

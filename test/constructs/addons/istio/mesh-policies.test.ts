@@ -55,6 +55,15 @@ describe("MeshPolicies", () => {
     expect(defaults.named("DestinationRule", "istio-system", "kube-dns")!.spec).toEqual({ host: "kube-dns.kube-system.svc.cluster.local", trafficPolicy: { tls: { mode: "DISABLE" } } });
   });
 
+  test("a host without a sidecar that meshed pods call (the platform's collector) keeps plaintext; none unless named", () => {
+    const withCollector = policies({ plaintextHosts: { "otel-collector": "otel-collector.opentelemetry.svc.cluster.local" } });
+    expect(withCollector.named("DestinationRule", "istio-system", "otel-collector")!.spec).toEqual({
+      host: "otel-collector.opentelemetry.svc.cluster.local",
+      trafficPolicy: { tls: { mode: "DISABLE" } },
+    });
+    expect(defaults.named("DestinationRule", "istio-system", "otel-collector")).toBeUndefined();
+  });
+
   test("with nothing exposed and no webhooks, exactly these seven objects, all after the base chart's stack", () => {
     expect(defaults.manifests.map((m) => `${m.kind} ${m.metadata.namespace}/${m.metadata.name}`).sort()).toEqual([
       "AuthorizationPolicy istio-ingress/allow-ingress-listeners",

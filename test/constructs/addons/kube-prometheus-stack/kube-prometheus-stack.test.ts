@@ -4,6 +4,7 @@ import { Release } from "@cdktf/provider-helm/lib/release";
 import { parse } from "yaml";
 import { KUBE_PROMETHEUS_STACK_DEFAULTS, KubePrometheusStack, KubePrometheusStackProps } from "../../../../constructs/addons/kube-prometheus-stack/kube-prometheus-stack";
 import { MONITORING_SELECTOR_LABELS } from "../../../../lib/observability/monitoring-selection";
+import { PROMETHEUS_DATASOURCE_UID, tempoDataSource } from "../../../../lib/observability/tracing/grafana-datasources";
 import { fakeCluster } from "../fake-cluster";
 import { fixturePath } from "../../../support/fixtures";
 
@@ -208,4 +209,30 @@ describe("KubePrometheusStack", () => {
   test("fails naming the construct path", () => {
     expect(() => build({ prometheus: { replicas: 0 } })).toThrow(/^test\/Monitoring: prometheus\.replicas/);
   });
+});
+
+describe("Grafana data sources", () => {
+  test("none besides the chart's own by default; the Prometheus data source's uid is pinned", () => {
+    const { values } = build();
+    expect(values.grafana.additionalDataSources).toBeUndefined();
+    expect(values.grafana.sidecar.datasources).toEqual({ uid: PROMETHEUS_DATASOURCE_UID });
+  });
+
+  test("a Tempo data source links traces to the span metrics and the service graph of the Prometheus data source by its uid", () => {
+    const { values } = build({ grafana: { additionalDataSources: [tempoDataSource()] } });
+    const [tempo] = values.grafana.additionalDataSources;
+    expect(tempo).toMatchObject({ type: "tempo", uid: "tempo", url: "http://tempo.tempo.svc.cluster.local:3200", access: "proxy", editable: false });
+    const prometheusUid = values.grafana.sidecar.datasources.uid;
+    expect(tempo.jsonData.tracesToMetrics.datasourceUid).toBe(prometheusUid);
+    expect(tempo.jsonData.serviceMap.datasourceUid).toBe(prometheusUid);
+    // The queries read the series the collector's spanmetrics connector writes, by the trace's service.
+    expect(tempo.jsonData.tracesToMetrics.tags).toEqual([{ key: "service.name", value: "service_name" }]);
+    for (const q of tempo.jsonData.tracesToMetrics.queries) expect(q.query).toMatch(/traces_span_metrics_(calls_total|duration_milliseconds_bucket)\{\$__tags/);
+  });
+});
+
+test("the chart's grafana sub-chart takes additionalDataSources, and kube-prometheus-stack's sidecar the datasource uid", () => {
+  const kps = parse(fs.readFileSync(fixturePath("helm-values/kube-prometheus-stack-88.5.3.values.yaml"), "utf8"));
+  expect(kps.grafana.additionalDataSources).toEqual([]);
+  expect(kps.grafana.sidecar.datasources.uid).toBe("prometheus");
 });
