@@ -31,6 +31,7 @@ export interface PlatformResourceCounts {
 export function platformResourceCounts(c: EnvironmentConfig): PlatformResourceCounts {
   const natGateways = c.network.natGateways === "per-az" ? c.network.azCount : 1;
   const amp = c.observability.managedPrometheus?.enabled === true;
+  const traces = c.observability.tracing?.enabled === true;
   return {
     eksClusters: 1,
     nodeGroups: c.cluster.nodeGroups.length,
@@ -39,11 +40,11 @@ export function platformResourceCounts(c: EnvironmentConfig): PlatformResourceCo
     interfaceEndpoints: c.network.interfaceEndpoints.length,
     interfaceEndpointAzs: c.network.interfaceEndpoints.length * c.network.azCount,
     // network: the flow logs' key (and the budget topic's); cluster: secrets and volumes; storage: backups, artifacts (and
-    // EFS); observability: the log groups' key, the AMP workspace's and its alert topics'.
-    kmsKeys: 1 + (c.cost?.budget ? 1 : 0) + 2 + 2 + (c.storage.efs ? 1 : 0) + (c.observability.logs.enabled ? 1 : 0) + (amp ? 1 + (c.alerting ? 1 : 0) : 0),
+    // EFS, traces); observability: the log groups' key, the AMP workspace's and its alert topics'.
+    kmsKeys: 1 + (c.cost?.budget ? 1 : 0) + 2 + 2 + (c.storage.efs ? 1 : 0) + (traces ? 1 : 0) + (c.observability.logs.enabled ? 1 : 0) + (amp ? 1 + (c.alerting ? 1 : 0) : 0),
     ampWorkspaces: amp ? 1 : 0,
-    // storage: logs, backups, artifacts.
-    s3Buckets: 3,
+    // storage: logs, backups, artifacts (and traces).
+    s3Buckets: 3 + (traces ? 1 : 0),
     efsFileSystems: c.storage.efs ? 1 : 0,
     networkLoadBalancers: 1,
   };
@@ -156,7 +157,7 @@ export function estimateCost(c: EnvironmentConfig, prices: Readonly<Record<strin
   if (counts.efsFileSystems > 0) {
     lines.push({ section: "storage", component: "EFS", detail: `one file system${p ? `, $${p.efsStandardGbMonth}/GB-month stored` : ""}`, count: counts.efsFileSystems, ...(p ? priced(0) : {}) });
   }
-  lines.push({ section: "storage", component: "S3 buckets", detail: `logs, backups, artifacts${p ? `, $${p.s3StandardGbMonth}/GB-month stored` : ""}`, count: counts.s3Buckets, ...(p ? priced(0) : {}) });
+  lines.push({ section: "storage", component: "S3 buckets", detail: `logs, backups, artifacts${c.observability.tracing?.enabled ? ", traces" : ""}${p ? `, $${p.s3StandardGbMonth}/GB-month stored` : ""}`, count: counts.s3Buckets, ...(p ? priced(0) : {}) });
 
   // Managed services.
   lines.push({

@@ -50,7 +50,11 @@ describe("Amazon Managed Prometheus in the environments", () => {
 
   test("prod's Grafana reads the workspace through a SigV4 data source with its own role", () => {
     const g = kpsValues(prod).grafana;
-    expect(g.additionalDataSources).toEqual([expect.objectContaining({ type: "prometheus", url: expect.stringMatching(/prometheus_endpoint\}$/), jsonData: expect.objectContaining({ sigV4Auth: true, sigV4AuthType: "default", sigV4Region: "eu-west-1" }) })]);
+    // Beside Tempo's (prod traces): Helm replaces lists, so both must be in the one list the release gets.
+    expect(g.additionalDataSources).toEqual([
+      expect.objectContaining({ type: "prometheus", url: expect.stringMatching(/prometheus_endpoint\}$/), jsonData: expect.objectContaining({ sigV4Auth: true, sigV4AuthType: "default", sigV4Region: "eu-west-1" }) }),
+      expect.objectContaining({ type: "tempo" }),
+    ]);
     expect(g["grafana.ini"].auth.sigv4_auth_enabled).toBe(true);
     expect(g.serviceAccount.annotations["eks.amazonaws.com/role-arn"]).toMatch(/^\$\{aws_iam_role\.ManagedPrometheus_GrafanaRole_/);
   });

@@ -33,6 +33,7 @@ function env(change: (c: Json) => void): EnvironmentConfig {
   // Held apart from what dev turns on later: only the keys and buckets the comments below count.
   c.observability.logs.enabled = false;
   delete c.observability.managedPrometheus;
+  delete c.observability.tracing;
   c.cluster.nodeGroups = [{ ...c.cluster.nodeGroups[0], name: "system", instanceTypes: ["a1.large"], capacityType: "ON_DEMAND", minSize: 1, desiredSize: 2, maxSize: 3, diskSizeGiB: 50 }];
   change(c);
   return c as EnvironmentConfig;
