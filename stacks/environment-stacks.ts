@@ -78,6 +78,7 @@ export function buildEnvironmentWithAddons(scope: Construct, config: Environment
       nodeRoleName: cluster.cluster.nodeRole.role.name,
       volumeKmsKeyArn: cluster.cluster.volumeKmsKeyArn,
       efsFileSystemId: storage.storage.efs?.fileSystemId,
+      backups: { bucketName: storage.storage.backupsBucket.bucketId, bucketArn: storage.storage.backupsBucket.bucketArn, keyArn: storage.storage.backupsKey.keyArn },
     },
     addonArtifacts(config, artifacts),
   );

@@ -10,6 +10,7 @@ import { ExternalSecretsConfigSchema, KarpenterConfigSchema, ObservabilityConfig
 import { SecurityConfigSchema } from "./security-schema";
 import { ChaosConfigSchema } from "./chaos-schema";
 import { DeliveryConfigSchema } from "./delivery-schema";
+import { BackupConfigSchema } from "./backup-schema";
 import { AlertRoutingSchema } from "../observability/alertmanager/model";
 import { isDnsLabel } from "../kubernetes/names";
 import { MIN_REASON_LENGTH } from "./security/opt-out";
@@ -217,6 +218,12 @@ export const EnvironmentSchema = z.strictObject({
     .optional(),
   /** Alert routing; without it no Alertmanager configuration is generated for the environment. */
   alerting: AlertRoutingSchema.optional(),
+  /**
+   * Disaster recovery: Velero schedules, the AWS Backup plan, the backups bucket's lock and replica, and the RPO and RTO
+   * they are checked against (`lib/backup/backup-plan.ts`). Required where `protection.preventDestroy` is true.
+   * @default - no Velero, no AWS Backup plan (an unprotected environment only)
+   */
+  backup: BackupConfigSchema.optional(),
 });
 
 /** One environment's configuration as written in `environments/`. */

@@ -14,6 +14,7 @@ import { falcoOutboundProblems } from "./security/falco";
 import { namespacesProblems } from "./security/validate-namespaces";
 import { crossEnvironmentProblems } from "./cross-environment";
 import { deliveryProblems } from "../delivery/delivery-plan";
+import { backupProblems } from "../backup/backup-plan";
 
 /** Tags every environment must set (non-empty); `Environment` must equal the environment name. */
 export const REQUIRED_TAGS = ["Owner", "CostCentre", "Environment"] as const;
@@ -233,6 +234,7 @@ function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
   problems.push(...deliveryProblems(c));
   problems.push(...falcoOutboundProblems(c.security.falco, c.security.namespaces.teams.flatMap((t) => Object.keys(t.namespaces))));
   problems.push(...alertingTeamProblems(c));
+  problems.push(...backupProblems(c));
   return problems;
 }
 

@@ -185,6 +185,8 @@ export interface LowerLayerValues {
   readonly volumeKmsKeyArn: string;
   /** The EFS file system. @default - none (the environment has no EFS) */
   readonly efsFileSystemId?: string;
+  /** The storage layer's backups bucket and its key (where Velero writes). @default - none */
+  readonly backups?: { readonly bucketName: string; readonly bucketArn: string; readonly keyArn: string };
 }
 
 /** Generated inputs of the observability add-ons. */

@@ -12,9 +12,10 @@ import { kubePrometheusStackAddon } from "../kube-prometheus-stack/addon";
 import { litmusAddon } from "../litmus/addon";
 import { argoCdAddon } from "../argo-cd/addon";
 import { argoRolloutsAddon } from "../argo-rollouts/addon";
+import { veleroAddon } from "../velero/addon";
 
 export * from "./addon-descriptor";
-export { nodeAutoscalingAddon, metricsServerAddon, storageClassesAddon, externalSecretsAddon, istioAddon, falcoAddon, certManagerAddon, awsPrivateCaIssuerAddon, kubePrometheusStackAddon, litmusAddon, argoCdAddon, argoRolloutsAddon };
+export { nodeAutoscalingAddon, metricsServerAddon, storageClassesAddon, externalSecretsAddon, istioAddon, falcoAddon, certManagerAddon, awsPrivateCaIssuerAddon, kubePrometheusStackAddon, litmusAddon, argoCdAddon, argoRolloutsAddon, veleroAddon };
 
 /**
  * Every add-on of the platform, one line each, in build order within a layer (an add-on after those it requires).
@@ -34,6 +35,7 @@ export const ADDONS: readonly AddonDescriptor<any>[] = [
   litmusAddon,
   argoCdAddon,
   argoRolloutsAddon,
+  veleroAddon,
 ];
 
 /** The add-ons an environment runs, in registry order. */

@@ -21,6 +21,7 @@ import { IstioMesh } from "../../../constructs/addons/istio/istio-mesh";
 import { Litmus } from "../../../constructs/addons/litmus/litmus";
 import { ArgoCd } from "../../../constructs/addons/argo-cd/argo-cd";
 import { ArgoRollouts } from "../../../constructs/addons/argo-rollouts/argo-rollouts";
+import { Velero } from "../../../constructs/addons/velero/velero";
 import { missingContainerHardening, missingPodHardening } from "../../../lib/kubernetes/security-context";
 import { fakeCluster } from "./fake-cluster";
 import { helmCoalesce, istioTemplateValues, subchartValues } from "./support/helm-merge";
@@ -75,6 +76,14 @@ function releases(): Record<string, Release> {
     // Both Redis variants carry their values; HA on, so redis-ha's defaults are the ones merged under.
     "argo-cd": { addon: new ArgoCd(stack, "ArgoCd", { cluster, redis: { ha: true } }).addon, defaults: "argo-cd-10.1.1", subcharts: { "redis-ha": "redis-ha-4.38.0" } },
     "argo-rollouts": { addon: new ArgoRollouts(stack, "ArgoRollouts", { cluster }).addon, defaults: "argo-rollouts-2.41.0" },
+    velero: {
+      addon: new Velero(stack, "Velero", {
+        cluster,
+        storage: { bucketName: "backups", bucketArn: "arn:aws:s3:::backups", bucketKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/1", volumeKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/2" },
+        schedules: { nightly: { cron: "0 2 * * *", retentionDays: 7 } },
+      }).addon,
+      defaults: "velero-12.1.0",
+    },
     "kube-prometheus-stack": {
       addon: new KubePrometheusStack(stack, "KubePrometheusStack", { cluster, storageClassName: "gp3" }).addon,
       defaults: "kube-prometheus-stack-88.5.3",
@@ -132,6 +141,9 @@ export const CONTAINERS: readonly Container[] = [
   { release: "argo-cd", name: "redis-ha haproxy init", resources: ["redis-ha", "haproxy", "init", "resources"], pod: ["redis-ha", "haproxy", "securityContext"], container: ["redis-ha", "haproxy", "containerSecurityContext"] },
   // The chart's pod and container contexts are top-level values shared by the controller and the (disabled) dashboard.
   { release: "argo-rollouts", name: "argo-rollouts", resources: ["controller", "resources"], pod: ["podSecurityContext"], container: ["containerSecurityContext"] },
+  OWN("velero", "velero", [], "podSecurityContext", "containerSecurityContext"),
+  // The AWS plugin's init container: the chart takes the list as written, so its context and resources are ours whole.
+  { release: "velero", name: "velero-plugin-for-aws", resources: ["initContainers", "0", "resources"], pod: ["podSecurityContext"], container: ["initContainers", "0", "securityContext"] },
   OWN("kube-prometheus-stack", "prometheus-operator", ["prometheusOperator"], "securityContext", "containerSecurityContext"),
   { release: "kube-prometheus-stack", name: "config-reloader", resources: ["prometheusOperator", "prometheusConfigReloader", "resources"] },
   { release: "kube-prometheus-stack", name: "admission-webhook-patch", resources: ["prometheusOperator", "admissionWebhooks", "patch", "resources"], pod: ["prometheusOperator", "admissionWebhooks", "patch", "securityContext"] },
