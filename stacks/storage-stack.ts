@@ -35,6 +35,8 @@ export class StorageStack extends EnvironmentStack {
       preventDestroy: config.protection.preventDestroy,
       noncurrentVersionExpirationDays: config.storage.noncurrentVersionExpirationDays,
       efs: config.storage.efs ? {} : false,
+      backupsObjectLock: config.backup?.bucket?.objectLock,
+      backupsReplica: config.backup?.bucket?.replicaRegion ? { provider: this.providerIn(config.backup.bucket.replicaRegion), region: config.backup.bucket.replicaRegion } : undefined,
     });
     const efs = this.storage.efs;
     if (efs && efsCsiRoleNames) {
