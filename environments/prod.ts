@@ -176,6 +176,7 @@ export const prod: EnvironmentConfig = {
       retentionDays: 35,
       offRegionCopy: { region: "eu-central-1", retentionDays: 35 },
       vaultLock: { minRetentionDays: 7, maxRetentionDays: 400, changeableForDays: 3 },
+      notifyEmails: [ID.mailbox],
     },
     bucket: { objectLock: { mode: "GOVERNANCE", days: 14 }, replicaRegion: "eu-central-1" },
   },

@@ -47,6 +47,10 @@ export function backupProblems(c: EnvironmentConfig): ValidationProblem[] {
     if (a.retentionDays < lock.minRetentionDays || a.retentionDays > lock.maxRetentionDays) {
       add("backup.awsBackup.retentionDays", a.retentionDays, `between vaultLock.minRetentionDays and maxRetentionDays (${lock.minRetentionDays}–${lock.maxRetentionDays}): the locked vault refuses recovery points outside that range`);
     }
+    const copy = a.offRegionCopy?.retentionDays;
+    if (copy !== undefined && (copy < lock.minRetentionDays || copy > lock.maxRetentionDays)) {
+      add("backup.awsBackup.offRegionCopy.retentionDays", copy, `between vaultLock.minRetentionDays and maxRetentionDays (${lock.minRetentionDays}–${lock.maxRetentionDays}): the copy's vault is locked alike`);
+    }
   }
   if (c.protection.preventDestroy && !b.offRegionOptOut) {
     const unless = "(or backup.offRegionOptOut with its reason)";
@@ -55,6 +59,12 @@ export function backupProblems(c: EnvironmentConfig): ValidationProblem[] {
   }
   return problems;
 }
+
+/**
+ * The tag AWS Backup selects EBS volumes by: the platform's gp3 StorageClass puts it on every volume it provisions
+ * where the environment has an AWS Backup plan.
+ */
+export const AWS_BACKUP_VOLUME_TAG = { key: "backup", value: "true" } as const;
 
 /** Hours as a person reads them: `6h`, `1.5h`, `3d`. */
 export function fmtHours(h: number): string {

@@ -40,6 +40,13 @@ export interface Gp3StorageClassOptions {
    * @default "ext4"
    */
   readonly fsType?: "ext4" | "xfs";
+  /**
+   * Tags the EBS CSI driver puts on every volume of the class (`tagSpecification_<n>: key=value`), e.g. the tag an AWS
+   * Backup selection picks volumes by.
+   * @default {}
+   * @see https://github.com/kubernetes-sigs/aws-ebs-csi-driver/blob/master/docs/tagging.md
+   */
+  readonly volumeTags?: Readonly<Record<string, string>>;
 }
 
 /** Options of the EFS class (dynamic provisioning through access points). */
@@ -145,6 +152,7 @@ export class StorageClasses extends Construct {
       encrypted: "true",
       "csi.storage.k8s.io/fstype": gp3.fsType ?? "ext4",
       ...(gp3.kmsKeyId ? { kmsKeyId: gp3.kmsKeyId } : {}),
+      ...Object.fromEntries(Object.entries(gp3.volumeTags ?? {}).map(([k, v], i) => [`tagSpecification_${i + 1}`, `${k}=${v}`])),
     };
     this.gp3 = new StorageClassV1(this, "Gp3", {
       ...meta,
@@ -212,6 +220,11 @@ export function validateStorageClassesProps(props: StorageClassesProps): Validat
   }
   if (gp3.kmsKeyId !== undefined && !isUnresolved(gp3.kmsKeyId) && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/.test(gp3.kmsKeyId)) {
     problems.push({ path: "gp3.kmsKeyId", value: gp3.kmsKeyId, allowed: "a KMS key or alias ARN (the EBS CSI driver needs the full ARN)" });
+  }
+  for (const [key, value] of Object.entries(gp3.volumeTags ?? {})) {
+    if (!/^[^=]{1,128}$/.test(key) || key.toLowerCase().startsWith("aws:") || value.length > 256) {
+      problems.push({ path: `gp3.volumeTags.${key}`, value, allowed: "an EC2 tag: a key of 1–128 characters without '=' not starting with 'aws:', a value of at most 256" });
+    }
   }
   if (gp3.reclaimPolicy !== undefined && !RECLAIM.includes(gp3.reclaimPolicy)) {
     problems.push({ path: "gp3.reclaimPolicy", value: gp3.reclaimPolicy, allowed: RECLAIM.join(", ") });
