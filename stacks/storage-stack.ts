@@ -6,6 +6,7 @@ import type { ICluster } from "../constructs/cluster/cluster-types";
 import type { INetwork } from "../constructs/network/network-types";
 import { Storage } from "../constructs/storage/storage";
 import { AwsBackup } from "../constructs/storage/aws-backup";
+import { drNames } from "../lib/backup/restore-drill";
 import { EnvironmentStack } from "./environment-stack";
 
 /** Names of the EFS CSI driver's two roles (controller and node), from the cluster stack. */
@@ -32,7 +33,7 @@ export class StorageStack extends EnvironmentStack {
     this.storage = new Storage(this, "Storage", {
       network,
       cluster,
-      namePrefix: `${config.name}-platform`,
+      namePrefix: drNames(config).prefix,
       // Terraform (the deploy role) creates and tags the keys, so it administers them too, without use.
       keyAdministration: { adminRoleArns: [config.iam.keyAdminRoleArn, config.iam.deployRoleArn], breakGlassRoleArn: config.iam.breakGlassRoleArn },
       preventDestroy: config.protection.preventDestroy,
@@ -45,7 +46,7 @@ export class StorageStack extends EnvironmentStack {
     if (backup) {
       const copy = backup.offRegionCopy;
       this.awsBackup = new AwsBackup(this, "AwsBackup", {
-        namePrefix: `${config.name}-platform`,
+        namePrefix: drNames(config).prefix,
         keyAdministration: { adminRoleArns: [config.iam.keyAdminRoleArn, config.iam.deployRoleArn], breakGlassRoleArn: config.iam.breakGlassRoleArn },
         cron: backup.cron,
         retentionDays: backup.retentionDays,

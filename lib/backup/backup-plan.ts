@@ -76,6 +76,12 @@ export function veleroTtl(days: number): string {
   return `${days * 24}h0m0s`;
 }
 
+/** Velero's one backup storage location (and volume snapshot location). */
+export const VELERO_LOCATION = "default";
+
+/** The key prefix of Velero's objects in the backups bucket. */
+export const VELERO_BUCKET_PREFIX = "velero";
+
 /** The Velero Schedule name the chart renders for a configured schedule (`<release>-<name>`). */
 export function veleroScheduleName(name: string): string {
   return `velero-${name}`;

@@ -10,7 +10,7 @@ import { resolveWorkloadProfile, validateWorkloadProfile, WorkloadProfile } from
 import { hardenedContainerSecurityContext } from "../../../lib/kubernetes/security-context";
 import { isDnsLabel } from "../../../lib/kubernetes/names";
 import { BACKUP_CRON_RULE, parseBackupCron } from "../../../lib/backup/cron-interval";
-import { veleroTtl } from "../../../lib/backup/backup-plan";
+import { VELERO_BUCKET_PREFIX, VELERO_LOCATION, veleroTtl } from "../../../lib/backup/backup-plan";
 import { veleroStatements, VeleroStorageTarget } from "./velero-policy";
 
 /** The namespace of the Velero server. */
@@ -95,7 +95,7 @@ export class Velero extends Construct implements ITerraformDependable {
     const ctx = arnContext(props.cluster.clusterArn);
     const placement = resolvePlacement(props.systemNodePlacement);
     const profile = resolveWorkloadProfile({ ...veleroProfile(props), placement });
-    const location = "default";
+    const location = VELERO_LOCATION;
 
     this.addon = new HelmAddon(this, "Helm", {
       ...props,
@@ -133,7 +133,7 @@ export class Velero extends Construct implements ITerraformDependable {
               name: location,
               provider: "aws",
               bucket: props.storage.bucketName,
-              prefix: "velero",
+              prefix: VELERO_BUCKET_PREFIX,
               default: true,
               accessMode: "ReadWrite",
               config: { region: ctx.region, kmsKeyId: props.storage.bucketKeyArn },
