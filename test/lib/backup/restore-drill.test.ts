@@ -2,6 +2,8 @@
  * The restore drill is derived from configuration only: each test changes one thing in an environment and sees the
  * document change with it, and the names it tells people to use are the ones the stacks give the resources.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { Testing } from "cdktf";
 import type { EnvironmentConfig } from "../../../lib/config/environment-schema";
 import { drNames, restoreDrill } from "../../../lib/backup/restore-drill";
@@ -87,4 +89,9 @@ describe("restore drill", () => {
     expect(prefixes).toEqual(expect.arrayContaining([n.backupsBucketPrefix, n.replicaBucketPrefix]));
     expect(Object.values(storage.resource.aws_kms_alias).map((a: any) => a.name)).toContain(n.efsKeyAlias);
   });
+});
+
+test("docs/dr/restore-drill.md is prod's drill exactly as the synth writes it (after a change: npm run synth, then copy cdktf.out/dr/prod/restore-drill.md)", () => {
+  const committed = fs.readFileSync(path.join(__dirname, "../../../docs/dr/restore-drill.md"), "utf8");
+  expect(committed).toBe(restoreDrill(prod, "environments/prod.ts"));
 });
