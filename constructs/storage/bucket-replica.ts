@@ -74,7 +74,7 @@ export class BucketReplica extends Construct {
           actions: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging", "s3:GetObjectRetention", "s3:GetObjectLegalHold"],
           resources: [`${source.bucketArn}/*`],
         },
-        { sid: "WriteReplica", actions: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"], resources: [`${this.bucket.bucketArn}/*`] },
+        { sid: "WriteReplica", actions: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], resources: [`${this.bucket.bucketArn}/*`] },
         {
           sid: "DecryptSourceThroughS3",
           actions: ["kms:Decrypt"],
