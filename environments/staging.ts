@@ -194,7 +194,7 @@ export const staging: EnvironmentConfig = {
     rtoHours: 12,
     velero: { schedules: { nightly: { cron: "0 2 * * *", retentionDays: 14 } } },
     awsBackup: { cron: "30 2 * * *", retentionDays: 14, notifyEmails: [ID.mailbox] },
-    offRegionOptOut: { reason: "staging data is re-created from fixtures and prod restores; losing the region costs a rebuild, not data" },
+    offRegionOptOut: { reason: "what this environment holds is re-created from fixtures and prod restores; losing the region costs a rebuild, not data" },
   },
   protection: { preventDestroy: true },
   iam: ID.iam,

@@ -3,3 +3,4 @@ export * from "./validate-environment";
 export * from "./state-bucket-policy";
 export * from "./cross-environment";
 export * from "./bootstrap-policies";
+export * from "./backup-schema";

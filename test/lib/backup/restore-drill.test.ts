@@ -67,7 +67,7 @@ describe("restore drill", () => {
 
   test("an environment kept in its region says so, with its reason, and has no off-region steps", () => {
     const d = drill(staging);
-    expect(d).toContain("Nothing is kept outside eu-west-1 (backup.offRegionOptOut: staging data is re-created");
+    expect(d).toContain("Nothing is kept outside eu-west-1 (backup.offRegionOptOut: what this environment holds is re-created");
     expect(d).not.toContain("vault-copy");
     expect(d).not.toContain("replica");
     expect(drill(dev)).toContain("The backups bucket is versioned; it has no Object Lock.");
