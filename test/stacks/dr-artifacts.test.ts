@@ -5,10 +5,12 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { Testing } from "cdktf";
 import { ENVIRONMENTS, environmentSources, loadEnvironments } from "../../environments";
 import type { EnvironmentConfig } from "../../lib/config/environment-schema";
 import { restoreDrill } from "../../lib/backup/restore-drill";
 import { runSynth } from "../../stacks/synth";
+import { buildEnvironment } from "../../stacks/environment-stacks";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "dr-artifacts-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -61,4 +63,15 @@ describe("disaster-recovery artifacts of the synth", () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(fs.existsSync(out)).toBe(false);
   });
+});
+
+test("prod's Velero alerts hold its schedules to its RPO, in its tiers, in observability-resources", () => {
+  const stacks = buildEnvironment(Testing.app(), prod);
+  const manifests = Object.values(JSON.parse(Testing.synth(stacks["observability-resources"])).resource.kubernetes_manifest) as Array<{ manifest: Record<string, any> }>;
+  const rule = manifests.map((m) => m.manifest).find((m) => m.kind === "PrometheusRule" && m.metadata.name === "velero-backups")!;
+  const rules = Object.fromEntries(rule.spec.groups[0].rules.map((r: any) => [r.alert, r]));
+  expect(rules.VeleroBackupOlderThanRpo.expr).toContain(`> ${prod.backup!.rpoHours * 3600}`);
+  expect(rules.VeleroBackupOlderThanRpo.expr).toContain('schedule=~"velero-every-6h|velero-weekly"');
+  expect(rules.VeleroBackupOlderThanRpo.labels.priority).toBe(prod.backup!.velero.alerts!.rpoMissed);
+  expect(rules.VeleroBackupFailed.labels.priority).toBe(prod.backup!.velero.alerts!.failed);
 });
