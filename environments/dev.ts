@@ -149,6 +149,13 @@ export const dev: EnvironmentConfig = {
     canaries: [checkoutApiCanary({ steps: [{ setWeight: 20 }, { pause: { duration: "2m" } }, { setWeight: 50 }, { pause: { duration: "2m" } }], analysis: { window: "2m", interval: "1m", count: 4, failureLimit: 1, inconclusiveLimit: 2 } })],
     errorBudgetPolicy: errorBudgetPolicy(0),
   },
+  // A day of loss is acceptable for a throw-away environment: one nightly backup of each kind, a week kept.
+  backup: {
+    rpoHours: 24,
+    rtoHours: 24,
+    velero: { schedules: { nightly: { cron: "0 2 * * *", retentionDays: 7 } }, alerts: { failed: "P3", rpoMissed: "P3" } },
+    awsBackup: { cron: "30 2 * * *", retentionDays: 7 },
+  },
   protection: { preventDestroy: false, unprotectedReason: "throw-away: rebuilt from code, holds no data that must survive" },
   iam: ID.iam,
   backend: {

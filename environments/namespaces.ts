@@ -229,6 +229,20 @@ export function platformNamespaces(sizes: PlatformNamespaceSizes): NamespacesCon
       egress: [{ name: "tempo", forPods: OTEL_COLLECTOR, peer: { namespace: "tempo", podLabels: TEMPO }, ports: [{ port: 4317 }] }],
       quota: sizes.controller,
     },
+    // Velero: the API server for what it backs up and restores; S3, EC2 (snapshots), KMS and STS over HTTPS, through NAT
+    // or the interface endpoints where the environment has them. Nothing calls it but Prometheus.
+    velero: {
+      ...common,
+      mesh: "none",
+      metricsPorts: [8085],
+      ingress: [],
+      egress: [
+        kubernetesApiOut,
+        { name: "aws-apis", peer: { internet: true }, ports: [{ port: 443 }] },
+        { name: "aws-endpoints", peer: { vpcEndpoints: true }, ports: [{ port: 443 }] },
+      ],
+      quota: sizes.controller,
+    },
     "cert-manager": {
       ...common,
       mesh: "none",

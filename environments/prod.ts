@@ -171,6 +171,29 @@ export const prod: EnvironmentConfig = {
     canaries: [checkoutApiCanary({ steps: [{ setWeight: 5 }, { pause: { duration: "10m" } }, { setWeight: 25 }, { pause: { duration: "10m" } }, { setWeight: 50 }, { pause: {} }], analysis: { window: "5m", interval: "1m", count: 30, failureLimit: 1, inconclusiveLimit: 3 } })],
     errorBudgetPolicy: errorBudgetPolicy(0.05),
   },
+  // Six hours of loss at most: Velero every six hours (kept two weeks) plus a weekly backup kept three months; AWS
+  // Backup every six hours, locked for at least a week, copied to eu-central-1; the backups bucket locked and replicated
+  // there too, so losing eu-west-1 loses neither.
+  backup: {
+    rpoHours: 6,
+    rtoHours: 4,
+    velero: {
+      schedules: {
+        "every-6h": { cron: "0 */6 * * *", retentionDays: 14 },
+        weekly: { cron: "30 3 * * SUN", retentionDays: 90 },
+      },
+      resources: { requests: { cpu: "200m", memory: "256Mi" }, limits: { memory: "1Gi" } },
+      alerts: { failed: "P2", rpoMissed: "P1" },
+    },
+    awsBackup: {
+      cron: "15 */6 * * *",
+      retentionDays: 35,
+      offRegionCopy: { region: "eu-central-1", retentionDays: 35 },
+      vaultLock: { minRetentionDays: 7, maxRetentionDays: 400, changeableForDays: 3 },
+      notifyEmails: [ID.mailbox],
+    },
+    bucket: { objectLock: { mode: "GOVERNANCE", days: 14 }, replicaRegion: "eu-central-1" },
+  },
   protection: { preventDestroy: true },
   iam: ID.iam,
   backend: {

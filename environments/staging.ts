@@ -199,6 +199,15 @@ export const staging: EnvironmentConfig = {
     canaries: [checkoutApiCanary({ steps: [{ setWeight: 10 }, { pause: { duration: "5m" } }, { setWeight: 25 }, { pause: { duration: "5m" } }, { setWeight: 50 }, { pause: { duration: "5m" } }], analysis: { window: "5m", interval: "1m", count: 15, failureLimit: 1, inconclusiveLimit: 3 } })],
     errorBudgetPolicy: errorBudgetPolicy(0),
   },
+  // Nightly, kept two weeks, in the environment's region only: what staging holds is re-created from fixtures and
+  // prod restores, so a regional loss costs a rebuild, not data.
+  backup: {
+    rpoHours: 24,
+    rtoHours: 12,
+    velero: { schedules: { nightly: { cron: "0 2 * * *", retentionDays: 14 } } },
+    awsBackup: { cron: "30 2 * * *", retentionDays: 14, notifyEmails: [ID.mailbox] },
+    offRegionOptOut: { reason: "what this environment holds is re-created from fixtures and prod restores; losing the region costs a rebuild, not data" },
+  },
   protection: { preventDestroy: true },
   iam: ID.iam,
   backend: {

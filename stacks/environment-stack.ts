@@ -26,6 +26,7 @@ export class EnvironmentStack extends TerraformStack {
   public readonly config: EnvironmentConfig;
   public readonly layer: Layer;
   public readonly awsProvider: AwsProvider;
+  private readonly regionProviders = new Map<string, AwsProvider>();
   /** State object key, `<keyPrefix>/<env>-<layer>.tfstate`. */
   public readonly stateKey: string;
 
@@ -59,5 +60,25 @@ export class EnvironmentStack extends TerraformStack {
       allowedAccountIds: [config.account],
       defaultTags: [{ tags: { ...config.tags, Layer: layer } }],
     });
+  }
+
+  /**
+   * The AWS provider of a region: the default one for the environment's own region, else one aliased by the region's
+   * name (made once), pinned to the same account and tagging alike. What a stack keeps out of its region (a bucket's
+   * replica, a backup vault's copy) is created with it.
+   */
+  public providerIn(region: string): AwsProvider {
+    if (region === this.config.region) return this.awsProvider;
+    let provider = this.regionProviders.get(region);
+    if (!provider) {
+      provider = new AwsProvider(this, `aws-${region}`, {
+        alias: region,
+        region,
+        allowedAccountIds: [this.config.account],
+        defaultTags: [{ tags: { ...this.config.tags, Layer: this.layer } }],
+      });
+      this.regionProviders.set(region, provider);
+    }
+    return provider;
   }
 }

@@ -83,6 +83,7 @@ export function buildEnvironmentWithAddons(scope: Construct, config: Environment
       tracesBucket: storage.storage.tracesBucket && storage.storage.tracesKey
         ? { bucketName: storage.storage.tracesBucket.bucketId, bucketArn: storage.storage.tracesBucket.bucketArn, keyArn: storage.storage.tracesKey.keyArn }
         : undefined,
+      backups: { bucketName: storage.storage.backupsBucket.bucketId, bucketArn: storage.storage.backupsBucket.bucketArn, keyArn: storage.storage.backupsKey.keyArn },
     },
     addonArtifacts(config, artifacts),
   );

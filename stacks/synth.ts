@@ -9,6 +9,7 @@ import { ValidationError } from "../constructs/common/validation";
 import { buildEnvironmentWithAddons } from "./environment-stacks";
 import { BootstrapStack } from "./bootstrap-stack";
 import { writeEnvironmentGitOps } from "./gitops-artifacts";
+import { writeEnvironmentDr } from "./dr-artifacts";
 import { validateAddonConfigs } from "./addon-config";
 import { compileEnvironmentSlos, EnvironmentSlos, writeEnvironmentSlos } from "./slo-artifacts";
 import { validateEnvironmentDelivery, writeEnvironmentDelivery } from "./delivery-artifacts";
@@ -93,6 +94,7 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, enviro
     for (const o of observability) writeEnvironmentObservability(staging, o);
     configs.forEach((config, i) => writeEnvironmentDelivery(staging, config, slos[i]!));
     for (const config of configs) writeStateBucketPolicy(staging, config);
+    for (const config of configs) writeEnvironmentDr(staging, config, environments.sources?.get(config.name));
     built.forEach(({ addons }, i) => addons.gitops && writeEnvironmentGitOps(staging, configs[i]!.name, addons.gitops));
     if (!underCli) swapInto(staging, target);
   } catch (e) {

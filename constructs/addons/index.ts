@@ -18,6 +18,7 @@ export * from "./cert-manager";
 export * from "./istio";
 export * from "./falco";
 export * from "./litmus";
+export * from "./velero";
 export * from "./argo-cd";
 export * from "./argo-rollouts";
 export * from "./fluent-bit";

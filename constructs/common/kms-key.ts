@@ -1,4 +1,6 @@
 import { Construct } from "constructs";
+import { TerraformProvider } from "cdktf";
+import { placeOnProvider } from "./provider-placement";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
@@ -82,6 +84,12 @@ export interface KmsKeyProps {
    * @default false
    */
   readonly preventDestroy?: boolean;
+  /**
+   * The AWS provider the key (and the data sources its policy reads) is created with: an aliased provider of another
+   * region, for a replica's key.
+   * @default - the stack's default AWS provider
+   */
+  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -186,6 +194,7 @@ export class KmsKey extends Construct {
     if (props.alias) {
       new KmsAlias(this, "Alias", { name: `alias/${props.alias}`, targetKeyId: this.key.keyId });
     }
+    if (props.provider) placeOnProvider(this, props.provider);
   }
 }
 

@@ -1,6 +1,10 @@
 export { SecureBucket, validateSecureBucketProps } from "./secure-bucket";
-export type { SecureBucketProps, BucketEncryption, IEncryptionKey, IAccessLogsBucket } from "./secure-bucket";
+export type { SecureBucketProps, BucketEncryption, BucketObjectLock, IEncryptionKey, IAccessLogsBucket } from "./secure-bucket";
 export { EfsStorage, EFS_TRANSITION_AGES, validateEfsStorageProps } from "./efs-storage";
 export type { EfsStorageProps, EfsStorageOptions, EfsThroughputMode, EfsTransitionAge } from "./efs-storage";
 export { Storage, validateStorageProps } from "./storage";
 export type { StorageProps } from "./storage";
+export { BucketReplica, validateBucketReplicaProps } from "./bucket-replica";
+export type { BucketReplicaProps } from "./bucket-replica";
+export { AwsBackup, AWS_BACKUP_MANAGED_POLICIES, BACKUP_FAILURE_EVENTS, validateAwsBackupProps } from "./aws-backup";
+export type { AwsBackupProps, BackupVaultLock } from "./aws-backup";

@@ -1,4 +1,4 @@
-import { ITerraformDependable } from "cdktf";
+import { ITerraformDependable, TerraformProvider } from "cdktf";
 import { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import type { KmsKey } from "../common/kms-key";
 import type { SecureBucket } from "./secure-bucket";
@@ -18,6 +18,13 @@ export interface IAccessLogsBucket {
    * @default - the policy is assumed to be in place already
    */
   readonly bucketPolicy?: ITerraformDependable;
+}
+
+/** Default retention of S3 Object Lock. */
+export interface BucketObjectLock {
+  readonly mode: "GOVERNANCE" | "COMPLIANCE";
+  /** Days each object version is kept (1 or more). */
+  readonly days: number;
 }
 
 /** Default encryption of a {@link SecureBucket}. */
@@ -120,6 +127,20 @@ export interface SecureBucketProps {
    * @default false
    */
   readonly preventDestroy?: boolean;
+  /**
+   * S3 Object Lock: every object version is kept at least `days` in `mode` (`GOVERNANCE`: only a principal allowed
+   * `s3:BypassGovernanceRetention` may shorten or remove it; `COMPLIANCE`: no one, not even the account root). Object
+   * Lock can only be turned on when the bucket is created: adding it to an existing bucket replaces the bucket.
+   * @default - no Object Lock
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
+   */
+  readonly objectLock?: BucketObjectLock;
+  /**
+   * The AWS provider the bucket, its key and every part are created with (an aliased provider of another region, for
+   * a replica).
+   * @default - the stack's default AWS provider
+   */
+  readonly provider?: TerraformProvider;
   /**
    * Extra bucket policy statements, appended after the defaults (a bucket has exactly one policy).
    * @default - none

@@ -7,18 +7,20 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notification";
+import { S3BucketObjectLockConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { KmsKey } from "../common/kms-key";
+import { placeOnProvider } from "../common/provider-placement";
 import { isUnresolved, throwIfProblems, ValidationError, ValidationProblem } from "../common/validation";
 import { bucketNameProblems } from "./private/bucket-naming";
 import { lifecycleRules } from "./private/lifecycle-rules";
-import { BucketEncryption, SecureBucketProps } from "./secure-bucket-props";
+import { BucketEncryption, BucketObjectLock, SecureBucketProps } from "./secure-bucket-props";
 
-export type { BucketEncryption, IAccessLogsBucket, IEncryptionKey, SecureBucketProps } from "./secure-bucket-props";
+export type { BucketEncryption, BucketObjectLock, IAccessLogsBucket, IEncryptionKey, SecureBucketProps } from "./secure-bucket-props";
 
 /**
  * An S3 bucket that is hardened without configuration: versioned, SSE-KMS with a customer key and an S3
@@ -52,6 +54,10 @@ export class SecureBucket extends Construct {
   public readonly eventBridgeNotifications: boolean;
   public readonly forceDestroy: boolean;
   public readonly preventDestroy: boolean;
+  /** The bucket's Object Lock default retention, when it has Object Lock. */
+  public readonly objectLock?: BucketObjectLock;
+  /** The bucket's versioning: what replication (and noncurrent-version rules) wait for. */
+  public readonly versioning: S3BucketVersioningA;
   private readonly logSourceArns: string[] = [];
 
   constructor(scope: Construct, id: string, props: SecureBucketProps = {}) {
@@ -68,11 +74,14 @@ export class SecureBucket extends Construct {
     this.eventBridgeNotifications = props.eventBridgeNotifications ?? false;
     this.forceDestroy = props.forceDestroy ?? false;
     this.preventDestroy = props.preventDestroy ?? false;
+    this.objectLock = props.objectLock;
 
     this.bucket = new S3Bucket(this, "Bucket", {
       bucket: props.bucketName,
       bucketPrefix: props.bucketPrefix,
       forceDestroy: this.forceDestroy,
+      // Only at creation: changing it replaces the bucket.
+      objectLockEnabled: this.objectLock ? true : undefined,
       lifecycle: this.preventDestroy ? { preventDestroy: true } : undefined,
     });
     this.bucketId = this.bucket.id;
@@ -95,6 +104,14 @@ export class SecureBucket extends Construct {
       bucket: this.bucket.id,
       versioningConfiguration: { status: "Enabled" },
     });
+    this.versioning = versioning;
+    if (this.objectLock) {
+      new S3BucketObjectLockConfigurationA(this, "ObjectLock", {
+        bucket: this.bucket.id,
+        rule: { defaultRetention: { mode: this.objectLock.mode, days: this.objectLock.days } },
+        dependsOn: [versioning],
+      });
+    }
 
     if (this.encryption === "KMS") {
       if (props.encryptionKey) {
@@ -161,6 +178,7 @@ export class SecureBucket extends Construct {
     if (this.eventBridgeNotifications) {
       new S3BucketNotification(this, "Notifications", { bucket: this.bucket.id, eventbridge: true });
     }
+    if (props.provider) placeOnProvider(this, props.provider);
   }
 
   /**
@@ -277,6 +295,11 @@ export function validateSecureBucketProps(props: SecureBucketProps): ValidationP
   wholeDays(problems, "noncurrentVersionExpirationDays", props.noncurrentVersionExpirationDays, 1);
   wholeDays(problems, "intelligentTieringTransitionDays", props.intelligentTieringTransitionDays, 0);
   wholeDays(problems, "expirationDays", props.expirationDays, 1);
+  if (props.objectLock !== undefined) {
+    if (props.objectLock.mode !== "GOVERNANCE" && props.objectLock.mode !== "COMPLIANCE") problems.push({ path: "objectLock.mode", value: props.objectLock.mode, allowed: "'GOVERNANCE' or 'COMPLIANCE'" });
+    wholeDays(problems, "objectLock.days", props.objectLock.days, 1);
+    if (props.objectLock.days === undefined) problems.push({ path: "objectLock.days", value: undefined, allowed: "a whole number of days, at least 1" });
+  }
   const tierDays = props.intelligentTiering === false ? undefined : props.intelligentTieringTransitionDays ?? 30;
   if (props.expirationDays !== undefined && tierDays !== undefined && props.expirationDays <= tierDays) {
     problems.push({

@@ -1,11 +1,13 @@
 import { Construct } from "constructs";
+import { TerraformProvider } from "cdktf";
 import { ICluster } from "../cluster/cluster-types";
 import { KmsKey, KmsKeyAdministration } from "../common/kms-key";
 import { defaultUniqueName } from "../common/naming";
 import { isUnresolved, requireProps, throwIfProblems, ValidationProblem } from "../common/validation";
 import { INetwork } from "../network/network-types";
 import { EfsStorage, EfsStorageOptions, validateEfsStorageProps } from "./efs-storage";
-import { SecureBucket } from "./secure-bucket";
+import { BucketObjectLock, SecureBucket } from "./secure-bucket";
+import { BucketReplica } from "./bucket-replica";
 import { tracesBucketExpirationDays, TRACES_NONCURRENT_VERSION_DAYS } from "../../lib/observability/tracing/retention";
 
 /** The traces bucket of {@link Storage}. */
@@ -66,6 +68,17 @@ export interface StorageProps {
    */
   readonly artifactsExpirationDays?: number;
   /**
+   * S3 Object Lock on the backups bucket. Only at creation: turning it on for an existing bucket replaces the bucket
+   * (its backups must be copied over first).
+   * @default - no Object Lock
+   */
+  readonly backupsObjectLock?: BucketObjectLock;
+  /**
+   * Replicate the backups bucket to another region, into a bucket encrypted with a key of its own there.
+   * @default - no replica
+   */
+  readonly backupsReplica?: { readonly provider: TerraformProvider; readonly region: string };
+  /**
    * The shared EFS file system, or `false` for none.
    * @default - an {@link EfsStorage} with its defaults
    */
@@ -94,6 +107,8 @@ export class Storage extends Construct {
   public readonly logsBucket: SecureBucket;
   /** Backups (e.g. Velero). */
   public readonly backupsBucket: SecureBucket;
+  /** The backups bucket's replica in another region, when `backupsReplica` asks for one. */
+  public readonly backupsReplica?: BucketReplica;
   /** Build and deployment artifacts. */
   public readonly artifactsBucket: SecureBucket;
   /** The shared file system, or undefined with `efs: false`. */
@@ -153,7 +168,19 @@ export class Storage extends Construct {
       accessLogsBucket: this.logsBucket,
       noncurrentVersionExpirationDays: this.noncurrentVersionExpirationDays,
       intelligentTieringTransitionDays: this.intelligentTieringTransitionDays,
+      objectLock: props.backupsObjectLock,
     });
+    if (props.backupsReplica) {
+      this.backupsReplica = new BucketReplica(this, "BackupsReplica", {
+        source: this.backupsBucket,
+        provider: props.backupsReplica.provider,
+        region: props.backupsReplica.region,
+        bucketPrefix: `${namePrefix}-replica`,
+        keyAdministration: props.keyAdministration,
+        preventDestroy: this.preventDestroy,
+        noncurrentVersionExpirationDays: this.noncurrentVersionExpirationDays,
+      });
+    }
 
     this.artifactsKey = new KmsKey(this, "ArtifactsKey", {
       ...keyPolicy("s3"),

@@ -12,6 +12,7 @@ import { ChaosConfigSchema } from "./chaos-schema";
 import { DeliveryConfigSchema } from "./delivery-schema";
 import { CostConfigSchema } from "./cost-schema";
 import { TracingConfigSchema } from "./tracing-schema";
+import { BackupConfigSchema } from "./backup-schema";
 import { AlertRoutingSchema } from "../observability/alertmanager/model";
 import { isDnsLabel } from "../kubernetes/names";
 import { MIN_REASON_LENGTH } from "./security/opt-out";
@@ -235,6 +236,12 @@ export const EnvironmentSchema = z.strictObject({
    * @default - no budget; the tags are set on every resource all the same
    */
   cost: CostConfigSchema.optional(),
+  /**
+   * Disaster recovery: Velero schedules, the AWS Backup plan, the backups bucket's lock and replica, and the RPO and RTO
+   * they are checked against (`lib/backup/backup-plan.ts`). Required where `protection.preventDestroy` is true.
+   * @default - no Velero, no AWS Backup plan (an unprotected environment only)
+   */
+  backup: BackupConfigSchema.optional(),
 });
 
 /** One environment's configuration as written in `environments/`. */

@@ -5,3 +5,4 @@ export * from "./cross-environment";
 export * from "./bootstrap-policies";
 export * from "./cost-schema";
 export * from "./validate-cost";
+export * from "./backup-schema";

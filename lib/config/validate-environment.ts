@@ -16,6 +16,7 @@ import { crossEnvironmentProblems } from "./cross-environment";
 import { deliveryProblems } from "../delivery/delivery-plan";
 import { COST_ALLOCATION_TAGS } from "./cost-schema";
 import { costProblems } from "./validate-cost";
+import { backupProblems } from "../backup/backup-plan";
 
 /**
  * Tags every environment must set (non-empty): the cost-allocation tags, which every resource carries; `Environment`
@@ -242,6 +243,7 @@ function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
   problems.push(...deliveryProblems(c));
   problems.push(...falcoOutboundProblems(c.security.falco, c.security.namespaces.teams.flatMap((t) => Object.keys(t.namespaces))));
   problems.push(...alertingTeamProblems(c));
+  problems.push(...backupProblems(c));
   return problems;
 }
 

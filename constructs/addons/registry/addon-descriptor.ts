@@ -188,6 +188,8 @@ export interface LowerLayerValues {
   readonly efsFileSystemId?: string;
   /** The traces bucket (Tempo's backend) and its key. @default - none (the environment does not trace) */
   readonly tracesBucket?: { readonly bucketName: string; readonly bucketArn: string; readonly keyArn: string };
+  /** The storage layer's backups bucket and its key (where Velero writes). @default - none */
+  readonly backups?: { readonly bucketName: string; readonly bucketArn: string; readonly keyArn: string };
 }
 
 /** Generated inputs of the observability add-ons. */

@@ -15,9 +15,10 @@ import { argoRolloutsAddon } from "../argo-rollouts/addon";
 import { fluentBitAddon } from "../fluent-bit/addon";
 import { tempoAddon } from "../tempo/addon";
 import { openTelemetryCollectorAddon } from "../opentelemetry-collector/addon";
+import { veleroAddon } from "../velero/addon";
 
 export * from "./addon-descriptor";
-export { nodeAutoscalingAddon, metricsServerAddon, storageClassesAddon, externalSecretsAddon, istioAddon, falcoAddon, certManagerAddon, awsPrivateCaIssuerAddon, kubePrometheusStackAddon, litmusAddon, argoCdAddon, argoRolloutsAddon, fluentBitAddon, tempoAddon, openTelemetryCollectorAddon };
+export { nodeAutoscalingAddon, metricsServerAddon, storageClassesAddon, externalSecretsAddon, istioAddon, falcoAddon, certManagerAddon, awsPrivateCaIssuerAddon, kubePrometheusStackAddon, litmusAddon, argoCdAddon, argoRolloutsAddon, fluentBitAddon, tempoAddon, openTelemetryCollectorAddon, veleroAddon };
 
 /**
  * Every add-on of the platform, one line each, in build order within a layer (an add-on after those it requires).
@@ -40,6 +41,7 @@ export const ADDONS: readonly AddonDescriptor<any>[] = [
   fluentBitAddon,
   tempoAddon,
   openTelemetryCollectorAddon,
+  veleroAddon,
 ];
 
 /** The add-ons an environment runs, in registry order. */

@@ -42,7 +42,8 @@ export interface Gp3StorageClassOptions {
   readonly fsType?: "ext4" | "xfs";
   /**
    * Tags of every volume (and its snapshots) the driver creates for this class, e.g. the cost-allocation tags, which
-   * the AWS provider's default tags never reach: `tagSpecification_<n>: "<key>=<value>"` parameters, in key order.
+   * the AWS provider's default tags never reach, or the tag an AWS Backup selection picks volumes by:
+   * `tagSpecification_<n>: "<key>=<value>"` parameters, in key order.
    * @default - the driver's own tags only
    * @see https://github.com/kubernetes-sigs/aws-ebs-csi-driver/blob/master/docs/tagging.md
    */

@@ -24,6 +24,7 @@ import { ArgoRollouts } from "../../../constructs/addons/argo-rollouts/argo-roll
 import { FluentBit } from "../../../constructs/addons/fluent-bit/fluent-bit";
 import { Tempo } from "../../../constructs/addons/tempo/tempo";
 import { OpenTelemetryCollector } from "../../../constructs/addons/opentelemetry-collector/opentelemetry-collector";
+import { Velero } from "../../../constructs/addons/velero/velero";
 import { missingContainerHardening, missingPodHardening } from "../../../lib/kubernetes/security-context";
 import { fakeCluster } from "./fake-cluster";
 import { helmCoalesce, istioTemplateValues, subchartValues } from "./support/helm-merge";
@@ -84,6 +85,14 @@ function releases(): Record<string, Release> {
       defaults: "tempo-2.2.4",
     },
     "opentelemetry-collector": { addon: new OpenTelemetryCollector(stack, "OpenTelemetryCollector", { cluster, tempoEndpoint: "tempo.tempo.svc.cluster.local:4317" }).addon, defaults: "opentelemetry-collector-0.170.0" },
+    velero: {
+      addon: new Velero(stack, "Velero", {
+        cluster,
+        storage: { bucketName: "backups", bucketArn: "arn:aws:s3:::backups", bucketKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/1", volumeKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/2" },
+        schedules: { nightly: { cron: "0 2 * * *", retentionDays: 7 } },
+      }).addon,
+      defaults: "velero-12.1.0",
+    },
     "kube-prometheus-stack": {
       addon: new KubePrometheusStack(stack, "KubePrometheusStack", { cluster, storageClassName: "gp3" }).addon,
       defaults: "kube-prometheus-stack-88.5.3",
@@ -143,6 +152,9 @@ export const CONTAINERS: readonly Container[] = [
   { release: "argo-rollouts", name: "argo-rollouts", resources: ["controller", "resources"], pod: ["podSecurityContext"], container: ["containerSecurityContext"] },
   // Fluent Bit runs as root (uid 0, every capability dropped) to read the root-owned log files: fluent-bit.test.ts.
   { release: "fluent-bit", name: "fluent-bit", resources: ["resources"] },
+  OWN("velero", "velero", [], "podSecurityContext", "containerSecurityContext"),
+  // The AWS plugin's init container: the chart takes the list as written, so its context and resources are ours whole.
+  { release: "velero", name: "velero-plugin-for-aws", resources: ["initContainers", "0", "resources"], pod: ["podSecurityContext"], container: ["initContainers", "0", "securityContext"] },
   OWN("kube-prometheus-stack", "prometheus-operator", ["prometheusOperator"], "securityContext", "containerSecurityContext"),
   { release: "kube-prometheus-stack", name: "config-reloader", resources: ["prometheusOperator", "prometheusConfigReloader", "resources"] },
   { release: "kube-prometheus-stack", name: "admission-webhook-patch", resources: ["prometheusOperator", "admissionWebhooks", "patch", "resources"], pod: ["prometheusOperator", "admissionWebhooks", "patch", "securityContext"] },

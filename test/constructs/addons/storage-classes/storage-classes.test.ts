@@ -164,3 +164,16 @@ describe("StorageClasses", () => {
     ]);
   });
 });
+
+describe("StorageClasses volume tags", () => {
+  test("each tag becomes a tagSpecification_<n> parameter of the gp3 class, which the EBS CSI driver puts on every volume", () => {
+    const { classes, parsed } = build({ gp3: { volumeTags: { backup: "true", team: "platform" } } });
+    expect(classes.gp3Parameters).toMatchObject({ tagSpecification_1: "backup=true", tagSpecification_2: "team=platform" });
+    expect(classNamed(parsed, "gp3").parameters).toMatchObject({ tagSpecification_1: "backup=true" });
+    expect(Object.keys(build().classes.gp3Parameters).filter((k) => k.startsWith("tagSpecification"))).toEqual([]);
+  });
+
+  test("fails with a tag key holding '='", () => {
+    expect(validateStorageClassesProps({ gp3: { volumeTags: { "a=b": "c" } } }).map((p) => p.path)).toEqual(["gp3.volumeTags.a=b"]);
+  });
+});

@@ -1,0 +1,3 @@
+export * from "./velero";
+export * from "./velero-policy";
+export * from "./velero-monitoring";
