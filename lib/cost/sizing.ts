@@ -19,6 +19,8 @@ export interface PlatformResourceCounts {
   /** Interface endpoints × the AZs each has a network interface in: what is billed by the hour. */
   readonly interfaceEndpointAzs: number;
   readonly kmsKeys: number;
+  /** AWS Backup vaults: the environment's and its off-region copy's (`backup.awsBackup`). */
+  readonly backupVaults: number;
   /** Amazon Managed Prometheus workspaces (`observability.managedPrometheus`). */
   readonly ampWorkspaces: number;
   readonly s3Buckets: number;
@@ -32,6 +34,8 @@ export function platformResourceCounts(c: EnvironmentConfig): PlatformResourceCo
   const natGateways = c.network.natGateways === "per-az" ? c.network.azCount : 1;
   const amp = c.observability.managedPrometheus?.enabled === true;
   const traces = c.observability.tracing?.enabled === true;
+  const awsBackup = c.backup?.awsBackup;
+  const replica = c.backup?.bucket?.replicaRegion !== undefined;
   return {
     eksClusters: 1,
     nodeGroups: c.cluster.nodeGroups.length,
@@ -40,11 +44,16 @@ export function platformResourceCounts(c: EnvironmentConfig): PlatformResourceCo
     interfaceEndpoints: c.network.interfaceEndpoints.length,
     interfaceEndpointAzs: c.network.interfaceEndpoints.length * c.network.azCount,
     // network: the flow logs' key (and the budget topic's); cluster: secrets and volumes; storage: backups, artifacts (and
-    // EFS, traces); observability: the log groups' key, the AMP workspace's and its alert topics'.
-    kmsKeys: 1 + (c.cost?.budget ? 1 : 0) + 2 + 2 + (c.storage.efs ? 1 : 0) + (traces ? 1 : 0) + (c.observability.logs.enabled ? 1 : 0) + (amp ? 1 + (c.alerting ? 1 : 0) : 0),
+    // EFS, traces, the backups replica's, AWS Backup's vaults' and notifications'); observability: the log groups' key,
+    // the AMP workspace's and its alert topics'.
+    kmsKeys:
+      1 + (c.cost?.budget ? 1 : 0) + 2 + 2 + (c.storage.efs ? 1 : 0) + (traces ? 1 : 0) + (replica ? 1 : 0) +
+      (awsBackup ? 2 + (awsBackup.offRegionCopy ? 1 : 0) : 0) +
+      (c.observability.logs.enabled ? 1 : 0) + (amp ? 1 + (c.alerting ? 1 : 0) : 0),
+    backupVaults: awsBackup ? 1 + (awsBackup.offRegionCopy ? 1 : 0) : 0,
     ampWorkspaces: amp ? 1 : 0,
-    // storage: logs, backups, artifacts (and traces).
-    s3Buckets: 3 + (traces ? 1 : 0),
+    // storage: logs, backups, artifacts (and traces, and the backups' replica).
+    s3Buckets: 3 + (traces ? 1 : 0) + (replica ? 1 : 0),
     efsFileSystems: c.storage.efs ? 1 : 0,
     networkLoadBalancers: 1,
   };
@@ -157,7 +166,17 @@ export function estimateCost(c: EnvironmentConfig, prices: Readonly<Record<strin
   if (counts.efsFileSystems > 0) {
     lines.push({ section: "storage", component: "EFS", detail: `one file system${p ? `, $${p.efsStandardGbMonth}/GB-month stored` : ""}`, count: counts.efsFileSystems, ...(p ? priced(0) : {}) });
   }
-  lines.push({ section: "storage", component: "S3 buckets", detail: `logs, backups, artifacts${c.observability.tracing?.enabled ? ", traces" : ""}${p ? `, $${p.s3StandardGbMonth}/GB-month stored` : ""}`, count: counts.s3Buckets, ...(p ? priced(0) : {}) });
+  lines.push({ section: "storage", component: "S3 buckets", detail: `logs, backups, artifacts${c.observability.tracing?.enabled ? ", traces" : ""}${c.backup?.bucket?.replicaRegion ? `, the backups' replica in ${c.backup.bucket.replicaRegion}` : ""}${p ? `, $${p.s3StandardGbMonth}/GB-month stored` : ""}`, count: counts.s3Buckets, ...(p ? priced(0) : {}) });
+
+  if (counts.backupVaults > 0) {
+    lines.push({
+      section: "storage",
+      component: "AWS Backup",
+      detail: `${counts.backupVaults === 1 ? "one vault" : `${counts.backupVaults} vaults (one off-region)`}; billed by the recovery points' size, warm and cold, and cross-region copies`,
+      count: counts.backupVaults,
+      ...(p ? priced(0) : {}),
+    });
+  }
 
   // Managed services.
   lines.push({
@@ -197,7 +216,7 @@ export function estimateCost(c: EnvironmentConfig, prices: Readonly<Record<strin
     warnings,
     notEstimated: [
       "data transfer, NAT and endpoint data processing, load balancer capacity units",
-      "what is stored: EBS volumes of claims, EFS, S3, snapshots",
+      "what is stored: EBS volumes of claims, EFS, S3, snapshots, AWS Backup recovery points, replication",
       "CloudWatch Logs (flow logs, control-plane logs, container and node logs), KMS and API requests, support plans, tax",
       "Amazon Managed Prometheus samples ingested, stored and queried; SNS notifications",
     ],

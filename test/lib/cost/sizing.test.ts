@@ -34,6 +34,7 @@ function env(change: (c: Json) => void): EnvironmentConfig {
   c.observability.logs.enabled = false;
   delete c.observability.managedPrometheus;
   delete c.observability.tracing;
+  delete c.backup;
   c.cluster.nodeGroups = [{ ...c.cluster.nodeGroups[0], name: "system", instanceTypes: ["a1.large"], capacityType: "ON_DEMAND", minSize: 1, desiredSize: 2, maxSize: 3, diskSizeGiB: 50 }];
   change(c);
   return c as EnvironmentConfig;
@@ -145,6 +146,7 @@ describe.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("the counts of %s m
       interfaceEndpointAzs: interfaceEndpoints.reduce((n, e) => n + (e.subnet_ids as unknown[]).length, 0),
       kmsKeys: count("aws_kms_key"),
       ampWorkspaces: count("aws_prometheus_workspace"),
+      backupVaults: count("aws_backup_vault"),
       s3Buckets: count("aws_s3_bucket"),
       efsFileSystems: count("aws_efs_file_system"),
       // Made by EKS's service controller for the mesh's gateway Service: one gateway release.
