@@ -180,7 +180,15 @@ export const prod: EnvironmentConfig = {
     webhook: { priorities: ["P0", "P1"] },
     heartbeat: {},
     tiers: { P0: { repeatInterval: "30m" } },
-    // A P0 still firing after 30 minutes is e-mailed to the platform's lead.
+    // P0s also page the on-call phones by SMS (SNS topic sre-prod-p0-sms). The numbers are Secrets Manager secrets,
+    // never written here; Terraform reads them to subscribe the phones (so they sit in the encrypted state).
+    sms: {
+      phoneNumbers: [
+        { name: "primary-on-call", secret: `${ID.secretsManagerPrefix}/p0-sms/primary-on-call` },
+        { name: "secondary-on-call", secret: `${ID.secretsManagerPrefix}/p0-sms/secondary-on-call` },
+      ],
+    },
+    // A P0 still firing after 30 minutes is e-mailed to the platform's lead, and sent to the phones above by SMS.
     escalation: { after: "30m", to: "platform-lead@example.com" },
   },
 };

@@ -12,3 +12,5 @@ export {
 } from "./generate";
 export type { AlertmanagerBuildOptions, PriorityDialect } from "./generate";
 export { p0EscalationGroup, P0_ESCALATION_ALERT, P0_ESCALATION_GROUP, P0_ESCALATION_RUNBOOK_PATH, ESCALATED_ALERT_LABEL } from "./escalation";
+export { p0SmsTopicName, snsTopicArn, smsConfig, smsMessageTemplate, smsPagingProblems, isSecretReference, SMS_MAX_CHARACTERS, SMS_SUBJECT_TEMPLATE, SMS_TYPE_ATTRIBUTE } from "./sms";
+export type { SmsPagingConfig, SmsPhoneNumber, SmsTopics } from "./sms";
