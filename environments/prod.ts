@@ -175,7 +175,14 @@ export const prod: EnvironmentConfig = {
     email: { ...shared.alerting.email, to: "platform-capacity@example.com" },
     // Each team's own receivers; its PagerDuty routing key and Slack webhook URL are keys of the receivers' secret
     // (team-payments-pagerduty-routing-key, team-payments-slack-webhook-url).
-    teams: { payments: { slack: { channel: `#payments-alerts-${ID.name}` }, email: { to: `payments-${ID.name}@example.com` } } },
+    // The team's P0s also page its on-call phone by SMS (its own topic, sre-prod-payments-p0-sms).
+    teams: {
+      payments: {
+        slack: { channel: `#payments-alerts-${ID.name}` },
+        email: { to: `payments-${ID.name}@example.com` },
+        sms: { phoneNumbers: [{ name: "payments-on-call", secret: `${ID.secretsManagerPrefix}/p0-sms/payments-on-call` }] },
+      },
+    },
     // The incident tool's and the heartbeat service's URLs are the receivers' Secret's webhook-url and heartbeat-url.
     webhook: { priorities: ["P0", "P1"] },
     heartbeat: {},

@@ -137,7 +137,7 @@ describeWithBinaries("amtool", [AMTOOL], () => {
 
   test.each([
     // A team's own rule (its namespace enforced) cannot hand its alert to the platform, nor to another owner, by its labels.
-    ["prod", ["namespace=payments", "team=platform", "priority=P0"], "webhook,team-payments-pagerduty"],
+    ["prod", ["namespace=payments", "team=platform", "priority=P0"], "webhook,team-payments-pagerduty,team-payments-sms"],
     ["staging", ["namespace=payments", "priority=P0"], "team-payments-pagerduty"],
     // Unlabelled alerts of a team fall back on the team's chat (dev drops them, as it drops the platform's).
     ["staging", ["team=payments"], "team-payments-slack"],
