@@ -4,6 +4,8 @@ import { nodeGroupNamePrefixProblem } from "../eks/node-group-names";
 import { addonVersionProblem, EKS_MANAGED_ADDON_KEYS, REVIEWED_ADDON_VERSIONS, runsManagedAddon } from "../eks/addon-versions";
 import { isLabelValue, isQualifiedName } from "../kubernetes/names";
 import { validateAlertRouting } from "../observability/alertmanager/validate";
+import { smsSchemaProblem } from "../observability/alertmanager/sms";
+import { serviceOverrideProblems } from "../slo/service-overrides";
 import { formatProblems, ValidationProblem } from "../problems";
 import { parseArn } from "../aws/arns";
 import { suggest } from "../did-you-mean";
@@ -108,6 +110,7 @@ function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   const add = (path: string, value: unknown, allowed: string) => problems.push({ path, value, allowed });
   if (c.alerting !== undefined) problems.push(...validateAlertRouting(c.alerting, "alerting"));
+  if (c.slo?.overrides !== undefined) problems.push(...serviceOverrideProblems(c.slo.overrides));
 
   // Availability zones.
   if (c.network.azCount > c.availabilityZones.length) {
@@ -300,7 +303,7 @@ function zodProblems(error: z.ZodError, input: unknown): ValidationProblem[] {
         const parent = valueAt(input, issue.path);
         const known = knownKeys(issue.path);
         const allowed = known ? `${suggest(key, known)}; known fields: ${known.join(", ")}` : "";
-        problems.push({ path: joinPath([...base, key]), value: (parent as Record<string, unknown>)?.[key], allowed: `no field "${key}" here${allowed}` });
+        problems.push(smsSchemaProblem({ path: joinPath([...base, key]), value: (parent as Record<string, unknown>)?.[key], allowed: `no field "${key}" here${allowed}` }));
       }
       continue;
     }
@@ -314,7 +317,7 @@ function zodProblems(error: z.ZodError, input: unknown): ValidationProblem[] {
     else if (issue.code === "invalid_type") allowed = value === undefined ? `a value (required), of type ${issue.expected}` : `a value of type ${issue.expected}`;
     else if (issue.code === "too_small") allowed = `at least ${issue.minimum}${issue.origin === "array" ? " item(s)" : ""}${issue.message.startsWith("Too small") ? "" : ` (${issue.message})`}`;
     else if (issue.code === "too_big") allowed = `at most ${issue.maximum}${issue.origin === "array" ? " item(s)" : ""}`;
-    problems.push({ path: joinPath(base), value, allowed });
+    problems.push(smsSchemaProblem({ path: joinPath(base), value, allowed }));
   }
   return problems;
 }

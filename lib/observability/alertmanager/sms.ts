@@ -93,6 +93,20 @@ export function isSecretReference(text: string): boolean {
   return !LOOKS_LIKE_A_PHONE_NUMBER.test(text) && (SECRET_ARN.test(text) || (!text.startsWith("arn:") && SECRET_NAME.test(text)));
 }
 
+/**
+ * A schema problem under an `sms` section as the user should read it: a phone number written where a `{ name, secret }`
+ * belongs (or in a field of its own) is never repeated in the message (CI logs keep it), and what is allowed says
+ * where the number goes instead. Other problems are returned as they are.
+ */
+export function smsSchemaProblem(problem: ValidationProblem): ValidationProblem {
+  if (!/(^|\.)sms\.phoneNumbers(\[\d+\]|\.|$)/.test(problem.path)) return problem;
+  const phone = typeof problem.value === "string" && LOOKS_LIKE_A_PHONE_NUMBER.test(problem.value);
+  if (/\.phoneNumbers\[\d+\]$/.test(problem.path) && typeof problem.value === "string") {
+    return { path: problem.path, value: phone ? "(a phone number)" : problem.value, allowed: "{ name, secret }: what the phone is, and the Secrets Manager secret holding its number, never the number itself" };
+  }
+  return phone ? { ...problem, value: "(a phone number)" } : problem;
+}
+
 /** Problems of one owner's `sms` section, with paths under `at` (e.g. `alerting.sms`). */
 export function smsPagingProblems(sms: SmsPagingConfig, at: string): ValidationProblem[] {
   const problems: ValidationProblem[] = [];

@@ -8,7 +8,7 @@ import { prometheusDurationSeconds } from "../../kubernetes/durations";
 import { LABEL_NAME_RE } from "../../slo/promql";
 import { TEAM_NAME_ALLOWED, TEAM_NAME_RE } from "../ownership";
 import { isPriority, PRIORITIES } from "../priorities";
-import { smsPagingProblems } from "./sms";
+import { smsPagingProblems, smsSchemaProblem } from "./sms";
 import { ALERTMANAGER_INLINE_SECRET_FIELDS, ALERTMANAGER_INLINE_URL_FIELDS, ALERTMANAGER_SECRETS_ROOT, AlertRoutingSchema, DEFAULT_TIER_TIMING, WEEKDAYS, type AlertRoutingConfig, type TierTiming } from "./model";
 
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)$|^24:00$/;
@@ -62,14 +62,19 @@ export function parseAlertRouting(input: unknown, scope = "alerting"): AlertRout
   const parsed = AlertRoutingSchema.safeParse(input);
   const problems: ValidationProblem[] = parsed.success
     ? validateAlertRouting(parsed.data, scope)
-    : parsed.error.issues.map((issue) => {
+    : parsed.error.issues.flatMap((issue) => {
         const value = issue.path.reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined), input);
+        const pathOf = (keys: readonly PropertyKey[]) => [scope, ...keys.map(String)].reduce((acc, k) => (/^\d+$/.test(k) ? `${acc}[${k}]` : `${acc}.${k}`));
+        // Under `sms`, one problem per unknown key, at the key, so a phone number written in a field of its own is not
+        // repeated with the object that holds it.
+        if (issue.code === "unrecognized_keys" && issue.path.includes("sms")) {
+          return issue.keys.map((k) => smsSchemaProblem({ path: pathOf([...issue.path, k]), value: (value as Record<string, unknown>)?.[k], allowed: `no field "${k}" here` }));
+        }
         let allowed = issue.message;
         if (issue.code === "unrecognized_keys") allowed = `no field(s) ${issue.keys.join(", ")} here`;
         else if (issue.code === "invalid_value") allowed = `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
         else if (issue.code === "invalid_type") allowed = value === undefined ? `a value (required), of type ${issue.expected}` : `a value of type ${issue.expected}`;
-        const path = [scope, ...issue.path.map(String)].reduce((acc, k) => (/^\d+$/.test(k) ? `${acc}[${k}]` : `${acc}.${k}`));
-        return { path, value, allowed };
+        return [smsSchemaProblem({ path: pathOf(issue.path), value, allowed })];
       });
   if (problems.length > 0) throw new AlertRoutingError(scope, formatProblems("invalid alert routing", problems));
   return parsed.data!;

@@ -117,8 +117,19 @@ describe("SMS phone numbers are Secrets Manager references", () => {
     expect(problems({ phoneNumbers }).map((p) => p.path)).toEqual([`alerting.sms.${field}`]);
   });
 
-  test("fails on a key other than name and secret (a number field), through the schema", () => {
-    expect(() => parseAlertRouting({ ...BASE, sms: { phoneNumbers: [{ name: "primary", number: "+4915112345678" }] } })).toThrow(/alerting\.sms\.phoneNumbers\[0\]/);
+  test.each([
+    ["a number field instead of the secret", [{ name: "primary", number: "+4915112345678" }], /alerting\.sms\.phoneNumbers\[0\]\.number: got "\(a phone number\)"; allowed: no field "number" here/],
+    ["the number alone", ["+4915112345678"], /alerting\.sms\.phoneNumbers\[0\]: got "\(a phone number\)"; allowed: \{ name, secret \}: .*never the number itself/],
+  ])("fails through the schema on %s, without repeating the number", (_what, phoneNumbers, message) => {
+    let error: Error | undefined;
+    try {
+      parseAlertRouting({ ...BASE, sms: { phoneNumbers } });
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error).toBeInstanceOf(AlertRoutingError);
+    expect(error!.message).toMatch(message);
+    expect(error!.message).not.toContain("4915112345678");
   });
 });
 
