@@ -70,6 +70,7 @@ export function generateEnvironmentObservability(config: EnvironmentConfig, slos
     dashboards,
     runbooks: environmentRunbooks(slos, {
       environment: config.name,
+      escalationBySms: config.alerting?.sms !== undefined,
       sourceRoot: packageRoot(),
       dashboardOf: (service) => {
         const d = sloDashboard(service);
