@@ -4,7 +4,7 @@
  * @see https://prometheus.io/docs/alerting/latest/configuration/
  */
 import { stringify } from "yaml";
-import { formatProblems } from "../../problems";
+import { formatProblems, type ValidationProblem } from "../../problems";
 import { LABEL_SERVICE } from "../../slo/conventions";
 import { ENFORCED_NAMESPACE_LABEL } from "../monitoring-selection";
 import { LABEL_TEAM } from "../ownership";
@@ -311,7 +311,10 @@ function emailConfig(c: AlertRoutingConfig, to: string, dir: string, subject = `
   };
 }
 
-/** A team's three receivers: its PagerDuty service and Slack channel (keys of its own), its digest through the platform's SMTP server. */
+/**
+ * A team's receivers: its PagerDuty service and Slack channel (keys of its own), its digest through the platform's SMTP
+ * server, and its SMS topic when it has phones.
+ */
 function teamReceiverList(c: AlertRoutingConfig, team: string, dir: string, sms: SmsTopics | undefined): AmReceiver[] {
   const r = c.teams![team]!;
   const names = teamReceiverNames(team);
@@ -325,8 +328,8 @@ function teamReceiverList(c: AlertRoutingConfig, team: string, dir: string, sms:
 }
 
 /** Each `sms` of the routing whose topic `topics` does not name (none when every one has its topic). */
-function smsTopicProblems(c: AlertRoutingConfig, topics: SmsTopics | undefined): Array<{ path: string; value: unknown; allowed: string }> {
-  const problems: Array<{ path: string; value: unknown; allowed: string }> = [];
+function smsTopicProblems(c: AlertRoutingConfig, topics: SmsTopics | undefined): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
   const owners: Array<[string, string | undefined]> = [
     ...(c.sms !== undefined ? [["sms", topics?.topicArn] as [string, string | undefined]] : []),
     ...Object.entries(c.teams ?? {}).filter(([, t]) => t.sms !== undefined).map(([team]): [string, string | undefined] => [`teams.${team}.sms`, topics?.teamTopicArns?.[team]]),
