@@ -236,6 +236,28 @@ function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
   problems.push(...deliveryProblems(c));
   problems.push(...falcoOutboundProblems(c.security.falco, c.security.namespaces.teams.flatMap((t) => Object.keys(t.namespaces))));
   problems.push(...alertingTeamProblems(c));
+  problems.push(...smsSecretProblems(c));
+  return problems;
+}
+
+/**
+ * A phone's secret given by ARN is one the environment's Terraform reads: in its own account and region (the provider
+ * reads the secret version there, and a number kept in another account would page from outside it).
+ */
+function smsSecretProblems(c: EnvironmentConfig): ValidationProblem[] {
+  const owners: Array<[string, { phoneNumbers: ReadonlyArray<{ secret: string }> } | undefined]> = [
+    ["alerting.sms", c.alerting?.sms],
+    ...Object.entries(c.alerting?.teams ?? {}).map(([team, t]): [string, { phoneNumbers: ReadonlyArray<{ secret: string }> } | undefined] => [`alerting.teams.${team}.sms`, t.sms]),
+  ];
+  const problems: ValidationProblem[] = [];
+  for (const [at, sms] of owners) {
+    sms?.phoneNumbers.forEach((p, i) => {
+      const arn = parseArn(p.secret);
+      if (arn !== undefined && arn.service === "secretsmanager" && (arn.account !== c.account || arn.region !== c.region)) {
+        problems.push({ path: `${at}.phoneNumbers[${i}].secret`, value: p.secret, allowed: `a secret of the environment's own account and region (${c.account}, ${c.region}), or its name` });
+      }
+    });
+  }
   return problems;
 }
 
