@@ -14,9 +14,10 @@ import { KUBE_PROMETHEUS_STACK_RELEASE, MONITORING_NAMESPACE, monitoringSelector
 import { packageRoot } from "../lib/package-root";
 import { emitPrometheusRuleYaml, emitRulesYaml } from "../lib/slo/emit";
 import { closest } from "../lib/did-you-mean";
-import { unknownEnvironmentProblem } from "../lib/slo/load";
+import { expandSloPaths, unknownEnvironmentProblem } from "../lib/slo/load";
 import { formatDiagnostic, SloError, type SloDiagnostic, type SloPeriod } from "../lib/slo/model";
 import { loadAndCompileSlos } from "../lib/slo/pipeline";
+import { environmentServiceOverrides } from "../lib/slo/service-overrides";
 import { sloSpecFiles } from "../lib/slo/spec-folder";
 import { SUPPORTED_PERIODS } from "../lib/slo/windows";
 import { renderReport } from "./slo-report";
@@ -56,6 +57,7 @@ function version(): string {
 }
 
 let platformEnvironments: readonly EnvironmentConfig[] | null | undefined;
+let platformSources: ReadonlyMap<string, string> = new Map();
 
 /**
  * The platform's own environment names when the CLI runs from the sre-platform repository, else undefined.
@@ -71,9 +73,11 @@ function platformEnvironmentConfigs(): readonly EnvironmentConfig[] | undefined 
   if (platformEnvironments === undefined) {
     const entry = join(__dirname, "..", "environments");
     // Only the kind of file this CLI runs as can be required: compiled .js, or .ts under ts-node.
-    platformEnvironments = existsSync(join(entry, `index${extname(__filename)}`))
-      ? (require(entry) as { ENVIRONMENTS: readonly EnvironmentConfig[] }).ENVIRONMENTS
-      : null;
+    const found = existsSync(join(entry, `index${extname(__filename)}`))
+      ? (require(entry) as { ENVIRONMENTS: readonly EnvironmentConfig[]; environmentSources?: () => ReadonlyMap<string, string> })
+      : undefined;
+    platformEnvironments = found?.ENVIRONMENTS ?? null;
+    platformSources = found?.environmentSources?.() ?? new Map();
   }
   return platformEnvironments ?? undefined;
 }
@@ -240,15 +244,22 @@ function parseCommandArgs(command: string, args: readonly string[]): Parsed {
  * as the user wrote them, each once per run.
  */
 function loadAndCompile(files: readonly string[], p: Parsed, io: Io, environment = p.environment, shown = new Set<string>()) {
+  // Inside the repository, with an environment: its own overrides of the specs' services, as the synth applies them.
+  const env = environment !== undefined ? platformEnvironmentConfigs()?.find((e) => e.name === environment) : undefined;
+  // Every override is held against the specs only when they are all of the environment's; given a few files, an
+  // override of a service they do not define is skipped (one close to theirs is still a typo, and refused).
+  const declared = env !== undefined ? environmentServiceOverrides(env.slo, platformSources.get(env.name) ?? `environment "${env.name}"`) : undefined;
+  const given = new Set(expandSloPaths(files).map((f) => resolve(f)));
+  const serviceOverrides = declared === undefined ? undefined : { ...declared, partial: !sloSpecFiles(packageRoot(__dirname), env!.slo?.specs).every((f) => given.has(resolve(f))) };
   const loaded = loadAndCompileSlos(files, {
     ...(environment !== undefined ? { environment } : {}),
+    ...(serviceOverrides !== undefined ? { serviceOverrides } : {}),
     ...(envNames() !== undefined ? { knownEnvironments: envNames() } : {}),
     strict: p.strict,
     ...(p.period !== undefined ? { period: p.period } : {}),
     ...(p.runbookBaseUrl !== undefined ? { runbookBaseUrl: p.runbookBaseUrl } : {}),
   });
   // Inside the repository, with an environment: the specs' teams are held against that environment's, as the synth does.
-  const env = environment !== undefined ? platformEnvironmentConfigs()?.find((e) => e.name === environment) : undefined;
   if (env !== undefined) {
     const ownership = sloOwnershipProblems(loaded.definitions, env.security.namespaces.teams.map((t) => t.name), `security.namespaces.teams of environment "${env.name}"`);
     if (ownership.length > 0) throw new SloError(ownership);

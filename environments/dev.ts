@@ -172,7 +172,15 @@ export const dev: EnvironmentConfig = {
     budget: { monthlyLimitUsd: 800, thresholds: [...shared.cost.thresholds], emails: [ID.mailbox, shared.cost.financeMailbox] },
     activateAllocationTags: true,
   },
-  slo: { ...shared.slo },
+  slo: {
+    ...shared.slo,
+    // dev's services are redeployed all day and its worker is scaled to zero between test runs: the checkout API pages
+    // only after ten minutes down, and the worker's absence pages no one.
+    overrides: {
+      "checkout-api": { serviceDown: { for: "10m" } },
+      "payments-worker": { serviceDown: { disabled: true } },
+    },
+  },
   // dev: alerts without a tier are dropped and chat repeats less often; pages follow the shared hours.
   alerting: {
     businessHours: { ...shared.alerting.businessHours, weekdays: [...shared.alerting.businessHours.weekdays], times: [...shared.alerting.businessHours.times] },

@@ -218,14 +218,29 @@ export const prod: EnvironmentConfig = {
     email: { ...shared.alerting.email, to: "platform-capacity@example.com" },
     // Each team's own receivers; its PagerDuty routing key and Slack webhook URL are keys of the receivers' secret
     // (team-payments-pagerduty-routing-key, team-payments-slack-webhook-url).
-    teams: { payments: { slack: { channel: `#payments-alerts-${ID.name}` }, email: { to: `payments-${ID.name}@example.com` } } },
+    // The team's P0s also page its on-call phone by SMS (its own topic, sre-prod-payments-p0-sms).
+    teams: {
+      payments: {
+        slack: { channel: `#payments-alerts-${ID.name}` },
+        email: { to: `payments-${ID.name}@example.com` },
+        sms: { phoneNumbers: [{ name: "payments-on-call", secret: `${ID.secretsManagerPrefix}/p0-sms/payments-on-call` }] },
+      },
+    },
     // The incident tool's and the heartbeat service's URLs are the receivers' Secret's webhook-url and heartbeat-url.
     webhook: { priorities: ["P0", "P1"] },
     heartbeat: {},
     // The capacity digest every five days, not seven: the longest repeat Amazon Managed Prometheus's alert manager
     // honours (observability.managedPrometheus), so the workspace and the cluster repeat on the same clock.
     tiers: { P0: { repeatInterval: "30m" }, P4: { groupInterval: "5d", repeatInterval: "5d" } },
-    // A P0 still firing after 30 minutes is e-mailed to the platform's lead.
+    // P0s also page the on-call phones by SMS (SNS topic sre-prod-p0-sms). The numbers are Secrets Manager secrets,
+    // never written here; Terraform reads them to subscribe the phones (so they sit in the encrypted state).
+    sms: {
+      phoneNumbers: [
+        { name: "primary-on-call", secret: `${ID.secretsManagerPrefix}/p0-sms/primary-on-call` },
+        { name: "secondary-on-call", secret: `${ID.secretsManagerPrefix}/p0-sms/secondary-on-call` },
+      ],
+    },
+    // A P0 still firing after 30 minutes is e-mailed to the platform's lead, and sent to the phones above by SMS.
     escalation: { after: "30m", to: "platform-lead@example.com" },
   },
 };

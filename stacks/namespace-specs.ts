@@ -1,6 +1,7 @@
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
 import type { NamespaceSettings } from "../lib/config/security/namespaces";
-import { MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS } from "../lib/observability/monitoring-selection";
+import { ALERTMANAGER_POD_LABELS, MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS } from "../lib/observability/monitoring-selection";
+import { smsTopicsOf } from "./observability-artifacts";
 import { teamDeployGroup } from "../lib/security/namespace-baseline";
 import { INGRESS_GATEWAY_SELECTOR, ISTIO_PORTS } from "../lib/security/mesh";
 import { CERT_MANAGER_NAMESPACE, ISTIO_INGRESS_NAMESPACE } from "../lib/security/namespaces";
@@ -45,11 +46,21 @@ export function platformNamespaceSpec(config: EnvironmentConfig, name: string): 
   if (settings === undefined) throw new Error(`security.namespaces.platform.${name} is not configured`);
   // The platform's node agents (Falco, the mesh's CNI agent) run with system-node-critical.
   const spec: NamespaceBaselineSpec = { ...withTracingAllows(config, withIssuerAllows(config, withMeshAllows(config, namespaceSpec(name, settings)))), allowSystemPriorityClasses: true };
-  if (name === MONITORING_NAMESPACE) return { ...spec, egress: [...(spec.egress ?? []), prometheusScrapeAllow(config)] };
+  if (name === MONITORING_NAMESPACE) return { ...spec, egress: [...(spec.egress ?? []), prometheusScrapeAllow(config), ...alertmanagerAwsAllows(config)] };
   // An add-on's own section says why its namespace needs more than restricted (Falco's, the mesh's CNI agent's): one
   // home, validation refuses a second level under security.namespaces.
   const podSecurity = podSecurityOwnedByAddons(config)[name];
   return podSecurity ? { ...spec, podSecurity } : spec;
+}
+
+/**
+ * Where P0s page by SMS, the Alertmanager signs its SNS requests with IRSA credentials from STS: in an environment with
+ * interface endpoints, private DNS answers with their addresses, inside the VPC the receivers' internet allow leaves
+ * out. Nothing where nothing pages by SMS (the Alertmanager then has no AWS credentials to fetch).
+ */
+function alertmanagerAwsAllows(config: EnvironmentConfig): NetworkAllow[] {
+  if (smsTopicsOf(config) === undefined) return [];
+  return [{ name: "alertmanager-aws-endpoints", forPods: { ...ALERTMANAGER_POD_LABELS }, peer: { vpcEndpoints: true }, ports: [{ port: 443 }] }];
 }
 
 /** Every team namespace's baseline, with its team's deploy group bound there. */

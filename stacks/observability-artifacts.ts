@@ -2,7 +2,8 @@ import * as fs from "node:fs";
 import { FALCO_PRIORITY_DIALECT } from "../lib/security/falco/priorities";
 import * as path from "node:path";
 import type { EnvironmentConfig } from "../lib/config/environment-schema";
-import { buildAlertmanagerConfig, emitAlertmanagerYaml, type AlertmanagerBuildOptions } from "../lib/observability/alertmanager";
+import { buildAlertmanagerConfig, emitAlertmanagerYaml, p0SmsTopicName, snsTopicArn, type AlertmanagerBuildOptions, type SmsTopics } from "../lib/observability/alertmanager";
+import { parseArn } from "../lib/aws/arns";
 import { teamNamespacesByTeam } from "../lib/config/security/namespaces";
 import { environmentDashboards, writeDashboards, type GeneratedDashboard } from "../lib/observability/dashboards";
 import type { CompileResult } from "../lib/slo/compile";
@@ -43,6 +44,24 @@ export function alertmanagerBuildOptions(config: EnvironmentConfig): Alertmanage
     scope: `environment "${config.name}": alerting`,
     priorityDialects: [FALCO_PRIORITY_DIALECT],
     teamNamespaces: teamNamespacesByTeam(config.security.namespaces),
+    ...(smsTopicsOf(config) !== undefined ? { smsTopics: smsTopicsOf(config) } : {}),
+  };
+}
+
+/**
+ * The SMS topics of the environment's routing, by the names the monitoring add-on gives them
+ * ({@link p0SmsTopicName}) in the environment's account and region: known before they exist, so the generated
+ * Alertmanager configuration is complete at synth. Undefined when nothing pages by SMS.
+ */
+export function smsTopicsOf(config: EnvironmentConfig): SmsTopics | undefined {
+  const a = config.alerting;
+  const teams = Object.entries(a?.teams ?? {}).filter(([, t]) => t.sms !== undefined).map(([team]) => team);
+  if (a?.sms === undefined && teams.length === 0) return undefined;
+  const arn = (name: string) => snsTopicArn({ partition: parseArn(config.iam.deployRoleArn)?.partition ?? "aws", region: config.region, account: config.account, name });
+  return {
+    region: config.region,
+    ...(a?.sms !== undefined ? { topicArn: arn(p0SmsTopicName(config.name)) } : {}),
+    ...(teams.length > 0 ? { teamTopicArns: Object.fromEntries(teams.map((t) => [t, arn(p0SmsTopicName(config.name, t))])) } : {}),
   };
 }
 
@@ -63,6 +82,7 @@ export function generateEnvironmentObservability(config: EnvironmentConfig, slos
     dashboards,
     runbooks: environmentRunbooks(slos, {
       environment: config.name,
+      escalationBySms: config.alerting?.sms !== undefined,
       sourceRoot: packageRoot(),
       dashboardOf: (service) => {
         const d = sloDashboard(service);

@@ -8,6 +8,7 @@ import type { CompileResult } from "../lib/slo/compile";
 import { formatDiagnostic, SloError } from "../lib/slo/model";
 import { sloOwnershipProblems } from "../lib/observability/slo-ownership";
 import { loadAndCompileSlos } from "../lib/slo/pipeline";
+import { environmentServiceOverrides } from "../lib/slo/service-overrides";
 import { SLO_SPEC_FOLDER, sloSpecFiles, sloSpecsLeftOut } from "../lib/slo/spec-folder";
 import { P0_ESCALATION_RUNBOOK_PATH, p0EscalationGroup } from "../lib/observability/alertmanager/escalation";
 
@@ -28,13 +29,14 @@ export interface EnvironmentSlos {
 
 /**
  * Loads the environment's SLO specs (every spec of `environments/slos/`, or its explicit `slo.specs`) with its
- * per-environment objective overrides, and compiles them.
+ * per-environment objective overrides and its own overrides of the specs' services (`slo.overrides`), and compiles them.
  * @param knownEnvironments every environment's name, so an override for a misspelt one is refused (default: any name)
  * @param root the app's root folder, which holds `environments/slos/`
+ * @param source the file the environment is written in (`environments/dev.ts`), named by errors in its `slo.overrides`
  * @throws SloError naming the file, the SLO and the field, so the synth stops before writing anything; also for a spec
  * whose `labels.team` is not one of the environment's teams, or whose alerts carry a label that routes nowhere
  */
-export function compileEnvironmentSlos(config: EnvironmentConfig, knownEnvironments?: readonly string[], root: string = packageRoot()): EnvironmentSlos {
+export function compileEnvironmentSlos(config: EnvironmentConfig, knownEnvironments?: readonly string[], root: string = packageRoot(), source = `environment "${config.name}"`): EnvironmentSlos {
   const specs = config.slo?.specs;
   const files = sloSpecFiles(root, specs);
   const runbooks = config.slo?.runbooks;
@@ -42,6 +44,7 @@ export function compileEnvironmentSlos(config: EnvironmentConfig, knownEnvironme
   const { definitions: defs, result: compiled, warnings } = loadAndCompileSlos(files.length > 0 ? files : [path.join(root, SLO_SPEC_FOLDER)], {
     environment: config.name,
     ...(knownEnvironments ? { knownEnvironments } : {}),
+    ...(environmentServiceOverrides(config.slo, source) !== undefined ? { serviceOverrides: environmentServiceOverrides(config.slo, source) } : {}),
     ...(runbooks !== undefined ? { runbookBaseUrl: `${runbooks.baseUrl.replace(/\/+$/, "")}/${encodeURIComponent(config.name)}` } : {}),
   });
   // Alerts route by the spec's team: one the environment does not have would route to nobody it names.

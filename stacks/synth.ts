@@ -69,7 +69,7 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv, enviro
     bootstrap = args.bootstrap;
     configs = environments.load(selection);
     validateAddonConfigs(configs);
-    slos = configs.map((c) => compileEnvironmentSlos(c, environments.names));
+    slos = configs.map((c) => compileEnvironmentSlos(c, environments.names, undefined, environments.sources?.get(c.name)));
     validateEnvironmentDelivery(configs, slos);
     observability = configs.map((c, i) => generateEnvironmentObservability(c, slos[i]!.compiled));
   } catch (e) {

@@ -226,6 +226,29 @@ export const EnvironmentSchema = z.strictObject({
           baseUrl: z.string().regex(/^https:\/\/[^\s?#]+$/, { message: "an absolute https URL without query or fragment, e.g. https://git.example.com/platform/runbooks" }),
         })
         .optional(),
+      /**
+       * This environment's overrides of its specs' services, by service name (a spec's `service`): the service-down
+       * (P0) alert's `for`, `disabled` or `trafficCanBeZero`, over the spec's `serviceDown`. The synth and the CLI
+       * (`slo validate|compile --environment`) apply them alike; a service no spec defines is refused.
+       * @default - the specs as written
+       */
+      overrides: z
+        .record(
+          z.string(),
+          z.strictObject({
+            serviceDown: z
+              .strictObject({
+                /** No service-down alert for the service here (a dev environment nobody is paged for). */
+                disabled: z.boolean().optional(),
+                /** How long the service must look down before the P0 fires, a Prometheus duration (`10m`). */
+                for: nonEmpty.optional(),
+                /** True where the service's traffic can legitimately be zero here (a quiet test environment). */
+                trafficCanBeZero: z.boolean().optional(),
+              })
+              .optional(),
+          }),
+        )
+        .optional(),
     })
     .optional(),
   /** Alert routing; without it no Alertmanager configuration is generated for the environment. */

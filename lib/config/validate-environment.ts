@@ -4,6 +4,8 @@ import { nodeGroupNamePrefixProblem } from "../eks/node-group-names";
 import { addonVersionProblem, EKS_MANAGED_ADDON_KEYS, REVIEWED_ADDON_VERSIONS, runsManagedAddon } from "../eks/addon-versions";
 import { isLabelValue, isQualifiedName } from "../kubernetes/names";
 import { validateAlertRouting } from "../observability/alertmanager/validate";
+import { smsSchemaProblem } from "../observability/alertmanager/sms";
+import { serviceOverrideProblems } from "../slo/service-overrides";
 import { formatProblems, ValidationProblem } from "../problems";
 import { parseArn } from "../aws/arns";
 import { suggest } from "../did-you-mean";
@@ -114,6 +116,7 @@ function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   const add = (path: string, value: unknown, allowed: string) => problems.push({ path, value, allowed });
   if (c.alerting !== undefined) problems.push(...validateAlertRouting(c.alerting, "alerting"));
+  if (c.slo?.overrides !== undefined) problems.push(...serviceOverrideProblems(c.slo.overrides));
 
   // Availability zones.
   if (c.network.azCount > c.availabilityZones.length) {
@@ -244,6 +247,28 @@ function semanticProblems(c: EnvironmentConfig): ValidationProblem[] {
   problems.push(...falcoOutboundProblems(c.security.falco, c.security.namespaces.teams.flatMap((t) => Object.keys(t.namespaces))));
   problems.push(...alertingTeamProblems(c));
   problems.push(...backupProblems(c));
+  problems.push(...smsSecretProblems(c));
+  return problems;
+}
+
+/**
+ * A phone's secret given by ARN is one the environment's Terraform reads: in its own account and region (the provider
+ * reads the secret version there, and a number kept in another account would page from outside it).
+ */
+function smsSecretProblems(c: EnvironmentConfig): ValidationProblem[] {
+  const owners: Array<[string, { phoneNumbers: ReadonlyArray<{ secret: string }> } | undefined]> = [
+    ["alerting.sms", c.alerting?.sms],
+    ...Object.entries(c.alerting?.teams ?? {}).map(([team, t]): [string, { phoneNumbers: ReadonlyArray<{ secret: string }> } | undefined] => [`alerting.teams.${team}.sms`, t.sms]),
+  ];
+  const problems: ValidationProblem[] = [];
+  for (const [at, sms] of owners) {
+    sms?.phoneNumbers.forEach((p, i) => {
+      const arn = parseArn(p.secret);
+      if (arn !== undefined && arn.service === "secretsmanager" && (arn.account !== c.account || arn.region !== c.region)) {
+        problems.push({ path: `${at}.phoneNumbers[${i}].secret`, value: p.secret, allowed: `a secret of the environment's own account and region (${c.account}, ${c.region}), or its name` });
+      }
+    });
+  }
   return problems;
 }
 
@@ -311,7 +336,7 @@ function zodProblems(error: z.ZodError, input: unknown): ValidationProblem[] {
         const parent = valueAt(input, issue.path);
         const known = knownKeys(issue.path);
         const allowed = known ? `${suggest(key, known)}; known fields: ${known.join(", ")}` : "";
-        problems.push({ path: joinPath([...base, key]), value: (parent as Record<string, unknown>)?.[key], allowed: `no field "${key}" here${allowed}` });
+        problems.push(smsSchemaProblem({ path: joinPath([...base, key]), value: (parent as Record<string, unknown>)?.[key], allowed: `no field "${key}" here${allowed}` }));
       }
       continue;
     }
@@ -325,7 +350,7 @@ function zodProblems(error: z.ZodError, input: unknown): ValidationProblem[] {
     else if (issue.code === "invalid_type") allowed = value === undefined ? `a value (required), of type ${issue.expected}` : `a value of type ${issue.expected}`;
     else if (issue.code === "too_small") allowed = `${issue.inclusive === false ? "more than" : "at least"} ${issue.minimum}${issue.origin === "array" ? " item(s)" : ""}${issue.message.startsWith("Too small") ? "" : ` (${issue.message})`}`;
     else if (issue.code === "too_big") allowed = `at most ${issue.maximum}${issue.origin === "array" ? " item(s)" : ""}`;
-    problems.push({ path: joinPath(base), value, allowed });
+    problems.push(smsSchemaProblem({ path: joinPath(base), value, allowed }));
   }
   return problems;
 }

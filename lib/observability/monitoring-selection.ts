@@ -23,6 +23,8 @@ export const NODE_EXPORTER_NAMESPACE = "node-exporter";
 
 /** Labels prometheus-operator puts on every Prometheus server pod; network policies admit scrapes from these. */
 export const PROMETHEUS_POD_LABELS: Readonly<Record<string, string>> = { "app.kubernetes.io/name": "prometheus" };
+/** The labels the operator gives the Alertmanager pods it runs (`app.kubernetes.io/name: alertmanager`). */
+export const ALERTMANAGER_POD_LABELS: Readonly<Record<string, string>> = { "app.kubernetes.io/name": "alertmanager" };
 
 /**
  * Labels a PrometheusRule, ServiceMonitor, PodMonitor or Probe must carry for the platform's Prometheus to load it,

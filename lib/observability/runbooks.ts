@@ -45,6 +45,11 @@ export interface RunbookOptions {
    * @default - as the compiler was given them
    */
   readonly sourceRoot?: string;
+  /**
+   * The escalation also goes by SMS to the platform's phones (`alerting.sms`), as the escalation's runbook says.
+   * @default false - the escalation is e-mailed only
+   */
+  readonly escalationBySms?: boolean;
 }
 
 /** Every enabled alert of every SLO, as a runbook. */
@@ -81,7 +86,7 @@ export function renderEscalationRunbook(rule: AlertingRule, opts: RunbookOptions
     "## What it means",
     "",
     `The P0 named in \`escalated_alert\` has been firing for more than ${rule.for ?? "the escalation delay"}: the service is still down ` +
-      "and its on-call has not resolved it. This e-mail goes to the escalation address only.",
+      `and its on-call has not resolved it. ${opts.escalationBySms === true ? "It is e-mailed to the escalation address and sent by SMS to the platform's on-call phones, and nowhere else." : "This e-mail goes to the escalation address only."}`,
     "",
     "```promql",
     rule.expr,

@@ -40,6 +40,8 @@ export { withMatcher } from "./promql-rewrite";
 export type { MatcherRewrite } from "./promql-rewrite";
 export { buildServiceDownGroups, derivedTargetSelectors, serviceDownAlertName, serviceDownGroupName, DEFAULT_SERVICE_DOWN, DEFAULT_SERVICE_DOWN_FOR } from "./service-down";
 export type { ServiceDownResult } from "./service-down";
+export { applyServiceOverrides, environmentServiceOverrides, serviceOverrideProblems } from "./service-overrides";
+export type { ServiceDownOverride, ServiceOverride, ServiceOverrides } from "./service-overrides";
 export * as conventions from "./conventions";
 export { steadyStateProbes, steadyStateOptionProblems, pageBurnRateThreshold, probeSelector, STEADY_STATE_DEFAULTS } from "./steady-state";
 export type { PromProbe, SteadyStateOptions } from "./steady-state";

@@ -9,8 +9,17 @@ import { closest } from "./formats/common";
 import { parseSloTexts, type ParseOptions, type SloText } from "./parse";
 import { validateSloDefinitions } from "./validate";
 import { namespaceMatcherDiagnostics } from "./namespace-matchers";
+import { applyServiceOverrides, type ServiceOverrides } from "./service-overrides";
 
-export type LoadOptions = ParseOptions;
+/** Options of the loader: the parser's, and the environment's overrides of its services. */
+export interface LoadOptions extends ParseOptions {
+  /**
+   * The environment's overrides of its specs' services (`slo.overrides`), applied to the loaded definitions; an
+   * override of a service no spec defines is an error naming where it is written.
+   * @default - none
+   */
+  readonly serviceOverrides?: ServiceOverrides;
+}
 
 export interface LoadResult {
   /** Valid definitions of all files, in file order then SLO order. */
@@ -75,7 +84,10 @@ export function loadSloFilesWithWarnings(paths: readonly string[], options: Load
   const parsed = parseSloTexts(texts, options);
   errors.push(...parsed.errors);
   warnings.push(...parsed.warnings);
-  definitions.push(...parsed.definitions);
+  // The environment's overrides of its services, before validation: an overridden `for` is checked like a spec's.
+  const overridden = applyServiceOverrides(parsed.definitions, options.serviceOverrides);
+  errors.push(...overridden.errors);
+  definitions.push(...overridden.definitions);
   const unknown = unknownEnvironmentProblem(options, parsed.overriddenEnvironments);
   if (unknown !== undefined) errors.unshift({ file: files.join(", ") || "<none>", field: "environment", stage: "load", message: unknown });
   // Rejected SLOs are validated too, so one run reports every independent problem; they are never returned.

@@ -17,6 +17,7 @@ import { ENVIRONMENTS } from "../../environments";
 import { parse } from "yaml";
 import { MONITORING_NAMESPACE, MONITORING_SELECTOR_LABELS } from "../../lib/observability/monitoring-selection";
 import { fixturePath } from "../support/fixtures";
+import { compileEnvironmentSlos } from "../../stacks/slo-artifacts";
 
 const SPECS = join(ROOT, "environments/slos");
 const GOLDEN = fixturePath("sloth-golden");
@@ -116,6 +117,24 @@ describe("sre-platform slo compile", () => {
     expect(text).toMatch(/^groups:/m);
     expect(text).toContain("alert: CheckoutApiAvailability");
     expect(readdirSync(join(tmp, "sub"))).toEqual(["rules.yaml"]);
+  });
+
+  // dev overrides its services' service-down alerts (slo.overrides in environments/dev.ts): the CLI applies them as
+  // the synth does, to the same rules.
+  const devRunbooks = "https://runbooks.example.com/sre-platform/dev";
+  const devRules = cli(["slo", "compile", SPECS, "--environment", "dev", "--runbook-base-url", devRunbooks]);
+  const devPart = cli(["slo", "validate", join(SPECS, "checkout-api.yaml"), "--environment", "dev"]);
+  it("applies the environment's overrides of its services, compiling what the synth compiles", () => {
+    const r = devRules();
+    expect(r.status).toBe(0);
+    const dev = ENVIRONMENTS.find((e) => e.name === "dev")!;
+    expect(dev.slo?.runbooks?.baseUrl && `${dev.slo.runbooks.baseUrl}/dev`).toBe(devRunbooks);
+    const groups = (text: string) => (parse(text) as { groups: Array<{ name: string; rules: Array<{ alert?: string; for?: string }> }> }).groups;
+    expect(groups(r.stdout)).toEqual(groups(compileEnvironmentSlos(dev, ENVIRONMENTS.map((e) => e.name)).rulesYaml));
+    const down = groups(r.stdout).filter((g) => g.name.startsWith("sre-service-")).map((g) => [g.rules[0]!.alert, g.rules[0]!.for]);
+    expect(down).toEqual([["CheckoutApiDown", "10m"]]);
+    // Given one of dev's specs, the override of the other service is skipped, not refused.
+    expect(devPart()).toMatchObject({ status: 0, stderr: "" });
   });
 
   const prometheusRule = cli(["slo", "compile", SPECS, "--format", "prometheusrule", "--name", "checkout-slos", "--namespace", "monitoring"]);

@@ -11,7 +11,9 @@
  *   Alertmanager's discovery); the business hours are widened to the whole week, so a P1 page is in hours;
  * - the service-down (P0) alert waits `for: 15s` instead of its spec's `for:` (the only `for:` changed), still
  *   longer than Prometheus takes to discover its first targets (about 5s), when `up` is absent.
- * The last test stops the scrape target: a real outage that the compiled service-down alert turns into a P0.
+ * The last test stops the scrape target: a real outage that the compiled service-down alert turns into a P0, paged
+ * through PagerDuty and by SMS: the SNS receiver's `api_url` (in this test's copy of the configuration only) is the
+ * local recording server, which answers as SNS does; the Alertmanager signs with placeholder AWS keys, set for it alone.
  * Resolution timing and the service-down timing are proved by the promtool scenarios
  * (test/lib/slo/promtool.test.ts, test/lib/slo/service-down.test.ts).
  */
@@ -21,7 +23,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { ENVIRONMENTS, loadEnvironments } from "../../environments";
-import { buildAlertmanagerConfig, emitAlertmanagerYaml, withUrlsInlined, RECEIVER_SECRET_KEYS, requiredAlertmanagerRetention, teamReceiverSecretKeys, type AlertRoutingConfig } from "../../lib/observability/alertmanager";
+import { buildAlertmanagerConfig, emitAlertmanagerYaml, withUrlsInlined, RECEIVER_SECRET_KEYS, requiredAlertmanagerRetention, teamReceiverSecretKeys, type AlertmanagerConfig, type AlertRoutingConfig } from "../../lib/observability/alertmanager";
 import { alertmanagerBuildOptions } from "../../stacks/observability-artifacts";
 import { serviceDownGroupName } from "../../lib/slo/service-down";
 import { compileEnvironmentSlos } from "../../stacks/slo-artifacts";
@@ -47,7 +49,13 @@ describeWithBinaries("SLO alerts end to end (Prometheus → Alertmanager → rec
   const started = Date.now();
   const deadline = started + BUDGET_MS;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slo-e2e-"));
-  const sink = new RecordingServer();
+  // SNS's Publish answer (the AWS SDK parses it; anything else is an error it retries).
+  const sink = new RecordingServer({
+    "/sns/": {
+      contentType: "text/xml",
+      body: '<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>e2e-1</MessageId></PublishResult><ResponseMetadata><RequestId>e2e-r</RequestId></ResponseMetadata></PublishResponse>',
+    },
+  });
   let target: http.Server | undefined;
   const children: Child[] = [];
   let amUrl = "";
@@ -124,7 +132,9 @@ describeWithBinaries("SLO alerts end to end (Prometheus → Alertmanager → rec
     // The local Alertmanager (Debian's 0.25) does not know url_file: the webhook URLs are read from their secret files
     // here, as the cluster's Alertmanager reads them itself.
     const generated = buildAlertmanagerConfig(routing, { ...alertmanagerBuildOptions(prod), secretsDir: secrets });
-    fs.writeFileSync(path.join(dir, "alertmanager.yml"), emitAlertmanagerYaml(withUrlsInlined(generated, (file) => fs.readFileSync(file, "utf8"))));
+    // SNS is the recording server, in this test's copy only: the generated configuration uses the region's endpoint.
+    const local = withSnsEndpoint(withUrlsInlined(generated, (file) => fs.readFileSync(file, "utf8")), `http://127.0.0.1:${sink.port}/sns/`);
+    fs.writeFileSync(path.join(dir, "alertmanager.yml"), emitAlertmanagerYaml(local));
 
     children.push(
       new Child("alertmanager", findBinary(ALERTMANAGER)!, [
@@ -134,7 +144,7 @@ describeWithBinaries("SLO alerts end to end (Prometheus → Alertmanager → rec
         `--web.listen-address=127.0.0.1:${amPort}`,
         "--cluster.listen-address=", // no gossip port: nothing listens beyond loopback
         "--log.level=warn",
-      ]),
+      ], { AWS_ACCESS_KEY_ID: "e2e-access-key", AWS_SECRET_ACCESS_KEY: "e2e-secret-key", AWS_EC2_METADATA_DISABLED: "true" }),
       new Child("prometheus", findBinary(PROMETHEUS)!, [
         `--config.file=${path.join(dir, "prometheus.yml")}`,
         `--storage.tsdb.path=${tsdb}`,
@@ -214,8 +224,20 @@ describeWithBinaries("SLO alerts end to end (Prometheus → Alertmanager → rec
     expect(by("CheckoutApiDown", "P0")).toMatchObject({ labels: { sre_service: JOB, team: "payments", severity: "critical" }, status: { state: "active" } });
     const p0 = await waitFor("the P0 at /pagerduty", () => at("/pagerduty").find((r) => pd(r).payload?.custom_details?.priority === "P0"), deadline, logs);
     expect(pd(p0).payload).toMatchObject({ severity: "critical", summary: expect.stringMatching(/^\[P0\] CheckoutApiDown/) });
-    // The compiled P0 carries the spec's team: it pages the owning team's PagerDuty service.
+    // The compiled P0 carries the spec's team: it pages the owning team's PagerDuty service…
     expect(pd(p0).routing_key).toBe(tokens.teamRoutingKey);
+    // …and the team's phones by SMS: one signed SNS Publish to the team's topic, a transactional SMS of one message.
+    const sms = await waitFor("the P0 at /sns/", () => at("/sns/").map(snsPublish).find((m) => m.get("Message")?.startsWith("FIRING P0 CheckoutApiDown")), deadline, logs);
+    expect(Object.fromEntries(sms)).toMatchObject({
+      Action: "Publish",
+      TopicArn: `arn:aws:sns:${prod().region}:${prod().account}:sre-prod-payments-p0-sms`,
+      Message: "FIRING P0 CheckoutApiDown checkout-api: checkout-api is down.",
+      "MessageAttributes.entry.1.Name": "AWS.SNS.SMS.SMSType",
+      "MessageAttributes.entry.1.Value.StringValue": "Transactional",
+    });
+    expect(at("/sns/")[0]!.headers.authorization).toMatch(new RegExp(`^AWS4-HMAC-SHA256 Credential=e2e-access-key/\\d{8}/${prod().region}/sns/aws4_request`));
+    // Only P0s reach the phones: no SLO page or ticket was ever sent by SMS.
+    expect(at("/sns/").map(snsPublish).filter((m) => !m.get("Message")!.includes(" P0 "))).toEqual([]);
     // By now every notification of the run has gone out: none of them was a P1 in Slack (muted in hours).
     expect(at("/slack").flatMap(slackTitles).filter((t) => t.startsWith("[P1]"))).toEqual([]);
   });
@@ -227,4 +249,12 @@ interface PagerDutyEvent {
   payload?: { summary?: string; severity?: string; custom_details?: Record<string, string> };
 }
 const pd = (r: { body: unknown }) => r.body as PagerDutyEvent;
+/** An SNS Publish request's form fields (the AWS SDK posts the query protocol, form-encoded). */
+const snsPublish = (r: { body: unknown }) => new URLSearchParams(String(r.body));
+const prod = () => loadEnvironments(["prod"])[0]!;
+
+/** A copy of `config` whose SNS receivers publish to `url` (a local stand-in for SNS) instead of the region's endpoint. */
+function withSnsEndpoint(config: AlertmanagerConfig, url: string): AlertmanagerConfig {
+  return { ...config, receivers: config.receivers.map((r) => (r.sns_configs === undefined ? r : { ...r, sns_configs: r.sns_configs.map((c) => ({ ...c, api_url: url })) })) };
+}
 const slackTitles = (r: { body: unknown }) => ((r.body as { attachments?: Array<{ title?: string }> }).attachments ?? []).map((a) => a.title ?? "");

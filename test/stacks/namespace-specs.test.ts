@@ -186,6 +186,17 @@ describe("configuration to baseline", () => {
   });
 });
 
+describe("the Alertmanager's AWS credentials", () => {
+  test("where P0s page by SMS, the Alertmanager reaches the VPC's endpoints (STS for IRSA) on 443; elsewhere it does not", () => {
+    const allow = (c: typeof dev) => platformNamespaceSpec(c, "monitoring").egress!.find((a) => a.name === "alertmanager-aws-endpoints");
+    expect(dev.alerting?.sms).toBeUndefined();
+    expect(allow(dev)).toBeUndefined();
+    const paging = structuredClone(dev);
+    paging.alerting!.sms = { phoneNumbers: [{ name: "primary-on-call", secret: "sre-platform/dev/p0-sms/primary-on-call" }] };
+    expect(allow(paging)).toEqual({ name: "alertmanager-aws-endpoints", forPods: { "app.kubernetes.io/name": "alertmanager" }, peer: { vpcEndpoints: true }, ports: [{ port: 443 }] });
+  });
+});
+
 describe("team access entries", () => {
   test("viewers get the view policy on the team's namespaces; deployers also the team's group", () => {
     const t = dev.security.namespaces.teams[0]!;

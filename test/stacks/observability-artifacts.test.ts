@@ -85,7 +85,12 @@ describe("observability artifacts", () => {
     const escalation = groups.find((g) => g.name === "sre-p0-escalation")!;
     expect(escalation.rules).toEqual([expect.objectContaining({ alert: "P0Escalation", for: prod!.alerting!.escalation!.after })]);
     expect((escalation.rules[0] as { annotations: Record<string, string> }).annotations["runbook_url"]).toMatch(/\/prod\/platform\/p0-escalation\.md$/);
-    expect(generateEnvironmentObservability(prod!, compiled.compiled).runbooks.map((r) => r.path)).toContain("platform/p0-escalation.md");
+    const runbook = generateEnvironmentObservability(prod!, compiled.compiled).runbooks.find((r) => r.path === "platform/p0-escalation.md");
+    // prod pages by SMS too: its runbook says where the escalation went.
+    expect(runbook!.markdown).toContain("It is e-mailed to the escalation address and sent by SMS to the platform's on-call phones, and nowhere else.");
+    const { sms: _sms, ...byMail } = prod!.alerting!;
+    const mailOnly = generateEnvironmentObservability({ ...prod!, alerting: { ...byMail, teams: {} } }, compiled.compiled).runbooks.find((r) => r.path === "platform/p0-escalation.md");
+    expect(mailOnly!.markdown).toContain("This e-mail goes to the escalation address only.");
     expect(compileEnvironmentSlos(staging, names).prometheusRule.spec.groups.map((g) => g.name)).not.toContain("sre-p0-escalation");
   });
 });

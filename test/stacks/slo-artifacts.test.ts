@@ -4,6 +4,8 @@ import * as path from "node:path";
 import { ENVIRONMENTS } from "../../environments";
 import { SLO_SPEC_FOLDER } from "../../lib/slo/spec-folder";
 import { compileEnvironmentSlos } from "../../stacks/slo-artifacts";
+import { SloError } from "../../lib/slo/model";
+import { parse } from "yaml";
 
 const root = path.resolve(__dirname, "../..");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "slo-artifacts-"));
@@ -58,5 +60,24 @@ describe("compileEnvironmentSlos", () => {
     const slos = compileEnvironmentSlos(listed, names, app);
     expect(slos.compiled.slos.map((s) => s.slo.id)).not.toContain("search-api-availability");
     expect(slos.warnings).toContainEqual(expect.stringMatching(/^slo\.specs leaves out environments\/slos\/search-api\.yaml, which compiles no rules in this environment; list it, or drop slo\.specs/));
+  });
+});
+
+describe("an environment's overrides of its services (slo.overrides)", () => {
+  const byName = (n: string) => ENVIRONMENTS.find((e) => e.name === n)!;
+  const downRules = (yaml: string) =>
+    (parse(yaml) as { groups: Array<{ name: string; rules: Array<{ alert?: string; for?: string }> }> }).groups
+      .filter((g) => g.name.startsWith("sre-service-"))
+      .map((g) => [g.rules[0]!.alert, g.rules[0]!.for]);
+
+  test("dev's checkout API pages after ten minutes down and its worker's absence pages no one; staging keeps the specs'", () => {
+    expect(downRules(compileEnvironmentSlos(byName("dev"), names).rulesYaml)).toEqual([["CheckoutApiDown", "10m"]]);
+    expect(downRules(compileEnvironmentSlos(byName("staging"), names).rulesYaml)).toEqual([["CheckoutApiDown", "2m"], ["PaymentsWorkerDown", "2m"]]);
+  });
+
+  test("fails on an override of a service no spec defines, naming the environment's file and the field", () => {
+    const typo = { ...byName("dev"), slo: { ...byName("dev").slo, overrides: { "chekout-api": { serviceDown: { disabled: true } } } } };
+    expect(() => compileEnvironmentSlos(typo, names, root, "environments/dev.ts")).toThrow(SloError);
+    expect(() => compileEnvironmentSlos(typo, names, root, "environments/dev.ts")).toThrow(/environments\/dev\.ts: slo\.overrides\.chekout-api: unknown service "chekout-api" \(did you mean "checkout-api"\?\)/);
   });
 });

@@ -9,6 +9,8 @@ import { OBSERVABILITY_SECRETS } from "../../../lib/observability/secrets";
 import { DEFAULT_CAPACITY_THRESHOLDS } from "../../../lib/observability/capacity-alerts";
 import { CapacityForecasts } from "./capacity-forecasts";
 import { tempoDataSource } from "../../../lib/observability/tracing/grafana-datasources";
+import { SmsPager } from "../../observability/sms-pager";
+import { p0SmsTopicName } from "../../../lib/observability/alertmanager/sms";
 import { KubePrometheusStack, KUBE_PROMETHEUS_STACK_DEFAULTS, validateKubePrometheusStackProps, type KubePrometheusStackProps } from "./kube-prometheus-stack";
 import { monitoringServiceAccounts, type ManagedPrometheusWiring } from "./kube-prometheus-stack-values";
 import { ManagedPrometheus } from "../../observability/managed-prometheus";
@@ -132,6 +134,7 @@ export const kubePrometheusStackAddon: AddonDescriptor<KubePrometheusStack> = {
   build: (ctx) => {
     const o = ctx.config.observability;
     const amp = o.managedPrometheus?.enabled === true ? managedPrometheus(ctx) : undefined;
+    const smsPagers = buildSmsPagers(ctx);
     return new KubePrometheusStack(ctx.scope, "KubePrometheusStack", {
       cluster: ctx.cluster,
       access: ctx.access,
@@ -150,7 +153,7 @@ export const kubePrometheusStackAddon: AddonDescriptor<KubePrometheusStack> = {
       operatorNamespaces: monitoredAddonNamespaces(ctx),
       tenantNamespaces: ctx.config.security.namespaces.teams.flatMap((t) => Object.keys(t.namespaces)),
       prometheus: o.prometheus,
-      alertmanager: { ...o.alertmanager, config: ctx.artifacts.alertmanagerConfig, secretNames: [OBSERVABILITY_SECRETS.alertmanagerReceivers.secretName] },
+      alertmanager: { ...o.alertmanager, config: ctx.artifacts.alertmanagerConfig, secretNames: [OBSERVABILITY_SECRETS.alertmanagerReceivers.secretName], snsTopics: smsPagers },
       grafana: {
         ...o.grafana,
         adminSecretName: OBSERVABILITY_SECRETS.grafanaAdmin.secretName,
@@ -228,6 +231,24 @@ function managedPrometheus(ctx: AddonContext): ManagedPrometheusWiring {
     clusterLabel: c.cluster.name,
     dropSeries: slos === undefined ? [] : recordedSeries(toRuleGroups(slos)),
   };
+}
+
+/**
+ * The environment's SMS pagers: the platform's (`alerting.sms`) and each team's (`alerting.teams.<team>.sms`), each an
+ * encrypted topic named as the Alertmanager configuration expects ({@link p0SmsTopicName}).
+ */
+function buildSmsPagers(ctx: AddonContext): SmsPager[] {
+  const a = ctx.config.alerting;
+  const env = ctx.config.name;
+  const pagers: SmsPager[] = [];
+  if (a?.sms !== undefined) {
+    pagers.push(new SmsPager(ctx.scope, "P0Sms", { topicName: p0SmsTopicName(env), description: `P0 pages and escalations of ${env} by SMS`, phoneNumbers: a.sms.phoneNumbers }));
+  }
+  for (const [team, t] of Object.entries(a?.teams ?? {}).sort(([x], [y]) => x.localeCompare(y))) {
+    if (t.sms === undefined) continue;
+    pagers.push(new SmsPager(ctx.scope, `P0Sms-${team}`, { topicName: p0SmsTopicName(env, team), description: `P0 pages of team ${team} in ${env} by SMS`, phoneNumbers: t.sms.phoneNumbers }));
+  }
+  return pagers;
 }
 
 /** The namespaces of the enabled add-ons that contribute custom resources to `observability-resources`. */

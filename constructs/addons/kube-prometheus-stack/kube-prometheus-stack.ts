@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
+import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { HelmAddon, HelmAddonProps, HelmChartDefaults, HelmReleaseOptions } from "../helm-addon";
 import { ContainerResources, SystemNodePlacement } from "../addon-types";
 import { resolvePlacement, validateSystemNodePlacement } from "../private/placement";
@@ -74,6 +75,19 @@ export interface AlertmanagerOptions {
   readonly config?: Readonly<Record<string, unknown>>;
   /** Secrets (in the release namespace) mounted for the `*_file` fields. @default [] */
   readonly secretNames?: readonly string[];
+  /**
+   * SNS topics the configuration publishes to (`sns_configs`, e.g. an `SmsPager`'s): the Alertmanager's service
+   * account gets an IRSA role allowed exactly each topic's {@link PublishableTopic.publishStatements} (`sns:Publish` on
+   * the topic, `kms:GenerateDataKey`/`kms:Decrypt` on its key), and nothing else.
+   * @default [] - no IAM role: the Alertmanager has no AWS credentials
+   */
+  readonly snsTopics?: readonly PublishableTopic[];
+}
+
+/** A topic a role can be allowed to publish to (an `EncryptedTopic`, an `SmsPager`). */
+export interface PublishableTopic {
+  /** The identity-policy statements a publisher needs, and no more. */
+  publishStatements(): DataAwsIamPolicyDocumentStatement[];
 }
 
 /** Grafana options. */
@@ -175,10 +189,23 @@ export class KubePrometheusStack extends Construct implements ITerraformDependab
 
     // The roles exist before the operator starts: it would otherwise fail its first reconciles.
     this.rbac = new MonitoringRbac(this, "Rbac", { fullname: chartFullname(this.sizes.releaseName), namespace: this.sizes.namespace ?? MONITORING_NAMESPACE, access: props.access });
+    const topics = props.alertmanager?.snsTopics ?? [];
     this.addon = new HelmAddon(this, "Helm", {
       ...props,
       defaults: KUBE_PROMETHEUS_STACK_DEFAULTS,
       chartValues: kubePrometheusStackValues(this.sizes),
+      // The chart's Alertmanager service account, named, so the role trusts exactly it.
+      ...(topics.length > 0
+        ? {
+            irsa: {
+              serviceAccountName: alertmanagerServiceAccountName(this.sizes.releaseName),
+              namePath: ["alertmanager", "serviceAccount", "name"],
+              annotationsPath: ["alertmanager", "serviceAccount", "annotations"],
+              // Statement ids are unique in a policy: numbered when there is more than one topic.
+              statements: topics.flatMap((t, i) => t.publishStatements().map((st) => (topics.length > 1 ? { ...st, sid: `${st.sid}${i + 1}` } : st))),
+            },
+          }
+        : {}),
       dependsOn: [...(props.dependsOn ?? []), ...Object.values(this.rbac.clusterRoles), ...Object.values(this.rbac.roles), ...this.rbac.bindings],
     });
 
@@ -213,6 +240,11 @@ export class KubePrometheusStack extends Construct implements ITerraformDependab
   public get fqn(): string {
     return this.addon.fqn;
   }
+}
+
+/** The Alertmanager's service account: the chart's default name (`<fullname>-alertmanager`), set explicitly for IRSA. */
+export function alertmanagerServiceAccountName(releaseName: string): string {
+  return `${chartFullname(releaseName)}-alertmanager`;
 }
 
 /** Checks {@link KubePrometheusStackProps} as resolved into `sizes` (the release is checked by `HelmAddon`). */

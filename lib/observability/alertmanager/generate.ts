@@ -4,7 +4,7 @@
  * @see https://prometheus.io/docs/alerting/latest/configuration/
  */
 import { stringify } from "yaml";
-import { formatProblems } from "../../problems";
+import { formatProblems, type ValidationProblem } from "../../problems";
 import { LABEL_SERVICE } from "../../slo/conventions";
 import { ENFORCED_NAMESPACE_LABEL } from "../monitoring-selection";
 import { LABEL_TEAM } from "../ownership";
@@ -14,6 +14,7 @@ import {
   teamReceiverNames, teamReceiverSecretKeys, type AlertRoutingConfig, type TierTiming,
 } from "./model";
 import { ESCALATED_ALERT_LABEL, P0_ESCALATION_ALERT } from "./escalation";
+import { smsConfig, type SmsTopics } from "./sms";
 import type { AlertmanagerConfig, AmEmailConfig, AmPagerDutyConfig, AmReceiver, AmRoute, AmSlackConfig } from "./types";
 import { AlertRoutingError, alertmanagerSecretProblems, durationSeconds } from "./validate";
 
@@ -50,6 +51,11 @@ export interface AlertmanagerBuildOptions {
    * @default - the generated receivers
    */
   readonly routeReceiver?: (route: RouteUse) => string;
+  /**
+   * The SNS topics the SMS pages are published to (`sns_configs`): required for the routing's `sms` and each team's.
+   * @default - none: routing with `sms` is refused
+   */
+  readonly smsTopics?: SmsTopics;
 }
 
 /** What a route of the generated tree is for, as {@link AlertmanagerBuildOptions.routeReceiver} is told. */
@@ -122,6 +128,8 @@ interface TierReceivers {
   readonly pagerDuty: string;
   readonly slack: string;
   readonly emailDigest: string;
+  /** The SMS receiver a P0 also reaches (`continue` from PagerDuty), when the owner has phones. */
+  readonly sms?: string;
 }
 
 /** A dialect's names of the tiers, with the tiers more urgent than `ceiling` landing on it. */
@@ -156,7 +164,11 @@ export function buildAlertmanagerConfig(c: AlertRoutingConfig, opts: Alertmanage
   const tiers = resolveTierTiming(c);
   const byService = ["alertname", service];
   const fallback = c.unprioritized ?? "P2";
-  const platform: TierReceivers = { pagerDuty: RECEIVERS.pagerDuty, slack: RECEIVERS.slack, emailDigest: RECEIVERS.emailDigest };
+  const smsProblems = smsTopicProblems(c, opts.smsTopics);
+  if (smsProblems.length > 0) throw new AlertRoutingError(scope, formatProblems("SMS pages without their topics", smsProblems.map((p) => ({ ...p, path: `${scope}.${p.path}` }))));
+  const platform: TierReceivers = {
+    pagerDuty: RECEIVERS.pagerDuty, slack: RECEIVERS.slack, emailDigest: RECEIVERS.emailDigest, ...(c.sms !== undefined ? { sms: RECEIVERS.sms } : {}),
+  };
   const fallbackOf = (r: TierReceivers) => (fallback === "P2" ? r.slack : RECEIVERS.none);
   const target = (use: RouteUse) => opts.routeReceiver?.(use) ?? use.receiver;
   // `match` gives a tier's matcher, or undefined to leave the tier out.
@@ -165,8 +177,10 @@ export function buildAlertmanagerConfig(c: AlertRoutingConfig, opts: Alertmanage
       const m = match(p);
       return m === undefined ? [] : [{ receiver: target({ receiver, tier: p, team }), matchers: [m], group_by: byService, ...timing(tiers[p]), ...extra }];
     };
+    // A P0 pages twice: PagerDuty, then (`continue`) the owner's phones by SMS, each integration retried on its own.
     return [
-      ...tier("P0", r.pagerDuty),
+      ...tier("P0", r.pagerDuty, r.sms !== undefined ? { continue: true } : {}),
+      ...(r.sms !== undefined ? tier("P0", r.sms) : []),
       ...tier("P1", r.pagerDuty, { active_time_intervals: [BUSINESS_HOURS_INTERVAL], continue: true }),
       ...tier("P1", r.slack, { mute_time_intervals: [BUSINESS_HOURS_INTERVAL] }),
       ...tier("P2", r.slack),
@@ -185,7 +199,10 @@ export function buildAlertmanagerConfig(c: AlertRoutingConfig, opts: Alertmanage
   const inDialect = (d: PriorityDialect) => inNames((p) => d.namesOfTier(p));
   const dialects = opts.priorityDialects ?? [];
   const teams = Object.keys(c.teams ?? {}).sort();
-  const teamReceivers = (team: string): TierReceivers => teamReceiverNames(team);
+  const teamReceivers = (team: string): TierReceivers => {
+    const { sms, ...names } = teamReceiverNames(team);
+    return c.teams![team]!.sms !== undefined ? { ...names, sms } : names;
+  };
   const namespacesOf = (team: string) => [...(opts.teamNamespaces?.[team] ?? [])].sort();
   /** One owner's branch: alerts matching `matchers` stay in it, on the owner's fallback receiver when no tier matches. */
   const branch = (matchers: string[], r: TierReceivers, routes: AmRoute[], team?: string): AmRoute => ({
@@ -201,14 +218,18 @@ export function buildAlertmanagerConfig(c: AlertRoutingConfig, opts: Alertmanage
       ...timing({ ...HEARTBEAT_TIMING, ...(c.heartbeat?.repeatInterval !== undefined ? { repeatInterval: c.heartbeat.repeatInterval } : {}) }),
     },
   ];
-  // An unhandled P0's escalation: e-mail to the escalation address alone (not the tiers, not the webhook copy).
+  // An unhandled P0's escalation: e-mail to the escalation address, then (`continue`) the platform's phones by SMS when
+  // it has any; nothing else (not the tiers, not the webhook copy).
   if (c.escalation !== undefined) {
-    routes.push({
-      receiver: target({ receiver: RECEIVERS.p0Escalation }),
+    const escalation = (receiver: string, extra: Partial<AmRoute> = {}): AmRoute => ({
+      receiver: target({ receiver }),
       matchers: [`alertname="${P0_ESCALATION_ALERT}"`],
       group_by: ["alertname", ESCALATED_ALERT_LABEL, service],
       ...timing(tiers.P0),
+      ...extra,
     });
+    routes.push(escalation(RECEIVERS.p0Escalation, c.sms !== undefined ? { continue: true } : {}));
+    if (c.sms !== undefined) routes.push(escalation(RECEIVERS.sms));
   }
   const tiersCopied = c.webhook === undefined ? [] : [...c.webhook.priorities].sort();
   if (c.webhook !== undefined) {
@@ -255,7 +276,7 @@ export function buildAlertmanagerConfig(c: AlertRoutingConfig, opts: Alertmanage
         equal: [service],
       },
     ],
-    receivers: [...receivers(c, dir), ...teams.flatMap((t) => teamReceiverList(c, t, dir))],
+    receivers: [...receivers(c, dir, opts.smsTopics), ...teams.flatMap((t) => teamReceiverList(c, t, dir, opts.smsTopics))],
     time_intervals: [
       {
         name: BUSINESS_HOURS_INTERVAL,
@@ -309,8 +330,11 @@ function emailConfig(c: AlertRoutingConfig, to: string, dir: string, subject = `
   };
 }
 
-/** A team's three receivers: its PagerDuty service and Slack channel (keys of its own), its digest through the platform's SMTP server. */
-function teamReceiverList(c: AlertRoutingConfig, team: string, dir: string): AmReceiver[] {
+/**
+ * A team's receivers: its PagerDuty service and Slack channel (keys of its own), its digest through the platform's SMTP
+ * server, and its SMS topic when it has phones.
+ */
+function teamReceiverList(c: AlertRoutingConfig, team: string, dir: string, sms: SmsTopics | undefined): AmReceiver[] {
   const r = c.teams![team]!;
   const names = teamReceiverNames(team);
   const keys = teamReceiverSecretKeys(team);
@@ -318,10 +342,26 @@ function teamReceiverList(c: AlertRoutingConfig, team: string, dir: string): AmR
     { name: names.pagerDuty, pagerduty_configs: [pagerDutyConfig(r.pagerDuty?.url, secretPath(keys.pagerDutyRoutingKey, dir))] },
     { name: names.slack, slack_configs: [slackConfig(r.slack.channel, secretPath(keys.slackWebhookUrl, dir))] },
     { name: names.emailDigest, email_configs: [emailConfig(c, r.email.to, dir)] },
+    ...(r.sms !== undefined ? [{ name: names.sms, sns_configs: [smsConfig(sms!.teamTopicArns![team]!, sms!.region, c.serviceLabel ?? LABEL_SERVICE)] }] : []),
   ];
 }
 
-function receivers(c: AlertRoutingConfig, dir: string): AmReceiver[] {
+/** Each `sms` of the routing whose topic `topics` does not name (none when every one has its topic). */
+function smsTopicProblems(c: AlertRoutingConfig, topics: SmsTopics | undefined): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const owners: Array<[string, string | undefined]> = [
+    ...(c.sms !== undefined ? [["sms", topics?.topicArn] as [string, string | undefined]] : []),
+    ...Object.entries(c.teams ?? {}).filter(([, t]) => t.sms !== undefined).map(([team]): [string, string | undefined] => [`teams.${team}.sms`, topics?.teamTopicArns?.[team]]),
+  ];
+  for (const [path, arn] of owners) {
+    if (arn === undefined || topics?.region === undefined || topics.region === "") {
+      problems.push({ path, value: "(phones)", allowed: "an SNS topic to publish to: pass smsTopics (region and the topic's ARN) to the generator" });
+    }
+  }
+  return problems;
+}
+
+function receivers(c: AlertRoutingConfig, dir: string, sms: SmsTopics | undefined): AmReceiver[] {
   const list: AmReceiver[] = [
     { name: RECEIVERS.pagerDuty, pagerduty_configs: [pagerDutyConfig(c.pagerDuty?.url, secretFile("pagerDutyRoutingKey", dir))] },
     { name: RECEIVERS.slack, slack_configs: [slackConfig(c.slack.channel, secretFile("slackWebhookUrl", dir))] },
@@ -329,6 +369,7 @@ function receivers(c: AlertRoutingConfig, dir: string): AmReceiver[] {
     ...(c.escalation !== undefined
       ? [{ name: RECEIVERS.p0Escalation, email_configs: [emailConfig(c, c.escalation.to ?? c.email.to, dir, `[P0 escalation] {{ .CommonLabels.${ESCALATED_ALERT_LABEL} }} unresolved after ${c.escalation.after}`)] }]
       : []),
+    ...(c.sms !== undefined ? [{ name: RECEIVERS.sms, sns_configs: [smsConfig(sms!.topicArn!, sms!.region, c.serviceLabel ?? LABEL_SERVICE)] }] : []),
     { name: RECEIVERS.none },
   ];
   if (c.webhook !== undefined) {

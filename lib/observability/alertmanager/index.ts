@@ -16,3 +16,5 @@ export {
   buildAmpAlertmanagerConfig, emitAmpAlertManagerDefinition, ampAlertmanagerProblems, ampDefinitionSizeProblems, AMP_TOPICS, AMP_TEMPLATE_FILES, AMP_MESSAGE_TEMPLATE, AMP_MESSAGE_ATTRIBUTES,
 } from "./amp";
 export type { AmpTopic, AmpChannel, AmpSnsConfig, AmpReceiver, AmpAlertmanagerOptions, AmpProblemsOptions } from "./amp";
+export { p0SmsTopicName, snsTopicArn, smsConfig, smsMessageTemplate, smsPagingProblems, isSecretReference, SMS_MAX_CHARACTERS, SMS_SUBJECT_TEMPLATE, SMS_TYPE_ATTRIBUTE } from "./sms";
+export type { SmsPagingConfig, SmsPhoneNumber, SmsTopics } from "./sms";

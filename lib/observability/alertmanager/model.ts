@@ -49,6 +49,17 @@ const SlackChannelSchema = z.strictObject({
 });
 
 /**
+ * P0 pages by SMS (and P0 escalations, for the platform's): phones subscribed to an SNS topic of the owner's, each
+ * number a Secrets Manager secret (name or ARN) whose value is the number in E.164 form. A number written here is
+ * refused: it would sit in the repository, the synthesized JSON and every plan. Terraform reads each secret to
+ * subscribe the number, so the number is kept in the Terraform state (encrypted with the state's key).
+ */
+export const SmsPagingSchema = z.strictObject({
+  /** The phones paged, each `{ name, secret }`: what the phone is (`primary-on-call`) and the secret holding its number. */
+  phoneNumbers: z.array(z.strictObject({ name: nonEmpty, secret: nonEmpty })),
+});
+
+/**
  * One team's receivers: where the alerts the team owns go (its SLOs' alerts, its own rules' alerts, Falco detections in
  * its namespaces), tier by tier as the platform's go to the platform's receivers. Credentials are never written here:
  * the PagerDuty routing key and the Slack webhook URL are keys of the receivers' Secret named after the team
@@ -68,6 +79,11 @@ export const TeamReceiversSchema = z.strictObject({
     /** Recipient address (the team's list or mailbox). */
     to: nonEmpty,
   }),
+  /**
+   * The team's P0 pages by SMS too, through a topic of the team's own (`sre-<env>-<team>-p0-sms`).
+   * @default - the team's P0s page through PagerDuty only
+   */
+  sms: SmsPagingSchema.optional(),
 });
 
 /**
@@ -160,9 +176,15 @@ export const AlertRoutingSchema = z.strictObject({
     })
     .optional(),
   /**
+   * The platform's P0 pages by SMS too, and its P0 escalations: the in-cluster Alertmanager publishes them to the
+   * environment's SNS topic `sre-<env>-p0-sms`, to which these phones are subscribed.
+   * @default - P0s page through PagerDuty only
+   */
+  sms: SmsPagingSchema.optional(),
+  /**
    * Escalation of unhandled P0s: a P0 still firing `after` its start raises `P0Escalation` (a rule generated with the
    * environment's SLO rules, lib/observability/alertmanager/escalation.ts), which goes by e-mail to `to` through the
-   * platform's SMTP server, and nowhere else.
+   * platform's SMTP server, and by SMS to the platform's phones when `sms` is set; nowhere else.
    * @default - no escalation
    */
   escalation: z
@@ -279,14 +301,16 @@ export const RECEIVERS = {
   heartbeat: "heartbeat",
   /** Where `P0Escalation` goes: e-mail, when `escalation` is configured. */
   p0Escalation: "p0-escalation",
+  /** The platform's SMS topic (P0 and escalations), when `sms` is configured. */
+  sms: "sms",
   /** Where `Watchdog` goes when no heartbeat is configured: named so that the configuration shows what is missing. */
   noHeartbeat: "no-heartbeat-configured",
   none: "null",
 } as const;
 
-/** A team's receiver names in the generated configuration: `team-<team>-pagerduty`, `-slack`, `-email-digest`. */
-export function teamReceiverNames(team: string): { readonly pagerDuty: string; readonly slack: string; readonly emailDigest: string } {
-  return { pagerDuty: `team-${team}-pagerduty`, slack: `team-${team}-slack`, emailDigest: `team-${team}-email-digest` };
+/** A team's receiver names in the generated configuration: `team-<team>-pagerduty`, `-slack`, `-email-digest`, `-sms`. */
+export function teamReceiverNames(team: string): { readonly pagerDuty: string; readonly slack: string; readonly emailDigest: string; readonly sms: string } {
+  return { pagerDuty: `team-${team}-pagerduty`, slack: `team-${team}-slack`, emailDigest: `team-${team}-email-digest`, sms: `team-${team}-sms` };
 }
 
 /** The alert kube-prometheus-stack fires at all times, so that its absence outside the cluster means trouble. */

@@ -60,12 +60,28 @@ export interface AmWebhookConfig {
   readonly http_config?: { readonly authorization: { readonly type: "Bearer"; readonly credentials_file: string } };
 }
 
+/**
+ * A publication to an Amazon SNS topic, signed with the pod's AWS credentials (IRSA) for `sigv4.region`.
+ * @see https://prometheus.io/docs/alerting/latest/configuration/#sns_config
+ */
+export interface AmSnsConfig {
+  /** Only in a local test's copy (a loopback stand-in for SNS); the generated configuration uses the region's endpoint. */
+  readonly api_url?: string;
+  readonly topic_arn: string;
+  readonly sigv4: { readonly region: string };
+  readonly subject: string;
+  readonly message: string;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly send_resolved: boolean;
+}
+
 export interface AmReceiver {
   readonly name: string;
   readonly pagerduty_configs?: readonly AmPagerDutyConfig[];
   readonly slack_configs?: readonly AmSlackConfig[];
   readonly email_configs?: readonly AmEmailConfig[];
   readonly webhook_configs?: readonly AmWebhookConfig[];
+  readonly sns_configs?: readonly AmSnsConfig[];
 }
 
 export interface AmTimeInterval {

@@ -8,6 +8,7 @@ import { prometheusDurationSeconds } from "../../kubernetes/durations";
 import { LABEL_NAME_RE } from "../../slo/promql";
 import { TEAM_NAME_ALLOWED, TEAM_NAME_RE } from "../ownership";
 import { isPriority, PRIORITIES } from "../priorities";
+import { smsPagingProblems, smsSchemaProblem } from "./sms";
 import { ALERTMANAGER_INLINE_SECRET_FIELDS, ALERTMANAGER_INLINE_URL_FIELDS, ALERTMANAGER_SECRETS_ROOT, AlertRoutingSchema, DEFAULT_TIER_TIMING, WEEKDAYS, type AlertRoutingConfig, type TierTiming } from "./model";
 
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)$|^24:00$/;
@@ -61,14 +62,19 @@ export function parseAlertRouting(input: unknown, scope = "alerting"): AlertRout
   const parsed = AlertRoutingSchema.safeParse(input);
   const problems: ValidationProblem[] = parsed.success
     ? validateAlertRouting(parsed.data, scope)
-    : parsed.error.issues.map((issue) => {
+    : parsed.error.issues.flatMap((issue) => {
         const value = issue.path.reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined), input);
+        const pathOf = (keys: readonly PropertyKey[]) => [scope, ...keys.map(String)].reduce((acc, k) => (/^\d+$/.test(k) ? `${acc}[${k}]` : `${acc}.${k}`));
+        // Under `sms`, one problem per unknown key, at the key, so a phone number written in a field of its own is not
+        // repeated with the object that holds it.
+        if (issue.code === "unrecognized_keys" && issue.path.includes("sms")) {
+          return issue.keys.map((k) => smsSchemaProblem({ path: pathOf([...issue.path, k]), value: (value as Record<string, unknown>)?.[k], allowed: `no field "${k}" here` }));
+        }
         let allowed = issue.message;
         if (issue.code === "unrecognized_keys") allowed = `no field(s) ${issue.keys.join(", ")} here`;
         else if (issue.code === "invalid_value") allowed = `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
         else if (issue.code === "invalid_type") allowed = value === undefined ? `a value (required), of type ${issue.expected}` : `a value of type ${issue.expected}`;
-        const path = [scope, ...issue.path.map(String)].reduce((acc, k) => (/^\d+$/.test(k) ? `${acc}[${k}]` : `${acc}.${k}`));
-        return { path, value, allowed };
+        return [smsSchemaProblem({ path: pathOf(issue.path), value, allowed })];
       });
   if (problems.length > 0) throw new AlertRoutingError(scope, formatProblems("invalid alert routing", problems));
   return parsed.data!;
@@ -123,18 +129,22 @@ export function validateAlertRouting(c: AlertRoutingConfig, at = "alerting"): Va
     }
   }
 
+  if (c.sms !== undefined) problems.push(...smsPagingProblems(c.sms, `${at}.sms`));
+
   if (c.escalation !== undefined) {
     const seconds = durationSeconds(c.escalation.after);
     if (seconds === undefined || seconds < 300 || seconds > 86400) add("escalation.after", c.escalation.after, 'a duration from "5m" to "24h": how long a P0 may fire before it escalates');
     if (c.escalation.to !== undefined && !EMAIL.test(c.escalation.to)) add("escalation.to", c.escalation.to, "an e-mail address such as sre-lead@example.com");
   }
 
+  const problemsAt = at;
   for (const [team, r] of Object.entries(c.teams ?? {})) {
     const at = `teams.${team}`;
     if (!TEAM_NAME_RE.test(team)) add(at, team, `a team name: ${TEAM_NAME_ALLOWED}`);
     if (r.pagerDuty?.url !== undefined && !isHttpUrl(r.pagerDuty.url)) add(`${at}.pagerDuty.url`, r.pagerDuty.url, "an http(s) URL without credentials");
     if (!SLACK_CHANNEL.test(r.slack.channel)) add(`${at}.slack.channel`, r.slack.channel, 'a Slack channel such as "#payments-alerts" (lowercase, starting with # or @)');
     if (!EMAIL.test(r.email.to)) add(`${at}.email.to`, r.email.to, "an e-mail address such as payments@example.com");
+    if (r.sms !== undefined) problems.push(...smsPagingProblems(r.sms, `${problemsAt}.${at}.sms`));
   }
 
   for (const [tier, timing] of Object.entries(c.tiers ?? {})) {

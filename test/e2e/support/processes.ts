@@ -25,11 +25,20 @@ export interface Received {
   readonly body: unknown;
 }
 
-/** An HTTP server on 127.0.0.1 that records every POST and answers 200. */
+/** A fixed answer of a {@link RecordingServer} for one path. */
+export interface CannedResponse {
+  readonly contentType: string;
+  readonly body: string;
+}
+
+/** An HTTP server on 127.0.0.1 that records every POST and answers 200 (`{}`, or the path's canned response). */
 export class RecordingServer {
   readonly received: Received[] = [];
   private server?: http.Server;
   port = 0;
+
+  /** @param responses answers by request path, for clients that parse what they get back (an AWS SDK's XML) */
+  constructor(private readonly responses: Readonly<Record<string, CannedResponse>> = {}) {}
 
   async start(): Promise<this> {
     this.server = http.createServer((req, res) => {
@@ -44,7 +53,8 @@ export class RecordingServer {
           // not JSON: keep the text
         }
         this.received.push({ path: req.url ?? "", headers: req.headers, body });
-        res.writeHead(200, { "content-type": "application/json" }).end("{}");
+        const canned = this.responses[req.url ?? ""];
+        res.writeHead(200, { "content-type": canned?.contentType ?? "application/json" }).end(canned?.body ?? "{}");
       });
     });
     await listen(this.server);
@@ -77,8 +87,9 @@ export class Child {
   readonly proc: ChildProcess;
   output = "";
 
-  constructor(readonly name: string, bin: string, args: readonly string[]) {
-    this.proc = spawn(bin, [...args], { stdio: ["ignore", "pipe", "pipe"] });
+  /** @param env variables added to this process's environment, for this child only */
+  constructor(readonly name: string, bin: string, args: readonly string[], env: Readonly<Record<string, string>> = {}) {
+    this.proc = spawn(bin, [...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
     const keep = (b: Buffer) => {
       this.output = (this.output + b.toString("utf8")).slice(-20000);
     };

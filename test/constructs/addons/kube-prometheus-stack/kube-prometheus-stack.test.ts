@@ -90,6 +90,32 @@ describe("KubePrometheusStack", () => {
     expect(values.alertmanager.config).toEqual(config);
   });
 
+  test("publishing to SNS topics gives the Alertmanager's service account a role allowed only those topics and their keys", () => {
+    const topic = (n: number) => ({
+      publishStatements: () => [
+        { sid: "PublishToTopic", effect: "Allow", actions: ["sns:Publish"], resources: [`arn:aws:sns:eu-west-1:333333333333:t${n}`] },
+        { sid: "EncryptForTopic", effect: "Allow", actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [`arn:aws:kms:eu-west-1:333333333333:key/k${n}`] },
+      ],
+    });
+    const { values, parsed, addon } = build({ alertmanager: { snsTopics: [topic(1), topic(2)] } });
+    expect(values.alertmanager.serviceAccount).toEqual({ name: "kube-prometheus-stack-alertmanager", annotations: { "eks.amazonaws.com/role-arn": expect.stringMatching(/^\$\{aws_iam_role\.Monitoring_Helm_Irsa_Role_\w+\.arn\}$/) } });
+    expect(addon.addon.irsaRole).toBeDefined();
+    const docs = Object.entries(parsed.data.aws_iam_policy_document) as Array<[string, { statement: Array<{ sid: string; actions: string[]; resources?: string[]; condition?: Array<{ values: string[] }> }> }]>;
+    const policy = docs.find(([k]) => k.includes("Irsa_PolicyDocument"))![1].statement;
+    expect(policy.map((s) => [s.sid, s.actions, s.resources])).toEqual([
+      ["PublishToTopic1", ["sns:Publish"], ["arn:aws:sns:eu-west-1:333333333333:t1"]],
+      ["EncryptForTopic1", ["kms:GenerateDataKey", "kms:Decrypt"], ["arn:aws:kms:eu-west-1:333333333333:key/k1"]],
+      ["PublishToTopic2", ["sns:Publish"], ["arn:aws:sns:eu-west-1:333333333333:t2"]],
+      ["EncryptForTopic2", ["kms:GenerateDataKey", "kms:Decrypt"], ["arn:aws:kms:eu-west-1:333333333333:key/k2"]],
+    ]);
+    const trust = docs.find(([k]) => k.includes("Irsa_Trust"))![1].statement[0]!;
+    expect(trust.condition![0]!.values).toEqual(["system:serviceaccount:monitoring:kube-prometheus-stack-alertmanager"]);
+    // Without topics the Alertmanager has no role and no AWS credentials.
+    const plain = build();
+    expect(plain.addon.addon.irsaRole).toBeUndefined();
+    expect(plain.values.alertmanager.serviceAccount).toBeUndefined();
+  });
+
   test("without a configuration, alerts reach a receiver that notifies no one", () => {
     expect(build().values.alertmanager.config).toEqual({ route: { receiver: "null", group_by: ["alertname", "namespace"] }, receivers: [{ name: "null" }] });
   });

@@ -43,7 +43,8 @@ describeWithBinaries("amtool", [AMTOOL], () => {
     ["staging", "P2", "slack"],
     ["staging", "P3", "null"],
     ["staging", "P4", "email-digest"],
-    ["prod", "P0", "webhook,pagerduty"],
+    // prod pages its P0s by SMS too: PagerDuty, then (continue) the SMS topic.
+    ["prod", "P0", "webhook,pagerduty,sms"],
     ["prod", "P1", "webhook,pagerduty,slack"],
     ["prod", "P2", "slack"],
     ["prod", "P4", "email-digest"],
@@ -70,19 +71,20 @@ describeWithBinaries("amtool", [AMTOOL], () => {
   });
 
   test.each(ENVIRONMENTS.filter((e) => e.alerting?.heartbeat !== undefined).map((e) => e.name))("%s: the heartbeat is sent every minute, authenticated with the mounted token", (env) => {
-    const config = buildAlertmanagerConfig(loadEnvironments().find((e) => e.name === env)!.alerting!);
+    const config = buildAlertmanagerConfig(loadEnvironments().find((e) => e.name === env)!.alerting!, alertmanagerBuildOptions(loadEnvironments().find((e) => e.name === env)!));
     expect(config.route.routes![0]).toMatchObject({ receiver: "heartbeat", matchers: ['alertname="Watchdog"'], repeat_interval: "1m" });
     expect(config.route.routes![0]!.continue).toBeUndefined();
     const hb = config.receivers.find((r) => r.name === "heartbeat")!.webhook_configs![0]!;
     expect(hb.http_config!.authorization.credentials_file).toBe("/etc/alertmanager/secrets/alertmanager-receivers/heartbeat-bearer-token");
   });
 
-  // An unhandled P0's escalation is e-mailed to the escalation address alone, whoever owns the P0; without an
-  // escalation configured (staging) the alert is an ordinary P0.
+  // An unhandled P0's escalation is e-mailed to the escalation address and sent to the platform's phones by SMS (prod
+  // has both), whoever owns the P0, and reaches nothing else; without an escalation configured (staging) the alert is
+  // an ordinary P0.
   test.each([
-    ["prod", ["sre_service=checkout-api"], "p0-escalation"],
-    ["prod", ["sre_service=checkout-api", "team=payments"], "p0-escalation"],
-    ["prod", ["namespace=payments"], "p0-escalation"],
+    ["prod", ["sre_service=checkout-api"], "p0-escalation,sms"],
+    ["prod", ["sre_service=checkout-api", "team=payments"], "p0-escalation,sms"],
+    ["prod", ["namespace=payments"], "p0-escalation,sms"],
     ["staging", ["sre_service=checkout-api"], "pagerduty"],
   ])("%s: P0Escalation with %j reaches %s", (env, labels, receivers) => {
     expect(routes(env, ["alertname=P0Escalation", "priority=P0", "escalated_alert=CheckoutApiDown", ...labels])).toBe(receivers);
@@ -90,7 +92,7 @@ describeWithBinaries("amtool", [AMTOOL], () => {
 
   test("prod: the escalation e-mail goes to the escalation address, with its own subject", () => {
     const prod = loadEnvironments().find((e) => e.name === "prod")!;
-    const mail = buildAlertmanagerConfig(prod.alerting!).receivers.find((r) => r.name === "p0-escalation")!.email_configs![0]!;
+    const mail = buildAlertmanagerConfig(prod.alerting!, alertmanagerBuildOptions(prod)).receivers.find((r) => r.name === "p0-escalation")!.email_configs![0]!;
     expect(mail.to).toBe(prod.alerting!.escalation!.to);
     expect(mail.headers["Subject"]).toBe("[P0 escalation] {{ .CommonLabels.escalated_alert }} unresolved after 30m");
   });
@@ -104,7 +106,7 @@ describeWithBinaries("amtool", [AMTOOL], () => {
     ["staging", "Notice", "null"],
     ["staging", "Debug", "null"],
     // prod copies P0 and P1 to the incident webhook: Falco's alerts of those tiers are copied too.
-    ["prod", "Critical", "webhook,pagerduty"],
+    ["prod", "Critical", "webhook,pagerduty,sms"],
     ["prod", "Error", "webhook,pagerduty,slack"],
     ["prod", "Warning", "slack"],
   ])("%s: a Falco alert of priority %s reaches %s", (env, priority, receivers) => {
@@ -119,7 +121,8 @@ describeWithBinaries("amtool", [AMTOOL], () => {
       const rx = (kind: string) => `team-${team.name}-${kind}`;
       const owners = [[`team=${team.name}`], ...Object.keys(team.namespaces).map((ns) => [`namespace=${ns}`])];
       return owners.flatMap((owner) => [
-        [env.name, owner, "P0", `${copied("P0")}${rx("pagerduty")}`],
+        // A team's P0 reaches its own phones when it has any, never the platform's.
+        [env.name, owner, "P0", `${copied("P0")}${rx("pagerduty")}${env.alerting!.teams?.[team.name]?.sms !== undefined ? `,${rx("sms")}` : ""}`],
         [env.name, owner, "P1", `${copied("P1")}${rx("pagerduty")},${rx("slack")}`],
         [env.name, owner, "P2", `${copied("P2")}${rx("slack")}`],
         [env.name, owner, "P3", `${copied("P3")}null`],
@@ -134,7 +137,7 @@ describeWithBinaries("amtool", [AMTOOL], () => {
 
   test.each([
     // A team's own rule (its namespace enforced) cannot hand its alert to the platform, nor to another owner, by its labels.
-    ["prod", ["namespace=payments", "team=platform", "priority=P0"], "webhook,team-payments-pagerduty"],
+    ["prod", ["namespace=payments", "team=platform", "priority=P0"], "webhook,team-payments-pagerduty,team-payments-sms"],
     ["staging", ["namespace=payments", "priority=P0"], "team-payments-pagerduty"],
     // Unlabelled alerts of a team fall back on the team's chat (dev drops them, as it drops the platform's).
     ["staging", ["team=payments"], "team-payments-slack"],
@@ -158,7 +161,7 @@ describeWithBinaries("amtool", [AMTOOL], () => {
     ["prod", ["k8s_ns_name=payments"], "Critical", "team-payments-slack"],
     ["dev", ["k8s_ns_name=payments"], "Critical", "team-payments-slack"],
     // A team label on a Falco event is no claim: the namespace decides.
-    ["prod", ["k8s_ns_name=monitoring", "team=payments", "namespace=payments"], "Critical", "webhook,pagerduty"],
+    ["prod", ["k8s_ns_name=monitoring", "team=payments", "namespace=payments"], "Critical", "webhook,pagerduty,sms"],
     ["staging", ["k8s_ns_name=falco"], "Critical", "pagerduty"],
     ["staging", ["k8s_ns_name=kube-system"], "Error", "pagerduty,slack"],
     ["staging", [], "Critical", "pagerduty"],

@@ -2,17 +2,22 @@
  * The escalation of unhandled P0s, proved with `promtool test rules` (one run): a P0 still firing after the
  * configured delay raises `P0Escalation` with the P0's labels and name; a P0 resolved before it does not.
  */
+import { loadEnvironments } from "../../../../environments";
 import { p0EscalationGroup } from "../../../../lib/observability/alertmanager/escalation";
+import { durationSeconds } from "../../../../lib/observability/alertmanager";
 import { checkAndTestRules, describeWithPromtool } from "../../../support/promtool";
 
 describeWithPromtool("promtool test rules: P0 escalation", () => {
   const p0 = { name: "p0", rules: [{ alert: "ApiDown", expr: 'up{job="api"} == 0', labels: { priority: "P0", sre_service: "api" } }] };
   // A P1 that fires as long: never escalated.
   const p1 = { name: "p1", rules: [{ alert: "ApiSlow", expr: 'up{job="api"} == 0', labels: { priority: "P1", sre_service: "api" } }] };
-  const groups = [p0, p1, p0EscalationGroup("10m")];
+  // prod's configured delay (the environment that escalates), in the time of the scenarios below.
+  const after = loadEnvironments(["prod"])[0]!.alerting!.escalation!.after;
+  const afterMinutes = durationSeconds(after)! / 60;
+  const groups = [p0, p1, p0EscalationGroup(after)];
   const escalated = {
     exp_labels: { escalated_alert: "ApiDown", escalation: "P0", instance: "i", job: "api", priority: "P0", sre_service: "api" },
-    exp_annotations: { summary: "ApiDown has been firing for more than 10m.", title: "(P0 escalation) ApiDown is not resolved after 10m." },
+    exp_annotations: { summary: `ApiDown has been firing for more than ${after}.`, title: `(P0 escalation) ApiDown is not resolved after ${after}.` },
   };
   const tests = {
     rule_files: ["rules.yaml"],
@@ -20,21 +25,23 @@ describeWithPromtool("promtool test rules: P0 escalation", () => {
     group_eval_order: groups.map((g) => g.name),
     tests: [
       {
-        // Down from 1m on: the P0 fires at 1m, the escalation is pending from the next evaluation and fires 10m later.
+        // Down from 1m on: the P0 fires at 1m, the escalation is pending from that evaluation on (its group runs after
+        // the P0's) and fires exactly `after` later, at 1m + after: not one evaluation before.
         name: "unresolved",
         interval: "30s",
-        input_series: [{ series: 'up{job="api",instance="i"}', values: "1 1 0x60" }],
+        input_series: [{ series: 'up{job="api",instance="i"}', values: `1 1 0x${afterMinutes * 2 + 20}` }],
         alert_rule_test: [
-          { alertname: "P0Escalation", eval_time: "10m", exp_alerts: [] },
-          { alertname: "P0Escalation", eval_time: "12m", exp_alerts: [escalated] },
+          { alertname: "P0Escalation", eval_time: `${afterMinutes}m`, exp_alerts: [] },
+          { alertname: "P0Escalation", eval_time: `${afterMinutes}m30s`, exp_alerts: [] },
+          { alertname: "P0Escalation", eval_time: `${afterMinutes + 1}m`, exp_alerts: [escalated] },
         ],
       },
       {
-        // Down from 1m to 8m: resolved before the delay, never escalated.
+        // Down from 1m until a minute before the delay is over: resolved in time, never escalated.
         name: "resolved in time",
         interval: "30s",
-        input_series: [{ series: 'up{job="api",instance="i"}', values: "1 1 0x14 1x40" }],
-        alert_rule_test: [{ alertname: "P0Escalation", eval_time: "20m", exp_alerts: [] }],
+        input_series: [{ series: 'up{job="api",instance="i"}', values: `1 1 0x${(afterMinutes - 1) * 2} 1x${afterMinutes * 2 + 20}` }],
+        alert_rule_test: [{ alertname: "P0Escalation", eval_time: `${afterMinutes * 2}m`, exp_alerts: [] }],
       },
     ],
   };
