@@ -82,6 +82,8 @@ export interface EncryptedTopicProps {
  */
 export class EncryptedTopic extends Construct {
   public readonly topic: SnsTopic;
+  /** The topic's policy: depend on it before a service publishes (AWS checks its rights when it is configured). */
+  public readonly policy: SnsTopicPolicy;
   /** ARN of the topic. */
   public readonly topicArn: string;
   /** ARN of the key that encrypts the topic. */
@@ -157,7 +159,7 @@ export class EncryptedTopic extends Construct {
       });
     }
     const policy = new DataAwsIamPolicyDocument(this, "Policy", { statement: statements });
-    new SnsTopicPolicy(this, "TopicPolicy", { arn: this.topic.arn, policy: policy.json });
+    this.policy = new SnsTopicPolicy(this, "TopicPolicy", { arn: this.topic.arn, policy: policy.json });
 
     for (const s of props.subscriptions ?? []) {
       new SnsTopicSubscription(this, s.id, { topicArn: this.topic.arn, protocol: s.protocol, endpoint: s.endpoint });

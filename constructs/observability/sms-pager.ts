@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version";
-import { EncryptedTopic } from "../common/encrypted-topic";
+import { EncryptedTopic, type TopicServicePublisher } from "../common/encrypted-topic";
 import { requireProps, throwIfProblems, ValidationProblem } from "../common/validation";
 import { smsPagingProblems, type SmsPhoneNumber } from "../../lib/observability/alertmanager/sms";
 import { constructKey } from "../../lib/naming/construct-key";
@@ -17,6 +17,12 @@ export interface SmsPagerProps {
    * (`+4915112345678`). Never the number itself.
    */
   readonly phoneNumbers: readonly SmsPhoneNumber[];
+  /**
+   * AWS services that may publish to the topic on this account's behalf, e.g. Amazon Managed Prometheus's alert
+   * manager for one workspace (`aps.amazonaws.com` with the workspace's ARN).
+   * @default - none: only the roles given their publish statements (the in-cluster Alertmanager's)
+   */
+  readonly servicePublishers?: readonly TopicServicePublisher[];
 }
 
 /** The E.164 rule the numbers read from Secrets Manager must follow; checked by Terraform when it reads them. */
@@ -65,6 +71,7 @@ export class SmsPager extends Construct {
     this.topic = new EncryptedTopic(this, "Topic", {
       name: props.topicName,
       description: props.description,
+      servicePublishers: props.servicePublishers,
       subscriptions: props.phoneNumbers.map((phone) => ({ id: `Sms-${constructKey(phone.name)}`, protocol: "sms" as const, endpoint: numbers[phone.name]!.secretString })),
     });
     this.topicArn = this.topic.topicArn;

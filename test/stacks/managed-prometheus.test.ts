@@ -27,6 +27,20 @@ describe("Amazon Managed Prometheus in the environments", () => {
     expect(resources(prod, "aws_prometheus_alert_manager_definition")).toHaveLength(1);
   });
 
+  test("the workspace pages the SMS phones itself: AMP may publish to the SMS topics for this workspace, before the definition", () => {
+    const topics = Object.entries<Json>(prod.resource.aws_sns_topic).filter(([, t]) => /-p0-sms$/.test(t.name));
+    expect(topics.map(([, t]) => t.name).sort()).toEqual(["sre-prod-p0-sms", "sre-prod-payments-p0-sms"]);
+    const definition = resources(prod, "aws_prometheus_alert_manager_definition")[0]!;
+    const docs = Object.entries<Json>(prod.data.aws_iam_policy_document);
+    for (const [id] of topics) {
+      const pager = id.replace(/_Topic_[0-9A-F]+$/, "");
+      const [, doc] = docs.find(([k]) => k.startsWith(`${pager}_Topic_Policy`))!;
+      const amp = doc.statement.find((st: Json) => st.principals?.[0]?.identifiers?.includes("aps.amazonaws.com"));
+      expect(amp).toMatchObject({ actions: ["sns:Publish"], condition: expect.arrayContaining([expect.objectContaining({ variable: "aws:SourceArn", values: [expect.stringMatching(/^\$\{aws_prometheus_workspace\./)] })]) });
+      expect(definition.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^aws_sns_topic_policy\\.${pager}_Topic_TopicPolicy`))]));
+    }
+  });
+
   test("no double pages: the workspace evaluates every SLO alert, the cluster none of them, and both record the same series", () => {
     const cluster = sloRule(prodResources).spec.groups as Json[];
     const workspace = namespaceGroups(prod);

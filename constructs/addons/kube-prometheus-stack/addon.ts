@@ -10,6 +10,7 @@ import { DEFAULT_CAPACITY_THRESHOLDS } from "../../../lib/observability/capacity
 import { CapacityForecasts } from "./capacity-forecasts";
 import { tempoDataSource } from "../../../lib/observability/tracing/grafana-datasources";
 import { SmsPager } from "../../observability/sms-pager";
+import { AMP_SERVICE_PRINCIPAL } from "../../../lib/observability/managed-prometheus/limits";
 import { p0SmsTopicName } from "../../../lib/observability/alertmanager/sms";
 import { KubePrometheusStack, KUBE_PROMETHEUS_STACK_DEFAULTS, validateKubePrometheusStackProps, type KubePrometheusStackProps } from "./kube-prometheus-stack";
 import { monitoringServiceAccounts, type ManagedPrometheusWiring } from "./kube-prometheus-stack-values";
@@ -133,8 +134,9 @@ export const kubePrometheusStackAddon: AddonDescriptor<KubePrometheusStack> = {
     atConfigPath("observability", validateKubePrometheusStackProps({ ...observabilityProps(config), storageClassName: DEFAULT_GP3_STORAGE_CLASS, nodeExporterNamespace: NODE_EXPORTER_NAMESPACE })),
   build: (ctx) => {
     const o = ctx.config.observability;
-    const amp = o.managedPrometheus?.enabled === true ? managedPrometheus(ctx) : undefined;
-    const smsPagers = buildSmsPagers(ctx);
+    const workspace = o.managedPrometheus?.enabled === true ? managedPrometheus(ctx) : undefined;
+    const amp = workspace?.wiring;
+    const smsPagers = buildSmsPagers(ctx, workspace?.workspace);
     return new KubePrometheusStack(ctx.scope, "KubePrometheusStack", {
       cluster: ctx.cluster,
       access: ctx.access,
@@ -206,7 +208,7 @@ export const kubePrometheusStackAddon: AddonDescriptor<KubePrometheusStack> = {
  * writes to it: the SLO rules (with the P0s and the escalation) as its rule namespaces, the environment's routing as
  * its alert manager, and the roles of the chart's Prometheus and Grafana service accounts.
  */
-function managedPrometheus(ctx: AddonContext): ManagedPrometheusWiring {
+function managedPrometheus(ctx: AddonContext): { workspace: ManagedPrometheus; wiring: ManagedPrometheusWiring } {
   const c = ctx.config;
   const accounts = monitoringServiceAccounts(KPS);
   const slos = ctx.artifacts.slos;
@@ -222,7 +224,7 @@ function managedPrometheus(ctx: AddonContext): ManagedPrometheusWiring {
     alerting: c.alerting === undefined ? undefined : { routing: c.alerting, options: ctx.artifacts.alertmanagerBuildOptions },
     preventDestroy: c.protection.preventDestroy,
   });
-  return {
+  const wiring = {
     remoteWriteUrl: workspace.remoteWriteUrl,
     queryUrl: workspace.prometheusEndpoint,
     region: c.region,
@@ -231,23 +233,29 @@ function managedPrometheus(ctx: AddonContext): ManagedPrometheusWiring {
     clusterLabel: c.cluster.name,
     dropSeries: slos === undefined ? [] : recordedSeries(toRuleGroups(slos)),
   };
+  return { workspace, wiring };
 }
 
 /**
  * The environment's SMS pagers: the platform's (`alerting.sms`) and each team's (`alerting.teams.<team>.sms`), each an
  * encrypted topic named as the Alertmanager configuration expects ({@link p0SmsTopicName}).
  */
-function buildSmsPagers(ctx: AddonContext): SmsPager[] {
+function buildSmsPagers(ctx: AddonContext, workspace?: ManagedPrometheus): SmsPager[] {
   const a = ctx.config.alerting;
   const env = ctx.config.name;
+  // With a workspace, its alert manager pages the SLO P0s by SMS too (it evaluates them): AMP may publish for it alone.
+  const servicePublishers = workspace === undefined ? undefined : [{ service: AMP_SERVICE_PRINCIPAL, sourceArns: [workspace.workspaceArn] }];
   const pagers: SmsPager[] = [];
   if (a?.sms !== undefined) {
-    pagers.push(new SmsPager(ctx.scope, "P0Sms", { topicName: p0SmsTopicName(env), description: `P0 pages and escalations of ${env} by SMS`, phoneNumbers: a.sms.phoneNumbers }));
+    pagers.push(new SmsPager(ctx.scope, "P0Sms", { topicName: p0SmsTopicName(env), description: `P0 pages and escalations of ${env} by SMS`, phoneNumbers: a.sms.phoneNumbers, servicePublishers }));
   }
   for (const [team, t] of Object.entries(a?.teams ?? {}).sort(([x], [y]) => x.localeCompare(y))) {
     if (t.sms === undefined) continue;
-    pagers.push(new SmsPager(ctx.scope, `P0Sms-${team}`, { topicName: p0SmsTopicName(env, team), description: `P0 pages of team ${team} in ${env} by SMS`, phoneNumbers: t.sms.phoneNumbers }));
+    pagers.push(new SmsPager(ctx.scope, `P0Sms-${team}`, { topicName: p0SmsTopicName(env, team), description: `P0 pages of team ${team} in ${env} by SMS`, phoneNumbers: t.sms.phoneNumbers, servicePublishers }));
   }
+  // AMP checks that it may publish to every topic of its definition when the definition is applied.
+  const definition = workspace?.alertManagerDefinition;
+  if (definition !== undefined && pagers.length > 0) definition.dependsOn = [...(definition.dependsOn ?? []), ...pagers.map((p) => `${p.topic.policy.terraformResourceType}.${p.topic.policy.friendlyUniqueId}`)];
   return pagers;
 }
 

@@ -12,7 +12,9 @@ import type { ValidationProblem } from "../../problems";
 import { LABEL_PRIORITY, type Priority } from "../priorities";
 import { AMP_MAX_ALERT_MANAGER_DEFINITION_BYTES, AMP_MAX_REPEAT_INTERVAL, AMP_MAX_REPEAT_INTERVAL_SECONDS } from "../managed-prometheus/limits";
 import { buildAlertmanagerConfig, emitAlertmanagerYaml, type AlertmanagerBuildOptions, type RouteUse } from "./generate";
+import { LABEL_SERVICE } from "../../slo/conventions";
 import { RECEIVERS, teamReceiverNames, type AlertRoutingConfig } from "./model";
+import { smsConfig, SMS_TYPE_ATTRIBUTE } from "./sms";
 import type { AlertmanagerConfig, AmReceiver, AmRoute } from "./types";
 import { durationSeconds } from "./validate";
 
@@ -22,7 +24,7 @@ export const AMP_TOPICS = ["P0", "P1", "P2", "P4", "escalation"] as const;
 export type AmpTopic = (typeof AMP_TOPICS)[number];
 
 /** How a notification reaches a person, from the receiver the in-cluster configuration uses for the route. */
-export type AmpChannel = "page" | "chat" | "digest" | "escalation";
+export type AmpChannel = "page" | "chat" | "digest" | "escalation" | "sms";
 
 /** The SNS message attributes every notification carries, for subscription filter policies. */
 export const AMP_MESSAGE_ATTRIBUTES = { priority: LABEL_PRIORITY, owner: "owner", channel: "channel" } as const;
@@ -69,8 +71,9 @@ export interface AmpAlertmanagerOptions extends Omit<AlertmanagerBuildOptions, "
 export function buildAmpAlertmanagerConfig(c: AlertRoutingConfig, opts: AmpAlertmanagerOptions): AlertmanagerConfig {
   const { region, topicArn, ...build } = opts;
   const used = new Map<string, AmpReceiver>();
+  const sms = build.smsTopics;
   const routeReceiver = (use: RouteUse): string => {
-    const r = ampReceiver(use, region, topicArn);
+    const r = ampReceiver(use, region, topicArn, sms === undefined ? undefined : (team) => (team === undefined ? sms.topicArn : sms.teamTopicArns?.[team]), c.serviceLabel ?? LABEL_SERVICE);
     if (!used.has(r.name)) used.set(r.name, r);
     return r.name;
   };
@@ -87,7 +90,13 @@ function channelOf(use: RouteUse): AmpChannel {
   return "chat";
 }
 
-function ampReceiver(use: RouteUse, region: string, topicArn: (topic: AmpTopic) => string): AmpReceiver {
+function ampReceiver(
+  use: RouteUse,
+  region: string,
+  topicArn: (topic: AmpTopic) => string,
+  smsTopicArn: ((team?: string) => string | undefined) | undefined,
+  serviceLabel: string,
+): AmpReceiver {
   const sns = (topic: AmpTopic, priority: Priority, owner: string, channel: AmpChannel): AmpSnsConfig => ({
     topic_arn: topicArn(topic),
     sigv4: { region },
@@ -97,6 +106,18 @@ function ampReceiver(use: RouteUse, region: string, topicArn: (topic: AmpTopic) 
     // A digest is a reminder of what is still true; a resolved page or chat message closes what was opened.
     send_resolved: channel !== "digest",
   });
+  // SMS pages (a P0, and the platform's escalation) go to the owner's SMS topic, where the phones are subscribed, with
+  // the same short text as the cluster's: the workspace evaluates the SLO P0s, so it must reach the phones itself.
+  const smsOwner = use.receiver === RECEIVERS.sms ? { team: undefined } : use.team !== undefined && use.receiver === teamReceiverNames(use.team).sms ? { team: use.team } : undefined;
+  if (smsOwner !== undefined) {
+    const arn = smsTopicArn?.(smsOwner.team);
+    if (arn === undefined) return { name: `none-${use.receiver}` };
+    const owner = smsOwner.team === undefined ? "platform" : `team-${smsOwner.team}`;
+    return {
+      name: `sns-${owner}-sms`,
+      sns_configs: [{ ...smsConfig(arn, region, serviceLabel), attributes: { ...SMS_TYPE_ATTRIBUTE, [AMP_MESSAGE_ATTRIBUTES.owner]: owner, [AMP_MESSAGE_ATTRIBUTES.channel]: "sms" } } as AmpSnsConfig],
+    };
+  }
   if (use.receiver === RECEIVERS.p0Escalation) return { name: "sns-p0-escalation", sns_configs: [sns("escalation", "P0", "platform", "escalation")] };
   if (use.receiver === RECEIVERS.none || use.tier === "P3") return { name: RECEIVERS.none };
   if (use.tier === undefined) return { name: `none-${use.receiver}` };

@@ -95,6 +95,6 @@ describe("ManagedPrometheus", () => {
 
   test("fails at synth when the routing breaks AMP's five-day limit, naming the route", () => {
     const routing = { ...prod.alerting!, tiers: { P4: { groupInterval: "7d", repeatInterval: "7d" } } };
-    expect(() => synth({ ...base, alerting: { routing } })).toThrow(/alertmanager_config\.route\.routes\[\d+\]\.repeat_interval.*at most 5d/);
+    expect(() => synth({ ...base, alerting: { routing, options: alertmanagerBuildOptions(prod) } })).toThrow(/alertmanager_config\.route\.routes\[\d+\]\.repeat_interval.*at most 5d/);
   });
 });

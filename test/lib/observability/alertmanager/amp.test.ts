@@ -12,7 +12,7 @@ import {
 } from "../../../../lib/observability/alertmanager";
 import type { AlertmanagerConfig, AmRoute } from "../../../../lib/observability/alertmanager/types";
 import { AMTOOL, describeWithBinaries, runBinary } from "../../../support/binaries";
-import { alertmanagerBuildOptions } from "../../../../stacks/observability-artifacts";
+import { alertmanagerBuildOptions, smsTopicsOf } from "../../../../stacks/observability-artifacts";
 
 const prod = loadEnvironments(["prod"])[0]!;
 const ACCOUNT = prod.account;
@@ -47,9 +47,15 @@ describe("AMP's alert manager definition", () => {
     const digest = amp.receivers.find((r) => r.name === "sns-p4-platform-digest") as any;
     expect(digest.sns_configs[0]).toMatchObject({ topic_arn: topicArn("P4"), send_resolved: false });
     expect(amp.receivers.find((r) => r.name === "sns-p0-escalation")).toMatchObject({ sns_configs: [{ topic_arn: topicArn("escalation") }] });
-    // Every topic is used: nothing is created for nobody.
+    // The SMS pages go to the SMS topics the phones are subscribed to (the workspace evaluates the SLO P0s), with the
+    // cluster's short text; every other receiver to a tier topic, every one of which is used.
+    const sms = smsTopicsOf(prod)!;
+    expect(amp.receivers.find((r) => r.name === "sns-platform-sms")).toMatchObject({
+      sns_configs: [{ topic_arn: sms.topicArn, sigv4: { region: prod.region }, message: expect.stringContaining("reReplaceAll"), attributes: { "AWS.SNS.SMS.SMSType": "Transactional", channel: "sms", owner: "platform" } }],
+    });
+    expect(amp.receivers.find((r) => r.name === "sns-team-payments-sms")).toMatchObject({ sns_configs: [{ topic_arn: sms.teamTopicArns!.payments }] });
     const used = new Set(amp.receivers.flatMap((r: any) => (r.sns_configs ?? []).map((s: any) => s.topic_arn)));
-    expect([...used].sort()).toEqual(AMP_TOPICS.map(topicArn).sort());
+    expect([...used].sort()).toEqual([...AMP_TOPICS.map(topicArn), sms.topicArn!, sms.teamTopicArns!.payments!].sort());
   });
 
   test("passes AMP's limits; the in-cluster configuration does not (PagerDuty, Slack, e-mail, files)", () => {
@@ -106,12 +112,13 @@ describeWithBinaries("AMP's alert manager definition under amtool", [AMTOOL], ()
 
   const routes = (labels: string[]) => runBinary(AMTOOL, ["config", "routes", "test", `--config.file=${file}`, ...labels]).stdout.trim();
   test.each([
-    [["priority=P0", "sre_service=checkout-api"], "none-webhook,sns-p0-platform-page"],
+    [["priority=P0", "sre_service=checkout-api"], "none-webhook,sns-p0-platform-page,sns-platform-sms"],
+    [["priority=P0", "sre_service=checkout-api", "team=payments"], "none-webhook,sns-p0-team-payments-page,sns-team-payments-sms"],
     [["priority=P1", "sre_service=checkout-api", "team=payments"], "none-webhook,sns-p1-team-payments-page,sns-p1-team-payments-chat"],
     [["priority=P2", "team=payments"], "sns-p2-team-payments-chat"],
     [["priority=P3", "sre_service=checkout-api"], "null"],
     [["priority=P4"], "sns-p4-platform-digest"],
-    [["alertname=P0Escalation", "escalated_alert=CheckoutApiDown"], "sns-p0-escalation"],
+    [["alertname=P0Escalation", "escalated_alert=CheckoutApiDown"], "sns-p0-escalation,sns-platform-sms"],
     [["alertname=Watchdog"], "none-heartbeat"],
   ])("%j reaches %s", (labels, receivers) => {
     // The last alertname wins: a row naming its alert replaces the placeholder.
