@@ -23,6 +23,11 @@ export interface SmsPagerProps {
    * @default - none: only the roles given their publish statements (the in-cluster Alertmanager's)
    */
   readonly servicePublishers?: readonly TopicServicePublisher[];
+  /**
+   * Terraform `prevent_destroy` on the topic's key (production turns it on).
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
 }
 
 /** The E.164 rule the numbers read from Secrets Manager must follow; checked by Terraform when it reads them. */
@@ -72,6 +77,7 @@ export class SmsPager extends Construct {
       name: props.topicName,
       description: props.description,
       servicePublishers: props.servicePublishers,
+      preventDestroy: props.preventDestroy,
       subscriptions: props.phoneNumbers.map((phone) => ({ id: `Sms-${constructKey(phone.name)}`, protocol: "sms" as const, endpoint: numbers[phone.name]!.secretString })),
     });
     this.topicArn = this.topic.topicArn;

@@ -36,6 +36,7 @@ export function platformResourceCounts(c: EnvironmentConfig): PlatformResourceCo
   const traces = c.observability.tracing?.enabled === true;
   const awsBackup = c.backup?.awsBackup;
   const replica = c.backup?.bucket?.replicaRegion !== undefined;
+  const smsTopics = (c.alerting?.sms ? 1 : 0) + Object.values(c.alerting?.teams ?? {}).filter((t) => t.sms !== undefined).length;
   return {
     eksClusters: 1,
     nodeGroups: c.cluster.nodeGroups.length,
@@ -45,11 +46,11 @@ export function platformResourceCounts(c: EnvironmentConfig): PlatformResourceCo
     interfaceEndpointAzs: c.network.interfaceEndpoints.length * c.network.azCount,
     // network: the flow logs' key (and the budget topic's); cluster: secrets and volumes; storage: backups, artifacts (and
     // EFS, traces, the backups replica's, AWS Backup's vaults' and notifications'); observability: the log groups' key,
-    // the AMP workspace's and its alert topics'.
+    // the AMP workspace's and its alert topics', each SMS topic's.
     kmsKeys:
       1 + (c.cost?.budget ? 1 : 0) + 2 + 2 + (c.storage.efs ? 1 : 0) + (traces ? 1 : 0) + (replica ? 1 : 0) +
       (awsBackup ? 2 + (awsBackup.offRegionCopy ? 1 : 0) : 0) +
-      (c.observability.logs.enabled ? 1 : 0) + (amp ? 1 + (c.alerting ? 1 : 0) : 0),
+      (c.observability.logs.enabled ? 1 : 0) + (amp ? 1 + (c.alerting ? 1 : 0) : 0) + smsTopics,
     backupVaults: awsBackup ? 1 + (awsBackup.offRegionCopy ? 1 : 0) : 0,
     ampWorkspaces: amp ? 1 : 0,
     // storage: logs, backups, artifacts (and traces, and the backups' replica).

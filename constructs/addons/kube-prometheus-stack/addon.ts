@@ -244,14 +244,15 @@ function buildSmsPagers(ctx: AddonContext, workspace?: ManagedPrometheus): SmsPa
   const a = ctx.config.alerting;
   const env = ctx.config.name;
   // With a workspace, its alert manager pages the SLO P0s by SMS too (it evaluates them): AMP may publish for it alone.
+  const preventDestroy = ctx.config.protection.preventDestroy;
   const servicePublishers = workspace === undefined ? undefined : [{ service: AMP_SERVICE_PRINCIPAL, sourceArns: [workspace.workspaceArn] }];
   const pagers: SmsPager[] = [];
   if (a?.sms !== undefined) {
-    pagers.push(new SmsPager(ctx.scope, "P0Sms", { topicName: p0SmsTopicName(env), description: `P0 pages and escalations of ${env} by SMS`, phoneNumbers: a.sms.phoneNumbers, servicePublishers }));
+    pagers.push(new SmsPager(ctx.scope, "P0Sms", { topicName: p0SmsTopicName(env), description: `P0 pages and escalations of ${env} by SMS`, phoneNumbers: a.sms.phoneNumbers, servicePublishers, preventDestroy }));
   }
   for (const [team, t] of Object.entries(a?.teams ?? {}).sort(([x], [y]) => x.localeCompare(y))) {
     if (t.sms === undefined) continue;
-    pagers.push(new SmsPager(ctx.scope, `P0Sms-${team}`, { topicName: p0SmsTopicName(env, team), description: `P0 pages of team ${team} in ${env} by SMS`, phoneNumbers: t.sms.phoneNumbers, servicePublishers }));
+    pagers.push(new SmsPager(ctx.scope, `P0Sms-${team}`, { topicName: p0SmsTopicName(env, team), description: `P0 pages of team ${team} in ${env} by SMS`, phoneNumbers: t.sms.phoneNumbers, servicePublishers, preventDestroy }));
   }
   // AMP checks that it may publish to every topic of its definition when the definition is applied.
   const definition = workspace?.alertManagerDefinition;

@@ -21,7 +21,8 @@ function build(props: Partial<FluentBitProps> = {}) {
   const json = Testing.synth(stack);
   const parsed = JSON.parse(json) as Json;
   const release = Object.values(parsed.resource.helm_release)[0] as { values: string[] };
-  return { fluentBit, json, parsed, values: parse(release.values[0]!) as Json };
+  // What Helm receives: Terraform reads the release's `$${` as a literal `${` (HelmAddon escapes the values).
+  return { fluentBit, json, parsed, values: parse(release.values[0]!.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{")) as Json };
 }
 
 /** `key value` entries of one classic-format section text, read back: `{ key: [values] }` per section. */
