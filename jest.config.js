@@ -16,5 +16,5 @@ module.exports = {
   // than the cores: the end-to-end suites spend most of their time waiting on real Prometheus and Alertmanager
   // servers' clocks, and a third worker runs other suites meanwhile. Measured on 2 cores (211 suites): 2 workers
   // 187-193 s, 3 workers 152 s, 4 workers 166 s.
-  maxWorkers: "150%",
+  maxWorkers: require("node:os").availableParallelism() + 1,
 };
