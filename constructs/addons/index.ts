@@ -7,6 +7,8 @@
 export * from "./addon-types";
 export { HelmAddon, validateHelmAddonConfig, IRSA_ROLE_ANNOTATION, isExactVersion } from "./helm-addon";
 export type { HelmAddonConfig, HelmAddonIrsa, HelmAddonProps, HelmChartDefaults, HelmReleaseOptions } from "./helm-addon";
+/** The monitors and alerts of an add-on's own monitoring construct, after the monitoring CRDs. */
+export * from "./addon-monitoring";
 export * from "./metrics-server";
 export * from "./karpenter";
 export * from "./cluster-autoscaler";

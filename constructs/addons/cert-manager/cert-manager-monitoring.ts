@@ -2,22 +2,16 @@ import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import type { IServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
 import type { IPrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
-import type { IClusterAccess } from "../../cluster/cluster-access";
-import { CustomResource, ICrdInstaller } from "../../kubernetes/custom-resource";
+import type { CustomResource } from "../../kubernetes/custom-resource";
 import { requireProps } from "../../common/validation";
-import { serviceMonitor } from "../../../lib/observability/service-monitor";
 import { certificateAlertGroups } from "../../../lib/security/certificate-alerts";
-import { alertsPrometheusRule } from "../../../lib/observability/platform-alerts";
+import { addonAlerts, addonServiceMonitor, AddonMonitoringProps } from "../addon-monitoring";
 import { CERT_MANAGER_COMPONENTS, componentSelector } from "./cert-manager-values";
 import type { CertManager } from "./cert-manager";
 
 /** Props of {@link CertManagerMonitoring}. */
-export interface CertManagerMonitoringProps {
+export interface CertManagerMonitoringProps extends AddonMonitoringProps {
   readonly certManager: CertManager;
-  /** The monitoring stack whose chart installs the ServiceMonitor CRD (in an earlier stack). */
-  readonly installedBy: ICrdInstaller;
-  /** @default - the stack's default Kubernetes provider */
-  readonly access?: IClusterAccess;
   /** @default "60s" */
   readonly interval?: string;
 }
@@ -37,29 +31,21 @@ export class CertManagerMonitoring extends Construct implements ITerraformDepend
     requireProps(this, props, { certManager: "the CertManager add-on", installedBy: "the monitoring add-on that installs the ServiceMonitor CRD" });
     const release = props.certManager.addon.releaseName;
     const selectors = CERT_MANAGER_COMPONENTS.map((c) => componentSelector(c, release));
-    this.monitor = new CustomResource<IServiceMonitor>(this, "ServiceMonitor", {
-      installedBy: props.installedBy,
-      access: props.access,
-      manifest: serviceMonitor({
-        name: release,
-        namespace: props.certManager.namespace,
-        jobLabel: "app.kubernetes.io/name",
-        selector: {
-          matchExpressions: [
-            { key: "app.kubernetes.io/name", operator: "In", values: selectors.map((s) => s["app.kubernetes.io/name"]!) },
-            { key: "app.kubernetes.io/instance", operator: "In", values: [release] },
-            { key: "app.kubernetes.io/component", operator: "In", values: [...CERT_MANAGER_COMPONENTS] },
-          ],
-        },
-        // The container port's name: the webhook Service names its metrics port differently from the others.
-        endpoints: [{ targetPort: "http-metrics", path: "/metrics", interval: props.interval ?? "60s", scrapeTimeout: "30s", honorLabels: false }],
-      }),
+    this.monitor = addonServiceMonitor(this, props, {
+      name: release,
+      namespace: props.certManager.namespace,
+      jobLabel: "app.kubernetes.io/name",
+      selector: {
+        matchExpressions: [
+          { key: "app.kubernetes.io/name", operator: "In", values: selectors.map((s) => s["app.kubernetes.io/name"]!) },
+          { key: "app.kubernetes.io/instance", operator: "In", values: [release] },
+          { key: "app.kubernetes.io/component", operator: "In", values: [...CERT_MANAGER_COMPONENTS] },
+        ],
+      },
+      // The container port's name: the webhook Service names its metrics port differently from the others.
+      endpoints: [{ targetPort: "http-metrics", path: "/metrics", interval: props.interval ?? "60s", scrapeTimeout: "30s", honorLabels: false }],
     });
-    this.alerts = new CustomResource<IPrometheusRule>(this, "PrometheusRule", {
-      installedBy: props.installedBy,
-      access: props.access,
-      manifest: alertsPrometheusRule(`${release}-certificates`, props.certManager.namespace, certificateAlertGroups({ namespace: props.certManager.namespace, job: release })),
-    });
+    this.alerts = addonAlerts(this, props, `${release}-certificates`, props.certManager.namespace, certificateAlertGroups({ namespace: props.certManager.namespace, job: release }));
   }
 
   public get fqn(): string {

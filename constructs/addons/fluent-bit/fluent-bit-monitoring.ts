@@ -1,11 +1,9 @@
 import { Construct } from "constructs";
 import type { IPodMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor";
 import type { IPrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
-import type { IClusterAccess } from "../../cluster/cluster-access";
-import { CustomResource, ICrdInstaller } from "../../kubernetes/custom-resource";
+import type { CustomResource } from "../../kubernetes/custom-resource";
 import { requireProps } from "../../common/validation";
-import { MONITORING_SELECTOR_LABELS } from "../../../lib/observability/monitoring-selection";
-import { alertsPrometheusRule } from "../../../lib/observability/platform-alerts";
+import { addonAlerts, addonPodMonitor, AddonMonitoringProps } from "../addon-monitoring";
 import { fluentBitAlertGroups } from "../../../lib/observability/logs/fluent-bit-alerts";
 import { FLUENT_BIT_METRICS_PORT } from "../../../lib/observability/logs/log-pipeline";
 import { FLUENT_BIT_DEFAULTS, type FluentBit } from "./fluent-bit";
@@ -14,12 +12,8 @@ import { FLUENT_BIT_DEFAULTS, type FluentBit } from "./fluent-bit";
 export const FLUENT_BIT_METRICS_PATH = "/api/v1/metrics/prometheus";
 
 /** Props of {@link FluentBitMonitoring}. */
-export interface FluentBitMonitoringProps {
+export interface FluentBitMonitoringProps extends AddonMonitoringProps {
   readonly fluentBit: FluentBit;
-  /** The monitoring stack whose chart installs the PodMonitor and PrometheusRule CRDs (in an earlier stack). */
-  readonly installedBy: ICrdInstaller;
-  /** @default - the stack's default Kubernetes provider */
-  readonly access?: IClusterAccess;
   /** @default "60s" */
   readonly interval?: string;
 }
@@ -38,25 +32,14 @@ export class FluentBitMonitoring extends Construct {
     requireProps(this, props, { fluentBit: "the FluentBit add-on", installedBy: "the monitoring add-on that installs the PodMonitor CRD" });
     const namespace = props.fluentBit.addon.namespace;
     const release = FLUENT_BIT_DEFAULTS.releaseName;
-    this.monitor = new CustomResource<IPodMonitor>(this, "PodMonitor", {
-      installedBy: props.installedBy,
-      access: props.access,
-      manifest: {
-        apiVersion: "monitoring.coreos.com/v1",
-        kind: "PodMonitor",
-        metadata: { name: release, namespace, labels: { ...MONITORING_SELECTOR_LABELS } },
-        spec: {
-          // The job is the chart's name label, `fluent-bit` (what the alerts select, with the namespace).
-          jobLabel: "app.kubernetes.io/name",
-          selector: { matchLabels: { "app.kubernetes.io/name": FLUENT_BIT_DEFAULTS.chart, "app.kubernetes.io/instance": release } },
-          podMetricsEndpoints: [{ portNumber: FLUENT_BIT_METRICS_PORT, path: FLUENT_BIT_METRICS_PATH, interval: props.interval ?? "60s", honorLabels: false }],
-        },
-      },
+    this.monitor = addonPodMonitor(this, "PodMonitor", props, {
+      name: release,
+      namespace,
+      // The job is the chart's name label, `fluent-bit` (what the alerts select, with the namespace).
+      jobLabel: "app.kubernetes.io/name",
+      selector: { matchLabels: { "app.kubernetes.io/name": FLUENT_BIT_DEFAULTS.chart, "app.kubernetes.io/instance": release } },
+      podMetricsEndpoints: [{ portNumber: FLUENT_BIT_METRICS_PORT, path: FLUENT_BIT_METRICS_PATH, interval: props.interval ?? "60s", honorLabels: false }],
     });
-    this.alerts = new CustomResource<IPrometheusRule>(this, "PrometheusRule", {
-      installedBy: props.installedBy,
-      access: props.access,
-      manifest: alertsPrometheusRule(`${release}-log-shipping`, namespace, fluentBitAlertGroups({ namespace, job: FLUENT_BIT_DEFAULTS.chart })),
-    });
+    this.alerts = addonAlerts(this, props, `${release}-log-shipping`, namespace, fluentBitAlertGroups({ namespace, job: FLUENT_BIT_DEFAULTS.chart }));
   }
 }

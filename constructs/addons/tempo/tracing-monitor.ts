@@ -1,13 +1,12 @@
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import type { IServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
-import type { IClusterAccess } from "../../cluster/cluster-access";
-import { CustomResource, ICrdInstaller } from "../../kubernetes/custom-resource";
+import type { CustomResource } from "../../kubernetes/custom-resource";
 import { requireProps } from "../../common/validation";
-import { serviceMonitor } from "../../../lib/observability/service-monitor";
+import { addonServiceMonitor, AddonMonitoringProps, metricsPortEndpoint } from "../addon-monitoring";
 
 /** Props of {@link TracingMonitor}. */
-export interface TracingMonitorProps {
+export interface TracingMonitorProps extends AddonMonitoringProps {
   /** The ServiceMonitor's name (the scrape job). */
   readonly name: string;
   /** The namespace of the Service scraped. */
@@ -16,10 +15,6 @@ export interface TracingMonitorProps {
   readonly serviceLabels: Readonly<Record<string, string>>;
   /** Names of the Service's ports to scrape, each at `/metrics`. */
   readonly ports: readonly string[];
-  /** The monitoring stack whose chart installs the ServiceMonitor CRD (in an earlier stack). */
-  readonly installedBy: ICrdInstaller;
-  /** @default - the stack's default Kubernetes provider */
-  readonly access?: IClusterAccess;
   /** @default "30s" */
   readonly interval?: string;
 }
@@ -36,15 +31,11 @@ export class TracingMonitor extends Construct implements ITerraformDependable {
     super(scope, id);
     requireProps(this, props, { name: "the scrape job's name", namespace: "the Service's namespace", serviceLabels: "the Service's labels", ports: "the metrics ports' names", installedBy: "the monitoring add-on that installs the ServiceMonitor CRD" });
     const interval = props.interval ?? "30s";
-    this.monitor = new CustomResource<IServiceMonitor>(this, "ServiceMonitor", {
-      installedBy: props.installedBy,
-      access: props.access,
-      manifest: serviceMonitor({
-        name: props.name,
-        namespace: props.namespace,
-        selector: { matchLabels: { ...props.serviceLabels } },
-        endpoints: props.ports.map((port) => ({ port, path: "/metrics", interval, scrapeTimeout: "10s", honorLabels: false })),
-      }),
+    this.monitor = addonServiceMonitor(this, props, {
+      name: props.name,
+      namespace: props.namespace,
+      selector: { matchLabels: { ...props.serviceLabels } },
+      endpoints: props.ports.map((port) => metricsPortEndpoint(port, interval)),
     });
   }
 
